@@ -1,0 +1,92 @@
+// Embedding bags with sparse gradients. A batch is a flat list of row ids (i32) cut into bags by
+// offsets (i32[B+1]); the host also gives each id a `slot` in a compact per-batch gradient
+// buffer, so backward and the update touch only the rows the batch used (never a dense pass over
+// the whole table).
+
+@inline function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+@inline function rowPtr(base: usize, row: i32, D: i32): usize {
+  return base + ((<usize>row * D) << 2);
+}
+
+// out[B×D] = mean over each bag b of table[ids[t], :], t ∈ [offsets[b], offsets[b+1]); an empty bag gives 0
+export function embedding_bag_forward(out: usize, table: usize, ids: usize, offsets: usize, B: i32, D: i32): void {
+  const D4 = D & ~3;
+  for (let b = 0; b < B; b++) {
+    const start = load<i32>(at(offsets, b));
+    const end = load<i32>(at(offsets, b + 1));
+    const o = rowPtr(out, b, D);
+    memory.fill(o, 0, <usize>D << 2);
+    for (let t = start; t < end; t++) {
+      const r = rowPtr(table, load<i32>(at(ids, t)), D);
+      let d = 0;
+      for (; d < D4; d += 4) v128.store(at(o, d), f32x4.add(v128.load(at(o, d)), v128.load(at(r, d))));
+      for (; d < D; d++) store<f32>(at(o, d), load<f32>(at(o, d)) + load<f32>(at(r, d)));
+    }
+    if (end > start) {
+      const inv = f32x4.splat(<f32>1 / <f32>(end - start));
+      let d = 0;
+      for (; d < D4; d += 4) v128.store(at(o, d), f32x4.mul(v128.load(at(o, d)), inv));
+      for (; d < D; d++) store<f32>(at(o, d), load<f32>(at(o, d)) * f32x4.extract_lane(inv, 0));
+    }
+  }
+}
+
+// dslots[slots[t], :] += dout[b, :] / |bag b|   for every id t of every bag b
+export function embedding_bag_backward(dslots: usize, dout: usize, slots: usize, offsets: usize, B: i32, D: i32): void {
+  const D4 = D & ~3;
+  for (let b = 0; b < B; b++) {
+    const start = load<i32>(at(offsets, b));
+    const end = load<i32>(at(offsets, b + 1));
+    if (end <= start) continue;
+    const g = rowPtr(dout, b, D);
+    const s: f32 = 1 / <f32>(end - start);
+    const vs = f32x4.splat(s);
+    for (let t = start; t < end; t++) {
+      const r = rowPtr(dslots, load<i32>(at(slots, t)), D);
+      let d = 0;
+      for (; d < D4; d += 4) v128.store(at(r, d), f32x4.add(v128.load(at(r, d)), f32x4.mul(vs, v128.load(at(g, d)))));
+      for (; d < D; d++) store<f32>(at(r, d), load<f32>(at(r, d)) + s * load<f32>(at(g, d)));
+    }
+  }
+}
+
+// table[rows[u], :] −= lr · dslots[u, :]   for u < U (plain SGD on the rows a batch used)
+export function sgd_rows(table: usize, dslots: usize, rows: usize, U: i32, D: i32, lr: f32): void {
+  const D4 = D & ~3;
+  const vlr = f32x4.splat(lr);
+  for (let u = 0; u < U; u++) {
+    const p = rowPtr(table, load<i32>(at(rows, u)), D);
+    const g = rowPtr(dslots, u, D);
+    let d = 0;
+    for (; d < D4; d += 4) v128.store(at(p, d), f32x4.sub(v128.load(at(p, d)), f32x4.mul(vlr, v128.load(at(g, d)))));
+    for (; d < D; d++) store<f32>(at(p, d), load<f32>(at(p, d)) - lr * load<f32>(at(g, d)));
+  }
+}
+
+// Lazy Adam on the used rows (torch.optim.SparseAdam): moments of rows a batch did not touch
+// stay as they are; `step` is the global step count, from 1.
+export function adam_rows(table: usize, m: usize, v: usize, dslots: usize, rows: usize, U: i32, D: i32,
+  lr: f32, beta1: f32, beta2: f32, eps: f32, step: i32): void {
+  const bc1 = 1 - Math.pow(<f64>beta1, <f64>step);
+  const bc2 = 1 - Math.pow(<f64>beta2, <f64>step);
+  const stepSize = <f32>(<f64>lr / bc1);
+  const sqrtBc2 = <f32>Math.sqrt(bc2);
+  for (let u = 0; u < U; u++) {
+    const row = load<i32>(at(rows, u));
+    const p = rowPtr(table, row, D);
+    const mp = rowPtr(m, row, D);
+    const vp = rowPtr(v, row, D);
+    const g = rowPtr(dslots, u, D);
+    for (let d = 0; d < D; d++) {
+      const gi = load<f32>(at(g, d));
+      const mi = beta1 * load<f32>(at(mp, d)) + (1 - beta1) * gi;
+      const vi = beta2 * load<f32>(at(vp, d)) + (1 - beta2) * gi * gi;
+      store<f32>(at(mp, d), mi);
+      store<f32>(at(vp, d), vi);
+      store<f32>(at(p, d), load<f32>(at(p, d)) - stepSize * mi / (Mathf.sqrt(vi) / sqrtBc2 + eps));
+    }
+  }
+}

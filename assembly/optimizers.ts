@@ -1,0 +1,58 @@
+// Optimiser updates: each is one flat loop over a parameter block and its gradient block, as the
+// host lays every parameter of a model out contiguously. The formulas are PyTorch's.
+
+@inline function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+// SGD with momentum, dampening, weight decay and Nesterov (torch.optim.SGD):
+//   g = grad + wd·p;  buf = first ? g : μ·buf + (1−dampening)·g;  g = nesterov ? g + μ·buf : buf;
+//   p −= lr·g.       `velocity` may be 0 when momentum is 0.
+export function sgd_step(param: usize, grad: usize, velocity: usize, n: i32, lr: f32, momentum: f32,
+  dampening: f32, weightDecay: f32, nesterov: i32, first: i32): void {
+  if (momentum == 0) {
+    const vlr = f32x4.splat(lr);
+    const vwd = f32x4.splat(weightDecay);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const p = v128.load(at(param, i));
+      const g = f32x4.add(v128.load(at(grad, i)), f32x4.mul(vwd, p));
+      v128.store(at(param, i), f32x4.sub(p, f32x4.mul(vlr, g)));
+    }
+    for (; i < n; i++) {
+      const p = load<f32>(at(param, i));
+      store<f32>(at(param, i), p - lr * (load<f32>(at(grad, i)) + weightDecay * p));
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const p = load<f32>(at(param, i));
+    let g = load<f32>(at(grad, i)) + weightDecay * p;
+    const buf: f32 = first ? g : momentum * load<f32>(at(velocity, i)) + (1 - dampening) * g;
+    store<f32>(at(velocity, i), buf);
+    g = nesterov ? g + momentum * buf : buf;
+    store<f32>(at(param, i), p - lr * g);
+  }
+}
+
+// Adam (decoupled = 0, torch.optim.Adam: weight decay added to the gradient) and AdamW
+// (decoupled = 1: p −= lr·wd·p before the step). `step` counts from 1 for bias correction.
+export function adam_step(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32,
+  beta2: f32, eps: f32, weightDecay: f32, decoupled: i32, step: i32): void {
+  const bc1 = 1 - Math.pow(<f64>beta1, <f64>step);
+  const bc2 = 1 - Math.pow(<f64>beta2, <f64>step);
+  const stepSize = <f32>(<f64>lr / bc1);
+  const sqrtBc2 = <f32>Math.sqrt(bc2);
+  const decay: f32 = decoupled ? 1 - lr * weightDecay : 1;
+  const l2: f32 = decoupled ? 0 : weightDecay;
+  for (let i = 0; i < n; i++) {
+    let p = load<f32>(at(param, i)) * decay;
+    const g = load<f32>(at(grad, i)) + l2 * p;
+    const mi = beta1 * load<f32>(at(m, i)) + (1 - beta1) * g;
+    const vi = beta2 * load<f32>(at(v, i)) + (1 - beta2) * g * g;
+    store<f32>(at(m, i), mi);
+    store<f32>(at(v, i), vi);
+    p -= stepSize * mi / (Mathf.sqrt(vi) / sqrtBc2 + eps);
+    store<f32>(at(param, i), p);
+  }
+}

@@ -1,0 +1,144 @@
+// One WebAssembly instance and its one linear memory. The runtime hands out byte ranges of that
+// memory (a bump allocator: models lay their blocks out once and keep them) and makes fresh
+// typed-array views on demand, because growing the memory detaches every old view.
+
+import { instantiate } from '@assemblyscript/loader';
+import type { KernelExports } from './exports.js';
+import { defaultWasmUrl, resolveWasmSource, type WasmSource } from './wasm-source.js';
+
+const PAGE_BYTES = 65536;
+/** Blocks start on cache-line boundaries so SIMD loads of a row never straddle two lines needlessly. */
+export const DEFAULT_ALIGN = 64;
+
+export interface RuntimeOptions {
+  /** The WebAssembly to run: bytes, a URL, a Response or a compiled Module. Default: the shipped release build. */
+  wasm?: WasmSource;
+  /** Initial memory in bytes (rounded up to 64 KiB pages). */
+  initialBytes?: number;
+}
+
+/** A saved position of the allocator; `release(mark)` frees everything allocated after it. */
+export type AllocationMark = number;
+
+export class Runtime {
+  /** The raw kernels; prefer the checked wrappers in kernels.ts. */
+  readonly kernels: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  private top: number;
+  private growCount = 0;
+
+  private constructor(memory: WebAssembly.Memory, kernels: KernelExports) {
+    this.memory = memory;
+    this.kernels = kernels;
+    this.top = alignUp(kernels.heap_base(), DEFAULT_ALIGN);
+  }
+
+  /**
+   * Instantiates the numeric core.
+   * @example const rt = await Runtime.create();
+   */
+  static async create(options: RuntimeOptions = {}): Promise<Runtime> {
+    const pages = Math.max(1, Math.ceil((options.initialBytes ?? 16 * PAGE_BYTES) / PAGE_BYTES));
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
+    const source = await resolveWasmSource(options.wasm ?? defaultWasmUrl());
+    const { exports } = await instantiate<Record<string, unknown>>(source as never, { env: { memory } });
+    return new Runtime(memory, exports as unknown as KernelExports);
+  }
+
+  /** Bytes currently in linear memory. */
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** How many times the memory has grown; a training step must not change it. */
+  get grows(): number {
+    return this.growCount;
+  }
+
+  /** The first free byte: a training step must leave it where it was. */
+  get allocated(): number {
+    return this.top;
+  }
+
+  /**
+   * Reserves `bytes` bytes, zero-filled, growing the memory if needed; returns the byte offset.
+   * @example const ptr = rt.alloc(4 * 1024);
+   */
+  alloc(bytes: number, align = DEFAULT_ALIGN): number {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`sentiwasm: cannot allocate ${bytes} bytes`);
+    const ptr = alignUp(this.top, align);
+    const end = ptr + bytes;
+    this.ensure(end);
+    this.top = end;
+    // Memory released by `release` may hold old data; callers expect zeros.
+    new Uint8Array(this.memory.buffer, ptr, bytes).fill(0);
+    return ptr;
+  }
+
+  /** Reserves n float32 values; returns the byte offset. */
+  allocF32(n: number): number {
+    return this.alloc(n * 4);
+  }
+
+  /** Remembers the allocator's position, for scoped temporaries. */
+  mark(): AllocationMark {
+    return this.top;
+  }
+
+  /** Frees everything allocated since `mark` (the memory itself never shrinks). */
+  release(mark: AllocationMark): void {
+    if (mark > this.top) throw new RangeError('sentiwasm: release() of a mark that is ahead of the allocator');
+    this.top = mark;
+  }
+
+  /** Makes sure the memory holds at least `end` bytes. */
+  ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    // Grow geometrically so that a model built layer by layer grows a handful of times, not once per layer.
+    const want = Math.max(end, Math.min(have * 2, have + 256 * 1024 * 1024));
+    const pages = Math.ceil((want - have) / PAGE_BYTES);
+    try {
+      this.memory.grow(pages);
+    } catch {
+      throw new RangeError(`sentiwasm: out of WebAssembly memory (wanted ${end} bytes, have ${have})`);
+    }
+    this.growCount++;
+  }
+
+  /** A fresh Float32Array view of n floats at ptr (views go stale when memory grows: do not keep them). */
+  f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n);
+  }
+
+  /** A fresh Int32Array view of n ints at ptr. */
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, n);
+  }
+
+  /** A fresh byte view. */
+  u8(ptr: number, n: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, n);
+  }
+}
+
+/** Rounds n up to a multiple of align (a power of two). */
+export function alignUp(n: number, align: number): number {
+  return Math.ceil(n / align) * align;
+}
+
+let shared: Promise<Runtime> | undefined;
+
+/**
+ * The runtime that models use unless given another; created on first use.
+ * @example const rt = await defaultRuntime();
+ */
+export function defaultRuntime(): Promise<Runtime> {
+  shared ??= Runtime.create();
+  return shared;
+}
+
+/** Installs the runtime that `defaultRuntime()` returns (for example one made from fetched bytes). */
+export function setDefaultRuntime(runtime: Runtime | Promise<Runtime>): void {
+  shared = Promise.resolve(runtime);
+}

@@ -1,0 +1,59 @@
+// Shared test fixtures: a runtime over the freshly built WebAssembly, a seeded generator, and
+// helpers to move arrays in and out of linear memory.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { Runtime } from '../src/runtime/runtime.js';
+
+export const WASM_PATH = new URL('../build/sentiwasm.wasm', import.meta.url);
+
+/** A new runtime over build/sentiwasm.wasm (built by `npm run asbuild`). */
+export async function testRuntime(): Promise<Runtime> {
+  if (!existsSync(WASM_PATH)) throw new Error('build/sentiwasm.wasm is missing: run `npm run asbuild` first');
+  return Runtime.create({ wasm: readFileSync(WASM_PATH) });
+}
+
+/** mulberry32: a small seeded generator so every test sees the same numbers. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n uniform values in [-scale, scale). */
+export function randomArray(rand: () => number, n: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (rand() * 2 - 1) * scale;
+  return out;
+}
+
+/** Copies values into freshly allocated memory; returns the pointer. */
+export function put(rt: Runtime, values: ArrayLike<number>): number {
+  const ptr = rt.allocF32(values.length);
+  rt.f32(ptr, values.length).set(values);
+  return ptr;
+}
+
+/** Copies int32 values into freshly allocated memory; returns the pointer. */
+export function putI32(rt: Runtime, values: ArrayLike<number>): number {
+  const ptr = rt.alloc(values.length * 4);
+  rt.i32(ptr, values.length).set(values);
+  return ptr;
+}
+
+/** A copy of n floats at ptr. */
+export function get(rt: Runtime, ptr: number, n: number): Float32Array {
+  return rt.f32(ptr, n).slice();
+}
+
+/** Largest |a−b| / (1 + |b|) over two arrays. */
+export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  return worst;
+}
