@@ -1,0 +1,73 @@
+// Losses over a batch of model outputs. `forward` returns the (weighted) mean loss; `backward`
+// adds ∂loss/∂output into the model's output gradient. Targets are float32 (one per output) for
+// the binary and regression losses and int32 class indices for cross-entropy.
+
+import type { Runtime } from '../runtime/runtime.js';
+
+export interface LossBuffers {
+  readonly batch: number;
+  /** Outputs per example. */
+  readonly width: number;
+  /** [batch × width] model output. */
+  readonly pred: number;
+  /** [batch × width] float32 targets, or [batch] int32 class indices for cross-entropy. */
+  readonly target: number;
+  /** [batch] float32 example weights, or 0 for equal weights. */
+  readonly weights: number;
+}
+
+export interface Loss {
+  readonly kind: string;
+  /** How targets are stored: one float per output, or one class index per example. */
+  readonly targets: 'float' | 'class';
+  forward(rt: Runtime, b: LossBuffers): number;
+  backward(rt: Runtime, dpred: number, b: LossBuffers): void;
+}
+
+/** Binary cross-entropy on probabilities (after a Sigmoid), as nn.BCELoss. */
+export class BCELoss implements Loss {
+  readonly kind = 'BCELoss';
+  readonly targets = 'float';
+  forward(rt: Runtime, b: LossBuffers): number {
+    return rt.kernels.bce_loss(b.pred, b.target, b.weights, b.batch * b.width);
+  }
+  backward(rt: Runtime, dpred: number, b: LossBuffers): void {
+    rt.kernels.bce_backward(dpred, b.pred, b.target, b.weights, b.batch * b.width, 1);
+  }
+}
+
+/** Binary cross-entropy on logits, numerically stable, as nn.BCEWithLogitsLoss. */
+export class BCEWithLogitsLoss implements Loss {
+  readonly kind = 'BCEWithLogitsLoss';
+  readonly targets = 'float';
+  forward(rt: Runtime, b: LossBuffers): number {
+    return rt.kernels.bce_logits_loss(b.pred, b.target, b.weights, b.batch * b.width);
+  }
+  backward(rt: Runtime, dpred: number, b: LossBuffers): void {
+    rt.kernels.bce_logits_backward(dpred, b.pred, b.target, b.weights, b.batch * b.width, 1);
+  }
+}
+
+/** Softmax cross-entropy on logits with class-index targets, as nn.CrossEntropyLoss. */
+export class CrossEntropyLoss implements Loss {
+  readonly kind = 'CrossEntropyLoss';
+  readonly targets = 'class';
+  forward(rt: Runtime, b: LossBuffers): number {
+    return rt.kernels.softmax_ce_loss(b.pred, b.target, b.weights, b.batch, b.width);
+  }
+  backward(rt: Runtime, dpred: number, b: LossBuffers): void {
+    rt.kernels.softmax_ce_backward(dpred, b.pred, b.target, b.weights, b.batch, b.width, 1);
+  }
+}
+
+/** Mean squared error, as nn.MSELoss. */
+export class MSELoss implements Loss {
+  readonly kind = 'MSELoss';
+  readonly targets = 'float';
+  forward(rt: Runtime, b: LossBuffers): number {
+    return rt.kernels.mse_loss(b.pred, b.target, b.weights, b.batch * b.width);
+  }
+  backward(rt: Runtime, dpred: number, b: LossBuffers): void {
+    rt.kernels.mse_backward(dpred, b.pred, b.target, b.weights, b.batch * b.width, 1);
+  }
+}
