@@ -15,12 +15,14 @@ export interface BuildOptions {
   maxBatch?: number;
   /** Seed for the initial weights and dropout masks (default 0). */
   seed?: number;
+  /** Also compute ∂loss/∂input in backward (for gradient checks and input attributions). */
+  inputGrad?: boolean;
 }
 
 interface Slots {
   /** [maxBatch × width] output of each layer; index 0 is the model's input. */
   acts: number[];
-  /** ∂loss/∂acts[i] for i ≥ 1 (index 0 unused: nothing needs the gradient of the input). */
+  /** ∂loss/∂acts[i]; index 0 (the input) is 0 unless built with inputGrad. */
   grads: number[];
   caches: number[];
   widths: number[];
@@ -43,7 +45,7 @@ export class Sequential {
    */
   build(rt: Runtime, options: BuildOptions): this {
     if (this.built) throw new Error('this model is already built');
-    const { inFeatures, maxBatch = 256, seed = 0 } = options;
+    const { inFeatures, maxBatch = 256, seed = 0, inputGrad = false } = options;
     checkDims('Sequential.build', inFeatures, maxBatch);
     const widths = [inFeatures];
     const specs: ParameterSpec[] = [];
@@ -67,10 +69,10 @@ export class Sequential {
       const n = layer.cacheFloats(widths[i]) * maxBatch;
       return n ? rt.allocF32(n) : 0;
     });
-    const gradStart = rt.mark();
-    const grads = widths.map((w, i) => (i === 0 ? 0 : rt.allocF32(maxBatch * w)));
-    const gradFloats = (rt.mark() - gradStart) / 4;
-    this.built = { rt, params, slots: { acts, grads, caches, widths }, maxBatch, gradBlock: [grads[1], gradFloats], seed };
+    const grads = widths.map((w, i) => (i === 0 && !inputGrad ? 0 : rt.allocF32(maxBatch * w)));
+    const gradStart = grads[0] || grads[1];
+    const gradBlock: [number, number] = [gradStart, (rt.mark() - gradStart) / 4];
+    this.built = { rt, params, slots: { acts, grads, caches, widths }, maxBatch, gradBlock, seed };
     return this;
   }
 
@@ -123,6 +125,11 @@ export class Sequential {
     return slots.acts[slots.acts.length - 1];
   }
 
+  /** Byte offset of ∂loss/∂input (built with inputGrad), else 0. */
+  get inputGradPtr(): number {
+    return this.state.slots.grads[0];
+  }
+
   /** Zeroes all activation gradients (one fill); call before the loss writes ∂loss/∂output. */
   zeroActivationGrads(): void {
     const { rt, gradBlock } = this.state;
@@ -149,14 +156,15 @@ export class Sequential {
     };
   }
 
-  /** Copies `batch` rows into the input buffer, refusing wrong widths and NaN. */
+  /** Copies the first `batch` rows of `rows` into the input buffer, refusing short input and NaN. */
   loadInputs(rows: Float32Array, batch: number, what = 'inputs'): void {
     const { rt, slots, maxBatch } = this.state;
     const width = slots.widths[0];
     if (batch > maxBatch) throw new RangeError(`${what}: batch of ${batch} exceeds maxBatch ${maxBatch}`);
-    if (rows.length !== batch * width) throw new RangeError(`${what}: expected ${batch}×${width} values, got ${rows.length}`);
-    rt.f32(slots.acts[0], rows.length).set(rows);
-    assertFinite(rt, slots.acts[0], rows.length, what);
+    const n = batch * width;
+    if (rows.length < n) throw new RangeError(`${what}: expected ${batch}×${width} values, got ${rows.length}`);
+    rt.f32(slots.acts[0], n).set(rows.length === n ? rows : rows.subarray(0, n));
+    assertFinite(rt, slots.acts[0], n, what);
   }
 
   /**

@@ -97,7 +97,7 @@ const SPLITS = new Map<string, [number, string]>([
   ),
 ]);
 /** "didn ' t" and "didn 't": the apostrophe typed apart from the word. */
-const SPACED_NT = new RegExp(String.raw`[ \t]*['’\`][ \t]*[tT]${NOT_W}`, 'uy');
+const SPACED_NT = new RegExp(String.raw`[ \t]*['’\u0060][ \t]*[tT]${NOT_W}`, 'uy');
 
 const NEGATIONS = new Set([
   'not', 'no', 'never', "n't", 'nothing', 'nobody', 'none', 'noone', 'nowhere', 'neither', 'nor',
@@ -108,8 +108,9 @@ const NEGATIONS = new Set([
 const CLAUSE_END = /^(?:[.,;:!?]+|--|[。，、；：！？])$/u;
 
 /** Pushes a word-alternative match, split into stem and clitics the way Penn Treebank does. */
-function pushWord(out: string[], w: string): void {
-  const split = SPLITS.get(w.length >= 4 && w.length <= 8 ? w.toLowerCase() : '');
+function pushWord(out: string[], w: string, lowered: boolean): void {
+  const split =
+    w.length < 4 || w.length > 8 ? undefined : SPLITS.get(w) ?? (lowered ? undefined : SPLITS.get(w.toLowerCase()));
   if (split !== undefined) {
     out.push(w.slice(0, split[0]), split[1]);
     return;
@@ -216,7 +217,7 @@ export function createTokenizer(options: TokenizerOptions = {}): (text: string) 
           re.lastIndex = end + 1;
           continue;
         }
-        pushWord(out, t);
+        pushWord(out, t, lowercase);
       } else if (m[G.dquote] !== undefined) out.push('"');
       else if (m[G.squote] !== undefined) out.push("'");
       else if (m[G.clitic] !== undefined) out.push(t.charCodeAt(0) === 0x27 ? t.toLowerCase() : "'" + t.slice(1).toLowerCase());
@@ -239,10 +240,21 @@ export function createTokenizer(options: TokenizerOptions = {}): (text: string) 
 }
 
 const defaultTokenizer = createTokenizer();
+// tokenize() is often called with a fresh options literal per text; compiling the regexes
+// each time would cost more than the tokenising.
+const tokenizers = new Map<string, (text: string) => string[]>();
 
 /** Cuts text into tokens; whitespace-only text gives []. @example tokenize("It doesn't work :(") // ["it", "does", "n't", "work", ":("] */
 export function tokenize(text: string, options?: TokenizerOptions): string[] {
-  return options === undefined ? defaultTokenizer(text) : createTokenizer(options)(text);
+  if (options === undefined) return defaultTokenizer(text);
+  const key = [options.lowercase, options.mode, options.cjk, options.locale, options.negation, options.normalize].join('|');
+  let t = tokenizers.get(key);
+  if (t === undefined) {
+    if (tokenizers.size >= 64) tokenizers.clear();
+    t = createTokenizer(options);
+    tokenizers.set(key, t);
+  }
+  return t(text);
 }
 
 /** Prefixes "NOT_" to tokens after a negation word until the next punctuation, returning a new array. @example markNegation(["not", "good", ",", "fun"]) // ["not", "NOT_good", ",", "fun"] */

@@ -31,7 +31,7 @@ interface NllAndDerivatives {
 }
 
 const INV_PHI = (Math.sqrt(5) - 1) / 2; // 0.618…, the golden-section ratio
-const GOLDEN_TOLERANCE = 1e-7; // on log T
+const GOLDEN_TOLERANCE = 1e-6; // on log T; Newton polishes the rest
 const NEWTON_STEPS = 4;
 
 function checkInputs(
@@ -89,22 +89,23 @@ function nllAt(
     }
   } else {
     const C = numClasses;
+    const e = new Float64Array(C); // e^{βz_c − max} of the current row
     for (let i = 0; i < n; i++) {
       const base = i * C;
       let max = -Infinity;
       for (let c = 0; c < C; c++) max = Math.max(max, beta * logits[base + c]);
       let sum = 0;
-      let mean = 0; // Σ e^{βz_c − max} z_c, normalised below to E_p[z]
+      let mean = 0; // Σ e_c z_c, normalised below to E_p[z]
       for (let c = 0; c < C; c++) {
-        const e = Math.exp(beta * logits[base + c] - max);
-        sum += e;
-        mean += e * logits[base + c];
+        e[c] = Math.exp(beta * logits[base + c] - max);
+        sum += e[c];
+        mean += e[c] * logits[base + c];
       }
       mean /= sum;
       let variance = 0;
       for (let c = 0; c < C; c++) {
         const dz = logits[base + c] - mean;
-        variance += Math.exp(beta * logits[base + c] - max) * dz * dz;
+        variance += e[c] * dz * dz;
       }
       variance /= sum;
       const zy = logits[base + labels[i]];
