@@ -47,32 +47,27 @@ const ci = (s: string): string =>
 
 const CLITIC_LEAD = String.raw`['’](?:${['s', 're', 've', 'll', 'd', 'm', 'em', 'til', 'tis', 'twas'].map(ci).join('|')}|\p{N}{2}s?)${NOT_W}`;
 
-// One alternative per token type, tried in this order at each position; the index of the
-// group that matched tells the loop what it found, so the text is scanned once.
-const ALTERNATIVES = [
-  String.raw`(?:https?:\/\/|www\.)\S+?(?=[.,;:!?)\]}'"]*(?:\s|$))`, // 1 URL
-  EMOJI, // 2
-  EMOTICON, // 3
-  String.raw`-(?:${ci('l')}|${ci('r')})(?:${ci('r')}|${ci('s')}|${ci('c')})${ci('b')}-`, // 4 -lrb- and kin
-  `[${CJK}]+`, // 5
-  `[${HANGUL}]+`, // 6
-  `[${SEA}]+`, // 7
-  String.raw`\p{L}\.(?:\p{L}\.)*${NOT_W}`, // 8 initials and acronyms: "j.", "e.t.", "u.s."
-  String.raw`(?:\p{N}+(?:[.,:/]\p{N}+)+${W}*|${W}+)(?:[-'’]${W}+)*`, // 9 word or number
-  CLITIC_LEAD, // 10 SST-2's "'s", "'re"; "'em", "'70s"
-  String.raw`[#@][\p{L}\p{N}_]+`, // 11 hashtags, mentions
-  "``|''|[\"“”„«»]", // 12 double quotes
-  "[`'‘’‚‹›]", // 13 single quotes
-  String.raw`\.{2,}`, // 14 ellipsis
-  String.raw`-{2,}|[—―]`, // 15 dash
-  String.raw`[!?]+|\*+`, // 16 repeated marks
-  String.raw`[^\s\p{Cc}\p{Cf}]`, // 17 anything else visible, one character at a time
-];
-const G = {
-  url: 1, emoji: 2, emoticon: 3, ptb: 4, cjk: 5, hangul: 6, sea: 7, acronym: 8, word: 9,
-  clitic: 10, tag: 11, dquote: 12, squote: 13, dots: 14, dash: 15, marks: 16, other: 17,
-} as const;
-const TOKEN_SOURCE = ALTERNATIVES.map((a) => `(${a})`).join('|');
+// Alternatives are tried in this order at each position, so the text is scanned once. Only
+// words and runs of unspaced scripts are captured: capture groups double the cost of a match,
+// and every other kind of token is told apart by its first character.
+const TOKEN_SOURCE = [
+  String.raw`(?:https?:\/\/|www\.)\S+?(?=[.,;:!?)\]}'"]*(?:\s|$))`, // URL
+  EMOJI,
+  EMOTICON,
+  String.raw`-(?:${ci('l')}|${ci('r')})(?:${ci('r')}|${ci('s')}|${ci('c')})${ci('b')}-`, // -lrb- and kin
+  `([${CJK}]+|[${HANGUL}]+|[${SEA}]+)`, // group 1: a run to segment
+  String.raw`\p{L}\.(?:\p{L}\.)*${NOT_W}`, // initials and acronyms: "j.", "e.t.", "u.s."
+  // group 2: word or number ("3.5", "1,000", "and/or", "fifteen-year-old"), group 3: its apostrophe part
+  String.raw`((?:\p{N}+(?:[.,:/]\p{N}+)+${W}*|${W}+)(?:[-/]${W}+)*((?:['’]${W}+(?:[-/]${W}+)*)+)?)`,
+  CLITIC_LEAD, // SST-2's "'s", "'re"; "'em", "'70s"
+  String.raw`[#@][\p{L}\p{N}_]+`, // hashtags, mentions
+  "``|''|[\"“”„«»]", // double quotes
+  "[`'‘’‚‹›]", // single quotes
+  String.raw`\.{2,}`, // ellipsis
+  String.raw`-{2,}|[—―]`, // dash
+  String.raw`[!?]+|\*+`, // repeated marks
+  String.raw`[^\s\p{Cc}\p{Cf}]`, // anything else visible, one character at a time
+].join('|');
 
 const CHAR_SOURCE = String.raw`${EMOJI}|[^\s\p{Cc}\p{Cf}]\p{M}*`;
 
@@ -107,14 +102,34 @@ const NEGATIONS = new Set([
 ]);
 const CLAUSE_END = /^(?:[.,;:!?]+|--|[。，、；：！？])$/u;
 
-/** Pushes a word-alternative match, split into stem and clitics the way Penn Treebank does. */
-function pushWord(out: string[], w: string, lowered: boolean): void {
-  const split =
-    w.length < 4 || w.length > 8 ? undefined : SPLITS.get(w) ?? (lowered ? undefined : SPLITS.get(w.toLowerCase()));
-  if (split !== undefined) {
-    out.push(w.slice(0, split[0]), split[1]);
-    return;
+/** One spelling for each punctuation mark and clitic that comes in several. */
+function canonicalPunctuation(t: string): string {
+  switch (t.charCodeAt(0)) {
+    case 0x27: // '
+    case 0x2019: // ’
+      if (t.length === 1) return "'";
+      if (t === "''") return '"';
+      return "'" + t.slice(1).toLowerCase(); // a clitic such as "'s"
+    case 0x60: // `
+      return t.length === 2 ? '"' : "'";
+    case 0x22: case 0x201c: case 0x201d: case 0x201e: case 0xab: case 0xbb:
+      return '"';
+    case 0x2018: case 0x201a: case 0x2039: case 0x203a:
+      return "'";
+    case 0x2e: // .
+      return t.length > 1 ? '...' : t;
+    case 0x2d: // -
+      if (t.length > 1 && t.charCodeAt(1) === 0x2d) return '--';
+      return t.length === 5 ? PTB_BRACKETS[t.toLowerCase()] ?? t : t;
+    case 0x2014: case 0x2015:
+      return '--';
+    default:
+      return t;
   }
+}
+
+/** Pushes a word with an apostrophe, split into stem and clitics the way Penn Treebank does. */
+function pushWord(out: string[], w: string, lowered: boolean): void {
   let tail: string[] | undefined;
   for (;;) {
     let a = w.lastIndexOf("'");
@@ -130,7 +145,11 @@ function pushWord(out: string[], w: string, lowered: boolean): void {
       w = w.slice(0, a - 1);
     } else break;
   }
-  if (w.length > 0) out.push(w.indexOf('’') >= 0 ? w.replace(/’/g, "'") : w);
+  if (w.length > 0) {
+    const split = w.length >= 4 && w.length <= 8 ? SPLITS.get(lowered ? w : w.toLowerCase()) : undefined;
+    if (split !== undefined) out.push(w.slice(0, split[0]), split[1]);
+    else out.push(w.indexOf('’') >= 0 ? w.replace(/’/g, "'") : w);
+  }
   if (tail !== undefined) for (let i = tail.length - 1; i >= 0; i--) out.push(tail[i]!);
 }
 
@@ -162,9 +181,8 @@ function pushSegments(out: string[], run: string, locale: string): void {
 }
 
 function seaLocale(code: number): string {
-  if (code >= 0x0e00 && code <= 0x0e7f) return 'th';
-  if (code >= 0x0e80 && code <= 0x0eff) return 'lo';
-  if (code >= 0x1780 && code <= 0x17ff) return 'km';
+  if (code <= 0x0e7f) return 'th';
+  if (code <= 0x0eff) return 'lo';
   return 'my';
 }
 
@@ -200,9 +218,12 @@ export function createTokenizer(options: TokenizerOptions = {}): (text: string) 
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const t = m[0];
-      // Groups are tested most frequent first; exactly one is defined.
-      if (m[G.word] !== undefined) {
-        let end = re.lastIndex;
+      if (m[2] !== undefined) {
+        const end = re.lastIndex;
+        if (m[3] !== undefined) {
+          pushWord(out, t, lowercase);
+          continue;
+        }
         const last = t.charCodeAt(t.length - 1) | 0x20;
         if (last === 0x6e /* n */ && t.length > 1) {
           spacedNt.lastIndex = end;
@@ -212,28 +233,33 @@ export function createTokenizer(options: TokenizerOptions = {}): (text: string) 
             continue;
           }
         }
-        if (text.charCodeAt(end) === 0x2e /* . */ && t.length <= 6 && ABBREVIATIONS.has(t.toLowerCase())) {
+        if (text.charCodeAt(end) === 0x2e /* . */ && t.length <= 6 && ABBREVIATIONS.has(lowercase ? t : t.toLowerCase())) {
           out.push(t + '.');
           re.lastIndex = end + 1;
           continue;
         }
-        pushWord(out, t, lowercase);
-      } else if (m[G.dquote] !== undefined) out.push('"');
-      else if (m[G.squote] !== undefined) out.push("'");
-      else if (m[G.clitic] !== undefined) out.push(t.charCodeAt(0) === 0x27 ? t.toLowerCase() : "'" + t.slice(1).toLowerCase());
-      else if (m[G.dots] !== undefined) out.push('...');
-      else if (m[G.dash] !== undefined) out.push('--');
-      else if (m[G.cjk] !== undefined) {
+        // Every entry of SPLITS ends in t, a or e and has 4 to 8 letters.
+        if (t.length >= 4 && t.length <= 8 && (last === 0x74 || last === 0x61 || last === 0x65)) {
+          const split = SPLITS.get(lowercase ? t : t.toLowerCase());
+          if (split !== undefined) {
+            out.push(t.slice(0, split[0]), split[1]);
+            continue;
+          }
+        }
+        out.push(t);
+        continue;
+      }
+      if (m[1] !== undefined) {
+        const c = t.charCodeAt(0);
         if (cjkChars) pushChars(out, t);
-        else pushSegments(out, t, (hanLocale ??= KANA.test(text) ? 'ja' : 'zh'));
-      } else if (m[G.hangul] !== undefined) {
-        if (cjkChars) pushChars(out, t);
-        else pushSegments(out, t, 'ko');
-      } else if (m[G.sea] !== undefined) {
-        if (cjkChars) pushChars(out, t);
-        else pushSegments(out, t, seaLocale(t.charCodeAt(0)));
-      } else if (m[G.ptb] !== undefined) out.push(PTB_BRACKETS[t.toLowerCase()]!);
-      else out.push(t);
+        else if (c >= 0x0e00 && c <= 0x109f) pushSegments(out, t, seaLocale(c));
+        else if (c >= 0x1780 && c <= 0x17ff) pushSegments(out, t, 'km');
+        else if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff) || (c >= 0x3130 && c <= 0x318f)) {
+          pushSegments(out, t, 'ko');
+        } else pushSegments(out, t, (hanLocale ??= KANA.test(text) ? 'ja' : 'zh'));
+        continue;
+      }
+      out.push(t.length <= 5 ? canonicalPunctuation(t) : t);
     }
     return negation ? markNegation(out) : out;
   };

@@ -1,0 +1,53 @@
+// The benchmark script: `npm run bench [-- --json] [-- --only W2,W3] [-- --no-peers]`.
+// Workloads and output format: shared/BENCHMARKS.md. A table goes to standard error as it runs;
+// with --json one JSON array of records goes to standard output at the end.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Runtime } from '../src/runtime/runtime.js';
+import type { TfBackend } from './peers/tfjs.js';
+import { progress, type BenchRecord } from './record.js';
+import { benchW1 } from './w1-seed.js';
+import { benchW2 } from './w2-gemm.js';
+import { benchW3 } from './w3-mlp-step.js';
+
+type Workload = (rt: Runtime, peers: TfBackend[]) => Promise<BenchRecord[]>;
+
+const WORKLOADS: Record<string, Workload> = {
+  W1: (rt) => benchW1(rt),
+  W2: benchW2,
+  W3: benchW3,
+};
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-peers': { type: 'boolean', default: false },
+  },
+});
+
+// Peers print banners with console.log; standard output is reserved for the results.
+console.log = (...args: unknown[]) => console.error(...args);
+
+const selected = values.only ? values.only.split(',').map((s) => s.trim().toUpperCase()) : Object.keys(WORKLOADS);
+const unknown = selected.filter((id) => !(id in WORKLOADS));
+if (unknown.length) {
+  process.stderr.write(`bench: unknown workload ${unknown.join(', ')}; known: ${Object.keys(WORKLOADS).join(', ')}\n`);
+  process.exit(2);
+}
+const peers: TfBackend[] = values['no-peers'] ? [] : ['wasm', 'cpu'];
+const rt = await Runtime.create({ wasm: readFileSync(new URL('../build/sentiwasm.wasm', import.meta.url)) });
+const records: BenchRecord[] = [];
+for (const id of selected) {
+  progress(`— ${id}`);
+  records.push(...(await WORKLOADS[id](rt, peers)));
+}
+if (values.json) process.stdout.write(`${JSON.stringify(records)}\n`);
+else {
+  progress('');
+  for (const r of records) {
+    const params = r.params ? Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ') : '';
+    process.stdout.write(`${r.workload.padEnd(4)} ${r.system.padEnd(10)} ${params.padEnd(14)} ${r.value.toPrecision(4).padStart(10)} ${r.metric}\n`);
+  }
+}

@@ -1,0 +1,68 @@
+// W3: one training step (forward + backward + SGD update) of an MLP 512 → 256 ReLU → 256 ReLU →
+// 1 sigmoid on a batch of 128 with binary cross-entropy; random inputs and labels from a fixed seed.
+
+import { ReLU, Sigmoid } from '../src/nn/activations.js';
+import { Trainer } from '../src/nn/fit.js';
+import { Linear } from '../src/nn/linear.js';
+import { BCELoss } from '../src/nn/losses.js';
+import { SGD } from '../src/nn/optimizers.js';
+import { Random } from '../src/nn/random.js';
+import { Sequential } from '../src/nn/sequential.js';
+import type { Runtime } from '../src/runtime/runtime.js';
+import { loadTf, type TfBackend } from './peers/tfjs.js';
+import { progress, throughput, type BenchRecord } from './record.js';
+
+const [IN, HIDDEN, BATCH, LR] = [512, 256, 128, 0.01];
+
+function data(): { x: Float32Array; y: Float32Array } {
+  const rng = new Random(3);
+  const x = Float32Array.from({ length: BATCH * IN }, () => rng.uniform(-1, 1));
+  const y = Float32Array.from({ length: BATCH }, () => (rng.next() < 0.5 ? 0 : 1));
+  return { x, y };
+}
+
+export async function benchW3(rt: Runtime, peers: TfBackend[]): Promise<BenchRecord[]> {
+  const { x, y } = data();
+  const model = new Sequential([new Linear(IN, HIDDEN), new ReLU(), new Linear(HIDDEN, HIDDEN), new ReLU(), new Linear(HIDDEN, 1), new Sigmoid()]);
+  model.build(rt, { inFeatures: IN, maxBatch: BATCH, seed: 1 });
+  const trainer = new Trainer(model, { loss: new BCELoss(), optimizer: new SGD({ lr: LR }) });
+  // Validate before timing: training on one fixed batch must drive its loss down.
+  const first = trainer.step(x, y, BATCH);
+  for (let i = 0; i < 30; i++) trainer.step(x, y, BATCH);
+  const later = trainer.evaluate(x, y, BATCH);
+  if (!(later < first)) throw new Error(`W3: the loss did not fall (${first} → ${later})`);
+  const ours = throughput(() => trainer.step(x, y, BATCH), BATCH, { runs: 7, minMs: 500 });
+  progress(`W3  sentiwasm ${ours.perSecond.toFixed(0)} examples/s (loss ${first.toFixed(4)} → ${later.toFixed(4)})`);
+  const records: BenchRecord[] = [{ workload: 'W3', system: 'sentiwasm', threads: 1, metric: 'examples/s', value: ours.perSecond, params: { batch: BATCH } }];
+  for (const backend of peers) {
+    const rate = await tfjsStep(backend, x, y);
+    progress(`W3  tfjs-${backend} ${rate.toFixed(0)} examples/s`);
+    records.push({ workload: 'W3', system: `tfjs-${backend}`, threads: 1, metric: 'examples/s', value: rate, params: { batch: BATCH } });
+  }
+  return records;
+}
+
+async function tfjsStep(backend: TfBackend, xData: Float32Array, yData: Float32Array): Promise<number> {
+  const tf = await loadTf(backend);
+  const x = tf.tensor2d(xData, [BATCH, IN]);
+  const y = tf.tensor2d(yData, [BATCH, 1]);
+  const glorot = (r: number, c: number) => tf.variable(tf.randomUniform([r, c], -1 / Math.sqrt(r), 1 / Math.sqrt(r), 'float32', 1));
+  const w1 = glorot(IN, HIDDEN), b1 = tf.variable(tf.zeros([HIDDEN]));
+  const w2 = glorot(HIDDEN, HIDDEN), b2 = tf.variable(tf.zeros([HIDDEN]));
+  const w3 = glorot(HIDDEN, 1), b3 = tf.variable(tf.zeros([1]));
+  const optimizer = tf.train.sgd(LR);
+  const step = () => {
+    const cost = optimizer.minimize(() => {
+      const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
+      const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
+      const p = tf.sigmoid(tf.add(tf.matMul(h2, w3), b3));
+      return tf.losses.logLoss(y, p) as import('@tensorflow/tfjs').Scalar;
+    }, true);
+    cost!.dataSync();
+    cost!.dispose();
+  };
+  const result = throughput(step, BATCH, { runs: 5, minMs: 500 });
+  tf.dispose([x, y, w1, b1, w2, b2, w3, b3]);
+  optimizer.dispose();
+  return result.perSecond;
+}

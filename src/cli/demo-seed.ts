@@ -1,0 +1,65 @@
+// `sentiwasm demo seed`: the tutorial network, printed as the tutorial prints it.
+
+import { readFile } from 'node:fs/promises';
+import { defaultRuntime } from '../runtime/runtime.js';
+import type { ParameterValues } from '../nn/parameters.js';
+import { runSeedExample } from '../train/seed-example.js';
+import { CliError } from './errors.js';
+
+export interface DemoSeedOptions {
+  init?: string;
+  json?: boolean;
+  epochs?: number;
+  lr?: number;
+  seed?: number;
+}
+
+export async function demoSeed(options: DemoSeedOptions, out: (line: string) => void): Promise<void> {
+  const init = options.init ? await readInitialWeights(options.init) : undefined;
+  const epochs = options.epochs ?? 100;
+  const rt = await defaultRuntime();
+  const every = Math.max(1, Math.round(epochs / 10));
+  let result;
+  try {
+    result = runSeedExample(rt, {
+      init,
+      initSource: options.init,
+      epochs,
+      lr: options.lr,
+      seed: options.seed,
+      onEpoch: (epoch, loss) => {
+        if (!options.json && epoch % every === 0) out(`Epoch [${epoch}/${epochs}], Loss: ${loss.toFixed(4)}`);
+      },
+    });
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) throw new CliError(error.message);
+    throw error;
+  }
+  if (options.json) {
+    out(JSON.stringify({ losses: result.losses, predictions: result.predictions, gradients: result.gradients }));
+    return;
+  }
+  out('Predictions:');
+  result.predictions.forEach((p, i) => out(`  input ${i + 1}: ${p.toFixed(4)}`));
+}
+
+/** Reads initial weights from a JSON file: either the weights themselves or an object with an "init" key. */
+async function readInitialWeights(file: string): Promise<ParameterValues> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const weights = parsed && typeof parsed === 'object' && 'init' in parsed ? (parsed as { init: unknown }).init : parsed;
+  if (!weights || typeof weights !== 'object' || Array.isArray(weights)) {
+    throw new CliError(`${file}: expected an object of weights keyed "0.weight", "0.bias", "2.weight", "2.bias" (or such an object under "init")`);
+  }
+  return weights as ParameterValues;
+}
