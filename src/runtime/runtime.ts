@@ -40,7 +40,7 @@ export class Runtime {
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const pages = Math.max(1, Math.ceil((options.initialBytes ?? 16 * PAGE_BYTES) / PAGE_BYTES));
     const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
-    const source = await resolveWasmSource(options.wasm ?? defaultWasmUrl());
+    const source = options.wasm === undefined ? await compiledDefault() : await resolveWasmSource(options.wasm);
     const { exports } = await instantiate<Record<string, unknown>>(source as never, { env: { memory } });
     return new Runtime(memory, exports as unknown as KernelExports);
   }
@@ -125,6 +125,20 @@ export class Runtime {
 /** Rounds n up to a multiple of align (a power of two). */
 export function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
+}
+
+let defaultModule: Promise<WebAssembly.Module> | undefined;
+
+/** The shipped build, fetched and compiled once per process: every model gets its own instance of it. */
+function compiledDefault(): Promise<WebAssembly.Module> {
+  defaultModule ??= (async () => {
+    const source = await resolveWasmSource(defaultWasmUrl());
+    if (source instanceof WebAssembly.Module) return source;
+    if (source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());
+    return WebAssembly.compile(source);
+  })();
+  defaultModule.catch(() => (defaultModule = undefined));
+  return defaultModule;
 }
 
 let shared: Promise<Runtime> | undefined;

@@ -23,7 +23,7 @@ export async function resolveWasmSource(source: WasmSource): Promise<BufferSourc
   if (typeof source === 'string') source = new URL(source, typeof location !== 'undefined' ? location.href : undefined);
   if (!(source instanceof URL)) return source;
   if (source.protocol === 'file:') {
-    if (!readFileUrl) throw new Error(`sentiwasm: cannot read ${source.href} here; pass the WebAssembly bytes or an http(s) URL to createRuntime({ wasm })`);
+    if (!readFileUrl) throw new Error(`sentiwasm: cannot read ${source.href} here; import sentiwasm from its Node entry, or pass the WebAssembly bytes or an http(s) URL to Runtime.create({ wasm })`);
     return readFileUrl(source);
   }
   const response = await fetch(source);

@@ -95,14 +95,14 @@ export class Vocabulary {
 
   /** The token with this id. @example vocab.token(0) // "good" */
   token(id: number): string {
-    const t = this.tokens[id];
+    const t = Number.isInteger(id) ? this.tokens[id] : undefined;
     if (t === undefined) throw new RangeError(`token id ${id} is outside 0..${this.tokens.length - 1}`);
     return t;
   }
 
   /** How often the token with this id was seen in training. @example vocab.count(0) // 10 */
   count(id: number): number {
-    if (!(id >= 0 && id < this.counts.length)) throw new RangeError(`token id ${id} is outside 0..${this.counts.length - 1}`);
+    if (!Number.isInteger(id) || id < 0 || id >= this.counts.length) throw new RangeError(`token id ${id} is outside 0..${this.counts.length - 1}`);
     return this.counts[id]!;
   }
 

@@ -1,0 +1,72 @@
+// Reading data files from disk in Node, streamed: the readers in examples.ts do the work, this
+// module only opens files and turns the file system's errors into DataErrors that name the
+// file. Kept apart so that browser bundles never see `node:fs`.
+
+import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DataError } from './errors.js';
+import {
+  createExampleStream,
+  formatFromFileName,
+  readRecords,
+  type DataFormat,
+  type DataRecord,
+  type ExampleOptions,
+  type ExampleStream,
+  type RecordOptions,
+} from './examples.js';
+
+/** Large reads: fewer chunks mean fewer trips through the parser's bookkeeping. */
+const CHUNK_BYTES = 1 << 20;
+
+function pathOf(path: string | URL): string {
+  return typeof path === 'string' ? path : fileURLToPath(path);
+}
+
+/** The format of a data file from its extension, or a DataError saying how to name it. @example detectFileFormat("data/train.tsv") // "tsv" */
+export function detectFileFormat(path: string | URL): DataFormat {
+  const file = pathOf(path);
+  const format = formatFromFileName(file);
+  if (format === undefined) {
+    throw new DataError(file, 0, 'cannot tell the format from the file name',
+      "use the extension .csv, .tsv, .tab, .jsonl or .ndjson, or pass format: 'csv' | 'tsv' | 'jsonl'", 'unknown-format');
+  }
+  return format;
+}
+
+/** The file's bytes in chunks; a missing or unreadable file becomes a DataError naming it. */
+async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) yield chunk as Uint8Array;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === undefined || err instanceof DataError) throw e;
+    const [problem, hint] =
+      err.code === 'ENOENT' ? ['there is no such file', `check the path (a relative path starts from ${process.cwd()})`] :
+      err.code === 'EISDIR' ? ['this is a directory, not a file', 'give the path of a data file inside it'] :
+      err.code === 'EACCES' || err.code === 'EPERM' ? ['permission to read the file is denied', 'check its permissions'] :
+      [`cannot read the file (${err.message})`, 'check the path and the disk'];
+    throw new DataError(file, 0, problem, hint, 'unreadable');
+  }
+}
+
+function withFile<T extends RecordOptions>(file: string, options: T): T {
+  // Guessing from content is for text in memory; a file with an unknown extension is an error.
+  return { ...options, fileName: options.fileName ?? file, format: options.format ?? detectFileFormat(file) };
+}
+
+/**
+ * Streams labelled examples from a CSV, TSV or JSONL file; iterating again re-reads the file.
+ * @example for await (const e of readExamplesFromFile("train.tsv", { skipBad: true })) console.log(e.label, e.text)
+ */
+export function readExamplesFromFile(path: string | URL, options: ExampleOptions = {}): ExampleStream {
+  const file = pathOf(path);
+  const opts = withFile(file, options);
+  return createExampleStream(() => fileChunks(file), opts);
+}
+
+/** Streams the records of a CSV, TSV or JSONL file. @example for await (const r of readRecordsFromFile("train.csv")) console.log(r.line, r.fields) */
+export function readRecordsFromFile(path: string | URL, options: RecordOptions = {}): AsyncGenerator<DataRecord> {
+  const file = pathOf(path);
+  return readRecords(fileChunks(file), withFile(file, options));
+}

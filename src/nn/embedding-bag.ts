@@ -1,0 +1,139 @@
+// An embedding bag: each example is a bag of table rows, represented by their mean. Backward
+// adds the gradient back to the rows that were used, and only those rows are updated: per batch
+// the host lists the distinct rows (the "slots"), WebAssembly accumulates into a compact
+// [slots × dim] buffer, and the update touches those rows alone (fastText's sparse update,
+// with the optimiser kept out of the loss).
+
+import type { Runtime } from '../runtime/runtime.js';
+import { checkDims } from '../runtime/kernels.js';
+import type { Random } from './random.js';
+
+export type SparseOptimizer = 'sgd' | 'adam';
+
+export interface EmbeddingBagOptions {
+  /** Examples per batch. */
+  maxBatch: number;
+  /** Row ids per batch (all bags together). */
+  maxIds: number;
+  optimizer: SparseOptimizer;
+}
+
+export class EmbeddingBag {
+  readonly rows: number;
+  readonly dim: number;
+  readonly optimizer: SparseOptimizer;
+  /** [rows × dim] */
+  readonly table: number;
+  private readonly m: number;
+  private readonly v: number;
+  private maxBatch: number;
+  private maxIds: number;
+  private ids = 0;
+  private slots = 0;
+  private offsets = 0;
+  private uniqueRows = 0;
+  private dslots = 0;
+  private batch = 0;
+  private unique = 0;
+  private steps = 0;
+  /** row → its slot in the current batch, valid where stamp[row] equals the batch's stamp. */
+  private readonly slotOf: Int32Array;
+  private readonly stamp: Int32Array;
+  private currentStamp = 0;
+
+  /** @example new EmbeddingBag(rt, 20000, 64, { maxBatch: 32, maxIds: 4096, optimizer: 'sgd' }) */
+  constructor(readonly rt: Runtime, rows: number, dim: number, options: EmbeddingBagOptions) {
+    checkDims('EmbeddingBag', rows, dim, options.maxBatch, options.maxIds);
+    this.rows = rows;
+    this.dim = dim;
+    this.optimizer = options.optimizer;
+    this.table = rt.allocF32(rows * dim);
+    this.m = options.optimizer === 'adam' ? rt.allocF32(rows * dim) : 0;
+    this.v = options.optimizer === 'adam' ? rt.allocF32(rows * dim) : 0;
+    this.slotOf = new Int32Array(rows);
+    this.stamp = new Int32Array(rows);
+    this.maxBatch = 0;
+    this.maxIds = 0;
+    this.reserve(options.maxBatch, options.maxIds);
+  }
+
+  /** Uniform in [−1/dim, 1/dim], fastText's initialisation of word vectors. */
+  initialise(rng: Random): void {
+    const t = this.rt.f32(this.table, this.rows * this.dim);
+    const bound = 1 / this.dim;
+    for (let i = 0; i < t.length; i++) t[i] = rng.uniform(-bound, bound);
+  }
+
+  /** A fresh view of the whole table. */
+  values(): Float32Array {
+    return this.rt.f32(this.table, this.rows * this.dim);
+  }
+
+  /** Makes room for bigger batches; never called inside a training step (it may grow memory). */
+  reserve(maxBatch: number, maxIds: number): void {
+    if (maxBatch <= this.maxBatch && maxIds <= this.maxIds) return;
+    this.maxBatch = Math.max(maxBatch, this.maxBatch);
+    this.maxIds = Math.max(maxIds, this.maxIds);
+    const rt = this.rt;
+    this.ids = rt.alloc(this.maxIds * 4);
+    this.slots = rt.alloc(this.maxIds * 4);
+    this.uniqueRows = rt.alloc(this.maxIds * 4);
+    this.offsets = rt.alloc((this.maxBatch + 1) * 4);
+    this.dslots = rt.allocF32(this.maxIds * this.dim);
+  }
+
+  get capacity(): { maxBatch: number; maxIds: number } {
+    return { maxBatch: this.maxBatch, maxIds: this.maxIds };
+  }
+
+  /**
+   * Loads a batch: `rows` holds every bag's row ids back to back, `offsets` (length batch+1)
+   * where each bag starts. Also works out the distinct rows for backward and the update.
+   */
+  load(rows: Int32Array, offsets: Int32Array, batch: number): void {
+    const total = offsets[batch];
+    if (batch > this.maxBatch || total > this.maxIds) {
+      throw new RangeError(`EmbeddingBag: batch of ${batch} bags / ${total} ids exceeds the reserved ${this.maxBatch} / ${this.maxIds}`);
+    }
+    const rt = this.rt;
+    const ids = rt.i32(this.ids, total);
+    const slots = rt.i32(this.slots, total);
+    const unique = rt.i32(this.uniqueRows, total);
+    const stamp = ++this.currentStamp;
+    let u = 0;
+    for (let t = 0; t < total; t++) {
+      const row = rows[t];
+      if (!(row >= 0 && row < this.rows)) throw new RangeError(`EmbeddingBag: row ${row} outside 0..${this.rows - 1}`);
+      ids[t] = row;
+      if (this.stamp[row] !== stamp) {
+        this.stamp[row] = stamp;
+        this.slotOf[row] = u;
+        unique[u++] = row;
+      }
+      slots[t] = this.slotOf[row];
+    }
+    rt.i32(this.offsets, batch + 1).set(offsets.subarray(0, batch + 1));
+    this.batch = batch;
+    this.unique = u;
+  }
+
+  // out[B×D] = mean of each bag's rows
+  forward(out: number): void {
+    this.rt.kernels.embedding_bag_forward(out, this.table, this.ids, this.offsets, this.batch, this.dim);
+  }
+
+  // dslots[U×D] = Σ over uses of each distinct row of dout[b]/|bag b|
+  backward(dout: number): void {
+    const k = this.rt.kernels;
+    k.fill_f32(this.dslots, this.unique * this.dim, 0);
+    k.embedding_bag_backward(this.dslots, dout, this.slots, this.offsets, this.batch, this.dim);
+  }
+
+  /** Updates the rows the batch used. */
+  step(lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): void {
+    const k = this.rt.kernels;
+    this.steps++;
+    if (this.optimizer === 'sgd') k.sgd_rows(this.table, this.dslots, this.uniqueRows, this.unique, this.dim, lr);
+    else k.adam_rows(this.table, this.m, this.v, this.dslots, this.uniqueRows, this.unique, this.dim, lr, beta1, beta2, eps, this.steps);
+  }
+}

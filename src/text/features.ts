@@ -1,0 +1,207 @@
+// From text to the rows of an embedding table, fastText style: each text becomes its words
+// (vocabulary ids), its word n-grams hashed into buckets, and, over runs of Chinese or Japanese,
+// hashed character n-grams. Only features seen in training get a row: an n-gram bucket that no
+// training text touched costs nothing, so 2,000,000 buckets do not mean 2,000,000 rows.
+
+import { fnv1a32 } from './hash.js';
+import { wordNgramBuckets } from './ngrams.js';
+import { createTokenizer, type TokenizerOptions } from './tokenize.js';
+import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
+
+export interface FeatureOptions {
+  tokenizer?: TokenizerOptions;
+  /** Longest word n-gram (1 = words only; default 2). */
+  wordNgrams?: number;
+  /** Hash buckets shared by word and character n-grams (default 2,000,000). */
+  buckets?: number;
+  /** Words seen fewer times in training are dropped (default 1). */
+  minCount?: number;
+  /** Keep at most this many words, the most frequent. */
+  maxVocabulary?: number;
+  /** Longest character n-gram over runs of CJK text (0 = none; default 2). */
+  cjkCharNgrams?: number;
+}
+
+export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary'>> & { maxVocabulary?: number };
+
+/** One feature of a text and the tokens it came from, for explanations. */
+export interface FeatureSpan {
+  row: number;
+  /** First token (inclusive) and last token (exclusive) the feature covers. */
+  start: number;
+  end: number;
+  kind: 'word' | 'ngram' | 'chars';
+}
+
+const CJK_TOKEN = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30FC\u3005-\u3007]+$/u;
+// Character n-grams share the buckets with word n-grams; a salt keeps "好" the character n-gram
+// from landing where "好" the word's n-grams would.
+const CHAR_SALT = 0x2c1b3c6d;
+
+/**
+ * Resolves defaults.
+ * @example resolveFeatureOptions({ wordNgrams: 1 }).buckets // 2000000
+ */
+export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFeatureOptions {
+  const resolved = {
+    tokenizer: options.tokenizer ?? {},
+    wordNgrams: options.wordNgrams ?? 2,
+    buckets: options.buckets ?? 2_000_000,
+    minCount: options.minCount ?? 1,
+    maxVocabulary: options.maxVocabulary,
+    cjkCharNgrams: options.cjkCharNgrams ?? 2,
+  };
+  if (!Number.isInteger(resolved.wordNgrams) || resolved.wordNgrams < 1) throw new RangeError(`wordNgrams must be an integer ≥ 1, got ${resolved.wordNgrams}`);
+  if (!Number.isInteger(resolved.cjkCharNgrams) || resolved.cjkCharNgrams < 0) throw new RangeError(`cjkCharNgrams must be an integer ≥ 0, got ${resolved.cjkCharNgrams}`);
+  if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1) throw new RangeError(`buckets must be a positive integer, got ${resolved.buckets}`);
+  return resolved;
+}
+
+export class Featurizer {
+  readonly options: ResolvedFeatureOptions;
+  readonly vocabulary: Vocabulary;
+  readonly tokenize: (text: string) => string[];
+  /** bucket → row, for the n-gram buckets that have rows. */
+  private readonly bucketRow: Map<number, number>;
+  /** row − vocabulary.size → bucket. */
+  private readonly rowBucket: number[];
+  private frozen: boolean;
+  private hashes = new Uint32Array(64);
+  private readonly scratch: number[] = [];
+
+  private constructor(options: ResolvedFeatureOptions, vocabulary: Vocabulary, rowBuckets: ArrayLike<number>, frozen: boolean) {
+    this.options = options;
+    this.vocabulary = vocabulary;
+    this.tokenize = createTokenizer(options.tokenizer);
+    this.rowBucket = Array.from(rowBuckets);
+    this.bucketRow = new Map(this.rowBucket.map((b, i) => [b, vocabulary.size + i]));
+    this.frozen = frozen;
+  }
+
+  /**
+   * Builds the vocabulary from tokenised training texts; n-gram rows are then added as
+   * `rows(…, { grow: true })` meets them, in first-seen order (so the same data gives the same rows).
+   * @example const f = Featurizer.fit(texts.map(tokenize), { wordNgrams: 2 });
+   */
+  static fit(tokenLists: Iterable<readonly string[]>, options: FeatureOptions = {}): Featurizer {
+    const resolved = resolveFeatureOptions(options);
+    const builder = new VocabularyBuilder();
+    for (const tokens of tokenLists) builder.add(tokens);
+    const vocabulary = builder.build({ minCount: resolved.minCount, maxSize: resolved.maxVocabulary });
+    return new Featurizer(resolved, vocabulary, [], false);
+  }
+
+  /** Rebuilds a saved featurizer (its rows fixed). */
+  static restore(options: ResolvedFeatureOptions, vocabulary: Vocabulary, rowBuckets: ArrayLike<number>): Featurizer {
+    return new Featurizer(options, vocabulary, rowBuckets, true);
+  }
+
+  /** Rows in the embedding table: words, then n-gram buckets that training met. */
+  get rowCount(): number {
+    return this.vocabulary.size + this.rowBucket.length;
+  }
+
+  /** The bucket of each n-gram row, in row order (for saving). */
+  get rowBuckets(): Int32Array {
+    return Int32Array.from(this.rowBucket);
+  }
+
+  /** After this, unseen n-grams never get rows (prediction, and a saved model). */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  /**
+   * Appends the embedding rows of a tokenised text to `out` and returns it. While the
+   * featurizer is not frozen and `grow` is set, new n-gram buckets get new rows.
+   * @example featurizer.rows(["not", "good"], []) // [12, 40, 20517]
+   */
+  rows(tokens: readonly string[], out: number[] = [], grow = false): number[] {
+    this.collect(tokens, out, undefined, grow && !this.frozen);
+    return out;
+  }
+
+  /** Every feature of a text with the tokens it covers. */
+  spans(tokens: readonly string[]): FeatureSpan[] {
+    const spans: FeatureSpan[] = [];
+    this.collect(tokens, [], spans, false);
+    return spans;
+  }
+
+  private collect(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
+    const { vocabulary } = this;
+    const { wordNgrams, buckets, cjkCharNgrams } = this.options;
+    const n = tokens.length;
+    if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, this.hashes.length * 2));
+    const hashes = this.hashes.subarray(0, n);
+    for (let i = 0; i < n; i++) {
+      const t = tokens[i];
+      hashes[i] = fnv1a32(t);
+      const id = vocabulary.id(t);
+      if (id >= 0) {
+        out.push(id);
+        spans?.push({ row: id, start: i, end: i + 1, kind: 'word' });
+      }
+    }
+    if (wordNgrams > 1 && n > 1) {
+      const scratch = this.scratch;
+      scratch.length = 0;
+      wordNgramBuckets(hashes, wordNgrams, buckets, scratch);
+      // wordNgramBuckets lists n-grams by start, then length: i..i+1, i..i+2, …
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        for (let len = 2; len <= wordNgrams && i + len <= n; len++) {
+          const row = this.bucketToRow(scratch[k++], grow);
+          if (row < 0) continue;
+          out.push(row);
+          spans?.push({ row, start: i, end: i + len, kind: 'ngram' });
+        }
+      }
+    }
+    if (cjkCharNgrams > 0) this.collectCjk(tokens, out, spans, grow);
+  }
+
+  /** Character n-grams over each run of consecutive CJK tokens (so "不" + "好" still gives "不好"). */
+  private collectCjk(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
+    const maxN = this.options.cjkCharNgrams;
+    const buckets = this.options.buckets;
+    let i = 0;
+    while (i < tokens.length) {
+      if (!CJK_TOKEN.test(tokens[i])) {
+        i++;
+        continue;
+      }
+      const chars: string[] = [];
+      const owner: number[] = [];
+      let j = i;
+      for (; j < tokens.length && CJK_TOKEN.test(tokens[j]); j++) {
+        for (const ch of tokens[j]) {
+          chars.push(ch);
+          owner.push(j);
+        }
+      }
+      for (let a = 0; a < chars.length; a++) {
+        let gram = '';
+        for (let len = 1; len <= maxN && a + len <= chars.length; len++) {
+          gram += chars[a + len - 1];
+          const bucket = ((fnv1a32(gram) ^ CHAR_SALT) >>> 0) % buckets;
+          const row = this.bucketToRow(bucket, grow);
+          if (row < 0) continue;
+          out.push(row);
+          spans?.push({ row, start: owner[a], end: owner[a + len - 1] + 1, kind: 'chars' });
+        }
+      }
+      i = j;
+    }
+  }
+
+  private bucketToRow(bucket: number, grow: boolean): number {
+    const row = this.bucketRow.get(bucket);
+    if (row !== undefined) return row;
+    if (!grow) return -1;
+    const added = this.vocabulary.size + this.rowBucket.length;
+    this.rowBucket.push(bucket);
+    this.bucketRow.set(bucket, added);
+    return added;
+  }
+}

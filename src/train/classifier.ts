@@ -1,0 +1,356 @@
+// A trained text classifier: featurizer (tokeniser, vocabulary, n-gram rows), an embedding bag
+// and a small dense head, all in one runtime of its own. It predicts, explains, compares word
+// vectors, evaluates, and turns itself into the bytes of a model file.
+
+import { Runtime } from '../runtime/runtime.js';
+import { ReLU } from '../nn/activations.js';
+import { EmbeddingBag, type SparseOptimizer } from '../nn/embedding-bag.js';
+import { Linear } from '../nn/linear.js';
+import { Sequential } from '../nn/sequential.js';
+import { Random } from '../nn/random.js';
+import { Featurizer, type ResolvedFeatureOptions } from '../text/features.js';
+import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
+
+export type Architecture = 'bag' | 'mlp';
+
+/** What a model file records about the network. */
+export interface ClassifierConfig {
+  arch: Architecture;
+  dim: number;
+  /** Widths of the hidden layers of the mlp head ([] for bag). */
+  hidden: number[];
+  /** Class names, index = class id. */
+  labels: string[];
+  features: ResolvedFeatureOptions;
+  /** Softmax temperature fitted on validation data (1 = uncalibrated). */
+  temperature: number;
+}
+
+export interface Prediction {
+  label: string;
+  /** Probability of every class, by name. */
+  probabilities: Record<string, number>;
+}
+
+export interface TokenContribution {
+  token: string;
+  /** How much the token moved the score; the contributions and `bias` add up to `score`. */
+  contribution: number;
+}
+
+export interface Explanation {
+  label: string;
+  /** The class the explanation is about: with two classes the second (e.g. positive), else the predicted one. */
+  target: string;
+  /**
+   * Two classes: the logit margin (target minus the other); more classes: the target's logit
+   * minus the mean logit. Exact sum of contributions and bias for the bag model.
+   */
+  score: number;
+  bias: number;
+  tokens: TokenContribution[];
+  /** 'exact' for the bag model, 'occlusion' (drop one token at a time) for mlp. */
+  method: 'exact' | 'occlusion';
+}
+
+export interface Neighbour {
+  word: string;
+  similarity: number;
+}
+
+/** Batches used for prediction: the largest that keeps the id buffer small. */
+const PREDICT_BATCH = 256;
+
+export class TextClassifier {
+  readonly config: ClassifierConfig;
+  readonly featurizer: Featurizer;
+  /** @internal */ readonly embedding: EmbeddingBag;
+  /** @internal */ readonly head: Sequential;
+  private rt: Runtime | undefined;
+  private norms?: Float32Array;
+
+  /** @internal Use train() or loadModel(). */
+  constructor(rt: Runtime, config: ClassifierConfig, featurizer: Featurizer, options: { maxBatch: number; maxIds: number; optimizer: SparseOptimizer; seed: number }) {
+    this.rt = rt;
+    this.config = config;
+    this.featurizer = featurizer;
+    const maxBatch = Math.max(options.maxBatch, PREDICT_BATCH);
+    this.embedding = new EmbeddingBag(rt, Math.max(1, featurizer.rowCount), config.dim, { maxBatch, maxIds: Math.max(options.maxIds, 1024), optimizer: options.optimizer });
+    const layers = [];
+    let width = config.dim;
+    for (const h of config.hidden) {
+      layers.push(new Linear(width, h), new ReLU());
+      width = h;
+    }
+    layers.push(new Linear(width, config.labels.length));
+    this.head = new Sequential(layers).build(rt, { inFeatures: config.dim, maxBatch, seed: options.seed, inputGrad: true });
+    this.embedding.initialise(new Random(options.seed ^ 0x51ed270b));
+  }
+
+  get labels(): string[] {
+    return this.config.labels;
+  }
+
+  /** @internal The runtime, or an error once disposed. */
+  get runtime(): Runtime {
+    if (!this.rt) throw new Error('this model has been disposed');
+    return this.rt;
+  }
+
+  /**
+   * The most likely label of a text and the probability of every class.
+   * @example model.predict("What a wonderful film!") // { label: 'positive', probabilities: { negative: 0.03, positive: 0.97 } }
+   */
+  predict(text: string): Prediction {
+    return this.predictBatch([text])[0];
+  }
+
+  /**
+   * predict() for many texts at once (faster per text).
+   * @example model.predictBatch(["great", "awful"]).map((p) => p.label)
+   */
+  predictBatch(texts: readonly string[]): Prediction[] {
+    const probs = this.probabilities(texts.map((t) => this.rowsOf(t)));
+    const C = this.labels.length;
+    return texts.map((_, i) => {
+      const row = probs.subarray(i * C, (i + 1) * C);
+      let best = 0;
+      for (let c = 1; c < C; c++) if (row[c] > row[best]) best = c;
+      const probabilities: Record<string, number> = {};
+      this.labels.forEach((label, c) => (probabilities[label] = row[c]));
+      return { label: this.labels[best], probabilities };
+    });
+  }
+
+  /** @internal Embedding rows of a text. */
+  rowsOf(text: string): number[] {
+    if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
+    return this.featurizer.rows(this.featurizer.tokenize(text), []);
+  }
+
+  /** @internal Raw logits [n × C] for bags of rows. */
+  logits(bags: readonly (readonly number[])[]): Float32Array {
+    const rt = this.runtime;
+    const C = this.labels.length;
+    const out = new Float32Array(bags.length * C);
+    for (let start = 0; start < bags.length; ) {
+      const { batch, rows, offsets } = this.packBatch(bags, start);
+      this.embedding.load(rows, offsets, batch);
+      this.embedding.forward(this.head.inputPtr);
+      const ptr = this.head.forwardBatch(batch, false);
+      out.set(rt.f32(ptr, batch * C), start * C);
+      start += batch;
+    }
+    return out;
+  }
+
+  /** Packs as many bags from `start` as fit the reserved buffers (growing them for one huge text). */
+  private packBatch(bags: readonly (readonly number[])[], start: number): { batch: number; rows: Int32Array; offsets: Int32Array } {
+    const { maxBatch, maxIds } = this.embedding.capacity;
+    const first = bags[start].length;
+    if (first > maxIds) this.embedding.reserve(maxBatch, first);
+    const capacity = Math.max(maxIds, first);
+    let batch = 0;
+    let total = 0;
+    while (start + batch < bags.length && batch < maxBatch && total + bags[start + batch].length <= capacity) total += bags[start + batch++].length;
+    const rows = new Int32Array(total);
+    const offsets = new Int32Array(batch + 1);
+    let t = 0;
+    for (let b = 0; b < batch; b++) {
+      offsets[b] = t;
+      const bag = bags[start + b];
+      for (let i = 0; i < bag.length; i++) rows[t++] = bag[i];
+    }
+    offsets[batch] = t;
+    return { batch, rows, offsets };
+  }
+
+  /** @internal Calibrated class probabilities [n × C]. */
+  probabilities(bags: readonly (readonly number[])[]): Float32Array {
+    const logits = this.logits(bags);
+    softmaxRows(logits, this.labels.length, this.config.temperature);
+    return logits;
+  }
+
+  /**
+   * Each token's contribution to the score. For the bag model the score is the logit margin,
+   * a sum over features of (1/n)·(w_target − w_other)·e_f plus the bias margin, so the split is
+   * exact: a feature spanning several tokens (an n-gram) is shared equally among them.
+   * @example model.explain("not good at all").tokens
+   */
+  explain(text: string): Explanation {
+    const tokens = this.featurizer.tokenize(text);
+    const spans = this.featurizer.spans(tokens);
+    const [prediction] = this.predictBatch([text]);
+    const contributions = new Float64Array(tokens.length);
+    const target = this.labels.length === 2 ? 1 : this.labels.indexOf(prediction.label);
+    const base = { label: prediction.label, target: this.labels[target] };
+    const tokenList = () => tokens.map((token, i) => ({ token, contribution: contributions[i] }));
+    if (this.config.arch === 'bag') {
+      const { w, bias } = this.bagScoreWeights(target);
+      const D = this.config.dim;
+      const table = this.embedding.values();
+      let score = bias;
+      for (const span of spans) {
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += w[d] * table[span.row * D + d];
+        const value = dot / spans.length;
+        score += value;
+        const share = value / (span.end - span.start);
+        for (let i = span.start; i < span.end; i++) contributions[i] += share;
+      }
+      return { ...base, score, bias, tokens: tokenList(), method: 'exact' };
+    }
+    // The mlp head is not linear in the features: a token's contribution is how much the score
+    // drops when every feature touching it is left out.
+    const bags = [spans.map((s) => s.row), [], ...tokens.map((_, i) => spans.filter((s) => i < s.start || i >= s.end).map((s) => s.row))];
+    const [score, bias, ...without] = this.margins(bags, target);
+    without.forEach((m, i) => (contributions[i] = score - m));
+    return { ...base, score, bias, tokens: tokenList(), method: 'occlusion' };
+  }
+
+  /** The bag head's score as one linear map of the mean bag vector: direction w and bias. */
+  private bagScoreWeights(target: number): { w: Float64Array; bias: number } {
+    const C = this.labels.length;
+    const D = this.config.dim;
+    const params = this.head.parameters;
+    const W = params.values(params.get('0.weight'));
+    const b = params.values(params.get('0.bias'));
+    const w = new Float64Array(D);
+    for (let d = 0; d < D; d++) {
+      let mean = 0;
+      for (let c = 0; c < C; c++) mean += W[c * D + d] / C;
+      w[d] = C === 2 ? W[D + d] - W[d] : W[target * D + d] - mean;
+    }
+    let meanB = 0;
+    for (let c = 0; c < C; c++) meanB += b[c] / C;
+    return { w, bias: C === 2 ? b[1] - b[0] : b[target] - meanB };
+  }
+
+  /** The score of each bag: logit margin for two classes, target logit minus the mean otherwise. */
+  private margins(bags: readonly (readonly number[])[], target: number): number[] {
+    const C = this.labels.length;
+    const logits = this.logits(bags);
+    return bags.map((_, i) => {
+      const row = logits.subarray(i * C, (i + 1) * C);
+      if (C === 2) return row[1] - row[0];
+      let mean = 0;
+      for (let c = 0; c < C; c++) mean += row[c] / C;
+      return row[target] - mean;
+    });
+  }
+
+  /**
+   * The learned vector of a word, or undefined for a word the model does not know.
+   * @example model.wordVector("love")?.length // 64
+   */
+  wordVector(word: string): Float32Array | undefined {
+    const id = this.wordId(word);
+    if (id < 0) return undefined;
+    const D = this.config.dim;
+    return this.embedding.values().slice(id * D, (id + 1) * D);
+  }
+
+  private wordId(word: string): number {
+    const vocab = this.featurizer.vocabulary;
+    const direct = vocab.id(word);
+    if (direct >= 0) return direct;
+    const tokens = this.featurizer.tokenize(word);
+    return tokens.length === 1 ? vocab.id(tokens[0]) : -1;
+  }
+
+  /**
+   * Cosine similarity of two words' vectors.
+   * @example model.similarity("great", "excellent") // 0.83
+   */
+  similarity(a: string, b: string): number {
+    const va = this.wordVector(a);
+    const vb = this.wordVector(b);
+    if (!va) throw new RangeError(`the model does not know the word "${a}"`);
+    if (!vb) throw new RangeError(`the model does not know the word "${b}"`);
+    return cosine(va, vb);
+  }
+
+  /**
+   * The k words whose vectors are closest to the word's by cosine similarity.
+   * @example model.nearest("love", 5).map((n) => n.word)
+   */
+  nearest(word: string, k = 10): Neighbour[] {
+    const id = this.wordId(word);
+    if (id < 0) throw new RangeError(`the model does not know the word "${word}"`);
+    const D = this.config.dim;
+    const table = this.embedding.values();
+    const vocab = this.featurizer.vocabulary;
+    const norms = (this.norms ??= rowNorms(table, vocab.size, D));
+    const scores: Neighbour[] = [];
+    for (let r = 0; r < vocab.size; r++) {
+      if (r === id || norms[r] === 0) continue;
+      let dot = 0;
+      for (let d = 0; d < D; d++) dot += table[id * D + d] * table[r * D + d];
+      scores.push({ word: vocab.token(r), similarity: dot / (norms[id] * norms[r]) });
+    }
+    scores.sort((x, y) => y.similarity - x.similarity);
+    return scores.slice(0, k);
+  }
+
+  /** @internal Forget cached norms after the table changed. */
+  invalidateCaches(): void {
+    this.norms = undefined;
+  }
+
+  /**
+   * Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC (two classes)
+   * and calibration error on labelled examples.
+   * @example model.evaluate([{ text: "great", label: "positive" }]).accuracy
+   */
+  evaluate(examples: readonly { text: string; label: string }[]): EvaluationReport {
+    const index = new Map(this.labels.map((l, i) => [l, i]));
+    const truth = examples.map((e, i) => {
+      const c = index.get(e.label);
+      if (c === undefined) throw new RangeError(`example ${i + 1}: label "${e.label}" is not one the model knows (${this.labels.join(', ')})`);
+      return c;
+    });
+    const probs = this.probabilities(examples.map((e) => this.rowsOf(e.text)));
+    return evaluateProbabilities(truth, probs, this.labels);
+  }
+
+  /** Frees the model's WebAssembly memory; the model cannot be used afterwards. */
+  dispose(): void {
+    this.rt = undefined;
+  }
+}
+
+/** In-place softmax of each row of logits/T. */
+export function softmaxRows(values: Float32Array, C: number, temperature = 1): void {
+  for (let r = 0; r < values.length; r += C) {
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, values[r + c] / temperature);
+    let sum = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(values[r + c] / temperature - max);
+      values[r + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < C; c++) values[r + c] /= sum;
+  }
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+function rowNorms(table: Float32Array, rows: number, D: number): Float32Array {
+  const norms = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let d = 0; d < D; d++) s += table[r * D + d] ** 2;
+    norms[r] = Math.sqrt(s);
+  }
+  return norms;
+}

@@ -1,0 +1,370 @@
+// Training a text classifier: read the examples, fit the featurizer, lay the model out, then
+// epochs of seeded shuffled mini-batches (embedding bag → head → softmax cross-entropy →
+// backward → sparse row update + dense update), with a learning-rate schedule, validation,
+// early stopping and temperature calibration. Same seed, data and options → the same bytes.
+
+import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
+import { CrossEntropyLoss } from '../nn/losses.js';
+import { Adam, SGD, type Optimizer } from '../nn/optimizers.js';
+import { Random } from '../nn/random.js';
+import type { SparseOptimizer } from '../nn/embedding-bag.js';
+import { Featurizer, resolveFeatureOptions, type FeatureOptions } from '../text/features.js';
+import { createTokenizer } from '../text/tokenize.js';
+import { fitTemperature } from './calibration.js';
+import { TextClassifier, type Architecture } from './classifier.js';
+import { learningRate, type ScheduleName } from './schedule.js';
+
+export interface LabelledText {
+  text: string;
+  label: string;
+}
+
+export interface BatchInfo {
+  epoch: number;
+  /** Steps done so far, over all epochs. */
+  step: number;
+  totalSteps: number;
+  loss: number;
+  lr: number;
+  /** Whitespace-separated input words processed per second so far (as fastText counts them). */
+  tokensPerSecond: number;
+  seconds: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  validLoss?: number;
+  validAccuracy?: number;
+  seconds: number;
+  tokensPerSecond: number;
+}
+
+export interface TrainOptions extends FeatureOptions {
+  arch?: Architecture;
+  /** Embedding width (default 64). */
+  dim?: number;
+  /** Hidden widths of the mlp head (default [64]). */
+  hidden?: number[];
+  epochs?: number;
+  lr?: number;
+  batch?: number;
+  optimizer?: SparseOptimizer;
+  schedule?: ScheduleName;
+  warmup?: number;
+  seed?: number;
+  /** Labelled examples to validate on after each epoch, or a fraction of the training data to hold out. */
+  validation?: readonly LabelledText[] | number;
+  /** Stop after this many epochs without a better validation loss, keeping the best weights (default 2; 0 = never). */
+  patience?: number;
+  /** Weight classes by inverse frequency ('auto') or by name. */
+  classWeights?: 'auto' | Record<string, number>;
+  /** Class names in order; default: the labels seen, sorted (numerically when they are numbers). */
+  labels?: string[];
+  /** Word vectors to start from (e.g. read with parseVectors); words the model keeps get them. */
+  pretrainedVectors?: Map<string, Float32Array>;
+  /** Fit a softmax temperature on the validation data (default true when there is validation data). */
+  calibrate?: boolean;
+  onBatch?: (info: BatchInfo) => void;
+  /** Called every this many steps (default 100). */
+  batchEvery?: number;
+  onEpoch?: (report: EpochReport) => void;
+  runtime?: RuntimeOptions;
+}
+
+/** The defaults: the settings `sentiwasm train FILE` uses. */
+export const TRAIN_DEFAULTS = {
+  arch: 'bag' as Architecture,
+  dim: 64,
+  hidden: [64],
+  epochs: 5,
+  lr: 0.05,
+  batch: 8,
+  optimizer: 'sgd' as SparseOptimizer,
+  schedule: 'linear' as ScheduleName,
+  warmup: 0,
+  seed: 0,
+  patience: 2,
+};
+
+export interface TrainResult {
+  model: TextClassifier;
+  epochs: EpochReport[];
+  /** Examples per class in the training data. */
+  classCounts: Record<string, number>;
+  /** Seconds spent in the training loop proper (not reading or featurizing). */
+  trainSeconds: number;
+}
+
+/** Flat encoded examples: rows of every example back to back. */
+interface Encoded {
+  rows: Int32Array;
+  offsets: Int32Array;
+  labels: Int32Array;
+  words: Int32Array;
+  maxLength: number;
+}
+
+/**
+ * Trains a classifier on labelled texts.
+ * @example const model = await train([{ text: "loved it", label: "pos" }, { text: "awful", label: "neg" }], { epochs: 10 });
+ */
+export async function train(examples: Iterable<LabelledText> | AsyncIterable<LabelledText>, options: TrainOptions = {}): Promise<TextClassifier> {
+  return (await trainWithReport(examples, options)).model;
+}
+
+/**
+ * train(), also returning the per-epoch reports and timings.
+ * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
+ */
+export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIterable<LabelledText>, options: TrainOptions = {}): Promise<TrainResult> {
+  const o = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
+  checkPositiveInt('dim', o.dim);
+  checkPositiveInt('epochs', o.epochs);
+  checkPositiveInt('batch', o.batch);
+  if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
+  let all: LabelledText[] = [];
+  for await (const e of examples) all.push(e);
+  if (all.length === 0) throw new RangeError('no training examples');
+  const rng = new Random(o.seed);
+
+  let valid: LabelledText[] = [];
+  if (typeof options.validation === 'number') {
+    const fraction = options.validation;
+    if (!(fraction > 0 && fraction < 1)) throw new RangeError(`validation fraction must be between 0 and 1, got ${fraction}`);
+    const order = rng.shuffle(Int32Array.from(all, (_, i) => i));
+    const cut = Math.round(all.length * fraction);
+    const held = new Set(order.subarray(0, cut));
+    valid = all.filter((_, i) => held.has(i));
+    all = all.filter((_, i) => !held.has(i));
+  } else if (options.validation) valid = [...options.validation];
+
+  const labels = options.labels ?? sortLabels(new Set(all.map((e) => e.label)));
+  if (labels.length < 2) throw new RangeError(`need at least two classes, found only ${labels.map((l) => `"${l}"`).join(', ')}`);
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+
+  const tokenizer = createTokenizer(resolveFeatureOptions(options).tokenizer);
+  const tokenLists = all.map((e) => tokenizer(e.text));
+  const featurizer = Featurizer.fit(tokenLists, options);
+  const encode = (items: LabelledText[], lists: string[][], grow: boolean, what: string): Encoded => {
+    const offsets = new Int32Array(items.length + 1);
+    const flat: number[] = [];
+    const labelIds = new Int32Array(items.length);
+    const words = new Int32Array(items.length);
+    let maxLength = 0;
+    items.forEach((e, i) => {
+      const c = labelIndex.get(e.label);
+      if (c === undefined) throw new RangeError(`${what} example ${i + 1}: label "${e.label}" is not one of ${labels.join(', ')}`);
+      labelIds[i] = c;
+      offsets[i] = flat.length;
+      featurizer.rows(lists[i], flat, grow);
+      maxLength = Math.max(maxLength, flat.length - offsets[i]);
+      words[i] = countWords(e.text);
+    });
+    offsets[items.length] = flat.length;
+    return { rows: Int32Array.from(flat), offsets, labels: labelIds, words, maxLength };
+  };
+  const trainSet = encode(all, tokenLists, true, 'training');
+  featurizer.freeze();
+  const validSet = valid.length ? encode(valid, valid.map((e) => tokenizer(e.text)), false, 'validation') : undefined;
+
+  const classCounts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
+  for (const c of trainSet.labels) classCounts[labels[c]]++;
+  const classWeight = resolveClassWeights(options.classWeights, labels, classCounts);
+
+  const rt = await Runtime.create(options.runtime);
+  const hidden = o.arch === 'mlp' ? o.hidden : [];
+  const model = new TextClassifier(rt, {
+    arch: o.arch,
+    dim: o.dim,
+    hidden,
+    labels,
+    features: featurizer.options,
+    temperature: 1,
+  }, featurizer, { maxBatch: o.batch, maxIds: o.batch * Math.max(1, trainSet.maxLength), optimizer: o.optimizer, seed: o.seed });
+  if (options.pretrainedVectors) loadPretrained(model, options.pretrainedVectors);
+
+  const head = model.head;
+  const emb = model.embedding;
+  const loss = new CrossEntropyLoss();
+  const headOptimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new SGD({ lr: o.lr });
+  headOptimizer.attach(head.parameters);
+  const targetPtr = rt.alloc(head.maxBatch * 4);
+  const weightPtr = classWeight ? rt.allocF32(head.maxBatch) : 0;
+  const C = labels.length;
+
+  const n = trainSet.labels.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const stepsPerEpoch = Math.ceil(n / o.batch);
+  const totalSteps = stepsPerEpoch * o.epochs;
+  const batchRows = new Int32Array(o.batch * Math.max(1, trainSet.maxLength));
+  const batchOffsets = new Int32Array(o.batch + 1);
+  const batchTargets = new Int32Array(o.batch);
+  const batchWeights = new Float32Array(o.batch);
+  const reports: EpochReport[] = [];
+  let best: { loss: number; table: Float32Array; head: Float32Array } | undefined;
+  let sinceBest = 0;
+  let step = 0;
+  let wordsSeen = 0;
+  const started = performance.now();
+  const every = options.batchEvery ?? 100;
+
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const epochStart = performance.now();
+    rng.shuffle(order);
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < n; start += o.batch) {
+      const batch = Math.min(o.batch, n - start);
+      let t = 0;
+      for (let b = 0; b < batch; b++) {
+        const i = order[start + b];
+        batchOffsets[b] = t;
+        batchRows.set(trainSet.rows.subarray(trainSet.offsets[i], trainSet.offsets[i + 1]), t);
+        t += trainSet.offsets[i + 1] - trainSet.offsets[i];
+        batchTargets[b] = trainSet.labels[i];
+        if (classWeight) batchWeights[b] = classWeight[trainSet.labels[i]];
+        wordsSeen += trainSet.words[i];
+      }
+      batchOffsets[batch] = t;
+      const lr = learningRate(o.lr, step, totalSteps, { schedule: o.schedule, warmup: o.warmup });
+
+      emb.load(batchRows, batchOffsets, batch);
+      emb.forward(head.inputPtr);
+      const pred = head.forwardBatch(batch, true);
+      rt.i32(targetPtr, batch).set(batchTargets.subarray(0, batch));
+      if (weightPtr) rt.f32(weightPtr, batch).set(batchWeights.subarray(0, batch));
+      const buffers = { batch, width: C, pred, target: targetPtr, weights: weightPtr };
+      const value = loss.forward(rt, buffers);
+      lossSum += value * batch;
+      correct += countCorrect(rt.f32(pred, batch * C), batchTargets, batch, C);
+      head.parameters.zeroGrad();
+      head.zeroActivationGrads();
+      loss.backward(rt, head.outputGradPtr, buffers);
+      head.backwardBatch(batch);
+      emb.backward(head.inputGradPtr);
+      emb.step(lr);
+      headOptimizer.lr = lr;
+      headOptimizer.step();
+      step++;
+      if (options.onBatch && (step % every === 0 || step === totalSteps)) {
+        const seconds = (performance.now() - started) / 1000;
+        options.onBatch({ epoch, step, totalSteps, loss: value, lr, tokensPerSecond: wordsSeen / seconds, seconds });
+      }
+    }
+    const seconds = (performance.now() - epochStart) / 1000;
+    const report: EpochReport = {
+      epoch,
+      trainLoss: lossSum / n,
+      trainAccuracy: correct / n,
+      seconds,
+      tokensPerSecond: wordsSeen / ((performance.now() - started) / 1000),
+    };
+    if (validSet) {
+      const { loss: vLoss, accuracy } = validationScore(model, validSet);
+      report.validLoss = vLoss;
+      report.validAccuracy = accuracy;
+      if (!best || vLoss < best.loss) {
+        best = { loss: vLoss, table: emb.values().slice(), head: head.parameters.rt.f32(head.parameters.ptr, head.parameters.size).slice() };
+        sinceBest = 0;
+      } else sinceBest++;
+    }
+    reports.push(report);
+    options.onEpoch?.(report);
+    if (validSet && o.patience > 0 && sinceBest >= o.patience) break;
+  }
+  const trainSeconds = (performance.now() - started) / 1000;
+  if (best && reports.some((r) => r.validLoss !== undefined && r.validLoss > best!.loss)) {
+    emb.values().set(best.table);
+    rt.f32(head.parameters.ptr, head.parameters.size).set(best.head);
+  }
+  model.invalidateCaches();
+  if (validSet && (options.calibrate ?? true)) {
+    const logits = model.logits(bagsOf(validSet));
+    model.config.temperature = fitTemperature(logits, validSet.labels, C);
+  }
+  return { model, epochs: reports, classCounts, trainSeconds };
+}
+
+function validationScore(model: TextClassifier, set: Encoded): { loss: number; accuracy: number } {
+  const C = model.labels.length;
+  const logits = model.logits(bagsOf(set));
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < set.labels.length; i++) {
+    const row = logits.subarray(i * C, (i + 1) * C);
+    let max = -Infinity;
+    let arg = 0;
+    for (let c = 0; c < C; c++) if (row[c] > max) [max, arg] = [row[c], c];
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(row[c] - max);
+    loss += Math.log(sum) + max - row[set.labels[i]];
+    if (arg === set.labels[i]) correct++;
+  }
+  return { loss: loss / set.labels.length, accuracy: correct / set.labels.length };
+}
+
+function bagsOf(set: Encoded): number[][] {
+  return Array.from(set.labels, (_, i) => Array.from(set.rows.subarray(set.offsets[i], set.offsets[i + 1])));
+}
+
+function countCorrect(logits: Float32Array, targets: Int32Array, batch: number, C: number): number {
+  let correct = 0;
+  for (let b = 0; b < batch; b++) {
+    let arg = 0;
+    for (let c = 1; c < C; c++) if (logits[b * C + c] > logits[b * C + arg]) arg = c;
+    if (arg === targets[b]) correct++;
+  }
+  return correct;
+}
+
+/** Whitespace-separated words, as fastText counts tokens. */
+function countWords(text: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** Numbers in numeric order, anything else alphabetically. */
+export function sortLabels(labels: Iterable<string>): string[] {
+  const list = [...labels];
+  const numeric = list.every((l) => l.trim() !== '' && Number.isFinite(Number(l)));
+  return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort();
+}
+
+function resolveClassWeights(spec: TrainOptions['classWeights'], labels: string[], counts: Record<string, number>): Float32Array | undefined {
+  if (!spec) return undefined;
+  const total = labels.reduce((s, l) => s + counts[l], 0);
+  if (spec === 'auto') return Float32Array.from(labels, (l) => (counts[l] ? total / (labels.length * counts[l]) : 0));
+  for (const key of Object.keys(spec)) if (!labels.includes(key)) throw new RangeError(`class weight for unknown label "${key}"`);
+  return Float32Array.from(labels, (l) => {
+    const w = spec[l] ?? 1;
+    if (!(w >= 0)) throw new RangeError(`class weight of "${l}" must be ≥ 0, got ${w}`);
+    return w;
+  });
+}
+
+function loadPretrained(model: TextClassifier, vectors: Map<string, Float32Array>): void {
+  const D = model.config.dim;
+  const table = model.embedding.values();
+  const vocab = model.featurizer.vocabulary;
+  for (const [word, vector] of vectors) {
+    if (vector.length !== D) throw new RangeError(`pretrained vector of "${word}" has ${vector.length} dimensions, the model has ${D} (set dim to ${vector.length})`);
+    const id = vocab.id(word);
+    if (id >= 0) table.set(vector, id * D);
+  }
+}
+
+function checkPositiveInt(name: string, value: number): void {
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
