@@ -45,7 +45,7 @@ function singleChar(name: string, value: string): number {
   return value.charCodeAt(0);
 }
 
-/** Incremental RFC 4180 parser; blank lines are skipped, CRLF, LF and lone CR all end a line. */
+/** Incremental RFC 4180 parser; blank (or all-space) lines are skipped; CRLF, LF and lone CR all end a line. */
 export class CsvParser {
   private readonly delim: number;
   private readonly delimChar: string;
@@ -195,8 +195,9 @@ export class CsvParser {
   private endRecord(out: CsvRow[]): void {
     const fields = this.fields;
     fields.push(this.field);
-    // A line with nothing on it is not a record; a line holding "" is one with an empty field.
-    if (fields.length > 1 || fields[0]!.length > 0 || this.quotedInRecord) {
+    // A line with nothing (or only spaces) on it is not a record; a line holding "" is one
+    // with an empty field.
+    if (fields.length > 1 || this.quotedInRecord || fields[0]!.trim().length > 0) {
       out.push({ line: this.recordLine, fields });
     }
     this.fields = [];

@@ -20,6 +20,11 @@ export interface FeatureOptions {
   maxVocabulary?: number;
   /** Longest character n-gram over runs of CJK text (0 = none; default 2). */
   cjkCharNgrams?: number;
+  /**
+   * Subword features for other words, as fastText's -minn/-maxn: character n-grams of
+   * "<word>" with lengths min..max (default none: [0, 0]).
+   */
+  subwords?: [number, number];
 }
 
 export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary'>> & { maxVocabulary?: number };
@@ -37,6 +42,7 @@ const CJK_TOKEN = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30FC\u3005-\u3007
 // Character n-grams share the buckets with word n-grams; a salt keeps "好" the character n-gram
 // from landing where "好" the word's n-grams would.
 const CHAR_SALT = 0x2c1b3c6d;
+const SUBWORD_SALT = 0x6b43a9b5;
 
 /**
  * Resolves defaults.
@@ -50,7 +56,12 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
     minCount: options.minCount ?? 1,
     maxVocabulary: options.maxVocabulary,
     cjkCharNgrams: options.cjkCharNgrams ?? 2,
+    subwords: options.subwords ?? [0, 0] as [number, number],
   };
+  const [minn, maxn] = resolved.subwords;
+  if (!(Number.isInteger(minn) && Number.isInteger(maxn) && minn >= 0 && maxn >= minn && (minn > 0 || maxn === 0))) {
+    throw new RangeError(`subwords must be [min, max] with 1 ≤ min ≤ max, or [0, 0] for none; got [${minn}, ${maxn}]`);
+  }
   if (!Number.isInteger(resolved.wordNgrams) || resolved.wordNgrams < 1) throw new RangeError(`wordNgrams must be an integer ≥ 1, got ${resolved.wordNgrams}`);
   if (!Number.isInteger(resolved.cjkCharNgrams) || resolved.cjkCharNgrams < 0) throw new RangeError(`cjkCharNgrams must be an integer ≥ 0, got ${resolved.cjkCharNgrams}`);
   if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1) throw new RangeError(`buckets must be a positive integer, got ${resolved.buckets}`);
@@ -68,6 +79,8 @@ export class Featurizer {
   private frozen: boolean;
   private hashes = new Uint32Array(64);
   private readonly scratch: number[] = [];
+  /** token → its subword buckets; tokens repeat, hashing their n-grams once is enough. */
+  private readonly subwordCache = new Map<string, Int32Array>();
 
   private constructor(options: ResolvedFeatureOptions, vocabulary: Vocabulary, rowBuckets: ArrayLike<number>, frozen: boolean) {
     this.options = options;
@@ -159,6 +172,27 @@ export class Featurizer {
       }
     }
     if (cjkCharNgrams > 0) this.collectCjk(tokens, out, spans, grow);
+    if (this.options.subwords[1] > 0) this.collectSubwords(tokens, out, spans, grow);
+  }
+
+  /** fastText's subwords: character n-grams of "<token>", for tokens that are not CJK. */
+  private collectSubwords(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
+    const [minn, maxn] = this.options.subwords;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      let buckets = this.subwordCache.get(token);
+      if (buckets === undefined) {
+        buckets = CJK_TOKEN.test(token) ? new Int32Array(0) : Int32Array.from(subwordHashes(token, minn, maxn), (h) => h % this.options.buckets);
+        if (this.subwordCache.size > 200_000) this.subwordCache.clear();
+        this.subwordCache.set(token, buckets);
+      }
+      for (let k = 0; k < buckets.length; k++) {
+        const row = this.bucketToRow(buckets[k], grow);
+        if (row < 0) continue;
+        out.push(row);
+        spans?.push({ row, start: i, end: i + 1, kind: 'chars' });
+      }
+    }
   }
 
   /** Character n-grams over each run of consecutive CJK tokens (so "不" + "好" still gives "不好"). */
@@ -204,4 +238,19 @@ export class Featurizer {
     this.bucketRow.set(bucket, added);
     return added;
   }
+}
+
+/** Salted hashes of the character n-grams (by code point) of "<token>", lengths minn..maxn, without "<token>" itself. */
+function subwordHashes(token: string, minn: number, maxn: number): number[] {
+  const chars = Array.from(`<${token}>`);
+  const hashes: number[] = [];
+  for (let a = 0; a < chars.length; a++) {
+    let gram = '';
+    for (let len = 1; len <= maxn && a + len <= chars.length; len++) {
+      gram += chars[a + len - 1];
+      if (len < minn || len === chars.length) continue;
+      hashes.push((fnv1a32(gram) ^ SUBWORD_SALT) >>> 0);
+    }
+  }
+  return hashes;
 }

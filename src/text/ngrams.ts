@@ -27,7 +27,7 @@ function checkN(n: number): void {
 /**
  * Appends to `out` the bucket (0..buckets-1) of every word n-gram of length 2..n, in
  * fastText's order (by start position, then length), and returns `out`.
- * @example wordNgramBuckets([fnv1a32("not"), fnv1a32("good")], 2, 2_000_000) // [one bucket]
+ * @example wordNgramBuckets([fnv1a32("not"), fnv1a32("good")], 2, 2_000_000) // [591462]
  */
 export function wordNgramBuckets(
   hashes: ArrayLike<number>,
@@ -88,7 +88,7 @@ let scratch = new Uint32Array(256);
 /**
  * The feature ids of a token list, fastText style: unigrams then hashed word n-grams, appended
  * to `out` (returned). Unknown words still take part in n-grams through their hash.
- * @example ngramFeatures(["not", "good"], { wordNgrams: 2, buckets: 1000, vocabulary: vocab }) // [id("not"), id("good"), size + bucket]
+ * @example ngramFeatures(["not", "good"], { wordNgrams: 2, buckets: 1000, vocabulary: new Vocabulary(["good", "not"]) }) // [1, 0, 464] (464 = 2 + bucket 462)
  */
 export function ngramFeatures(tokens: readonly string[], options: NgramFeatureOptions, out: number[] = []): number[] {
   const { wordNgrams, buckets, vocabulary } = options;

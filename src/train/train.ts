@@ -64,6 +64,10 @@ export interface TrainOptions extends FeatureOptions {
   labels?: string[];
   /** Word vectors to start from (e.g. read with parseVectors); words the model keeps get them. */
   pretrainedVectors?: Map<string, Float32Array>;
+  /** Average the weights of the last k epochs' ends (stochastic weight averaging; default 1 = the last weights). */
+  averageEpochs?: number;
+  /** Leave out each feature of a training example with this probability (word dropout; default 0). */
+  featureDropout?: number;
   /** Fit a softmax temperature on the validation data (default true when there is validation data). */
   calibrate?: boolean;
   onBatch?: (info: BatchInfo) => void;
@@ -86,6 +90,8 @@ export const TRAIN_DEFAULTS = {
   warmup: 0,
   seed: 0,
   patience: 2,
+  featureDropout: 0,
+  averageEpochs: 1,
 };
 
 export interface TrainResult {
@@ -205,10 +211,13 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
   const reports: EpochReport[] = [];
   let best: { loss: number; table: Float32Array; head: Float32Array } | undefined;
   let sinceBest = 0;
+  let average: { table: Float32Array; head: Float32Array; count: number } | undefined;
   let step = 0;
   let wordsSeen = 0;
   const started = performance.now();
   const every = options.batchEvery ?? 100;
+  const dropRng = new Random(o.seed ^ 0x2545f491);
+  if (!(o.featureDropout >= 0 && o.featureDropout < 1)) throw new RangeError(`featureDropout must be in [0, 1), got ${o.featureDropout}`);
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const epochStart = performance.now();
@@ -221,8 +230,17 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
       for (let b = 0; b < batch; b++) {
         const i = order[start + b];
         batchOffsets[b] = t;
-        batchRows.set(trainSet.rows.subarray(trainSet.offsets[i], trainSet.offsets[i + 1]), t);
-        t += trainSet.offsets[i + 1] - trainSet.offsets[i];
+        const from = trainSet.offsets[i];
+        const to = trainSet.offsets[i + 1];
+        if (o.featureDropout > 0) {
+          const kept = t;
+          for (let f = from; f < to; f++) if (dropRng.next() >= o.featureDropout) batchRows[t++] = trainSet.rows[f];
+          // A bag never goes empty: keep one feature if dropout took them all.
+          if (t === kept && to > from) batchRows[t++] = trainSet.rows[from + dropRng.int(to - from)];
+        } else {
+          batchRows.set(trainSet.rows.subarray(from, to), t);
+          t += to - from;
+        }
         batchTargets[b] = trainSet.labels[i];
         if (classWeight) batchWeights[b] = classWeight[trainSet.labels[i]];
         wordsSeen += trainSet.words[i];
@@ -270,6 +288,12 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
         sinceBest = 0;
       } else sinceBest++;
     }
+    if (o.averageEpochs > 1 && epoch > o.epochs - o.averageEpochs) {
+      average ??= { table: new Float32Array(emb.rows * emb.dim), head: new Float32Array(head.parameters.size), count: 0 };
+      addInto(average.table, emb.values());
+      addInto(average.head, rt.f32(head.parameters.ptr, head.parameters.size));
+      average.count++;
+    }
     reports.push(report);
     options.onEpoch?.(report);
     if (validSet && o.patience > 0 && sinceBest >= o.patience) break;
@@ -278,6 +302,10 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
   if (best && reports.some((r) => r.validLoss !== undefined && r.validLoss > best!.loss)) {
     emb.values().set(best.table);
     rt.f32(head.parameters.ptr, head.parameters.size).set(best.head);
+  }
+  if (average && average.count > 1 && reports.length === o.epochs) {
+    emb.values().set(average.table.map((v) => v / average!.count));
+    rt.f32(head.parameters.ptr, head.parameters.size).set(average.head.map((v) => v / average!.count));
   }
   model.invalidateCaches();
   if (validSet && (options.calibrate ?? true)) {
@@ -367,4 +395,8 @@ function checkPositiveInt(name: string, value: number): void {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function addInto(sum: Float32Array, values: Float32Array): void {
+  for (let i = 0; i < sum.length; i++) sum[i] += values[i];
 }

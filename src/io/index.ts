@@ -1,0 +1,12 @@
+// Model files: the format, readable in Node and browsers alike. Saving to and reading from disk
+// is Node-only and lives in ./save.node.js (the Node entry re-exports it).
+export {
+  MODEL_MAGIC,
+  MODEL_FORMAT_VERSION,
+  ModelFileError,
+  formatModelFileError,
+  encodeModelFile,
+  decodeModelFile,
+} from './model-file.js';
+export type { ModelFileContents, ModelFileProblem } from './model-file.js';
+export { crc32 } from './crc32.js';
