@@ -34,8 +34,13 @@
 //   Every platform Node and browsers realistically run on is little-endian; on another one
 //   encoding and decoding throw a ModelFileError instead of writing or reading wrong numbers.
 // - Encoding is deterministic: the same contents give the same bytes, whatever order the
-//   config's keys or the sections were added in (sections sorted by name, config keys sorted),
-//   so the same seed, data and options give a byte-identical model file.
+//   config's keys or the sections were added in (sections and config keys are both sorted in
+//   JavaScript string order, by UTF-16 code unit), so the same seed, data and options give a
+//   byte-identical model file. Sorting rather than keeping insertion order means the bytes do not
+//   depend on which part of the code happened to add its section first.
+// - Decoding checks, in this order: the magic; the length (header and trailer); the CRC; and
+//   only then the version, the flags, the section table and the JSON. It builds the result only
+//   once all of them pass, so it never returns a partly read model.
 // - The first 24 bytes (magic, version, flags, length) and the 12-byte trailer keep this meaning
 //   in every later format version. That lets a reader check length and checksum before trusting
 //   anything else, even the version: a flipped bit in the version field is reported as damage,

@@ -66,7 +66,7 @@ export interface TrainOptions extends FeatureOptions {
   pretrainedVectors?: Map<string, Float32Array>;
   /** Average the weights of the last k epochs' ends (stochastic weight averaging; default 1 = the last weights). */
   averageEpochs?: number;
-  /** Leave out each feature of a training example with this probability (word dropout; default 0). */
+  /** Leave out each feature of a training example with this probability (word dropout; default 0.2). */
   featureDropout?: number;
   /** Fit a softmax temperature on the validation data (default true when there is validation data). */
   calibrate?: boolean;
@@ -83,14 +83,14 @@ export const TRAIN_DEFAULTS = {
   dim: 64,
   hidden: [64],
   epochs: 5,
-  lr: 0.05,
+  lr: 0.5,
   batch: 8,
   optimizer: 'sgd' as SparseOptimizer,
   schedule: 'linear' as ScheduleName,
   warmup: 0,
   seed: 0,
   patience: 2,
-  featureDropout: 0,
+  featureDropout: 0.2,
   averageEpochs: 1,
 };
 
@@ -299,13 +299,16 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
     if (validSet && o.patience > 0 && sinceBest >= o.patience) break;
   }
   const trainSeconds = (performance.now() - started) / 1000;
-  if (best && reports.some((r) => r.validLoss !== undefined && r.validLoss > best!.loss)) {
+  // Early stopping keeps the epoch with the best validation loss; weight averaging replaces it.
+  const averaged = average !== undefined && average.count > 1 && reports.length === o.epochs;
+  if (!averaged && o.patience > 0 && best && reports.some((r) => r.validLoss !== undefined && r.validLoss > best!.loss)) {
     emb.values().set(best.table);
     rt.f32(head.parameters.ptr, head.parameters.size).set(best.head);
   }
-  if (average && average.count > 1 && reports.length === o.epochs) {
-    emb.values().set(average.table.map((v) => v / average!.count));
-    rt.f32(head.parameters.ptr, head.parameters.size).set(average.head.map((v) => v / average!.count));
+  if (averaged && average) {
+    const count = average.count;
+    emb.values().set(average.table.map((v) => v / count));
+    rt.f32(head.parameters.ptr, head.parameters.size).set(average.head.map((v) => v / count));
   }
   model.invalidateCaches();
   if (validSet && (options.calibrate ?? true)) {
