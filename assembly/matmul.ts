@@ -5,80 +5,271 @@
 //   matmul_nt: C[M×N] (+)= A[M×K] · B[N×K]ᵀ     (Linear forward:  Y = X · Wᵀ)
 //   matmul_tn: C[M×N] (+)= A[K×M]ᵀ · B[K×N]     (Linear backward: dW = dYᵀ · X)
 //
+// All three run the same register-blocked micro-kernel (`kernel2x16`), which adds to a 2×16 tile
+// of C the product of two A values per k (splatted) and a packed row of 16 B values per k. They
+// differ only in how they feed it:
+//
+//   nn, nt  A is read in place (two rows, contiguous along k); B is packed, 256 k × 16 columns at
+//           a time, into a contiguous panel that every row pair of A then sweeps.
+//   tn      A's two values per k sit a whole row apart, so a block of 48 columns of A is packed
+//           into pairs first; then B panels as above (128 k × 16 columns).
+//
 // Each has a scalar reference (`*_ref`) that the tests compare against.
+//
+// Why these sizes (measured in Node 20 on x86-64; see bench/gemm.ts):
+// - The tile is 2×16 because V8 issues every load of a loop iteration before its arithmetic, so
+//   the live registers are the accumulators, the loaded values and one product: 8 + (4 B rows +
+//   2 A splats) + 1 = 15, exactly the xmm registers V8 allocates. Larger tiles (4×8 is the same
+//   size; 6×8, 3×12 are not) spill to the stack and run 30-40% slower.
+// - The inner loop is a do-while on a pointer compare: a counted `for` costs V8 an extra compare
+//   and jump per k, which measured 25% slower.
+// - A 256×16 panel of B is 16 KiB: it stays in L1 (32 KiB) while A streams past it. Packing makes
+//   B's rows contiguous however large N is (power-of-two strides otherwise thrash one cache set).
+// - The scratch is one static 32 KiB region, so the kernels never allocate and the host's memory
+//   plan, which starts after heap_base(), never overlaps it.
+
+const NR = 16; // columns of a B panel and of a C tile
+const KC_N = 256; // k-block of nn/nt: the B panel is KC_N×NR floats = 16 KiB
+const KC_T = 128; // k-block of tn: the B panel is 8 KiB ...
+const MC_T = 48; // ... next to an A block of MC_T×KC_T floats = 24 KiB
+const SCRATCH_BYTES = 32 * 1024;
+
+/** Packed operands: nn/nt use it as one B panel; tn as an A block followed by a B panel. */
+const SCRATCH: usize = memory.data(SCRATCH_BYTES, 64);
+/** A 2×16 tile for the edges of C, where a full tile would write outside the matrix. */
+const EDGE_TILE: usize = memory.data(2 * NR * 4, 64);
 
 @inline function f32at(base: usize, index: i32): f32 {
   return load<f32>(base + (<usize>index << 2));
 }
 
-@inline function v4at(base: usize, index: i32): v128 {
-  return v128.load(base + (<usize>index << 2));
+// ---------------------------------------------------------------------------------------------
+// The micro-kernel: C[2×16] (+)= A[2×kc] · Bp[kc×16]
+//
+// a0, a1 point at A[0][0] and A[1][0] and advance by `astep` bytes per k; bp is a packed panel, 16
+// floats per k; c is the tile's first element and ldc the byte stride between its two rows.
+// kc >= 1.
+@inline function kernel2x16(
+  c: usize, ldc: usize, a0: usize, a1: usize, astep: usize, bp: usize, kc: i32, accumulate: bool,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  const bend = bp + (<usize>kc << 6);
+  do {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+    const x0 = v128.load32_splat(a0);
+    const x1 = v128.load32_splat(a1);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    c02 = f32x4.add(c02, f32x4.mul(x0, b2)); c03 = f32x4.add(c03, f32x4.mul(x0, b3));
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    c12 = f32x4.add(c12, f32x4.mul(x1, b2)); c13 = f32x4.add(c13, f32x4.mul(x1, b3));
+    a0 += astep;
+    a1 += astep;
+    bp += NR * 4;
+  } while (bp < bend);
+  storeRow(c, c00, c01, c02, c03, accumulate);
+  storeRow(c + ldc, c10, c11, c12, c13, accumulate);
+}
+
+@inline function storeRow(p: usize, v0: v128, v1: v128, v2: v128, v3: v128, accumulate: bool): void {
+  if (accumulate) {
+    v0 = f32x4.add(v0, v128.load(p));
+    v1 = f32x4.add(v1, v128.load(p, 16));
+    v2 = f32x4.add(v2, v128.load(p, 32));
+    v3 = f32x4.add(v3, v128.load(p, 48));
+  }
+  v128.store(p, v0);
+  v128.store(p, v1, 16);
+  v128.store(p, v2, 32);
+  v128.store(p, v3, 48);
+}
+
+/** Adds (or writes) the top-left h×w corner of EDGE_TILE into C at c. */
+function storeEdge(c: usize, ldc: usize, h: i32, w: i32, accumulate: bool): void {
+  for (let r = 0; r < h; r++) {
+    const row = c + <usize>r * ldc;
+    for (let j = 0; j < w; j++) {
+      const q = row + (<usize>j << 2);
+      const v = f32at(EDGE_TILE, r * NR + j);
+      store<f32>(q, accumulate ? load<f32>(q) + v : v);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packing B into a panel Bp[kc×16] (16 floats per k), zero past column N.
+
+/** Bp[k][j] = B[k0+k][j0+j] for B[K×N] (nn, tn). */
+function packB(dst: usize, b: usize, N: i32, k0: i32, kc: i32, j0: i32): void {
+  const ld = <usize>N << 2;
+  let src = b + ((<usize>k0 * N + j0) << 2);
+  const w = min(NR, N - j0);
+  if (w == NR) {
+    for (let k = 0; k < kc; k++) {
+      v128.store(dst, v128.load(src));
+      v128.store(dst, v128.load(src, 16), 16);
+      v128.store(dst, v128.load(src, 32), 32);
+      v128.store(dst, v128.load(src, 48), 48);
+      dst += NR * 4;
+      src += ld;
+    }
+  } else {
+    for (let k = 0; k < kc; k++) {
+      for (let j = 0; j < NR; j++) store<f32>(dst + (<usize>j << 2), j < w ? f32at(src, j) : 0);
+      dst += NR * 4;
+      src += ld;
+    }
+  }
+}
+
+/** Bp[k][j] = B[j0+j][k0+k] for B[N×K] (nt): 4×4 blocks transposed in registers. */
+function packBt(dst: usize, b: usize, K: i32, k0: i32, kc: i32, j0: i32, N: i32): void {
+  const ld = <usize>K << 2;
+  const w = min(NR, N - j0);
+  let k4 = 0;
+  if (w == NR) {
+    k4 = kc & ~3;
+    for (let g = 0; g < NR / 4; g++) {
+      let src = b + ((<usize>(j0 + 4 * g) * K + k0) << 2);
+      let out = dst + (<usize>g << 4);
+      for (let k = 0; k < k4; k += 4) {
+        const r0 = v128.load(src), r1 = v128.load(src + ld);
+        const r2 = v128.load(src + 2 * ld), r3 = v128.load(src + 3 * ld);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), NR * 4);
+        v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 2 * NR * 4);
+        v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 3 * NR * 4);
+        src += 16;
+        out += 4 * NR * 4;
+      }
+    }
+  }
+  for (let k = k4; k < kc; k++) {
+    for (let j = 0; j < NR; j++) {
+      store<f32>(dst + (<usize>(k * NR + j) << 2), j < w ? f32at(b, (j0 + j) * K + k0 + k) : 0);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// nn and nt: A[M×K] read in place, B packed.
+//
+// Loop order k-block → 16 columns → row pairs: each B panel is packed once and then used by every
+// row pair of A, so packing costs K·N copies in all. A's rows stream through (two at a time).
+function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool, bTransposed: bool): void {
+  const lda = <usize>K << 2;
+  const ldc = <usize>N << 2;
+  const panel = SCRATCH;
+  for (let k0 = 0; k0 < K; k0 += KC_N) {
+    const kc = min(KC_N, K - k0);
+    const acc = accumulate || k0 > 0; // later k-blocks add to what the first wrote
+    for (let j0 = 0; j0 < N; j0 += NR) {
+      if (bTransposed) packBt(panel, b, K, k0, kc, j0, N);
+      else packB(panel, b, N, k0, kc, j0);
+      const w = min(NR, N - j0);
+      let ap = a + (<usize>k0 << 2);
+      let cp = c + (<usize>j0 << 2);
+      let i = 0;
+      if (w == NR) {
+        for (; i + 2 <= M; i += 2) {
+          kernel2x16(cp, ldc, ap, ap + lda, 4, panel, kc, acc);
+          ap += 2 * lda;
+          cp += 2 * ldc;
+        }
+      }
+      // Edges: a last odd row (the kernel reads row i twice) or a last panel narrower than 16.
+      for (; i < M; i += 2) {
+        const h = min(2, M - i);
+        kernel2x16(EDGE_TILE, NR * 4, ap, h == 2 ? ap + lda : ap, 4, panel, kc, false);
+        storeEdge(cp, ldc, h, w, acc);
+        ap += 2 * lda;
+        cp += 2 * ldc;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// tn: A[K×M] packed into column pairs, B packed.
+//
+// Loop order k-block → 48 columns of A (packed once) → 16 columns of B (packed once per A block)
+// → pairs. A pair's values for one k are A[k][i], A[k][i+1]: read in place they would be one row
+// (4·M bytes) apart per k, which for M = 1024 lands every k in the same cache set.
+
+/** Ap[p][k][0..1] = A[k0+k][i0+2p], A[k0+k][i0+2p+1] for A[K×M]; zero past column M. */
+function packAt(dst: usize, a: usize, M: i32, k0: i32, kc: i32, i0: i32, mc: i32): void {
+  const lda = <usize>M << 2;
+  const pairBytes = <usize>kc << 3; // one pair's panel: kc × 2 floats
+  const mc4 = mc & ~3;
+  let src = a + ((<usize>k0 * M + i0) << 2);
+  for (let k = 0; k < kc; k++) {
+    let out = dst + (<usize>k << 3);
+    let i = 0;
+    for (; i < mc4; i += 4) {
+      const v = v128.load(src + (<usize>i << 2));
+      v128.store64_lane(out, v, 0);
+      v128.store64_lane(out + pairBytes, v, 1);
+      out += 2 * pairBytes;
+    }
+    for (; i < mc; i += 2) {
+      store<f32>(out, f32at(src, i));
+      store<f32>(out, i + 1 < mc ? f32at(src, i + 1) : 0, 4);
+      out += pairBytes;
+    }
+    src += lda;
+  }
+}
+
+function gemmAT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool): void {
+  const ldc = <usize>N << 2;
+  const ablock = SCRATCH;
+  const panel = SCRATCH + MC_T * KC_T * 4;
+  for (let k0 = 0; k0 < K; k0 += KC_T) {
+    const kc = min(KC_T, K - k0);
+    const acc = accumulate || k0 > 0;
+    for (let i0 = 0; i0 < M; i0 += MC_T) {
+      const mc = min(MC_T, M - i0);
+      packAt(ablock, a, M, k0, kc, i0, mc);
+      for (let j0 = 0; j0 < N; j0 += NR) {
+        packB(panel, b, N, k0, kc, j0);
+        const w = min(NR, N - j0);
+        let ap = ablock;
+        let cp = c + ((<usize>i0 * N + j0) << 2);
+        let i = 0;
+        if (w == NR) {
+          for (; i + 2 <= mc; i += 2) {
+            kernel2x16(cp, ldc, ap, ap + 4, 8, panel, kc, acc);
+            ap += <usize>kc << 3;
+            cp += 2 * ldc;
+          }
+        }
+        for (; i < mc; i += 2) {
+          kernel2x16(EDGE_TILE, NR * 4, ap, ap + 4, 8, panel, kc, false);
+          storeEdge(cp, ldc, min(2, mc - i), w, acc);
+          ap += <usize>kc << 3;
+          cp += 2 * ldc;
+        }
+      }
+    }
+  }
+}
+
+/** C is M×N; with K = 0 the product is zero. */
+@inline function emptyProduct(c: usize, M: i32, N: i32, accumulate: i32): void {
+  if (!accumulate) memory.fill(c, 0, (<usize>M * N) << 2);
 }
 
 // ---------------------------------------------------------------------------------------------
 // C[M×N] (+)= A[M×K] · B[K×N]
+/** Linear backward for the input gradient (dX = dY·W); called once per layer per step. */
 export function matmul_nn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
-  const N8 = N & ~7;
-  let i = 0;
-  // 4 rows × 8 columns of C in 8 registers; B's row segment is loaded once per k for 4 rows.
-  for (; i + 4 <= M; i += 4) {
-    for (let j = 0; j < N8; j += 8) {
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      for (let k = 0; k < K; k++) {
-        const bp = b + ((<usize>k * N + j) << 2);
-        const b0 = v128.load(bp);
-        const b1 = v128.load(bp, 16);
-        const a0 = f32x4.splat(f32at(a, i * K + k));
-        const a1 = f32x4.splat(f32at(a, (i + 1) * K + k));
-        const a2 = f32x4.splat(f32at(a, (i + 2) * K + k));
-        const a3 = f32x4.splat(f32at(a, (i + 3) * K + k));
-        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-      }
-      storeBlock(c, i * N + j, c00, c01, accumulate);
-      storeBlock(c, (i + 1) * N + j, c10, c11, accumulate);
-      storeBlock(c, (i + 2) * N + j, c20, c21, accumulate);
-      storeBlock(c, (i + 3) * N + j, c30, c31, accumulate);
-    }
-    for (let r = i; r < i + 4; r++) nnScalarColumns(c, a, b, r, K, N, N8, accumulate);
-  }
-  for (; i < M; i++) {
-    for (let j = 0; j < N8; j += 8) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-      for (let k = 0; k < K; k++) {
-        const bp = b + ((<usize>k * N + j) << 2);
-        const a0 = f32x4.splat(f32at(a, i * K + k));
-        c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(bp)));
-        c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(bp, 16)));
-      }
-      storeBlock(c, i * N + j, c0, c1, accumulate);
-    }
-    nnScalarColumns(c, a, b, i, K, N, N8, accumulate);
-  }
-}
-
-@inline function storeBlock(c: usize, index: i32, v0: v128, v1: v128, accumulate: i32): void {
-  const p = c + (<usize>index << 2);
-  if (accumulate) {
-    v0 = f32x4.add(v0, v128.load(p));
-    v1 = f32x4.add(v1, v128.load(p, 16));
-  }
-  v128.store(p, v0);
-  v128.store(p, v1, 16);
-}
-
-function nnScalarColumns(c: usize, a: usize, b: usize, i: i32, K: i32, N: i32, from: i32, accumulate: i32): void {
-  for (let j = from; j < N; j++) {
-    let s: f32 = 0;
-    for (let k = 0; k < K; k++) s += f32at(a, i * K + k) * f32at(b, k * N + j);
-    const p = c + ((<usize>i * N + j) << 2);
-    store<f32>(p, accumulate ? load<f32>(p) + s : s);
-  }
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) return emptyProduct(c, M, N, accumulate);
+  gemmAN(c, a, b, M, K, N, accumulate != 0, false);
 }
 
 /** Scalar reference for matmul_nn. */
@@ -95,21 +286,11 @@ export function matmul_nn_ref(c: usize, a: usize, b: usize, M: i32, K: i32, N: i
 
 // ---------------------------------------------------------------------------------------------
 // C[M×N] (+)= A[M×K] · B[N×K]ᵀ
+/** Linear forward (Y = X·Wᵀ); called once per layer per step. */
 export function matmul_nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
-  const K4 = K & ~3;
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let acc = f32x4.splat(0);
-      for (let k = 0; k < K4; k += 4) {
-        acc = f32x4.add(acc, f32x4.mul(v4at(a, i * K + k), v4at(b, j * K + k)));
-      }
-      let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
-        f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-      for (let k = K4; k < K; k++) s += f32at(a, i * K + k) * f32at(b, j * K + k);
-      const p = c + ((<usize>i * N + j) << 2);
-      store<f32>(p, accumulate ? load<f32>(p) + s : s);
-    }
-  }
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) return emptyProduct(c, M, N, accumulate);
+  gemmAN(c, a, b, M, K, N, accumulate != 0, true);
 }
 
 /** Scalar reference for matmul_nt. */
@@ -126,27 +307,11 @@ export function matmul_nt_ref(c: usize, a: usize, b: usize, M: i32, K: i32, N: i
 
 // ---------------------------------------------------------------------------------------------
 // C[M×N] (+)= A[K×M]ᵀ · B[K×N]
+/** Linear backward for the weight gradient (dW += dYᵀ·X); called once per layer per step. */
 export function matmul_tn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
-  if (!accumulate) memory.fill(c, 0, (<usize>M * N) << 2);
-  const N4 = N & ~3;
-  // Rank-1 updates: C[i,:] += A[k,i] · B[k,:], rows of B and C read contiguously.
-  for (let k = 0; k < K; k++) {
-    for (let i = 0; i < M; i++) {
-      const av = f32at(a, k * M + i);
-      const vs = f32x4.splat(av);
-      const crow = c + ((<usize>i * N) << 2);
-      const brow = b + ((<usize>k * N) << 2);
-      let j = 0;
-      for (; j < N4; j += 4) {
-        const p = crow + (<usize>j << 2);
-        v128.store(p, f32x4.add(v128.load(p), f32x4.mul(vs, v128.load(brow + (<usize>j << 2)))));
-      }
-      for (; j < N; j++) {
-        const p = crow + (<usize>j << 2);
-        store<f32>(p, load<f32>(p) + av * f32at(brow, j));
-      }
-    }
-  }
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) return emptyProduct(c, M, N, accumulate);
+  gemmAT(c, a, b, M, K, N, accumulate != 0);
 }
 
 /** Scalar reference for matmul_tn. */

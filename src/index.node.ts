@@ -1,9 +1,11 @@
-// The Node entry: everything the browser entry has, plus reading the shipped WebAssembly (and
-// other file: URLs) from disk.
+// The Node entry: everything the browser entry has, plus reading files from disk (the shipped
+// WebAssembly, model files, data files) and saving model files atomically.
 
 import { readFile } from 'node:fs/promises';
-import { setFileUrlReader } from './runtime/wasm-source.js';
+import { setFileReader } from './runtime/wasm-source.js';
 
-setFileUrlReader(async (url) => new Uint8Array(await readFile(url)));
+setFileReader(async (file) => new Uint8Array(await readFile(file)));
 
 export * from './index.js';
+export * from './io/save.node.js';
+export * from './data/files.node.js';

@@ -1,6 +1,9 @@
 // sentiwasm: train and run sentiment classifiers in JavaScript on a WebAssembly core.
-// This entry serves browsers and bundlers; Node uses index.node.ts, which adds file reading.
+// This entry serves browsers and bundlers; Node uses index.node.ts, which adds file access.
 
 export * from './runtime/index.js';
 export * from './nn/index.js';
-export { runSeedExample, SEED_INPUTS, SEED_LABELS, type SeedExampleOptions, type SeedExampleResult } from './train/seed-example.js';
+export * from './text/index.js';
+export * from './data/index.js';
+export * from './io/index.js';
+export * from './train/index.js';

@@ -26,3 +26,5 @@ export type {
   ReadReport,
   ExampleStream,
 } from './examples.js';
+export { builtinCorpus, builtinDevSplit, builtinSplit, defaultCorpus } from './corpus.js';
+export type { CorpusExample, CorpusLabel } from './corpus.js';

@@ -10,3 +10,5 @@ export {
 } from './model-file.js';
 export type { ModelFileContents, ModelFileProblem } from './model-file.js';
 export { crc32 } from './crc32.js';
+export { loadModel, type ModelSource } from './load-model.js';
+export { formatVectors, parseVectors } from './vectors.js';

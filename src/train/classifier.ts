@@ -2,7 +2,9 @@
 // and a small dense head, all in one runtime of its own. It predicts, explains, compares word
 // vectors, evaluates, and turns itself into the bytes of a model file.
 
-import { Runtime } from '../runtime/runtime.js';
+import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
+import { decodeModelFile, encodeModelFile, ModelFileError } from '../io/model-file.js';
+import { Vocabulary } from '../text/vocabulary.js';
 import { ReLU } from '../nn/activations.js';
 import { EmbeddingBag, type SparseOptimizer } from '../nn/embedding-bag.js';
 import { Linear } from '../nn/linear.js';
@@ -58,6 +60,9 @@ export interface Neighbour {
   similarity: number;
 }
 
+/** What a model file of a text classifier says it holds. */
+const MODEL_KIND = 'sentiwasm text classifier';
+
 /** Batches used for prediction: the largest that keeps the id buffer small. */
 const PREDICT_BATCH = 256;
 
@@ -70,7 +75,7 @@ export class TextClassifier {
   private norms?: Float32Array;
 
   /** @internal Use train() or loadModel(). */
-  constructor(rt: Runtime, config: ClassifierConfig, featurizer: Featurizer, options: { maxBatch: number; maxIds: number; optimizer: SparseOptimizer; seed: number }) {
+  constructor(rt: Runtime, config: ClassifierConfig, featurizer: Featurizer, options: { maxBatch: number; maxIds: number; optimizer: SparseOptimizer; seed: number; initialise?: boolean }) {
     this.rt = rt;
     this.config = config;
     this.featurizer = featurizer;
@@ -84,7 +89,62 @@ export class TextClassifier {
     }
     layers.push(new Linear(width, config.labels.length));
     this.head = new Sequential(layers).build(rt, { inFeatures: config.dim, maxBatch, seed: options.seed, inputGrad: true });
-    this.embedding.initialise(new Random(options.seed ^ 0x51ed270b));
+    if (options.initialise ?? true) this.embedding.initialise(new Random(options.seed ^ 0x51ed270b));
+  }
+
+  /**
+   * The model as the bytes of a model file (config, tokeniser settings, vocabulary, weights).
+   * @example await writeFile("model.bin", model.toBytes());
+   */
+  toBytes(): Uint8Array {
+    const params = this.head.parameters;
+    return encodeModelFile({
+      config: { kind: MODEL_KIND, ...this.config, rows: this.embedding.rows },
+      sections: {
+        vocabulary: this.featurizer.vocabulary.serialize(),
+        rowBuckets: this.featurizer.rowBuckets,
+        embedding: this.embedding.values(),
+        head: this.runtime.f32(params.ptr, params.size),
+      },
+    });
+  }
+
+  /**
+   * Rebuilds a model from the bytes of a model file, refusing anything damaged or foreign.
+   * @example const model = await TextClassifier.fromBytes(bytes, "model.bin");
+   */
+  static async fromBytes(bytes: Uint8Array | ArrayBuffer, source = 'model', runtime?: RuntimeOptions): Promise<TextClassifier> {
+    const { config, sections } = decodeModelFile(bytes, source);
+    const problem = (what: string): never => {
+      throw new ModelFileError(source, what, 'save the model again with this version of sentiwasm', 'invalid-contents');
+    };
+    if (config.kind !== MODEL_KIND) problem(`holds a "${String(config.kind)}", not a ${MODEL_KIND}`);
+    const c = config as unknown as ClassifierConfig & { rows: number };
+    if (c.arch !== 'bag' && c.arch !== 'mlp') problem(`unknown architecture "${String(c.arch)}"`);
+    if (!Number.isInteger(c.dim) || c.dim <= 0 || !Array.isArray(c.labels) || c.labels.length < 2 || !Array.isArray(c.hidden)) problem('the model description is incomplete');
+    const vocabBytes = sections.vocabulary;
+    const rowBuckets = sections.rowBuckets;
+    const table = sections.embedding;
+    const head = sections.head;
+    if (!(vocabBytes instanceof Uint8Array) || !(rowBuckets instanceof Int32Array) || !(table instanceof Float32Array) || !(head instanceof Float32Array)) {
+      problem('a section is missing or has the wrong type');
+    }
+    let vocabulary: Vocabulary;
+    try {
+      vocabulary = Vocabulary.deserialize(vocabBytes as Uint8Array);
+    } catch (error) {
+      return problem(`the vocabulary is damaged (${(error as Error).message})`);
+    }
+    const featurizer = Featurizer.restore(c.features, vocabulary, rowBuckets as Int32Array);
+    if (featurizer.rowCount !== c.rows || (table as Float32Array).length !== Math.max(1, c.rows) * c.dim) problem('the embedding table does not match the vocabulary');
+    const rt = await Runtime.create(runtime);
+    const model = new TextClassifier(rt, { arch: c.arch, dim: c.dim, hidden: c.hidden, labels: c.labels, features: c.features, temperature: c.temperature ?? 1 },
+      featurizer, { maxBatch: PREDICT_BATCH, maxIds: 1024, optimizer: 'sgd', seed: 0, initialise: false });
+    const params = model.head.parameters;
+    if ((head as Float32Array).length !== params.size) problem(`the head has ${(head as Float32Array).length} weights, the architecture needs ${params.size}`);
+    model.embedding.values().set(table as Float32Array);
+    rt.f32(params.ptr, params.size).set(head as Float32Array);
+    return model;
   }
 
   get labels(): string[] {

@@ -47,7 +47,8 @@ export interface TrainOptions extends FeatureOptions {
   dim?: number;
   /** Hidden widths of the mlp head (default [64]). */
   hidden?: number[];
-  epochs?: number;
+  /** Passes over the data; default: enough for about 60,000 examples seen, at least 5 and at most 50. */
+  epochs?: number | 'auto';
   lr?: number;
   batch?: number;
   optimizer?: SparseOptimizer;
@@ -82,8 +83,8 @@ export const TRAIN_DEFAULTS = {
   arch: 'bag' as Architecture,
   dim: 64,
   hidden: [64],
-  epochs: 5,
-  lr: 0.5,
+  epochs: 'auto' as number | 'auto',
+  lr: 1,
   batch: 8,
   optimizer: 'sgd' as SparseOptimizer,
   schedule: 'linear' as ScheduleName,
@@ -125,14 +126,15 @@ export async function train(examples: Iterable<LabelledText> | AsyncIterable<Lab
  * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
  */
 export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIterable<LabelledText>, options: TrainOptions = {}): Promise<TrainResult> {
-  const o = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
-  checkPositiveInt('dim', o.dim);
-  checkPositiveInt('epochs', o.epochs);
-  checkPositiveInt('batch', o.batch);
-  if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
+  const chosen = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
+  checkPositiveInt('dim', chosen.dim);
+  checkPositiveInt('batch', chosen.batch);
+  if (!(chosen.lr > 0)) throw new RangeError(`lr must be a positive number, got ${chosen.lr}`);
   let all: LabelledText[] = [];
   for await (const e of examples) all.push(e);
   if (all.length === 0) throw new RangeError('no training examples');
+  const o = { ...chosen, epochs: chosen.epochs === 'auto' ? autoEpochs(all.length) : chosen.epochs };
+  checkPositiveInt('epochs', o.epochs);
   const rng = new Random(o.seed);
 
   let valid: LabelledText[] = [];
@@ -316,6 +318,11 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
     model.config.temperature = fitTemperature(logits, validSet.labels, C);
   }
   return { model, epochs: reports, classCounts, trainSeconds };
+}
+
+/** Small data sets need more passes: aim at ~60,000 examples seen, within 5..50 epochs. */
+export function autoEpochs(examples: number): number {
+  return Math.min(50, Math.max(5, Math.ceil(60_000 / examples)));
 }
 
 function validationScore(model: TextClassifier, set: Encoded): { loss: number; accuracy: number } {
