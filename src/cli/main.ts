@@ -2,35 +2,96 @@
 // The sentiwasm command line. The library never imports this file, so its dependencies
 // (commander) stay out of what a bundler pulls into a web app.
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, Option } from 'commander';
 import '../index.node.js';
 import { demoSeed } from './demo-seed.js';
 import { CliError } from './errors.js';
+import { fraction, integer, nonNegativeInt, positiveInt, positiveNumber } from './options.js';
+import { startCommand } from './start.js';
+import { trainCommand } from './train.js';
+import { evalCommand, explainCommand, exportVectorsCommand, predictCommand, similarCommand } from './use-model.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-  return n;
+/** Options every command that reads a data file understands. */
+function withDataOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'tsv', 'jsonl']))
+    .option('--text-column <name>', 'column with the text (default: text, sentence, review, content, …)')
+    .option('--label-column <name>', 'column with the label (default: label, sentiment, polarity, …)')
+    .option('--skip-bad', 'skip rows that cannot be used (counted in the report) instead of stopping');
 }
 
 export function buildProgram(): Command {
   const program = new Command('sentiwasm')
     .description('Train and run sentiment classifiers on a WebAssembly core.')
     .showHelpAfterError();
+
+  program
+    .command('start')
+    .description('Train on the built-in corpus (no download) and show predictions, explanations and word neighbours.')
+    .option('--seed <n>', 'random seed', integer, 0)
+    .action((options) => startCommand(options, out));
+
+  withDataOptions(program.command('train <file>'))
+    .description('Train a classifier on a CSV, TSV or JSONL file of labelled text.')
+    .requiredOption('--out <model>', 'where to save the model file')
+    .option('--dev <file>', 'labelled file to validate on (early stopping, calibration) and report')
+    .option('--validation-split <x>', 'hold out this fraction of the training file for validation instead of --dev', fraction)
+    .addOption(new Option('--arch <arch>', 'bag: embedding bag → linear; mlp: bag → hidden layer → linear').choices(['bag', 'mlp']).default('bag'))
+    .option('--epochs <n>', 'passes over the data (default: about 60,000 examples seen, 5 to 50 epochs)', positiveInt)
+    .option('--dim <n>', 'embedding dimension', positiveInt, 64)
+    .option('--hidden <n>', 'hidden width of the mlp head', positiveInt)
+    .option('--ngrams <n>', 'longest word n-gram', positiveInt, 2)
+    .option('--buckets <n>', 'hash buckets for n-grams', positiveInt, 2_000_000)
+    .option('--min-count <n>', 'drop words seen fewer times', positiveInt, 1)
+    .option('--subwords <min-max>', 'character n-grams of words, as fastText -minn/-maxn (e.g. 3-6)')
+    .option('--chars', 'cut Chinese and Japanese into characters instead of words')
+    .option('--negation', 'mark words after a negation ("not good" → not NOT_good)')
+    .option('--no-lowercase', 'keep capitals')
+    .option('--lr <x>', 'learning rate', positiveNumber)
+    .option('--batch <n>', 'examples per step', positiveInt)
+    .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'adam']))
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'linear', 'cosine']))
+    .option('--warmup <x>', 'warm-up steps (≥ 1) or fraction of all steps (< 1)', Number)
+    .option('--feature-dropout <x>', 'drop each feature of a training example with this probability', fraction)
+    .option('--patience <n>', 'stop after this many epochs without a better validation loss (0: never)', nonNegativeInt)
+    .addOption(new Option('--class-weights <mode>', 'weight classes by inverse frequency').choices(['auto']))
+    .option('--pretrained-vectors <file>', 'start from word vectors in word2vec text format (.vec)')
+    .option('--seed <n>', 'random seed', integer, 0)
+    .option('--json', 'print a JSON summary')
+    .option('--no-progress', 'no progress bar')
+    .action((file, options) => trainCommand(file, options, out, err));
+
+  withDataOptions(program.command('eval <model> <file>'))
+    .description('Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC and calibration on a labelled file.')
+    .option('--json', 'print the report as JSON')
+    .action((model, file, options) => evalCommand(model, file, options, out, err));
+
+  program
+    .command('predict <model> [text...]')
+    .description('Label texts (one per line from standard input when none are given).')
+    .option('--json', 'one JSON object per line: text, label, probabilities')
+    .action((model, texts, options) => predictCommand(model, texts, options, out));
+
+  program
+    .command('explain <model> <text>')
+    .description("Each token's contribution to the score.")
+    .option('--json', 'print the explanation as JSON')
+    .action((model, text, options) => explainCommand(model, text, options, out));
+
+  program
+    .command('similar <model> <word>')
+    .description('The words nearest to a word by cosine similarity of their vectors.')
+    .option('-k <n>', 'how many', positiveInt, 10)
+    .option('--json', 'print JSON')
+    .action((model, word, options) => similarCommand(model, word, options, out));
+
+  program
+    .command('export-vectors <model> <out>')
+    .description('Write the word vectors in word2vec text format (.vec).')
+    .action((model, outPath) => exportVectorsCommand(model, outPath, out));
 
   const demo = program.command('demo').description('Worked examples that show each step of training.');
   demo

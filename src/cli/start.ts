@@ -1,0 +1,37 @@
+// `sentiwasm start` (npm start): the main job. Trains on the built-in corpus (English and
+// Chinese, no download), then shows what the model learned: predictions, the words each rests
+// on, and the nearest neighbours of "love" and "terrible" by cosine similarity.
+
+import { builtinSplit } from '../data/corpus.js';
+import { trainWithReport } from '../train/train.js';
+
+const SAMPLES = [
+  'I absolutely loved this film, the acting was wonderful!',
+  "The service was slow and the food was terrible. Never again :(",
+  'The staff were friendly and the breakfast was delicious :)',
+  'What a waste of money, so disappointing.',
+  '这家酒店的服务很好，房间也很干净。',
+  '太吵了，床也不舒服，非常失望。',
+];
+
+export async function startCommand(options: { seed?: number }, out: (line: string) => void): Promise<void> {
+  const { train, dev } = builtinSplit();
+  out(`Training a bag-of-n-grams classifier on the built-in corpus: ${train.length} sentences (English and Chinese), ${dev.length} held out.`);
+  const { model, epochs, trainSeconds } = await trainWithReport(train, { seed: options.seed, validation: dev, patience: 0 });
+  const last = epochs[epochs.length - 1];
+  out(`${epochs.length} epochs in ${trainSeconds.toFixed(2)} s; training loss ${epochs[0].trainLoss.toFixed(3)} → ${last.trainLoss.toFixed(3)}; held-out accuracy ${model.evaluate(dev).accuracy.toFixed(3)}`);
+  out('');
+  for (const text of SAMPLES) {
+    const p = model.predict(text);
+    const e = model.explain(text);
+    const top = [...e.tokens].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, 3);
+    out(`${p.label.padEnd(8)} ${(p.probabilities[p.label] * 100).toFixed(1).padStart(5)}%  ${text}`);
+    out(`         because of: ${top.map((t) => `${t.token} (${t.contribution >= 0 ? '+' : ''}${t.contribution.toFixed(2)})`).join(', ')}`);
+  }
+  out('');
+  for (const word of ['love', 'terrible']) {
+    const near = model.nearest(word, 6).map((n) => `${n.word} ${n.similarity.toFixed(3)}`);
+    out(`nearest to "${word}": ${near.join(', ')}`);
+  }
+  model.dispose();
+}

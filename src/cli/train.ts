@@ -1,0 +1,168 @@
+// `sentiwasm train FILE --out MODEL`: read, train with a progress bar, evaluate on --dev, save atomically.
+
+import { readFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import { saveModelFileAtomic } from '../io/save.node.js';
+import { parseVectors } from '../io/vectors.js';
+import type { Architecture } from '../train/classifier.js';
+import { formatReport } from '../train/metrics.js';
+import type { ScheduleName } from '../train/schedule.js';
+import { trainWithReport, type TrainOptions } from '../train/train.js';
+import type { SparseOptimizer } from '../nn/embedding-bag.js';
+import { describeSkipped, readLabelled, type DataFlags } from './data.js';
+import { CliError } from './errors.js';
+
+export interface TrainFlags extends DataFlags {
+  out: string;
+  dev?: string;
+  validationSplit?: number;
+  arch?: Architecture;
+  epochs?: number;
+  dim?: number;
+  hidden?: number;
+  ngrams?: number;
+  buckets?: number;
+  minCount?: number;
+  lr?: number;
+  batch?: number;
+  optimizer?: SparseOptimizer;
+  schedule?: ScheduleName;
+  warmup?: number;
+  seed?: number;
+  patience?: number;
+  featureDropout?: number;
+  classWeights?: 'auto';
+  pretrainedVectors?: string;
+  chars?: boolean;
+  subwords?: string;
+  lowercase?: boolean;
+  negation?: boolean;
+  json?: boolean;
+  progress?: boolean;
+}
+
+export async function trainCommand(file: string, flags: TrainFlags, out: (line: string) => void, err: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  const { examples, report } = await readLabelled(file, flags);
+  const skipped = describeSkipped(file, report);
+  if (skipped) err(skipped);
+  const labelsSeen = [...new Set(examples.map((e) => e.label))];
+  let dev: { text: string; label: string }[] | undefined;
+  if (flags.dev) {
+    const read = await readLabelled(flags.dev, flags, labelsSeen);
+    dev = read.examples;
+    const devSkipped = describeSkipped(flags.dev, read.report);
+    if (devSkipped) err(devSkipped);
+  }
+  const pretrainedVectors = flags.pretrainedVectors ? await readVectors(flags.pretrainedVectors) : undefined;
+  const bar = flags.progress !== false && !flags.json && process.stderr.isTTY
+    ? new cliProgress.SingleBar({
+        format: 'training {bar} {percentage}% | epoch {epoch} | loss {loss} | acc {acc} | {tps} tok/s | {eta_formatted} left',
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 50,
+      }, cliProgress.Presets.shades_classic)
+    : undefined;
+  let lastAccuracy = '—';
+  const options: TrainOptions = {
+    arch: flags.arch,
+    dim: flags.dim,
+    hidden: flags.hidden ? [flags.hidden] : undefined,
+    epochs: flags.epochs,
+    lr: flags.lr,
+    batch: flags.batch,
+    optimizer: flags.optimizer,
+    schedule: flags.schedule,
+    warmup: flags.warmup,
+    seed: flags.seed,
+    patience: flags.patience,
+    featureDropout: flags.featureDropout,
+    wordNgrams: flags.ngrams,
+    buckets: flags.buckets,
+    minCount: flags.minCount,
+    classWeights: flags.classWeights,
+    pretrainedVectors,
+    subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
+    tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
+    validation: dev ?? flags.validationSplit,
+    batchEvery: 50,
+    onBatch: (info) => {
+      if (!bar) return;
+      const payload = { epoch: info.epoch, loss: info.loss.toFixed(4), acc: lastAccuracy, tps: formatCount(info.tokensPerSecond) };
+      if (info.step <= 50) bar.start(info.totalSteps, info.step, payload);
+      else bar.update(info.step, payload);
+    },
+    onEpoch: (r) => {
+      lastAccuracy = r.trainAccuracy.toFixed(3);
+      if (bar || flags.json) return;
+      const valid = r.validAccuracy !== undefined ? `, valid loss ${r.validLoss!.toFixed(4)}, valid acc ${r.validAccuracy.toFixed(4)}` : '';
+      err(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, train acc ${r.trainAccuracy.toFixed(4)}${valid}, ${r.seconds.toFixed(2)} s, ${formatCount(r.tokensPerSecond)} tokens/s`);
+    },
+  };
+  let result;
+  try {
+    result = await trainWithReport(examples, options);
+  } catch (error) {
+    bar?.stop();
+    if (error instanceof RangeError) throw new CliError(error.message);
+    throw error;
+  }
+  bar?.stop();
+  const { model, epochs, trainSeconds } = result;
+  const bytes = model.toBytes();
+  await saveModelFileAtomic(flags.out, bytes);
+  const evaluation = dev ? model.evaluate(dev) : undefined;
+  const summary = {
+    model: flags.out,
+    modelBytes: bytes.length,
+    examples: examples.length,
+    skipped: report.skipped,
+    labels: model.labels,
+    epochs: epochs.length,
+    trainSeconds,
+    totalSeconds: (performance.now() - started) / 1000,
+    tokensPerSecond: epochs.at(-1)?.tokensPerSecond,
+    temperature: model.config.temperature,
+    dev: evaluation ? { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, n: evaluation.n } : undefined,
+  };
+  model.dispose();
+  if (flags.json) {
+    out(JSON.stringify(summary));
+    return;
+  }
+  out(`trained on ${examples.length} examples (${model.labels.join(', ')}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`);
+  if (evaluation) out(formatReport(evaluation));
+  out(`saved ${flags.out} (${formatBytes(bytes.length)})`);
+}
+
+async function readVectors(file: string): Promise<Map<string, Float32Array>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  try {
+    return parseVectors(text, file);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+function parseSubwords(spec: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(spec);
+  if (!m) throw new CliError(`--subwords takes MIN-MAX, such as 3-6; got "${spec}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return n.toFixed(0);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
