@@ -53,16 +53,19 @@ export function embedding_bag_backward(dslots: usize, dout: usize, slots: usize,
   }
 }
 
-// table[rows[u], :] −= lr · dslots[u, :]   for u < U (plain SGD on the rows a batch used)
-export function sgd_rows(table: usize, dslots: usize, rows: usize, U: i32, D: i32, lr: f32): void {
+// table[rows[u], :] −= lr · (dslots[u, :] + wd · table[rows[u], :])   for u < U (plain SGD with
+// weight decay, applied lazily: only to the rows a batch used)
+export function sgd_rows(table: usize, dslots: usize, rows: usize, U: i32, D: i32, lr: f32, weightDecay: f32): void {
   const D4 = D & ~3;
   const vlr = f32x4.splat(lr);
+  const keep: f32 = 1 - lr * weightDecay;
+  const vkeep = f32x4.splat(keep);
   for (let u = 0; u < U; u++) {
     const p = rowPtr(table, load<i32>(at(rows, u)), D);
     const g = rowPtr(dslots, u, D);
     let d = 0;
-    for (; d < D4; d += 4) v128.store(at(p, d), f32x4.sub(v128.load(at(p, d)), f32x4.mul(vlr, v128.load(at(g, d)))));
-    for (; d < D; d++) store<f32>(at(p, d), load<f32>(at(p, d)) - lr * load<f32>(at(g, d)));
+    for (; d < D4; d += 4) v128.store(at(p, d), f32x4.sub(f32x4.mul(vkeep, v128.load(at(p, d))), f32x4.mul(vlr, v128.load(at(g, d)))));
+    for (; d < D; d++) store<f32>(at(p, d), keep * load<f32>(at(p, d)) - lr * load<f32>(at(g, d)));
   }
 }
 

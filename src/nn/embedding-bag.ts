@@ -130,10 +130,10 @@ export class EmbeddingBag {
   }
 
   /** Updates the rows the batch used. */
-  step(lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): void {
+  step(lr: number, weightDecay = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): void {
     const k = this.rt.kernels;
     this.steps++;
-    if (this.optimizer === 'sgd') k.sgd_rows(this.table, this.dslots, this.uniqueRows, this.unique, this.dim, lr);
+    if (this.optimizer === 'sgd') k.sgd_rows(this.table, this.dslots, this.uniqueRows, this.unique, this.dim, lr, weightDecay);
     else k.adam_rows(this.table, this.m, this.v, this.dslots, this.uniqueRows, this.unique, this.dim, lr, beta1, beta2, eps, this.steps);
   }
 }

@@ -52,7 +52,7 @@ export interface KernelExports {
 
   embedding_bag_forward(out: Ptr, table: Ptr, ids: Ptr, offsets: Ptr, B: number, D: number): void;
   embedding_bag_backward(dslots: Ptr, dout: Ptr, slots: Ptr, offsets: Ptr, B: number, D: number): void;
-  sgd_rows(table: Ptr, dslots: Ptr, rows: Ptr, U: number, D: number, lr: number): void;
+  sgd_rows(table: Ptr, dslots: Ptr, rows: Ptr, U: number, D: number, lr: number, weightDecay: number): void;
   adam_rows(table: Ptr, m: Ptr, v: Ptr, dslots: Ptr, rows: Ptr, U: number, D: number, lr: number, beta1: number,
     beta2: number, eps: number, step: number): void;
 }

@@ -65,6 +65,8 @@ export interface TrainOptions extends FeatureOptions {
   labels?: string[];
   /** Word vectors to start from (e.g. read with parseVectors); words the model keeps get them. */
   pretrainedVectors?: Map<string, Float32Array>;
+  /** L2 weight decay (SGD only; applied to the embedding rows a batch uses and to the head; default 0). */
+  weightDecay?: number;
   /** Average the weights of the last k epochs' ends (stochastic weight averaging; default 1 = the last weights). */
   averageEpochs?: number;
   /** Leave out each feature of a training example with this probability (word dropout; default 0.2). */
@@ -93,6 +95,7 @@ export const TRAIN_DEFAULTS = {
   patience: 2,
   featureDropout: 0.2,
   averageEpochs: 1,
+  weightDecay: 0,
 };
 
 export interface TrainResult {
@@ -196,7 +199,7 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
   const head = model.head;
   const emb = model.embedding;
   const loss = new CrossEntropyLoss();
-  const headOptimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new SGD({ lr: o.lr });
+  const headOptimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new SGD({ lr: o.lr, weightDecay: o.weightDecay });
   headOptimizer.attach(head.parameters);
   const targetPtr = rt.alloc(head.maxBatch * 4);
   const weightPtr = classWeight ? rt.allocF32(head.maxBatch) : 0;
@@ -264,7 +267,7 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
       loss.backward(rt, head.outputGradPtr, buffers);
       head.backwardBatch(batch);
       emb.backward(head.inputGradPtr);
-      emb.step(lr);
+      emb.step(lr, o.weightDecay);
       headOptimizer.lr = lr;
       headOptimizer.step();
       step++;
