@@ -10,9 +10,11 @@
 // differ only in how they feed it:
 //
 //   nn, nt  A is read in place (two rows, contiguous along k); B is packed, 256 k × 16 columns at
-//           a time, into a contiguous panel that every row pair of A then sweeps.
+//           a time, into a contiguous panel that up to 256 row pairs of A then sweep.
 //   tn      A's two values per k sit a whole row apart, so a block of 48 columns of A is packed
 //           into pairs first; then B panels as above (128 k × 16 columns).
+//   nt with N < 8 (a layer with a few outputs) takes plain dot products instead: a panel would be
+//           mostly zero padding.
 //
 // Each has a scalar reference (`*_ref`) that the tests compare against.
 //
@@ -30,6 +32,8 @@
 
 const NR = 16; // columns of a B panel and of a C tile
 const KC_N = 256; // k-block of nn/nt: the B panel is KC_N×NR floats = 16 KiB
+const MC_N = 256; // rows of A that sweep each nn/nt panel (MC_N×KC_N floats = 256 KiB, half of L2)
+const NARROW_N = 8; // below this many columns, nt takes dot products (see ntNarrow)
 const KC_T = 128; // k-block of tn: the B panel is 8 KiB ...
 const MC_T = 48; // ... next to an A block of MC_T×KC_T floats = 24 KiB
 const SCRATCH_BYTES = 32 * 1024;
@@ -158,8 +162,9 @@ function packBt(dst: usize, b: usize, K: i32, k0: i32, kc: i32, j0: i32, N: i32)
 // ---------------------------------------------------------------------------------------------
 // nn and nt: A[M×K] read in place, B packed.
 //
-// Loop order k-block → 16 columns → row pairs: each B panel is packed once and then used by every
-// row pair of A, so packing costs K·N copies in all. A's rows stream through (two at a time).
+// Loop order k-block → 256 rows of A → 16 columns of B → row pairs: each B panel is packed once
+// per 256 rows and then swept by every row pair, while those rows of A (256 × 256 floats =
+// 256 KiB) stay in L2 from one panel to the next.
 function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool, bTransposed: bool): void {
   const lda = <usize>K << 2;
   const ldc = <usize>N << 2;
@@ -167,30 +172,73 @@ function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
   for (let k0 = 0; k0 < K; k0 += KC_N) {
     const kc = min(KC_N, K - k0);
     const acc = accumulate || k0 > 0; // later k-blocks add to what the first wrote
-    for (let j0 = 0; j0 < N; j0 += NR) {
-      if (bTransposed) packBt(panel, b, K, k0, kc, j0, N);
-      else packB(panel, b, N, k0, kc, j0);
-      const w = min(NR, N - j0);
-      let ap = a + (<usize>k0 << 2);
-      let cp = c + (<usize>j0 << 2);
-      let i = 0;
-      if (w == NR) {
-        for (; i + 2 <= M; i += 2) {
-          kernel2x16(cp, ldc, ap, ap + lda, 4, panel, kc, acc);
+    for (let i0 = 0; i0 < M; i0 += MC_N) {
+      const iend = min(M, i0 + MC_N);
+      for (let j0 = 0; j0 < N; j0 += NR) {
+        if (bTransposed) packBt(panel, b, K, k0, kc, j0, N);
+        else packB(panel, b, N, k0, kc, j0);
+        const w = min(NR, N - j0);
+        let ap = a + <usize>i0 * lda + (<usize>k0 << 2);
+        let cp = c + ((<usize>i0 * N + j0) << 2);
+        let i = i0;
+        if (w == NR) {
+          for (; i + 2 <= iend; i += 2) {
+            kernel2x16(cp, ldc, ap, ap + lda, 4, panel, kc, acc);
+            ap += 2 * lda;
+            cp += 2 * ldc;
+          }
+        }
+        // Edges: a last odd row (the kernel reads row i twice) or a last panel narrower than 16.
+        for (; i < iend; i += 2) {
+          const h = min(2, iend - i);
+          kernel2x16(EDGE_TILE, NR * 4, ap, h == 2 ? ap + lda : ap, 4, panel, kc, false);
+          storeEdge(cp, ldc, h, w, acc);
           ap += 2 * lda;
           cp += 2 * ldc;
         }
       }
-      // Edges: a last odd row (the kernel reads row i twice) or a last panel narrower than 16.
-      for (; i < M; i += 2) {
-        const h = min(2, M - i);
-        kernel2x16(EDGE_TILE, NR * 4, ap, h == 2 ? ap + lda : ap, 4, panel, kc, false);
-        storeEdge(cp, ldc, h, w, acc);
-        ap += 2 * lda;
-        cp += 2 * ldc;
-      }
     }
   }
+}
+
+/**
+ * nt with fewer than NARROW_N columns (a layer with one or a few outputs): a 16-wide panel would
+ * be mostly zeros, so each element is a dot product of two rows instead.
+ */
+function ntNarrow(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool): void {
+  const lda = <usize>K << 2;
+  for (let i = 0; i < M; i++) {
+    const arow = a + <usize>i * lda;
+    const crow = c + ((<usize>i * N) << 2);
+    for (let j = 0; j < N; j++) {
+      const s = dot(arow, b + <usize>j * lda, K);
+      const q = crow + (<usize>j << 2);
+      store<f32>(q, accumulate ? load<f32>(q) + s : s);
+    }
+  }
+}
+
+/** x[0..n) · y[0..n), four independent sums of 4 lanes each so the adds overlap. */
+@inline function dot(x: usize, y: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  const end = x + (<usize>n << 2);
+  const end16 = x + (<usize>(n & ~15) << 2);
+  while (x < end16) {
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(x), v128.load(y)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(x, 16), v128.load(y, 16)));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(x, 32), v128.load(y, 32)));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(x, 48), v128.load(y, 48)));
+    x += 64;
+    y += 64;
+  }
+  const s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+  let total = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  while (x < end) {
+    total += load<f32>(x) * load<f32>(y);
+    x += 4;
+    y += 4;
+  }
+  return total;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +338,8 @@ export function matmul_nn_ref(c: usize, a: usize, b: usize, M: i32, K: i32, N: i
 export function matmul_nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return emptyProduct(c, M, N, accumulate);
-  gemmAN(c, a, b, M, K, N, accumulate != 0, true);
+  if (N < NARROW_N) ntNarrow(c, a, b, M, K, N, accumulate != 0);
+  else gemmAN(c, a, b, M, K, N, accumulate != 0, true);
 }
 
 /** Scalar reference for matmul_nt. */

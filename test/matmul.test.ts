@@ -9,7 +9,7 @@ import { get, maxRelDiff, put, randomArray, seededRandom, testRuntime } from './
 type Orientation = 'nn' | 'nt' | 'tn';
 const ORIENTATIONS: Orientation[] = ['nn', 'nt', 'tn'];
 
-/** [M, K, N]: ones, odd sizes, sizes around the 16-wide panels and the k-blocks (128, 256). */
+/** [M, K, N]: ones, odd sizes, sizes around the 16-wide panels, the k-blocks (128, 256) and N < 8. */
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1],
   [1, 3, 5],
@@ -25,6 +25,8 @@ const SHAPES: Array<[number, number, number]> = [
   [64, 64, 64],
   [33, 65, 129],
   [128, 512, 256],
+  [64, 100, 1], // nt: one output column takes the dot-product path
+  [3, 37, 7],
 ];
 
 /** Shapes of the operands for C[M×N]: A is M×K (K×M for tn), B is K×N (N×K for nt). */

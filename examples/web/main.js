@@ -14,6 +14,7 @@ const ui = {
   status: $('status'),
   progress: $('progress'),
   chart: $('loss-chart'),
+  legend: $('legend'),
   summary: $('summary'),
   text: $('text'),
   label: $('label'),
@@ -95,6 +96,9 @@ ui.train.addEventListener('click', async () => {
       const { train, dev } = builtinSplit();
       data = train;
       options.validation = dev;
+      // Run every epoch: the loss sits on a plateau for the first few epochs of this corpus,
+      // where early stopping would give up on a model that is about to learn.
+      options.patience = 0;
       what = `the built-in corpus (${train.length} to train, ${dev.length} held out)`;
     }
     // train() runs to the end without giving the page a chance to repaint, so the epochs it
@@ -145,12 +149,13 @@ function drawChart(reports) {
     line.setAttribute('class', `series ${name}`);
     ui.chart.append(line);
   }
-  const legend = document.createElementNS(svg, 'text');
-  legend.setAttribute('x', String(W - pad));
-  legend.setAttribute('y', '16');
-  legend.setAttribute('text-anchor', 'end');
-  legend.textContent = series.length > 1 ? 'loss per epoch: training (blue), held-out (orange)' : 'training loss per epoch';
-  ui.chart.append(legend);
+  ui.legend.replaceChildren(`loss per epoch (1 to ${reports.length}, peak ${max.toFixed(3)}): `,
+    ...series.map(([name]) => {
+      const key = document.createElement('span');
+      key.className = `key ${name}`;
+      key.textContent = name === 'train' ? 'training' : 'held-out';
+      return key;
+    }));
 }
 
 function setModel(next) {

@@ -4,6 +4,7 @@
 // training text touched costs nothing, so 2,000,000 buckets do not mean 2,000,000 rows.
 
 import { fnv1a32 } from './hash.js';
+import { IntTable } from './int-table.js';
 import { wordNgramBuckets } from './ngrams.js';
 import { createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
@@ -73,7 +74,14 @@ export class Featurizer {
   readonly vocabulary: Vocabulary;
   readonly tokenize: (text: string) => string[];
   /** bucket → row, for the n-gram buckets that have rows. */
-  private readonly bucketRow: Map<number, number>;
+  private readonly bucketRow: IntTable;
+  /**
+   * fnv1a32(word) → the id of a vocabulary word with that hash. Tokens are hashed anyway for
+   * n-grams, so a word is found by an integer probe and one string comparison instead of a
+   * string-keyed Map lookup. Words whose hash another word already took go to `collisions`.
+   */
+  private readonly wordByHash: IntTable;
+  private readonly collisions = new Map<string, number>();
   /** row − vocabulary.size → bucket. */
   private readonly rowBucket: number[];
   private frozen: boolean;
@@ -87,7 +95,15 @@ export class Featurizer {
     this.vocabulary = vocabulary;
     this.tokenize = createTokenizer(options.tokenizer);
     this.rowBucket = Array.from(rowBuckets);
-    this.bucketRow = new Map(this.rowBucket.map((b, i) => [b, vocabulary.size + i]));
+    this.bucketRow = new IntTable(this.rowBucket.length);
+    this.rowBucket.forEach((b, i) => this.bucketRow.set(b, vocabulary.size + i));
+    this.wordByHash = new IntTable(vocabulary.size);
+    for (let id = 0; id < vocabulary.size; id++) {
+      const word = vocabulary.token(id);
+      const h = fnv1a32(word);
+      if (this.wordByHash.get(h) < 0) this.wordByHash.set(h, id);
+      else this.collisions.set(word, id);
+    }
     this.frozen = frozen;
   }
 
@@ -142,15 +158,15 @@ export class Featurizer {
   }
 
   private collect(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
-    const { vocabulary } = this;
     const { wordNgrams, buckets, cjkCharNgrams } = this.options;
     const n = tokens.length;
     if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, this.hashes.length * 2));
     const hashes = this.hashes.subarray(0, n);
     for (let i = 0; i < n; i++) {
       const t = tokens[i];
-      hashes[i] = fnv1a32(t);
-      const id = vocabulary.id(t);
+      const h = fnv1a32(t);
+      hashes[i] = h;
+      const id = this.wordId(t, h);
       if (id >= 0) {
         out.push(id);
         spans?.push({ row: id, start: i, end: i + 1, kind: 'word' });
@@ -171,7 +187,7 @@ export class Featurizer {
         }
       }
     }
-    if (cjkCharNgrams > 0) this.collectCjk(tokens, out, spans, grow);
+    if (cjkCharNgrams > 0 && hasCjk(tokens)) this.collectCjk(tokens, out, spans, grow);
     if (this.options.subwords[1] > 0) this.collectSubwords(tokens, out, spans, grow);
   }
 
@@ -229,15 +245,28 @@ export class Featurizer {
     }
   }
 
+  /** The vocabulary id of a token with hash h, or -1. */
+  private wordId(token: string, h: number): number {
+    const id = this.wordByHash.get(h);
+    if (id >= 0 && this.vocabulary.token(id) === token) return id;
+    return this.collisions.size ? (this.collisions.get(token) ?? -1) : -1;
+  }
+
   private bucketToRow(bucket: number, grow: boolean): number {
     const row = this.bucketRow.get(bucket);
-    if (row !== undefined) return row;
+    if (row >= 0) return row;
     if (!grow) return -1;
     const added = this.vocabulary.size + this.rowBucket.length;
     this.rowBucket.push(bucket);
     this.bucketRow.set(bucket, added);
     return added;
   }
+}
+
+/** Cheap pre-check: no CJK run can start below U+2E80 (CJK radicals). */
+function hasCjk(tokens: readonly string[]): boolean {
+  for (const t of tokens) if (t.charCodeAt(0) >= 0x2e80) return true;
+  return false;
 }
 
 /** Salted hashes of the character n-grams (by code point) of "<token>", lengths minn..maxn, without "<token>" itself. */

@@ -139,7 +139,7 @@ export class TextClassifier {
     if (featurizer.rowCount !== c.rows || (table as Float32Array).length !== Math.max(1, c.rows) * c.dim) problem('the embedding table does not match the vocabulary');
     const rt = await Runtime.create(runtime);
     const model = new TextClassifier(rt, { arch: c.arch, dim: c.dim, hidden: c.hidden, labels: c.labels, features: c.features, temperature: c.temperature ?? 1 },
-      featurizer, { maxBatch: PREDICT_BATCH, maxIds: 1024, optimizer: 'sgd', seed: 0, initialise: false });
+      featurizer, { maxBatch: PREDICT_BATCH, maxIds: PREDICT_BATCH * 64, optimizer: 'sgd', seed: 0, initialise: false });
     const params = model.head.parameters;
     if ((head as Float32Array).length !== params.size) problem(`the head has ${(head as Float32Array).length} weights, the architecture needs ${params.size}`);
     model.embedding.values().set(table as Float32Array);

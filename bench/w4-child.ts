@@ -1,0 +1,17 @@
+// W4 in a process of its own, so that its peak resident memory is the training's alone.
+// Prints one JSON object: training seconds, tokens/s, dev accuracy, peak RSS, model bytes.
+
+import '../src/index.node.js';
+import { writeFileSync } from 'node:fs';
+import { trainWithReport } from '../src/train/train.js';
+import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+
+const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+// The workload's settings: unigrams + hashed bigrams in 2,000,000 buckets, dim 64, mean pooling,
+// linear → 2-way softmax, 5 epochs; no validation during training (dev is only evaluated).
+const { model, epochs, trainSeconds } = await trainWithReport(train, { arch: 'bag', dim: 64, wordNgrams: 2, buckets: 2_000_000, epochs: 5, seed: 0 });
+const accuracy = model.evaluate(dev).accuracy;
+const bytes = model.toBytes();
+if (process.argv[2]) writeFileSync(process.argv[2], bytes);
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ trainSeconds, tokensPerSecond: epochs.at(-1)!.tokensPerSecond, accuracy, peakRssMb, modelBytes: bytes.length })}\n`);

@@ -1,0 +1,32 @@
+// W6: prediction with the trained W4 model on the SST-2 dev sentences, repeated: sentences/s in
+// batches, and the median latency of one sentence.
+
+import { readFileSync } from 'node:fs';
+import { TextClassifier } from '../src/train/classifier.js';
+import { median, progress, throughput, type BenchRecord } from './record.js';
+import { readSst2, SST2_DEV } from './sst2.js';
+
+export async function benchW6(modelPath: string): Promise<BenchRecord[]> {
+  const model = await TextClassifier.fromBytes(readFileSync(modelPath), modelPath);
+  const dev = await readSst2(SST2_DEV);
+  const texts = dev.map((e) => e.text);
+  // Validate before timing: the loaded model must still be a working classifier.
+  const accuracy = model.evaluate(dev).accuracy;
+  if (!(accuracy > 0.75)) throw new Error(`W6: the model scores only ${accuracy} on dev`);
+  const batched = throughput(() => model.predictBatch(texts), texts.length, { runs: 7, minMs: 300 });
+  const latencies: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const text of texts) {
+      const t0 = performance.now();
+      model.predict(text);
+      latencies.push(performance.now() - t0);
+    }
+  }
+  const latency = median(latencies);
+  progress(`W6  bag: ${batched.perSecond.toFixed(0)} sentences/s in batches of ${texts.length}; one sentence ${(latency * 1000).toFixed(1)} µs (median)`);
+  model.dispose();
+  return [
+    { workload: 'W6', system: 'sentiwasm', threads: 1, metric: 'sentences/s', value: batched.perSecond, params: { arch: 'bag', batch: texts.length } },
+    { workload: 'W6', system: 'sentiwasm', threads: 1, metric: 'latency_ms', value: latency, params: { arch: 'bag', batch: 1 } },
+  ];
+}

@@ -1,0 +1,287 @@
+// End-to-end in a real browser: Debian's Chromium, driven by playwright-core.
+//   a. the demo in examples/web, built by vite (which resolves 'sentiwasm' and emits the
+//      WebAssembly as an asset), trains on the built-in corpus and predicts as the user types;
+//   b. the unbundled browser entry dist/index.js (an import map supplies the loader) runs the
+//      tutorial network to PyTorch's losses, the same numbers as in Node;
+//   c. a model trained in the page loads in Node with the same predictions, and a model file
+//      made in Node loads in the page.
+// Nothing is built here: `npm ci` (its prepare script) builds dist/ and build/, and CI installs
+// Chromium. When either is missing every test fails, saying what to do.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinSplit, loadModel, runSeedExample, Runtime, train, type TextClassifier } from '../src/index.node.js';
+import { serveStatic, type StaticServer } from './browser-server.js';
+
+type Library = typeof import('../src/index.js');
+declare global {
+  interface Window {
+    /** The browser entry, imported by the generated test page. */
+    sentiwasm: Library;
+    sentiwasmReady: boolean;
+  }
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const webRoot = join(repoRoot, 'examples', 'web');
+const SCREENSHOT = join(tmpdir(), 'sentiwasm-web-demo.png');
+const reference = JSON.parse(readFileSync(new URL('../../shared/reference/w1-reference.json', import.meta.url), 'utf8'));
+
+const POSITIVE = 'I loved this movie, it was wonderful!';
+const NEGATIVE = 'This was a terrible, boring film. I hated it.';
+/** Texts whose predictions must agree between the browser and Node. */
+const PROBES = [POSITIVE, NEGATIVE, 'The food was cold and the staff were rude.', 'Great hotel, friendly staff 😊', '房间很脏，太吵了，很失望', '这家酒店很干净，服务很好', 'not bad at all', 'meh'];
+/** The training run of part c, in both places. */
+const TRAIN_OPTIONS = { epochs: 20, seed: 7 };
+
+/** What has to exist before the browser tests can run, and how to get it. */
+function missingPrerequisites(): string[] {
+  const missing: string[] = [];
+  for (const [file, fix] of [
+    ['dist/index.js', 'run `npm run build` (npm ci runs it through "prepare")'],
+    ['dist/runtime/runtime.js', 'run `npm run build`'],
+    ['build/sentiwasm.wasm', 'run `npm run asbuild`'],
+    ['node_modules/@assemblyscript/loader/index.js', 'run `npm ci`'],
+  ]) if (!existsSync(join(repoRoot, file))) missing.push(`${file} is missing: ${fix}`);
+  if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`);
+  return missing;
+}
+
+/** Fails on anything the page logs as an error or throws. */
+function watchForErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(`console error: ${m.text()} (${m.location().url})`)));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => void (r.status() >= 400 && errors.push(`HTTP ${r.status()}: ${r.url()}`)));
+  return errors;
+}
+
+/** The coloured word chips of the demo: each token and its contribution. */
+function tokenContributions(page: Page): Promise<{ token: string; contribution: number }[]> {
+  return page.locator('#tokens .token').evaluateAll((chips) =>
+    chips.map((c) => ({ token: c.textContent ?? '', contribution: Number((c as HTMLElement).dataset.contribution) })));
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+function fromBase64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}
+
+/** Label and probabilities of each probe, in a form that crosses page.evaluate. */
+function predictionsOf(model: TextClassifier): { label: string; probabilities: Record<string, number> }[] {
+  return PROBES.map((t) => model.predict(t));
+}
+
+function expectSamePredictions(got: ReturnType<typeof predictionsOf>, want: ReturnType<typeof predictionsOf>): void {
+  expect(got.map((p) => p.label)).toEqual(want.map((p) => p.label));
+  got.forEach((p, i) => {
+    for (const [label, probability] of Object.entries(want[i].probabilities)) {
+      expect(Math.abs(p.probabilities[label] - probability), `"${PROBES[i]}" ${label}`).toBeLessThan(1e-6);
+    }
+  });
+}
+
+let browser: Browser | undefined;
+let context: BrowserContext | undefined;
+let outDir: string | undefined;
+const servers: StaticServer[] = [];
+
+beforeAll(async () => {
+  const missing = missingPrerequisites();
+  if (missing.length) throw new Error(`the browser tests cannot run:\n  ${missing.join('\n  ')}`);
+  // playwright's launch() makes a fresh, empty profile of its own (it refuses --user-data-dir).
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await Promise.all(servers.map((s) => s.close()));
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe('the web demo, built by vite', () => {
+  let server: StaticServer;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'sentiwasm-web-'));
+    await build({
+      root: webRoot,
+      configFile: join(webRoot, 'vite.config.js'),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+    server = await serveStatic(outDir);
+    servers.push(server);
+    page = await context!.newPage();
+    errors = watchForErrors(page);
+  }, 60_000);
+
+  it('bundles sentiwasm with its WebAssembly as an asset, and no Node code', () => {
+    const html = readFileSync(join(outDir!, 'index.html'), 'utf8');
+    expect(html).toMatch(/<script type="module"[^>]*src="\.\/assets\/index-[\w-]+\.js"/);
+    const files = readdirSync(join(outDir!, 'assets'));
+    const wasm = files.filter((f) => f.endsWith('.wasm'));
+    expect(wasm).toHaveLength(1);
+    expect(readFileSync(join(outDir!, 'assets', wasm[0])).equals(readFileSync(join(repoRoot, 'build', 'sentiwasm.wasm')))).toBe(true);
+    const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(outDir!, 'assets', f), 'utf8')).join('\n');
+    expect(js).toContain(wasm[0]);
+    expect(js).not.toMatch(/node:fs|saveModelFileAtomic/);
+  });
+
+  it('trains on the built-in corpus and predicts as the user types', async () => {
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled);
+    await page.click('#train');
+    await page.waitForFunction(() => /^(Trained|Training failed)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#status')).toMatch(/^Trained on the built-in corpus/);
+    const summary = await page.textContent('#summary');
+    expect(summary).toMatch(/epoch \d+ · loss [\d.]+ · train accuracy [\d.]+ % · held-out loss [\d.]+ · held-out accuracy ([\d.]+) %/);
+    expect(Number(/held-out accuracy ([\d.]+) %/.exec(summary!)![1])).toBeGreaterThanOrEqual(75);
+    expect(await page.locator('#loss-chart polyline').count()).toBe(2);
+
+    // Typed key by key, as a user would: the prediction follows every keystroke.
+    await page.fill('#text', '');
+    await page.locator('#text').pressSequentially(NEGATIVE);
+    expect(await page.textContent('#label')).toBe('negative');
+    const negative = await tokenContributions(page);
+    expect(negative.map((t) => t.token)).toEqual(['this', 'was', 'a', 'terrible', ',', 'boring', 'film', '.', 'i', 'hated', 'it', '.']);
+    expect(negative.find((t) => t.token === 'terrible')!.contribution).toBeLessThan(0);
+
+    await page.fill('#text', POSITIVE);
+    expect(await page.textContent('#label')).toBe('positive');
+    expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeGreaterThan(50);
+    const positive = await tokenContributions(page);
+    expect(positive.find((t) => t.token === 'wonderful')!.contribution).toBeGreaterThan(0);
+
+    // Nearest words: the sentiment words of the corpus cluster together.
+    await page.fill('#word', 'great');
+    const neighbours = await page.locator('#neighbours li > span:first-child').allTextContents();
+    expect(neighbours).toHaveLength(8);
+    expect(neighbours.filter((w) => ['wonderful', 'excellent', 'amazing', 'fantastic', 'delightful', 'beautiful', 'love', 'enjoyed'].includes(w)).length).toBeGreaterThanOrEqual(3);
+
+    // Clicking a word shows its neighbours.
+    await page.click('#tokens .token >> text=wonderful');
+    expect(await page.inputValue('#word')).toBe('wonderful');
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(errors).toEqual([]);
+  }, 45_000);
+
+  it('opens a model file made in Node', async () => {
+    const model = await train(builtinSplit().train, { epochs: 10 });
+    const file = { name: 'node-model.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(model.toBytes()) };
+    await page.setInputFiles('#open', file);
+    await page.waitForFunction(() => (document.getElementById('file-status')!.textContent ?? '') !== '');
+    expect(await page.textContent('#file-status')).toMatch(/^Opened node-model\.bin: bag model, labels negative, positive\./);
+    await page.fill('#text', POSITIVE);
+    expect(await page.textContent('#label')).toBe(model.predict(POSITIVE).label);
+    expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeCloseTo(100 * model.predict(POSITIVE).probabilities[model.predict(POSITIVE).label], 1);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the unbundled browser entry (dist/index.js)', () => {
+  let server: StaticServer;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    const html = `<!doctype html>
+<meta charset="utf-8">
+<title>sentiwasm browser entry</title>
+<link rel="icon" href="data:,">
+<script type="importmap">${JSON.stringify({ imports: { '@assemblyscript/loader': '/node_modules/@assemblyscript/loader/index.js' } })}</script>
+<script type="module">
+  window.sentiwasm = await import('/dist/index.js');
+  window.sentiwasmReady = true;
+</script>`;
+    server = await serveStatic(repoRoot, { '/__browser_test__/index.html': { body: html } });
+    servers.push(server);
+    page = await context!.newPage();
+    errors = watchForErrors(page);
+    await page.goto(`${server.origin}/__browser_test__/index.html`);
+    await page.waitForFunction(() => window.sentiwasmReady === true, undefined, { timeout: 20_000 });
+  }, 60_000);
+
+  it('fetches the WebAssembly next to dist/ as application/wasm', async () => {
+    await page.evaluate(async () => void (await window.sentiwasm.Runtime.create()));
+    const wasm = server.log.filter((r) => r.path === '/build/sentiwasm.wasm');
+    expect(wasm.length).toBeGreaterThan(0);
+    expect(wasm[0]).toMatchObject({ status: 200, type: 'application/wasm' });
+  });
+
+  it('runs the tutorial network to PyTorch\'s losses within 1e-6, as Node does', async () => {
+    const browserRun = await page.evaluate(async (init) => {
+      const { Runtime, runSeedExample } = window.sentiwasm;
+      return runSeedExample(await Runtime.create(), { init });
+    }, reference.init);
+    const nodeRun = runSeedExample(await Runtime.create(), { init: reference.init });
+    expect(browserRun.losses).toHaveLength(100);
+    browserRun.losses.forEach((loss, i) => {
+      expect(Math.abs(loss - reference.losses[i]), `epoch ${i} against PyTorch`).toBeLessThan(1e-6);
+      expect(Math.abs(loss - nodeRun.losses[i]), `epoch ${i} against Node`).toBeLessThan(1e-6);
+    });
+    browserRun.predictions.forEach((p, i) => expect(Math.abs(p - reference.final_predictions[i])).toBeLessThan(1e-6));
+  });
+
+  it('trains a model whose bytes load in Node with the same predictions', async () => {
+    const fromPage = await page.evaluate(async ({ options, probes }) => {
+      const { builtinSplit, train } = window.sentiwasm;
+      const model = await train(builtinSplit().train, options);
+      const bytes = model.toBytes();
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { bytes: btoa(binary), predictions: probes.map((t) => model.predict(t)) };
+    }, { options: TRAIN_OPTIONS, probes: PROBES });
+    expect(fromPage.predictions.map((p) => p.label).slice(0, 2)).toEqual(['positive', 'negative']);
+
+    const inNode = await loadModel(fromBase64(fromPage.bytes));
+    expectSamePredictions(predictionsOf(inNode), fromPage.predictions);
+
+    // The same seed and data give the same model in both engines.
+    const trainedInNode = await train(builtinSplit().train, TRAIN_OPTIONS);
+    expectSamePredictions(predictionsOf(trainedInNode), fromPage.predictions);
+  });
+
+  it('loads a model file made in Node from bytes, a Blob and a URL', async () => {
+    const model = await train(builtinSplit().train, { ...TRAIN_OPTIONS, seed: 11, dim: 32 });
+    const bytes = model.toBytes();
+    server.setRoute('/__browser_test__/node-model.bin', { body: bytes });
+    const got = await page.evaluate(async ({ base64, probes }) => {
+      const { loadModel } = window.sentiwasm;
+      const raw = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const models = [await loadModel(raw), await loadModel(new Blob([raw])), await loadModel('/__browser_test__/node-model.bin')];
+      return models.map((m) => ({ dim: m.config.dim, bytesMatch: ((b) => b.length === raw.length && b.every((x, i) => x === raw[i]))(m.toBytes()), predictions: probes.map((t) => m.predict(t)) }));
+    }, { base64: toBase64(bytes), probes: PROBES });
+    for (const m of got) {
+      expect(m.dim).toBe(32);
+      expect(m.bytesMatch).toBe(true);
+      expectSamePredictions(m.predictions, predictionsOf(model));
+    }
+    expect(errors).toEqual([]);
+  });
+});
