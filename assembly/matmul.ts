@@ -13,8 +13,9 @@
 //           a time, into a contiguous panel that up to 256 row pairs of A then sweep.
 //   tn      A's two values per k sit a whole row apart, so a block of 48 columns of A is packed
 //           into pairs first; then B panels as above (128 k × 16 columns).
-//   nt with N < 8 (a layer with a few outputs) takes plain dot products instead: a panel would be
-//           mostly zero padding.
+//   small   With fewer than 4 rows of C nothing is packed (B would serve one or two row pairs):
+//           nn and tn read B in place, nt takes dot products of rows, as it also does for fewer
+//           than 10 columns (a layer with a few outputs), where a panel would be mostly padding.
 //
 // Each has a scalar reference (`*_ref`) that the tests compare against.
 //
@@ -33,7 +34,8 @@
 const NR = 16; // columns of a B panel and of a C tile
 const KC_N = 256; // k-block of nn/nt: the B panel is KC_N×NR floats = 16 KiB
 const MC_N = 256; // rows of A that sweep each nn/nt panel (MC_N×KC_N floats = 256 KiB, half of L2)
-const NARROW_N = 8; // below this many columns, nt takes dot products (see ntNarrow)
+const NARROW_N = 10; // below this many columns, nt takes dot products (see ntNarrow)
+const FEW_ROWS = 4; // below this many rows, nothing is packed (ntNarrow, gemmFewRows)
 const KC_T = 128; // k-block of tn: the B panel is 8 KiB ...
 const MC_T = 48; // ... next to an A block of MC_T×KC_T floats = 24 KiB
 const SCRATCH_BYTES = 32 * 1024;
@@ -50,15 +52,15 @@ const EDGE_TILE: usize = memory.data(2 * NR * 4, 64);
 // ---------------------------------------------------------------------------------------------
 // The micro-kernel: C[2×16] (+)= A[2×kc] · Bp[kc×16]
 //
-// a0, a1 point at A[0][0] and A[1][0] and advance by `astep` bytes per k; bp is a packed panel, 16
-// floats per k; c is the tile's first element and ldc the byte stride between its two rows.
-// kc >= 1.
+// a0, a1 point at A[0][0] and A[1][0] and advance by `astep` bytes per k; bp points at 16 floats
+// of B[0] and advances by `bstep` bytes per k (a packed panel: 64); c is the tile's first element
+// and ldc the byte stride between its two rows. kc >= 1.
 @inline function kernel2x16(
-  c: usize, ldc: usize, a0: usize, a1: usize, astep: usize, bp: usize, kc: i32, accumulate: bool,
+  c: usize, ldc: usize, a0: usize, a1: usize, astep: usize, bp: usize, bstep: usize, kc: i32, accumulate: bool,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  const bend = bp + (<usize>kc << 6);
+  const bend = bp + <usize>kc * bstep;
   do {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
     const x0 = v128.load32_splat(a0);
@@ -69,7 +71,7 @@ const EDGE_TILE: usize = memory.data(2 * NR * 4, 64);
     c12 = f32x4.add(c12, f32x4.mul(x1, b2)); c13 = f32x4.add(c13, f32x4.mul(x1, b3));
     a0 += astep;
     a1 += astep;
-    bp += NR * 4;
+    bp += bstep;
   } while (bp < bend);
   storeRow(c, c00, c01, c02, c03, accumulate);
   storeRow(c + ldc, c10, c11, c12, c13, accumulate);
@@ -183,7 +185,7 @@ function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
         let i = i0;
         if (w == NR) {
           for (; i + 2 <= iend; i += 2) {
-            kernel2x16(cp, ldc, ap, ap + lda, 4, panel, kc, acc);
+            kernel2x16(cp, ldc, ap, ap + lda, 4, panel, NR * 4, kc, acc);
             ap += 2 * lda;
             cp += 2 * ldc;
           }
@@ -191,7 +193,7 @@ function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
         // Edges: a last odd row (the kernel reads row i twice) or a last panel narrower than 16.
         for (; i < iend; i += 2) {
           const h = min(2, iend - i);
-          kernel2x16(EDGE_TILE, NR * 4, ap, h == 2 ? ap + lda : ap, 4, panel, kc, false);
+          kernel2x16(EDGE_TILE, NR * 4, ap, h == 2 ? ap + lda : ap, 4, panel, NR * 4, kc, false);
           storeEdge(cp, ldc, h, w, acc);
           ap += 2 * lda;
           cp += 2 * ldc;
@@ -202,8 +204,9 @@ function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
 }
 
 /**
- * nt with fewer than NARROW_N columns (a layer with one or a few outputs): a 16-wide panel would
- * be mostly zeros, so each element is a dot product of two rows instead.
+ * nt with fewer than NARROW_N columns (a layer with one or a few outputs), where a 16-wide panel
+ * would be mostly zeros, or with fewer than FEW_ROWS rows (a batch of one), where packing B would
+ * cost as much as the product: each element is a dot product of two rows instead.
  */
 function ntNarrow(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool): void {
   const lda = <usize>K << 2;
@@ -290,17 +293,52 @@ function gemmAT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
         let i = 0;
         if (w == NR) {
           for (; i + 2 <= mc; i += 2) {
-            kernel2x16(cp, ldc, ap, ap + 4, 8, panel, kc, acc);
+            kernel2x16(cp, ldc, ap, ap + 4, 8, panel, NR * 4, kc, acc);
             ap += <usize>kc << 3;
             cp += 2 * ldc;
           }
         }
         for (; i < mc; i += 2) {
-          kernel2x16(EDGE_TILE, NR * 4, ap, ap + 4, 8, panel, kc, false);
+          kernel2x16(EDGE_TILE, NR * 4, ap, ap + 4, 8, panel, NR * 4, kc, false);
           storeEdge(cp, ldc, min(2, mc - i), w, acc);
           ap += <usize>kc << 3;
           cp += 2 * ldc;
         }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// nn and tn with fewer than FEW_ROWS rows of C (a batch of one or two): B would be packed for
+// only one or two row pairs, so its rows are read in place instead, 16 columns at a time.
+//
+// A[i][k] is at a + i·arow + k·astep: nn passes (4K, 4) bytes, tn (4, 4M).
+function gemmFewRows(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool, arow: usize, astep: usize): void {
+  const ldb = <usize>N << 2;
+  const ldc = <usize>N << 2;
+  const N16 = N & ~(NR - 1);
+  for (let i = 0; i < M; i += 2) {
+    const a0 = a + <usize>i * arow;
+    const a1 = i + 1 < M ? a0 + arow : a0; // a lone last row is computed twice, stored once
+    const crow = c + <usize>i * ldc;
+    for (let j0 = 0; j0 < N16; j0 += NR) {
+      const cp = crow + (<usize>j0 << 2);
+      if (i + 1 < M) {
+        kernel2x16(cp, ldc, a0, a1, astep, b + (<usize>j0 << 2), ldb, K, accumulate);
+      } else {
+        kernel2x16(EDGE_TILE, NR * 4, a0, a1, astep, b + (<usize>j0 << 2), ldb, K, false);
+        storeEdge(cp, ldc, 1, NR, accumulate);
+      }
+    }
+    // The last N mod 16 columns, one dot product each down a column of B.
+    for (let r = i; r < min(M, i + 2); r++) {
+      const ar = a + <usize>r * arow;
+      for (let j = N16; j < N; j++) {
+        let s: f32 = 0;
+        for (let k = 0; k < K; k++) s += load<f32>(ar + <usize>k * astep) * f32at(b, k * N + j);
+        const q = c + ((<usize>r * N + j) << 2);
+        store<f32>(q, accumulate ? load<f32>(q) + s : s);
       }
     }
   }
@@ -317,7 +355,8 @@ function gemmAT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
 export function matmul_nn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return emptyProduct(c, M, N, accumulate);
-  gemmAN(c, a, b, M, K, N, accumulate != 0, false);
+  if (M < FEW_ROWS) gemmFewRows(c, a, b, M, K, N, accumulate != 0, <usize>K << 2, 4);
+  else gemmAN(c, a, b, M, K, N, accumulate != 0, false);
 }
 
 /** Scalar reference for matmul_nn. */
@@ -338,7 +377,7 @@ export function matmul_nn_ref(c: usize, a: usize, b: usize, M: i32, K: i32, N: i
 export function matmul_nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return emptyProduct(c, M, N, accumulate);
-  if (N < NARROW_N) ntNarrow(c, a, b, M, K, N, accumulate != 0);
+  if (N < NARROW_N || M < FEW_ROWS) ntNarrow(c, a, b, M, K, N, accumulate != 0);
   else gemmAN(c, a, b, M, K, N, accumulate != 0, true);
 }
 
@@ -360,7 +399,8 @@ export function matmul_nt_ref(c: usize, a: usize, b: usize, M: i32, K: i32, N: i
 export function matmul_tn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return emptyProduct(c, M, N, accumulate);
-  gemmAT(c, a, b, M, K, N, accumulate != 0);
+  if (M < FEW_ROWS) gemmFewRows(c, a, b, M, K, N, accumulate != 0, 4, <usize>M << 2);
+  else gemmAT(c, a, b, M, K, N, accumulate != 0);
 }
 
 /** Scalar reference for matmul_tn. */

@@ -168,7 +168,8 @@ describe('the web demo, built by vite', () => {
     await page.locator('#text').pressSequentially(NEGATIVE);
     expect(await page.textContent('#label')).toBe('negative');
     const negative = await tokenContributions(page);
-    expect(negative.map((t) => t.token)).toEqual(['this', 'was', 'a', 'terrible', ',', 'boring', 'film', '.', 'i', 'hated', 'it', '.']);
+    expect(negative.map((t) => t.token)).toEqual(expect.arrayContaining(['terrible', 'boring', 'film']));
+    expect(negative.every((t) => Number.isFinite(t.contribution))).toBe(true);
     expect(negative.find((t) => t.token === 'terrible')!.contribution).toBeLessThan(0);
 
     await page.fill('#text', POSITIVE);
@@ -234,7 +235,7 @@ describe('the unbundled browser entry (dist/index.js)', () => {
     expect(wasm[0]).toMatchObject({ status: 200, type: 'application/wasm' });
   });
 
-  it('runs the tutorial network to PyTorch\'s losses within 1e-6, as Node does', async () => {
+  it('runs the tutorial network to PyTorch\'s losses within 1e-6, the same numbers as in Node', async () => {
     const browserRun = await page.evaluate(async (init) => {
       const { Runtime, runSeedExample } = window.sentiwasm;
       return runSeedExample(await Runtime.create(), { init });
@@ -243,8 +244,10 @@ describe('the unbundled browser entry (dist/index.js)', () => {
     expect(browserRun.losses).toHaveLength(100);
     browserRun.losses.forEach((loss, i) => {
       expect(Math.abs(loss - reference.losses[i]), `epoch ${i} against PyTorch`).toBeLessThan(1e-6);
-      expect(Math.abs(loss - nodeRun.losses[i]), `epoch ${i} against Node`).toBeLessThan(1e-6);
     });
+    // One WebAssembly binary, the same f32 arithmetic: not merely close, identical.
+    expect(browserRun.losses).toEqual(nodeRun.losses);
+    expect(browserRun.final).toEqual(nodeRun.final);
     browserRun.predictions.forEach((p, i) => expect(Math.abs(p - reference.final_predictions[i])).toBeLessThan(1e-6));
   });
 
@@ -262,9 +265,11 @@ describe('the unbundled browser entry (dist/index.js)', () => {
     const inNode = await loadModel(fromBase64(fromPage.bytes));
     expectSamePredictions(predictionsOf(inNode), fromPage.predictions);
 
-    // The same seed and data give the same model in both engines.
-    const trainedInNode = await train(builtinSplit().train, TRAIN_OPTIONS);
-    expectSamePredictions(predictionsOf(trainedInNode), fromPage.predictions);
+    // The same seed and data give the same model, byte for byte, in Chromium and in Node.
+    const trainedInNode = (await train(builtinSplit().train, TRAIN_OPTIONS)).toBytes();
+    const trainedInPage = fromBase64(fromPage.bytes);
+    expect(trainedInPage.length).toBe(trainedInNode.length);
+    expect(Buffer.compare(trainedInPage, trainedInNode), 'model bytes trained in Chromium and in Node differ').toBe(0);
   });
 
   it('loads a model file made in Node from bytes, a Blob and a URL', async () => {

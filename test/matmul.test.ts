@@ -27,6 +27,7 @@ const SHAPES: Array<[number, number, number]> = [
   [128, 512, 256],
   [64, 100, 1], // nt: one output column takes the dot-product path
   [3, 37, 7],
+  [3, 20, 40], // fewer than 4 rows: B read in place (nn, tn), dot products (nt)
 ];
 
 /** Shapes of the operands for C[M×N]: A is M×K (K×M for tn), B is K×N (N×K for nt). */
@@ -126,11 +127,17 @@ describe.each(ORIENTATIONS)('matmul_%s', async (o) => {
     rt.release(mark);
   });
 
-  it.each(['A', 'B', 'C'])(`matmul_${o} reads nothing past the end of %s when it ends the memory`, (which) => {
+  it.each([
+    ['A', 7, 21, 19],
+    ['B', 7, 21, 19],
+    ['C', 7, 21, 19],
+    ['A', 3, 21, 35],
+    ['B', 3, 21, 35],
+    ['C', 3, 21, 35],
+  ])(`matmul_${o} reads nothing past the end of %s when it ends the memory (M=%i K=%i N=%i)`, (which, M, K, N) => {
     // Any read past the operand that ends the linear memory traps ("memory access out of bounds").
     const mark = rt.mark();
-    const [M, K, N] = [7, 21, 19];
-    const rand = seededRandom(11);
+    const rand = seededRandom(11 + M);
     const [la, lb, lc] = operandLengths(M, K, N);
     const lengths = { A: la, B: lb, C: lc };
     const others = (['A', 'B', 'C'] as const).filter((x) => x !== which);

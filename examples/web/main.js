@@ -2,7 +2,7 @@
 // compare words as you type. Plain ES modules; a bundler (vite) resolves 'sentiwasm' and emits
 // the WebAssembly it loads as an asset.
 
-import { builtinSplit, defaultCorpus, loadModel, trainWithReport } from 'sentiwasm';
+import { builtinCorpus, builtinSplit, defaultCorpus, loadModel, trainWithReport } from 'sentiwasm';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -21,6 +21,7 @@ const ui = {
   barFill: $('bar-fill'),
   probability: $('probability'),
   tokens: $('tokens'),
+  method: $('method'),
   word: $('word'),
   k: $('k'),
   neighbours: $('neighbours'),
@@ -32,18 +33,6 @@ const ui = {
 /** The model in use (trained here or opened from a file). */
 let model;
 
-// A few lines of the corpus to start "my labelled lines" from, so the format is obvious.
-const SAMPLE_LINES = [
-  ['positive', 'I loved this film, the acting was wonderful'],
-  ['positive', 'Great food and friendly staff, we will be back'],
-  ['positive', 'An excellent book, I enjoyed every page'],
-  ['positive', 'The hotel room was clean and the view was amazing'],
-  ['negative', 'A boring film, a total waste of time'],
-  ['negative', 'Terrible service, the food was cold and awful'],
-  ['negative', 'The worst hotel I have stayed in, dirty and noisy'],
-  ['negative', 'Disappointing album, I hated most of the songs'],
-];
-
 ui.corpusSize.textContent = String(defaultCorpus().length);
 ui.train.disabled = false;
 ui.status.textContent = 'Choose the data and press Train.';
@@ -52,7 +41,8 @@ for (const radio of document.querySelectorAll('input[name="source"]')) {
   radio.addEventListener('change', () => {
     const own = ownLinesChosen();
     ui.lines.disabled = !own;
-    if (own && ui.lines.value.trim() === '') ui.lines.value = SAMPLE_LINES.map(([l, t]) => `${l}\t${t}`).join('\n');
+    // Start from the English half of the built-in corpus, to edit, cut down or replace.
+    if (own && ui.lines.value.trim() === '') ui.lines.value = builtinCorpus.english.map((e) => `${e.label}\t${e.text}`).join('\n');
   });
 }
 
@@ -181,6 +171,9 @@ function updatePrediction() {
   }
   const explanation = model.explain(text);
   const p = model.predict(text).probabilities[explanation.label];
+  ui.method.textContent = explanation.method === 'exact'
+    ? 'exact: the contributions and the bias add up to the score'
+    : 'by occlusion: how much the score drops without the word';
   ui.label.textContent = explanation.label;
   ui.label.dataset.label = explanation.label;
   ui.probability.textContent = `${(100 * p).toFixed(1)} %`;

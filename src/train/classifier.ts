@@ -312,6 +312,7 @@ export class TextClassifier {
   }
 
   private wordId(word: string): number {
+    if (!this.rt) throw new Error('this model has been disposed');
     const vocab = this.featurizer.vocabulary;
     const direct = vocab.id(word);
     if (direct >= 0) return direct;

@@ -86,7 +86,7 @@ export const TRAIN_DEFAULTS = {
   dim: 64,
   hidden: [64],
   epochs: 'auto' as number | 'auto',
-  lr: 1,
+  lr: 2,
   batch: 8,
   optimizer: 'sgd' as SparseOptimizer,
   schedule: 'linear' as ScheduleName,
