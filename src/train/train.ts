@@ -49,16 +49,19 @@ export interface TrainOptions extends FeatureOptions {
   hidden?: number[];
   /** Passes over the data; default: enough for about 60,000 examples seen, at least 5 and at most 50. */
   epochs?: number | 'auto';
-  lr?: number;
+  lr?: number | 'auto';
   batch?: number;
-  optimizer?: SparseOptimizer;
+  optimizer?: SparseOptimizer | 'auto';
   schedule?: ScheduleName;
   warmup?: number;
   seed?: number;
   /** Labelled examples to validate on after each epoch, or a fraction of the training data to hold out. */
   validation?: readonly LabelledText[] | number;
-  /** Stop after this many epochs without a better validation loss, keeping the best weights (default 2; 0 = never). */
-  patience?: number;
+  /**
+   * Stop after this many epochs without a better validation loss, keeping the best weights
+   * (default: a quarter of the epochs, at least 3; 0 = never stop, keep the last weights).
+   */
+  patience?: number | 'auto';
   /** Weight classes by inverse frequency ('auto') or by name. */
   classWeights?: 'auto' | Record<string, number>;
   /** Class names in order; default: the labels seen, sorted (numerically when they are numbers). */
@@ -86,13 +89,15 @@ export const TRAIN_DEFAULTS = {
   dim: 64,
   hidden: [64],
   epochs: 'auto' as number | 'auto',
-  lr: 2,
+  /** SGD: 2 for the bag model, 0.2 for the mlp head; Adam: 0.003. */
+  lr: 'auto' as number | 'auto',
   batch: 8,
-  optimizer: 'sgd' as SparseOptimizer,
+  /** SGD for the bag model; the mlp head learns far better with Adam. */
+  optimizer: 'auto' as SparseOptimizer | 'auto',
   schedule: 'linear' as ScheduleName,
   warmup: 0,
   seed: 0,
-  patience: 2,
+  patience: 'auto' as number | 'auto',
   featureDropout: 0.2,
   averageEpochs: 1,
   weightDecay: 0,
@@ -132,12 +137,20 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
   const chosen = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
   checkPositiveInt('dim', chosen.dim);
   checkPositiveInt('batch', chosen.batch);
-  if (!(chosen.lr > 0)) throw new RangeError(`lr must be a positive number, got ${chosen.lr}`);
   let all: LabelledText[] = [];
   for await (const e of examples) all.push(e);
   if (all.length === 0) throw new RangeError('no training examples');
-  const o = { ...chosen, epochs: chosen.epochs === 'auto' ? autoEpochs(all.length) : chosen.epochs };
+  const epochs = chosen.epochs === 'auto' ? autoEpochs(all.length) : chosen.epochs;
+  const optimizer: SparseOptimizer = chosen.optimizer === 'auto' ? (chosen.arch === 'mlp' ? 'adam' : 'sgd') : chosen.optimizer;
+  const o = {
+    ...chosen,
+    epochs,
+    optimizer,
+    lr: chosen.lr === 'auto' ? (optimizer === 'adam' ? 0.003 : chosen.arch === 'mlp' ? 0.2 : 2) : chosen.lr,
+    patience: chosen.patience === 'auto' ? Math.max(3, Math.round(epochs / 4)) : chosen.patience,
+  };
   checkPositiveInt('epochs', o.epochs);
+  if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
   const rng = new Random(o.seed);
 
   let valid: LabelledText[] = [];
