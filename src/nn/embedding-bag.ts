@@ -129,8 +129,8 @@ export class EmbeddingBag {
     k.embedding_bag_backward(this.dslots, dout, this.slots, this.offsets, this.batch, this.dim);
   }
 
-  /** Updates the rows the batch used. */
-  step(lr: number, weightDecay = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): void {
+  /** Updates the rows the batch used (weight decay applies to SGD only). */
+  step(lr: number, { weightDecay = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = {}): void {
     const k = this.rt.kernels;
     this.steps++;
     if (this.optimizer === 'sgd') k.sgd_rows(this.table, this.dslots, this.uniqueRows, this.unique, this.dim, lr, weightDecay);

@@ -375,7 +375,7 @@ export class TextClassifier {
     return evaluateProbabilities(truth, probs, this.labels);
   }
 
-  /** Frees the model's WebAssembly memory; the model cannot be used afterwards. */
+  /** Lets go of the model's WebAssembly memory (reclaimed once nothing else references the model); the model cannot be used afterwards. */
   dispose(): void {
     this.rt = undefined;
   }

@@ -150,6 +150,7 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
     patience: chosen.patience === 'auto' ? Math.max(3, Math.round(epochs / 4)) : chosen.patience,
   };
   checkPositiveInt('epochs', o.epochs);
+  if (o.weightDecay && o.optimizer !== 'sgd') throw new RangeError('weightDecay works with the sgd optimizer only');
   if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
   const rng = new Random(o.seed);
 
@@ -280,7 +281,7 @@ export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIt
       loss.backward(rt, head.outputGradPtr, buffers);
       head.backwardBatch(batch);
       emb.backward(head.inputGradPtr);
-      emb.step(lr, o.weightDecay);
+      emb.step(lr, { weightDecay: o.weightDecay });
       headOptimizer.lr = lr;
       headOptimizer.step();
       step++;
