@@ -3,4 +3,4 @@ export { TextClassifier, softmaxRows, type Architecture, type ClassifierConfig, 
 export { evaluate, formatReport, accuracy, rocAuc, expectedCalibrationError, type EvaluationReport, type ClassMetrics } from './metrics.js';
 export { learningRate, type ScheduleName, type ScheduleOptions } from './schedule.js';
 export { runSeedExample, SEED_INPUTS, SEED_LABELS, type SeedExampleOptions, type SeedExampleResult } from './seed-example.js';
-export { sortLabels, train, trainWithReport, TRAIN_DEFAULTS, type BatchInfo, type EpochReport, type LabelledText, type TrainOptions, type TrainResult } from './train.js';
+export { sortLabels, train, trainWithReport, TRAIN_DEFAULTS, type BatchInfo, type EpochReport, type LabelledText, type TrainOptions, type TrainResult, type TrainingData } from './train.js';

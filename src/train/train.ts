@@ -4,6 +4,8 @@
 // early stopping and temperature calibration. Same seed, data and options → the same bytes.
 
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
+import { readFileBytes } from '../runtime/wasm-source.js';
+import { readExamples } from '../data/examples.js';
 import { CrossEntropyLoss } from '../nn/losses.js';
 import { Adam, SGD, type Optimizer } from '../nn/optimizers.js';
 import { Random } from '../nn/random.js';
@@ -18,6 +20,9 @@ export interface LabelledText {
   text: string;
   label: string;
 }
+
+/** Labelled examples in memory, a stream of them (e.g. readExamplesFromFile), or a CSV/TSV/JSONL file path or URL (Node). */
+export type TrainingData = Iterable<LabelledText> | AsyncIterable<LabelledText> | string | URL;
 
 export interface BatchInfo {
   epoch: number;
@@ -125,7 +130,7 @@ interface Encoded {
  * Trains a classifier on labelled texts.
  * @example const model = await train([{ text: "loved it", label: "pos" }, { text: "awful", label: "neg" }], { epochs: 10 });
  */
-export async function train(examples: Iterable<LabelledText> | AsyncIterable<LabelledText>, options: TrainOptions = {}): Promise<TextClassifier> {
+export async function train(examples: TrainingData, options: TrainOptions = {}): Promise<TextClassifier> {
   return (await trainWithReport(examples, options)).model;
 }
 
@@ -133,12 +138,13 @@ export async function train(examples: Iterable<LabelledText> | AsyncIterable<Lab
  * train(), also returning the per-epoch reports and timings.
  * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
  */
-export async function trainWithReport(examples: Iterable<LabelledText> | AsyncIterable<LabelledText>, options: TrainOptions = {}): Promise<TrainResult> {
+export async function trainWithReport(examples: TrainingData, options: TrainOptions = {}): Promise<TrainResult> {
   const chosen = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
   checkPositiveInt('dim', chosen.dim);
   checkPositiveInt('batch', chosen.batch);
   let all: LabelledText[] = [];
-  for await (const e of examples) all.push(e);
+  const source = typeof examples === 'string' || examples instanceof URL ? readExamples(await readFileBytes(examples), { fileName: String(examples) }) : examples;
+  for await (const e of source) all.push({ text: e.text, label: e.label });
   if (all.length === 0) throw new RangeError('no training examples');
   const epochs = chosen.epochs === 'auto' ? autoEpochs(all.length) : chosen.epochs;
   const optimizer: SparseOptimizer = chosen.optimizer === 'auto' ? (chosen.arch === 'mlp' ? 'adam' : 'sgd') : chosen.optimizer;
