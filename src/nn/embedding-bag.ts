@@ -90,7 +90,7 @@ export class EmbeddingBag {
    * Loads a batch: `rows` holds every bag's row ids back to back, `offsets` (length batch+1)
    * where each bag starts. Also works out the distinct rows for backward and the update.
    */
-  load(rows: Int32Array, offsets: Int32Array, batch: number): void {
+  load(rows: ArrayLike<number>, offsets: Int32Array, batch: number): void {
     const total = offsets[batch];
     if (batch > this.maxBatch || total > this.maxIds) {
       throw new RangeError(`EmbeddingBag: batch of ${batch} bags / ${total} ids exceeds the reserved ${this.maxBatch} / ${this.maxIds}`);

@@ -170,8 +170,11 @@ export class TextClassifier {
    * @example model.predictBatch(["great", "awful"]).map((p) => p.label)
    */
   predictBatch(texts: readonly string[]): Prediction[] {
-    const probs = this.probabilities(texts.map((t) => this.rowsOf(t)));
+    const { featurizer } = this;
+    for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected texts (strings), got ${typeof text}`);
+    const probs = this.logitsOf(texts.length, (i, out) => featurizer.rows(featurizer.tokenize(texts[i]), out));
     const C = this.labels.length;
+    softmaxRows(probs, C, this.config.temperature);
     return texts.map((_, i) => {
       const row = probs.subarray(i * C, (i + 1) * C);
       let best = 0;
@@ -190,11 +193,37 @@ export class TextClassifier {
 
   /** @internal Raw logits [n × C] for bags of rows. */
   logits(bags: readonly (readonly number[])[]): Float32Array {
+    return this.logitsOf(bags.length, (i, out) => {
+      for (const row of bags[i]) out.push(row);
+    });
+  }
+
+  /**
+   * Raw logits [n × C] of n items, where `appendRows(i, out)` appends the rows of item i.
+   * Items are featurized straight into one batch buffer, as many as the reserved space holds.
+   */
+  private logitsOf(n: number, appendRows: (i: number, out: number[]) => void): Float32Array {
     const rt = this.runtime;
     const C = this.labels.length;
-    const out = new Float32Array(bags.length * C);
-    for (let start = 0; start < bags.length; ) {
-      const { batch, rows, offsets } = this.packBatch(bags, start);
+    const out = new Float32Array(n * C);
+    const { maxBatch } = this.embedding.capacity;
+    const rows: number[] = [];
+    const offsets = new Int32Array(maxBatch + 1);
+    for (let start = 0; start < n; ) {
+      rows.length = 0;
+      let batch = 0;
+      while (start + batch < n && batch < maxBatch) {
+        offsets[batch] = rows.length;
+        appendRows(start + batch, rows);
+        batch++;
+        if (rows.length > this.embedding.capacity.maxIds) {
+          // Leave the item that overflowed for the next batch, unless it is alone: then make room.
+          if (batch > 1) rows.length = offsets[--batch];
+          else this.embedding.reserve(maxBatch, rows.length);
+          break;
+        }
+      }
+      offsets[batch] = rows.length;
       this.embedding.load(rows, offsets, batch);
       this.embedding.forward(this.head.inputPtr);
       const ptr = this.head.forwardBatch(batch, false);
@@ -202,27 +231,6 @@ export class TextClassifier {
       start += batch;
     }
     return out;
-  }
-
-  /** Packs as many bags from `start` as fit the reserved buffers (growing them for one huge text). */
-  private packBatch(bags: readonly (readonly number[])[], start: number): { batch: number; rows: Int32Array; offsets: Int32Array } {
-    const { maxBatch, maxIds } = this.embedding.capacity;
-    const first = bags[start].length;
-    if (first > maxIds) this.embedding.reserve(maxBatch, first);
-    const capacity = Math.max(maxIds, first);
-    let batch = 0;
-    let total = 0;
-    while (start + batch < bags.length && batch < maxBatch && total + bags[start + batch].length <= capacity) total += bags[start + batch++].length;
-    const rows = new Int32Array(total);
-    const offsets = new Int32Array(batch + 1);
-    let t = 0;
-    for (let b = 0; b < batch; b++) {
-      offsets[b] = t;
-      const bag = bags[start + b];
-      for (let i = 0; i < bag.length; i++) rows[t++] = bag[i];
-    }
-    offsets[batch] = t;
-    return { batch, rows, offsets };
   }
 
   /** @internal Calibrated class probabilities [n × C]. */
