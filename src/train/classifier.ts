@@ -171,7 +171,7 @@ export class TextClassifier {
    */
   predictBatch(texts: readonly string[]): Prediction[] {
     const { featurizer } = this;
-    for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected texts (strings), got ${typeof text}`);
+    for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
     const probs = this.logitsOf(texts.length, (i, out) => featurizer.rows(featurizer.tokenize(texts[i]), out));
     const C = this.labels.length;
     softmaxRows(probs, C, this.config.temperature);
