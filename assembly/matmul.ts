@@ -19,13 +19,14 @@
 //
 // Each has a scalar reference (`*_ref`) that the tests compare against.
 //
-// Why these sizes (measured in Node 20 on x86-64; see bench/gemm.ts):
+// Why these sizes (measured in Node 20 on x86-64 with AVX, reading V8's code with
+// `node --print-wasm-code`; throughput in bench/gemm.ts):
 // - The tile is 2×16 because V8 issues every load of a loop iteration before its arithmetic, so
 //   the live registers are the accumulators, the loaded values and one product: 8 + (4 B rows +
 //   2 A splats) + 1 = 15, exactly the xmm registers V8 allocates. Larger tiles (4×8 is the same
 //   size; 6×8, 3×12 are not) spill to the stack and run 30-40% slower.
-// - The inner loop is a do-while on a pointer compare: a counted `for` costs V8 an extra compare
-//   and jump per k, which measured 25% slower.
+// - The inner loop is a do-while on a pointer compare: a counted `for` costs V8 a counter and an
+//   extra jump per k, which measured 25% slower.
 // - A 256×16 panel of B is 16 KiB: it stays in L1 (32 KiB) while A streams past it. Packing makes
 //   B's rows contiguous however large N is (power-of-two strides otherwise thrash one cache set).
 // - The scratch is one static 32 KiB region, so the kernels never allocate and the host's memory

@@ -9,7 +9,7 @@ import { get, maxRelDiff, put, randomArray, seededRandom, testRuntime } from './
 type Orientation = 'nn' | 'nt' | 'tn';
 const ORIENTATIONS: Orientation[] = ['nn', 'nt', 'tn'];
 
-/** [M, K, N]: ones, odd sizes, sizes around the 16-wide panels, the k-blocks (128, 256) and N < 8. */
+/** [M, K, N]: ones, odd sizes, sizes around the 16-wide panels and the k-blocks (128, 256), N < 10, M < 4. */
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1],
   [1, 3, 5],
