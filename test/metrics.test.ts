@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as mulberry32 } from './helpers.js';
 import {
   accuracy,
   classMetrics,
@@ -10,16 +11,6 @@ import {
   rocAuc,
 } from '../src/train/metrics.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Probability rows that predict `predicted` (0.8 on it, the rest spread evenly). */
 function rowsPredicting(predicted: number[], numClasses: number): number[][] {
