@@ -75,8 +75,6 @@ export interface TrainOptions extends FeatureOptions {
   pretrainedVectors?: Map<string, Float32Array>;
   /** L2 weight decay (SGD only; applied to the embedding rows a batch uses and to the head; default 0). */
   weightDecay?: number;
-  /** Average the weights of the last k epochs' ends (stochastic weight averaging; default 1 = the last weights). */
-  averageEpochs?: number;
   /** Leave out each feature of a training example with this probability (word dropout; default 0.2). */
   featureDropout?: number;
   /** Fit a softmax temperature on the validation data (default true when there is validation data). */
@@ -104,7 +102,6 @@ export const TRAIN_DEFAULTS = {
   seed: 0,
   patience: 'auto' as number | 'auto',
   featureDropout: 0.2,
-  averageEpochs: 1,
   weightDecay: 0,
 };
 
@@ -139,14 +136,101 @@ export async function train(examples: TrainingData, options: TrainOptions = {}):
  * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
  */
 export async function trainWithReport(examples: TrainingData, options: TrainOptions = {}): Promise<TrainResult> {
+  const collected = await collectExamples(examples);
+  if (collected.length === 0) throw new RangeError('no training examples');
+  const o = resolveOptions(options, collected.length);
+  const rng = new Random(o.seed);
+  const { train: all, valid } = splitValidation(collected, options.validation, rng);
+
+  const labels = options.labels ?? sortLabels(new Set(all.map((e) => e.label)));
+  if (labels.length < 2) throw new RangeError(`need at least two classes, found only ${labels.map((l) => `"${l}"`).join(', ')}`);
+  const tokenizer = createTokenizer(resolveFeatureOptions(options).tokenizer);
+  const tokenLists = all.map((e) => tokenizer(e.text));
+  const featurizer = Featurizer.fit(tokenLists, options);
+  const trainSet = encodeExamples(all, tokenLists, featurizer, labels, true, 'training');
+  featurizer.freeze();
+  const validSet = valid.length ? encodeExamples(valid, valid.map((e) => tokenizer(e.text)), featurizer, labels, false, 'validation') : undefined;
+
+  const classCounts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
+  for (const c of trainSet.labels) classCounts[labels[c]]++;
+  const classWeight = resolveClassWeights(options.classWeights, labels, classCounts);
+
+  const rt = await Runtime.create(options.runtime);
+  const model = new TextClassifier(rt, {
+    arch: o.arch,
+    dim: o.dim,
+    hidden: o.arch === 'mlp' ? o.hidden : [],
+    labels,
+    features: featurizer.options,
+    temperature: 1,
+  }, featurizer, { maxBatch: o.batch, maxIds: o.batch * Math.max(1, trainSet.maxLength), optimizer: o.optimizer, seed: o.seed });
+  if (options.pretrainedVectors) loadPretrained(model, options.pretrainedVectors);
+
+  const stepper = new ClassifierStep(model, o, classWeight);
+  const batches = new BatchBuilder(trainSet, o, classWeight);
+  const n = trainSet.labels.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const totalSteps = Math.ceil(n / o.batch) * o.epochs;
+  const reports: EpochReport[] = [];
+  let best: { loss: number; weights: Weights } | undefined;
+  let sinceBest = 0;
+  let step = 0;
+  const started = performance.now();
+  const every = options.batchEvery ?? 100;
+
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const epochStart = performance.now();
+    rng.shuffle(order);
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < n; start += o.batch) {
+      const batch = batches.fill(order, start, Math.min(o.batch, n - start));
+      const lr = learningRate(o.lr, step, totalSteps, { schedule: o.schedule, warmup: o.warmup });
+      const result = stepper.run(batches, batch, lr);
+      lossSum += result.loss * batch;
+      correct += result.correct;
+      step++;
+      if (options.onBatch && (step % every === 0 || step === totalSteps)) {
+        const seconds = (performance.now() - started) / 1000;
+        options.onBatch({ epoch, step, totalSteps, loss: result.loss, lr, tokensPerSecond: batches.wordsSeen / seconds, seconds });
+      }
+    }
+    const report: EpochReport = {
+      epoch,
+      trainLoss: lossSum / n,
+      trainAccuracy: correct / n,
+      seconds: (performance.now() - epochStart) / 1000,
+      tokensPerSecond: batches.wordsSeen / ((performance.now() - started) / 1000),
+    };
+    if (validSet) {
+      const { loss, accuracy } = validationScore(model, validSet);
+      report.validLoss = loss;
+      report.validAccuracy = accuracy;
+      if (!best || loss < best.loss) {
+        best = { loss, weights: copyWeights(model) };
+        sinceBest = 0;
+      } else sinceBest++;
+    }
+    reports.push(report);
+    options.onEpoch?.(report);
+    if (validSet && o.patience > 0 && sinceBest >= o.patience) break;
+  }
+  const trainSeconds = (performance.now() - started) / 1000;
+  // Early stopping keeps the epoch with the best validation loss.
+  if (o.patience > 0 && best && reports.at(-1)!.validLoss! > best.loss) restoreWeights(model, best.weights);
+  model.invalidateCaches();
+  if (validSet && (options.calibrate ?? true)) {
+    model.config.temperature = fitTemperature(model.logits(bagsOf(validSet)), validSet.labels, labels.length);
+  }
+  return { model, epochs: reports, classCounts, trainSeconds };
+}
+
+type Resolved = ReturnType<typeof resolveOptions>;
+
+/** The options with every default filled in, the 'auto' ones from the data size and architecture. */
+function resolveOptions(options: TrainOptions, examples: number) {
   const chosen = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
-  checkPositiveInt('dim', chosen.dim);
-  checkPositiveInt('batch', chosen.batch);
-  let all: LabelledText[] = [];
-  const source = typeof examples === 'string' || examples instanceof URL ? readExamples(await readFileBytes(examples), { fileName: String(examples) }) : examples;
-  for await (const e of source) all.push({ text: e.text, label: e.label });
-  if (all.length === 0) throw new RangeError('no training examples');
-  const epochs = chosen.epochs === 'auto' ? autoEpochs(all.length) : chosen.epochs;
+  const epochs = chosen.epochs === 'auto' ? autoEpochs(examples) : chosen.epochs;
   const optimizer: SparseOptimizer = chosen.optimizer === 'auto' ? (chosen.arch === 'mlp' ? 'adam' : 'sgd') : chosen.optimizer;
   const o = {
     ...chosen,
@@ -155,192 +239,158 @@ export async function trainWithReport(examples: TrainingData, options: TrainOpti
     lr: chosen.lr === 'auto' ? (optimizer === 'adam' ? 0.003 : chosen.arch === 'mlp' ? 0.2 : 2) : chosen.lr,
     patience: chosen.patience === 'auto' ? Math.max(3, Math.round(epochs / 4)) : chosen.patience,
   };
+  checkPositiveInt('dim', o.dim);
+  checkPositiveInt('batch', o.batch);
   checkPositiveInt('epochs', o.epochs);
-  if (o.weightDecay && o.optimizer !== 'sgd') throw new RangeError('weightDecay works with the sgd optimizer only');
   if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
-  const rng = new Random(o.seed);
-
-  let valid: LabelledText[] = [];
-  if (typeof options.validation === 'number') {
-    const fraction = options.validation;
-    if (!(fraction > 0 && fraction < 1)) throw new RangeError(`validation fraction must be between 0 and 1, got ${fraction}`);
-    const order = rng.shuffle(Int32Array.from(all, (_, i) => i));
-    const cut = Math.round(all.length * fraction);
-    const held = new Set(order.subarray(0, cut));
-    valid = all.filter((_, i) => held.has(i));
-    all = all.filter((_, i) => !held.has(i));
-  } else if (options.validation) valid = [...options.validation];
-
-  const labels = options.labels ?? sortLabels(new Set(all.map((e) => e.label)));
-  if (labels.length < 2) throw new RangeError(`need at least two classes, found only ${labels.map((l) => `"${l}"`).join(', ')}`);
-  const labelIndex = new Map(labels.map((l, i) => [l, i]));
-
-  const tokenizer = createTokenizer(resolveFeatureOptions(options).tokenizer);
-  const tokenLists = all.map((e) => tokenizer(e.text));
-  const featurizer = Featurizer.fit(tokenLists, options);
-  const encode = (items: LabelledText[], lists: string[][], grow: boolean, what: string): Encoded => {
-    const offsets = new Int32Array(items.length + 1);
-    const flat: number[] = [];
-    const labelIds = new Int32Array(items.length);
-    const words = new Int32Array(items.length);
-    let maxLength = 0;
-    items.forEach((e, i) => {
-      const c = labelIndex.get(e.label);
-      if (c === undefined) throw new RangeError(`${what} example ${i + 1}: label "${e.label}" is not one of ${labels.join(', ')}`);
-      labelIds[i] = c;
-      offsets[i] = flat.length;
-      featurizer.rows(lists[i], flat, grow);
-      maxLength = Math.max(maxLength, flat.length - offsets[i]);
-      words[i] = countWords(e.text);
-    });
-    offsets[items.length] = flat.length;
-    return { rows: Int32Array.from(flat), offsets, labels: labelIds, words, maxLength };
-  };
-  const trainSet = encode(all, tokenLists, true, 'training');
-  featurizer.freeze();
-  const validSet = valid.length ? encode(valid, valid.map((e) => tokenizer(e.text)), false, 'validation') : undefined;
-
-  const classCounts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
-  for (const c of trainSet.labels) classCounts[labels[c]]++;
-  const classWeight = resolveClassWeights(options.classWeights, labels, classCounts);
-
-  const rt = await Runtime.create(options.runtime);
-  const hidden = o.arch === 'mlp' ? o.hidden : [];
-  const model = new TextClassifier(rt, {
-    arch: o.arch,
-    dim: o.dim,
-    hidden,
-    labels,
-    features: featurizer.options,
-    temperature: 1,
-  }, featurizer, { maxBatch: o.batch, maxIds: o.batch * Math.max(1, trainSet.maxLength), optimizer: o.optimizer, seed: o.seed });
-  if (options.pretrainedVectors) loadPretrained(model, options.pretrainedVectors);
-
-  const head = model.head;
-  const emb = model.embedding;
-  const loss = new CrossEntropyLoss();
-  const headOptimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new SGD({ lr: o.lr, weightDecay: o.weightDecay });
-  headOptimizer.attach(head.parameters);
-  const targetPtr = rt.alloc(head.maxBatch * 4);
-  const weightPtr = classWeight ? rt.allocF32(head.maxBatch) : 0;
-  const C = labels.length;
-
-  const n = trainSet.labels.length;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const stepsPerEpoch = Math.ceil(n / o.batch);
-  const totalSteps = stepsPerEpoch * o.epochs;
-  const batchRows = new Int32Array(o.batch * Math.max(1, trainSet.maxLength));
-  const batchOffsets = new Int32Array(o.batch + 1);
-  const batchTargets = new Int32Array(o.batch);
-  const batchWeights = new Float32Array(o.batch);
-  const reports: EpochReport[] = [];
-  let best: { loss: number; table: Float32Array; head: Float32Array } | undefined;
-  let sinceBest = 0;
-  let average: { table: Float32Array; head: Float32Array; count: number } | undefined;
-  let step = 0;
-  let wordsSeen = 0;
-  const started = performance.now();
-  const every = options.batchEvery ?? 100;
-  const dropRng = new Random(o.seed ^ 0x2545f491);
+  if (o.weightDecay && o.optimizer !== 'sgd') throw new RangeError('weightDecay works with the sgd optimizer only');
   if (!(o.featureDropout >= 0 && o.featureDropout < 1)) throw new RangeError(`featureDropout must be in [0, 1), got ${o.featureDropout}`);
+  return o;
+}
 
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const epochStart = performance.now();
-    rng.shuffle(order);
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0; start < n; start += o.batch) {
-      const batch = Math.min(o.batch, n - start);
-      let t = 0;
-      for (let b = 0; b < batch; b++) {
-        const i = order[start + b];
-        batchOffsets[b] = t;
-        const from = trainSet.offsets[i];
-        const to = trainSet.offsets[i + 1];
-        if (o.featureDropout > 0) {
-          const kept = t;
-          for (let f = from; f < to; f++) if (dropRng.next() >= o.featureDropout) batchRows[t++] = trainSet.rows[f];
-          // A bag never goes empty: keep one feature if dropout took them all.
-          if (t === kept && to > from) batchRows[t++] = trainSet.rows[from + dropRng.int(to - from)];
-        } else {
-          batchRows.set(trainSet.rows.subarray(from, to), t);
-          t += to - from;
-        }
-        batchTargets[b] = trainSet.labels[i];
-        if (classWeight) batchWeights[b] = classWeight[trainSet.labels[i]];
-        wordsSeen += trainSet.words[i];
-      }
-      batchOffsets[batch] = t;
-      const lr = learningRate(o.lr, step, totalSteps, { schedule: o.schedule, warmup: o.warmup });
+async function collectExamples(examples: TrainingData): Promise<LabelledText[]> {
+  const source = typeof examples === 'string' || examples instanceof URL
+    ? readExamples(await readFileBytes(examples), { fileName: String(examples) })
+    : examples;
+  const all: LabelledText[] = [];
+  for await (const e of source) all.push({ text: e.text, label: e.label });
+  return all;
+}
 
-      emb.load(batchRows, batchOffsets, batch);
-      emb.forward(head.inputPtr);
-      const pred = head.forwardBatch(batch, true);
-      rt.i32(targetPtr, batch).set(batchTargets.subarray(0, batch));
-      if (weightPtr) rt.f32(weightPtr, batch).set(batchWeights.subarray(0, batch));
-      const buffers = { batch, width: C, pred, target: targetPtr, weights: weightPtr };
-      const value = loss.forward(rt, buffers);
-      lossSum += value * batch;
-      correct += countCorrect(rt.f32(pred, batch * C), batchTargets, batch, C);
-      head.parameters.zeroGrad();
-      head.zeroActivationGrads();
-      loss.backward(rt, head.outputGradPtr, buffers);
-      head.backwardBatch(batch);
-      emb.backward(head.inputGradPtr);
-      emb.step(lr, { weightDecay: o.weightDecay });
-      headOptimizer.lr = lr;
-      headOptimizer.step();
-      step++;
-      if (options.onBatch && (step % every === 0 || step === totalSteps)) {
-        const seconds = (performance.now() - started) / 1000;
-        options.onBatch({ epoch, step, totalSteps, loss: value, lr, tokensPerSecond: wordsSeen / seconds, seconds });
+/** Held-out examples given, or a seeded random fraction of the training examples. */
+function splitValidation(all: LabelledText[], validation: TrainOptions['validation'], rng: Random): { train: LabelledText[]; valid: LabelledText[] } {
+  if (typeof validation !== 'number') return { train: all, valid: validation ? [...validation] : [] };
+  if (!(validation > 0 && validation < 1)) throw new RangeError(`validation fraction must be between 0 and 1, got ${validation}`);
+  const order = rng.shuffle(Int32Array.from(all, (_, i) => i));
+  const held = new Set(order.subarray(0, Math.round(all.length * validation)));
+  return { train: all.filter((_, i) => !held.has(i)), valid: all.filter((_, i) => held.has(i)) };
+}
+
+/** Examples as flat row lists; with `grow`, n-grams met for the first time get rows. */
+function encodeExamples(items: LabelledText[], lists: string[][], featurizer: Featurizer, labels: string[], grow: boolean, what: string): Encoded {
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const offsets = new Int32Array(items.length + 1);
+  const flat: number[] = [];
+  const labelIds = new Int32Array(items.length);
+  const words = new Int32Array(items.length);
+  let maxLength = 0;
+  items.forEach((e, i) => {
+    const c = labelIndex.get(e.label);
+    if (c === undefined) throw new RangeError(`${what} example ${i + 1}: label "${e.label}" is not one of ${labels.join(', ')}`);
+    labelIds[i] = c;
+    offsets[i] = flat.length;
+    featurizer.rows(lists[i], flat, grow);
+    maxLength = Math.max(maxLength, flat.length - offsets[i]);
+    words[i] = countWords(e.text);
+  });
+  offsets[items.length] = flat.length;
+  return { rows: Int32Array.from(flat), offsets, labels: labelIds, words, maxLength };
+}
+
+/** Gathers a batch's rows (with feature dropout), targets and weights into reused buffers. */
+class BatchBuilder {
+  readonly rows: Int32Array;
+  readonly offsets: Int32Array;
+  readonly targets: Int32Array;
+  readonly weights: Float32Array;
+  /** Whitespace-separated input words of every example gathered so far. */
+  wordsSeen = 0;
+  private readonly dropRng: Random;
+
+  constructor(private readonly set: Encoded, private readonly o: Resolved, private readonly classWeight?: Float32Array) {
+    this.rows = new Int32Array(o.batch * Math.max(1, set.maxLength));
+    this.offsets = new Int32Array(o.batch + 1);
+    this.targets = new Int32Array(o.batch);
+    this.weights = new Float32Array(o.batch);
+    this.dropRng = new Random(o.seed ^ 0x2545f491);
+  }
+
+  /** Fills the buffers with examples order[start … start+batch); returns batch. */
+  fill(order: Int32Array, start: number, batch: number): number {
+    const { set, rows, dropRng } = this;
+    const p = this.o.featureDropout;
+    let t = 0;
+    for (let b = 0; b < batch; b++) {
+      const i = order[start + b];
+      this.offsets[b] = t;
+      const from = set.offsets[i];
+      const to = set.offsets[i + 1];
+      if (p > 0) {
+        const kept = t;
+        for (let f = from; f < to; f++) if (dropRng.next() >= p) rows[t++] = set.rows[f];
+        // A bag never goes empty: keep one feature if dropout took them all.
+        if (t === kept && to > from) rows[t++] = set.rows[from + dropRng.int(to - from)];
+      } else {
+        rows.set(set.rows.subarray(from, to), t);
+        t += to - from;
       }
+      this.targets[b] = set.labels[i];
+      if (this.classWeight) this.weights[b] = this.classWeight[set.labels[i]];
+      this.wordsSeen += set.words[i];
     }
-    const seconds = (performance.now() - epochStart) / 1000;
-    const report: EpochReport = {
-      epoch,
-      trainLoss: lossSum / n,
-      trainAccuracy: correct / n,
-      seconds,
-      tokensPerSecond: wordsSeen / ((performance.now() - started) / 1000),
-    };
-    if (validSet) {
-      const { loss: vLoss, accuracy } = validationScore(model, validSet);
-      report.validLoss = vLoss;
-      report.validAccuracy = accuracy;
-      if (!best || vLoss < best.loss) {
-        best = { loss: vLoss, table: emb.values().slice(), head: head.parameters.rt.f32(head.parameters.ptr, head.parameters.size).slice() };
-        sinceBest = 0;
-      } else sinceBest++;
-    }
-    if (o.averageEpochs > 1 && epoch > o.epochs - o.averageEpochs) {
-      average ??= { table: new Float32Array(emb.rows * emb.dim), head: new Float32Array(head.parameters.size), count: 0 };
-      addInto(average.table, emb.values());
-      addInto(average.head, rt.f32(head.parameters.ptr, head.parameters.size));
-      average.count++;
-    }
-    reports.push(report);
-    options.onEpoch?.(report);
-    if (validSet && o.patience > 0 && sinceBest >= o.patience) break;
+    this.offsets[batch] = t;
+    return batch;
   }
-  const trainSeconds = (performance.now() - started) / 1000;
-  // Early stopping keeps the epoch with the best validation loss; weight averaging replaces it.
-  const averaged = average !== undefined && average.count > 1 && reports.length === o.epochs;
-  if (!averaged && o.patience > 0 && best && reports.some((r) => r.validLoss !== undefined && r.validLoss > best!.loss)) {
-    emb.values().set(best.table);
-    rt.f32(head.parameters.ptr, head.parameters.size).set(best.head);
+}
+
+/**
+ * One training step of the classifier: embedding bag → head → softmax cross-entropy, then the
+ * same read in reverse, then the sparse row update and the dense head update. Its buffers are
+ * laid out once, here.
+ */
+class ClassifierStep {
+  private readonly loss = new CrossEntropyLoss();
+  private readonly headOptimizer: Optimizer;
+  private readonly targetPtr: number;
+  private readonly weightPtr: number;
+
+  constructor(private readonly model: TextClassifier, private readonly o: Resolved, classWeight?: Float32Array) {
+    const { head } = model;
+    this.headOptimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new SGD({ lr: o.lr, weightDecay: o.weightDecay });
+    this.headOptimizer.attach(head.parameters);
+    this.targetPtr = model.runtime.alloc(head.maxBatch * 4);
+    this.weightPtr = classWeight ? model.runtime.allocF32(head.maxBatch) : 0;
   }
-  if (averaged && average) {
-    const count = average.count;
-    emb.values().set(average.table.map((v) => v / count));
-    rt.f32(head.parameters.ptr, head.parameters.size).set(average.head.map((v) => v / count));
+
+  run(data: BatchBuilder, batch: number, lr: number): { loss: number; correct: number } {
+    const { model, loss, targetPtr, weightPtr } = this;
+    const { head, embedding: emb } = model;
+    const rt = model.runtime;
+    const C = model.labels.length;
+    emb.load(data.rows, data.offsets, batch);
+    emb.forward(head.inputPtr);
+    const pred = head.forwardBatch(batch, true);
+    rt.i32(targetPtr, batch).set(data.targets.subarray(0, batch));
+    if (weightPtr) rt.f32(weightPtr, batch).set(data.weights.subarray(0, batch));
+    const buffers = { batch, width: C, pred, target: targetPtr, weights: weightPtr };
+    const value = loss.forward(rt, buffers);
+    const correct = countCorrect(rt.f32(pred, batch * C), data.targets, batch, C);
+    head.parameters.zeroGrad();
+    head.zeroActivationGrads();
+    loss.backward(rt, head.outputGradPtr, buffers);
+    head.backwardBatch(batch);
+    emb.backward(head.inputGradPtr);
+    emb.step(lr, { weightDecay: this.o.weightDecay });
+    this.headOptimizer.lr = lr;
+    this.headOptimizer.step();
+    return { loss: value, correct };
   }
-  model.invalidateCaches();
-  if (validSet && (options.calibrate ?? true)) {
-    const logits = model.logits(bagsOf(validSet));
-    model.config.temperature = fitTemperature(logits, validSet.labels, C);
-  }
-  return { model, epochs: reports, classCounts, trainSeconds };
+}
+
+interface Weights {
+  table: Float32Array;
+  head: Float32Array;
+}
+
+function copyWeights(model: TextClassifier): Weights {
+  const p = model.head.parameters;
+  return { table: model.embedding.values().slice(), head: model.runtime.f32(p.ptr, p.size).slice() };
+}
+
+function restoreWeights(model: TextClassifier, weights: Weights): void {
+  const p = model.head.parameters;
+  model.embedding.values().set(weights.table);
+  model.runtime.f32(p.ptr, p.size).set(weights.head);
 }
 
 /** Small data sets need more passes: aim at ~60,000 examples seen, within 5..50 epochs. */
@@ -430,6 +480,3 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function addInto(sum: Float32Array, values: Float32Array): void {
-  for (let i = 0; i < sum.length; i++) sum[i] += values[i];
-}
