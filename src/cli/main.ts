@@ -48,7 +48,7 @@ export function buildProgram(): Command {
     .option('--min-count <n>', 'drop words seen fewer times', positiveInt, 1)
     .option('--subwords <min-max>', 'character n-grams of words, as fastText -minn/-maxn (e.g. 3-6)')
     .option('--chars', 'cut Chinese and Japanese into characters instead of words')
-    .option('--negation', 'mark words after a negation ("not good" → not NOT_good)')
+    .option('--no-negation', 'do not mark words after a negation (by default "not good" → not NOT_good)')
     .option('--no-lowercase', 'keep capitals')
     .option('--lr <x>', 'learning rate', positiveNumber)
     .option('--batch <n>', 'examples per step', positiveInt)
