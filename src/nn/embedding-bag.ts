@@ -90,21 +90,32 @@ export class EmbeddingBag {
    * Loads a batch: `rows` holds every bag's row ids back to back, `offsets` (length batch+1)
    * where each bag starts. Also works out the distinct rows for backward and the update.
    */
-  load(rows: ArrayLike<number>, offsets: Int32Array, batch: number): void {
+  load(rows: ArrayLike<number>, offsets: Int32Array, batch: number, { training = true } = {}): void {
     const total = offsets[batch];
     if (batch > this.maxBatch || total > this.maxIds) {
       throw new RangeError(`EmbeddingBag: batch of ${batch} bags / ${total} ids exceeds the reserved ${this.maxBatch} / ${this.maxIds}`);
     }
     const rt = this.rt;
     const ids = rt.i32(this.ids, total);
-    const slots = rt.i32(this.slots, total);
-    const unique = rt.i32(this.uniqueRows, total);
-    const stamp = ++this.currentStamp;
-    let u = 0;
     for (let t = 0; t < total; t++) {
       const row = rows[t];
       if (!(row >= 0 && row < this.rows)) throw new RangeError(`EmbeddingBag: row ${row} outside 0..${this.rows - 1}`);
       ids[t] = row;
+    }
+    rt.i32(this.offsets, batch + 1).set(offsets.subarray(0, batch + 1));
+    this.batch = batch;
+    // Prediction needs no backward: only training works out the distinct rows and their slots.
+    this.unique = training ? this.assignSlots(ids, total) : -1;
+  }
+
+  /** Gives each distinct row of the batch a slot; returns how many there are. */
+  private assignSlots(ids: Int32Array, total: number): number {
+    const slots = this.rt.i32(this.slots, total);
+    const unique = this.rt.i32(this.uniqueRows, total);
+    const stamp = ++this.currentStamp;
+    let u = 0;
+    for (let t = 0; t < total; t++) {
+      const row = ids[t];
       if (this.stamp[row] !== stamp) {
         this.stamp[row] = stamp;
         this.slotOf[row] = u;
@@ -112,9 +123,7 @@ export class EmbeddingBag {
       }
       slots[t] = this.slotOf[row];
     }
-    rt.i32(this.offsets, batch + 1).set(offsets.subarray(0, batch + 1));
-    this.batch = batch;
-    this.unique = u;
+    return u;
   }
 
   // out[B×D] = mean of each bag's rows
@@ -124,6 +133,7 @@ export class EmbeddingBag {
 
   // dslots[U×D] = Σ over uses of each distinct row of dout[b]/|bag b|
   backward(dout: number): void {
+    if (this.unique < 0) throw new Error('EmbeddingBag: this batch was loaded for prediction; load it with { training: true } before backward');
     const k = this.rt.kernels;
     k.fill_f32(this.dslots, this.unique * this.dim, 0);
     k.embedding_bag_backward(this.dslots, dout, this.slots, this.offsets, this.batch, this.dim);

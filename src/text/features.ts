@@ -5,7 +5,7 @@
 
 import { fnv1a32 } from './hash.js';
 import { IntTable } from './int-table.js';
-import { wordNgramBuckets } from './ngrams.js';
+import { bigramBucket, bigramModulus, wordNgramBuckets, type BigramModulus } from './ngrams.js';
 import { createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
@@ -87,6 +87,7 @@ export class Featurizer {
   private frozen: boolean;
   private hashes = new Uint32Array(64);
   private readonly scratch: number[] = [];
+  private bigrams: BigramModulus | undefined;
   /** token → its subword buckets; tokens repeat, hashing their n-grams once is enough. */
   private readonly subwordCache = new Map<string, Int32Array>();
 
@@ -172,7 +173,17 @@ export class Featurizer {
         spans?.push({ row: id, start: i, end: i + 1, kind: 'word' });
       }
     }
-    if (wordNgrams > 1 && n > 1) {
+    if (wordNgrams === 2 && n > 1) {
+      // Bigrams only (the default): bucket each pair straight from the hashes, in the order
+      // wordNgramBuckets lists them, with no intermediate list.
+      const m = (this.bigrams ??= bigramModulus(buckets));
+      for (let i = 1; i < n; i++) {
+        const row = this.bucketToRow(bigramBucket(hashes[i - 1], hashes[i], m), grow);
+        if (row < 0) continue;
+        out.push(row);
+        spans?.push({ row, start: i - 1, end: i + 1, kind: 'ngram' });
+      }
+    } else if (wordNgrams > 1 && n > 1) {
       const scratch = this.scratch;
       scratch.length = 0;
       wordNgramBuckets(hashes, wordNgrams, buckets, scratch);

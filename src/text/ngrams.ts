@@ -24,6 +24,53 @@ function checkN(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`n-gram length must be an integer >= 1, got ${n}`);
 }
 
+/** Non-negative x mod b for integers 0 <= x < 2^53 (a division and a fix-up: `%` on doubles is a slow call). */
+function modExact(x: number, b: number): number {
+  let r = x - Math.floor(x / b) * b;
+  if (r < 0) r += b;
+  else if (r >= b) r -= b;
+  return r;
+}
+
+/** What a bigram bucket needs to know about the bucket count, worked out once. */
+export interface BigramModulus {
+  buckets: number;
+  /** C mod buckets */
+  c: number;
+  /** 2^64 mod buckets */
+  two64: number;
+}
+
+/** @example bigramModulus(2_000_000).two64 // 2^64 mod 2,000,000 */
+export function bigramModulus(buckets: number): BigramModulus {
+  checkBuckets(buckets);
+  const p32 = TWO32 % buckets;
+  return { buckets, c: C % buckets, two64: (p32 * p32) % buckets };
+}
+
+/**
+ * The bucket of the bigram (a, b), equal to wordNgramBuckets([a, b], 2, buckets)[0] but without
+ * 64-bit emulation. fastText's uint64 is V = int32(a)·C + int32(b) taken mod 2^64, where V
+ * itself is an exact integer of at most 58 bits with the sign of the double a·C + b (rounding
+ * cannot flip it). So the bucket is V mod buckets, plus 2^64 mod buckets when V < 0; and
+ * V mod buckets comes from residues below 2^26, whose products stay exact below 2^53.
+ */
+export function bigramBucket(a: number, b: number, m: BigramModulus): number {
+  const x = a | 0;
+  const y = b | 0;
+  const B = m.buckets;
+  let xr = x % B; // int32 % int: exact, sign of x
+  if (xr < 0) xr += B;
+  let yr = y % B;
+  if (yr < 0) yr += B;
+  let r = modExact(xr * m.c + yr, B);
+  if (x * C + y < 0) {
+    r += m.two64;
+    if (r >= B) r -= B;
+  }
+  return r;
+}
+
 /**
  * Appends to `out` the bucket (0..buckets-1) of every word n-gram of length 2..n, in
  * fastText's order (by start position, then length), and returns `out`.
@@ -39,6 +86,12 @@ export function wordNgramBuckets(
   checkBuckets(buckets);
   const len = hashes.length;
   if (n < 2 || len < 2) return out;
+  if (n === 2) {
+    // Bigrams only (the usual case): no 64-bit state to carry from one step to the next.
+    const m = bigramModulus(buckets);
+    for (let i = 1; i < len; i++) out.push(bigramBucket(hashes[i - 1]!, hashes[i]!, m));
+    return out;
+  }
   const p32 = TWO32 % buckets;
   for (let i = 0; i < len; i++) {
     const first = hashes[i]! >>> 0;

@@ -175,14 +175,19 @@ export class TextClassifier {
     const probs = this.logitsOf(texts.length, (i, out) => featurizer.rows(featurizer.tokenize(texts[i]), out));
     const C = this.labels.length;
     softmaxRows(probs, C, this.config.temperature);
-    return texts.map((_, i) => {
-      const row = probs.subarray(i * C, (i + 1) * C);
+    // Plain loops over the flat array: no subarray view or closure per text.
+    const labels = this.labels;
+    const result = new Array<Prediction>(texts.length);
+    for (let i = 0, r = 0; i < texts.length; i++, r += C) {
       let best = 0;
-      for (let c = 1; c < C; c++) if (row[c] > row[best]) best = c;
       const probabilities: Record<string, number> = {};
-      this.labels.forEach((label, c) => (probabilities[label] = row[c]));
-      return { label: this.labels[best], probabilities };
-    });
+      for (let c = 0; c < C; c++) {
+        probabilities[labels[c]] = probs[r + c];
+        if (probs[r + c] > probs[r + best]) best = c;
+      }
+      result[i] = { label: labels[best], probabilities };
+    }
+    return result;
   }
 
   /** @internal Embedding rows of a text. */
@@ -224,7 +229,7 @@ export class TextClassifier {
         }
       }
       offsets[batch] = rows.length;
-      this.embedding.load(rows, offsets, batch);
+      this.embedding.load(rows, offsets, batch, { training: false });
       this.embedding.forward(this.head.inputPtr);
       const ptr = this.head.forwardBatch(batch, false);
       out.set(rt.f32(ptr, batch * C), start * C);
