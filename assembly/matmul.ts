@@ -11,7 +11,7 @@
 //
 //   nn, nt  A is read in place (two rows, contiguous along k); B is packed, 256 k × 16 columns at
 //           a time, into a contiguous panel that up to 256 row pairs of A then sweep.
-//   tn      A's two values per k sit a whole row apart, so a block of 48 columns of A is packed
+//   tn      A's two values per k sit a whole row apart, so a block of 80 columns of A is packed
 //           into pairs first; then B panels as above (128 k × 16 columns).
 //   small   With fewer than 4 rows of C nothing is packed (B would serve one or two row pairs):
 //           nn and tn read B in place, nt takes dot products of rows, as it also does for fewer
@@ -29,8 +29,21 @@
 //   extra jump per k, which measured 25% slower.
 // - A 256×16 panel of B is 16 KiB: it stays in L1 (32 KiB) while A streams past it. Packing makes
 //   B's rows contiguous however large N is (power-of-two strides otherwise thrash one cache set).
-// - The scratch is one static 32 KiB region, so the kernels never allocate and the host's memory
-//   plan, which starts after heap_base(), never overlaps it.
+// - The scratch is one static 48 KiB region, so the kernels never allocate and the host's memory
+//   plan, which starts after heap_base(), never overlaps it. It cannot grow much: all static data
+//   must fit the module's one initial page (asconfig initialMemory: 1; ~11 KiB is other data).
+// - tn packs B once per 80-column block of A, so a larger A block means fewer repacks of B (4
+//   instead of 6 for M = 256): against 48 columns it measured +3-9% on the MLP's tn shapes, but
+//   an identical-code control on the same (shared, noisy) machine moved ±3%, so count it small.
+// - A synthetic loop of the 2×16 kernel on L1-resident data runs at ~33 GFLOP/s when the machine
+//   is quiet and ~23 when the other core is busy; the whole nn product at n = 128..256 reaches
+//   about the same (31-33 quiet), so the kernel, not packing, sets the pace there. Alternatives
+//   on the same synthetic loop: 4×8 with 4 broadcast loads from packed A +0-7% (noise level),
+//   4×8 with one A load and shuffled splats -5%, 3×12 -8%, 4×12 -12%; unrolling k by 2 makes V8
+//   hoist 12 loads and spill (measured slower). Without FMA (relaxed SIMD is off in Node 20) a
+//   k-step needs 16 arithmetic ops besides 6 loads whatever the tile.
+// - n = 512 and 1024 (nn) stay ~21: neither a smaller row block (mc·lda ≤ 256 KiB: 8-27% slower)
+//   nor a larger one (MC_N = 1024: within noise) nor KC_N = 128 helped measurably.
 
 const NR = 16; // columns of a B panel and of a C tile
 const KC_N = 256; // k-block of nn/nt: the B panel is KC_N×NR floats = 16 KiB
@@ -38,8 +51,8 @@ const MC_N = 256; // rows of A that sweep each nn/nt panel (MC_N×KC_N floats = 
 const NARROW_N = 10; // below this many columns, nt takes dot products (see ntNarrow)
 const FEW_ROWS = 4; // below this many rows, nothing is packed (ntNarrow, gemmFewRows)
 const KC_T = 128; // k-block of tn: the B panel is 8 KiB ...
-const MC_T = 48; // ... next to an A block of MC_T×KC_T floats = 24 KiB
-const SCRATCH_BYTES = 32 * 1024;
+const MC_T = 80; // ... next to an A block of MC_T×KC_T floats = 40 KiB
+const SCRATCH_BYTES = MC_T * KC_T * 4 + KC_T * NR * 4; // 48 KiB
 
 /** Packed operands: nn/nt use it as one B panel; tn as an A block followed by a B panel. */
 const SCRATCH: usize = memory.data(SCRATCH_BYTES, 64);
@@ -248,7 +261,7 @@ function ntNarrow(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumula
 // ---------------------------------------------------------------------------------------------
 // tn: A[K×M] packed into column pairs, B packed.
 //
-// Loop order k-block → 48 columns of A (packed once) → 16 columns of B (packed once per A block)
+// Loop order k-block → 80 columns of A (packed once) → 16 columns of B (packed once per A block)
 // → pairs. A pair's values for one k are A[k][i], A[k][i+1]: read in place they would be one row
 // (4·M bytes) apart per k, which for M = 1024 lands every k in the same cache set.
 
