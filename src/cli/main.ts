@@ -11,6 +11,12 @@ import { startCommand } from './start.js';
 import { trainCommand } from './train.js';
 import { evalCommand, explainCommand, exportVectorsCommand, predictCommand, similarCommand } from './use-model.js';
 
+// Output piped into `head` and the like may close early; that ends the command quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
