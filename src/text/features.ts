@@ -3,10 +3,10 @@
 // hashed character n-grams. Only features seen in training get a row: an n-gram bucket that no
 // training text touched costs nothing, so 2,000,000 buckets do not mean 2,000,000 rows.
 
-import { fnv1a32 } from './hash.js';
+import { fnv1a32, fnv1a32AsciiFrom } from './hash.js';
 import { IntTable } from './int-table.js';
 import { bigramBucket, bigramModulus, wordNgramBuckets, type BigramModulus } from './ngrams.js';
-import { createTokenizer, type TokenizerOptions } from './tokenize.js';
+import { asciiNegationRole, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
 export interface FeatureOptions {
@@ -44,6 +44,8 @@ const CJK_TOKEN = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30FC\u3005-\u3007
 // from landing where "好" the word's n-grams would.
 const CHAR_SALT = 0x2c1b3c6d;
 const SUBWORD_SALT = 0x6b43a9b5;
+/** fnv1a32("NOT_"): the hash state a negated token's own characters carry on from. */
+const NOT_HASH = fnv1a32('NOT_');
 
 /**
  * Resolves defaults.
@@ -88,6 +90,10 @@ export class Featurizer {
   private hashes = new Uint32Array(64);
   private readonly scratch: number[] = [];
   private bigrams: BigramModulus | undefined;
+  /** textRows' scanner: undefined until first used, null when the options rule the fused path out. */
+  private scanAscii: ((text: string, out: string[]) => boolean) | null | undefined;
+  /** textRows' token buffer, reused from text to text. */
+  private readonly scanned: string[] = [];
   /** token → its subword buckets; tokens repeat, hashing their n-grams once is enough. */
   private readonly subwordCache = new Map<string, Int32Array>();
 
@@ -149,6 +155,68 @@ export class Featurizer {
   rows(tokens: readonly string[], out: number[] = [], grow = false): number[] {
     this.collect(tokens, out, undefined, grow && !this.frozen);
     return out;
+  }
+
+  /**
+   * The rows of a text, exactly `rows(tokenize(text), out)`, appended to `out`. Prediction calls
+   * this for every text, so for ASCII text under the usual tokeniser options it skips the
+   * negation pass: the scanner's tokens are marked, hashed and looked up in one loop, and a
+   * "NOT_word" token is never built as a string. Anything else takes the plain path.
+   * @example featurizer.textRows("not good", []) // same as featurizer.rows(featurizer.tokenize("not good"), [])
+   */
+  textRows(text: string, out: number[] = []): number[] {
+    const scan = (this.scanAscii ??= this.fusable() ? createAsciiScanner() : null);
+    const tokens = this.scanned;
+    tokens.length = 0;
+    if (scan === null || !scan(text, tokens)) return this.rows(this.tokenize(text), out);
+    const negation = this.options.tokenizer.negation ?? false;
+    const n = tokens.length;
+    if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, this.hashes.length * 2));
+    const hashes = this.hashes;
+    let inScope = false;
+    for (let i = 0; i < n; i++) {
+      const t = tokens[i];
+      let h = fnv1a32(t);
+      let negated = false;
+      if (negation) {
+        // markNegation's rule, for tokens that are lowercase ASCII.
+        const role = asciiNegationRole(t, h);
+        if (role !== 0) inScope = role > 0;
+        else if (inScope) {
+          negated = true;
+          h = fnv1a32AsciiFrom(NOT_HASH, t);
+        }
+      }
+      hashes[i] = h;
+      const id = negated ? this.negatedWordId(t, h) : this.wordId(t, h);
+      if (id >= 0) out.push(id);
+    }
+    if (this.options.wordNgrams === 2 && n > 1) {
+      const m = (this.bigrams ??= bigramModulus(this.options.buckets));
+      for (let i = 1; i < n; i++) {
+        const row = this.bucketRow.get(bigramBucket(hashes[i - 1], hashes[i], m));
+        if (row >= 0) out.push(row);
+      }
+    }
+    // ASCII tokens are never CJK, and fusable() rules out subwords and longer n-grams.
+    return out;
+  }
+
+  /** Whether textRows may take its fused path: the options under which scanAscii's tokens, marked for negation, are the tokeniser's. */
+  private fusable(): boolean {
+    const t = this.options.tokenizer;
+    const o = this.options;
+    return (t.lowercase ?? true) && (t.mode ?? 'word') === 'word' && t.locale === undefined && o.wordNgrams <= 2 && o.subwords[1] === 0;
+  }
+
+  /** wordId of "NOT_" + token (whose hash is h), without building that string unless there are collisions. */
+  private negatedWordId(token: string, h: number): number {
+    const id = this.wordByHash.get(h);
+    if (id >= 0) {
+      const word = this.vocabulary.token(id);
+      if (word.length === token.length + 4 && word.startsWith('NOT_') && word.endsWith(token)) return id;
+    }
+    return this.collisions.size ? (this.collisions.get('NOT_' + token) ?? -1) : -1;
   }
 
   /** Every feature of a text with the tokens it covers. */

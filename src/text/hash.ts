@@ -54,3 +54,14 @@ export function hashTokens(tokens: readonly string[], out?: Uint32Array): Uint32
   for (let i = 0; i < tokens.length; i++) h[i] = fnv1a32(tokens[i]!);
   return h;
 }
+
+/**
+ * fnv1a32 of `prefix + s` for ASCII s, given `state` = fnv1a32(prefix): FNV-1a runs byte by byte,
+ * so the prefix's hash is where the rest carries on. Lets the featurizer hash "NOT_word" without
+ * building the string. @example fnv1a32AsciiFrom(fnv1a32("NOT_"), "good") === fnv1a32("NOT_good")
+ */
+export function fnv1a32AsciiFrom(state: number, s: string): number {
+  let h = state;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}

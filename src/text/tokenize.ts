@@ -4,6 +4,9 @@
 // double quotes of every kind become '"'. Scripts written without spaces (Chinese, Japanese,
 // Thai, ...) go through Intl.Segmenter. No Node APIs: this module also runs in browsers.
 
+import { fnv1a32 } from './hash.js';
+import { IntTable } from './int-table.js';
+
 /** How text is cut into tokens. */
 export interface TokenizerOptions {
   /** Lowercase the text first (default true). Clitics are always lowercase. */
@@ -395,6 +398,44 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
     }
   }
   return true;
+}
+
+/**
+ * @internal For Featurizer's fused path: a scanner that cuts ASCII text exactly as a tokeniser
+ * with the options { lowercase: true, mode: 'word', no locale } would before negation marking
+ * (the caller marks negation itself, so no second array and no "NOT_" strings are built).
+ * Returns false, with `out` holding garbage, when the text is not ASCII or the scanner leaves
+ * it to the regex; the caller must then use the full tokeniser.
+ */
+export function createAsciiScanner(): (text: string, out: string[]) => boolean {
+  const spacedNt = new RegExp(SPACED_NT.source, 'uy'); // owned, like each tokeniser's
+  return (text, out) => {
+    // One pass instead of a regex test and a lowercasing that copies: most text is ASCII, and
+    // much of it (SST-2) already lowercase.
+    let upper = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return false;
+      if (c >= 0x41 && c <= 0x5a) upper = true;
+    }
+    return scanAscii(upper ? text.toLowerCase() : text, out, true, spacedNt);
+  };
+}
+
+/** fnv1a32 of every negation word: most tokens are ruled out by an integer probe, without hashing the string again for the Set. */
+const NEGATION_HASHES = new IntTable(NEGATIONS.size);
+for (const w of NEGATIONS) NEGATION_HASHES.set(fnv1a32(w), 1);
+
+/**
+ * @internal What markNegation decides for one token that is already lowercase ASCII, given
+ * h = fnv1a32(t): 1 starts a negation scope, -1 ends one, 0 neither. A clause end starts with
+ * one of . , ; : ! ? - so the regex runs only for those.
+ */
+export function asciiNegationRole(t: string, h: number): number {
+  if (NEGATION_HASHES.get(h) >= 0 && NEGATIONS.has(t)) return 1;
+  const c = t.charCodeAt(0);
+  if ((c === 0x2e || c === 0x2c || c === 0x3b || c === 0x3a || c === 0x21 || c === 0x3f || c === 0x2d) && CLAUSE_END.test(t)) return -1;
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -73,6 +73,9 @@ export class TextClassifier {
   /** @internal */ readonly head: Sequential;
   private rt: Runtime | undefined;
   private norms?: Float32Array;
+  /** logitsOf's batch buffers (rows of every item back to back, and where each item starts). */
+  private readonly rowBuffer: number[] = [];
+  private offsetBuffer = new Int32Array(0);
 
   /** @internal Use train() or loadModel(). */
   constructor(rt: Runtime, config: ClassifierConfig, featurizer: Featurizer, options: { maxBatch: number; maxIds: number; optimizer: SparseOptimizer; seed: number; initialise?: boolean }) {
@@ -172,7 +175,7 @@ export class TextClassifier {
   predictBatch(texts: readonly string[]): Prediction[] {
     const { featurizer } = this;
     for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
-    const probs = this.logitsOf(texts.length, (i, out) => featurizer.rows(featurizer.tokenize(texts[i]), out));
+    const probs = this.logitsOf(texts.length, (i, out) => featurizer.textRows(texts[i], out));
     const C = this.labels.length;
     softmaxRows(probs, C, this.config.temperature);
     // Plain loops over the flat array: no subarray view or closure per text.
@@ -212,8 +215,9 @@ export class TextClassifier {
     const C = this.labels.length;
     const out = new Float32Array(n * C);
     const { maxBatch } = this.embedding.capacity;
-    const rows: number[] = [];
-    const offsets = new Int32Array(maxBatch + 1);
+    // Reused across calls: prediction is called in loops, one text at a time too.
+    const rows = this.rowBuffer;
+    const offsets = this.offsetBuffer.length > maxBatch ? this.offsetBuffer : (this.offsetBuffer = new Int32Array(maxBatch + 1));
     for (let start = 0; start < n; ) {
       rows.length = 0;
       let batch = 0;

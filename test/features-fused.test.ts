@@ -1,0 +1,99 @@
+// Featurizer.textRows' fused ASCII path (scan, mark negation, hash and look up in one loop) must
+// give exactly the rows of the plain path, rows(tokenize(text)), and predictBatch (which uses it)
+// exactly the probabilities of the plain rows; text the scanner does not take must fall back.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Featurizer, type FeatureOptions } from '../src/text/features.js';
+import { createAsciiScanner, createTokenizer } from '../src/text/tokenize.js';
+import { train } from '../src/train/train.js';
+import type { TextClassifier } from '../src/train/classifier.js';
+import { WASM_PATH } from './helpers.js';
+
+const DATA = new URL('../../shared/data/', import.meta.url);
+function sentences(file: string): string[] {
+  try {
+    return readFileSync(new URL(file, DATA), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t').slice(1).join('\t'));
+  } catch {
+    return [];
+  }
+}
+const trainTexts = sentences('sst2/train.tsv');
+const devTexts = sentences('sst2/dev.tsv');
+const sst = [...trainTexts, ...devTexts];
+
+/** Lines the scanner must leave to the tokeniser (non-ASCII, URLs, emoticons) and odd ASCII. */
+function oddLines(): string[] {
+  const pieces = ['很好', '不好看', '酒店服务很差', '😀', '👍🏽', '🇫🇷', 'café', 'naïve', '“quoted”', 'don’t', '…', 'ＡＢＣ', 'İstanbul',
+    'ไม่ดี', '안 좋아요', 'http://x.y', '#tag', '@me', ':-)', '<3', '^_^', 'NOT', 'Not', 'never', 'no', "n't", ',', '.', '--', '!?', 'good', 'bad', 'NOT_good', 'x'];
+  let seed = 99;
+  const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+  const out: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const words: string[] = [];
+    for (let j = rand(12); j >= 0; j--) words.push(pieces[rand(pieces.length)]);
+    out.push(words.join(rand(3) === 0 ? '' : ' '));
+  }
+  return out;
+}
+const odd = oddLines();
+
+function fitted(options: FeatureOptions): Featurizer {
+  const o = { ...options, tokenizer: { negation: true, ...options.tokenizer } };
+  const tokenize = createTokenizer(o.tokenizer);
+  const lists = [...trainTexts, ...odd.slice(0, 200)].map(tokenize);
+  const f = Featurizer.fit(lists, o);
+  for (const t of lists) f.rows(t, [], true);
+  f.freeze();
+  return f;
+}
+
+function compareRows(f: Featurizer, texts: readonly string[]): void {
+  const out: number[] = [];
+  for (const text of texts) {
+    out.length = 0;
+    out.push(-7); // textRows appends
+    f.textRows(text, out);
+    const plain = f.rows(f.tokenize(text), [-7]);
+    if (out.length !== plain.length || out.some((r, i) => r !== plain[i])) expect({ text, rows: out }).toEqual({ text, rows: plain });
+  }
+}
+
+describe('Featurizer.textRows', () => {
+  it('matches rows(tokenize(text)) on SST-2 and odd lines, for the default options and others', () => {
+    for (const options of [{}, { tokenizer: { negation: false } }, { wordNgrams: 1 }, { wordNgrams: 3 }, { tokenizer: { lowercase: false } }, { buckets: 1000 }] as FeatureOptions[]) {
+      compareRows(fitted(options), [...sst, ...odd]);
+    }
+  });
+
+  it('takes the fused path for SST-2 and falls back on non-ASCII lines', () => {
+    const scan = createAsciiScanner();
+    const taken = sst.filter((t) => scan(t, [])).length;
+    expect(taken / sst.length).toBeGreaterThan(0.99);
+    for (const text of odd) if (/[^\x00-\x7f]/.test(text)) expect(scan(text, [])).toBe(false);
+  });
+});
+
+describe('predictBatch with the fused path', () => {
+  let model: TextClassifier;
+  beforeAll(async () => {
+    const examples = readFileSync(new URL('sst2/train.tsv', DATA), 'utf8').split('\n').slice(1).filter(Boolean).slice(0, 20000).map((l) => {
+      const [label, text] = l.split('\t');
+      return { text, label };
+    });
+    model = await train(examples, { seed: 1, epochs: 1, runtime: { wasm: readFileSync(WASM_PATH) } });
+  }, 120_000);
+
+  it('gives the rows and probabilities of the plain path on every SST-2 line', () => {
+    const f = model.featurizer;
+    compareRows(f, [...sst, ...odd]);
+    const texts = [...devTexts, ...trainTexts.slice(0, 3000), ...odd];
+    const fused = model.predictBatch(texts);
+    const probs = model.probabilities(texts.map((t) => f.rows(f.tokenize(t), [])));
+    const C = model.labels.length;
+    fused.forEach((p, i) => {
+      const plain = model.labels.map((l, c) => probs[i * C + c]);
+      expect(model.labels.map((l) => p.probabilities[l])).toEqual(plain);
+    });
+    for (let i = 0; i < 50; i++) expect(model.predict(texts[i])).toEqual(fused[i]);
+  });
+});
