@@ -5,7 +5,9 @@
 //   npx tsx bench/gemm.ts            prints the table (build/sentiwasm.wasm must be built)
 
 import { readFileSync } from 'node:fs';
+import { Random } from '../src/nn/random.js';
 import { Runtime } from '../src/runtime/runtime.js';
+import { median } from './record.js';
 
 export type Orientation = 'nn' | 'nt' | 'tn';
 
@@ -44,11 +46,11 @@ export async function measureProduct(
     const a = rt.allocF32(M * K);
     const b = rt.allocF32(K * N);
     const c = rt.allocF32(M * N);
-    const rand = seeded(M * 1_000_003 + K * 1009 + N);
+    const rng = new Random(M * 1_000_003 + K * 1009 + N);
     const av = rt.f32(a, M * K);
-    for (let i = 0; i < av.length; i++) av[i] = rand() * 2 - 1;
+    for (let i = 0; i < av.length; i++) av[i] = rng.uniform(-1, 1);
     const bv = rt.f32(b, K * N);
-    for (let i = 0; i < bv.length; i++) bv[i] = rand() * 2 - 1;
+    for (let i = 0; i < bv.length; i++) bv[i] = rng.uniform(-1, 1);
 
     const kernel = rt.kernels[`matmul_${orientation}`].bind(rt.kernels);
     const reference = rt.kernels[`matmul_${orientation}_ref`].bind(rt.kernels);
@@ -109,9 +111,9 @@ function validate(
   const got = rt.f32(c, M * N);
   const av = rt.f32(a, M * K);
   const bv = rt.f32(b, K * N);
-  const rand = seeded(12345);
+  const rng = new Random(12345);
   const samples: Array<[number, number]> = [[0, 0], [M - 1, N - 1], [0, N - 1], [M - 1, 0]];
-  for (let s = 0; s < 60; s++) samples.push([Math.floor(rand() * M), Math.floor(rand() * N)]);
+  for (let s = 0; s < 60; s++) samples.push([rng.int(M), rng.int(N)]);
   for (const [i, j] of samples) {
     let sum = 0;
     for (let k = 0; k < K; k++) {
@@ -130,24 +132,6 @@ function validate(
       );
     }
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** mulberry32, as in test/helpers.ts. */
-function seeded(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = x;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The products of one training step of an MLP 512→256→256→1 at batch 128. */

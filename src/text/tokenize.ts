@@ -292,29 +292,7 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
         pushWord(out, t, lowercase);
         continue;
       }
-      // The rest is tokenizeText's handling of group 2, unchanged.
-      const last = t.charCodeAt(t.length - 1) | 0x20;
-      if (last === 0x6e /* n */ && t.length > 1) {
-        spacedNt.lastIndex = e;
-        if (spacedNt.test(text)) {
-          out.push(t.slice(0, -1), "n't");
-          i = spacedNt.lastIndex;
-          continue;
-        }
-      }
-      if (text.charCodeAt(e) === 0x2e /* . */ && t.length <= 6 && ABBREVIATIONS.has(lowercase ? t : t.toLowerCase())) {
-        out.push(t + '.');
-        i = e + 1;
-        continue;
-      }
-      if (t.length >= 4 && t.length <= 8 && (last === 0x74 || last === 0x61 || last === 0x65)) {
-        const split = SPLITS.get(lowercase ? t : t.toLowerCase());
-        if (split !== undefined) {
-          out.push(t.slice(0, split[0]), split[1]);
-          continue;
-        }
-      }
-      out.push(t);
+      i = pushPlainWord(out, text, t, e, lowercase, spacedNt);
       continue;
     }
     switch (c) {
@@ -438,6 +416,37 @@ export function asciiNegationRole(t: string, h: number): number {
   return 0;
 }
 
+/**
+ * Pushes a word without an apostrophe inside it, which ends at `end` in `text`: splits a
+ * "n't" written apart ("didn ' t"), keeps an abbreviation's period, splits fused clitics
+ * ("cannot", "gonna"). Returns where scanning goes on. Shared by the regex and ASCII paths,
+ * so both give the same tokens.
+ */
+function pushPlainWord(out: string[], text: string, t: string, end: number, lowercase: boolean, spacedNt: RegExp): number {
+  const last = t.charCodeAt(t.length - 1) | 0x20;
+  if (last === 0x6e /* n */ && t.length > 1) {
+    spacedNt.lastIndex = end;
+    if (spacedNt.test(text)) {
+      out.push(t.slice(0, -1), "n't");
+      return spacedNt.lastIndex;
+    }
+  }
+  if (text.charCodeAt(end) === 0x2e /* . */ && t.length <= 6 && ABBREVIATIONS.has(lowercase ? t : t.toLowerCase())) {
+    out.push(t + '.');
+    return end + 1;
+  }
+  // Every entry of SPLITS ends in t, a or e and has 4 to 8 letters.
+  if (t.length >= 4 && t.length <= 8 && (last === 0x74 || last === 0x61 || last === 0x65)) {
+    const split = SPLITS.get(lowercase ? t : t.toLowerCase());
+    if (split !== undefined) {
+      out.push(t.slice(0, split[0]), split[1]);
+      return end;
+    }
+  }
+  out.push(t);
+  return end;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Public API
 
@@ -493,29 +502,7 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
           pushWord(out, t, lowercase);
           continue;
         }
-        const last = t.charCodeAt(t.length - 1) | 0x20;
-        if (last === 0x6e /* n */ && t.length > 1) {
-          spacedNt.lastIndex = end;
-          if (spacedNt.test(text)) {
-            out.push(t.slice(0, -1), "n't");
-            re.lastIndex = spacedNt.lastIndex;
-            continue;
-          }
-        }
-        if (text.charCodeAt(end) === 0x2e /* . */ && t.length <= 6 && ABBREVIATIONS.has(lowercase ? t : t.toLowerCase())) {
-          out.push(t + '.');
-          re.lastIndex = end + 1;
-          continue;
-        }
-        // Every entry of SPLITS ends in t, a or e and has 4 to 8 letters.
-        if (t.length >= 4 && t.length <= 8 && (last === 0x74 || last === 0x61 || last === 0x65)) {
-          const split = SPLITS.get(lowercase ? t : t.toLowerCase());
-          if (split !== undefined) {
-            out.push(t.slice(0, split[0]), split[1]);
-            continue;
-          }
-        }
-        out.push(t);
+        re.lastIndex = pushPlainWord(out, text, t, end, lowercase, spacedNt);
         continue;
       }
       if (m[1] !== undefined) {
