@@ -63,7 +63,7 @@ export function relu_backward_ref(dinp: usize, dout: usize, inp: usize, n: i32):
 }
 
 // ---------------------------------------------------------------------------------------------
-@inline export function sigmoid(x: f32): f32 {
+@inline function sigmoid(x: f32): f32 {
   // Two branches keep exp's argument non-positive, so neither overflows for large |x|.
   if (x >= 0) return 1 / (1 + Mathf.exp(-x));
   const e = Mathf.exp(x);

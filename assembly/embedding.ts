@@ -1,3 +1,5 @@
+import { adamDelta, adamSqrtBc2, adamStepSize } from './adam';
+
 // Embedding bags with sparse gradients. A batch is a flat list of row ids (i32) cut into bags by
 // offsets (i32[B+1]); the host also gives each id a `slot` in a compact per-batch gradient
 // buffer, so backward and the update touch only the rows the batch used (never a dense pass over
@@ -73,10 +75,8 @@ export function sgd_rows(table: usize, dslots: usize, rows: usize, U: i32, D: i3
 // stay as they are; `step` is the global step count, from 1.
 export function adam_rows(table: usize, m: usize, v: usize, dslots: usize, rows: usize, U: i32, D: i32,
   lr: f32, beta1: f32, beta2: f32, eps: f32, step: i32): void {
-  const bc1 = 1 - Math.pow(<f64>beta1, <f64>step);
-  const bc2 = 1 - Math.pow(<f64>beta2, <f64>step);
-  const stepSize = <f32>(<f64>lr / bc1);
-  const sqrtBc2 = <f32>Math.sqrt(bc2);
+  const stepSize = adamStepSize(lr, beta1, step);
+  const sqrtBc2 = adamSqrtBc2(beta2, step);
   for (let u = 0; u < U; u++) {
     const row = load<i32>(at(rows, u));
     const p = rowPtr(table, row, D);
@@ -84,12 +84,8 @@ export function adam_rows(table: usize, m: usize, v: usize, dslots: usize, rows:
     const vp = rowPtr(v, row, D);
     const g = rowPtr(dslots, u, D);
     for (let d = 0; d < D; d++) {
-      const gi = load<f32>(at(g, d));
-      const mi = beta1 * load<f32>(at(mp, d)) + (1 - beta1) * gi;
-      const vi = beta2 * load<f32>(at(vp, d)) + (1 - beta2) * gi * gi;
-      store<f32>(at(mp, d), mi);
-      store<f32>(at(vp, d), vi);
-      store<f32>(at(p, d), load<f32>(at(p, d)) - stepSize * mi / (Mathf.sqrt(vi) / sqrtBc2 + eps));
+      const delta = adamDelta(at(mp, d), at(vp, d), load<f32>(at(g, d)), beta1, beta2, eps, stepSize, sqrtBc2);
+      store<f32>(at(p, d), load<f32>(at(p, d)) - delta);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { adamDelta, adamSqrtBc2, adamStepSize } from './adam';
+
 // Optimiser updates: each is one flat loop over a parameter block and its gradient block, as the
 // host lays every parameter of a model out contiguously. The formulas are PyTorch's.
 
@@ -39,20 +41,13 @@ export function sgd_step(param: usize, grad: usize, velocity: usize, n: i32, lr:
 // (decoupled = 1: p −= lr·wd·p before the step). `step` counts from 1 for bias correction.
 export function adam_step(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32,
   beta2: f32, eps: f32, weightDecay: f32, decoupled: i32, step: i32): void {
-  const bc1 = 1 - Math.pow(<f64>beta1, <f64>step);
-  const bc2 = 1 - Math.pow(<f64>beta2, <f64>step);
-  const stepSize = <f32>(<f64>lr / bc1);
-  const sqrtBc2 = <f32>Math.sqrt(bc2);
+  const stepSize = adamStepSize(lr, beta1, step);
+  const sqrtBc2 = adamSqrtBc2(beta2, step);
   const decay: f32 = decoupled ? 1 - lr * weightDecay : 1;
   const l2: f32 = decoupled ? 0 : weightDecay;
   for (let i = 0; i < n; i++) {
-    let p = load<f32>(at(param, i)) * decay;
-    const g = load<f32>(at(grad, i)) + l2 * p;
-    const mi = beta1 * load<f32>(at(m, i)) + (1 - beta1) * g;
-    const vi = beta2 * load<f32>(at(v, i)) + (1 - beta2) * g * g;
-    store<f32>(at(m, i), mi);
-    store<f32>(at(v, i), vi);
-    p -= stepSize * mi / (Mathf.sqrt(vi) / sqrtBc2 + eps);
-    store<f32>(at(param, i), p);
+    const p = load<f32>(at(param, i)) * decay;
+    store<f32>(at(param, i), p - adamDelta(at(m, i), at(v, i), load<f32>(at(grad, i)) + l2 * p, beta1, beta2, eps, stepSize, sqrtBc2));
   }
 }
+
