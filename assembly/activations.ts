@@ -1,3 +1,5 @@
+import { rowMax, sigmoid } from './math';
+
 // Bias, activation functions and softmax, each forward next to its backward. Backward kernels
 // accumulate (`dinp += …`), so the host zeroes gradient buffers once per step.
 
@@ -63,13 +65,6 @@ export function relu_backward_ref(dinp: usize, dout: usize, inp: usize, n: i32):
 }
 
 // ---------------------------------------------------------------------------------------------
-@inline function sigmoid(x: f32): f32 {
-  // Two branches keep exp's argument non-positive, so neither overflows for large |x|.
-  if (x >= 0) return 1 / (1 + Mathf.exp(-x));
-  const e = Mathf.exp(x);
-  return e / (1 + e);
-}
-
 // out[n] = 1 / (1 + e^-inp)
 export function sigmoid_forward(out: usize, inp: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<f32>(at(out, i), sigmoid(load<f32>(at(inp, i))));
@@ -137,8 +132,7 @@ export function softmax_forward(out: usize, inp: usize, rows: i32, cols: i32): v
   for (let r = 0; r < rows; r++) {
     const x = inp + ((<usize>r * cols) << 2);
     const y = out + ((<usize>r * cols) << 2);
-    let m = load<f32>(x);
-    for (let c = 1; c < cols; c++) m = max<f32>(m, load<f32>(at(x, c)));
+    const m = rowMax(x, cols);
     let sum: f32 = 0;
     for (let c = 0; c < cols; c++) {
       const e = Mathf.exp(load<f32>(at(x, c)) - m);

@@ -1,3 +1,5 @@
+import { rowMax, sigmoid } from './math';
+
 // Losses: each `*_loss` returns the (weighted) mean loss in f64, each `*_backward` adds
 // `scale · ∂loss/∂input` into its gradient buffer. `weights` is an optional per-example weight
 // (0 = none); weighted means divide by the sum of the weights, as PyTorch does for class weights.
@@ -61,8 +63,7 @@ export function bce_logits_backward(dlogit: usize, logit: usize, target: usize, 
   const norm: f32 = scale / <f32>weightSum(weights, n);
   for (let i = 0; i < n; i++) {
     const x = load<f32>(at(logit, i));
-    const s: f32 = x >= 0 ? 1 / (1 + Mathf.exp(-x)) : Mathf.exp(x) / (1 + Mathf.exp(x));
-    const g = s - load<f32>(at(target, i));
+    const g = sigmoid(x) - load<f32>(at(target, i));
     store<f32>(at(dlogit, i), load<f32>(at(dlogit, i)) + norm * <f32>weightAt(weights, i) * g);
   }
 }
@@ -74,8 +75,7 @@ export function softmax_ce_loss(logits: usize, targets: usize, weights: usize, r
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const x = logits + ((<usize>r * cols) << 2);
-    let m = load<f32>(x);
-    for (let c = 1; c < cols; c++) m = max<f32>(m, load<f32>(at(x, c)));
+    const m = rowMax(x, cols);
     let sum: f64 = 0;
     for (let c = 0; c < cols; c++) sum += Math.exp(<f64>(load<f32>(at(x, c)) - m));
     const t = load<i32>(at(targets, r));
@@ -90,8 +90,7 @@ export function softmax_ce_backward(dlogits: usize, logits: usize, targets: usiz
   for (let r = 0; r < rows; r++) {
     const x = logits + ((<usize>r * cols) << 2);
     const d = dlogits + ((<usize>r * cols) << 2);
-    let m = load<f32>(x);
-    for (let c = 1; c < cols; c++) m = max<f32>(m, load<f32>(at(x, c)));
+    const m = rowMax(x, cols);
     let sum: f32 = 0;
     for (let c = 0; c < cols; c++) sum += Mathf.exp(load<f32>(at(x, c)) - m);
     const t = load<i32>(at(targets, r));

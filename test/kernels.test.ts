@@ -151,3 +151,27 @@ describe('optimisers follow PyTorch’s update formulas', async () => {
     expect(maxRelDiff(get(rt, param, n), p)).toBeLessThan(1e-5);
   });
 });
+
+describe('the typed matmul wrapper checks shapes before calling WebAssembly', async () => {
+  const { allocMatrix, matmul } = await import('../src/runtime/kernels.js');
+  const rt = await testRuntime();
+  it('dispatches each orientation to the kernel that computes it', () => {
+    const rand = seededRandom(77);
+    const a = allocMatrix(rt, 3, 5);
+    const b = allocMatrix(rt, 4, 5);
+    rt.f32(a.ptr, 15).set(randomArray(rand, 15));
+    rt.f32(b.ptr, 20).set(randomArray(rand, 20));
+    const c = allocMatrix(rt, 3, 4);
+    matmul(rt, c, a, b, { transposeB: true });
+    const expected = rt.allocF32(12);
+    rt.kernels.matmul_nt_ref(expected, a.ptr, b.ptr, 3, 5, 4, 0);
+    expect(maxRelDiff(get(rt, c.ptr, 12), get(rt, expected, 12))).toBeLessThan(1e-5);
+  });
+  it.each([
+    ['inner dimensions that differ', () => matmul(rt, allocMatrix(rt, 3, 4), allocMatrix(rt, 3, 5), allocMatrix(rt, 4, 4)), /inner dimensions differ \(3×5 · 4×4\)/],
+    ['an output of the wrong shape', () => matmul(rt, allocMatrix(rt, 2, 2), allocMatrix(rt, 3, 5), allocMatrix(rt, 5, 4)), /output is 2×2, the product is 3×4/],
+    ['a dimension of zero', () => allocMatrix(rt, 0, 3), /positive integers, got 0×3/],
+  ])('names %s', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+});

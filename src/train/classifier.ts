@@ -173,11 +173,8 @@ export class TextClassifier {
    * @example model.predictBatch(["great", "awful"]).map((p) => p.label)
    */
   predictBatch(texts: readonly string[]): Prediction[] {
-    const { featurizer } = this;
-    for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
-    const probs = this.logitsOf(texts.length, (i, out) => featurizer.textRows(texts[i], out));
+    const probs = this.textProbabilities(texts);
     const C = this.labels.length;
-    softmaxRows(probs, C, this.config.temperature);
     // Plain loops over the flat array: no subarray view or closure per text.
     const labels = this.labels;
     const result = new Array<Prediction>(texts.length);
@@ -193,10 +190,13 @@ export class TextClassifier {
     return result;
   }
 
-  /** @internal Embedding rows of a text. */
-  rowsOf(text: string): number[] {
-    if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
-    return this.featurizer.rows(this.featurizer.tokenize(text), []);
+  /** Calibrated class probabilities [n × C] of texts, featurized straight into the batch buffer. */
+  private textProbabilities(texts: readonly string[]): Float32Array {
+    const { featurizer } = this;
+    for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
+    const probs = this.logitsOf(texts.length, (i, out) => featurizer.textRows(texts[i], out));
+    softmaxRows(probs, this.labels.length, this.config.temperature);
+    return probs;
   }
 
   /** @internal Raw logits [n × C] for bags of rows. */
@@ -388,8 +388,7 @@ export class TextClassifier {
       if (c === undefined) throw new RangeError(`example ${i + 1}: label "${e.label}" is not one the model knows (${this.labels.join(', ')})`);
       return c;
     });
-    const probs = this.probabilities(examples.map((e) => this.rowsOf(e.text)));
-    return evaluateProbabilities(truth, probs, this.labels);
+    return evaluateProbabilities(truth, this.textProbabilities(examples.map((e) => e.text)), this.labels);
   }
 
   /** Lets go of the model's WebAssembly memory (reclaimed once nothing else references the model); the model cannot be used afterwards. */
