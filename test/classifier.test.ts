@@ -125,6 +125,27 @@ async function thrown(fn: () => unknown): Promise<unknown> {
   throw new Error('expected an error, none was thrown');
 }
 
+/** Logits of bags of rows the long way: the mean of the rows' vectors, then the head's weights and bias. */
+function layerByLayerLogits(model: TextClassifier, bags: readonly (readonly number[])[]): Float64Array {
+  const D = model.config.dim;
+  const C = model.labels.length;
+  const table = model.embedding.values();
+  const params = model.head.parameters;
+  const W = params.values(params.get('0.weight'));
+  const b = params.values(params.get('0.bias'));
+  const logits = new Float64Array(bags.length * C);
+  bags.forEach((bag, i) => {
+    const mean = new Float64Array(D);
+    for (const row of bag) for (let d = 0; d < D; d++) mean[d] += table[row * D + d] / bag.length;
+    for (let c = 0; c < C; c++) {
+      let z = b[c];
+      for (let d = 0; d < D; d++) z += W[c * D + d] * mean[d];
+      logits[i * C + c] = z;
+    }
+  });
+  return logits;
+}
+
 // One bag model trained with the defaults; one calibrated on held-out data (temperature ≠ 1);
 // one mlp. Shared by the tests that only read them.
 let base: TrainResult;
@@ -193,6 +214,35 @@ describe('predict and predictBatch', () => {
         for (const label of model.labels) expect(Math.abs(batch[i].probabilities[label] - one.probabilities[label]), `text ${i}, ${label}`).toBeLessThan(1e-6);
       });
     }
+  });
+
+  it('the bag model\'s per-row class scores give the logits of the layer-by-layer forward (mean bag → linear)', () => {
+    const model = base.model;
+    const f = model.featurizer;
+    const bags = [...dev.map((e) => f.rows(f.tokenize(e.text), [])), []];
+    const fast = model.logits(bags);
+    const expected = layerByLayerLogits(model, bags);
+    for (let i = 0; i < expected.length; i++) expect(Math.abs(fast[i] - expected[i]), `logit ${i}`).toBeLessThan(1e-5);
+  });
+
+  it('the per-row class scores follow the weights when they change', () => {
+    const model = base.model;
+    const bags = [model.featurizer.rows(['great'], [])];
+    const params = model.head.parameters;
+    const weights = model.runtime.f32(params.ptr, params.size);
+    const saved = weights.slice();
+    const before = model.logits(bags);
+    try {
+      weights.fill(0.5); // every weight and bias: each logit becomes 0.5 · (Σ of the mean vector + 1)
+      model.invalidateCaches();
+      const after = model.logits(bags);
+      expect(after[0]).not.toBeCloseTo(before[0], 3);
+      expect(after[0]).toBeCloseTo(layerByLayerLogits(model, bags)[0], 5);
+    } finally {
+      weights.set(saved);
+      model.invalidateCaches();
+    }
+    expect(model.logits(bags)).toEqual(before);
   });
 
   it('predict refuses a non-string with a clear error', () => {
@@ -389,6 +439,14 @@ describe('multiclass', () => {
       expect(Object.keys(probabilities).sort()).toEqual(['negative', 'neutral', 'positive']);
       expect(sum(Object.values(probabilities))).toBeCloseTo(1, 6);
     }
+  });
+
+  it('three-class logits from the per-row class scores equal the layer-by-layer forward', () => {
+    const f = three.featurizer;
+    const bags = [...dev, ...neutralDev].map((e) => f.rows(f.tokenize(e.text), []));
+    const fast = three.logits(bags);
+    const expected = layerByLayerLogits(three, bags);
+    for (let i = 0; i < expected.length; i++) expect(Math.abs(fast[i] - expected[i]), `logit ${i}`).toBeLessThan(1e-5);
   });
 
   it('tells the three classes apart on held-out sentences', () => {

@@ -65,6 +65,17 @@ describe('Featurizer.textRows', () => {
     }
   });
 
+  it('still matches after its token cache fills up and starts over (more distinct tokens than it holds)', () => {
+    const f = fitted({});
+    let seed = 5;
+    const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const word = () => Array.from({ length: 4 + rand(6) }, () => letters[rand(26)]).join('');
+    // ~90,000 mostly new tokens between known words, then SST-2 again: every slot gets reused.
+    const texts = Array.from({ length: 9000 }, (_, i) => `${sst[i % sst.length].split(' ').slice(0, 3).join(' ')} ${Array.from({ length: 10 }, word).join(' ')} not good`);
+    compareRows(f, [...texts, ...sst.slice(0, 5000)]);
+  });
+
   it('takes the fused path for SST-2 and falls back on non-ASCII lines', () => {
     const scan = createAsciiScanner();
     const taken = sst.filter((t) => scan(t, [])).length;

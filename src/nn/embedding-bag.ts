@@ -131,6 +131,13 @@ export class EmbeddingBag {
     this.rt.kernels.embedding_bag_forward(out, this.table, this.ids, this.offsets, this.batch, this.dim);
   }
 
+  // out[B×width] = mean of each bag's rows of another table [rows × width] indexed like this one
+  // (a classifier's per-row class scores, say)
+  forwardFrom(table: number, width: number, out: number): void {
+    checkDims('EmbeddingBag.forwardFrom', width);
+    this.rt.kernels.embedding_bag_forward(out, table, this.ids, this.offsets, this.batch, width);
+  }
+
   // dslots[U×D] = Σ over uses of each distinct row of dout[b]/|bag b|
   backward(dout: number): void {
     if (this.unique < 0) throw new Error('EmbeddingBag: this batch was loaded for prediction; load it with { training: true } before backward');

@@ -5,7 +5,7 @@
 
 import { fnv1a32, fnv1a32AsciiFrom } from './hash.js';
 import { IntTable } from './int-table.js';
-import { bigramBucket, bigramModulus, wordNgramBuckets, type BigramModulus } from './ngrams.js';
+import { bigramBucket, bigramBucketOfResidues, bigramLeftResidue, bigramModulus, bigramResidue, wordNgramBuckets, type BigramModulus } from './ngrams.js';
 import { asciiNegationRole, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
@@ -94,6 +94,10 @@ export class Featurizer {
   private scanAscii: ((text: string, out: string[]) => boolean) | null | undefined;
   /** textRows' token buffer, reused from text to text. */
   private readonly scanned: string[] = [];
+  /** textRows' facts about the tokens it met (the vocabulary is fixed, so they never go stale). */
+  private known: TokenCache | undefined;
+  /** textRows' per-token forms (cache slots), reused from text to text. */
+  private forms = new Int32Array(64);
   /** token → its subword buckets; tokens repeat, hashing their n-grams once is enough. */
   private readonly subwordCache = new Map<string, Int32Array>();
 
@@ -171,35 +175,47 @@ export class Featurizer {
     if (scan === null || !scan(text, tokens)) return this.rows(this.tokenize(text), out);
     const negation = this.options.tokenizer.negation ?? false;
     const n = tokens.length;
-    if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, this.hashes.length * 2));
-    const hashes = this.hashes;
+    const known = (this.known ??= new TokenCache());
+    if (this.forms.length < n) this.forms = new Int32Array(Math.max(n, this.forms.length * 2));
+    const forms = this.forms;
     let inScope = false;
     for (let i = 0; i < n; i++) {
       const t = tokens[i];
-      let h = fnv1a32(t);
-      let negated = false;
-      if (negation) {
-        // markNegation's rule, for tokens that are lowercase ASCII.
-        const role = asciiNegationRole(t, h);
-        if (role !== 0) inScope = role > 0;
-        else if (inScope) {
-          negated = true;
-          h = fnv1a32AsciiFrom(NOT_HASH, t);
-        }
-      }
-      hashes[i] = h;
-      const id = negated ? this.negatedWordId(t, h) : this.wordId(t, h);
+      let k = known.slotOf.get(t);
+      if (k === undefined) k = this.learnToken(t);
+      const role = known.role[k];
+      if (role !== 0) inScope = role > 0;
+      // The token's form: plain (2k) or negated (2k + 1).
+      const f = negation && role === 0 && inScope ? 2 * k + 1 : 2 * k;
+      forms[i] = f;
+      const id = known.id[f];
       if (id >= 0) out.push(id);
     }
     if (this.options.wordNgrams === 2 && n > 1) {
-      const m = (this.bigrams ??= bigramModulus(this.options.buckets));
+      const m = this.bigramModulus();
+      const { hash, left, right } = known;
       for (let i = 1; i < n; i++) {
-        const row = this.bucketRow.get(bigramBucket(hashes[i - 1], hashes[i], m));
+        const a = forms[i - 1];
+        const b = forms[i];
+        const row = this.bucketRow.get(bigramBucketOfResidues(hash[a], left[a], hash[b], right[b], m));
         if (row >= 0) out.push(row);
       }
     }
     // ASCII tokens are never CJK, and fusable() rules out subwords and longer n-grams.
     return out;
+  }
+
+  /** Works out what textRows needs to know about a lowercase ASCII token; returns its slot in the cache. */
+  private learnToken(t: string): number {
+    const m = this.bigramModulus();
+    const hash = fnv1a32(t);
+    const negatedHash = fnv1a32AsciiFrom(NOT_HASH, t);
+    const form = (h: number, id: number): TokenForm => ({ hash: h, id, right: bigramResidue(h, m), left: bigramLeftResidue(h, m) });
+    return this.known!.add(t, asciiNegationRole(t, hash), form(hash, this.wordId(t, hash)), form(negatedHash, this.negatedWordId(t, negatedHash)));
+  }
+
+  private bigramModulus(): BigramModulus {
+    return (this.bigrams ??= bigramModulus(this.options.buckets));
   }
 
   /** Whether textRows may take its fused path: the options under which scanAscii's tokens, marked for negation, are the tokeniser's. */
@@ -244,7 +260,7 @@ export class Featurizer {
     if (wordNgrams === 2 && n > 1) {
       // Bigrams only (the default): bucket each pair straight from the hashes, in the order
       // wordNgramBuckets lists them, with no intermediate list.
-      const m = (this.bigrams ??= bigramModulus(buckets));
+      const m = this.bigramModulus();
       for (let i = 1; i < n; i++) {
         const row = this.bucketToRow(bigramBucket(hashes[i - 1], hashes[i], m), grow);
         if (row < 0) continue;
@@ -339,6 +355,47 @@ export class Featurizer {
     this.rowBucket.push(bucket);
     this.bucketRow.set(bucket, added);
     return added;
+  }
+}
+
+/** One form of a token (plain, or negated as "NOT_" + token): its hash, vocabulary id, and bigram residues. */
+interface TokenForm {
+  hash: number;
+  id: number;
+  right: number;
+  left: number;
+}
+
+/**
+ * Token → what textRows needs about it, for the tokens prediction meets. Tokens repeat (a few
+ * thousand distinct words make up most text), and one Map probe, whose string hash V8 computes
+ * natively, costs less than hashing the token in JavaScript, probing the vocabulary and comparing
+ * the strings. Slot k holds the token's negation role; its two forms sit at 2k (plain) and 2k + 1
+ * (negated). Bounded: when full it starts over, so never-repeating tokens cannot grow it without end.
+ */
+class TokenCache {
+  static readonly CAPACITY = 1 << 16;
+  readonly slotOf = new Map<string, number>();
+  /** asciiNegationRole: 1 opens a negation scope, -1 closes one, 0 neither. */
+  readonly role = new Int8Array(TokenCache.CAPACITY);
+  readonly hash = new Int32Array(2 * TokenCache.CAPACITY);
+  readonly id = new Int32Array(2 * TokenCache.CAPACITY);
+  readonly right = new Int32Array(2 * TokenCache.CAPACITY);
+  readonly left = new Int32Array(2 * TokenCache.CAPACITY);
+
+  /** Stores a token; returns its slot. */
+  add(token: string, role: number, plain: TokenForm, negated: TokenForm): number {
+    if (this.slotOf.size === TokenCache.CAPACITY) this.slotOf.clear();
+    const k = this.slotOf.size;
+    this.slotOf.set(token, k);
+    this.role[k] = role;
+    [plain, negated].forEach((form, i) => {
+      this.hash[2 * k + i] = form.hash;
+      this.id[2 * k + i] = form.id;
+      this.right[2 * k + i] = form.right;
+      this.left[2 * k + i] = form.left;
+    });
+    return k;
   }
 }
 

@@ -388,17 +388,16 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
 export function createAsciiScanner(): (text: string, out: string[]) => boolean {
   const spacedNt = new RegExp(SPACED_NT.source, 'uy'); // owned, like each tokeniser's
   return (text, out) => {
-    // One pass instead of a regex test and a lowercasing that copies: most text is ASCII, and
-    // much of it (SST-2) already lowercase.
-    let upper = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0x80) return false;
-      if (c >= 0x41 && c <= 0x5a) upper = true;
-    }
-    return scanAscii(upper ? text.toLowerCase() : text, out, true, spacedNt);
+    // Most text is ASCII, and much of it (SST-2) already lowercase: one native regex scan rules
+    // both in, cheaper than a charCodeAt loop, and lowercasing copies only when it must.
+    if (!UPPER_OR_NON_ASCII.test(text)) return scanAscii(text, out, true, spacedNt);
+    if (NON_ASCII.test(text)) return false;
+    return scanAscii(text.toLowerCase(), out, true, spacedNt);
   };
 }
+
+// No g or y flag: it keeps no state and can be shared.
+const UPPER_OR_NON_ASCII = /[^\x00-\x40\x5b-\x7f]/;
 
 /** fnv1a32 of every negation word: most tokens are ruled out by an integer probe, without hashing the string again for the Set. */
 const NEGATION_HASHES = new IntTable(NEGATIONS.size);

@@ -73,6 +73,14 @@ export class TextClassifier {
   /** @internal */ readonly head: Sequential;
   private rt: Runtime | undefined;
   private norms?: Float32Array;
+  /**
+   * Bag models only: every row's class scores W·e_r ([rows × C]) and an output buffer. The bag
+   * head is linear, so W·mean(e) + b = mean(W·e) + b: prediction then averages C numbers per
+   * feature instead of dim, out of a table dim/C times smaller. Made on first use, dropped
+   * whenever the weights change (invalidateCaches).
+   */
+  private readonly rowScores?: { table: number; out: number };
+  private scoresFresh = false;
   /** logitsOf's batch buffers (rows of every item back to back, and where each item starts). */
   private readonly rowBuffer: number[] = [];
   private offsetBuffer = new Int32Array(0);
@@ -93,6 +101,9 @@ export class TextClassifier {
     layers.push(new Linear(width, config.labels.length));
     this.head = new Sequential(layers).build(rt, { inFeatures: config.dim, maxBatch, seed: options.seed, inputGrad: true });
     if (options.initialise ?? true) this.embedding.initialise(new Random(options.seed ^ 0x51ed270b));
+    // Laid out with the model, so that validating during training allocates nothing.
+    const C = config.labels.length;
+    if (config.arch === 'bag') this.rowScores = { table: rt.allocF32(this.embedding.rows * C), out: rt.allocF32(maxBatch * C) };
   }
 
   /**
@@ -234,12 +245,32 @@ export class TextClassifier {
       }
       offsets[batch] = rows.length;
       this.embedding.load(rows, offsets, batch, { training: false });
-      this.embedding.forward(this.head.inputPtr);
-      const ptr = this.head.forwardBatch(batch, false);
+      let ptr: number;
+      if (this.config.arch === 'bag') {
+        const scores = this.scoreTable();
+        ptr = scores.out;
+        this.embedding.forwardFrom(scores.table, C, ptr);
+        const bias = this.head.parameters.get('0.bias');
+        rt.kernels.bias_forward(ptr, bias.ptr, batch, C);
+      } else {
+        this.embedding.forward(this.head.inputPtr);
+        ptr = this.head.forwardBatch(batch, false);
+      }
       out.set(rt.f32(ptr, batch * C), start * C);
       start += batch;
     }
     return out;
+  }
+
+  /** The bag head's per-row class scores (see rowScores), worked out again if the weights changed. */
+  private scoreTable(): { table: number; out: number } {
+    const scores = this.rowScores!;
+    if (!this.scoresFresh) {
+      const weight = this.head.parameters.get('0.weight');
+      this.runtime.kernels.matmul_nt(scores.table, this.embedding.table, weight.ptr, this.embedding.rows, this.config.dim, this.labels.length, 0);
+      this.scoresFresh = true;
+    }
+    return scores;
   }
 
   /** @internal Calibrated class probabilities [n × C]. */
@@ -371,9 +402,10 @@ export class TextClassifier {
     return scores.slice(0, k);
   }
 
-  /** @internal Forget cached norms after the table changed. */
+  /** @internal Forgets what was worked out from the weights (norms, row scores); called whenever they change. */
   invalidateCaches(): void {
     this.norms = undefined;
+    this.scoresFresh = false;
   }
 
   /**

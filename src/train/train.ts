@@ -376,6 +376,7 @@ class ClassifierStep {
     emb.step(lr, { weightDecay: this.o.weightDecay });
     this.headOptimizer.lr = lr;
     this.headOptimizer.step();
+    model.invalidateCaches();
     return { loss: value, correct };
   }
 }
@@ -394,6 +395,7 @@ function restoreWeights(model: TextClassifier, weights: Weights): void {
   const p = model.head.parameters;
   model.embedding.values().set(weights.table);
   model.runtime.f32(p.ptr, p.size).set(weights.head);
+  model.invalidateCaches();
 }
 
 /** Small data sets need more passes: aim at ~60,000 examples seen, within 5..50 epochs. */
