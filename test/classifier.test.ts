@@ -19,6 +19,7 @@ import {
   type TrainOptions,
   type TrainResult,
 } from '../src/index.node.js';
+import { autoMembers, memberSeed } from '../src/train/train.js';
 
 const { train: trainSet, dev } = builtinSplit();
 
@@ -174,9 +175,13 @@ describe('training on the built-in corpus', () => {
   });
 
   it('runs the automatic number of epochs and the training loss falls', () => {
-    // autoEpochs: ~60,000 examples seen, capped at 50 epochs.
-    expect(base.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(base.epochs.at(-1)!.trainLoss).toBeLessThan(base.epochs[0].trainLoss / 4);
+    // autoEpochs: ~60,000 examples seen, capped at 50 epochs; dim 64 trains as two members.
+    const epochsOf = (member: number) => base.epochs.filter((e) => e.member === member);
+    expect(base.epochs).toHaveLength(100);
+    for (const member of [1, 2]) {
+      expect(epochsOf(member).map((e) => e.epoch)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(epochsOf(member).at(-1)!.trainLoss).toBeLessThan(epochsOf(member)[0].trainLoss / 4);
+    }
     expect(base.classCounts).toEqual({ negative: trainSet.filter((e) => e.label === 'negative').length, positive: trainSet.filter((e) => e.label === 'positive').length });
   });
 });
@@ -497,7 +502,7 @@ describe('training options', () => {
   it('validation as a fraction holds out that share of the data and reports validation scores', async () => {
     const { epochs, classCounts } = await trainWithReport(trainSet, { seed: 6, epochs: 4, validation: 0.25, patience: 0 });
     expect(sum(Object.values(classCounts))).toBe(trainSet.length - Math.round(trainSet.length * 0.25));
-    expect(epochs).toHaveLength(4);
+    expect(epochs.map((e) => [e.member, e.epoch])).toEqual([[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [2, 3], [2, 4]]);
     for (const e of epochs) {
       expect(e.validAccuracy).toBeGreaterThanOrEqual(0);
       expect(e.validAccuracy).toBeLessThanOrEqual(1);
@@ -520,7 +525,7 @@ describe('training options', () => {
     // Validation labels flipped: the better the model learns the training data, the worse it does here.
     const flipped: LabelledText[] = dev.map((e) => ({ text: e.text, label: e.label === 'positive' ? 'negative' : 'positive' }));
     const asked = 30;
-    const { model, epochs } = await trainWithReport(trainSet, { seed: 9, lr: 2, epochs: asked, validation: flipped, patience, calibrate: false });
+    const { model, epochs } = await trainWithReport(trainSet, { seed: 9, lr: 2, epochs: asked, validation: flipped, patience, calibrate: false, members: 1 });
     expect(epochs.length).toBeLessThan(asked);
     const losses = epochs.map((e) => e.validLoss!);
     const best = losses.indexOf(Math.min(...losses));
@@ -531,8 +536,40 @@ describe('training options', () => {
 
   it('patience 0 never stops early', async () => {
     const flipped: LabelledText[] = dev.map((e) => ({ text: e.text, label: e.label === 'positive' ? 'negative' : 'positive' }));
-    const { epochs } = await trainWithReport(trainSet, { seed: 9, lr: 2, epochs: 8, validation: flipped, patience: 0 });
+    const { epochs } = await trainWithReport(trainSet, { seed: 9, lr: 2, epochs: 8, validation: flipped, patience: 0, members: 1 });
     expect(epochs).toHaveLength(8);
+  });
+});
+
+describe('members', () => {
+  it('a model of two members predicts the mean of the logits of the two models trained alone', async () => {
+    const options: TrainOptions = { seed: 21, epochs: 3, dim: 16, calibrate: false };
+    const both = await trainWithReport(trainSet, { ...options, dim: 32, members: 2 });
+    const alone = await Promise.all([0, 1].map((m) => train(trainSet, { ...options, seed: memberSeed(21, m), members: 1 })));
+    expect(both.model.config.dim).toBe(32);
+    expect(both.epochs.map((e) => e.member)).toEqual([1, 1, 1, 2, 2, 2]);
+    const f = both.model.featurizer;
+    const bags = dev.map((e) => f.rows(f.tokenize(e.text), []));
+    const merged = both.model.logits(bags);
+    const [a, b] = alone.map((m) => m.logits(bags));
+    for (let i = 0; i < merged.length; i++) expect(Math.abs(merged[i] - (a[i] + b[i]) / 2), `logit ${i}`).toBeLessThan(1e-5);
+    // Each member's vectors sit side by side in the merged table.
+    expect(Array.from(both.model.wordVector('great')!)).toEqual([...alone[0].wordVector('great')!, ...alone[1].wordVector('great')!]);
+  });
+
+  it('auto: one member per 32 columns for bag, as many as divide dim; one for mlp or with pretrained vectors', () => {
+    expect([16, 32, 64, 96, 100, 128].map((dim) => autoMembers('bag', dim, false))).toEqual([1, 1, 2, 3, 2, 4]);
+    expect(autoMembers('mlp', 128, false)).toBe(1);
+    expect(autoMembers('bag', 128, true)).toBe(1);
+  });
+
+  it.each([
+    [{ arch: 'mlp', members: 2 }, /members > 1 needs the bag architecture/],
+    [{ dim: 60, members: 7 }, /dim \(60\) must split evenly among 7 members/],
+    [{ members: 0 }, /members must be a positive integer/],
+    [{ members: 2, pretrainedVectors: new Map([['great', new Float32Array(64)]]) }, /pretrained vectors start one model/],
+  ] as [TrainOptions, RegExp][])('refuses %j', async (options, message) => {
+    await expect(train(trainSet, { epochs: 1, ...options })).rejects.toThrow(message);
   });
 });
 
@@ -567,7 +604,7 @@ describe('the training loop allocates nothing', () => {
     const record = (where: string) => seen.push({ where, allocated: runtime!.allocated, byteLength: runtime!.byteLength, grows: runtime!.grows });
     try {
       await trainWithReport(trainSet, {
-        seed: 11, epochs: 4, optimizer, lr: optimizer === 'adam' ? 0.01 : 1, validation: dev, patience: 0,
+        seed: 11, epochs: 4, optimizer, lr: optimizer === 'adam' ? 0.01 : 1, validation: dev, patience: 0, members: 1,
         batchEvery: 1, onBatch: (info) => record(`step ${info.step}`), onEpoch: (report) => record(`end of epoch ${report.epoch}`),
       });
     } finally {
