@@ -48,6 +48,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--arch <arch>', 'bag: embedding bag → linear; mlp: bag → hidden layer → linear').choices(['bag', 'mlp']).default('bag'))
     .option('--epochs <n>', 'passes over the data (default: about 60,000 examples seen, 5 to 50 epochs)', positiveInt)
     .option('--dim <n>', 'embedding dimension', positiveInt, 64)
+    .option('--members <n>', 'bag: train as this many independent members averaged into one model (default: one per 32 dims)', positiveInt)
     .option('--hidden <n>', 'hidden width of the mlp head', positiveInt)
     .option('--ngrams <n>', 'longest word n-gram', positiveInt, 2)
     .option('--buckets <n>', 'hash buckets for n-grams', positiveInt, 2_000_000)

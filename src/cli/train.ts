@@ -19,6 +19,7 @@ export interface TrainFlags extends DataFlags {
   arch?: Architecture;
   epochs?: number;
   dim?: number;
+  members?: number;
   hidden?: number;
   ngrams?: number;
   buckets?: number;
@@ -57,7 +58,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
   const pretrainedVectors = flags.pretrainedVectors ? await readVectors(flags.pretrainedVectors) : undefined;
   const bar = flags.progress !== false && !flags.json && process.stderr.isTTY
     ? new cliProgress.SingleBar({
-        format: 'training {bar} {percentage}% | epoch {epoch} | loss {loss} | acc {acc} | {tps} tok/s | {eta_formatted} left',
+        format: 'training {bar} {percentage}% | {epoch} | loss {loss} | acc {acc} | {tps} tok/s | {eta_formatted} left',
         stream: process.stderr,
         hideCursor: true,
         etaBuffer: 50,
@@ -67,6 +68,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
   const options: TrainOptions = {
     arch: flags.arch,
     dim: flags.dim,
+    members: flags.members,
     hidden: flags.hidden ? [flags.hidden] : undefined,
     epochs: flags.epochs,
     lr: flags.lr,
@@ -88,7 +90,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     batchEvery: 50,
     onBatch: (info) => {
       if (!bar) return;
-      const payload = { epoch: info.epoch, loss: info.loss.toFixed(4), acc: lastAccuracy, tps: formatCount(info.tokensPerSecond) };
+      const payload = { epoch: `${info.member ? `member ${info.member}, ` : ''}epoch ${info.epoch}`, loss: info.loss.toFixed(4), acc: lastAccuracy, tps: formatCount(info.tokensPerSecond) };
       if (info.step <= 50) bar.start(info.totalSteps, info.step, payload);
       else bar.update(info.step, payload);
     },
@@ -96,7 +98,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
       lastAccuracy = r.trainAccuracy.toFixed(3);
       if (bar || flags.json) return;
       const valid = r.validAccuracy !== undefined ? `, valid loss ${r.validLoss!.toFixed(4)}, valid acc ${r.validAccuracy.toFixed(4)}` : '';
-      err(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, train acc ${r.trainAccuracy.toFixed(4)}${valid}, ${r.seconds.toFixed(2)} s, ${formatCount(r.tokensPerSecond)} tokens/s`);
+      err(`${r.member ? `member ${r.member}, ` : ''}epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, train acc ${r.trainAccuracy.toFixed(4)}${valid}, ${r.seconds.toFixed(2)} s, ${formatCount(r.tokensPerSecond)} tokens/s`);
     },
   };
   let result;
@@ -119,6 +121,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     skipped: report.skipped,
     labels: model.labels,
     epochs: epochs.length,
+    members: model.config.arch === 'bag' ? Math.max(1, ...epochs.map((e) => e.member ?? 1)) : 1,
     trainSeconds,
     totalSeconds: (performance.now() - started) / 1000,
     tokensPerSecond: epochs.at(-1)?.tokensPerSecond,
