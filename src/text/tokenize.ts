@@ -415,6 +415,20 @@ export function asciiNegationRole(t: string, h: number): number {
   return 0;
 }
 
+/** Whether an apostrophe (' ’ `) follows `at` after spaces and tabs: what SPACED_NT needs first. */
+function apostropheAfterBlanks(text: string, at: number): boolean {
+  let c = text.charCodeAt(at);
+  while (c === 0x20 || c === 0x09) c = text.charCodeAt(++at);
+  return c === 0x27 || c === 0x2019 || c === 0x60;
+}
+
+/** Whether a word ending in the letters `before`, `last` (lowercased) may be one of SPLITS. */
+function splitEnding(last: number, before: number): boolean {
+  if (last === 0x74) return before === 0x6e || before === 0x6f; // nt, ot
+  if (last === 0x61) return before === 0x6e || before === 0x74; // na, ta
+  return last === 0x65 && before === 0x6d; // me
+}
+
 /**
  * Pushes a word without an apostrophe inside it, which ends at `end` in `text`: splits a
  * "n't" written apart ("didn ' t"), keeps an abbreviation's period, splits fused clitics
@@ -423,7 +437,7 @@ export function asciiNegationRole(t: string, h: number): number {
  */
 function pushPlainWord(out: string[], text: string, t: string, end: number, lowercase: boolean, spacedNt: RegExp): number {
   const last = t.charCodeAt(t.length - 1) | 0x20;
-  if (last === 0x6e /* n */ && t.length > 1) {
+  if (last === 0x6e /* n */ && t.length > 1 && apostropheAfterBlanks(text, end)) {
     spacedNt.lastIndex = end;
     if (spacedNt.test(text)) {
       out.push(t.slice(0, -1), "n't");
@@ -434,8 +448,8 @@ function pushPlainWord(out: string[], text: string, t: string, end: number, lowe
     out.push(t + '.');
     return end + 1;
   }
-  // Every entry of SPLITS ends in t, a or e and has 4 to 8 letters.
-  if (t.length >= 4 && t.length <= 8 && (last === 0x74 || last === 0x61 || last === 0x65)) {
+  // Every entry of SPLITS has 4 to 8 letters and ends in "nt", "ot", "na", "ta" or "me".
+  if (t.length >= 4 && t.length <= 8 && splitEnding(last, t.charCodeAt(t.length - 2) | 0x20)) {
     const split = SPLITS.get(lowercase ? t : t.toLowerCase());
     if (split !== undefined) {
       out.push(t.slice(0, split[0]), split[1]);
