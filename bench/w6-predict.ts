@@ -13,7 +13,7 @@ export async function benchW6(modelPath: string): Promise<BenchRecord[]> {
   // Validate before timing: the loaded model must still be a working classifier.
   const accuracy = model.evaluate(dev).accuracy;
   if (!(accuracy > 0.75)) throw new Error(`W6: the model scores only ${accuracy} on dev`);
-  const batched = throughput(() => model.predictBatch(texts), texts.length, { runs: 7, minMs: 300 });
+  const batched = throughput(() => model.predictBatch(texts), texts.length, { runs: 11, minMs: 300 });
   const latencies: number[] = [];
   for (let round = 0; round < 5; round++) {
     for (const text of texts) {

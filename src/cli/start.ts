@@ -18,8 +18,12 @@ export async function startCommand(options: { seed?: number }, out: (line: strin
   const { train, dev } = builtinSplit();
   out(`Training a bag-of-n-grams classifier on the built-in corpus: ${train.length} sentences (English and Chinese), ${dev.length} held out.`);
   const { model, epochs, trainSeconds } = await trainWithReport(train, { seed: options.seed, validation: dev, patience: 0 });
+  // With several members, the loss is the last member's, from its first epoch to its last.
   const last = epochs[epochs.length - 1];
-  out(`${epochs.length} epochs in ${trainSeconds.toFixed(2)} s; training loss ${epochs[0].trainLoss.toFixed(3)} → ${last.trainLoss.toFixed(3)}; held-out accuracy ${model.evaluate(dev).accuracy.toFixed(3)}`);
+  const members = last.member ?? 1;
+  const own = epochs.filter((e) => (e.member ?? 1) === members);
+  const runs = members > 1 ? `${members} members × ${own.length} epochs` : `${own.length} epochs`;
+  out(`${runs} in ${trainSeconds.toFixed(2)} s; training loss ${own[0].trainLoss.toFixed(3)} → ${last.trainLoss.toFixed(3)}; held-out accuracy ${model.evaluate(dev).accuracy.toFixed(3)}`);
   out('');
   for (const text of SAMPLES) {
     const p = model.predict(text);
