@@ -19,7 +19,10 @@ export interface FeatureOptions {
   minCount?: number;
   /** Keep at most this many words, the most frequent. */
   maxVocabulary?: number;
-  /** Longest character n-gram over runs of CJK text (0 = none; default 3: on a held-out part of the ChnSentiCorp training file trigrams beat bigrams by about half a point). */
+  /**
+   * Longest character n-gram over runs of CJK text (0 = none; default 3: on a held-out part of
+   * the ChnSentiCorp training file trigrams beat bigrams by about half a point).
+   */
   cjkCharNgrams?: number;
   /**
    * Subword features for other words, as fastText's -minn/-maxn: character n-grams of
@@ -164,8 +167,9 @@ export class Featurizer {
   /**
    * The rows of a text, exactly `rows(tokenize(text), out)`, appended to `out`. Prediction calls
    * this for every text, so for ASCII text under the usual tokeniser options it skips the
-   * negation pass: the scanner's tokens are marked, hashed and looked up in one loop, and a
-   * "NOT_word" token is never built as a string. Anything else takes the plain path.
+   * negation pass: each token the scanner cuts is found in a cache of what is known about it
+   * (hash, vocabulary id, negation role, the same for "NOT_" + token, which is never built as a
+   * string), then marked and its bigrams looked up in one loop. Anything else takes the plain path.
    * @example featurizer.textRows("not good", []) // same as featurizer.rows(featurizer.tokenize("not good"), [])
    */
   textRows(text: string, out: number[] = []): number[] {

@@ -76,8 +76,8 @@ export class TextClassifier {
   /**
    * Bag models only: every row's class scores W·e_r ([rows × C]) and an output buffer. The bag
    * head is linear, so W·mean(e) + b = mean(W·e) + b: prediction then averages C numbers per
-   * feature instead of dim, out of a table dim/C times smaller. Made on first use, dropped
-   * whenever the weights change (invalidateCaches).
+   * feature instead of dim, out of a table dim/C times smaller. Filled on first use, and again
+   * after the weights change (invalidateCaches).
    */
   private readonly rowScores?: { table: number; out: number };
   private scoresFresh = false;

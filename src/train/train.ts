@@ -1,7 +1,8 @@
 // Training a text classifier: read the examples, fit the featurizer, lay the model out, then
 // epochs of seeded shuffled mini-batches (embedding bag → head → softmax cross-entropy →
 // backward → sparse row update + dense update), with a learning-rate schedule, validation,
-// early stopping and temperature calibration. Same seed, data and options → the same bytes.
+// early stopping and temperature calibration. A bag model trains as independent members side by
+// side, averaged into one model. Same seed, data and options → the same bytes.
 
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { readFileBytes } from '../runtime/wasm-source.js';
