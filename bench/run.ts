@@ -6,7 +6,9 @@
 import '../src/index.node.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { Runtime } from '../src/runtime/runtime.js';
+import { hasRelaxedSimd } from '../src/runtime/wasm-source.js';
 import type { TfBackend } from './peers/tfjs.js';
 import { progress, type BenchRecord } from './record.js';
 import { benchW1 } from './w1-seed.js';
@@ -15,13 +17,13 @@ import { benchW3 } from './w3-mlp-step.js';
 import { benchW4 } from './w4-sst2-bag.js';
 import { benchW6 } from './w6-predict.js';
 
-type Workload = (rt: Runtime, peers: TfBackend[]) => Promise<BenchRecord[]>;
+type Workload = (rt: Runtime, peers: TfBackend[], fma?: Runtime) => Promise<BenchRecord[]>;
 
 // W6 predicts with the model W4 trains; run alone, it trains one first.
 let w4Model: string | undefined;
 const WORKLOADS: Record<string, Workload> = {
   W1: (rt) => benchW1(rt),
-  W2: benchW2,
+  W2: (rt, peers, fma) => benchW2(rt, peers, fma),
   W3: benchW3,
   W4: async () => {
     const { records, modelPath } = await benchW4();
@@ -53,10 +55,15 @@ if (unknown.length) {
 }
 const peers: TfBackend[] = values['no-peers'] ? [] : ['wasm', 'cpu'];
 const rt = await Runtime.create({ wasm: readFileSync(new URL('../build/sentiwasm.wasm', import.meta.url)) });
+// The fused multiply-add build is measured too where the engine runs relaxed SIMD: Node 22 and
+// later do by default; Node 20 has it behind a V8 flag, which V8 accepts at run time.
+if (!hasRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+const fma = hasRelaxedSimd() ? await Runtime.create({ fma: true }) : undefined;
+if (!fma) progress('(this engine has no relaxed SIMD: the fma build is not measured)');
 const records: BenchRecord[] = [];
 for (const id of selected) {
   progress(`— ${id}`);
-  records.push(...(await WORKLOADS[id](rt, peers)));
+  records.push(...(await WORKLOADS[id](rt, peers, fma)));
 }
 if (values.json) process.stdout.write(`${JSON.stringify(records)}\n`);
 else {

@@ -21,8 +21,25 @@ function data(): { x: Float32Array; y: Float32Array } {
   return { x, y };
 }
 
-export async function benchW3(rt: Runtime, peers: TfBackend[]): Promise<BenchRecord[]> {
+/** `fma`: the fused multiply-add build as well, when the engine runs it (a record with params.build "fma"). */
+export async function benchW3(rt: Runtime, peers: TfBackend[], fma?: Runtime): Promise<BenchRecord[]> {
   const { x, y } = data();
+  const records: BenchRecord[] = [];
+  for (const [runtime, build] of [[rt, 'default'], ...(fma ? [[fma, 'fma']] : [])] as [Runtime, string][]) {
+    const { perSecond, first, later } = stepRate(runtime, x, y);
+    progress(`W3  sentiwasm${build === 'fma' ? ' (fma build)' : ''} ${perSecond.toFixed(0)} examples/s (loss ${first.toFixed(4)} → ${later.toFixed(4)})`);
+    records.push({ workload: 'W3', system: 'sentiwasm', threads: 1, metric: 'examples/s', value: perSecond, params: build === 'fma' ? { batch: BATCH, build } : { batch: BATCH } });
+  }
+  for (const backend of peers) {
+    const rate = await tfjsStep(backend, x, y);
+    progress(`W3  tfjs-${backend} ${rate.toFixed(0)} examples/s`);
+    records.push({ workload: 'W3', system: `tfjs-${backend}`, threads: 1, metric: 'examples/s', value: rate, params: { batch: BATCH } });
+  }
+  return records;
+}
+
+/** Training steps per second (× batch) of the W3 network on one runtime, after checking that the loss falls. */
+function stepRate(rt: Runtime, x: Float32Array, y: Float32Array): { perSecond: number; first: number; later: number } {
   const model = new Sequential([new Linear(IN, HIDDEN), new ReLU(), new Linear(HIDDEN, HIDDEN), new ReLU(), new Linear(HIDDEN, 1), new Sigmoid()]);
   model.build(rt, { inFeatures: IN, maxBatch: BATCH, seed: 1 });
   const trainer = new Trainer(model, { loss: new BCELoss(), optimizer: new SGD({ lr: LR }) });
@@ -31,15 +48,8 @@ export async function benchW3(rt: Runtime, peers: TfBackend[]): Promise<BenchRec
   for (let i = 0; i < 30; i++) trainer.step(x, y, BATCH);
   const later = trainer.evaluate(x, y, BATCH);
   if (!(later < first)) throw new Error(`W3: the loss did not fall (${first} → ${later})`);
-  const ours = throughput(() => trainer.step(x, y, BATCH), BATCH, { runs: 7, minMs: 500 });
-  progress(`W3  sentiwasm ${ours.perSecond.toFixed(0)} examples/s (loss ${first.toFixed(4)} → ${later.toFixed(4)})`);
-  const records: BenchRecord[] = [{ workload: 'W3', system: 'sentiwasm', threads: 1, metric: 'examples/s', value: ours.perSecond, params: { batch: BATCH } }];
-  for (const backend of peers) {
-    const rate = await tfjsStep(backend, x, y);
-    progress(`W3  tfjs-${backend} ${rate.toFixed(0)} examples/s`);
-    records.push({ workload: 'W3', system: `tfjs-${backend}`, threads: 1, metric: 'examples/s', value: rate, params: { batch: BATCH } });
-  }
-  return records;
+  const { perSecond } = throughput(() => trainer.step(x, y, BATCH), BATCH, { runs: 7, minMs: 500 });
+  return { perSecond, first, later };
 }
 
 async function tfjsStep(backend: TfBackend, xData: Float32Array, yData: Float32Array): Promise<number> {

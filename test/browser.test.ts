@@ -18,6 +18,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, loadModel, runSeedExample, Runtime, train, type TextClassifier } from '../src/index.node.js';
 import { serveStatic, type StaticServer } from './browser-server.js';
+import { enableRelaxedSimd } from './helpers.js';
 
 type Library = typeof import('../src/index.js');
 declare global {
@@ -57,6 +58,7 @@ function missingPrerequisites(): string[] {
     ['dist/index.js', 'run `npm run build` (npm ci runs it through "prepare")'],
     ['dist/runtime/runtime.js', 'run `npm run build`'],
     ['build/sentiwasm.wasm', 'run `npm run asbuild`'],
+    ['build/sentiwasm-fma.wasm', 'run `npm run asbuild`'],
     ['node_modules/@assemblyscript/loader/index.js', 'run `npm ci`'],
   ]) if (!existsSync(join(repoRoot, file))) missing.push(`${file} is missing: ${fix}`);
   if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`);
@@ -140,15 +142,17 @@ describe('the web demo, built by vite', () => {
     errors = watchForErrors(page);
   }, 60_000);
 
-  it('bundles sentiwasm with its WebAssembly as an asset, and no Node code', () => {
+  it('bundles sentiwasm with its two WebAssembly builds as assets, and no Node code', () => {
     const html = readFileSync(join(outDir!, 'index.html'), 'utf8');
     expect(html).toMatch(/<script type="module"[^>]*src="\.\/assets\/index-[\w-]+\.js"/);
     const files = readdirSync(join(outDir!, 'assets'));
     const wasm = files.filter((f) => f.endsWith('.wasm'));
-    expect(wasm).toHaveLength(1);
-    expect(readFileSync(join(outDir!, 'assets', wasm[0])).equals(readFileSync(join(repoRoot, 'build', 'sentiwasm.wasm')))).toBe(true);
+    expect(wasm).toHaveLength(2);
+    const asset = (build: string) => wasm.find((f) => readFileSync(join(outDir!, 'assets', f)).equals(readFileSync(join(repoRoot, 'build', build))));
+    expect(asset('sentiwasm.wasm')).toBeDefined();
+    expect(asset('sentiwasm-fma.wasm')).toBeDefined();
     const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(outDir!, 'assets', f), 'utf8')).join('\n');
-    expect(js).toContain(wasm[0]);
+    for (const f of wasm) expect(js).toContain(f);
     expect(js).not.toMatch(/node:fs|saveModelFileAtomic/);
   });
 
@@ -233,6 +237,20 @@ describe('the unbundled browser entry (dist/index.js)', () => {
     const wasm = server.log.filter((r) => r.path === '/build/sentiwasm.wasm');
     expect(wasm.length).toBeGreaterThan(0);
     expect(wasm[0]).toMatchObject({ status: 200, type: 'application/wasm' });
+  });
+
+  it('runs the fused multiply-add build where Chromium has relaxed SIMD, and it computes what Node\'s does', async () => {
+    await enableRelaxedSimd();
+    const browserRun = await page.evaluate(async (init) => {
+      const { Runtime, runSeedExample, hasRelaxedSimd } = window.sentiwasm;
+      const rt = await Runtime.create({ fma: true });
+      return { relaxed: hasRelaxedSimd(), fma: rt.fma, run: runSeedExample(rt, { init }) };
+    }, reference.init);
+    expect(browserRun).toMatchObject({ relaxed: true, fma: true });
+    expect(server.log.some((r) => r.path === '/build/sentiwasm-fma.wasm' && r.status === 200)).toBe(true);
+    const nodeRun = runSeedExample(await Runtime.create({ fma: true }), { init: reference.init });
+    browserRun.run.losses.forEach((loss, i) => expect(Math.abs(loss - reference.losses[i]), `epoch ${i} against PyTorch`).toBeLessThan(1e-6));
+    expect(browserRun.run.losses).toEqual(nodeRun.losses);
   });
 
   it('runs the tutorial network to PyTorch\'s losses within 1e-6, the same numbers as in Node', async () => {

@@ -12,6 +12,24 @@ export async function testRuntime(): Promise<Runtime> {
   return Runtime.create({ wasm: readFileSync(WASM_PATH) });
 }
 
+export const FMA_WASM_PATH = new URL('../build/sentiwasm-fma.wasm', import.meta.url);
+
+/**
+ * Lets this Node run WebAssembly relaxed SIMD: on by default from Node 22, behind a V8 flag in
+ * Node 20, which V8 accepts at run time (before the module is compiled).
+ */
+export async function enableRelaxedSimd(): Promise<void> {
+  const v8 = await import('node:v8');
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
+/** A new runtime over build/sentiwasm-fma.wasm, the fused multiply-add build. */
+export async function fmaTestRuntime(): Promise<Runtime> {
+  if (!existsSync(FMA_WASM_PATH)) throw new Error('build/sentiwasm-fma.wasm is missing: run `npm run asbuild` first');
+  await enableRelaxedSimd();
+  return Runtime.create({ wasm: readFileSync(FMA_WASM_PATH) });
+}
+
 /** mulberry32: a small seeded generator so every test sees the same numbers. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Runtime, defaultWasmUrl } from '../src/index.node.js';
+import { Runtime, defaultWasmUrl, hasRelaxedSimd, train } from '../src/index.node.js';
+import { builtinSplit } from '../src/data/corpus.js';
 import { BCELoss, Linear, ReLU, SGD, Sequential, Sigmoid, Trainer } from '../src/nn/index.js';
-import { randomArray, seededRandom, testRuntime, WASM_PATH } from './helpers.js';
+import { enableRelaxedSimd, FMA_WASM_PATH, randomArray, seededRandom, testRuntime, WASM_PATH } from './helpers.js';
 
 describe('loading the WebAssembly', () => {
   const bytes = readFileSync(WASM_PATH);
@@ -24,6 +25,40 @@ describe('loading the WebAssembly', () => {
     const { port } = server.address() as { port: number };
     await expect(Runtime.create({ wasm: new URL(`http://127.0.0.1:${port}/x.wasm`) })).rejects.toThrow(/HTTP 404/);
     server.close();
+  });
+});
+
+describe('the fused multiply-add build', () => {
+  /** Whether the bytes hold f32x4.relaxed_madd (opcode 0xfd 0x85 0x02). */
+  const hasMadd = (bytes: Uint8Array) => bytes.some((b, i) => b === 0xfd && bytes[i + 1] === 0x85 && bytes[i + 2] === 0x02);
+
+  it('is the default build with relaxed_madd in the matrix products, and only there', () => {
+    expect(hasMadd(readFileSync(FMA_WASM_PATH))).toBe(true);
+    expect(hasMadd(readFileSync(WASM_PATH))).toBe(false);
+  });
+
+  it('fma: true runs it where the engine has relaxed SIMD; given bytes always win', async () => {
+    await enableRelaxedSimd();
+    expect(hasRelaxedSimd()).toBe(true);
+    expect((await Runtime.create({ fma: true })).fma).toBe(true);
+    expect((await Runtime.create()).fma).toBe(false);
+    expect((await Runtime.create({ fma: true, wasm: readFileSync(WASM_PATH) })).fma).toBe(false);
+  });
+
+  it('an mlp trained with it learns as well as with the default build, and the same run gives the same bytes', async () => {
+    await enableRelaxedSimd();
+    const { train: examples, dev } = builtinSplit();
+    const options = { arch: 'mlp' as const, seed: 5, epochs: 10 };
+    const [fmaA, fmaB, plain] = await Promise.all([
+      train(examples, { ...options, runtime: { fma: true } }),
+      train(examples, { ...options, runtime: { fma: true } }),
+      train(examples, options),
+    ]);
+    expect(fmaA.runtime.fma).toBe(true);
+    expect(Buffer.from(fmaA.toBytes()).equals(Buffer.from(fmaB.toBytes()))).toBe(true);
+    const [a, p] = [fmaA.evaluate(dev).accuracy, plain.evaluate(dev).accuracy];
+    expect(a).toBeGreaterThan(0.8);
+    expect(Math.abs(a - p)).toBeLessThanOrEqual(0.03);
   });
 });
 

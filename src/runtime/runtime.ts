@@ -4,7 +4,7 @@
 
 import { instantiate } from '@assemblyscript/loader';
 import type { KernelExports } from './exports.js';
-import { defaultWasmUrl, resolveWasmSource, type WasmSource } from './wasm-source.js';
+import { defaultWasmUrl, hasRelaxedSimd, resolveWasmSource, type WasmSource } from './wasm-source.js';
 
 const PAGE_BYTES = 65536;
 /** Blocks start on cache-line boundaries so SIMD loads of a row never straddle two lines needlessly. */
@@ -13,6 +13,13 @@ export const DEFAULT_ALIGN = 64;
 export interface RuntimeOptions {
   /** The WebAssembly to run: bytes, a URL, a Response or a compiled Module. Default: the shipped release build. */
   wasm?: WasmSource;
+  /**
+   * Run the shipped build whose matrix products use fused multiply-add (relaxed SIMD), when the
+   * engine has it (`runtime.fma` tells); else the default build. About 1.4× faster matrix
+   * products, but results differ from the default build's in the last bits, so training is
+   * byte-for-byte reproducible only on engines running the same build. Ignored when `wasm` is given.
+   */
+  fma?: boolean;
   /** Initial memory in bytes (rounded up to 64 KiB pages). */
   initialBytes?: number;
 }
@@ -24,12 +31,15 @@ export class Runtime {
   /** The raw kernels; prefer the checked wrappers in kernels.ts. */
   readonly kernels: KernelExports;
   readonly memory: WebAssembly.Memory;
+  /** Whether this runtime runs the fused multiply-add build (RuntimeOptions.fma). */
+  readonly fma: boolean;
   private top: number;
   private growCount = 0;
 
-  private constructor(memory: WebAssembly.Memory, kernels: KernelExports) {
+  private constructor(memory: WebAssembly.Memory, kernels: KernelExports, fma: boolean) {
     this.memory = memory;
     this.kernels = kernels;
+    this.fma = fma;
     this.top = alignUp(kernels.heap_base(), DEFAULT_ALIGN);
   }
 
@@ -40,9 +50,10 @@ export class Runtime {
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const pages = Math.max(1, Math.ceil((options.initialBytes ?? 16 * PAGE_BYTES) / PAGE_BYTES));
     const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
-    const source = options.wasm === undefined ? await compiledDefault() : await resolveWasmSource(options.wasm);
+    const fma = options.wasm === undefined && options.fma === true && hasRelaxedSimd();
+    const source = options.wasm === undefined ? await compiledShipped(fma) : await resolveWasmSource(options.wasm);
     const { exports } = await instantiate<Record<string, unknown>>(source as never, { env: { memory } });
-    return new Runtime(memory, exports as unknown as KernelExports);
+    return new Runtime(memory, exports as unknown as KernelExports, fma);
   }
 
   /** Bytes currently in linear memory. */
@@ -127,18 +138,22 @@ export function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
 
-let defaultModule: Promise<WebAssembly.Module> | undefined;
+const shippedModules = new Map<boolean, Promise<WebAssembly.Module>>();
 
-/** The shipped build, fetched and compiled once per process: every model gets its own instance of it. */
-function compiledDefault(): Promise<WebAssembly.Module> {
-  defaultModule ??= (async () => {
-    const source = await resolveWasmSource(defaultWasmUrl());
-    if (source instanceof WebAssembly.Module) return source;
-    if (source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());
-    return WebAssembly.compile(source);
-  })();
-  defaultModule.catch(() => (defaultModule = undefined));
-  return defaultModule;
+/** A shipped build (default or fma), fetched and compiled once per process: every model gets its own instance of it. */
+function compiledShipped(fma: boolean): Promise<WebAssembly.Module> {
+  let module = shippedModules.get(fma);
+  if (!module) {
+    module = (async () => {
+      const source = await resolveWasmSource(defaultWasmUrl(fma));
+      if (source instanceof WebAssembly.Module) return source;
+      if (source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());
+      return WebAssembly.compile(source);
+    })();
+    shippedModules.set(fma, module);
+    module.catch(() => shippedModules.delete(fma));
+  }
+  return module;
 }
 
 let shared: Promise<Runtime> | undefined;

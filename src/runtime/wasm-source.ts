@@ -25,9 +25,24 @@ export function readFileBytes(file: URL | string): Promise<Uint8Array> {
   return fileReader(file);
 }
 
-/** The release build shipped with the package. */
-export function defaultWasmUrl(): URL {
-  return new URL('../../build/sentiwasm.wasm', import.meta.url);
+/**
+ * The release build shipped with the package; with `fma`, the build whose matrix products use
+ * fused multiply-add (WebAssembly relaxed SIMD). Each URL is spelled out so bundlers find both.
+ */
+export function defaultWasmUrl(fma = false): URL {
+  return fma ? new URL('../../build/sentiwasm-fma.wasm', import.meta.url) : new URL('../../build/sentiwasm.wasm', import.meta.url);
+}
+
+/**
+ * Whether this engine runs WebAssembly relaxed SIMD (V8 11.4 and later: Chrome 114+, Node 22+; Node 20
+ * with --experimental-wasm-relaxed-simd): validates a one-function module that uses relaxed_madd.
+ */
+export function hasRelaxedSimd(): boolean {
+  const zeros = [0xfd, 0x0c, ...new Array<number>(16).fill(0)]; // v128.const 0
+  const body = [0x00, ...zeros, ...zeros, ...zeros, 0xfd, 0x85, 0x02, 0x0b]; // f32x4.relaxed_madd; end
+  const code = [0x01, body.length, ...body];
+  const type = [0x01, 0x60, 0x00, 0x01, 0x7b]; // one type: () -> v128
+  return WebAssembly.validate(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, type.length, ...type, 0x03, 0x02, 0x01, 0x00, 0x0a, code.length, ...code]));
 }
 
 /** Turns a source into something `@assemblyscript/loader` instantiates (bytes, Response or Module). */
