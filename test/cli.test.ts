@@ -126,6 +126,16 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
     const original = vectorOf(vec, 'great');
     vectorOf(again, 'great').forEach((v, i) => expect(v).toBeCloseTo(original[i], 5));
   });
+
+  it('train --fma runs the fused multiply-add build (turning relaxed SIMD on in Node 20) and says so', async () => {
+    const small = join(dir, 'fma.tsv');
+    writeFileSync(small, 'label\tsentence\n1\tgreat fun\n0\tdull mess\n1\tgood\n0\tbad\n');
+    const fused = await cli(['train', small, '--out', join(dir, 'fma.bin'), '--arch', 'mlp', '--epochs', '2', '--fma', '--json']);
+    expect(fused.code).toBe(0);
+    expect(JSON.parse(fused.stdout)).toMatchObject({ fma: true });
+    const plain = await cli(['train', small, '--out', join(dir, 'plain.bin'), '--arch', 'mlp', '--epochs', '2', '--json']);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ fma: false });
+  });
 });
 
 describe('bad input gets a clear error and loses nothing', () => {

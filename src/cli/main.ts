@@ -66,6 +66,7 @@ export function buildProgram(): Command {
     .option('--patience <n>', 'stop after this many epochs without a better validation loss (0: never)', nonNegativeInt)
     .addOption(new Option('--class-weights <mode>', 'weight classes by inverse frequency').choices(['auto']))
     .option('--pretrained-vectors <file>', 'start from word vectors in word2vec text format (.vec)')
+    .option('--fma', 'matrix products with fused multiply-add (relaxed SIMD; faster mlp training, results differ in the last bits)')
     .option('--seed <n>', 'random seed', integer, 0)
     .option('--json', 'print a JSON summary')
     .option('--no-progress', 'no progress bar')

@@ -1,6 +1,7 @@
 // `sentiwasm train FILE --out MODEL`: read, train with a progress bar, evaluate on --dev, save atomically.
 
 import { readFile } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import cliProgress from 'cli-progress';
 import { saveModelFileAtomic } from '../io/save.node.js';
 import { parseVectors } from '../io/vectors.js';
@@ -9,6 +10,7 @@ import { formatReport } from '../train/metrics.js';
 import type { ScheduleName } from '../train/schedule.js';
 import { trainWithReport, type TrainOptions } from '../train/train.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
+import { hasRelaxedSimd } from '../runtime/wasm-source.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
 
@@ -20,6 +22,7 @@ export interface TrainFlags extends DataFlags {
   epochs?: number;
   dim?: number;
   members?: number;
+  fma?: boolean;
   hidden?: number;
   ngrams?: number;
   buckets?: number;
@@ -84,6 +87,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     minCount: flags.minCount,
     classWeights: flags.classWeights,
     pretrainedVectors,
+    runtime: flags.fma ? { fma: enableRelaxedSimd() } : undefined,
     subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
     tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
     validation: dev ?? flags.validationSplit,
@@ -126,6 +130,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     totalSeconds: (performance.now() - started) / 1000,
     tokensPerSecond: epochs.at(-1)?.tokensPerSecond,
     temperature: model.config.temperature,
+    fma: model.runtime.fma,
     dev: evaluation ? { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, n: evaluation.n } : undefined,
   };
   model.dispose();
@@ -168,4 +173,13 @@ export function formatBytes(n: number): string {
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
   return `${n} bytes`;
+}
+
+/**
+ * Makes sure this Node runs relaxed SIMD, which the fma build needs: Node 22 and later do; Node 20
+ * has it behind a V8 flag that V8 accepts at run time. Returns true (the option is then asked for).
+ */
+function enableRelaxedSimd(): boolean {
+  if (!hasRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return true;
 }
