@@ -6,9 +6,8 @@
 import '../src/index.node.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { Runtime } from '../src/runtime/runtime.js';
-import { hasRelaxedSimd } from '../src/runtime/wasm-source.js';
+import { enableRelaxedSimd } from '../src/runtime/relaxed-simd.node.js';
 import type { TfBackend } from './peers/tfjs.js';
 import { progress, type BenchRecord } from './record.js';
 import { benchW1 } from './w1-seed.js';
@@ -23,7 +22,7 @@ type Workload = (rt: Runtime, peers: TfBackend[], fma?: Runtime) => Promise<Benc
 let w4Model: string | undefined;
 const WORKLOADS: Record<string, Workload> = {
   W1: (rt) => benchW1(rt),
-  W2: (rt, peers, fma) => benchW2(rt, peers, fma),
+  W2: benchW2,
   W3: benchW3,
   W4: async () => {
     const { records, modelPath } = await benchW4();
@@ -55,10 +54,9 @@ if (unknown.length) {
 }
 const peers: TfBackend[] = values['no-peers'] ? [] : ['wasm', 'cpu'];
 const rt = await Runtime.create({ wasm: readFileSync(new URL('../build/sentiwasm.wasm', import.meta.url)) });
-// The fused multiply-add build is measured too where the engine runs relaxed SIMD: Node 22 and
-// later do by default; Node 20 has it behind a V8 flag, which V8 accepts at run time.
-if (!hasRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
-const fma = hasRelaxedSimd() ? await Runtime.create({ fma: true }) : undefined;
+// The fused multiply-add build is measured too where the engine runs relaxed SIMD (Node 22 and
+// later by default, Node 20 once its flag is on).
+const fma = enableRelaxedSimd() ? await Runtime.create({ fma: true }) : undefined;
 if (!fma) progress('(this engine has no relaxed SIMD: the fma build is not measured)');
 const records: BenchRecord[] = [];
 for (const id of selected) {

@@ -9,3 +9,4 @@ setFileReader(async (file) => new Uint8Array(await readFile(file)));
 export * from './index.js';
 export * from './io/save.node.js';
 export * from './data/files.node.js';
+export * from './runtime/relaxed-simd.node.js';

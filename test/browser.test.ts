@@ -16,9 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinSplit, loadModel, runSeedExample, Runtime, train, type TextClassifier } from '../src/index.node.js';
+import { builtinSplit, enableRelaxedSimd, loadModel, runSeedExample, Runtime, train, type TextClassifier } from '../src/index.node.js';
 import { serveStatic, type StaticServer } from './browser-server.js';
-import { enableRelaxedSimd } from './helpers.js';
 
 type Library = typeof import('../src/index.js');
 declare global {
@@ -240,7 +239,7 @@ describe('the unbundled browser entry (dist/index.js)', () => {
   });
 
   it('runs the fused multiply-add build where Chromium has relaxed SIMD, and it computes what Node\'s does', async () => {
-    await enableRelaxedSimd();
+    enableRelaxedSimd();
     const browserRun = await page.evaluate(async (init) => {
       const { Runtime, runSeedExample, hasRelaxedSimd } = window.sentiwasm;
       const rt = await Runtime.create({ fma: true });

@@ -2,6 +2,7 @@
 // helpers to move arrays in and out of linear memory.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { enableRelaxedSimd } from '../src/runtime/relaxed-simd.node.js';
 import { Runtime } from '../src/runtime/runtime.js';
 
 export const WASM_PATH = new URL('../build/sentiwasm.wasm', import.meta.url);
@@ -14,19 +15,10 @@ export async function testRuntime(): Promise<Runtime> {
 
 export const FMA_WASM_PATH = new URL('../build/sentiwasm-fma.wasm', import.meta.url);
 
-/**
- * Lets this Node run WebAssembly relaxed SIMD: on by default from Node 22, behind a V8 flag in
- * Node 20, which V8 accepts at run time (before the module is compiled).
- */
-export async function enableRelaxedSimd(): Promise<void> {
-  const v8 = await import('node:v8');
-  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-}
-
 /** A new runtime over build/sentiwasm-fma.wasm, the fused multiply-add build. */
 export async function fmaTestRuntime(): Promise<Runtime> {
   if (!existsSync(FMA_WASM_PATH)) throw new Error('build/sentiwasm-fma.wasm is missing: run `npm run asbuild` first');
-  await enableRelaxedSimd();
+  enableRelaxedSimd();
   return Runtime.create({ wasm: readFileSync(FMA_WASM_PATH) });
 }
 

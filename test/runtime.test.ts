@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Runtime, defaultWasmUrl, hasRelaxedSimd, train } from '../src/index.node.js';
+import { Runtime, defaultWasmUrl, enableRelaxedSimd, hasRelaxedSimd, train } from '../src/index.node.js';
 import { builtinSplit } from '../src/data/corpus.js';
 import { BCELoss, Linear, ReLU, SGD, Sequential, Sigmoid, Trainer } from '../src/nn/index.js';
-import { enableRelaxedSimd, FMA_WASM_PATH, randomArray, seededRandom, testRuntime, WASM_PATH } from './helpers.js';
+import { FMA_WASM_PATH, randomArray, seededRandom, testRuntime, WASM_PATH } from './helpers.js';
 
 describe('loading the WebAssembly', () => {
   const bytes = readFileSync(WASM_PATH);
@@ -38,7 +38,7 @@ describe('the fused multiply-add build', () => {
   });
 
   it('fma: true runs it where the engine has relaxed SIMD; given bytes always win', async () => {
-    await enableRelaxedSimd();
+    enableRelaxedSimd();
     expect(hasRelaxedSimd()).toBe(true);
     expect((await Runtime.create({ fma: true })).fma).toBe(true);
     expect((await Runtime.create()).fma).toBe(false);
@@ -46,7 +46,7 @@ describe('the fused multiply-add build', () => {
   });
 
   it('an mlp trained with it learns as well as with the default build, and the same run gives the same bytes', async () => {
-    await enableRelaxedSimd();
+    enableRelaxedSimd();
     const { train: examples, dev } = builtinSplit();
     const options = { arch: 'mlp' as const, seed: 5, epochs: 10 };
     const [fmaA, fmaB, plain] = await Promise.all([

@@ -1,7 +1,6 @@
 // `sentiwasm train FILE --out MODEL`: read, train with a progress bar, evaluate on --dev, save atomically.
 
 import { readFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
 import cliProgress from 'cli-progress';
 import { saveModelFileAtomic } from '../io/save.node.js';
 import { parseVectors } from '../io/vectors.js';
@@ -10,7 +9,7 @@ import { formatReport } from '../train/metrics.js';
 import type { ScheduleName } from '../train/schedule.js';
 import { trainWithReport, type TrainOptions } from '../train/train.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
-import { hasRelaxedSimd } from '../runtime/wasm-source.js';
+import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
 
@@ -68,6 +67,8 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
       }, cliProgress.Presets.shades_classic)
     : undefined;
   let lastAccuracy = '—';
+  // Node 20 keeps relaxed SIMD behind a flag: asked for the fma build, the CLI turns it on.
+  if (flags.fma) enableRelaxedSimd();
   const options: TrainOptions = {
     arch: flags.arch,
     dim: flags.dim,
@@ -87,7 +88,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     minCount: flags.minCount,
     classWeights: flags.classWeights,
     pretrainedVectors,
-    runtime: flags.fma ? { fma: enableRelaxedSimd() } : undefined,
+    runtime: flags.fma ? { fma: true } : undefined,
     subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
     tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
     validation: dev ?? flags.validationSplit,
@@ -175,11 +176,3 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/**
- * Makes sure this Node runs relaxed SIMD, which the fma build needs: Node 22 and later do; Node 20
- * has it behind a V8 flag that V8 accepts at run time. Returns true (the option is then asked for).
- */
-function enableRelaxedSimd(): boolean {
-  if (!hasRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return true;
-}
