@@ -225,7 +225,7 @@ export class TextClassifier {
     const rt = this.runtime;
     const C = this.labels.length;
     const out = new Float32Array(n * C);
-    const { maxBatch } = this.embedding.capacity;
+    let { maxBatch, maxIds } = this.embedding.capacity;
     // Reused across calls: prediction is called in loops, one text at a time too.
     const rows = this.rowBuffer;
     const offsets = this.offsetBuffer.length > maxBatch ? this.offsetBuffer : (this.offsetBuffer = new Int32Array(maxBatch + 1));
@@ -236,10 +236,13 @@ export class TextClassifier {
         offsets[batch] = rows.length;
         appendRows(start + batch, rows);
         batch++;
-        if (rows.length > this.embedding.capacity.maxIds) {
+        if (rows.length > maxIds) {
           // Leave the item that overflowed for the next batch, unless it is alone: then make room.
           if (batch > 1) rows.length = offsets[--batch];
-          else this.embedding.reserve(maxBatch, rows.length);
+          else {
+            this.embedding.reserve(maxBatch, rows.length);
+            ({ maxBatch, maxIds } = this.embedding.capacity);
+          }
           break;
         }
       }
