@@ -34,8 +34,9 @@ export function defaultWasmUrl(fma = false): URL {
 }
 
 /**
- * Whether this engine runs WebAssembly relaxed SIMD (V8 11.4 and later: Chrome 114+, Node 22+; Node 20
- * with --experimental-wasm-relaxed-simd): validates a one-function module that uses relaxed_madd.
+ * Whether this engine runs WebAssembly relaxed SIMD (V8 11.4 and later: Chrome 114+, Node 22+;
+ * Node 20 with --experimental-wasm-relaxed-simd): validates a one-function module that uses
+ * relaxed_madd.
  */
 export function hasRelaxedSimd(): boolean {
   const zeros = [0xfd, 0x0c, ...new Array<number>(16).fill(0)]; // v128.const 0
