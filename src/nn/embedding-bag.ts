@@ -36,9 +36,11 @@ export class EmbeddingBag {
   private batch = 0;
   private unique = 0;
   private steps = 0;
-  /** row → its slot in the current batch, valid where stamp[row] equals the batch's stamp. */
-  private readonly slotOf: Int32Array;
-  private readonly stamp: Int32Array;
+  /**
+   * [stamp, slot] per row: the row's slot in the current batch, valid where its stamp equals the
+   * batch's. Side by side, so the random access per id touches one cache line, not two.
+   */
+  private readonly slotStamps: Int32Array;
   private currentStamp = 0;
 
   /** @example new EmbeddingBag(rt, 20000, 64, { maxBatch: 32, maxIds: 4096, optimizer: 'sgd' }) */
@@ -50,8 +52,7 @@ export class EmbeddingBag {
     this.table = rt.allocF32(rows * dim);
     this.m = options.optimizer === 'adam' ? rt.allocF32(rows * dim) : 0;
     this.v = options.optimizer === 'adam' ? rt.allocF32(rows * dim) : 0;
-    this.slotOf = new Int32Array(rows);
-    this.stamp = new Int32Array(rows);
+    this.slotStamps = new Int32Array(2 * rows);
     this.maxBatch = 0;
     this.maxIds = 0;
     this.reserve(options.maxBatch, options.maxIds);
@@ -113,15 +114,16 @@ export class EmbeddingBag {
     const slots = this.rt.i32(this.slots, total);
     const unique = this.rt.i32(this.uniqueRows, total);
     const stamp = ++this.currentStamp;
+    const slotStamps = this.slotStamps;
     let u = 0;
     for (let t = 0; t < total; t++) {
       const row = ids[t];
-      if (this.stamp[row] !== stamp) {
-        this.stamp[row] = stamp;
-        this.slotOf[row] = u;
+      if (slotStamps[2 * row] !== stamp) {
+        slotStamps[2 * row] = stamp;
+        slotStamps[2 * row + 1] = u;
         unique[u++] = row;
       }
-      slots[t] = this.slotOf[row];
+      slots[t] = slotStamps[2 * row + 1];
     }
     return u;
   }

@@ -402,6 +402,8 @@ class BatchBuilder {
   /** Fills the buffers with examples order[start … start+batch); returns batch. */
   fill(order: Int32Array, start: number, batch: number): number {
     const { set, rows, dropRng } = this;
+    // Keep a feature when a uniform uint32 reaches p·2^32: the same test as next() >= p, without a division.
+    const keepFrom = Math.ceil(this.o.featureDropout * 4294967296);
     const p = this.o.featureDropout;
     let t = 0;
     for (let b = 0; b < batch; b++) {
@@ -411,7 +413,7 @@ class BatchBuilder {
       const to = set.offsets[i + 1];
       if (p > 0) {
         const kept = t;
-        for (let f = from; f < to; f++) if (dropRng.next() >= p) rows[t++] = set.rows[f];
+        for (let f = from; f < to; f++) if (dropRng.nextU32() >= keepFrom) rows[t++] = set.rows[f];
         // A bag never goes empty: keep one feature if dropout took them all.
         if (t === kept && to > from) rows[t++] = set.rows[from + dropRng.int(to - from)];
       } else {
