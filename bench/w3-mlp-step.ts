@@ -25,7 +25,8 @@ function data(): { x: Float32Array; y: Float32Array } {
 export async function benchW3(rt: Runtime, peers: TfBackend[], fma?: Runtime): Promise<BenchRecord[]> {
   const { x, y } = data();
   const records: BenchRecord[] = [];
-  for (const [runtime, build] of [[rt, 'default'], ...(fma ? [[fma, 'fma']] : [])] as [Runtime, string][]) {
+  const builds: [Runtime, string][] = fma ? [[rt, 'default'], [fma, 'fma']] : [[rt, 'default']];
+  for (const [runtime, build] of builds) {
     const { perSecond, first, later } = stepRate(runtime, x, y);
     progress(`W3  sentiwasm${build === 'fma' ? ' (fma build)' : ''} ${perSecond.toFixed(0)} examples/s (loss ${first.toFixed(4)} → ${later.toFixed(4)})`);
     records.push({ workload: 'W3', system: 'sentiwasm', threads: 1, metric: 'examples/s', value: perSecond, params: build === 'fma' ? { batch: BATCH, build } : { batch: BATCH } });

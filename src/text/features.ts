@@ -186,7 +186,7 @@ export class Featurizer {
     for (let i = 0; i < n; i++) {
       const t = tokens[i];
       let k = known.slotOf.get(t);
-      if (k === undefined) k = this.learnToken(t);
+      if (k === undefined) k = this.learnToken(known, t);
       const role = known.role[k];
       if (role !== 0) inScope = role > 0;
       // The token's form: plain (2k) or negated (2k + 1).
@@ -210,12 +210,12 @@ export class Featurizer {
   }
 
   /** Works out what textRows needs to know about a lowercase ASCII token; returns its slot in the cache. */
-  private learnToken(t: string): number {
+  private learnToken(known: TokenCache, t: string): number {
     const m = this.bigramModulus();
     const hash = fnv1a32(t);
     const negatedHash = fnv1a32AsciiFrom(NOT_HASH, t);
     const form = (h: number, id: number): TokenForm => ({ hash: h, id, right: bigramResidue(h, m), left: bigramLeftResidue(h, m) });
-    return this.known!.add(t, asciiNegationRole(t, hash), form(hash, this.wordId(t, hash)), form(negatedHash, this.negatedWordId(t, negatedHash)));
+    return known.add(t, asciiNegationRole(t, hash), form(hash, this.wordId(t, hash)), form(negatedHash, this.negatedWordId(t, negatedHash)));
   }
 
   private bigramModulus(): BigramModulus {

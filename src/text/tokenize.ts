@@ -94,6 +94,11 @@ const SPLITS = new Map<string, [number, string]>([
     (w): [string, [number, string]] => [w, [w.length - 2, "n't"]],
   ),
 ]);
+// Cheap tests that rule most words out before a SPLITS lookup, worked out from its entries:
+// their shortest and longest length, and their last two letters (as one number).
+const SPLIT_WORDS = [...SPLITS.keys()];
+const SPLIT_LENGTHS = { min: Math.min(...SPLIT_WORDS.map((w) => w.length)), max: Math.max(...SPLIT_WORDS.map((w) => w.length)) };
+const SPLIT_ENDINGS = new Set(SPLIT_WORDS.map((w) => (w.charCodeAt(w.length - 2) << 8) | w.charCodeAt(w.length - 1)));
 /** "didn ' t" and "didn 't": the apostrophe typed apart from the word. */
 const SPACED_NT = new RegExp(String.raw`[ \t]*['’\u0060][ \t]*[tT]${NOT_W}`, 'uy');
 
@@ -149,7 +154,7 @@ function pushWord(out: string[], w: string, lowered: boolean): void {
     } else break;
   }
   if (w.length > 0) {
-    const split = w.length >= 4 && w.length <= 8 ? SPLITS.get(lowered ? w : w.toLowerCase()) : undefined;
+    const split = w.length >= SPLIT_LENGTHS.min && w.length <= SPLIT_LENGTHS.max ? SPLITS.get(lowered ? w : w.toLowerCase()) : undefined;
     if (split !== undefined) out.push(w.slice(0, split[0]), split[1]);
     else out.push(w.indexOf('’') >= 0 ? w.replace(/’/g, "'") : w);
   }
@@ -303,23 +308,11 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
         if (e > i + 1 && (CLITIC_RUNS.has(lr) || (isDigit(r.charCodeAt(0)) && isDigit(r.charCodeAt(1)) && (r.length === 2 || (r.length === 3 && r.charCodeAt(2) === 0x73))))) {
           out.push("'" + lr);
           i = e;
-        } else if (text.charCodeAt(i + 1) === 0x27) {
-          out.push('"');
-          i += 2;
-        } else {
-          out.push("'");
-          i++;
-        }
+        } else i = pushQuote(out, text, i);
         continue;
       }
       case 0x60: // `
-        if (text.charCodeAt(i + 1) === 0x60) {
-          out.push('"');
-          i += 2;
-        } else {
-          out.push("'");
-          i++;
-        }
+        i = pushQuote(out, text, i);
         continue;
       case 0x22: // "
         out.push('"');
@@ -415,6 +408,16 @@ export function asciiNegationRole(t: string, h: number): number {
   return 0;
 }
 
+/** A quote mark at i (' or `): doubled it is one '"' token, alone one "'". Returns where scanning goes on. */
+function pushQuote(out: string[], text: string, i: number): number {
+  if (text.charCodeAt(i + 1) === text.charCodeAt(i)) {
+    out.push('"');
+    return i + 2;
+  }
+  out.push("'");
+  return i + 1;
+}
+
 /** Whether an apostrophe (' ’ `) follows `at` after spaces and tabs: what SPACED_NT needs first. */
 function apostropheAfterBlanks(text: string, at: number): boolean {
   let c = text.charCodeAt(at);
@@ -424,9 +427,7 @@ function apostropheAfterBlanks(text: string, at: number): boolean {
 
 /** Whether a word ending in the letters `before`, `last` (lowercased) may be one of SPLITS. */
 function splitEnding(last: number, before: number): boolean {
-  if (last === 0x74) return before === 0x6e || before === 0x6f; // nt, ot
-  if (last === 0x61) return before === 0x6e || before === 0x74; // na, ta
-  return last === 0x65 && before === 0x6d; // me
+  return SPLIT_ENDINGS.has((before << 8) | last);
 }
 
 /**
@@ -448,8 +449,7 @@ function pushPlainWord(out: string[], text: string, t: string, end: number, lowe
     out.push(t + '.');
     return end + 1;
   }
-  // Every entry of SPLITS has 4 to 8 letters and ends in "nt", "ot", "na", "ta" or "me".
-  if (t.length >= 4 && t.length <= 8 && splitEnding(last, t.charCodeAt(t.length - 2) | 0x20)) {
+  if (t.length >= SPLIT_LENGTHS.min && t.length <= SPLIT_LENGTHS.max && splitEnding(last, t.charCodeAt(t.length - 2) | 0x20)) {
     const split = SPLITS.get(lowercase ? t : t.toLowerCase());
     if (split !== undefined) {
       out.push(t.slice(0, split[0]), split[1]);

@@ -256,8 +256,9 @@ function fitModel(model: TextClassifier, sets: { train: Encoded; valid?: Encoded
       correct += result.correct;
       const step = ++progress.step;
       if (options.onBatch && (step % every === 0 || step === progress.totalSteps)) {
-        const seconds = (performance.now() - started) / 1000;
-        options.onBatch({ epoch, step, totalSteps: progress.totalSteps, loss: result.loss, lr, tokensPerSecond: batches.wordsSeen / seconds, seconds: (performance.now() - progress.started) / 1000, ...memberField });
+        const now = performance.now();
+        const tokensPerSecond = batches.wordsSeen / ((now - started) / 1000); // this model's own pace
+        options.onBatch({ epoch, step, totalSteps: progress.totalSteps, loss: result.loss, lr, tokensPerSecond, seconds: (now - progress.started) / 1000, ...memberField });
       }
     }
     const report: EpochReport = {
