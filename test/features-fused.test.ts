@@ -4,6 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Featurizer, type FeatureOptions } from '../src/text/features.js';
+import { fnv1a32 } from '../src/text/hash.js';
+import { TokenCache } from '../src/text/token-cache.js';
+import { TokenSpans } from '../src/text/token-spans.js';
 import { createAsciiScanner, createTokenizer } from '../src/text/tokenize.js';
 import { train } from '../src/train/train.js';
 import type { TextClassifier } from '../src/train/classifier.js';
@@ -76,11 +79,60 @@ describe('Featurizer.textRows', () => {
     compareRows(f, [...texts, ...sst.slice(0, 5000)]);
   });
 
+  it('tells apart tokens whose hashes collide (fnv1a32("yaczf") === fnv1a32("glbpp"))', () => {
+    expect(fnv1a32('yaczf')).toBe(fnv1a32('glbpp'));
+    const texts = ['yaczf was great', 'glbpp was awful', 'not yaczf', 'geepp and yzfzf', 'yzfzf , glbpp'];
+    const tokenize = createTokenizer({ negation: true });
+    const f = Featurizer.fit(texts.map(tokenize), { tokenizer: { negation: true } });
+    for (const t of texts) f.rows(tokenize(t), [], true);
+    f.freeze();
+    compareRows(f, ['glbpp yaczf glbpp', 'yaczf glbpp', 'no glbpp , yaczf', 'yzfzf geepp yzfzf', 'geepp glbpp yaczf yzfzf']);
+    const known = new TokenCache();
+    const form = (hash: number) => ({ hash, id: -1, left: 0, right: 0 });
+    const a = known.add('yaczf', 0, form(fnv1a32('yaczf')), form(1));
+    const b = known.add('glbpp', 0, form(fnv1a32('glbpp')), form(2));
+    expect([known.slotOf('yaczf'), known.slotOf('glbpp'), known.slotOfSpan('x glbpp', 2, 7), known.slotOfSpan('yaczf', 0, 5)]).toEqual([a, b, b, a]);
+    expect([known.slotOf('geepp'), known.slotOfSpan('yzfzf', 0, 5)]).toEqual([-1, -1]);
+  });
+
+  it('sees n-gram rows added after its first use (the featurizer not frozen yet)', () => {
+    const tokenize = createTokenizer({ negation: true });
+    const f = Featurizer.fit(['a fine film', 'not a fine plot'].map(tokenize), { tokenizer: { negation: true } });
+    f.rows(tokenize('a fine film'), [], true);
+    compareRows(f, ['a fine plot', 'not a fine film']);
+    const before = f.rowCount;
+    f.rows(tokenize('not a fine plot'), [], true);
+    expect(f.rowCount).toBeGreaterThan(before);
+    compareRows(f, ['a fine plot', 'not a fine film', 'not a fine plot']);
+  });
+
   it('takes the fused path for SST-2 and falls back on non-ASCII lines', () => {
     const scan = createAsciiScanner();
-    const taken = sst.filter((t) => scan(t, [])).length;
+    const spans = new TokenSpans();
+    const taken = sst.filter((t) => scan(t, spans) !== undefined).length;
     expect(taken / sst.length).toBeGreaterThan(0.99);
-    for (const text of odd) if (/[^\x00-\x7f]/.test(text)) expect(scan(text, [])).toBe(false);
+    for (const text of odd) if (/[^\x00-\x7f]/.test(text)) expect(scan(text, spans)).toBeUndefined();
+  });
+
+  it('cuts the tokeniser\'s tokens as spans of the lowercased text, strings only for what the text does not hold', () => {
+    const scan = createAsciiScanner();
+    const tokenize = createTokenizer();
+    const spans = new TokenSpans();
+    for (const text of [...sst.slice(0, 20000), ...odd]) {
+      const scanned = scan(text, spans);
+      if (scanned === undefined) continue;
+      const tokens: string[] = [];
+      spans.appendTo(scanned, tokens);
+      if (tokens.join('\u0001') !== tokenize(text).join('\u0001')) expect({ text, tokens }).toEqual({ text, tokens: tokenize(text) });
+    }
+    const text = "He DIDN ' T like -LRB- it -RRB- ... cannot '' go --- on. Mr. Smith 's";
+    const scanned = scan(text, spans)!;
+    expect(scanned).toBe(text.toLowerCase());
+    const literal = Array.from({ length: spans.count }, (_, k) => spans.start[k] < 0);
+    const tokens: string[] = [];
+    spans.appendTo(scanned, tokens);
+    expect(tokens).toEqual(['he', 'did', "n't", 'like', '(', 'it', ')', '...', 'can', 'not', '"', 'go', '--', 'on', '.', 'mr.', 'smith', "'s"]);
+    expect(tokens.filter((_, k) => literal[k])).toEqual(["n't", '(', ')', 'not', '"', '--']);
   });
 });
 

@@ -6,6 +6,8 @@
 import { fnv1a32, fnv1a32AsciiFrom } from './hash.js';
 import { IntTable } from './int-table.js';
 import { bigramBucket, bigramBucketOfResidues, bigramLeftResidue, bigramModulus, bigramResidue, wordNgramBuckets, type BigramModulus } from './ngrams.js';
+import { TokenCache, type TokenForm } from './token-cache.js';
+import { TokenSpans } from './token-spans.js';
 import { asciiNegationRole, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
@@ -81,6 +83,13 @@ export class Featurizer {
   /** bucket → row, for the n-gram buckets that have rows. */
   private readonly bucketRow: IntTable;
   /**
+   * Bit b set when bucket b has a row; textRows asks it before bucketRow. About half the
+   * bigrams of new text were never seen in training, and one bit in a table of buckets/8 bytes
+   * (which the caches hold) rules such a bigram out for less than probing bucketRow, which they
+   * do not hold, until an empty slot. Built on first use.
+   */
+  private bucketBits: Uint32Array | undefined;
+  /**
    * fnv1a32(word) → the id of a vocabulary word with that hash. Tokens are hashed anyway for
    * n-grams, so a word is found by an integer probe and one string comparison instead of a
    * string-keyed Map lookup. Words whose hash another word already took go to `collisions`.
@@ -94,9 +103,9 @@ export class Featurizer {
   private readonly scratch: number[] = [];
   private bigrams: BigramModulus | undefined;
   /** textRows' scanner: undefined until first used, null when the options rule the fused path out. */
-  private scanAscii: ((text: string, out: string[]) => boolean) | null | undefined;
-  /** textRows' token buffer, reused from text to text. */
-  private readonly scanned: string[] = [];
+  private scanAscii: ((text: string, out: TokenSpans) => string | undefined) | null | undefined;
+  /** textRows' tokens, reused from text to text. */
+  private readonly scannedTokens = new TokenSpans();
   /** textRows' facts about the tokens it met (the vocabulary is fixed, so they never go stale). */
   private known: TokenCache | undefined;
   /** textRows' per-token forms (cache slots), reused from text to text. */
@@ -167,26 +176,28 @@ export class Featurizer {
   /**
    * The rows of a text, exactly `rows(tokenize(text), out)`, appended to `out`. Prediction calls
    * this for every text, so for ASCII text under the usual tokeniser options it skips the
-   * negation pass: each token the scanner cuts is found in a cache of what is known about it
-   * (hash, vocabulary id, negation role, the same for "NOT_" + token, which is never built as a
-   * string), then marked and its bigrams looked up in one loop. Anything else takes the plain path.
+   * negation pass: the scanner cuts tokens as places in the text, not strings, and each is found
+   * by its characters in a cache of what is known about it (hash, vocabulary id, negation role,
+   * the same for "NOT_" + token, which is never built as a string), then marked and its bigrams
+   * looked up in one loop. Anything else takes the plain path.
    * @example featurizer.textRows("not good", []) // same as featurizer.rows(featurizer.tokenize("not good"), [])
    */
   textRows(text: string, out: number[] = []): number[] {
     const scan = (this.scanAscii ??= this.fusable() ? createAsciiScanner() : null);
-    const tokens = this.scanned;
-    tokens.length = 0;
-    if (scan === null || !scan(text, tokens)) return this.rows(this.tokenize(text), out);
+    const spans = this.scannedTokens;
+    const scanned = scan === null ? undefined : scan(text, spans);
+    if (scanned === undefined) return this.rows(this.tokenize(text), out);
     const negation = this.options.tokenizer.negation ?? false;
-    const n = tokens.length;
+    const n = spans.count;
     const known = (this.known ??= new TokenCache());
     if (this.forms.length < n) this.forms = new Int32Array(Math.max(n, this.forms.length * 2));
     const forms = this.forms;
+    const { start, end, literals } = spans;
     let inScope = false;
     for (let i = 0; i < n; i++) {
-      const t = tokens[i];
-      let k = known.slotOf.get(t);
-      if (k === undefined) k = this.learnToken(known, t);
+      const s = start[i];
+      let k = s >= 0 ? known.slotOfSpan(scanned, s, end[i]) : known.slotOf(literals[end[i]]);
+      if (k < 0) k = this.learnToken(known, spans.token(scanned, i));
       const role = known.role[k];
       if (role !== 0) inScope = role > 0;
       // The token's form: plain (2k) or negated (2k + 1).
@@ -198,10 +209,13 @@ export class Featurizer {
     if (this.options.wordNgrams === 2 && n > 1) {
       const m = this.bigramModulus();
       const { hash, left, right } = known;
+      const bits = (this.bucketBits ??= this.bucketBitmap());
       for (let i = 1; i < n; i++) {
         const a = forms[i - 1];
         const b = forms[i];
-        const row = this.bucketRow.get(bigramBucketOfResidues(hash[a], left[a], hash[b], right[b], m));
+        const bucket = bigramBucketOfResidues(hash[a], left[a], hash[b], right[b], m);
+        if ((bits[bucket >>> 5] & (1 << (bucket & 31))) === 0) continue;
+        const row = this.bucketRow.get(bucket);
         if (row >= 0) out.push(row);
       }
     }
@@ -216,6 +230,12 @@ export class Featurizer {
     const negatedHash = fnv1a32AsciiFrom(NOT_HASH, t);
     const form = (h: number, id: number): TokenForm => ({ hash: h, id, right: bigramResidue(h, m), left: bigramLeftResidue(h, m) });
     return known.add(t, asciiNegationRole(t, hash), form(hash, this.wordId(t, hash)), form(negatedHash, this.negatedWordId(t, negatedHash)));
+  }
+
+  private bucketBitmap(): Uint32Array {
+    const bits = new Uint32Array(Math.ceil(this.options.buckets / 32));
+    for (const b of this.rowBucket) bits[b >>> 5] |= 1 << (b & 31);
+    return bits;
   }
 
   private bigramModulus(): BigramModulus {
@@ -358,48 +378,8 @@ export class Featurizer {
     const added = this.vocabulary.size + this.rowBucket.length;
     this.rowBucket.push(bucket);
     this.bucketRow.set(bucket, added);
+    if (this.bucketBits) this.bucketBits[bucket >>> 5] |= 1 << (bucket & 31);
     return added;
-  }
-}
-
-/** One form of a token (plain, or negated as "NOT_" + token): its hash, vocabulary id, and bigram residues. */
-interface TokenForm {
-  hash: number;
-  id: number;
-  right: number;
-  left: number;
-}
-
-/**
- * Token → what textRows needs about it, for the tokens prediction meets. Tokens repeat (a few
- * thousand distinct words make up most text), and one Map probe, whose string hash V8 computes
- * natively, costs less than hashing the token in JavaScript, probing the vocabulary and comparing
- * the strings. Slot k holds the token's negation role; its two forms sit at 2k (plain) and 2k + 1
- * (negated). Bounded: when full it starts over, so never-repeating tokens cannot grow it without end.
- */
-class TokenCache {
-  static readonly CAPACITY = 1 << 16;
-  readonly slotOf = new Map<string, number>();
-  /** asciiNegationRole: 1 opens a negation scope, -1 closes one, 0 neither. */
-  readonly role = new Int8Array(TokenCache.CAPACITY);
-  readonly hash = new Int32Array(2 * TokenCache.CAPACITY);
-  readonly id = new Int32Array(2 * TokenCache.CAPACITY);
-  readonly right = new Int32Array(2 * TokenCache.CAPACITY);
-  readonly left = new Int32Array(2 * TokenCache.CAPACITY);
-
-  /** Stores a token; returns its slot. */
-  add(token: string, role: number, plain: TokenForm, negated: TokenForm): number {
-    if (this.slotOf.size === TokenCache.CAPACITY) this.slotOf.clear();
-    const k = this.slotOf.size;
-    this.slotOf.set(token, k);
-    this.role[k] = role;
-    [plain, negated].forEach((form, i) => {
-      this.hash[2 * k + i] = form.hash;
-      this.id[2 * k + i] = form.id;
-      this.right[2 * k + i] = form.right;
-      this.left[2 * k + i] = form.left;
-    });
-    return k;
   }
 }
 

@@ -65,3 +65,10 @@ export function fnv1a32AsciiFrom(state: number, s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
+
+/** fnv1a32(text.slice(start, end)) for ASCII text, without the slice. @example fnv1a32AsciiSpan("a good film", 2, 6) === fnv1a32("good") */
+export function fnv1a32AsciiSpan(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}

@@ -6,6 +6,7 @@
 
 import { fnv1a32 } from './hash.js';
 import { IntTable } from './int-table.js';
+import { StringSink, TokenSpans, type TokenSink } from './token-spans.js';
 
 /** How text is cut into tokens. */
 export interface TokenizerOptions {
@@ -98,7 +99,8 @@ const SPLITS = new Map<string, [number, string]>([
 // their shortest and longest length, and their last two letters (as one number).
 const SPLIT_WORDS = [...SPLITS.keys()];
 const SPLIT_LENGTHS = { min: Math.min(...SPLIT_WORDS.map((w) => w.length)), max: Math.max(...SPLIT_WORDS.map((w) => w.length)) };
-const SPLIT_ENDINGS = new Set(SPLIT_WORDS.map((w) => (w.charCodeAt(w.length - 2) << 8) | w.charCodeAt(w.length - 1)));
+const SPLIT_ENDINGS = new Uint8Array(1 << 16);
+for (const w of SPLIT_WORDS) SPLIT_ENDINGS[splitEndingKey(w.charCodeAt(w.length - 1), w.charCodeAt(w.length - 2))] = 1;
 /** "didn ' t" and "didn 't": the apostrophe typed apart from the word. */
 const SPACED_NT = new RegExp(String.raw`[ \t]*['’\u0060][ \t]*[tT]${NOT_W}`, 'uy');
 
@@ -137,7 +139,7 @@ function canonicalPunctuation(t: string): string {
 }
 
 /** Pushes a word with an apostrophe, split into stem and clitics the way Penn Treebank does. */
-function pushWord(out: string[], w: string, lowered: boolean): void {
+function pushWord(out: TokenSink, w: string, lowered: boolean): void {
   let tail: string[] | undefined;
   for (;;) {
     let a = w.lastIndexOf("'");
@@ -155,10 +157,12 @@ function pushWord(out: string[], w: string, lowered: boolean): void {
   }
   if (w.length > 0) {
     const split = w.length >= SPLIT_LENGTHS.min && w.length <= SPLIT_LENGTHS.max ? SPLITS.get(lowered ? w : w.toLowerCase()) : undefined;
-    if (split !== undefined) out.push(w.slice(0, split[0]), split[1]);
-    else out.push(w.indexOf('’') >= 0 ? w.replace(/’/g, "'") : w);
+    if (split !== undefined) {
+      out.literal(w.slice(0, split[0]));
+      out.literal(split[1]);
+    } else out.literal(w.indexOf('’') >= 0 ? w.replace(/’/g, "'") : w);
   }
-  if (tail !== undefined) for (let i = tail.length - 1; i >= 0; i--) out.push(tail[i]!);
+  if (tail !== undefined) for (let i = tail.length - 1; i >= 0; i--) out.literal(tail[i]!);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,6 +203,15 @@ function seaLocale(code: number): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/**
+ * text.charCodeAt(i), or -1 past the end. The scanner looks ahead past the end all the time,
+ * and a charCodeAt that does so (giving NaN) makes V8 deoptimise and then call it unoptimised
+ * at that place for good: the scanner ran at half speed until every read was bounded.
+ */
+function codeAt(text: string, i: number): number {
+  return i < text.length ? text.charCodeAt(i) : -1;
+}
+
 /** ASCII letter or digit: what W and \p{L}\p{N}\p{M} come down to in ASCII text. */
 function isAlnum(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
@@ -222,8 +235,8 @@ function digitEnd(text: string, i: number): number {
 /** `(?:[-/]W+)*` from i: hyphenated and slashed parts of a word. */
 function joinedEnd(text: string, i: number): number {
   for (;;) {
-    const c = text.charCodeAt(i);
-    if ((c !== 0x2d && c !== 0x2f) || !isAlnum(text.charCodeAt(i + 1))) return i;
+    const c = codeAt(text, i);
+    if ((c !== 0x2d && c !== 0x2f) || !isAlnum(codeAt(text, i + 1))) return i;
     i = alnumEnd(text, i + 2);
   }
 }
@@ -237,33 +250,33 @@ const CLITIC_RUNS = new Set(['s', 're', 've', 'll', 'd', 'm', 'em', 'til', 'tis'
  * and ':' or ';' not followed by a space. Checked against the regex on all of SST-2 and on
  * random ASCII text (test/tokenize-fast.test.ts).
  */
-function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: RegExp): boolean {
+function scanAscii(text: string, out: TokenSpans, lowercase: boolean, spacedNt: RegExp): boolean {
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const c = text.charCodeAt(i);
+    const c = codeAt(text, i);
     if (c <= 0x20 || c === 0x7f) {
       i++; // whitespace and control characters make no token
       continue;
     }
     if (isAlnum(c)) {
-      const c1 = text.charCodeAt(i + 1);
+      const c1 = codeAt(text, i + 1);
       if (isLetter(c)) {
-        if ((c === 0x68 || c === 0x77) && (text.startsWith('http://', i) || text.startsWith('https://', i) || text.startsWith('www.', i))) return false;
+        if ((c === 0x68 || c === 0x77) && (c1 === 0x74 || c1 === 0x77) && (text.startsWith('http://', i) || text.startsWith('https://', i) || text.startsWith('www.', i))) return false;
         // Emoticon "xd" (before words in TOKEN_SOURCE): its token is the same text.
-        if ((c | 0x20) === 0x78 && (c1 | 0x20) === 0x64 && !isAlnum(text.charCodeAt(i + 2))) {
-          out.push(text.slice(i, i + 2));
+        if ((c | 0x20) === 0x78 && (c1 | 0x20) === 0x64 && !isAlnum(codeAt(text, i + 2))) {
+          out.span(i, i + 2);
           i += 2;
           continue;
         }
         // Initials "u.s.": the longest run of letter-dot pairs not followed by a letter or digit.
         if (c1 === 0x2e) {
           let end = 0;
-          for (let j = i; isLetter(text.charCodeAt(j)) && text.charCodeAt(j + 1) === 0x2e; j += 2) {
-            if (!isAlnum(text.charCodeAt(j + 2))) end = j + 2;
+          for (let j = i; isLetter(codeAt(text, j)) && codeAt(text, j + 1) === 0x2e; j += 2) {
+            if (!isAlnum(codeAt(text, j + 2))) end = j + 2;
           }
           if (end > 0) {
-            out.push(text.slice(i, end));
+            out.span(i, end);
             i = end;
             continue;
           }
@@ -276,8 +289,8 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
         let d = digitEnd(text, i);
         let parts = 0;
         for (;;) {
-          const s = text.charCodeAt(d);
-          if ((s === 0x2e || s === 0x2c || s === 0x3a || s === 0x2f) && isDigit(text.charCodeAt(d + 1))) {
+          const s = codeAt(text, d);
+          if ((s === 0x2e || s === 0x2c || s === 0x3a || s === 0x2f) && isDigit(codeAt(text, d + 1))) {
             d = digitEnd(text, d + 1);
             parts++;
           } else break;
@@ -287,17 +300,16 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
       e = joinedEnd(text, e);
       // Apostrophe part: (?:'W+(?:[-/]W+)*)+
       let hasApostrophe = false;
-      while (text.charCodeAt(e) === 0x27 && isAlnum(text.charCodeAt(e + 1))) {
+      while (codeAt(text, e) === 0x27 && isAlnum(codeAt(text, e + 1))) {
         e = joinedEnd(text, alnumEnd(text, e + 1));
         hasApostrophe = true;
       }
-      const t = text.slice(i, e);
-      i = e;
       if (hasApostrophe) {
-        pushWord(out, t, lowercase);
+        pushWord(out, text.slice(i, e), lowercase);
+        i = e;
         continue;
       }
-      i = pushPlainWord(out, text, t, e, lowercase, spacedNt);
+      i = pushPlainWord(out, text, i, e, lowercase, spacedNt);
       continue;
     }
     switch (c) {
@@ -305,8 +317,9 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
         const e = alnumEnd(text, i + 1);
         const r = text.slice(i + 1, e);
         const lr = lowercase ? r : r.toLowerCase();
-        if (e > i + 1 && (CLITIC_RUNS.has(lr) || (isDigit(r.charCodeAt(0)) && isDigit(r.charCodeAt(1)) && (r.length === 2 || (r.length === 3 && r.charCodeAt(2) === 0x73))))) {
-          out.push("'" + lr);
+        if (e > i + 1 && (CLITIC_RUNS.has(lr) || (isDigit(r.charCodeAt(0)) && isDigit(codeAt(r, 1)) && (r.length === 2 || (r.length === 3 && r.charCodeAt(2) === 0x73))))) {
+          if (lr === r) out.span(i, e);
+          else out.literal("'" + lr);
           i = e;
         } else i = pushQuote(out, text, i);
         continue;
@@ -315,56 +328,60 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
         i = pushQuote(out, text, i);
         continue;
       case 0x22: // "
-        out.push('"');
+        out.span(i, i + 1);
         i++;
         continue;
       case 0x2d: { // - : "-lrb-" and kin, "--", or "-"
-        const c1 = text.charCodeAt(i + 1) | 0x20;
-        const c2 = text.charCodeAt(i + 2) | 0x20;
-        if ((c1 === 0x6c || c1 === 0x72) && (c2 === 0x72 || c2 === 0x73 || c2 === 0x63) && (text.charCodeAt(i + 3) | 0x20) === 0x62 && text.charCodeAt(i + 4) === 0x2d) {
+        const c1 = codeAt(text, i + 1) | 0x20;
+        const c2 = codeAt(text, i + 2) | 0x20;
+        if ((c1 === 0x6c || c1 === 0x72) && (c2 === 0x72 || c2 === 0x73 || c2 === 0x63) && (codeAt(text, i + 3) | 0x20) === 0x62 && codeAt(text, i + 4) === 0x2d) {
           const t = text.slice(i, i + 5);
-          out.push(PTB_BRACKETS[t.toLowerCase()] ?? t);
+          out.literal(PTB_BRACKETS[t.toLowerCase()] ?? t);
           i += 5;
           continue;
         }
         let e = i + 1;
-        while (text.charCodeAt(e) === 0x2d) e++;
-        out.push(e === i + 1 ? '-' : e - i <= 5 ? '--' : text.slice(i, e));
+        while (codeAt(text, e) === 0x2d) e++;
+        // "-", "--" and runs over 5 are themselves; 3 to 5 dashes are "--".
+        if (e - i > 2 && e - i <= 5) out.literal('--');
+        else out.span(i, e);
         i = e;
         continue;
       }
       case 0x2e: { // . : "..." or "."
         let e = i + 1;
-        while (text.charCodeAt(e) === 0x2e) e++;
-        out.push(e === i + 1 ? '.' : e - i <= 5 ? '...' : text.slice(i, e));
+        while (codeAt(text, e) === 0x2e) e++;
+        // ".", "..." and runs over 5 are themselves; 2, 4 and 5 dots are "...".
+        if (e - i === 2 || e - i === 4 || e - i === 5) out.literal('...');
+        else out.span(i, e);
         i = e;
         continue;
       }
       case 0x21: case 0x3f: { // runs of ! and ?
         let e = i + 1;
-        for (let d = text.charCodeAt(e); d === 0x21 || d === 0x3f; d = text.charCodeAt(++e));
-        out.push(text.slice(i, e));
+        for (let d = codeAt(text, e); d === 0x21 || d === 0x3f; d = codeAt(text, ++e));
+        out.span(i, e);
         i = e;
         continue;
       }
       case 0x2a: { // runs of *
         let e = i + 1;
-        while (text.charCodeAt(e) === 0x2a) e++;
-        out.push(text.slice(i, e));
+        while (codeAt(text, e) === 0x2a) e++;
+        out.span(i, e);
         i = e;
         continue;
       }
       case 0x3a: case 0x3b: { // : and ; start emoticons unless a space or the end follows
-        const d = text.charCodeAt(i + 1);
+        const d = codeAt(text, i + 1);
         if (i + 1 < n && d > 0x20) return false;
-        out.push(text[i]!);
+        out.span(i, i + 1);
         i++;
         continue;
       }
       case 0x5f: case 0x23: case 0x40: case 0x3c: case 0x3e: case 0x3d: case 0x5e:
         return false; // _ # @ < > = ^ : emoticons, hashtags and mentions are left to the regex
       default: // $ % & ( ) + , / [ \ ] { | } ~ : one token each
-        out.push(text[i]!);
+        out.span(i, i + 1);
         i++;
     }
   }
@@ -374,18 +391,22 @@ function scanAscii(text: string, out: string[], lowercase: boolean, spacedNt: Re
 /**
  * @internal For Featurizer's fused path: a scanner that cuts ASCII text exactly as a tokeniser
  * with the options { lowercase: true, mode: 'word', no locale } would before negation marking
- * (the caller marks negation itself, so no second array and no "NOT_" strings are built).
- * Returns false, with `out` holding garbage, when the text is not ASCII or the scanner leaves
- * it to the regex; the caller must then use the full tokeniser.
+ * (the caller marks negation itself, so no second array and no "NOT_" strings are built). The
+ * tokens go into `out` (cleared first) as spans of the text it returns: `text` itself, or its
+ * lowercase copy. Returns undefined, with `out` holding garbage, when the text is not ASCII or
+ * the scanner leaves it to the regex; the caller must then use the full tokeniser.
  */
-export function createAsciiScanner(): (text: string, out: string[]) => boolean {
+export function createAsciiScanner(): (text: string, out: TokenSpans) => string | undefined {
   const spacedNt = new RegExp(SPACED_NT.source, 'uy'); // owned, like each tokeniser's
   return (text, out) => {
+    out.clear();
     // Most text is ASCII, and much of it (SST-2) already lowercase: one native regex scan rules
     // both in, cheaper than a charCodeAt loop, and lowercasing copies only when it must.
-    if (!UPPER_OR_NON_ASCII.test(text)) return scanAscii(text, out, true, spacedNt);
-    if (NON_ASCII.test(text)) return false;
-    return scanAscii(text.toLowerCase(), out, true, spacedNt);
+    if (UPPER_OR_NON_ASCII.test(text)) {
+      if (NON_ASCII.test(text)) return undefined;
+      text = text.toLowerCase();
+    }
+    return scanAscii(text, out, true, spacedNt) ? text : undefined;
   };
 }
 
@@ -409,25 +430,32 @@ export function asciiNegationRole(t: string, h: number): number {
 }
 
 /** A quote mark at i (' or `): doubled it is one '"' token, alone one "'". Returns where scanning goes on. */
-function pushQuote(out: string[], text: string, i: number): number {
-  if (text.charCodeAt(i + 1) === text.charCodeAt(i)) {
-    out.push('"');
+function pushQuote(out: TokenSpans, text: string, i: number): number {
+  const c = codeAt(text, i);
+  if (codeAt(text, i + 1) === c) {
+    out.literal('"');
     return i + 2;
   }
-  out.push("'");
+  if (c === 0x27) out.span(i, i + 1);
+  else out.literal("'");
   return i + 1;
 }
 
 /** Whether an apostrophe (' ’ `) follows `at` after spaces and tabs: what SPACED_NT needs first. */
 function apostropheAfterBlanks(text: string, at: number): boolean {
-  let c = text.charCodeAt(at);
-  while (c === 0x20 || c === 0x09) c = text.charCodeAt(++at);
+  let c = codeAt(text, at);
+  while (c === 0x20 || c === 0x09) c = codeAt(text, ++at);
   return c === 0x27 || c === 0x2019 || c === 0x60;
 }
 
 /** Whether a word ending in the letters `before`, `last` (lowercased) may be one of SPLITS. */
 function splitEnding(last: number, before: number): boolean {
-  return SPLIT_ENDINGS.has((before << 8) | last);
+  return SPLIT_ENDINGS[splitEndingKey(last, before)] === 1;
+}
+
+/** Two characters as one index, exact for ASCII (other characters may share an index: a pre-check only). */
+function splitEndingKey(last: number, before: number): number {
+  return ((before & 0xff) << 8) | (last & 0xff);
 }
 
 /**
@@ -436,28 +464,36 @@ function splitEnding(last: number, before: number): boolean {
  * ("cannot", "gonna"). Returns where scanning goes on. Shared by the regex and ASCII paths,
  * so both give the same tokens.
  */
-function pushPlainWord(out: string[], text: string, t: string, end: number, lowercase: boolean, spacedNt: RegExp): number {
-  const last = t.charCodeAt(t.length - 1) | 0x20;
-  if (last === 0x6e /* n */ && t.length > 1 && apostropheAfterBlanks(text, end)) {
+function pushPlainWord(out: TokenSink, text: string, start: number, end: number, lowercase: boolean, spacedNt: RegExp): number {
+  const length = end - start;
+  const last = codeAt(text, end - 1) | 0x20;
+  if (last === 0x6e /* n */ && length > 1 && apostropheAfterBlanks(text, end)) {
     spacedNt.lastIndex = end;
     if (spacedNt.test(text)) {
-      out.push(t.slice(0, -1), "n't");
+      out.span(start, end - 1);
+      out.literal("n't");
       return spacedNt.lastIndex;
     }
   }
-  if (text.charCodeAt(end) === 0x2e /* . */ && t.length <= 6 && ABBREVIATIONS.has(lowercase ? t : t.toLowerCase())) {
-    out.push(t + '.');
+  if (codeAt(text, end) === 0x2e /* . */ && length <= 6 && ABBREVIATIONS.has(lowered(text.slice(start, end), lowercase))) {
+    out.span(start, end + 1);
     return end + 1;
   }
-  if (t.length >= SPLIT_LENGTHS.min && t.length <= SPLIT_LENGTHS.max && splitEnding(last, t.charCodeAt(t.length - 2) | 0x20)) {
-    const split = SPLITS.get(lowercase ? t : t.toLowerCase());
+  if (length >= SPLIT_LENGTHS.min && length <= SPLIT_LENGTHS.max && splitEnding(last, codeAt(text, end - 2) | 0x20)) {
+    const split = SPLITS.get(lowered(text.slice(start, end), lowercase));
     if (split !== undefined) {
-      out.push(t.slice(0, split[0]), split[1]);
+      out.span(start, start + split[0]);
+      out.literal(split[1]);
       return end;
     }
   }
-  out.push(t);
+  out.span(start, end);
   return end;
+}
+
+/** The word lowercased, unless the text it came from already is. */
+function lowered(word: string, textIsLowercase: boolean): string {
+  return textIsLowercase ? word : word.toLowerCase();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,6 +516,8 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
   const tokenRe = new RegExp(TOKEN_SOURCE, 'gu');
   const charRe = new RegExp(CHAR_SOURCE, 'gu');
   const spacedNt = new RegExp(SPACED_NT.source, 'uy');
+  const spans = new TokenSpans();
+  const strings = new StringSink();
 
   return function tokenizeText(text: string): string[] {
     const out: string[] = [];
@@ -501,8 +539,14 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
 
     // Most text is plain ASCII; a hand-written scanner cuts it several times faster than the
     // regex, and gives up (returning false) on anything it does not handle exactly like it.
-    if (fastAscii && asciiOnly && scanAscii(text, out, lowercase, spacedNt)) return negation ? markNegation(out) : out;
-    out.length = 0;
+    if (fastAscii && asciiOnly) {
+      spans.clear();
+      if (scanAscii(text, spans, lowercase, spacedNt)) {
+        spans.appendTo(text, out);
+        return negation ? markNegation(out) : out;
+      }
+    }
+    const sink = strings.reset(text, out);
 
     let hanLocale: string | undefined = locale;
     const re = tokenRe;
@@ -512,10 +556,10 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
       if (m[2] !== undefined) {
         const end = re.lastIndex;
         if (m[3] !== undefined) {
-          pushWord(out, t, lowercase);
+          pushWord(sink, t, lowercase);
           continue;
         }
-        re.lastIndex = pushPlainWord(out, text, t, end, lowercase, spacedNt);
+        re.lastIndex = pushPlainWord(sink, text, m.index, end, lowercase, spacedNt);
         continue;
       }
       if (m[1] !== undefined) {

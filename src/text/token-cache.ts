@@ -1,0 +1,83 @@
+// What the featurizer's fused prediction path knows about each lowercase ASCII token it has met:
+// negation role, and for the token and its "NOT_" form the hash, vocabulary id and bigram
+// residues. Tokens repeat (a few thousand distinct words make up most text), so each is worked
+// out once. A token is found by its place in the scanned text: hash its characters, probe an
+// integer table, compare the characters with the cached token. No string is built for it, and
+// that costs less than slicing the token out and looking it up in a Map.
+
+import { fnv1a32, fnv1a32AsciiSpan } from './hash.js';
+import { IntTable } from './int-table.js';
+
+/** One form of a token (plain, or negated as "NOT_" + token): its hash, vocabulary id, and bigram residues. */
+export interface TokenForm {
+  hash: number;
+  id: number;
+  right: number;
+  left: number;
+}
+
+/**
+ * Slot k holds a token's negation role; its two forms sit at 2k (plain) and 2k + 1 (negated).
+ * Bounded: when full it starts over, so never-repeating tokens cannot grow it without end.
+ */
+export class TokenCache {
+  static readonly CAPACITY = 1 << 16;
+  /** asciiNegationRole: 1 opens a negation scope, -1 closes one, 0 neither. */
+  readonly role = new Int8Array(TokenCache.CAPACITY);
+  readonly hash = new Int32Array(2 * TokenCache.CAPACITY);
+  readonly id = new Int32Array(2 * TokenCache.CAPACITY);
+  readonly right = new Int32Array(2 * TokenCache.CAPACITY);
+  readonly left = new Int32Array(2 * TokenCache.CAPACITY);
+  /**
+   * fnv1a32(token) → slot. A token whose hash an earlier one holds goes to `collided`. It grows
+   * with what it holds: a few thousand tokens fit in the caches, a table sized for CAPACITY would not.
+   */
+  private slotByHash = new IntTable();
+  private readonly collided = new Map<string, number>();
+  private readonly tokens: string[] = [];
+  private size = 0;
+
+  /** The slot of the token text[start, end) (lowercase ASCII), or -1 if it is not cached. */
+  slotOfSpan(text: string, start: number, end: number): number {
+    const k = this.slotByHash.get(fnv1a32AsciiSpan(text, start, end));
+    if (k < 0) return -1;
+    if (sameChars(this.tokens[k], text, start, end)) return k;
+    return this.collided.size === 0 ? -1 : this.collided.get(text.slice(start, end)) ?? -1;
+  }
+
+  /** The slot of a token, or -1 if it is not cached. */
+  slotOf(token: string): number {
+    const k = this.slotByHash.get(fnv1a32(token));
+    if (k < 0) return -1;
+    if (this.tokens[k] === token) return k;
+    return this.collided.get(token) ?? -1;
+  }
+
+  /** Stores a token not cached yet (plain.hash is its fnv1a32); returns its slot. */
+  add(token: string, role: number, plain: TokenForm, negated: TokenForm): number {
+    if (this.size === TokenCache.CAPACITY) {
+      this.slotByHash = new IntTable();
+      this.collided.clear();
+      this.size = 0;
+    }
+    const k = this.size++;
+    this.tokens[k] = token;
+    if (this.slotByHash.get(plain.hash) < 0) this.slotByHash.set(plain.hash, k);
+    else this.collided.set(token, k);
+    this.role[k] = role;
+    [plain, negated].forEach((form, i) => {
+      this.hash[2 * k + i] = form.hash;
+      this.id[2 * k + i] = form.id;
+      this.right[2 * k + i] = form.right;
+      this.left[2 * k + i] = form.left;
+    });
+    return k;
+  }
+}
+
+/** Whether text[start, end) is the string t. */
+function sameChars(t: string, text: string, start: number, end: number): boolean {
+  if (t.length !== end - start) return false;
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
