@@ -127,6 +127,22 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
     vectorOf(again, 'great').forEach((v, i) => expect(v).toBeCloseTo(original[i], 5));
   });
 
+  it('train --nb-start sets the naive-Bayes start (off by default) and refuses a negative one', async () => {
+    const small = join(dir, 'nb.tsv');
+    writeFileSync(small, 'label\tsentence\n1\tgreat fun\n0\tdull mess\n1\tgood\n0\tbad\n');
+    const bytes = async (flags: string[]) => {
+      const out = join(dir, `nb-${flags.join('')}.bin`);
+      expect((await cli(['train', small, '--out', out, '--epochs', '1', '--json', ...flags])).code).toBe(0);
+      return readFileSync(out);
+    };
+    const byDefault = await bytes([]);
+    expect(byDefault.equals(await bytes(['--nb-start', '0']))).toBe(true);
+    expect(byDefault.equals(await bytes(['--nb-start', '0.1']))).toBe(false);
+    const bad = await cli(['train', small, '--out', join(dir, 'never.bin'), '--nb-start', '-1']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('expected a number ≥ 0');
+  });
+
   it('train --fma runs the fused multiply-add build (turning relaxed SIMD on in Node 20) and says so', async () => {
     const small = join(dir, 'fma.tsv');
     writeFileSync(small, 'label\tsentence\n1\tgreat fun\n0\tdull mess\n1\tgood\n0\tbad\n');

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import '../index.node.js';
 import { demoSeed } from './demo-seed.js';
 import { CliError } from './errors.js';
-import { fraction, integer, nonNegativeInt, positiveInt, positiveNumber } from './options.js';
+import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './options.js';
 import { startCommand } from './start.js';
 import { trainCommand } from './train.js';
 import { evalCommand, explainCommand, exportVectorsCommand, predictCommand, similarCommand } from './use-model.js';
@@ -63,6 +63,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'linear', 'cosine']))
     .option('--warmup <x>', 'warm-up steps (≥ 1) or fraction of all steps (< 1)', Number)
     .option('--feature-dropout <x>', 'drop each feature of a training example with this probability', fraction)
+    .option('--nb-start <x>', 'bag model: start feature vectors from naive-Bayes log-count ratios times x (0 = random start only)', nonNegativeNumber)
     .option('--patience <n>', 'stop after this many epochs without a better validation loss (0: never)', nonNegativeInt)
     .addOption(new Option('--class-weights <mode>', 'weight classes by inverse frequency').choices(['auto']))
     .option('--pretrained-vectors <file>', 'start from word vectors in word2vec text format (.vec)')

@@ -21,6 +21,12 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
+  return n;
+}
+
 export function fraction(value: string): number {
   const n = Number(value);
   if (!(n >= 0 && n < 1)) throw new InvalidArgumentError('expected a number in [0, 1)');

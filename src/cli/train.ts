@@ -34,6 +34,7 @@ export interface TrainFlags extends DataFlags {
   seed?: number;
   patience?: number;
   featureDropout?: number;
+  nbStart?: number;
   classWeights?: 'auto';
   pretrainedVectors?: string;
   chars?: boolean;
@@ -83,6 +84,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     seed: flags.seed,
     patience: flags.patience,
     featureDropout: flags.featureDropout,
+    naiveBayesStart: flags.nbStart,
     wordNgrams: flags.ngrams,
     buckets: flags.buckets,
     minCount: flags.minCount,

@@ -15,6 +15,7 @@ import { Featurizer, resolveFeatureOptions, type FeatureOptions } from '../text/
 import { createTokenizer } from '../text/tokenize.js';
 import { fitTemperature } from './calibration.js';
 import { TextClassifier, type Architecture } from './classifier.js';
+import { naiveBayesStart } from './naive-bayes-start.js';
 import { learningRate, type ScheduleName } from './schedule.js';
 
 export interface LabelledText {
@@ -88,6 +89,11 @@ export interface TrainOptions extends FeatureOptions {
   weightDecay?: number;
   /** Leave out each feature of a training example with this probability (word dropout; default 0.2). */
   featureDropout?: number;
+  /**
+   * Bag model: start each feature's vector from its naive-Bayes log-count ratios times this
+   * (e.g. 0.1; default 0: a random start only; not with pretrained vectors). See naive-bayes-start.ts.
+   */
+  naiveBayesStart?: number;
   /** Fit a softmax temperature on the validation data (default true when there is validation data). */
   calibrate?: boolean;
   onBatch?: (info: BatchInfo) => void;
@@ -114,6 +120,7 @@ export const TRAIN_DEFAULTS = {
   seed: 0,
   patience: 'auto' as number | 'auto',
   featureDropout: 0.2,
+  naiveBayesStart: 0,
   weightDecay: 0,
 };
 
@@ -230,6 +237,7 @@ interface Progress {
 function fitModel(model: TextClassifier, sets: { train: Encoded; valid?: Encoded }, o: Resolved, rng: Random, classWeight: Float32Array | undefined, progress: Progress, member?: number): EpochReport[] {
   const { train: trainSet, valid: validSet } = sets;
   const { options } = progress;
+  if (o.arch === 'bag' && o.naiveBayesStart > 0 && !options.pretrainedVectors) naiveBayesStart(model, trainSet, o.naiveBayesStart);
   const stepper = new ClassifierStep(model, o, classWeight);
   const batches = new BatchBuilder(trainSet, o, classWeight);
   const n = trainSet.labels.length;
@@ -340,6 +348,7 @@ function resolveOptions(options: TrainOptions, examples: number) {
   if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
   if (o.weightDecay && o.optimizer !== 'sgd') throw new RangeError('weightDecay works with the sgd optimizer only');
   if (!(o.featureDropout >= 0 && o.featureDropout < 1)) throw new RangeError(`featureDropout must be in [0, 1), got ${o.featureDropout}`);
+  if (!(o.naiveBayesStart >= 0 && Number.isFinite(o.naiveBayesStart))) throw new RangeError(`naiveBayesStart must be a number ≥ 0, got ${o.naiveBayesStart}`);
   return o;
 }
 
