@@ -79,20 +79,25 @@ describe('Featurizer.textRows', () => {
     compareRows(f, [...texts, ...sst.slice(0, 5000)]);
   });
 
-  it('tells apart tokens whose hashes collide (fnv1a32("yaczf") === fnv1a32("glbpp"))', () => {
-    expect(fnv1a32('yaczf')).toBe(fnv1a32('glbpp'));
-    const texts = ['yaczf was great', 'glbpp was awful', 'not yaczf', 'geepp and yzfzf', 'yzfzf , glbpp'];
+  it('tells apart tokens whose hashes collide (fnv1a32("yaczf") === fnv1a32("glbpp"); also 14 letters long)', () => {
+    // Tokens of up to 8 characters are keyed by their characters, longer ones by their hash.
+    const [a, b, c, d] = ['yaczf', 'glbpp', 'sentimentloczf', 'sentimentvfbpp'];
+    expect(fnv1a32(a)).toBe(fnv1a32(b));
+    expect(fnv1a32(c)).toBe(fnv1a32(d));
+    const texts = [`${a} was great`, `${b} was awful`, `not ${a}`, `${c} and ${d}`, `${d} , ${b}`, `${c} ${a}`];
     const tokenize = createTokenizer({ negation: true });
     const f = Featurizer.fit(texts.map(tokenize), { tokenizer: { negation: true } });
     for (const t of texts) f.rows(tokenize(t), [], true);
     f.freeze();
-    compareRows(f, ['glbpp yaczf glbpp', 'yaczf glbpp', 'no glbpp , yaczf', 'yzfzf geepp yzfzf', 'geepp glbpp yaczf yzfzf']);
-    const known = new TokenCache();
-    const form = (hash: number) => ({ hash, id: -1, left: 0, right: 0 });
-    const a = known.add('yaczf', 0, form(fnv1a32('yaczf')), form(1));
-    const b = known.add('glbpp', 0, form(fnv1a32('glbpp')), form(2));
-    expect([known.slotOf('yaczf'), known.slotOf('glbpp'), known.slotOfSpan('x glbpp', 2, 7), known.slotOfSpan('yaczf', 0, 5)]).toEqual([a, b, b, a]);
-    expect([known.slotOf('geepp'), known.slotOfSpan('yzfzf', 0, 5)]).toEqual([-1, -1]);
+    compareRows(f, [`${b} ${a} ${b}`, `${a} ${b}`, `no ${b} , ${a}`, `${d} ${c} ${d}`, `${c} ${b} ${a} ${d}`, `not ${d} ${c}`]);
+    for (const [x, y] of [[a, b], [c, d]]) {
+      const known = new TokenCache();
+      const form = (hash: number) => ({ hash, id: -1, left: 0, right: 0 });
+      const kx = known.add(x, 0, form(fnv1a32(x)), form(1));
+      const ky = known.add(y, 0, form(fnv1a32(y)), form(2));
+      expect([known.slotOf(x), known.slotOf(y), known.slotOfSpan(`- ${y}`, 2, 2 + y.length), known.slotOfSpan(x, 0, x.length)]).toEqual([kx, ky, ky, kx]);
+      expect([known.slotOf(`${x}s`), known.slotOfSpan(`${y}s`, 0, y.length + 1), known.slotOf(x.slice(1))]).toEqual([-1, -1, -1]);
+    }
   });
 
   it('sees n-gram rows added after its first use (the featurizer not frozen yet)', () => {

@@ -79,3 +79,78 @@ export class IntTable {
     for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== EMPTY) this.set(old[i], old[i + 1]);
   }
 }
+
+/** The same for keys that are pairs of int32: [a, b, value] triples in one typed array. */
+export class IntPairTable {
+  private slots: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  /** @example const t = new IntPairTable(); t.set(1, 2, 7); t.get(1, 2) // 7 */
+  constructor(expected = 16) {
+    const capacity = 1 << Math.ceil(Math.log2(Math.max(16, expected / MAX_LOAD)));
+    this.slots = IntPairTable.emptySlots(capacity);
+    this.mask = capacity - 1;
+  }
+
+  private static emptySlots(capacity: number): Int32Array {
+    const slots = new Int32Array(capacity * 3);
+    for (let i = 2; i < slots.length; i += 3) slots[i] = EMPTY;
+    return slots;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The value stored for (a, b), or -1. */
+  get(a: number, b: number): number {
+    const { slots, mask } = this;
+    const ka = a | 0;
+    const kb = b | 0;
+    for (let i = IntPairTable.home(ka, kb) & mask; ; i = (i + 1) & mask) {
+      const v = slots[3 * i + 2];
+      if (v === EMPTY) return EMPTY;
+      if (slots[3 * i] === ka && slots[3 * i + 1] === kb) return v;
+    }
+  }
+
+  /** Stores a value (≥ 0) for (a, b). */
+  set(a: number, b: number, value: number): void {
+    if (value < 0) throw new RangeError('IntPairTable values must be ≥ 0');
+    if (this.count + 1 > MAX_LOAD * (this.mask + 1)) this.grow();
+    const { slots, mask } = this;
+    const ka = a | 0;
+    const kb = b | 0;
+    for (let i = IntPairTable.home(ka, kb) & mask; ; i = (i + 1) & mask) {
+      if (slots[3 * i + 2] === EMPTY) {
+        slots[3 * i] = ka;
+        slots[3 * i + 1] = kb;
+        slots[3 * i + 2] = value;
+        this.count++;
+        return;
+      }
+      if (slots[3 * i] === ka && slots[3 * i + 1] === kb) {
+        slots[3 * i + 2] = value;
+        return;
+      }
+    }
+  }
+
+  /** Mixes both keys into every bit (murmur3's finaliser): keys that differ in a few bits only must still scatter. */
+  private static home(a: number, b: number): number {
+    let h = Math.imul(a, 0xcc9e2d51) ^ b;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    this.slots = IntPairTable.emptySlots(capacity);
+    this.mask = capacity - 1;
+    this.count = 0;
+    for (let i = 0; i < old.length; i += 3) if (old[i + 2] !== EMPTY) this.set(old[i], old[i + 1], old[i + 2]);
+  }
+}
