@@ -204,9 +204,9 @@ function seaLocale(code: number): string {
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
- * text.charCodeAt(i), or -1 past the end. The scanner looks ahead past the end all the time,
- * and a charCodeAt that does so (giving NaN) makes V8 deoptimise and then call it unoptimised
- * at that place for good: the scanner ran at half speed until every read was bounded.
+ * text.charCodeAt(i), or -1 past the end. The scanner looks ahead past the end all the time, and
+ * a charCodeAt that does so (giving NaN) threw V8's optimised scanner out again and again
+ * (`--trace-deopt`: "out of bounds"); with every read bounded it stays optimised.
  */
 function codeAt(text: string, i: number): number {
   return i < text.length ? text.charCodeAt(i) : -1;
