@@ -7,7 +7,7 @@ import { Featurizer, type FeatureOptions } from '../src/text/features.js';
 import { fnv1a32 } from '../src/text/hash.js';
 import { TokenCache } from '../src/text/token-cache.js';
 import { TokenSpans } from '../src/text/token-spans.js';
-import { createAsciiScanner, createTokenizer } from '../src/text/tokenize.js';
+import { createAsciiScanner, createTokenizer, makeTokenizer } from '../src/text/tokenize.js';
 import { train } from '../src/train/train.js';
 import type { TextClassifier } from '../src/train/classifier.js';
 import { WASM_PATH } from './helpers.js';
@@ -97,6 +97,19 @@ describe('Featurizer.textRows', () => {
       const ky = known.add(y, 0, form(fnv1a32(y)), form(2));
       expect([known.slotOf(x), known.slotOf(y), known.slotOfSpan(`- ${y}`, 2, 2 + y.length), known.slotOfSpan(x, 0, x.length)]).toEqual([kx, ky, ky, kx]);
       expect([known.slotOf(`${x}s`), known.slotOfSpan(`${y}s`, 0, y.length + 1), known.slotOf(x.slice(1))]).toEqual([-1, -1, -1]);
+    }
+  });
+
+  it('matches on texts longer than its buffers start (hundreds of tokens, many of them strings)', () => {
+    const f = fitted({});
+    const ascii = sst.filter((t) => !/[^\x00-\x7f]/.test(t)).slice(0, 40);
+    const long = ascii.map((t) => `${t} -- not '' so ... didn ' t`).join(' ; ');
+    const regexOnly = makeTokenizer({ negation: true }, false);
+    for (const text of [long, long.toUpperCase(), `${long} ${long}`]) {
+      expect(createAsciiScanner()(text, new TokenSpans())).toBeDefined(); // the fused path takes it
+      const tokens = regexOnly(text);
+      expect(tokens.length).toBeGreaterThan(300);
+      expect(f.textRows(text, [])).toEqual(f.rows(tokens, []));
     }
   });
 
