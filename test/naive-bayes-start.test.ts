@@ -69,7 +69,7 @@ describe('naiveBayesStart', () => {
     model.dispose();
   });
 
-  it('changes the model when asked for, reproducibly; is off by default; is refused below 0', async () => {
+  it('changes the model when asked for, reproducibly; is off by default; is refused below 0, with mlp or with pretrained vectors', async () => {
     const options = { epochs: 2, dim: 16, seed: 1 };
     const on = await trainWithReport(corpus, { ...options, naiveBayesStart: 0.1 });
     const off = await trainWithReport(corpus, { ...options, naiveBayesStart: 0 });
@@ -81,5 +81,7 @@ describe('naiveBayesStart', () => {
     expect(bytes(byDefault).equals(bytes(off))).toBe(true);
     for (const r of [on, off, byDefault, again]) r.model.dispose();
     await expect(trainWithReport(corpus, { naiveBayesStart: -1 })).rejects.toThrow(/naiveBayesStart must be a number ≥ 0/);
+    await expect(trainWithReport(corpus, { naiveBayesStart: 0.1, arch: 'mlp' })).rejects.toThrow(/bag architecture only, not mlp/);
+    await expect(trainWithReport(corpus, { naiveBayesStart: 0.1, pretrainedVectors: new Map([['great', new Float32Array(64)]]) })).rejects.toThrow(/two starting points/);
   });
 });

@@ -91,7 +91,7 @@ export interface TrainOptions extends FeatureOptions {
   featureDropout?: number;
   /**
    * Bag model: start each feature's vector from its naive-Bayes log-count ratios times this
-   * (e.g. 0.1; default 0: a random start only; not with pretrained vectors). See naive-bayes-start.ts.
+   * (e.g. 0.1; default 0: a random start only; not with mlp or pretrained vectors). See naive-bayes-start.ts.
    */
   naiveBayesStart?: number;
   /** Fit a softmax temperature on the validation data (default true when there is validation data). */
@@ -237,7 +237,7 @@ interface Progress {
 function fitModel(model: TextClassifier, sets: { train: Encoded; valid?: Encoded }, o: Resolved, rng: Random, classWeight: Float32Array | undefined, progress: Progress, member?: number): EpochReport[] {
   const { train: trainSet, valid: validSet } = sets;
   const { options } = progress;
-  if (o.arch === 'bag' && o.naiveBayesStart > 0 && !options.pretrainedVectors) naiveBayesStart(model, trainSet, o.naiveBayesStart);
+  if (o.naiveBayesStart > 0) naiveBayesStart(model, trainSet, o.naiveBayesStart);
   const stepper = new ClassifierStep(model, o, classWeight);
   const batches = new BatchBuilder(trainSet, o, classWeight);
   const n = trainSet.labels.length;
@@ -349,6 +349,8 @@ function resolveOptions(options: TrainOptions, examples: number) {
   if (o.weightDecay && o.optimizer !== 'sgd') throw new RangeError('weightDecay works with the sgd optimizer only');
   if (!(o.featureDropout >= 0 && o.featureDropout < 1)) throw new RangeError(`featureDropout must be in [0, 1), got ${o.featureDropout}`);
   if (!(o.naiveBayesStart >= 0 && Number.isFinite(o.naiveBayesStart))) throw new RangeError(`naiveBayesStart must be a number ≥ 0, got ${o.naiveBayesStart}`);
+  if (o.naiveBayesStart > 0 && o.arch !== 'bag') throw new RangeError(`naiveBayesStart works with the bag architecture only, not ${o.arch}`);
+  if (o.naiveBayesStart > 0 && options.pretrainedVectors) throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
   return o;
 }
 
