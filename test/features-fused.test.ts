@@ -10,7 +10,8 @@ import { TokenSpans } from '../src/text/token-spans.js';
 import { createAsciiScanner, createTokenizer, makeTokenizer } from '../src/text/tokenize.js';
 import { train } from '../src/train/train.js';
 import type { TextClassifier } from '../src/train/classifier.js';
-import { WASM_PATH } from './helpers.js';
+import { testRuntime, WASM_PATH } from './helpers.js';
+import { WasmFeaturizer } from '../src/train/wasm-featurizer.js';
 
 const DATA = new URL('../../shared/data/', import.meta.url);
 function sentences(file: string): string[] {
@@ -176,5 +177,74 @@ describe('predictBatch with the fused path', () => {
       expect(model.labels.map((l) => p.probabilities[l])).toEqual(plain);
     });
     for (let i = 0; i < 50; i++) expect(model.predict(texts[i])).toEqual(fused[i]);
+  });
+});
+
+describe('WasmFeaturizer (prediction\'s featurizer in WebAssembly)', () => {
+  /** Every text it takes gets exactly textRows' rows; returns the share it took. */
+  function compareWasm(wasm: WasmFeaturizer, f: Featurizer, texts: readonly string[]): number {
+    let taken = 0;
+    for (const text of texts) {
+      const out = [-7];
+      if (!wasm.rows(text, out)) {
+        expect(out).toEqual([-7]); // untouched when it leaves a text to textRows
+        f.textRows(text, []); // as prediction then does (which fills the token cache)
+        continue;
+      }
+      taken++;
+      const plain = f.textRows(text, [-7]);
+      if (out.length !== plain.length || out.some((r, i) => r !== plain[i])) expect({ text, rows: out }).toEqual({ text, rows: plain });
+    }
+    return taken / texts.length;
+  }
+
+  /** Random text over the characters the scanner treats specially, with words it knows. */
+  function trickyLines(count: number, seed: number): string[] {
+    const pieces = ['a', 'not', 'good', 'film', "n't", "'s", "'", "''", '``', '`', '-', '--', '---', '------', '-lrb-', '-rrb-', '.', '..', '...', '.....', '......',
+      '!', '?!', '**', ':', ';', ':)', ';-)', '"', ',', '$', '%', '&', '(', ')', '+', '/', '[', ']', '{', '}', '|', '~', '\\', '_', '#', '@', '<', '>', '=', '^',
+      'cannot', 'dont', 'gonna', 'didn', 'mr.', 'u.s.', 'xd', 'well-made', 'and/or', '3.5', '1,000', '10', "'70s", "'til", 'http://x.y', 'www.x', 'Good', 'NOT', 'café', 'x\ty', '\u007f'];
+    let state = seed;
+    const rand = (k: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % k);
+    return Array.from({ length: count }, () => Array.from({ length: 1 + rand(14) }, () => pieces[rand(pieces.length)]).join(rand(4) === 0 ? '' : ' '));
+  }
+
+  it('gives textRows\' rows for every text it takes: SST-2, odd lines, random punctuation; takes most of SST-2 dev', async () => {
+    const f = fitted({});
+    const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
+    expect(wasm).toBeDefined();
+    compareWasm(wasm, f, devTexts); // the first time through, new tokens send texts to textRows, which caches them
+    expect(compareWasm(wasm, f, devTexts)).toBeGreaterThan(0.6);
+    compareWasm(wasm, f, [...trainTexts, ...odd]);
+    const tricky = trickyLines(20000, 7);
+    compareWasm(wasm, f, tricky);
+    expect(compareWasm(wasm, f, tricky)).toBeGreaterThan(0.05); // some of them it takes
+    // Options under which the fused path differs: negation off, words only.
+    for (const options of [{ tokenizer: { negation: false } }, { wordNgrams: 1 }] as FeatureOptions[]) {
+      const g = fitted(options);
+      compareWasm(WasmFeaturizer.create(await testRuntime(), g)!, g, [...devTexts, ...trickyLines(3000, 11)]);
+    }
+  });
+
+  it('follows the token cache when it starts over, and tells apart tokens whose hashes collide', async () => {
+    const f = fitted({});
+    const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
+    let seed = 5;
+    const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+    const word = () => Array.from({ length: 3 + rand(9) }, () => 'abcdefghijklmnopqrstuvwxyz'[rand(26)]).join('');
+    const texts = Array.from({ length: 9000 }, (_, i) => `${devTexts[i % devTexts.length]} ${Array.from({ length: 10 }, word).join(' ')} not good`);
+    compareWasm(wasm, f, [...texts, ...devTexts, ...devTexts]);
+    const colliding = ['yaczf glbpp yaczf', 'glbpp , yaczf', 'sentimentloczf sentimentvfbpp', 'not sentimentvfbpp sentimentloczf'];
+    compareWasm(wasm, f, [...colliding, ...colliding]);
+    // A token too long to mirror leaves its text to textRows.
+    const long = `a ${'z'.repeat(80)} film`;
+    f.textRows(long, []);
+    expect(wasm.rows(long, [])).toBe(false);
+  });
+
+  it('does not apply to featurizers whose fused path does not (unfrozen, other tokeniser options)', async () => {
+    const rt = await testRuntime();
+    expect(WasmFeaturizer.create(rt, Featurizer.fit([['a']], {}))).toBeUndefined();
+    expect(WasmFeaturizer.create(rt, fitted({ tokenizer: { lowercase: false } }))).toBeUndefined();
+    expect(WasmFeaturizer.create(rt, fitted({ wordNgrams: 3 }))).toBeUndefined();
   });
 });

@@ -55,4 +55,6 @@ export interface KernelExports {
   sgd_rows(table: Ptr, dslots: Ptr, rows: Ptr, U: number, D: number, lr: number, weightDecay: number): void;
   adam_rows(table: Ptr, m: Ptr, v: Ptr, dslots: Ptr, rows: Ptr, U: number, D: number, lr: number, beta1: number,
     beta2: number, eps: number, step: number): void;
+
+  featurize_ascii(cfg: Ptr, text: Ptr, n: number, out: Ptr, maxOut: number): number;
 }

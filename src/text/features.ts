@@ -223,6 +223,24 @@ export class Featurizer {
     return out;
   }
 
+  /**
+   * @internal What a copy of textRows' fused path needs (prediction's WebAssembly featurizer),
+   * or undefined when the fused path does not apply or rows may still be added.
+   */
+  fusedState(): FusedState | undefined {
+    if (!this.frozen || !this.fusable()) return undefined;
+    const m = this.bigramModulus();
+    return {
+      known: (this.known ??= new TokenCache()),
+      bucketRow: this.bucketRow.layout(),
+      bucketBits: (this.bucketBits ??= this.bucketBitmap()),
+      buckets: m.buckets,
+      two64: m.two64,
+      negation: this.options.tokenizer.negation ?? false,
+      bigrams: this.options.wordNgrams === 2,
+    };
+  }
+
   /** Works out what textRows needs to know about a lowercase ASCII token; returns its slot in the cache. */
   private learnToken(known: TokenCache, t: string): number {
     const m = this.bigramModulus();
@@ -381,6 +399,18 @@ export class Featurizer {
     if (this.bucketBits) this.bucketBits[bucket >>> 5] |= 1 << (bucket & 31);
     return added;
   }
+}
+
+/** @internal See Featurizer.fusedState. */
+export interface FusedState {
+  known: TokenCache;
+  bucketRow: { slots: Int32Array; mask: number };
+  bucketBits: Uint32Array;
+  buckets: number;
+  /** 2^64 mod buckets. */
+  two64: number;
+  negation: boolean;
+  bigrams: boolean;
 }
 
 /** Cheap pre-check: no CJK run can start below U+2E80 (CJK radicals). */

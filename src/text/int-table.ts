@@ -38,6 +38,11 @@ export class IntTable {
     return this.count;
   }
 
+  /** @internal The [key, value] slots and the index mask, for a copy that probes the same way (Fibonacci hashing, linear probing). */
+  layout(): { slots: Int32Array; mask: number } {
+    return { slots: this.slots, mask: this.mask };
+  }
+
   /** The value stored for key, or -1. */
   get(key: number): number {
     const { slots, mask } = this;

@@ -40,6 +40,18 @@ export class TokenCache {
   private readonly collided = new Map<string, number>();
   private readonly tokens: string[] = [];
   private size = 0;
+  /** How many times the cache has started over: a copy of it must start over too. */
+  generation = 0;
+
+  /** Tokens cached, in slots 0 … count − 1. */
+  get count(): number {
+    return this.size;
+  }
+
+  /** The token in slot k. */
+  token(k: number): string {
+    return this.tokens[k];
+  }
 
   /** The slot of the token text[start, end) (ASCII), or -1 if it is not cached. */
   slotOfSpan(text: string, start: number, end: number): number {
@@ -66,6 +78,7 @@ export class TokenCache {
       this.slotByHash = new IntTable();
       this.collided.clear();
       this.size = 0;
+      this.generation++;
     }
     const k = this.size++;
     this.tokens[k] = token;

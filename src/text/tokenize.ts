@@ -413,6 +413,17 @@ export function createAsciiScanner(): (text: string, out: TokenSpans) => string 
 // No g or y flag: it keeps no state and can be shared.
 const UPPER_OR_NON_ASCII = /[^\x00-\x40\x5b-\x7f]/;
 
+/** @internal The text lowercased if it is ASCII (itself when already lowercase), else undefined. */
+export function lowercaseAscii(text: string): string | undefined {
+  if (!UPPER_OR_NON_ASCII.test(text)) return text;
+  return NON_ASCII.test(text) ? undefined : text.toLowerCase();
+}
+
+/** @internal The words the tokeniser splits without an apostrophe ("cannot" → "can" "not", "dont" → "do" "n't"). */
+export function splitWords(): readonly string[] {
+  return SPLIT_WORDS;
+}
+
 /** fnv1a32 of every negation word: most tokens are ruled out by an integer probe, without hashing the string again for the Set. */
 const NEGATION_HASHES = new IntTable(NEGATIONS.size);
 for (const w of NEGATIONS) NEGATION_HASHES.set(fnv1a32(w), 1);

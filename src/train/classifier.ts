@@ -12,6 +12,7 @@ import { Sequential } from '../nn/sequential.js';
 import { Random } from '../nn/random.js';
 import { Featurizer, type ResolvedFeatureOptions } from '../text/features.js';
 import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
+import { WasmFeaturizer } from './wasm-featurizer.js';
 
 export type Architecture = 'bag' | 'mlp';
 
@@ -83,6 +84,8 @@ export class TextClassifier {
   private scoresFresh = false;
   /** logitsOf's batch buffers (rows of every item back to back, and where each item starts). */
   private readonly rowBuffer: number[] = [];
+  /** Prediction's WebAssembly featurizer: undefined until first used, null where it does not apply. */
+  private wasmFeaturizer: WasmFeaturizer | null | undefined;
   private offsetBuffer = new Int32Array(0);
 
   /** @internal Use train() or loadModel(). */
@@ -205,7 +208,12 @@ export class TextClassifier {
   private textProbabilities(texts: readonly string[]): Float32Array {
     const { featurizer } = this;
     for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
-    const probs = this.logitsOf(texts.length, (i, out) => featurizer.textRows(texts[i], out));
+    const fast = (this.wasmFeaturizer ??= WasmFeaturizer.create(this.runtime, featurizer) ?? null);
+    const probs = this.logitsOf(texts.length, fast
+      ? (i, out) => {
+        if (!fast.rows(texts[i], out)) featurizer.textRows(texts[i], out);
+      }
+      : (i, out) => featurizer.textRows(texts[i], out));
     softmaxRows(probs, this.labels.length, this.config.temperature);
     return probs;
   }

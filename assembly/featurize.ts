@@ -1,0 +1,263 @@
+// Prediction's featurizer for plain lowercase ASCII text, in linear memory: cut the bytes into
+// tokens, find each in the token cache the host mirrors here, mark negation, look up bigram rows,
+// and write the text's row ids. It follows the host's tokeniser exactly for the text it takes and
+// gives up (returns BAIL) on anything else — clitics glued to words, hyphenated words, numbers
+// with separators, abbreviations, URLs, emoticons, runs the tokeniser rewrites — so the host cuts
+// that text itself. The host fills every table (src/train/wasm-featurizer.ts lays them out).
+
+const BAIL: i32 = -1;
+/** A token the cache does not hold yet: the host works it out and mirrors it here. */
+const UNKNOWN: i32 = -2;
+
+const FNV_OFFSET: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 16777619;
+/** fastText's bigram multiplier (src/text/ngrams.ts). */
+const NGRAM_C: i64 = 116049371;
+
+// Configuration block: i32 words at cfg, written by the host.
+const TOKEN_TABLE = 0; // [fnv1a32, slot] pairs, slot -1 free
+const TOKEN_MASK = 1;
+const SLOT_CHARS = 2; // per slot: [offset into the pool, length]
+const POOL = 3; // the cached tokens' bytes
+const ROLES = 4; // per slot: 1 opens a negation scope, -1 closes one, 0 neither
+const FORMS = 5; // per form (2·slot plain, 2·slot + 1 negated): [hash, id, left residue, right residue]
+const BUCKET_BITS = 6; // bit b set when bucket b has a row
+const ROW_TABLE = 7; // [bucket, row] pairs as src/text/int-table.ts lays them out
+const ROW_MASK = 8;
+const BUCKETS = 9;
+const TWO64_MOD = 10; // 2^64 mod buckets
+const NEGATION = 11; // 1: mark negation
+const BIGRAMS = 12; // 1: word bigrams (wordNgrams 2)
+const SPLIT_HASHES = 13; // fnv1a32 of the words the tokeniser splits ("cannot", "dont", …)
+const SPLIT_COUNT = 14;
+const SCRATCH = 15; // per token: [start, end, hash, form]
+const SCRATCH_TOKENS = 16;
+
+@inline function cfgAt(cfg: usize, field: i32): i32 {
+  return load<i32>(cfg + (<usize>field << 2));
+}
+
+@inline function ptrAt(cfg: usize, field: i32): usize {
+  return <usize>load<i32>(cfg + (<usize>field << 2));
+}
+
+@inline function byteAt(text: usize, n: i32, i: i32): i32 {
+  return i < n ? <i32>load<u8>(text + <usize>i) : -1;
+}
+
+@inline function isLower(c: i32): bool {
+  return c >= 0x61 && c <= 0x7a;
+}
+
+@inline function isDigit(c: i32): bool {
+  return c >= 0x30 && c <= 0x39;
+}
+
+@inline function isAlnum(c: i32): bool {
+  return isLower(c) || isDigit(c);
+}
+
+function fnvSpan(text: usize, start: i32, end: i32): u32 {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = (h ^ <u32>load<u8>(text + <usize>i)) * FNV_PRIME;
+  return h;
+}
+
+/** Whether text[start, end) is a clitic run the tokeniser keeps as "'" + run: s re ve ll d m em til tis twas, or 2 digits (+ s). */
+function isCliticRun(text: usize, start: i32, end: i32): bool {
+  const len = end - start;
+  const a = <i32>load<u8>(text + <usize>start);
+  const b = len > 1 ? <i32>load<u8>(text + <usize>start + 1) : 0;
+  const c = len > 2 ? <i32>load<u8>(text + <usize>start + 2) : 0;
+  if (len == 1) return a == 0x73 || a == 0x64 || a == 0x6d; // s d m
+  if (len == 2) {
+    if ((a == 0x72 && b == 0x65) || (a == 0x76 && b == 0x65) || (a == 0x6c && b == 0x6c) || (a == 0x65 && b == 0x6d)) return true; // re ve ll em
+    return isDigit(a) && isDigit(b);
+  }
+  if (len == 3) {
+    if (a == 0x74 && b == 0x69 && (c == 0x6c || c == 0x73)) return true; // til tis
+    return isDigit(a) && isDigit(b) && c == 0x73;
+  }
+  return len == 4 && a == 0x74 && b == 0x77 && c == 0x61 && <i32>load<u8>(text + <usize>start + 3) == 0x73; // twas
+}
+
+function isSplitWord(cfg: usize, h: u32): bool {
+  const hashes = ptrAt(cfg, SPLIT_HASHES);
+  const count = cfgAt(cfg, SPLIT_COUNT);
+  for (let i = 0; i < count; i++) if (load<u32>(hashes + (<usize>i << 2)) == h) return true;
+  return false;
+}
+
+/** The cache slot of the token text[start, end) with hash h, or -1. */
+function slotOf(cfg: usize, text: usize, start: i32, end: i32, h: u32): i32 {
+  const table = ptrAt(cfg, TOKEN_TABLE);
+  const mask = <u32>cfgAt(cfg, TOKEN_MASK);
+  const chars = ptrAt(cfg, SLOT_CHARS);
+  const pool = ptrAt(cfg, POOL);
+  const len = end - start;
+  for (let i = (h * 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
+    const entry = table + (<usize>i << 3);
+    const k = load<i32>(entry, 4);
+    if (k < 0) return -1;
+    if (load<u32>(entry) != h) continue;
+    const info = chars + (<usize>k << 3);
+    if (load<i32>(info, 4) != len) continue;
+    const at = pool + <usize>load<i32>(info);
+    let same = true;
+    for (let j = 0; j < len; j++) {
+      if (load<u8>(at + <usize>j) != load<u8>(text + <usize>(start + j))) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return k;
+  }
+  return unreachable(); // the table always has free slots
+}
+
+/** The row of a bucket, or -1 (src/text/int-table.ts: IntTable.get). */
+function rowOf(cfg: usize, bucket: i32): i32 {
+  const bits = ptrAt(cfg, BUCKET_BITS);
+  if ((load<u32>(bits + (<usize>(bucket >>> 5) << 2)) & (<u32>1 << (bucket & 31))) == 0) return -1;
+  const table = ptrAt(cfg, ROW_TABLE);
+  const mask = <u32>cfgAt(cfg, ROW_MASK);
+  for (let i = (<u32>bucket * 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
+    const entry = table + (<usize>i << 3);
+    const v = load<i32>(entry, 4);
+    if (v == -1) return -1;
+    if (load<i32>(entry) == bucket) return v;
+  }
+  return unreachable(); // likewise
+}
+
+/** src/text/ngrams.ts bigramBucketOfResidues: the bucket of the bigram (a, b) from their residues. */
+function bigramBucket(cfg: usize, a: i32, aLeft: i32, b: i32, bRight: i32): i32 {
+  const B = cfgAt(cfg, BUCKETS);
+  let r = aLeft + bRight;
+  if (r >= B) r -= B;
+  if (<i64>a * NGRAM_C + <i64>b < 0) {
+    r += cfgAt(cfg, TWO64_MOD);
+    if (r >= B) r -= B;
+  }
+  return r;
+}
+
+/**
+ * Row ids of the lowercase ASCII text [text, text + n) into out (at most maxOut): words first,
+ * then bigram rows, as Featurizer.textRows gives them. Returns how many, BAIL or UNKNOWN.
+ */
+export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, maxOut: i32): i32 {
+  const scratch = ptrAt(cfg, SCRATCH);
+  const maxTokens = cfgAt(cfg, SCRATCH_TOKENS);
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    const c = <i32>load<u8>(text + <usize>i);
+    if (c <= 0x20 || c == 0x7f) {
+      i++;
+      continue;
+    }
+    if (c >= 0x80 || (c >= 0x41 && c <= 0x5a)) return BAIL;
+    const start = i;
+    if (isAlnum(c)) {
+      while (i < n && isAlnum(<i32>load<u8>(text + <usize>i))) i++;
+      const next = byteAt(text, n, i);
+      // "n't" standing alone (SST-2 writes "does n't"): the tokeniser keeps it whole.
+      if (i - start == 1 && c == 0x6e && next == 0x27 && byteAt(text, n, i + 1) == 0x74) {
+        const after = byteAt(text, n, i + 2);
+        if (isAlnum(after) || after == 0x2d || after == 0x2f || after == 0x27) return BAIL;
+        i += 2;
+      } else {
+        // Joined, apostrophe, dotted and colon forms, and numbers with separators, are left to the host.
+        if (next == 0x2e || next == 0x2d || next == 0x2f || next == 0x27 || next == 0x3a) return BAIL;
+        if (isDigit(c) && next == 0x2c && isDigit(byteAt(text, n, i + 1))) return BAIL;
+        // A word ending in n, then an apostrophe after blanks: "didn ' t".
+        if (load<u8>(text + <usize>(i - 1)) == 0x6e && i - start > 1) {
+          let j = i;
+          while (byteAt(text, n, j) == 0x20 || byteAt(text, n, j) == 0x09) j++;
+          const q = byteAt(text, n, j);
+          if (q == 0x27 || q == 0x60) return BAIL;
+        }
+        if (isSplitWord(cfg, fnvSpan(text, start, i))) return BAIL;
+      }
+    } else {
+      switch (c) {
+        case 0x27: { // ' : a clitic run, or a single quote
+          let e = i + 1;
+          while (e < n && isAlnum(<i32>load<u8>(text + <usize>e))) e++;
+          if (e > i + 1 && isCliticRun(text, i + 1, e)) i = e;
+          else if (byteAt(text, n, i + 1) == 0x27) return BAIL;
+          else i++;
+          break;
+        }
+        case 0x2d: { // - : runs of 1, 2 or more than 5 are themselves; -lrb- and kin are not
+          const c1 = byteAt(text, n, i + 1);
+          if (c1 == 0x6c || c1 == 0x72) return BAIL;
+          while (byteAt(text, n, i) == 0x2d) i++;
+          if (i - start > 2 && i - start <= 5) return BAIL;
+          break;
+        }
+        case 0x2e: { // . : runs of 1, 3 or more than 5 are themselves
+          while (byteAt(text, n, i) == 0x2e) i++;
+          const run = i - start;
+          if (run == 2 || run == 4 || run == 5) return BAIL;
+          break;
+        }
+        case 0x21: case 0x3f: // runs of ! and ?
+          while (byteAt(text, n, i) == 0x21 || byteAt(text, n, i) == 0x3f) i++;
+          break;
+        case 0x2a: // runs of *
+          while (byteAt(text, n, i) == 0x2a) i++;
+          break;
+        case 0x3a: case 0x3b: // : and ; unless an emoticon may start
+          if (i + 1 < n && <i32>load<u8>(text + <usize>(i + 1)) > 0x20) return BAIL;
+          i++;
+          break;
+        case 0x60: case 0x5f: case 0x23: case 0x40: case 0x3c: case 0x3e: case 0x3d: case 0x5e:
+          return BAIL; // ` _ # @ < > = ^
+        default: // " $ % & ( ) + , / [ \ ] { | } ~
+          i++;
+      }
+    }
+    if (count == maxTokens) return BAIL;
+    const t = scratch + (<usize>count << 4);
+    store<i32>(t, start);
+    store<i32>(t, i, 4);
+    store<u32>(t, fnvSpan(text, start, i), 8);
+    count++;
+  }
+
+  // Tokens → cache slots and forms, negation marked; word ids out.
+  const roles = ptrAt(cfg, ROLES);
+  const forms = ptrAt(cfg, FORMS);
+  const negation = cfgAt(cfg, NEGATION) != 0;
+  let written = 0;
+  let inScope = false;
+  for (let k = 0; k < count; k++) {
+    const t = scratch + (<usize>k << 4);
+    const slot = slotOf(cfg, text, load<i32>(t), load<i32>(t, 4), load<u32>(t, 8));
+    if (slot < 0) return UNKNOWN;
+    const role = load<i32>(roles + (<usize>slot << 2));
+    if (role != 0) inScope = role > 0;
+    const form = negation && role == 0 && inScope ? 2 * slot + 1 : 2 * slot;
+    store<i32>(t, form, 12);
+    const id = load<i32>(forms + (<usize>form << 4), 4);
+    if (id >= 0) {
+      if (written == maxOut) return BAIL;
+      store<i32>(out + (<usize>written << 2), id);
+      written++;
+    }
+  }
+  if (cfgAt(cfg, BIGRAMS) != 0) {
+    for (let k = 1; k < count; k++) {
+      const a = forms + (<usize>load<i32>(scratch + (<usize>(k - 1) << 4), 12) << 4);
+      const b = forms + (<usize>load<i32>(scratch + (<usize>k << 4), 12) << 4);
+      const row = rowOf(cfg, bigramBucket(cfg, load<i32>(a), load<i32>(a, 8), load<i32>(b), load<i32>(b, 12)));
+      if (row < 0) continue;
+      if (written == maxOut) return BAIL;
+      store<i32>(out + (<usize>written << 2), row);
+      written++;
+    }
+  }
+  return written;
+}

@@ -1,0 +1,153 @@
+// Prediction's featurizer in WebAssembly (assembly/featurize.ts) for plain ASCII text: the text
+// is copied into linear memory with TextEncoder.encodeInto, and cutting it into tokens, finding
+// them, marking negation and looking up bigram rows all run there, several times faster than the
+// same work in JavaScript. The token cache stays the featurizer's (Featurizer.textRows fills it);
+// this class mirrors it into linear memory as it grows, along with the bigram rows. Text the
+// WebAssembly side does not take (see its header), or that holds a token not mirrored yet, is
+// left to Featurizer.textRows, which gives the same rows: featurizing stays exact. Its tables
+// take ~4 MB of the model's linear memory plus a copy of the bigram rows' table, laid out on
+// the first prediction.
+
+import type { Runtime } from '../runtime/runtime.js';
+import { fnv1a32 } from '../text/hash.js';
+import type { Featurizer, FusedState } from '../text/features.js';
+import { lowercaseAscii, splitWords } from '../text/tokenize.js';
+
+const CFG_WORDS = 17;
+const TEXT_BYTES = 1 << 16;
+const MAX_TOKENS = 1 << 12;
+const MAX_ROWS = 2 * MAX_TOKENS;
+/** Tokens longer than this are not mirrored (text with them is left to textRows). */
+const MAX_TOKEN_BYTES = 64;
+const POOL_BYTES = 1 << 20;
+
+export class WasmFeaturizer {
+  private readonly cfg: number;
+  private readonly text: number;
+  private readonly out: number;
+  private readonly slotChars: number;
+  private readonly pool: number;
+  private readonly roles: number;
+  private readonly forms: number;
+  private tokenTable = 0;
+  private tokenMask = 0;
+  private poolUsed = 0;
+  /** Slots of the featurizer's token cache copied so far, and of which generation of it. */
+  private mirrored = 0;
+  private tableEntries = 0;
+  private generation = -1;
+  private readonly encoder = new TextEncoder();
+  private bytes: Uint8Array | undefined;
+  private ids: Int32Array | undefined;
+
+  private constructor(private readonly rt: Runtime, private readonly state: FusedState) {
+    const capacity = state.known.role.length;
+    this.cfg = rt.alloc(CFG_WORDS * 4);
+    this.text = rt.alloc(TEXT_BYTES);
+    this.out = rt.alloc(MAX_ROWS * 4);
+    const scratch = rt.alloc(MAX_TOKENS * 16);
+    this.slotChars = rt.alloc(capacity * 8);
+    this.pool = rt.alloc(POOL_BYTES);
+    this.roles = rt.alloc(capacity * 4);
+    this.forms = rt.alloc(capacity * 2 * 16);
+    const { slots, mask } = state.bucketRow;
+    const rowTable = rt.alloc(slots.length * 4);
+    rt.i32(rowTable, slots.length).set(slots);
+    const bits = rt.alloc(state.bucketBits.length * 4);
+    rt.i32(bits, state.bucketBits.length).set(new Int32Array(state.bucketBits.buffer, state.bucketBits.byteOffset, state.bucketBits.length));
+    const splits = splitWords().map((w) => fnv1a32(w) | 0);
+    const splitHashes = rt.alloc(splits.length * 4);
+    rt.i32(splitHashes, splits.length).set(splits);
+    this.newTokenTable(1 << 12);
+    // The field order is assembly/featurize.ts's.
+    rt.i32(this.cfg, CFG_WORDS).set([
+      this.tokenTable, this.tokenMask, this.slotChars, this.pool, this.roles, this.forms, bits, rowTable, mask,
+      state.buckets, state.two64, state.negation ? 1 : 0, state.bigrams ? 1 : 0, splitHashes, splits.length, scratch, MAX_TOKENS,
+    ]);
+  }
+
+  /** A WebAssembly featurizer for a frozen featurizer whose options its fast path covers, else undefined. */
+  static create(rt: Runtime, featurizer: Featurizer): WasmFeaturizer | undefined {
+    const state = featurizer.fusedState();
+    return state ? new WasmFeaturizer(rt, state) : undefined;
+  }
+
+  /** Appends the text's rows to out and returns true, or returns false (out untouched) to leave the text to textRows. */
+  rows(text: string, out: number[]): boolean {
+    const lowered = lowercaseAscii(text);
+    if (lowered === undefined || lowered.length > TEXT_BYTES) return false;
+    this.sync();
+    const buffer = this.rt.memory.buffer;
+    if (this.bytes?.buffer !== buffer) {
+      this.bytes = this.rt.u8(this.text, TEXT_BYTES);
+      this.ids = this.rt.i32(this.out, MAX_ROWS);
+    }
+    const { written } = this.encoder.encodeInto(lowered, this.bytes);
+    const n = this.rt.kernels.featurize_ascii(this.cfg, this.text, written, this.out, MAX_ROWS);
+    if (n < 0) return false;
+    const ids = this.ids!;
+    for (let i = 0; i < n; i++) out.push(ids[i]);
+    return true;
+  }
+
+  /** Copies the token cache's new slots (all of them again if it started over). */
+  private sync(): void {
+    const known = this.state.known;
+    if (known.generation !== this.generation) {
+      this.generation = known.generation;
+      this.mirrored = 0;
+      this.poolUsed = 0;
+      this.newTokenTable(1 << 12);
+    }
+    if (this.mirrored === known.count) return;
+    const rt = this.rt;
+    for (let k = this.mirrored; k < known.count; k++) {
+      const token = known.token(k);
+      rt.i32(this.roles + 4 * k, 1)[0] = known.role[k];
+      rt.i32(this.forms + 32 * k, 8).set([
+        known.hash[2 * k], known.id[2 * k], known.left[2 * k], known.right[2 * k],
+        known.hash[2 * k + 1], known.id[2 * k + 1], known.left[2 * k + 1], known.right[2 * k + 1],
+      ]);
+      if (token.length > MAX_TOKEN_BYTES || this.poolUsed + token.length > POOL_BYTES) {
+        rt.i32(this.slotChars + 8 * k, 2).set([0, 0]); // not in the table: texts with it go to textRows
+        continue;
+      }
+      this.encoder.encodeInto(token, rt.u8(this.pool + this.poolUsed, token.length));
+      rt.i32(this.slotChars + 8 * k, 2).set([this.poolUsed, token.length]);
+      this.poolUsed += token.length;
+      if (2 * (this.tableEntries + 1) > this.tokenMask + 1) this.growTokenTable(k);
+      this.insert(known.hash[2 * k], k);
+    }
+    this.mirrored = known.count;
+  }
+
+  private newTokenTable(capacity: number): void {
+    this.tokenTable = this.rt.alloc(capacity * 8);
+    this.tokenMask = capacity - 1;
+    this.tableEntries = 0;
+    const slots = this.rt.i32(this.tokenTable, capacity * 2);
+    for (let i = 1; i < slots.length; i += 2) slots[i] = -1;
+    if (this.cfg) this.rt.i32(this.cfg, 2).set([this.tokenTable, this.tokenMask]);
+  }
+
+  /** Doubles the token table and puts back the tokens of slots 0 … upTo − 1 that are in it. */
+  private growTokenTable(upTo: number): void {
+    const known = this.state.known;
+    this.newTokenTable(2 * (this.tokenMask + 1));
+    const chars = this.rt.i32(this.slotChars, 2 * upTo);
+    for (let k = 0; k < upTo; k++) if (chars[2 * k + 1] > 0) this.insert(known.hash[2 * k], k);
+  }
+
+  /** Adds (hash → slot) to the token table, probing as assembly/featurize.ts does. */
+  private insert(hash: number, slot: number): void {
+    const slots = this.rt.i32(this.tokenTable, 2 * (this.tokenMask + 1));
+    for (let i = Math.imul(hash, 0x9e3779b1) >>> 0 & this.tokenMask; ; i = (i + 1) & this.tokenMask) {
+      if (slots[2 * i + 1] < 0) {
+        slots[2 * i] = hash;
+        slots[2 * i + 1] = slot;
+        this.tableEntries++;
+        return;
+      }
+    }
+  }
+}
