@@ -161,16 +161,27 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
     const start = i;
     if (isAlnum(c)) {
       while (i < n && isAlnum(<i32>load<u8>(text + <usize>i))) i++;
-      const next = byteAt(text, n, i);
-      // "n't" standing alone (SST-2 writes "does n't"): the tokeniser keeps it whole.
-      if (i - start == 1 && c == 0x6e && next == 0x27 && byteAt(text, n, i + 1) == 0x74) {
+      let next = byteAt(text, n, i);
+      if (i - start == 2 && c == 0x78 && load<u8>(text + <usize>(start + 1)) == 0x64) {
+        // The emoticon "xd" is a token of its own, whatever follows.
+      } else if (i - start == 1 && c == 0x6e && next == 0x27 && byteAt(text, n, i + 1) == 0x74) {
+        // "n't" standing alone (SST-2 writes "does n't"): the tokeniser keeps it whole.
         const after = byteAt(text, n, i + 2);
         if (isAlnum(after) || after == 0x2d || after == 0x2f || after == 0x27) return BAIL;
         i += 2;
       } else {
-        // Joined, apostrophe, dotted and colon forms, and numbers with separators, are left to the host.
-        if (next == 0x2e || next == 0x2d || next == 0x2f || next == 0x27 || next == 0x3a) return BAIL;
-        if (isDigit(c) && next == 0x2c && isDigit(byteAt(text, n, i + 1))) return BAIL;
+        // Dotted and colon forms (abbreviations, initials, URLs) and numbers with separators are left to the host.
+        if (next == 0x2e || next == 0x3a) return BAIL;
+        if (isDigit(c) && (next == 0x2c || next == 0x2f) && isDigit(byteAt(text, n, i + 1))) return BAIL;
+        // Hyphenated and slashed parts join the word: "well-made", "and/or".
+        while ((next == 0x2d || next == 0x2f) && isAlnum(byteAt(text, n, i + 1))) {
+          i += 2;
+          while (i < n && isAlnum(<i32>load<u8>(text + <usize>i))) i++;
+          next = byteAt(text, n, i);
+        }
+        // An apostrophe inside a word ("don't", "it's") is split by rules left to the host.
+        if (next == 0x27 && isAlnum(byteAt(text, n, i + 1))) return BAIL;
+        if (next == 0x2e || next == 0x3a) return BAIL;
         // A word ending in n, then an apostrophe after blanks: "didn ' t".
         if (load<u8>(text + <usize>(i - 1)) == 0x6e && i - start > 1) {
           let j = i;

@@ -202,7 +202,7 @@ describe('WasmFeaturizer (prediction\'s featurizer in WebAssembly)', () => {
   function trickyLines(count: number, seed: number): string[] {
     const pieces = ['a', 'not', 'good', 'film', "n't", "'s", "'", "''", '``', '`', '-', '--', '---', '------', '-lrb-', '-rrb-', '.', '..', '...', '.....', '......',
       '!', '?!', '**', ':', ';', ':)', ';-)', '"', ',', '$', '%', '&', '(', ')', '+', '/', '[', ']', '{', '}', '|', '~', '\\', '_', '#', '@', '<', '>', '=', '^',
-      'cannot', 'dont', 'gonna', 'didn', 'mr.', 'u.s.', 'xd', 'well-made', 'and/or', '3.5', '1,000', '10', "'70s", "'til", 'http://x.y', 'www.x', 'Good', 'NOT', 'café', 'x\ty', '\u007f'];
+      'cannot', 'dont', 'gonna', 'didn', 'mr.', 'u.s.', 'xd', 'xd-a', 'well-made', 'and/or', 'a-', 'a/1', '1/2', '2-3', "dogs'", '3.5', '1,000', '10', "'70s", "'til", 'http://x.y', 'www.x', 'Good', 'NOT', 'café', 'x\ty', '\u007f'];
     let state = seed;
     const rand = (k: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % k);
     return Array.from({ length: count }, () => Array.from({ length: 1 + rand(14) }, () => pieces[rand(pieces.length)]).join(rand(4) === 0 ? '' : ' '));
