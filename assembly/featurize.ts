@@ -21,17 +21,18 @@ const SLOT_CHARS = 2; // per slot: [offset into the pool, length]
 const POOL = 3; // the cached tokens' bytes
 const ROLES = 4; // per slot: 1 opens a negation scope, -1 closes one, 0 neither
 const FORMS = 5; // per form (2·slot plain, 2·slot + 1 negated): [hash, id, left residue, right residue]
-const BUCKET_BITS = 6; // bit b set when bucket b has a row
-const ROW_TABLE = 7; // [bucket, row] pairs as src/text/int-table.ts lays them out
-const ROW_MASK = 8;
-const BUCKETS = 9;
-const TWO64_MOD = 10; // 2^64 mod buckets
-const NEGATION = 11; // 1: mark negation
-const BIGRAMS = 12; // 1: word bigrams (wordNgrams 2)
-const SPLIT_HASHES = 13; // fnv1a32 of the words the tokeniser splits ("cannot", "dont", …)
-const SPLIT_COUNT = 14;
-const SCRATCH = 15; // per token: [start, end, hash, form]
-const SCRATCH_TOKENS = 16;
+// [bucket, row] pairs as src/text/int-table.ts lays them out. No bitmap in front of it (as
+// textRows has): here a probe for a missing bucket costs about one cache line, like the bitmap.
+const ROW_TABLE = 6;
+const ROW_MASK = 7;
+const BUCKETS = 8;
+const TWO64_MOD = 9; // 2^64 mod buckets
+const NEGATION = 10; // 1: mark negation
+const BIGRAMS = 11; // 1: word bigrams (wordNgrams 2)
+const SPLIT_HASHES = 12; // fnv1a32 of the words the tokeniser splits ("cannot", "dont", …)
+const SPLIT_COUNT = 13;
+const SCRATCH = 14; // per token: [start, end, hash, form]
+const SCRATCH_TOKENS = 15;
 
 @inline function cfgAt(cfg: usize, field: i32): i32 {
   return load<i32>(cfg + (<usize>field << 2));
@@ -117,8 +118,6 @@ function slotOf(cfg: usize, text: usize, start: i32, end: i32, h: u32): i32 {
 
 /** The row of a bucket, or -1 (src/text/int-table.ts: IntTable.get). */
 function rowOf(cfg: usize, bucket: i32): i32 {
-  const bits = ptrAt(cfg, BUCKET_BITS);
-  if ((load<u32>(bits + (<usize>(bucket >>> 5) << 2)) & (<u32>1 << (bucket & 31))) == 0) return -1;
   const table = ptrAt(cfg, ROW_TABLE);
   const mask = <u32>cfgAt(cfg, ROW_MASK);
   for (let i = (<u32>bucket * 0x9e3779b1) & mask; ; i = (i + 1) & mask) {

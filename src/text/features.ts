@@ -233,7 +233,6 @@ export class Featurizer {
     return {
       known: (this.known ??= new TokenCache()),
       bucketRow: this.bucketRow.layout(),
-      bucketBits: (this.bucketBits ??= this.bucketBitmap()),
       buckets: m.buckets,
       two64: m.two64,
       negation: this.options.tokenizer.negation ?? false,
@@ -405,7 +404,6 @@ export class Featurizer {
 export interface FusedState {
   known: TokenCache;
   bucketRow: { slots: Int32Array; mask: number };
-  bucketBits: Uint32Array;
   buckets: number;
   /** 2^64 mod buckets. */
   two64: number;

@@ -13,7 +13,7 @@ import { fnv1a32 } from '../text/hash.js';
 import type { Featurizer, FusedState } from '../text/features.js';
 import { lowercaseAscii, splitWords } from '../text/tokenize.js';
 
-const CFG_WORDS = 17;
+const CFG_WORDS = 16;
 const TEXT_BYTES = 1 << 16;
 const MAX_TOKENS = 1 << 12;
 const MAX_ROWS = 2 * MAX_TOKENS;
@@ -53,15 +53,13 @@ export class WasmFeaturizer {
     const { slots, mask } = state.bucketRow;
     const rowTable = rt.alloc(slots.length * 4);
     rt.i32(rowTable, slots.length).set(slots);
-    const bits = rt.alloc(state.bucketBits.length * 4);
-    rt.i32(bits, state.bucketBits.length).set(new Int32Array(state.bucketBits.buffer, state.bucketBits.byteOffset, state.bucketBits.length));
     const splits = splitWords().map((w) => fnv1a32(w) | 0);
     const splitHashes = rt.alloc(splits.length * 4);
     rt.i32(splitHashes, splits.length).set(splits);
     this.newTokenTable(1 << 12);
     // The field order is assembly/featurize.ts's.
     rt.i32(this.cfg, CFG_WORDS).set([
-      this.tokenTable, this.tokenMask, this.slotChars, this.pool, this.roles, this.forms, bits, rowTable, mask,
+      this.tokenTable, this.tokenMask, this.slotChars, this.pool, this.roles, this.forms, rowTable, mask,
       state.buckets, state.two64, state.negation ? 1 : 0, state.bigrams ? 1 : 0, splitHashes, splits.length, scratch, MAX_TOKENS,
     ]);
   }
