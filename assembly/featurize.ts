@@ -1,9 +1,11 @@
 // Prediction's featurizer for plain lowercase ASCII text, in linear memory: cut the bytes into
 // tokens, find each in the token cache the host mirrors here, mark negation, look up bigram rows,
-// and write the text's row ids. It follows the host's tokeniser exactly for the text it takes and
-// gives up (returns BAIL) on anything else — clitics glued to words, hyphenated words, numbers
-// with separators, abbreviations, URLs, emoticons, runs the tokeniser rewrites — so the host cuts
-// that text itself. The host fills every table (src/train/wasm-featurizer.ts lays them out).
+// and write the text's row ids. It follows the host's tokeniser exactly for the text it takes
+// (tokens it rewrites, such as `` → " or -lrb- → (, come from LITERALS) and gives up (returns BAIL)
+// on anything else — clitics glued to words, numbers with separators, abbreviations, URLs,
+// emoticons, words the tokeniser splits — so the host cuts that text itself. A token cut wrongly
+// would not be in the cache (the tokeniser never makes it), so it would send the text to the host
+// too. The host fills every table (src/train/wasm-featurizer.ts lays them out).
 
 const BAIL: i32 = -1;
 /** A token the cache does not hold yet: the host works it out and mirrors it here. */
@@ -31,7 +33,7 @@ const NEGATION = 10; // 1: mark negation
 const BIGRAMS = 11; // 1: word bigrams (wordNgrams 2)
 const SPLIT_HASHES = 12; // fnv1a32 of the words the tokeniser splits ("cannot", "dont", …)
 const SPLIT_COUNT = 13;
-const SCRATCH = 14; // per token: [start, end, hash, form]
+const SCRATCH = 14; // per token: [address of its bytes, length, hash, form]
 const SCRATCH_TOKENS = 15;
 
 @inline function cfgAt(cfg: usize, field: i32): i32 {
@@ -58,11 +60,19 @@ const SCRATCH_TOKENS = 15;
   return isLower(c) || isDigit(c);
 }
 
-function fnvSpan(text: usize, start: i32, end: i32): u32 {
+function fnvBytes(at: usize, length: i32): u32 {
   let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) h = (h ^ <u32>load<u8>(text + <usize>i)) * FNV_PRIME;
+  for (let i = 0; i < length; i++) h = (h ^ <u32>load<u8>(at + <usize>i)) * FNV_PRIME;
   return h;
 }
+
+// The tokens the tokeniser writes in place of what the text says: ' " -- ... ( ) [ ] { }
+const LITERALS = memory.data<u8>([0x27, 0x22, 0x2d, 0x2d, 0x2e, 0x2e, 0x2e, 0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d]);
+const QUOTE = 0;
+const DOUBLE_QUOTE = 1;
+const DASHES = 2; // "--", 2 bytes
+const ELLIPSIS = 4; // "...", 3 bytes
+const BRACKETS = 7; // ( ) [ ] { }
 
 /** Whether text[start, end) is a clitic run the tokeniser keeps as "'" + run: s re ve ll d m em til tis twas, or 2 digits (+ s). */
 function isCliticRun(text: usize, start: i32, end: i32): bool {
@@ -89,13 +99,12 @@ function isSplitWord(cfg: usize, h: u32): bool {
   return false;
 }
 
-/** The cache slot of the token text[start, end) with hash h, or -1. */
-function slotOf(cfg: usize, text: usize, start: i32, end: i32, h: u32): i32 {
+/** The cache slot of the token of len bytes at p with hash h, or -1. */
+function slotOf(cfg: usize, p: usize, len: i32, h: u32): i32 {
   const table = ptrAt(cfg, TOKEN_TABLE);
   const mask = <u32>cfgAt(cfg, TOKEN_MASK);
   const chars = ptrAt(cfg, SLOT_CHARS);
   const pool = ptrAt(cfg, POOL);
-  const len = end - start;
   for (let i = (h * 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
     const entry = table + (<usize>i << 3);
     const k = load<i32>(entry, 4);
@@ -106,7 +115,7 @@ function slotOf(cfg: usize, text: usize, start: i32, end: i32, h: u32): i32 {
     const at = pool + <usize>load<i32>(info);
     let same = true;
     for (let j = 0; j < len; j++) {
-      if (load<u8>(at + <usize>j) != load<u8>(text + <usize>(start + j))) {
+      if (load<u8>(at + <usize>j) != load<u8>(p + <usize>j)) {
         same = false;
         break;
       }
@@ -158,6 +167,9 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
     }
     if (c >= 0x80 || (c >= 0x41 && c <= 0x5a)) return BAIL;
     const start = i;
+    // A token the tokeniser rewrites: its offset in LITERALS and length (else it is text[start, i)).
+    let literal = -1;
+    let literalLength = 0;
     if (isAlnum(c)) {
       while (i < n && isAlnum(<i32>load<u8>(text + <usize>i))) i++;
       let next = byteAt(text, n, i);
@@ -188,7 +200,7 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
           const q = byteAt(text, n, j);
           if (q == 0x27 || q == 0x60) return BAIL;
         }
-        if (isSplitWord(cfg, fnvSpan(text, start, i))) return BAIL;
+        if (isSplitWord(cfg, fnvBytes(text + <usize>start, i - start))) return BAIL;
       }
     } else {
       switch (c) {
@@ -196,21 +208,47 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
           let e = i + 1;
           while (e < n && isAlnum(<i32>load<u8>(text + <usize>e))) e++;
           if (e > i + 1 && isCliticRun(text, i + 1, e)) i = e;
-          else if (byteAt(text, n, i + 1) == 0x27) return BAIL;
-          else i++;
+          else if (byteAt(text, n, i + 1) == 0x27) {
+            literal = DOUBLE_QUOTE; // ''
+            literalLength = 1;
+            i += 2;
+          } else i++;
           break;
         }
-        case 0x2d: { // - : runs of 1, 2 or more than 5 are themselves; -lrb- and kin are not
+        case 0x60: // ` : `` is a double quote, ` a single one
+          literalLength = 1;
+          if (byteAt(text, n, i + 1) == 0x60) {
+            literal = DOUBLE_QUOTE;
+            i += 2;
+          } else {
+            literal = QUOTE;
+            i++;
+          }
+          break;
+        case 0x2d: { // - : -lrb- and kin are brackets; runs of 3 to 5 are "--", others themselves
           const c1 = byteAt(text, n, i + 1);
-          if (c1 == 0x6c || c1 == 0x72) return BAIL;
+          const c2 = byteAt(text, n, i + 2);
+          if ((c1 == 0x6c || c1 == 0x72) && (c2 == 0x72 || c2 == 0x73 || c2 == 0x63) && byteAt(text, n, i + 3) == 0x62 && byteAt(text, n, i + 4) == 0x2d) {
+            // ( ) [ ] { } from round (r), square (s), curly (c), left (l) or right (r)
+            literal = BRACKETS + (c2 == 0x72 ? 0 : c2 == 0x73 ? 2 : 4) + (c1 == 0x72 ? 1 : 0);
+            literalLength = 1;
+            i += 5;
+            break;
+          }
           while (byteAt(text, n, i) == 0x2d) i++;
-          if (i - start > 2 && i - start <= 5) return BAIL;
+          if (i - start > 2 && i - start <= 5) {
+            literal = DASHES;
+            literalLength = 2;
+          }
           break;
         }
-        case 0x2e: { // . : runs of 1, 3 or more than 5 are themselves
+        case 0x2e: { // . : runs of 1, 3 or more than 5 are themselves, 2, 4 and 5 are "..."
           while (byteAt(text, n, i) == 0x2e) i++;
           const run = i - start;
-          if (run == 2 || run == 4 || run == 5) return BAIL;
+          if (run == 2 || run == 4 || run == 5) {
+            literal = ELLIPSIS;
+            literalLength = 3;
+          }
           break;
         }
         case 0x21: case 0x3f: // runs of ! and ?
@@ -223,17 +261,19 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
           if (i + 1 < n && <i32>load<u8>(text + <usize>(i + 1)) > 0x20) return BAIL;
           i++;
           break;
-        case 0x60: case 0x5f: case 0x23: case 0x40: case 0x3c: case 0x3e: case 0x3d: case 0x5e:
-          return BAIL; // ` _ # @ < > = ^
+        case 0x5f: case 0x23: case 0x40: case 0x3c: case 0x3e: case 0x3d: case 0x5e:
+          return BAIL; // _ # @ < > = ^
         default: // " $ % & ( ) + , / [ \ ] { | } ~
           i++;
       }
     }
     if (count == maxTokens) return BAIL;
     const t = scratch + (<usize>count << 4);
-    store<i32>(t, start);
-    store<i32>(t, i, 4);
-    store<u32>(t, fnvSpan(text, start, i), 8);
+    const p = literal >= 0 ? LITERALS + <usize>literal : text + <usize>start;
+    const length = literal >= 0 ? literalLength : i - start;
+    store<i32>(t, <i32>p);
+    store<i32>(t, length, 4);
+    store<u32>(t, fnvBytes(p, length), 8);
     count++;
   }
 
@@ -245,7 +285,7 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
   let inScope = false;
   for (let k = 0; k < count; k++) {
     const t = scratch + (<usize>k << 4);
-    const slot = slotOf(cfg, text, load<i32>(t), load<i32>(t, 4), load<u32>(t, 8));
+    const slot = slotOf(cfg, <usize>load<i32>(t), load<i32>(t, 4), load<u32>(t, 8));
     if (slot < 0) return UNKNOWN;
     const role = load<i32>(roles + (<usize>slot << 2));
     if (role != 0) inScope = role > 0;
