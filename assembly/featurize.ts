@@ -3,9 +3,9 @@
 // and write the text's row ids. It follows the host's tokeniser exactly for the text it takes
 // (tokens it rewrites, such as `` → " or -lrb- → (, come from LITERALS) and gives up (returns BAIL)
 // on anything else — clitics glued to words, numbers with separators, abbreviations, URLs,
-// emoticons, words the tokeniser splits — so the host cuts that text itself. A token cut wrongly
-// would not be in the cache (the tokeniser never makes it), so it would send the text to the host
-// too. The host fills every table (src/train/wasm-featurizer.ts lays them out).
+// emoticons, words the tokeniser splits — so the host cuts that text itself (its tests compare
+// every text this takes with the host's rows). The host fills every table
+// (src/train/wasm-featurizer.ts lays them out).
 
 const BAIL: i32 = -1;
 /** A token the cache does not hold yet: the host works it out and mirrors it here. */
