@@ -225,14 +225,19 @@ describe('WasmFeaturizer (prediction\'s featurizer in WebAssembly)', () => {
     }
   });
 
-  it('follows the token cache when it starts over, and tells apart tokens whose hashes collide', async () => {
+  it('follows the token cache when it starts over, in bounded memory, and tells apart tokens whose hashes collide', async () => {
     const f = fitted({});
-    const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
+    const rt = await testRuntime();
+    const wasm = WasmFeaturizer.create(rt, f)!;
     let seed = 5;
     const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
     const word = () => Array.from({ length: 3 + rand(9) }, () => 'abcdefghijklmnopqrstuvwxyz'[rand(26)]).join('');
-    const texts = Array.from({ length: 9000 }, (_, i) => `${devTexts[i % devTexts.length]} ${Array.from({ length: 10 }, word).join(' ')} not good`);
-    compareWasm(wasm, f, [...texts, ...devTexts, ...devTexts]);
+    const texts = () => Array.from({ length: 9000 }, (_, i) => `${devTexts[i % devTexts.length]} ${Array.from({ length: 10 }, word).join(' ')} not good`);
+    compareWasm(wasm, f, [...texts(), ...devTexts, ...devTexts]);
+    // Its memory stays put however often the cache starts over.
+    const allocated = rt.allocated;
+    for (let round = 0; round < 2; round++) compareWasm(wasm, f, texts());
+    expect(rt.allocated).toBe(allocated);
     const colliding = ['yaczf glbpp yaczf', 'glbpp , yaczf', 'sentimentloczf sentimentvfbpp', 'not sentimentvfbpp sentimentloczf'];
     compareWasm(wasm, f, [...colliding, ...colliding]);
     // A token too long to mirror leaves its text to textRows.

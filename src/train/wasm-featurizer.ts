@@ -31,6 +31,8 @@ export class WasmFeaturizer {
   private readonly forms: number;
   private tokenTable = 0;
   private tokenMask = 0;
+  /** Entries the token table's memory holds: a smaller table after the cache starts over reuses it. */
+  private tableRoom = 0;
   private poolUsed = 0;
   /** Slots of the featurizer's token cache copied so far, and of which generation of it. */
   private mirrored = 0;
@@ -119,8 +121,12 @@ export class WasmFeaturizer {
     this.mirrored = known.count;
   }
 
+  /** An empty token table of capacity entries, in the memory of the last one when it fits (so memory stays bounded). */
   private newTokenTable(capacity: number): void {
-    this.tokenTable = this.rt.alloc(capacity * 8);
+    if (capacity > this.tableRoom) {
+      this.tokenTable = this.rt.alloc(capacity * 8);
+      this.tableRoom = capacity;
+    }
     this.tokenMask = capacity - 1;
     this.tableEntries = 0;
     const slots = this.rt.i32(this.tokenTable, capacity * 2);
