@@ -69,6 +69,8 @@ export class WasmFeaturizer {
   /** A WebAssembly featurizer for a frozen featurizer whose options its fast path covers, else undefined. */
   static create(rt: Runtime, featurizer: Featurizer): WasmFeaturizer | undefined {
     const state = featurizer.fusedState();
+    // A core built before featurize_ascii existed (passed in as Runtime.create({ wasm })) leaves it all to textRows.
+    if (typeof rt.kernels.featurize_ascii !== 'function') return undefined;
     return state ? new WasmFeaturizer(rt, state) : undefined;
   }
 
