@@ -170,6 +170,8 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
     // A token the tokeniser rewrites: its offset in LITERALS and length (else it is text[start, i)).
     let literal = -1;
     let literalLength = 0;
+    // A plain word, which must not be one the tokeniser splits ("cannot", "dont").
+    let maybeSplit = false;
     if (isAlnum(c)) {
       while (i < n && isAlnum(<i32>load<u8>(text + <usize>i))) i++;
       let next = byteAt(text, n, i);
@@ -200,7 +202,7 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
           const q = byteAt(text, n, j);
           if (q == 0x27 || q == 0x60) return BAIL;
         }
-        if (isSplitWord(cfg, fnvBytes(text + <usize>start, i - start))) return BAIL;
+        maybeSplit = true;
       }
     } else {
       switch (c) {
@@ -271,9 +273,11 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
     const t = scratch + (<usize>count << 4);
     const p = literal >= 0 ? LITERALS + <usize>literal : text + <usize>start;
     const length = literal >= 0 ? literalLength : i - start;
+    const h = fnvBytes(p, length);
+    if (maybeSplit && isSplitWord(cfg, h)) return BAIL;
     store<i32>(t, <i32>p);
     store<i32>(t, length, 4);
-    store<u32>(t, fnvBytes(p, length), 8);
+    store<u32>(t, h, 8);
     count++;
   }
 

@@ -15,6 +15,11 @@ const EMPTY = -1;
  */
 const MAX_LOAD = 0.6;
 
+/** The smallest power of two (at least 16) that holds `expected` entries within MAX_LOAD. */
+function capacityFor(expected: number): number {
+  return 1 << Math.ceil(Math.log2(Math.max(16, expected / MAX_LOAD)));
+}
+
 export class IntTable {
   /** [key as int32, value] pairs; value EMPTY marks a free slot. */
   private slots: Int32Array;
@@ -23,7 +28,7 @@ export class IntTable {
 
   /** @example const t = new IntTable(); t.set(42, 7); t.get(42) // 7 */
   constructor(expected = 16) {
-    const capacity = 1 << Math.ceil(Math.log2(Math.max(16, expected / MAX_LOAD)));
+    const capacity = capacityFor(expected);
     this.slots = IntTable.emptySlots(capacity);
     this.mask = capacity - 1;
   }
@@ -93,7 +98,7 @@ export class IntPairTable {
 
   /** @example const t = new IntPairTable(); t.set(1, 2, 7); t.get(1, 2) // 7 */
   constructor(expected = 16) {
-    const capacity = 1 << Math.ceil(Math.log2(Math.max(16, expected / MAX_LOAD)));
+    const capacity = capacityFor(expected);
     this.slots = IntPairTable.emptySlots(capacity);
     this.mask = capacity - 1;
   }
