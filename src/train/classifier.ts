@@ -294,7 +294,8 @@ export class TextClassifier {
   /**
    * Each token's contribution to the score. For the bag model the score is the logit margin,
    * a sum over features of (1/n)·(w_target − w_other)·e_f plus the bias margin, so the split is
-   * exact: a feature spanning several tokens (an n-gram) is shared equally among them.
+   * exact: a feature spanning several tokens (an n-gram) is shared equally among them, and under
+   * uniqueFeatures a feature met several times among its occurrences.
    * @example model.explain("not good at all").tokens
    */
   explain(text: string): Explanation {
@@ -305,15 +306,21 @@ export class TextClassifier {
     const target = this.labels.length === 2 ? 1 : this.labels.indexOf(prediction.label);
     const base = { label: prediction.label, target: this.labels[target] };
     const tokenList = () => tokens.map((token, i) => ({ token, contribution: contributions[i] }));
+    // With uniqueFeatures a row that occurs k times is one feature of the bag, shared by its k spans.
+    const unique = this.featurizer.options.uniqueFeatures;
+    const occurrences = new Map<number, number>();
+    for (const span of spans) occurrences.set(span.row, (occurrences.get(span.row) ?? 0) + 1);
+    const bagOf = (rows: number[]) => (unique ? [...new Set(rows)] : rows);
     if (this.config.arch === 'bag') {
       const { w, bias } = this.bagScoreWeights(target);
       const D = this.config.dim;
       const table = this.embedding.values();
+      const features = unique ? occurrences.size : spans.length;
       let score = bias;
       for (const span of spans) {
         let dot = 0;
         for (let d = 0; d < D; d++) dot += w[d] * table[span.row * D + d];
-        const value = dot / spans.length;
+        const value = dot / features / (unique ? occurrences.get(span.row)! : 1);
         score += value;
         const share = value / (span.end - span.start);
         for (let i = span.start; i < span.end; i++) contributions[i] += share;
@@ -322,7 +329,7 @@ export class TextClassifier {
     }
     // The mlp head is not linear in the features: a token's contribution is how much the score
     // drops when every feature touching it is left out.
-    const bags = [spans.map((s) => s.row), [], ...tokens.map((_, i) => spans.filter((s) => i < s.start || i >= s.end).map((s) => s.row))];
+    const bags = [bagOf(spans.map((s) => s.row)), [], ...tokens.map((_, i) => bagOf(spans.filter((s) => i < s.start || i >= s.end).map((s) => s.row)))];
     const [score, bias, ...without] = this.margins(bags, target);
     without.forEach((m, i) => (contributions[i] = score - m));
     return { ...base, score, bias, tokens: tokenList(), method: 'occlusion' };

@@ -10,7 +10,7 @@
 
 import type { Runtime } from '../runtime/runtime.js';
 import { fnv1a32 } from '../text/hash.js';
-import type { Featurizer, FusedState } from '../text/features.js';
+import { dropRepeatedRows, type Featurizer, type FusedState } from '../text/features.js';
 import { lowercaseAscii, splitWords } from '../text/tokenize.js';
 
 const CFG_WORDS = 16;
@@ -88,7 +88,9 @@ export class WasmFeaturizer {
     const n = this.rt.kernels.featurize_ascii(this.cfg, this.text, written, this.out, MAX_ROWS);
     if (n < 0) return false;
     const ids = this.ids!;
+    const from = out.length;
     for (let i = 0; i < n; i++) out.push(ids[i]);
+    if (this.state.uniqueFeatures) dropRepeatedRows(out, from);
     return true;
   }
 
