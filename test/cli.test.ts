@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeModelFile } from '../src/io/model-file.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const SST2 = fileURLToPath(new URL('../../shared/data/sst2/', import.meta.url));
@@ -141,6 +142,18 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
     const bad = await cli(['train', small, '--out', join(dir, 'never.bin'), '--nb-start', '-1']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('expected a number ≥ 0');
+  });
+
+  it('train --unique-features saves a model that counts each feature once per text (off by default)', async () => {
+    const small = join(dir, 'unique.tsv');
+    writeFileSync(small, 'label\tsentence\n1\tgreat great fun\n0\tdull dull mess\n1\tgood\n0\tbad\n');
+    const uniqueFeatures = async (flags: string[]) => {
+      const out = join(dir, `unique-${flags.join('')}.bin`);
+      expect((await cli(['train', small, '--out', out, '--epochs', '1', '--json', ...flags])).code).toBe(0);
+      return (decodeModelFile(readFileSync(out), out).config.features as { uniqueFeatures: boolean }).uniqueFeatures;
+    };
+    expect(await uniqueFeatures([])).toBe(false);
+    expect(await uniqueFeatures(['--unique-features'])).toBe(true);
   });
 
   it('train --fma runs the fused multiply-add build (turning relaxed SIMD on in Node 20) and says so', async () => {

@@ -64,7 +64,7 @@ function compareRows(f: Featurizer, texts: readonly string[]): void {
 
 describe('Featurizer.textRows', () => {
   it('matches rows(tokenize(text)) on SST-2 and odd lines, for the default options and others', () => {
-    for (const options of [{}, { tokenizer: { negation: false } }, { wordNgrams: 1 }, { wordNgrams: 3 }, { tokenizer: { lowercase: false } }, { buckets: 1000 }] as FeatureOptions[]) {
+    for (const options of [{}, { tokenizer: { negation: false } }, { wordNgrams: 1 }, { wordNgrams: 3 }, { tokenizer: { lowercase: false } }, { buckets: 1000 }, { uniqueFeatures: true }] as FeatureOptions[]) {
       compareRows(fitted(options), [...sst, ...odd]);
     }
   });
@@ -218,8 +218,8 @@ describe('WasmFeaturizer (prediction\'s featurizer in WebAssembly)', () => {
     const tricky = trickyLines(20000, 7);
     compareWasm(wasm, f, tricky);
     expect(compareWasm(wasm, f, tricky)).toBeGreaterThan(0.05); // some of them it takes
-    // Options under which the fused path differs: negation off, words only.
-    for (const options of [{ tokenizer: { negation: false } }, { wordNgrams: 1 }] as FeatureOptions[]) {
+    // Options under which the fused path differs: negation off, words only, repeats dropped.
+    for (const options of [{ tokenizer: { negation: false } }, { wordNgrams: 1 }, { uniqueFeatures: true }] as FeatureOptions[]) {
       const g = fitted(options);
       compareWasm(WasmFeaturizer.create(await testRuntime(), g)!, g, [...devTexts, ...trickyLines(3000, 11)]);
     }

@@ -57,7 +57,7 @@ export function buildProgram(): Command {
     .option('--chars', 'cut Chinese and Japanese into characters instead of words')
     .option('--no-negation', 'do not mark words after a negation (by default "not good" → not NOT_good)')
     .option('--no-lowercase', 'keep capitals')
-    .option('--count-repeats', 'count a feature as often as it occurs in a text, as fastText does (by default each counts once)')
+    .option('--unique-features', 'count each feature once per text however often it occurs (a binary bag; helps long reviews)')
     .option('--lr <x>', 'learning rate', positiveNumber)
     .option('--batch <n>', 'examples per step', positiveInt)
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'adam']))

@@ -41,7 +41,7 @@ export interface TrainFlags extends DataFlags {
   subwords?: string;
   lowercase?: boolean;
   negation?: boolean;
-  countRepeats?: boolean;
+  uniqueFeatures?: boolean;
   json?: boolean;
   progress?: boolean;
 }
@@ -93,7 +93,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     pretrainedVectors,
     runtime: flags.fma ? { fma: true } : undefined,
     subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
-    uniqueFeatures: flags.countRepeats ? false : undefined,
+    uniqueFeatures: flags.uniqueFeatures,
     tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
     validation: dev ?? flags.validationSplit,
     batchEvery: 50,
