@@ -83,6 +83,7 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
   }
   if (!Number.isInteger(resolved.wordNgrams) || resolved.wordNgrams < 1) throw new RangeError(`wordNgrams must be an integer ≥ 1, got ${resolved.wordNgrams}`);
   if (!Number.isInteger(resolved.cjkCharNgrams) || resolved.cjkCharNgrams < 0) throw new RangeError(`cjkCharNgrams must be an integer ≥ 0, got ${resolved.cjkCharNgrams}`);
+  if (typeof resolved.uniqueFeatures !== 'boolean') throw new TypeError(`uniqueFeatures must be true or false, got ${String(resolved.uniqueFeatures)}`);
   if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1) throw new RangeError(`buckets must be a positive integer, got ${resolved.buckets}`);
   return resolved;
 }

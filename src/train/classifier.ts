@@ -308,13 +308,12 @@ export class TextClassifier {
     const tokenList = () => tokens.map((token, i) => ({ token, contribution: contributions[i] }));
     // With uniqueFeatures a row that occurs k times is one feature of the bag, shared by its k spans.
     const unique = this.featurizer.options.uniqueFeatures;
-    const occurrences = new Map<number, number>();
-    for (const span of spans) occurrences.set(span.row, (occurrences.get(span.row) ?? 0) + 1);
-    const bagOf = (rows: number[]) => (unique ? [...new Set(rows)] : rows);
     if (this.config.arch === 'bag') {
       const { w, bias } = this.bagScoreWeights(target);
       const D = this.config.dim;
       const table = this.embedding.values();
+      const occurrences = new Map<number, number>();
+      for (const span of spans) occurrences.set(span.row, (occurrences.get(span.row) ?? 0) + 1);
       const features = unique ? occurrences.size : spans.length;
       let score = bias;
       for (const span of spans) {
@@ -329,6 +328,7 @@ export class TextClassifier {
     }
     // The mlp head is not linear in the features: a token's contribution is how much the score
     // drops when every feature touching it is left out.
+    const bagOf = (rows: number[]) => (unique ? [...new Set(rows)] : rows);
     const bags = [bagOf(spans.map((s) => s.row)), [], ...tokens.map((_, i) => bagOf(spans.filter((s) => i < s.start || i >= s.end).map((s) => s.row)))];
     const [score, bias, ...without] = this.margins(bags, target);
     without.forEach((m, i) => (contributions[i] = score - m));
