@@ -128,28 +128,30 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
     vectorOf(again, 'great').forEach((v, i) => expect(v).toBeCloseTo(original[i], 5));
   });
 
+  /** Writes a tiny TSV as NAME.tsv, trains one epoch on it with the flags, returns the model file's path. */
+  async function trainTiny(name: string, tsv: string, flags: string[]): Promise<string> {
+    const data = join(dir, `${name}.tsv`);
+    writeFileSync(data, tsv);
+    const out = join(dir, `${name}-${flags.join('')}.bin`);
+    expect((await cli(['train', data, '--out', out, '--epochs', '1', '--json', ...flags])).code).toBe(0);
+    return out;
+  }
+
   it('train --nb-start sets the naive-Bayes start (off by default) and refuses a negative one', async () => {
-    const small = join(dir, 'nb.tsv');
-    writeFileSync(small, 'label\tsentence\n1\tgreat fun\n0\tdull mess\n1\tgood\n0\tbad\n');
-    const bytes = async (flags: string[]) => {
-      const out = join(dir, `nb-${flags.join('')}.bin`);
-      expect((await cli(['train', small, '--out', out, '--epochs', '1', '--json', ...flags])).code).toBe(0);
-      return readFileSync(out);
-    };
+    const tsv = 'label\tsentence\n1\tgreat fun\n0\tdull mess\n1\tgood\n0\tbad\n';
+    const bytes = async (flags: string[]) => readFileSync(await trainTiny('nb', tsv, flags));
     const byDefault = await bytes([]);
     expect(byDefault.equals(await bytes(['--nb-start', '0']))).toBe(true);
     expect(byDefault.equals(await bytes(['--nb-start', '0.1']))).toBe(false);
-    const bad = await cli(['train', small, '--out', join(dir, 'never.bin'), '--nb-start', '-1']);
+    const bad = await cli(['train', join(dir, 'nb.tsv'), '--out', join(dir, 'never.bin'), '--nb-start', '-1']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('expected a number ≥ 0');
   });
 
   it('train --unique-features saves a model that counts each feature once per text (off by default)', async () => {
-    const small = join(dir, 'unique.tsv');
-    writeFileSync(small, 'label\tsentence\n1\tgreat great fun\n0\tdull dull mess\n1\tgood\n0\tbad\n');
+    const tsv = 'label\tsentence\n1\tgreat great fun\n0\tdull dull mess\n1\tgood\n0\tbad\n';
     const uniqueFeatures = async (flags: string[]) => {
-      const out = join(dir, `unique-${flags.join('')}.bin`);
-      expect((await cli(['train', small, '--out', out, '--epochs', '1', '--json', ...flags])).code).toBe(0);
+      const out = await trainTiny('unique', tsv, flags);
       return (decodeModelFile(readFileSync(out), out).config.features as { uniqueFeatures: boolean }).uniqueFeatures;
     };
     expect(await uniqueFeatures([])).toBe(false);

@@ -312,14 +312,17 @@ export class TextClassifier {
       const { w, bias } = this.bagScoreWeights(target);
       const D = this.config.dim;
       const table = this.embedding.values();
-      const occurrences = new Map<number, number>();
-      for (const span of spans) occurrences.set(span.row, (occurrences.get(span.row) ?? 0) + 1);
-      const features = unique ? occurrences.size : spans.length;
+      let occurrences: Map<number, number> | undefined;
+      if (unique) {
+        occurrences = new Map();
+        for (const span of spans) occurrences.set(span.row, (occurrences.get(span.row) ?? 0) + 1);
+      }
+      const features = occurrences?.size ?? spans.length;
       let score = bias;
       for (const span of spans) {
         let dot = 0;
         for (let d = 0; d < D; d++) dot += w[d] * table[span.row * D + d];
-        const value = dot / features / (unique ? occurrences.get(span.row)! : 1);
+        const value = dot / features / (occurrences?.get(span.row) ?? 1);
         score += value;
         const share = value / (span.end - span.start);
         for (let i = span.start; i < span.end; i++) contributions[i] += share;
