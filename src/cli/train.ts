@@ -1,8 +1,9 @@
 // `sentiwasm train FILE --out MODEL`: read, train with a progress bar, evaluate on --dev, save atomically.
 
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { saveModelFileAtomic } from '../io/save.node.js';
+import { checkCanSave, readModelFileBytes, saveModelFileAtomic } from '../io/save.node.js';
 import { parseVectors } from '../io/vectors.js';
 import type { Architecture } from '../train/classifier.js';
 import { formatReport } from '../train/metrics.js';
@@ -42,12 +43,24 @@ export interface TrainFlags extends DataFlags {
   lowercase?: boolean;
   negation?: boolean;
   uniqueFeatures?: boolean;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  resume?: string;
+  threads?: number;
   json?: boolean;
   progress?: boolean;
 }
 
+/** The file a checkpoint folder holds. */
+const CHECKPOINT_FILE = 'checkpoint.bin';
+
 export async function trainCommand(file: string, flags: TrainFlags, out: (line: string) => void, err: (line: string) => void): Promise<void> {
   const started = performance.now();
+  // Where the results go is checked before the work, not after an hour of it.
+  await checkCanSave(flags.out);
+  const checkpointDir = flags.checkpoint ?? flags.resume;
+  if (checkpointDir) await prepareCheckpointDir(checkpointDir);
+  const resume = flags.resume ? await readModelFileBytes(join(flags.resume, CHECKPOINT_FILE)) : undefined;
   const { examples, report } = await readLabelled(file, flags);
   const skipped = describeSkipped(file, report);
   if (skipped) err(skipped);
@@ -96,6 +109,12 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     uniqueFeatures: flags.uniqueFeatures,
     tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
     validation: dev ?? flags.validationSplit,
+    threads: flags.threads,
+    resume,
+    checkpoint: checkpointDir
+      ? { every: flags.checkpointEvery ?? 1000, save: (bytes) => saveModelFileAtomic(join(checkpointDir, CHECKPOINT_FILE), bytes) }
+      : undefined,
+    onWarning: (message) => err(`warning: ${message}`),
     batchEvery: 50,
     onBatch: (info) => {
       if (!bar) return;
@@ -113,12 +132,9 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
   let result;
   try {
     result = await trainWithReport(examples, options);
-  } catch (error) {
+  } finally {
     bar?.stop();
-    if (error instanceof RangeError) throw new CliError(error.message);
-    throw error;
   }
-  bar?.stop();
   const { model, epochs, trainSeconds } = result;
   const bytes = model.toBytes();
   await saveModelFileAtomic(flags.out, bytes);
@@ -129,7 +145,8 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     examples: examples.length,
     skipped: report.skipped,
     labels: model.labels,
-    epochs: epochs.length,
+    // Epochs each member ran (the members train one after another over the same epochs).
+    epochs: Math.max(...epochs.map((e) => e.epoch)),
     members: model.config.arch === 'bag' ? Math.max(1, ...epochs.map((e) => e.member ?? 1)) : 1,
     trainSeconds,
     totalSeconds: (performance.now() - started) / 1000,
@@ -143,9 +160,20 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     out(JSON.stringify(summary));
     return;
   }
-  out(`trained on ${examples.length} examples (${model.labels.join(', ')}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`);
+  out(`trained on ${examples.length} examples (${listLabels(model.labels)}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`);
   if (evaluation) out(formatReport(evaluation));
   out(`saved ${flags.out} (${formatBytes(bytes.length)})`);
+}
+
+/** Makes the checkpoint folder, checks it takes files, and clears temporary files a killed save left. */
+async function prepareCheckpointDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new CliError(`${dir}: cannot make the checkpoint folder (${(error as NodeJS.ErrnoException).code ?? error}); choose another place`);
+  }
+  await checkCanSave(join(dir, CHECKPOINT_FILE));
+  for (const name of await readdir(dir)) if (name.startsWith(`${CHECKPOINT_FILE}.tmp-`)) await unlink(join(dir, name)).catch(() => undefined);
 }
 
 async function readVectors(file: string): Promise<Map<string, Float32Array>> {
@@ -166,6 +194,11 @@ function parseSubwords(spec: string): [number, number] {
   const m = /^(\d+)-(\d+)$/.exec(spec);
   if (!m) throw new CliError(`--subwords takes MIN-MAX, such as 3-6; got "${spec}"`);
   return [Number(m[1]), Number(m[2])];
+}
+
+/** The labels, or the first of them when there are many. */
+function listLabels(labels: readonly string[], max = 10): string {
+  return labels.length <= max ? labels.join(', ') : `${labels.slice(0, max).join(', ')}, … (${labels.length} labels)`;
 }
 
 export function formatCount(n: number): string {

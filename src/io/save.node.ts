@@ -11,7 +11,7 @@
 // file: the price of never writing into the old file in place.
 
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelFileError } from './model-file.js';
@@ -100,6 +100,30 @@ export async function saveModelFileAtomic(path: string | URL, bytes: Uint8Array,
       hintFor(code, file, false), 'not-saved', { cause: e });
   }
   await syncDirectory(dirname(file));
+}
+
+/**
+ * Checks, before any long work, that a model file could be saved at `path`: it is not a folder,
+ * and its folder exists and takes new files (tried by creating and removing a small file there,
+ * which also catches read-only disks and permissions that a mode check would miss). Throws the
+ * ModelFileError a failed save would give; writes nothing that stays.
+ * @example await checkCanSave("models/sentiment.bin") // before training for an hour
+ */
+export async function checkCanSave(path: string | URL): Promise<void> {
+  const file = pathOf(path);
+  const refuse = (problem: string, code: string | undefined, cause?: unknown): never => {
+    throw new ModelFileError(file, `cannot save the model there (${problem})`, hintFor(code, file, false), 'not-saved', { cause });
+  };
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) refuse('it is a folder', 'EISDIR');
+  const probe = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (e) {
+    const { code, text } = describeError(e);
+    refuse(text, code, e);
+  }
+  await unlink(probe).catch(() => undefined);
 }
 
 /**

@@ -28,6 +28,8 @@ export class EmbeddingBag {
   private readonly v: number;
   private maxBatch: number;
   private maxIds: number;
+  /** Ids per batch that backward has room for (slots, distinct rows, their gradients). */
+  private maxTrainingIds = 0;
   private ids = 0;
   private slots = 0;
   private offsets = 0;
@@ -70,21 +72,48 @@ export class EmbeddingBag {
     return this.rt.f32(this.table, this.rows * this.dim);
   }
 
-  /** Makes room for bigger batches; never called inside a training step (it may grow memory). */
-  reserve(maxBatch: number, maxIds: number): void {
-    if (maxBatch <= this.maxBatch && maxIds <= this.maxIds) return;
-    this.maxBatch = Math.max(maxBatch, this.maxBatch);
-    this.maxIds = Math.max(maxIds, this.maxIds);
+  /**
+   * Makes room for bigger batches; never called inside a training step (it may grow memory).
+   * Prediction (`training: false`) needs only the id and offset buffers, so a long text to
+   * predict costs 4 bytes per id, not the dim floats per id that backward's buffer takes.
+   */
+  reserve(maxBatch: number, maxIds: number, { training = true } = {}): void {
     const rt = this.rt;
-    this.ids = rt.alloc(this.maxIds * 4);
-    this.slots = rt.alloc(this.maxIds * 4);
-    this.uniqueRows = rt.alloc(this.maxIds * 4);
-    this.offsets = rt.alloc((this.maxBatch + 1) * 4);
-    this.dslots = rt.allocF32(this.maxIds * this.dim);
+    if (maxBatch > this.maxBatch) {
+      this.maxBatch = maxBatch;
+      this.offsets = rt.alloc((maxBatch + 1) * 4);
+    }
+    if (maxIds > this.maxIds) {
+      this.maxIds = maxIds;
+      this.ids = rt.alloc(maxIds * 4);
+    }
+    if (training && maxIds > this.maxTrainingIds) {
+      this.maxTrainingIds = maxIds;
+      this.slots = rt.alloc(maxIds * 4);
+      this.uniqueRows = rt.alloc(maxIds * 4);
+      this.dslots = rt.allocF32(maxIds * this.dim);
+    }
   }
 
   get capacity(): { maxBatch: number; maxIds: number } {
     return { maxBatch: this.maxBatch, maxIds: this.maxIds };
+  }
+
+  /** The sparse optimiser's state (Adam's step count and moments), copied out: for checkpoints. */
+  saveState(): { steps: number; m?: Float32Array; v?: Float32Array } {
+    const n = this.rows * this.dim;
+    if (this.optimizer === 'sgd') return { steps: this.steps };
+    return { steps: this.steps, m: this.rt.f32(this.m, n).slice(), v: this.rt.f32(this.v, n).slice() };
+  }
+
+  /** Puts back what saveState() gave. */
+  loadState(state: { steps: number; m?: Float32Array; v?: Float32Array }): void {
+    this.steps = state.steps;
+    if (this.optimizer === 'sgd') return;
+    const n = this.rows * this.dim;
+    if (state.m?.length !== n || state.v?.length !== n) throw new RangeError(`EmbeddingBag: Adam moments of ${state.m?.length ?? 0} values, the table has ${n}`);
+    this.rt.f32(this.m, n).set(state.m);
+    this.rt.f32(this.v, n).set(state.v);
   }
 
   /**
@@ -93,8 +122,9 @@ export class EmbeddingBag {
    */
   load(rows: ArrayLike<number>, offsets: Int32Array, batch: number, { training = true } = {}): void {
     const total = offsets[batch];
-    if (batch > this.maxBatch || total > this.maxIds) {
-      throw new RangeError(`EmbeddingBag: batch of ${batch} bags / ${total} ids exceeds the reserved ${this.maxBatch} / ${this.maxIds}`);
+    const maxIds = training ? this.maxTrainingIds : this.maxIds;
+    if (batch > this.maxBatch || total > maxIds) {
+      throw new RangeError(`EmbeddingBag: batch of ${batch} bags / ${total} ids exceeds the reserved ${this.maxBatch} / ${maxIds}`);
     }
     const rt = this.rt;
     const ids = rt.i32(this.ids, total);

@@ -11,6 +11,16 @@ export interface Optimizer {
   attach(params: ParameterBlock): void;
   /** One update from the gradients in the block. */
   step(): void;
+  /** The optimiser's state (step count, momentum or moments), copied out: for checkpoints. */
+  saveState(): OptimizerState;
+  /** Puts back a state that saveState() gave, so that the next step is the one that would have followed. */
+  loadState(state: OptimizerState): void;
+}
+
+/** An optimiser's state: its step count and its buffers by name, each as long as the parameter block. */
+export interface OptimizerState {
+  steps: number;
+  buffers: Record<string, Float32Array>;
 }
 
 export interface SGDOptions {
@@ -52,6 +62,15 @@ export class SGD implements Optimizer {
     p.rt.kernels.sgd_step(p.ptr, p.gradPtr, this.velocity, p.size, this.lr, this.momentum, this.dampening,
       this.weightDecay, this.nesterov ? 1 : 0, this.steps === 0 ? 1 : 0);
     this.steps++;
+  }
+
+  saveState(): OptimizerState {
+    return { steps: this.steps, buffers: this.velocity ? { velocity: copyOut(this.params!, this.velocity) } : {} };
+  }
+
+  loadState(state: OptimizerState): void {
+    this.steps = state.steps;
+    if (this.velocity) copyIn(attached(this.params, this.kind), this.velocity, state.buffers.velocity, 'velocity');
   }
 }
 
@@ -96,6 +115,18 @@ export class Adam implements Optimizer {
     p.rt.kernels.adam_step(p.ptr, p.gradPtr, this.m, this.v, p.size, this.lr, this.beta1, this.beta2, this.eps,
       this.weightDecay, this.decoupled ? 1 : 0, this.steps);
   }
+
+  saveState(): OptimizerState {
+    const p = attached(this.params, this.kind);
+    return { steps: this.steps, buffers: { m: copyOut(p, this.m), v: copyOut(p, this.v) } };
+  }
+
+  loadState(state: OptimizerState): void {
+    const p = attached(this.params, this.kind);
+    this.steps = state.steps;
+    copyIn(p, this.m, state.buffers.m, 'm');
+    copyIn(p, this.v, state.buffers.v, 'v');
+  }
 }
 
 /** AdamW, as torch.optim.AdamW (decoupled weight decay, default 0.01). @example new AdamW({ lr: 1e-3 }) */
@@ -121,6 +152,17 @@ export function clipGradNorm(params: ParameterBlock, maxNorm: number): number {
 function checkRate(lr: number): number {
   if (!(Number.isFinite(lr) && lr > 0)) throw new RangeError(`learning rate must be a positive number, got ${lr}`);
   return lr;
+}
+
+function copyOut(params: ParameterBlock, ptr: number): Float32Array {
+  return params.rt.f32(ptr, params.size).slice();
+}
+
+function copyIn(params: ParameterBlock, ptr: number, values: Float32Array | undefined, name: string): void {
+  if (!(values instanceof Float32Array) || values.length !== params.size) {
+    throw new RangeError(`optimiser state "${name}" has ${values?.length ?? 'no'} values, the parameters ${params.size}`);
+  }
+  params.rt.f32(ptr, params.size).set(values);
 }
 
 function attached(params: ParameterBlock | undefined, kind: string): ParameterBlock {

@@ -25,6 +25,18 @@ export class Random {
     this.s3 = mix();
   }
 
+  /** The generator's position, to carry on from later (checkpoints). @example const saved = rng.state(); */
+  state(): Uint32Array {
+    return Uint32Array.of(this.s0, this.s1, this.s2, this.s3);
+  }
+
+  /** Moves the generator to a position that state() returned. @example rng.setState(saved); */
+  setState(state: ArrayLike<number>): this {
+    if (state.length !== 4) throw new RangeError(`a generator state has 4 words, got ${state.length}`);
+    [this.s0, this.s1, this.s2, this.s3] = [state[0] >>> 0, state[1] >>> 0, state[2] >>> 0, state[3] >>> 0];
+    return this;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;

@@ -4,7 +4,7 @@
 
 import { instantiate } from '@assemblyscript/loader';
 import type { KernelExports } from './exports.js';
-import { defaultWasmUrl, hasRelaxedSimd, resolveWasmSource, type WasmSource } from './wasm-source.js';
+import { defaultWasmUrl, hasRelaxedSimd, resolveWasmSource, type WasmMemory, type WasmSource } from './wasm-source.js';
 
 const PAGE_BYTES = 65536;
 /** Blocks start on cache-line boundaries so SIMD loads of a row never straddle two lines needlessly. */
@@ -30,7 +30,8 @@ export type AllocationMark = number;
 export class Runtime {
   /** The raw kernels; prefer the checked wrappers in kernels.ts. */
   readonly kernels: KernelExports;
-  readonly memory: WebAssembly.Memory;
+  /** The linear memory every kernel works in (a WebAssembly.Memory). */
+  readonly memory: WasmMemory;
   /** Whether this runtime runs the fused multiply-add build (RuntimeOptions.fma). */
   readonly fma: boolean;
   private top: number;
@@ -76,7 +77,7 @@ export class Runtime {
    * @example const ptr = rt.alloc(4 * 1024);
    */
   alloc(bytes: number, align = DEFAULT_ALIGN): number {
-    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`sentiwasm: cannot allocate ${bytes} bytes`);
+    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`cannot allocate ${bytes} bytes of WebAssembly memory`);
     const ptr = alignUp(this.top, align);
     const end = ptr + bytes;
     this.ensure(end);
@@ -112,7 +113,9 @@ export class Runtime {
     try {
       this.memory.grow(pages);
     } catch {
-      throw new RangeError(`sentiwasm: out of WebAssembly memory (wanted ${end} bytes, have ${have})`);
+      // The engine refused (a WebAssembly memory holds at most 4 GiB, and a browser tab may allow less).
+      throw new RangeError(`out of WebAssembly memory: the model needs ${formatBytes(end)} and the engine gives at most ${formatBytes(have)} here. `
+        + 'Make the model smaller: a lower dim, fewer buckets or a higher minCount, a smaller batch');
     }
     this.growCount++;
   }
@@ -133,6 +136,10 @@ export class Runtime {
   }
 }
 
+function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${Math.round(n / 1024 ** 2)} MB`;
+}
+
 /** Rounds n up to a multiple of align (a power of two). */
 export function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
@@ -148,7 +155,8 @@ function compiledShipped(fma: boolean): Promise<WebAssembly.Module> {
       const source = await resolveWasmSource(defaultWasmUrl(fma));
       if (source instanceof WebAssembly.Module) return source;
       if (source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());
-      return WebAssembly.compile(source);
+      // A file: URL was read into bytes (the stand-in WasmModule type is a bare object, hence the cast).
+      return WebAssembly.compile(source as BufferSource);
     })();
     shippedModules.set(fma, module);
     module.catch(() => shippedModules.delete(fma));

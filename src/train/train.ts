@@ -8,13 +8,15 @@ import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { readFileBytes } from '../runtime/wasm-source.js';
 import { readExamples } from '../data/examples.js';
 import { CrossEntropyLoss } from '../nn/losses.js';
-import { Adam, SGD, type Optimizer } from '../nn/optimizers.js';
+import { Adam, SGD, type Optimizer, type OptimizerState } from '../nn/optimizers.js';
 import { Random } from '../nn/random.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
-import { Featurizer, resolveFeatureOptions, type FeatureOptions } from '../text/features.js';
+import { Featurizer, resolveFeatureOptions, type FeatureOptions, type ResolvedFeatureOptions } from '../text/features.js';
 import { createTokenizer } from '../text/tokenize.js';
 import { fitTemperature } from './calibration.js';
+import { dataFingerprint, decodeCheckpoint, encodeCheckpoint, type RunIdentity, type TrainingState, type Weights } from './checkpoint.js';
 import { TextClassifier, type Architecture } from './classifier.js';
+import { TrainingDivergedError } from './errors.js';
 import { naiveBayesStart } from './naive-bayes-start.js';
 import { learningRate, type ScheduleName } from './schedule.js';
 
@@ -100,8 +102,34 @@ export interface TrainOptions extends FeatureOptions {
   /** Called every this many steps (default 100). */
   batchEvery?: number;
   onEpoch?: (report: EpochReport) => void;
+  /** Told about data that will train poorly (e.g. most labels with only a few examples); also in TrainResult.warnings. */
+  onWarning?: (message: string) => void;
+  /**
+   * Hands the bytes of a checkpoint to `save` every `every` steps (over all members): the whole
+   * state of the run, from which `resume` carries on to the same model bytes.
+   */
+  checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void> };
+  /** The bytes of a checkpoint of this run (same data and options) to carry on from. */
+  resume?: Uint8Array;
+  /** Threads to train on; 1 for now (the only value until multi-core training exists). */
+  threads?: number;
   runtime?: RuntimeOptions;
 }
+
+/**
+ * A training example contributes at most this many features per step: a text longer than that
+ * (in unigrams, n-grams and subwords) contributes an evenly spread sample of them, drawn anew
+ * each time it is met. The batch buffers then depend on the batch size, not on the longest text
+ * (a 5 MB text would otherwise ask for gigabytes). Prediction uses every feature. The longest
+ * ChnSentiCorp review has 10,098 features (character 1–3-grams); SST-2's longest sentence 103.
+ */
+export const MAX_TRAINING_FEATURES = 16_384;
+
+/** A WebAssembly memory holds at most 4 GiB; a model that needs more is refused before training. */
+const WASM_MEMORY_LIMIT = 4 * 1024 ** 3;
+
+/** Labels with fewer examples than this train poorly; when most labels have so few, training warns. */
+const FEW_EXAMPLES = 5;
 
 /** The defaults: the settings `sentiwasm train FILE` uses. */
 export const TRAIN_DEFAULTS = {
@@ -131,6 +159,8 @@ export interface TrainResult {
   classCounts: Record<string, number>;
   /** Seconds spent in the training loop proper (not reading or featurizing). */
   trainSeconds: number;
+  /** Warnings about the data (also given to onWarning). */
+  warnings: string[];
 }
 
 /** Flat encoded examples: rows of every example back to back. */
@@ -163,6 +193,7 @@ export async function trainWithReport(examples: TrainingData, options: TrainOpti
 
   const labels = options.labels ?? sortLabels(new Set(all.map((e) => e.label)));
   if (labels.length < 2) throw new RangeError(`need at least two classes, found only ${labels.map((l) => `"${l}"`).join(', ')}`);
+  checkLabelCount(labels.length, all.length);
   // Negation marking ("not good" → not NOT_good) is on unless asked otherwise: on held-out parts
   // of the training files it helped on both SST-2 and ChnSentiCorp.
   const featureOptions = { ...options, tokenizer: { negation: true, ...definedOnly(options.tokenizer ?? {}) } };
@@ -172,10 +203,13 @@ export async function trainWithReport(examples: TrainingData, options: TrainOpti
   const trainSet = encodeExamples(all, tokenLists, featurizer, labels, true, 'training');
   featurizer.freeze();
   const validSet = valid.length ? encodeExamples(valid, valid.map((e) => tokenizer(e.text)), featurizer, labels, false, 'validation') : undefined;
+  checkModelSize(featurizer.rowCount, o);
 
   const classCounts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
   for (const c of trainSet.labels) classCounts[labels[c]]++;
   const classWeight = resolveClassWeights(options.classWeights, labels, classCounts);
+  const warnings = labelWarnings(classCounts);
+  for (const warning of warnings) options.onWarning?.(warning);
 
   const config = {
     arch: o.arch,
@@ -185,36 +219,47 @@ export async function trainWithReport(examples: TrainingData, options: TrainOpti
     features: featurizer.options,
     temperature: 1,
   };
-  const layout = { maxBatch: o.batch, maxIds: o.batch * Math.max(1, trainSet.maxLength), optimizer: o.optimizer };
+  const featuresPerExample = Math.max(1, Math.min(trainSet.maxLength, MAX_TRAINING_FEATURES));
+  const layout = { maxBatch: o.batch, maxIds: o.batch * featuresPerExample, optimizer: o.optimizer };
   const sets = { train: trainSet, valid: validSet };
-  const progress = { options, totalSteps: Math.ceil(trainSet.labels.length / o.batch) * o.epochs * o.members, step: 0, started: performance.now() };
-  const reports: EpochReport[] = [];
+  const identity = options.checkpoint || options.resume ? runIdentity(o, featurizer.options, labels, classWeight, all, valid, options.pretrainedVectors) : undefined;
+  const resume = options.resume ? decodeCheckpoint(options.resume, 'the checkpoint', identity!) : undefined;
+  const run: Run = {
+    options,
+    totalSteps: Math.ceil(trainSet.labels.length / o.batch) * o.epochs * o.members,
+    step: resume?.position.step ?? 0,
+    started: performance.now(),
+    reports: resume?.reports ?? [],
+    resume,
+    checkpoint: options.checkpoint && identity ? { ...options.checkpoint, identity } : undefined,
+  };
   let model: TextClassifier;
   if (o.members === 1) {
     model = new TextClassifier(await Runtime.create(options.runtime), config, featurizer, { ...layout, seed: o.seed });
     if (options.pretrainedVectors) loadPretrained(model, options.pretrainedVectors);
-    reports.push(...fitModel(model, sets, o, rng, classWeight, progress));
+    await fitModel(model, sets, o, rng, classWeight, run, 0);
   } else {
     // Independent members side by side: member m trains alone on columns [m·d, (m+1)·d) of one
     // table, and the head averages their logits (see addMember).
     model = new TextClassifier(await Runtime.create(options.runtime), config, featurizer, { ...layout, optimizer: 'sgd', seed: o.seed, initialise: false });
+    if (resume?.merged) restoreWeights(model, resume.merged);
     const dim = o.dim / o.members;
-    for (let m = 0; m < o.members; m++) {
+    for (let m = resume?.position.member ?? 0; m < o.members; m++) {
       const seed = memberSeed(o.seed, m);
       const member = new TextClassifier(await Runtime.create(options.runtime), { ...config, dim }, featurizer, { ...layout, seed });
+      run.merged = () => copyWeights(model);
       // Member 0 goes on with the seed's own generator, as a single model would.
-      const memberReports = fitModel(member, sets, { ...o, dim, seed }, m === 0 ? rng : new Random(seed), classWeight, progress, m + 1);
-      reports.push(...memberReports);
+      await fitModel(member, sets, { ...o, dim, seed }, m === 0 ? rng : new Random(seed), classWeight, run, m, m + 1);
       addMember(model, member, m, o.members);
       member.dispose();
     }
   }
-  const trainSeconds = (performance.now() - progress.started) / 1000;
+  const trainSeconds = (performance.now() - run.started) / 1000;
   model.invalidateCaches();
   if (validSet && (options.calibrate ?? true)) {
     model.config.temperature = fitTemperature(model.logits(bagsOf(validSet)), validSet.labels, labels.length);
   }
-  return { model, epochs: reports, classCounts, trainSeconds };
+  return { model, epochs: run.reports, classCounts, trainSeconds, warnings };
 }
 
 /** The seed member m trains with: the run's own for member 0, then far-apart others. */
@@ -222,52 +267,97 @@ export function memberSeed(seed: number, m: number): number {
   return m === 0 ? seed : (seed + Math.imul(m, 0x9e3779b9)) >>> 0;
 }
 
-interface Progress {
+/** What the members of one run share: progress, reports, checkpointing and what to resume from. */
+interface Run {
   options: TrainOptions;
   totalSteps: number;
   /** Steps done so far, over all members. */
   step: number;
   started: number;
+  /** Every epoch's report so far, over all members. */
+  reports: EpochReport[];
+  /** The checkpoint to carry on from; taken by the member it belongs to. */
+  resume?: TrainingState;
+  checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void>; identity: RunIdentity };
+  /** With several members: the merged model of the members done so far, for checkpoints. */
+  merged?: () => Weights;
 }
 
 /**
- * Epochs of seeded shuffled mini-batches on one model, with validation and early stopping
- * (which restores the epoch with the best validation loss). Returns the epoch reports.
+ * Epochs of seeded shuffled mini-batches on one model (member `memberIndex` of the run), with
+ * validation and early stopping (which restores the epoch with the best validation loss), and
+ * checkpoints every so many steps. Resumed from a checkpoint, it carries on at the step after it
+ * with everything as it was, so the result is the same as that of a run that never stopped.
  */
-function fitModel(model: TextClassifier, sets: { train: Encoded; valid?: Encoded }, o: Resolved, rng: Random, classWeight: Float32Array | undefined, progress: Progress, member?: number): EpochReport[] {
+async function fitModel(model: TextClassifier, sets: { train: Encoded; valid?: Encoded }, o: Resolved, rng: Random, classWeight: Float32Array | undefined, run: Run, memberIndex: number, member?: number): Promise<void> {
   const { train: trainSet, valid: validSet } = sets;
-  const { options } = progress;
-  if (o.naiveBayesStart > 0) naiveBayesStart(model, trainSet, o.naiveBayesStart);
+  const { options } = run;
+  const resume = run.resume?.position.member === memberIndex ? run.resume : undefined;
+  run.resume = undefined;
+  if (o.naiveBayesStart > 0 && !resume) naiveBayesStart(model, trainSet, o.naiveBayesStart);
   const stepper = new ClassifierStep(model, o, classWeight);
   const batches = new BatchBuilder(trainSet, o, classWeight);
   const n = trainSet.labels.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const stepsPerEpoch = Math.ceil(n / o.batch);
-  const reports: EpochReport[] = [];
   let best: { loss: number; weights: Weights } | undefined;
   let sinceBest = 0;
+  let lossSum = 0;
+  let correct = 0;
+  let firstEpoch = 1;
+  let firstBatch = 0;
+  if (resume) {
+    const p = resume.position;
+    restoreWeights(model, resume.weights);
+    model.embedding.loadState(resume.embeddingOptimizer);
+    stepper.loadOptimizerState(resume.headOptimizer);
+    order.set(resume.order);
+    rng.setState(resume.shuffleRng);
+    batches.dropRng.setState(resume.dropoutRng);
+    batches.wordsSeen = p.wordsSeen;
+    ({ lossSum, correct, sinceBest, epoch: firstEpoch, batch: firstBatch } = p);
+    if (p.bestLoss !== null) best = { loss: p.bestLoss, weights: resume.best! };
+  }
   const started = performance.now();
   const every = options.batchEvery ?? 100;
   const memberField = member === undefined ? {} : { member };
+  const memberReports = () => run.reports.filter((r) => (r.member ?? 1) === (member ?? 1));
+  const state = (epoch: number, nextBatch: number): TrainingState => ({
+    position: { member: memberIndex, epoch, batch: nextBatch, step: run.step, lossSum, correct, wordsSeen: batches.wordsSeen, sinceBest, bestLoss: best?.loss ?? null },
+    reports: run.reports,
+    order,
+    shuffleRng: rng.state(),
+    dropoutRng: batches.dropRng.state(),
+    weights: copyWeights(model),
+    embeddingOptimizer: model.embedding.saveState(),
+    headOptimizer: stepper.saveOptimizerState(),
+    best: best?.weights,
+    merged: run.merged?.(),
+  });
 
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  for (let epoch = firstEpoch; epoch <= o.epochs; epoch++) {
     const epochStart = performance.now();
-    rng.shuffle(order);
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0, s = 0; start < n; start += o.batch, s++) {
+    // A resumed epoch was shuffled before the checkpoint; its order and running sums came back with it.
+    if (epoch !== firstEpoch || firstBatch === 0) {
+      rng.shuffle(order);
+      lossSum = 0;
+      correct = 0;
+    }
+    for (let s = epoch === firstEpoch ? firstBatch : 0, start = s * o.batch; start < n; start += o.batch, s++) {
       const batch = batches.fill(order, start, Math.min(o.batch, n - start));
       // The schedule runs over this model's own steps.
       const lr = learningRate(o.lr, (epoch - 1) * stepsPerEpoch + s, stepsPerEpoch * o.epochs, { schedule: o.schedule, warmup: o.warmup });
       const result = stepper.run(batches, batch, lr);
+      const step = ++run.step;
+      if (!Number.isFinite(result.loss)) throw new TrainingDivergedError(step, epoch, o.lr, member);
       lossSum += result.loss * batch;
       correct += result.correct;
-      const step = ++progress.step;
-      if (options.onBatch && (step % every === 0 || step === progress.totalSteps)) {
+      if (options.onBatch && (step % every === 0 || step === run.totalSteps)) {
         const now = performance.now();
         const tokensPerSecond = batches.wordsSeen / ((now - started) / 1000); // this model's own pace
-        options.onBatch({ epoch, step, totalSteps: progress.totalSteps, loss: result.loss, lr, tokensPerSecond, seconds: (now - progress.started) / 1000, ...memberField });
+        options.onBatch({ epoch, step, totalSteps: run.totalSteps, loss: result.loss, lr, tokensPerSecond, seconds: (now - run.started) / 1000, ...memberField });
       }
+      if (run.checkpoint && step % run.checkpoint.every === 0) await run.checkpoint.save(encodeCheckpoint(run.checkpoint.identity, state(epoch, s + 1)));
     }
     const report: EpochReport = {
       ...memberField,
@@ -286,14 +376,16 @@ function fitModel(model: TextClassifier, sets: { train: Encoded; valid?: Encoded
         sinceBest = 0;
       } else sinceBest++;
     }
-    reports.push(report);
+    run.reports.push(report);
     options.onEpoch?.(report);
     if (validSet && o.patience > 0 && sinceBest >= o.patience) break;
   }
-  if (o.patience > 0 && best && reports.at(-1)!.validLoss! > best.loss) restoreWeights(model, best.weights);
+  const done = memberReports();
+  if (o.patience > 0 && best && done.at(-1)!.validLoss! > best.loss) restoreWeights(model, best.weights);
+  // A step whose update overflowed leaves a finite loss behind it but weights that are not.
+  if (!weightsAreFinite(model)) throw new TrainingDivergedError(run.step, done.at(-1)?.epoch ?? o.epochs, o.lr, member);
   // Steps an early stop skipped still count as done, so progress ends at totalSteps.
-  progress.step += stepsPerEpoch * (o.epochs - reports.length);
-  return reports;
+  run.step += stepsPerEpoch * (o.epochs - done.length);
 }
 
 /**
@@ -351,7 +443,52 @@ function resolveOptions(options: TrainOptions, examples: number) {
   if (!(o.naiveBayesStart >= 0 && Number.isFinite(o.naiveBayesStart))) throw new RangeError(`naiveBayesStart must be a number ≥ 0, got ${o.naiveBayesStart}`);
   if (o.naiveBayesStart > 0 && o.arch !== 'bag') throw new RangeError(`naiveBayesStart works with the bag architecture only, not ${o.arch}`);
   if (o.naiveBayesStart > 0 && options.pretrainedVectors) throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
+  if (options.threads !== undefined && options.threads !== 1) throw new RangeError(`threads must be 1 for now (training on several threads is not built yet), got ${options.threads}`);
+  if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);
   return o;
+}
+
+/** Every option that changes the trained model, for telling whether a checkpoint belongs to a run. */
+function runIdentity(o: Resolved, features: ResolvedFeatureOptions, labels: string[], classWeight: Float32Array | undefined,
+  train: LabelledText[], valid: LabelledText[], pretrained: Map<string, Float32Array> | undefined): RunIdentity {
+  const { arch, dim, hidden, members, epochs, lr, batch, optimizer, schedule, warmup, seed, patience, featureDropout, naiveBayesStart: nb, weightDecay } = o;
+  const options: Record<string, unknown> = {
+    arch, dim, hidden, members, epochs, lr, batch, optimizer, schedule, warmup, seed, patience, featureDropout, naiveBayesStart: nb, weightDecay,
+    features, labels, classWeights: classWeight ? Array.from(classWeight) : null,
+    pretrainedVectors: pretrained ? dataFingerprint([...pretrained].map(([word, v]) => ({ text: word, label: Array.from(v).join(' ') }))) : null,
+  };
+  return { options, data: `${dataFingerprint(train)}/${dataFingerprint(valid)}` };
+}
+
+/**
+ * Refuses a label column that holds about as many distinct values as there are rows (ids, texts
+ * or scores read as labels): nothing can be learned from it, and a softmax over every row is slow.
+ */
+function checkLabelCount(labels: number, examples: number): void {
+  if (labels >= 10 && labels * 2 > examples) {
+    throw new RangeError(`${labels} different labels among ${examples} examples: the label column seems to hold something else (ids, texts or scores). `
+      + 'Check which column holds the labels and name it (labelColumn, or --label-column in the CLI)');
+  }
+}
+
+/** A warning when most labels have fewer than FEW_EXAMPLES examples. */
+function labelWarnings(counts: Record<string, number>): string[] {
+  const values = Object.values(counts);
+  const few = values.filter((n) => n < FEW_EXAMPLES).length;
+  if (values.length <= 2 || few * 2 <= values.length) return [];
+  return [`${few} of the ${values.length} labels have fewer than ${FEW_EXAMPLES} examples each; a classifier learns little from so few. `
+    + 'Check the label column (labelColumn, --label-column), or gather more examples per label'];
+}
+
+/** Refuses, before anything is laid out, a model bigger than a WebAssembly memory can hold. */
+function checkModelSize(rows: number, o: Resolved): void {
+  // The table, Adam's two moments of it when used, and the members' own tables beside the merged one.
+  const copies = (o.optimizer === 'adam' ? 3 : 1) + (o.members > 1 ? 1 : 0);
+  const bytes = Math.max(1, rows) * o.dim * 4 * copies;
+  if (bytes < WASM_MEMORY_LIMIT * 0.9) return;
+  const maxDim = Math.floor((WASM_MEMORY_LIMIT * 0.9) / (Math.max(1, rows) * 4 * copies));
+  throw new RangeError(`the model would need ${(bytes / 1024 ** 3).toFixed(1)} GB of WebAssembly memory (${rows} feature rows × dim ${o.dim}), `
+    + `more than the 4 GB one can hold. Lower dim (at most ${maxDim} here), or keep fewer features: fewer buckets, a higher minCount, shorter n-grams`);
 }
 
 async function collectExamples(examples: TrainingData): Promise<LabelledText[]> {
@@ -401,10 +538,11 @@ class BatchBuilder {
   readonly weights: Float32Array;
   /** Whitespace-separated input words of every example gathered so far. */
   wordsSeen = 0;
-  private readonly dropRng: Random;
+  /** Feature dropout's and long texts' sampling generator. */
+  readonly dropRng: Random;
 
   constructor(private readonly set: Encoded, private readonly o: Resolved, private readonly classWeight?: Float32Array) {
-    this.rows = new Int32Array(o.batch * Math.max(1, set.maxLength));
+    this.rows = new Int32Array(o.batch * Math.max(1, Math.min(set.maxLength, MAX_TRAINING_FEATURES)));
     this.offsets = new Int32Array(o.batch + 1);
     this.targets = new Int32Array(o.batch);
     this.weights = new Float32Array(o.batch);
@@ -423,7 +561,8 @@ class BatchBuilder {
       this.offsets[b] = t;
       const from = set.offsets[i];
       const to = set.offsets[i + 1];
-      if (p > 0) {
+      if (to - from > MAX_TRAINING_FEATURES) t = this.sampleLongText(from, to, t, keepFrom);
+      else if (p > 0) {
         const kept = t;
         for (let f = from; f < to; f++) if (dropRng.nextU32() >= keepFrom) rows[t++] = set.rows[f];
         // A bag never goes empty: keep one feature if dropout took them all.
@@ -439,6 +578,25 @@ class BatchBuilder {
     this.offsets[batch] = t;
     return batch;
   }
+
+  /**
+   * A text with more features than MAX_TRAINING_FEATURES: a systematic sample of them (every
+   * (n/cap)-th from a random start, so each feature is equally likely to be in it), then feature
+   * dropout as for any text. Appends at `t`; returns the new end.
+   */
+  private sampleLongText(from: number, to: number, t: number, keepFrom: number): number {
+    const { set, rows, dropRng } = this;
+    const length = to - from;
+    const stride = length / MAX_TRAINING_FEATURES;
+    const offset = dropRng.next();
+    const kept = t;
+    for (let k = 0; k < MAX_TRAINING_FEATURES; k++) {
+      const f = from + Math.floor((k + offset) * stride);
+      if (keepFrom === 0 || dropRng.nextU32() >= keepFrom) rows[t++] = set.rows[f];
+    }
+    if (t === kept) rows[t++] = set.rows[from + dropRng.int(length)];
+    return t;
+  }
 }
 
 /**
@@ -449,6 +607,14 @@ class BatchBuilder {
 class ClassifierStep {
   private readonly loss = new CrossEntropyLoss();
   private readonly headOptimizer: Optimizer;
+
+  saveOptimizerState(): OptimizerState {
+    return this.headOptimizer.saveState();
+  }
+
+  loadOptimizerState(state: OptimizerState): void {
+    this.headOptimizer.loadState(state);
+  }
   private readonly targetPtr: number;
   private readonly weightPtr: number;
 
@@ -486,11 +652,6 @@ class ClassifierStep {
   }
 }
 
-interface Weights {
-  table: Float32Array;
-  head: Float32Array;
-}
-
 function copyWeights(model: TextClassifier): Weights {
   const p = model.head.parameters;
   return { table: model.embedding.values().slice(), head: model.runtime.f32(p.ptr, p.size).slice() };
@@ -501,6 +662,16 @@ function restoreWeights(model: TextClassifier, weights: Weights): void {
   model.embedding.values().set(weights.table);
   model.runtime.f32(p.ptr, p.size).set(weights.head);
   model.invalidateCaches();
+}
+
+function weightsAreFinite(model: TextClassifier): boolean {
+  const p = model.head.parameters;
+  return allFinite(model.embedding.values()) && allFinite(model.runtime.f32(p.ptr, p.size));
+}
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 /**

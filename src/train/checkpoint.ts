@@ -1,0 +1,167 @@
+// Checkpoints of a training run: everything the epoch loop needs to carry on exactly where it
+// stopped, so that a run killed at any point and resumed from its last checkpoint ends with the
+// same model bytes as one that never stopped (same seed, data and options).
+//
+// What "everything" is, for one member of a bag model (or the single mlp model): its weights
+// (embedding table and head), the sparse and dense optimisers' state, the shuffled order of the
+// examples and both generators (shuffling, feature dropout) as they stand, the position (member,
+// epoch, next batch, steps done), the running loss and accuracy of the epoch, the early-stopping
+// bookkeeping (best validation loss and its weights) and the reports so far. With several
+// members, the merged model built from the members already done is saved too.
+//
+// A checkpoint is a model-file container (src/io/model-file.ts: checksummed, versioned, refused
+// when damaged) of another kind, so it is written atomically and checked the same way. It also
+// records a fingerprint of the data and the options: resuming with other data or options would
+// silently give another model, so it is refused, naming the first option that differs.
+
+import { decodeModelFile, encodeModelFile, ModelFileError } from '../io/model-file.js';
+import { crc32 } from '../io/crc32.js';
+import type { OptimizerState } from '../nn/optimizers.js';
+import type { EpochReport } from './train.js';
+
+const CHECKPOINT_KIND = 'sentiwasm training checkpoint';
+const CHECKPOINT_VERSION = 1;
+
+/** Where in the run a checkpoint was taken, and the bookkeeping that goes with the position. */
+export interface CheckpointPosition {
+  /** Member in progress, from 0. */
+  member: number;
+  /** Epoch in progress, from 1. */
+  epoch: number;
+  /** The next batch of the epoch, from 0 (the epoch's last batch done: its end is still to come). */
+  batch: number;
+  /** Steps done over all members. */
+  step: number;
+  lossSum: number;
+  correct: number;
+  wordsSeen: number;
+  sinceBest: number;
+  /** The best validation loss so far, or null before the first validation. */
+  bestLoss: number | null;
+}
+
+/** Weights of a bag model: its embedding table and its head's parameter block. */
+export interface Weights {
+  table: Float32Array;
+  head: Float32Array;
+}
+
+/** The state of a run at a step boundary. */
+export interface TrainingState {
+  position: CheckpointPosition;
+  /** Every epoch report so far, earlier members' included. */
+  reports: EpochReport[];
+  order: Int32Array;
+  shuffleRng: Uint32Array;
+  dropoutRng: Uint32Array;
+  weights: Weights;
+  embeddingOptimizer: { steps: number; m?: Float32Array; v?: Float32Array };
+  headOptimizer: OptimizerState;
+  /** The weights of the best validation loss so far, when there is validation data. */
+  best?: Weights;
+  /** With several members: the merged model of the members already trained. */
+  merged?: Weights;
+}
+
+/** What must match for a checkpoint to continue this run. */
+export interface RunIdentity {
+  /** Every option that changes the result, by name (JSON values). */
+  options: Record<string, unknown>;
+  /** A checksum of the training and validation examples, in order. */
+  data: string;
+}
+
+/**
+ * A checksum of examples (label and text, in order, framed so that no two sequences run
+ * together), with their count: enough to tell a resumed run that its data changed.
+ * @example dataFingerprint([{ text: "good", label: "1" }]) // "1:9b1c…"
+ */
+export function dataFingerprint(examples: readonly { text: string; label: string }[]): string {
+  const encoder = new TextEncoder();
+  let crc = 0;
+  for (const e of examples) crc = crc32(encoder.encode(`${e.label}\u0000${e.text}\u0001`), crc);
+  return `${examples.length}:${crc.toString(16).padStart(8, '0')}`;
+}
+
+/** JSON with object keys sorted, as the container stores its config: equal values, equal text. */
+function canonicalJson(value: unknown): string | undefined {
+  return JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
+}
+
+/** The bytes of a checkpoint. */
+export function encodeCheckpoint(identity: RunIdentity, state: TrainingState): Uint8Array {
+  const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
+    order: state.order,
+    shuffleRng: new Int32Array(state.shuffleRng.buffer, state.shuffleRng.byteOffset, 4),
+    dropoutRng: new Int32Array(state.dropoutRng.buffer, state.dropoutRng.byteOffset, 4),
+    'weights.table': state.weights.table,
+    'weights.head': state.weights.head,
+  };
+  const { m, v } = state.embeddingOptimizer;
+  if (m && v) Object.assign(sections, { 'embeddingOptimizer.m': m, 'embeddingOptimizer.v': v });
+  for (const [name, values] of Object.entries(state.headOptimizer.buffers)) sections[`headOptimizer.${name}`] = values;
+  if (state.best) Object.assign(sections, { 'best.table': state.best.table, 'best.head': state.best.head });
+  if (state.merged) Object.assign(sections, { 'merged.table': state.merged.table, 'merged.head': state.merged.head });
+  return encodeModelFile({
+    config: {
+      kind: CHECKPOINT_KIND,
+      version: CHECKPOINT_VERSION,
+      identity: identity as unknown as Record<string, unknown>,
+      position: state.position as unknown as Record<string, unknown>,
+      reports: state.reports as unknown as Record<string, unknown>[],
+      embeddingOptimizerSteps: state.embeddingOptimizer.steps,
+      headOptimizerSteps: state.headOptimizer.steps,
+    },
+    sections,
+  });
+}
+
+/**
+ * Reads a checkpoint and checks that it belongs to this run; a damaged file, a file of another
+ * kind or a run with other data or options is refused with a message naming `source`.
+ */
+export function decodeCheckpoint(bytes: Uint8Array, source: string, identity: RunIdentity): TrainingState {
+  const { config, sections } = decodeModelFile(bytes, source);
+  const refuse = (problem: string, hint: string): never => {
+    throw new ModelFileError(source, problem, hint, 'invalid-contents');
+  };
+  if (config.kind !== CHECKPOINT_KIND) refuse(`holds a "${String(config.kind)}", not a ${CHECKPOINT_KIND}`, 'give the folder or file that --checkpoint wrote');
+  if (config.version !== CHECKPOINT_VERSION) refuse(`is a checkpoint of version ${String(config.version)}; this sentiwasm reads version ${CHECKPOINT_VERSION}`, 'start the run again without resuming');
+  const saved = config.identity as unknown as RunIdentity;
+  if (saved?.data !== identity.data) refuse('was made from other training or validation data', 'resume with the same data files (and the same --dev), or start again without resuming');
+  for (const key of new Set([...Object.keys(saved.options ?? {}), ...Object.keys(identity.options)])) {
+    const was = canonicalJson(saved.options?.[key]);
+    const now = canonicalJson(identity.options[key]);
+    if (was !== now) refuse(`was made with ${key} ${was ?? 'unset'}, and this run has ${key} ${now ?? 'unset'}`, 'resume with the options the run started with');
+  }
+  const f32 = (name: string): Float32Array => {
+    const s = sections[name];
+    return s instanceof Float32Array ? s.slice() : refuse(`section "${name}" is missing`, 'start the run again without resuming');
+  };
+  const i32 = (name: string, length?: number): Int32Array => {
+    const s = sections[name];
+    if (!(s instanceof Int32Array) || (length !== undefined && s.length !== length)) return refuse(`section "${name}" is missing or malformed`, 'start the run again without resuming');
+    return s.slice();
+  };
+  const optional = (name: string): Weights | undefined => (sections[`${name}.table`] ? { table: f32(`${name}.table`), head: f32(`${name}.head`) } : undefined);
+  const headBuffers: Record<string, Float32Array> = {};
+  for (const name of Object.keys(sections)) if (name.startsWith('headOptimizer.')) headBuffers[name.slice('headOptimizer.'.length)] = f32(name);
+  const hasMoments = sections['embeddingOptimizer.m'] !== undefined;
+  return {
+    position: config.position as unknown as CheckpointPosition,
+    reports: config.reports as unknown as EpochReport[],
+    order: i32('order'),
+    shuffleRng: new Uint32Array(i32('shuffleRng', 4).buffer),
+    dropoutRng: new Uint32Array(i32('dropoutRng', 4).buffer),
+    weights: { table: f32('weights.table'), head: f32('weights.head') },
+    embeddingOptimizer: {
+      steps: Number(config.embeddingOptimizerSteps),
+      ...(hasMoments ? { m: f32('embeddingOptimizer.m'), v: f32('embeddingOptimizer.v') } : {}),
+    },
+    headOptimizer: { steps: Number(config.headOptimizerSteps), buffers: headBuffers },
+    best: optional('best'),
+    merged: optional('merged'),
+  };
+}
