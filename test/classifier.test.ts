@@ -270,7 +270,7 @@ describe('explain', () => {
       expect(e.method).toBe('exact');
       expect(e.target).toBe('positive');
       expect(e.label).toBe(model.predict(text).label);
-      expect(e.tokens.map((t) => t.token)).toEqual(model.featurizer.tokenize(text));
+      expect(e.tokens.map((t) => (t.negated ? 'NOT_' : '') + t.token)).toEqual(model.featurizer.tokenize(text));
       expect(Math.abs(e.bias + sum(e.tokens.map((t) => t.contribution)) - e.score), `${name}: sum`).toBeLessThan(1e-9 * (1 + Math.abs(e.score)));
       expect(Math.abs(e.score - marginFromProbabilities(model, text)), `${name}: score ${e.score} vs margin`).toBeLessThan(1e-4 * (1 + Math.abs(e.score)));
     }
@@ -287,7 +287,7 @@ describe('explain', () => {
   it.each(texts.slice(0, 5))('mlp model, %j: method occlusion, one entry per token, score = T·log(p1/p0)', (text) => {
     const e = mlp.explain(text);
     expect(e.method).toBe('occlusion');
-    expect(e.tokens.map((t) => t.token)).toEqual(mlp.featurizer.tokenize(text));
+    expect(e.tokens.map((t) => (t.negated ? 'NOT_' : '') + t.token)).toEqual(mlp.featurizer.tokenize(text));
     expect(e.tokens.length).toBeGreaterThan(0);
     expect(Math.abs(e.score - marginFromProbabilities(mlp, text))).toBeLessThan(1e-4 * (1 + Math.abs(e.score)));
     for (const t of e.tokens) expect(Number.isFinite(t.contribution)).toBe(true);

@@ -4,12 +4,14 @@
 
 import { builtinSplit } from '../data/corpus.js';
 import { trainWithReport } from '../train/train.js';
+import { tokenLabel } from './use-model.js';
 
 const SAMPLES = [
   'I absolutely loved this film, the acting was wonderful!',
   "The service was slow and the food was terrible. Never again :(",
   'The staff were friendly and the breakfast was delicious :)',
   'What a waste of money, so disappointing.',
+  'Not worth the price, the room was not clean.',
   '这家酒店的服务很好，房间也很干净。',
   '太吵了，床也不舒服，非常失望。',
 ];
@@ -28,9 +30,10 @@ export async function startCommand(options: { seed?: number }, out: (line: strin
   for (const text of SAMPLES) {
     const p = model.predict(text);
     const e = model.explain(text);
-    const top = [...e.tokens].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, 3);
+    const top = e.tokens.map((_, i) => i).sort((a, b) => Math.abs(e.tokens[b].contribution) - Math.abs(e.tokens[a].contribution)).slice(0, 3);
+    const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
     out(`${p.label.padEnd(8)} ${(p.probabilities[p.label] * 100).toFixed(1).padStart(5)}%  ${text}`);
-    out(`         because of: ${top.map((t) => `${t.token} (${t.contribution >= 0 ? '+' : ''}${t.contribution.toFixed(2)})`).join(', ')}`);
+    out(`         because of: ${top.map((i) => tokenLabel(e.tokens, i, signed(e.tokens[i].contribution))).join(', ')}`);
   }
   out('');
   for (const word of ['love', 'terrible']) {

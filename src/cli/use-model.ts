@@ -5,7 +5,7 @@ import { writeFile, rename, unlink } from 'node:fs/promises';
 import { loadModel } from '../io/load-model.js';
 import { ModelFileError } from '../io/model-file.js';
 import { formatVectors } from '../io/vectors.js';
-import type { TextClassifier } from '../train/classifier.js';
+import { NEGATED_WORD_PREFIX, type TextClassifier, type TokenContribution } from '../train/classifier.js';
 import { formatReport } from '../train/metrics.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
@@ -70,14 +70,34 @@ export async function explainCommand(modelPath: string, text: string, flags: { j
       return;
     }
     out(`${e.label} (score for "${e.target}": ${e.score.toFixed(3)}; ${e.method === 'exact' ? 'exact decomposition' : 'occlusion'})`);
-    const width = Math.max(...e.tokens.map((t) => t.token.length), 5);
+    const labels = e.tokens.map((_, i) => tokenLabel(e.tokens, i));
+    const width = Math.max(...labels.map((l) => l.length), 6);
     const scale = Math.max(...e.tokens.map((t) => Math.abs(t.contribution)), 1e-9);
-    for (const t of e.tokens) {
+    e.tokens.forEach((t, i) => {
       const bar = (t.contribution >= 0 ? '+' : '-').repeat(Math.round((Math.abs(t.contribution) / scale) * 20));
-      out(`  ${t.token.padEnd(width)} ${t.contribution >= 0 ? ' ' : ''}${t.contribution.toFixed(3).padStart(7)}  ${bar}`);
-    }
+      out(`  ${labels[i].padEnd(width)} ${t.contribution >= 0 ? ' ' : ''}${t.contribution.toFixed(3).padStart(7)}  ${bar}`);
+    });
     out(`  ${'(bias)'.padEnd(width)} ${e.bias >= 0 ? ' ' : ''}${e.bias.toFixed(3).padStart(7)}`);
   });
+}
+
+/**
+ * Token i of an explanation for people to read: the word as written, and for a negated one the
+ * negation whose scope it is in, which is the last token before it that is not negated; `note`
+ * goes in the same parentheses.
+ * @example tokenLabel(model.explain("not worth it").tokens, 1) // 'worth (after "not")'
+ * @example tokenLabel(model.explain("not worth it").tokens, 1, "-1.20") // 'worth (after "not", -1.20)'
+ */
+export function tokenLabel(tokens: readonly TokenContribution[], i: number, note?: string): string {
+  const t = tokens[i];
+  const notes: string[] = [];
+  if (t.negated) {
+    let j = i - 1;
+    while (j >= 0 && tokens[j].negated) j--;
+    notes.push(j >= 0 ? `after "${tokens[j].token}"` : 'negated');
+  }
+  if (note !== undefined) notes.push(note);
+  return notes.length ? `${t.token} (${notes.join(', ')})` : t.token;
 }
 
 export async function similarCommand(modelPath: string, word: string, flags: { k: number; json?: boolean }, out: Print): Promise<void> {
@@ -88,14 +108,20 @@ export async function similarCommand(modelPath: string, word: string, flags: { k
   });
 }
 
-export async function exportVectorsCommand(modelPath: string, outPath: string, out: Print): Promise<void> {
+/**
+ * Writes the model's word vectors as word2vec text: by default only words as users write them,
+ * which is what tools that read .vec files expect; with `includeNegated` also the vectors the
+ * model keeps for words in a negation's scope, spelled "not:word" (NEGATED_WORD_PREFIX).
+ */
+export async function exportVectorsCommand(modelPath: string, outPath: string, flags: { includeNegated?: boolean }, out: Print): Promise<void> {
   await withModel(modelPath, async (model) => {
-    const vocab = model.featurizer.vocabulary;
     const entries: [string, Float32Array][] = [];
-    for (let id = 0; id < vocab.size; id++) {
-      const word = vocab.token(id);
+    let negated = 0;
+    for (const word of model.words({ includeNegated: flags.includeNegated })) {
       // The .vec format separates fields by spaces, so a token with a space cannot be written.
-      if (!/\s/.test(word)) entries.push([word, model.wordVector(word)!]);
+      if (/\s/.test(word)) continue;
+      entries.push([word, model.wordVector(word)!]);
+      if (word.startsWith(NEGATED_WORD_PREFIX)) negated++;
     }
     const temp = `${outPath}.tmp-${process.pid}`;
     try {
@@ -105,6 +131,7 @@ export async function exportVectorsCommand(modelPath: string, outPath: string, o
       await unlink(temp).catch(() => {});
       throw new CliError(`${outPath}: cannot write the vectors (${(error as NodeJS.ErrnoException).code ?? error})`);
     }
-    out(`wrote ${entries.length} word vectors of dimension ${model.config.dim} to ${outPath}`);
+    const ofThem = negated ? ` (${negated} of them negated words, spelled ${NEGATED_WORD_PREFIX}word)` : '';
+    out(`wrote ${entries.length} word vectors of dimension ${model.config.dim} to ${outPath}${ofThem}`);
   });
 }

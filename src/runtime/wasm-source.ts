@@ -2,8 +2,28 @@
 // (`new URL(…, import.meta.url)` needs no bundler settings); Node reads file: URLs from disk
 // through a reader that the Node entry point installs, so this module imports nothing from Node.
 
-/** Anything the runtime can instantiate from: bytes, a URL (or its string), a fetch Response or a compiled module. */
-export type WasmSource = BufferSource | URL | string | Response | WebAssembly.Module;
+// The public types below name no DOM or WebAssembly type: those come with TypeScript's "DOM"
+// library, which a Node project (lib ES2022 and @types/node) does not load, so declarations
+// naming them fail there ("Cannot find namespace 'WebAssembly'"). Minimal structural stand-ins
+// take their place; the real objects fit them in every environment.
+
+/** Bytes of a WebAssembly module (what the DOM library calls a BufferSource). */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+
+/**
+ * A compiled WebAssembly.Module. The DOM library declares Module as an empty interface, so any
+ * object fits it there too: this stand-in loses no checking.
+ */
+export type WasmModule = object;
+
+/** The parts of a WebAssembly.Memory the runtime exposes. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+
+/** Anything the runtime can instantiate from: bytes, a URL (or its string), a fetch Response or a compiled WebAssembly.Module. */
+export type WasmSource = WasmBytes | URL | string | Response | WasmModule;
 
 /** Reads a file: URL or a file-system path. */
 type FileReader = (file: URL | string) => Promise<Uint8Array>;
@@ -47,7 +67,7 @@ export function hasRelaxedSimd(): boolean {
 }
 
 /** Turns a source into something `@assemblyscript/loader` instantiates (bytes, Response or Module). */
-export async function resolveWasmSource(source: WasmSource): Promise<BufferSource | Response | WebAssembly.Module> {
+export async function resolveWasmSource(source: WasmSource): Promise<WasmBytes | Response | WasmModule> {
   if (typeof source === 'string') source = new URL(source, typeof location !== 'undefined' ? location.href : undefined);
   if (!(source instanceof URL)) return source;
   if (source.protocol === 'file:') {

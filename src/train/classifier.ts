@@ -35,8 +35,19 @@ export interface Prediction {
   probabilities: Record<string, number>;
 }
 
+/**
+ * One token of an explained text, as the user wrote it. Negation marking reads "not worth the
+ * money" as `not`, then `worth`, `the`, `money` each in the scope of "not" (to the next
+ * punctuation), and the model gives a word in such a scope a vector of its own. Such a token
+ * comes as `{ token: 'worth', negated: true }`; the CLI prints it as `worth (after "not")`, and
+ * where a word stands alone (nearest, wordVector, similarity, `export-vectors --include-negated`)
+ * it is spelled `not:worth` (see NEGATED_WORD_PREFIX).
+ */
 export interface TokenContribution {
+  /** The token as the tokeniser cut it from the text (lowercased by default), without any negation mark. */
   token: string;
+  /** True when the token is in the scope of a negation word ("not", "n't", "never", "不", …) before it. */
+  negated: boolean;
   /** How much the token moved the score; the contributions and `bias` add up to `score`. */
   contribution: number;
 }
@@ -128,39 +139,92 @@ export class TextClassifier {
 
   /**
    * Rebuilds a model from the bytes of a model file, refusing anything damaged or foreign.
+   *
+   * A file whose checksum is right may still not hold a model this class can run (written by
+   * hand, by another program, or by a bug), and what is wrong with it would otherwise surface
+   * later as a crash or a silently wrong prediction. So everything is checked, in this order,
+   * before any memory is laid out: the config (kind, architecture, dims, hidden widths, labels,
+   * temperature, row count), the sections (present, of their type), the vocabulary, the
+   * featurizer's settings and row buckets, that the tensor sizes agree with all of these, that
+   * the model fits in WebAssembly memory, and that every weight is a finite number. Anything
+   * wrong is a ModelFileError naming `source`; a model is returned only whole.
    * @example const model = await TextClassifier.fromBytes(bytes, "model.bin");
    */
   static async fromBytes(bytes: Uint8Array | ArrayBuffer, source = 'model', runtime?: RuntimeOptions): Promise<TextClassifier> {
     const { config, sections } = decodeModelFile(bytes, source);
-    const problem = (what: string): never => {
-      throw new ModelFileError(source, what, 'save the model again with this version of sentiwasm', 'invalid-contents');
+    const problem = (what: string, hint = 'save the model again with this version of sentiwasm'): never => {
+      throw new ModelFileError(source, what, hint, 'invalid-contents');
     };
-    if (config.kind !== MODEL_KIND) problem(`holds a "${String(config.kind)}", not a ${MODEL_KIND}`);
-    const c = config as unknown as ClassifierConfig & { rows: number };
-    if (c.arch !== 'bag' && c.arch !== 'mlp') problem(`unknown architecture "${String(c.arch)}"`);
-    if (!Number.isInteger(c.dim) || c.dim <= 0 || !Array.isArray(c.labels) || c.labels.length < 2 || !Array.isArray(c.hidden)) problem('the model description is incomplete');
-    const vocabBytes = sections.vocabulary;
-    const rowBuckets = sections.rowBuckets;
-    const table = sections.embedding;
-    const head = sections.head;
-    if (!(vocabBytes instanceof Uint8Array) || !(rowBuckets instanceof Int32Array) || !(table instanceof Float32Array) || !(head instanceof Float32Array)) {
-      problem('a section is missing or has the wrong type');
-    }
+    if (config.kind !== MODEL_KIND) problem(`holds ${config.kind === undefined ? 'a model of no kind' : `a ${describeValue(config.kind)}`}, not a ${MODEL_KIND}`);
+    const c = config as Record<string, unknown>;
+    const { arch, dim, hidden, labels, rows } = c;
+    if (arch !== 'bag' && arch !== 'mlp') problem(`unknown architecture ${describeValue(arch)}`);
+    if (!isCount(dim) || dim < 1) problem(`the embedding width (dim) is ${describeValue(dim)}, not a positive integer`);
+    if (!Array.isArray(hidden) || !hidden.every((h) => isCount(h) && h >= 1)) problem(`the hidden layer widths are ${describeValue(hidden)}, not a list of positive integers`);
+    if (arch === 'bag' && (hidden as number[]).length > 0) problem(`a bag model has no hidden layers, but this one lists ${(hidden as number[]).length}`);
+    if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string')) problem(`the labels are ${describeValue(labels)}, not a list of two or more strings`);
+    const labelList = labels as string[];
+    const distinct = new Set(labelList);
+    if (distinct.size !== labelList.length) problem(`the label ${JSON.stringify(labelList.find((l) => !distinct.delete(l)))} appears twice`);
+    // Files from before calibration have no temperature: they were uncalibrated.
+    const temperature = (c.temperature === undefined ? 1 : c.temperature) as number;
+    if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) problem(`the temperature is ${describeValue(c.temperature)}, not a positive number`);
+    if (!isCount(rows)) problem(`the row count is ${describeValue(rows)}, not an integer ≥ 0`);
+
+    const expect = <T extends Float32Array | Int32Array | Uint8Array>(name: string, type: { name: string; prototype: T }): T => {
+      const section = sections[name];
+      if (section === undefined) problem(`section "${name}" is missing`);
+      if (Object.getPrototypeOf(section) !== type.prototype) problem(`section "${name}" holds ${section.constructor.name} values, not ${type.name}`);
+      return section as T;
+    };
+    const vocabBytes = expect('vocabulary', Uint8Array);
+    const rowBuckets = expect('rowBuckets', Int32Array);
+    const table = expect('embedding', Float32Array);
+    const head = expect('head', Float32Array);
+
     let vocabulary: Vocabulary;
     try {
-      vocabulary = Vocabulary.deserialize(vocabBytes as Uint8Array);
+      vocabulary = Vocabulary.deserialize(vocabBytes);
     } catch (error) {
       return problem(`the vocabulary is damaged (${(error as Error).message})`);
     }
-    const featurizer = Featurizer.restore(c.features, vocabulary, rowBuckets as Int32Array);
-    if (featurizer.rowCount !== c.rows || (table as Float32Array).length !== Math.max(1, c.rows) * c.dim) problem('the embedding table does not match the vocabulary');
+    let featurizer: Featurizer;
+    try {
+      featurizer = Featurizer.restore(c.features as ResolvedFeatureOptions, vocabulary, rowBuckets);
+    } catch (error) {
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      return problem(`the featurizer settings are invalid: ${error.message}`);
+    }
+    const D = dim as number;
+    const C = labelList.length;
+    const rowCount = featurizer.rowCount;
+    if (rowCount !== rows) problem(`the config says ${rows} embedding rows, the vocabulary (${vocabulary.size} words) and row buckets (${rowBuckets.length}) make ${rowCount}`);
+    const tableRows = Math.max(1, rowCount);
+    if (table.length !== tableRows * D) problem(`the embedding table has ${table.length} values, ${tableRows} rows of ${D} need ${tableRows * D}`);
+    // The head's layers: dim → hidden… → classes, each a weight matrix and a bias.
+    const widths = [D, ...(hidden as number[]), C];
+    let headSize = 0;
+    for (let i = 1; i < widths.length; i++) headSize += widths[i - 1] * widths[i] + widths[i];
+    if (head.length !== headSize) problem(`the head has ${head.length} weights, the architecture (${widths.join(' → ')}) needs ${headSize}`);
+    // The plan's largest blocks: the table, the bag's per-row class scores, the head and its
+    // gradients, prediction's per-id scratch. Checked before any of it is allocated, so that a
+    // file asking for more than WebAssembly can address is refused instead of half built.
+    const floats = tableRows * D + (arch === 'bag' ? tableRows * C : 0) + 2 * headSize + PREDICT_BATCH * 64 * D;
+    if (4 * floats > MAX_WASM_BYTES) problem(`the model needs at least ${(4 * floats / 2 ** 30).toFixed(1)} GiB of memory, more than the 4 GiB WebAssembly can address`);
+    for (const [name, weights] of [['embedding', table], ['head', head]] as const) {
+      const at = firstNonFinite(weights);
+      if (at >= 0) {
+        problem(`the model's weights hold NaN or infinite values (section "${name}", index ${at}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
+      }
+    }
+
     const rt = await Runtime.create(runtime);
-    const model = new TextClassifier(rt, { arch: c.arch, dim: c.dim, hidden: c.hidden, labels: c.labels, features: c.features, temperature: c.temperature ?? 1 },
+    const model = new TextClassifier(rt, { arch: arch as Architecture, dim: D, hidden: hidden as number[], labels: labelList, features: featurizer.options, temperature },
       featurizer, { maxBatch: PREDICT_BATCH, maxIds: PREDICT_BATCH * 64, optimizer: 'sgd', seed: 0, initialise: false });
     const params = model.head.parameters;
-    if ((head as Float32Array).length !== params.size) problem(`the head has ${(head as Float32Array).length} weights, the architecture needs ${params.size}`);
-    model.embedding.values().set(table as Float32Array);
-    rt.f32(params.ptr, params.size).set(head as Float32Array);
+    if (head.length !== params.size) problem(`the head has ${head.length} weights, the architecture needs ${params.size}`);
+    model.embedding.values().set(table);
+    rt.f32(params.ptr, params.size).set(head);
     return model;
   }
 
@@ -248,7 +312,7 @@ export class TextClassifier {
           // Leave the item that overflowed for the next batch, unless it is alone: then make room.
           if (batch > 1) rows.length = offsets[--batch];
           else {
-            this.embedding.reserve(maxBatch, rows.length);
+            this.embedding.reserve(maxBatch, rows.length, { training: false });
             ({ maxBatch, maxIds } = this.embedding.capacity);
           }
           break;
@@ -295,8 +359,9 @@ export class TextClassifier {
    * Each token's contribution to the score. For the bag model the score is the logit margin,
    * a sum over features of (1/n)·(w_target − w_other)·e_f plus the bias margin, so the split is
    * exact: a feature spanning several tokens (an n-gram) is shared equally among them, and under
-   * uniqueFeatures a feature met several times among its occurrences.
-   * @example model.explain("not good at all").tokens
+   * uniqueFeatures a feature met several times among its occurrences. Tokens come as the user
+   * wrote them, a word in a negation's scope marked `negated` (see TokenContribution).
+   * @example model.explain("not good at all").tokens // [{ token: 'not', negated: false, … }, { token: 'good', negated: true, … }, …]
    */
   explain(text: string): Explanation {
     const tokens = this.featurizer.tokenize(text);
@@ -305,7 +370,7 @@ export class TextClassifier {
     const contributions = new Float64Array(tokens.length);
     const target = this.labels.length === 2 ? 1 : this.labels.indexOf(prediction.label);
     const base = { label: prediction.label, target: this.labels[target] };
-    const tokenList = () => tokens.map((token, i) => ({ token, contribution: contributions[i] }));
+    const tokenList = (): TokenContribution[] => tokens.map((t, i) => ({ ...userWord(t), contribution: contributions[i] }));
     // With uniqueFeatures a row that occurs k times is one feature of the bag, shared by its k spans.
     const unique = this.featurizer.options.uniqueFeatures;
     if (this.config.arch === 'bag') {
@@ -370,8 +435,10 @@ export class TextClassifier {
   }
 
   /**
-   * The learned vector of a word, or undefined for a word the model does not know.
+   * The learned vector of a word, or undefined for a word the model does not know. A word in a
+   * negation's scope has a vector of its own, asked for as "not:word" (NEGATED_WORD_PREFIX).
    * @example model.wordVector("love")?.length // 64
+   * @example model.wordVector("not:worth") // the vector of "worth" after a negation
    */
   wordVector(word: string): Float32Array | undefined {
     const id = this.wordId(word);
@@ -380,17 +447,26 @@ export class TextClassifier {
     return this.embedding.values().slice(id * D, (id + 1) * D);
   }
 
+  /**
+   * The vocabulary id of a word as a user spells it ("worth", "Worth", "not:worth"), or -1. The
+   * model's own spelling of a negated word ("NOT_worth") is not accepted: it is internal.
+   */
   private wordId(word: string): number {
     if (!this.rt) throw new Error('this model has been disposed');
     const vocab = this.featurizer.vocabulary;
-    const direct = vocab.id(word);
+    const negated = word.startsWith(NEGATED_WORD_PREFIX);
+    const plain = negated ? word.slice(NEGATED_WORD_PREFIX.length) : word;
+    const mark = negated ? NEGATION_MARK : '';
+    // The word as the vocabulary has it (what words() lists), else as the tokeniser cuts it: "Love" → "love".
+    if (isNegationMarked(plain)) return -1;
+    const direct = vocab.id(mark + plain);
     if (direct >= 0) return direct;
-    const tokens = this.featurizer.tokenize(word);
-    return tokens.length === 1 ? vocab.id(tokens[0]) : -1;
+    const tokens = this.featurizer.tokenize(plain);
+    return tokens.length === 1 && !isNegationMarked(tokens[0]) ? vocab.id(mark + tokens[0]) : -1;
   }
 
   /**
-   * Cosine similarity of two words' vectors.
+   * Cosine similarity of two words' vectors (words spelled as for wordVector).
    * @example model.similarity("great", "excellent") // 0.83
    */
   similarity(a: string, b: string): number {
@@ -402,7 +478,9 @@ export class TextClassifier {
   }
 
   /**
-   * The k words whose vectors are closest to the word's by cosine similarity.
+   * The k words whose vectors are closest to the word's by cosine similarity. Only words are
+   * ranked: the vectors of negated words ("not:worth") are the model's own features, which a
+   * user did not write and would read as noise, so they are left out.
    * @example model.nearest("love", 5).map((n) => n.word)
    */
   nearest(word: string, k = 10): Neighbour[] {
@@ -415,12 +493,29 @@ export class TextClassifier {
     const scores: Neighbour[] = [];
     for (let r = 0; r < vocab.size; r++) {
       if (r === id || norms[r] === 0) continue;
+      const token = vocab.token(r);
+      if (isNegationMarked(token)) continue;
       let dot = 0;
       for (let d = 0; d < D; d++) dot += table[id * D + d] * table[r * D + d];
-      scores.push({ word: vocab.token(r), similarity: dot / (norms[id] * norms[r]) });
+      scores.push({ word: token, similarity: dot / (norms[id] * norms[r]) });
     }
     scores.sort((x, y) => y.similarity - x.similarity);
     return scores.slice(0, k);
+  }
+
+  /**
+   * The words the model has vectors for, most frequent first; with `includeNegated`, also the
+   * negated words, spelled "not:word" (each accepted by wordVector).
+   * @example model.words().slice(0, 3) // [',', '.', 'the']
+   */
+  words(options: { includeNegated?: boolean } = {}): string[] {
+    if (!this.rt) throw new Error('this model has been disposed');
+    const words: string[] = [];
+    for (const token of this.featurizer.vocabulary.toArray()) {
+      if (!isNegationMarked(token)) words.push(token);
+      else if (options.includeNegated) words.push(NEGATED_WORD_PREFIX + token.slice(NEGATION_MARK.length));
+    }
+    return words;
   }
 
   /** @internal Forgets what was worked out from the weights (norms, row scores); called whenever they change. */
@@ -465,6 +560,30 @@ export function softmaxRows(values: Float32Array, C: number, temperature = 1): v
   }
 }
 
+/**
+ * The mark negation marking (markNegation in src/text/tokenize.ts) puts on a token in a
+ * negation's scope: "not worth it" → not NOT_worth NOT_it. Only marking makes a token that starts
+ * with it, since the tokeniser cuts words at "_"; so the test below is exact.
+ */
+const NEGATION_MARK = 'NOT_';
+
+/**
+ * How a negated word is spelled where it stands alone, without the sentence that negated it:
+ * "not:worth" is "worth" in the scope of a negation. nearest(), wordVector() and similarity()
+ * accept it and `export-vectors --include-negated` writes it. The tokeniser cuts text at ":", so
+ * no token of a user's text is spelled this way.
+ */
+export const NEGATED_WORD_PREFIX = 'not:';
+
+function isNegationMarked(token: string): boolean {
+  return token.startsWith(NEGATION_MARK);
+}
+
+/** A token as the user wrote it: "NOT_worth" → { token: "worth", negated: true }. */
+function userWord(token: string): { token: string; negated: boolean } {
+  return isNegationMarked(token) ? { token: token.slice(NEGATION_MARK.length), negated: true } : { token, negated: false };
+}
+
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) {
@@ -483,4 +602,35 @@ function rowNorms(table: Float32Array, rows: number, D: number): Float32Array {
     norms[r] = Math.sqrt(s);
   }
   return norms;
+}
+
+/** WebAssembly's 32-bit address space: the most memory a runtime can have. */
+const MAX_WASM_BYTES = 2 ** 32;
+
+/** A JSON number that counts something: a safe integer ≥ 0. */
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A config value in a message: its JSON, cut short (a damaged file may hold megabytes there). */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // 1e999 in the JSON reads as Infinity
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = Array.isArray(value) ? '[…]' : '{…}'; // nested too deep to write out
+  }
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+/** The index of the first NaN or ±Infinity, or -1. */
+function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    // v - v is 0 for every finite v, NaN for NaN and ±Infinity.
+    if (v - v !== 0) return i;
+  }
+  return -1;
 }

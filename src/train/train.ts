@@ -15,7 +15,7 @@ import { Featurizer, resolveFeatureOptions, type FeatureOptions, type ResolvedFe
 import { createTokenizer } from '../text/tokenize.js';
 import { fitTemperature } from './calibration.js';
 import { dataFingerprint, decodeCheckpoint, encodeCheckpoint, type RunIdentity, type TrainingState, type Weights } from './checkpoint.js';
-import { TextClassifier, type Architecture } from './classifier.js';
+import { NEGATED_WORD_PREFIX, TextClassifier, type Architecture } from './classifier.js';
 import { TrainingDivergedError } from './errors.js';
 import { naiveBayesStart } from './naive-bayes-start.js';
 import { learningRate, type ScheduleName } from './schedule.js';
@@ -759,7 +759,8 @@ function loadPretrained(model: TextClassifier, vectors: Map<string, Float32Array
   const vocab = model.featurizer.vocabulary;
   for (const [word, vector] of vectors) {
     if (vector.length !== D) throw new RangeError(`pretrained vector of "${word}" has ${vector.length} dimensions, the model has ${D} (set dim to ${vector.length})`);
-    const id = vocab.id(word);
+    // A word after a negation is exported as "not:word" (export-vectors --include-negated).
+    const id = vocab.id(word.startsWith(NEGATED_WORD_PREFIX) ? `NOT_${word.slice(NEGATED_WORD_PREFIX.length)}` : word);
     if (id >= 0) table.set(vector, id * D);
   }
 }
