@@ -2,6 +2,7 @@
 // The sentiwasm command line. The library never imports this file, so its dependencies
 // (commander) stay out of what a bundler pulls into a web app.
 
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import '../index.node.js';
 import { demoSeed } from './demo-seed.js';
@@ -26,12 +27,14 @@ function withDataOptions(command: Command): Command {
     .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'tsv', 'jsonl']))
     .option('--text-column <name>', 'column with the text (default: text, sentence, review, content, …)')
     .option('--label-column <name>', 'column with the label (default: label, sentiment, polarity, …)')
-    .option('--skip-bad', 'skip rows that cannot be used (counted in the report) instead of stopping');
+    .option('--skip-bad', 'skip rows that cannot be used (counted in the report) instead of stopping')
+    .addOption(new Option('--encoding-errors <mode>', 'bytes that are not UTF-8: stop (fail), read them as U+FFFD (replace) or skip their rows (default: skip with --skip-bad, else fail)').choices(['fail', 'replace', 'skip']));
 }
 
 export function buildProgram(): Command {
   const program = new Command('sentiwasm')
     .description('Train and run sentiment classifiers on a WebAssembly core.')
+    .version(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version, '-V, --version', 'print the version of sentiwasm')
     .showHelpAfterError();
 
   program
@@ -70,6 +73,10 @@ export function buildProgram(): Command {
     .option('--pretrained-vectors <file>', 'start from word vectors in word2vec text format (.vec)')
     .option('--fma', 'matrix products with fused multiply-add (relaxed SIMD; faster mlp training, results differ in the last bits)')
     .option('--seed <n>', 'random seed', integer, 0)
+    .option('--checkpoint <dir>', 'save the state of the run in this folder every --checkpoint-every steps, to --resume from')
+    .option('--checkpoint-every <steps>', 'steps between checkpoints', positiveInt, 1000)
+    .option('--resume <dir>', 'carry on from the checkpoint in this folder (same data and options; checkpoints go on there)')
+    .option('--threads <n>', 'threads to train on (1 until multi-core training exists)', positiveInt, 1)
     .option('--json', 'print a JSON summary')
     .option('--no-progress', 'no progress bar')
     .action((file, options) => trainCommand(file, options, out, err));
@@ -101,7 +108,8 @@ export function buildProgram(): Command {
   program
     .command('export-vectors <model> <out>')
     .description('Write the word vectors in word2vec text format (.vec).')
-    .action((model, outPath) => exportVectorsCommand(model, outPath, out));
+    .option('--include-negated', 'also write the vectors of words after a negation, spelled not:word')
+    .action((model, outPath, options) => exportVectorsCommand(model, outPath, options, out));
 
   const demo = program.command('demo').description('Worked examples that show each step of training.');
   demo
@@ -117,16 +125,19 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Every failure ends as one message on standard error and a non-zero exit, never a stack trace:
+ * the library's errors already say what went wrong and what to do. Anything unexpected (a bug)
+ * is reported the same way, with its stack only when SENTIWASM_DEBUG is set.
+ */
 async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof CliError) {
-      process.stderr.write(`sentiwasm: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`sentiwasm: ${message.replace(/^sentiwasm: /, '')}\n`);
+    if (!(error instanceof CliError) && process.env.SENTIWASM_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }
 }
 
