@@ -10,3 +10,11 @@ export * from './index.js';
 export * from './io/save.node.js';
 export * from './data/files.node.js';
 export * from './runtime/relaxed-simd.node.js';
+// Data sets by name: the registry, and fetching into the cache. train and trainWithReport here
+// take a name where the library's take a path (train("sst2")); they shadow the library's.
+export * from './data/datasets.js';
+export {
+  datasetCacheStatus, defaultCacheDir, getDataset, resolveDataPath, resolveDataset, standInVariable,
+  type DatasetOptions, type DatasetProgress, type ResolvedDataset, type SourceOverride,
+} from './data/datasets.node.js';
+export { train, trainWithReport, type NodeTrainOptions } from './io/train-by-name.node.js';

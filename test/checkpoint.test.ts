@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { builtinSplit } from '../src/data/corpus.js';
-import { decodeModelFile, ModelFileError } from '../src/io/model-file.js';
+import { decodeModelFile, ModelFileError } from '../src/format/model-file.js';
 import { train, type TrainOptions } from '../src/index.node.js';
 
 const { train: examples, dev } = builtinSplit();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bagFront } from './helpers.js';
 import {
   builtinSplit,
   loadModel,
@@ -130,8 +131,8 @@ async function thrown(fn: () => unknown): Promise<unknown> {
 function layerByLayerLogits(model: TextClassifier, bags: readonly (readonly number[])[]): Float64Array {
   const D = model.config.dim;
   const C = model.labels.length;
-  const table = model.embedding.values();
-  const params = model.head.parameters;
+  const table = bagFront(model).embedding.values();
+  const params = bagFront(model).head.parameters;
   const W = params.values(params.get('0.weight'));
   const b = params.values(params.get('0.bias'));
   const logits = new Float64Array(bags.length * C);
@@ -233,7 +234,7 @@ describe('predict and predictBatch', () => {
   it('the per-row class scores follow the weights when they change', () => {
     const model = base.model;
     const bags = [model.featurizer.rows(['great'], [])];
-    const params = model.head.parameters;
+    const params = bagFront(model).head.parameters;
     const weights = model.runtime.f32(params.ptr, params.size);
     const saved = weights.slice();
     const before = model.logits(bags);

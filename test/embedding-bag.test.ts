@@ -4,15 +4,11 @@
 // allocates nothing.
 
 import { describe, expect, it } from 'vitest';
-import { Tanh } from '../src/nn/activations.js';
 import { EmbeddingBag, type SparseOptimizer } from '../src/nn/embedding-bag.js';
-import type { Layer } from '../src/nn/layer.js';
-import { Linear } from '../src/nn/linear.js';
-import { CrossEntropyLoss } from '../src/nn/losses.js';
-import { Random } from '../src/nn/random.js';
-import { Sequential } from '../src/nn/sequential.js';
+import { architectures, modelClass } from '../src/models/registry.js';
+import { TrainingStep } from '../src/train/step.js';
 import type { Runtime } from '../src/runtime/runtime.js';
-import { put, putI32, randomArray, seededRandom, testRuntime } from './helpers.js';
+import { put, randomArray, seededRandom, testRuntime } from './helpers.js';
 
 /** Bags of row ids as the flat ids + offsets that EmbeddingBag.load takes. */
 function pack(bags: readonly (readonly number[])[]): { rows: Int32Array; offsets: Int32Array } {
@@ -253,84 +249,74 @@ describe('adam_rows equals lazy Adam (torch.optim.SparseAdam) on the rows a batc
   });
 });
 
-/** Embedding bag → head → softmax cross-entropy, laid out as train.ts lays it out. */
-function classifierStep(rt: Runtime, head: Layer[], D: number, C: number, optimizer: SparseOptimizer = 'sgd') {
-  const emb = makeBag(rt, 12, D, optimizer, 41 + D);
-  const net = new Sequential(head).build(rt, { inFeatures: D, maxBatch: 8, seed: 5, inputGrad: true });
-  const loss = new CrossEntropyLoss();
-  return { emb, net, loss };
+/** A registered model of 12 feature rows, laid out as training lays it out, and the step train() runs on it. */
+function modelAndStep(rt: Runtime, arch: string, D: number, C: number, hidden: number[], optimizer: SparseOptimizer = 'sgd', classWeights = false) {
+  const model = modelClass(arch).create(rt, { rows: 12, dim: D, hidden, classes: C }, { maxBatch: 8, maxIds: 64, optimizer, seed: 41 + D });
+  const step = new TrainingStep(model, { lr: 1, weightDecay: 0, classWeights });
+  return { model, step };
 }
 
-const heads: [string, number, number, () => Layer[]][] = [
-  ['bag model: Linear head, 2 classes', 5, 2, () => [new Linear(5, 2)]],
-  ['bag model: Linear head, 3 classes, odd dim', 7, 3, () => [new Linear(7, 3)]],
-  ['mlp model: Linear → Tanh → Linear head', 6, 3, () => [new Linear(6, 4), new Tanh(), new Linear(4, 3)]],
+const models: [string, string, number, number, number[]][] = [
+  ['bag model, 2 classes', 'bag', 5, 2, []],
+  ['bag model, 3 classes, odd dim', 'bag', 7, 3, []],
+  ['mlp model, one hidden layer', 'mlp', 6, 3, [4]],
 ];
 
-describe('a whole classifier step (embedding bag → head → cross-entropy) matches finite differences', async () => {
+describe('the training step train() runs updates every weight by −lr × its finite-difference gradient', async () => {
   const rt = await testRuntime();
-  const EPS = 1e-2;
+  const EPS = 1e-3;
   const bags = [[0, 3, 3, 7], [2], [7, 1, 11], [5, 0], [3]];
   const targets = [1, 0, 2, 1, 0];
 
-  it.each(heads.flatMap(([name, D, C, make]) => [[`${name}, unweighted`, D, C, make, false], [`${name}, class-weighted`, D, C, make, true]] as const))(
-    '%s', (_, D, C, make, weighted) => {
-      const { emb, net, loss } = classifierStep(rt, make(), D, C);
+  it.each(models.flatMap(([name, arch, D, C, hidden]) => [[`${name}, unweighted`, arch, D, C, hidden, false], [`${name}, class-weighted`, arch, D, C, hidden, true]] as const))(
+    '%s', (_, arch, D, C, hidden, weighted) => {
+      const { model, step } = modelAndStep(rt, arch, D, C, [...hidden], 'sgd', weighted);
       const B = bags.length;
-      const { rows: ids, offsets } = pack(bags);
-      emb.load(ids, offsets, B);
-      const target = putI32(rt, targets.map((t) => t % C));
-      const weights = weighted ? put(rt, [0.5, 2, 1, 1.5, 0.25]) : 0;
-      const buffers = { batch: B, width: C, pred: net.outputPtr, target, weights };
+      const { rows, offsets } = pack(bags);
+      const batch = { rows, offsets, targets: Int32Array.from(targets, (t) => t % C), weights: Float32Array.of(0.5, 2, 1, 1.5, 0.25) };
+      // The loss the step minimises, worked out independently: softmax cross-entropy of the logits, weighted mean.
       const objective = (): number => {
-        emb.forward(net.inputPtr);
-        net.forwardBatch(B, false);
-        return loss.forward(rt, buffers);
+        model.load(rows, offsets, B);
+        const logits = rt.f32(model.forward(B), B * C);
+        let sum = 0;
+        let weightSum = 0;
+        for (let b = 0; b < B; b++) {
+          const row = Array.from(logits.subarray(b * C, (b + 1) * C));
+          const max = Math.max(...row);
+          const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+          const w = weighted ? batch.weights[b] : 1;
+          sum += w * (lse - row[batch.targets[b]]);
+          weightSum += w;
+        }
+        return sum / weightSum;
       };
-
-      // Analytic gradients, in train.ts's order.
-      objective();
-      net.parameters.zeroGrad();
-      net.zeroActivationGrads();
-      loss.backward(rt, net.outputGradPtr, buffers);
-      net.backwardBatch(B);
-      emb.backward(net.inputGradPtr);
-
-      const close = (analytic: number, numeric: number, what: string): void => {
-        expect(Math.abs(analytic - numeric), `${what}: analytic ${analytic}, numeric ${numeric}`).toBeLessThan(2e-3 * (1 + Math.abs(numeric)));
-      };
-      const fd = (values: () => Float32Array, i: number): number => {
-        const saved = values()[i];
-        values()[i] = saved + EPS;
+      const tensors = model.tensors();
+      const numeric = tensors.map((t) => Array.from({ length: t.values().length }, (_, i) => {
+        const saved = t.values()[i];
+        t.values()[i] = saved + EPS;
         const plus = objective();
-        values()[i] = saved - EPS;
+        t.values()[i] = saved - EPS;
         const minus = objective();
-        values()[i] = saved;
+        t.values()[i] = saved;
         return (plus - minus) / (2 * EPS);
-      };
-
-      const block = net.parameters;
-      for (const p of block.params) {
-        const grad = block.grad(p).slice();
-        for (let i = 0; i < p.size; i++) close(grad[i], fd(() => block.values(p), i), `∂L/∂${p.name}[${i}]`);
-      }
-      // The table's gradient, read as the SGD step with lr = 1 applies it.
-      const numeric = Array.from({ length: 12 * D }, (_, i) => fd(() => emb.values(), i));
-      const before = emb.values().slice();
-      emb.step(1);
-      const after = emb.values();
+      }));
+      const before = tensors.map((t) => t.values().slice());
+      const { loss } = step.run(batch, B, 1);
+      expect(Number.isFinite(loss)).toBe(true);
       const used = new Set(bags.flat());
       let nonzero = 0;
-      for (let i = 0; i < 12 * D; i++) {
-        const row = Math.floor(i / D);
-        if (!used.has(row)) {
-          expect(Object.is(after[i], before[i]), `table row ${row} is not in the batch and must not change`).toBe(true);
-          expect(Math.abs(numeric[i])).toBeLessThan(1e-4);
-          continue;
+      tensors.forEach((t, k) => {
+        const after = t.values();
+        for (let i = 0; i < after.length; i++) {
+          const where = `∂L/∂${t.name}[${i}]: step ${before[k][i] - after[i]}, numeric ${numeric[k][i]}`;
+          if (t.name === 'embedding.weight' && !used.has(Math.floor(i / D))) {
+            expect(Object.is(after[i], before[k][i]), `table row ${Math.floor(i / D)} is not in the batch and must not change`).toBe(true);
+            continue;
+          }
+          expect(Math.abs(before[k][i] - after[i] - numeric[k][i]), where).toBeLessThan(2e-3 * (1 + Math.abs(numeric[k][i])));
+          if (Math.abs(numeric[k][i]) > 1e-3) nonzero++;
         }
-        close(before[i] - after[i], numeric[i], `∂L/∂table[${row}, ${i % D}]`);
-        if (Math.abs(numeric[i]) > 1e-3) nonzero++;
-      }
+      });
       // The check would pass vacuously if the gradients were all zero.
       expect(nonzero).toBeGreaterThan(used.size);
     });
@@ -339,35 +325,24 @@ describe('a whole classifier step (embedding bag → head → cross-entropy) mat
 describe('a training step allocates nothing', async () => {
   const rt = await testRuntime();
 
-  it.each(['sgd', 'adam'] as const)('EmbeddingBag (%s) + Sequential: load/forward/backward/step cycles leave the allocator and memory as they were', (optimizer) => {
-    const D = 16, C = 3;
-    const { emb, net, loss } = classifierStep(rt, [new Linear(D, 8), new Tanh(), new Linear(8, C)], D, C, optimizer);
-    emb.initialise(new Random(1));
-    const target = rt.alloc(8 * 4);
-    const rand = seededRandom(2);
-    const cycle = (): number => {
-      const B = 1 + Math.floor(rand() * 8);
-      const bags = Array.from({ length: B }, () => Array.from({ length: Math.floor(rand() * 8) }, () => Math.floor(rand() * 12)));
-      const { rows, offsets } = pack(bags);
-      emb.load(rows, offsets, B);
-      emb.forward(net.inputPtr);
-      const pred = net.forwardBatch(B, true);
-      rt.i32(target, B).set(bags.map((_, b) => b % C));
-      const buffers = { batch: B, width: C, pred, target, weights: 0 };
-      const value = loss.forward(rt, buffers);
-      net.parameters.zeroGrad();
-      net.zeroActivationGrads();
-      loss.backward(rt, net.outputGradPtr, buffers);
-      net.backwardBatch(B);
-      emb.backward(net.inputGradPtr);
-      emb.step(0.1);
-      return value;
-    };
-    cycle();
-    const allocated = rt.allocated, byteLength = rt.byteLength, grows = rt.grows;
-    for (let i = 0; i < 50; i++) expect(Number.isFinite(cycle())).toBe(true);
-    expect(rt.allocated).toBe(allocated);
-    expect(rt.byteLength).toBe(byteLength);
-    expect(rt.grows).toBe(grows);
+  it.each(['sgd', 'adam'] as const)('the step on every registered model (%s): cycles leave the allocator and memory as they were', (optimizer) => {
+    for (const arch of architectures()) {
+      const D = 16, C = 3;
+      const { model, step } = modelAndStep(rt, arch, D, C, [8], optimizer);
+      const rand = seededRandom(2);
+      const cycle = (): number => {
+        const B = 1 + Math.floor(rand() * 8);
+        const bags = Array.from({ length: B }, () => Array.from({ length: Math.floor(rand() * 8) }, () => Math.floor(rand() * 12)));
+        const { rows, offsets } = pack(bags);
+        return step.run({ rows, offsets, targets: Int32Array.from(bags, (_, b) => b % C), weights: new Float32Array(B) }, B, 0.1).loss;
+      };
+      cycle();
+      const allocated = rt.allocated, byteLength = rt.byteLength, grows = rt.grows;
+      for (let i = 0; i < 50; i++) expect(Number.isFinite(cycle())).toBe(true);
+      expect(rt.allocated, arch).toBe(allocated);
+      expect(rt.byteLength, arch).toBe(byteLength);
+      expect(rt.grows, arch).toBe(grows);
+      expect(model.shape.classes).toBe(C);
+    }
   });
 });

@@ -67,3 +67,8 @@ export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
   return worst;
 }
+
+/** The bag-front model (embedding bag + dense head) inside a trained bag or mlp classifier, for tests that look at its parts. */
+export function bagFront(model: { model: unknown }): import('../src/models/bag-front-model.js').BagFrontModel {
+  return model.model as import('../src/models/bag-front-model.js').BagFrontModel;
+}

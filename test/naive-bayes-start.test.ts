@@ -2,6 +2,8 @@
 // scores a text by the mean of its features' centred naive-Bayes log probabilities (add-one
 // smoothing), worked out here independently from the training rows.
 import { describe, expect, it } from 'vitest';
+import { bagFront } from './helpers.js';
+import type { BagModel } from '../src/models/bag-model.js';
 import { builtinSplit, trainWithReport, type LabelledText, type TextClassifier } from '../src/index.node.js';
 import { naiveBayesStart, type RowBags } from '../src/train/naive-bayes-start.js';
 
@@ -19,7 +21,7 @@ function bagsOf(model: TextClassifier, examples: readonly LabelledText[]): { bag
 /** Logit c of each bag under naive Bayes, as naiveBayesStart promises it (columns c < dim only). */
 function naiveBayesLogits(model: TextClassifier, bags: number[][], labels: Int32Array, scale: number): number[][] {
   const C = model.labels.length;
-  const R = model.embedding.rows;
+  const R = bagFront(model).embedding.rows;
   const counts = new Map<string, number>();
   const totals = new Array<number>(C).fill(0);
   bags.forEach((bag, i) => {
@@ -37,13 +39,14 @@ function naiveBayesLogits(model: TextClassifier, bags: number[][], labels: Int32
 async function startedFromNaiveBayes(examples: LabelledText[], dim: number, scale: number) {
   const { model } = await trainWithReport(examples, { epochs: 1, dim, members: 1, naiveBayesStart: 0, seed: 3 });
   // Take the trained and random parts away: what is left is naiveBayesStart's alone.
-  model.embedding.values().fill(0);
-  const params = model.head.parameters;
+  bagFront(model).embedding.values().fill(0);
+  const params = bagFront(model).head.parameters;
   params.values(params.get('0.weight')).fill(0);
   params.values(params.get('0.bias')).fill(0);
   model.config.temperature = 1;
   const { bags, data } = bagsOf(model, examples);
-  naiveBayesStart(model, data, scale);
+  naiveBayesStart(bagFront(model) as BagModel, data, scale);
+  model.invalidateCaches();
   return { model, bags, data };
 }
 

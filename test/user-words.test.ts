@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bagFront } from './helpers.js';
 import { builtinSplit, loadModel, NEGATED_WORD_PREFIX, train, type TextClassifier } from '../src/index.node.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -70,7 +71,7 @@ describe('nearest, similarity, wordVector and words take and give words, not int
   it('wordVector accepts a word as written and "not:word" for its negated variant, never the internal spelling', () => {
     const vocab = model.featurizer.vocabulary;
     const D = model.config.dim;
-    const row = (token: string) => Array.from(model.embedding.values().slice(vocab.id(token) * D, (vocab.id(token) + 1) * D));
+    const row = (token: string) => Array.from(bagFront(model).embedding.values().slice(vocab.id(token) * D, (vocab.id(token) + 1) * D));
     expect(vocab.has('NOT_worth')).toBe(true);
     const cases: [string, number[] | undefined][] = [
       ['worth', row('worth')],

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import '../index.node.js';
 import { demoSeed } from './demo-seed.js';
+import { registerDatasetsCommand } from './datasets.js';
 import { CliError } from './errors.js';
 import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './options.js';
+import { inspectCommand } from './inspect.js';
 import { startCommand } from './start.js';
 import { trainCommand } from './train.js';
 import { evalCommand, explainCommand, exportVectorsCommand, predictCommand, similarCommand } from './use-model.js';
@@ -28,6 +30,8 @@ function withDataOptions(command: Command): Command {
     .option('--text-column <name>', 'column with the text (default: text, sentence, review, content, …)')
     .option('--label-column <name>', 'column with the label (default: label, sentiment, polarity, …)')
     .option('--skip-bad', 'skip rows that cannot be used (counted in the report) instead of stopping')
+    .option('--offline', 'data-set names (sst2, sst2:dev, …) from the cache only; never download')
+    .option('--from <path>', 'a local copy standing in for the data-set names given: the archive as published, or a folder (see datasets --help)')
     .addOption(new Option('--encoding-errors <mode>', 'bytes that are not UTF-8: stop (fail), read them as U+FFFD (replace) or skip their rows (default: skip with --skip-bad, else fail)').choices(['fail', 'replace', 'skip']));
 }
 
@@ -44,9 +48,9 @@ export function buildProgram(): Command {
     .action((options) => startCommand(options, out));
 
   withDataOptions(program.command('train <file>'))
-    .description('Train a classifier on a CSV, TSV or JSONL file of labelled text.')
+    .description('Train a classifier on a CSV, TSV or JSONL file of labelled text, or on a data set by name (sentiwasm datasets list).')
     .requiredOption('--out <model>', 'where to save the model file')
-    .option('--dev <file>', 'labelled file to validate on (early stopping, calibration) and report')
+    .option('--dev <file>', 'labelled file (or data set, e.g. sst2:dev) to validate on (early stopping, calibration) and report')
     .option('--validation-split <x>', 'hold out this fraction of the training file for validation instead of --dev', fraction)
     .addOption(new Option('--arch <arch>', 'bag: embedding bag → linear; mlp: bag → hidden layer → linear').choices(['bag', 'mlp']).default('bag'))
     .option('--epochs <n>', 'passes over the data (default: about 60,000 examples seen, 5 to 50 epochs)', positiveInt)
@@ -82,7 +86,7 @@ export function buildProgram(): Command {
     .action((file, options) => trainCommand(file, options, out, err));
 
   withDataOptions(program.command('eval <model> <file>'))
-    .description('Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC and calibration on a labelled file.')
+    .description('Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC and calibration on a labelled file or data set (e.g. sst2:dev).')
     .option('--json', 'print the report as JSON')
     .action((model, file, options) => evalCommand(model, file, options, out, err));
 
@@ -106,6 +110,12 @@ export function buildProgram(): Command {
     .action((model, word, options) => similarCommand(model, word, options, out));
 
   program
+    .command('inspect <model>')
+    .description("What a model file holds (sections: name, type, shape, bytes) and the memory plan it lays out when loaded.")
+    .option('--json', 'print {"sections": [...], "plan": [...]} as JSON')
+    .action((model, options) => inspectCommand(model, options, out));
+
+  program
     .command('export-vectors <model> <out>')
     .description('Write the word vectors in word2vec text format (.vec).')
     .option('--include-negated', 'also write the vectors of words after a negation, spelled not:word')
@@ -121,6 +131,8 @@ export function buildProgram(): Command {
     .option('--lr <x>', 'learning rate', positiveNumber, 0.01)
     .option('--seed <n>', 'seed for the initial weights when --init is not given', integer, 0)
     .action((options) => demoSeed(options, out));
+
+  registerDatasetsCommand(program, out, err);
 
   return program;
 }

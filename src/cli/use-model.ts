@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import { writeFile, rename, unlink } from 'node:fs/promises';
 import { loadModel } from '../io/load-model.js';
-import { ModelFileError } from '../io/model-file.js';
+import { ModelFileError } from '../format/model-file.js';
 import { formatVectors } from '../io/vectors.js';
 import { NEGATED_WORD_PREFIX, type TextClassifier, type TokenContribution } from '../train/classifier.js';
 import { formatReport } from '../train/metrics.js';

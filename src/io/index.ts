@@ -7,8 +7,8 @@ export {
   formatModelFileError,
   encodeModelFile,
   decodeModelFile,
-} from './model-file.js';
-export type { ModelFileContents, ModelFileProblem } from './model-file.js';
-export { crc32 } from './crc32.js';
+} from '../format/model-file.js';
+export type { ModelFileContents, ModelFileProblem } from '../format/model-file.js';
+export { crc32 } from '../format/crc32.js';
 export { loadModel, type ModelSource } from './load-model.js';
 export { formatVectors, parseVectors } from './vectors.js';

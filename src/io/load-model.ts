@@ -4,7 +4,7 @@
 import type { RuntimeOptions } from '../runtime/runtime.js';
 import { canReadFiles, readFileBytes } from '../runtime/wasm-source.js';
 import { TextClassifier } from '../train/classifier.js';
-import { ModelFileError } from './model-file.js';
+import { ModelFileError } from '../format/model-file.js';
 
 export type ModelSource = Uint8Array | ArrayBuffer | Blob | Response | URL | string;
 

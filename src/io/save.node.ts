@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ModelFileError } from './model-file.js';
+import { ModelFileError } from '../format/model-file.js';
 
 /** Options of saveModelFileAtomic. */
 export interface SaveModelFileOptions {

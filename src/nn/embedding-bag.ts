@@ -4,7 +4,7 @@
 // [slots × dim] buffer, and the update touches those rows alone (fastText's sparse update,
 // with the optimiser kept out of the loss).
 
-import type { Runtime } from '../runtime/runtime.js';
+import { DEFAULT_ALIGN, type Runtime } from '../runtime/runtime.js';
 import { checkDims } from '../runtime/kernels.js';
 import type { Random } from './random.js';
 
@@ -16,6 +16,8 @@ export interface EmbeddingBagOptions {
   /** Row ids per batch (all bags together). */
   maxIds: number;
   optimizer: SparseOptimizer;
+  /** Lay out backward's buffers too (default true); a model loaded only to predict needs none. */
+  training?: boolean;
 }
 
 export class EmbeddingBag {
@@ -51,13 +53,13 @@ export class EmbeddingBag {
     this.rows = rows;
     this.dim = dim;
     this.optimizer = options.optimizer;
-    this.table = rt.allocF32(rows * dim);
-    this.m = options.optimizer === 'adam' ? rt.allocF32(rows * dim) : 0;
-    this.v = options.optimizer === 'adam' ? rt.allocF32(rows * dim) : 0;
+    this.table = rt.allocF32(rows * dim, 'embedding.table');
+    this.m = options.optimizer === 'adam' ? rt.allocF32(rows * dim, 'embedding.adam.m') : 0;
+    this.v = options.optimizer === 'adam' ? rt.allocF32(rows * dim, 'embedding.adam.v') : 0;
     this.slotStamps = new Int32Array(2 * rows);
     this.maxBatch = 0;
     this.maxIds = 0;
-    this.reserve(options.maxBatch, options.maxIds);
+    this.reserve(options.maxBatch, options.maxIds, { training: options.training ?? true });
   }
 
   /** Uniform in [−1/dim, 1/dim], fastText's initialisation of word vectors. */
@@ -81,17 +83,17 @@ export class EmbeddingBag {
     const rt = this.rt;
     if (maxBatch > this.maxBatch) {
       this.maxBatch = maxBatch;
-      this.offsets = rt.alloc((maxBatch + 1) * 4);
+      this.offsets = rt.alloc((maxBatch + 1) * 4, DEFAULT_ALIGN, 'embedding.offsets');
     }
     if (maxIds > this.maxIds) {
       this.maxIds = maxIds;
-      this.ids = rt.alloc(maxIds * 4);
+      this.ids = rt.alloc(maxIds * 4, DEFAULT_ALIGN, 'embedding.ids');
     }
     if (training && maxIds > this.maxTrainingIds) {
       this.maxTrainingIds = maxIds;
-      this.slots = rt.alloc(maxIds * 4);
-      this.uniqueRows = rt.alloc(maxIds * 4);
-      this.dslots = rt.allocF32(maxIds * this.dim);
+      this.slots = rt.alloc(maxIds * 4, DEFAULT_ALIGN, 'embedding.slots');
+      this.uniqueRows = rt.alloc(maxIds * 4, DEFAULT_ALIGN, 'embedding.distinctRows');
+      this.dslots = rt.allocF32(maxIds * this.dim, 'embedding.rowGradients');
     }
   }
 

@@ -54,7 +54,7 @@ export class SGD implements Optimizer {
 
   attach(params: ParameterBlock): void {
     this.params = params;
-    if (this.momentum !== 0) this.velocity = params.rt.allocF32(params.size);
+    if (this.momentum !== 0) this.velocity = params.rt.allocF32(params.size, `${params.label}.sgd.velocity`);
   }
 
   step(): void {
@@ -105,8 +105,8 @@ export class Adam implements Optimizer {
 
   attach(params: ParameterBlock): void {
     this.params = params;
-    this.m = params.rt.allocF32(params.size);
-    this.v = params.rt.allocF32(params.size);
+    this.m = params.rt.allocF32(params.size, `${params.label}.adam.m`);
+    this.v = params.rt.allocF32(params.size, `${params.label}.adam.v`);
   }
 
   step(): void {

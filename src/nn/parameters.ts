@@ -33,12 +33,15 @@ export class ParameterBlock {
   readonly gradPtr: number;
   private readonly byName: Map<string, Parameter>;
 
-  /** Lays the parameters out once; values are initialised from `rng`, gradients are zero. */
-  constructor(readonly rt: Runtime, specs: readonly ParameterSpec[], rng: Random) {
+  /**
+   * Lays the parameters out once; values are initialised from `rng`, gradients are zero. `label`
+   * names the blocks in the runtime's memory plan (`${label}.parameters`, `${label}.gradients`).
+   */
+  constructor(readonly rt: Runtime, specs: readonly ParameterSpec[], rng: Random, readonly label = 'net') {
     const size = specs.reduce((n, s) => n + shapeSize(s.shape), 0);
     this.size = size;
-    this.ptr = rt.allocF32(size);
-    this.gradPtr = rt.allocF32(size);
+    this.ptr = rt.allocF32(size, `${label}.parameters`);
+    this.gradPtr = rt.allocF32(size, `${label}.gradients`);
     const params: Parameter[] = [];
     let offset = 0;
     for (const spec of specs) {

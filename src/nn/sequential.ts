@@ -17,6 +17,8 @@ export interface BuildOptions {
   seed?: number;
   /** Also compute ∂loss/∂input in backward (for gradient checks and input attributions). */
   inputGrad?: boolean;
+  /** Prefix of its blocks' names in the runtime's memory plan (default "net"). */
+  name?: string;
 }
 
 interface Slots {
@@ -45,7 +47,7 @@ export class Sequential {
    */
   build(rt: Runtime, options: BuildOptions): this {
     if (this.built) throw new Error('this model is already built');
-    const { inFeatures, maxBatch = 256, seed = 0, inputGrad = false } = options;
+    const { inFeatures, maxBatch = 256, seed = 0, inputGrad = false, name = 'net' } = options;
     checkDims('Sequential.build', inFeatures, maxBatch);
     const widths = [inFeatures];
     const specs: ParameterSpec[] = [];
@@ -56,7 +58,7 @@ export class Sequential {
       counts.push(own.length);
       widths.push(layer.outputFeatures(widths[i]));
     }
-    const params = new ParameterBlock(rt, specs, new Random(seed));
+    const params = new ParameterBlock(rt, specs, new Random(seed), name);
     let next = 0;
     for (const [i, layer] of this.layers.entries()) {
       layer.bind(params.params.slice(next, next + counts[i]));
@@ -64,12 +66,12 @@ export class Sequential {
     }
     // Activations and caches first, then every activation gradient in one run of memory, so
     // zeroing them all before a backward pass is a single fill.
-    const acts = widths.map((w) => rt.allocF32(maxBatch * w));
+    const acts = widths.map((w, i) => rt.allocF32(maxBatch * w, `${name}.activations.${i}`));
     const caches = this.layers.map((layer, i) => {
       const n = layer.cacheFloats(widths[i]) * maxBatch;
-      return n ? rt.allocF32(n) : 0;
+      return n ? rt.allocF32(n, `${name}.${i}.cache`) : 0;
     });
-    const grads = widths.map((w, i) => (i === 0 && !inputGrad ? 0 : rt.allocF32(maxBatch * w)));
+    const grads = widths.map((w, i) => (i === 0 && !inputGrad ? 0 : rt.allocF32(maxBatch * w, `${name}.activationGrads.${i}`)));
     const gradStart = grads[0] || grads[1];
     const gradBlock: [number, number] = [gradStart, (rt.mark() - gradStart) / 4];
     this.built = { rt, params, slots: { acts, grads, caches, widths }, maxBatch, gradBlock, seed };

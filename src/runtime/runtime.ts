@@ -27,6 +27,13 @@ export interface RuntimeOptions {
 /** A saved position of the allocator; `release(mark)` frees everything allocated after it. */
 export type AllocationMark = number;
 
+/** One block of the memory plan: what it holds, where it starts, how many bytes. */
+export interface MemoryBlock {
+  name: string;
+  offset: number;
+  bytes: number;
+}
+
 export class Runtime {
   /** The raw kernels; prefer the checked wrappers in kernels.ts. */
   readonly kernels: KernelExports;
@@ -36,6 +43,10 @@ export class Runtime {
   readonly fma: boolean;
   private top: number;
   private growCount = 0;
+  /** Every block laid out so far, in address order: the memory plan. */
+  private readonly blocks: MemoryBlock[] = [];
+  /** Set once a model is laid out: then any further allocation is a bug, reported as such. */
+  private sealedBy: string | undefined;
 
   private constructor(memory: WebAssembly.Memory, kernels: KernelExports, fma: boolean) {
     this.memory = memory;
@@ -74,22 +85,47 @@ export class Runtime {
 
   /**
    * Reserves `bytes` bytes, zero-filled, growing the memory if needed; returns the byte offset.
-   * @example const ptr = rt.alloc(4 * 1024);
+   * `name` labels the block in the memory plan (see plan()).
+   * @example const ptr = rt.alloc(4 * 1024, 64, 'embedding.ids');
    */
-  alloc(bytes: number, align = DEFAULT_ALIGN): number {
+  alloc(bytes: number, align = DEFAULT_ALIGN, name = 'block'): number {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`cannot allocate ${bytes} bytes of WebAssembly memory`);
+    if (this.sealedBy !== undefined) throw new Error(`sentiwasm: "${name}" (${bytes} bytes) asked for memory after ${this.sealedBy} laid its memory out; nothing may be allocated after that`);
     const ptr = alignUp(this.top, align);
     const end = ptr + bytes;
     this.ensure(end);
     this.top = end;
     // Memory released by `release` may hold old data; callers expect zeros.
     new Uint8Array(this.memory.buffer, ptr, bytes).fill(0);
+    this.blocks.push({ name, offset: ptr, bytes });
     return ptr;
   }
 
   /** Reserves n float32 values; returns the byte offset. */
-  allocF32(n: number): number {
-    return this.alloc(n * 4);
+  allocF32(n: number, name = 'block'): number {
+    return this.alloc(n * 4, DEFAULT_ALIGN, name);
+  }
+
+  /**
+   * The memory plan: every block laid out, in address order, with its name and size.
+   * @example for (const b of rt.plan()) console.log(b.name, b.offset, b.bytes);
+   */
+  plan(): readonly MemoryBlock[] {
+    return this.blocks;
+  }
+
+  /**
+   * Declares the plan complete: from now on an allocation throws, naming the block that asked.
+   * A model seals its runtime once laid out, so that a step or a prediction that would allocate
+   * is caught by the tests rather than leaking memory in users' hands.
+   */
+  seal(by: string): void {
+    this.sealedBy = by;
+  }
+
+  /** Whether seal() was called. */
+  get sealed(): boolean {
+    return this.sealedBy !== undefined;
   }
 
   /** Remembers the allocator's position, for scoped temporaries. */
@@ -101,6 +137,7 @@ export class Runtime {
   release(mark: AllocationMark): void {
     if (mark > this.top) throw new RangeError('sentiwasm: release() of a mark that is ahead of the allocator');
     this.top = mark;
+    while (this.blocks.length && this.blocks[this.blocks.length - 1].offset >= mark) this.blocks.pop();
   }
 
   /** Makes sure the memory holds at least `end` bytes. */

@@ -9,15 +9,16 @@
 // bookkeeping (best validation loss and its weights) and the reports so far. With several
 // members, the merged model built from the members already done is saved too.
 //
-// A checkpoint is a model-file container (src/io/model-file.ts: checksummed, versioned, refused
+// A checkpoint is a model-file container (src/format/model-file.ts: checksummed, versioned, refused
 // when damaged) of another kind, so it is written atomically and checked the same way. It also
 // records a fingerprint of the data and the options: resuming with other data or options would
 // silently give another model, so it is refused, naming the first option that differs.
 
-import { decodeModelFile, encodeModelFile, ModelFileError } from '../io/model-file.js';
-import { crc32 } from '../io/crc32.js';
-import type { OptimizerState } from '../nn/optimizers.js';
-import type { EpochReport } from './train.js';
+import { decodeModelFile, encodeModelFile, ModelFileError } from '../format/model-file.js';
+import { crc32 } from '../format/crc32.js';
+import type { OptimizerSnapshot, WeightSnapshot } from '../models/text-model.js';
+import type { ResolvedFeatureOptions } from '../text/features.js';
+import type { EpochReport, LabelledText, Resolved } from './options.js';
 
 const CHECKPOINT_KIND = 'sentiwasm training checkpoint';
 const CHECKPOINT_VERSION = 1;
@@ -40,12 +41,6 @@ export interface CheckpointPosition {
   bestLoss: number | null;
 }
 
-/** Weights of a bag model: its embedding table and its head's parameter block. */
-export interface Weights {
-  table: Float32Array;
-  head: Float32Array;
-}
-
 /** The state of a run at a step boundary. */
 export interface TrainingState {
   position: CheckpointPosition;
@@ -54,13 +49,13 @@ export interface TrainingState {
   order: Int32Array;
   shuffleRng: Uint32Array;
   dropoutRng: Uint32Array;
-  weights: Weights;
-  embeddingOptimizer: { steps: number; m?: Float32Array; v?: Float32Array };
-  headOptimizer: OptimizerState;
+  /** The model's tensors by name. */
+  weights: WeightSnapshot;
+  optimizer: OptimizerSnapshot;
   /** The weights of the best validation loss so far, when there is validation data. */
-  best?: Weights;
+  best?: WeightSnapshot;
   /** With several members: the merged model of the members already trained. */
-  merged?: Weights;
+  merged?: WeightSnapshot;
 }
 
 /** What must match for a checkpoint to continue this run. */
@@ -69,6 +64,18 @@ export interface RunIdentity {
   options: Record<string, unknown>;
   /** A checksum of the training and validation examples, in order. */
   data: string;
+}
+
+/** Every option that changes the trained model, for telling whether a checkpoint belongs to a run. */
+export function runIdentity(o: Resolved, features: ResolvedFeatureOptions, labels: string[], classWeight: Float32Array | undefined,
+  train: LabelledText[], valid: LabelledText[], pretrained: Map<string, Float32Array> | undefined): RunIdentity {
+  const { arch, dim, hidden, members, epochs, lr, batch, optimizer, schedule, warmup, seed, patience, featureDropout, naiveBayesStart: nb, weightDecay } = o;
+  const options: Record<string, unknown> = {
+    arch, dim, hidden, members, epochs, lr, batch, optimizer, schedule, warmup, seed, patience, featureDropout, naiveBayesStart: nb, weightDecay,
+    features, labels, classWeights: classWeight ? Array.from(classWeight) : null,
+    pretrainedVectors: pretrained ? dataFingerprint([...pretrained].map(([word, v]) => ({ text: word, label: Array.from(v).join(' ') }))) : null,
+  };
+  return { options, data: `${dataFingerprint(train)}/${dataFingerprint(valid)}` };
 }
 
 /**
@@ -90,20 +97,20 @@ function canonicalJson(value: unknown): string | undefined {
     : v));
 }
 
-/** The bytes of a checkpoint. */
+/** The bytes of a checkpoint: each group of tensors under its prefix ("weights.", "optimizer.", "best.", "merged."). */
 export function encodeCheckpoint(identity: RunIdentity, state: TrainingState): Uint8Array {
   const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
     order: state.order,
     shuffleRng: new Int32Array(state.shuffleRng.buffer, state.shuffleRng.byteOffset, 4),
     dropoutRng: new Int32Array(state.dropoutRng.buffer, state.dropoutRng.byteOffset, 4),
-    'weights.table': state.weights.table,
-    'weights.head': state.weights.head,
   };
-  const { m, v } = state.embeddingOptimizer;
-  if (m && v) Object.assign(sections, { 'embeddingOptimizer.m': m, 'embeddingOptimizer.v': v });
-  for (const [name, values] of Object.entries(state.headOptimizer.buffers)) sections[`headOptimizer.${name}`] = values;
-  if (state.best) Object.assign(sections, { 'best.table': state.best.table, 'best.head': state.best.head });
-  if (state.merged) Object.assign(sections, { 'merged.table': state.merged.table, 'merged.head': state.merged.head });
+  const add = (prefix: string, tensors: Record<string, Float32Array> | undefined) => {
+    for (const [name, values] of Object.entries(tensors ?? {})) sections[`${prefix}.${name}`] = values;
+  };
+  add('weights', state.weights);
+  add('optimizer', state.optimizer.buffers);
+  add('best', state.best);
+  add('merged', state.merged);
   return encodeModelFile({
     config: {
       kind: CHECKPOINT_KIND,
@@ -111,8 +118,7 @@ export function encodeCheckpoint(identity: RunIdentity, state: TrainingState): U
       identity: identity as unknown as Record<string, unknown>,
       position: state.position as unknown as Record<string, unknown>,
       reports: state.reports as unknown as Record<string, unknown>[],
-      embeddingOptimizerSteps: state.embeddingOptimizer.steps,
-      headOptimizerSteps: state.headOptimizer.steps,
+      optimizerSteps: state.optimizer.steps,
     },
     sections,
   });
@@ -136,32 +142,25 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, identity: Ru
     const now = canonicalJson(identity.options[key]);
     if (was !== now) refuse(`was made with ${key} ${was ?? 'unset'}, and this run has ${key} ${now ?? 'unset'}`, 'resume with the options the run started with');
   }
-  const f32 = (name: string): Float32Array => {
-    const s = sections[name];
-    return s instanceof Float32Array ? s.slice() : refuse(`section "${name}" is missing`, 'start the run again without resuming');
-  };
   const i32 = (name: string, length?: number): Int32Array => {
-    const s = sections[name];
-    if (!(s instanceof Int32Array) || (length !== undefined && s.length !== length)) return refuse(`section "${name}" is missing or malformed`, 'start the run again without resuming');
-    return s.slice();
+    const section = sections[name];
+    if (!(section instanceof Int32Array) || (length !== undefined && section.length !== length)) return refuse(`section "${name}" is missing or malformed`, 'start the run again without resuming');
+    return section.slice();
   };
-  const optional = (name: string): Weights | undefined => (sections[`${name}.table`] ? { table: f32(`${name}.table`), head: f32(`${name}.head`) } : undefined);
-  const headBuffers: Record<string, Float32Array> = {};
-  for (const name of Object.keys(sections)) if (name.startsWith('headOptimizer.')) headBuffers[name.slice('headOptimizer.'.length)] = f32(name);
-  const hasMoments = sections['embeddingOptimizer.m'] !== undefined;
+  const group = (prefix: string): Record<string, Float32Array> | undefined => {
+    const found = Object.entries(sections).filter(([name, values]) => name.startsWith(`${prefix}.`) && values instanceof Float32Array);
+    return found.length ? Object.fromEntries(found.map(([name, values]) => [name.slice(prefix.length + 1), (values as Float32Array).slice()])) : undefined;
+  };
+  const weights = group('weights') ?? refuse('it holds no weights', 'start the run again without resuming');
   return {
     position: config.position as unknown as CheckpointPosition,
     reports: config.reports as unknown as EpochReport[],
     order: i32('order'),
     shuffleRng: new Uint32Array(i32('shuffleRng', 4).buffer),
     dropoutRng: new Uint32Array(i32('dropoutRng', 4).buffer),
-    weights: { table: f32('weights.table'), head: f32('weights.head') },
-    embeddingOptimizer: {
-      steps: Number(config.embeddingOptimizerSteps),
-      ...(hasMoments ? { m: f32('embeddingOptimizer.m'), v: f32('embeddingOptimizer.v') } : {}),
-    },
-    headOptimizer: { steps: Number(config.headOptimizerSteps), buffers: headBuffers },
-    best: optional('best'),
-    merged: optional('merged'),
+    weights,
+    optimizer: { steps: (config.optimizerSteps ?? {}) as Record<string, number>, buffers: group('optimizer') ?? {} },
+    best: group('best'),
+    merged: group('merged'),
   };
 }

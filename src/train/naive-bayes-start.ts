@@ -8,7 +8,7 @@
 // on the held-out part of SST-2's, but on the dev files ChnSentiCorp did not move and SST-2 lost
 // 0.8 points; larger scales (0.5, 1) lost on the training-file splits too.
 
-import type { TextClassifier } from './classifier.js';
+import type { BagModel } from '../models/bag-model.js';
 
 /** Training rows of every example back to back (offsets: n + 1 entries) and each example's class. */
 export interface RowBags {
@@ -23,9 +23,9 @@ export interface RowBags {
  * With the random parts zero, logit c of a text would be scale × its features' mean centred log
  * probability of class c under naive Bayes with add-one smoothing.
  */
-export function naiveBayesStart(model: TextClassifier, data: RowBags, scale: number): void {
-  const C = model.labels.length;
-  const D = model.config.dim;
+export function naiveBayesStart(model: BagModel, data: RowBags, scale: number): void {
+  const C = model.shape.classes;
+  const D = model.shape.dim;
   const R = model.embedding.rows;
   const counts = new Float64Array(R * C);
   const totals = new Float64Array(C);
@@ -48,5 +48,5 @@ export function naiveBayesStart(model: TextClassifier, data: RowBags, scale: num
   const params = model.head.parameters;
   const W = params.values(params.get('0.weight'));
   for (let c = 0; c < columns; c++) W[c * D + c] += 1;
-  model.invalidateCaches();
+  model.weightsChanged();
 }

@@ -5,8 +5,8 @@
 // this class mirrors it into linear memory as it grows, along with the bigram rows. Text the
 // WebAssembly side does not take (see its header), or that holds a token not mirrored yet, is
 // left to Featurizer.textRows, which gives the same rows: featurizing stays exact. Its tables
-// take ~4 MB of the model's linear memory plus a copy of the bigram rows' table, laid out on
-// the first prediction.
+// take ~4 MB of the model's linear memory plus a copy of the bigram rows' table, laid out with
+// the model (its token table at the size the token cache can ever need, so it never grows).
 
 import type { Runtime } from '../runtime/runtime.js';
 import { fnv1a32 } from '../text/hash.js';
@@ -29,10 +29,10 @@ export class WasmFeaturizer {
   private readonly pool: number;
   private readonly roles: number;
   private readonly forms: number;
-  private tokenTable = 0;
+  private readonly tokenTable: number;
   private tokenMask = 0;
-  /** Entries the token table's memory holds: a smaller table after the cache starts over reuses it. */
-  private tableRoom = 0;
+  /** Entries the token table's memory holds: the largest table the token cache can need. */
+  private readonly tableRoom: number;
   private poolUsed = 0;
   /** Slots of the featurizer's token cache copied so far, and of which generation of it. */
   private mirrored = 0;
@@ -44,20 +44,24 @@ export class WasmFeaturizer {
 
   private constructor(private readonly rt: Runtime, private readonly state: FusedState) {
     const capacity = state.known.role.length;
-    this.cfg = rt.alloc(CFG_WORDS * 4);
-    this.text = rt.alloc(TEXT_BYTES);
-    this.out = rt.alloc(MAX_ROWS * 4);
-    const scratch = rt.alloc(MAX_TOKENS * 16);
-    this.slotChars = rt.alloc(capacity * 8);
-    this.pool = rt.alloc(POOL_BYTES);
-    this.roles = rt.alloc(capacity * 4);
-    this.forms = rt.alloc(capacity * 2 * 16);
+    const block = (name: string, bytes: number) => rt.alloc(bytes, undefined, `featurizer.${name}`);
+    this.cfg = block('config', CFG_WORDS * 4);
+    this.text = block('text', TEXT_BYTES);
+    this.out = block('rows', MAX_ROWS * 4);
+    const scratch = block('scratch', MAX_TOKENS * 16);
+    this.slotChars = block('tokenChars', capacity * 8);
+    this.pool = block('tokenPool', POOL_BYTES);
+    this.roles = block('tokenRoles', capacity * 4);
+    this.forms = block('tokenForms', capacity * 2 * 16);
     const { slots, mask } = state.bucketRow;
-    const rowTable = rt.alloc(slots.length * 4);
+    const rowTable = block('bucketRows', slots.length * 4);
     rt.i32(rowTable, slots.length).set(slots);
     const splits = splitWords().map((w) => fnv1a32(w) | 0);
-    const splitHashes = rt.alloc(splits.length * 4);
+    const splitHashes = block('splitWords', splits.length * 4);
     rt.i32(splitHashes, splits.length).set(splits);
+    // At most half full: room for every slot of the token cache, so the table never moves.
+    this.tableRoom = 1 << Math.ceil(Math.log2(Math.max(1 << 12, 2 * capacity)));
+    this.tokenTable = block('tokenTable', this.tableRoom * 8);
     this.newTokenTable(1 << 12);
     // The field order is assembly/featurize.ts's.
     rt.i32(this.cfg, CFG_WORDS).set([
@@ -125,12 +129,9 @@ export class WasmFeaturizer {
     this.mirrored = known.count;
   }
 
-  /** An empty token table of capacity entries, in the memory of the last one when it fits (so memory stays bounded). */
+  /** An empty token table of capacity entries, in the memory laid out for the largest one. */
   private newTokenTable(capacity: number): void {
-    if (capacity > this.tableRoom) {
-      this.tokenTable = this.rt.alloc(capacity * 8);
-      this.tableRoom = capacity;
-    }
+    if (capacity > this.tableRoom) throw new Error(`the token table cannot hold ${capacity} entries (room for ${this.tableRoom})`);
     this.tokenMask = capacity - 1;
     this.tableEntries = 0;
     const slots = this.rt.i32(this.tokenTable, capacity * 2);

@@ -1,0 +1,30 @@
+// Architectures by name: what `--arch NAME`, train({ arch }) and a model file's "arch" field
+// resolve to. A new model is one class implementing TextModel and one line here.
+
+import { BagModel } from './bag-model.js';
+import { MlpModel } from './mlp-model.js';
+import type { TextModelClass } from './text-model.js';
+
+const MODELS = {
+  bag: BagModel,
+  mlp: MlpModel,
+} satisfies Record<string, TextModelClass>;
+
+/** The name of an architecture sentiwasm has. */
+export type Architecture = keyof typeof MODELS;
+
+/** Every architecture's name. @example architectures() // ['bag', 'mlp'] */
+export function architectures(): Architecture[] {
+  return Object.keys(MODELS) as Architecture[];
+}
+
+/** Whether `name` names an architecture. @example isArchitecture('bag') // true */
+export function isArchitecture(name: unknown): name is Architecture {
+  return typeof name === 'string' && Object.hasOwn(MODELS, name);
+}
+
+/** The class of an architecture, or a RangeError listing the ones there are. @example modelClass('mlp').create(rt, shape, layout) */
+export function modelClass(name: string): TextModelClass {
+  if (!isArchitecture(name)) throw new RangeError(`unknown architecture ${JSON.stringify(name)}; sentiwasm has ${architectures().join(', ')}`);
+  return MODELS[name];
+}

@@ -1,0 +1,131 @@
+// The contract between a text model and everything around it. A text model maps bags (or, for
+// later architectures, sequences) of feature rows to class logits, trains by backpropagation,
+// and names its tensors; the text-facing shell (src/train/classifier.ts) tokenises, keeps labels
+// and calls these methods, and never asks which architecture it holds. The registry
+// (registry.ts) maps an architecture's name to its class.
+
+import type { SparseOptimizer } from '../nn/embedding-bag.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { FeatureSpan } from '../text/features.js';
+
+/** The sizes a model is built from; with the architecture's name they are what a model file records. */
+export interface ModelShape {
+  /** Feature rows the featurizer gives ids for: the embedding table's rows. */
+  rows: number;
+  /** Embedding width. */
+  dim: number;
+  /** Hidden widths between the embedding and the logits ([] for none). */
+  hidden: number[];
+  classes: number;
+}
+
+/** How a model is laid out in its runtime: batch capacity, optimiser, initial weights. */
+export interface ModelLayout {
+  /** Examples per batch. */
+  maxBatch: number;
+  /** Feature ids per batch, all examples together. */
+  maxIds: number;
+  /** The sparse optimiser of the embedding rows (its state is laid out with the table). */
+  optimizer: SparseOptimizer;
+  seed: number;
+  /** Draw initial weights (default true); false leaves zeros, for weights loaded or merged in. */
+  initialise?: boolean;
+  /** Lay out what training needs (default true); a model loaded only to predict skips backward's buffers. */
+  training?: boolean;
+}
+
+/** A tensor by name, as model files, checkpoints and exports see it. */
+export interface NamedTensor {
+  name: string;
+  shape: number[];
+  /** A fresh view of its values in linear memory. */
+  values(): Float32Array;
+}
+
+/** Copies of every tensor's values, by name: what early stopping and checkpoints keep. */
+export type WeightSnapshot = Record<string, Float32Array>;
+
+/** An optimiser's state, by name: step counts and buffers (each as long as its tensor block). */
+export interface OptimizerSnapshot {
+  steps: Record<string, number>;
+  buffers: Record<string, Float32Array>;
+}
+
+/** Each token's share of the score; see TextClassifier.explain. */
+export interface ModelExplanation {
+  score: number;
+  bias: number;
+  contributions: Float64Array;
+  method: 'exact' | 'occlusion';
+}
+
+export interface TextModel {
+  /** The architecture's name in the registry and in model files. */
+  readonly arch: string;
+  readonly shape: ModelShape;
+  readonly runtime: Runtime;
+  readonly maxBatch: number;
+
+  /** Loads a training batch: feature rows of every example back to back, `offsets` (batch + 1) where each starts. */
+  load(rows: ArrayLike<number>, offsets: Int32Array, batch: number): void;
+  /** Forward pass of the loaded batch in training mode; returns the offset of its logits [batch × classes]. */
+  forward(batch: number): number;
+  /** Where the loss writes ∂loss/∂logits [maxBatch × classes] before backward. */
+  readonly logitsGradPtr: number;
+  /** Zeroes every gradient (parameters and activations, ∂loss/∂logits included): before the loss writes its part. */
+  zeroGrad(): void;
+  /** Accumulates every gradient from ∂loss/∂logits: the forward pass read in reverse. */
+  backward(batch: number): void;
+  /** Lays out the dense optimiser's state (once, before the first step). */
+  attachOptimizer(options: { lr: number; weightDecay: number }): void;
+  /** One update of every parameter from the gradients of the last backward. */
+  step(lr: number): void;
+  saveOptimizer(): OptimizerSnapshot;
+  loadOptimizer(state: OptimizerSnapshot): void;
+
+  /** Every tensor, by name, in a fixed order. */
+  tensors(): NamedTensor[];
+  /** The vector of each feature row [rows × dim]: word vectors for nearest neighbours and exports. */
+  rowVectors(): Float32Array;
+  /** Must be called after weights are changed from outside (caches derived from them go stale). */
+  weightsChanged(): void;
+
+  /**
+   * Logits [n × classes] of n items in evaluation mode, where `appendRows(i, out)` appends item
+   * i's feature rows; items of any length (a long one is taken in parts).
+   */
+  logits(n: number, appendRows: (i: number, out: number[]) => void): Float32Array;
+  /** Each token's share of the score of `target` (see TextClassifier.explain). */
+  explain(tokenCount: number, spans: readonly FeatureSpan[], uniqueFeatures: boolean, target: number): ModelExplanation;
+}
+
+/** The class side of a model: how the registry builds one. */
+export interface TextModelClass {
+  /** The architecture's name. */
+  readonly arch: string;
+  /** Whether independent members of it can be averaged into one model of it (see BagModel.addMember). */
+  readonly averagesMembers: boolean;
+  /** Whether the logits are linear in the mean feature vector (a naive-Bayes start needs that). */
+  readonly linearHead: boolean;
+  /** What training uses unless told otherwise: the optimiser, and the learning rate for each. */
+  readonly defaults: { optimizer: SparseOptimizer; lr: Record<SparseOptimizer, number> };
+  create(rt: Runtime, shape: ModelShape, layout: ModelLayout): TextModel;
+  /** Checks a shape read from a file; returns what is wrong, or undefined. */
+  checkShape(shape: ModelShape): string | undefined;
+  /** The tensors a model of this shape has, by name and shape, in tensors()' order (read before building one). */
+  tensorShapes(shape: ModelShape): { name: string; shape: number[] }[];
+  /**
+   * A bound on the absolute value of any logit any input can give, from the weights: a file
+   * whose weights could overflow float32 is refused rather than predicting NaN.
+   */
+  scoreBound(shape: ModelShape, tensors: Record<string, Float32Array>): number;
+}
+
+/** The score explain() splits: the logit margin for two classes, else the target's logit minus the mean logit. */
+export function scoreOf(logits: Float32Array, row: number, classes: number, target: number): number {
+  const at = row * classes;
+  if (classes === 2) return logits[at + 1] - logits[at];
+  let mean = 0;
+  for (let c = 0; c < classes; c++) mean += logits[at + c] / classes;
+  return logits[at + target] - mean;
+}

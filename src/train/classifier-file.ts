@@ -1,0 +1,207 @@
+// The text classifier's record in a model file (the container is src/format/model-file.ts):
+// which keys its config holds, which sections, and every check a file must pass before a model
+// is built from it.
+//
+// Schema 2 (this release): config { kind, schema: 2, arch, dim, hidden, labels, features,
+// temperature, rows, tensors: { name: shape } }; sections "vocabulary" (u8), "rowBuckets" (i32)
+// and one f32 section per tensor of the model, named as the model names them ("embedding.weight",
+// "head.0.weight", "head.0.bias", …), so another runtime can read any tensor by name.
+// Schema 1 (0.1.0, no "schema" key): the same config without "tensors", and two f32 sections:
+// "embedding" (the table) and "head" (the head's tensors back to back, in order). Both load.
+//
+// A file whose checksum is right may still not hold a model that can run (written by hand, by
+// another program, or by a bug), and what is wrong with it would otherwise surface later as a
+// crash or a silently wrong prediction. So everything is checked, in this order, before any
+// memory is laid out: the config (kind, schema, architecture, dims, hidden widths, labels,
+// temperature, row count), the sections (present, of their type), the vocabulary, the
+// featurizer's settings and row buckets, that the tensor sizes agree with all of these, that
+// the model fits in WebAssembly memory, and that every weight is a finite number small enough
+// not to overflow. Anything wrong is a ModelFileError naming the file; a model comes back whole.
+
+import { decodeModelFile, encodeModelFile, ModelFileError } from '../format/model-file.js';
+import { isArchitecture, modelClass, architectures, type Architecture } from '../models/registry.js';
+import type { TextModel } from '../models/text-model.js';
+import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
+import { Featurizer, type ResolvedFeatureOptions } from '../text/features.js';
+import { Vocabulary } from '../text/vocabulary.js';
+
+/** What a model file of a text classifier says it holds. */
+export const MODEL_KIND = 'sentiwasm text classifier';
+
+/** The classifier schema this release writes, and the newest it reads. */
+export const CLASSIFIER_SCHEMA = 2;
+
+/** Prediction batches of a loaded model: texts per batch, and feature ids per batch. */
+const PREDICT_BATCH = 256;
+const PREDICT_IDS = PREDICT_BATCH * 64;
+
+/** What a model file records about the network. */
+export interface ClassifierConfig {
+  arch: Architecture;
+  dim: number;
+  /** Widths of the hidden layers of the mlp head ([] for bag). */
+  hidden: number[];
+  /** Class names, index = class id. */
+  labels: string[];
+  features: ResolvedFeatureOptions;
+  /** Softmax temperature fitted on validation data (1 = uncalibrated). */
+  temperature: number;
+}
+
+/** The bytes of a model file holding a classifier. */
+export function encodeClassifier(config: ClassifierConfig, featurizer: Featurizer, model: TextModel): Uint8Array {
+  const tensors = model.tensors();
+  const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
+    vocabulary: featurizer.vocabulary.serialize(),
+    rowBuckets: featurizer.rowBuckets,
+  };
+  for (const t of tensors) sections[t.name] = t.values();
+  return encodeModelFile({
+    config: {
+      kind: MODEL_KIND,
+      schema: CLASSIFIER_SCHEMA,
+      ...config,
+      rows: model.shape.rows,
+      tensors: Object.fromEntries(tensors.map((t) => [t.name, t.shape])),
+    },
+    sections,
+  });
+}
+
+/** A classifier's parts, read and checked from the bytes of a model file. */
+export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: string, runtime?: RuntimeOptions): Promise<{ config: ClassifierConfig; featurizer: Featurizer; model: TextModel }> {
+  const { config, sections } = decodeModelFile(bytes, source);
+  const problem = (what: string, hint = 'save the model again with this version of sentiwasm'): never => {
+    throw new ModelFileError(source, what, hint, 'invalid-contents');
+  };
+  if (config.kind !== MODEL_KIND) problem(`holds ${config.kind === undefined ? 'a model of no kind' : `a ${describeValue(config.kind)}`}, not a ${MODEL_KIND}`);
+  const c = config as Record<string, unknown>;
+  const schema = c.schema === undefined ? 1 : c.schema;
+  if (!isCount(schema) || schema < 1) problem(`the classifier schema is ${describeValue(c.schema)}, not a version number`);
+  if ((schema as number) > CLASSIFIER_SCHEMA) {
+    problem(`was written by a newer sentiwasm (classifier schema ${schema as number}; this one reads up to ${CLASSIFIER_SCHEMA})`, 'upgrade sentiwasm to load it');
+  }
+  const { arch, dim, hidden, labels, rows } = c;
+  if (!isArchitecture(arch)) {
+    problem(`holds a model of architecture ${describeValue(arch)}, which this sentiwasm does not have (it has ${architectures().join(', ')})`,
+      'if a newer sentiwasm wrote it, upgrade to load it');
+  }
+  const Model = modelClass(arch as Architecture);
+  if (!isCount(dim) || dim < 1) problem(`the embedding width (dim) is ${describeValue(dim)}, not a positive integer`);
+  if (!Array.isArray(hidden) || !hidden.every((h) => isCount(h) && h >= 1)) problem(`the hidden layer widths are ${describeValue(hidden)}, not a list of positive integers`);
+  if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string')) problem(`the labels are ${describeValue(labels)}, not a list of two or more strings`);
+  const labelList = labels as string[];
+  const distinct = new Set(labelList);
+  if (distinct.size !== labelList.length) problem(`the label ${JSON.stringify(labelList.find((l) => !distinct.delete(l)))} appears twice`);
+  // Files from before calibration have no temperature: they were uncalibrated.
+  const temperature = (c.temperature === undefined ? 1 : c.temperature) as number;
+  // Scores are divided by it: below MIN_TEMPERATURE they could reach infinity, and probabilities NaN.
+  if (typeof temperature !== 'number' || !(temperature >= MIN_TEMPERATURE) || !Number.isFinite(temperature)) {
+    problem(`the temperature is ${describeValue(c.temperature)}, not a positive number (at least ${MIN_TEMPERATURE})`);
+  }
+  if (!isCount(rows)) problem(`the row count is ${describeValue(rows)}, not an integer ≥ 0`);
+  const shape = { rows: rows as number, dim: dim as number, hidden: hidden as number[], classes: labelList.length };
+  const shapeProblem = Model.checkShape(shape);
+  if (shapeProblem) problem(shapeProblem);
+
+  const expect = <T extends Float32Array | Int32Array | Uint8Array>(name: string, type: { name: string; prototype: T }): T => {
+    const section = sections[name];
+    if (section === undefined) problem(`section "${name}" is missing`);
+    if (Object.getPrototypeOf(section) !== type.prototype) problem(`section "${name}" holds ${section.constructor.name} values, not ${type.name}`);
+    return section as T;
+  };
+  const vocabBytes = expect('vocabulary', Uint8Array);
+  const rowBuckets = expect('rowBuckets', Int32Array);
+  let vocabulary: Vocabulary;
+  try {
+    vocabulary = Vocabulary.deserialize(vocabBytes);
+  } catch (error) {
+    return problem(`the vocabulary is damaged (${(error as Error).message})`);
+  }
+  let featurizer: Featurizer;
+  try {
+    featurizer = Featurizer.restore(c.features as ResolvedFeatureOptions, vocabulary, rowBuckets);
+  } catch (error) {
+    if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+    return problem(`the featurizer settings are invalid: ${error.message}`);
+  }
+  if (featurizer.rowCount !== rows) problem(`the config says ${rows as number} embedding rows, the vocabulary (${vocabulary.size} words) and row buckets (${rowBuckets.length}) make ${featurizer.rowCount}`);
+
+  // The tensors the architecture has, in its order, with their sizes; then their values from the file.
+  const expected = Model.tensorShapes(shape);
+  const values = schema === 1 ? schema1Tensors(expected, (name) => expect(name, Float32Array), problem) : Object.fromEntries(expected.map(({ name }) => [name, expect(name, Float32Array)]));
+  for (const { name, shape: dims } of expected) {
+    const size = dims.reduce((a, b) => a * b, 1);
+    if (values[name].length !== size) problem(`the tensor "${name}" has ${values[name].length} values, its shape [${dims.join(' × ')}] needs ${size}`);
+  }
+  // The plan's largest blocks, checked before any of it is laid out: a file asking for more than
+  // WebAssembly can address is refused, not half built.
+  const floats = expected.reduce((n, t) => n + 2 * t.shape.reduce((a, b) => a * b, 1), 0) + PREDICT_IDS * shape.dim;
+  if (4 * floats > MAX_WASM_BYTES) problem(`the model needs at least ${(4 * floats / 2 ** 30).toFixed(1)} GiB of memory, more than the 4 GiB WebAssembly can address`);
+  for (const { name } of expected) {
+    const at = firstNonFinite(values[name]);
+    if (at >= 0) problem(`the model's weights hold NaN or infinite values (section "${name}", index ${at}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
+  }
+  const bound = Model.scoreBound(shape, values);
+  if (!(bound <= MAX_SCORE)) {
+    problem(`the model's weights are so large that its scores could overflow (to ${bound.toPrecision(2)}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
+  }
+
+  const model = Model.create(await Runtime.create(runtime), shape, { maxBatch: PREDICT_BATCH, maxIds: PREDICT_IDS, optimizer: 'sgd', seed: 0, initialise: false, training: false });
+  for (const t of model.tensors()) t.values().set(values[t.name]);
+  model.weightsChanged();
+  return { config: { arch: arch as Architecture, dim: shape.dim, hidden: shape.hidden, labels: labelList, features: featurizer.options, temperature }, featurizer, model };
+}
+
+/** 0.1.0's two sections as the architecture's tensors: "embedding" is the table, "head" the rest back to back. */
+function schema1Tensors(expected: { name: string; shape: number[] }[], section: (name: string) => Float32Array, problem: (what: string) => never): Record<string, Float32Array> {
+  const [table, ...head] = expected;
+  const out: Record<string, Float32Array> = { [table.name]: section('embedding') };
+  const flat = section('head');
+  const sizes = head.map((t) => t.shape.reduce((a, b) => a * b, 1));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (flat.length !== total) problem(`the head has ${flat.length} weights, the architecture needs ${total}`);
+  let at = 0;
+  head.forEach((t, i) => {
+    out[t.name] = flat.subarray(at, at + sizes[i]);
+    at += sizes[i];
+  });
+  return out;
+}
+
+/** WebAssembly's 32-bit address space: the most memory a runtime can have. */
+const MAX_WASM_BYTES = 2 ** 32;
+
+/** The smallest softmax temperature a model file may hold (calibration picks one from 0.01 to 100). */
+const MIN_TEMPERATURE = 1e-6;
+
+/** The largest score a model's weights may be able to reach (float32 overflows at 3.4e38). */
+const MAX_SCORE = 1e30;
+
+/** A JSON number that counts something: a safe integer ≥ 0. */
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A config value in a message: its JSON, cut short (a damaged file may hold megabytes there). */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // 1e999 in the JSON reads as Infinity
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = Array.isArray(value) ? '[…]' : '{…}'; // nested too deep to write out
+  }
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+/** The index of the first NaN or ±Infinity, or -1. */
+function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    // v - v is 0 for every finite v, NaN for NaN and ±Infinity.
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,235 @@
+// Training options: what a caller can ask for, the defaults, and the checks and derived values
+// (epochs, members, learning rate) worked out from the data before anything is laid out.
+
+import type { SparseOptimizer } from '../nn/embedding-bag.js';
+import type { RuntimeOptions } from '../runtime/runtime.js';
+import type { FeatureOptions } from '../text/features.js';
+import { modelClass, type Architecture } from '../models/registry.js';
+import type { ScheduleName } from './schedule.js';
+import { autoMembers } from './members.js';
+
+export interface LabelledText {
+  text: string;
+  label: string;
+}
+
+/** Labelled examples in memory, a stream of them (e.g. readExamplesFromFile), or a CSV/TSV/JSONL file path or URL (Node). */
+export type TrainingData = Iterable<LabelledText> | AsyncIterable<LabelledText> | string | URL;
+
+export interface BatchInfo {
+  /** With several members (see TrainOptions.members): which one is training, from 1. */
+  member?: number;
+  epoch: number;
+  /** Steps done so far, over all epochs. */
+  step: number;
+  totalSteps: number;
+  loss: number;
+  lr: number;
+  /** Whitespace-separated input words processed per second so far (as fastText counts them). */
+  tokensPerSecond: number;
+  seconds: number;
+}
+
+export interface EpochReport {
+  /** With several members: whose epoch this was, from 1. */
+  member?: number;
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  validLoss?: number;
+  validAccuracy?: number;
+  seconds: number;
+  tokensPerSecond: number;
+}
+
+export interface TrainOptions extends FeatureOptions {
+  arch?: Architecture;
+  /** Embedding width (default 64). */
+  dim?: number;
+  /**
+   * Bag model: train it as this many independent members of dim/members columns each (own seed,
+   * own shuffling), whose logits the saved model averages: a variance-reducing ensemble that is
+   * still one bag model of width dim. Default: one member per 32 columns (dim 64 → 2); mlp: 1.
+   */
+  members?: number | 'auto';
+  /** Hidden widths of the mlp head (default [64]). */
+  hidden?: number[];
+  /** Passes over the data; default: enough for about 60,000 examples seen, at least 5 and at most 50. */
+  epochs?: number | 'auto';
+  lr?: number | 'auto';
+  batch?: number;
+  optimizer?: SparseOptimizer | 'auto';
+  schedule?: ScheduleName;
+  warmup?: number;
+  seed?: number;
+  /** Labelled examples to validate on after each epoch, or a fraction of the training data to hold out. */
+  validation?: readonly LabelledText[] | number;
+  /**
+   * Stop after this many epochs without a better validation loss, keeping the best weights
+   * (default: a quarter of the epochs, at least 3; 0 = never stop, keep the last weights).
+   */
+  patience?: number | 'auto';
+  /** Weight classes by inverse frequency ('auto') or by name. */
+  classWeights?: 'auto' | Record<string, number>;
+  /** Class names in order; default: the labels seen, sorted (numerically when they are numbers). */
+  labels?: string[];
+  /** Word vectors to start from (e.g. read with parseVectors); words the model keeps get them. */
+  pretrainedVectors?: Map<string, Float32Array>;
+  /** L2 weight decay (SGD only; applied to the embedding rows a batch uses and to the head; default 0). */
+  weightDecay?: number;
+  /** Leave out each feature of a training example with this probability (word dropout; default 0.2). */
+  featureDropout?: number;
+  /**
+   * Bag model: start each feature's vector from its naive-Bayes log-count ratios times this
+   * (e.g. 0.1; default 0: a random start only; not with mlp or pretrained vectors). See naive-bayes-start.ts.
+   */
+  naiveBayesStart?: number;
+  /** Fit a softmax temperature on the validation data (default true when there is validation data). */
+  calibrate?: boolean;
+  onBatch?: (info: BatchInfo) => void;
+  /** Called every this many steps (default 100). */
+  batchEvery?: number;
+  onEpoch?: (report: EpochReport) => void;
+  /** Told about data that will train poorly (e.g. most labels with only a few examples); also in TrainResult.warnings. */
+  onWarning?: (message: string) => void;
+  /**
+   * Hands the bytes of a checkpoint to `save` every `every` steps (over all members): the whole
+   * state of the run, from which `resume` carries on to the same model bytes.
+   */
+  checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void> };
+  /** The bytes of a checkpoint of this run (same data and options) to carry on from. */
+  resume?: Uint8Array;
+  /** Threads to train on; 1 for now (the only value until multi-core training exists). */
+  threads?: number;
+  runtime?: RuntimeOptions;
+}
+
+/**
+ * A training example contributes at most this many features per step: a text longer than that
+ * (in unigrams, n-grams and subwords) contributes an evenly spread sample of them, drawn anew
+ * each time it is met. The batch buffers then depend on the batch size, not on the longest text
+ * (a 5 MB text would otherwise ask for gigabytes). Prediction uses every feature. The longest
+ * ChnSentiCorp review has 10,098 features (character 1–3-grams); SST-2's longest sentence 103.
+ */
+export const MAX_TRAINING_FEATURES = 16_384;
+/** A WebAssembly memory holds at most 4 GiB; a model that needs more is refused before training. */
+export const WASM_MEMORY_LIMIT = 4 * 1024 ** 3;
+/** Labels with fewer examples than this train poorly; when most labels have so few, training warns. */
+const FEW_EXAMPLES = 5;
+/** The defaults: the settings `sentiwasm train FILE` uses. */
+export const TRAIN_DEFAULTS = {
+  arch: 'bag' as Architecture,
+  dim: 64,
+  hidden: [64],
+  members: 'auto' as number | 'auto',
+  epochs: 'auto' as number | 'auto',
+  /** SGD: 2 for the bag model, 0.2 for the mlp head; Adam: 0.003. */
+  lr: 'auto' as number | 'auto',
+  batch: 8,
+  /** SGD for the bag model; the mlp head learns far better with Adam. */
+  optimizer: 'auto' as SparseOptimizer | 'auto',
+  schedule: 'linear' as ScheduleName,
+  warmup: 0,
+  seed: 0,
+  patience: 'auto' as number | 'auto',
+  featureDropout: 0.2,
+  naiveBayesStart: 0,
+  weightDecay: 0,
+};
+export type Resolved = ReturnType<typeof resolveOptions>;
+/** The options with every default filled in, the 'auto' ones from the data size and architecture. */
+export function resolveOptions(options: TrainOptions, examples: number) {
+  const chosen = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
+  const epochs = chosen.epochs === 'auto' ? autoEpochs(examples) : chosen.epochs;
+  const model = modelClass(chosen.arch);
+  const optimizer: SparseOptimizer = chosen.optimizer === 'auto' ? model.defaults.optimizer : chosen.optimizer;
+  const o = {
+    ...chosen,
+    epochs,
+    optimizer,
+    lr: chosen.lr === 'auto' ? model.defaults.lr[optimizer] : chosen.lr,
+    patience: chosen.patience === 'auto' ? Math.max(3, Math.round(epochs / 4)) : chosen.patience,
+    members: chosen.members === 'auto' ? autoMembers(chosen.arch, chosen.dim, options.pretrainedVectors !== undefined) : chosen.members,
+  };
+  checkPositiveInt('dim', o.dim);
+  checkPositiveInt('members', o.members);
+  if (o.members > 1) {
+    if (!model.averagesMembers) throw new RangeError(`members > 1 needs the bag architecture; the ${o.arch} head cannot be averaged into one model`);
+    if (o.dim % o.members !== 0) throw new RangeError(`dim (${o.dim}) must split evenly among ${o.members} members`);
+    if (options.pretrainedVectors) throw new RangeError('pretrained vectors start one model: use members 1 with them');
+  }
+  checkPositiveInt('batch', o.batch);
+  checkPositiveInt('epochs', o.epochs);
+  if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
+  if (o.weightDecay && o.optimizer !== 'sgd') throw new RangeError('weightDecay works with the sgd optimizer only');
+  if (!(o.featureDropout >= 0 && o.featureDropout < 1)) throw new RangeError(`featureDropout must be in [0, 1), got ${o.featureDropout}`);
+  if (!(o.naiveBayesStart >= 0 && Number.isFinite(o.naiveBayesStart))) throw new RangeError(`naiveBayesStart must be a number ≥ 0, got ${o.naiveBayesStart}`);
+  if (o.naiveBayesStart > 0 && !model.linearHead) throw new RangeError(`naiveBayesStart works with the bag architecture only, not ${o.arch}`);
+  if (o.naiveBayesStart > 0 && options.pretrainedVectors) throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
+  if (options.threads !== undefined && options.threads !== 1) throw new RangeError(`threads must be 1 for now (training on several threads is not built yet), got ${options.threads}`);
+  if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);
+  return o;
+}
+
+/**
+ * Refuses a label column that holds about as many distinct values as there are rows (ids, texts
+ * or scores read as labels): nothing can be learned from it, and a softmax over every row is slow.
+ */
+export function checkLabelCount(labels: number, examples: number): void {
+  if (labels >= 10 && labels * 2 > examples) {
+    throw new RangeError(`${labels} different labels among ${examples} examples: the label column seems to hold something else (ids, texts or scores). `
+      + 'Check which column holds the labels and name it (labelColumn, or --label-column in the CLI)');
+  }
+}
+
+/** A warning when most labels have fewer than FEW_EXAMPLES examples. */
+export function labelWarnings(counts: Record<string, number>): string[] {
+  const values = Object.values(counts);
+  const few = values.filter((n) => n < FEW_EXAMPLES).length;
+  if (values.length <= 2 || few * 2 <= values.length) return [];
+  return [`${few} of the ${values.length} labels have fewer than ${FEW_EXAMPLES} examples each; a classifier learns little from so few. `
+    + 'Check the label column (labelColumn, --label-column), or gather more examples per label'];
+}
+
+/** Refuses, before anything is laid out, a model bigger than a WebAssembly memory can hold. */
+export function checkModelSize(rows: number, o: Resolved): void {
+  // The table, Adam's two moments of it when used, and the members' own tables beside the merged one.
+  const copies = (o.optimizer === 'adam' ? 3 : 1) + (o.members > 1 ? 1 : 0);
+  const bytes = Math.max(1, rows) * o.dim * 4 * copies;
+  if (bytes < WASM_MEMORY_LIMIT * 0.9) return;
+  const maxDim = Math.floor((WASM_MEMORY_LIMIT * 0.9) / (Math.max(1, rows) * 4 * copies));
+  throw new RangeError(`the model would need ${(bytes / 1024 ** 3).toFixed(1)} GB of WebAssembly memory (${rows} feature rows × dim ${o.dim}), `
+    + `more than the 4 GB one can hold. Lower dim (at most ${maxDim} here), or keep fewer features: fewer buckets, a higher minCount, shorter n-grams`);
+}
+
+/** Small data sets need more passes: aim at ~60,000 examples seen, within 5..50 epochs. */
+export function autoEpochs(examples: number): number {
+  return Math.min(50, Math.max(5, Math.ceil(60_000 / examples)));
+}
+
+/** Numbers in numeric order, anything else alphabetically. */
+export function sortLabels(labels: Iterable<string>): string[] {
+  const list = [...labels];
+  const numeric = list.every((l) => l.trim() !== '' && Number.isFinite(Number(l)));
+  return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort();
+}
+
+export function resolveClassWeights(spec: TrainOptions['classWeights'], labels: string[], counts: Record<string, number>): Float32Array | undefined {
+  if (!spec) return undefined;
+  const total = labels.reduce((s, l) => s + counts[l], 0);
+  if (spec === 'auto') return Float32Array.from(labels, (l) => (counts[l] ? total / (labels.length * counts[l]) : 0));
+  for (const key of Object.keys(spec)) if (!labels.includes(key)) throw new RangeError(`class weight for unknown label "${key}"`);
+  return Float32Array.from(labels, (l) => {
+    const w = spec[l] ?? 1;
+    if (!(w >= 0)) throw new RangeError(`class weight of "${l}" must be ≥ 0, got ${w}`);
+    return w;
+  });
+}
+
+export function checkPositiveInt(name: string, value: number): void {
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+}
+
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,61 @@
+// One training step of a text model: load the batch, forward to logits, softmax cross-entropy,
+// the same read in reverse, then the update. This is the step train() runs, and the one the
+// tests drive directly.
+
+import { CrossEntropyLoss } from '../nn/losses.js';
+import type { TextModel } from '../models/text-model.js';
+
+/** A batch as the step takes it: feature rows back to back, where each example starts, targets, weights. */
+export interface StepBatch {
+  rows: Int32Array;
+  /** batch + 1 entries. */
+  offsets: Int32Array;
+  targets: Int32Array;
+  /** Per-example loss weights; read only when the step was made with class weights. */
+  weights: Float32Array;
+}
+
+export class TrainingStep {
+  private readonly loss = new CrossEntropyLoss();
+  private readonly targetPtr: number;
+  private readonly weightPtr: number;
+
+  /** Lays out the step's buffers (targets, weights) and the model's optimiser state, once. */
+  constructor(private readonly model: TextModel, options: { lr: number; weightDecay: number; classWeights: boolean }) {
+    model.attachOptimizer(options);
+    this.targetPtr = model.runtime.alloc(model.maxBatch * 4, undefined, 'step.targets');
+    this.weightPtr = options.classWeights ? model.runtime.allocF32(model.maxBatch, 'step.weights') : 0;
+  }
+
+  /**
+   * Forward, loss, backward and update on `batch` examples; returns the mean loss and how many
+   * the model got right before the update.
+   */
+  run(data: StepBatch, batch: number, lr: number): { loss: number; correct: number } {
+    const { model, loss, targetPtr, weightPtr } = this;
+    const rt = model.runtime;
+    const C = model.shape.classes;
+    model.load(data.rows, data.offsets, batch);
+    const logits = model.forward(batch);
+    rt.i32(targetPtr, batch).set(data.targets.subarray(0, batch));
+    if (weightPtr) rt.f32(weightPtr, batch).set(data.weights.subarray(0, batch));
+    const buffers = { batch, width: C, pred: logits, target: targetPtr, weights: weightPtr };
+    const value = loss.forward(rt, buffers);
+    const correct = countCorrect(rt.f32(logits, batch * C), data.targets, batch, C);
+    model.zeroGrad();
+    loss.backward(rt, model.logitsGradPtr, buffers);
+    model.backward(batch);
+    model.step(lr);
+    return { loss: value, correct };
+  }
+}
+
+function countCorrect(logits: Float32Array, targets: Int32Array, batch: number, C: number): number {
+  let correct = 0;
+  for (let b = 0; b < batch; b++) {
+    let arg = 0;
+    for (let c = 1; c < C; c++) if (logits[b * C + c] > logits[b * C + arg]) arg = c;
+    if (arg === targets[b]) correct++;
+  }
+  return correct;
+}
