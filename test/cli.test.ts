@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeModelFile } from '../src/io/model-file.js';
+import { decodeModelFile } from '../src/format/model-file.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const SST2 = fileURLToPath(new URL('../../shared/data/sst2/', import.meta.url));

@@ -259,7 +259,7 @@ describe('records', () => {
     const bytes = new Uint8Array([...new TextEncoder().encode('a,b\n1,'), 0xff, 0x0a]);
     const e = await rejected(collect(readRecords(bytes, { format: 'csv', fileName: 'gbk.csv' })));
     expect(e.reason).toBe('bad-encoding');
-    expect(e.message).toMatch(/^gbk\.csv:\d+: the text is not valid UTF-8/);
+    expect(e.message).toMatch(/^gbk\.csv:2: the text is not valid UTF-8 \(byte 0xff at byte offset 6\)/);
     const records = await collect(readRecords(bytes, { format: 'csv', encodingErrors: 'replace' }));
     expect(records[0]!.fields.b).toBe('\uFFFD');
   });

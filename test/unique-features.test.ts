@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, loadModel, train, type TextClassifier } from '../src/index.node.js';
-import { decodeModelFile, encodeModelFile } from '../src/io/model-file.js';
+import { decodeModelFile, encodeModelFile } from '../src/format/model-file.js';
 import { dropRepeatedRows, Featurizer } from '../src/text/features.js';
 import { createTokenizer } from '../src/text/tokenize.js';
 

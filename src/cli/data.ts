@@ -4,25 +4,37 @@
 import { DataError } from '../data/errors.js';
 import type { DataFormat, ReadReport } from '../data/examples.js';
 import { readExamplesFromFile } from '../data/files.node.js';
+import { resolveDataArgument, type DatasetFlags } from './datasets.js';
 import { CliError } from './errors.js';
 
-export interface DataFlags {
+/** Also DatasetFlags: --offline, --from and --no-progress for data-set names (sst2, sst2:dev, …). */
+export interface DataFlags extends DatasetFlags {
   format?: DataFormat;
   textColumn?: string;
   labelColumn?: string;
   skipBad?: boolean;
+  /** Bytes that are not UTF-8; 'fail' is the readers' 'throw'. Unset: 'skip' with --skip-bad, else 'fail'. */
+  encodingErrors?: 'fail' | 'replace' | 'skip';
 }
 
-export const OPTION_NAMES = { textColumn: '--text-column', labelColumn: '--label-column', skipBad: '--skip-bad' };
+export const OPTION_NAMES = {
+  textColumn: '--text-column',
+  labelColumn: '--label-column',
+  skipBad: '--skip-bad',
+  encodingErrors: '--encoding-errors replace|skip',
+};
 
 /** All examples of a file, and the reader's report of what it skipped. */
 export async function readLabelled(file: string, flags: DataFlags, allowedLabels?: string[]): Promise<{ examples: { text: string; label: string }[]; report: ReadReport }> {
   try {
-    const stream = readExamplesFromFile(file, {
+    // A data-set name becomes the path of its file in the cache (fetched first when needed).
+    const path = await resolveDataArgument(file, flags);
+    const stream = readExamplesFromFile(path, {
       format: flags.format,
       textColumn: flags.textColumn,
       labelColumn: flags.labelColumn,
       skipBad: flags.skipBad,
+      encodingErrors: flags.encodingErrors === 'fail' ? 'throw' : flags.encodingErrors,
       allowedLabels,
       optionNames: { ...OPTION_NAMES, allowedLabels: 'the labels the model was trained on' },
     });

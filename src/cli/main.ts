@@ -92,9 +92,12 @@ export function buildProgram(): Command {
 
   program
     .command('predict <model> [text...]')
-    .description('Label texts (one per line from standard input when none are given).')
-    .option('--json', 'one JSON object per line: text, label, probabilities')
-    .action((model, texts, options) => predictCommand(model, texts, options, out));
+    .description('Label texts: the arguments, the lines of --input FILE, or lines on standard input (one output line per input line, blank ones too).')
+    .option('--input <file>', 'read texts from this file, one per line ("-" for standard input)')
+    .option('-k <n>', 'show the k most likely labels, each with its probability', positiveInt)
+    .option('--threshold <p>', 'show only labels at least this probable', fraction)
+    .option('--json', 'one JSON object per line: text, label, probabilities (null for a blank line), and top with -k or --threshold')
+    .action((model, texts, options) => predictCommand(model, texts, options, out, err));
 
   program
     .command('explain <model> <text>')

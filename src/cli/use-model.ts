@@ -1,11 +1,11 @@
 // The commands that use a saved model: eval, predict, explain, similar, export-vectors.
 
 import { createInterface } from 'node:readline';
-import { writeFile, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { loadModel } from '../io/load-model.js';
 import { ModelFileError } from '../format/model-file.js';
 import { formatVectors } from '../io/vectors.js';
-import { NEGATED_WORD_PREFIX, type TextClassifier, type TokenContribution } from '../train/classifier.js';
+import { NEGATED_WORD_PREFIX, type Prediction, type TextClassifier, type TokenContribution } from '../train/classifier.js';
 import { formatReport } from '../train/metrics.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
@@ -45,21 +45,81 @@ export async function evalCommand(modelPath: string, file: string, flags: DataFl
   });
 }
 
-export async function predictCommand(modelPath: string, texts: string[], flags: { json?: boolean }, out: Print): Promise<void> {
+export interface PredictFlags {
+  json?: boolean;
+  /** Read texts from this file, one per line ("-" for standard input). */
+  input?: string;
+  /** Show the k most likely labels (default 1). */
+  k?: number;
+  /** Show only labels at least this probable (the most likely one is shown whatever its probability unless k is given). */
+  threshold?: number;
+}
+
+/** Lines predicted together: large enough for prediction's batches, small enough to print as input arrives. */
+const PREDICT_CHUNK = 512;
+
+/**
+ * `predict MODEL [text...]`, `--input FILE|-`, or lines on standard input: one output line per
+ * input line, in order, blank lines included (an empty label, or "label": null in JSON), so
+ * outputs line up with inputs.
+ */
+export async function predictCommand(modelPath: string, texts: string[], flags: PredictFlags, out: Print, err: Print): Promise<void> {
+  if (flags.input !== undefined && texts.length) throw new CliError('give texts as arguments or --input FILE, not both', 2);
+  for (const text of texts) {
+    if (/\s/.test(text) || !(await isFile(text))) continue;
+    err(`note: "${text}" is a file; this predicts the text "${text}" itself. To predict each line of the file, use --input ${text}`);
+  }
   await withModel(modelPath, async (model) => {
-    const show = (text: string) => {
-      const p = model.predict(text);
-      if (flags.json) out(JSON.stringify({ text, label: p.label, probabilities: p.probabilities }));
-      else out(`${p.label}\t${p.probabilities[p.label].toFixed(4)}\t${text}`);
+    const show = (batch: string[]) => {
+      const texts = batch.filter((t) => t.trim() !== '');
+      const predictions = model.predictBatch(texts);
+      let next = 0;
+      for (const text of batch) out(formatPrediction(text, text.trim() === '' ? undefined : predictions[next++], flags));
     };
     if (texts.length) {
-      texts.forEach(show);
+      show(texts);
       return;
     }
-    // One prediction per line of standard input, printed as soon as the line arrives.
-    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    for await (const line of lines) if (line.trim()) show(line);
+    const source = flags.input === undefined || flags.input === '-' ? process.stdin : await openInput(flags.input);
+    const lines = createInterface({ input: source, crlfDelay: Infinity });
+    let pending: string[] = [];
+    for await (const line of lines) {
+      pending.push(line);
+      if (pending.length >= PREDICT_CHUNK) {
+        show(pending);
+        pending = [];
+      }
+    }
+    if (pending.length) show(pending);
   });
+}
+
+/** One output line: "label<TAB>p<TAB>text", or with -k/--threshold "label<TAB>p" pairs before the text; JSON with --json. */
+function formatPrediction(text: string, p: Prediction | undefined, flags: PredictFlags): string {
+  const ranked = p ? rankLabels(p, flags) : [];
+  if (flags.json) {
+    const top = flags.k !== undefined || flags.threshold !== undefined ? { top: ranked.map(([label, probability]) => ({ label, probability })) } : {};
+    return JSON.stringify({ text, label: p ? p.label : null, probabilities: p ? p.probabilities : null, ...top });
+  }
+  return [...ranked.flatMap(([label, prob]) => [label, prob.toFixed(4)]), ...(p ? [] : ['', '']), text].join('\t');
+}
+
+/** The labels to show, most probable first: the top k (default 1), then those under the threshold dropped. */
+function rankLabels(p: Prediction, flags: PredictFlags): [string, number][] {
+  const all = Object.entries(p.probabilities).sort((a, b) => b[1] - a[1]);
+  const top = all.slice(0, flags.k ?? 1);
+  return flags.threshold === undefined ? top : top.filter(([, prob]) => prob >= flags.threshold!);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function openInput(path: string): Promise<NodeJS.ReadableStream> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(`${path}: cannot read the file (${error.code === 'ENOENT' ? 'there is no such file' : error.code ?? error.message}); check the path`);
+  });
+  return handle.createReadStream({ encoding: 'utf8' });
 }
 
 export async function explainCommand(modelPath: string, text: string, flags: { json?: boolean }, out: Print): Promise<void> {

@@ -43,3 +43,34 @@ export function formatDataError(file: string, line: number, problem: string, hin
   const end = /[.!?]$/.test(problem) ? '' : '.';
   return hint ? `${where}: ${problem}${end} ${hint}` : `${where}: ${problem}`;
 }
+
+/** The most characters of the user's data a message quotes: enough to recognise it, never a whole line of a file. */
+const QUOTE_MAX = 60;
+
+/**
+ * A value from the user's data, in double quotes with JSON escapes, for a message; a long one is
+ * cut to `max` characters, with an ellipsis and its full length.
+ * @example quote("label") // '"label"'
+ * @example quote("x".repeat(100), 5) // '"xxxxx…" (100 characters)'
+ */
+export function quote(value: string, max = QUOTE_MAX): string {
+  if (value.length <= max) {
+    const whole = JSON.stringify(value);
+    if (whole.length <= max + 2) return whole;
+  }
+  let shown = '';
+  // By code point, so that a cut never splits a surrogate pair; escapes count at their length.
+  for (const ch of value) {
+    const escaped = JSON.stringify(ch).slice(1, -1);
+    if (shown.length + escaped.length > max) break;
+    shown += escaped;
+  }
+  return `"${shown}…" (${value.length.toLocaleString('en-US')} characters)`;
+}
+
+/** Text that may hold the user's data (another library's message), cut like quote() but not quoted. @example shorten("abcdef", 3) // "abc… (6 characters)" */
+export function shorten(text: string, max = QUOTE_MAX * 2): string {
+  if (text.length <= max) return text;
+  const cut = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return `${text.slice(0, cut)}… (${text.length.toLocaleString('en-US')} characters)`;
+}

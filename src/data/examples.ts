@@ -3,12 +3,15 @@
 //   text  -> records {line, fields}    CSV/TSV (header names the fields) or JSONL (keys do)
 //   records -> examples {text, label, line}, with the text and label columns found by name
 // Nothing here holds more than one chunk and one record, so files bigger than memory work.
+// Bytes that are not UTF-8 stop the read at their exact line and byte offset (see ./utf8.ts),
+// read as U+FFFD, or leave out the records that hold them.
 // No Node APIs: this module also runs in browsers (src/data/files.node.ts adds the file system).
 
 import { CsvParser, type CsvRow } from './csv.js';
 import { createTsvParser } from './tsv.js';
 import { JsonlParser, malformedJsonError, type JsonlRow } from './jsonl.js';
-import { DataError } from './errors.js';
+import { DataError, quote } from './errors.js';
+import { Utf8Decoder, badEncodingError, type BadBytes } from './utf8.js';
 
 /** The file formats the readers understand. */
 export type DataFormat = 'csv' | 'tsv' | 'jsonl';
@@ -35,10 +38,16 @@ export interface RecordOptions {
   quote?: string | null;
   /** Column names for a CSV/TSV file without a header row (its first line is then data). */
   columns?: readonly string[];
-  /** Invalid UTF-8: stop with a DataError ('throw', default) or read it as U+FFFD ('replace'). */
-  encodingErrors?: 'throw' | 'replace';
+  /**
+   * Invalid UTF-8: stop with a DataError naming its line and byte offset ('throw', the default),
+   * read it as U+FFFD as TextDecoder does ('replace'), or leave out every record that holds some
+   * ('skip': readRecords tells onBadRecord, readExamples counts them as 'bad-encoding').
+   */
+  encodingErrors?: 'throw' | 'replace' | 'skip';
   /** Called for a record that cannot be read (malformed JSON, too many fields); without it they throw. */
   onBadRecord?: (error: DataError) => void;
+  /** How the caller spells encodingErrors (e.g. the CLI's "--encoding-errors replace|skip"), for hints in messages. */
+  optionNames?: { encodingErrors?: string };
 }
 
 /** One record: the line where it starts and its fields by column name. */
@@ -49,6 +58,20 @@ export interface DataRecord {
 
 const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl'];
 const EXTENSIONS: Record<string, DataFormat> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', jsonl: 'jsonl', ndjson: 'jsonl' };
+const ENCODING_MODES: readonly string[] = ['throw', 'replace', 'skip'];
+
+/**
+ * Stands in the text for a run of bad bytes when the records that hold them are skipped: text
+ * decoded from bytes never holds a lone surrogate, so the mark cannot be mistaken for data. The
+ * same code unit as the low half of a pair (U+10000 is \uD800\uDC00) is not a mark, hence MARKS.
+ */
+const MARK = '\uDC00';
+const MARKS = /(?<![\uD800-\uDBFF])\uDC00/g;
+
+/** The encodingErrors option as the caller spells it, for the hint of a bad-encoding message. */
+function encodingOption(options: RecordOptions): string {
+  return options.optionNames?.encodingErrors ?? 'encodingErrors: "replace" or "skip"';
+}
 
 /** The format a file name's extension stands for, or undefined. @example formatFromFileName("data/train.TSV") // "tsv" */
 export function formatFromFileName(fileName: string): DataFormat | undefined {
@@ -82,13 +105,25 @@ export class RecordReader {
   private head: string[] = [];
   private readonly csvRows: CsvRow[] = [];
   private readonly jsonRows: JsonlRow[] = [];
+  /**
+   * The bad runs that marks in the text stand for, in order, as plain numbers: their offsets, and
+   * their bytes packed (length << 24 | b0 << 16 | b1 << 8 | b2). A file in another encoding has
+   * a bad run every few bytes, and a chunk's worth of objects kept until its records are read
+   * costs the garbage collector more than the decoding. Those before `nextMarked` are read.
+   */
+  private markedOffsets: number[] = [];
+  private markedBytes: number[] = [];
+  private nextMarked = 0;
 
   /** @example new RecordReader({ fileName: "train.tsv" }) */
   constructor(private readonly options: RecordOptions = {}) {
     this.fileName = options.fileName ?? '<input>';
     const format = options.format ?? (options.fileName === undefined ? undefined : formatFromFileName(options.fileName));
     if (format !== undefined && !FORMATS.includes(format)) {
-      throw new DataError(this.fileName, 0, `unknown format ${JSON.stringify(format)}`, "use 'csv', 'tsv' or 'jsonl'", 'unknown-format');
+      throw new DataError(this.fileName, 0, `unknown format ${quote(format)}`, "use 'csv', 'tsv' or 'jsonl'", 'unknown-format');
+    }
+    if (options.encodingErrors !== undefined && !ENCODING_MODES.includes(options.encodingErrors)) {
+      throw new RangeError(`encodingErrors must be 'throw', 'replace' or 'skip', got ${quote(String(options.encodingErrors))}`);
     }
     if (options.columns !== undefined) this.header = uniqueNames(options.columns);
     if (format !== undefined) this.start(format);
@@ -112,6 +147,18 @@ export class RecordReader {
   /** The line reached so far (1-based). @example reader.line // 1 */
   get line(): number {
     return this.csv?.line ?? this.jsonl?.line ?? 1;
+  }
+
+  /**
+   * Says that the next mark (U+DC00) in the text stands for these bytes, which are not UTF-8: the
+   * record that holds it comes out as a 'bad-encoding' DataError, and in a header it reads as
+   * U+FFFD. The readers call it when encodingErrors is 'skip'.
+   * @example reader.markBad({ offset: 1234, bytes: [0xff] })
+   */
+  markBad(bad: BadBytes): void {
+    const b = bad.bytes;
+    this.markedOffsets.push(bad.offset);
+    this.markedBytes.push((b.length << 24) | ((b[0] ?? 0) << 16) | ((b[1] ?? 0) << 8) | (b[2] ?? 0));
   }
 
   /** Reads a chunk of text, appending the records it completes. @example reader.push("label,text\n1,good\n", records) */
@@ -165,11 +212,20 @@ export class RecordReader {
   private takeCsv(out: Array<DataRecord | DataError>): void {
     const rows = this.csvRows;
     for (let r = 0; r < rows.length; r++) {
-      const { line, fields } = rows[r]!;
+      const row = rows[r]!;
+      const line = row.line;
+      let fields = row.fields;
+      const bad = this.markedIn(fields);
       const header = this.header;
       if (header === undefined) {
+        // A header cannot be left out like a row: its bad bytes read as U+FFFD, as with 'replace'.
+        if (bad !== undefined) fields = fields.map((f) => f.replace(MARKS, '\uFFFD'));
         this.header = uniqueNames(fields);
         this.headerLine = line;
+        continue;
+      }
+      if (bad !== undefined) {
+        out.push(badEncodingError(this.fileName, line, bad, encodingOption(this.options)));
         continue;
       }
       if (fields.length > header.length && fields.slice(header.length).some((f) => f.length > 0)) {
@@ -199,6 +255,11 @@ export class RecordReader {
     const rows = this.jsonRows;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
+      const bad = this.markedIn(row.text);
+      if (bad !== undefined) {
+        out.push(badEncodingError(this.fileName, row.line, bad, encodingOption(this.options)));
+        continue;
+      }
       if (!row.ok) {
         out.push(malformedJsonError(this.fileName, row.line, row.error));
         continue;
@@ -226,6 +287,27 @@ export class RecordReader {
       out.push({ line: row.line, fields: record });
     }
     rows.length = 0;
+  }
+
+  /** The first bad run that the marks in a record's text stand for, all of them read off the list; undefined if it has none. */
+  private markedIn(texts: string | readonly string[]): BadBytes | undefined {
+    // Nothing to look for (always, unless bad bytes are being skipped): one comparison per record.
+    if (this.nextMarked >= this.markedOffsets.length) return undefined;
+    let n = 0;
+    for (const s of typeof texts === 'string' ? [texts] : texts) n += s.match(MARKS)?.length ?? 0;
+    if (n === 0) return undefined;
+    const packed = this.markedBytes[this.nextMarked]!;
+    const bytes = [(packed >> 16) & 0xff, (packed >> 8) & 0xff, packed & 0xff].slice(0, packed >>> 24);
+    const first: BadBytes = { offset: this.markedOffsets[this.nextMarked]!, bytes };
+    this.nextMarked += n;
+    // Drop the runs read once they are half the list: a record cut by the end of a chunk keeps
+    // the list from ever running empty, and it would otherwise grow with the file.
+    if (this.nextMarked * 2 >= this.markedOffsets.length) {
+      this.markedOffsets = this.markedOffsets.slice(this.nextMarked);
+      this.markedBytes = this.markedBytes.slice(this.nextMarked);
+      this.nextMarked = 0;
+    }
+    return first;
   }
 }
 
@@ -273,27 +355,47 @@ async function* readStream(stream: ReadableStream<string | Uint8Array>): AsyncGe
 
 /**
  * Decodes a source into text chunks, UTF-8 across chunk boundaries (a character split between
- * two chunks comes out whole). `where` gives the line for an encoding error.
+ * two chunks comes out whole). Invalid UTF-8 is a DataError naming its line and byte offset
+ * ('throw', the default), or reads as U+FFFD exactly as TextDecoder reads it ('replace').
  * @example for await (const text of decodeChunks(fs.createReadStream("a.csv"))) parser.push(text)
  */
 export async function* decodeChunks(
   source: ChunkSource,
-  options: { fileName?: string; encodingErrors?: 'throw' | 'replace'; where?: () => number } = {},
+  options: { fileName?: string; encodingErrors?: 'throw' | 'replace' } = {},
 ): AsyncGenerator<string> {
+  // The readers take the line of a bad byte from their parser; text on its own has its lines counted.
+  let line = 1;
+  let afterCR = false;
+  const utf8 = new Utf8Decoder({ onBad: options.encodingErrors === 'replace' ? 'replace' : 'stop' });
+  const fail = (bad: BadBytes) => badEncodingError(options.fileName ?? '<input>', line, bad, 'encodingErrors: "replace"');
+  for await (const text of decodeWith(source, utf8, fail)) {
+    line += lineBreaks(text, afterCR);
+    afterCR = text.charCodeAt(text.length - 1) === 13;
+    yield text;
+  }
+}
+
+/**
+ * Line breaks in `text` as the CSV parser counts them: LF, CR LF and a lone CR are one each.
+ * `afterCR`: the text before it ended in a CR (so a leading LF completes that break).
+ */
+function lineBreaks(text: string, afterCR: boolean): number {
+  let n = afterCR && text.charCodeAt(0) === 10 ? -1 : 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) n++;
+  return n;
+}
+
+/**
+ * The non-empty text chunks of a source. At a bad byte that is not replaced, the text before it
+ * comes out first, and `fail` is called only when the next chunk is asked for: by then the
+ * consumer has read all the text before the bad byte, so its line count is the bad byte's line.
+ */
+async function* decodeWith(source: ChunkSource, utf8: Utf8Decoder, fail: (bad: BadBytes) => DataError): AsyncGenerator<string> {
   if (typeof source === 'string') {
-    yield source;
+    if (source.length > 0) yield source;
     return;
   }
-  const decoder = new TextDecoder('utf-8', { fatal: (options.encodingErrors ?? 'throw') === 'throw' });
-  const decode = (bytes?: Uint8Array): string => {
-    try {
-      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
-    } catch {
-      throw new DataError(options.fileName ?? '<input>', options.where?.() ?? 0,
-        'the text is not valid UTF-8 (the bad bytes are on this line or the next ones)',
-        'save the file as UTF-8 (for example with `iconv -f GBK -t UTF-8`), or pass encodingErrors: "replace"', 'bad-encoding');
-    }
-  };
   let chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
   if (source instanceof Uint8Array) chunks = [source];
   else if (source instanceof ArrayBuffer) chunks = [new Uint8Array(source)];
@@ -301,11 +403,13 @@ export async function* decodeChunks(
   else if (isReadableStream(source) && !(Symbol.asyncIterator in source)) chunks = readStream(source);
   else chunks = source as AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
   for await (const chunk of chunks) {
-    const text = typeof chunk === 'string' ? chunk : decode(chunk);
+    const text = typeof chunk === 'string' ? utf8.string(chunk) : utf8.bytes(chunk, false);
     if (text.length > 0) yield text;
+    if (utf8.bad !== undefined) throw fail(utf8.bad);
   }
-  const tail = decode();
+  const tail = utf8.bytes(new Uint8Array(0), true);
   if (tail.length > 0) yield tail;
+  if (utf8.bad !== undefined) throw fail(utf8.bad);
 }
 
 /** Records and, in their place, the DataErrors of records that could not be read. */
@@ -315,12 +419,12 @@ async function* recordsOf(
   options: RecordOptions,
 ): AsyncGenerator<DataRecord | DataError> {
   const out: Array<DataRecord | DataError> = [];
-  const chunks = decodeChunks(source, {
-    fileName: reader.fileName,
-    encodingErrors: options.encodingErrors,
-    where: () => reader.line,
-  });
-  for await (const text of chunks) {
+  const mode = options.encodingErrors ?? 'throw';
+  const utf8 = new Utf8Decoder(
+    mode === 'skip' ? { onBad: 'mark', mark: MARK, onMark: (bad) => reader.markBad(bad) } : { onBad: mode === 'replace' ? 'replace' : 'stop' },
+  );
+  const fail = (bad: BadBytes) => badEncodingError(reader.fileName, reader.line, bad, encodingOption(options));
+  for await (const text of decodeWith(source, utf8, fail)) {
     reader.push(text, out);
     // A plain loop, not yield*, so the array can be reused for the next chunk.
     for (let i = 0; i < out.length; i++) yield out[i]!;
@@ -339,7 +443,8 @@ export async function* readRecords(source: ChunkSource, options: RecordOptions =
   for await (const r of recordsOf(source, new RecordReader(options), options)) {
     if (!(r instanceof DataError)) yield r;
     else if (options.onBadRecord !== undefined) options.onBadRecord(r);
-    else throw r;
+    // Records with bad bytes come out as errors only when encodingErrors is 'skip'.
+    else if (r.reason !== 'bad-encoding') throw r;
   }
 }
 
@@ -347,19 +452,19 @@ export async function* readRecords(source: ChunkSource, options: RecordOptions =
 // Examples
 
 /** How examples are taken from records. */
-export interface ExampleOptions extends Omit<RecordOptions, 'onBadRecord'> {
+export interface ExampleOptions extends Omit<RecordOptions, 'onBadRecord' | 'optionNames'> {
   /** Column holding the text; by default the first of text, sentence, review, content, comment, body. */
   textColumn?: string;
   /** Column holding the label; by default the first of label, labels, sentiment, polarity, class, target. */
   labelColumn?: string;
   /** If given, any other label is a bad row. */
   allowedLabels?: Iterable<string>;
-  /** Skip bad rows and count them in the report instead of throwing (default false). */
+  /** Skip bad rows and count them in the report instead of throwing (default false); rows with bad bytes too, unless encodingErrors is given. */
   skipBad?: boolean;
   /** Told about every skipped row. */
   onSkip?: (error: DataError) => void;
   /** How the caller spells these options (e.g. the CLI's "--text-column"), for hints in messages. */
-  optionNames?: { textColumn?: string; labelColumn?: string; skipBad?: string; allowedLabels?: string };
+  optionNames?: { textColumn?: string; labelColumn?: string; skipBad?: string; allowedLabels?: string; encodingErrors?: string };
 }
 
 /** A labelled text and the line where its record starts. Labels are strings ("0", "pos", "5"). */
@@ -389,9 +494,17 @@ export interface ExampleStream extends AsyncIterable<Example> {
 const TEXT_COLUMNS = ['text', 'sentence', 'review', 'content', 'comment', 'body'];
 const LABEL_COLUMNS = ['label', 'labels', 'sentiment', 'polarity', 'class', 'target'];
 
-function list(names: readonly string[], max = 20): string {
-  const shown = names.slice(0, max).map((n) => JSON.stringify(n)).join(', ');
-  return names.length > max ? `${shown}, … (${names.length} in all)` : shown;
+/** Names for a message, quoted, as many as fit in about `budget` characters, then how many there are in all. */
+function list(names: readonly string[], budget = 80): string {
+  const shown: string[] = [];
+  let used = 0;
+  for (const name of names) {
+    const quoted = quote(name);
+    if (shown.length > 0 && used + quoted.length > budget) break;
+    shown.push(quoted);
+    used += quoted.length + 2;
+  }
+  return shown.length < names.length ? `${shown.join(', ')}, … (${names.length} in all)` : shown.join(', ');
 }
 
 /** Checks records and turns them into examples; shared by the streaming and the in-memory reader. */
@@ -400,7 +513,7 @@ class ExampleExtractor {
   private textColumn: string | undefined;
   private labelColumn: string | undefined;
   private readonly allowed: Set<string> | undefined;
-  private readonly names: Required<NonNullable<ExampleOptions['optionNames']>>;
+  private readonly names: Required<Omit<NonNullable<ExampleOptions['optionNames']>, 'encodingErrors'>>;
   private rows = 0;
 
   constructor(
@@ -417,9 +530,9 @@ class ExampleExtractor {
     };
   }
 
-  /** Throws the error, or with skipBad counts the row as skipped. */
+  /** Throws the error, or with skipBad counts the row as skipped; rows with bad bytes reach here only to be skipped. */
   private bad(error: DataError): void {
-    if (this.options.skipBad !== true) throw error;
+    if (this.options.skipBad !== true && error.reason !== 'bad-encoding') throw error;
     this.report.skipped++;
     this.report.reasons[error.reason] = (this.report.reasons[error.reason] ?? 0) + 1;
     this.options.onSkip?.(error);
@@ -444,7 +557,7 @@ class ExampleExtractor {
         if (columns.includes(given)) return given;
         const folded = columns.filter((c) => c.toLowerCase() === given.trim().toLowerCase());
         if (folded.length === 1) return folded[0]!;
-        throw new DataError(this.fileName, line, `there is no column ${JSON.stringify(given)} (the columns are ${list(columns)})`,
+        throw new DataError(this.fileName, line, `there is no column ${quote(given)} (the columns are ${list(columns)})`,
           `set ${option} to one of them`, 'unknown-column');
       }
       for (const c of candidates) {
@@ -457,7 +570,7 @@ class ExampleExtractor {
     const text = find('text', this.options.textColumn, TEXT_COLUMNS);
     const label = find('label', this.options.labelColumn, LABEL_COLUMNS);
     if (text === label) {
-      throw new DataError(this.fileName, line, `the text and the label cannot both come from column ${JSON.stringify(text)}`,
+      throw new DataError(this.fileName, line, `the text and the label cannot both come from column ${quote(text)}`,
         `set ${this.names.textColumn} and ${this.names.labelColumn} to different columns`, 'unknown-column');
     }
     this.textColumn = this.report.textColumn = text;
@@ -473,16 +586,16 @@ class ExampleExtractor {
     const rawLabel = fields[labelColumn];
     let problem: DataError | undefined;
     if (rawText === undefined) {
-      problem = new DataError(this.fileName, line, `this row has no value for column ${JSON.stringify(textColumn)}`,
+      problem = new DataError(this.fileName, line, `this row has no value for column ${quote(textColumn)}`,
         `give every row all the columns of the header, or ${skip}`, 'missing-text');
     } else if (rawLabel === undefined || rawLabel.trim().length === 0) {
-      problem = new DataError(this.fileName, line, `this row has no label in column ${JSON.stringify(labelColumn)}`,
+      problem = new DataError(this.fileName, line, `this row has no label in column ${quote(labelColumn)}`,
         `label every row, or ${skip}`, 'missing-label');
     } else if (rawText.trim().length === 0) {
-      problem = new DataError(this.fileName, line, `the text in column ${JSON.stringify(textColumn)} is empty`,
+      problem = new DataError(this.fileName, line, `the text in column ${quote(textColumn)} is empty`,
         `fill it in or remove the row, or ${skip}`, 'empty-text');
     } else if (this.allowed !== undefined && !this.allowed.has(rawLabel.trim())) {
-      problem = new DataError(this.fileName, line, `unknown label ${JSON.stringify(rawLabel.trim())} (allowed: ${list([...this.allowed])})`,
+      problem = new DataError(this.fileName, line, `unknown label ${quote(rawLabel.trim())} (allowed: ${list([...this.allowed])})`,
         `correct the row or add the label to ${this.names.allowedLabels}, or ${skip}`, 'unknown-label');
     }
     if (problem !== undefined) {
@@ -515,7 +628,8 @@ class ExampleReader implements ExampleStream {
     const reader = new RecordReader(this.options);
     const extractor = new ExampleExtractor(this.options, reader.fileName);
     this.report = extractor.report;
-    for await (const record of recordsOf(this.open(), reader, this.options)) {
+    const encodingErrors = this.options.encodingErrors ?? (this.options.skipBad === true ? 'skip' : 'throw');
+    for await (const record of recordsOf(this.open(), reader, { ...this.options, encodingErrors })) {
       const example = extractor.take(record, reader.columns, reader.columnsLine);
       if (example !== undefined) yield example;
     }

@@ -2,10 +2,10 @@
 // parser: it comes out as a row with an error, so that the caller decides whether to throw
 // (the default, naming file and line) or to skip it and count it.
 
-import { DataError } from './errors.js';
+import { DataError, shorten } from './errors.js';
 
-/** One non-blank line of a JSONL input: its parsed value, or why it could not be parsed. */
-export type JsonlRow = { line: number; ok: true; value: unknown } | { line: number; ok: false; error: string };
+/** One non-blank line of a JSONL input (`text`, without its line break): its parsed value, or why it could not be parsed. */
+export type JsonlRow = { line: number; text: string } & ({ ok: true; value: unknown } | { ok: false; error: string });
 
 /** Incremental JSONL parser; blank lines are skipped, CRLF is accepted. */
 export class JsonlParser {
@@ -59,16 +59,17 @@ export class JsonlParser {
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     if (text.trim().length === 0) return;
     try {
-      out.push({ line: this.lineNo, ok: true, value: JSON.parse(text) });
+      out.push({ line: this.lineNo, text, ok: true, value: JSON.parse(text) });
     } catch (e) {
-      out.push({ line: this.lineNo, ok: false, error: e instanceof Error ? e.message : String(e) });
+      out.push({ line: this.lineNo, text, ok: false, error: e instanceof Error ? e.message : String(e) });
     }
   }
 }
 
 /** The DataError for a line that is not JSON. @example malformedJsonError("a.jsonl", 3, "Unexpected end of JSON input") */
 export function malformedJsonError(file: string, line: number, error: string): DataError {
-  return new DataError(file, line, `malformed JSON (${error})`, 'each line must hold one complete JSON object', 'malformed-json');
+  // V8 quotes at most a few characters of the line; other engines may quote more.
+  return new DataError(file, line, `malformed JSON (${shorten(error)})`, 'each line must hold one complete JSON object', 'malformed-json');
 }
 
 /** Parses a whole JSONL text into values; a malformed line throws a DataError naming file and line. @example parseJsonl('{"a":1}\n\n{"a":2}\n') // [{ a: 1 }, { a: 2 }] */

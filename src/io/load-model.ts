@@ -3,7 +3,7 @@
 
 import type { RuntimeOptions } from '../runtime/runtime.js';
 import { canReadFiles, readFileBytes } from '../runtime/wasm-source.js';
-import { TextClassifier } from '../train/classifier.js';
+import { TextClassifier, type Label } from '../train/classifier.js';
 import { ModelFileError } from '../format/model-file.js';
 
 export type ModelSource = Uint8Array | ArrayBuffer | Blob | Response | URL | string;
@@ -13,31 +13,55 @@ export type ModelSource = Uint8Array | ArrayBuffer | Blob | Response | URL | str
  * naming it.
  * @example const model = await loadModel(new URL('./sentiment.bin', import.meta.url));
  */
-export async function loadModel(source: ModelSource, options: { runtime?: RuntimeOptions; name?: string } = {}): Promise<TextClassifier> {
+export async function loadModel<L extends Label = string>(source: ModelSource, options: { runtime?: RuntimeOptions; name?: string } = {}): Promise<TextClassifier<L>> {
   const { bytes, name } = await readSource(source);
-  return TextClassifier.fromBytes(bytes, options.name ?? name, options.runtime);
+  return TextClassifier.fromBytes<L>(bytes, options.name ?? name, options.runtime);
 }
 
 async function readSource(source: ModelSource): Promise<{ bytes: Uint8Array | ArrayBuffer; name: string }> {
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return { bytes: source, name: 'model' };
+  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return { bytes: source as Uint8Array | ArrayBuffer, name: 'model' };
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
-    const name = 'name' in source && typeof source.name === 'string' ? source.name : 'model';
-    return { bytes: await source.arrayBuffer(), name };
+    const blob = source;
+    const name = 'name' in blob && typeof blob.name === 'string' ? blob.name : 'model';
+    return { bytes: await readBody(() => blob.arrayBuffer(), name), name };
   }
   if (typeof Response !== 'undefined' && source instanceof Response) {
-    if (!source.ok) throw new ModelFileError(source.url || 'model', `HTTP ${source.status}`, 'check the address of the model file', 'unreadable');
-    return { bytes: await source.arrayBuffer(), name: source.url || 'model' };
+    const response = source;
+    const name = response.url || 'model';
+    if (!response.ok) throw new ModelFileError(name, `HTTP ${response.status}`, 'check the address of the model file', 'unreadable');
+    return { bytes: await readBody(() => response.arrayBuffer(), name), name };
+  }
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    throw new TypeError(`loadModel takes a model file's bytes (Uint8Array, ArrayBuffer), a Blob, a Response, a URL or a path, not ${describeSource(source)}`);
   }
   if (typeof source === 'string' && !isUrl(source)) {
     // A path: read from disk in Node, resolved against the page in browsers.
     if (canReadFiles()) return { bytes: await readFile(source), name: source };
     source = new URL(source, typeof location !== 'undefined' ? location.href : undefined);
   }
-  const url = typeof source === 'string' ? new URL(source) : (source as URL);
+  const url = typeof source === 'string' ? new URL(source) : source;
   if (url.protocol === 'file:') return { bytes: await readFile(url), name: decodeURIComponent(url.pathname) };
-  const response = await fetch(url);
+  // A refused connection, or one dropped halfway through the body, is the file being unreadable.
+  const response = await readBody(() => fetch(url), url.href);
   if (!response.ok) throw new ModelFileError(url.href, `HTTP ${response.status}`, 'check the address of the model file', 'unreadable');
-  return { bytes: await response.arrayBuffer(), name: url.href };
+  return { bytes: await readBody(() => response.arrayBuffer(), url.href), name: url.href };
+}
+
+/** What `read` gives, or, when it fails (the network, a file gone from under a Blob), a ModelFileError naming the source. */
+async function readBody<T>(read: () => Promise<T>, name: string): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+    throw new ModelFileError(name, `cannot read the file (${why})`, 'check the address and the connection, then load it again', 'unreadable', { cause: error });
+  }
+}
+
+function describeSource(source: unknown): string {
+  if (source === null) return 'null';
+  if (typeof source === 'object') return `a ${(source as object).constructor?.name ?? 'object'}`;
+  return `a ${typeof source}`;
 }
 
 /** "https://…", "file:…", "blob:…" are URLs; "model.bin", "/tmp/m.bin" and "C:\\m.bin" are paths. */

@@ -13,7 +13,7 @@ import {
   type TextClassifier,
   type TrainingData,
 } from '../train/index.js';
-
+import type { Label } from '../train/classifier.js';
 
 /** train()'s options in Node: the training data and `validation` may also name a data set. */
 export interface NodeTrainOptions extends Omit<TrainOptions, 'validation'> {
@@ -23,9 +23,10 @@ export interface NodeTrainOptions extends Omit<TrainOptions, 'validation'> {
   datasets?: DatasetOptions;
 }
 
-async function resolveTrainArgs(examples: TrainingData, options: NodeTrainOptions): Promise<[TrainingData, TrainOptions]> {
+async function resolveTrainArgs<L extends Label>(examples: TrainingData<L>, options: NodeTrainOptions): Promise<[TrainingData<L>, TrainOptions]> {
   const { datasets, validation, ...rest } = options;
-  const data = typeof examples === 'string' ? await resolveDataPath(examples, datasets) : examples;
+  // A path is read here, so that a missing or bad file gets the readers' message (file: problem. what to do).
+  const data = typeof examples === 'string' ? (readExamplesFromFile(await resolveDataPath(examples, datasets)) as AsyncIterable<LabelledText> as TrainingData<L>) : examples;
   let valid: TrainOptions['validation'];
   if (typeof validation === 'string') {
     const { examples: read } = await readExamplesFromFile(await resolveDataPath(validation, datasets)).collect();
@@ -40,14 +41,16 @@ async function resolveTrainArgs(examples: TrainingData, options: NodeTrainOption
  * train() that also takes a data-set name where it takes a file path.
  * @example const model = await train("sst2", { validation: "sst2:dev", epochs: 5 });
  */
-export async function train(examples: TrainingData, options: NodeTrainOptions = {}): Promise<TextClassifier> {
-  return trainExamples(...(await resolveTrainArgs(examples, options)));
+export async function train<L extends Label = string>(examples: TrainingData<L>, options: NodeTrainOptions = {}): Promise<TextClassifier<L>> {
+  const [data, resolved] = await resolveTrainArgs(examples, options);
+  return trainExamples<L>(data, resolved);
 }
 
 /**
  * trainWithReport() that also takes a data-set name where it takes a file path.
  * @example const { model, epochs } = await trainWithReport("chnsenticorp", { validation: "chnsenticorp:dev" });
  */
-export async function trainWithReport(examples: TrainingData, options: NodeTrainOptions = {}): Promise<TrainResult> {
-  return trainExamplesWithReport(...(await resolveTrainArgs(examples, options)));
+export async function trainWithReport<L extends Label = string>(examples: TrainingData<L>, options: NodeTrainOptions = {}): Promise<TrainResult<L>> {
+  const [data, resolved] = await resolveTrainArgs(examples, options);
+  return trainExamplesWithReport<L>(data, resolved);
 }

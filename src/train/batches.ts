@@ -4,7 +4,7 @@
 
 import { Random } from '../nn/random.js';
 import type { Featurizer } from '../text/features.js';
-import { MAX_TRAINING_FEATURES, type LabelledText, type Resolved } from './options.js';
+import { MAX_TRAINING_FEATURES, type Resolved } from './options.js';
 
 /** Flat encoded examples: rows of every example back to back. */
 export interface Encoded {
@@ -16,7 +16,7 @@ export interface Encoded {
 }
 
 /** Examples as flat row lists; with `grow`, n-grams met for the first time get rows. */
-export function encodeExamples(items: LabelledText[], lists: string[][], featurizer: Featurizer, labels: string[], grow: boolean, what: string): Encoded {
+export function encodeExamples(items: readonly { text: string; label: string }[], lists: string[][], featurizer: Featurizer, labels: string[], grow: boolean, what: string): Encoded {
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const offsets = new Int32Array(items.length + 1);
   const flat: number[] = [];

@@ -18,7 +18,7 @@ import { decodeModelFile, encodeModelFile, ModelFileError } from '../format/mode
 import { crc32 } from '../format/crc32.js';
 import type { OptimizerSnapshot, WeightSnapshot } from '../models/text-model.js';
 import type { ResolvedFeatureOptions } from '../text/features.js';
-import type { EpochReport, LabelledText, Resolved } from './options.js';
+import type { EpochReport, Resolved } from './options.js';
 
 const CHECKPOINT_KIND = 'sentiwasm training checkpoint';
 const CHECKPOINT_VERSION = 1;
@@ -68,7 +68,7 @@ export interface RunIdentity {
 
 /** Every option that changes the trained model, for telling whether a checkpoint belongs to a run. */
 export function runIdentity(o: Resolved, features: ResolvedFeatureOptions, labels: string[], classWeight: Float32Array | undefined,
-  train: LabelledText[], valid: LabelledText[], pretrained: Map<string, Float32Array> | undefined): RunIdentity {
+  train: readonly { text: string; label: string }[], valid: readonly { text: string; label: string }[], pretrained: Map<string, Float32Array> | undefined): RunIdentity {
   const { arch, dim, hidden, members, epochs, lr, batch, optimizer, schedule, warmup, seed, patience, featureDropout, naiveBayesStart: nb, weightDecay } = o;
   const options: Record<string, unknown> = {
     arch, dim, hidden, members, epochs, lr, batch, optimizer, schedule, warmup, seed, patience, featureDropout, naiveBayesStart: nb, weightDecay,

@@ -46,6 +46,8 @@ export interface ClassifierConfig {
   features: ResolvedFeatureOptions;
   /** Softmax temperature fitted on validation data (1 = uncalibrated). */
   temperature: number;
+  /** The labels were given as numbers: predictions give them back as numbers. */
+  numericLabels?: boolean;
 }
 
 /** The bytes of a model file holding a classifier. */
@@ -150,7 +152,8 @@ export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: 
   const model = Model.create(await Runtime.create(runtime), shape, { maxBatch: PREDICT_BATCH, maxIds: PREDICT_IDS, optimizer: 'sgd', seed: 0, initialise: false, training: false });
   for (const t of model.tensors()) t.values().set(values[t.name]);
   model.weightsChanged();
-  return { config: { arch: arch as Architecture, dim: shape.dim, hidden: shape.hidden, labels: labelList, features: featurizer.options, temperature }, featurizer, model };
+  const numericLabels = c.numericLabels === true && labelList.every((l) => Number.isFinite(Number(l))) ? { numericLabels: true } : {};
+  return { config: { arch: arch as Architecture, dim: shape.dim, hidden: shape.hidden, labels: labelList, features: featurizer.options, temperature, ...numericLabels }, featurizer, model };
 }
 
 /** 0.1.0's two sections as the architecture's tensors: "embedding" is the table, "head" the rest back to back. */

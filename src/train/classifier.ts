@@ -14,8 +14,12 @@ import { WasmFeaturizer } from './wasm-featurizer.js';
 export type { Architecture } from '../models/registry.js';
 export type { ClassifierConfig } from './classifier-file.js';
 
-export interface Prediction {
-  label: string;
+/** A label as training data gives it: a string, or a number (kept a number in predictions). */
+export type Label = string | number;
+
+export interface Prediction<L extends Label = string> {
+  /** The most likely label, as the training data gave it (a number when every label was one). */
+  label: L;
   /** Probability of every class, by name. */
   probabilities: Record<string, number>;
 }
@@ -37,8 +41,9 @@ export interface TokenContribution {
   contribution: number;
 }
 
-export interface Explanation {
-  label: string;
+export interface Explanation<L extends Label = string> {
+  /** The predicted label, as predict() gives it. */
+  label: L;
   /** The class the explanation is about: with two classes the second (e.g. positive), else the predicted one. */
   target: string;
   /**
@@ -57,7 +62,11 @@ export interface Neighbour {
   similarity: number;
 }
 
-export class TextClassifier {
+/**
+ * A trained classifier whose labels are of type L: strings, or numbers when the training data
+ * gave every label as a number (`train([{ text, label: 1 }, …])` gives a TextClassifier<number>).
+ */
+export class TextClassifier<L extends Label = string> {
   readonly config: ClassifierConfig;
   readonly featurizer: Featurizer;
   private textModel: TextModel | undefined;
@@ -90,9 +99,9 @@ export class TextClassifier {
    * classifier-file.ts for every check). Files of 0.1.0 load as they were.
    * @example const model = await TextClassifier.fromBytes(bytes, "model.bin");
    */
-  static async fromBytes(bytes: Uint8Array | ArrayBuffer, source = 'model', runtime?: RuntimeOptions): Promise<TextClassifier> {
+  static async fromBytes<L extends Label = string>(bytes: Uint8Array | ArrayBuffer, source = 'model', runtime?: RuntimeOptions): Promise<TextClassifier<L>> {
     const { config, featurizer, model } = await decodeClassifier(bytes, source, runtime);
-    return new TextClassifier(model, config, featurizer);
+    return new TextClassifier<L>(model, config, featurizer);
   }
 
   get labels(): string[] {
@@ -119,7 +128,7 @@ export class TextClassifier {
    * The most likely label of a text and the probability of every class.
    * @example model.predict("What a wonderful film!") // { label: 'positive', probabilities: { negative: 0.03, positive: 0.97 } }
    */
-  predict(text: string): Prediction {
+  predict(text: string): Prediction<L> {
     return this.predictBatch([text])[0];
   }
 
@@ -127,12 +136,13 @@ export class TextClassifier {
    * predict() for many texts at once (faster per text).
    * @example model.predictBatch(["great", "awful"]).map((p) => p.label)
    */
-  predictBatch(texts: readonly string[]): Prediction[] {
+  predictBatch(texts: readonly string[]): Prediction<L>[] {
+    if (!Array.isArray(texts)) throw new TypeError(`predictBatch wants an array of texts (strings), got ${typeof texts === 'string' ? 'one string: for one text use predict()' : typeof texts}`);
     const probs = this.textProbabilities(texts);
     const C = this.labels.length;
     // Plain loops over the flat array: no subarray view or closure per text.
     const labels = this.labels;
-    const result = new Array<Prediction>(texts.length);
+    const result = new Array<Prediction<L>>(texts.length);
     for (let i = 0, r = 0; i < texts.length; i++, r += C) {
       let best = 0;
       const probabilities: Record<string, number> = {};
@@ -140,7 +150,7 @@ export class TextClassifier {
         probabilities[labels[c]] = probs[r + c];
         if (probs[r + c] > probs[r + best]) best = c;
       }
-      result[i] = { label: labels[best], probabilities };
+      result[i] = { label: (this.config.numericLabels ? Number(labels[best]) : labels[best]) as L, probabilities };
     }
     return result;
   }
@@ -182,11 +192,11 @@ export class TextClassifier {
    * scope marked `negated` (see TokenContribution).
    * @example model.explain("not good at all").tokens // [{ token: 'not', negated: false, … }, { token: 'good', negated: true, … }, …]
    */
-  explain(text: string): Explanation {
+  explain(text: string): Explanation<L> {
     const tokens = this.featurizer.tokenize(text);
     const spans = this.featurizer.spans(tokens);
     const [prediction] = this.predictBatch([text]);
-    const target = this.labels.length === 2 ? 1 : this.labels.indexOf(prediction.label);
+    const target = this.labels.length === 2 ? 1 : this.labels.indexOf(String(prediction.label));
     const { score, bias, contributions, method } = this.model.explain(tokens.length, spans, this.featurizer.options.uniqueFeatures, target);
     const tokenList = tokens.map((t, i): TokenContribution => ({ ...userWord(t), contribution: contributions[i] }));
     return { label: prediction.label, target: this.labels[target], score, bias, tokens: tokenList, method };
@@ -287,10 +297,10 @@ export class TextClassifier {
    * and calibration error on labelled examples.
    * @example model.evaluate([{ text: "great", label: "positive" }]).accuracy
    */
-  evaluate(examples: readonly { text: string; label: string }[]): EvaluationReport {
+  evaluate(examples: readonly { text: string; label: Label }[]): EvaluationReport {
     const index = new Map(this.labels.map((l, i) => [l, i]));
     const truth = examples.map((e, i) => {
-      const c = index.get(e.label);
+      const c = index.get(String(e.label));
       if (c === undefined) throw new RangeError(`example ${i + 1}: label "${e.label}" is not one the model knows (${this.labels.join(', ')})`);
       return c;
     });

@@ -8,13 +8,14 @@ import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
 import { autoMembers } from './members.js';
 
-export interface LabelledText {
+/** A text and its label; a label may be a string or a number, and predictions give it back as it was given. */
+export interface LabelledText<L extends string | number = string> {
   text: string;
-  label: string;
+  label: L;
 }
 
 /** Labelled examples in memory, a stream of them (e.g. readExamplesFromFile), or a CSV/TSV/JSONL file path or URL (Node). */
-export type TrainingData = Iterable<LabelledText> | AsyncIterable<LabelledText> | string | URL;
+export type TrainingData<L extends string | number = string> = Iterable<LabelledText<L>> | AsyncIterable<LabelledText<L>> | string | URL;
 
 export interface BatchInfo {
   /** With several members (see TrainOptions.members): which one is training, from 1. */

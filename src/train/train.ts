@@ -20,7 +20,7 @@ import { createTokenizer } from '../text/tokenize.js';
 import { BatchBuilder, encodeExamples, type Encoded } from './batches.js';
 import { fitTemperature } from './calibration.js';
 import { decodeCheckpoint, encodeCheckpoint, runIdentity, type RunIdentity, type TrainingState } from './checkpoint.js';
-import { NEGATED_WORD_PREFIX, TextClassifier } from './classifier.js';
+import { NEGATED_WORD_PREFIX, TextClassifier, type Label } from './classifier.js';
 import { EarlyStopping, restore, snapshot, weightsAreFinite } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
 import { memberSeed } from './members.js';
@@ -36,8 +36,8 @@ export { autoEpochs, MAX_TRAINING_FEATURES, sortLabels, TRAIN_DEFAULTS } from '.
 export type { BatchInfo, EpochReport, LabelledText, TrainingData, TrainOptions } from './options.js';
 export { autoMembers, memberSeed } from './members.js';
 
-export interface TrainResult {
-  model: TextClassifier;
+export interface TrainResult<L extends Label = string> {
+  model: TextClassifier<L>;
   epochs: EpochReport[];
   /** Examples per class in the training data. */
   classCounts: Record<string, number>;
@@ -51,7 +51,7 @@ export interface TrainResult {
  * Trains a classifier on labelled texts.
  * @example const model = await train([{ text: "loved it", label: "pos" }, { text: "awful", label: "neg" }], { epochs: 10 });
  */
-export async function train(examples: TrainingData, options: TrainOptions = {}): Promise<TextClassifier> {
+export async function train<L extends Label = string>(examples: TrainingData<L>, options: TrainOptions = {}): Promise<TextClassifier<L>> {
   return (await trainWithReport(examples, options)).model;
 }
 
@@ -59,8 +59,8 @@ export async function train(examples: TrainingData, options: TrainOptions = {}):
  * train(), also returning the per-epoch reports and timings.
  * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
  */
-export async function trainWithReport(examples: TrainingData, options: TrainOptions = {}): Promise<TrainResult> {
-  const collected = await collectExamples(examples);
+export async function trainWithReport<L extends Label = string>(examples: TrainingData<L>, options: TrainOptions = {}): Promise<TrainResult<L>> {
+  const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
   const o = resolveOptions(options, collected.length);
   const rng = new Random(o.seed);
@@ -124,9 +124,9 @@ export async function trainWithReport(examples: TrainingData, options: TrainOpti
     model = merged;
   }
   const trainSeconds = (performance.now() - run.started) / 1000;
-  const config = { arch: o.arch, dim: o.dim, hidden: shape.hidden, labels, features: featurizer.options, temperature: 1 };
+  const config = { arch: o.arch, dim: o.dim, hidden: shape.hidden, labels, features: featurizer.options, temperature: 1, ...(numericLabels ? { numericLabels } : {}) };
   if (validSet && (options.calibrate ?? true)) config.temperature = fitTemperature(logitsOfSet(model, validSet), validSet.labels, labels.length);
-  return { model: new TextClassifier(model, config, featurizer), epochs: run.reports, classCounts, trainSeconds, warnings };
+  return { model: new TextClassifier<L>(model, config, featurizer), epochs: run.reports, classCounts, trainSeconds, warnings };
 }
 
 /** What the members of one run share: progress, reports, checkpointing and what to resume from. */
@@ -245,18 +245,49 @@ async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encode
   run.step += stepsPerEpoch * (o.epochs - done.length);
 }
 
-async function collectExamples(examples: TrainingData): Promise<LabelledText[]> {
+/** An example as training uses it: its label as a string ("1" for 1). */
+export interface Example {
+  text: string;
+  label: string;
+}
+
+/** The examples, checked one by one, with their labels as strings; and whether every label was given as a number. */
+async function collectExamples(examples: TrainingData<Label>): Promise<{ examples: Example[]; numericLabels: boolean }> {
   const source = typeof examples === 'string' || examples instanceof URL
     ? readExamples(await readFileBytes(examples), { fileName: String(examples) })
     : examples;
-  const all: LabelledText[] = [];
-  for await (const e of source) all.push({ text: e.text, label: e.label });
-  return all;
+  if (source === null || typeof source !== 'object' || !(Symbol.iterator in source || Symbol.asyncIterator in source)) {
+    throw new TypeError(`train() wants labelled examples ({ text, label } objects, in an array or a stream) or the path of a data file, got ${describe(examples)}`);
+  }
+  const all: Example[] = [];
+  let numericLabels = true;
+  for await (const e of source as AsyncIterable<unknown>) {
+    all.push(checkExample(e, all.length, 'training'));
+    numericLabels &&= typeof (e as LabelledText).label === 'number';
+  }
+  return { examples: all, numericLabels: numericLabels && all.length > 0 };
+}
+
+/** An example given through the API, checked: a string text and a string or number label. */
+export function checkExample(e: unknown, i: number, what: string): Example {
+  if (e === null || typeof e !== 'object') throw new TypeError(`${what} example ${i + 1} is ${describe(e)}, not an object { text, label }`);
+  const { text, label } = e as Record<string, unknown>;
+  if (typeof text !== 'string') throw new TypeError(`${what} example ${i + 1}: text must be a string, got ${describe(text)}`);
+  if (typeof label === 'number' && Number.isFinite(label)) return { text, label: String(label) };
+  if (typeof label === 'string' && label !== '') return { text, label };
+  throw new TypeError(`${what} example ${i + 1} has no label: label must be a string or a number, got ${describe(label)}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
 /** Held-out examples given, or a seeded random fraction of the training examples. */
-function splitValidation(all: LabelledText[], validation: TrainOptions['validation'], rng: Random): { train: LabelledText[]; valid: LabelledText[] } {
-  if (typeof validation !== 'number') return { train: all, valid: validation ? [...validation] : [] };
+function splitValidation(all: Example[], validation: TrainOptions['validation'], rng: Random): { train: Example[]; valid: Example[] } {
+  if (typeof validation !== 'number') return { train: all, valid: validation ? validation.map((e, i) => checkExample(e, i, 'validation')) : [] };
   if (!(validation > 0 && validation < 1)) throw new RangeError(`validation fraction must be between 0 and 1, got ${validation}`);
   const order = rng.shuffle(Int32Array.from(all, (_, i) => i));
   const held = new Set(order.subarray(0, Math.round(all.length * validation)));
