@@ -7,34 +7,24 @@
 // every text this takes with the host's rows). The host fills every table
 // (src/train/wasm-featurizer.ts lays them out).
 
-const BAIL: i32 = -1;
-/** A token the cache does not hold yet: the host works it out and mirrors it here. */
-const UNKNOWN: i32 = -2;
+import {
+  CFG_BIGRAMS, CFG_BUCKETS, CFG_FORMS, CFG_NEGATION, CFG_POOL, CFG_ROLES, CFG_ROW_MASK, CFG_ROW_TABLE, CFG_SCRATCH,
+  CFG_SCRATCH_TOKENS, CFG_SLOT_CHARS, CFG_SPLIT_COUNT, CFG_SPLIT_HASHES, CFG_TOKEN_MASK, CFG_TOKEN_TABLE, CFG_TWO64_MOD,
+  FEATURIZE_BAIL, FEATURIZE_UNKNOWN, FORM_BYTES, FORM_HASH, FORM_ID, FORM_LEFT, FORM_RIGHT, HASH_PROBE,
+  TOKEN_ADDRESS, TOKEN_BYTES, TOKEN_FORM, TOKEN_HASH, TOKEN_LENGTH,
+} from './contract';
+
+// The configuration block's fields, its records and the results are in ./contract, shared with
+// the host (src/runtime/contract.ts is its copy).
+const BAIL: i32 = FEATURIZE_BAIL;
+const UNKNOWN: i32 = FEATURIZE_UNKNOWN;
 
 const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 16777619;
 /** fastText's bigram multiplier (src/text/ngrams.ts). */
 const NGRAM_C: i64 = 116049371;
-
-// Configuration block: i32 words at cfg, written by the host.
-const TOKEN_TABLE = 0; // [fnv1a32, slot] pairs, slot -1 free
-const TOKEN_MASK = 1;
-const SLOT_CHARS = 2; // per slot: [offset into the pool, length]
-const POOL = 3; // the cached tokens' bytes
-const ROLES = 4; // per slot: 1 opens a negation scope, -1 closes one, 0 neither
-const FORMS = 5; // per form (2·slot plain, 2·slot + 1 negated): [hash, id, left residue, right residue]
-// [bucket, row] pairs as src/text/int-table.ts lays them out. No bitmap in front of it (as
-// textRows has): here a probe for a missing bucket costs about one cache line, like the bitmap.
-const ROW_TABLE = 6;
-const ROW_MASK = 7;
-const BUCKETS = 8;
-const TWO64_MOD = 9; // 2^64 mod buckets
-const NEGATION = 10; // 1: mark negation
-const BIGRAMS = 11; // 1: word bigrams (wordNgrams 2)
-const SPLIT_HASHES = 12; // fnv1a32 of the words the tokeniser splits ("cannot", "dont", …)
-const SPLIT_COUNT = 13;
-const SCRATCH = 14; // per token: [address of its bytes, length, hash, form]
-const SCRATCH_TOKENS = 15;
+// [bucket, row] pairs of the row table as src/text/int-table.ts lays them out. No bitmap in
+// front of it (as textRows has): here a probe for a missing bucket costs about one cache line.
 
 @inline function cfgAt(cfg: usize, field: i32): i32 {
   return load<i32>(cfg + (<usize>field << 2));
@@ -93,19 +83,19 @@ function isCliticRun(text: usize, start: i32, end: i32): bool {
 }
 
 function isSplitWord(cfg: usize, h: u32): bool {
-  const hashes = ptrAt(cfg, SPLIT_HASHES);
-  const count = cfgAt(cfg, SPLIT_COUNT);
+  const hashes = ptrAt(cfg, CFG_SPLIT_HASHES);
+  const count = cfgAt(cfg, CFG_SPLIT_COUNT);
   for (let i = 0; i < count; i++) if (load<u32>(hashes + (<usize>i << 2)) == h) return true;
   return false;
 }
 
 /** The cache slot of the token of len bytes at p with hash h, or -1. */
 function slotOf(cfg: usize, p: usize, len: i32, h: u32): i32 {
-  const table = ptrAt(cfg, TOKEN_TABLE);
-  const mask = <u32>cfgAt(cfg, TOKEN_MASK);
-  const chars = ptrAt(cfg, SLOT_CHARS);
-  const pool = ptrAt(cfg, POOL);
-  for (let i = (h * 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
+  const table = ptrAt(cfg, CFG_TOKEN_TABLE);
+  const mask = <u32>cfgAt(cfg, CFG_TOKEN_MASK);
+  const chars = ptrAt(cfg, CFG_SLOT_CHARS);
+  const pool = ptrAt(cfg, CFG_POOL);
+  for (let i = (h * <u32>HASH_PROBE) & mask; ; i = (i + 1) & mask) {
     const entry = table + (<usize>i << 3);
     const k = load<i32>(entry, 4);
     if (k < 0) return -1;
@@ -127,9 +117,9 @@ function slotOf(cfg: usize, p: usize, len: i32, h: u32): i32 {
 
 /** The row of a bucket, or -1 (src/text/int-table.ts: IntTable.get). */
 function rowOf(cfg: usize, bucket: i32): i32 {
-  const table = ptrAt(cfg, ROW_TABLE);
-  const mask = <u32>cfgAt(cfg, ROW_MASK);
-  for (let i = (<u32>bucket * 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
+  const table = ptrAt(cfg, CFG_ROW_TABLE);
+  const mask = <u32>cfgAt(cfg, CFG_ROW_MASK);
+  for (let i = (<u32>bucket * <u32>HASH_PROBE) & mask; ; i = (i + 1) & mask) {
     const entry = table + (<usize>i << 3);
     const v = load<i32>(entry, 4);
     if (v == -1) return -1;
@@ -140,11 +130,11 @@ function rowOf(cfg: usize, bucket: i32): i32 {
 
 /** src/text/ngrams.ts bigramBucketOfResidues: the bucket of the bigram (a, b) from their residues. */
 function bigramBucket(cfg: usize, a: i32, aLeft: i32, b: i32, bRight: i32): i32 {
-  const B = cfgAt(cfg, BUCKETS);
+  const B = cfgAt(cfg, CFG_BUCKETS);
   let r = aLeft + bRight;
   if (r >= B) r -= B;
   if (<i64>a * NGRAM_C + <i64>b < 0) {
-    r += cfgAt(cfg, TWO64_MOD);
+    r += cfgAt(cfg, CFG_TWO64_MOD);
     if (r >= B) r -= B;
   }
   return r;
@@ -155,8 +145,8 @@ function bigramBucket(cfg: usize, a: i32, aLeft: i32, b: i32, bRight: i32): i32 
  * then bigram rows, as Featurizer.textRows gives them. Returns how many, BAIL or UNKNOWN.
  */
 export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, maxOut: i32): i32 {
-  const scratch = ptrAt(cfg, SCRATCH);
-  const maxTokens = cfgAt(cfg, SCRATCH_TOKENS);
+  const scratch = ptrAt(cfg, CFG_SCRATCH);
+  const maxTokens = cfgAt(cfg, CFG_SCRATCH_TOKENS);
   let count = 0;
   let i = 0;
   while (i < n) {
@@ -270,43 +260,43 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
       }
     }
     if (count == maxTokens) return BAIL;
-    const t = scratch + (<usize>count << 4);
+    const t = scratch + <usize>count * TOKEN_BYTES;
     const p = literal >= 0 ? LITERALS + <usize>literal : text + <usize>start;
     const length = literal >= 0 ? literalLength : i - start;
     const h = fnvBytes(p, length);
     if (maybeSplit && isSplitWord(cfg, h)) return BAIL;
-    store<i32>(t, <i32>p);
-    store<i32>(t, length, 4);
-    store<u32>(t, h, 8);
+    store<i32>(t, <i32>p, TOKEN_ADDRESS);
+    store<i32>(t, length, TOKEN_LENGTH);
+    store<u32>(t, h, TOKEN_HASH);
     count++;
   }
 
   // Tokens → cache slots and forms, negation marked; word ids out.
-  const roles = ptrAt(cfg, ROLES);
-  const forms = ptrAt(cfg, FORMS);
-  const negation = cfgAt(cfg, NEGATION) != 0;
+  const roles = ptrAt(cfg, CFG_ROLES);
+  const forms = ptrAt(cfg, CFG_FORMS);
+  const negation = cfgAt(cfg, CFG_NEGATION) != 0;
   let written = 0;
   let inScope = false;
   for (let k = 0; k < count; k++) {
-    const t = scratch + (<usize>k << 4);
-    const slot = slotOf(cfg, <usize>load<i32>(t), load<i32>(t, 4), load<u32>(t, 8));
+    const t = scratch + <usize>k * TOKEN_BYTES;
+    const slot = slotOf(cfg, <usize>load<i32>(t, TOKEN_ADDRESS), load<i32>(t, TOKEN_LENGTH), load<u32>(t, TOKEN_HASH));
     if (slot < 0) return UNKNOWN;
     const role = load<i32>(roles + (<usize>slot << 2));
     if (role != 0) inScope = role > 0;
     const form = negation && role == 0 && inScope ? 2 * slot + 1 : 2 * slot;
-    store<i32>(t, form, 12);
-    const id = load<i32>(forms + (<usize>form << 4), 4);
+    store<i32>(t, form, TOKEN_FORM);
+    const id = load<i32>(forms + <usize>form * FORM_BYTES, FORM_ID);
     if (id >= 0) {
       if (written == maxOut) return BAIL;
       store<i32>(out + (<usize>written << 2), id);
       written++;
     }
   }
-  if (cfgAt(cfg, BIGRAMS) != 0) {
+  if (cfgAt(cfg, CFG_BIGRAMS) != 0) {
     for (let k = 1; k < count; k++) {
-      const a = forms + (<usize>load<i32>(scratch + (<usize>(k - 1) << 4), 12) << 4);
-      const b = forms + (<usize>load<i32>(scratch + (<usize>k << 4), 12) << 4);
-      const row = rowOf(cfg, bigramBucket(cfg, load<i32>(a), load<i32>(a, 8), load<i32>(b), load<i32>(b, 12)));
+      const a = forms + <usize>load<i32>(scratch + <usize>(k - 1) * TOKEN_BYTES, TOKEN_FORM) * FORM_BYTES;
+      const b = forms + <usize>load<i32>(scratch + <usize>k * TOKEN_BYTES, TOKEN_FORM) * FORM_BYTES;
+      const row = rowOf(cfg, bigramBucket(cfg, load<i32>(a, FORM_HASH), load<i32>(a, FORM_LEFT), load<i32>(b, FORM_HASH), load<i32>(b, FORM_RIGHT)));
       if (row < 0) continue;
       if (written == maxOut) return BAIL;
       store<i32>(out + (<usize>written << 2), row);

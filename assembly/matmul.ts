@@ -33,9 +33,10 @@
 //   extra jump per k, which measured 25% slower.
 // - A 256×16 panel of B is 16 KiB: it stays in L1 (32 KiB) while A streams past it. Packing makes
 //   B's rows contiguous however large N is (power-of-two strides otherwise thrash one cache set).
-// - The scratch is one static 48 KiB region, so the kernels never allocate and the host's memory
-//   plan, which starts after heap_base(), never overlaps it. It cannot grow much: all static data
-//   must fit the module's one initial page (asconfig initialMemory: 1; ~11 KiB is other data).
+// - The scratch (48 KiB of packed panels and a 2×16 edge tile) is a block of the host's memory
+//   plan, passed in by pointer: the kernels never allocate and keep no mutable static data, so
+//   two threads over one memory, each with its own scratch block, cannot trample each other.
+//   Its size comes from matmul_scratch_bytes(), so the host never restates it.
 // - tn packs B once per 80-column block of A, so a larger A block means fewer repacks of B (4
 //   instead of 6 for M = 256): against 48 columns it measured +3-9% on the MLP's tn shapes, but
 //   an identical-code control on the same (shared, noisy) machine moved ±3%, so count it small.
@@ -56,12 +57,16 @@ const NARROW_N = 10; // below this many columns, nt takes dot products (see ntNa
 const FEW_ROWS = 4; // below this many rows, nothing is packed (ntNarrow, gemmFewRows)
 const KC_T = 128; // k-block of tn: the B panel is 8 KiB ...
 const MC_T = 80; // ... next to an A block of MC_T×KC_T floats = 40 KiB
-const SCRATCH_BYTES = MC_T * KC_T * 4 + KC_T * NR * 4; // 48 KiB
+/** Packed operands: nn/nt use them as one B panel; tn as an A block followed by a B panel. */
+const PACK_BYTES = MC_T * KC_T * 4 + KC_T * NR * 4; // 48 KiB
+/** Then a 2×16 tile for the edges of C, where a full tile would write outside the matrix. */
+const EDGE_TILE_OFFSET = PACK_BYTES;
+const SCRATCH_BYTES = PACK_BYTES + 2 * NR * 4;
 
-/** Packed operands: nn/nt use it as one B panel; tn as an A block followed by a B panel. */
-const SCRATCH: usize = memory.data(SCRATCH_BYTES, 64);
-/** A 2×16 tile for the edges of C, where a full tile would write outside the matrix. */
-const EDGE_TILE: usize = memory.data(2 * NR * 4, 64);
+/** Bytes of the scratch block every matmul_nn/nt/tn call takes (64-byte aligned); the host lays it out once per thread. */
+export function matmul_scratch_bytes(): i32 {
+  return SCRATCH_BYTES;
+}
 
 @inline function f32at(base: usize, index: i32): f32 {
   return load<f32>(base + (<usize>index << 2));
@@ -118,13 +123,13 @@ const EDGE_TILE: usize = memory.data(2 * NR * 4, 64);
   v128.store(p, v3, 48);
 }
 
-/** Adds (or writes) the top-left h×w corner of EDGE_TILE into C at c. */
-function storeEdge(c: usize, ldc: usize, h: i32, w: i32, accumulate: bool): void {
+/** Adds (or writes) the top-left h×w corner of the edge tile into C at c. */
+function storeEdge(edge: usize, c: usize, ldc: usize, h: i32, w: i32, accumulate: bool): void {
   for (let r = 0; r < h; r++) {
     const row = c + <usize>r * ldc;
     for (let j = 0; j < w; j++) {
       const q = row + (<usize>j << 2);
-      const v = f32at(EDGE_TILE, r * NR + j);
+      const v = f32at(edge, r * NR + j);
       store<f32>(q, accumulate ? load<f32>(q) + v : v);
     }
   }
@@ -195,10 +200,11 @@ function packBt(dst: usize, b: usize, K: i32, k0: i32, kc: i32, j0: i32, N: i32)
 // Loop order k-block → 256 rows of A → 16 columns of B → row pairs: each B panel is packed once
 // per 256 rows and then swept by every row pair, while those rows of A (256 × 256 floats =
 // 256 KiB) stay in L2 from one panel to the next.
-function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool, bTransposed: bool): void {
+function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool, bTransposed: bool, scratch: usize): void {
   const lda = <usize>K << 2;
   const ldc = <usize>N << 2;
-  const panel = SCRATCH;
+  const panel = scratch;
+  const edge = scratch + EDGE_TILE_OFFSET;
   for (let k0 = 0; k0 < K; k0 += KC_N) {
     const kc = min(KC_N, K - k0);
     const acc = accumulate || k0 > 0; // later k-blocks add to what the first wrote
@@ -221,8 +227,8 @@ function gemmAN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
         // Edges: a last odd row (the kernel reads row i twice) or a last panel narrower than 16.
         for (; i < iend; i += 2) {
           const h = min(2, iend - i);
-          kernel2x16(EDGE_TILE, NR * 4, ap, h == 2 ? ap + lda : ap, 4, panel, NR * 4, kc, false);
-          storeEdge(cp, ldc, h, w, acc);
+          kernel2x16(edge, NR * 4, ap, h == 2 ? ap + lda : ap, 4, panel, NR * 4, kc, false);
+          storeEdge(edge, cp, ldc, h, w, acc);
           ap += 2 * lda;
           cp += 2 * ldc;
         }
@@ -303,10 +309,11 @@ function packAt(dst: usize, a: usize, M: i32, k0: i32, kc: i32, i0: i32, mc: i32
   }
 }
 
-function gemmAT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool): void {
+function gemmAT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool, scratch: usize): void {
   const ldc = <usize>N << 2;
-  const ablock = SCRATCH;
-  const panel = SCRATCH + MC_T * KC_T * 4;
+  const ablock = scratch;
+  const panel = scratch + MC_T * KC_T * 4;
+  const edge = scratch + EDGE_TILE_OFFSET;
   for (let k0 = 0; k0 < K; k0 += KC_T) {
     const kc = min(KC_T, K - k0);
     const acc = accumulate || k0 > 0;
@@ -327,8 +334,8 @@ function gemmAT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
           }
         }
         for (; i < mc; i += 2) {
-          kernel2x16(EDGE_TILE, NR * 4, ap, ap + 4, 8, panel, NR * 4, kc, false);
-          storeEdge(cp, ldc, min(2, mc - i), w, acc);
+          kernel2x16(edge, NR * 4, ap, ap + 4, 8, panel, NR * 4, kc, false);
+          storeEdge(edge, cp, ldc, min(2, mc - i), w, acc);
           ap += <usize>kc << 3;
           cp += 2 * ldc;
         }
@@ -342,7 +349,8 @@ function gemmAT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate
 // only one or two row pairs, so its rows are read in place instead, 16 columns at a time.
 //
 // A[i][k] is at a + i·arow + k·astep: nn passes (4K, 4) bytes, tn (4, 4M).
-function gemmFewRows(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool, arow: usize, astep: usize): void {
+function gemmFewRows(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: bool, arow: usize, astep: usize, scratch: usize): void {
+  const edge = scratch + EDGE_TILE_OFFSET;
   const ldb = <usize>N << 2;
   const ldc = <usize>N << 2;
   const N16 = N & ~(NR - 1);
@@ -355,8 +363,8 @@ function gemmFewRows(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accum
       if (i + 1 < M) {
         kernel2x16(cp, ldc, a0, a1, astep, b + (<usize>j0 << 2), ldb, K, accumulate);
       } else {
-        kernel2x16(EDGE_TILE, NR * 4, a0, a1, astep, b + (<usize>j0 << 2), ldb, K, false);
-        storeEdge(cp, ldc, 1, NR, accumulate);
+        kernel2x16(edge, NR * 4, a0, a1, astep, b + (<usize>j0 << 2), ldb, K, false);
+        storeEdge(edge, cp, ldc, 1, NR, accumulate);
       }
     }
     // The last N mod 16 columns, one dot product each down a column of B.
@@ -380,11 +388,11 @@ function gemmFewRows(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accum
 // ---------------------------------------------------------------------------------------------
 // C[M×N] (+)= A[M×K] · B[K×N]
 /** Linear backward for the input gradient (dX = dY·W); called once per layer per step. */
-export function matmul_nn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
+export function matmul_nn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32, scratch: usize): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return emptyProduct(c, M, N, accumulate);
-  if (M < FEW_ROWS) gemmFewRows(c, a, b, M, K, N, accumulate != 0, <usize>K << 2, 4);
-  else gemmAN(c, a, b, M, K, N, accumulate != 0, false);
+  if (M < FEW_ROWS) gemmFewRows(c, a, b, M, K, N, accumulate != 0, <usize>K << 2, 4, scratch);
+  else gemmAN(c, a, b, M, K, N, accumulate != 0, false, scratch);
 }
 
 /** Scalar reference for matmul_nn. */
@@ -402,11 +410,11 @@ export function matmul_nn_ref(c: usize, a: usize, b: usize, M: i32, K: i32, N: i
 // ---------------------------------------------------------------------------------------------
 // C[M×N] (+)= A[M×K] · B[N×K]ᵀ
 /** Linear forward (Y = X·Wᵀ); called once per layer per step. */
-export function matmul_nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
+export function matmul_nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32, scratch: usize): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return emptyProduct(c, M, N, accumulate);
   if (N < NARROW_N || M < FEW_ROWS) ntNarrow(c, a, b, M, K, N, accumulate != 0);
-  else gemmAN(c, a, b, M, K, N, accumulate != 0, true);
+  else gemmAN(c, a, b, M, K, N, accumulate != 0, true, scratch);
 }
 
 /** Scalar reference for matmul_nt. */
@@ -424,11 +432,11 @@ export function matmul_nt_ref(c: usize, a: usize, b: usize, M: i32, K: i32, N: i
 // ---------------------------------------------------------------------------------------------
 // C[M×N] (+)= A[K×M]ᵀ · B[K×N]
 /** Linear backward for the weight gradient (dW += dYᵀ·X); called once per layer per step. */
-export function matmul_tn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
+export function matmul_tn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32, scratch: usize): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return emptyProduct(c, M, N, accumulate);
-  if (M < FEW_ROWS) gemmFewRows(c, a, b, M, K, N, accumulate != 0, 4, <usize>M << 2);
-  else gemmAT(c, a, b, M, K, N, accumulate != 0);
+  if (M < FEW_ROWS) gemmFewRows(c, a, b, M, K, N, accumulate != 0, 4, <usize>M << 2, scratch);
+  else gemmAT(c, a, b, M, K, N, accumulate != 0, scratch);
 }
 
 /** Scalar reference for matmul_tn. */

@@ -52,7 +52,8 @@ export async function measureProduct(
     const bv = rt.f32(b, K * N);
     for (let i = 0; i < bv.length; i++) bv[i] = rng.uniform(-1, 1);
 
-    const kernel = rt.kernels[`matmul_${orientation}`].bind(rt.kernels);
+    const product = rt.kernels[`matmul_${orientation}`].bind(rt.kernels);
+    const kernel: Kernel = (c, a, b, M, K, N, acc) => product(c, a, b, M, K, N, acc, rt.matmulScratch);
     const reference = rt.kernels[`matmul_${orientation}_ref`].bind(rt.kernels);
 
     kernel(c, a, b, M, K, N, 0);

@@ -53,7 +53,7 @@ function productF64(o: Orientation, a: Float32Array, b: Float32Array, c0: Float3
 }
 
 function run(rt: Runtime, o: Orientation, c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void {
-  rt.kernels[`matmul_${o}`](c, a, b, M, K, N, acc);
+  rt.kernels[`matmul_${o}`](c, a, b, M, K, N, acc, rt.matmulScratch);
 }
 
 function runRef(rt: Runtime, o: Orientation, c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void {

@@ -50,7 +50,7 @@ export class BagModel extends BagFrontModel {
     const C = this.shape.classes;
     if (!this.scoresFresh) {
       const weight = this.head.parameters.get('0.weight');
-      rt.kernels.matmul_nt(table, this.embedding.table, weight.ptr, this.embedding.rows, this.shape.dim, C, 0);
+      rt.kernels.matmul_nt(table, this.embedding.table, weight.ptr, this.embedding.rows, this.shape.dim, C, 0, rt.matmulScratch);
       this.scoresFresh = true;
     }
     this.embedding.forwardFrom(table, C, out);

@@ -51,15 +51,15 @@ export class Linear implements Layer {
   // out[B×O] = inp[B×I] · W[O×I]ᵀ + b[O]
   forward(rt: Runtime, io: LayerBuffers): void {
     const k = rt.kernels;
-    k.matmul_nt(io.out, io.inp, this.weight.ptr, io.batch, this.inFeatures, this.outFeatures, 0);
+    k.matmul_nt(io.out, io.inp, this.weight.ptr, io.batch, this.inFeatures, this.outFeatures, 0, rt.matmulScratch);
     if (this.bias) k.bias_forward(io.out, this.bias.ptr, io.batch, this.outFeatures);
   }
 
   // dW[O×I] += doutᵀ·inp;  db[O] += Σ_b dout;  dinp[B×I] += dout · W
   backward(rt: Runtime, io: LayerBuffers): void {
     const k = rt.kernels;
-    k.matmul_tn(this.weight.gradPtr, io.dout, io.inp, this.outFeatures, io.batch, this.inFeatures, 1);
+    k.matmul_tn(this.weight.gradPtr, io.dout, io.inp, this.outFeatures, io.batch, this.inFeatures, 1, rt.matmulScratch);
     if (this.bias) k.bias_backward(this.bias.gradPtr, io.dout, io.batch, this.outFeatures);
-    if (io.dinp) k.matmul_nn(io.dinp, io.dout, this.weight.ptr, io.batch, this.outFeatures, this.inFeatures, 1);
+    if (io.dinp) k.matmul_nn(io.dinp, io.dout, this.weight.ptr, io.batch, this.outFeatures, this.inFeatures, 1, rt.matmulScratch);
   }
 }

@@ -12,9 +12,11 @@ export interface KernelExports {
   scale_f32(x: Ptr, n: number, s: number): void;
   count_nonfinite_f32(x: Ptr, n: number): number;
 
-  matmul_nn(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
-  matmul_nt(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
-  matmul_tn(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
+  /** Bytes of the scratch block the three products below take as their last argument. */
+  matmul_scratch_bytes(): number;
+  matmul_nn(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number, scratch: Ptr): void;
+  matmul_nt(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number, scratch: Ptr): void;
+  matmul_tn(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number, scratch: Ptr): void;
   matmul_nn_ref(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
   matmul_nt_ref(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
   matmul_tn_ref(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;

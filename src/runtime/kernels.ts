@@ -40,9 +40,9 @@ export function matmul(rt: Runtime, c: Matrix, a: Matrix, b: Matrix, options: Ma
   if (transposeA && transposeB) throw new RangeError('matmul: Aᵀ·Bᵀ is not provided; compute (B·A)ᵀ instead');
   const acc = accumulate ? 1 : 0;
   const k = rt.kernels;
-  if (transposeA) k.matmul_tn(c.ptr, a.ptr, b.ptr, M, K, N, acc);
-  else if (transposeB) k.matmul_nt(c.ptr, a.ptr, b.ptr, M, K, N, acc);
-  else k.matmul_nn(c.ptr, a.ptr, b.ptr, M, K, N, acc);
+  if (transposeA) k.matmul_tn(c.ptr, a.ptr, b.ptr, M, K, N, acc, rt.matmulScratch);
+  else if (transposeB) k.matmul_nt(c.ptr, a.ptr, b.ptr, M, K, N, acc, rt.matmulScratch);
+  else k.matmul_nn(c.ptr, a.ptr, b.ptr, M, K, N, acc, rt.matmulScratch);
 }
 
 function describe(m: Matrix, transposed: boolean): string {

@@ -41,6 +41,8 @@ export class Runtime {
   readonly memory: WasmMemory;
   /** Whether this runtime runs the fused multiply-add build (RuntimeOptions.fma). */
   readonly fma: boolean;
+  /** The matrix products' packing scratch: the first block of the plan (one per thread, once there are threads). */
+  readonly matmulScratch: number;
   private top: number;
   private growCount = 0;
   /** Every block laid out so far, in address order: the memory plan. */
@@ -53,6 +55,7 @@ export class Runtime {
     this.kernels = kernels;
     this.fma = fma;
     this.top = alignUp(kernels.heap_base(), DEFAULT_ALIGN);
+    this.matmulScratch = this.alloc(kernels.matmul_scratch_bytes(), DEFAULT_ALIGN, 'kernels.matmulScratch');
   }
 
   /**

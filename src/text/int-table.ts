@@ -6,6 +6,8 @@
 // one in a key array and one in a value array: the n-gram table of a model has ~10^5 entries,
 // more than the caches hold, and the misses are most of a lookup's cost.
 
+import { HASH_PROBE } from '../runtime/contract.js';
+
 const EMPTY = -1;
 /**
  * Fullest a table gets before it doubles. Fuller means smaller, and for a table larger than the
@@ -53,7 +55,7 @@ export class IntTable {
     const { slots, mask } = this;
     const k = key | 0;
     // Fibonacci hashing spreads consecutive and clustered keys over the table.
-    for (let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
+    for (let i = Math.imul(key, HASH_PROBE) >>> 0 & mask; ; i = (i + 1) & mask) {
       const v = slots[2 * i + 1];
       if (v === EMPTY) return EMPTY;
       if (slots[2 * i] === k) return v;
@@ -66,7 +68,7 @@ export class IntTable {
     if (this.count + 1 > MAX_LOAD * (this.mask + 1)) this.grow();
     const { slots, mask } = this;
     const k = key | 0;
-    for (let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
+    for (let i = Math.imul(key, HASH_PROBE) >>> 0 & mask; ; i = (i + 1) & mask) {
       if (slots[2 * i + 1] === EMPTY) {
         slots[2 * i] = k;
         slots[2 * i + 1] = value;

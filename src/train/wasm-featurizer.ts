@@ -9,11 +9,11 @@
 // the model (its token table at the size the token cache can ever need, so it never grows).
 
 import type { Runtime } from '../runtime/runtime.js';
+import * as core from '../runtime/contract.js';
 import { fnv1a32 } from '../text/hash.js';
 import { dropRepeatedRows, type Featurizer, type FusedState } from '../text/features.js';
 import { lowercaseAscii, splitWords } from '../text/tokenize.js';
 
-const CFG_WORDS = 16;
 const TEXT_BYTES = 1 << 16;
 const MAX_TOKENS = 1 << 12;
 const MAX_ROWS = 2 * MAX_TOKENS;
@@ -45,14 +45,14 @@ export class WasmFeaturizer {
   private constructor(private readonly rt: Runtime, private readonly state: FusedState) {
     const capacity = state.known.role.length;
     const block = (name: string, bytes: number) => rt.alloc(bytes, undefined, `featurizer.${name}`);
-    this.cfg = block('config', CFG_WORDS * 4);
+    this.cfg = block('config', core.CFG_WORDS * 4);
     this.text = block('text', TEXT_BYTES);
     this.out = block('rows', MAX_ROWS * 4);
-    const scratch = block('scratch', MAX_TOKENS * 16);
+    const scratch = block('scratch', MAX_TOKENS * core.TOKEN_BYTES);
     this.slotChars = block('tokenChars', capacity * 8);
     this.pool = block('tokenPool', POOL_BYTES);
     this.roles = block('tokenRoles', capacity * 4);
-    this.forms = block('tokenForms', capacity * 2 * 16);
+    this.forms = block('tokenForms', capacity * 2 * core.FORM_BYTES);
     const { slots, mask } = state.bucketRow;
     const rowTable = block('bucketRows', slots.length * 4);
     rt.i32(rowTable, slots.length).set(slots);
@@ -63,11 +63,24 @@ export class WasmFeaturizer {
     this.tableRoom = 1 << Math.ceil(Math.log2(Math.max(1 << 12, 2 * capacity)));
     this.tokenTable = block('tokenTable', this.tableRoom * 8);
     this.newTokenTable(1 << 12);
-    // The field order is assembly/featurize.ts's.
-    rt.i32(this.cfg, CFG_WORDS).set([
-      this.tokenTable, this.tokenMask, this.slotChars, this.pool, this.roles, this.forms, rowTable, mask,
-      state.buckets, state.two64, state.negation ? 1 : 0, state.bigrams ? 1 : 0, splitHashes, splits.length, scratch, MAX_TOKENS,
-    ]);
+    const cfg = new Int32Array(core.CFG_WORDS);
+    cfg[core.CFG_TOKEN_TABLE] = this.tokenTable;
+    cfg[core.CFG_TOKEN_MASK] = this.tokenMask;
+    cfg[core.CFG_SLOT_CHARS] = this.slotChars;
+    cfg[core.CFG_POOL] = this.pool;
+    cfg[core.CFG_ROLES] = this.roles;
+    cfg[core.CFG_FORMS] = this.forms;
+    cfg[core.CFG_ROW_TABLE] = rowTable;
+    cfg[core.CFG_ROW_MASK] = mask;
+    cfg[core.CFG_BUCKETS] = state.buckets;
+    cfg[core.CFG_TWO64_MOD] = state.two64;
+    cfg[core.CFG_NEGATION] = state.negation ? 1 : 0;
+    cfg[core.CFG_BIGRAMS] = state.bigrams ? 1 : 0;
+    cfg[core.CFG_SPLIT_HASHES] = splitHashes;
+    cfg[core.CFG_SPLIT_COUNT] = splits.length;
+    cfg[core.CFG_SCRATCH] = scratch;
+    cfg[core.CFG_SCRATCH_TOKENS] = MAX_TOKENS;
+    rt.i32(this.cfg, core.CFG_WORDS).set(cfg);
   }
 
   /** A WebAssembly featurizer for a frozen featurizer whose options its fast path covers, else undefined. */
@@ -112,10 +125,14 @@ export class WasmFeaturizer {
     for (let k = this.mirrored; k < known.count; k++) {
       const token = known.token(k);
       rt.i32(this.roles + 4 * k, 1)[0] = known.role[k];
-      rt.i32(this.forms + 32 * k, 8).set([
-        known.hash[2 * k], known.id[2 * k], known.left[2 * k], known.right[2 * k],
-        known.hash[2 * k + 1], known.id[2 * k + 1], known.left[2 * k + 1], known.right[2 * k + 1],
-      ]);
+      // Two FORM records per slot: the token plain, then negated.
+      for (let form = 2 * k; form <= 2 * k + 1; form++) {
+        const record = rt.i32(this.forms + form * core.FORM_BYTES, core.FORM_BYTES / 4);
+        record[core.FORM_HASH / 4] = known.hash[form];
+        record[core.FORM_ID / 4] = known.id[form];
+        record[core.FORM_LEFT / 4] = known.left[form];
+        record[core.FORM_RIGHT / 4] = known.right[form];
+      }
       if (token.length > MAX_TOKEN_BYTES || this.poolUsed + token.length > POOL_BYTES) {
         rt.i32(this.slotChars + 8 * k, 2).set([0, 0]); // not in the table: texts with it go to textRows
         continue;
@@ -136,7 +153,11 @@ export class WasmFeaturizer {
     this.tableEntries = 0;
     const slots = this.rt.i32(this.tokenTable, capacity * 2);
     for (let i = 1; i < slots.length; i += 2) slots[i] = -1;
-    if (this.cfg) this.rt.i32(this.cfg, 2).set([this.tokenTable, this.tokenMask]);
+    if (this.cfg) {
+      const cfg = this.rt.i32(this.cfg, core.CFG_WORDS);
+      cfg[core.CFG_TOKEN_TABLE] = this.tokenTable;
+      cfg[core.CFG_TOKEN_MASK] = this.tokenMask;
+    }
   }
 
   /** Doubles the token table and puts back the tokens of slots 0 … upTo − 1 that are in it. */
@@ -150,7 +171,7 @@ export class WasmFeaturizer {
   /** Adds (hash → slot) to the token table, probing as assembly/featurize.ts does. */
   private insert(hash: number, slot: number): void {
     const slots = this.rt.i32(this.tokenTable, 2 * (this.tokenMask + 1));
-    for (let i = Math.imul(hash, 0x9e3779b1) >>> 0 & this.tokenMask; ; i = (i + 1) & this.tokenMask) {
+    for (let i = Math.imul(hash, core.HASH_PROBE) >>> 0 & this.tokenMask; ; i = (i + 1) & this.tokenMask) {
       if (slots[2 * i + 1] < 0) {
         slots[2 * i] = hash;
         slots[2 * i + 1] = slot;
