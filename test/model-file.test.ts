@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crc32 } from '../src/io/crc32.js';
+import { crc32 } from '../src/format/crc32.js';
 import {
   MODEL_FORMAT_VERSION,
   MODEL_MAGIC,
@@ -13,8 +13,10 @@ import {
   encodeModelFile,
   type ModelFileContents,
   type ModelFileProblem,
-} from '../src/io/model-file.js';
+} from '../src/format/model-file.js';
 import { readModelFileBytes, saveModelFileAtomic } from '../src/io/save.node.js';
+import { loadModel, TextClassifier, train } from '../src/index.node.js';
+import { configTextModels, weightSections } from './fuzz-cases.js';
 import { seededRandom } from './helpers.js';
 
 const utf8 = new TextEncoder();
@@ -581,5 +583,90 @@ describe('saving model files atomically', () => {
     expect(error.message).toContain(path);
     const cut = await readModelFileBytes(path);
     expect(() => decodeModelFile(cut, path)).toThrow(`${path}: truncated (expected ${newBytes.length} bytes, found 50)`);
+  });
+});
+
+describe('a model whose weights are not all finite numbers is refused at load', () => {
+  // A run that diverged saves NaN or ±Infinity weights; loaded, such a model would predict NaN
+  // for every text. The file itself is sound (its checksum is right), so only loading can tell.
+  let contents: ModelFileContents;
+  let table: string;
+  let head: string;
+  beforeAll(async () => {
+    const sentences = [
+      { text: 'good film, loved it', label: 'pos' }, { text: 'bad, awful waste', label: 'neg' },
+      { text: 'great acting', label: 'pos' }, { text: 'not good at all', label: 'neg' },
+    ];
+    const model = await train(sentences, { epochs: 2, seed: 3, dim: 8, buckets: 1000 });
+    contents = decodeModelFile(model.toBytes(), 'model.bin');
+    model.dispose();
+    ({ table, head: [head] } = weightSections(contents) as { table: string; head: [string] });
+  });
+
+  /** The valid model's file again, with one weight replaced (re-encoded: the checksum is right). */
+  function withWeight(which: 'table' | 'head', index: number, bits: number): Uint8Array {
+    const name = which === 'table' ? table : head;
+    const sections = { ...contents.sections, [name]: contents.sections[name]!.slice() };
+    const words = new Uint32Array(sections[name]!.buffer);
+    words[index < 0 ? words.length + index : index] = bits;
+    return encodeModelFile({ config: contents.config, sections });
+  }
+
+  const message = (section: string, index: number, file = 'diverged.bin') =>
+    `${file}: the model's weights hold NaN or infinite values (section "${section}", index ${index}); it was saved from a run that diverged: train it again with a lower learning rate`;
+
+  it.each([
+    { value: 'NaN', which: 'head', index: 3, bits: 0x7fc00000 },
+    { value: '+Infinity', which: 'head', index: 0, bits: 0x7f800000 },
+    { value: '-Infinity', which: 'table', index: 5, bits: 0xff800000 },
+    { value: 'a signalling NaN', which: 'table', index: 0, bits: 0x7fa00001 },
+    { value: 'a negative NaN with a payload', which: 'head', index: 15, bits: 0xffbadbad },
+  ] as const)('refuses $value in the $which at index $index, naming the file, the section and the index', async ({ which, index, bits }) => {
+    const error = await asyncRefusal(() => TextClassifier.fromBytes(withWeight(which, index, bits), 'diverged.bin'));
+    expect(error.message).toBe(message(which === 'table' ? table : head, index));
+    expect(error.source).toBe('diverged.bin');
+    expect(error.reason).toBe('invalid-contents');
+  });
+
+  it('names the first bad weight: the last of the table when it is the only one, the table\'s first before the head\'s', async () => {
+    const last = contents.sections[table]!.length - 1;
+    const error = await asyncRefusal(() => TextClassifier.fromBytes(withWeight('table', -1, 0x7fc00000), 'diverged.bin'));
+    expect(error.message).toBe(message(table, last));
+    const both = { ...contents.sections, [table]: contents.sections[table]!.slice(), [head]: contents.sections[head]!.slice() };
+    both[table]![last] = NaN;
+    both[table]![7] = Infinity;
+    both[head]![1] = NaN;
+    const first = await asyncRefusal(() => TextClassifier.fromBytes(encodeModelFile({ config: contents.config, sections: both }), 'diverged.bin'));
+    expect(first.message).toBe(message(table, 7));
+  });
+
+  it('refuses it through loadModel too, under the name given', async () => {
+    const error = await asyncRefusal(() => loadModel(withWeight('head', 2, 0x7f800000), { name: 'run-42.bin' }));
+    expect(error.message).toBe(message(head, 2, 'run-42.bin'));
+  });
+
+  it.each([
+    { value: 'the largest float', bits: 0x7f7fffff, loads: false },
+    { value: 'a thousand', bits: 0x447a0000, loads: true },
+    { value: 'the smallest subnormal', bits: 0x00000001, loads: true },
+    { value: '-0', bits: 0x80000000, loads: true },
+  ])('takes a weight of $value, which is finite, for what it is: loaded, or refused only if scores could overflow', async ({ bits, loads }) => {
+    const bytes = withWeight('head', 3, bits);
+    if (!loads) {
+      const error = await asyncRefusal(() => TextClassifier.fromBytes(bytes, 'large.bin'));
+      expect(error.message).toMatch(/^large\.bin: the model's weights are so large that its scores could overflow \(to [\d.e+]+\); it was saved from a run that diverged/);
+      return;
+    }
+    const model = await TextClassifier.fromBytes(bytes, 'finite.bin');
+    const p = model.predict('good film').probabilities;
+    expect(Object.values(p).every((v) => Number.isFinite(v))).toBe(true);
+    model.dispose();
+  });
+
+  it('cannot write a NaN temperature, and refuses an infinite one (1e999 in the JSON) at load', async () => {
+    expect(() => encodeModelFile({ config: { ...contents.config, temperature: NaN }, sections: contents.sections })).toThrow('config.temperature is NaN, which JSON cannot hold');
+    const [infinite] = configTextModels(contents);
+    const error = await asyncRefusal(() => TextClassifier.fromBytes(infinite!.bytes, 'hot.bin'));
+    expect(error.message).toBe('hot.bin: the temperature is Infinity, not a positive number (at least 0.000001). save the model again with this version of sentiwasm');
   });
 });

@@ -22,6 +22,11 @@ export class BagModel extends BagFrontModel {
   private scoresFresh = false;
 
   static readonly tensorShapes = bagFrontTensorShapes;
+
+  /** The per-row class scores: rows × classes. */
+  static extraFloats(shape: ModelShape): number {
+    return Math.max(1, shape.rows) * shape.classes;
+  }
   static readonly scoreBound = bagFrontScoreBound;
 
   static create(rt: Runtime, shape: ModelShape, layout: ModelLayout): BagModel {

@@ -17,6 +17,10 @@ export class MlpModel extends BagFrontModel {
   readonly arch = MlpModel.arch;
 
   static readonly tensorShapes = bagFrontTensorShapes;
+
+  static extraFloats(): number {
+    return 0;
+  }
   static readonly scoreBound = bagFrontScoreBound;
 
   static create(rt: Runtime, shape: ModelShape, layout: ModelLayout): MlpModel {

@@ -112,6 +112,8 @@ export interface TextModelClass {
   create(rt: Runtime, shape: ModelShape, layout: ModelLayout): TextModel;
   /** Checks a shape read from a file; returns what is wrong, or undefined. */
   checkShape(shape: ModelShape): string | undefined;
+  /** Floats a model of this shape lays out beyond its tensors and their gradients (caches such as the bag's row scores). */
+  extraFloats(shape: ModelShape): number;
   /** The tensors a model of this shape has, by name and shape, in tensors()' order (read before building one). */
   tensorShapes(shape: ModelShape): { name: string; shape: number[] }[];
   /**

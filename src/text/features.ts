@@ -5,10 +5,10 @@
 
 import { fnv1a32, fnv1a32AsciiFrom } from './hash.js';
 import { IntTable } from './int-table.js';
-import { bigramBucket, bigramBucketOfResidues, bigramLeftResidue, bigramModulus, bigramResidue, wordNgramBuckets, type BigramModulus } from './ngrams.js';
+import { bigramBucket, bigramBucketOfResidues, bigramLeftResidue, bigramModulus, bigramResidue, MAX_BUCKETS, wordNgramBuckets, type BigramModulus } from './ngrams.js';
 import { TokenCache, type TokenForm } from './token-cache.js';
 import { TokenSpans } from './token-spans.js';
-import { asciiNegationRole, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
+import { asciiNegationRole, checkTokenizerOptions, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
 export interface FeatureOptions {
@@ -59,16 +59,26 @@ const CJK_TOKEN = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30FC\u3005-\u3007
 // from landing where "好" the word's n-grams would.
 const CHAR_SALT = 0x2c1b3c6d;
 const SUBWORD_SALT = 0x6b43a9b5;
+/** Longest token whose subword buckets are cached. */
+const SUBWORD_CACHE_MAX_LENGTH = 64;
 /** fnv1a32("NOT_"): the hash state a negated token's own characters carry on from. */
 const NOT_HASH = fnv1a32('NOT_');
 
 /**
- * Resolves defaults.
+ * The longest n-gram of any kind (word n-grams, CJK character n-grams, subwords). A text of n
+ * tokens has up to n·N n-grams of length up to N, so an unbounded N (a typo, or a damaged model
+ * file) makes featurizing a long text take time and memory quadratic in its length; fastText's
+ * users set 2 to 6.
+ */
+export const MAX_NGRAM = 32;
+
+/**
+ * Resolves defaults, and refuses options that cannot work with a RangeError or TypeError naming them.
  * @example resolveFeatureOptions({ wordNgrams: 1 }).buckets // 2000000
  */
 export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFeatureOptions {
   const resolved = {
-    tokenizer: options.tokenizer ?? {},
+    tokenizer: checkTokenizerOptions(options.tokenizer ?? {}),
     wordNgrams: options.wordNgrams ?? 2,
     buckets: options.buckets ?? 2_000_000,
     minCount: options.minCount ?? 1,
@@ -77,15 +87,49 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
     subwords: options.subwords ?? [0, 0] as [number, number],
     uniqueFeatures: options.uniqueFeatures ?? false,
   };
-  const [minn, maxn] = resolved.subwords;
-  if (!(Number.isInteger(minn) && Number.isInteger(maxn) && minn >= 0 && maxn >= minn && (minn > 0 || maxn === 0))) {
-    throw new RangeError(`subwords must be [min, max] with 1 ≤ min ≤ max, or [0, 0] for none; got [${minn}, ${maxn}]`);
+  if (!Array.isArray(resolved.subwords) || resolved.subwords.length !== 2) {
+    throw new TypeError(`subwords must be [min, max], got ${JSON.stringify(resolved.subwords)}`);
   }
-  if (!Number.isInteger(resolved.wordNgrams) || resolved.wordNgrams < 1) throw new RangeError(`wordNgrams must be an integer ≥ 1, got ${resolved.wordNgrams}`);
-  if (!Number.isInteger(resolved.cjkCharNgrams) || resolved.cjkCharNgrams < 0) throw new RangeError(`cjkCharNgrams must be an integer ≥ 0, got ${resolved.cjkCharNgrams}`);
+  const [minn, maxn] = resolved.subwords;
+  if (!(Number.isInteger(minn) && Number.isInteger(maxn) && minn >= 0 && maxn >= minn && maxn <= MAX_NGRAM && (minn > 0 || maxn === 0))) {
+    throw new RangeError(`subwords must be [min, max] with 1 ≤ min ≤ max ≤ ${MAX_NGRAM}, or [0, 0] for none; got [${minn}, ${maxn}]`);
+  }
+  if (!Number.isInteger(resolved.wordNgrams) || resolved.wordNgrams < 1 || resolved.wordNgrams > MAX_NGRAM) {
+    throw new RangeError(`wordNgrams must be an integer from 1 to ${MAX_NGRAM}, got ${resolved.wordNgrams}`);
+  }
+  if (!Number.isInteger(resolved.cjkCharNgrams) || resolved.cjkCharNgrams < 0 || resolved.cjkCharNgrams > MAX_NGRAM) {
+    throw new RangeError(`cjkCharNgrams must be an integer from 0 to ${MAX_NGRAM}, got ${resolved.cjkCharNgrams}`);
+  }
   if (typeof resolved.uniqueFeatures !== 'boolean') throw new TypeError(`uniqueFeatures must be true or false, got ${String(resolved.uniqueFeatures)}`);
-  if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1) throw new RangeError(`buckets must be a positive integer, got ${resolved.buckets}`);
+  // Checked here, not first when a text with two words comes (bigramModulus checks it again).
+  if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1 || resolved.buckets > MAX_BUCKETS) {
+    throw new RangeError(`buckets must be an integer from 1 to ${MAX_BUCKETS}, got ${resolved.buckets}`);
+  }
   return resolved;
+}
+
+/** Fields a saved featurizer must have; uniqueFeatures may be missing (files from before it existed count repeats). */
+const SAVED_FIELDS = ['tokenizer', 'wordNgrams', 'buckets', 'minCount', 'cjkCharNgrams', 'subwords'] as const;
+
+/**
+ * Feature options read back from a saved model, checked as strictly as new ones, every field
+ * required: a missing one would silently be its default, which need not be what the model was
+ * trained with. Throws a TypeError or RangeError naming the field.
+ * @example restoreFeatureOptions(JSON.parse(savedConfig).features).wordNgrams // 2
+ */
+export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
+  if (saved === undefined) throw new TypeError('the feature options are missing');
+  if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) {
+    throw new TypeError(`the feature options are ${saved === null ? 'null' : Array.isArray(saved) ? 'an array' : `a ${typeof saved}`}, not an object`);
+  }
+  const o = saved as Record<string, unknown>;
+  for (const key of SAVED_FIELDS) if (o[key] === undefined) throw new TypeError(`the feature option ${key} is missing`);
+  checkTokenizerOptions(o.tokenizer as TokenizerOptions); // null too, which resolveFeatureOptions would take for "the defaults"
+  if (!Number.isInteger(o.minCount) || (o.minCount as number) < 1) throw new RangeError(`minCount must be an integer ≥ 1, got ${JSON.stringify(o.minCount)}`);
+  if (o.maxVocabulary !== undefined && !(Number.isInteger(o.maxVocabulary) && (o.maxVocabulary as number) >= 0)) {
+    throw new RangeError(`maxVocabulary must be an integer ≥ 0, got ${JSON.stringify(o.maxVocabulary)}`);
+  }
+  return resolveFeatureOptions({ ...(o as FeatureOptions), uniqueFeatures: (o.uniqueFeatures ?? false) as boolean });
 }
 
 export class Featurizer {
@@ -155,10 +199,26 @@ export class Featurizer {
     return new Featurizer(resolved, vocabulary, [], false);
   }
 
-  /** Rebuilds a saved featurizer (its rows fixed). */
+  /**
+   * Rebuilds a saved featurizer (its rows fixed). What it is given comes from a file, so it is
+   * checked (restoreFeatureOptions; every row bucket within the buckets, none twice) and refused
+   * with a TypeError or RangeError: a bucket out of range would never be met, a repeated one
+   * would leave a row unused, and either means the file is not what training wrote.
+   * @example Featurizer.restore(config.features, Vocabulary.deserialize(bytes), rowBuckets)
+   */
   static restore(options: ResolvedFeatureOptions, vocabulary: Vocabulary, rowBuckets: ArrayLike<number>): Featurizer {
-    // A model file from before uniqueFeatures existed has no such field: it counts repeats.
-    return new Featurizer({ ...options, uniqueFeatures: options.uniqueFeatures ?? false }, vocabulary, rowBuckets, true);
+    const resolved = restoreFeatureOptions(options);
+    const seen = new IntTable(rowBuckets.length);
+    for (let i = 0; i < rowBuckets.length; i++) {
+      const b = rowBuckets[i];
+      if (!Number.isInteger(b) || b < 0 || b >= resolved.buckets) {
+        throw new RangeError(`row bucket ${i} is ${b}, outside the buckets 0 to ${resolved.buckets - 1}`);
+      }
+      const first = seen.get(b);
+      if (first >= 0) throw new RangeError(`row buckets ${first} and ${i} are both bucket ${b}`);
+      seen.set(b, i);
+    }
+    return new Featurizer(resolved, vocabulary, rowBuckets, true);
   }
 
   /** Rows in the embedding table: words, then n-gram buckets that training met. */
@@ -356,8 +416,9 @@ export class Featurizer {
       let buckets = this.subwordCache.get(token);
       if (buckets === undefined) {
         buckets = CJK_TOKEN.test(token) ? new Int32Array(0) : Int32Array.from(subwordHashes(token, minn, maxn), (h) => h % this.options.buckets);
+        // Words repeat, long strings of junk do not: caching those would hold megabytes per entry.
         if (this.subwordCache.size > 200_000) this.subwordCache.clear();
-        this.subwordCache.set(token, buckets);
+        if (token.length <= SUBWORD_CACHE_MAX_LENGTH) this.subwordCache.set(token, buckets);
       }
       for (let k = 0; k < buckets.length; k++) {
         const row = this.bucketToRow(buckets[k], grow);

@@ -54,24 +54,46 @@ const CLITIC_LEAD = String.raw`['’](?:${['s', 're', 've', 'll', 'd', 'm', 'em'
 // Alternatives are tried in this order at each position, so the text is scanned once. Only
 // words and runs of unspaced scripts are captured: capture groups double the cost of a match,
 // and every other kind of token is told apart by its first character.
-const TOKEN_SOURCE = [
-  String.raw`(?:https?:\/\/|www\.)\S+?(?=[.,;:!?)\]}'"]*(?:\s|$))`, // URL
-  EMOJI,
-  EMOTICON,
-  String.raw`-(?:${ci('l')}|${ci('r')})(?:${ci('r')}|${ci('s')}|${ci('c')})${ci('b')}-`, // -lrb- and kin
-  `([${CJK}]+|[${HANGUL}]+|[${SEA}]+)`, // group 1: a run to segment
-  String.raw`\p{L}\.(?:\p{L}\.)*${NOT_W}`, // initials and acronyms: "j.", "e.t.", "u.s."
-  // group 2: word or number ("3.5", "1,000", "and/or", "fifteen-year-old"), group 3: its apostrophe part
-  String.raw`((?:\p{N}+(?:[.,:/]\p{N}+)+${W}*|${W}+)(?:[-/]${W}+)*((?:['’]${W}+(?:[-/]${W}+)*)+)?)`,
-  CLITIC_LEAD, // SST-2's "'s", "'re"; "'em", "'70s"
-  String.raw`[#@][\p{L}\p{N}_]+`, // hashtags, mentions
-  "``|''|[\"“”„«»]", // double quotes
-  "[`'‘’‚‹›]", // single quotes
-  String.raw`\.{2,}`, // ellipsis
-  String.raw`-{2,}|[—―]`, // dash
-  String.raw`[!?]+|\*+`, // repeated marks
-  String.raw`[^\s\p{Cc}\p{Cf}]`, // anything else visible, one character at a time
-].join('|');
+//
+// No alternative may backtrack more than a constant at each position, or a long line of the
+// wrong characters takes time quadratic in its length (a 5 MB line, hours):
+// - A URL runs to the last character of its \S run that is not closing punctuation. Written
+//   as `\S+?(?=[.,;:…]*(?:\s|$))`, each step of the lazy \S+? rescanned the punctuation ahead,
+//   so "http://" and 16,000 dots before an "x" took 0.5 s. Greedy \S* backtracks once instead.
+// - Initials ("u.s.") can fail only at the end of their run of letter-dot pairs, so every
+//   start inside a run that failed fails too; the regex loop (cutPiece) and scanAscii skip
+//   them, or "a." 16,000 times took a second, each start rescanning the rest of the run.
+const URL_SOURCE = String.raw`(?:https?:\/\/|www\.)(?:\S*[^\s.,;:!?)\]}'"]|\S)`;
+const INITIALS_SOURCE = String.raw`\p{L}\.(?:\p{L}\.)*${NOT_W}`; // initials and acronyms: "j.", "e.t.", "u.s."
+
+function tokenSource(initials: boolean): string {
+  return [
+    URL_SOURCE,
+    EMOJI,
+    EMOTICON,
+    String.raw`-(?:${ci('l')}|${ci('r')})(?:${ci('r')}|${ci('s')}|${ci('c')})${ci('b')}-`, // -lrb- and kin
+    `([${CJK}]+|[${HANGUL}]+|[${SEA}]+)`, // group 1: a run to segment
+    ...(initials ? [INITIALS_SOURCE] : []), // no group, so leaving it out numbers the others the same
+    // group 2: word or number ("3.5", "1,000", "and/or", "fifteen-year-old"), group 3: its apostrophe part
+    String.raw`((?:\p{N}+(?:[.,:/]\p{N}+)+${W}*|${W}+)(?:[-/]${W}+)*((?:['’]${W}+(?:[-/]${W}+)*)+)?)`,
+    CLITIC_LEAD, // SST-2's "'s", "'re"; "'em", "'70s"
+    String.raw`[#@][\p{L}\p{N}_]+`, // hashtags, mentions
+    "``|''|[\"“”„«»]", // double quotes
+    "[`'‘’‚‹›]", // single quotes
+    String.raw`\.{2,}`, // ellipsis
+    String.raw`-{2,}|[—―]`, // dash
+    String.raw`[!?]+|\*+`, // repeated marks
+    String.raw`[^\s\p{Cc}\p{Cf}]`, // anything else visible, one character at a time
+  ].join('|');
+}
+
+const TOKEN_SOURCE = tokenSource(true);
+/** TOKEN_SOURCE for places where initials are known to fail: inside a run of letter-dot pairs that failed. */
+const TOKEN_SOURCE_NO_INITIALS = tokenSource(false);
+/** A run of letter-dot pairs (sticky): where initials starting in it would have to end. */
+const INITIALS_RUN = String.raw`(?:\p{L}\.)+`;
+/** One letter, the whole string: a one-letter word. */
+const ONE_LETTER = /^\p{L}$/u;
 
 const CHAR_SOURCE = String.raw`${EMOJI}|[^\s\p{Cc}\p{Cf}]\p{M}*`;
 
@@ -187,9 +209,45 @@ function pushChars(out: string[], run: string): void {
   for (let m = GRAPHEME.exec(run); m !== null; m = GRAPHEME.exec(run)) out.push(m[0]);
 }
 
+/**
+ * Intl.Segmenter's dictionary-based scripts (Chinese, Japanese, Thai, Lao, Khmer, Burmese) take
+ * time that grows much faster than a run's length: 10,000 Han characters without punctuation
+ * took 22 ms, 80,000 took 13 s (Node 20), so one long line of them would hang tokenising. A run
+ * longer than SEGMENT_WINDOW is cut into windows of that size: the words of each window are kept
+ * up to SEGMENT_MARGIN before its end, where the cut may have changed them, and the next window
+ * starts after the last word kept. Runs up to SEGMENT_WINDOW (every sentence of real text) are
+ * segmented whole, exactly as without windows.
+ */
+const SEGMENT_WINDOW = 1000;
+const SEGMENT_MARGIN = 100;
+
 function pushSegments(out: string[], run: string, locale: string): void {
   if (!hasSegmenter) return pushChars(out, run);
-  for (const s of segmenter(locale).segment(run)) if (s.isWordLike) out.push(s.segment);
+  const s = segmenter(locale);
+  let start = 0;
+  // Hangul is cut at spaces, not by a dictionary: a run of it is one word, found in linear time.
+  while (locale !== 'ko' && run.length - start > SEGMENT_WINDOW) {
+    let end = start + SEGMENT_WINDOW;
+    const c = run.charCodeAt(end);
+    if (c >= 0xdc00 && c <= 0xdfff) end--; // keep a surrogate pair whole
+    const window = run.slice(start, end);
+    let kept = 0;
+    for (const segment of s.segment(window)) {
+      const segmentEnd = segment.index + segment.segment.length;
+      if (segmentEnd > window.length - SEGMENT_MARGIN) break;
+      if (segment.isWordLike) out.push(segment.segment);
+      kept = segmentEnd;
+    }
+    if (kept === 0) {
+      // One word longer than the window (no dictionary has one): it is cut where the margin starts.
+      kept = window.length - SEGMENT_MARGIN;
+      const d = window.charCodeAt(kept);
+      if (d >= 0xdc00 && d <= 0xdfff) kept--;
+      out.push(window.slice(0, kept));
+    }
+    start += kept;
+  }
+  for (const segment of s.segment(start === 0 ? run : run.slice(start))) if (segment.isWordLike) out.push(segment.segment);
 }
 
 function seaLocale(code: number): string {
@@ -253,6 +311,8 @@ const CLITIC_RUNS = new Set(['s', 're', 've', 'll', 'd', 'm', 'em', 'til', 'tis'
 function scanAscii(text: string, out: TokenSpans, lowercase: boolean, spacedNt: RegExp): boolean {
   const n = text.length;
   let i = 0;
+  /** Initials cannot start before here: it is inside a run of letter-dot pairs where they failed. */
+  let noInitialsUntil = 0;
   while (i < n) {
     const c = codeAt(text, i);
     if (c <= 0x20 || c === 0x7f) {
@@ -270,9 +330,12 @@ function scanAscii(text: string, out: TokenSpans, lowercase: boolean, spacedNt: 
           continue;
         }
         // Initials "u.s.": the longest run of letter-dot pairs not followed by a letter or digit.
-        if (c1 === 0x2e) {
+        // Only the whole run can be followed by neither, so when it fails every later start in
+        // it fails too: those are skipped, or "a.a.a.…" would take time quadratic in its length.
+        if (c1 === 0x2e && i >= noInitialsUntil) {
           let end = 0;
-          for (let j = i; isLetter(codeAt(text, j)) && codeAt(text, j + 1) === 0x2e; j += 2) {
+          let j = i;
+          for (; isLetter(codeAt(text, j)) && codeAt(text, j + 1) === 0x2e; j += 2) {
             if (!isAlnum(codeAt(text, j + 2))) end = j + 2;
           }
           if (end > 0) {
@@ -280,6 +343,7 @@ function scanAscii(text: string, out: TokenSpans, lowercase: boolean, spacedNt: 
             i = end;
             continue;
           }
+          noInitialsUntil = j;
         }
       }
       // Word or number (group 2 of TOKEN_SOURCE).
@@ -400,6 +464,8 @@ export function createAsciiScanner(): (text: string, out: TokenSpans) => string 
   const spacedNt = new RegExp(SPACED_NT.source, 'uy'); // owned, like each tokeniser's
   return (text, out) => {
     out.clear();
+    // A text the tokeniser would cut into pieces (see MAX_RUN) is left to it.
+    if (text.length > MAX_RUN) return undefined;
     // Most text is ASCII, and much of it (SST-2) already lowercase: one native regex scan rules
     // both in, cheaper than a charCodeAt loop, and lowercasing copies only when it must.
     if (UPPER_OR_NON_ASCII.test(text)) {
@@ -512,7 +578,51 @@ function lowered(word: string, textIsLowercase: boolean): string {
 
 /** A tokeniser with its options resolved once, for use in a loop. @example createTokenizer({ negation: true })("not good") // ["not", "NOT_good"] */
 export function createTokenizer(options: TokenizerOptions = {}): (text: string) => string[] {
-  return makeTokenizer(options, true);
+  return makeTokenizer(checkTokenizerOptions(options), true);
+}
+
+const TOKENIZER_FLAGS = ['lowercase', 'negation', 'normalize'] as const;
+const TOKENIZER_CHOICES = { mode: ['word', 'char'], cjk: ['word', 'char'] } as const;
+
+/**
+ * The options, checked, or a TypeError or RangeError naming the one that is wrong. Without it a
+ * misspelt mode would quietly cut words, and a locale Intl cannot parse would throw only at the
+ * first text that is not ASCII. Keys it does not know are left alone.
+ * @example checkTokenizerOptions({ mode: "chars" }) // RangeError: tokenizer option mode must be "word" or "char", got "chars"
+ */
+export function checkTokenizerOptions(options: TokenizerOptions): TokenizerOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`tokenizer options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  for (const key of TOKENIZER_FLAGS) {
+    const value: unknown = options[key];
+    if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`tokenizer option ${key} must be true or false, got ${show(value)}`);
+  }
+  for (const [key, allowed] of Object.entries(TOKENIZER_CHOICES)) {
+    const value: unknown = options[key as keyof typeof TOKENIZER_CHOICES];
+    if (value !== undefined && !(allowed as readonly unknown[]).includes(value)) {
+      throw new RangeError(`tokenizer option ${key} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${show(value)}`);
+    }
+  }
+  const locale: unknown = options.locale;
+  if (locale !== undefined) {
+    if (typeof locale !== 'string') throw new TypeError(`tokenizer option locale must be a string such as "tr", got ${show(locale)}`);
+    try {
+      Intl.getCanonicalLocales(locale);
+    } catch {
+      throw new RangeError(`tokenizer option locale ${JSON.stringify(locale)} is not a BCP 47 language tag such as "tr" or "zh-Hant"`);
+    }
+  }
+  return options;
+}
+
+/** A value as it would be written in JSON, for a message; what JSON cannot show, as String shows it. */
+function show(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return typeof value === 'bigint' ? `${value}n` : Object.prototype.toString.call(value);
+  }
 }
 
 /** @internal createTokenizer, optionally without the ASCII fast path (for tests that compare the two). */
@@ -525,6 +635,11 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
   const normalize = options.normalize ?? true;
   // Each tokeniser owns its regexes, so two tokenisers never share lastIndex state.
   const tokenRe = new RegExp(TOKEN_SOURCE, 'gu');
+  /** Compiled on first need: most text has no run of letter-dot pairs where initials fail. */
+  let plainRe: RegExp | undefined;
+  const initialsRun = new RegExp(INITIALS_RUN, 'uy');
+  /** The locale Han is segmented with in the text being cut: the option, or chosen from the text at its first Han. */
+  let hanLocale: string | undefined;
   const charRe = new RegExp(CHAR_SOURCE, 'gu');
   const spacedNt = new RegExp(SPACED_NT.source, 'uy');
   const spans = new TokenSpans();
@@ -541,11 +656,18 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
         asciiOnly &&= !NON_ASCII.test(text); // Turkish "I" lowercases to a dotless ı
       }
     }
+    hanLocale = locale;
+    if (text.length <= MAX_RUN) cutPiece(text, text, asciiOnly, out);
+    else for (const piece of pieces(text)) cutPiece(piece, text, asciiOnly, out);
+    return negation ? markNegation(out) : out;
+  };
 
+  /** Appends the tokens of one piece of the (normalised, lowercased) text `whole` to out. */
+  function cutPiece(text: string, whole: string, asciiOnly: boolean, out: string[]): void {
     if (mode === 'char') {
       charRe.lastIndex = 0;
       for (let m = charRe.exec(text); m !== null; m = charRe.exec(text)) out.push(m[0]);
-      return negation ? markNegation(out) : out;
+      return;
     }
 
     // Most text is plain ASCII; a hand-written scanner cuts it several times faster than the
@@ -554,23 +676,39 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
       spans.clear();
       if (scanAscii(text, spans, lowercase, spacedNt)) {
         spans.appendTo(text, out);
-        return negation ? markNegation(out) : out;
+        return;
       }
     }
     const sink = strings.reset(text, out);
 
-    let hanLocale: string | undefined = locale;
-    const re = tokenRe;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    // Before this the text is inside a run of letter-dot pairs where initials failed (see
+    // INITIALS_RUN), and the regex without them runs; both give the same tokens there.
+    let noInitialsUntil = 0;
+    let at = 0;
+    for (;;) {
+      let re = at < noInitialsUntil ? (plainRe ??= new RegExp(TOKEN_SOURCE_NO_INITIALS, 'gu')) : tokenRe;
+      re.lastIndex = at;
+      let m = re.exec(text);
+      if (m !== null && re !== tokenRe && m.index >= noInitialsUntil) {
+        // It skipped past the run (a run holds nothing to skip, so this never happens; but if it did, initials apply there again).
+        re = tokenRe;
+        re.lastIndex = m.index;
+        m = re.exec(text);
+      }
+      if (m === null) break;
       const t = m[0];
+      at = re.lastIndex;
       if (m[2] !== undefined) {
-        const end = re.lastIndex;
         if (m[3] !== undefined) {
           pushWord(sink, t, lowercase);
           continue;
         }
-        re.lastIndex = pushPlainWord(sink, text, m.index, end, lowercase, spacedNt);
+        if (re === tokenRe && text.charCodeAt(at) === 0x2e && ONE_LETTER.test(t)) {
+          // A one-letter word before a dot: initials were tried here first, and failed.
+          initialsRun.lastIndex = m.index;
+          if (initialsRun.test(text)) noInitialsUntil = initialsRun.lastIndex;
+        }
+        at = pushPlainWord(sink, text, m.index, at, lowercase, spacedNt);
         continue;
       }
       if (m[1] !== undefined) {
@@ -580,13 +718,46 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
         else if (c >= 0x1780 && c <= 0x17ff) pushSegments(out, t, 'km');
         else if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff) || (c >= 0x3130 && c <= 0x318f)) {
           pushSegments(out, t, 'ko');
-        } else pushSegments(out, t, (hanLocale ??= KANA.test(text) ? 'ja' : 'zh'));
+        } else pushSegments(out, t, (hanLocale ??= KANA.test(whole) ? 'ja' : 'zh')); // kana anywhere in the text: Japanese
         continue;
       }
       out.push(t.length <= 5 ? canonicalPunctuation(t) : t);
     }
-    return negation ? markNegation(out) : out;
-  };
+  }
+}
+
+/**
+ * Longest run without whitespace that is tokenised whole. The regexes' greedy loops keep a
+ * backtracking stack as long as what they match, and V8 throws "Maximum call stack size
+ * exceeded" at a few million characters (a 6.4 MB run of kana did, in Node 20). No token
+ * crosses whitespace, so the text is cut only inside runs longer than this, every MAX_RUN
+ * characters: real text is never cut, a longer run of junk becomes two tokens where it is.
+ */
+export const MAX_RUN = 100_000;
+
+/** The text, cut every MAX_RUN characters inside each run of more than MAX_RUN without whitespace (never inside a surrogate pair). */
+function* pieces(text: string): Generator<string> {
+  let from = 0;
+  let runStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (isWhitespace(text.charCodeAt(i))) {
+      runStart = i + 1;
+      continue;
+    }
+    if (i - runStart < MAX_RUN) continue;
+    let cut = i;
+    const c = text.charCodeAt(cut);
+    if (c >= 0xdc00 && c <= 0xdfff) cut--;
+    yield text.slice(from, cut);
+    from = runStart = cut;
+  }
+  yield text.slice(from);
+}
+
+/** What `\s` matches in a regex (the ECMAScript WhiteSpace and LineTerminator characters). */
+function isWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 const defaultTokenizer = createTokenizer();

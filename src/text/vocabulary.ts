@@ -179,7 +179,8 @@ export class Vocabulary {
     p += 4 * n;
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(p));
+      // ignoreBOM: a first token that starts with U+FEFF is a token, not a byte order mark to drop.
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(p));
     } catch {
       return fail('the tokens are not valid UTF-8');
     }
@@ -187,10 +188,24 @@ export class Vocabulary {
     let at = 0;
     for (let i = 0; i < n; i++) {
       const len = view.getUint32(lengthsAt + 4 * i, true);
+      if (len > text.length - at) fail(`token ${i} (${len} characters) runs past the end of the text`);
+      // Valid UTF-8 holds no lone surrogate, so only a length that cuts a pair in two can make
+      // one; such a token could never be saved again (serialize refuses it).
+      if (len > 0 && isLowSurrogate(text.charCodeAt(at)) && at > 0 && isHighSurrogate(text.charCodeAt(at - 1))) {
+        fail(`token ${i} starts in the middle of a character`);
+      }
       tokens[i] = text.slice(at, at + len);
       at += len;
     }
     if (at !== text.length) fail('token lengths do not add up to the text');
     return new Vocabulary(tokens, counts);
   }
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }

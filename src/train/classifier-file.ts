@@ -138,11 +138,20 @@ export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: 
   }
   // The plan's largest blocks, checked before any of it is laid out: a file asking for more than
   // WebAssembly can address is refused, not half built.
-  const floats = expected.reduce((n, t) => n + 2 * t.shape.reduce((a, b) => a * b, 1), 0) + PREDICT_IDS * shape.dim;
+  const floats = expected.reduce((n, t) => n + 2 * t.shape.reduce((a, b) => a * b, 1), 0) + Model.extraFloats(shape) + PREDICT_IDS * shape.dim;
   if (4 * floats > MAX_WASM_BYTES) problem(`the model needs at least ${(4 * floats / 2 ** 30).toFixed(1)} GiB of memory, more than the 4 GiB WebAssembly can address`);
+  // Messages name the file's own sections: 0.1.0's "head" holds every head tensor back to back.
+  const sectionOf = (name: string, at: number): [string, number] => {
+    if (schema !== 1) return [name, at];
+    if (name === expected[0].name) return ['embedding', at];
+    const before = expected.slice(1, expected.findIndex((t) => t.name === name)).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+    return ['head', before + at];
+  };
   for (const { name } of expected) {
     const at = firstNonFinite(values[name]);
-    if (at >= 0) problem(`the model's weights hold NaN or infinite values (section "${name}", index ${at}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
+    if (at < 0) continue;
+    const [section, index] = sectionOf(name, at);
+    problem(`the model's weights hold NaN or infinite values (section "${section}", index ${index}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
   }
   const bound = Model.scoreBound(shape, values);
   if (!(bound <= MAX_SCORE)) {

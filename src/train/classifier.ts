@@ -147,7 +147,9 @@ export class TextClassifier<L extends Label = string> {
       let best = 0;
       const probabilities: Record<string, number> = {};
       for (let c = 0; c < C; c++) {
-        probabilities[labels[c]] = probs[r + c];
+        // A label may be called "__proto__": defined as an own property, it stays one.
+        if (labels[c] === '__proto__') Object.defineProperty(probabilities, labels[c], { value: probs[r + c], enumerable: true, writable: true, configurable: true });
+        else probabilities[labels[c]] = probs[r + c];
         if (probs[r + c] > probs[r + best]) best = c;
       }
       result[i] = { label: (this.config.numericLabels ? Number(labels[best]) : labels[best]) as L, probabilities };
