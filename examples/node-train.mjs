@@ -17,7 +17,7 @@ console.log(`${epochs.length} epochs in ${trainSeconds.toFixed(2)} s; held-out a
 
 for (const text of ['I loved this movie, it was wonderful!', 'The food was cold and the staff were rude.', '酒店很干净，服务很好']) {
   const { label, probabilities } = model.predict(text);
-  const words = model.explain(text).tokens.map((t) => `${t.token}(${t.contribution >= 0 ? '+' : ''}${t.contribution.toFixed(2)})`);
+  const words = model.explain(text).tokens.map((t) => `${t.negated ? 'not:' : ''}${t.token}(${t.contribution >= 0 ? '+' : ''}${t.contribution.toFixed(2)})`);
   console.log(`${label.padEnd(8)} ${probabilities[label].toFixed(3)}  ${text}\n         ${words.join(' ')}`);
 }
 console.log('nearest to "great":', model.nearest('great', 5).map((n) => n.word).join(', '));

@@ -180,19 +180,21 @@ function updatePrediction() {
   ui.barFill.style.width = `${(100 * p).toFixed(1)}%`;
   ui.barFill.dataset.label = explanation.label;
   const scale = Math.max(...explanation.tokens.map((t) => Math.abs(t.contribution)), 1e-9);
-  ui.tokens.replaceChildren(...explanation.tokens.map(({ token, contribution }) => {
+  ui.tokens.replaceChildren(...explanation.tokens.map(({ token, negated, contribution }) => {
     const chip = document.createElement('span');
     chip.className = 'token';
+    // A word in a negation's scope has a vector of its own: shown struck through, looked up as not:word.
     chip.textContent = token;
+    if (negated) chip.style.textDecoration = 'line-through';
     const strength = Math.abs(contribution) / scale;
     // Green pushes towards the target class, red away from it; stronger colour, bigger push.
     const hue = contribution >= 0 ? 140 : 0;
     chip.style.background = `hsla(${hue}, 70%, 45%, ${(0.08 + 0.72 * strength).toFixed(3)})`;
     chip.style.color = strength > 0.6 ? 'white' : '';
     chip.dataset.contribution = contribution.toFixed(4);
-    chip.title = `${token}: ${contribution >= 0 ? '+' : ''}${contribution.toFixed(3)}`;
+    chip.title = `${token}${negated ? ' (after a negation)' : ''}: ${contribution >= 0 ? '+' : ''}${contribution.toFixed(3)}`;
     chip.addEventListener('click', () => {
-      ui.word.value = token;
+      ui.word.value = negated ? `not:${token}` : token;
       updateNeighbours();
     });
     return chip;
