@@ -7,7 +7,6 @@
 //   npx tsx scripts/fuzz.ts --seed 1 --case 4711        # replay one case, printing its input
 //   options: --only data|text|model   --slow-ms 2000 (a case slower than this is a failure)
 //            --hang-seconds 30 (a case still running then stops the run)   --no-fixed (skip the fixed cases)
-//            --known (also run the fixed cases that show known bugs in src/data; one of them hangs)
 //
 // A hang cannot be interrupted from the thread that hangs, so a watchdog thread watches the case
 // counter and, if one case runs past --hang-seconds, prints which and ends the process.
@@ -36,9 +35,7 @@ import {
   modelCase,
   pathologicalTexts,
   tokenizerOptions,
-  type KnownDataBug,
   type ModelCase,
-  KNOWN_DATA_BUGS,
 } from '../test/fuzz-cases.js';
 
 const { values: args } = parseArgs({
@@ -50,7 +47,6 @@ const { values: args } = parseArgs({
     'slow-ms': { type: 'string', default: '2000' },
     'hang-seconds': { type: 'string', default: '30' },
     'no-fixed': { type: 'boolean', default: false },
-    known: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -147,7 +143,7 @@ function caseOf(k: number, verbose: boolean): { target: Target; name: string; ru
   if (target === 'data') {
     const c = dataCase(r);
     if (verbose) console.log(`options ${JSON.stringify(c.options)}\nbytes ${Buffer.from(c.bytes).toString('hex')}\nchunk lengths ${c.chunks.map((x) => x.length).join(' ')}`);
-    return { target, name: c.name, run: async () => dataProblems(await checkDataCase(c), `case ${k} of seed ${seed}`) };
+    return { target, name: c.name, run: async () => (await checkDataCase(c)).problems };
   }
   if (target === 'text') {
     const options = r.chance(0.5) ? featureOptions(r) : { tokenizer: tokenizerOptions(r) };
@@ -179,14 +175,9 @@ async function fixedCases(): Promise<void> {
   if (targets.includes('data')) {
     for (const c of fixedDataCases()) {
       const bytes = new TextEncoder().encode(c.text);
-      await step(`data: ${c.name}`, async () => dataProblems(await checkDataCase({ name: c.name, bytes, options: c.options, chunks: [bytes] }), `fixed: data: ${c.name}`));
+      await step(`data: ${c.name}`, async () => (await checkDataCase({ name: c.name, bytes, options: c.options, chunks: [bytes] })).problems);
     }
     for (const c of bigDataCases()) {
-      if (c.knownBug !== undefined && !args.known) {
-        console.log(`fixed: data: ${c.name}: skipped, it shows known bug ${c.knownBug} (run it with --known)`);
-        knownSeen.set(c.knownBug, (knownSeen.get(c.knownBug) ?? 0) + 1);
-        continue;
-      }
       await step(`data: ${c.name}`, c.run);
     }
   }
@@ -198,19 +189,8 @@ async function fixedCases(): Promise<void> {
   }
 }
 
-/** Known data bugs met so far, and how often (they do not fail the run: they are reported already). */
-const knownSeen = new Map<KnownDataBug, number>();
-
-function dataProblems(result: { problems: string[]; known: KnownDataBug[] }, where: string): string[] {
-  for (const bug of result.known) {
-    if (!knownSeen.has(bug)) console.log(`KNOWN ${bug} first seen at ${where}`);
-    knownSeen.set(bug, (knownSeen.get(bug) ?? 0) + 1);
-  }
-  return result.problems;
-}
-
 /** The 5 MB line, the million labels, and a header of many equal names: each read in chunks. */
-function bigDataCases(): { name: string; run: () => Promise<string[]>; knownBug?: KnownDataBug }[] {
+function bigDataCases(): { name: string; run: () => Promise<string[]> }[] {
   const chunked = function* (text: string, size = 65_536): Generator<string> {
     for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
   };
@@ -228,8 +208,8 @@ function bigDataCases(): { name: string; run: () => Promise<string[]>; knownBug?
     { name: 'a 5 MB text field in CSV', run: () => errorsOnly('big.csv', () => readExamples(chunked(`label,text\n1,"${big}"\n0,short\n`), { fileName: 'big.csv' }).collect()) },
     { name: 'a 5 MB line in JSONL', run: () => errorsOnly('big.jsonl', () => readExamples(chunked(`{"text":"${big}","label":"1"}\n`), { fileName: 'big.jsonl' }).collect()) },
     { name: 'a 5 MB line with no line break', run: () => errorsOnly('big.tsv', () => readExamples(chunked(big), { fileName: 'big.tsv' }).collect()) },
-    { name: 'a 5 MB header line of one name repeated', knownBug: 'repeated-header-names', run: () => errorsOnly('names.csv', async () => parseExamplesText('a,'.repeat(2_500_000) + '\n1,2\n', { fileName: 'names.csv' })) },
-    { name: 'a JSONL value nested 100,000 deep', knownBug: 'deep-json', run: () => errorsOnly('deep.jsonl', async () => parseExamplesText(`{"text":"a","label":"1","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`, { fileName: 'deep.jsonl' })) },
+    { name: 'a 5 MB header line of one name repeated', run: () => errorsOnly('names.csv', async () => parseExamplesText('a,'.repeat(2_500_000) + '\n1,2\n', { fileName: 'names.csv' })) },
+    { name: 'a JSONL value nested 100,000 deep', run: () => errorsOnly('deep.jsonl', async () => parseExamplesText(`{"text":"a","label":"1","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`, { fileName: 'deep.jsonl' })) },
     {
       name: 'a million distinct labels, streamed',
       run: () => errorsOnly('labels.csv', async () => {
@@ -273,7 +253,6 @@ for (; (performance.now() - start) / 1000 < seconds; k++) {
 }
 
 console.log(`\n${Object.values(counts).reduce((a, b) => a + b, 0)} random cases in ${((performance.now() - start) / 1000).toFixed(1)} s (${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}), largest resident memory ${(maxRss / 2 ** 20).toFixed(0)} MB`);
-for (const [bug, n] of knownSeen) console.log(`known bug ${bug} (${n}×): ${KNOWN_DATA_BUGS[bug]}`);
 if (failures.size === 0) console.log('no failures');
 else {
   console.log(`${failures.size} kinds of failure:`);

@@ -300,28 +300,6 @@ export function fixedDataCases(): { name: string; text: string; options: Example
   ];
 }
 
-/**
- * Bugs the fuzzers found in src/data that are not fixed yet (those files belong to another
- * change in progress). Each is reported in the bug list of the change that found it; checkDataCase
- * returns a case that shows one under `known`, not `problems`, so that the CI test stays green
- * while the script still counts them.
- */
-export const KNOWN_DATA_BUGS = {
-  'end-error-first': 'parseExamplesText reports an error found at the end of the input (a quote never closed) before the errors of earlier rows, which readExamples reports first',
-  'repeated-header-names': 'a header of n equal names takes time quadratic in n to make unique (a, a_2, a_3…): 16,000 names took 9.6 s, a 5 MB header line hours',
-  'deep-json': 'a JSONL field holding a value nested ~10,000 deep throws RangeError (Maximum call stack size exceeded) from JSON.stringify, not a DataError',
-  'sniff-blank-first-line': 'when the format is guessed and the input starts with a blank line, the chunk holding that line break is taken for the whole first line, so where the chunks are cut decides CSV or TSV',
-  'prototype-column': 'a header that names no usable column, one of whose names is a property of Object.prototype ("constructor", "toString"), with a row that lacks that column throws TypeError "r.fields[c]?.trim is not a function" (headerLooksLikeData reads the prototype\'s function)',
-} as const;
-
-/** The known bug an exception shows, if it is one (see KNOWN_DATA_BUGS). */
-function knownBugOf(error: unknown): KnownDataBug | undefined {
-  if (error instanceof TypeError && /\.trim is not a function/.test(error.message)) return 'prototype-column';
-  if (error instanceof RangeError && /Maximum call stack size exceeded/.test(error.message)) return 'deep-json';
-  return undefined;
-}
-export type KnownDataBug = keyof typeof KNOWN_DATA_BUGS;
-
 /** A data error as the readers must throw it: a DataError naming the file, with a line where the problem has one. */
 export function dataErrorProblem(error: unknown, fileName: string): string | undefined {
   if (!(error instanceof DataError)) return `threw ${describeError(error)}, not a DataError`;
@@ -369,9 +347,8 @@ async function attempt(run: () => Promise<{ examples: unknown[]; report: unknown
  * Reads a data case every way there is (text in memory, bytes in one chunk, bytes in random
  * chunks, records alone) and checks each ending, and that the chunks do not change the result.
  */
-export async function checkDataCase(c: DataCase): Promise<{ problems: string[]; known: KnownDataBug[] }> {
+export async function checkDataCase(c: DataCase): Promise<{ problems: string[] }> {
   const problems: string[] = [];
-  const known: KnownDataBug[] = [];
   const { fileName } = c.options;
   const text = lenient.decode(c.bytes);
   const inMemory = await attempt(() => parseExamplesText(text, c.options));
@@ -385,16 +362,12 @@ export async function checkDataCase(c: DataCase): Promise<{ problems: string[]; 
     recordError = error;
   }
   for (const [how, read] of [['parseExamplesText', inMemory], ['readExamples (one chunk)', whole], ['readExamples (chunks)', chunked]] as const) {
-    const bug = 'error' in read ? knownBugOf(read.error) : undefined;
     const problem = 'error' in read ? dataErrorProblem(read.error, fileName) : examplesProblem(read);
-    if (bug !== undefined) known.push(bug);
-    else if (problem !== undefined) problems.push(`${how}: ${problem}`);
+    if (problem !== undefined) problems.push(`${how}: ${problem}`);
   }
   if (recordError !== undefined) {
-    const bug = knownBugOf(recordError);
     const problem = dataErrorProblem(recordError, fileName);
-    if (bug !== undefined) known.push(bug);
-    else if (problem !== undefined) problems.push(`readRecords: ${problem}`);
+    if (problem !== undefined) problems.push(`readRecords: ${problem}`);
   }
   for (const r of records) {
     if (r instanceof Error) {
@@ -406,19 +379,12 @@ export async function checkDataCase(c: DataCase): Promise<{ problems: string[]; 
   // bytes do when they are UTF-8, or when bad bytes are read as U+FFFD (as the text was decoded);
   // otherwise the readers stop at them or skip their rows, which text cannot show.
   if (!same(whole, chunked)) {
-    if (sniffedAfterBlankLine(c, text)) known.push('sniff-blank-first-line');
-    else problems.push(`the chunks changed the result: one chunk gave ${summary(whole)}, chunks gave ${summary(chunked)}`);
+    problems.push(`the chunks changed the result: one chunk gave ${summary(whole)}, chunks gave ${summary(chunked)}`);
   }
   if ((isUtf8(c.bytes) || c.options.encodingErrors === 'replace') && !same(whole, inMemory)) {
-    if (endErrorFirst(whole, inMemory)) known.push('end-error-first');
-    else problems.push(`bytes and text differ: bytes gave ${summary(whole)}, text gave ${summary(inMemory)}`);
+    problems.push(`bytes and text differ: bytes gave ${summary(whole)}, text gave ${summary(inMemory)}`);
   }
-  return { problems, known };
-}
-
-/** The known bug 'sniff-blank-first-line' can show: the format is guessed, and the first line is blank. */
-function sniffedAfterBlankLine(c: DataCase, text: string): boolean {
-  return c.options.format === undefined && formatFromFileName(c.options.fileName) === undefined && /^\uFEFF?[^\S\r\n]*[\r\n]/.test(text);
+  return { problems };
 }
 
 function isUtf8(bytes: Uint8Array): boolean {
@@ -428,14 +394,6 @@ function isUtf8(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-/** The known bug 'end-error-first': the stream failed at an earlier line than the text in memory, which failed at the end. */
-function endErrorFirst(stream: Read, text: Read): boolean {
-  if (!('error' in stream) || !('error' in text)) return false;
-  const s = stream.error as DataError;
-  const t = text.error as DataError;
-  return s instanceof DataError && t instanceof DataError && t.reason === 'unclosed-quote' && s.line < t.line;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../src/data/errors.js';
-import { readExamples } from '../src/data/examples.js';
+import { parseExamplesText, readExamples } from '../src/data/examples.js';
 import { decodeModelFile, ModelFileError, type ModelFileContents } from '../src/format/model-file.js';
 import { loadModel, train } from '../src/index.node.js';
 import { Featurizer, MAX_NGRAM, resolveFeatureOptions } from '../src/text/features.js';
@@ -61,7 +61,6 @@ describe('the data readers under fuzzing', () => {
   it('read 1,500 random files (random bytes, soup, mutated CSV/TSV/JSONL, JSON values per line) in memory, whole and in random chunks, throwing only DataErrors that name the file and line', async () => {
     const failures = await fuzz(1500, async (r) => {
       const c = dataCase(r);
-      // Cases that show a known bug (see KNOWN_DATA_BUGS and the todos below) come back under `known`.
       return (await checkDataCase(c)).problems.map((p) => `${c.name}: ${p}`);
     });
     expect(failures).toEqual([]);
@@ -126,12 +125,49 @@ describe('the data readers under fuzzing', () => {
     }
   });
 
-  // Found by fuzzing; in src/data, which another change is reworking, so pinned here as todos.
-  it.todo('a header of 2.5 million equal names is made unique in linear time (known bug repeated-header-names: quadratic, a 5 MB header line takes hours)');
-  it.todo('a JSONL field nested 100,000 deep is a DataError, not a RangeError from JSON.stringify (known bug deep-json)');
-  it.todo('parseExamplesText reports the first bad row before a quote left open at the end, as readExamples does (known bug end-error-first)');
-  it.todo('the guessed format does not depend on where chunks are cut when the input starts with a blank line (known bug sniff-blank-first-line)');
-  it.todo('a header with a column named "constructor" and a row without it is a DataError, not a TypeError (known bug prototype-column)');
+  // Found by fuzzing.
+  const enc = (text: string) => new TextEncoder().encode(text);
+  const errorOf = (work: () => unknown) => {
+    try {
+      work();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it('a header of 2.5 million equal names is made unique in linear time', () => {
+    const started = performance.now();
+    const error = errorOf(() => parseExamplesText(`${Array(2_500_000).fill('a').join(',')}\n`, { fileName: 'wide.csv' }));
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(dataErrorProblem(error, 'wide.csv')).toBeUndefined();
+  });
+
+  it('a JSONL field nested 100,000 deep is a DataError, not a RangeError from JSON.stringify', () => {
+    const line = `{"text":"a","label":"1","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const error = errorOf(() => parseExamplesText(`${line}\n`, { fileName: 'deep.jsonl' }));
+    expect(dataErrorProblem(error, 'deep.jsonl')).toBeUndefined();
+    expect((error as DataError).line).toBe(1);
+  });
+
+  it('parseExamplesText reports the first bad row before a quote left open at the end, as readExamples does', async () => {
+    const text = '\uFEFF"\r\n"\0"\uFEFF\r""\n,\r\r\n"';
+    const inMemory = errorOf(() => parseExamplesText(text, { fileName: 'fixed.csv' })) as DataError;
+    const streamed = (await readExamples(text, { fileName: 'fixed.csv' }).collect().catch((e: unknown) => e)) as DataError;
+    expect(inMemory.message).toBe(streamed.message);
+  });
+
+  it('the guessed format does not depend on where chunks are cut when the input starts with a blank line', async () => {
+    const whole = await readExamples([enc('\nlabel\ttext\n1\tgood film\n')], { fileName: 'data' }).collect();
+    const cut = await readExamples([enc('\nlab'), enc('el\ttext\n1\tgood film\n')], { fileName: 'data' }).collect();
+    expect(cut.examples).toEqual(whole.examples);
+    expect(whole.examples.map((e) => e.text)).toEqual(['good film']);
+  });
+
+  it('a header with a column named "constructor" and a row without it is a DataError, not a TypeError', () => {
+    const error = errorOf(() => parseExamplesText('a,constructor\n1\n', { fileName: 'a.csv' }));
+    expect(dataErrorProblem(error, 'a.csv')).toBeUndefined();
+  });
 });
 
 describe('the tokeniser and featurizer under fuzzing', () => {

@@ -10,6 +10,8 @@ import { CliError } from './errors.js';
 /** Also DatasetFlags: --offline, --from and --no-progress for data-set names (sst2, sst2:dev, …). */
 export interface DataFlags extends DatasetFlags {
   format?: DataFormat;
+  /** false with --no-header: the first row is data, and columns are named by position ("1", "2", …). */
+  header?: boolean;
   textColumn?: string;
   labelColumn?: string;
   skipBad?: boolean;
@@ -22,6 +24,8 @@ export const OPTION_NAMES = {
   labelColumn: '--label-column',
   skipBad: '--skip-bad',
   encodingErrors: '--encoding-errors replace|skip',
+  header: '--no-header',
+  format: '--format csv|tsv|jsonl|fasttext',
 };
 
 /** All examples of a file, and the reader's report of what it skipped. */
@@ -31,6 +35,7 @@ export async function readLabelled(file: string, flags: DataFlags, allowedLabels
     const path = await resolveDataArgument(file, flags);
     const stream = readExamplesFromFile(path, {
       format: flags.format,
+      header: flags.header,
       textColumn: flags.textColumn,
       labelColumn: flags.labelColumn,
       skipBad: flags.skipBad,

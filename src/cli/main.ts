@@ -26,9 +26,10 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 /** Options every command that reads a data file understands. */
 function withDataOptions(command: Command): Command {
   return command
-    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'tsv', 'jsonl']))
-    .option('--text-column <name>', 'column with the text (default: text, sentence, review, content, …)')
-    .option('--label-column <name>', 'column with the label (default: label, sentiment, polarity, …)')
+    .addOption(new Option('--format <format>', "file format (default: from the extension; fastText's __label__ lines whatever it is)").choices(['csv', 'tsv', 'jsonl', 'fasttext']))
+    .option('--no-header', 'the first row is data, not column names: columns are numbered 1, 2, … (two columns: the label is found by itself)')
+    .option('--text-column <name>', 'column with the text (default: text, sentence, review, content, …; with --no-header a number)')
+    .option('--label-column <name>', 'column with the label (default: label, sentiment, polarity, …; with --no-header a number)')
     .option('--skip-bad', 'skip rows that cannot be used (counted in the report) instead of stopping')
     .option('--offline', 'data-set names (sst2, sst2:dev, …) from the cache only; never download')
     .option('--from <path>', 'a local copy standing in for the data-set names given: the archive as published, or a folder (see datasets --help)')

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { loadModel } from '../io/load-model.js';
 import { ModelFileError } from '../format/model-file.js';
+import { textWithoutFastTextLabels } from '../data/fasttext.js';
 import { formatVectors } from '../io/vectors.js';
 import { NEGATED_WORD_PREFIX, type Prediction, type TextClassifier, type TokenContribution } from '../train/classifier.js';
 import { formatReport } from '../train/metrics.js';
@@ -71,7 +72,8 @@ export async function predictCommand(modelPath: string, texts: string[], flags: 
   }
   await withModel(modelPath, async (model) => {
     const show = (batch: string[]) => {
-      const texts = batch.filter((t) => t.trim() !== '');
+      // Lines of a fastText file carry their labels (__label__pos …): predicted on their text, as fastText does.
+      const texts = batch.filter((t) => t.trim() !== '').map(textWithoutFastTextLabels);
       const predictions = model.predictBatch(texts);
       let next = 0;
       for (const text of batch) out(formatPrediction(text, text.trim() === '' ? undefined : predictions[next++], flags));

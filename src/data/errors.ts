@@ -7,6 +7,7 @@ export type DataProblem =
   | 'malformed-json'
   | 'not-an-object'
   | 'too-many-fields'
+  | 'multiple-labels'
   | 'unclosed-quote'
   | 'missing-text'
   | 'empty-text'

@@ -1,6 +1,7 @@
 // From bytes to labelled examples, in three layers that each stream:
 //   chunks (strings, bytes, streams)  -> text, decoded as UTF-8 across chunk boundaries
-//   text  -> records {line, fields}    CSV/TSV (header names the fields) or JSONL (keys do)
+//   text  -> records {line, fields}    CSV/TSV (header names the fields, or their position does
+//                                      without one), JSONL (keys do) or fastText's __label__ lines
 //   records -> examples {text, label, line}, with the text and label columns found by name
 // Nothing here holds more than one chunk and one record, so files bigger than memory work.
 // Bytes that are not UTF-8 stop the read at their exact line and byte offset (see ./utf8.ts),
@@ -12,9 +13,10 @@ import { createTsvParser } from './tsv.js';
 import { JsonlParser, malformedJsonError, type JsonlRow } from './jsonl.js';
 import { DataError, quote } from './errors.js';
 import { Utf8Decoder, badEncodingError, type BadBytes } from './utf8.js';
+import { looksLikeFastText, parseFastTextLine } from './fasttext.js';
 
-/** The file formats the readers understand. */
-export type DataFormat = 'csv' | 'tsv' | 'jsonl';
+/** The file formats the readers understand; 'fasttext' is fastText's `__label__pos text` lines (see ./fasttext.ts). */
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'fasttext';
 
 /** Where text comes from: a string, bytes, or a stream of either (Node streams, fetch bodies, Blobs). */
 export type ChunkSource =
@@ -28,15 +30,27 @@ export type ChunkSource =
 
 /** How records are read. */
 export interface RecordOptions {
-  /** The format; by default taken from fileName's extension, else guessed from the first line. */
+  /** The format; by default taken from fileName's extension, else guessed from the first line (see sniffFormat). */
   format?: DataFormat;
+  /**
+   * Formats the first line may be guessed as when neither `format` nor fileName's extension
+   * tells (default: all). The file readers guess only 'fasttext': a .txt file of other lines
+   * could as well be CSV as TSV, so it needs a format.
+   */
+  guess?: readonly DataFormat[];
   /** Name used in error messages, and to pick the format (default "<input>"). */
   fileName?: string;
   /** CSV/TSV field separator (default ',' for CSV, tab for TSV). */
   delimiter?: string;
   /** CSV/TSV quote character, null for none (default '"' for CSV, none for TSV). */
   quote?: string | null;
-  /** Column names for a CSV/TSV file without a header row (its first line is then data). */
+  /**
+   * Whether a CSV/TSV file's first row names its columns (default true). With false, the first
+   * row is data and the columns are named by position, "1", "2", …; readExamples then finds the
+   * label of a two-column file by itself (see ExampleOptions.labelColumn).
+   */
+  header?: boolean;
+  /** Column names for a CSV/TSV file without a header row (its first line is then data; implies header: false). */
   columns?: readonly string[];
   /**
    * Invalid UTF-8: stop with a DataError naming its line and byte offset ('throw', the default),
@@ -46,8 +60,8 @@ export interface RecordOptions {
   encodingErrors?: 'throw' | 'replace' | 'skip';
   /** Called for a record that cannot be read (malformed JSON, too many fields); without it they throw. */
   onBadRecord?: (error: DataError) => void;
-  /** How the caller spells encodingErrors (e.g. the CLI's "--encoding-errors replace|skip"), for hints in messages. */
-  optionNames?: { encodingErrors?: string };
+  /** How the caller spells these options (e.g. the CLI's "--encoding-errors replace|skip"), for hints in messages. */
+  optionNames?: { encodingErrors?: string; format?: string };
 }
 
 /** One record: the line where it starts and its fields by column name. */
@@ -56,8 +70,9 @@ export interface DataRecord {
   fields: Record<string, string>;
 }
 
-const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl'];
-const EXTENSIONS: Record<string, DataFormat> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', jsonl: 'jsonl', ndjson: 'jsonl' };
+const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'fasttext'];
+// fastText's own files end in .txt, .train or .valid, which do not tell: those are guessed.
+const EXTENSIONS: Record<string, DataFormat> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', jsonl: 'jsonl', ndjson: 'jsonl', ft: 'fasttext' };
 const ENCODING_MODES: readonly string[] = ['throw', 'replace', 'skip'];
 
 /**
@@ -81,8 +96,19 @@ export function formatFromFileName(fileName: string): DataFormat | undefined {
   return EXTENSIONS[path.slice(dot + 1).toLowerCase()];
 }
 
-/** Guesses the format from the start of the text: "{" means JSONL, a tab in the first line TSV, else CSV. @example sniffFormat('label\tsentence\n') // "tsv" */
+/** What to do when the format cannot be told, in the caller's words. @example unknownFormatHint("--format csv|tsv|jsonl|fasttext") */
+export function unknownFormatHint(formatOption = "format: 'csv' | 'tsv' | 'jsonl' | 'fasttext'"): string {
+  return `use the extension .csv, .tsv, .tab, .jsonl or .ndjson (fastText's __label__ lines are recognised whatever the extension), or pass ${formatOption}`;
+}
+
+/**
+ * Guesses the format from the start of the text: "__label__" means fastText's, "{" JSONL, a tab
+ * in the first line TSV, else CSV.
+ * @example sniffFormat('label\tsentence\n') // "tsv"
+ * @example sniffFormat('__label__pos a lovely film\n') // "fasttext"
+ */
 export function sniffFormat(head: string): DataFormat {
+  if (looksLikeFastText(head)) return 'fasttext';
   const text = head.replace(/^\uFEFF?\s*/, '');
   if (text.startsWith('{')) return 'jsonl';
   const nl = text.search(/[\r\n]/);
@@ -101,6 +127,8 @@ export class RecordReader {
   private jsonl: JsonlParser | undefined;
   private header: string[] | undefined;
   private headerLine = 0;
+  /** header: false without `columns`: the first row is data, and its fields name the columns by position. */
+  private readonly positional: boolean;
   /** Text held back until the first line is complete, when the format must be guessed. */
   private head: string[] = [];
   private readonly csvRows: CsvRow[] = [];
@@ -120,8 +148,15 @@ export class RecordReader {
     this.fileName = options.fileName ?? '<input>';
     const format = options.format ?? (options.fileName === undefined ? undefined : formatFromFileName(options.fileName));
     if (format !== undefined && !FORMATS.includes(format)) {
-      throw new DataError(this.fileName, 0, `unknown format ${quote(format)}`, "use 'csv', 'tsv' or 'jsonl'", 'unknown-format');
+      throw new DataError(this.fileName, 0, `unknown format ${quote(format)}`, "use 'csv', 'tsv', 'jsonl' or 'fasttext'", 'unknown-format');
     }
+    if (options.header !== undefined && typeof options.header !== 'boolean') {
+      throw new TypeError(`header must be true or false, got ${quote(String(options.header))}`);
+    }
+    if (options.header === true && options.columns !== undefined) {
+      throw new RangeError('columns names the columns of a file without a header row, so it cannot go with header: true');
+    }
+    this.positional = options.header === false && options.columns === undefined;
     if (options.encodingErrors !== undefined && !ENCODING_MODES.includes(options.encodingErrors)) {
       throw new RangeError(`encodingErrors must be 'throw', 'replace' or 'skip', got ${quote(String(options.encodingErrors))}`);
     }
@@ -134,12 +169,20 @@ export class RecordReader {
     return this.fmt;
   }
 
-  /** Column names: the header of a CSV/TSV file, or the keys of the first JSONL object. @example reader.columns // ["label", "sentence"] */
+  /**
+   * Column names: the header of a CSV/TSV file ("1", "2", … with header: false), the keys of the
+   * first JSONL object, or "label" and "text" in fastText's format.
+   * @example reader.columns // ["label", "sentence"]
+   */
   get columns(): readonly string[] | undefined {
     return this.header;
   }
 
-  /** Where the column names came from: the header's line, the first JSONL object's, 0 for the `columns` option. @example reader.columnsLine // 1 */
+  /**
+   * Where the column names came from: the header's line, the first JSONL object's or (header: false)
+   * the first row's; 0 for the `columns` option and fastText's format.
+   * @example reader.columnsLine // 1
+   */
   get columnsLine(): number {
     return this.headerLine;
   }
@@ -165,12 +208,13 @@ export class RecordReader {
   push(chunk: string, out: Array<DataRecord | DataError> = []): Array<DataRecord | DataError> {
     if (this.fmt === undefined) {
       this.head.push(chunk);
-      if (!/[\r\n]/.test(chunk)) return out;
+      // The format is guessed from the first line with something on it: blank lines before it do not count.
+      if (!/\S[^\r\n]*[\r\n]/.test(this.head.join(''))) return out;
       return this.startFromHead(out);
     }
     if (this.csv !== undefined) {
       this.csv.push(chunk, this.csvRows);
-      this.takeCsv(out);
+      this.takeRows(out);
     } else {
       this.jsonl!.push(chunk, this.jsonRows);
       this.takeJsonl(out);
@@ -186,7 +230,7 @@ export class RecordReader {
     }
     if (this.csv !== undefined) {
       this.csv.end(this.csvRows);
-      this.takeCsv(out);
+      this.takeRows(out);
     } else {
       this.jsonl!.end(this.jsonRows);
       this.takeJsonl(out);
@@ -199,14 +243,45 @@ export class RecordReader {
     const { delimiter, quote, fileName } = this.options;
     if (format === 'csv') this.csv = new CsvParser({ delimiter, quote, fileName: this.fileName });
     else if (format === 'tsv') this.csv = createTsvParser({ delimiter, quote, fileName: fileName ?? this.fileName });
-    else this.jsonl = new JsonlParser();
+    else if (format === 'fasttext') {
+      // Whole lines: no quoting, and a delimiter that text never needs (a NUL is put back, see takeFastText).
+      this.csv = new CsvParser({ delimiter: '\0', quote: null, fileName: this.fileName });
+      this.header = ['label', 'text'];
+      this.headerLine = 0;
+    } else this.jsonl = new JsonlParser();
   }
 
   private startFromHead(out: Array<DataRecord | DataError>): Array<DataRecord | DataError> {
     const text = this.head.join('');
     this.head = [];
-    this.start(sniffFormat(text));
+    const format = sniffFormat(text);
+    const guess = this.options.guess;
+    if (guess !== undefined && !guess.includes(format)) {
+      throw new DataError(this.fileName, 0, 'cannot tell the format from the file name', unknownFormatHint(this.options.optionNames?.format), 'unknown-format');
+    }
+    this.start(format);
     return this.push(text, out);
+  }
+
+  private takeRows(out: Array<DataRecord | DataError>): void {
+    if (this.fmt === 'fasttext') this.takeFastText(out);
+    else this.takeCsv(out);
+  }
+
+  private takeFastText(out: Array<DataRecord | DataError>): void {
+    const rows = this.csvRows;
+    for (let r = 0; r < rows.length; r++) {
+      const { line, fields } = rows[r]!;
+      const bad = this.markedIn(fields);
+      if (bad !== undefined) {
+        out.push(badEncodingError(this.fileName, line, bad, encodingOption(this.options)));
+        continue;
+      }
+      const read = parseFastTextLine(fields.length === 1 ? fields[0]! : fields.join('\0'));
+      if ('problem' in read) out.push(new DataError(this.fileName, line, read.problem, read.hint, read.reason));
+      else out.push({ line, fields: { label: read.label, text: read.text } });
+    }
+    rows.length = 0;
   }
 
   private takeCsv(out: Array<DataRecord | DataError>): void {
@@ -216,13 +291,18 @@ export class RecordReader {
       const line = row.line;
       let fields = row.fields;
       const bad = this.markedIn(fields);
-      const header = this.header;
+      let header = this.header;
       if (header === undefined) {
-        // A header cannot be left out like a row: its bad bytes read as U+FFFD, as with 'replace'.
-        if (bad !== undefined) fields = fields.map((f) => f.replace(MARKS, '\uFFFD'));
-        this.header = uniqueNames(fields);
         this.headerLine = line;
-        continue;
+        if (this.positional) {
+          // The first row is data; its width sets the columns' names, "1" to "n".
+          header = this.header = fields.map((_, k) => String(k + 1));
+        } else {
+          // A header cannot be left out like a row: its bad bytes read as U+FFFD, as with 'replace'.
+          if (bad !== undefined) fields = fields.map((f) => f.replace(MARKS, '\uFFFD'));
+          this.header = uniqueNames(fields);
+          continue;
+        }
       }
       if (bad !== undefined) {
         out.push(badEncodingError(this.fileName, line, bad, encodingOption(this.options)));
@@ -234,7 +314,7 @@ export class RecordReader {
           new DataError(
             this.fileName,
             line,
-            `this row has ${fields.length} fields but the header has ${header.length}`,
+            `this row has ${fields.length} fields but the ${this.positional ? 'first row' : 'header'} has ${header.length}`,
             this.fmt === 'tsv'
               ? `a field may not contain ${sep}`
               : `put fields that contain ${sep} in double quotes, e.g. 1,"good, really"`,
@@ -274,11 +354,25 @@ export class RecordReader {
         continue;
       }
       const record: Record<string, string> = {};
+      let tooDeep: string | undefined;
       for (const key of Object.keys(value)) {
         const v = (value as Record<string, unknown>)[key];
         // Numbers keep their JSON spelling (1 -> "1"); null counts as a missing value.
         if (v === null || v === undefined) continue;
-        setField(record, key, typeof v === 'string' ? v : JSON.stringify(v));
+        let text: string;
+        try {
+          text = typeof v === 'string' ? v : JSON.stringify(v);
+        } catch {
+          // Nested thousands deep, JSON.stringify runs out of stack: no text or label is such a value.
+          tooDeep = key;
+          break;
+        }
+        setField(record, key, text);
+      }
+      if (tooDeep !== undefined) {
+        out.push(new DataError(this.fileName, row.line, `the value of ${quote(tooDeep)} is nested too deeply to read`,
+          'give text and label as strings or numbers', 'malformed-json'));
+        continue;
       }
       if (this.header === undefined) {
         this.header = Object.keys(value);
@@ -323,16 +417,24 @@ function setField(record: Record<string, string>, key: string, value: string): v
 /** Header names, trimmed; a blank name becomes columnN and a repeated one gets a _2, _3 suffix. */
 function uniqueNames(names: readonly string[]): string[] {
   const seen = new Set<string>();
+  // The next suffix to try for each repeated name, so a header of n equal names takes n steps, not n².
+  const nextSuffix = new Map<string, number>();
   return names.map((raw, i) => {
     let name = raw.trim() || `column${i + 1}`;
     if (seen.has(name)) {
-      let k = 2;
+      let k = nextSuffix.get(name) ?? 2;
       while (seen.has(`${name}_${k}`)) k++;
+      nextSuffix.set(name, k + 1);
       name = `${name}_${k}`;
     }
     seen.add(name);
     return name;
   });
+}
+
+/** A record's own field (a column named "constructor" or "toString" is not the prototype's). */
+function fieldOf(fields: Record<string, string>, name: string): string | undefined {
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
 }
 
 function isReadableStream(x: unknown): x is ReadableStream<string | Uint8Array> {
@@ -453,9 +555,16 @@ export async function* readRecords(source: ChunkSource, options: RecordOptions =
 
 /** How examples are taken from records. */
 export interface ExampleOptions extends Omit<RecordOptions, 'onBadRecord' | 'optionNames'> {
-  /** Column holding the text; by default the first of text, sentence, review, content, comment, body. */
+  /**
+   * Column holding the text; by default the first of text, sentence, review, content, comment,
+   * body. With header: false, a position: "1", "2", …
+   */
   textColumn?: string;
-  /** Column holding the label; by default the first of label, labels, sentiment, polarity, class, target. */
+  /**
+   * Column holding the label; by default the first of label, labels, sentiment, polarity, class,
+   * target. With header: false, a position; a two-column file without a header needs neither
+   * column named: its first 1,000 rows tell which holds the label (see guessLabelColumn).
+   */
   labelColumn?: string;
   /** If given, any other label is a bad row. */
   allowedLabels?: Iterable<string>;
@@ -464,7 +573,16 @@ export interface ExampleOptions extends Omit<RecordOptions, 'onBadRecord' | 'opt
   /** Told about every skipped row. */
   onSkip?: (error: DataError) => void;
   /** How the caller spells these options (e.g. the CLI's "--text-column"), for hints in messages. */
-  optionNames?: { textColumn?: string; labelColumn?: string; skipBad?: string; allowedLabels?: string; encodingErrors?: string };
+  optionNames?: {
+    textColumn?: string;
+    labelColumn?: string;
+    skipBad?: string;
+    allowedLabels?: string;
+    encodingErrors?: string;
+    /** How to say the file has no header row (default "header: false"). */
+    header?: string;
+    format?: string;
+  };
 }
 
 /** A labelled text and the line where its record starts. Labels are strings ("0", "pos", "5"). */
@@ -507,27 +625,90 @@ function list(names: readonly string[], budget = 80): string {
   return shown.length < names.length ? `${shown.join(', ')}, … (${names.length} in all)` : shown.join(', ');
 }
 
+/**
+ * Rows read before deciding from the data itself (which of two unnamed columns holds the label;
+ * whether a header that names no usable column is data): enough to count a column's distinct
+ * values, few enough to hold in memory.
+ */
+const SAMPLE_ROWS = 1000;
+const NO_EXAMPLES: Example[] = [];
+
+type Sample = readonly (DataRecord | DataError)[];
+
+/**
+ * Which of the two columns of a file without a header holds the label, from a sample of its rows:
+ * the column with at most half as many distinct values as the other (labels repeat, texts do
+ * not); failing that, the only one whose values are all single words. Undefined if neither tells.
+ * @example guessLabelColumn(["1", "2"], [{ line: 1, fields: { "1": "a lovely film", "2": "pos" } }]) // "2"
+ */
+export function guessLabelColumn(columns: readonly [string, string], sample: Sample): string | undefined {
+  const stats = columns.map((column) => {
+    const distinct = new Set<string>();
+    let spaced = false;
+    for (const record of sample) {
+      if (record instanceof DataError) continue;
+      const value = fieldOf(record.fields, column)?.trim();
+      if (!value) continue;
+      distinct.add(value);
+      spaced ||= /\s/.test(value);
+    }
+    return { distinct: distinct.size, spaced };
+  });
+  const [a, b] = stats as [(typeof stats)[0], (typeof stats)[0]];
+  if (a.distinct > 0 && a.distinct * 2 <= b.distinct) return columns[0];
+  if (b.distinct > 0 && b.distinct * 2 <= a.distinct) return columns[1];
+  if (a.spaced !== b.spaced) return a.spaced ? columns[1] : columns[0];
+  return undefined;
+}
+
+/**
+ * Whether a header row that names no usable column is more likely the first row of data: most
+ * names are numbers, or one is a sentence, or a name turns up again as a value of its column.
+ */
+function headerLooksLikeData(columns: readonly string[], sample: Sample): boolean {
+  const numbers = columns.filter((c) => /^[-+]?(\d+([.,]\d*)?|[.,]\d+)$/.test(c)).length;
+  if (numbers * 2 >= columns.length) return true;
+  if (columns.some((c) => c.length > 40 || c.split(/\s+/).length >= 4)) return true;
+  return sample.some((r) => !(r instanceof DataError) && columns.some((c) => fieldOf(r.fields, c)?.trim() === c));
+}
+
 /** Checks records and turns them into examples; shared by the streaming and the in-memory reader. */
 class ExampleExtractor {
   readonly report: ReadReport = { read: 0, skipped: 0, reasons: {} };
+  private readonly fileName: string;
   private textColumn: string | undefined;
   private labelColumn: string | undefined;
   private readonly allowed: Set<string> | undefined;
-  private readonly names: Required<Omit<NonNullable<ExampleOptions['optionNames']>, 'encodingErrors'>>;
+  private readonly names: Required<Omit<NonNullable<ExampleOptions['optionNames']>, 'encodingErrors' | 'format'>>;
   private rows = 0;
+  /**
+   * Records held back, in order, while the columns wait on the data to be decided (see
+   * SAMPLE_ROWS); undefined otherwise. Once decided they come out through drain().
+   */
+  private sample: Array<DataRecord | DataError> | undefined;
+  private sampleColumns: readonly string[] = [];
+  private sampleLine = 0;
+  private released: Example[] = [];
 
   constructor(
     private readonly options: ExampleOptions,
-    private readonly fileName: string,
+    private readonly reader: RecordReader,
   ) {
+    this.fileName = reader.fileName;
     this.allowed = options.allowedLabels === undefined ? undefined : new Set([...options.allowedLabels].map((l) => l.trim()));
     this.names = {
       textColumn: 'textColumn',
       labelColumn: 'labelColumn',
       skipBad: 'skipBad: true',
       allowedLabels: 'allowedLabels',
+      header: 'header: false',
       ...options.optionNames,
     };
+  }
+
+  /** Columns named by their position: header: false without `columns`. */
+  private get positional(): boolean {
+    return this.options.header === false && this.options.columns === undefined && this.reader.format !== 'jsonl' && this.reader.format !== 'fasttext';
   }
 
   /** Throws the error, or with skipBad counts the row as skipped; rows with bad bytes reach here only to be skipped. */
@@ -538,43 +719,145 @@ class ExampleExtractor {
     this.options.onSkip?.(error);
   }
 
-  /** Takes a record, or the error of one that could not be read; returns the example if the row is good. */
+  /**
+   * Takes a record, or the error of one that could not be read; returns the example if the row is
+   * good. Undefined also while records are held back: then drain() gives them once decided.
+   */
   take(record: DataRecord | DataError, columns: readonly string[] | undefined, columnsLine: number): Example | undefined {
     this.rows++;
+    if (this.sample !== undefined) {
+      this.sample.push(record);
+      if (this.sample.length >= SAMPLE_ROWS) this.decide();
+      return undefined;
+    }
     if (record instanceof DataError) {
       this.bad(record);
       return undefined;
     }
-    if (this.textColumn === undefined) this.resolve(columns ?? Object.keys(record.fields), columnsLine);
+    if (this.textColumn === undefined) {
+      const names = columns ?? Object.keys(record.fields);
+      if (!this.resolve(names, columnsLine)) {
+        this.sample = [record];
+        this.sampleColumns = names;
+        this.sampleLine = columnsLine;
+        return undefined;
+      }
+    }
     return this.check(record);
   }
 
-  /** Finds the text and label columns among the record's columns, or explains why not. */
-  private resolve(columns: readonly string[], line: number): void {
-    const find = (which: 'text' | 'label', given: string | undefined, candidates: string[]): string => {
-      const option = which === 'text' ? this.names.textColumn : this.names.labelColumn;
-      if (given !== undefined) {
-        if (columns.includes(given)) return given;
-        const folded = columns.filter((c) => c.toLowerCase() === given.trim().toLowerCase());
-        if (folded.length === 1) return folded[0]!;
-        throw new DataError(this.fileName, line, `there is no column ${quote(given)} (the columns are ${list(columns)})`,
-          `set ${option} to one of them`, 'unknown-column');
+  /** The examples of the records held back, once the columns are decided; in order. */
+  drain(): Example[] {
+    if (this.released.length === 0) return NO_EXAMPLES;
+    const out = this.released;
+    this.released = [];
+    return out;
+  }
+
+  /** Decides the columns from the records held back, then checks them. */
+  private decide(): void {
+    const sample = this.sample!;
+    this.sample = undefined;
+    this.resolve(this.sampleColumns, this.sampleLine, sample);
+    for (const record of sample) {
+      if (record instanceof DataError) this.bad(record);
+      else {
+        const example = this.check(record);
+        if (example !== undefined) this.released.push(example);
       }
-      for (const c of candidates) {
-        const hit = columns.find((name) => name.toLowerCase() === c);
-        if (hit !== undefined) return hit;
-      }
-      throw new DataError(this.fileName, line, `cannot tell which column holds the ${which} (the columns are ${list(columns)})`,
-        `name it with ${option}; without it, a column called ${candidates.join(', ')} is used (any case)`, 'unknown-column');
-    };
-    const text = find('text', this.options.textColumn, TEXT_COLUMNS);
-    const label = find('label', this.options.labelColumn, LABEL_COLUMNS);
+    }
+  }
+
+  /**
+   * Finds the text and label columns, or explains why not. False when the rows must be seen first
+   * (`sample` not given): to find the label of a two-column file without a header, or to tell
+   * whether a header that names no usable column is data.
+   */
+  private resolve(columns: readonly string[], line: number, sample?: Sample): boolean {
+    const picked = this.positional ? this.byPosition(columns, line, sample) : this.byName(columns, line, sample);
+    if (picked === undefined) return false;
+    const [text, label] = picked;
     if (text === label) {
       throw new DataError(this.fileName, line, `the text and the label cannot both come from column ${quote(text)}`,
         `set ${this.names.textColumn} and ${this.names.labelColumn} to different columns`, 'unknown-column');
     }
     this.textColumn = this.report.textColumn = text;
     this.labelColumn = this.report.labelColumn = label;
+    return true;
+  }
+
+  /** The column given by the caller (its exact name, else the one that matches ignoring case), or a DataError. */
+  private given(which: 'text' | 'label', given: string, columns: readonly string[], line: number, what: string): string | DataError {
+    if (columns.includes(given)) return given;
+    const folded = columns.filter((c) => c.toLowerCase() === given.trim().toLowerCase());
+    if (folded.length === 1) return folded[0]!;
+    const option = which === 'text' ? this.names.textColumn : this.names.labelColumn;
+    return new DataError(this.fileName, line, `there is no column ${quote(given)} (${what})`, `set ${option} to one of them`, 'unknown-column');
+  }
+
+  /** Columns named by a header (or by `columns`, or by JSON keys). */
+  private byName(columns: readonly string[], line: number, sample: Sample | undefined): [string, string] | undefined {
+    const find = (which: 'text' | 'label', given: string | undefined, candidates: string[]): string | DataError => {
+      if (given !== undefined) {
+        const found = this.given(which, given, columns, line, `the columns are ${list(columns)}`);
+        if (found instanceof DataError && /^\d+$/.test(given.trim()) && this.options.columns === undefined) {
+          return new DataError(found.file, found.line, found.problem,
+            `${found.hint} (a number names a column by its position only in a file without a header row: ${this.names.header})`, found.reason);
+        }
+        return found;
+      }
+      for (const c of candidates) {
+        const hit = columns.find((name) => name.toLowerCase() === c);
+        if (hit !== undefined) return hit;
+      }
+      const option = which === 'text' ? this.names.textColumn : this.names.labelColumn;
+      return new DataError(this.fileName, line, `cannot tell which column holds the ${which} (the columns are ${list(columns)})`,
+        `name it with ${option}; without it, a column called ${candidates.join(', ')} is used (any case)`, 'unknown-column');
+    };
+    const text = find('text', this.options.textColumn, TEXT_COLUMNS);
+    const label = text instanceof DataError ? text : find('label', this.options.labelColumn, LABEL_COLUMNS);
+    if (!(text instanceof DataError) && !(label instanceof DataError)) return [text, label];
+    const failure = text instanceof DataError ? text : (label as DataError);
+    // Only a header row can turn out to be data; `columns`, JSON keys and fastText's lines cannot.
+    const fmt = this.reader.format;
+    if (this.options.columns !== undefined || (fmt !== 'csv' && fmt !== 'tsv')) throw failure;
+    if (sample === undefined) return undefined;
+    if (!headerLooksLikeData(columns, sample)) throw failure;
+    const option = text instanceof DataError ? this.names.textColumn : this.names.labelColumn;
+    throw new DataError(failure.file, failure.line, failure.problem,
+      `the first row looks like data, not like column names: if the file has no header row, pass ${this.names.header}; otherwise name the column with ${option}`,
+      failure.reason);
+  }
+
+  /** Columns named "1", "2", … by position (header: false): two columns need no names. */
+  private byPosition(columns: readonly string[], line: number, sample: Sample | undefined): [string, string] | undefined {
+    const n = columns.length;
+    const what = `the file has no header row, so its columns are numbered 1 to ${n}`;
+    const pick = (which: 'text' | 'label', given: string) => {
+      const found = this.given(which, given, columns, line, what);
+      if (found instanceof DataError) throw found;
+      return found;
+    };
+    const other = (column: string) => columns[columns[0] === column ? 1 : 0]!;
+    const { textColumn, labelColumn } = this.options;
+    if (textColumn !== undefined && labelColumn !== undefined) return [pick('text', textColumn), pick('label', labelColumn)];
+    const byNumber = `name them with ${this.names.textColumn} N and ${this.names.labelColumn} N`;
+    if (n === 1) {
+      throw new DataError(this.fileName, line, 'the file has one column, so it cannot hold both a text and a label',
+        'give each row a label and a text, separated by a comma (CSV) or a tab (TSV)', 'unknown-column');
+    }
+    if (n === 2) {
+      if (textColumn !== undefined) return [pick('text', textColumn), other(pick('text', textColumn))];
+      if (labelColumn !== undefined) return [other(pick('label', labelColumn)), pick('label', labelColumn)];
+      if (sample === undefined) return undefined;
+      const label = guessLabelColumn(columns as [string, string], sample);
+      if (label !== undefined) return [other(label), label];
+      throw new DataError(this.fileName, line,
+        'cannot tell which of the two columns holds the label (the file has no header row, and neither column has clearly fewer different values, nor single words only)',
+        byNumber, 'unknown-column');
+    }
+    const missing = textColumn === undefined ? 'text' : 'label';
+    throw new DataError(this.fileName, line, `cannot tell which column holds the ${missing} (${what})`, byNumber, 'unknown-column');
   }
 
   private check(record: DataRecord): Example | undefined {
@@ -582,12 +865,12 @@ class ExampleExtractor {
     const labelColumn = this.labelColumn!;
     const { line, fields } = record;
     const skip = `pass ${this.names.skipBad} to skip such rows`;
-    const rawText = fields[textColumn];
-    const rawLabel = fields[labelColumn];
+    const rawText = fieldOf(fields, textColumn);
+    const rawLabel = fieldOf(fields, labelColumn);
     let problem: DataError | undefined;
     if (rawText === undefined) {
       problem = new DataError(this.fileName, line, `this row has no value for column ${quote(textColumn)}`,
-        `give every row all the columns of the header, or ${skip}`, 'missing-text');
+        `give every row all the columns of the ${this.positional ? 'first row' : 'header'}, or ${skip}`, 'missing-text');
     } else if (rawLabel === undefined || rawLabel.trim().length === 0) {
       problem = new DataError(this.fileName, line, `this row has no label in column ${quote(labelColumn)}`,
         `label every row, or ${skip}`, 'missing-label');
@@ -606,12 +889,20 @@ class ExampleExtractor {
     return { text: rawText!.trim(), label: rawLabel!.trim(), line };
   }
 
-  /** At the end: a file with a header but wrong columns still gets its column error; no data at all is an error. */
+  /**
+   * At the end: the records held back are decided on and come out through drain(); a file with
+   * a header but wrong columns still gets its column error; no data at all is an error.
+   */
   finish(columns: readonly string[] | undefined, columnsLine: number): void {
-    if (this.textColumn === undefined && columns !== undefined) this.resolve(columns, columnsLine);
+    if (this.sample !== undefined) this.decide();
+    else if (this.textColumn === undefined && columns !== undefined && !this.positional) this.resolve(columns, columnsLine, []);
     if (this.rows === 0) {
-      throw new DataError(this.fileName, 0, columns === undefined ? 'there is no data in it' : 'it has a header but no rows',
-        'expected a header row such as "label,text" (or one JSON object per line) and one example per row', 'empty-file');
+      const fasttext = this.reader.format === 'fasttext';
+      const headerOnly = columns !== undefined && this.reader.columnsLine > 0;
+      throw new DataError(this.fileName, 0, headerOnly ? 'it has a header but no rows' : 'there is no data in it',
+        fasttext
+          ? 'expected one example per line, e.g. "__label__positive what a lovely film"'
+          : 'expected a header row such as "label,text" (or one JSON object per line) and one example per row', 'empty-file');
     }
   }
 }
@@ -626,14 +917,16 @@ class ExampleReader implements ExampleStream {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Example> {
     const reader = new RecordReader(this.options);
-    const extractor = new ExampleExtractor(this.options, reader.fileName);
+    const extractor = new ExampleExtractor(this.options, reader);
     this.report = extractor.report;
     const encodingErrors = this.options.encodingErrors ?? (this.options.skipBad === true ? 'skip' : 'throw');
     for await (const record of recordsOf(this.open(), reader, { ...this.options, encodingErrors })) {
       const example = extractor.take(record, reader.columns, reader.columnsLine);
       if (example !== undefined) yield example;
+      else for (const held of extractor.drain()) yield held;
     }
     extractor.finish(reader.columns, reader.columnsLine);
+    for (const held of extractor.drain()) yield held;
   }
 
   async collect(): Promise<{ examples: Example[]; report: ReadReport }> {
@@ -660,12 +953,19 @@ export function createExampleStream(open: () => ChunkSource, options: ExampleOpt
 /** Reads examples from text in memory, synchronously. @example parseExamplesText("label,text\n1,great\n", { format: "csv" }).examples // [{ text: "great", label: "1", line: 2 }] */
 export function parseExamplesText(text: string, options: ExampleOptions = {}): { examples: Example[]; report: ReadReport } {
   const reader = new RecordReader(options);
-  const extractor = new ExampleExtractor(options, reader.fileName);
+  const extractor = new ExampleExtractor(options, reader);
   const examples: Example[] = [];
-  for (const record of reader.end(reader.push(text))) {
-    const example = extractor.take(record, reader.columns, reader.columnsLine);
-    if (example !== undefined) examples.push(example);
-  }
+  // The records the text completes first, then what its end gives (a quote left open is its last error, as when streaming).
+  const take = (records: Array<DataRecord | DataError>) => {
+    for (const record of records) {
+      const example = extractor.take(record, reader.columns, reader.columnsLine);
+      if (example !== undefined) examples.push(example);
+      else examples.push(...extractor.drain());
+    }
+  };
+  take(reader.push(text));
+  take(reader.end());
   extractor.finish(reader.columns, reader.columnsLine);
+  examples.push(...extractor.drain());
   return { examples, report: extractor.report };
 }

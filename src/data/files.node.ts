@@ -9,6 +9,7 @@ import {
   createExampleStream,
   formatFromFileName,
   readRecords,
+  unknownFormatHint,
   type DataFormat,
   type DataRecord,
   type ExampleOptions,
@@ -23,14 +24,15 @@ function pathOf(path: string | URL): string {
   return typeof path === 'string' ? path : fileURLToPath(path);
 }
 
-/** The format of a data file from its extension, or a DataError saying how to name it. @example detectFileFormat("data/train.tsv") // "tsv" */
+/**
+ * The format of a data file from its extension, or a DataError saying how to name it. (The
+ * readers below also recognise fastText's lines by their content, whatever the extension.)
+ * @example detectFileFormat("data/train.tsv") // "tsv"
+ */
 export function detectFileFormat(path: string | URL): DataFormat {
   const file = pathOf(path);
   const format = formatFromFileName(file);
-  if (format === undefined) {
-    throw new DataError(file, 0, 'cannot tell the format from the file name',
-      "use the extension .csv, .tsv, .tab, .jsonl or .ndjson, or pass format: 'csv' | 'tsv' | 'jsonl'", 'unknown-format');
-  }
+  if (format === undefined) throw new DataError(file, 0, 'cannot tell the format from the file name', unknownFormatHint(), 'unknown-format');
   return format;
 }
 
@@ -51,12 +53,16 @@ async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
 }
 
 function withFile<T extends RecordOptions>(file: string, options: T): T {
-  // Guessing from content is for text in memory; a file with an unknown extension is an error.
-  return { ...options, fileName: options.fileName ?? file, format: options.format ?? detectFileFormat(file) };
+  const format = options.format ?? formatFromFileName(file);
+  if (format !== undefined) return { ...options, fileName: options.fileName ?? file, format };
+  // An extension that does not tell (.txt, .train, none): fastText's files are named so, and
+  // their lines say what they are. Other guesses are for text in memory: a .txt file of other
+  // lines could as well be CSV as TSV, so it is an error that asks for the format.
+  return { ...options, fileName: options.fileName ?? file, guess: ['fasttext'] };
 }
 
 /**
- * Streams labelled examples from a CSV, TSV or JSONL file; iterating again re-reads the file.
+ * Streams labelled examples from a CSV, TSV, JSONL or fastText file; iterating again re-reads the file.
  * @example for await (const e of readExamplesFromFile("train.tsv", { skipBad: true })) console.log(e.label, e.text)
  */
 export function readExamplesFromFile(path: string | URL, options: ExampleOptions = {}): ExampleStream {
@@ -65,7 +71,7 @@ export function readExamplesFromFile(path: string | URL, options: ExampleOptions
   return createExampleStream(() => fileChunks(file), opts);
 }
 
-/** Streams the records of a CSV, TSV or JSONL file. @example for await (const r of readRecordsFromFile("train.csv")) console.log(r.line, r.fields) */
+/** Streams the records of a CSV, TSV, JSONL or fastText file. @example for await (const r of readRecordsFromFile("train.csv")) console.log(r.line, r.fields) */
 export function readRecordsFromFile(path: string | URL, options: RecordOptions = {}): AsyncGenerator<DataRecord> {
   const file = pathOf(path);
   return readRecords(fileChunks(file), withFile(file, options));

@@ -12,6 +12,8 @@ export {
   decodeChunks,
   formatFromFileName,
   sniffFormat,
+  unknownFormatHint,
+  guessLabelColumn,
   readExamples,
   createExampleStream,
   parseExamplesText,
@@ -26,5 +28,7 @@ export type {
   ReadReport,
   ExampleStream,
 } from './examples.js';
+export { FASTTEXT_LABEL_PREFIX, parseFastTextLine, looksLikeFastText, textWithoutFastTextLabels } from './fasttext.js';
+export type { FastTextExample, FastTextProblem } from './fasttext.js';
 export { builtinCorpus, builtinDevSplit, builtinSplit, defaultCorpus } from './corpus.js';
 export type { CorpusExample, CorpusLabel } from './corpus.js';
