@@ -1,16 +1,23 @@
 // Prediction's featurizer for plain lowercase ASCII text, in linear memory: cut the bytes into
 // tokens, find each in the token cache the host mirrors here, mark negation, look up bigram rows,
-// and write the text's row ids. It follows the host's tokeniser exactly for the text it takes
-// (tokens it rewrites, such as `` → " or -lrb- → (, come from LITERALS) and gives up (returns BAIL)
-// on anything else — clitics glued to words, numbers with separators, abbreviations, URLs,
-// emoticons, words the tokeniser splits — so the host cuts that text itself (its tests compare
-// every text this takes with the host's rows). The host fills every table
+// and write the text's row ids. It cuts by the tokeniser's grammar and holds none of it: the host
+// writes it here from src/text/grammar.ts, as a CHAR record per byte (which marks run together,
+// which begin forms such as "-lrb-", which it leaves alone, ...) and a table of the tokens the
+// grammar names (forms and rewrites with what they are written as, clitics, split words, ...).
+// It follows the host's tokeniser exactly for the text it takes and gives up (returns BAIL) on
+// anything else — clitics glued to words, numbers with separators, abbreviations, URLs,
+// emoticons — so the host cuts that text itself (its tests compare every text this takes with
+// the host's rows, rule by rule in test/grammar.test.ts). The host fills every table
 // (src/train/wasm-featurizer.ts lays them out).
 
 import {
-  CFG_BIGRAMS, CFG_BUCKETS, CFG_FORMS, CFG_NEGATION, CFG_POOL, CFG_ROLES, CFG_ROW_MASK, CFG_ROW_TABLE, CFG_SCRATCH,
-  CFG_SCRATCH_TOKENS, CFG_SLOT_CHARS, CFG_SPLIT_COUNT, CFG_SPLIT_HASHES, CFG_TOKEN_MASK, CFG_TOKEN_TABLE, CFG_TWO64_MOD,
-  FEATURIZE_BAIL, FEATURIZE_UNKNOWN, FORM_BYTES, FORM_HASH, FORM_ID, FORM_LEFT, FORM_RIGHT, HASH_PROBE,
+  CFG_BIGRAMS, CFG_BUCKETS, CFG_CHARS, CFG_FORMS, CFG_GRAMMAR_BITS, CFG_GRAMMAR_MASK, CFG_GRAMMAR_TABLE, CFG_NEGATION, CFG_POOL, CFG_ROLES,
+  CFG_ROW_MASK, CFG_ROW_TABLE, CFG_SCRATCH, CFG_SCRATCH_TOKENS, CFG_SLOT_CHARS, CFG_TOKEN_MASK, CFG_TOKEN_TABLE, CFG_TWO64_MOD,
+  CHAR_AFTER_WORD, CHAR_APOSTROPHE, CHAR_BYTES, CHAR_EMOTICON_LEAD, CHAR_FLAGS, CHAR_FORMS, CHAR_JOINER, CHAR_LEAVE,
+  CHAR_NT_APOSTROPHE, CHAR_NT_BLANK, CHAR_NT_STEM, CHAR_NUMBER_SEPARATOR, CHAR_REWRITTEN, CHAR_RUN,
+  FEATURIZE_BAIL, FEATURIZE_UNKNOWN, FORM_BYTES, FORM_HASH, FORM_ID, FORM_LEFT, FORM_RIGHT,
+  GRAMMAR_BITS, GRAMMAR_CLITIC, GRAMMAR_EMOTICON, GRAMMAR_FORM, GRAMMAR_KEPT, GRAMMAR_KIND, GRAMMAR_LENGTH, GRAMMAR_REWRITE,
+  GRAMMAR_SPLIT, GRAMMAR_STEM, GRAMMAR_TEXT, GRAMMAR_TOKEN, GRAMMAR_TOKEN_LENGTH, HASH_PROBE,
   TOKEN_ADDRESS, TOKEN_BYTES, TOKEN_FORM, TOKEN_HASH, TOKEN_LENGTH,
 } from './contract';
 
@@ -38,6 +45,7 @@ const NGRAM_C: i64 = 116049371;
   return i < n ? <i32>load<u8>(text + <usize>i) : -1;
 }
 
+// Character classes: what W (a letter, digit or mark) comes down to in lowercase ASCII.
 @inline function isLower(c: i32): bool {
   return c >= 0x61 && c <= 0x7a;
 }
@@ -50,43 +58,56 @@ const NGRAM_C: i64 = 116049371;
   return isLower(c) || isDigit(c);
 }
 
+/** End of the run of letters and digits from i. */
+@inline function alnumEnd(text: usize, n: i32, i: i32): i32 {
+  while (i < n && isAlnum(<i32>load<u8>(text + <usize>i))) i++;
+  return i;
+}
+
+/** The grammar's CHAR flags of byte c; 0 for c = -1 (past the end). */
+@inline function flagsOf(chars: usize, c: i32): i32 {
+  return c < 0 ? 0 : <i32>load<u16>(chars + <usize>c * CHAR_BYTES, CHAR_FLAGS);
+}
+
+@inline function runOf(chars: usize, c: i32): i32 {
+  return <i32>load<u8>(chars + <usize>c * CHAR_BYTES, CHAR_RUN);
+}
+
 function fnvBytes(at: usize, length: i32): u32 {
   let h = FNV_OFFSET;
   for (let i = 0; i < length; i++) h = (h ^ <u32>load<u8>(at + <usize>i)) * FNV_PRIME;
   return h;
 }
 
-// The tokens the tokeniser writes in place of what the text says: ' " -- ... ( ) [ ] { }
-const LITERALS = memory.data<u8>([0x27, 0x22, 0x2d, 0x2d, 0x2e, 0x2e, 0x2e, 0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d]);
-const QUOTE = 0;
-const DOUBLE_QUOTE = 1;
-const DASHES = 2; // "--", 2 bytes
-const ELLIPSIS = 4; // "...", 3 bytes
-const BRACKETS = 7; // ( ) [ ] { }
-
-/** Whether text[start, end) is a clitic run the tokeniser keeps as "'" + run: s re ve ll d m em til tis twas, or 2 digits (+ s). */
-function isCliticRun(text: usize, start: i32, end: i32): bool {
-  const len = end - start;
-  const a = <i32>load<u8>(text + <usize>start);
-  const b = len > 1 ? <i32>load<u8>(text + <usize>start + 1) : 0;
-  const c = len > 2 ? <i32>load<u8>(text + <usize>start + 2) : 0;
-  if (len == 1) return a == 0x73 || a == 0x64 || a == 0x6d; // s d m
-  if (len == 2) {
-    if ((a == 0x72 && b == 0x65) || (a == 0x76 && b == 0x65) || (a == 0x6c && b == 0x6c) || (a == 0x65 && b == 0x6d)) return true; // re ve ll em
-    return isDigit(a) && isDigit(b);
-  }
-  if (len == 3) {
-    if (a == 0x74 && b == 0x69 && (c == 0x6c || c == 0x73)) return true; // til tis
-    return isDigit(a) && isDigit(b) && c == 0x73;
-  }
-  return len == 4 && a == 0x74 && b == 0x77 && c == 0x61 && <i32>load<u8>(text + <usize>start + 3) == 0x73; // twas
+function sameBytes(a: usize, b: usize, length: i32): bool {
+  for (let j = 0; j < length; j++) if (load<u8>(a + <usize>j) != load<u8>(b + <usize>j)) return false;
+  return true;
 }
 
-function isSplitWord(cfg: usize, h: u32): bool {
-  const hashes = ptrAt(cfg, CFG_SPLIT_HASHES);
-  const count = cfgAt(cfg, CFG_SPLIT_COUNT);
-  for (let i = 0; i < count; i++) if (load<u32>(hashes + (<usize>i << 2)) == h) return true;
-  return false;
+/** The value of key in a [key, value] table as src/text/int-table.ts lays it out (IntTable.get), or -1. */
+function probe(table: usize, mask: u32, key: i32): i32 {
+  for (let i = (<u32>key * <u32>HASH_PROBE) & mask; ; i = (i + 1) & mask) {
+    const entry = table + (<usize>i << 3);
+    const v = load<i32>(entry, 4);
+    if (v == -1) return -1;
+    if (load<i32>(entry) == key) return v;
+  }
+  return unreachable(); // the table always has free slots
+}
+
+/** The GRAMMAR record of the token of len bytes at p with hash h, or 0 when the grammar names no such token. */
+function ruleOf(cfg: usize, p: usize, len: i32, h: u32): usize {
+  const bit = h & <u32>(GRAMMAR_BITS - 1);
+  if ((load<u32>(ptrAt(cfg, CFG_GRAMMAR_BITS) + (<usize>(bit >> 5) << 2)) & (<u32>1 << (bit & 31))) == 0) return 0;
+  const v = probe(ptrAt(cfg, CFG_GRAMMAR_TABLE), <u32>cfgAt(cfg, CFG_GRAMMAR_MASK), <i32>h);
+  if (v < 0) return 0;
+  // The host refuses two tokens with one hash, so a record whose bytes differ means none.
+  const rule = <usize>v;
+  return load<i32>(rule, GRAMMAR_LENGTH) == len && sameBytes(<usize>load<i32>(rule, GRAMMAR_TEXT), p, len) ? rule : 0;
+}
+
+@inline function kindOf(rule: usize): i32 {
+  return rule == 0 ? 0 : load<i32>(rule, GRAMMAR_KIND);
 }
 
 /** The cache slot of the token of len bytes at p with hash h, or -1. */
@@ -102,30 +123,14 @@ function slotOf(cfg: usize, p: usize, len: i32, h: u32): i32 {
     if (load<u32>(entry) != h) continue;
     const info = chars + (<usize>k << 3);
     if (load<i32>(info, 4) != len) continue;
-    const at = pool + <usize>load<i32>(info);
-    let same = true;
-    for (let j = 0; j < len; j++) {
-      if (load<u8>(at + <usize>j) != load<u8>(p + <usize>j)) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return k;
+    if (sameBytes(pool + <usize>load<i32>(info), p, len)) return k;
   }
   return unreachable(); // the table always has free slots
 }
 
 /** The row of a bucket, or -1 (src/text/int-table.ts: IntTable.get). */
 function rowOf(cfg: usize, bucket: i32): i32 {
-  const table = ptrAt(cfg, CFG_ROW_TABLE);
-  const mask = <u32>cfgAt(cfg, CFG_ROW_MASK);
-  for (let i = (<u32>bucket * <u32>HASH_PROBE) & mask; ; i = (i + 1) & mask) {
-    const entry = table + (<usize>i << 3);
-    const v = load<i32>(entry, 4);
-    if (v == -1) return -1;
-    if (load<i32>(entry) == bucket) return v;
-  }
-  return unreachable(); // likewise
+  return probe(ptrAt(cfg, CFG_ROW_TABLE), <u32>cfgAt(cfg, CFG_ROW_MASK), bucket);
 }
 
 /** src/text/ngrams.ts bigramBucketOfResidues: the bucket of the bigram (a, b) from their residues. */
@@ -140,6 +145,14 @@ function bigramBucket(cfg: usize, a: i32, aLeft: i32, b: i32, bRight: i32): i32 
   return r;
 }
 
+/** Stores token k of the text (TOKEN record): length bytes at p, hash h. */
+@inline function putToken(scratch: usize, k: i32, p: usize, length: i32, h: u32): void {
+  const t = scratch + <usize>k * TOKEN_BYTES;
+  store<i32>(t, <i32>p, TOKEN_ADDRESS);
+  store<i32>(t, length, TOKEN_LENGTH);
+  store<u32>(t, h, TOKEN_HASH);
+}
+
 /**
  * Row ids of the lowercase ASCII text [text, text + n) into out (at most maxOut): words first,
  * then bigram rows, as Featurizer.textRows gives them. Returns how many, BAIL or UNKNOWN.
@@ -147,6 +160,7 @@ function bigramBucket(cfg: usize, a: i32, aLeft: i32, b: i32, bRight: i32): i32 
 export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, maxOut: i32): i32 {
   const scratch = ptrAt(cfg, CFG_SCRATCH);
   const maxTokens = cfgAt(cfg, CFG_SCRATCH_TOKENS);
+  const chars = ptrAt(cfg, CFG_CHARS);
   let count = 0;
   let i = 0;
   while (i < n) {
@@ -155,120 +169,108 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
       i++;
       continue;
     }
-    if (c >= 0x80 || (c >= 0x41 && c <= 0x5a)) return BAIL;
+    if (c >= 0x41 && c <= 0x5a) return BAIL; // the host lowercases the text
     const start = i;
-    // A token the tokeniser rewrites: its offset in LITERALS and length (else it is text[start, i)).
-    let literal = -1;
-    let literalLength = 0;
-    // A plain word, which must not be one the tokeniser splits ("cannot", "dont").
-    let maybeSplit = false;
+    // The token is text[start, i) (whose hash is h when hashed == i), unless `rule` rewrites it or splits it.
+    let rule: usize = 0;
+    let h: u32 = 0;
+    let hashed = -1;
     if (isAlnum(c)) {
-      while (i < n && isAlnum(<i32>load<u8>(text + <usize>i))) i++;
-      let next = byteAt(text, n, i);
-      if (i - start == 2 && c == 0x78 && load<u8>(text + <usize>(start + 1)) == 0x64) {
-        // The emoticon "xd" is a token of its own, whatever follows.
-      } else if (i - start == 1 && c == 0x6e && next == 0x27 && byteAt(text, n, i + 1) == 0x74) {
-        // "n't" standing alone (SST-2 writes "does n't"): the tokeniser keeps it whole.
-        const after = byteAt(text, n, i + 2);
-        if (isAlnum(after) || after == 0x2d || after == 0x2f || after == 0x27) return BAIL;
-        i += 2;
-      } else {
-        // Dotted and colon forms (abbreviations, initials, URLs) and numbers with separators are left to the host.
-        if (next == 0x2e || next == 0x3a) return BAIL;
-        if (isDigit(c) && (next == 0x2c || next == 0x2f) && isDigit(byteAt(text, n, i + 1))) return BAIL;
-        // Hyphenated and slashed parts join the word: "well-made", "and/or".
-        while ((next == 0x2d || next == 0x2f) && isAlnum(byteAt(text, n, i + 1))) {
-          i += 2;
-          while (i < n && isAlnum(<i32>load<u8>(text + <usize>i))) i++;
-          next = byteAt(text, n, i);
+      i = alnumEnd(text, n, i);
+      let after = flagsOf(chars, byteAt(text, n, i)); // of what follows the letters and digits
+      // Abbreviations and initials (a period), URLs (a colon or a period) and numbers with
+      // separators are cut by rules left to the host.
+      if ((after & CHAR_AFTER_WORD) != 0) return BAIL;
+      if (isDigit(c) && (after & CHAR_NUMBER_SEPARATOR) != 0 && isDigit(byteAt(text, n, i + 1))) return BAIL;
+      h = fnvBytes(text + <usize>start, i - start);
+      hashed = i;
+      rule = ruleOf(cfg, text + <usize>start, i - start, h);
+      if (kindOf(rule) != GRAMMAR_EMOTICON) { // an emoticon ("xd") is a token, whatever follows
+        // Joined parts ("well-made", "and/or") and apostrophe parts ("n't", "it's") belong to the word.
+        let apostrophe = false;
+        while ((after & (CHAR_JOINER | CHAR_APOSTROPHE)) != 0 && isAlnum(byteAt(text, n, i + 1))) {
+          if ((after & CHAR_APOSTROPHE) != 0) apostrophe = true;
+          i = alnumEnd(text, n, i + 2);
+          after = flagsOf(chars, byteAt(text, n, i));
         }
-        // An apostrophe inside a word ("don't", "it's") is split by rules left to the host.
-        if (next == 0x27 && isAlnum(byteAt(text, n, i + 1))) return BAIL;
-        if (next == 0x2e || next == 0x3a) return BAIL;
-        // A word ending in n, then an apostrophe after blanks: "didn ' t".
-        if (load<u8>(text + <usize>(i - 1)) == 0x6e && i - start > 1) {
-          let j = i;
-          while (byteAt(text, n, j) == 0x20 || byteAt(text, n, j) == 0x09) j++;
-          const q = byteAt(text, n, j);
-          if (q == 0x27 || q == 0x60) return BAIL;
+        if (hashed != i) {
+          h = fnvBytes(text + <usize>start, i - start);
+          hashed = i;
+          rule = ruleOf(cfg, text + <usize>start, i - start, h);
         }
-        maybeSplit = true;
+        if (apostrophe) {
+          // Split by rules left to the host ("it's" → "it" "'s"), unless one token as it stands ("n't").
+          if (kindOf(rule) != GRAMMAR_KEPT) return BAIL;
+        } else {
+          if ((after & CHAR_AFTER_WORD) != 0) return BAIL;
+          // A word ending in the n of "n't", then its apostrophe after blanks: "didn ' t".
+          if (i - start > 1 && (flagsOf(chars, <i32>load<u8>(text + <usize>(i - 1))) & CHAR_NT_STEM) != 0) {
+            let j = i;
+            while ((flagsOf(chars, byteAt(text, n, j)) & CHAR_NT_BLANK) != 0) j++;
+            if ((flagsOf(chars, byteAt(text, n, j)) & CHAR_NT_APOSTROPHE) != 0) return BAIL;
+          }
+        }
       }
     } else {
-      switch (c) {
-        case 0x27: { // ' : a clitic run, or a single quote
-          let e = i + 1;
-          while (e < n && isAlnum(<i32>load<u8>(text + <usize>e))) e++;
-          if (e > i + 1 && isCliticRun(text, i + 1, e)) i = e;
-          else if (byteAt(text, n, i + 1) == 0x27) {
-            literal = DOUBLE_QUOTE; // ''
-            literalLength = 1;
-            i += 2;
-          } else i++;
-          break;
+      const flags = flagsOf(chars, c);
+      if ((flags & CHAR_LEAVE) != 0) return BAIL; // emoticons, hashtags; every byte that is not ASCII
+      if ((flags & CHAR_EMOTICON_LEAD) != 0 && i + 1 < n && <i32>load<u8>(text + <usize>(i + 1)) > 0x20) return BAIL;
+      i++;
+      let cut = false;
+      if ((flags & CHAR_APOSTROPHE) != 0) {
+        // An apostrophe and a clitic: "'s", "'70s".
+        const e = alnumEnd(text, n, i);
+        if (e > i) {
+          const hc = fnvBytes(text + <usize>start, e - start);
+          if (kindOf(ruleOf(cfg, text + <usize>start, e - start, hc)) == GRAMMAR_CLITIC) {
+            i = e;
+            h = hc;
+            hashed = e;
+            cut = true;
+          }
         }
-        case 0x60: // ` : `` is a double quote, ` a single one
-          literalLength = 1;
-          if (byteAt(text, n, i + 1) == 0x60) {
-            literal = DOUBLE_QUOTE;
-            i += 2;
-          } else {
-            literal = QUOTE;
-            i++;
-          }
-          break;
-        case 0x2d: { // - : -lrb- and kin are brackets; runs of 3 to 5 are "--", others themselves
-          const c1 = byteAt(text, n, i + 1);
-          const c2 = byteAt(text, n, i + 2);
-          if ((c1 == 0x6c || c1 == 0x72) && (c2 == 0x72 || c2 == 0x73 || c2 == 0x63) && byteAt(text, n, i + 3) == 0x62 && byteAt(text, n, i + 4) == 0x2d) {
-            // ( ) [ ] { } from round (r), square (s), curly (c), left (l) or right (r)
-            literal = BRACKETS + (c2 == 0x72 ? 0 : c2 == 0x73 ? 2 : 4) + (c1 == 0x72 ? 1 : 0);
-            literalLength = 1;
-            i += 5;
-            break;
-          }
-          while (byteAt(text, n, i) == 0x2d) i++;
-          if (i - start > 2 && i - start <= 5) {
-            literal = DASHES;
-            literalLength = 2;
-          }
-          break;
+      }
+      const forms = <i32>load<u8>(chars + <usize>c * CHAR_BYTES, CHAR_FORMS);
+      // A form starting here ("-lrb-", "``"), the longest first.
+      for (let length = 7; !cut && forms != 0 && length > 1; length--) {
+        if ((forms & (1 << length)) == 0 || start + length > n) continue;
+        const r = ruleOf(cfg, text + <usize>start, length, fnvBytes(text + <usize>start, length));
+        if (kindOf(r) == GRAMMAR_FORM) {
+          rule = r;
+          i = start + length;
+          cut = true;
         }
-        case 0x2e: { // . : runs of 1, 3 or more than 5 are themselves, 2, 4 and 5 are "..."
-          while (byteAt(text, n, i) == 0x2e) i++;
-          const run = i - start;
-          if (run == 2 || run == 4 || run == 5) {
-            literal = ELLIPSIS;
-            literalLength = 3;
-          }
-          break;
+      }
+      if (!cut) {
+        // A run of marks ("!?", "....", "---") or one mark, which the grammar may rewrite ("...." → "...").
+        const run = runOf(chars, c);
+        if (run != 0) while (i < n && runOf(chars, <i32>load<u8>(text + <usize>i)) == run) i++;
+        if ((flags & CHAR_REWRITTEN) != 0) {
+          h = fnvBytes(text + <usize>start, i - start);
+          hashed = i;
+          const r = ruleOf(cfg, text + <usize>start, i - start, h);
+          if (kindOf(r) == GRAMMAR_REWRITE) rule = r;
         }
-        case 0x21: case 0x3f: // runs of ! and ?
-          while (byteAt(text, n, i) == 0x21 || byteAt(text, n, i) == 0x3f) i++;
-          break;
-        case 0x2a: // runs of *
-          while (byteAt(text, n, i) == 0x2a) i++;
-          break;
-        case 0x3a: case 0x3b: // : and ; unless an emoticon may start
-          if (i + 1 < n && <i32>load<u8>(text + <usize>(i + 1)) > 0x20) return BAIL;
-          i++;
-          break;
-        case 0x5f: case 0x23: case 0x40: case 0x3c: case 0x3e: case 0x3d: case 0x5e:
-          return BAIL; // _ # @ < > = ^
-        default: // " $ % & ( ) + , / [ \ ] { | } ~
-          i++;
       }
     }
-    if (count == maxTokens) return BAIL;
-    const t = scratch + <usize>count * TOKEN_BYTES;
-    const p = literal >= 0 ? LITERALS + <usize>literal : text + <usize>start;
-    const length = literal >= 0 ? literalLength : i - start;
-    const h = fnvBytes(p, length);
-    if (maybeSplit && isSplitWord(cfg, h)) return BAIL;
-    store<i32>(t, <i32>p, TOKEN_ADDRESS);
-    store<i32>(t, length, TOKEN_LENGTH);
-    store<u32>(t, h, TOKEN_HASH);
-    count++;
+    const kind = kindOf(rule);
+    if (kind == GRAMMAR_FORM || kind == GRAMMAR_REWRITE) {
+      if (count == maxTokens) return BAIL;
+      const p = <usize>load<i32>(rule, GRAMMAR_TOKEN);
+      const length = load<i32>(rule, GRAMMAR_TOKEN_LENGTH);
+      putToken(scratch, count++, p, length, fnvBytes(p, length));
+    } else if (kind == GRAMMAR_SPLIT) {
+      // "cannot" → "can" "not": the first part from the text, the second from the grammar.
+      if (count + 2 > maxTokens) return BAIL;
+      const stem = load<i32>(rule, GRAMMAR_STEM);
+      putToken(scratch, count++, text + <usize>start, stem, fnvBytes(text + <usize>start, stem));
+      const p = <usize>load<i32>(rule, GRAMMAR_TOKEN);
+      const length = load<i32>(rule, GRAMMAR_TOKEN_LENGTH);
+      putToken(scratch, count++, p, length, fnvBytes(p, length));
+    } else {
+      if (count == maxTokens) return BAIL;
+      putToken(scratch, count++, text + <usize>start, i - start, hashed == i ? h : fnvBytes(text + <usize>start, i - start));
+    }
   }
 
   // Tokens → cache slots and forms, negation marked; word ids out.

@@ -1,33 +1,16 @@
 // The command line end to end, as a user runs it: the built dist/cli/main.js in a child process.
 
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModelFile } from '../src/format/model-file.js';
+import { cli } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const SST2 = fileURLToPath(new URL('../../shared/data/sst2/', import.meta.url));
 const REFERENCE = fileURLToPath(new URL('../../shared/reference/w1-reference.json', import.meta.url));
-const run = promisify(execFile);
 
-async function cli(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
-  const child = run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
-  if (input !== undefined) {
-    child.child.stdin!.end(input);
-  }
-  try {
-    const { stdout, stderr } = await child;
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-cli-'));
 const model = join(dir, 'sst2.bin');
@@ -87,7 +70,7 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
     const lines = args.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.label)).toEqual(['1', '0']);
     expect(lines[0].probabilities['0'] + lines[0].probabilities['1']).toBeCloseTo(1, 5);
-    const piped = await cli(['predict', model, '--json'], 'What a wonderful, moving film!\nBoring and way too long.\n');
+    const piped = await cli(['predict', model, '--json'], { input: 'What a wonderful, moving film!\nBoring and way too long.\n' });
     expect(piped.stdout.trim().split('\n').map((l) => JSON.parse(l).label)).toEqual(['1', '0']);
   });
 

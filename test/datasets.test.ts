@@ -3,14 +3,12 @@
 // ChnSentiCorp's CSV), and the registry is pointed at it per call (the `sources` option) or per
 // child process (SENTIWASM_DATASETS), never by changing anything global.
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSplitCodes, DatasetError, parseDatasetSpec } from '../src/data/datasets.js';
@@ -26,9 +24,8 @@ import { readExamplesFromFile } from '../src/data/files.node.js';
 import { TarError, TarReader } from '../src/data/tar.js';
 import { train } from '../src/io/train-by-name.node.js';
 import '../src/index.node.js';
+import { cli } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const run = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'sentiwasm-datasets-'));
 let caches = 0;
 /** A new, empty cache folder. */
@@ -167,16 +164,6 @@ function pointAt(id: string, path: string, body: Uint8Array, route: Omit<Route, 
   return { [id]: { url: serve(path, { body, ...route }), bytes: published.length, sha256: sha256(published) } };
 }
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
-  if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run tsbuild` first');
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
 
 /** The environment of a CLI run: its own cache, and the registry pointed at the server through a file. */
 function cliEnv(cache: string, sources: Record<string, SourceOverride>): Record<string, string> {
@@ -272,7 +259,7 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
   });
 
   it('`sentiwasm train sst2 --dev sst2:dev` downloads, verifies, unpacks and trains', async () => {
-    const { code, stderr } = await cli(['train', 'sst2', '--dev', 'sst2:dev', '--out', model, '--epochs', '5', '--no-progress'], sst2Env);
+    const { code, stderr } = await cli(['train', 'sst2', '--dev', 'sst2:dev', '--out', model, '--epochs', '5', '--no-progress'], { env: sst2Env });
     expect(stderr).toMatch(/sst2: downloading http:\/\/127\.0\.0\.1:\d+\/glue\/SST-2\.zip/);
     expect(stderr).toMatch(/sst2: verified \(size, SHA-256\)/);
     expect(code).toBe(0);
@@ -284,17 +271,17 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
   });
 
   it('the second time comes from the cache: no request reaches the server', async () => {
-    const { code, stdout } = await cli(['eval', model, 'sst2:validation', '--json'], sst2Env);
+    const { code, stdout } = await cli(['eval', model, 'sst2:validation', '--json'], { env: sst2Env });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).accuracy).toBeGreaterThan(0.5);
     expect(countOf('/glue/SST-2.zip')).toBe(1);
-    const list = await cli(['datasets', 'list'], sst2Env);
+    const list = await cli(['datasets', 'list'], { env: sst2Env });
     expect(list.stdout).toMatch(/^sst2\s+train 48, dev 12\s+7\.1 MiB\s+yes\s/m);
     expect(list.stdout).toMatch(/^imdb\s+train 25,000, test 25,000\s+80\.2 MiB\s+no\s/m);
   });
 
   it('`datasets info` shows the address, the checksums and where they come from', async () => {
-    const { code, stdout } = await cli(['datasets', 'info', 'imdb'], {});
+    const { code, stdout } = await cli(['datasets', 'info', 'imdb'], { env: {} });
     expect(code).toBe(0);
     expect(stdout).toContain('https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz (tar.gz, 80.2 MiB)');
     expect(stdout).toMatch(/^SHA-256:\s+c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe$/m);
@@ -336,7 +323,7 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     const damaged = SST2_ZIP.slice();
     damaged[damaged.length >> 1] ^= 0xff;
     const env = cliEnv(cache, pointAt('sst2', '/damaged/SST-2.zip', damaged, {}, SST2_ZIP));
-    const { code, stdout, stderr } = await cli(['datasets', 'get', 'sst2'], env);
+    const { code, stdout, stderr } = await cli(['datasets', 'get', 'sst2'], { env: env });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain(`sst2: refused the download from ${base}/damaged/SST-2.zip: its SHA-256 is ${sha256(damaged)}, expected ${sha256(SST2_ZIP)}`);
@@ -348,7 +335,7 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
   it('--offline with an empty cache says what to do and asks the server nothing', async () => {
     const before = requests.length;
     const cache = freshCache();
-    const { code, stderr } = await cli(['train', 'sst2', '--offline', '--out', join(root, 'never.bin')], cliEnv(cache, pointAt('sst2', '/offline/SST-2.zip', SST2_ZIP)));
+    const { code, stderr } = await cli(['train', 'sst2', '--offline', '--out', join(root, 'never.bin')], { env: cliEnv(cache, pointAt('sst2', '/offline/SST-2.zip', SST2_ZIP)) });
     expect(code).toBe(1);
     expect(stderr).toContain(`sentiwasm: sst2:train is not in the cache (${cache}), and offline mode forbids downloading it.`);
     expect(stderr).toContain('--from PATH, or SENTIWASM_DATASET_SST2=PATH');
@@ -362,7 +349,7 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     writeFileSync(archive, SST2_ZIP);
     const cache = freshCache();
     const env = cliEnv(cache, { sst2: { url: `${base}/nowhere`, bytes: SST2_ZIP.length, sha256: sha256(SST2_ZIP) } });
-    const got = await cli(['datasets', 'get', 'sst2', '--from', archive, '--offline'], env);
+    const got = await cli(['datasets', 'get', 'sst2', '--from', archive, '--offline'], { env: env });
     expect(got.code).toBe(0);
     expect(got.stdout).toBe(`sst2:train\t${join(cache, 'sst2/train.tsv')}\t48 rows\nsst2:dev\t${join(cache, 'sst2/dev.tsv')}\t12 rows\n`);
 
@@ -372,7 +359,7 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     writeFileSync(join(folder, 'train.tsv'), sst2Tsv(2));
     writeFileSync(join(folder, 'dev.tsv'), sst2Tsv(1));
     const out = join(root, 'from-folder.bin');
-    const trained = await cli(['train', 'sst2', '--dev', 'sst2:dev', '--out', out, '--epochs', '2', '--json'], { ...cliEnv(freshCache(), {}), SENTIWASM_DATASET_SST2: folder });
+    const trained = await cli(['train', 'sst2', '--dev', 'sst2:dev', '--out', out, '--epochs', '2', '--json'], { env: { ...cliEnv(freshCache(), {}), SENTIWASM_DATASET_SST2: folder } });
     expect(trained.code).toBe(0);
     expect(JSON.parse(trained.stdout).examples).toBe(24);
     expect(requests.length).toBe(before);

@@ -3,17 +3,14 @@
 // exactly where TextDecoder would replace them, or their rows skipped and counted; and no
 // message quotes more than a short piece of the file.
 
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DataError, decodeChunks, parseExamplesText, readExamples, readRecords, type ExampleOptions } from '../src/data/index.js';
 import { quote, shorten } from '../src/data/errors.js';
 import { readExamplesFromFile } from '../src/data/files.node.js';
-import { seededRandom } from './helpers.js';
+import { cli, rejectedDataError as rejected, seededRandom } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-encoding-'));
 const HINT = 'save the file as UTF-8 (for example with iconv -f GBK -t UTF-8), or use';
@@ -44,15 +41,6 @@ function chunkings(bytes: Uint8Array): Array<[string, Uint8Array[]]> {
   return ways;
 }
 
-async function rejected(p: Promise<unknown>): Promise<DataError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DataError) return e;
-    throw e;
-  }
-  throw new Error('expected a DataError');
-}
 
 async function text(chunks: Uint8Array[]): Promise<string> {
   let all = '';
@@ -328,19 +316,7 @@ describe('messages quote at most a short piece of the data', () => {
 });
 
 describe('the CLI', () => {
-  const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-  const run = promisify(execFile);
 
-  async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-    if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run tsbuild` first');
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
-      return { stdout, stderr, code: 0 };
-    } catch (error) {
-      const e = error as { stdout: string; stderr: string; code: number };
-      return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-    }
-  }
 
   const bad = join(dir, 'cli-bad.tsv');
   const before = bytesOf('label\tsentence\n1\tgreat fun\n0\tdull ');

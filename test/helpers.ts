@@ -1,7 +1,10 @@
 // Shared test fixtures: a runtime over the freshly built WebAssembly, a seeded generator, and
 // helpers to move arrays in and out of linear memory.
 
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DataError } from '../src/data/errors.js';
 import { enableRelaxedSimd } from '../src/runtime/relaxed-simd.node.js';
 import { Runtime } from '../src/runtime/runtime.js';
 
@@ -71,4 +74,42 @@ export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** The bag-front model (embedding bag + dense head) inside a trained bag or mlp classifier, for tests that look at its parts. */
 export function bagFront(model: { model: unknown }): import('../src/models/bag-front-model.js').BagFrontModel {
   return model.model as import('../src/models/bag-front-model.js').BagFrontModel;
+}
+
+/** The built command line, run by the CLI tests in child processes as a user runs it. */
+export const CLI_PATH = new URL('../dist/cli/main.js', import.meta.url);
+
+/** Runs the built CLI with `args` (and `input` on standard input, `env` added to the environment); never throws on a failing exit. */
+export async function cli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+  const path = fileURLToPath(CLI_PATH);
+  if (!existsSync(path)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [path, ...args], { env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      resolve({ stdout, stderr, code });
+    });
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
+/** The DataError `work` throws; anything else it throws is rethrown, and not throwing fails. */
+export function thrownDataError(work: () => unknown): DataError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof DataError) return error;
+    throw error;
+  }
+  throw new Error('expected a DataError');
+}
+
+/** The DataError `promise` rejects with; see thrownDataError. */
+export async function rejectedDataError(promise: Promise<unknown>): Promise<DataError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DataError) return error;
+    throw error;
+  }
+  throw new Error('expected a DataError');
 }

@@ -2,12 +2,10 @@
 // fastText's `__label__pos text` lines (format: 'fasttext', --format fasttext, or recognised by
 // their first line), through the readers, train() in Node and the built command line.
 
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   DataError,
@@ -23,8 +21,8 @@ import {
 } from '../src/data/index.js';
 import { readExamplesFromFile } from '../src/data/files.node.js';
 import { train } from '../src/index.node.js';
+import { cli, rejectedDataError as rejected, thrownDataError as thrown } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const SST2_TRAIN = fileURLToPath(new URL('../../shared/data/sst2/train.tsv', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-inputs-'));
 
@@ -34,25 +32,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-function thrown(f: () => unknown): DataError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DataError) return e;
-    throw e;
-  }
-  throw new Error('expected a DataError');
-}
 
-async function rejected(p: Promise<unknown>): Promise<DataError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DataError) return e;
-    throw e;
-  }
-  throw new Error('expected a DataError');
-}
 
 /** The text in chunks of `size` characters, to show that decisions do not depend on where chunks end. */
 function chunks(text: string, size: number): string[] {
@@ -65,18 +45,7 @@ async function readAll(source: string | string[], options: ExampleOptions): Prom
   return (await readExamples(source, options).collect()).examples;
 }
 
-const run = promisify(execFile);
 
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run tsbuild` first');
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: dir });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
 
 const TWO_ROWS = [
   ['1', 'a lovely film'],

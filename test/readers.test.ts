@@ -18,6 +18,7 @@ import {
   type ExampleOptions,
 } from '../src/data/index.js';
 import { detectFileFormat, readExamplesFromFile, readRecordsFromFile } from '../src/data/files.node.js';
+import { rejectedDataError as rejected, thrownDataError as thrown } from './helpers.js';
 
 const DATA = new URL('../../shared/data/', import.meta.url);
 const SST2_TRAIN = new URL('sst2/train.tsv', DATA);
@@ -51,25 +52,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-function thrown(f: () => unknown): DataError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DataError) return e;
-    throw e;
-  }
-  throw new Error('expected a DataError');
-}
 
-async function rejected(p: Promise<unknown>): Promise<DataError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DataError) return e;
-    throw e;
-  }
-  throw new Error('expected a DataError');
-}
 
 describe('CSV (RFC 4180)', () => {
   it.each<[string, string, CsvRow[]]>([

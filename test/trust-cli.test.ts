@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from './helpers.js';
+import { cli, seededRandom } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const NODE_ENTRY = fileURLToPath(new URL('../dist/index.node.js', import.meta.url));
@@ -19,17 +19,6 @@ const SST2_TRAIN = fileURLToPath(new URL('../../shared/data/sst2/train.tsv', imp
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-trust-'));
 
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number; seconds: number }> {
-  if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
-  const started = performance.now();
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0, seconds: (performance.now() - started) / 1000 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code, seconds: (performance.now() - started) / 1000 };
-  }
-}
 
 /** The first `rows` examples of SST-2's training file, as a TSV of their own. */
 function sst2Head(rows: number, name: string): string {

@@ -3,29 +3,14 @@
 // wordVector, export-vectors and `sentiwasm start` speak of "worth" after "not" instead, and
 // spell a negated word standing alone as "not:worth".
 
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bagFront } from './helpers.js';
+import { bagFront, cli } from './helpers.js';
 import { builtinSplit, loadModel, NEGATED_WORD_PREFIX, train, type TextClassifier } from '../src/index.node.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const run = promisify(execFile);
 
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run tsbuild` first');
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
 
 /** The model's own mark on a negated token, which no output may show. */
 const INTERNAL = /NOT_/;

@@ -8,7 +8,8 @@ import { IntTable } from './int-table.js';
 import { bigramBucket, bigramBucketOfResidues, bigramLeftResidue, bigramModulus, bigramResidue, MAX_BUCKETS, wordNgramBuckets, type BigramModulus } from './ngrams.js';
 import { TokenCache, type TokenForm } from './token-cache.js';
 import { TokenSpans } from './token-spans.js';
-import { asciiNegationRole, checkTokenizerOptions, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
+import { GRAMMAR, negationRole } from './grammar.js';
+import { checkTokenizerOptions, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
 export interface FeatureOptions {
@@ -43,6 +44,11 @@ export interface FeatureOptions {
   uniqueFeatures?: boolean;
 }
 
+/** Featurizer.orderedIds: the id padding takes, the id of a word outside the vocabulary, and where words start. */
+export const PAD_ID = 0;
+export const UNK_ID = 1;
+export const ORDERED_ID_OFFSET = 2;
+
 export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary'>> & { maxVocabulary?: number };
 
 /** One feature of a text and the tokens it came from, for explanations. */
@@ -61,8 +67,9 @@ const CHAR_SALT = 0x2c1b3c6d;
 const SUBWORD_SALT = 0x6b43a9b5;
 /** Longest token whose subword buckets are cached. */
 const SUBWORD_CACHE_MAX_LENGTH = 64;
-/** fnv1a32("NOT_"): the hash state a negated token's own characters carry on from. */
-const NOT_HASH = fnv1a32('NOT_');
+/** The prefix of a negated token ("NOT_"), and its fnv1a32: the hash state a negated token's own characters carry on from. */
+const NOT = GRAMMAR.rules.negatedPrefix;
+const NOT_HASH = fnv1a32(NOT);
 
 /**
  * The longest n-gram of any kind (word n-grams, CJK character n-grams, subwords). A text of n
@@ -324,7 +331,7 @@ export class Featurizer {
     const hash = fnv1a32(t);
     const negatedHash = fnv1a32AsciiFrom(NOT_HASH, t);
     const form = (h: number, id: number): TokenForm => ({ hash: h, id, right: bigramResidue(h, m), left: bigramLeftResidue(h, m) });
-    return known.add(t, asciiNegationRole(t, hash), form(hash, this.wordId(t, hash)), form(negatedHash, this.negatedWordId(t, negatedHash)));
+    return known.add(t, negationRole(t), form(hash, this.wordId(t, hash)), form(negatedHash, this.negatedWordId(t, negatedHash)));
   }
 
   private bucketBitmap(): Uint32Array {
@@ -344,14 +351,14 @@ export class Featurizer {
     return (t.lowercase ?? true) && (t.mode ?? 'word') === 'word' && t.locale === undefined && o.wordNgrams <= 2 && o.subwords[1] === 0;
   }
 
-  /** wordId of "NOT_" + token (whose hash is h), without building that string unless there are collisions. */
+  /** wordId of NOT + token (whose hash is h), without building that string unless there are collisions. */
   private negatedWordId(token: string, h: number): number {
     const id = this.wordByHash.get(h);
     if (id >= 0) {
       const word = this.vocabulary.token(id);
-      if (word.length === token.length + 4 && word.startsWith('NOT_') && word.endsWith(token)) return id;
+      if (word.length === token.length + NOT.length && word.startsWith(NOT) && word.endsWith(token)) return id;
     }
-    return this.collisions.size ? (this.collisions.get('NOT_' + token) ?? -1) : -1;
+    return this.collisions.size ? (this.collisions.get(NOT + token) ?? -1) : -1;
   }
 
   /**
@@ -362,6 +369,21 @@ export class Featurizer {
     const spans: FeatureSpan[] = [];
     this.collect(tokens, [], spans, false);
     return spans;
+  }
+
+  /**
+   * The words of a text in order, as a sequence model reads them (the bag's rows drop order and
+   * unknown words): the first `maxLen` tokens, word w of the vocabulary as w + ORDERED_ID_OFFSET,
+   * a word outside it as UNK_ID; PAD_ID is left for the model's padding. Appended to `out`.
+   * @example featurizer.orderedIds(["not", "zzyzx", "good"], 64) // [14, 1, 22]
+   */
+  orderedIds(tokens: readonly string[], maxLen: number, out: number[] = []): number[] {
+    const n = Math.min(tokens.length, maxLen);
+    for (let i = 0; i < n; i++) {
+      const id = this.vocabulary.id(tokens[i]);
+      out.push(id >= 0 ? id + ORDERED_ID_OFFSET : UNK_ID);
+    }
+    return out;
   }
 
   private collect(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {

@@ -23,7 +23,7 @@ export interface TokenForm {
  */
 export class TokenCache {
   static readonly CAPACITY = 1 << 16;
-  /** asciiNegationRole: 1 opens a negation scope, -1 closes one, 0 neither. */
+  /** negationRole (./grammar.ts): 1 opens a negation scope, -1 closes one, 0 neither. */
   readonly role = new Int8Array(TokenCache.CAPACITY);
   readonly hash = new Int32Array(2 * TokenCache.CAPACITY);
   readonly id = new Int32Array(2 * TokenCache.CAPACITY);

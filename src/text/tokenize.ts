@@ -3,9 +3,15 @@
 // split off ("doesn't" -> "does" "n't", "it's" -> "it" "'s"), hyphenated words stay whole,
 // double quotes of every kind become '"'. Scripts written without spaces (Chinese, Japanese,
 // Thai, ...) go through Intl.Segmenter. No Node APIs: this module also runs in browsers.
+//
+// What it splits, joins and rewrites is the grammar in ./grammar.ts: the regex path builds its
+// patterns from those rules, and the ASCII scanner reads the tables compiled from them.
 
-import { fnv1a32 } from './hash.js';
-import { IntTable } from './int-table.js';
+import {
+  CHAR_APOSTROPHE, CHAR_EMOTICON_HEAD, CHAR_EMOTICON_LEAD, CHAR_JOINER, CHAR_LEAVE, CHAR_NT_APOSTROPHE, CHAR_NT_BLANK,
+  CHAR_NT_STEM, CHAR_NUMBER_SEPARATOR, CHAR_REWRITTEN, CHAR_AFTER_WORD, CHAR_URL_HEAD,
+} from '../runtime/contract.js';
+import { classOf, escapeRegex, GRAMMAR, negationRole, splitEndingKey, type Form, type Grammar } from './grammar.js';
 import { StringSink, TokenSpans, type TokenSink } from './token-spans.js';
 
 /** How text is cut into tokens. */
@@ -40,20 +46,15 @@ const EMOJI =
   String.raw`\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier}|[\u{E0020}-\u{E007F}])*` +
   String.raw`(?:\u200D\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})*)*`;
 
-// Emoticons that end in a letter or digit must not run into a word (":p" vs ":people").
-const EMOTICON =
-  String.raw`>?[:;=][-'^]?(?:\)+|\(+|[\]\[/\\|*@])|<\/?3|\^[_.-]?\^|[-oO>]_[-oO<]|[tT]_[tT]|` +
-  String.raw`(?:[:;=][-']?[dDpPoO3]|[xX][dD])${NOT_W}`;
-
 /** Case-insensitive literal without the `i` flag, which would slow every class in the regex. */
 const ci = (s: string): string =>
-  [...s].map((c) => (c.toLowerCase() === c.toUpperCase() ? c : `[${c.toLowerCase()}${c.toUpperCase()}]`)).join('');
-
-const CLITIC_LEAD = String.raw`['’](?:${['s', 're', 've', 'll', 'd', 'm', 'em', 'til', 'tis', 'twas'].map(ci).join('|')}|\p{N}{2}s?)${NOT_W}`;
+  [...s].map((c) => (/^[a-zA-Z]$/.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegex(c))).join('');
 
 // Alternatives are tried in this order at each position, so the text is scanned once. Only
 // words and runs of unspaced scripts are captured: capture groups double the cost of a match,
-// and every other kind of token is told apart by its first character.
+// and every other kind of token is told apart by its first character. Single marks the grammar
+// rewrites (quotes, dashes) need no alternative: the last one cuts them, canonicalPunctuation
+// rewrites them.
 //
 // No alternative may backtrack more than a constant at each position, or a long line of the
 // wrong characters takes time quadratic in its length (a 5 MB line, hours):
@@ -63,35 +64,82 @@ const CLITIC_LEAD = String.raw`['’](?:${['s', 're', 've', 'll', 'd', 'm', 'em'
 // - Initials ("u.s.") can fail only at the end of their run of letter-dot pairs, so every
 //   start inside a run that failed fails too; the regex loop (cutPiece) and scanAscii skip
 //   them, or "a." 16,000 times took a second, each start rescanning the rest of the run.
-const URL_SOURCE = String.raw`(?:https?:\/\/|www\.)(?:\S*[^\s.,;:!?)\]}'"]|\S)`;
-const INITIALS_SOURCE = String.raw`\p{L}\.(?:\p{L}\.)*${NOT_W}`; // initials and acronyms: "j.", "e.t.", "u.s."
-
-function tokenSource(initials: boolean): string {
+function tokenSource(g: Grammar, initials: boolean): string {
+  const r = g.rules;
+  const apostrophes = classOf(r.apostrophes);
+  const joiners = classOf(r.wordJoiners);
+  const mark = escapeRegex(r.abbreviationMark);
+  // Emoticons that end in a letter or digit must not run into a word (":p" vs ":people").
+  const emoticon =
+    String.raw`>?[:;=][-'^]?(?:\)+|\(+|[\]\[/\\|*@])|<\/?3|\^[_.-]?\^|[-oO>]_[-oO<]|[tT]_[tT]|` +
+    String.raw`(?:${[String.raw`[:;=][-']?[dDpPoO3]`, ...r.wordEmoticons.map(ci)].join('|')})${NOT_W}`;
+  const decade = String.raw`\p{N}{${r.decade.digits}}(?:${escapeRegex(r.decade.suffix)})?`;
   return [
-    URL_SOURCE,
+    String.raw`(?:${r.urlPrefixes.map(escapeRegex).join('|')})(?:\S*[^\s.,;:!?)\]}'"]|\S)`,
     EMOJI,
-    EMOTICON,
-    String.raw`-(?:${ci('l')}|${ci('r')})(?:${ci('r')}|${ci('s')}|${ci('c')})${ci('b')}-`, // -lrb- and kin
+    emoticon,
+    ...(Object.keys(r.forms).length ? [`(?:${trie(Object.keys(r.forms))})`] : []), // -lrb- and kin, `` and ''
     `([${CJK}]+|[${HANGUL}]+|[${SEA}]+)`, // group 1: a run to segment
-    ...(initials ? [INITIALS_SOURCE] : []), // no group, so leaving it out numbers the others the same
+    // Initials and acronyms ("j.", "e.t.", "u.s."); no group, so leaving it out numbers the others the same.
+    ...(initials ? [String.raw`\p{L}${mark}(?:\p{L}${mark})*${NOT_W}`] : []),
     // group 2: word or number ("3.5", "1,000", "and/or", "fifteen-year-old"), group 3: its apostrophe part
-    String.raw`((?:\p{N}+(?:[.,:/]\p{N}+)+${W}*|${W}+)(?:[-/]${W}+)*((?:['’]${W}+(?:[-/]${W}+)*)+)?)`,
-    CLITIC_LEAD, // SST-2's "'s", "'re"; "'em", "'70s"
-    String.raw`[#@][\p{L}\p{N}_]+`, // hashtags, mentions
-    "``|''|[\"“”„«»]", // double quotes
-    "[`'‘’‚‹›]", // single quotes
-    String.raw`\.{2,}`, // ellipsis
-    String.raw`-{2,}|[—―]`, // dash
-    String.raw`[!?]+|\*+`, // repeated marks
+    String.raw`((?:\p{N}+(?:[${classOf(r.numberSeparators)}]\p{N}+)+${W}*|${W}+)(?:[${joiners}]${W}+)*((?:[${apostrophes}]${W}+(?:[${joiners}]${W}+)*)+)?)`,
+    // SST-2's "'s", "'re"; "'em", "'70s"
+    String.raw`[${apostrophes}](?:${[...r.leadingClitics.map(ci), decade].join('|')})${NOT_W}`,
+    String.raw`[${classOf(r.hashtagMarks)}][\p{L}\p{N}_]+`, // hashtags, mentions
+    ...r.runs.map((run) => `[${classOf(run.marks)}]+`), // "!?!", "...", "--", "***"
     String.raw`[^\s\p{Cc}\p{Cf}]`, // anything else visible, one character at a time
   ].join('|');
 }
 
-const TOKEN_SOURCE = tokenSource(true);
-/** TOKEN_SOURCE for places where initials are known to fail: inside a run of letter-dot pairs that failed. */
-const TOKEN_SOURCE_NO_INITIALS = tokenSource(false);
-/** A run of letter-dot pairs (sticky): where initials starting in it would have to end. */
-const INITIALS_RUN = String.raw`(?:\p{L}\.)+`;
+/**
+ * Words as alternatives grouped by their first characters, letters in either case: `-(?:[lL](?:…`
+ * for "-lrb-" and kin. A flat list of them made the whole regex ~4% slower on SST-2, each
+ * alternative tried apart at every position. Longer words first where one begins another.
+ */
+function trie(words: readonly string[]): string {
+  const next = new Map<string, string[]>();
+  let ends = false;
+  for (const w of words) {
+    if (w === '') ends = true;
+    else {
+      const rest = next.get(w[0].toLowerCase()) ?? [];
+      rest.push(w.slice(1));
+      next.set(w[0].toLowerCase(), rest);
+    }
+  }
+  const alternatives = [...next].map(([c, rest]) => ci(c) + (rest.length === 1 ? ci(rest[0]) : `(?:${trie(rest)})`));
+  if (ends) alternatives.push('');
+  return alternatives.join('|');
+}
+
+/** The regex sources of a grammar, built on first use. */
+interface Sources {
+  token: string;
+  /** `token` for places where initials are known to fail: inside a run of letter-dot pairs that failed. */
+  noInitials: string;
+  /** A run of letter-dot pairs (sticky): where initials starting in it would have to end. */
+  initialsRun: string;
+  /** The negative clitic typed apart from its word: "didn ' t" and "didn 't" (sticky, after the word). */
+  spacedNt: string;
+}
+const sources = new WeakMap<Grammar, Sources>();
+
+function sourcesOf(g: Grammar): Sources {
+  let s = sources.get(g);
+  if (s === undefined) {
+    const { blanks, apostrophes } = g.rules.spacedNegativeClitic;
+    s = {
+      token: tokenSource(g, true),
+      noInitials: tokenSource(g, false),
+      initialsRun: String.raw`(?:\p{L}${escapeRegex(g.rules.abbreviationMark)})+`,
+      spacedNt: `[${classOf(blanks)}]*[${classOf(apostrophes)}][${classOf(blanks)}]*${ci(g.negativeTail)}${NOT_W}`,
+    };
+    sources.set(g, s);
+  }
+  return s;
+}
+
 /** One letter, the whole string: a one-letter word. */
 const ONE_LETTER = /^\p{L}$/u;
 
@@ -100,91 +148,55 @@ const CHAR_SOURCE = String.raw`${EMOJI}|[^\s\p{Cc}\p{Cf}]\p{M}*`;
 // ---------------------------------------------------------------------------------------------
 // Word-level normalisation
 
-const PTB_BRACKETS: Record<string, string> = {
-  '-lrb-': '(', '-rrb-': ')', '-lsb-': '[', '-rsb-': ']', '-lcb-': '{', '-rcb-': '}',
-};
-const CLITICS = new Set(['s', 're', 've', 'll', 'd', 'm']);
-/** Abbreviations that keep their period, as in SST-2 ("mr.", "vs."). "no." is left out: too often a sentence end. */
-const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'vs', 'etc', 'jr', 'sr', 'inc', 'st', 'prof', 'ltd', 'co', 'corp', 'mt', 'messrs',
-]);
-/** Penn Treebank splits these without an apostrophe; the rest are how people type n't without one. */
-const SPLITS = new Map<string, [number, string]>([
-  ['cannot', [3, 'not']], ['gonna', [3, 'na']], ['wanna', [3, 'na']], ['gotta', [3, 'ta']],
-  ['gimme', [3, 'me']], ['lemme', [3, 'me']],
-  ...['dont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'arent', 'werent', 'couldnt', 'shouldnt', 'wouldnt',
-    'havent', 'hasnt', 'hadnt', 'aint', 'mustnt', 'neednt', 'mightnt'].map(
-    (w): [string, [number, string]] => [w, [w.length - 2, "n't"]],
-  ),
-]);
-// Cheap tests that rule most words out before a SPLITS lookup, worked out from its entries:
-// their shortest and longest length, and their last two letters (as one number).
-const SPLIT_WORDS = [...SPLITS.keys()];
-const SPLIT_LENGTHS = { min: Math.min(...SPLIT_WORDS.map((w) => w.length)), max: Math.max(...SPLIT_WORDS.map((w) => w.length)) };
-const SPLIT_ENDINGS = new Uint8Array(1 << 16);
-for (const w of SPLIT_WORDS) SPLIT_ENDINGS[splitEndingKey(w.charCodeAt(w.length - 1), w.charCodeAt(w.length - 2))] = 1;
-/** "didn ' t" and "didn 't": the apostrophe typed apart from the word. */
-const SPACED_NT = new RegExp(String.raw`[ \t]*['’\u0060][ \t]*[tT]${NOT_W}`, 'uy');
-
-const NEGATIONS = new Set([
-  'not', 'no', 'never', "n't", 'nothing', 'nobody', 'none', 'noone', 'nowhere', 'neither', 'nor',
-  'without', 'hardly', 'barely', 'scarcely',
-  // Chinese negators are separate words in Intl.Segmenter's output.
-  '不', '没', '没有', '别', '无', '未', '非',
-]);
-const CLAUSE_END = /^(?:[.,;:!?]+|--|[。，、；：！？])$/u;
-
-/** One spelling for each punctuation mark and clitic that comes in several. */
-function canonicalPunctuation(t: string): string {
-  switch (t.charCodeAt(0)) {
-    case 0x27: // '
-    case 0x2019: // ’
-      if (t.length === 1) return "'";
-      if (t === "''") return '"';
-      return "'" + t.slice(1).toLowerCase(); // a clitic such as "'s"
-    case 0x60: // `
-      return t.length === 2 ? '"' : "'";
-    case 0x22: case 0x201c: case 0x201d: case 0x201e: case 0xab: case 0xbb:
-      return '"';
-    case 0x2018: case 0x201a: case 0x2039: case 0x203a:
-      return "'";
-    case 0x2e: // .
-      return t.length > 1 ? '...' : t;
-    case 0x2d: // -
-      if (t.length > 1 && t.charCodeAt(1) === 0x2d) return '--';
-      return t.length === 5 ? PTB_BRACKETS[t.toLowerCase()] ?? t : t;
-    case 0x2014: case 0x2015:
-      return '--';
-    default:
-      return t;
+/** One spelling for each punctuation mark and clitic that comes in several (the grammar's rewrites). */
+function canonicalPunctuation(t: string, g: Grammar): string {
+  const r = g.rewrites.get(t);
+  if (r !== undefined) return r;
+  // Else a token of more than one character that starts with an apostrophe is a clitic ("'S",
+  // "’s"), written lowercase with the grammar's apostrophe (most already are: no new string).
+  if (t.length > 1 && g.apostropheList.includes(t[0])) {
+    const lower = t.toLowerCase();
+    return lower[0] === g.apostrophe ? lower : g.apostrophe + lower.slice(1);
   }
+  return t;
+}
+
+/** Whether c is the letter of the negative clitic before its apostrophe (the n of "n't"), in either case. */
+function isNegativeStem(c: number, g: Grammar): boolean {
+  return c >= 0 && c < 256 && (g.chars[c] & CHAR_NT_STEM) !== 0;
 }
 
 /** Pushes a word with an apostrophe, split into stem and clitics the way Penn Treebank does. */
-function pushWord(out: TokenSink, w: string, lowered: boolean): void {
+function pushWord(out: TokenSink, w: string, lowered: boolean, g: Grammar): void {
   let tail: string[] | undefined;
   for (;;) {
-    let a = w.lastIndexOf("'");
-    const b = w.lastIndexOf('’');
-    if (b > a) a = b;
+    let a = -1;
+    for (let k = 0; k < g.apostropheList.length; k++) a = Math.max(a, w.lastIndexOf(g.apostropheList[k]));
     if (a <= 0) break;
     const suffix = w.slice(a + 1).toLowerCase();
-    if (CLITICS.has(suffix)) {
-      (tail ??= []).push("'" + suffix);
+    if (g.clitics.has(suffix)) {
+      (tail ??= []).push(g.apostrophe + suffix);
       w = w.slice(0, a);
-    } else if (suffix === 't' && (w.charCodeAt(a - 1) | 0x20) === 0x6e /* n */) {
-      (tail ??= []).push("n't");
+    } else if (suffix === g.negativeTail && isNegativeStem(w.charCodeAt(a - 1), g)) {
+      (tail ??= []).push(g.rules.negativeClitic);
       w = w.slice(0, a - 1);
     } else break;
   }
   if (w.length > 0) {
-    const split = w.length >= SPLIT_LENGTHS.min && w.length <= SPLIT_LENGTHS.max ? SPLITS.get(lowered ? w : w.toLowerCase()) : undefined;
+    const split = w.length >= g.splitLengths.min && w.length <= g.splitLengths.max ? g.splits.get(lowered ? w : w.toLowerCase()) : undefined;
     if (split !== undefined) {
       out.literal(w.slice(0, split[0]));
       out.literal(split[1]);
-    } else out.literal(w.indexOf('’') >= 0 ? w.replace(/’/g, "'") : w);
+    } else out.literal(withApostrophe(w, g));
   }
   if (tail !== undefined) for (let i = tail.length - 1; i >= 0; i--) out.literal(tail[i]!);
+}
+
+/** The word with every apostrophe written as the grammar's first ("it’s" → "it's"). */
+function withApostrophe(w: string, g: Grammar): string {
+  const list = g.apostropheList;
+  for (let k = 1; k < list.length; k++) if (w.indexOf(list[k]) >= 0) w = w.split(list[k]).join(g.apostrophe);
+  return w;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,6 +282,11 @@ function codeAt(text: string, i: number): number {
   return i < text.length ? text.charCodeAt(i) : -1;
 }
 
+/** The grammar's CHAR_* flags of a character code; 0 past the end (-1). Bounded, like codeAt. */
+function flagsOf(chars: Uint16Array, c: number): number {
+  return c >= 0 && c < 256 ? chars[c] : 0;
+}
+
 /** ASCII letter or digit: what W and \p{L}\p{N}\p{M} come down to in ASCII text. */
 function isAlnum(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
@@ -291,24 +308,25 @@ function digitEnd(text: string, i: number): number {
   return i;
 }
 /** `(?:[-/]W+)*` from i: hyphenated and slashed parts of a word. */
-function joinedEnd(text: string, i: number): number {
+function joinedEnd(text: string, i: number, chars: Uint16Array): number {
   for (;;) {
-    const c = codeAt(text, i);
-    if ((c !== 0x2d && c !== 0x2f) || !isAlnum(codeAt(text, i + 1))) return i;
+    if ((flagsOf(chars, codeAt(text, i)) & CHAR_JOINER) === 0 || !isAlnum(codeAt(text, i + 1))) return i;
     i = alnumEnd(text, i + 2);
   }
 }
-/** What CLITIC_LEAD accepts after the apostrophe (the whole run of letters and digits). */
-const CLITIC_RUNS = new Set(['s', 're', 've', 'll', 'd', 'm', 'em', 'til', 'tis', 'twas']);
 
 /**
- * TOKEN_SOURCE and the word rules of tokenizeText, by hand, for ASCII text: the same tokens,
- * appended to out. Returns false (out then holds garbage) at anything it leaves to the regex:
- * URLs, hashtags, emoticons other than "xd", and the characters only those use (_ # @ < > = ^),
- * and ':' or ';' not followed by a space. Checked against the regex on all of SST-2 and on
- * random ASCII text (test/tokenize-fast.test.ts).
+ * tokenSource and the word rules of tokenizeText, by hand, for ASCII text: the same tokens,
+ * appended to out. What each mark does comes from the grammar's tables (g.chars and the rest).
+ * Returns false (out then holds garbage) at anything it leaves to the regex: URLs, hashtags,
+ * emoticons other than those made of letters, the marks only those use (CHAR_LEAVE), and the
+ * marks that begin emoticons when a blank does not follow (CHAR_EMOTICON_LEAD). Checked against
+ * the regex on all of SST-2 and on random ASCII text (test/tokenize-fast.test.ts), rule by rule
+ * in test/grammar.test.ts.
  */
-function scanAscii(text: string, out: TokenSpans, lowercase: boolean, spacedNt: RegExp): boolean {
+function scanAscii(text: string, out: TokenSpans, lowercase: boolean, spacedNt: RegExp, g: Grammar): boolean {
+  const { chars, charRuns, charForms, formsAt } = g;
+  const mark = g.abbreviationCode;
   const n = text.length;
   let i = 0;
   /** Initials cannot start before here: it is inside a run of letter-dot pairs where they failed. */
@@ -320,22 +338,25 @@ function scanAscii(text: string, out: TokenSpans, lowercase: boolean, spacedNt: 
       continue;
     }
     if (isAlnum(c)) {
-      const c1 = codeAt(text, i + 1);
+      let e = alnumEnd(text, i);
+      // What follows the letters and digits: most words end there (a blank or a plain mark).
+      let after = flagsOf(chars, codeAt(text, e));
       if (isLetter(c)) {
-        if ((c === 0x68 || c === 0x77) && (c1 === 0x74 || c1 === 0x77) && (text.startsWith('http://', i) || text.startsWith('https://', i) || text.startsWith('www.', i))) return false;
-        // Emoticon "xd" (before words in TOKEN_SOURCE): its token is the same text.
-        if ((c | 0x20) === 0x78 && (c1 | 0x20) === 0x64 && !isAlnum(codeAt(text, i + 2))) {
-          out.span(i, i + 2);
-          i += 2;
+        // A URL ("http://", "www.") starts with letters, then a mark flagged CHAR_AFTER_WORD.
+        if ((after & CHAR_AFTER_WORD) !== 0 && (chars[c] & CHAR_URL_HEAD) !== 0 && startsUrl(text, i, g)) return false;
+        // An emoticon made of letters ("xd", before words in tokenSource): its token is the same text.
+        if ((chars[c] & CHAR_EMOTICON_HEAD) !== 0 && g.wordEmoticons.has(lowered(text.slice(i, e), lowercase))) {
+          out.span(i, e);
+          i = e;
           continue;
         }
         // Initials "u.s.": the longest run of letter-dot pairs not followed by a letter or digit.
         // Only the whole run can be followed by neither, so when it fails every later start in
         // it fails too: those are skipped, or "a.a.a.…" would take time quadratic in its length.
-        if (c1 === 0x2e && i >= noInitialsUntil) {
+        if (e === i + 1 && codeAt(text, e) === mark && i >= noInitialsUntil) {
           let end = 0;
           let j = i;
-          for (; isLetter(codeAt(text, j)) && codeAt(text, j + 1) === 0x2e; j += 2) {
+          for (; isLetter(codeAt(text, j)) && codeAt(text, j + 1) === mark; j += 2) {
             if (!isAlnum(codeAt(text, j + 2))) end = j + 2;
           }
           if (end > 0) {
@@ -346,122 +367,108 @@ function scanAscii(text: string, out: TokenSpans, lowercase: boolean, spacedNt: 
           noInitialsUntil = j;
         }
       }
-      // Word or number (group 2 of TOKEN_SOURCE).
-      let e = alnumEnd(text, i);
-      if (isDigit(c)) {
+      // Word or number (group 2 of tokenSource).
+      if (isDigit(c) && (after & CHAR_NUMBER_SEPARATOR) !== 0) {
         // \p{N}+(?:[.,:/]\p{N}+)+W* is tried first: "3.5", "1,000s".
         let d = digitEnd(text, i);
         let parts = 0;
-        for (;;) {
-          const s = codeAt(text, d);
-          if ((s === 0x2e || s === 0x2c || s === 0x3a || s === 0x2f) && isDigit(codeAt(text, d + 1))) {
-            d = digitEnd(text, d + 1);
-            parts++;
-          } else break;
+        while ((flagsOf(chars, codeAt(text, d)) & CHAR_NUMBER_SEPARATOR) !== 0 && isDigit(codeAt(text, d + 1))) {
+          d = digitEnd(text, d + 1);
+          parts++;
         }
-        if (parts > 0) e = alnumEnd(text, d);
+        if (parts > 0) {
+          e = alnumEnd(text, d);
+          after = flagsOf(chars, codeAt(text, e));
+        }
       }
-      e = joinedEnd(text, e);
-      // Apostrophe part: (?:'W+(?:[-/]W+)*)+
+      // Joined parts (?:[-/]W+)* and apostrophe parts (?:'W+(?:[-/]W+)*)+
       let hasApostrophe = false;
-      while (codeAt(text, e) === 0x27 && isAlnum(codeAt(text, e + 1))) {
-        e = joinedEnd(text, alnumEnd(text, e + 1));
-        hasApostrophe = true;
+      if ((after & (CHAR_JOINER | CHAR_APOSTROPHE)) !== 0) {
+        e = joinedEnd(text, e, chars);
+        while ((flagsOf(chars, codeAt(text, e)) & CHAR_APOSTROPHE) !== 0 && isAlnum(codeAt(text, e + 1))) {
+          e = joinedEnd(text, alnumEnd(text, e + 1), chars);
+          hasApostrophe = true;
+        }
       }
       if (hasApostrophe) {
-        pushWord(out, text.slice(i, e), lowercase);
+        pushWord(out, text.slice(i, e), lowercase, g);
         i = e;
         continue;
       }
-      i = pushPlainWord(out, text, i, e, lowercase, spacedNt);
+      i = pushPlainWord(out, text, i, e, lowercase, spacedNt, g);
       continue;
     }
-    switch (c) {
-      case 0x27: { // ' : a clitic such as "'s", "''", or a single quote
-        const e = alnumEnd(text, i + 1);
+    const f = chars[c];
+    if ((f & CHAR_LEAVE) !== 0) return false; // emoticons, hashtags and mentions are left to the regex
+    // ":" and ";" begin emoticons unless a space or the end follows.
+    if ((f & CHAR_EMOTICON_LEAD) !== 0 && i + 1 < n && codeAt(text, i + 1) > 0x20) return false;
+    if ((f & CHAR_APOSTROPHE) !== 0) {
+      // A clitic such as "'s" or "'70s" (the clitic alternative of tokenSource).
+      const e = alnumEnd(text, i + 1);
+      if (e > i + 1) {
         const r = text.slice(i + 1, e);
         const lr = lowercase ? r : r.toLowerCase();
-        if (e > i + 1 && (CLITIC_RUNS.has(lr) || (isDigit(r.charCodeAt(0)) && isDigit(codeAt(r, 1)) && (r.length === 2 || (r.length === 3 && r.charCodeAt(2) === 0x73))))) {
+        if (g.leadingClitics.has(lr) || g.decades.has(r)) {
           if (lr === r) out.span(i, e);
-          else out.literal("'" + lr);
+          else out.literal(g.apostrophe + lr);
           i = e;
-        } else i = pushQuote(out, text, i);
-        continue;
-      }
-      case 0x60: // `
-        i = pushQuote(out, text, i);
-        continue;
-      case 0x22: // "
-        out.span(i, i + 1);
-        i++;
-        continue;
-      case 0x2d: { // - : "-lrb-" and kin, "--", or "-"
-        const c1 = codeAt(text, i + 1) | 0x20;
-        const c2 = codeAt(text, i + 2) | 0x20;
-        if ((c1 === 0x6c || c1 === 0x72) && (c2 === 0x72 || c2 === 0x73 || c2 === 0x63) && (codeAt(text, i + 3) | 0x20) === 0x62 && codeAt(text, i + 4) === 0x2d) {
-          const t = text.slice(i, i + 5);
-          out.literal(PTB_BRACKETS[t.toLowerCase()] ?? t);
-          i += 5;
           continue;
         }
-        let e = i + 1;
-        while (codeAt(text, e) === 0x2d) e++;
-        // "-", "--" and runs over 5 are themselves; 3 to 5 dashes are "--".
-        if (e - i > 2 && e - i <= 5) out.literal('--');
-        else out.span(i, e);
-        i = e;
-        continue;
       }
-      case 0x2e: { // . : "..." or "."
-        let e = i + 1;
-        while (codeAt(text, e) === 0x2e) e++;
-        // ".", "..." and runs over 5 are themselves; 2, 4 and 5 dots are "...".
-        if (e - i === 2 || e - i === 4 || e - i === 5) out.literal('...');
-        else out.span(i, e);
-        i = e;
-        continue;
-      }
-      case 0x21: case 0x3f: { // runs of ! and ?
-        let e = i + 1;
-        for (let d = codeAt(text, e); d === 0x21 || d === 0x3f; d = codeAt(text, ++e));
-        out.span(i, e);
-        i = e;
-        continue;
-      }
-      case 0x2a: { // runs of *
-        let e = i + 1;
-        while (codeAt(text, e) === 0x2a) e++;
-        out.span(i, e);
-        i = e;
-        continue;
-      }
-      case 0x3a: case 0x3b: { // : and ; start emoticons unless a space or the end follows
-        const d = codeAt(text, i + 1);
-        if (i + 1 < n && d > 0x20) return false;
-        out.span(i, i + 1);
-        i++;
-        continue;
-      }
-      case 0x5f: case 0x23: case 0x40: case 0x3c: case 0x3e: case 0x3d: case 0x5e:
-        return false; // _ # @ < > = ^ : emoticons, hashtags and mentions are left to the regex
-      default: // $ % & ( ) + , / [ \ ] { | } ~ : one token each
-        out.span(i, i + 1);
-        i++;
     }
+    if (charForms[c] !== 0) {
+      // "-lrb-" and kin, "``", "''"
+      const form = formAt(text, i, formsAt[c]!);
+      if (form !== undefined) {
+        out.literal(form.token);
+        i += form.text.length;
+        continue;
+      }
+    }
+    // A run of marks ("!?", "....", "---"), or one mark; written as the grammar rewrites it.
+    let e = i + 1;
+    const run = charRuns[c];
+    if (run !== 0) while (e < n && charRuns[text.charCodeAt(e)] === run) e++;
+    const rewrite = (f & CHAR_REWRITTEN) !== 0 ? g.runRewrites[c]?.[e - i] : undefined;
+    if (rewrite !== undefined) out.literal(rewrite);
+    else out.span(i, e);
+    i = e;
   }
   return true;
 }
 
+/** Whether a URL prefix of the grammar starts at i (case-sensitive, like URL_SOURCE). */
+function startsUrl(text: string, i: number, g: Grammar): boolean {
+  for (const prefix of g.rules.urlPrefixes) if (text.startsWith(prefix, i)) return true;
+  return false;
+}
+
+/** The longest of the forms (all starting with text[i]) that text has at i, letters in any case; else undefined. */
+function formAt(text: string, i: number, forms: readonly Form[]): Form | undefined {
+  outer: for (const form of forms) {
+    const t = form.text;
+    if (i + t.length > text.length) continue;
+    for (let k = 1; k < t.length; k++) {
+      const a = text.charCodeAt(i + k);
+      const b = t.charCodeAt(k);
+      if (a !== b && !(isLetter(a) && (a | 0x20) === b)) continue outer;
+    }
+    return form;
+  }
+  return undefined;
+}
+
 /**
- * @internal For Featurizer's fused path: a scanner that cuts ASCII text exactly as a tokeniser
- * with the options { lowercase: true, mode: 'word', no locale } would before negation marking
- * (the caller marks negation itself, so no second array and no "NOT_" strings are built). The
+ * A scanner that cuts ASCII text exactly as a tokeniser with the options { lowercase: true,
+ * mode: 'word', no locale } would before negation marking, for Featurizer.textRows' fused path
+ * (which marks negation itself, so no second array and no "NOT_" strings are built). The
  * tokens go into `out` (cleared first) as spans of the text it returns: `text` itself, or its
  * lowercase copy. Returns undefined, with `out` holding garbage, when the text is not ASCII or
  * the scanner leaves it to the regex; the caller must then use the full tokeniser.
+ * @example createAsciiScanner()("Not bad.", spans) // "not bad." (spans: "not", "bad", ".")
  */
-export function createAsciiScanner(): (text: string, out: TokenSpans) => string | undefined {
-  const spacedNt = new RegExp(SPACED_NT.source, 'uy'); // owned, like each tokeniser's
+export function createAsciiScanner(grammar: Grammar = GRAMMAR): (text: string, out: TokenSpans) => string | undefined {
+  const spacedNt = new RegExp(sourcesOf(grammar).spacedNt, 'uy'); // owned, like each tokeniser's
   return (text, out) => {
     out.clear();
     // A text the tokeniser would cut into pieces (see MAX_RUN) is left to it.
@@ -472,67 +479,19 @@ export function createAsciiScanner(): (text: string, out: TokenSpans) => string 
       if (NON_ASCII.test(text)) return undefined;
       text = text.toLowerCase();
     }
-    return scanAscii(text, out, true, spacedNt) ? text : undefined;
+    return scanAscii(text, out, true, spacedNt, grammar) ? text : undefined;
   };
 }
 
 // No g or y flag: it keeps no state and can be shared.
 const UPPER_OR_NON_ASCII = /[^\x00-\x40\x5b-\x7f]/;
 
-/** @internal The text lowercased if it is ASCII (itself when already lowercase), else undefined. */
-export function lowercaseAscii(text: string): string | undefined {
-  if (!UPPER_OR_NON_ASCII.test(text)) return text;
-  return NON_ASCII.test(text) ? undefined : text.toLowerCase();
-}
-
-/** @internal The words the tokeniser splits without an apostrophe ("cannot" → "can" "not", "dont" → "do" "n't"). */
-export function splitWords(): readonly string[] {
-  return SPLIT_WORDS;
-}
-
-/** fnv1a32 of every negation word: most tokens are ruled out by an integer probe, without hashing the string again for the Set. */
-const NEGATION_HASHES = new IntTable(NEGATIONS.size);
-for (const w of NEGATIONS) NEGATION_HASHES.set(fnv1a32(w), 1);
-
-/**
- * @internal What markNegation decides for one token that is already lowercase ASCII, given
- * h = fnv1a32(t): 1 starts a negation scope, -1 ends one, 0 neither. A clause end starts with
- * one of . , ; : ! ? - so the regex runs only for those.
- */
-export function asciiNegationRole(t: string, h: number): number {
-  if (NEGATION_HASHES.get(h) >= 0 && NEGATIONS.has(t)) return 1;
-  const c = t.charCodeAt(0);
-  if ((c === 0x2e || c === 0x2c || c === 0x3b || c === 0x3a || c === 0x21 || c === 0x3f || c === 0x2d) && CLAUSE_END.test(t)) return -1;
-  return 0;
-}
-
-/** A quote mark at i (' or `): doubled it is one '"' token, alone one "'". Returns where scanning goes on. */
-function pushQuote(out: TokenSpans, text: string, i: number): number {
-  const c = codeAt(text, i);
-  if (codeAt(text, i + 1) === c) {
-    out.literal('"');
-    return i + 2;
-  }
-  if (c === 0x27) out.span(i, i + 1);
-  else out.literal("'");
-  return i + 1;
-}
-
-/** Whether an apostrophe (' ’ `) follows `at` after spaces and tabs: what SPACED_NT needs first. */
-function apostropheAfterBlanks(text: string, at: number): boolean {
+/** Whether an apostrophe of the spaced negative clitic may follow `at` after blanks: what spacedNt needs first. */
+function apostropheAfterBlanks(text: string, at: number, chars: Uint16Array): boolean {
   let c = codeAt(text, at);
-  while (c === 0x20 || c === 0x09) c = codeAt(text, ++at);
-  return c === 0x27 || c === 0x2019 || c === 0x60;
-}
-
-/** Whether a word ending in the letters `before`, `last` (lowercased) may be one of SPLITS. */
-function splitEnding(last: number, before: number): boolean {
-  return SPLIT_ENDINGS[splitEndingKey(last, before)] === 1;
-}
-
-/** Two characters as one index, exact for ASCII (other characters may share an index: a pre-check only). */
-function splitEndingKey(last: number, before: number): number {
-  return ((before & 0xff) << 8) | (last & 0xff);
+  while ((flagsOf(chars, c) & CHAR_NT_BLANK) !== 0) c = codeAt(text, ++at);
+  // Past ASCII the tables say nothing (a pre-check only): the regex decides.
+  return c >= 0x80 || (flagsOf(chars, c) & CHAR_NT_APOSTROPHE) !== 0;
 }
 
 /**
@@ -541,23 +500,23 @@ function splitEndingKey(last: number, before: number): number {
  * ("cannot", "gonna"). Returns where scanning goes on. Shared by the regex and ASCII paths,
  * so both give the same tokens.
  */
-function pushPlainWord(out: TokenSink, text: string, start: number, end: number, lowercase: boolean, spacedNt: RegExp): number {
+function pushPlainWord(out: TokenSink, text: string, start: number, end: number, lowercase: boolean, spacedNt: RegExp, g: Grammar): number {
   const length = end - start;
-  const last = codeAt(text, end - 1) | 0x20;
-  if (last === 0x6e /* n */ && length > 1 && apostropheAfterBlanks(text, end)) {
+  const last = codeAt(text, end - 1);
+  if (length > 1 && isNegativeStem(last, g) && apostropheAfterBlanks(text, end, g.chars)) {
     spacedNt.lastIndex = end;
     if (spacedNt.test(text)) {
       out.span(start, end - 1);
-      out.literal("n't");
+      out.literal(g.rules.negativeClitic);
       return spacedNt.lastIndex;
     }
   }
-  if (codeAt(text, end) === 0x2e /* . */ && length <= 6 && ABBREVIATIONS.has(lowered(text.slice(start, end), lowercase))) {
+  if (codeAt(text, end) === g.abbreviationCode && length <= g.abbreviationMaxLength && g.abbreviations.has(lowered(text.slice(start, end), lowercase))) {
     out.span(start, end + 1);
     return end + 1;
   }
-  if (length >= SPLIT_LENGTHS.min && length <= SPLIT_LENGTHS.max && splitEnding(last, codeAt(text, end - 2) | 0x20)) {
-    const split = SPLITS.get(lowered(text.slice(start, end), lowercase));
+  if (length >= g.splitLengths.min && length <= g.splitLengths.max && g.splitEndings[splitEndingKey(last | 0x20, codeAt(text, end - 2) | 0x20)] === 1) {
+    const split = g.splits.get(lowered(text.slice(start, end), lowercase));
     if (split !== undefined) {
       out.span(start, start + split[0]);
       out.literal(split[1]);
@@ -625,23 +584,27 @@ function show(value: unknown): string {
   }
 }
 
-/** @internal createTokenizer, optionally without the ASCII fast path (for tests that compare the two). */
-export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (text: string) => string[] {
+/**
+ * @internal createTokenizer, optionally without the ASCII fast path (for tests that compare the
+ * two), and by another grammar (for tests that change one).
+ */
+export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean, grammar: Grammar = GRAMMAR): (text: string) => string[] {
   const lowercase = options.lowercase ?? true;
   const mode = options.mode ?? 'word';
   const cjkChars = options.cjk === 'char';
   const locale = options.locale;
   const negation = options.negation ?? false;
   const normalize = options.normalize ?? true;
+  const source = sourcesOf(grammar);
   // Each tokeniser owns its regexes, so two tokenisers never share lastIndex state.
-  const tokenRe = new RegExp(TOKEN_SOURCE, 'gu');
+  const tokenRe = new RegExp(source.token, 'gu');
   /** Compiled on first need: most text has no run of letter-dot pairs where initials fail. */
   let plainRe: RegExp | undefined;
-  const initialsRun = new RegExp(INITIALS_RUN, 'uy');
+  const initialsRun = new RegExp(source.initialsRun, 'uy');
   /** The locale Han is segmented with in the text being cut: the option, or chosen from the text at its first Han. */
   let hanLocale: string | undefined;
   const charRe = new RegExp(CHAR_SOURCE, 'gu');
-  const spacedNt = new RegExp(SPACED_NT.source, 'uy');
+  const spacedNt = new RegExp(source.spacedNt, 'uy');
   const spans = new TokenSpans();
   const strings = new StringSink();
 
@@ -659,7 +622,7 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
     hanLocale = locale;
     if (text.length <= MAX_RUN) cutPiece(text, text, asciiOnly, out);
     else for (const piece of pieces(text)) cutPiece(piece, text, asciiOnly, out);
-    return negation ? markNegation(out) : out;
+    return negation ? markNegationBy(out, grammar) : out;
   };
 
   /** Appends the tokens of one piece of the (normalised, lowercased) text `whole` to out. */
@@ -674,7 +637,7 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
     // regex, and gives up (returning false) on anything it does not handle exactly like it.
     if (fastAscii && asciiOnly) {
       spans.clear();
-      if (scanAscii(text, spans, lowercase, spacedNt)) {
+      if (scanAscii(text, spans, lowercase, spacedNt, grammar)) {
         spans.appendTo(text, out);
         return;
       }
@@ -682,11 +645,11 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
     const sink = strings.reset(text, out);
 
     // Before this the text is inside a run of letter-dot pairs where initials failed (see
-    // INITIALS_RUN), and the regex without them runs; both give the same tokens there.
+    // source.initialsRun), and the regex without them runs; both give the same tokens there.
     let noInitialsUntil = 0;
     let at = 0;
     for (;;) {
-      let re = at < noInitialsUntil ? (plainRe ??= new RegExp(TOKEN_SOURCE_NO_INITIALS, 'gu')) : tokenRe;
+      let re = at < noInitialsUntil ? (plainRe ??= new RegExp(source.noInitials, 'gu')) : tokenRe;
       re.lastIndex = at;
       let m = re.exec(text);
       if (m !== null && re !== tokenRe && m.index >= noInitialsUntil) {
@@ -700,15 +663,15 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
       at = re.lastIndex;
       if (m[2] !== undefined) {
         if (m[3] !== undefined) {
-          pushWord(sink, t, lowercase);
+          pushWord(sink, t, lowercase, grammar);
           continue;
         }
-        if (re === tokenRe && text.charCodeAt(at) === 0x2e && ONE_LETTER.test(t)) {
+        if (re === tokenRe && text.charCodeAt(at) === grammar.abbreviationCode && ONE_LETTER.test(t)) {
           // A one-letter word before a dot: initials were tried here first, and failed.
           initialsRun.lastIndex = m.index;
           if (initialsRun.test(text)) noInitialsUntil = initialsRun.lastIndex;
         }
-        at = pushPlainWord(sink, text, m.index, at, lowercase, spacedNt);
+        at = pushPlainWord(sink, text, m.index, at, lowercase, spacedNt, grammar);
         continue;
       }
       if (m[1] !== undefined) {
@@ -721,7 +684,8 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean): (t
         } else pushSegments(out, t, (hanLocale ??= KANA.test(whole) ? 'ja' : 'zh')); // kana anywhere in the text: Japanese
         continue;
       }
-      out.push(t.length <= 5 ? canonicalPunctuation(t) : t);
+      const rewritten = t.length <= 7 ? grammar.rewriteAt[t.charCodeAt(0)] & ((1 << t.length) | (t.length > 1 ? 1 : 0)) : 0;
+      out.push(rewritten !== 0 ? canonicalPunctuation(t, grammar) : t);
     }
   }
 }
@@ -780,22 +744,24 @@ export function tokenize(text: string, options?: TokenizerOptions): string[] {
 
 /** Prefixes "NOT_" to tokens after a negation word until the next punctuation, returning a new array. @example markNegation(["not", "good", ",", "fun"]) // ["not", "NOT_good", ",", "fun"] */
 export function markNegation(tokens: readonly string[]): string[] {
+  return markNegationBy(tokens, GRAMMAR);
+}
+
+/** markNegation by a grammar's negation words, clause ends and prefix. */
+function markNegationBy(tokens: readonly string[], grammar: Grammar): string[] {
   const out = new Array<string>(tokens.length);
+  const prefix = grammar.rules.negatedPrefix;
   let inScope = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (NEGATIONS.has(t) || NEGATIONS.has(t.toLowerCase())) {
-      out[i] = t;
-      inScope = true;
-    } else if (CLAUSE_END.test(t)) {
-      out[i] = t;
-      inScope = false;
-    } else out[i] = inScope ? 'NOT_' + t : t;
+    const role = negationRole(t, grammar);
+    if (role !== 0) inScope = role > 0;
+    out[i] = role === 0 && inScope ? prefix + t : t;
   }
   return out;
 }
 
 /** True for the words markNegation treats as negations. @example isNegation("n't") // true */
 export function isNegation(token: string): boolean {
-  return NEGATIONS.has(token.toLowerCase());
+  return GRAMMAR.negations.has(token.toLowerCase());
 }

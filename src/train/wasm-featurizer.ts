@@ -4,7 +4,9 @@
 // same work in JavaScript. The token cache stays the featurizer's (Featurizer.textRows fills it);
 // this class mirrors it into linear memory as it grows, along with the bigram rows. Text the
 // WebAssembly side does not take (see its header), or that holds a token not mirrored yet, is
-// left to Featurizer.textRows, which gives the same rows: featurizing stays exact. Its tables
+// left to Featurizer.textRows, which gives the same rows: featurizing stays exact. The core
+// holds no grammar of its own: this class writes the tokeniser's (src/text/grammar.ts) into
+// linear memory, a CHAR record per byte and a table of the tokens the grammar names. Its tables
 // take ~4 MB of the model's linear memory plus a copy of the bigram rows' table, laid out with
 // the model (its token table at the size the token cache can ever need, so it never grows).
 
@@ -12,7 +14,8 @@ import type { Runtime } from '../runtime/runtime.js';
 import * as core from '../runtime/contract.js';
 import { fnv1a32 } from '../text/hash.js';
 import { dropRepeatedRows, type Featurizer, type FusedState } from '../text/features.js';
-import { lowercaseAscii, splitWords } from '../text/tokenize.js';
+import { GRAMMAR, type Grammar } from '../text/grammar.js';
+import { IntTable } from '../text/int-table.js';
 
 const TEXT_BYTES = 1 << 16;
 const MAX_TOKENS = 1 << 12;
@@ -20,6 +23,9 @@ const MAX_ROWS = 2 * MAX_TOKENS;
 /** Tokens longer than this are not mirrored (text with them is left to textRows). */
 const MAX_TOKEN_BYTES = 64;
 const POOL_BYTES = 1 << 20;
+const NON_ASCII = /[^\x00-\x7f]/;
+// No g or y flag: it keeps no state and can be shared.
+const UPPER_OR_NON_ASCII = /[^\x00-\x40\x5b-\x7f]/;
 
 export class WasmFeaturizer {
   private readonly cfg: number;
@@ -42,7 +48,7 @@ export class WasmFeaturizer {
   private bytes: Uint8Array | undefined;
   private ids: Int32Array | undefined;
 
-  private constructor(private readonly rt: Runtime, private readonly state: FusedState) {
+  private constructor(private readonly rt: Runtime, private readonly state: FusedState, grammar: Grammar) {
     const capacity = state.known.role.length;
     const block = (name: string, bytes: number) => rt.alloc(bytes, undefined, `featurizer.${name}`);
     this.cfg = block('config', core.CFG_WORDS * 4);
@@ -56,9 +62,7 @@ export class WasmFeaturizer {
     const { slots, mask } = state.bucketRow;
     const rowTable = block('bucketRows', slots.length * 4);
     rt.i32(rowTable, slots.length).set(slots);
-    const splits = splitWords().map((w) => fnv1a32(w) | 0);
-    const splitHashes = block('splitWords', splits.length * 4);
-    rt.i32(splitHashes, splits.length).set(splits);
+    const { chars, grammarTable, grammarMask, grammarBits } = writeGrammar(rt, grammar);
     // At most half full: room for every slot of the token cache, so the table never moves.
     this.tableRoom = 1 << Math.ceil(Math.log2(Math.max(1 << 12, 2 * capacity)));
     this.tokenTable = block('tokenTable', this.tableRoom * 8);
@@ -76,24 +80,30 @@ export class WasmFeaturizer {
     cfg[core.CFG_TWO64_MOD] = state.two64;
     cfg[core.CFG_NEGATION] = state.negation ? 1 : 0;
     cfg[core.CFG_BIGRAMS] = state.bigrams ? 1 : 0;
-    cfg[core.CFG_SPLIT_HASHES] = splitHashes;
-    cfg[core.CFG_SPLIT_COUNT] = splits.length;
+    cfg[core.CFG_CHARS] = chars;
+    cfg[core.CFG_GRAMMAR_TABLE] = grammarTable;
+    cfg[core.CFG_GRAMMAR_MASK] = grammarMask;
+    cfg[core.CFG_GRAMMAR_BITS] = grammarBits;
     cfg[core.CFG_SCRATCH] = scratch;
     cfg[core.CFG_SCRATCH_TOKENS] = MAX_TOKENS;
     rt.i32(this.cfg, core.CFG_WORDS).set(cfg);
   }
 
-  /** A WebAssembly featurizer for a frozen featurizer whose options its fast path covers, else undefined. */
-  static create(rt: Runtime, featurizer: Featurizer): WasmFeaturizer | undefined {
+  /**
+   * A WebAssembly featurizer for a frozen featurizer whose options its fast path covers, else
+   * undefined. It cuts text by `grammar`, the tokeniser's unless a test passes another.
+   */
+  static create(rt: Runtime, featurizer: Featurizer, grammar: Grammar = GRAMMAR): WasmFeaturizer | undefined {
     const state = featurizer.fusedState();
     // A core built before featurize_ascii existed (passed in as Runtime.create({ wasm })) leaves it all to textRows.
     if (typeof rt.kernels.featurize_ascii !== 'function') return undefined;
-    return state ? new WasmFeaturizer(rt, state) : undefined;
+    return state ? new WasmFeaturizer(rt, state, grammar) : undefined;
   }
 
   /** Appends the text's rows to out and returns true, or returns false (out untouched) to leave the text to textRows. */
   rows(text: string, out: number[]): boolean {
-    const lowered = lowercaseAscii(text);
+    // The core takes lowercase ASCII: one native regex scan rules most text in, and lowercasing copies only when it must.
+    const lowered = !UPPER_OR_NON_ASCII.test(text) ? text : NON_ASCII.test(text) ? undefined : text.toLowerCase();
     if (lowered === undefined || lowered.length > TEXT_BYTES) return false;
     this.sync();
     const buffer = this.rt.memory.buffer;
@@ -180,4 +190,53 @@ export class WasmFeaturizer {
       }
     }
   }
+}
+
+/**
+ * Writes a grammar's tables into blocks of the runtime's memory, as assembly/featurize.ts reads
+ * them: a CHAR record per byte value, and the tokens the grammar names as GRAMMAR records (their
+ * bytes after them) found through a [fnv1a32, record address] table laid out as IntTable's,
+ * with a filter of GRAMMAR_BITS bits in front of it.
+ * Two tokens with one hash would need a probe the core does not make: refused.
+ */
+function writeGrammar(rt: Runtime, grammar: Grammar): { chars: number; grammarTable: number; grammarMask: number; grammarBits: number } {
+  const block = (name: string, bytes: number) => rt.alloc(bytes, undefined, `featurizer.${name}`);
+  const chars = block('grammarChars', 256 * core.CHAR_BYTES);
+  const charBytes = rt.u8(chars, 256 * core.CHAR_BYTES);
+  const charView = new DataView(charBytes.buffer, charBytes.byteOffset, charBytes.byteLength);
+  for (let c = 0; c < 256; c++) {
+    charView.setUint16(c * core.CHAR_BYTES + core.CHAR_FLAGS, grammar.chars[c], true);
+    charView.setUint8(c * core.CHAR_BYTES + core.CHAR_RUN, grammar.charRuns[c]);
+    charView.setUint8(c * core.CHAR_BYTES + core.CHAR_FORMS, grammar.charForms[c]);
+  }
+
+  const encoder = new TextEncoder();
+  const tokens = grammar.tokens.map((t) => ({ ...t, bytes: encoder.encode(t.text), tokenBytes: encoder.encode(t.token ?? '') }));
+  const poolBytes = tokens.reduce((sum, t) => sum + t.bytes.length + t.tokenBytes.length, 0);
+  const records = block('grammarTokens', tokens.length * core.GRAMMAR_BYTES + poolBytes);
+  const table = new IntTable(tokens.length);
+  const grammarBits = block('grammarBits', core.GRAMMAR_BITS / 8);
+  const bits = rt.i32(grammarBits, core.GRAMMAR_BITS / 32).fill(0);
+  let at = records + tokens.length * core.GRAMMAR_BYTES;
+  tokens.forEach((t, k) => {
+    const record = records + k * core.GRAMMAR_BYTES;
+    const fields = rt.i32(record, core.GRAMMAR_BYTES / 4);
+    fields[core.GRAMMAR_KIND / 4] = t.kind;
+    fields[core.GRAMMAR_TEXT / 4] = at;
+    fields[core.GRAMMAR_LENGTH / 4] = t.bytes.length;
+    fields[core.GRAMMAR_TOKEN / 4] = at + t.bytes.length;
+    fields[core.GRAMMAR_TOKEN_LENGTH / 4] = t.tokenBytes.length;
+    fields[core.GRAMMAR_STEM / 4] = t.stem ?? 0;
+    rt.u8(at, t.bytes.length + t.tokenBytes.length).set([...t.bytes, ...t.tokenBytes]);
+    at += t.bytes.length + t.tokenBytes.length;
+    const hash = fnv1a32(t.text);
+    if (table.get(hash) >= 0) throw new Error(`the grammar's tokens "${t.text}" and another have one hash (${hash}): the core tells them apart by hash`);
+    table.set(hash, record);
+    const bit = hash & (core.GRAMMAR_BITS - 1);
+    bits[bit >>> 5] |= 1 << (bit & 31);
+  });
+  const { slots, mask } = table.layout();
+  const grammarTable = block('grammarTable', slots.length * 4);
+  rt.i32(grammarTable, slots.length).set(slots);
+  return { chars, grammarTable, grammarMask: mask, grammarBits };
 }

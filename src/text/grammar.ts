@@ -1,0 +1,394 @@
+// The tokeniser's grammar, written once, as data: the words and marks it splits, joins and
+// rewrites, and the words that open and close a negation scope. Three things cut text by it,
+// and none of them holds a word list of its own:
+// - the regex path (src/text/tokenize.ts) builds its patterns from RULES;
+// - the ASCII scanner (the same file) reads the tables compileGrammar builds from them once;
+// - prediction's featurizer in WebAssembly (assembly/featurize.ts) reads the same tables, which
+//   the host writes into linear memory (src/train/wasm-featurizer.ts): a CHAR record per byte,
+//   and the tokens the grammar names (GrammarToken) in a hash table.
+// A rule changed here changes what all three produce (test/grammar.test.ts checks each rule on
+// each path, and a changed grammar too).
+
+import {
+  CHAR_AFTER_WORD, CHAR_APOSTROPHE, CHAR_EMOTICON_HEAD, CHAR_EMOTICON_LEAD, CHAR_JOINER, CHAR_LEAVE, CHAR_NT_APOSTROPHE,
+  CHAR_NT_BLANK, CHAR_NT_STEM, CHAR_NUMBER_SEPARATOR, CHAR_REWRITTEN, CHAR_URL_HEAD, GRAMMAR_CLITIC, GRAMMAR_EMOTICON, GRAMMAR_FORM,
+  GRAMMAR_KEPT, GRAMMAR_REWRITE, GRAMMAR_SPLIT,
+} from '../runtime/contract.js';
+
+/** The rules, as plain data. Tokens are lowercase here; the tokeniser matches letters in any case unless a rule says otherwise. */
+export interface GrammarRules {
+  /** Apostrophes inside words and before clitics; the first is the one tokens are written with. */
+  apostrophes: string;
+  /** Clitics split off the end of a word after its last apostrophe: "it's" → "it" "'s". */
+  clitics: readonly string[];
+  /** The negative clitic: one letter, an apostrophe, the rest. The letter goes with it: "doesn't" → "does" "n't". */
+  negativeClitic: string;
+  /** Runs of letters after an apostrophe that begins a token, kept with it: SST-2's "it 's", "'em". */
+  leadingClitics: readonly string[];
+  /** Decades after such an apostrophe ("'70s", "'99"): this many digits, then the suffix or not, as typed (case kept). */
+  decade: { digits: number; suffix: string };
+  /** The negative clitic typed apart from its word ("didn ' t", "didn`t"): blanks around one of these apostrophes. */
+  spacedNegativeClitic: { blanks: string; apostrophes: string };
+  /** Words split without an apostrophe: [word, its first token (a prefix of it), the second token]. */
+  splits: readonly (readonly [word: string, stem: string, rest: string])[];
+  /** Words that keep a period after them as part of the token ("mr.", "vs."). */
+  abbreviations: readonly string[];
+  /** That period; also the one between initials ("u.s."). */
+  abbreviationMark: string;
+  /** Marks that join the parts of one word: "fifteen-year-old", "and/or". */
+  wordJoiners: string;
+  /** Marks between the digit groups of one number: "3.5", "1,000", "10:30", "1/2". */
+  numberSeparators: string;
+  /** Tokens cut whole where they start, whatever follows, and written as another (letters in any case). */
+  forms: Readonly<Record<string, string>>;
+  /** Single characters written as another. */
+  singles: Readonly<Record<string, string>>;
+  /** Runs of these marks are one token; a run of one mark with a length in `lengths` is written as `as`. */
+  runs: readonly { marks: string; as?: string; lengths?: readonly [min: number, max: number] }[];
+  /** Emoticons made of letters: a token unless a letter or digit follows ("xd" but "xdx"). */
+  wordEmoticons: readonly string[];
+  /** How URLs begin (case-sensitive); a URL runs to the end of its run of visible characters. */
+  urlPrefixes: readonly string[];
+  /** A hashtag or mention: one of these, then letters, digits and "_". */
+  hashtagMarks: string;
+  /** ASCII marks of emoticons ("^_^", "<3", "=)", "-_-"): text with one is cut by the regex alone. */
+  emoticonMarks: string;
+  /** Marks that begin emoticons (":)", ";-)") unless a blank or the end follows them. */
+  emoticonLeads: string;
+  /** Words after which markNegation prefixes `negatedPrefix` to tokens, up to a clause end. */
+  negations: readonly string[];
+  negatedPrefix: string;
+  /** A clause end closes a negation scope: a run of these marks, or one of `clauseEnds`. */
+  clauseEndMarks: string;
+  clauseEnds: readonly string[];
+}
+
+/** Penn Treebank's canonical form (which SST-2 uses), and how people type what it writes otherwise. */
+export const RULES: GrammarRules = {
+  apostrophes: "'’",
+  clitics: ['s', 're', 've', 'll', 'd', 'm'],
+  negativeClitic: "n't",
+  leadingClitics: ['s', 're', 've', 'll', 'd', 'm', 'em', 'til', 'tis', 'twas'],
+  decade: { digits: 2, suffix: 's' },
+  spacedNegativeClitic: { blanks: ' \t', apostrophes: "'’`" },
+  // Penn Treebank splits the first six; the rest are how people type n't without an apostrophe.
+  splits: [
+    ['cannot', 'can', 'not'], ['gonna', 'gon', 'na'], ['wanna', 'wan', 'na'], ['gotta', 'got', 'ta'],
+    ['gimme', 'gim', 'me'], ['lemme', 'lem', 'me'],
+    ...['dont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'arent', 'werent', 'couldnt', 'shouldnt', 'wouldnt',
+      'havent', 'hasnt', 'hadnt', 'aint', 'mustnt', 'neednt', 'mightnt'].map((w) => [w, w.slice(0, -2), "n't"] as const),
+  ],
+  // As in SST-2 ("mr.", "vs."). "no." is left out: too often a sentence end.
+  abbreviations: ['mr', 'mrs', 'ms', 'dr', 'vs', 'etc', 'jr', 'sr', 'inc', 'st', 'prof', 'ltd', 'co', 'corp', 'mt', 'messrs'],
+  abbreviationMark: '.',
+  wordJoiners: '-/',
+  numberSeparators: '.,:/',
+  forms: {
+    '-lrb-': '(', '-rrb-': ')', '-lsb-': '[', '-rsb-': ']', '-lcb-': '{', '-rcb-': '}', // Penn Treebank's brackets
+    '``': '"', "''": '"', // its double quotes
+  },
+  singles: {
+    '"': '"', '“': '"', '”': '"', '„': '"', '«': '"', '»': '"',
+    '`': "'", '‘': "'", '’': "'", '‚': "'", '‹': "'", '›': "'",
+    '—': '--', '―': '--',
+  },
+  // Runs longer than the lengths given stay as typed: the tokeniser has always cut them so.
+  runs: [
+    { marks: '.', as: '...', lengths: [2, 5] },
+    { marks: '-', as: '--', lengths: [2, 5] },
+    { marks: '!?' },
+    { marks: '*' },
+  ],
+  wordEmoticons: ['xd'],
+  urlPrefixes: ['http://', 'https://', 'www.'],
+  hashtagMarks: '#@',
+  emoticonMarks: '_<>=^',
+  emoticonLeads: ':;',
+  negations: [
+    'not', 'no', 'never', "n't", 'nothing', 'nobody', 'none', 'noone', 'nowhere', 'neither', 'nor',
+    'without', 'hardly', 'barely', 'scarcely',
+    // Chinese negators are separate words in Intl.Segmenter's output.
+    '不', '没', '没有', '别', '无', '未', '非',
+  ],
+  negatedPrefix: 'NOT_',
+  clauseEndMarks: '.,;:!?',
+  clauseEnds: ['--', '。', '，', '、', '；', '：', '！', '？'],
+};
+
+/** A token the grammar names, as the WebAssembly featurizer's table holds it (ASCII, lowercase). */
+export interface GrammarToken {
+  /** GRAMMAR_FORM, GRAMMAR_REWRITE, … (assembly/contract.ts). */
+  kind: number;
+  text: string;
+  /** What it is written as (forms, rewrites), or the second token of a split word. */
+  token?: string;
+  /** A split word's first token: its first `stem` characters. */
+  stem?: number;
+}
+
+/** A form as the ASCII scanner tries it: the lowercase text, and what it is written as. */
+export interface Form {
+  text: string;
+  token: string;
+}
+
+/** RULES compiled into what each path reads: sets and maps for the regex path, tables for the ASCII scanners. */
+export interface Grammar {
+  readonly rules: GrammarRules;
+  /** rules.apostrophes[0]: the apostrophe of every clitic token. */
+  readonly apostrophe: string;
+  readonly apostropheList: readonly string[];
+  readonly clitics: ReadonlySet<string>;
+  /** The negative clitic's letter before the apostrophe (lowercase), and its part after. */
+  readonly negativeStem: string;
+  readonly negativeTail: string;
+  readonly leadingClitics: ReadonlySet<string>;
+  /** Every ASCII decade ("70", "70s"), as typed. */
+  readonly decades: ReadonlySet<string>;
+  /** word → [length of its first token, its second token]. */
+  readonly splits: ReadonlyMap<string, readonly [number, string]>;
+  readonly splitLengths: { readonly min: number; readonly max: number };
+  /** 1 at splitEndingKey(last, before) of every split word: most words are ruled out before a lookup. */
+  readonly splitEndings: Uint8Array;
+  readonly abbreviations: ReadonlySet<string>;
+  readonly abbreviationMaxLength: number;
+  readonly abbreviationCode: number;
+  readonly wordEmoticons: ReadonlySet<string>;
+  readonly negations: ReadonlySet<string>;
+  /** A clause end, the whole token. */
+  readonly clauseEnd: RegExp;
+  /** Every token written as another (forms in every case of their letters, singles, rewritten runs). */
+  readonly rewrites: ReadonlyMap<string, string>;
+  /**
+   * Per first character: bit L (1–7) when a rewrite of length L starts with it, bit 0 for an
+   * apostrophe (a clitic, any length but 1). Most punctuation tokens are ruled out by it before
+   * canonicalPunctuation's lookups.
+   */
+  readonly rewriteAt: Uint8Array;
+  // The ASCII tables, per character code 0–255 (non-ASCII is CHAR_LEAVE).
+  /** CHAR_* flags (assembly/contract.ts). */
+  readonly chars: Uint16Array;
+  /** The run a mark belongs to (index in rules.runs + 1), or 0. */
+  readonly charRuns: Uint8Array;
+  /** Bit L set when a form of length L starts with this character. */
+  readonly charForms: Uint8Array;
+  /** The forms starting with each ASCII character, longest first. */
+  readonly formsAt: readonly (readonly Form[] | undefined)[];
+  /** [character][length]: what a single or a run of that one mark is written as (ASCII), else undefined. */
+  readonly runRewrites: readonly ((string | undefined)[] | undefined)[];
+  /** The tokens the WebAssembly featurizer's table holds. */
+  readonly tokens: readonly GrammarToken[];
+}
+
+/** Two characters as one index, exact for ASCII (other characters may share an index: a pre-check only). */
+export function splitEndingKey(last: number, before: number): number {
+  return ((before & 0xff) << 8) | (last & 0xff);
+}
+
+/**
+ * The tables every path reads, built from rules; throws a RangeError for rules the scanners
+ * could not follow exactly (a form that starts with a letter, a rewritten run of mixed marks, …).
+ * @example compileGrammar({ ...RULES, splits: [...RULES.splits, ['wontcha', 'wont', 'cha']] })
+ */
+export function compileGrammar(rules: GrammarRules): Grammar {
+  const wrong = (what: string): never => {
+    throw new RangeError(`grammar: ${what}`);
+  };
+  const apostrophe = rules.apostrophes[0] ?? wrong('no apostrophe');
+  const apostropheList = [...rules.apostrophes];
+  const asciiApostrophes = apostropheList.filter(isAscii);
+
+  const nc = rules.negativeClitic;
+  const ncAt = nc.indexOf(apostrophe);
+  if (ncAt !== 1 || !isLetterCode(nc.charCodeAt(0)) || nc.length < 3) wrong(`the negative clitic "${nc}" must be one letter, "${apostrophe}", then letters`);
+  const negativeStem = nc[0].toLowerCase();
+  const negativeTail = nc.slice(2);
+
+  const decades = new Set<string>();
+  for (let d = 0; d < 10 ** rules.decade.digits; d++) {
+    const digits = String(d).padStart(rules.decade.digits, '0');
+    decades.add(digits).add(digits + rules.decade.suffix);
+  }
+
+  const splits = new Map<string, readonly [number, string]>();
+  for (const [word, stem, rest] of rules.splits) {
+    if (!word.startsWith(stem) || stem.length === 0 || stem.length === word.length) wrong(`the split word "${word}" must begin with its first token "${stem}"`);
+    splits.set(word, [stem.length, rest]);
+  }
+  const splitWords = [...splits.keys()];
+  const splitEndings = new Uint8Array(1 << 16);
+  for (const w of splitWords) splitEndings[splitEndingKey(w.charCodeAt(w.length - 1), w.charCodeAt(w.length - 2))] = 1;
+
+  // Punctuation written as another: forms in every case, singles, runs of each rewritten length.
+  const rewrites = new Map<string, string>();
+  const asciiRewrites = new Map<string, string>(); // singles and runs (GRAMMAR_REWRITE), ASCII only
+  for (const [form, token] of Object.entries(rules.forms)) {
+    if (form.length < 2 || form.length > 7 || !isAscii(form) || isAlnumCode(form.charCodeAt(0))) {
+      wrong(`the form "${form}" must be 2 to 7 ASCII characters, the first a mark`);
+    }
+    for (const variant of caseVariants(form)) rewrites.set(variant, token);
+  }
+  for (const [mark, token] of Object.entries(rules.singles)) {
+    if ([...mark].length !== 1 || isAlnumCode(mark.charCodeAt(0))) wrong(`the single "${mark}" must be one mark`);
+    if (mark === token) continue;
+    rewrites.set(mark, token);
+    if (isAscii(mark)) asciiRewrites.set(mark, token);
+  }
+  const charRuns = new Uint8Array(256);
+  rules.runs.forEach((run, k) => {
+    for (const mark of run.marks) {
+      if (!isAscii(mark) || isAlnumCode(mark.charCodeAt(0)) || charRuns[mark.charCodeAt(0)] !== 0) wrong(`the run mark "${mark}" must be an ASCII mark in one run`);
+      charRuns[mark.charCodeAt(0)] = k + 1;
+    }
+    if (run.as === undefined) return;
+    // A rewrite is looked up by mark and length, which only a run of one mark determines.
+    if (run.marks.length !== 1) wrong(`the run "${run.marks}" is rewritten, so it must be of one mark`);
+    const [min, max] = run.lengths ?? wrong(`the run "${run.marks}" is rewritten without lengths`);
+    for (let length = Math.max(min, 2); length <= max; length++) {
+      const text = run.marks.repeat(length);
+      if (text !== run.as) {
+        rewrites.set(text, run.as);
+        asciiRewrites.set(text, run.as);
+      }
+    }
+  });
+  const rewriteAt = new Uint8Array(1 << 16);
+  for (const key of rewrites.keys()) {
+    if (key.length > 7) wrong(`"${key}" is rewritten, and more than 7 characters long`);
+    rewriteAt[key.charCodeAt(0)] |= 1 << key.length;
+  }
+  for (const a of apostropheList) rewriteAt[a.charCodeAt(0)] |= 1;
+  const leadingClitics = new Set(rules.leadingClitics);
+  if (1 + Math.max(...rules.leadingClitics.map((c) => c.length), rules.decade.digits + rules.decade.suffix.length) > 7) wrong('a leading clitic is more than 6 characters long');
+
+  // The ASCII tables.
+  const chars = new Uint16Array(256);
+  const flag = (marks: string, bit: number): void => {
+    for (const m of marks) {
+      if (!isAscii(m)) continue;
+      chars[m.charCodeAt(0)] |= bit;
+      if (isLetterCode(m.charCodeAt(0))) chars[m.charCodeAt(0) ^ 0x20] |= bit; // letters in either case
+    }
+  };
+  for (let c = 0x80; c < 256; c++) chars[c] = CHAR_LEAVE; // the scanners cut ASCII only
+  flag(rules.emoticonMarks + rules.hashtagMarks, CHAR_LEAVE);
+  flag(rules.emoticonLeads, CHAR_EMOTICON_LEAD);
+  flag(asciiApostrophes.join(''), CHAR_APOSTROPHE);
+  flag(rules.spacedNegativeClitic.apostrophes, CHAR_NT_APOSTROPHE);
+  flag(rules.spacedNegativeClitic.blanks, CHAR_NT_BLANK);
+  flag(negativeStem, CHAR_NT_STEM);
+  flag(rules.wordJoiners, CHAR_JOINER);
+  flag(rules.numberSeparators, CHAR_NUMBER_SEPARATOR);
+  // What may follow a word's letters when the host cuts it by a rule the WebAssembly featurizer
+  // leaves to it: an abbreviation's or initial's period, the mark after a URL's first letters.
+  flag(rules.abbreviationMark, CHAR_AFTER_WORD);
+  for (const prefix of rules.urlPrefixes) {
+    if (!isAscii(prefix) || !isLetterCode(prefix.charCodeAt(0)) || alnumLength(prefix) === prefix.length) wrong(`the URL prefix "${prefix}" must be ASCII letters, then a mark`);
+    flag(prefix[alnumLength(prefix)], CHAR_AFTER_WORD);
+    chars[prefix.charCodeAt(0)] |= CHAR_URL_HEAD; // this case only: URL_SOURCE is case-sensitive
+  }
+  for (const key of asciiRewrites.keys()) flag(key[0], CHAR_REWRITTEN);
+  for (const e of rules.wordEmoticons) {
+    if (e.length === 0 || alnumLength(e) !== e.length) wrong(`the emoticon "${e}" must be ASCII letters and digits`);
+    flag(e[0], CHAR_EMOTICON_HEAD);
+  }
+
+  const charForms = new Uint8Array(256);
+  const formsAt: Form[][] = [];
+  for (const [form, token] of Object.entries(rules.forms)) {
+    const c = form.charCodeAt(0);
+    charForms[c] |= 1 << form.length;
+    (formsAt[c] ??= []).push({ text: form.toLowerCase(), token });
+  }
+  for (const list of formsAt) list?.sort((a, b) => b.text.length - a.text.length);
+  const runRewrites: (string | undefined)[][] = [];
+  for (const [text, token] of asciiRewrites) {
+    const row = (runRewrites[text.charCodeAt(0)] ??= []);
+    while (row.length <= text.length) row.push(undefined);
+    row[text.length] = token;
+  }
+
+  // The tokens the WebAssembly featurizer's table holds: what it cuts and rewrites, and the
+  // words whose text alone decides how they are cut. Every text once.
+  const tokens: GrammarToken[] = [];
+  for (const [form, token] of Object.entries(rules.forms)) tokens.push({ kind: GRAMMAR_FORM, text: form.toLowerCase(), token });
+  for (const [text, token] of asciiRewrites) tokens.push({ kind: GRAMMAR_REWRITE, text, token });
+  for (const a of asciiApostrophes) {
+    for (const c of [...leadingClitics, ...decades]) if (isAscii(c)) tokens.push({ kind: GRAMMAR_CLITIC, text: a + c });
+  }
+  tokens.push({ kind: GRAMMAR_KEPT, text: nc.toLowerCase() });
+  for (const e of rules.wordEmoticons) tokens.push({ kind: GRAMMAR_EMOTICON, text: e.toLowerCase() });
+  for (const [word, [stem, rest]] of splits) tokens.push({ kind: GRAMMAR_SPLIT, text: word, token: rest, stem });
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (seen.has(t.text)) wrong(`"${t.text}" has two rules`);
+    seen.add(t.text);
+  }
+
+  return {
+    rules, apostrophe, apostropheList,
+    clitics: new Set(rules.clitics),
+    negativeStem, negativeTail, leadingClitics, decades, splits,
+    splitLengths: { min: Math.min(...splitWords.map((w) => w.length)), max: Math.max(...splitWords.map((w) => w.length)) },
+    splitEndings,
+    abbreviations: new Set(rules.abbreviations),
+    abbreviationMaxLength: Math.max(...rules.abbreviations.map((a) => a.length)),
+    abbreviationCode: rules.abbreviationMark.charCodeAt(0),
+    wordEmoticons: new Set(rules.wordEmoticons),
+    negations: new Set(rules.negations),
+    clauseEnd: new RegExp(String.raw`^(?:[${classOf(rules.clauseEndMarks)}]+|${rules.clauseEnds.map(escapeRegex).join('|')})$`, 'u'),
+    rewrites, rewriteAt,
+    chars, charRuns, charForms, formsAt, runRewrites, tokens,
+  };
+}
+
+/** The grammar every tokeniser, scanner and featurizer uses. */
+export const GRAMMAR = compileGrammar(RULES);
+
+/**
+ * What markNegation does at a token: 1 opens a negation scope (a negation word, in any case),
+ * -1 closes one (a clause end), 0 neither.
+ * @example negationRole("Never") // 1
+ */
+export function negationRole(token: string, grammar: Grammar = GRAMMAR): number {
+  if (grammar.negations.has(token) || grammar.negations.has(token.toLowerCase())) return 1;
+  return grammar.clauseEnd.test(token) ? -1 : 0;
+}
+
+/** A string for a regex, its syntax characters escaped (valid with the `u` flag). */
+export function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/** Characters for a regex character class `[…]`, escaped (valid with the `u` flag). */
+export function classOf(chars: string): string {
+  return chars.replace(/[\\\]\[^-]/g, '\\$&');
+}
+
+function isAscii(s: string): boolean {
+  return /^[\x00-\x7f]*$/.test(s);
+}
+
+function isLetterCode(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
+
+function isAlnumCode(c: number): boolean {
+  return isLetterCode(c) || (c >= 0x30 && c <= 0x39);
+}
+
+function alnumLength(s: string): number {
+  let i = 0;
+  while (i < s.length && isAlnumCode(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** s with its ASCII letters in every combination of cases: "-lrb-" → "-lrb-", "-Lrb-", … */
+function caseVariants(s: string): string[] {
+  let out = [''];
+  for (const ch of s) {
+    const cases = isLetterCode(ch.charCodeAt(0)) ? [ch.toLowerCase(), ch.toUpperCase()] : [ch];
+    out = out.flatMap((prefix) => cases.map((c) => prefix + c));
+  }
+  return out;
+}
