@@ -9,3 +9,4 @@ export * from './losses';
 export * from './optimizers';
 export * from './embedding';
 export * from './featurize';
+export * from './attention';

@@ -1,5 +1,6 @@
 // The benchmark script: `npm run bench [-- --json] [-- --only W2,W3] [-- --no-peers]`.
-// W5 (the attention model) is not implemented yet, so it is not offered.
+// W5 trains the attention model, PyTorch beside it (bench/peers/pytorch_w5.py) unless --no-peers.
+// W4S is W4's accuracy on SST-2 sentences it never saw (bench/w4-sentences.ts), fastText beside it when on the PATH.
 // Workloads and output format: shared/BENCHMARKS.md. A table goes to standard error as it runs;
 // with --json one JSON array of records goes to standard output at the end.
 
@@ -14,6 +15,8 @@ import { benchW1 } from './w1-seed.js';
 import { benchW2 } from './w2-gemm.js';
 import { benchW3 } from './w3-mlp-step.js';
 import { benchW4 } from './w4-sst2-bag.js';
+import { benchW4Sentences } from './w4-sentences.js';
+import { benchW5 } from './w5-sst2-attn.js';
 import { benchW6 } from './w6-predict.js';
 
 type Workload = (rt: Runtime, peers: TfBackend[], fma?: Runtime) => Promise<BenchRecord[]>;
@@ -29,6 +32,9 @@ const WORKLOADS: Record<string, Workload> = {
     w4Model = modelPath;
     return records;
   },
+  // W4's accuracy on SST-2 sentences never seen (held out with their phrases), fastText beside it.
+  W4S: async (_rt, peers) => benchW4Sentences(peers.length > 0),
+  W5: async (_rt, peers) => benchW5(3, peers.length > 0),
   W6: async () => {
     if (!w4Model) w4Model = (await benchW4(1)).modelPath;
     return benchW6(w4Model);

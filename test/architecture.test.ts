@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 describe('models behind one interface', () => {
   it('every registered architecture trains, predicts and saves through the same calls', async () => {
-    expect(architectures()).toEqual(['bag', 'mlp']);
+    expect(architectures()).toEqual(['bag', 'mlp', 'attention']);
     for (const arch of architectures()) {
       const model = trained[arch];
       expect(model.config.arch).toBe(arch);
@@ -39,7 +39,7 @@ describe('models behind one interface', () => {
   });
 
   it('an unknown architecture is refused by the registry with the names there are', () => {
-    expect(() => modelClass('lstm')).toThrow('unknown architecture "lstm"; sentiwasm has bag, mlp');
+    expect(() => modelClass('lstm')).toThrow('unknown architecture "lstm"; sentiwasm has bag, mlp, attention');
   });
 });
 
@@ -113,7 +113,7 @@ describe('the model file', () => {
 
   it.each<[string, (config: Record<string, unknown>) => void, RegExp]>([
     ['a newer classifier schema', (c) => (c.schema = 3), /written by a newer sentiwasm \(classifier schema 3; this one reads up to 2\)\. upgrade sentiwasm to load it/],
-    ['an architecture this release does not have', (c) => (c.arch = 'transformer'), /architecture "transformer", which this sentiwasm does not have \(it has bag, mlp\)\. if a newer sentiwasm wrote it, upgrade/],
+    ['an architecture this release does not have', (c) => (c.arch = 'transformer'), /architecture "transformer", which this sentiwasm does not have \(it has bag, mlp, attention\)\. if a newer sentiwasm wrote it, upgrade/],
   ])('%s gets its own message', async (_, change, message) => {
     const contents = decodeModelFile(trained.bag.toBytes(), 'bag');
     change(contents.config);

@@ -260,6 +260,9 @@ const models: [string, string, number, number, number[]][] = [
   ['bag model, 2 classes', 'bag', 5, 2, []],
   ['bag model, 3 classes, odd dim', 'bag', 7, 3, []],
   ['mlp model, one hidden layer', 'mlp', 6, 3, [4]],
+  // The encoder's sizes travel in `hidden`: [ff, layers, heads, max length, norm first, pooling].
+  ['attention model, norm after', 'attention', 8, 3, [6, 1, 2, 8, 1, 1]],
+  ['attention model, two layers, norm first, first-token pooling', 'attention', 4, 2, [5, 2, 2, 8, 2, 2]],
 ];
 
 describe('the training step train() runs updates every weight by −lr × its finite-difference gradient', async () => {

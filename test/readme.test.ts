@@ -38,6 +38,8 @@ const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
 const NOT_RUN: Record<string, string> = {
   'npm ci': 'installs the dependencies, which these tests already run on',
   'npm test': 'runs the tests, this one among them',
+  'npx tsx bench/accuracy/run.ts --data sst2,chn --seeds 1,2,3 --configs defaults,eos,fasttext-recipe': 'a measurement of half an hour that needs Debian\'s fastText; the figures it made are in the README',
+  'npm run bench -- --only W4S --json': 'a benchmark (minutes of training on all of SST-2), run by the benchmark script, not a usage example',
 };
 
 /** Other commands and what runs in their place. */

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import '../index.node.js';
 import { demoSeed } from './demo-seed.js';
+import { registerCvCommand } from './cv.js';
 import { registerDatasetsCommand } from './datasets.js';
 import { CliError } from './errors.js';
 import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './options.js';
@@ -53,11 +54,19 @@ export function buildProgram(): Command {
     .requiredOption('--out <model>', 'where to save the model file')
     .option('--dev <file>', 'labelled file (or data set, e.g. sst2:dev) to validate on (early stopping, calibration) and report')
     .option('--validation-split <x>', 'hold out this fraction of the training file for validation instead of --dev', fraction)
-    .addOption(new Option('--arch <arch>', 'bag: embedding bag → linear; mlp: bag → hidden layer → linear').choices(['bag', 'mlp']).default('bag'))
+    .addOption(new Option('--arch <arch>', 'bag: embedding bag → linear; mlp: bag → hidden layer → linear; attention: a Transformer encoder over the words in order').choices(['bag', 'mlp', 'attention']).default('bag'))
     .option('--epochs <n>', 'passes over the data (default: about 60,000 examples seen, 5 to 50 epochs)', positiveInt)
     .option('--dim <n>', 'embedding dimension', positiveInt, 64)
     .option('--members <n>', 'bag: train as this many independent members averaged into one model (default: one per 32 dims)', positiveInt)
     .option('--hidden <n>', 'hidden width of the mlp head', positiveInt)
+    .option('--layers <n>', 'attention: encoder layers (default 1)', positiveInt)
+    .option('--heads <n>', 'attention: heads per layer; --dim must split evenly among them (default 4)', positiveInt)
+    .option('--ff <n>', 'attention: feed-forward width (default 128)', positiveInt)
+    .option('--max-len <n>', 'attention: longest text in tokens; longer ones are truncated (default 64)', positiveInt)
+    .option('--dropout <x>', 'attention: dropout in the encoder (default 0.1)', fraction)
+    .option('--norm-first', 'attention: layer norm before each block instead of after each residual sum')
+    .addOption(new Option('--pooling <how>', 'attention: pool the mean of the positions or the first one').choices(['mean', 'first']))
+    .option('--clip-norm <x>', 'attention: clip the gradients\' global norm to this (default 1; 0 = never)', nonNegativeNumber)
     .option('--ngrams <n>', 'longest word n-gram', positiveInt, 2)
     .option('--buckets <n>', 'hash buckets for n-grams', positiveInt, 2_000_000)
     .option('--min-count <n>', 'drop words seen fewer times', positiveInt, 1)
@@ -82,6 +91,9 @@ export function buildProgram(): Command {
     .option('--checkpoint-every <steps>', 'steps between checkpoints', positiveInt, 1000)
     .option('--resume <dir>', 'carry on from the checkpoint in this folder (same data and options; checkpoints go on there)')
     .option('--threads <n>', 'threads to train on (1 until multi-core training exists)', positiveInt, 1)
+    .option('--autotune', 'search the options by cross-validation of the training file (or on --dev) before training; prints the settings chosen')
+    .option('--budget <time>', 'how long --autotune searches: 60s, 5m, 90', '60s')
+    .addOption(new Option('--metric <name>', 'what --autotune maximises').choices(['accuracy', 'macroF1']).default('accuracy'))
     .option('--json', 'print a JSON summary')
     .option('--no-progress', 'no progress bar')
     .action((file, options) => trainCommand(file, options, out, err));
@@ -104,6 +116,7 @@ export function buildProgram(): Command {
     .command('explain <model> <text>')
     .description("Each token's contribution to the score.")
     .option('--json', 'print the explanation as JSON')
+    .option('--attention', 'attention models: print the attention weights of the text, per layer and head')
     .action((model, text, options) => explainCommand(model, text, options, out));
 
   program
@@ -137,6 +150,7 @@ export function buildProgram(): Command {
     .action((options) => demoSeed(options, out));
 
   registerDatasetsCommand(program, out, err);
+  registerCvCommand(program, out, err);
 
   return program;
 }

@@ -8,7 +8,8 @@ import { parseVectors } from '../io/vectors.js';
 import type { Architecture } from '../train/classifier.js';
 import { formatReport } from '../train/metrics.js';
 import type { ScheduleName } from '../train/schedule.js';
-import { trainWithReport, type TrainOptions } from '../train/train.js';
+import { autotuneWithReport, toFlags } from '../train/autotune.js';
+import { trainWithReport, type LabelledText, type TrainOptions } from '../train/train.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
@@ -24,6 +25,14 @@ export interface TrainFlags extends DataFlags {
   members?: number;
   fma?: boolean;
   hidden?: number;
+  layers?: number;
+  heads?: number;
+  ff?: number;
+  maxLen?: number;
+  dropout?: number;
+  normFirst?: boolean;
+  pooling?: 'mean' | 'first';
+  clipNorm?: number;
   ngrams?: number;
   buckets?: number;
   minCount?: number;
@@ -49,6 +58,10 @@ export interface TrainFlags extends DataFlags {
   threads?: number;
   json?: boolean;
   progress?: boolean;
+  autotune?: boolean;
+  /** --budget: how long --autotune searches ("60s", "5m"). */
+  budget?: string;
+  metric?: 'accuracy' | 'macroF1';
 }
 
 /** The file a checkpoint folder holds. */
@@ -84,30 +97,11 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
   let lastAccuracy = '—';
   // Node 20 keeps relaxed SIMD behind a flag: asked for the fma build, the CLI turns it on.
   if (flags.fma) enableRelaxedSimd();
+  const base = trainOptionsFromFlags(flags, pretrainedVectors);
+  const tuned = flags.autotune ? await autotuneFromFlags(examples, base, dev, flags, err) : undefined;
   const options: TrainOptions = {
-    arch: flags.arch,
-    dim: flags.dim,
-    members: flags.members,
-    hidden: flags.hidden ? [flags.hidden] : undefined,
-    epochs: flags.epochs,
-    lr: flags.lr,
-    batch: flags.batch,
-    optimizer: flags.optimizer,
-    schedule: flags.schedule,
-    warmup: flags.warmup,
-    seed: flags.seed,
-    patience: flags.patience,
-    featureDropout: flags.featureDropout,
-    naiveBayesStart: flags.nbStart,
-    wordNgrams: flags.ngrams,
-    buckets: flags.buckets,
-    minCount: flags.minCount,
-    classWeights: flags.classWeights,
-    pretrainedVectors,
-    runtime: flags.fma ? { fma: true } : undefined,
-    subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
-    uniqueFeatures: flags.uniqueFeatures,
-    tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
+    ...base,
+    ...tuned,
     validation: dev ?? flags.validationSplit,
     threads: flags.threads,
     resume,
@@ -154,6 +148,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     temperature: model.config.temperature,
     fma: model.runtime.fma,
     dev: evaluation ? { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, n: evaluation.n } : undefined,
+    ...(tuned ? { autotuned: toFlags(tuned) } : {}),
   };
   model.dispose();
   if (flags.json) {
@@ -162,7 +157,73 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
   }
   out(`trained on ${examples.length} examples (${listLabels(model.labels)}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`);
   if (evaluation) out(formatReport(evaluation));
+  if (tuned) out(`autotuned settings: ${toFlags(tuned)}`);
   out(`saved ${flags.out} (${formatBytes(bytes.length)})`);
+}
+
+/**
+ * The model and feature options the flags ask for (what `train` and `cv` share), without
+ * validation data, callbacks or checkpoints.
+ */
+export function trainOptionsFromFlags(flags: Omit<TrainFlags, 'out'>, pretrainedVectors?: Map<string, Float32Array>): TrainOptions {
+  return {
+    arch: flags.arch,
+    dim: flags.dim,
+    members: flags.members,
+    hidden: flags.hidden ? [flags.hidden] : undefined,
+    layers: flags.layers,
+    heads: flags.heads,
+    ff: flags.ff,
+    maxLen: flags.maxLen,
+    dropout: flags.dropout,
+    normFirst: flags.normFirst,
+    pooling: flags.pooling,
+    clipNorm: flags.clipNorm,
+    epochs: flags.epochs,
+    lr: flags.lr,
+    batch: flags.batch,
+    optimizer: flags.optimizer,
+    schedule: flags.schedule,
+    warmup: flags.warmup,
+    seed: flags.seed,
+    patience: flags.patience,
+    featureDropout: flags.featureDropout,
+    naiveBayesStart: flags.nbStart,
+    wordNgrams: flags.ngrams,
+    buckets: flags.buckets,
+    minCount: flags.minCount,
+    classWeights: flags.classWeights,
+    pretrainedVectors,
+    runtime: flags.fma ? { fma: true } : undefined,
+    subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
+    uniqueFeatures: flags.uniqueFeatures,
+    tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
+    threads: flags.threads,
+  };
+}
+
+/** --autotune: searches the options by cross-validation (or on --dev) within --budget, progress on stderr; prints the choice as flags. */
+async function autotuneFromFlags(examples: LabelledText[], base: TrainOptions, dev: LabelledText[] | undefined, flags: TrainFlags, err: (line: string) => void): Promise<TrainOptions> {
+  const budgetSeconds = parseBudget(flags.budget ?? '60s');
+  const metric = flags.metric ?? 'accuracy';
+  err(`autotune: searching for ${budgetSeconds} s by ${dev ? 'score on --dev' : '3-fold cross-validation'} (${metric})`);
+  const result = await autotuneWithReport(examples, {
+    ...base,
+    budgetSeconds,
+    metric,
+    dev,
+    onTrial: (t) => err(`autotune: trial ${t.index + 1} ${t.complete ? '' : '(stopped early) '}${metric} ${t.score.toFixed(4)} on ${t.folds} fold(s), best ${t.best.toFixed(4)}, ${t.elapsed.toFixed(0)} s: ${toFlags(t.options)}`),
+  });
+  err(`autotune: ${result.trials.length} trials; chosen (${metric} ${result.score.toFixed(4)}):`);
+  err(`  ${toFlags(result.options)}`);
+  return result.options;
+}
+
+/** "60s", "2m", "90" (seconds). */
+function parseBudget(spec: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(spec.trim());
+  if (!m || !(Number(m[1]) > 0)) throw new CliError(`--budget takes a duration such as 60s, 5m or 90; got "${spec}"`);
+  return Number(m[1]) * (m[2] === 'm' ? 60 : m[2] === 'h' ? 3600 : 1);
 }
 
 /** Makes the checkpoint folder, checks it takes files, and clears temporary files a killed save left. */

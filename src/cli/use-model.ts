@@ -124,14 +124,15 @@ async function openInput(path: string): Promise<NodeJS.ReadableStream> {
   return handle.createReadStream({ encoding: 'utf8' });
 }
 
-export async function explainCommand(modelPath: string, text: string, flags: { json?: boolean }, out: Print): Promise<void> {
+export async function explainCommand(modelPath: string, text: string, flags: { json?: boolean; attention?: boolean }, out: Print): Promise<void> {
   await withModel(modelPath, (model) => {
+    if (flags.attention) return printAttention(model, text, flags, out);
     const e = model.explain(text);
     if (flags.json) {
       out(JSON.stringify(e));
       return;
     }
-    out(`${e.label} (score for "${e.target}": ${e.score.toFixed(3)}; ${e.method === 'exact' ? 'exact decomposition' : 'occlusion'})`);
+    out(`${e.label} (score for "${e.target}": ${e.score.toFixed(3)}; ${e.method === 'exact' ? 'exact decomposition' : e.method === 'occlusion' ? 'occlusion' : 'gradient × input'})`);
     const labels = e.tokens.map((_, i) => tokenLabel(e.tokens, i));
     const width = Math.max(...labels.map((l) => l.length), 6);
     const scale = Math.max(...e.tokens.map((t) => Math.abs(t.contribution)), 1e-9);
@@ -141,6 +142,24 @@ export async function explainCommand(modelPath: string, text: string, flags: { j
     });
     out(`  ${'(bias)'.padEnd(width)} ${e.bias >= 0 ? ' ' : ''}${e.bias.toFixed(3).padStart(7)}`);
   });
+}
+
+/** explain --attention: each layer's and head's weights as a table, row i = where token i looks. */
+function printAttention(model: TextClassifier<string | number>, text: string, flags: { json?: boolean }, out: Print): void {
+  const a = model.attentionWeights(text);
+  if (!a) throw new CliError(`explain --attention needs an attention model; this one is a ${model.config.arch} model (train one with --arch attention)`);
+  if (flags.json) {
+    out(JSON.stringify(a));
+    return;
+  }
+  const words = a.tokens.map((t, i) => (a.negated[i] ? `not:${t}` : t));
+  const width = Math.min(12, Math.max(5, ...words.map((w) => w.length)));
+  const cell = (w: string) => (w.length > width ? `${w.slice(0, width - 1)}…` : w).padStart(width);
+  a.layers.forEach((heads, l) => heads.forEach((rows, h) => {
+    out(`layer ${l}, head ${h} (row: a token; columns: how much it attends to each)`);
+    out(`${' '.repeat(width)} ${words.map(cell).join(' ')}`);
+    rows.forEach((row, i) => out(`${cell(words[i])} ${row.map((v) => v.toFixed(2).padStart(width)).join(' ')}`));
+  }));
 }
 
 /**

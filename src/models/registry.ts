@@ -1,6 +1,7 @@
 // Architectures by name: what `--arch NAME`, train({ arch }) and a model file's "arch" field
 // resolve to. A new model is one class implementing TextModel and one line here.
 
+import { AttentionModel } from './attention-model.js';
 import { BagModel } from './bag-model.js';
 import { MlpModel } from './mlp-model.js';
 import type { TextModelClass } from './text-model.js';
@@ -8,12 +9,13 @@ import type { TextModelClass } from './text-model.js';
 const MODELS = {
   bag: BagModel,
   mlp: MlpModel,
+  attention: AttentionModel,
 } satisfies Record<string, TextModelClass>;
 
 /** The name of an architecture sentiwasm has. */
 export type Architecture = keyof typeof MODELS;
 
-/** Every architecture's name. @example architectures() // ['bag', 'mlp'] */
+/** Every architecture's name. @example architectures() // ['bag', 'mlp', 'attention'] */
 export function architectures(): Architecture[] {
   return Object.keys(MODELS) as Architecture[];
 }

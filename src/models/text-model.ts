@@ -32,6 +32,10 @@ export interface ModelLayout {
   initialise?: boolean;
   /** Lay out what training needs (default true); a model loaded only to predict skips backward's buffers. */
   training?: boolean;
+  /** Sequence models: the probability of dropping an activation in training (default 0). */
+  dropout?: number;
+  /** Sequence models: clip the gradients' global L2 norm to this before each step (default 0: no clipping). */
+  clipNorm?: number;
 }
 
 /** A tensor by name, as model files, checkpoints and exports see it. */
@@ -56,8 +60,15 @@ export interface ModelExplanation {
   score: number;
   bias: number;
   contributions: Float64Array;
-  method: 'exact' | 'occlusion';
+  method: ExplanationMethod;
 }
+
+/**
+ * How explain() splits a score: 'exact' (a linear head), 'occlusion' (the drop in score when a
+ * token is left out), 'gradient×input' (the score's gradient at each token's embedding, dotted
+ * with that embedding; the bias is what the tokens leave unexplained).
+ */
+export type ExplanationMethod = 'exact' | 'occlusion' | 'gradient×input';
 
 export interface TextModel {
   /** The architecture's name in the registry and in model files. */
@@ -65,6 +76,12 @@ export interface TextModel {
   readonly shape: ModelShape;
   readonly runtime: Runtime;
   readonly maxBatch: number;
+  /**
+   * Set for a model that reads ordered token ids (Featurizer.orderedIds, at most this many per
+   * text: longer texts are truncated) instead of bags of feature rows: what load(), logits() and
+   * explain() are then given. Undefined for the bag models.
+   */
+  readonly sequenceLength?: number;
 
   /** Loads a training batch: feature rows of every example back to back, `offsets` (batch + 1) where each starts. */
   load(rows: ArrayLike<number>, offsets: Int32Array, batch: number): void;
@@ -96,7 +113,9 @@ export interface TextModel {
    */
   logits(n: number, appendRows: (i: number, out: number[]) => void): Float32Array;
   /** Each token's share of the score of `target` (see TextClassifier.explain). */
-  explain(tokenCount: number, spans: readonly FeatureSpan[], uniqueFeatures: boolean, target: number): ModelExplanation;
+  explain(tokenCount: number, spans: readonly FeatureSpan[], uniqueFeatures: boolean, target: number, ids?: readonly number[]): ModelExplanation;
+  /** Attention models: the attention weights of one text's ordered ids, [layer][head] each [T × T] row-major. */
+  attentionWeights?(ids: readonly number[]): Float32Array[][];
 }
 
 /** The class side of a model: how the registry builds one. */
@@ -108,7 +127,9 @@ export interface TextModelClass {
   /** Whether the logits are linear in the mean feature vector (a naive-Bayes start needs that). */
   readonly linearHead: boolean;
   /** What training uses unless told otherwise: the optimiser, and the learning rate for each. */
-  readonly defaults: { optimizer: SparseOptimizer; lr: Record<SparseOptimizer, number> };
+  readonly defaults: { optimizer: SparseOptimizer; lr: Record<SparseOptimizer, number>; batch?: number; featureDropout?: number };
+  /** Whether the model reads ordered token ids (see TextModel.sequenceLength) rather than bags of feature rows. */
+  readonly sequenceInput?: boolean;
   create(rt: Runtime, shape: ModelShape, layout: ModelLayout): TextModel;
   /** Checks a shape read from a file; returns what is wrong, or undefined. */
   checkShape(shape: ModelShape): string | undefined;

@@ -59,4 +59,21 @@ export interface KernelExports {
     beta2: number, eps: number, step: number): void;
 
   featurize_ascii(cfg: Ptr, text: Ptr, n: number, out: Ptr, maxOut: number): number;
+
+  encoder_embed_forward(out: Ptr, tokens: Ptr, offsets: Ptr, wte: Ptr, wpe: Ptr, B: number, C: number): void;
+  encoder_embed_backward(dwte: Ptr, dwpe: Ptr, dout: Ptr, tokens: Ptr, offsets: Ptr, B: number, C: number): void;
+  layernorm_forward(out: Ptr, mean: Ptr, rstd: Ptr, inp: Ptr, weight: Ptr, bias: Ptr, N: number, C: number, eps: number): void;
+  layernorm_backward(dinp: Ptr, dweight: Ptr, dbias: Ptr, dout: Ptr, inp: Ptr, weight: Ptr, mean: Ptr, rstd: Ptr, N: number, C: number): void;
+  /** Sequences packed back to back: sequence b is rows [offsets[b], offsets[b+1]). att: Σ_b NH·L_b² floats. */
+  attention_forward(out: Ptr, att: Ptr, qkv: Ptr, offsets: Ptr, B: number, C: number, NH: number): void;
+  attention_forward_ref(out: Ptr, att: Ptr, qkv: Ptr, offsets: Ptr, B: number, C: number, NH: number): void;
+  /** scratch: as many floats as the longest sequence. */
+  attention_backward(dqkv: Ptr, dout: Ptr, qkv: Ptr, att: Ptr, offsets: Ptr, B: number, C: number, NH: number, scratch: Ptr): void;
+  attention_backward_ref(dqkv: Ptr, dout: Ptr, qkv: Ptr, att: Ptr, offsets: Ptr, B: number, C: number, NH: number, scratch: Ptr): void;
+  residual_forward(out: Ptr, a: Ptr, b: Ptr, n: number): void;
+  residual_backward(da: Ptr, db: Ptr, dout: Ptr, n: number): void;
+  mean_pool_forward(out: Ptr, inp: Ptr, offsets: Ptr, B: number, C: number): void;
+  mean_pool_backward(dinp: Ptr, dout: Ptr, offsets: Ptr, B: number, C: number): void;
+  first_pool_forward(out: Ptr, inp: Ptr, offsets: Ptr, B: number, C: number): void;
+  first_pool_backward(dinp: Ptr, dout: Ptr, offsets: Ptr, B: number, C: number): void;
 }

@@ -5,7 +5,7 @@
 // which architecture it holds: each model answers the same calls.
 
 import { Featurizer } from '../text/features.js';
-import type { TextModel } from '../models/text-model.js';
+import type { ExplanationMethod, TextModel } from '../models/text-model.js';
 import type { RuntimeOptions, Runtime } from '../runtime/runtime.js';
 import { decodeClassifier, encodeClassifier, type ClassifierConfig } from './classifier-file.js';
 import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
@@ -53,8 +53,8 @@ export interface Explanation<L extends Label = string> {
   score: number;
   bias: number;
   tokens: TokenContribution[];
-  /** 'exact' for the bag model, 'occlusion' (drop one token at a time) for mlp. */
-  method: 'exact' | 'occlusion';
+  /** 'exact' for the bag model, 'occlusion' (drop one token at a time) for mlp, 'gradient×input' for attention. */
+  method: ExplanationMethod;
 }
 
 export interface Neighbour {
@@ -82,7 +82,8 @@ export class TextClassifier<L extends Label = string> {
     this.textModel = model;
     this.config = config;
     this.featurizer = featurizer;
-    this.wasmFeaturizer = WasmFeaturizer.create(model.runtime, featurizer) ?? null;
+    // A sequence model reads ordered ids, which the WebAssembly featurizer (bag rows) does not give.
+    this.wasmFeaturizer = model.sequenceLength ? null : WasmFeaturizer.create(model.runtime, featurizer) ?? null;
     model.runtime.seal('a trained model');
   }
 
@@ -162,7 +163,10 @@ export class TextClassifier<L extends Label = string> {
     const { featurizer } = this;
     for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
     const fast = this.wasmFeaturizer;
-    const probs = this.model.logits(texts.length, fast
+    const maxLen = this.model.sequenceLength;
+    const probs = this.model.logits(texts.length, maxLen
+      ? (i, out) => featurizer.orderedIds(featurizer.tokenize(texts[i]), maxLen, out)
+      : fast
       ? (i, out) => {
         if (!fast.rows(texts[i], out)) featurizer.textRows(texts[i], out);
       }
@@ -199,9 +203,29 @@ export class TextClassifier<L extends Label = string> {
     const spans = this.featurizer.spans(tokens);
     const [prediction] = this.predictBatch([text]);
     const target = this.labels.length === 2 ? 1 : this.labels.indexOf(String(prediction.label));
-    const { score, bias, contributions, method } = this.model.explain(tokens.length, spans, this.featurizer.options.uniqueFeatures, target);
+    const maxLen = this.model.sequenceLength;
+    const ids = maxLen ? this.featurizer.orderedIds(tokens, maxLen) : undefined;
+    const { score, bias, contributions, method } = this.model.explain(tokens.length, spans, this.featurizer.options.uniqueFeatures, target, ids);
     const tokenList = tokens.map((t, i): TokenContribution => ({ ...userWord(t), contribution: contributions[i] }));
     return { label: prediction.label, target: this.labels[target], score, bias, tokens: tokenList, method };
+  }
+
+  /**
+   * The attention weights of a text, for models that attend (the attention architecture; else
+   * undefined): the tokens the model read (truncated to its maximum length) and, per layer and
+   * head, a [tokens × tokens] matrix whose row i is how much token i attends to each token.
+   * @example model.attentionWeights("not good")?.layers[0][0] // [[0.7, 0.3], [0.4, 0.6]]
+   */
+  attentionWeights(text: string): { tokens: TokenContribution['token'][]; negated: boolean[]; layers: number[][][][] } | undefined {
+    const { model, featurizer } = this;
+    if (!model.sequenceLength || !model.attentionWeights) return undefined;
+    const tokens = featurizer.tokenize(text).slice(0, model.sequenceLength);
+    const ids = featurizer.orderedIds(tokens, model.sequenceLength);
+    const n = Math.max(1, tokens.length);
+    const T = Math.max(1, ids.length);
+    const layers = model.attentionWeights(ids).map((heads) => heads.map((w) => Array.from({ length: n }, (_, i) => Array.from(w.subarray(i * T, i * T + n)))));
+    const words = tokens.map(userWord);
+    return { tokens: words.map((w) => w.token), negated: words.map((w) => w.negated), layers };
   }
 
   /**

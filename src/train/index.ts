@@ -6,3 +6,5 @@ export { runSeedExample, SEED_INPUTS, SEED_LABELS, type SeedExampleOptions, type
 export { MAX_TRAINING_FEATURES, sortLabels, train, trainWithReport, TRAIN_DEFAULTS, type BatchInfo, type EpochReport, type LabelledText, type TrainOptions, type TrainResult, type TrainingData } from './train.js';
 export { TrainingDivergedError } from './errors.js';
 export { architectures } from '../models/registry.js';
+export { crossValidate, compareOptions, stratifiedFolds, type CrossValidationOptions, type CrossValidationResult, type ComparisonResult, type FoldResult } from './cv.js';
+export { autotune, autotuneWithReport, toFlags, type AutotuneOptions, type AutotuneResult, type Trial } from './autotune.js';

@@ -4,6 +4,7 @@
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import type { RuntimeOptions } from '../runtime/runtime.js';
 import type { FeatureOptions } from '../text/features.js';
+import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/attention-model.js';
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
 import { autoMembers } from './members.js';
@@ -100,6 +101,22 @@ export interface TrainOptions extends FeatureOptions {
   checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void> };
   /** The bytes of a checkpoint of this run (same data and options) to carry on from. */
   resume?: Uint8Array;
+  /** Attention model: encoder layers (default 1). */
+  layers?: number;
+  /** Attention model: attention heads per layer; dim must split evenly among them (default 4). */
+  heads?: number;
+  /** Attention model: the feed-forward block's width (default 128). */
+  ff?: number;
+  /** Attention model: the longest text in tokens; longer texts are truncated to their first maxLen tokens (default 64). */
+  maxLen?: number;
+  /** Attention model: dropout after attention, inside and after the feed-forward block (default 0.1). */
+  dropout?: number;
+  /** Attention model: layer normalisation before each block instead of after each residual sum (default false, as PyTorch). */
+  normFirst?: boolean;
+  /** Attention model: pool the masked mean of the positions (default) or the first position. */
+  pooling?: 'mean' | 'first';
+  /** Attention model: clip the gradients' global L2 norm to this before each step (default 1; 0 = never). */
+  clipNorm?: number;
   /** Threads to train on; 1 for now (the only value until multi-core training exists). */
   threads?: number;
   runtime?: RuntimeOptions;
@@ -137,6 +154,8 @@ export const TRAIN_DEFAULTS = {
   naiveBayesStart: 0,
   weightDecay: 0,
 };
+/** The attention model's defaults (W5's model, with dropout and clipping for the default run). */
+export const ATTENTION_DEFAULTS = { ...ENCODER_DEFAULTS, dropout: 0.1, clipNorm: 1 };
 export type Resolved = ReturnType<typeof resolveOptions>;
 /** The options with every default filled in, the 'auto' ones from the data size and architecture. */
 export function resolveOptions(options: TrainOptions, examples: number) {
@@ -144,8 +163,12 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   const epochs = chosen.epochs === 'auto' ? autoEpochs(examples) : chosen.epochs;
   const model = modelClass(chosen.arch);
   const optimizer: SparseOptimizer = chosen.optimizer === 'auto' ? model.defaults.optimizer : chosen.optimizer;
+  const encoder = resolveEncoder(options, chosen.dim, model.sequenceInput === true);
   const o = {
     ...chosen,
+    ...(model.sequenceInput ? sequenceDefaults(options, model.defaults) : {}),
+    hidden: model.sequenceInput ? encoderHidden(encoder) : chosen.hidden,
+    encoder,
     epochs,
     optimizer,
     lr: chosen.lr === 'auto' ? model.defaults.lr[optimizer] : chosen.lr,
@@ -162,7 +185,7 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   checkPositiveInt('batch', o.batch);
   checkPositiveInt('epochs', o.epochs);
   if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
-  if (o.weightDecay && o.optimizer !== 'sgd') throw new RangeError('weightDecay works with the sgd optimizer only');
+  if (o.weightDecay && o.optimizer !== 'sgd' && !model.sequenceInput) throw new RangeError('weightDecay works with the sgd optimizer only');
   if (!(o.featureDropout >= 0 && o.featureDropout < 1)) throw new RangeError(`featureDropout must be in [0, 1), got ${o.featureDropout}`);
   if (!(o.naiveBayesStart >= 0 && Number.isFinite(o.naiveBayesStart))) throw new RangeError(`naiveBayesStart must be a number ≥ 0, got ${o.naiveBayesStart}`);
   if (o.naiveBayesStart > 0 && !model.linearHead) throw new RangeError(`naiveBayesStart works with the bag architecture only, not ${o.arch}`);
@@ -170,6 +193,26 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   if (options.threads !== undefined && options.threads !== 1) throw new RangeError(`threads must be 1 for now (training on several threads is not built yet), got ${options.threads}`);
   if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);
   return o;
+}
+
+/** The attention model's settings, checked (read by sequence models only). */
+function resolveEncoder(options: TrainOptions, dim: number, used: boolean): EncoderConfig & { dropout: number; clipNorm: number } {
+  const e = { ...ATTENTION_DEFAULTS, ...definedOnly({ layers: options.layers, heads: options.heads, ff: options.ff, maxLen: options.maxLen, dropout: options.dropout, normFirst: options.normFirst, pooling: options.pooling, clipNorm: options.clipNorm }) };
+  if (!used) return e;
+  for (const name of ['layers', 'heads', 'ff', 'maxLen'] as const) checkPositiveInt(name, e[name]);
+  if (dim % e.heads !== 0) throw new RangeError(`dim (${dim}) must split evenly among ${e.heads} heads`);
+  if (!(e.dropout >= 0 && e.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${e.dropout}`);
+  if (!(e.clipNorm >= 0 && Number.isFinite(e.clipNorm))) throw new RangeError(`clipNorm must be a number ≥ 0, got ${e.clipNorm}`);
+  if (e.pooling !== 'mean' && e.pooling !== 'first') throw new RangeError(`pooling must be "mean" or "first", got ${JSON.stringify(e.pooling)}`);
+  return e;
+}
+
+/** A sequence model's own defaults for what the caller left unset (batch size, word dropout). */
+function sequenceDefaults(options: TrainOptions, defaults: { batch?: number; featureDropout?: number }): { batch?: number; featureDropout?: number } {
+  return {
+    ...(options.batch === undefined && defaults.batch !== undefined ? { batch: defaults.batch } : {}),
+    ...(options.featureDropout === undefined && defaults.featureDropout !== undefined ? { featureDropout: defaults.featureDropout } : {}),
+  };
 }
 
 /**

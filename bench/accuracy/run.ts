@@ -1,0 +1,104 @@
+// The accuracy harness: sentiwasm (option sets given by name or as JSON) and fastText on the same
+// held-out splits, in one session, paired by split and seed.
+//
+//   npx tsx bench/accuracy/run.ts [--data sst2,chn] [--seeds 1,2,3] [--configs defaults,eos]
+//       [--config 'name={"members":1}'] [--no-fasttext] [--pairing full|diagonal] [--json FILE]
+//
+// SST-2: three disjoint sets of 2,000 held-out training sentences with their phrases removed from
+// training (splits.ts). ChnSentiCorp: 5-fold stratified cross-validation of train.csv (fold seed 1).
+// Every (split, seed) is one run of every system; `--pairing diagonal` runs split i with the i-th
+// seed only (a third of the work, for screening). The table gives each system's mean ± sd over
+// its runs and its paired difference from the first option set (and from fastText) ± standard
+// error over the runs. A config's "eos": true appends " eostoken" to every text, training and
+// scored alike: how fastText's end-of-line token </s> was measured before the featurizer had one.
+
+import '../../src/index.node.js';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { meanSd, pairedDifference } from '../../src/train/cv.js';
+import { fastTextAccuracy, hasFastText } from './fasttext.js';
+import { PRESETS, sentiwasmAccuracy, type Config, type RunResult } from './models.js';
+import { foldSplits, readChnSentiCorp, readSst2Rows, sst2SentenceSplits, type Split } from './splits.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: 'sst2,chn' },
+      seeds: { type: 'string', default: '1,2,3' },
+      configs: { type: 'string', default: 'defaults,eos' },
+      config: { type: 'string', multiple: true, default: [] },
+      'no-fasttext': { type: 'boolean', default: false },
+      pairing: { type: 'string', default: 'full' },
+      json: { type: 'string' },
+    },
+  });
+  const configs = new Map<string, Config>();
+  for (const name of values.configs!.split(',').filter(Boolean)) {
+    if (!(name in PRESETS)) throw new Error(`unknown preset ${name}; known: ${Object.keys(PRESETS).join(', ')}`);
+    configs.set(name, PRESETS[name]);
+  }
+  for (const spec of values.config!) {
+    const eq = spec.indexOf('=');
+    configs.set(spec.slice(0, eq), JSON.parse(spec.slice(eq + 1)) as Config);
+  }
+  const seeds = values.seeds!.split(',').map(Number);
+  const withFastText = !values['no-fasttext'] && hasFastText();
+  if (!values['no-fasttext'] && !withFastText) log('(fasttext is not on the PATH: sentiwasm only)');
+  const all: RunResult[] = [];
+  for (const data of values.data!.split(',')) {
+    let splits: Split[];
+    if (data === 'sst2') {
+      const sets = sst2SentenceSplits(readSst2Rows(), { seed: 1 });
+      splits = sets;
+      log(`sst2: ${sets[0].candidates} full sentences of ≥ 8 words; ${splits.length} held-out sets of ${splits[0].test.length}, training on ${splits.map((s) => s.train.length).join(' / ')} rows`);
+    } else if (data === 'chn') {
+      const rows = await readChnSentiCorp();
+      splits = foldSplits(rows, 5, 1, 'chnsenticorp');
+      log(`chnsenticorp: ${rows.length} reviews, 5 stratified folds`);
+    } else throw new Error(`unknown data ${data}: sst2 or chn`);
+    const runs: { split: Split; seed: number }[] = values.pairing === 'diagonal'
+      ? splits.map((split, i) => ({ split, seed: seeds[i % seeds.length] }))
+      : splits.flatMap((split) => seeds.map((seed) => ({ split, seed })));
+    const results: RunResult[] = [];
+    for (const { split, seed } of runs) {
+      if (withFastText) {
+        const r = fastTextAccuracy(split.train, split.test, seed);
+        results.push({ system: 'fasttext', split: split.name, seed, ...r });
+        log(`${split.name} seed ${seed} fasttext ${r.accuracy.toFixed(4)} (${r.trainSeconds.toFixed(1)} s)`);
+      }
+      for (const [name, config] of configs) {
+        const r = await sentiwasmAccuracy(split, config, seed);
+        results.push({ system: name, split: split.name, seed, ...r });
+        log(`${split.name} seed ${seed} ${name} ${r.accuracy.toFixed(4)} (${r.trainSeconds.toFixed(1)} s)`);
+      }
+    }
+    printTable(data, results, [...configs.keys()], withFastText);
+    all.push(...results);
+  }
+  if (values.json) writeFileSync(values.json, JSON.stringify(all, null, 1));
+}
+
+/** Each system's mean ± sd, and its paired differences from the first option set and from fastText, in points. */
+function printTable(data: string, results: RunResult[], names: string[], withFastText: boolean): void {
+  const systems = withFastText ? ['fasttext', ...names] : names;
+  const of = (s: string) => results.filter((r) => r.system === s).map((r) => r.accuracy);
+  const pts = (x: number) => (x * 100).toFixed(2);
+  const lines = [`\n${data}: ${of(systems[0]).length} runs per system (split × seed); accuracy mean ± sd; paired difference ± standard error, in points`];
+  const base = names[0];
+  for (const s of systems) {
+    const { mean, sd } = meanSd(of(s));
+    const vsBase = s === base || s === 'fasttext' ? '' : `  vs ${base} ${signed(pairedDifference(of(base), of(s)))}`;
+    const vsFt = withFastText && s !== 'fasttext' ? `  vs fasttext ${signed(pairedDifference(of('fasttext'), of(s)))}` : '';
+    lines.push(`${s.padEnd(22)} ${mean.toFixed(4)} ± ${sd.toFixed(4)}${vsFt}${vsBase}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  function signed(d: { mean: number; se: number }): string {
+    return `${d.mean >= 0 ? '+' : ''}${pts(d.mean)} ± ${pts(d.se)}`;
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+await main();

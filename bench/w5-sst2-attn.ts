@@ -1,0 +1,92 @@
+// W5: the attention model on SST-2 — token + learned position embeddings (dim 64, max length
+// 64), one Transformer encoder layer (4 heads, feed-forward 128, layer norm), masked mean
+// pooling, linear; Adam at a constant 1e-3, batches of 32, 3 epochs (dropout 0.1 as PyTorch's
+// layer has by default; no clipping, no weight decay). Training examples/s and dev accuracy.
+// PyTorch (bench/peers/pytorch_w5.py, one thread) trains the same model in the same run, on the
+// very token ids sentiwasm's featurizer gives, when /usr/bin/python3 imports torch.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { trainWithReport, type TrainOptions } from '../src/train/train.js';
+import { median, progress, type BenchRecord } from './record.js';
+import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+
+const PEER = fileURLToPath(new URL('./peers/pytorch_w5.py', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+
+/** W5's model and schedule, as train() takes them. */
+export const W5_OPTIONS: TrainOptions = {
+  arch: 'attention', dim: 64, maxLen: 64, layers: 1, heads: 4, ff: 128, normFirst: false, pooling: 'mean',
+  optimizer: 'adam', lr: 1e-3, schedule: 'constant', batch: 32, epochs: 3, dropout: 0.1, clipNorm: 0, patience: 0, calibrate: false, seed: 0,
+};
+
+interface PeerResult { examplesPerSecond: number; seconds: number; accuracy: number; torch: string }
+
+/** Whether Debian's PyTorch is there to compare with. */
+function hasTorch(): boolean {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function benchW5(runs = 3, peers = true): Promise<BenchRecord[]> {
+  const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+  const epochs = W5_OPTIONS.epochs as number;
+  const rates: number[] = [];
+  const accuracies: number[] = [];
+  let ids: string | undefined;
+  for (let r = 0; r < runs; r++) {
+    const { model, trainSeconds } = await trainWithReport(train, { ...W5_OPTIONS, seed: r });
+    // Validate before reporting: the trained model must classify dev.
+    const accuracy = model.evaluate(dev).accuracy;
+    if (!(accuracy > 0.6)) throw new Error(`W5: the model scores only ${accuracy} on dev`);
+    const rate = (epochs * train.length) / trainSeconds;
+    progress(`W5  run ${r + 1}: ${trainSeconds.toFixed(1)} s training, ${rate.toFixed(0)} examples/s, dev accuracy ${accuracy.toFixed(4)}`);
+    rates.push(rate);
+    accuracies.push(accuracy);
+    if (!ids) {
+      // The token ids the model read, for the peer: the same vocabulary and truncation.
+      const f = model.featurizer;
+      const seq = (texts: { text: string }[]) => texts.map((e) => f.orderedIds(f.tokenize(e.text), W5_OPTIONS.maxLen!));
+      const labelOf = (e: { label: string }) => model.labels.indexOf(e.label);
+      const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-w5-'));
+      ids = join(dir, 'ids.json');
+      writeFileSync(ids, JSON.stringify({ rows: model.featurizer.rowCount + 2, maxLen: W5_OPTIONS.maxLen, classes: model.labels.length, train: seq(train), trainLabels: train.map(labelOf), dev: seq(dev), devLabels: dev.map(labelOf) }));
+    }
+    model.dispose();
+  }
+  const params = { epochs, arch: 'attention', batch: 32 };
+  const records: BenchRecord[] = [
+    { workload: 'W5', system: 'sentiwasm', threads: 1, metric: 'examples/s', value: median(rates), params },
+    { workload: 'W5', system: 'sentiwasm', threads: 1, metric: 'accuracy', value: median(accuracies), params },
+  ];
+  if (!peers || !ids) return records;
+  if (!hasTorch()) {
+    progress(`W5  (no PyTorch: ${PYTHON} cannot import torch; the peer is not measured)`);
+    return records;
+  }
+  for (const dense of [false, true]) {
+    const results: PeerResult[] = [];
+    for (let r = 0; r < runs; r++) {
+      const out = execFileSync(PYTHON, [PEER, ids, '--seed', String(r), ...(dense ? ['--dense-adam'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const result = JSON.parse(out.trim().split('\n').at(-1)!) as PeerResult;
+      progress(`W5  PyTorch ${result.torch}${dense ? ' (dense Adam)' : ''} run ${r + 1}: ${result.seconds.toFixed(1)} s training, ${result.examplesPerSecond.toFixed(0)} examples/s, dev accuracy ${result.accuracy.toFixed(4)}`);
+      results.push(result);
+    }
+    const peerParams = { ...params, ...(dense ? { optimizer: 'dense-adam' } : {}) };
+    records.push(
+      { workload: 'W5', system: 'pytorch', threads: 1, metric: 'examples/s', value: median(results.map((x) => x.examplesPerSecond)), params: peerParams },
+      { workload: 'W5', system: 'pytorch', threads: 1, metric: 'accuracy', value: median(results.map((x) => x.accuracy)), params: peerParams },
+    );
+  }
+  // Against the faster of PyTorch's two optimiser arrangements.
+  const best = Math.max(...records.filter((x) => x.system === 'pytorch' && x.metric === 'examples/s').map((x) => x.value));
+  progress(`W5  sentiwasm / PyTorch (the faster of its two), examples/s: ${(median(rates) / best).toFixed(2)}×`);
+  return records;
+}
