@@ -78,20 +78,8 @@ export function encoder_embed_backward(dwte: usize, dwpe: usize, dout: usize, to
     const from = load<i32>(at(offsets, b));
     const to = load<i32>(at(offsets, b + 1));
     for (let r = from; r < to; r++) {
-      const d = at(dout, r * C);
-      const w = at(dwte, load<i32>(at(tokens, r)) * C);
-      const p = at(dwpe, (r - from) * C);
-      let c = 0;
-      for (; c + 4 <= C; c += 4) {
-        const g = v128.load(at(d, c));
-        v128.store(at(w, c), f32x4.add(v128.load(at(w, c)), g));
-        v128.store(at(p, c), f32x4.add(v128.load(at(p, c)), g));
-      }
-      for (; c < C; c++) {
-        const g = load<f32>(at(d, c));
-        store<f32>(at(w, c), load<f32>(at(w, c)) + g);
-        store<f32>(at(p, c), load<f32>(at(p, c)) + g);
-      }
+      // The row's gradient goes to its token's row and to its position's row alike.
+      addToBoth(at(dwte, load<i32>(at(tokens, r)) * C), at(dwpe, (r - from) * C), at(dout, r * C), C);
     }
   }
 }
@@ -274,6 +262,11 @@ export function residual_forward(out: usize, a: usize, b: usize, n: i32): void {
 
 /** Called twice per encoder layer per backward pass. */
 export function residual_backward(da: usize, db: usize, dout: usize, n: i32): void {
+  addToBoth(da, db, dout, n);
+}
+
+/** da[n] += dout, db[n] += dout: a gradient that flows unchanged into two places. */
+@inline function addToBoth(da: usize, db: usize, dout: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const g = v128.load(at(dout, i));
