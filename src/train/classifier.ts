@@ -194,7 +194,7 @@ export class TextClassifier<L extends Label = string> {
    * a sum over features of (1/n)·(w_target − w_other)·e_f plus the bias margin, so the split is
    * exact: a feature spanning several tokens (an n-gram) is shared equally among them, and under
    * uniqueFeatures a feature met several times among its occurrences. Other models split it by
-   * occlusion (see their explain). Tokens come as the user wrote them, a word in a negation's
+   * occlusion (mlp) or by gradient × input (attention): see their explain. Tokens come as the user wrote them, a word in a negation's
    * scope marked `negated` (see TokenContribution).
    * @example model.explain("not good at all").tokens // [{ token: 'not', negated: false, … }, { token: 'good', negated: true, … }, …]
    */
