@@ -1,5 +1,8 @@
 // The benchmark script: `npm run bench [-- --json] [-- --only W2,W3] [-- --no-peers]`.
 // W5 trains the attention model, PyTorch beside it (bench/peers/pytorch_w5.py) unless --no-peers.
+// W6 predicts with both models: W4's bag (bench/w6-predict.ts) and W5's attention model trained
+// for one epoch (bench/w6-attention.ts, params.arch "attention"), PyTorch beside the latter
+// (bench/peers/pytorch_w6_attn.py) unless --no-peers.
 // W4S is W4's accuracy on SST-2 sentences it never saw (bench/w4-sentences.ts), fastText beside it when on the PATH.
 // Workloads and output format: shared/BENCHMARKS.md. A table goes to standard error as it runs;
 // with --json one JSON array of records goes to standard output at the end.
@@ -17,6 +20,7 @@ import { benchW3 } from './w3-mlp-step.js';
 import { benchW4 } from './w4-sst2-bag.js';
 import { benchW4Sentences } from './w4-sentences.js';
 import { benchW5 } from './w5-sst2-attn.js';
+import { benchW6Attention } from './w6-attention.js';
 import { benchW6 } from './w6-predict.js';
 
 type Workload = (rt: Runtime, peers: TfBackend[], fma?: Runtime) => Promise<BenchRecord[]>;
@@ -35,9 +39,9 @@ const WORKLOADS: Record<string, Workload> = {
   // W4's accuracy on SST-2 sentences never seen (held out with their phrases), fastText beside it.
   W4S: async (_rt, peers) => benchW4Sentences(peers.length > 0),
   W5: async (_rt, peers) => benchW5(3, peers.length > 0),
-  W6: async () => {
+  W6: async (_rt, peers) => {
     if (!w4Model) w4Model = (await benchW4(1)).modelPath;
-    return benchW6(w4Model);
+    return [...(await benchW6(w4Model)), ...(await benchW6Attention(peers.length > 0))];
   },
 };
 
