@@ -15,9 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { decodeModelFile } from '../src/format/model-file.js';
 import { TextClassifier } from '../src/train/classifier.js';
 import { trainWithReport } from '../src/train/train.js';
-import { median, progress, throughput, type BenchRecord } from './record.js';
+import { progress, type BenchRecord } from './record.js';
 import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
 import { W5_OPTIONS } from './w5-sst2-attn.js';
+import { timePrediction } from './w6-predict.js';
 
 const PEER = fileURLToPath(new URL('./peers/pytorch_w6_attn.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -43,16 +44,7 @@ export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
   // Validate before timing: the loaded model must classify dev.
   const accuracy = model.evaluate(dev).accuracy;
   if (!(accuracy > 0.7)) throw new Error(`W6 attention: the model scores only ${accuracy} on dev`);
-  const batched = throughput(() => model.predictBatch(texts), texts.length, { runs: 11, minMs: 300 });
-  const latencies: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    for (const text of texts) {
-      const t0 = performance.now();
-      model.predict(text);
-      latencies.push(performance.now() - t0);
-    }
-  }
-  const latency = median(latencies);
+  const { batched, latency } = timePrediction(model, texts);
   progress(`W6  attention (1 epoch, dev accuracy ${accuracy.toFixed(4)}): ${batched.perSecond.toFixed(0)} sentences/s in batches of ${texts.length}; one sentence ${(latency * 1000).toFixed(1)} µs (median)`);
   const params = { arch: 'attention', epochs: 1 };
   const records: BenchRecord[] = [

@@ -6,13 +6,11 @@ import { TextClassifier } from '../src/train/classifier.js';
 import { median, progress, throughput, type BenchRecord } from './record.js';
 import { readSst2, SST2_DEV } from './sst2.js';
 
-export async function benchW6(modelPath: string): Promise<BenchRecord[]> {
-  const model = await TextClassifier.fromBytes(readFileSync(modelPath), modelPath);
-  const dev = await readSst2(SST2_DEV);
-  const texts = dev.map((e) => e.text);
-  // Validate before timing: the loaded model must still be a working classifier.
-  const accuracy = model.evaluate(dev).accuracy;
-  if (!(accuracy > 0.75)) throw new Error(`W6: the model scores only ${accuracy} on dev`);
+/**
+ * Sentences per second of predictBatch over `texts` (median of 11 runs of at least 300 ms), and
+ * the median time of predict on one sentence (every text, 5 rounds). Shared by both models' W6.
+ */
+export function timePrediction(model: TextClassifier<string>, texts: string[]): { batched: { perSecond: number }; latency: number } {
   const batched = throughput(() => model.predictBatch(texts), texts.length, { runs: 11, minMs: 300 });
   const latencies: number[] = [];
   for (let round = 0; round < 5; round++) {
@@ -22,7 +20,17 @@ export async function benchW6(modelPath: string): Promise<BenchRecord[]> {
       latencies.push(performance.now() - t0);
     }
   }
-  const latency = median(latencies);
+  return { batched, latency: median(latencies) };
+}
+
+export async function benchW6(modelPath: string): Promise<BenchRecord[]> {
+  const model = await TextClassifier.fromBytes(readFileSync(modelPath), modelPath);
+  const dev = await readSst2(SST2_DEV);
+  const texts = dev.map((e) => e.text);
+  // Validate before timing: the loaded model must still be a working classifier.
+  const accuracy = model.evaluate(dev).accuracy;
+  if (!(accuracy > 0.75)) throw new Error(`W6: the model scores only ${accuracy} on dev`);
+  const { batched, latency } = timePrediction(model, texts);
   progress(`W6  bag: ${batched.perSecond.toFixed(0)} sentences/s in batches of ${texts.length}; one sentence ${(latency * 1000).toFixed(1)} µs (median)`);
   model.dispose();
   return [

@@ -19,6 +19,8 @@ import time
 import torch
 from torch import nn
 
+from attention_model import Model, batch_of
+
 parser = argparse.ArgumentParser()
 parser.add_argument('data', help='JSON from bench/w5-sst2-attn.ts: vocab, maxLen, train/dev ids and labels')
 parser.add_argument('--epochs', type=int, default=3)
@@ -33,30 +35,7 @@ data = json.load(open(args.data))
 V, MAX_LEN, C, HEADS, FF, K = data['rows'], data['maxLen'], 64, 4, 128, data['classes']
 
 
-class Model(nn.Module):
-    def __init__(self, sparse):
-        super().__init__()
-        self.embedding = nn.Embedding(V, C, sparse=sparse)
-        self.position = nn.Embedding(MAX_LEN, C)
-        self.encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(C, HEADS, FF, 0.1, batch_first=True), 1, enable_nested_tensor=False)
-        self.head = nn.Linear(C, K)
-
-    def forward(self, ids, pad):
-        x = self.embedding(ids) + self.position.weight[: ids.shape[1]]
-        x = self.encoder(x, src_key_padding_mask=pad)
-        keep = (~pad).unsqueeze(-1).to(x.dtype)
-        return self.head((x * keep).sum(1) / keep.sum(1))
-
-
-def batch_of(seqs):
-    T = max(len(s) for s in seqs)
-    ids = torch.zeros(len(seqs), T, dtype=torch.long)
-    for b, s in enumerate(seqs):
-        ids[b, : len(s)] = torch.tensor(s, dtype=torch.long)
-    return ids, ids == 0
-
-
-model = Model(sparse=not args.dense_adam)
+model = Model(V, MAX_LEN, C, HEADS, FF, K, sparse=not args.dense_adam)
 if args.dense_adam:
     optimizers = [torch.optim.Adam(model.parameters(), lr=1e-3)]
 else:

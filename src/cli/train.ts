@@ -15,7 +15,10 @@ import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
 
-export interface TrainFlags extends DataFlags {
+/** The attention model's options: the CLI's flags carry the API's names and types. */
+type AttentionOption = 'layers' | 'heads' | 'ff' | 'maxLen' | 'dropout' | 'normFirst' | 'pooling' | 'clipNorm';
+
+export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOption> {
   out: string;
   dev?: string;
   validationSplit?: number;
@@ -25,14 +28,6 @@ export interface TrainFlags extends DataFlags {
   members?: number;
   fma?: boolean;
   hidden?: number;
-  layers?: number;
-  heads?: number;
-  ff?: number;
-  maxLen?: number;
-  dropout?: number;
-  normFirst?: boolean;
-  pooling?: 'mean' | 'first';
-  clipNorm?: number;
   ngrams?: number;
   buckets?: number;
   minCount?: number;

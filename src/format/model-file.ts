@@ -220,6 +220,15 @@ function canonicalJson(value: unknown, key: string, path: string, parents: Set<o
   }
 }
 
+/**
+ * A JSON value as the container writes it in a config (object keys sorted): equal values give
+ * equal text, whatever order their keys were added in.
+ * @example configJson({ b: 1, a: [2] }) // '{"a":[2],"b":1}'
+ */
+export function configJson(value: unknown): string | undefined {
+  return canonicalJson(value, '', 'value', new Set());
+}
+
 /** The dtype of a section value, by its tag so that typed arrays from another realm (a worker, a vm context) count too. */
 function dtypeOfArray(value: unknown): Dtype | undefined {
   if (!ArrayBuffer.isView(value)) return undefined;

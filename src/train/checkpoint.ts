@@ -14,7 +14,7 @@
 // records a fingerprint of the data and the options: resuming with other data or options would
 // silently give another model, so it is refused, naming the first option that differs.
 
-import { decodeModelFile, encodeModelFile, ModelFileError } from '../format/model-file.js';
+import { configJson, decodeModelFile, encodeModelFile, ModelFileError } from '../format/model-file.js';
 import { crc32 } from '../format/crc32.js';
 import type { OptimizerSnapshot, WeightSnapshot } from '../models/text-model.js';
 import type { ResolvedFeatureOptions } from '../text/features.js';
@@ -90,13 +90,6 @@ export function dataFingerprint(examples: readonly { text: string; label: string
   return `${examples.length}:${crc.toString(16).padStart(8, '0')}`;
 }
 
-/** JSON with object keys sorted, as the container stores its config: equal values, equal text. */
-function canonicalJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v));
-}
-
 /** The bytes of a checkpoint: each group of tensors under its prefix ("weights.", "optimizer.", "best.", "merged."). */
 export function encodeCheckpoint(identity: RunIdentity, state: TrainingState): Uint8Array {
   const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
@@ -138,8 +131,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, identity: Ru
   const saved = config.identity as unknown as RunIdentity;
   if (saved?.data !== identity.data) refuse('was made from other training or validation data', 'resume with the same data files (and the same --dev), or start again without resuming');
   for (const key of new Set([...Object.keys(saved.options ?? {}), ...Object.keys(identity.options)])) {
-    const was = canonicalJson(saved.options?.[key]);
-    const now = canonicalJson(identity.options[key]);
+    // As the container wrote them (keys sorted), so that key order alone is never a difference.
+    const was = configJson(saved.options?.[key]);
+    const now = configJson(identity.options[key]);
     if (was !== now) refuse(`was made with ${key} ${was ?? 'unset'}, and this run has ${key} ${now ?? 'unset'}`, 'resume with the options the run started with');
   }
   const i32 = (name: string, length?: number): Int32Array => {
