@@ -1,3 +1,5 @@
+import { expf4 } from './math';
+
 // The Transformer encoder's kernels, each forward next to its backward (llm.c's train_gpt2.c is
 // the model). Shape letters, declared once:
 //
@@ -91,21 +93,44 @@ export function encoder_embed_backward(dwte: usize, dwpe: usize, dout: usize, to
 export function layernorm_forward(out: usize, mean: usize, rstd: usize, inp: usize, weight: usize, bias: usize, N: i32, C: i32, eps: f32): void {
   for (let n = 0; n < N; n++) {
     const x = at(inp, n * C);
-    let m: f32 = 0;
-    for (let c = 0; c < C; c++) m += load<f32>(at(x, c));
-    m /= <f32>C;
-    let v: f32 = 0;
-    for (let c = 0; c < C; c++) {
+    const m = sum(x, C) / <f32>C;
+    // Two passes (the mean, then the squared deviations), as PyTorch: one pass of Σx² − (Σx)²/C
+    // loses the variance of rows far from zero to cancellation.
+    const vm = f32x4.splat(m);
+    let acc = f32x4.splat(0);
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const d = f32x4.sub(v128.load(at(x, c)), vm);
+      acc = f32x4.add(acc, f32x4.mul(d, d));
+    }
+    let v: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; c < C; c++) {
       const d = load<f32>(at(x, c)) - m;
       v += d * d;
     }
     v /= <f32>C;
     const s: f32 = 1 / Mathf.sqrt(v + eps);
     const o = at(out, n * C);
-    for (let c = 0; c < C; c++) store<f32>(at(o, c), (load<f32>(at(x, c)) - m) * s * load<f32>(at(weight, c)) + load<f32>(at(bias, c)));
+    const vs = f32x4.splat(s);
+    c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const xh = f32x4.mul(f32x4.sub(v128.load(at(x, c)), vm), vs);
+      v128.store(at(o, c), f32x4.add(f32x4.mul(xh, v128.load(at(weight, c))), v128.load(at(bias, c))));
+    }
+    for (; c < C; c++) store<f32>(at(o, c), (load<f32>(at(x, c)) - m) * s * load<f32>(at(weight, c)) + load<f32>(at(bias, c)));
     store<f32>(at(mean, n), m);
     store<f32>(at(rstd, n), s);
   }
+}
+
+/** Σ x[k] over k < n, four lanes at a time. */
+@inline function sum(x: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, v128.load(at(x, k)));
+  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; k < n; k++) s += load<f32>(at(x, k));
+  return s;
 }
 
 // With x̂ = (inp − mean)·rstd and g = dout·weight:
@@ -148,12 +173,134 @@ export function layernorm_backward(dinp: usize, dweight: usize, dbias: usize, do
 
 /** Called once per encoder layer per forward pass. */
 export function attention_forward(out: usize, att: usize, qkv: usize, offsets: usize, B: i32, C: i32, NH: i32): void {
-  attentionForward(out, att, qkv, offsets, B, C, NH, true);
+  // Heads whose width is a multiple of four take the blocked path; others (rare: C/NH odd
+  // widths) the per-key SIMD dot of the reference's loop structure.
+  if ((C / NH) % 4 == 0) attentionForwardBlocked(out, att, qkv, offsets, B, C, NH);
+  else attentionForward(out, att, qkv, offsets, B, C, NH, true);
 }
 
 /** Scalar reference for attention_forward. */
 export function attention_forward_ref(out: usize, att: usize, qkv: usize, offsets: usize, B: i32, C: i32, NH: i32): void {
   attentionForward(out, att, qkv, offsets, B, C, NH, false);
+}
+
+// The forward pass that prediction spends its time in. Per query row: scores for four keys at
+// once (four dot products over the head, summed across lanes by one 4×4 transpose instead of
+// four horizontal sums), a vectorised exp (expf4), and P·V accumulated from the unnormalised
+// weights, scaled once at the end. Requires hs % 4 == 0.
+function attentionForwardBlocked(out: usize, att: usize, qkv: usize, offsets: usize, B: i32, C: i32, NH: i32): void {
+  const hs = C / NH;
+  const C3 = 3 * C;
+  const rowStride = <usize>C3 << 2;
+  const scale = f32x4.splat(1 / Mathf.sqrt(<f32>hs));
+  let block = att;
+  for (let b = 0; b < B; b++) {
+    const from = load<i32>(at(offsets, b));
+    const L = load<i32>(at(offsets, b + 1)) - from;
+    for (let h = 0; h < NH; h++) {
+      const keys = at(qkv, from * C3 + C + h * hs);
+      const values = at(qkv, from * C3 + 2 * C + h * hs);
+      for (let i = 0; i < L; i++) {
+        const q = at(qkv, (from + i) * C3 + h * hs);
+        const row = at(block, (h * L + i) * L);
+        let mx = f32x4.splat(-Infinity);
+        let j = 0;
+        for (; j + 4 <= L; j += 4) {
+          const k0 = keys + <usize>j * rowStride;
+          const k1 = k0 + rowStride;
+          const k2 = k1 + rowStride;
+          const k3 = k2 + rowStride;
+          let a0 = f32x4.splat(0);
+          let a1 = f32x4.splat(0);
+          let a2 = f32x4.splat(0);
+          let a3 = f32x4.splat(0);
+          for (let k = 0; k < hs; k += 4) {
+            const qv = v128.load(at(q, k));
+            a0 = f32x4.add(a0, f32x4.mul(qv, v128.load(at(k0, k))));
+            a1 = f32x4.add(a1, f32x4.mul(qv, v128.load(at(k1, k))));
+            a2 = f32x4.add(a2, f32x4.mul(qv, v128.load(at(k2, k))));
+            a3 = f32x4.add(a3, f32x4.mul(qv, v128.load(at(k3, k))));
+          }
+          const s = f32x4.mul(sumLanes4(a0, a1, a2, a3), scale);
+          v128.store(at(row, j), s);
+          mx = f32x4.max(mx, s);
+        }
+        let m = max<f32>(max<f32>(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max<f32>(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)));
+        for (; j < L; j++) {
+          const s = dot(q, keys + <usize>j * rowStride, hs) * f32x4.extract_lane(scale, 0);
+          store<f32>(at(row, j), s);
+          m = max<f32>(m, s);
+        }
+        // Weights e^(s − max) in place, and their sum.
+        const vm = f32x4.splat(m);
+        let vsum = f32x4.splat(0);
+        j = 0;
+        for (; j + 4 <= L; j += 4) {
+          const e = expf4(f32x4.sub(v128.load(at(row, j)), vm));
+          v128.store(at(row, j), e);
+          vsum = f32x4.add(vsum, e);
+        }
+        let sum: f32 = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
+        for (; j < L; j++) {
+          const e = f32x4.extract_lane(expf4(f32x4.splat(load<f32>(at(row, j)) - m)), 0);
+          store<f32>(at(row, j), e);
+          sum += e;
+        }
+        // out_i = (Σ_j e_j · v_j) / Σ e, and the row normalised to the probabilities backward reads.
+        const o = at(out, (from + i) * C + h * hs);
+        const inv = f32x4.splat(1 / sum);
+        weightedSum(o, row, values, rowStride, L, hs, inv);
+        j = 0;
+        for (; j + 4 <= L; j += 4) v128.store(at(row, j), f32x4.mul(v128.load(at(row, j)), inv));
+        for (; j < L; j++) store<f32>(at(row, j), load<f32>(at(row, j)) * f32x4.extract_lane(inv, 0));
+      }
+    }
+    block = at(block, NH * L * L);
+  }
+}
+
+/**
+ * o[k] = scale · Σ_j w[j] · v_j[k] for k < n (n % 4 == 0), v_j at v + j·stride: sixteen columns
+ * at a time held in registers across all j, so o is written once, not once per j.
+ */
+@inline function weightedSum(o: usize, w: usize, v: usize, stride: usize, L: i32, n: i32, scale: v128): void {
+  let k = 0;
+  for (; k + 16 <= n; k += 16) {
+    let o0 = f32x4.splat(0);
+    let o1 = f32x4.splat(0);
+    let o2 = f32x4.splat(0);
+    let o3 = f32x4.splat(0);
+    let vj = at(v, k);
+    for (let j = 0; j < L; j++) {
+      const p = f32x4.splat(load<f32>(at(w, j)));
+      o0 = f32x4.add(o0, f32x4.mul(p, v128.load(vj)));
+      o1 = f32x4.add(o1, f32x4.mul(p, v128.load(vj, 16)));
+      o2 = f32x4.add(o2, f32x4.mul(p, v128.load(vj, 32)));
+      o3 = f32x4.add(o3, f32x4.mul(p, v128.load(vj, 48)));
+      vj += stride;
+    }
+    v128.store(at(o, k), f32x4.mul(o0, scale));
+    v128.store(at(o, k + 4), f32x4.mul(o1, scale));
+    v128.store(at(o, k + 8), f32x4.mul(o2, scale));
+    v128.store(at(o, k + 12), f32x4.mul(o3, scale));
+  }
+  for (; k < n; k += 4) {
+    let acc = f32x4.splat(0);
+    let vj = at(v, k);
+    for (let j = 0; j < L; j++) {
+      acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(at(w, j))), v128.load(vj)));
+      vj += stride;
+    }
+    v128.store(at(o, k), f32x4.mul(acc, scale));
+  }
+}
+
+/** [Σ a, Σ b, Σ c, Σ d] over each vector's four lanes: a 4×4 transpose folded into the adds. */
+@inline function sumLanes4(a: v128, b: v128, c: v128, d: v128): v128 {
+  // [a0+a2, b0+b2, a1+a3, b1+b3] and the same for c, d; then add the halves across.
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 4, 1, 5), v128.shuffle<f32>(a, b, 2, 6, 3, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 4, 1, 5), v128.shuffle<f32>(c, d, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 1, 4, 5), v128.shuffle<f32>(ab, cd, 2, 3, 6, 7));
 }
 
 @inline function attentionForward(out: usize, att: usize, qkv: usize, offsets: usize, B: i32, C: i32, NH: i32, simd: bool): void {
