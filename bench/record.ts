@@ -9,6 +9,8 @@ export interface BenchRecord {
   metric: Metric;
   value: number;
   params?: Record<string, number | string>;
+  /** On sentiwasm's records with `--compare`: against each peer, times better (above 1: sentiwasm ahead); for accuracy, the difference in points (bench/ratios.ts). */
+  ratios?: Record<string, number>;
 }
 
 /** The median of a non-empty list. */

@@ -9,6 +9,8 @@ import { SGD } from '../src/nn/optimizers.js';
 import { Random } from '../src/nn/random.js';
 import { Sequential } from '../src/nn/sequential.js';
 import type { Runtime } from '../src/runtime/runtime.js';
+import { plainMlp } from './peers/plain-ts-mlp.js';
+import { hasTorch, PYTHON, runPythonPeer } from './peers/python.js';
 import { loadTf, type TfBackend } from './peers/tfjs.js';
 import { progress, throughput, type BenchRecord } from './record.js';
 
@@ -36,7 +38,30 @@ export async function benchW3(rt: Runtime, peers: TfBackend[], fma?: Runtime): P
     progress(`W3  tfjs-${backend} ${rate.toFixed(0)} examples/s`);
     records.push({ workload: 'W3', system: `tfjs-${backend}`, threads: 1, metric: 'examples/s', value: rate, params: { batch: BATCH } });
   }
+  // The other peers come with the TensorFlow.js ones (`--compare`).
+  if (peers.length === 0) return records;
+  const plain = plainStepRate(x, y);
+  progress(`W3  plain-ts ${plain.toFixed(0)} examples/s`);
+  records.push({ workload: 'W3', system: 'plain-ts', threads: 1, metric: 'examples/s', value: plain, params: { batch: BATCH } });
+  if (!hasTorch()) {
+    progress(`W3  (no PyTorch: ${PYTHON} cannot import torch; not measured)`);
+    return records;
+  }
+  const torch = runPythonPeer<{ examplesPerSecond: number; torch: string }>('pytorch_w3.py');
+  progress(`W3  PyTorch ${torch.torch} ${torch.examplesPerSecond.toFixed(0)} examples/s`);
+  records.push({ workload: 'W3', system: 'pytorch', threads: 1, metric: 'examples/s', value: torch.examplesPerSecond, params: { batch: BATCH } });
   return records;
+}
+
+/** The W3 step in plain TypeScript (bench/peers/plain-ts-mlp.ts), after checking that the loss falls. */
+function plainStepRate(x: Float32Array, y: Float32Array): number {
+  const rng = new Random(1);
+  const mlp = plainMlp({ inputs: IN, hidden: HIDDEN, batch: BATCH }, (a, b) => rng.uniform(a, b));
+  const first = mlp.step(x, y, LR);
+  let later = first;
+  for (let i = 0; i < 30; i++) later = mlp.step(x, y, LR);
+  if (!(later < first)) throw new Error(`W3 plain-ts: the loss did not fall (${first} → ${later})`);
+  return throughput(() => mlp.step(x, y, LR), BATCH, { runs: 5, minMs: 500 }).perSecond;
 }
 
 /** Training steps per second (× batch) of the W3 network on one runtime, after checking that the loss falls. */

@@ -3,8 +3,12 @@
 
 import { readFile } from 'node:fs/promises';
 import { setFileReader } from './runtime/wasm-source.js';
+import { nodeThreadStarter } from './train/thread-starter.node.js';
+import { setThreadStarter } from './train/threads.js';
 
 setFileReader(async (file) => new Uint8Array(await readFile(file)));
+// Training on several threads runs worker_threads workers over one shared memory.
+setThreadStarter(nodeThreadStarter);
 
 export * from './index.js';
 export * from './io/save.node.js';
@@ -17,4 +21,6 @@ export {
   datasetCacheStatus, defaultCacheDir, getDataset, resolveDataPath, resolveDataset, standInVariable,
   type DatasetOptions, type DatasetProgress, type ResolvedDataset, type SourceOverride,
 } from './data/datasets.node.js';
-export { train, trainWithReport, type NodeTrainOptions } from './io/train-by-name.node.js';
+export type { NodeTrainOptions } from './io/train-by-name.node.js';
+// …and with the `worker` option, in a worker_threads worker.
+export { train, trainWithReport } from './worker/train.node.js';

@@ -7,3 +7,6 @@ export * from './text/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './train/index.js';
+export * from './export/index.js';
+// train() and trainWithReport() with the `worker` option (a module Web Worker); they shadow the library's.
+export { train, trainWithReport, type WorkerOption } from './worker/train.js';

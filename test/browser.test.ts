@@ -1,20 +1,17 @@
 // End-to-end in a real browser: Debian's Chromium, driven by playwright-core.
-//   a. the demo in examples/web, built by vite (which resolves 'sentiwasm' and emits the
-//      WebAssembly as an asset), trains on the built-in corpus and predicts as the user types;
-//   b. the unbundled browser entry dist/index.js (an import map supplies the loader) runs the
+//   a. the unbundled browser entry dist/index.js (an import map supplies the loader) runs the
 //      tutorial network to PyTorch's losses, the same numbers as in Node;
-//   c. a model trained in the page loads in Node with the same predictions, and a model file
+//   b. a model trained in the page loads in Node with the same predictions, and a model file
 //      made in Node loads in the page.
+// The web app in examples/web is tested in browser-app.test.ts, and the packed library in a
+// Vite production build (training in its worker) in browser-bundle.test.ts.
 // Nothing is built here: `npm ci` (its prepare script) builds dist/ and build/, and CI installs
 // Chromium. When either is missing every test fails, saying what to do.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, enableRelaxedSimd, loadModel, runSeedExample, Runtime, train, type TextClassifier } from '../src/index.node.js';
 import { serveStatic, type StaticServer } from './browser-server.js';
@@ -39,8 +36,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const webRoot = join(repoRoot, 'examples', 'web');
-const SCREENSHOT = join(tmpdir(), 'sentiwasm-web-demo.png');
 const reference = JSON.parse(readFileSync(new URL('../../shared/reference/w1-reference.json', import.meta.url), 'utf8'));
 
 const POSITIVE = 'I loved this movie, it was wonderful!';
@@ -74,12 +69,6 @@ function watchForErrors(page: Page): string[] {
   return errors;
 }
 
-/** The coloured word chips of the demo: each token and its contribution. */
-function tokenContributions(page: Page): Promise<{ token: string; contribution: number }[]> {
-  return page.locator('#tokens .token').evaluateAll((chips) =>
-    chips.map((c) => ({ token: c.textContent ?? '', contribution: Number((c as HTMLElement).dataset.contribution) })));
-}
-
 function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
@@ -104,7 +93,6 @@ function expectSamePredictions(got: ReturnType<typeof predictionsOf>, want: Retu
 
 let browser: Browser | undefined;
 let context: BrowserContext | undefined;
-let outDir: string | undefined;
 const servers: StaticServer[] = [];
 
 beforeAll(async () => {
@@ -119,93 +107,6 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await Promise.all(servers.map((s) => s.close()));
-  if (outDir) await rm(outDir, { recursive: true, force: true });
-});
-
-describe('the web demo, built by vite', () => {
-  let server: StaticServer;
-  let page: Page;
-  let errors: string[];
-
-  beforeAll(async () => {
-    outDir = await mkdtemp(join(tmpdir(), 'sentiwasm-web-'));
-    await build({
-      root: webRoot,
-      configFile: join(webRoot, 'vite.config.js'),
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
-    server = await serveStatic(outDir);
-    servers.push(server);
-    page = await context!.newPage();
-    errors = watchForErrors(page);
-  }, 60_000);
-
-  it('bundles sentiwasm with its two WebAssembly builds as assets, and no Node code', () => {
-    const html = readFileSync(join(outDir!, 'index.html'), 'utf8');
-    expect(html).toMatch(/<script type="module"[^>]*src="\.\/assets\/index-[\w-]+\.js"/);
-    const files = readdirSync(join(outDir!, 'assets'));
-    const wasm = files.filter((f) => f.endsWith('.wasm'));
-    expect(wasm).toHaveLength(2);
-    const asset = (build: string) => wasm.find((f) => readFileSync(join(outDir!, 'assets', f)).equals(readFileSync(join(repoRoot, 'build', build))));
-    expect(asset('sentiwasm.wasm')).toBeDefined();
-    expect(asset('sentiwasm-fma.wasm')).toBeDefined();
-    const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(outDir!, 'assets', f), 'utf8')).join('\n');
-    for (const f of wasm) expect(js).toContain(f);
-    expect(js).not.toMatch(/node:fs|saveModelFileAtomic/);
-  });
-
-  it('trains on the built-in corpus and predicts as the user types', async () => {
-    await page.goto(`${server.origin}/`);
-    await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled);
-    await page.click('#train');
-    await page.waitForFunction(() => /^(Trained|Training failed)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 30_000 });
-    expect(await page.textContent('#status')).toMatch(/^Trained on the built-in corpus/);
-    const summary = await page.textContent('#summary');
-    expect(summary).toMatch(/epoch \d+ · loss [\d.]+ · train accuracy [\d.]+ % · held-out loss [\d.]+ · held-out accuracy ([\d.]+) %/);
-    expect(Number(/held-out accuracy ([\d.]+) %/.exec(summary!)![1])).toBeGreaterThanOrEqual(75);
-    expect(await page.locator('#loss-chart polyline').count()).toBe(2);
-
-    // Typed key by key, as a user would: the prediction follows every keystroke.
-    await page.fill('#text', '');
-    await page.locator('#text').pressSequentially(NEGATIVE);
-    expect(await page.textContent('#label')).toBe('negative');
-    const negative = await tokenContributions(page);
-    expect(negative.map((t) => t.token)).toEqual(expect.arrayContaining(['terrible', 'boring', 'film']));
-    expect(negative.every((t) => Number.isFinite(t.contribution))).toBe(true);
-    expect(negative.find((t) => t.token === 'terrible')!.contribution).toBeLessThan(0);
-
-    await page.fill('#text', POSITIVE);
-    expect(await page.textContent('#label')).toBe('positive');
-    expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeGreaterThan(50);
-    const positive = await tokenContributions(page);
-    expect(positive.find((t) => t.token === 'wonderful')!.contribution).toBeGreaterThan(0);
-
-    // Nearest words: the sentiment words of the corpus cluster together.
-    await page.fill('#word', 'great');
-    const neighbours = await page.locator('#neighbours li > span:first-child').allTextContents();
-    expect(neighbours).toHaveLength(8);
-    expect(neighbours.filter((w) => ['wonderful', 'excellent', 'amazing', 'fantastic', 'delightful', 'beautiful', 'love', 'enjoyed'].includes(w)).length).toBeGreaterThanOrEqual(3);
-
-    // Clicking a word shows its neighbours.
-    await page.click('#tokens .token >> text=wonderful');
-    expect(await page.inputValue('#word')).toBe('wonderful');
-
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(errors).toEqual([]);
-  }, 45_000);
-
-  it('opens a model file made in Node', async () => {
-    const model = await train(builtinSplit().train, { epochs: 10 });
-    const file = { name: 'node-model.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(model.toBytes()) };
-    await page.setInputFiles('#open', file);
-    await page.waitForFunction(() => (document.getElementById('file-status')!.textContent ?? '') !== '');
-    expect(await page.textContent('#file-status')).toMatch(/^Opened node-model\.bin: bag model, labels negative, positive\./);
-    await page.fill('#text', POSITIVE);
-    expect(await page.textContent('#label')).toBe(model.predict(POSITIVE).label);
-    expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeCloseTo(100 * model.predict(POSITIVE).probabilities[model.predict(POSITIVE).label], 1);
-    expect(errors).toEqual([]);
-  });
 });
 
 describe('the unbundled browser entry (dist/index.js)', () => {

@@ -1,234 +1,356 @@
-// The sentiwasm demo: train a classifier in the page, then watch it predict, explain and
-// compare words as you type. Plain ES modules; a bundler (vite) resolves 'sentiwasm' and emits
-// the WebAssembly it loads as an asset.
+// The sentiwasm web app: train a classifier in a background worker while the page stays
+// responsive, watch its loss and accuracy per epoch, then see what it learned: the probability of
+// a sentence and each word's share of it, a map of the word vectors, nearest neighbours. Models
+// can be downloaded and opened again. A bundler (Vite) resolves 'sentiwasm', bundles its worker
+// and emits the WebAssembly as an asset.
 
-import { builtinCorpus, builtinSplit, defaultCorpus, loadModel, trainWithReport } from 'sentiwasm';
+import { architectures, defaultCorpus, loadModel, trainWithReport } from 'sentiwasm';
+import { TrainingCharts } from './chart.js';
+import { builtinData, fileData, pastedData, samplePaste } from './data.js';
+import { showExplanation } from './explain.js';
+import { WordMap } from './map.js';
+import { accumulateCovariance, centre, cosine, mapDirections, minus, mirror, nearestRows, principalDirections, project, stackVectors } from './vectors.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  corpusSize: $('corpus-size'),
-  lines: $('lines'),
-  arch: $('arch'),
-  epochs: $('epochs'),
-  train: $('train'),
-  status: $('status'),
-  progress: $('progress'),
-  chart: $('loss-chart'),
-  legend: $('legend'),
-  summary: $('summary'),
-  text: $('text'),
-  label: $('label'),
-  barFill: $('bar-fill'),
-  probability: $('probability'),
-  tokens: $('tokens'),
-  method: $('method'),
-  word: $('word'),
-  k: $('k'),
-  neighbours: $('neighbours'),
-  download: $('download'),
-  open: $('open'),
-  fileStatus: $('file-status'),
+  corpusSize: $('corpus-size'), pasteBox: $('paste-box'), lines: $('lines'), dropZone: $('drop-zone'),
+  dataFile: $('data-file'), dataFileName: $('data-file-name'), dataStatus: $('data-status'),
+  arch: $('arch'), epochs: $('epochs'), train: $('train'), stop: $('stop'), status: $('status'),
+  progress: $('progress'), meterFill: $('meter-fill'), summary: $('summary'),
+  text: $('text'), label: $('label'), barFill: $('bar-fill'), probability: $('probability'),
+  tokens: $('tokens'), method: $('method'), attention: $('attention'), attentionLayer: $('attention-layer'), attentionGrid: $('attention-grid'),
+  projection: $('projection'), mapSearch: $('map-search'), mapReset: $('map-reset'), map: $('map'), mapNote: $('map-note'),
+  word: $('word'), k: $('k'), neighbours: $('neighbours'), neighboursShare: $('neighbours-share'), wordA: $('word-a'), wordB: $('word-b'), pairSimilarity: $('pair-similarity'),
+  download: $('download'), open: $('open'), fileStatus: $('file-status'),
 };
+
+const ARCHITECTURES = {
+  bag: 'bag of words (exact explanations)',
+  mlp: 'bag + hidden layer',
+  attention: 'attention (a small transformer encoder)',
+};
+/** The map shows at most this many words, the most frequent. */
+const MAP_WORDS = 1500;
 
 /** The model in use (trained here or opened from a file). */
 let model;
+/** Word vectors of the model in use and their scores (see prepareWords); undefined while they are worked out. */
+let words;
+/** The file chosen or dropped as training data. */
+let droppedFile;
+/** Aborts the training under way. */
+let training;
+
+const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('chart-note'));
+const wordMap = new WordMap(ui.map, (word) => pickWord(word));
+// For the browser tests and the curious: the app's state, read-only.
+window.sentiwasmApp = { get model() { return model; }, get words() { return words; }, map: wordMap, charts };
 
 ui.corpusSize.textContent = String(defaultCorpus().length);
+ui.arch.replaceChildren(...architectures().map((a) => new Option(ARCHITECTURES[a] ?? a, a)));
 ui.train.disabled = false;
 ui.status.textContent = 'Choose the data and press Train.';
 
+// ---- 1. Data and training ------------------------------------------------------------------
+
+const source = () => document.querySelector('input[name="source"]:checked').value;
 for (const radio of document.querySelectorAll('input[name="source"]')) {
   radio.addEventListener('change', () => {
-    const own = ownLinesChosen();
-    ui.lines.disabled = !own;
-    // Start from the English half of the built-in corpus, to edit, cut down or replace.
-    if (own && ui.lines.value.trim() === '') ui.lines.value = builtinCorpus.english.map((e) => `${e.label}\t${e.text}`).join('\n');
+    ui.pasteBox.hidden = source() !== 'paste';
+    ui.dropZone.hidden = source() !== 'file';
+    ui.dataStatus.textContent = '';
+    if (source() === 'paste' && ui.lines.value.trim() === '') ui.lines.value = samplePaste();
   });
 }
 
-function ownLinesChosen() {
-  return document.querySelector('input[name="source"]:checked').value === 'own';
+function chooseFile(file) {
+  droppedFile = file;
+  ui.dataFileName.textContent = file ? `${file.name}, ${(file.size / 1024).toFixed(1)} KB` : '';
+  ui.dataStatus.textContent = '';
 }
-
-/** "label<tab or spaces>text" per line; blank lines and lines starting with # are skipped. */
-function parseLines(text) {
-  const examples = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
-    const match = /^\s*(\S+)\s+(.*\S)\s*$/.exec(line);
-    if (!match) throw new Error(`line ${i + 1}: expected a label, then a tab or a space, then the text; got "${line.trim()}"`);
-    examples.push({ label: match[1], text: match[2] });
+ui.dataFile.addEventListener('change', () => chooseFile(ui.dataFile.files?.[0]));
+for (const type of ['dragenter', 'dragover']) {
+  ui.dropZone.addEventListener(type, (e) => {
+    e.preventDefault();
+    ui.dropZone.classList.add('over');
   });
-  return examples;
 }
+ui.dropZone.addEventListener('dragleave', () => ui.dropZone.classList.remove('over'));
+ui.dropZone.addEventListener('drop', (e) => {
+  e.preventDefault();
+  ui.dropZone.classList.remove('over');
+  chooseFile(e.dataTransfer?.files?.[0]);
+});
 
-/** Lets the browser paint (the status line) before a long synchronous piece of work. */
-function nextPaint() {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+async function chosenData() {
+  if (source() === 'builtin') return builtinData();
+  if (source() === 'paste') return pastedData(ui.lines.value);
+  if (!droppedFile) throw new Error('Drop a data file, or choose one, first.');
+  return fileData(droppedFile);
 }
 
 ui.train.addEventListener('click', async () => {
   ui.train.disabled = true;
   ui.status.className = '';
-  ui.status.textContent = 'Training…';
-  ui.progress.hidden = true;
-  await nextPaint();
+  ui.dataStatus.className = 'hint';
+  let data;
   try {
-    const epochsWanted = ui.epochs.value.trim() === '' ? undefined : Number(ui.epochs.value);
-    const options = { arch: ui.arch.value, epochs: epochsWanted };
-    let data;
-    let what;
-    if (ownLinesChosen()) {
-      data = parseLines(ui.lines.value);
-      what = `${data.length} lines`;
-    } else {
-      // Hold out the built-in dev split, so the page can show accuracy on sentences never trained on.
-      const { train, dev } = builtinSplit();
-      data = train;
-      options.validation = dev;
-      // Run every epoch: the loss sits on a plateau for the first few epochs of this corpus,
-      // where early stopping would give up on a model that is about to learn.
-      options.patience = 0;
-      what = `the built-in corpus (${train.length} to train, ${dev.length} held out)`;
-    }
-    // train() runs to the end without giving the page a chance to repaint, so the epochs it
-    // reports are collected here and drawn once it returns (on this corpus it takes about a second).
-    const reports = [];
-    const started = performance.now();
-    const result = await trainWithReport(data, { ...options, onEpoch: (r) => reports.push(r) });
-    const ms = performance.now() - started;
-    setModel(result.model);
-    showProgress(reports, ms, what);
-    ui.status.textContent = `Trained on ${what}. Type below.`;
+    data = await chosenData();
+  } catch (error) {
+    // The readers' own message: the file, the line, what is wrong and what to do.
+    ui.dataStatus.className = 'hint error';
+    ui.dataStatus.textContent = error.message;
+    ui.status.textContent = 'Fix the data, then press Train again.';
+    ui.train.disabled = false;
+    return;
+  }
+  training = new AbortController();
+  ui.stop.disabled = false;
+  ui.status.textContent = `Training on ${data.what}…`;
+  ui.progress.hidden = false;
+  ui.meterFill.style.width = '0';
+  ui.summary.textContent = '';
+  charts.reset();
+  const started = performance.now();
+  let last;
+  try {
+    const epochs = ui.epochs.value.trim() === '' ? undefined : Number(ui.epochs.value);
+    const result = await trainWithReport(data.examples, {
+      arch: ui.arch.value,
+      epochs,
+      validation: data.validation,
+      // With held-out data, run every epoch: on the small built-in corpus the loss sits on a
+      // plateau for the first epochs, where early stopping would give up on a model about to learn.
+      patience: data.validation ? 0 : undefined,
+      worker: true,
+      signal: training.signal,
+      batchEvery: 10,
+      onBatch: (b) => void (ui.meterFill.style.width = `${((100 * b.step) / b.totalSteps).toFixed(1)}%`),
+      onEpoch: (r) => {
+        last = r;
+        charts.add(r);
+        showSummary(r, performance.now() - started);
+      },
+    });
+    await setModel(result.model);
+    ui.meterFill.style.width = '100%';
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    ui.status.textContent = result.stopped
+      ? `Stopped after ${result.epochs.length} epochs on ${data.what} (${seconds} s); the model is the best so far. Type below.`
+      : `Trained on ${data.what} in ${seconds} s. Type below.`;
+    if (last) showSummary(last, performance.now() - started);
   } catch (error) {
     ui.status.className = 'error';
     ui.status.textContent = `Training failed: ${error.message}`;
   } finally {
+    training = undefined;
+    ui.stop.disabled = true;
     ui.train.disabled = false;
   }
 });
 
-function showProgress(reports, ms, what) {
-  ui.progress.hidden = false;
-  const last = reports.at(-1);
+ui.stop.addEventListener('click', () => {
+  ui.status.textContent = 'Stopping…';
+  training?.abort();
+});
+
+for (const radio of document.querySelectorAll('input[name="chart-view"]')) {
+  radio.addEventListener('change', () => charts.setView(document.querySelector('input[name="chart-view"]:checked').value));
+}
+
+function showSummary(r, ms) {
   const pct = (x) => `${(100 * x).toFixed(1)} %`;
-  const parts = [`epoch ${last.epoch}`, `loss ${last.trainLoss.toFixed(4)}`, `train accuracy ${pct(last.trainAccuracy)}`];
-  if (last.validLoss !== undefined) parts.push(`held-out loss ${last.validLoss.toFixed(4)}`, `held-out accuracy ${pct(last.validAccuracy)}`);
+  const parts = [`${r.member ? `member ${r.member}, ` : ''}epoch ${r.epoch}`, `loss ${r.trainLoss.toFixed(4)}`, `train accuracy ${pct(r.trainAccuracy)}`];
+  if (r.validLoss !== undefined) parts.push(`held-out loss ${r.validLoss.toFixed(4)}`, `held-out accuracy ${pct(r.validAccuracy)}`);
   parts.push(`${(ms / 1000).toFixed(2)} s`);
   ui.summary.textContent = parts.join(' · ');
-  ui.summary.title = what;
-  drawChart(reports);
 }
 
-/** Loss per epoch as an SVG line chart: training loss, and held-out loss when there is one. */
-function drawChart(reports) {
-  const W = 400;
-  const H = 120;
-  const pad = 6;
-  const series = [['train', reports.map((r) => r.trainLoss)]];
-  if (reports[0].validLoss !== undefined) series.push(['valid', reports.map((r) => r.validLoss)]);
-  const max = Math.max(...series.flatMap(([, v]) => v), 1e-9);
-  const n = Math.max(reports.length - 1, 1);
-  const x = (i) => pad + (i / n) * (W - 2 * pad);
-  const y = (v) => H - pad - (v / max) * (H - 2 * pad);
-  const svg = 'http://www.w3.org/2000/svg';
-  ui.chart.replaceChildren();
-  for (const [name, values] of series) {
-    const line = document.createElementNS(svg, 'polyline');
-    line.setAttribute('points', values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' '));
-    line.setAttribute('class', `series ${name}`);
-    ui.chart.append(line);
-  }
-  ui.legend.replaceChildren(`loss per epoch (1 to ${reports.length}, peak ${max.toFixed(3)}): `,
-    ...series.map(([name]) => {
-      const key = document.createElement('span');
-      key.className = `key ${name}`;
-      key.textContent = name === 'train' ? 'training' : 'held-out';
-      return key;
-    }));
-}
+// ---- The model in use ----------------------------------------------------------------------
 
-function setModel(next) {
+/**
+ * Shows a new model everywhere. The word map's preparation (every word's vector and score, the
+ * principal components) takes a good part of a second for a large vocabulary, so it runs in
+ * steps with a turn of the event loop between them: the page never freezes for it.
+ */
+async function setModel(next) {
   model?.dispose();
   model = next;
-  for (const el of [ui.text, ui.word, ui.download]) el.disabled = false;
+  words = undefined;
+  for (const el of [ui.text, ui.word, ui.wordA, ui.wordB, ui.download, ui.mapSearch, ui.mapReset]) el.disabled = false;
   document.body.classList.add('has-model');
-  for (const el of document.querySelectorAll('.target-name')) el.textContent = model.labels.length === 2 ? model.labels[1] : 'the predicted class';
+  for (const el of document.querySelectorAll('.target-name')) el.textContent = targetLabel();
+  await breathe();
   updatePrediction();
+  await breathe();
+  const ready = await prepareWords(next);
+  if (model !== next) return;
+  words = ready;
+  await drawMap();
+  updateNeighbours();
+  updatePair();
+}
+
+/** Resolves on a later turn of the event loop, after input and paints waiting for it. */
+function breathe() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The class whose probability the colours show: the second of two (e.g. positive), else the predicted one. */
+function targetLabel() {
+  return model.labels.length === 2 ? model.labels[1] : 'the predicted class';
+}
+
+// ---- 2. One sentence -----------------------------------------------------------------------
+
+function updatePrediction() {
+  if (model) showExplanation(model, ui.text.value, ui, pickWord);
+}
+ui.text.addEventListener('input', updatePrediction);
+ui.attentionLayer.addEventListener('change', updatePrediction);
+
+/** A word chosen on the map or in a sentence: its neighbours, and the map finds it. */
+function pickWord(word) {
+  ui.word.value = word;
+  ui.mapSearch.value = word.startsWith('not:') ? '' : word;
+  wordMap.search(ui.mapSearch.value);
   updateNeighbours();
 }
 
-function updatePrediction() {
-  if (!model) return;
-  const text = ui.text.value;
-  if (text.trim() === '') {
-    ui.label.textContent = '–';
-    ui.label.dataset.label = '';
-    ui.probability.textContent = '';
-    ui.barFill.style.width = '0';
-    ui.tokens.replaceChildren();
-    return;
-  }
-  const explanation = model.explain(text);
-  const p = model.predict(text).probabilities[explanation.label];
-  ui.method.textContent = explanation.method === 'exact'
-    ? 'exact: the contributions and the bias add up to the score'
-    : 'by occlusion: how much the score drops without the word';
-  ui.label.textContent = explanation.label;
-  ui.label.dataset.label = explanation.label;
-  ui.probability.textContent = `${(100 * p).toFixed(1)} %`;
-  ui.barFill.style.width = `${(100 * p).toFixed(1)}%`;
-  ui.barFill.dataset.label = explanation.label;
-  const scale = Math.max(...explanation.tokens.map((t) => Math.abs(t.contribution)), 1e-9);
-  ui.tokens.replaceChildren(...explanation.tokens.map(({ token, negated, contribution }) => {
-    const chip = document.createElement('span');
-    chip.className = 'token';
-    // A word in a negation's scope has a vector of its own: shown struck through, looked up as not:word.
-    chip.textContent = token;
-    if (negated) chip.style.textDecoration = 'line-through';
-    const strength = Math.abs(contribution) / scale;
-    // Green pushes towards the target class, red away from it; stronger colour, bigger push.
-    const hue = contribution >= 0 ? 140 : 0;
-    chip.style.background = `hsla(${hue}, 70%, 45%, ${(0.08 + 0.72 * strength).toFixed(3)})`;
-    chip.style.color = strength > 0.6 ? 'white' : '';
-    chip.dataset.contribution = contribution.toFixed(4);
-    chip.title = `${token}${negated ? ' (after a negation)' : ''}: ${contribution >= 0 ? '+' : ''}${contribution.toFixed(3)}`;
-    chip.addEventListener('click', () => {
-      ui.word.value = negated ? `not:${token}` : token;
-      updateNeighbours();
+// ---- 3. The word map -----------------------------------------------------------------------
+
+/**
+ * The words of a model (not the negated forms), most frequent first, with their vectors stacked
+ * and centred, and each shown word's probability of the target class, read alone.
+ */
+async function prepareWords(model) {
+  const vocabulary = model.featurizer.vocabulary;
+  const list = model.words()
+    .filter((w) => /[\p{L}\p{N}]/u.test(w))
+    .map((w) => ({ word: w, count: vocabulary.count(vocabulary.id(w)) }))
+    .sort((a, b) => b.count - a.count)
+    .map((e) => e.word);
+  const stacked = stackVectors(list.map((w) => model.wordVector(w)));
+  const centred = centre(stacked);
+  const target = model.labels.length === 2 ? model.labels[1] : undefined;
+  const shown = list.slice(0, MAP_WORDS);
+  const scores = new Float32Array(shown.length);
+  for (let start = 0; start < shown.length; start += 150) {
+    await breathe();
+    // A newer model came meanwhile: this one's words are no longer wanted.
+    if (model !== window.sentiwasmApp.model) return undefined;
+    model.predictBatch(shown.slice(start, start + 150)).forEach((p, i) => {
+      scores[start + i] = target === undefined ? Math.max(...Object.values(p.probabilities)) : p.probabilities[target];
     });
-    return chip;
-  }));
+  }
+  // The shown words' covariance, for the map's principal components: in parts too.
+  const { dim } = stacked;
+  const cov = new Float64Array(dim * dim);
+  for (let start = 0; start < shown.length; start += 250) {
+    await breathe();
+    accumulateCovariance(cov, centred, dim, start, Math.min(start + 250, shown.length));
+  }
+  mirror(cov, dim);
+  // How much of the variation the first principal direction holds: its eigenvalue over the trace.
+  const [first] = principalDirections(cov, dim, 1);
+  const variance = (u) => u.reduce((s, ua, a) => s + ua * u.reduce((t, ub, b) => t + cov[a * dim + b] * ub, 0), 0);
+  let trace = 0;
+  for (let d = 0; d < dim; d++) trace += cov[d * dim + d];
+  const firstShare = trace > 0 ? variance(first) / trace : 0;
+  return { list, index: new Map(list.map((w, i) => [w, i])), stacked, centred, shown, scores, cov, firstShare };
+}
+
+async function drawMap() {
+  const data = words;
+  if (!data) return;
+  const n = data.shown.length;
+  const { dim } = data.stacked;
+  const mapRows = data.centred.subarray(0, n * dim);
+  const projection = ui.projection.value;
+  const directions = mapDirections(mapRows, n, dim, data.scores, projection, data.cov);
+  await breathe();
+  if (data !== words) return;
+  const { x, y } = project(mapRows, n, dim, directions);
+  const points = data.shown.map((word, i) => ({ word, x: x[i], y: y[i], score: data.scores[i] }));
+  const target = targetLabel();
+  const names = projection === 'sentiment'
+    ? [`sentiment axis → ${target}`, 'next principal component']
+    : ['first principal component →', 'second principal component'];
+  wordMap.targetName = target;
+  wordMap.setPoints(points, names);
+  ui.mapNote.textContent = `${n === data.list.length ? `All ${n} words` : `The ${n} most frequent words of ${data.list.length}`}, from their centred vectors (the mean word vector subtracted); each axis scaled to fill the map. `
+    + `Green: the model scores the word alone as ${target}; red: not; paler: closer to 50 %. `
+    + (projection === 'sentiment'
+      ? `The horizontal axis runs from the mean of the red words to the mean of the green ones; the vertical one is the largest remaining variation.`
+      : `The axes are the two directions of largest variation; their signs are arbitrary, turned so that green words lie to the right on average.`)
+    + ' Scroll to zoom, drag to pan, click a word for its neighbours.';
+}
+ui.projection.addEventListener('change', drawMap);
+ui.mapSearch.addEventListener('input', () => wordMap.search(ui.mapSearch.value));
+ui.mapReset.addEventListener('click', () => wordMap.reset());
+
+// ---- 4. Nearest words ----------------------------------------------------------------------
+
+/** A word's centred vector and raw vector, or an error message naming it. */
+function vectorsOf(word) {
+  const data = words;
+  const raw = model.wordVector(word);
+  if (!raw) return { error: `The model does not know the word "${word}".` };
+  return { raw, centred: minus(raw, data.stacked.mean) };
 }
 
 function updateNeighbours() {
-  if (!model) return;
+  if (!words) return;
   const word = ui.word.value.trim();
   if (word === '') return ui.neighbours.replaceChildren();
-  let neighbours;
-  try {
-    neighbours = model.nearest(word, Math.max(1, Math.min(50, Number(ui.k.value) || 8)));
-  } catch (error) {
+  const { raw, centred, error } = vectorsOf(word);
+  if (error) {
     const li = document.createElement('li');
     li.className = 'unknown';
-    li.textContent = error.message;
+    li.textContent = error;
     return ui.neighbours.replaceChildren(li);
   }
-  ui.neighbours.replaceChildren(...neighbours.map(({ word: w, similarity }) => {
+  const data = words;
+  const k = Math.max(1, Math.min(50, Number(ui.k.value) || 8));
+  const { dim, n, rows } = data.stacked;
+  const found = nearestRows(centred, data.centred, n, dim, k, data.index.get(word) ?? -1);
+  ui.neighboursShare.textContent = `In this model ${(100 * data.firstShare).toFixed(0)} % of the words' variation lies along one direction (the first principal component on the map)`
+    + (data.firstShare > 0.5
+      ? ': the similarities say above all whether two words sit on the same side of it (near 1) or on opposite sides (near −1), so the neighbours of a word all read close to 1 and their order says little more.'
+      : '.');
+  ui.neighbours.replaceChildren(...found.map(({ index, similarity }) => {
     const li = document.createElement('li');
     const name = document.createElement('span');
-    name.textContent = w;
+    name.textContent = data.list[index];
+    name.addEventListener('click', () => pickWord(data.list[index]));
     const value = document.createElement('span');
     value.className = 'similarity';
     value.textContent = similarity.toFixed(3);
-    li.append(name, value);
+    value.title = 'cosine similarity of the centred vectors';
+    const plain = document.createElement('span');
+    plain.className = 'similarity raw';
+    plain.textContent = cosine(raw, rows.subarray(index * dim, (index + 1) * dim)).toFixed(3);
+    plain.title = 'cosine similarity of the raw vectors';
+    li.append(name, value, plain);
     return li;
   }));
 }
-
-ui.text.addEventListener('input', updatePrediction);
 ui.word.addEventListener('input', updateNeighbours);
 ui.k.addEventListener('input', updateNeighbours);
+
+function updatePair() {
+  if (!words) return;
+  const a = vectorsOf(ui.wordA.value.trim());
+  const b = vectorsOf(ui.wordB.value.trim());
+  const error = a.error ?? b.error;
+  ui.pairSimilarity.className = error ? 'error' : '';
+  ui.pairSimilarity.textContent = error ?? `cosine similarity, centred: ${cosine(a.centred, b.centred).toFixed(3)} (raw: ${cosine(a.raw, b.raw).toFixed(3)})`;
+  ui.pairSimilarity.dataset.centred = error ? '' : cosine(a.centred, b.centred).toFixed(4);
+}
+ui.wordA.addEventListener('input', updatePair);
+ui.wordB.addEventListener('input', updatePair);
+
+// ---- 5. Model files ------------------------------------------------------------------------
 
 ui.download.addEventListener('click', () => {
   const url = URL.createObjectURL(new Blob([model.toBytes()], { type: 'application/octet-stream' }));
@@ -244,7 +366,7 @@ ui.open.addEventListener('change', async () => {
   if (!file) return;
   ui.fileStatus.className = '';
   try {
-    setModel(await loadModel(file));
+    await setModel(await loadModel(file));
     ui.fileStatus.textContent = `Opened ${file.name}: ${model.config.arch} model, labels ${model.labels.join(', ')}.`;
     ui.status.textContent = `Using the model from ${file.name}.`;
   } catch (error) {

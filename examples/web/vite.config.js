@@ -1,7 +1,8 @@
 // Vite settings for the demo. 'sentiwasm' needs no alias: run from inside this repository, the
 // package imports itself by name through its "exports" (the browser entry, dist/index.js), and
 // vite emits the WebAssembly that dist/runtime/wasm-source.js points at with
-// `new URL('../../build/sentiwasm.wasm', import.meta.url)` as an asset.
+// `new URL('../../build/sentiwasm.wasm', import.meta.url)` as an asset, and bundles the training
+// worker that dist/worker/train.js starts with `new Worker(new URL('./train-worker.js', import.meta.url))`.
 //
 //   npm run build                                     # dist/ and build/sentiwasm.wasm
 //   npx vite examples/web                             # dev server

@@ -8,8 +8,11 @@ import '../index.node.js';
 import { demoSeed } from './demo-seed.js';
 import { registerCvCommand } from './cv.js';
 import { registerDatasetsCommand } from './datasets.js';
+import { registerExportOnnxCommand } from './export-onnx.js';
+import { registerFeaturizeCommand } from './featurize.js';
 import { CliError } from './errors.js';
-import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './options.js';
+import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, quantizeBits } from './options.js';
+import { registerQuantizeCommand } from './quantize.js';
 import { inspectCommand } from './inspect.js';
 import { startCommand } from './start.js';
 import { trainCommand } from './train.js';
@@ -90,7 +93,8 @@ export function buildProgram(): Command {
     .option('--checkpoint <dir>', 'save the state of the run in this folder every --checkpoint-every steps, to --resume from')
     .option('--checkpoint-every <steps>', 'steps between checkpoints', positiveInt, 1000)
     .option('--resume <dir>', 'carry on from the checkpoint in this folder (same data and options; checkpoints go on there)')
-    .option('--threads <n>', 'threads to train on (1 until multi-core training exists)', positiveInt, 1)
+    .option('--threads <n>', 'threads to train the bag model on (Hogwild: faster, but only 1 gives the same bytes on every run)', positiveInt, 1)
+    .option('--quantize [bits]', 'save the embedding table as 8-bit codes with one scale per row (about a quarter of the file, as fastText\'s .ftz); 4 for an eighth', quantizeBits)
     .option('--autotune', 'search the options by cross-validation of the training file (or on --dev) before training; prints the settings chosen')
     .option('--budget <time>', 'how long --autotune searches: 60s, 5m, 90', '60s')
     .addOption(new Option('--metric <name>', 'what --autotune maximises').choices(['accuracy', 'macroF1']).default('accuracy'))
@@ -101,6 +105,7 @@ export function buildProgram(): Command {
   withDataOptions(program.command('eval <model> <file>'))
     .description('Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC and calibration on a labelled file or data set (e.g. sst2:dev).')
     .option('--json', 'print the report as JSON')
+    .option('--threads <n>', 'threads to predict on (each holds a copy of the model)', positiveInt, 1)
     .action((model, file, options) => evalCommand(model, file, options, out, err));
 
   program
@@ -110,6 +115,7 @@ export function buildProgram(): Command {
     .option('-k <n>', 'show the k most likely labels, each with its probability', positiveInt)
     .option('--threshold <p>', 'show only labels at least this probable', fraction)
     .option('--json', 'one JSON object per line: text, label, probabilities (null for a blank line), and top with -k or --threshold')
+    .option('--threads <n>', 'threads to predict on (each holds a copy of the model; for many lines)', positiveInt, 1)
     .action((model, texts, options) => predictCommand(model, texts, options, out, err));
 
   program
@@ -151,6 +157,9 @@ export function buildProgram(): Command {
 
   registerDatasetsCommand(program, out, err);
   registerCvCommand(program, out, err);
+  registerQuantizeCommand(program, out);
+  registerExportOnnxCommand(program, out);
+  registerFeaturizeCommand(program, out);
 
   return program;
 }

@@ -38,3 +38,10 @@ export function integer(value: string): number {
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
   return n;
 }
+
+/** --quantize's bits: 8 or 4 (commander passes nothing when the flag comes without a value: 8). */
+export function quantizeBits(value: string): 8 | 4 {
+  const n = Number(value);
+  if (n !== 8 && n !== 4) throw new InvalidArgumentError('expected 8 or 4 (bits per weight)');
+  return n;
+}

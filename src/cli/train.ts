@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { checkCanSave, readModelFileBytes, saveModelFileAtomic } from '../io/save.node.js';
 import { parseVectors } from '../io/vectors.js';
-import type { Architecture } from '../train/classifier.js';
+import { TextClassifier, type Architecture } from '../train/classifier.js';
 import { formatReport } from '../train/metrics.js';
 import type { ScheduleName } from '../train/schedule.js';
 import { autotuneWithReport, toFlags } from '../train/autotune.js';
@@ -51,6 +51,8 @@ export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOptio
   checkpointEvery?: number;
   resume?: string;
   threads?: number;
+  /** --quantize [bits]: true when given without a value (8 bits). */
+  quantize?: boolean | 8 | 4;
   json?: boolean;
   progress?: boolean;
   autotune?: boolean;
@@ -125,9 +127,13 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     bar?.stop();
   }
   const { model, epochs, trainSeconds } = result;
-  const bytes = model.toBytes();
+  const quantize = flags.quantize === true ? 8 : flags.quantize || undefined;
+  const bytes = model.toBytes({ quantize });
   await saveModelFileAtomic(flags.out, bytes);
-  const evaluation = dev ? model.evaluate(dev) : undefined;
+  // The figures on --dev are the saved model's: quantized, its rows differ from the trained ones.
+  const saved = quantize && dev ? await TextClassifier.fromBytes(bytes, flags.out) : undefined;
+  const evaluation = dev ? (saved ?? model).evaluate(dev) : undefined;
+  saved?.dispose();
   const summary = {
     model: flags.out,
     modelBytes: bytes.length,
@@ -138,6 +144,8 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     epochs: Math.max(...epochs.map((e) => e.epoch)),
     members: model.config.arch === 'bag' ? Math.max(1, ...epochs.map((e) => e.member ?? 1)) : 1,
     trainSeconds,
+    threads: options.threads ?? 1,
+    ...(quantize ? { quantized: quantize } : {}),
     totalSeconds: (performance.now() - started) / 1000,
     tokensPerSecond: epochs.at(-1)?.tokensPerSecond,
     temperature: model.config.temperature,
@@ -153,7 +161,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
   out(`trained on ${examples.length} examples (${listLabels(model.labels)}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`);
   if (evaluation) out(formatReport(evaluation));
   if (tuned) out(`autotuned settings: ${toFlags(tuned)}`);
-  out(`saved ${flags.out} (${formatBytes(bytes.length)})`);
+  out(`saved ${flags.out} (${formatBytes(bytes.length)}${quantize ? `, the embedding table in ${quantize}-bit rows` : ''})`);
 }
 
 /**

@@ -7,6 +7,7 @@ import { ModelFileError } from '../format/model-file.js';
 import { textWithoutFastTextLabels } from '../data/fasttext.js';
 import { formatVectors } from '../io/vectors.js';
 import { NEGATED_WORD_PREFIX, type Prediction, type TextClassifier, type TokenContribution } from '../train/classifier.js';
+import { PredictionThreads } from '../train/prediction-threads.js';
 import { formatReport } from '../train/metrics.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
@@ -35,13 +36,14 @@ async function withModel<T>(path: string, use: (model: TextClassifier) => Promis
   }
 }
 
-export async function evalCommand(modelPath: string, file: string, flags: DataFlags & { json?: boolean }, out: Print, err: Print): Promise<void> {
+export async function evalCommand(modelPath: string, file: string, flags: DataFlags & { json?: boolean; threads?: number }, out: Print, err: Print): Promise<void> {
   await withModel(modelPath, async (model) => {
     const { examples, report } = await readLabelled(file, flags, model.labels);
     const skipped = describeSkipped(file, report);
     if (skipped) err(skipped);
     if (examples.length === 0) throw new CliError(`${file}: no usable examples to evaluate on`);
-    const evaluation = model.evaluate(examples);
+    const threads = await PredictionThreads.start(model, flags.threads ?? 1);
+    const evaluation = await threads.evaluate(examples).finally(() => threads.close());
     out(flags.json ? JSON.stringify({ ...evaluation, skipped: report.skipped }) : formatReport(evaluation));
   });
 }
@@ -54,6 +56,8 @@ export interface PredictFlags {
   k?: number;
   /** Show only labels at least this probable (the most likely one is shown whatever its probability unless k is given). */
   threshold?: number;
+  /** Threads to predict on (lines are then read in larger chunks, PREDICT_CHUNK per thread). */
+  threads?: number;
 }
 
 /** Lines predicted together: large enough for prediction's batches, small enough to print as input arrives. */
@@ -71,29 +75,40 @@ export async function predictCommand(modelPath: string, texts: string[], flags: 
     err(`note: "${text}" is a file; this predicts the text "${text}" itself. To predict each line of the file, use --input ${text}`);
   }
   await withModel(modelPath, async (model) => {
-    const show = (batch: string[]) => {
-      // Lines of a fastText file carry their labels (__label__pos …): predicted on their text, as fastText does.
-      const texts = batch.filter((t) => t.trim() !== '').map(textWithoutFastTextLabels);
-      const predictions = model.predictBatch(texts);
-      let next = 0;
-      for (const text of batch) out(formatPrediction(text, text.trim() === '' ? undefined : predictions[next++], flags));
-    };
-    if (texts.length) {
-      show(texts);
-      return;
+    const threads = await PredictionThreads.start(model, flags.threads ?? 1);
+    try {
+      await predictLines(threads, texts, flags, out);
+    } finally {
+      await threads.close();
     }
-    const source = flags.input === undefined || flags.input === '-' ? process.stdin : await openInput(flags.input);
-    const lines = createInterface({ input: source, crlfDelay: Infinity });
-    let pending: string[] = [];
-    for await (const line of lines) {
-      pending.push(line);
-      if (pending.length >= PREDICT_CHUNK) {
-        show(pending);
-        pending = [];
-      }
-    }
-    if (pending.length) show(pending);
   });
+}
+
+/** Predicts the arguments, or the lines of --input or standard input in chunks, printing each chunk as it is done. */
+async function predictLines(model: PredictionThreads, texts: string[], flags: PredictFlags, out: Print): Promise<void> {
+  const chunk = PREDICT_CHUNK * model.threads;
+  const show = async (batch: string[]) => {
+    // Lines of a fastText file carry their labels (__label__pos …): predicted on their text, as fastText does.
+    const texts = batch.filter((t) => t.trim() !== '').map(textWithoutFastTextLabels);
+    const predictions = await model.predictBatch(texts);
+    let next = 0;
+    for (const text of batch) out(formatPrediction(text, text.trim() === '' ? undefined : predictions[next++], flags));
+  };
+  if (texts.length) {
+    await show(texts);
+    return;
+  }
+  const source = flags.input === undefined || flags.input === '-' ? process.stdin : await openInput(flags.input);
+  const lines = createInterface({ input: source, crlfDelay: Infinity });
+  let pending: string[] = [];
+  for await (const line of lines) {
+    pending.push(line);
+    if (pending.length >= chunk) {
+      await show(pending);
+      pending = [];
+    }
+  }
+  if (pending.length) await show(pending);
 }
 
 /** One output line: "label<TAB>p<TAB>text", or with -k/--threshold "label<TAB>p" pairs before the text; JSON with --json. */

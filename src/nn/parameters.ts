@@ -52,6 +52,8 @@ export class ParameterBlock {
     this.params = params;
     this.byName = new Map(params.map((p) => [p.name, p]));
     if (this.byName.size !== params.length) throw new Error('parameter names must be unique');
+    // A thread's copy of a model uses the host's parameters in place: they are already initialised (and maybe trained).
+    if (rt.isShared(`${label}.parameters`)) return;
     for (const [i, spec] of specs.entries()) spec.init(this.values(params[i]), rng);
   }
 

@@ -4,7 +4,7 @@
 
 import { instantiate } from '@assemblyscript/loader';
 import type { KernelExports } from './exports.js';
-import { defaultWasmUrl, hasRelaxedSimd, resolveWasmSource, type WasmMemory, type WasmSource } from './wasm-source.js';
+import { defaultWasmUrl, hasRelaxedSimd, resolveWasmSource, type WasmMemory, type WasmModule, type WasmSource } from './wasm-source.js';
 
 const PAGE_BYTES = 65536;
 /** Blocks start on cache-line boundaries so SIMD loads of a row never straddle two lines needlessly. */
@@ -22,7 +22,28 @@ export interface RuntimeOptions {
   fma?: boolean;
   /** Initial memory in bytes (rounded up to 64 KiB pages). */
   initialBytes?: number;
+  /**
+   * Lay the memory out as a shared WebAssembly.Memory and run the threads build over it, so that
+   * worker threads can run instances of the core over the same memory (see forThread). `wasm`,
+   * when given, must then be a threads build (one that imports a shared memory).
+   */
+  shared?: boolean;
 }
+
+/**
+ * Where a thread's runtime lays its blocks out: a region of the host's plan that is the thread's
+ * alone (scratch, batch buffers, activations, gradients), and the blocks all threads use in
+ * place (weights and optimiser state), found by name.
+ */
+export interface ThreadLayout {
+  /** The thread's own bytes [offset, offset + bytes), a block the host laid out before the thread started. */
+  region: { offset: number; bytes: number };
+  /** Blocks of the host's plan that this thread uses where they are, neither zeroed nor reinitialised. */
+  shared: readonly MemoryBlock[];
+}
+
+/** The largest memory (4 GiB, all 32-bit addresses reach); a shared memory must declare its maximum, so both say it. */
+const MAXIMUM_PAGES = 65536;
 
 /** A saved position of the allocator; `release(mark)` frees everything allocated after it. */
 export type AllocationMark = number;
@@ -49,12 +70,21 @@ export class Runtime {
   private readonly blocks: MemoryBlock[] = [];
   /** Set once a model is laid out: then any further allocation is a bug, reported as such. */
   private sealedBy: string | undefined;
+  /** The compiled core, kept when the memory is shared so that threads can instantiate it over the same memory. */
+  readonly module: WasmModule | undefined;
+  /** A thread's runtime: the end of its region, and the host's blocks it uses in place. */
+  private readonly thread: { end: number; shared: Map<string, MemoryBlock> } | undefined;
 
-  private constructor(memory: WebAssembly.Memory, kernels: KernelExports, fma: boolean) {
+  private constructor(memory: WebAssembly.Memory, kernels: KernelExports, fma: boolean, module?: WasmModule, layout?: ThreadLayout) {
     this.memory = memory;
     this.kernels = kernels;
     this.fma = fma;
-    this.top = alignUp(kernels.heap_base(), DEFAULT_ALIGN);
+    this.module = module;
+    // A thread lays its blocks out in its own region; the core's static data (below heap_base) and
+    // the host's blocks are the host's. Every instance writes the same read-only tables below
+    // heap_base when it starts, so a thread starting while others run changes no byte they read.
+    this.thread = layout && { end: layout.region.offset + layout.region.bytes, shared: new Map(layout.shared.map((b) => [b.name, b])) };
+    this.top = alignUp(layout ? layout.region.offset : kernels.heap_base(), DEFAULT_ALIGN);
     this.matmulScratch = this.alloc(kernels.matmul_scratch_bytes(), DEFAULT_ALIGN, 'kernels.matmulScratch');
   }
 
@@ -64,11 +94,39 @@ export class Runtime {
    */
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const pages = Math.max(1, Math.ceil((options.initialBytes ?? 16 * PAGE_BYTES) / PAGE_BYTES));
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
+    const shared = options.shared === true;
+    // The Memory constructor's `shared` is not in every lib's typings, hence the cast.
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: MAXIMUM_PAGES, ...(shared ? { shared: true } : {}) } as WebAssembly.MemoryDescriptor);
     const fma = options.wasm === undefined && options.fma === true && hasRelaxedSimd();
-    const source = options.wasm === undefined ? await compiledShipped(fma) : await resolveWasmSource(options.wasm);
-    const { exports } = await instantiate<Record<string, unknown>>(source as never, { env: { memory } });
-    return new Runtime(memory, exports as unknown as KernelExports, fma);
+    const source = options.wasm === undefined ? await compiledShipped(fma, shared) : await resolveWasmSource(options.wasm);
+    // A shared runtime keeps its compiled module for the threads; the others need not compile apart.
+    const module = shared ? await compileSource(source) : undefined;
+    const { exports } = await instantiate<Record<string, unknown>>((module ?? source) as never, { env: { memory } });
+    return new Runtime(memory, exports as unknown as KernelExports, fma, module);
+  }
+
+  /**
+   * A thread's runtime: a new instance of the host's core over the host's shared memory, laying
+   * its blocks out in the region the host gave it and using the shared blocks in place. It never
+   * grows the memory (the host does, between phases).
+   * @example const rt = await Runtime.forThread(memory, module, { region, shared }, false);
+   */
+  static async forThread(memory: WasmMemory, module: WasmModule, layout: ThreadLayout, fma = false): Promise<Runtime> {
+    const { exports } = await instantiate<Record<string, unknown>>(module as never, { env: { memory } });
+    return new Runtime(memory as WebAssembly.Memory, exports as unknown as KernelExports, fma, module, layout);
+  }
+
+  /** Whether this is a host's runtime over a shared memory (Runtime.create({ shared: true })), which can plan threads. */
+  get shared(): boolean {
+    return this.module !== undefined && this.thread === undefined;
+  }
+
+  /**
+   * Whether the block called `name` is one this thread uses in place (a weight or optimiser block
+   * the host laid out and initialised): a model built in a thread leaves its values alone.
+   */
+  isShared(name: string): boolean {
+    return this.thread?.shared.has(name) ?? false;
   }
 
   /** Bytes currently in linear memory. */
@@ -94,8 +152,15 @@ export class Runtime {
   alloc(bytes: number, align = DEFAULT_ALIGN, name = 'block'): number {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`cannot allocate ${bytes} bytes of WebAssembly memory`);
     if (this.sealedBy !== undefined) throw new Error(`sentiwasm: "${name}" (${bytes} bytes) asked for memory after ${this.sealedBy} laid its memory out; nothing may be allocated after that`);
+    const shared = this.thread?.shared.get(name);
+    if (shared) {
+      if (shared.bytes !== bytes) throw new Error(`sentiwasm: a thread laid out "${name}" as ${bytes} bytes, but the host's block has ${shared.bytes}; the thread must build the very model the host built`);
+      this.blocks.push(shared);
+      return shared.offset;
+    }
     const ptr = alignUp(this.top, align);
     const end = ptr + bytes;
+    if (this.thread && end > this.thread.end) throw new RangeError(`sentiwasm: a thread's region ends at byte ${this.thread.end}, too soon for "${name}" (${bytes} bytes at ${ptr}); the host must plan a larger region`);
     this.ensure(end);
     this.top = end;
     // Memory released by `release` may hold old data; callers expect zeros.
@@ -185,23 +250,26 @@ export function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
 
-const shippedModules = new Map<boolean, Promise<WebAssembly.Module>>();
+const shippedModules = new Map<string, Promise<WebAssembly.Module>>();
 
-/** A shipped build (default or fma), fetched and compiled once per process: every model gets its own instance of it. */
-function compiledShipped(fma: boolean): Promise<WebAssembly.Module> {
-  let module = shippedModules.get(fma);
+/** A shipped build (default or fma, plain or threads), fetched and compiled once per process: every model gets its own instance of it. */
+function compiledShipped(fma: boolean, threads: boolean): Promise<WebAssembly.Module> {
+  const key = `${fma}/${threads}`;
+  let module = shippedModules.get(key);
   if (!module) {
-    module = (async () => {
-      const source = await resolveWasmSource(defaultWasmUrl(fma));
-      if (source instanceof WebAssembly.Module) return source;
-      if (source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());
-      // A file: URL was read into bytes (the stand-in WasmModule type is a bare object, hence the cast).
-      return WebAssembly.compile(source as BufferSource);
-    })();
-    shippedModules.set(fma, module);
-    module.catch(() => shippedModules.delete(fma));
+    module = (async () => compileSource(await resolveWasmSource(defaultWasmUrl(fma, threads))))();
+    shippedModules.set(key, module);
+    module.catch(() => shippedModules.delete(key));
   }
   return module;
+}
+
+/** Compiles what resolveWasmSource gave (a Module is returned as it is). */
+async function compileSource(source: Awaited<ReturnType<typeof resolveWasmSource>>): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());
+  // A file: URL was read into bytes (the stand-in WasmModule type is a bare object, hence the cast).
+  return WebAssembly.compile(source as BufferSource);
 }
 
 let shared: Promise<Runtime> | undefined;

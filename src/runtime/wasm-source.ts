@@ -47,9 +47,11 @@ export function readFileBytes(file: URL | string): Promise<Uint8Array> {
 
 /**
  * The release build shipped with the package; with `fma`, the build whose matrix products use
- * fused multiply-add (WebAssembly relaxed SIMD). Each URL is spelled out so bundlers find both.
+ * fused multiply-add (WebAssembly relaxed SIMD); with `threads`, the same code over a shared
+ * memory (what threads run). Each URL is spelled out so bundlers find all four.
  */
-export function defaultWasmUrl(fma = false): URL {
+export function defaultWasmUrl(fma = false, threads = false): URL {
+  if (threads) return fma ? new URL('../../build/sentiwasm-fma-threads.wasm', import.meta.url) : new URL('../../build/sentiwasm-threads.wasm', import.meta.url);
   return fma ? new URL('../../build/sentiwasm-fma.wasm', import.meta.url) : new URL('../../build/sentiwasm.wasm', import.meta.url);
 }
 

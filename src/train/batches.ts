@@ -47,7 +47,7 @@ export class BatchBuilder {
   /** Feature dropout's and long texts' sampling generator. */
   readonly dropRng: Random;
 
-  constructor(private readonly set: Encoded, private readonly o: Resolved, private readonly classWeight?: Float32Array) {
+  constructor(private readonly set: Encoded, private readonly o: Pick<Resolved, 'batch' | 'featureDropout' | 'seed'>, private readonly classWeight?: Float32Array) {
     this.rows = new Int32Array(o.batch * Math.max(1, Math.min(set.maxLength, MAX_TRAINING_FEATURES)));
     this.offsets = new Int32Array(o.batch + 1);
     this.targets = new Int32Array(o.batch);

@@ -8,6 +8,11 @@
 // "head.0.weight", "head.0.bias", …), so another runtime can read any tensor by name.
 // Schema 1 (0.1.0, no "schema" key): the same config without "tensors", and two f32 sections:
 // "embedding" (the table) and "head" (the head's tensors back to back, in order). Both load.
+// Schema 3 (a quantized model, `toBytes({ quantize: 8 })`; see quantize.ts): schema 2 with a
+// config key quantized { tensor name: bits }, and for each such tensor, in place of its f32
+// section, "<name>.codes" (u8) and "<name>.scales" (f32, one per row). Unquantized models are
+// still written as schema 2, so that older releases keep reading them; a release that reads up to
+// schema 2 refuses a quantized file as written by a newer sentiwasm.
 //
 // A file whose checksum is right may still not hold a model that can run (written by hand, by
 // another program, or by a bug), and what is wrong with it would otherwise surface later as a
@@ -18,18 +23,30 @@
 // the model fits in WebAssembly memory, and that every weight is a finite number small enough
 // not to overflow. Anything wrong is a ModelFileError naming the file; a model comes back whole.
 
-import { decodeModelFile, encodeModelFile, ModelFileError } from '../format/model-file.js';
+import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from '../format/model-file.js';
 import { isArchitecture, modelClass, architectures, type Architecture } from '../models/registry.js';
 import type { TextModel } from '../models/text-model.js';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { Featurizer, type ResolvedFeatureOptions } from '../text/features.js';
 import { Vocabulary } from '../text/vocabulary.js';
+import { codeBytes, dequantizeRows, QUANTIZE_BITS, quantizeRows, type QuantizeBits } from './quantize.js';
 
 /** What a model file of a text classifier says it holds. */
 export const MODEL_KIND = 'sentiwasm text classifier';
 
-/** The classifier schema this release writes, and the newest it reads. */
-export const CLASSIFIER_SCHEMA = 2;
+/** The newest classifier schema this release reads (and writes, for quantized models). */
+export const CLASSIFIER_SCHEMA = 3;
+/** The schema of an unquantized model: what 0.2 releases before quantization read. */
+const PLAIN_SCHEMA = 2;
+
+/** The tensors `quantize` applies to: the embedding table, nearly all of a bag model's bytes. */
+const QUANTIZABLE = ['embedding.weight'];
+
+/** How a model is written. */
+export interface EncodeOptions {
+  /** Store the embedding table as codes of this many bits with one scale per row (8: about a quarter of the floats' bytes; 4: an eighth). */
+  quantize?: QuantizeBits;
+}
 
 /** Prediction batches of a loaded model: texts per batch, and feature ids per batch. */
 const PREDICT_BATCH = 256;
@@ -51,17 +68,31 @@ export interface ClassifierConfig {
 }
 
 /** The bytes of a model file holding a classifier. */
-export function encodeClassifier(config: ClassifierConfig, featurizer: Featurizer, model: TextModel): Uint8Array {
+export function encodeClassifier(config: ClassifierConfig, featurizer: Featurizer, model: TextModel, options: EncodeOptions = {}): Uint8Array {
   const tensors = model.tensors();
   const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
     vocabulary: featurizer.vocabulary.serialize(),
     rowBuckets: featurizer.rowBuckets,
   };
-  for (const t of tensors) sections[t.name] = t.values();
+  const bits = options.quantize;
+  if (bits !== undefined && !QUANTIZE_BITS.includes(bits)) throw new RangeError(`quantize must be one of ${QUANTIZE_BITS.join(', ')} (bits per weight), got ${String(bits)}`);
+  const quantized: Record<string, number> = {};
+  for (const t of tensors) {
+    if (bits !== undefined && QUANTIZABLE.includes(t.name) && t.shape.length === 2) {
+      const { codes, scales } = quantizeRows(t.values(), t.shape[0], t.shape[1], bits);
+      sections[`${t.name}.codes`] = codes;
+      sections[`${t.name}.scales`] = scales;
+      quantized[t.name] = bits;
+    } else {
+      sections[t.name] = t.values();
+    }
+  }
+  if (bits !== undefined && Object.keys(quantized).length === 0) throw new RangeError(`a ${config.arch} model has no embedding table to quantize`);
   return encodeModelFile({
     config: {
       kind: MODEL_KIND,
-      schema: CLASSIFIER_SCHEMA,
+      schema: bits === undefined ? PLAIN_SCHEMA : CLASSIFIER_SCHEMA,
+      ...(bits === undefined ? {} : { quantized }),
       ...config,
       rows: model.shape.rows,
       tensors: Object.fromEntries(tensors.map((t) => [t.name, t.shape])),
@@ -72,7 +103,15 @@ export function encodeClassifier(config: ClassifierConfig, featurizer: Featurize
 
 /** A classifier's parts, read and checked from the bytes of a model file. */
 export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: string, runtime?: RuntimeOptions): Promise<{ config: ClassifierConfig; featurizer: Featurizer; model: TextModel }> {
-  const { config, sections } = decodeModelFile(bytes, source);
+  return classifierFromContents(decodeModelFile(bytes, source), source, runtime);
+}
+
+/**
+ * decodeClassifier's checks and building, from a model file already taken apart (a worker that
+ * trained a model sends its sections). `pause`, when given, runs between the steps (each takes
+ * tens of milliseconds for a large model): a page gives its event loop a turn there.
+ */
+export async function classifierFromContents({ config, sections }: ModelFileContents, source: string, runtime?: RuntimeOptions, pause?: () => Promise<void>): Promise<{ config: ClassifierConfig; featurizer: Featurizer; model: TextModel }> {
   const problem = (what: string, hint = 'save the model again with this version of sentiwasm'): never => {
     throw new ModelFileError(source, what, hint, 'invalid-contents');
   };
@@ -120,6 +159,7 @@ export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: 
   } catch (error) {
     return problem(`the vocabulary is damaged (${(error as Error).message})`);
   }
+  await pause?.();
   let featurizer: Featurizer;
   try {
     featurizer = Featurizer.restore(c.features as ResolvedFeatureOptions, vocabulary, rowBuckets);
@@ -129,9 +169,25 @@ export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: 
   }
   if (featurizer.rowCount !== rows) problem(`the config says ${rows as number} embedding rows, the vocabulary (${vocabulary.size} words) and row buckets (${rowBuckets.length}) make ${featurizer.rowCount}`);
 
+  await pause?.();
   // The tensors the architecture has, in its order, with their sizes; then their values from the file.
   const expected = Model.tensorShapes(shape);
-  const values = schema === 1 ? schema1Tensors(expected, (name) => expect(name, Float32Array), problem) : Object.fromEntries(expected.map(({ name }) => [name, expect(name, Float32Array)]));
+  const quantized = quantizedTensors(c.quantized, schema as number, expected, problem);
+  // A quantized tensor's floats are made from its codes and scales, once both are checked.
+  const tensorValues = ({ name, shape: dims }: { name: string; shape: number[] }): Float32Array => {
+    const bits = quantized[name];
+    if (bits === undefined) return expect(name, Float32Array);
+    const [rowCount, width] = dims;
+    const codes = expect(`${name}.codes`, Uint8Array);
+    const scales = expect(`${name}.scales`, Float32Array);
+    const bytes = codeBytes(bits, rowCount, width);
+    if (codes.length !== bytes) problem(`section "${name}.codes" has ${codes.length} bytes, ${rowCount} rows × ${width} at ${bits} bits need ${bytes}`);
+    if (scales.length !== rowCount) problem(`section "${name}.scales" has ${scales.length} values, one per row needs ${rowCount}`);
+    const bad = scales.findIndex((v) => !(v >= 0) || !Number.isFinite(v));
+    if (bad >= 0) problem(`section "${name}.scales" holds ${scales[bad]} at index ${bad}, not a finite number ≥ 0`);
+    return dequantizeRows({ bits, codes, scales }, rowCount, width, new Float32Array(rowCount * width));
+  };
+  const values = schema === 1 ? schema1Tensors(expected, (name) => expect(name, Float32Array), problem) : Object.fromEntries(expected.map((t) => [t.name, tensorValues(t)]));
   for (const { name, shape: dims } of expected) {
     const size = dims.reduce((a, b) => a * b, 1);
     if (values[name].length !== size) problem(`the tensor "${name}" has ${values[name].length} values, its shape [${dims.join(' × ')}] needs ${size}`);
@@ -153,16 +209,38 @@ export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: 
     const [section, index] = sectionOf(name, at);
     problem(`the model's weights hold NaN or infinite values (section "${section}", index ${index}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
   }
+  await pause?.();
   const bound = Model.scoreBound(shape, values);
   if (!(bound <= MAX_SCORE)) {
     problem(`the model's weights are so large that its scores could overflow (to ${bound.toPrecision(2)}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
   }
 
+  await pause?.();
   const model = Model.create(await Runtime.create(runtime), shape, { maxBatch: PREDICT_BATCH, maxIds: PREDICT_IDS, optimizer: 'sgd', seed: 0, initialise: false, training: false });
+  await pause?.();
   for (const t of model.tensors()) t.values().set(values[t.name]);
   model.weightsChanged();
   const numericLabels = c.numericLabels === true && labelList.every((l) => Number.isFinite(Number(l))) ? { numericLabels: true } : {};
   return { config: { arch: arch as Architecture, dim: shape.dim, hidden: shape.hidden, labels: labelList, features: featurizer.options, temperature, ...numericLabels }, featurizer, model };
+}
+
+/** The config's `quantized` map ({ tensor name: bits }), checked against the schema and the architecture's tensors. */
+function quantizedTensors(value: unknown, schema: number, expected: { name: string; shape: number[] }[], problem: (what: string) => never): Record<string, QuantizeBits> {
+  if (schema < CLASSIFIER_SCHEMA) {
+    if (value !== undefined) problem(`the config of a classifier schema ${schema} file holds "quantized", which only schema ${CLASSIFIER_SCHEMA} has`);
+    return {};
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) {
+    problem(`the quantized tensors are ${describeValue(value)}, not a map from tensor names to bits`);
+  }
+  const out: Record<string, QuantizeBits> = {};
+  for (const [name, bits] of Object.entries(value as Record<string, unknown>)) {
+    const tensor = expected.find((t) => t.name === name);
+    if (!tensor || tensor.shape.length !== 2 || !QUANTIZABLE.includes(name)) problem(`the quantized tensor ${describeValue(name)} is not a table this model can store quantized`);
+    if (!QUANTIZE_BITS.includes(bits as QuantizeBits)) problem(`the tensor "${name}" is quantized to ${describeValue(bits)} bits; this sentiwasm reads ${QUANTIZE_BITS.join(' or ')}`);
+    out[name] = bits as QuantizeBits;
+  }
+  return out;
 }
 
 /** 0.1.0's two sections as the architecture's tensors: "embedding" is the table, "head" the rest back to back. */

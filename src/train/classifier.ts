@@ -7,12 +7,12 @@
 import { Featurizer } from '../text/features.js';
 import type { ExplanationMethod, TextModel } from '../models/text-model.js';
 import type { RuntimeOptions, Runtime } from '../runtime/runtime.js';
-import { decodeClassifier, encodeClassifier, type ClassifierConfig } from './classifier-file.js';
+import { decodeClassifier, encodeClassifier, type ClassifierConfig, type EncodeOptions } from './classifier-file.js';
 import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
 import { WasmFeaturizer } from './wasm-featurizer.js';
 
 export type { Architecture } from '../models/registry.js';
-export type { ClassifierConfig } from './classifier-file.js';
+export type { ClassifierConfig, EncodeOptions } from './classifier-file.js';
 
 /** A label as training data gives it: a string, or a number (kept a number in predictions). */
 export type Label = string | number;
@@ -88,11 +88,15 @@ export class TextClassifier<L extends Label = string> {
   }
 
   /**
-   * The model as the bytes of a model file (config, tokeniser settings, vocabulary, every tensor by name).
+   * The model as the bytes of a model file (config, tokeniser settings, vocabulary, every tensor by
+   * name). `quantize: 8` stores the embedding table as 8-bit codes with one scale per row (about a
+   * quarter of its bytes; 4: an eighth), as fastText's .ftz; the model loaded back predicts from
+   * those rows.
    * @example await writeFile("model.bin", model.toBytes());
+   * @example await writeFile("model.q8.bin", model.toBytes({ quantize: 8 }));
    */
-  toBytes(): Uint8Array {
-    return encodeClassifier(this.config, this.featurizer, this.model);
+  toBytes(options: EncodeOptions = {}): Uint8Array {
+    return encodeClassifier(this.config, this.featurizer, this.model, options);
   }
 
   /**
@@ -139,12 +143,17 @@ export class TextClassifier<L extends Label = string> {
    */
   predictBatch(texts: readonly string[]): Prediction<L>[] {
     if (!Array.isArray(texts)) throw new TypeError(`predictBatch wants an array of texts (strings), got ${typeof texts === 'string' ? 'one string: for one text use predict()' : typeof texts}`);
-    const probs = this.textProbabilities(texts);
+    return this.predictionsOf(this.textProbabilities(texts));
+  }
+
+  /** @internal Predictions from calibrated probabilities [n × C] (what textProbabilities gives). */
+  predictionsOf(probs: Float32Array): Prediction<L>[] {
     const C = this.labels.length;
+    const n = probs.length / C;
     // Plain loops over the flat array: no subarray view or closure per text.
     const labels = this.labels;
-    const result = new Array<Prediction<L>>(texts.length);
-    for (let i = 0, r = 0; i < texts.length; i++, r += C) {
+    const result = new Array<Prediction<L>>(n);
+    for (let i = 0, r = 0; i < n; i++, r += C) {
       let best = 0;
       const probabilities: Record<string, number> = {};
       for (let c = 0; c < C; c++) {
@@ -158,8 +167,8 @@ export class TextClassifier<L extends Label = string> {
     return result;
   }
 
-  /** Calibrated class probabilities [n × C] of texts, featurized straight into the batch buffer. */
-  private textProbabilities(texts: readonly string[]): Float32Array {
+  /** @internal Calibrated class probabilities [n × C] of texts, featurized straight into the batch buffer. */
+  textProbabilities(texts: readonly string[]): Float32Array {
     const { featurizer } = this;
     for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
     const fast = this.wasmFeaturizer;
@@ -324,13 +333,17 @@ export class TextClassifier<L extends Label = string> {
    * @example model.evaluate([{ text: "great", label: "positive" }]).accuracy
    */
   evaluate(examples: readonly { text: string; label: Label }[]): EvaluationReport {
+    return evaluateProbabilities(this.classesOf(examples), this.textProbabilities(examples.map((e) => e.text)), this.labels);
+  }
+
+  /** @internal Each example's class index, or an error naming the first label the model does not know. */
+  classesOf(examples: readonly { label: Label }[]): number[] {
     const index = new Map(this.labels.map((l, i) => [l, i]));
-    const truth = examples.map((e, i) => {
+    return examples.map((e, i) => {
       const c = index.get(String(e.label));
       if (c === undefined) throw new RangeError(`example ${i + 1}: label "${e.label}" is not one the model knows (${this.labels.join(', ')})`);
       return c;
     });
-    return evaluateProbabilities(truth, this.textProbabilities(examples.map((e) => e.text)), this.labels);
   }
 
   /** Lets go of the model's WebAssembly memory (reclaimed once nothing else references the model); the model cannot be used afterwards. */

@@ -89,6 +89,12 @@ export interface TrainOptions extends FeatureOptions {
   /** Fit a softmax temperature on the validation data (default true when there is validation data). */
   calibrate?: boolean;
   onBatch?: (info: BatchInfo) => void;
+  /**
+   * Stops training early when aborted: the run ends at the next step and resolves to the model so
+   * far (the best epoch's weights when there is validation data; with several members, the mean
+   * of those trained so far). Aborted before the first step, training rejects with its reason.
+   */
+  signal?: AbortSignal;
   /** Called every this many steps (default 100). */
   batchEvery?: number;
   onEpoch?: (report: EpochReport) => void;
@@ -117,7 +123,14 @@ export interface TrainOptions extends FeatureOptions {
   pooling?: 'mean' | 'first';
   /** Attention model: clip the gradients' global L2 norm to this before each step (default 1; 0 = never). */
   clipNorm?: number;
-  /** Threads to train on; 1 for now (the only value until multi-core training exists). */
+  /**
+   * Threads to train the bag model on (default 1). A model of several members (the default at
+   * dim 64) trains its members side by side, one per thread: the same bytes as on one thread. A
+   * single member trains on all threads at once, each taking its share of every epoch's examples
+   * and updating the shared weights without locks (Hogwild, as fastText): not byte-reproducible,
+   * as the threads' updates interleave differently on every run. Where threads cannot start (a
+   * browser page that is not cross-origin isolated), training warns and uses one.
+   */
   threads?: number;
   runtime?: RuntimeOptions;
 }
@@ -166,6 +179,7 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   const encoder = resolveEncoder(options, chosen.dim, model.sequenceInput === true);
   const o = {
     ...chosen,
+    threads: chosen.threads ?? 1,
     ...(model.sequenceInput ? sequenceDefaults(options, model.defaults) : {}),
     hidden: model.sequenceInput ? encoderHidden(encoder) : chosen.hidden,
     encoder,
@@ -190,7 +204,11 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   if (!(o.naiveBayesStart >= 0 && Number.isFinite(o.naiveBayesStart))) throw new RangeError(`naiveBayesStart must be a number ≥ 0, got ${o.naiveBayesStart}`);
   if (o.naiveBayesStart > 0 && !model.linearHead) throw new RangeError(`naiveBayesStart works with the bag architecture only, not ${o.arch}`);
   if (o.naiveBayesStart > 0 && options.pretrainedVectors) throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
-  if (options.threads !== undefined && options.threads !== 1) throw new RangeError(`threads must be 1 for now (training on several threads is not built yet), got ${options.threads}`);
+  checkPositiveInt('threads', o.threads);
+  if (o.threads > 1) {
+    if (!model.averagesMembers) throw new RangeError(`threads > 1 trains the bag model; the ${o.arch} model trains on one thread for now (threads 1)`);
+    if (options.checkpoint || options.resume) throw new RangeError(`checkpoints need threads 1: a run on ${o.threads} threads cannot be replayed from one`);
+  }
   if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);
   return o;
 }

@@ -10,7 +10,7 @@
 
 import { readExamples } from '../data/examples.js';
 import { modelClass } from '../models/registry.js';
-import type { TextModel } from '../models/text-model.js';
+import type { ModelLayout, TextModel } from '../models/text-model.js';
 import type { BagModel } from '../models/bag-model.js';
 import { Random } from '../nn/random.js';
 import { Runtime } from '../runtime/runtime.js';
@@ -31,6 +31,8 @@ import {
 } from './options.js';
 import { learningRate } from './schedule.js';
 import { TrainingStep } from './step.js';
+import { memberTraining, ThreadTeam, threadsAvailable } from './threads.js';
+import { StopCheck } from './stop-signal.js';
 
 export { autoEpochs, MAX_TRAINING_FEATURES, sortLabels, TRAIN_DEFAULTS } from './options.js';
 export type { BatchInfo, EpochReport, LabelledText, TrainingData, TrainOptions } from './options.js';
@@ -45,6 +47,8 @@ export interface TrainResult<L extends Label = string> {
   trainSeconds: number;
   /** Warnings about the data (also given to onWarning). */
   warnings: string[];
+  /** Whether options.signal stopped training before its last epoch. */
+  stopped?: boolean;
 }
 
 /**
@@ -63,6 +67,18 @@ export async function trainWithReport<L extends Label = string>(examples: Traini
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
   const o = resolveOptions(options, collected.length);
+  const threads = o.threads > 1 && !threadsAvailable() ? 1 : o.threads;
+  if (threads < o.threads) options.onWarning?.(`threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page); training on one thread`);
+  // Threads start now, so that they load while the texts are tokenised and the model laid out.
+  const team = threads > 1 ? new ThreadTeam(threads) : undefined;
+  try {
+    return await trainOn(collected, numericLabels, options, o, team);
+  } finally {
+    await team?.close();
+  }
+}
+
+async function trainOn<L extends Label>(collected: Example[], numericLabels: boolean, options: TrainOptions, o: Resolved, team: ThreadTeam | undefined): Promise<TrainResult<L>> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
 
@@ -108,10 +124,17 @@ export async function trainWithReport<L extends Label = string>(examples: Traini
     reports: resume?.reports ?? [],
     resume,
     checkpoint: options.checkpoint && identity ? { ...options.checkpoint, identity } : undefined,
+    stop: new StopCheck(options.signal),
+    stopped: false,
+    team,
+    layout,
   };
+  run.stop.throwIfAborted();
+  // Threads share one memory: with a team, each model that trains is laid out in a shared one.
+  const runtimeOptions = team ? { ...options.runtime, shared: true } : options.runtime;
   let model: TextModel;
   if (o.members === 1) {
-    model = Model.create(await Runtime.create(options.runtime), shape, { ...layout, seed: o.seed });
+    model = Model.create(await Runtime.create(runtimeOptions), shape, { ...layout, seed: o.seed });
     if (options.pretrainedVectors) loadPretrained(model, featurizer, options.pretrainedVectors);
     await fitModel(model, sets, o, rng, classWeight, run, 0);
   } else {
@@ -120,24 +143,52 @@ export async function trainWithReport<L extends Label = string>(examples: Traini
     const merged = Model.create(await Runtime.create(options.runtime), shape, { ...layout, optimizer: 'sgd', seed: o.seed, initialise: false }) as BagModel;
     if (resume?.merged) restore(merged, resume.merged);
     const dim = o.dim / o.members;
-    for (let m = resume?.position.member ?? 0; m < o.members; m++) {
+    let m = resume?.position.member ?? 0;
+    if (team) {
+      // Members side by side, one per thread, each trained whole as one thread trains it: the
+      // same bytes as one thread (checkpoints, and so resuming, need threads 1).
+      const memberShape = { ...shape, dim };
+      const trained = await team.members(o.members, (k) => ({
+        type: 'member', member: k, arch: o.arch, shape: memberShape, layout: { ...layout, seed: memberSeed(o.seed, k) },
+        runtime: options.runtime ?? {}, training: { ...memberTraining(o), seed: memberSeed(o.seed, k) },
+        // Member 0 goes on with the seed's own generator, as a single model would.
+        rng: k === 0 ? rng.state() : new Random(memberSeed(o.seed, k)).state(),
+        sets, classWeight, totalSteps: Math.ceil(trainSet.labels.length / o.batch) * o.epochs, every: options.batchEvery ?? 100,
+      }), (p) => {
+        run.step += p.steps;
+        const now = performance.now();
+        // tokensPerSecond is the member's own pace, as when members train one after another.
+        options.onBatch?.({ epoch: p.epoch ?? 0, step: run.step, totalSteps: run.totalSteps, loss: p.loss, lr: p.lr, tokensPerSecond: p.tokensPerSecond ?? 0, seconds: (now - run.started) / 1000, member: p.member });
+      }, (report) => options.onEpoch?.(report));
+      for (const [k, result] of trained.entries()) {
+        const member = Model.create(await Runtime.create(options.runtime), memberShape, { ...layout, seed: memberSeed(o.seed, k), initialise: false, training: false }) as BagModel;
+        restore(member, result.weights);
+        merged.addMember(member, k, o.members);
+        run.step += result.steps;
+        run.reports.push(...result.reports);
+      }
+      m = o.members;
+    }
+    for (; m < o.members && !run.stopped; m++) {
       const seed = memberSeed(o.seed, m);
-      const member = Model.create(await Runtime.create(options.runtime), { ...shape, dim }, { ...layout, seed }) as BagModel;
+      const member = Model.create(await Runtime.create(runtimeOptions), { ...shape, dim }, { ...layout, seed }) as BagModel;
       run.merged = () => snapshot(merged);
       // Member 0 goes on with the seed's own generator, as a single model would.
       await fitModel(member, sets, { ...o, dim, seed }, m === 0 ? rng : new Random(seed), classWeight, run, m, m + 1);
       merged.addMember(member, m, o.members);
     }
+    // Stopped early: the members not trained hold zeros; the mean is over those that were.
+    if (m < o.members) scaleHead(merged, o.members / m);
     model = merged;
   }
   const trainSeconds = (performance.now() - run.started) / 1000;
   const config = { arch: o.arch, dim: o.dim, hidden: shape.hidden, labels, features: featurizer.options, temperature: 1, ...(numericLabels ? { numericLabels } : {}) };
   if (validSet && (options.calibrate ?? true)) config.temperature = fitTemperature(logitsOfSet(model, validSet), validSet.labels, labels.length);
-  return { model: new TextClassifier<L>(model, config, featurizer), epochs: run.reports, classCounts, trainSeconds, warnings };
+  return { model: new TextClassifier<L>(model, config, featurizer), epochs: run.reports, classCounts, trainSeconds, warnings, stopped: run.stopped };
 }
 
-/** What the members of one run share: progress, reports, checkpointing and what to resume from. */
-interface Run {
+/** @internal What the members of one run share: progress, reports, checkpointing and what to resume from. */
+export interface Run {
   options: TrainOptions;
   totalSteps: number;
   /** Steps done so far, over all members. */
@@ -150,6 +201,13 @@ interface Run {
   checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void>; identity: RunIdentity };
   /** With several members: the merged model of the members done so far, for checkpoints. */
   merged?: () => Record<string, Float32Array>;
+  /** options.signal, looked at after every step; `stopped` once it was aborted. */
+  stop: StopCheck;
+  stopped: boolean;
+  /** Threads that train each model together (Hogwild), or none: this thread trains alone. */
+  team?: ThreadTeam;
+  /** How each model is laid out (the threads build their copies from it). */
+  layout: Omit<ModelLayout, 'seed'>;
 }
 
 /**
@@ -158,7 +216,7 @@ interface Run {
  * checkpoints every so many steps. Resumed from a checkpoint, it carries on at the step after it
  * with everything as it was, so the result is the same as that of a run that never stopped.
  */
-async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encoded }, o: Resolved, rng: Random, classWeight: Float32Array | undefined, run: Run, memberIndex: number, member?: number): Promise<void> {
+export async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encoded }, o: Resolved, rng: Random, classWeight: Float32Array | undefined, run: Run, memberIndex: number, member?: number): Promise<void> {
   const { train: trainSet, valid: validSet } = sets;
   const { options } = run;
   const resume = run.resume?.position.member === memberIndex ? run.resume : undefined;
@@ -169,6 +227,15 @@ async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encode
   const n = trainSet.labels.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const stepsPerEpoch = Math.ceil(n / o.batch);
+  const every = options.batchEvery ?? 100;
+  const { team } = run;
+  if (team) {
+    const training = { batch: o.batch, featureDropout: o.featureDropout, seed: o.seed, lr: o.lr, schedule: o.schedule, warmup: o.warmup, weightDecay: o.weightDecay, epochs: o.epochs, stepsPerEpoch, every };
+    await team.attach(model, { ...run.layout, seed: o.seed }, training, trainSet, classWeight);
+  }
+  /** Words the threads have read (with a team; alone, the batch builder counts them). */
+  let teamWords = 0;
+  const wordsSeen = () => (team ? teamWords : batches.wordsSeen);
   const stopping = new EarlyStopping(o.patience);
   let lossSum = 0;
   let correct = 0;
@@ -187,7 +254,6 @@ async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encode
     if (p.bestLoss !== null) stopping.best = { loss: p.bestLoss, weights: resume.best! };
   }
   const started = performance.now();
-  const every = options.batchEvery ?? 100;
   const memberField = member === undefined ? {} : { member };
   const memberReports = () => run.reports.filter((r) => (r.member ?? 1) === (member ?? 1));
   const state = (epoch: number, nextBatch: number): TrainingState => ({
@@ -210,7 +276,25 @@ async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encode
       lossSum = 0;
       correct = 0;
     }
-    for (let s = epoch === firstEpoch ? firstBatch : 0, start = s * o.batch; start < n; start += o.batch, s++) {
+    if (team) {
+      // The threads' steps are counted as they report them; onBatch hears of them in the same way.
+      const onProgress = (steps: number, loss: number, lr: number) => {
+        run.step += steps;
+        if (options.onBatch) {
+          const now = performance.now();
+          options.onBatch({ epoch, step: run.step, totalSteps: run.totalSteps, loss, lr, tokensPerSecond: wordsSeen() / ((now - started) / 1000), seconds: (now - run.started) / 1000, ...memberField });
+        }
+      };
+      const done = await team.epoch(epoch, order, o.batch, onProgress);
+      run.step += done.steps;
+      teamWords += done.words;
+      if (done.diverged) throw new TrainingDivergedError(run.step, epoch, o.lr, member);
+      lossSum = done.lossSum;
+      correct = done.correct;
+      // The threads changed the weights behind the model's back: caches derived from them are stale.
+      model.weightsChanged();
+    }
+    for (let s = epoch === firstEpoch ? firstBatch : 0, start = s * o.batch; !team && start < n; start += o.batch, s++) {
       const batch = batches.fill(order, start, Math.min(o.batch, n - start));
       // The schedule runs over this model's own steps.
       const lr = learningRate(o.lr, (epoch - 1) * stepsPerEpoch + s, stepsPerEpoch * o.epochs, { schedule: o.schedule, warmup: o.warmup });
@@ -221,18 +305,24 @@ async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encode
       correct += result.correct;
       if (options.onBatch && (step % every === 0 || step === run.totalSteps)) {
         const now = performance.now();
-        const tokensPerSecond = batches.wordsSeen / ((now - started) / 1000); // this model's own pace
+        const tokensPerSecond = wordsSeen() / ((now - started) / 1000); // this model's own pace
         options.onBatch({ epoch, step, totalSteps: run.totalSteps, loss: result.loss, lr, tokensPerSecond, seconds: (now - run.started) / 1000, ...memberField });
       }
       if (run.checkpoint && step % run.checkpoint.every === 0) await run.checkpoint.save(encodeCheckpoint(run.checkpoint.identity, state(epoch, s + 1)));
+      if (await run.stop.stopped()) {
+        run.stopped = true;
+        break;
+      }
     }
+    // A stopped epoch is not reported: it saw only part of the data.
+    if (run.stopped) break;
     const report: EpochReport = {
       ...memberField,
       epoch,
       trainLoss: lossSum / n,
       trainAccuracy: correct / n,
       seconds: (performance.now() - epochStart) / 1000,
-      tokensPerSecond: batches.wordsSeen / ((performance.now() - started) / 1000),
+      tokensPerSecond: wordsSeen() / ((performance.now() - started) / 1000),
     };
     if (validSet) {
       const { loss, accuracy } = validationScore(model, validSet);
@@ -243,13 +333,30 @@ async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encode
     run.reports.push(report);
     options.onEpoch?.(report);
     if (validSet && stopping.shouldStop) break;
+    // Threads train an epoch at a time: their run stops between epochs.
+    if (options.signal?.aborted) {
+      run.stopped = true;
+      break;
+    }
   }
   const done = memberReports();
-  stopping.restoreBest(model, done.at(-1)?.validLoss);
+  // Stopped by the signal: the best validated weights so far, rather than a part-trained epoch's.
+  if (run.stopped && stopping.best) restore(model, stopping.best.weights);
+  else stopping.restoreBest(model, done.at(-1)?.validLoss);
   // A step whose update overflowed leaves a finite loss behind it but weights that are not.
   if (!weightsAreFinite(model)) throw new TrainingDivergedError(run.step, done.at(-1)?.epoch ?? o.epochs, o.lr, member);
   // Steps an early stop skipped still count as done, so progress ends at totalSteps.
   run.step += stepsPerEpoch * (o.epochs - done.length);
+}
+
+/** Multiplies the linear head's weights and biases by `factor` (the mean over fewer members than the model was laid out for). */
+function scaleHead(model: TextModel, factor: number): void {
+  for (const t of model.tensors()) {
+    if (!/^head\.\d+\.(weight|bias)$/.test(t.name)) continue;
+    const values = t.values();
+    for (let i = 0; i < values.length; i++) values[i] *= factor;
+  }
+  model.weightsChanged();
 }
 
 /** An example as training uses it: its label as a string ("1" for 1). */

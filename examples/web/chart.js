@@ -1,0 +1,125 @@
+// The live training charts, drawn with uPlot: loss and accuracy per epoch, as the worker reports
+// them. A bag model of several members trains them one after another, each over all its epochs,
+// so each member has lines of its own over the same epoch axis (never drawn end to end as if they
+// were one run); "merged" draws the mean over the members that have reached each epoch.
+
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+const COLOURS = ['#2f5bd3', '#e08a1e', '#2a9d5b', '#b23a8a', '#6b6f7a', '#c0392b', '#16a2b8', '#8e6c2f'];
+
+export class TrainingCharts {
+  constructor(lossElement, accuracyElement, noteElement) {
+    this.elements = { loss: lossElement, accuracy: accuracyElement };
+    this.note = noteElement;
+    this.reports = [];
+    this.view = 'members';
+    this.plots = {};
+    this.shape = '';
+  }
+
+  reset() {
+    if (this.pending !== undefined) cancelAnimationFrame(this.pending);
+    this.pending = undefined;
+    this.reports = [];
+    this.shape = '';
+    for (const plot of Object.values(this.plots)) plot.destroy();
+    this.plots = {};
+    this.note.textContent = '';
+  }
+
+  setView(view) {
+    this.view = view;
+    this.shape = '';
+    this.draw();
+  }
+
+  /** Adds an epoch's report; the charts are redrawn once per frame however many arrive in it. */
+  add(report) {
+    this.reports.push(report);
+    this.schedule();
+  }
+
+  schedule() {
+    this.pending ??= requestAnimationFrame(() => {
+      this.pending = undefined;
+      this.draw();
+    });
+  }
+
+  /** The lines to draw: [{ label, values by epoch, dashed, colour }] for one metric. */
+  lines(metric) {
+    const members = [...new Set(this.reports.map((r) => r.member ?? 1))];
+    const epochs = Math.max(0, ...this.reports.map((r) => r.epoch));
+    const held = this.reports.some((r) => r.validLoss !== undefined);
+    const kinds = [['train', metric === 'loss' ? 'trainLoss' : 'trainAccuracy', 'training', false]];
+    if (held) kinds.push(['valid', metric === 'loss' ? 'validLoss' : 'validAccuracy', 'held-out', true]);
+    const value = (r, key) => (metric === 'accuracy' ? 100 * r[key] : r[key]);
+    const lines = [];
+    if (this.view === 'merged' && members.length > 1) {
+      for (const [, key, name, dashed] of kinds) {
+        const values = Array.from({ length: epochs }, (_, e) => {
+          const at = this.reports.filter((r) => r.epoch === e + 1);
+          return at.length ? at.reduce((s, r) => s + value(r, key), 0) / at.length : null;
+        });
+        lines.push({ label: `${name}, mean of the members at each epoch`, values, dashed, colour: COLOURS[0] });
+      }
+    } else {
+      members.forEach((m, i) => {
+        for (const [, key, name, dashed] of kinds) {
+          const values = Array.from({ length: epochs }, (_, e) => {
+            const r = this.reports.find((x) => (x.member ?? 1) === m && x.epoch === e + 1);
+            return r ? value(r, key) : null;
+          });
+          lines.push({ label: members.length > 1 ? `member ${m}, ${name}` : name, values, dashed, colour: COLOURS[i % COLOURS.length] });
+        }
+      });
+    }
+    return { lines, epochs, members };
+  }
+
+  draw() {
+    if (this.reports.length === 0) return;
+    const loss = this.lines('loss');
+    const accuracy = this.lines('accuracy');
+    const shape = `${this.view}:${loss.lines.map((l) => l.label).join('|')}`;
+    if (shape !== this.shape) {
+      for (const plot of Object.values(this.plots)) plot.destroy();
+      this.plots = {};
+      this.shape = shape;
+    }
+    // Making a chart is the costliest step: one per frame, so that no frame waits for both.
+    const xs = Array.from({ length: loss.epochs }, (_, e) => e + 1);
+    for (const [name, title, metric] of [['loss', 'loss (cross-entropy)', loss], ['accuracy', 'accuracy (%)', accuracy]]) {
+      if (!this.plots[name]) {
+        this.plots[name] = this.makePlot(this.elements[name], title, metric.lines);
+        this.plots[name].setData([xs, ...metric.lines.map((l) => l.values)]);
+        this.schedule();
+        break;
+      }
+      this.plots[name].setData([xs, ...metric.lines.map((l) => l.values)]);
+    }
+    const n = loss.members.length;
+    this.note.textContent = n > 1
+      ? (this.view === 'merged'
+        ? `The model is the mean of ${n} members, trained one after another. Each point is the mean over the members that have reached that epoch.`
+        : `The model is the mean of ${n} members (each learns its own share of the vector columns, with its own seed), trained one after another: each line is one member's own epochs.`)
+      : '';
+  }
+
+  makePlot(element, title, lines) {
+    const width = Math.max(240, element.clientWidth || 360);
+    return new uPlot({
+      title,
+      width,
+      height: 180,
+      scales: { x: { time: false } },
+      axes: [{ label: 'epoch' }, {}],
+      legend: { live: false },
+      series: [
+        { label: 'epoch' },
+        ...lines.map((l) => ({ label: l.label, stroke: l.colour, width: 2, dash: l.dashed ? [6, 4] : undefined, spanGaps: false, points: { show: false } })),
+      ],
+    }, [[], ...lines.map(() => [])], element);
+  }
+}

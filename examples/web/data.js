@@ -1,0 +1,41 @@
+// Where the training examples come from: the built-in corpus (with its held-out split), lines
+// pasted into the page, or a dropped file. Pasted lines and files go through the library's
+// readers, the same as `sentiwasm train FILE` uses: CSV, TSV, JSONL and fastText, found from
+// the file's extension or the first line, with the same messages for a bad row (file, line,
+// what is wrong, what to do).
+
+import { builtinCorpus, builtinSplit, readExamples } from 'sentiwasm';
+
+/** The built-in corpus: its training part, and its dev part held out to show accuracy on unseen sentences. */
+export function builtinData() {
+  const { train, dev } = builtinSplit();
+  return { examples: train, validation: dev, what: `the built-in corpus (${train.length} to train, ${dev.length} held out)` };
+}
+
+/** A few lines to start from when pasting: the English half of the corpus as TSV. */
+export function samplePaste() {
+  return ['label\ttext', ...builtinCorpus.english.map((e) => `${e.label}\t${e.text.replace(/\s+/g, ' ')}`)].join('\n');
+}
+
+/** Examples read from text pasted into the page (the format guessed from its first line). */
+export async function pastedData(text) {
+  if (text.trim() === '') throw new Error('Paste some labelled lines first (CSV, TSV, JSONL or fastText).');
+  const examples = await readAll(new TextEncoder().encode(text), 'the pasted text');
+  return { examples, what: `${examples.length} pasted examples` };
+}
+
+/**
+ * Examples read from a File (a file input or a drop); the format from its extension, else its
+ * first line. Read as a stream, chunk by chunk, so that a large file does not hold up the page.
+ */
+export async function fileData(file) {
+  const examples = await readAll(file.stream(), file.name);
+  return { examples, what: `${file.name} (${examples.length} examples)` };
+}
+
+async function readAll(source, fileName) {
+  const examples = [];
+  for await (const e of readExamples(source, { fileName })) examples.push({ text: e.text, label: e.label });
+  if (examples.length === 0) throw new Error(`${fileName}: no examples in it`);
+  return examples;
+}

@@ -1,0 +1,100 @@
+// The featurizer's settings and vocabulary as JSON, written beside an exported ONNX file
+// (MODEL.featurizer.json): what a server needs to know to make the graph's `ids` from text. The
+// surest way to get them is sentiwasm's own featurizer (`sentiwasm featurize MODEL --json`, or
+// onnxFeatureIds in Node); the file says what that featurizer does, so that a port to another
+// language can be written and checked against it.
+
+import { Featurizer, ORDERED_ID_OFFSET, PAD_ID, UNK_ID, type ResolvedFeatureOptions } from '../text/features.js';
+import { Vocabulary } from '../text/vocabulary.js';
+
+/** The settings file's format name and version. */
+export const FEATURIZER_SETTINGS_FORMAT = 'sentiwasm featurizer';
+export const FEATURIZER_SETTINGS_VERSION = 1;
+
+export interface FeaturizerSettings {
+  format: typeof FEATURIZER_SETTINGS_FORMAT;
+  version: typeof FEATURIZER_SETTINGS_VERSION;
+  arch: string;
+  /** Class names in the order of the graph's outputs. */
+  labels: string[];
+  /** The graph's probabilities are softmax(logits / temperature). */
+  temperature: number;
+  /** What the ids are: a bag of feature rows (bag, mlp) or ordered word ids (attention). */
+  ids: 'feature rows' | 'ordered words';
+  /** How the ids are made, in words. */
+  recipe: string;
+  /** The tokeniser's settings and the feature options the model was trained with. */
+  features: ResolvedFeatureOptions;
+  /** The vocabulary's words in id order. */
+  vocabulary: string[];
+  /** Feature rows: the hash bucket of row vocabulary.length + i, for each i (n-grams with rows). */
+  rowBuckets?: number[];
+  /** Ordered words: the ids of padding and of an unknown word, the offset of word w's id, the longest text. */
+  ordered?: { pad: number; unknown: number; offset: number; maxLength: number };
+}
+
+/** What the settings are read from: a trained classifier has all of it. */
+export interface FeaturizerSettingsSource {
+  featurizer: Featurizer;
+  labels: string[];
+  config: { arch: string; temperature: number };
+  model: { sequenceLength?: number };
+}
+
+const ROWS_RECIPE = 'Tokenise the text with the tokeniser settings in "features"; each token in the vocabulary gives its index; then each word n-gram (2 to features.wordNgrams words, fastText\'s hash: FNV-1a of the UTF-8 bytes, combined as h = h·116049371 + next in uint64, modulo features.buckets), and CJK character n-grams and subwords when enabled, gives vocabulary.length + i where rowBuckets[i] is its bucket, or nothing when its bucket is not listed. With features.uniqueFeatures each id counts once. An empty text has no ids. sentiwasm featurize MODEL --json prints them.';
+
+/**
+ * The JSON-ready settings of a trained model's featurizer.
+ * @example writeFileSync('model.featurizer.json', JSON.stringify(featurizerSettings(model)));
+ */
+export function featurizerSettings(source: FeaturizerSettingsSource): FeaturizerSettings {
+  const { featurizer, labels, config, model } = source;
+  const common: Omit<FeaturizerSettings, 'ids' | 'recipe'> = {
+    format: FEATURIZER_SETTINGS_FORMAT,
+    version: FEATURIZER_SETTINGS_VERSION,
+    arch: config.arch,
+    labels: [...labels],
+    temperature: config.temperature,
+    features: featurizer.options,
+    vocabulary: featurizer.vocabulary.toArray(),
+  };
+  const maxLength = model.sequenceLength;
+  if (maxLength) {
+    return {
+      ...common,
+      ids: 'ordered words',
+      recipe: `Tokenise the text with the tokeniser settings in "features"; keep the first ${maxLength} tokens; a token in the vocabulary at index w gives w + ${ORDERED_ID_OFFSET}, any other ${UNK_ID}; an empty text is [${UNK_ID}]. Padding is ${PAD_ID}. sentiwasm featurize MODEL --json prints them.`,
+      ordered: { pad: PAD_ID, unknown: UNK_ID, offset: ORDERED_ID_OFFSET, maxLength },
+    };
+  }
+  return { ...common, ids: 'feature rows', recipe: ROWS_RECIPE, rowBuckets: Array.from(featurizer.rowBuckets) };
+}
+
+/**
+ * The featurizer a settings file describes, rebuilt (with the longest text of a sequence model):
+ * a server needs the ONNX file and this JSON, not the sentiwasm model file. Anything that is not
+ * such a file, or is damaged, is refused with an error naming `source` and the problem.
+ * @example const { featurizer, sequenceLength } = featurizerFromSettings(JSON.parse(readFileSync('model.featurizer.json', 'utf8')), 'model.featurizer.json');
+ */
+export function featurizerFromSettings(settings: unknown, source = 'featurizer settings'): { featurizer: Featurizer; sequenceLength: number | undefined; labels: string[] } {
+  const refuse = (problem: string): never => {
+    throw new TypeError(`${source}: ${problem}`);
+  };
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) return refuse('not a JSON object');
+  const s = settings as Partial<FeaturizerSettings>;
+  if (s.format !== FEATURIZER_SETTINGS_FORMAT) refuse(`not a ${FEATURIZER_SETTINGS_FORMAT} file (its "format" is ${JSON.stringify(s.format)}); export-onnx writes one beside the .onnx file`);
+  if (s.version !== FEATURIZER_SETTINGS_VERSION) refuse(`version ${JSON.stringify(s.version)}; this sentiwasm reads version ${FEATURIZER_SETTINGS_VERSION}`);
+  if (!Array.isArray(s.vocabulary) || !s.vocabulary.every((w) => typeof w === 'string')) refuse('"vocabulary" must be a list of words');
+  if (!Array.isArray(s.labels) || !s.labels.every((l) => typeof l === 'string')) refuse('"labels" must be a list of names');
+  const ordered = s.ids === 'ordered words';
+  if (!ordered && s.ids !== 'feature rows') refuse(`"ids" is ${JSON.stringify(s.ids)}, not "feature rows" or "ordered words"`);
+  const maxLength = s.ordered?.maxLength;
+  if (ordered && !(Number.isInteger(maxLength) && (maxLength as number) > 0)) refuse('"ordered.maxLength" must be a positive integer');
+  if (!ordered && !Array.isArray(s.rowBuckets)) refuse('"rowBuckets" must be a list of buckets');
+  try {
+    const featurizer = Featurizer.restore(s.features as ResolvedFeatureOptions, new Vocabulary(s.vocabulary as string[]), ordered ? [] : (s.rowBuckets as number[]));
+    return { featurizer, sequenceLength: ordered ? maxLength : undefined, labels: s.labels as string[] };
+  } catch (error) {
+    return refuse((error as Error).message);
+  }
+}

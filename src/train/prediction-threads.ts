@@ -1,0 +1,75 @@
+// Prediction on several threads: each thread holds its own copy of the model (loaded from the
+// model file's bytes, so the same code predicts as on the calling thread) and predicts a
+// contiguous share of a batch, tokenising included. A text's probabilities do not depend on the
+// texts predicted with it for the bag model, so its predictions are exactly those of one thread;
+// the mlp and attention models' may differ in the last bits (their matrix products take another
+// path for a batch of fewer than 4 texts).
+
+import type { Label, Prediction, TextClassifier } from './classifier.js';
+import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
+import { ThreadTeam, threadsAvailable } from './threads.js';
+
+/** Below this many texts per thread, a batch is predicted on the calling thread: sending it would cost more than it saves. */
+export const MIN_TEXTS_PER_THREAD = 256;
+
+/** A model's copies on several threads; `close()` when done. */
+export class PredictionThreads<L extends Label = string> {
+  private constructor(private readonly model: TextClassifier<L>, private readonly team: ThreadTeam | undefined) {}
+
+  /**
+   * Starts `threads` threads, each with its own copy of `model` (where threads cannot start,
+   * everything is predicted on the calling thread).
+   * @example const threads = await PredictionThreads.start(model, 2); const p = await threads.predictBatch(texts); await threads.close();
+   */
+  static async start<L extends Label>(model: TextClassifier<L>, threads: number): Promise<PredictionThreads<L>> {
+    if (!Number.isInteger(threads) || threads <= 0) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+    if (threads === 1 || !threadsAvailable()) return new PredictionThreads(model, undefined);
+    const team = new ThreadTeam(threads);
+    try {
+      await team.load(model.toBytes(), { fma: model.runtime.fma });
+    } catch (error) {
+      await team.close();
+      throw error;
+    }
+    return new PredictionThreads(model, team);
+  }
+
+  /** How many threads predict (1: the calling thread alone). */
+  get threads(): number {
+    return this.team?.threads ?? 1;
+  }
+
+  /** model.predictBatch(texts), the texts shared among the threads. */
+  async predictBatch(texts: readonly string[]): Promise<Prediction<L>[]> {
+    if (!Array.isArray(texts)) throw new TypeError(`predictBatch wants an array of texts (strings), got ${typeof texts}`);
+    return this.model.predictionsOf(await this.probabilities(texts));
+  }
+
+  /** model.evaluate(examples), the texts shared among the threads. */
+  async evaluate(examples: readonly { text: string; label: Label }[]): Promise<EvaluationReport> {
+    const classes = this.model.classesOf(examples);
+    return evaluateProbabilities(classes, await this.probabilities(examples.map((e) => e.text)), this.model.labels);
+  }
+
+  /** Calibrated probabilities [n × C]: contiguous shares of the texts, one per thread, put back in order. */
+  private async probabilities(texts: readonly string[]): Promise<Float32Array> {
+    for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
+    const { team } = this;
+    if (!team || texts.length < MIN_TEXTS_PER_THREAD * 2) return this.model.textProbabilities(texts);
+    const n = team.threads;
+    const chunks = Array.from({ length: n }, (_, t) => texts.slice(Math.floor((texts.length * t) / n), Math.floor((texts.length * (t + 1)) / n)));
+    const parts = await team.probabilities(chunks);
+    const out = new Float32Array(texts.length * this.model.labels.length);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  /** Ends the threads. */
+  async close(): Promise<void> {
+    await this.team?.close();
+  }
+}

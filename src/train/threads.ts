@@ -1,0 +1,326 @@
+// Training on several threads over one shared WebAssembly memory (the bag model, Hogwild as
+// fastText trains it): every thread runs its own instance of the core over the host's memory,
+// takes its share of each epoch's examples and updates the shared weights without locks.
+//
+// The host plans everything before a thread starts: it lays the model out as for one thread,
+// then gives each thread a region of its own, as large as the model's private blocks (scratch,
+// batch buffers, activations, gradients); a thread builds the very same model in its region,
+// with the weight and optimiser blocks resolved to the host's (see Runtime.forThread). Nothing
+// grows the memory while threads run: the host grows it, and only between phases.
+//
+// This module holds no platform code: how a thread is started (worker_threads in Node) is
+// installed by the platform's entry point (setThreadStarter), and without one training uses one
+// thread. Only one thread's run is byte-reproducible: with several, the order in which threads
+// update a shared row changes from run to run.
+
+import type { ModelLayout, ModelShape, TextModel, WeightSnapshot } from '../models/text-model.js';
+import { alignUp, DEFAULT_ALIGN, type MemoryBlock, type RuntimeOptions, type ThreadLayout } from '../runtime/runtime.js';
+import type { WasmMemory, WasmModule } from '../runtime/wasm-source.js';
+import type { Encoded } from './batches.js';
+import type { ScheduleName } from './schedule.js';
+import type { EpochReport, Resolved } from './options.js';
+import { TrainingDivergedError } from './errors.js';
+
+/** A started thread, as the host sees it: messages both ways, and an end. */
+export interface ThreadChannel {
+  post(message: HostMessage): void;
+  /** Every message the thread sends, and the error that ends it, if one does. */
+  listen(onMessage: (message: ThreadMessage) => void, onError: (error: Error) => void): void;
+  terminate(): Promise<void>;
+}
+
+/** Starts one thread running thread-worker.ts; installed by the platform's entry point. */
+export interface ThreadStarter {
+  start(): ThreadChannel;
+}
+
+let starter: ThreadStarter | undefined;
+
+/** Installs how threads are started (the Node entry point installs worker_threads). */
+export function setThreadStarter(s: ThreadStarter | undefined): void {
+  starter = s;
+}
+
+/** Whether threads can be started here (a starter is installed). */
+export function threadsAvailable(): boolean {
+  return starter !== undefined;
+}
+
+// ---- what host and threads say to each other --------------------------------------------------
+
+/** The batches' settings a thread needs (the resolved options hold functions, which cannot cross). */
+export interface ThreadTraining {
+  batch: number;
+  featureDropout: number;
+  /** The seed of this thread's feature dropout. */
+  seed: number;
+  lr: number;
+  schedule: ScheduleName;
+  warmup: number;
+  weightDecay: number;
+  epochs: number;
+  /** Steps in an epoch over all threads: the schedule runs over stepsPerEpoch · epochs steps. */
+  stepsPerEpoch: number;
+  /** How often (in this thread's steps) it reports progress. */
+  every: number;
+}
+
+export type HostMessage =
+  | {
+    type: 'init';
+    thread: number;
+    threads: number;
+    module: WasmModule;
+    memory: WasmMemory;
+    fma: boolean;
+    layout: ThreadLayout;
+    model: { arch: string; shape: ModelShape; layout: ModelLayout };
+    training: ThreadTraining;
+    set: Encoded;
+    classWeight?: Float32Array;
+  }
+  | { type: 'epoch'; epoch: number; order: Int32Array }
+  /** A whole member of a bag model, trained alone in the thread's own memory as one thread trains it. */
+  | {
+    type: 'member';
+    member: number;
+    arch: string;
+    shape: ModelShape;
+    layout: ModelLayout;
+    runtime: RuntimeOptions;
+    training: MemberTraining;
+    /** The state of the member's shuffling generator. */
+    rng: Uint32Array;
+    sets: { train: Encoded; valid?: Encoded };
+    classWeight?: Float32Array;
+    /** Steps of this member over all epochs, and how often (in steps) it reports progress. */
+    totalSteps: number;
+    every: number;
+  }
+  /** Prediction: each thread loads its own copy of the model from its file's bytes. */
+  | { type: 'load'; bytes: Uint8Array; runtime: RuntimeOptions }
+  | { type: 'probabilities'; texts: readonly string[] };
+
+export type ThreadMessage =
+  | { type: 'ready' }
+  | { type: 'progress'; steps: number; loss: number; lr: number; epoch?: number; member?: number; tokensPerSecond?: number }
+  | { type: 'report'; report: EpochReport }
+  | { type: 'member'; weights: WeightSnapshot; reports: EpochReport[]; steps: number }
+  | { type: 'epoch'; steps: number; lossSum: number; correct: number; words: number; diverged: boolean }
+  | { type: 'probabilities'; values: Float32Array }
+  | { type: 'error'; message: string; stack?: string; diverged?: { step: number; epoch: number; lr: number; member?: number } };
+
+/** The settings a member's training reads (the resolved options without what cannot cross to a thread). */
+export type MemberTraining = Pick<Resolved, 'batch' | 'epochs' | 'featureDropout' | 'lr' | 'naiveBayesStart' | 'patience' | 'schedule' | 'warmup' | 'weightDecay' | 'seed'>;
+
+/** The member settings of resolved options. */
+export function memberTraining(o: Resolved): MemberTraining {
+  const { batch, epochs, featureDropout, lr, naiveBayesStart, patience, schedule, warmup, weightDecay, seed } = o;
+  return { batch, epochs, featureDropout, lr, naiveBayesStart, patience, schedule, warmup, weightDecay, seed };
+}
+
+// ---- the host's plan --------------------------------------------------------------------------
+
+/**
+ * Whether a block of a model's plan is one every thread uses in place: parameters and optimiser
+ * state (and the bag model's per-row class scores, which prediction derives from them). Every
+ * other block (scratch, batch buffers, activations, gradients) is each thread's own.
+ */
+export function isSharedBlock(name: string): boolean {
+  return name === 'embedding.table' || name === 'attention.embedding' || name === 'bag.rowScores'
+    || name.endsWith('.parameters') || name.includes('.adam.') || name.endsWith('.sgd.velocity');
+}
+
+/**
+ * Lays out one region per thread in `model`'s runtime, each as large as the model's private
+ * blocks so far (a thread builds the same model, so asks for the same blocks), and returns each
+ * thread's layout. Call it once the model and its step are laid out.
+ */
+export function planThreads(model: TextModel, threads: number): ThreadLayout[] {
+  const rt = model.runtime;
+  if (!rt.shared) throw new Error('sentiwasm: threads need a runtime over shared memory (Runtime.create({ shared: true }))');
+  const plan = rt.plan();
+  const shared = plan.filter((b) => isSharedBlock(b.name));
+  const bytes = privateBytes(plan);
+  return Array.from({ length: threads }, (_, t) => ({ region: { offset: rt.alloc(bytes, DEFAULT_ALIGN, `thread${t + 1}`), bytes }, shared }));
+}
+
+/** Bytes a thread needs for the private blocks of `plan`, each aligned as the runtime aligns them. */
+export function privateBytes(plan: readonly MemoryBlock[]): number {
+  return plan.filter((b) => !isSharedBlock(b.name)).reduce((n, b) => n + alignUp(b.bytes, DEFAULT_ALIGN), 0);
+}
+
+/**
+ * The share of an epoch's order thread t takes: whole batches, contiguous, as even as they come.
+ * @example shareOf(order, 1, 2, 8) // the second half of the batches
+ */
+export function shareOf(order: Int32Array, t: number, threads: number, batch: number): Int32Array {
+  const batches = Math.ceil(order.length / batch);
+  const from = Math.floor((batches * t) / threads) * batch;
+  const to = Math.min(order.length, Math.floor((batches * (t + 1)) / threads) * batch);
+  return order.slice(from, to);
+}
+
+/**
+ * The step of the whole run that thread t's local step s of an epoch stands for: the threads run
+ * side by side, so after s steps of each, about s·threads steps of the epoch are done.
+ */
+export function globalStep(epoch: number, s: number, t: number, threads: number, stepsPerEpoch: number): number {
+  return (epoch - 1) * stepsPerEpoch + Math.min(stepsPerEpoch - 1, s * threads + t);
+}
+
+// ---- the host's side of a team of threads -----------------------------------------------------
+
+/** What an epoch on all threads adds up to. */
+export interface TeamEpoch {
+  lossSum: number;
+  correct: number;
+  words: number;
+  steps: number;
+  diverged: boolean;
+}
+
+/** A team of started threads; one model at a time trains on it (attach, then epochs). */
+export class ThreadTeam {
+  private readonly channels: ThreadChannel[];
+  private readonly waiting: ({ resolve: (m: ThreadMessage) => void; reject: (e: Error) => void } | undefined)[];
+  private failure: Error | undefined;
+  private onProgress: ((message: Extract<ThreadMessage, { type: 'progress' }>) => void) | undefined;
+  private onReport: ((report: EpochReport) => void) | undefined;
+
+  /** Starts `threads` threads; throws when no starter is installed. */
+  constructor(readonly threads: number) {
+    if (!starter) throw new Error('sentiwasm: no way to start threads here; train with threads: 1');
+    const s = starter;
+    this.channels = Array.from({ length: threads }, () => s.start());
+    this.waiting = new Array(threads).fill(undefined);
+    this.channels.forEach((channel, t) => channel.listen((m) => this.receive(t, m), (e) => this.fail(e)));
+  }
+
+  private receive(t: number, message: ThreadMessage): void {
+    if (message.type === 'progress') {
+      this.onProgress?.(message);
+      return;
+    }
+    if (message.type === 'report') {
+      this.onReport?.(message.report);
+      return;
+    }
+    const waiter = this.waiting[t];
+    this.waiting[t] = undefined;
+    if (message.type === 'error') {
+      const d = message.diverged;
+      // A diverged run is told apart by its class, on every thread as on the calling one.
+      const error = d ? new TrainingDivergedError(d.step, d.epoch, d.lr, d.member) : new Error(message.message);
+      if (message.stack) error.stack = message.stack;
+      this.fail(error);
+    } else waiter?.resolve(message);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const [t, waiter] of this.waiting.entries()) {
+      this.waiting[t] = undefined;
+      waiter?.reject(error);
+    }
+  }
+
+  /** Sends one message to thread t and waits for its answer. */
+  private ask(t: number, message: HostMessage): Promise<ThreadMessage> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<ThreadMessage>((resolve, reject) => {
+      this.waiting[t] = { resolve, reject };
+      this.channels[t].post(message);
+    });
+  }
+
+  /** Sends one message to every thread (message(t)) and waits for every answer. */
+  private all(message: (t: number) => HostMessage): Promise<ThreadMessage[]> {
+    return Promise.all(this.channels.map((_, t) => this.ask(t, message(t))));
+  }
+
+  /**
+   * Trains members 0 … count−1 of a bag model, each whole on one thread (a thread takes the next
+   * member when it is done with one); returns each member's weights and reports, in member order.
+   * Progress and epoch reports are heard as they come.
+   */
+  async members(count: number, message: (m: number) => HostMessage, onProgress: (message: Extract<ThreadMessage, { type: 'progress' }>) => void, onReport: (report: EpochReport) => void): Promise<Extract<ThreadMessage, { type: 'member' }>[]> {
+    this.onProgress = onProgress;
+    this.onReport = onReport;
+    try {
+      const results: Extract<ThreadMessage, { type: 'member' }>[] = new Array(count);
+      let next = 0;
+      await Promise.all(this.channels.map(async (_, t) => {
+        while (next < count) {
+          const m = next++;
+          const answer = await this.ask(t, message(m));
+          if (answer.type !== 'member') throw new Error(`sentiwasm: a thread answered "${answer.type}" to a member's training`);
+          results[m] = answer;
+        }
+      }));
+      return results;
+    } finally {
+      this.onProgress = undefined;
+      this.onReport = undefined;
+    }
+  }
+
+  /**
+   * Lays out the threads' regions in `model`'s runtime and has each thread build its copy of
+   * the model there. `model` and its training step must be laid out already.
+   */
+  async attach(model: TextModel, layout: ModelLayout, training: Omit<ThreadTraining, 'seed'> & { seed: number }, set: Encoded, classWeight?: Float32Array): Promise<void> {
+    const rt = model.runtime;
+    const layouts = planThreads(model, this.threads);
+    const threads = this.threads;
+    await this.all((t) => ({
+      type: 'init', thread: t, threads, module: rt.module!, memory: rt.memory, fma: rt.fma, layout: layouts[t],
+      model: { arch: model.arch, shape: model.shape, layout: { ...layout, initialise: false } },
+      // Each thread drops features with its own generator.
+      training: { ...training, seed: (training.seed + Math.imul(t + 1, 0x632be5ab)) >>> 0 },
+      set, classWeight,
+    }));
+  }
+
+  /**
+   * One epoch: thread t trains on its share of `order` (shareOf), all at once. `onProgress`
+   * hears each thread's steps as they go.
+   */
+  async epoch(epoch: number, order: Int32Array, batch: number, onProgress?: (steps: number, loss: number, lr: number) => void): Promise<TeamEpoch> {
+    this.onProgress = onProgress && ((m) => onProgress(m.steps, m.loss, m.lr));
+    try {
+      const answers = await this.all((t) => ({ type: 'epoch', epoch, order: shareOf(order, t, this.threads, batch) }));
+      const total: TeamEpoch = { lossSum: 0, correct: 0, words: 0, steps: 0, diverged: false };
+      for (const a of answers) {
+        if (a.type !== 'epoch') throw new Error(`sentiwasm: a thread answered "${a.type}" to an epoch`);
+        total.lossSum += a.lossSum;
+        total.correct += a.correct;
+        total.words += a.words;
+        total.steps += a.steps;
+        total.diverged ||= a.diverged;
+      }
+      return total;
+    } finally {
+      this.onProgress = undefined;
+    }
+  }
+
+  /** Has every thread load its own copy of a model from the bytes of its file (prediction). */
+  async load(bytes: Uint8Array, runtime: RuntimeOptions): Promise<void> {
+    await this.all(() => ({ type: 'load', bytes, runtime }));
+  }
+
+  /** Calibrated probabilities of chunks[t]'s texts from thread t's copy of the model (see load). */
+  async probabilities(chunks: readonly (readonly string[])[]): Promise<Float32Array[]> {
+    const answers = await this.all((t) => ({ type: 'probabilities', texts: chunks[t] ?? [] }));
+    return answers.map((a) => {
+      if (a.type !== 'probabilities') throw new Error(`sentiwasm: a thread answered "${a.type}" to a prediction`);
+      return a.values;
+    });
+  }
+
+  /** Ends every thread. */
+  async close(): Promise<void> {
+    await Promise.all(this.channels.map((c) => c.terminate()));
+  }
+}

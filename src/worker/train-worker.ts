@@ -1,0 +1,18 @@
+// The module Web Worker that trains for the browser entry's train(…, { worker: true }). Bundlers
+// find it through `new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' })`
+// in train.ts, and the WebAssembly it loads through the same pattern in runtime/wasm-source.ts.
+
+import { trainWithReport } from '../train/train.js';
+import { serveTraining } from './serve-training.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+/** The worker's global scope, in the few words used here (the DOM library types it as a Window). */
+const scope = globalThis as unknown as {
+  postMessage(message: FromWorker, transfer?: ArrayBuffer[]): void;
+  addEventListener(type: 'message', handler: (event: { data: ToWorker }) => void): void;
+};
+
+serveTraining({
+  post: (message, transfer) => scope.postMessage(message, transfer ?? []),
+  listen: (handler) => scope.addEventListener('message', (event) => handler(event.data)),
+}, trainWithReport);
