@@ -43,6 +43,7 @@ describe('the tarball (npm pack --dry-run)', () => {
 
   it.each([
     'LICENSE', 'README.md', 'package.json', 'build/sentiwasm.wasm', 'build/sentiwasm-fma.wasm',
+    'build/sentiwasm-threads.wasm', 'build/sentiwasm-fma-threads.wasm',
     'dist/index.js', 'dist/index.d.ts', 'dist/index.node.js', 'dist/index.node.d.ts', 'dist/cli/main.js',
   ])('ships %s', (path) => {
     expect(files).toContain(path);
@@ -65,7 +66,7 @@ describe('the tarball (npm pack --dry-run)', () => {
 });
 
 describe('building the WebAssembly (npm ci runs it in `prepare`)', () => {
-  it.each(['release', 'fma'])('the %s target compiles without a word on standard error', async (target) => {
+  it.each(['release', 'fma', 'threads', 'fma-threads'])('the %s target compiles without a word on standard error', async (target) => {
     // Converging used to end on a larger binary than the round before and say "Last converge was suboptimal.".
     const { stdout, stderr } = await run(process.execPath, [join(REPO, 'node_modules/assemblyscript/bin/asc.js'), 'assembly/index.ts', '--target', target, '--noEmit'], { cwd: REPO });
     expect(stderr).toBe('');
