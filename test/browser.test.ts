@@ -10,10 +10,10 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, enableRelaxedSimd, loadModel, runSeedExample, Runtime, train, type TextClassifier } from '../src/index.node.js';
+import { CHROMIUM, CHROMIUM_ARGS, REPO_ROOT } from './browser-chromium.js';
 import { serveStatic, type StaticServer } from './browser-server.js';
 
 type Library = typeof import('../src/index.js');
@@ -25,17 +25,6 @@ declare global {
   }
 }
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const reference = JSON.parse(readFileSync(new URL('../../shared/reference/w1-reference.json', import.meta.url), 'utf8'));
 
 const POSITIVE = 'I loved this movie, it was wonderful!';
@@ -54,7 +43,7 @@ function missingPrerequisites(): string[] {
     ['build/sentiwasm.wasm', 'run `npm run asbuild`'],
     ['build/sentiwasm-fma.wasm', 'run `npm run asbuild`'],
     ['node_modules/@assemblyscript/loader/index.js', 'run `npm ci`'],
-  ]) if (!existsSync(join(repoRoot, file))) missing.push(`${file} is missing: ${fix}`);
+  ]) if (!existsSync(join(REPO_ROOT, file))) missing.push(`${file} is missing: ${fix}`);
   if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`);
   return missing;
 }
@@ -124,7 +113,7 @@ describe('the unbundled browser entry (dist/index.js)', () => {
   window.sentiwasm = await import('/dist/index.js');
   window.sentiwasmReady = true;
 </script>`;
-    server = await serveStatic(repoRoot, { '/__browser_test__/index.html': { body: html } });
+    server = await serveStatic(REPO_ROOT, { '/__browser_test__/index.html': { body: html } });
     servers.push(server);
     page = await context!.newPage();
     errors = watchForErrors(page);
