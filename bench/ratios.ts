@@ -17,8 +17,7 @@ function comparable(ours: BenchRecord, theirs: BenchRecord): boolean {
   const a = ours.params ?? {};
   const b = theirs.params ?? {};
   for (const key of DEFINING) if (a[key] !== b[key]) return false;
-  // Latency is one sentence, rates are batches: their batch sizes need not match.
-  return Object.keys(a).every((key) => !(key in b) || key === 'batch'|| a[key] === b[key]);
+  return Object.keys(a).every((key) => !(key in b) || a[key] === b[key]);
 }
 
 /** Sets `ratios` (peer → ratio; for accuracy, the difference in points) on each sentiwasm record that has a peer. */
