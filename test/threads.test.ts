@@ -167,7 +167,9 @@ describe('training on threads', () => {
     const data = sst2.slice(0, 3000);
     const one = (await train(data, { ...options, threads: 1 })).toBytes();
     expect(sameBytes(one, (await train(data, options)).toBytes())).toBe(true);
-    // Recorded from the single-thread code before threads were added (two members of 16 columns).
+    // Recorded from the single-thread code before threads were added (two members of 16 columns);
+    // re-recorded when the shipped builds moved to shrinkLevel 1 (asconfig.json), whose Math without
+    // lookup tables rounds a few results differently (the earlier build still gives 89f0005e…).
     expect(createHash('sha256').update(one).digest('hex')).toBe(PINNED_SHA256);
   }, 60_000);
 
@@ -238,4 +240,4 @@ describe('the package', () => {
   });
 });
 
-const PINNED_SHA256 = '89f0005e966c2b30dde36140c3ca0d897b0d403fad332de08d4b3e128caaf8ee';
+const PINNED_SHA256 = '969a5ad89036c80ba9f0cd8ffe3ecc8303193688f0702e37cb5037f46912fba8';

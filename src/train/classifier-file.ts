@@ -24,7 +24,8 @@
 // not to overflow. Anything wrong is a ModelFileError naming the file; a model comes back whole.
 
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from '../format/model-file.js';
-import { isArchitecture, modelClass, architectures, type Architecture } from '../models/registry.js';
+import { architectureNames, loadModelClass } from '../models/load-class.js';
+import type { Architecture } from '../models/registry.js';
 import type { TextModel } from '../models/text-model.js';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { Featurizer, type ResolvedFeatureOptions } from '../text/features.js';
@@ -123,11 +124,13 @@ export async function classifierFromContents({ config, sections }: ModelFileCont
     problem(`was written by a newer sentiwasm (classifier schema ${schema as number}; this one reads up to ${CLASSIFIER_SCHEMA})`, 'upgrade sentiwasm to load it');
   }
   const { arch, dim, hidden, labels, rows } = c;
-  if (!isArchitecture(arch)) {
-    problem(`holds a model of architecture ${describeValue(arch)}, which this sentiwasm does not have (it has ${architectures().join(', ')})`,
+  // The architecture's code is loaded now: a page that loads one architecture fetches only its code.
+  const loading = loadModelClass(arch);
+  if (!loading) {
+    return problem(`holds a model of architecture ${describeValue(arch)}, which this sentiwasm does not have (it has ${architectureNames().join(', ')})`,
       'if a newer sentiwasm wrote it, upgrade to load it');
   }
-  const Model = modelClass(arch as Architecture);
+  const Model = await loading;
   if (!isCount(dim) || dim < 1) problem(`the embedding width (dim) is ${describeValue(dim)}, not a positive integer`);
   if (!Array.isArray(hidden) || !hidden.every((h) => isCount(h) && h >= 1)) problem(`the hidden layer widths are ${describeValue(hidden)}, not a list of positive integers`);
   if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string')) problem(`the labels are ${describeValue(labels)}, not a list of two or more strings`);

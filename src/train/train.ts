@@ -20,7 +20,7 @@ import { createTokenizer } from '../text/tokenize.js';
 import { BatchBuilder, encodeExamples, type Encoded } from './batches.js';
 import { fitTemperature } from './calibration.js';
 import { decodeCheckpoint, encodeCheckpoint, runIdentity, type RunIdentity, type TrainingState } from './checkpoint.js';
-import { NEGATED_WORD_PREFIX, TextClassifier, type Label } from './classifier.js';
+import { NEGATED_WORD_PREFIX, TextClassifier, type ClassifierConfig, type Label } from './classifier.js';
 import { EarlyStopping, restore, snapshot, weightsAreFinite } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
 import { memberSeed } from './members.js';
@@ -64,6 +64,22 @@ export async function train<L extends Label = string>(examples: TrainingData<L>,
  * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
  */
 export async function trainWithReport<L extends Label = string>(examples: TrainingData<L>, options: TrainOptions = {}): Promise<TrainResult<L>> {
+  const source = typeof examples === 'string' || examples instanceof URL
+    ? readExamples(await readFileBytes(examples), { fileName: String(examples) })
+    : examples;
+  const { model, config, featurizer, ...report } = await trainModel(source, options);
+  return { model: new TextClassifier<L>(model, config, featurizer), ...report };
+}
+
+/** A trained model as its parts (what a TextClassifier holds), and the report of its training. */
+export type TrainedModel = Omit<TrainResult, 'model'> & { model: TextModel; config: ClassifierConfig; featurizer: Featurizer };
+
+/**
+ * @internal trainWithReport() for examples in memory or a stream (a path is refused), giving the
+ * model as its parts: what the browser's training worker runs, which encodes the parts without
+ * ever predicting. Its bundle so leaves out the data readers and the TextClassifier.
+ */
+export async function trainModel(examples: TrainingData<Label>, options: TrainOptions = {}): Promise<TrainedModel> {
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
   const o = resolveOptions(options, collected.length);
@@ -78,7 +94,7 @@ export async function trainWithReport<L extends Label = string>(examples: Traini
   }
 }
 
-async function trainOn<L extends Label>(collected: Example[], numericLabels: boolean, options: TrainOptions, o: Resolved, team: ThreadTeam | undefined): Promise<TrainResult<L>> {
+async function trainOn(collected: Example[], numericLabels: boolean, options: TrainOptions, o: Resolved, team: ThreadTeam | undefined): Promise<TrainedModel> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
 
@@ -182,9 +198,9 @@ async function trainOn<L extends Label>(collected: Example[], numericLabels: boo
     model = merged;
   }
   const trainSeconds = (performance.now() - run.started) / 1000;
-  const config = { arch: o.arch, dim: o.dim, hidden: shape.hidden, labels, features: featurizer.options, temperature: 1, ...(numericLabels ? { numericLabels } : {}) };
+  const config: ClassifierConfig = { arch: o.arch, dim: o.dim, hidden: shape.hidden, labels, features: featurizer.options, temperature: 1, ...(numericLabels ? { numericLabels } : {}) };
   if (validSet && (options.calibrate ?? true)) config.temperature = fitTemperature(logitsOfSet(model, validSet), validSet.labels, labels.length);
-  return { model: new TextClassifier<L>(model, config, featurizer), epochs: run.reports, classCounts, trainSeconds, warnings, stopped: run.stopped };
+  return { model, config, featurizer, epochs: run.reports, classCounts, trainSeconds, warnings, stopped: run.stopped };
 }
 
 /** @internal What the members of one run share: progress, reports, checkpointing and what to resume from. */
@@ -366,12 +382,9 @@ export interface Example {
 }
 
 /** The examples, checked one by one, with their labels as strings; and whether every label was given as a number. */
-async function collectExamples(examples: TrainingData<Label>): Promise<{ examples: Example[]; numericLabels: boolean }> {
-  const source = typeof examples === 'string' || examples instanceof URL
-    ? readExamples(await readFileBytes(examples), { fileName: String(examples) })
-    : examples;
+async function collectExamples(source: TrainingData<Label>): Promise<{ examples: Example[]; numericLabels: boolean }> {
   if (source === null || typeof source !== 'object' || !(Symbol.iterator in source || Symbol.asyncIterator in source)) {
-    throw new TypeError(`train() wants labelled examples ({ text, label } objects, in an array or a stream) or the path of a data file, got ${describe(examples)}`);
+    throw new TypeError(`train() wants labelled examples ({ text, label } objects, in an array or a stream) or the path of a data file, got ${describe(source)}`);
   }
   const all: Example[] = [];
   let numericLabels = true;

@@ -13,8 +13,14 @@ export interface WorkerPort {
   listen(handler: (message: ToWorker) => void): void;
 }
 
-/** The library's trainWithReport (the Node entry's reads a path or a data set's name too). */
-type Train = (examples: readonly LabelledText<string | number>[] | string, options: TrainOptions) => Promise<TrainResult<string | number>>;
+/** The trained model, as far as the worker needs it: the bytes of its model file. */
+interface SavableModel {
+  toBytes(): Uint8Array;
+  dispose?(): void;
+}
+
+/** The library's trainWithReport (the Node entry's reads a path or a data set's name too), or one whose model only saves. */
+type Train = (examples: readonly LabelledText<string | number>[] | string, options: TrainOptions) => Promise<Omit<TrainResult<string | number>, 'model'> & { model: SavableModel }>;
 
 /** Answers the 'train' and 'stop' messages arriving on `port` by training with `train`. */
 export function serveTraining(port: WorkerPort, train: Train): void {
@@ -37,7 +43,7 @@ async function run(port: WorkerPort, train: Train, message: ToWorker & { type: '
       checkpoint: checkpointEvery ? { every: checkpointEvery, save: (bytes) => port.post({ type: 'checkpoint', bytes }, [bytes.buffer as ArrayBuffer]) } : undefined,
     });
     const model = decodeModelFile(result.model.toBytes(), 'the trained model');
-    result.model.dispose();
+    result.model.dispose?.();
     // The sections are views of the file's bytes (or copies where one was misaligned): each buffer is moved once.
     const buffers = [...new Set(Object.values(model.sections).map((s) => s.buffer as ArrayBuffer))];
     port.post({

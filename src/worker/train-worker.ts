@@ -1,8 +1,14 @@
 // The module Web Worker that trains for the browser entry's train(…, { worker: true }). Bundlers
 // find it through `new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' })`
 // in train.ts, and the WebAssembly it loads through the same pattern in runtime/wasm-source.ts.
+//
+// A bundler makes this worker a bundle of its own, loaded beside the page's, so it imports only
+// what training runs: trainModel (examples arrive as an array, so no data reader) and the
+// classifier's encoder (the model goes back as its model file, so no TextClassifier, whose
+// prediction, explanation and evaluation run on the page).
 
-import { trainWithReport } from '../train/train.js';
+import { encodeClassifier } from '../train/classifier-file.js';
+import { trainModel } from '../train/train.js';
 import { serveTraining } from './serve-training.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -15,4 +21,7 @@ const scope = globalThis as unknown as {
 serveTraining({
   post: (message, transfer) => scope.postMessage(message, transfer ?? []),
   listen: (handler) => scope.addEventListener('message', (event) => handler(event.data)),
-}, trainWithReport);
+}, async (examples, options) => {
+  const { model, config, featurizer, ...report } = await trainModel(examples, options);
+  return { ...report, model: { toBytes: () => encodeClassifier(config, featurizer, model) } };
+});

@@ -49,7 +49,13 @@ export async function train<L extends Label = string>(examples: TrainingData<L>,
  */
 export async function trainWithReport<L extends Label = string>(examples: TrainingData<L>, options: TrainOptions & WorkerOption = {}): Promise<TrainResult<L>> {
   const { worker, ...rest } = options;
-  if (worker) return trainInWorker(startWebWorker, examples, rest);
+  if (worker) {
+    // The worker reads no files (a browser has none to read by path): it takes the examples themselves.
+    if (typeof examples === 'string' || examples instanceof URL) {
+      throw new TypeError(`train(…, { worker: true }) takes labelled examples here (an array or a stream), not the path ${JSON.stringify(String(examples))}: a browser has no files to read; read the file's bytes with readExamples first`);
+    }
+    return trainInWorker(startWebWorker, examples, rest);
+  }
   // Imported when first used: a page that trains only in the worker leaves the training code out of its own bundle.
   const { trainWithReport: trainHere } = await import('../train/train.js');
   return trainHere(examples, rest);

@@ -1,0 +1,28 @@
+// Architectures by name, each class's code imported when a model of it is read. Reading a model
+// file goes through here rather than through the registry, which imports every class: bundlers
+// put each class imported this way in a chunk of its own, so a page that loads a bag model (or
+// receives one from its training worker) never downloads the attention model's code.
+
+import type { Architecture } from './registry.js';
+import type { TextModelClass } from './text-model.js';
+
+/** Each architecture's class, imported when first asked for; the type asks for every name the registry has. */
+const LOADERS: Record<Architecture, () => Promise<TextModelClass>> = {
+  bag: async () => (await import('./bag-model.js')).BagModel,
+  mlp: async () => (await import('./mlp-model.js')).MlpModel,
+  attention: async () => (await import('./attention-model.js')).AttentionModel,
+};
+
+/**
+ * The class of an architecture, once its code is loaded; undefined when `name` names none (the
+ * caller says what is wrong with it).
+ * @example const Model = await loadModelClass('bag');
+ */
+export function loadModelClass(name: unknown): Promise<TextModelClass> | undefined {
+  return typeof name === 'string' && Object.hasOwn(LOADERS, name) ? LOADERS[name as Architecture]() : undefined;
+}
+
+/** Every architecture's name, in the registry's order. @example architectureNames() // ['bag', 'mlp', 'attention'] */
+export function architectureNames(): Architecture[] {
+  return Object.keys(LOADERS) as Architecture[];
+}
