@@ -16,9 +16,11 @@ const accuracy = model.evaluate(dev).accuracy;
 const bytes = model.toBytes();
 if (process.argv[2]) writeFileSync(process.argv[2], bytes);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-// Tokens trained per second of the whole training (every member's every epoch over its wall
-// time): what threads speed up. The last epoch's own pace is one member's alone.
+// Tokens per second of the whole training: the training file's words once per epoch over the
+// training's wall time, as fastText and PyTorch count theirs, whatever members the model is made
+// of (each member reads every word, but that is how this model is built, not more data learned
+// from). What threads speed up. The last epoch's own pace is one member's alone.
 const words = train.reduce((n, e) => n + e.text.split(/\s+/).filter(Boolean).length, 0);
-const members = Math.max(1, ...epochs.map((e) => e.member ?? 1));
-const wallTokensPerSecond = (words * epochs.filter((e) => (e.member ?? 1) === 1).length * members) / trainSeconds;
+const passes = epochs.filter((e) => (e.member ?? 1) === 1).length;
+const wallTokensPerSecond = (words * passes) / trainSeconds;
 process.stdout.write(`${JSON.stringify({ trainSeconds, tokensPerSecond: epochs.at(-1)!.tokensPerSecond, wallTokensPerSecond, accuracy, peakRssMb, modelBytes: bytes.length })}\n`);
