@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, enableRelaxedSimd, loadModel, runSeedExample, Runtime, train, type TextClassifier } from '../src/index.node.js';
-import { CHROMIUM, CHROMIUM_ARGS, REPO_ROOT } from './browser-chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, watchForErrors } from './browser-chromium.js';
 import { serveStatic, type StaticServer } from './browser-server.js';
 
 type Library = typeof import('../src/index.js');
@@ -46,16 +46,6 @@ function missingPrerequisites(): string[] {
   ]) if (!existsSync(join(REPO_ROOT, file))) missing.push(`${file} is missing: ${fix}`);
   if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`);
   return missing;
-}
-
-/** Fails on anything the page logs as an error or throws. */
-function watchForErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(`console error: ${m.text()} (${m.location().url})`)));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  page.on('response', (r) => void (r.status() >= 400 && errors.push(`HTTP ${r.status()}: ${r.url()}`)));
-  return errors;
 }
 
 function toBase64(bytes: Uint8Array): string {

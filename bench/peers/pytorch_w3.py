@@ -9,11 +9,11 @@ last at least 0.5 s, the median examples/s of 7 runs.
 Prints one JSON object: examples/s, the loss before and after 30 steps, the torch version."""
 
 import json
-import statistics
-import time
 
 import torch
 from torch import nn
+
+from timing import median_rate
 
 torch.set_num_threads(1)
 torch.set_num_interop_threads(1)
@@ -41,20 +41,5 @@ for _ in range(30):
 if not later < first:
     raise SystemExit(f'W3 PyTorch: the loss did not fall ({first} → {later})')
 
-reps = 1
-while True:
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        step()
-    seconds = time.perf_counter() - t0
-    if seconds >= 0.125:
-        reps = max(1, round(reps * 0.5 / seconds))
-        break
-    reps *= 4
-rates = []
-for _ in range(7):
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        step()
-    rates.append(reps * BATCH / (time.perf_counter() - t0))
-print(json.dumps({'examplesPerSecond': statistics.median(rates), 'first': first, 'later': later, 'torch': torch.__version__}))
+rate = median_rate(step, BATCH, min_seconds=0.5, runs=7)
+print(json.dumps({'examplesPerSecond': rate, 'first': first, 'later': later, 'torch': torch.__version__}))

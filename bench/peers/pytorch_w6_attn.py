@@ -26,6 +26,7 @@ import time
 import torch
 
 from attention_model import Model, batch_of
+from timing import median_rate
 
 parser = argparse.ArgumentParser()
 parser.add_argument('data', help='JSON from bench/w6-attention.ts: rows, maxLen, classes, dev ids, sentiwasm predictions')
@@ -76,24 +77,7 @@ def predict(chunk, by_length=False):
 
 def rate(work, units):
     """units/second: warm up, pick a repeat count so one run lasts min-ms, median of the runs."""
-    work()
-    reps = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            work()
-        ms = (time.perf_counter() - t0) * 1000
-        if ms >= args.min_ms / 4:
-            reps = max(1, -(-int(reps * args.min_ms) // max(int(ms), 1)))
-            break
-        reps *= 4
-    rates = []
-    for _ in range(args.runs):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            work()
-        rates.append(reps * units / (time.perf_counter() - t0))
-    return statistics.median(rates)
+    return median_rate(work, units, min_seconds=args.min_ms / 1000, runs=args.runs)
 
 
 with torch.no_grad():

@@ -19,6 +19,8 @@ import numpy
 import torch
 from torch import nn
 
+from timing import median_rate
+
 torch.set_num_threads(1)
 torch.set_num_interop_threads(1)
 data = json.load(open(sys.argv[1]))
@@ -60,24 +62,7 @@ def rate(chunk):
     def run():
         for start in range(0, len(dev), chunk):
             predict(dev[start : start + chunk])
-    run()
-    reps = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            run()
-        seconds = time.perf_counter() - t0
-        if seconds >= 0.075:
-            reps = max(1, round(reps * 0.3 / seconds))
-            break
-        reps *= 4
-    rates = []
-    for _ in range(11):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            run()
-        rates.append(reps * len(dev) / (time.perf_counter() - t0))
-    return statistics.median(rates)
+    return median_rate(run, len(dev), min_seconds=0.3, runs=11)
 
 
 with torch.no_grad():
