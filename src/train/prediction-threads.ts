@@ -1,6 +1,8 @@
-// Prediction on several threads: each thread holds its own copy of the model (loaded from the
-// model file's bytes, so the same code predicts as on the calling thread) and predicts a
-// contiguous share of a batch, tokenising included. A text's probabilities do not depend on the
+// Prediction on several threads: the calling thread and N − 1 workers, each worker with its own
+// copy of the model (loaded from the model file's bytes, so the same code predicts as on the
+// calling thread), each thread predicting a contiguous share of a batch, tokenising included. The
+// calling thread takes a share itself rather than wait idle: on N cores that is N shares at once,
+// and only N − 1 of them cross a message channel. A text's probabilities do not depend on the
 // texts predicted with it for the bag model, so its predictions are exactly those of one thread;
 // the mlp and attention models' may differ in the last bits (their matrix products take another
 // path for a batch of fewer than 4 texts).
@@ -24,7 +26,7 @@ export class PredictionThreads<L extends Label = string> {
   static async start<L extends Label>(model: TextClassifier<L>, threads: number): Promise<PredictionThreads<L>> {
     if (!Number.isInteger(threads) || threads <= 0) throw new RangeError(`threads must be a positive integer, got ${threads}`);
     if (threads === 1 || !threadsAvailable()) return new PredictionThreads(model, undefined);
-    const team = new ThreadTeam(threads);
+    const team = new ThreadTeam(threads - 1);
     try {
       await team.load(model.toBytes(), { fma: model.runtime.fma });
     } catch (error) {
@@ -34,9 +36,9 @@ export class PredictionThreads<L extends Label = string> {
     return new PredictionThreads(model, team);
   }
 
-  /** How many threads predict (1: the calling thread alone). */
+  /** How many threads predict, the calling thread included (1: the calling thread alone). */
   get threads(): number {
-    return this.team?.threads ?? 1;
+    return (this.team?.threads ?? 0) + 1;
   }
 
   /** model.predictBatch(texts), the texts shared among the threads. */
@@ -55,10 +57,19 @@ export class PredictionThreads<L extends Label = string> {
   private async probabilities(texts: readonly string[]): Promise<Float32Array> {
     for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
     const { team } = this;
-    if (!team || texts.length < MIN_TEXTS_PER_THREAD * 2) return this.model.textProbabilities(texts);
-    const n = team.threads;
+    const n = this.threads;
+    if (!team || texts.length < MIN_TEXTS_PER_THREAD * n) return this.model.textProbabilities(texts);
     const chunks = Array.from({ length: n }, (_, t) => texts.slice(Math.floor((texts.length * t) / n), Math.floor((texts.length * (t + 1)) / n)));
-    const parts = await team.probabilities(chunks);
+    // The workers' shares are posted first (synchronously), so they run while this thread predicts the first.
+    const theirs = team.probabilities(chunks.slice(1));
+    let own: Float32Array;
+    try {
+      own = this.model.textProbabilities(chunks[0]);
+    } catch (error) {
+      theirs.catch(() => undefined);
+      throw error;
+    }
+    const parts = [own, ...(await theirs)];
     const out = new Float32Array(texts.length * this.model.labels.length);
     let at = 0;
     for (const part of parts) {
