@@ -173,8 +173,8 @@ export function layernorm_backward(dinp: usize, dweight: usize, dbias: usize, do
 
 /** Called once per encoder layer per forward pass. */
 export function attention_forward(out: usize, att: usize, qkv: usize, offsets: usize, B: i32, C: i32, NH: i32): void {
-  // Heads whose width is a multiple of four take the blocked path; others (rare: C/NH odd
-  // widths) the per-key SIMD dot of the reference's loop structure.
+  // Heads whose width is a multiple of four take the blocked path; others (rare) the per-key
+  // SIMD dot in the scalar reference's loop structure.
   if ((C / NH) % 4 == 0) attentionForwardBlocked(out, att, qkv, offsets, B, C, NH);
   else attentionForward(out, att, qkv, offsets, B, C, NH, true);
 }
@@ -240,15 +240,15 @@ function attentionForwardBlocked(out: usize, att: usize, qkv: usize, offsets: us
           v128.store(at(row, j), e);
           vsum = f32x4.add(vsum, e);
         }
-        let sum: f32 = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
+        let total: f32 = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
         for (; j < L; j++) {
           const e = f32x4.extract_lane(expf4(f32x4.splat(load<f32>(at(row, j)) - m)), 0);
           store<f32>(at(row, j), e);
-          sum += e;
+          total += e;
         }
         // out_i = (Σ_j e_j · v_j) / Σ e, and the row normalised to the probabilities backward reads.
         const o = at(out, (from + i) * C + h * hs);
-        const inv = f32x4.splat(1 / sum);
+        const inv = f32x4.splat(1 / total);
         weightedSum(o, row, values, rowStride, L, hs, inv);
         j = 0;
         for (; j + 4 <= L; j += 4) v128.store(at(row, j), f32x4.mul(v128.load(at(row, j)), inv));
