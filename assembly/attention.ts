@@ -1,4 +1,4 @@
-import { expf4 } from './math';
+import { expf4, laneSum } from './math';
 
 // The Transformer encoder's kernels, each forward next to its backward (llm.c's train_gpt2.c is
 // the model). Shape letters, declared once:
@@ -31,7 +31,7 @@ import { expf4 } from './math';
   let acc = f32x4.splat(0);
   let k = 0;
   for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(at(a, k)), v128.load(at(b, k))));
-  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  let s: f32 = laneSum(acc);
   for (; k < n; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
   return s;
 }
@@ -103,7 +103,7 @@ export function layernorm_forward(out: usize, mean: usize, rstd: usize, inp: usi
       const d = f32x4.sub(v128.load(at(x, c)), vm);
       acc = f32x4.add(acc, f32x4.mul(d, d));
     }
-    let v: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    let v: f32 = laneSum(acc);
     for (; c < C; c++) {
       const d = load<f32>(at(x, c)) - m;
       v += d * d;
@@ -128,7 +128,7 @@ export function layernorm_forward(out: usize, mean: usize, rstd: usize, inp: usi
   let acc = f32x4.splat(0);
   let k = 0;
   for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, v128.load(at(x, k)));
-  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  let s: f32 = laneSum(acc);
   for (; k < n; k++) s += load<f32>(at(x, k));
   return s;
 }
@@ -240,7 +240,7 @@ function attentionForwardBlocked(out: usize, att: usize, qkv: usize, offsets: us
           v128.store(at(row, j), e);
           vsum = f32x4.add(vsum, e);
         }
-        let total: f32 = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
+        let total: f32 = laneSum(vsum);
         for (; j < L; j++) {
           const e = f32x4.extract_lane(expf4(f32x4.splat(load<f32>(at(row, j)) - m)), 0);
           store<f32>(at(row, j), e);

@@ -37,3 +37,8 @@
   const twoToN = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return v128.bitselect(f32x4.splat(0), f32x4.mul(y, twoToN), f32x4.lt(x, lowest));
 }
+
+/** The sum of a vector's four lanes, left to right (lane 0 + lane 1 + lane 2 + lane 3). */
+@inline export function laneSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}

@@ -1,3 +1,5 @@
+import { laneSum } from './math';
+
 // Matrix products in the three orientations backpropagation needs. All matrices are row-major
 // f32; pointers are byte offsets; `accumulate` != 0 adds to C instead of overwriting it.
 //
@@ -269,7 +271,7 @@ function ntNarrow(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumula
     y += 64;
   }
   const s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
-  let total = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  let total = laneSum(s);
   while (x < end) {
     total += load<f32>(x) * load<f32>(y);
     x += 4;

@@ -25,25 +25,51 @@ export function median(values: number[]): number {
  * makes one run last at least `minMs`, and returns the median units/second over `runs` runs.
  */
 export function throughput(work: () => void, unitsPerCall: number, { runs = 5, minMs = 200 } = {}): { perSecond: number; runs: number[] } {
-  work();
+  const plan = timingPlan(runs, minMs);
+  let step = plan.next();
+  while (!step.done) {
+    const t0 = performance.now();
+    for (let i = 0; i < step.value; i++) work();
+    step = plan.next(performance.now() - t0);
+  }
+  return ratesOf(step.value, unitsPerCall);
+}
+
+/** throughput() for a `work` that returns a promise (each call awaited before the next). */
+export async function asyncThroughput(work: () => Promise<void>, unitsPerCall: number, { runs = 5, minMs = 200 } = {}): Promise<{ perSecond: number; runs: number[] }> {
+  const plan = timingPlan(runs, minMs);
+  let step = plan.next();
+  while (!step.done) {
+    const t0 = performance.now();
+    for (let i = 0; i < step.value; i++) await work();
+    step = plan.next(performance.now() - t0);
+  }
+  return ratesOf(step.value, unitsPerCall);
+}
+
+/**
+ * The repetitions both timers make: yields how many calls to time next and is sent back the ms
+ * they took. First one call to warm up (its time unused), then a repeat count grown ×4 until a
+ * run lasts a quarter of `minMs` and scaled to `minMs`, then `runs` timed runs of that count.
+ */
+function* timingPlan(runs: number, minMs: number): Generator<number, { reps: number; ms: number[] }, number> {
+  yield 1;
   let reps = 1;
   for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) work();
-    const ms = performance.now() - t0;
+    const ms = yield reps;
     if (ms >= minMs / 4) {
       reps = Math.max(1, Math.ceil((reps * minMs) / Math.max(ms, 1e-3)));
       break;
     }
     reps *= 4;
   }
-  const rates: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) work();
-    const seconds = (performance.now() - t0) / 1000;
-    rates.push((reps * unitsPerCall) / seconds);
-  }
+  const timed: number[] = [];
+  for (let r = 0; r < runs; r++) timed.push(yield reps);
+  return { reps, ms: timed };
+}
+
+function ratesOf({ reps, ms }: { reps: number; ms: number[] }, unitsPerCall: number): { perSecond: number; runs: number[] } {
+  const rates = ms.map((t) => (reps * unitsPerCall) / (t / 1000));
   return { perSecond: median(rates), runs: rates };
 }
 

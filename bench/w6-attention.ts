@@ -12,9 +12,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeModelFile } from '../src/format/model-file.js';
 import { TextClassifier } from '../src/train/classifier.js';
 import { trainWithReport } from '../src/train/train.js';
+import { packedWeights } from './peers/model-weights.js';
 import { progress, type BenchRecord } from './record.js';
 import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
 import { W5_OPTIONS } from './w5-sst2-attn.js';
@@ -65,18 +65,7 @@ export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
   const f = model.featurizer;
   const maxLen = W5_OPTIONS.maxLen!;
   const predicted = model.predictBatch(texts).map((p) => model.labels.indexOf(p.label));
-  const { sections } = decodeModelFile(bytes);
-  const index: Record<string, [number, number]> = {};
-  const floats: Float32Array[] = [];
-  let offset = 0;
-  for (const [name, value] of Object.entries(sections)) {
-    if (!(value instanceof Float32Array)) continue;
-    index[name] = [offset, value.length];
-    floats.push(value);
-    offset += value.length;
-  }
-  const weights = new Float32Array(offset);
-  for (let i = 0, at = 0; i < floats.length; at += floats[i].length, i++) weights.set(floats[i], at);
+  const { index, weights } = packedWeights(bytes);
   const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-w6a-'));
   const dataPath = join(dir, 'ids.json');
   const weightsPath = join(dir, 'weights.f32');

@@ -16,34 +16,11 @@ import { onnxBatch, onnxFeatureIds } from '../src/export/inputs.js';
 import { toOnnx } from '../src/export/to-onnx.js';
 import { TextClassifier } from '../src/train/classifier.js';
 import { trainWithReport } from '../src/train/train.js';
-import { median, progress, type BenchRecord } from './record.js';
+import { asyncThroughput, median, progress, type BenchRecord } from './record.js';
 import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
 import { W5_OPTIONS } from './w5-sst2-attn.js';
 
 const CHUNKS = [32, 64, 128, 872];
-
-/** Units per second of an asynchronous `work` (median of `runs` runs of at least `minMs`), as record.ts's throughput. */
-async function asyncThroughput(work: () => Promise<void>, units: number, { runs = 7, minMs = 300 } = {}): Promise<number> {
-  await work();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await work();
-    const ms = performance.now() - t0;
-    if (ms >= minMs / 4) {
-      reps = Math.max(1, Math.ceil((reps * minMs) / Math.max(ms, 1e-3)));
-      break;
-    }
-    reps *= 4;
-  }
-  const rates: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await work();
-    rates.push((reps * units) / ((performance.now() - t0) / 1000));
-  }
-  return median(rates);
-}
 
 async function run(session: ort.InferenceSession, lists: number[][]): Promise<Float32Array> {
   const { ids, mask, dims } = onnxBatch(lists);
@@ -70,10 +47,10 @@ async function timeModel(model: TextClassifier<string>, arch: string, texts: str
   };
   let best = { chunk: 0, rate: 0 };
   for (const chunk of CHUNKS) {
-    const rate = await asyncThroughput(chunked((from, to) => run(session, texts.slice(from, to).map(idsOf)), chunk), texts.length);
+    const rate = (await asyncThroughput(chunked((from, to) => run(session, texts.slice(from, to).map(idsOf)), chunk), texts.length, { runs: 7, minMs: 300 })).perSecond;
     if (rate > best.rate) best = { chunk, rate };
   }
-  const graphOnly = await asyncThroughput(chunked((from, to) => run(session, lists.slice(from, to)), best.chunk), texts.length);
+  const graphOnly = (await asyncThroughput(chunked((from, to) => run(session, lists.slice(from, to)), best.chunk), texts.length, { runs: 7, minMs: 300 })).perSecond;
   const latencies: number[] = [];
   for (const text of texts) {
     const t0 = performance.now();

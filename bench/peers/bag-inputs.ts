@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeModelFile } from '../../src/format/model-file.js';
 import { TextClassifier } from '../../src/train/classifier.js';
 import type { LabelledText } from '../../src/train/options.js';
+import { packedWeights, type PackedWeights } from './model-weights.js';
 
-export interface BagInputs {
+export interface BagInputs extends PackedWeights {
   rows: number;
   dim: number;
   classes: number;
@@ -22,9 +22,6 @@ export interface BagInputs {
   devLabels: number[];
   /** The W4 model's classes for dev, to check that a peer runs the same model. */
   sentiwasm: number[];
-  /** Each float tensor of the model file: its start and length in `weights`. */
-  index: Record<string, [number, number]>;
-  weights: Float32Array;
 }
 
 /** The peers' inputs, read from the W4 model at `modelPath`. */
@@ -35,18 +32,7 @@ export async function bagInputs(modelPath: string, train: readonly LabelledText[
     const f = model.featurizer;
     const rowsOf = (texts: readonly LabelledText[]) => texts.map((e) => f.textRows(e.text));
     const labelOf = (e: LabelledText) => model.labels.indexOf(String(e.label));
-    const { sections } = decodeModelFile(bytes, modelPath);
-    const index: Record<string, [number, number]> = {};
-    const parts: Float32Array[] = [];
-    let size = 0;
-    for (const [name, value] of Object.entries(sections)) {
-      if (!(value instanceof Float32Array)) continue;
-      index[name] = [size, value.length];
-      parts.push(value);
-      size += value.length;
-    }
-    const weights = new Float32Array(size);
-    for (let i = 0, at = 0; i < parts.length; at += parts[i].length, i++) weights.set(parts[i], at);
+    const { index, weights } = packedWeights(bytes, modelPath);
     return {
       rows: f.rowCount,
       dim: model.config.dim,

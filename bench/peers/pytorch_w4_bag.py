@@ -20,6 +20,8 @@ import time
 import torch
 from torch import nn
 
+from bag_input import packed
+
 parser = argparse.ArgumentParser()
 parser.add_argument('data', help='JSON from bench/w4-sst2-bag.ts: rows, classes, train/dev feature rows and labels, trainWords')
 parser.add_argument('--epochs', type=int, default=5)
@@ -42,15 +44,6 @@ class Bag(nn.Module):
 
     def forward(self, flat, offsets):
         return self.head(self.embedding(flat, offsets))
-
-
-def packed(texts):
-    """The rows of several texts back to back, and where each starts (EmbeddingBag's input)."""
-    offsets, at = [], 0
-    for t in texts:
-        offsets.append(at)
-        at += len(t)
-    return torch.tensor([r for t in texts for r in t], dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
 
 
 model = Bag()

@@ -19,6 +19,7 @@ import numpy
 import torch
 from torch import nn
 
+from bag_input import packed
 from timing import median_rate
 
 torch.set_num_threads(1)
@@ -42,14 +43,6 @@ with torch.no_grad():
 bag.eval()
 head.eval()
 dev = data['dev']
-
-
-def packed(texts):
-    offsets, at = [], 0
-    for t in texts:
-        offsets.append(at)
-        at += len(t)
-    return torch.tensor([r for t in texts for r in t], dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
 
 
 def predict(texts):
