@@ -55,6 +55,19 @@ export function embedding_bag_backward(dslots: usize, dout: usize, slots: usize,
   }
 }
 
+// dslots[targets[u], :] += src[u, :]   for u < U: another thread's row gradients merged into
+// this one's (data-parallel training), row u of theirs landing in slot targets[u] of ours
+export function add_rows(dslots: usize, src: usize, targets: usize, U: i32, D: i32): void {
+  const D4 = D & ~3;
+  for (let u = 0; u < U; u++) {
+    const r = rowPtr(dslots, load<i32>(at(targets, u)), D);
+    const g = rowPtr(src, u, D);
+    let d = 0;
+    for (; d < D4; d += 4) v128.store(at(r, d), f32x4.add(v128.load(at(r, d)), v128.load(at(g, d))));
+    for (; d < D; d++) store<f32>(at(r, d), load<f32>(at(r, d)) + load<f32>(at(g, d)));
+  }
+}
+
 // table[rows[u], :] −= lr · (dslots[u, :] + wd · table[rows[u], :])   for u < U (plain SGD with
 // weight decay, applied lazily: only to the rows a batch used)
 export function sgd_rows(table: usize, dslots: usize, rows: usize, U: i32, D: i32, lr: f32, weightDecay: f32): void {

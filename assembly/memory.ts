@@ -52,6 +52,19 @@ export function sum_squares_f32_ref(x: usize, n: i32): f64 {
   return total;
 }
 
+/** dst[0..n) += src[0..n): one thread's gradients added into another's (data-parallel training). */
+export function add_f32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = dst + (<usize>i << 2);
+    v128.store(p, f32x4.add(v128.load(p), v128.load(src + (<usize>i << 2))));
+  }
+  for (; i < n; i++) {
+    const p = dst + (<usize>i << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>i << 2)));
+  }
+}
+
 /** x[0..n) *= s, used by gradient clipping. */
 export function scale_f32(x: usize, n: i32, s: f32): void {
   const vs = f32x4.splat(s);

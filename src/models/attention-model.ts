@@ -27,7 +27,7 @@ import { Random } from '../nn/random.js';
 import { EncoderLayer, encoderLayerParameters } from '../nn/transformer.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { ORDERED_ID_OFFSET, UNK_ID, type FeatureSpan } from '../text/features.js';
-import { scoreOf, type ModelExplanation, type ModelLayout, type ModelShape, type NamedTensor, type OptimizerSnapshot, type TextModel, type TextModelClass } from './text-model.js';
+import { scoreOf, type GradientBlocks, type ModelExplanation, type ModelLayout, type ModelShape, type NamedTensor, type OptimizerSnapshot, type TextModel, type TextModelClass } from './text-model.js';
 
 /** The encoder's sizes and choices (what `hidden` records in a model file). */
 export interface EncoderConfig {
@@ -192,6 +192,8 @@ export class AttentionModel implements TextModel {
   private readonly rowGrads: number;
   private readonly uniqueRows: number;
   private readonly slots: number;
+  /** Where each row of another copy's gradients lands among this batch's rows (addGradients). */
+  private readonly mergeTargets: number;
   /** Host-side: the slot of each table row in the loaded batch, −1 for rows it does not use. */
   private readonly slotOfRow: Int32Array;
   // The batch: token ids (i32[N]) and where each text starts (i32[B+1]); the embeddings [N, C] and
@@ -236,7 +238,8 @@ export class AttentionModel implements TextModel {
     const initialise = layout.initialise ?? true;
     if (initialise) tableSpec.init(rt.f32(this.table, V * C), rng);
     this.parameters = new ParameterBlock(rt, specs, rng, 'attention');
-    if (!initialise) rt.kernels.fill_f32(this.parameters.ptr, this.parameters.size, 0);
+    // Left uninitialised, the block is zeros; a thread's copy uses the host's block in place and leaves it be.
+    if (!initialise && !rt.isShared('attention.parameters')) rt.kernels.fill_f32(this.parameters.ptr, this.parameters.size, 0);
     const gradBatch = this.training ? Bmax : 1;
     const params = this.parameters.params;
     this.layers = Array.from({ length: this.config.layers }, (_, l) => new EncoderLayer(rt,
@@ -249,6 +252,7 @@ export class AttentionModel implements TextModel {
     this.rowGrads = rt.allocF32(Math.min(V, gradRows) * C, 'attention.embedding.rowGrads');
     this.uniqueRows = rt.alloc(gradRows * 4, undefined, 'attention.embedding.rows');
     this.slots = rt.alloc(gradRows * 4, undefined, 'attention.embedding.slots');
+    this.mergeTargets = rt.alloc(gradRows * 4, undefined, 'attention.embedding.mergeTargets');
     this.slotOfRow = new Int32Array(V).fill(-1);
     this.tokens = rt.alloc(rows * 4, undefined, 'attention.tokens');
     this.offsets = rt.alloc((Bmax + 1) * 4, undefined, 'attention.offsets');
@@ -408,6 +412,45 @@ export class AttentionModel implements TextModel {
     this.tableSteps++;
     if (this.optimizerKind === 'adam') k.adam_rows(this.table, this.tableM, this.tableV, this.rowGrads, this.uniqueRows, this.U, C, lr, 0.9, 0.999, 1e-8, this.tableSteps);
     else k.sgd_rows(this.table, this.rowGrads, this.uniqueRows, this.U, C, lr, this.weightDecay);
+  }
+
+  gradientBlocks(): GradientBlocks {
+    const block = this.parameters;
+    return { dense: block.gradPtr, denseFloats: block.size, rowIds: this.uniqueRows, rowGrads: this.rowGrads, rowCount: this.U };
+  }
+
+  /** Adds another copy's gradients: the parameter block's value by value, the table's rows by id (new ones after this batch's own, in the other's order). */
+  addGradients(other: GradientBlocks): void {
+    const rt = this.runtime;
+    const k = rt.kernels;
+    const C = this.shape.dim;
+    const block = this.parameters;
+    if (other.denseFloats !== block.size) throw new RangeError(`gradients of ${other.denseFloats} parameters added to a block of ${block.size}`);
+    k.add_f32(block.gradPtr, other.dense, block.size);
+    const capacity = Math.min(this.shape.rows + ORDERED_ID_OFFSET, (this.training ? this.maxBatch : 1) * this.config.maxLen);
+    const own = rt.i32(this.uniqueRows, capacity);
+    const ids = rt.i32(other.rowIds, other.rowCount);
+    const targets = rt.i32(this.mergeTargets, other.rowCount);
+    const slotOf = this.slotOfRow;
+    for (let u = 0; u < this.U; u++) slotOf[own[u]] = u;
+    const before = this.U;
+    for (let u = 0; u < other.rowCount; u++) {
+      const id = ids[u];
+      if (slotOf[id] < 0) {
+        if (this.U >= capacity) throw new RangeError(`the merged batch uses more than the ${capacity} table rows laid out`);
+        slotOf[id] = this.U;
+        own[this.U++] = id;
+      }
+      targets[u] = slotOf[id];
+    }
+    for (let u = 0; u < this.U; u++) slotOf[own[u]] = -1;
+    k.fill_f32(this.rowGrads + before * C * 4, (this.U - before) * C, 0);
+    k.add_rows(this.rowGrads, other.rowGrads, this.mergeTargets, other.rowCount, C);
+  }
+
+  /** Dropout's masks follow the step count: a copy that did not update moves it on all the same. */
+  countStep(): void {
+    this.tableSteps++;
   }
 
   saveOptimizer(): OptimizerSnapshot {

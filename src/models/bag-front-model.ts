@@ -10,7 +10,7 @@ import { Sequential } from '../nn/sequential.js';
 import type { Layer } from '../nn/layer.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { FeatureSpan } from '../text/features.js';
-import { scoreOf, type ModelExplanation, type ModelLayout, type ModelShape, type NamedTensor, type OptimizerSnapshot, type TextModel } from './text-model.js';
+import { scoreOf, type GradientBlocks, type ModelExplanation, type ModelLayout, type ModelShape, type NamedTensor, type OptimizerSnapshot, type TextModel } from './text-model.js';
 
 /** Prediction batches: at least this many texts fit in one, and at least PREDICT_IDS feature ids. */
 export const PREDICT_BATCH = 256;
@@ -123,6 +123,21 @@ export abstract class BagFrontModel implements TextModel {
     optimizer.step();
     this.weightsChanged();
   }
+
+  gradientBlocks(): GradientBlocks {
+    const params = this.head.parameters;
+    return { dense: params.gradPtr, denseFloats: params.size, ...this.embedding.gradientRows() };
+  }
+
+  addGradients(other: GradientBlocks): void {
+    const params = this.head.parameters;
+    if (other.denseFloats !== params.size) throw new RangeError(`gradients of ${other.denseFloats} head values added to a head of ${params.size}`);
+    this.runtime.kernels.add_f32(params.gradPtr, other.dense, params.size);
+    this.embedding.addRows(other.rowIds, other.rowGrads, other.rowCount);
+  }
+
+  /** Nothing here follows the step count but the optimisers, and only the copy that updates reads theirs. */
+  countStep(): void {}
 
   saveOptimizer(): OptimizerSnapshot {
     const sparse = this.embedding.saveState();

@@ -13,6 +13,7 @@ export class BagModel extends BagFrontModel {
   static readonly arch = 'bag';
   /** Members of dim d average into one bag model of dim K·d exactly (see addMember). */
   static readonly averagesMembers = true;
+  static readonly hogwild = true;
   static readonly linearHead = true;
   /** SGD at a high rate, as fastText trains it. */
   static readonly defaults = { optimizer: 'sgd', lr: { sgd: 2, adam: 0.003 } } as const;

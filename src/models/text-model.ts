@@ -70,6 +70,21 @@ export interface ModelExplanation {
  */
 export type ExplanationMethod = 'exact' | 'occlusion' | 'gradient×input';
 
+/**
+ * Where one copy of a model keeps what backward leaves, as pointers into the shared memory: what
+ * the thread that merges a data-parallel step reads of every other thread's copy (see
+ * src/train/data-parallel.ts).
+ */
+export interface GradientBlocks {
+  /** The dense gradients: `denseFloats` floats at `dense`, laid out alike in every copy. */
+  dense: number;
+  denseFloats: number;
+  /** The table's gradient: `rowCount` distinct rows (i32 ids at `rowIds`) and their gradients [rowCount × dim] at `rowGrads`. */
+  rowIds: number;
+  rowGrads: number;
+  rowCount: number;
+}
+
 export interface TextModel {
   /** The architecture's name in the registry and in model files. */
   readonly arch: string;
@@ -97,6 +112,16 @@ export interface TextModel {
   attachOptimizer(options: { lr: number; weightDecay: number }): void;
   /** One update of every parameter from the gradients of the last backward. */
   step(lr: number): void;
+  /** Data-parallel training: where this copy's last backward left its gradients. */
+  gradientBlocks(): GradientBlocks;
+  /**
+   * Data-parallel training: adds another copy's gradients (in the same memory) to this one's:
+   * the dense ones value by value, the table's row by row (a row this batch did not use is
+   * appended), so that step() then updates with the gradients of both batches.
+   */
+  addGradients(other: GradientBlocks): void;
+  /** Data-parallel training: notes an update another copy made, moving on what counts steps as step() would (dropout's masks follow it). */
+  countStep(): void;
   saveOptimizer(): OptimizerSnapshot;
   loadOptimizer(state: OptimizerSnapshot): void;
 
@@ -124,6 +149,11 @@ export interface TextModelClass {
   readonly arch: string;
   /** Whether independent members of it can be averaged into one model of it (see BagModel.addMember). */
   readonly averagesMembers: boolean;
+  /**
+   * Whether threads may update its weights without locks (Hogwild, as fastText trains): sparse
+   * updates of a linear model, which shrug off a stale read. Other models train data-parallel.
+   */
+  readonly hogwild?: boolean;
   /** Whether the logits are linear in the mean feature vector (a naive-Bayes start needs that). */
   readonly linearHead: boolean;
   /** What training uses unless told otherwise: the optimiser, and the learning rate for each. */

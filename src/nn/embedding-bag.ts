@@ -37,6 +37,8 @@ export class EmbeddingBag {
   private offsets = 0;
   private uniqueRows = 0;
   private dslots = 0;
+  /** Where each row of another copy's gradients lands among this batch's slots (addRows). */
+  private mergeTargets = 0;
   private batch = 0;
   private unique = 0;
   private steps = 0;
@@ -94,6 +96,7 @@ export class EmbeddingBag {
       this.slots = rt.alloc(maxIds * 4, DEFAULT_ALIGN, 'embedding.slots');
       this.uniqueRows = rt.alloc(maxIds * 4, DEFAULT_ALIGN, 'embedding.distinctRows');
       this.dslots = rt.allocF32(maxIds * this.dim, 'embedding.rowGradients');
+      this.mergeTargets = rt.alloc(maxIds * 4, DEFAULT_ALIGN, 'embedding.mergeTargets');
     }
   }
 
@@ -178,6 +181,44 @@ export class EmbeddingBag {
     const k = this.rt.kernels;
     k.fill_f32(this.dslots, this.unique * this.dim, 0);
     k.embedding_bag_backward(this.dslots, dout, this.slots, this.offsets, this.batch, this.dim);
+  }
+
+  /** The batch's distinct rows and their gradients, where backward left them. */
+  gradientRows(): { rowIds: number; rowGrads: number; rowCount: number } {
+    return { rowIds: this.uniqueRows, rowGrads: this.dslots, rowCount: Math.max(0, this.unique) };
+  }
+
+  /**
+   * Adds another copy's row gradients (`count` rows: i32 ids at `rowIds`, gradients at
+   * `rowGrads`) to this batch's: a row both used sums, one only the other used takes a new slot
+   * after this batch's own, in the other's order. Data-parallel training merges its threads' rows so.
+   */
+  addRows(rowIds: number, rowGrads: number, count: number): void {
+    if (this.unique < 0) throw new Error('EmbeddingBag: this batch was loaded for prediction; there are no row gradients to add to');
+    const rt = this.rt;
+    const ids = rt.i32(rowIds, count);
+    const own = rt.i32(this.uniqueRows, this.maxTrainingIds);
+    const targets = rt.i32(this.mergeTargets, count);
+    const stamp = ++this.currentStamp;
+    const slotStamps = this.slotStamps;
+    for (let u = 0; u < this.unique; u++) {
+      slotStamps[2 * own[u]] = stamp;
+      slotStamps[2 * own[u] + 1] = u;
+    }
+    const before = this.unique;
+    for (let u = 0; u < count; u++) {
+      const row = ids[u];
+      if (slotStamps[2 * row] !== stamp) {
+        if (this.unique >= this.maxTrainingIds) throw new RangeError(`EmbeddingBag: the merged batch uses more than the reserved ${this.maxTrainingIds} rows`);
+        slotStamps[2 * row] = stamp;
+        slotStamps[2 * row + 1] = this.unique;
+        own[this.unique++] = row;
+      }
+      targets[u] = slotStamps[2 * row + 1];
+    }
+    const k = rt.kernels;
+    k.fill_f32(this.dslots + before * this.dim * 4, (this.unique - before) * this.dim, 0);
+    k.add_rows(this.dslots, rowGrads, this.mergeTargets, count, this.dim);
   }
 
   /** Updates the rows the batch used (weight decay applies to SGD only). */

@@ -55,8 +55,9 @@ export class CrossEntropyLoss implements Loss {
   forward(rt: Runtime, b: LossBuffers): number {
     return rt.kernels.softmax_ce_loss(b.pred, b.target, b.weights, b.batch, b.width);
   }
-  backward(rt: Runtime, dpred: number, b: LossBuffers): void {
-    rt.kernels.softmax_ce_backward(dpred, b.pred, b.target, b.weights, b.batch, b.width, 1);
+  /** `scale` multiplies the gradient: a slice of a batch passes its share of the batch's weight, so that the slices' gradients sum to the batch's. */
+  backward(rt: Runtime, dpred: number, b: LossBuffers, scale = 1): void {
+    rt.kernels.softmax_ce_backward(dpred, b.pred, b.target, b.weights, b.batch, b.width, scale);
   }
 }
 

@@ -10,6 +10,7 @@ export interface KernelExports {
   sum_squares_f32(x: Ptr, n: number): number;
   sum_squares_f32_ref(x: Ptr, n: number): number;
   scale_f32(x: Ptr, n: number, s: number): void;
+  add_f32(dst: Ptr, src: Ptr, n: number): void;
   count_nonfinite_f32(x: Ptr, n: number): number;
 
   /** Bytes of the scratch block the three products below take as their last argument. */
@@ -54,6 +55,7 @@ export interface KernelExports {
 
   embedding_bag_forward(out: Ptr, table: Ptr, ids: Ptr, offsets: Ptr, B: number, D: number): void;
   embedding_bag_backward(dslots: Ptr, dout: Ptr, slots: Ptr, offsets: Ptr, B: number, D: number): void;
+  add_rows(dslots: Ptr, src: Ptr, targets: Ptr, U: number, D: number): void;
   sgd_rows(table: Ptr, dslots: Ptr, rows: Ptr, U: number, D: number, lr: number, weightDecay: number): void;
   adam_rows(table: Ptr, m: Ptr, v: Ptr, dslots: Ptr, rows: Ptr, U: number, D: number, lr: number, beta1: number,
     beta2: number, eps: number, step: number): void;

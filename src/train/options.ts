@@ -206,7 +206,6 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   if (o.naiveBayesStart > 0 && options.pretrainedVectors) throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
   checkPositiveInt('threads', o.threads);
   if (o.threads > 1) {
-    if (!model.averagesMembers) throw new RangeError(`threads > 1 trains the bag model; the ${o.arch} model trains on one thread for now (threads 1)`);
     if (options.checkpoint || options.resume) throw new RangeError(`checkpoints need threads 1: a run on ${o.threads} threads cannot be replayed from one`);
   }
   if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);

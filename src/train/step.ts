@@ -32,6 +32,16 @@ export class TrainingStep {
    * the model got right before the update.
    */
   run(data: StepBatch, batch: number, lr: number): { loss: number; correct: number } {
+    const result = this.gradients(data, batch);
+    this.model.step(lr);
+    return result;
+  }
+
+  /**
+   * Forward, loss and backward on `batch` examples, leaving the gradients in the model; `share`
+   * scales them (the part of a batch's weight these examples carry, when threads split a batch).
+   */
+  gradients(data: StepBatch, batch: number, share = 1): { loss: number; correct: number } {
     const { model, loss, targetPtr, weightPtr } = this;
     const rt = model.runtime;
     const C = model.shape.classes;
@@ -43,9 +53,8 @@ export class TrainingStep {
     const value = loss.forward(rt, buffers);
     const correct = countCorrect(rt.f32(logits, batch * C), data.targets, batch, C);
     model.zeroGrad();
-    loss.backward(rt, model.logitsGradPtr, buffers);
+    loss.backward(rt, model.logitsGradPtr, buffers, share);
     model.backward(batch);
-    model.step(lr);
     return { loss: value, correct };
   }
 }

@@ -16,6 +16,7 @@ import type { EpochReport, Resolved } from './options.js';
 import { StopCheck } from './stop-signal.js';
 import { fitModel, type Run } from './train.js';
 import { globalStep, type HostMessage, type ThreadMessage, type ThreadTraining } from './threads.js';
+import { DataParallelThread, PartnerFailed } from './data-parallel.js';
 
 interface Trainer {
   thread: number;
@@ -23,6 +24,8 @@ interface Trainer {
   step: TrainingStep;
   batches: BatchBuilder;
   training: ThreadTraining;
+  /** Set when the team trains data-parallel (see data-parallel.ts); else each thread updates the weights itself (Hogwild). */
+  dataParallel?: DataParallelThread;
 }
 
 /** Answers the host's messages one at a time; `post` sends an answer back. */
@@ -38,11 +41,14 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
         const { training } = message;
         const step = new TrainingStep(model, { lr: training.lr, weightDecay: training.weightDecay, classWeights: message.classWeight !== undefined });
         rt.seal(`thread ${message.thread + 1}`);
-        trainer = { thread: message.thread, threads: message.threads, step, batches: new BatchBuilder(message.set, training, message.classWeight), training };
+        const batches = new BatchBuilder(message.set, training, message.classWeight);
+        const dataParallel = message.control === undefined ? undefined
+          : new DataParallelThread(message.thread, message.threads, model, step, batches, message.set, training, message.control, message.classWeight);
+        trainer = { thread: message.thread, threads: message.threads, step, batches, training, dataParallel };
         post({ type: 'ready' });
       } else if (message.type === 'epoch') {
         if (!trainer) throw new Error('sentiwasm: a thread was asked to train before it was given a model');
-        post(runEpoch(trainer, message.epoch, message.order, post));
+        post(trainer.dataParallel ? trainer.dataParallel.epoch(message.epoch, message.order, post) : runEpoch(trainer, message.epoch, message.order, post));
       } else if (message.type === 'member') {
         post(await trainMember(message, post));
       } else if (message.type === 'load') {
@@ -55,6 +61,8 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
         post({ type: 'probabilities', values: classifier.textProbabilities(message.texts) });
       }
     } catch (e) {
+      // The thread that failed reports why; its partners, stopped by its failure, say nothing.
+      if (e instanceof PartnerFailed) return;
       const error = e instanceof Error ? e : new Error(String(e));
       const diverged = error instanceof TrainingDivergedError ? { step: error.step, epoch: error.epoch, lr: error.lr, member: error.member } : undefined;
       post({ type: 'error', message: error.message, stack: error.stack, diverged });

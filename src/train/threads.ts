@@ -20,6 +20,7 @@ import type { Encoded } from './batches.js';
 import type { ScheduleName } from './schedule.js';
 import type { EpochReport, Resolved } from './options.js';
 import { TrainingDivergedError } from './errors.js';
+import { controlBytes } from './data-parallel.js';
 
 /** A started thread, as the host sees it: messages both ways, and an end. */
 export interface ThreadChannel {
@@ -78,6 +79,8 @@ export type HostMessage =
     training: ThreadTraining;
     set: Encoded;
     classWeight?: Float32Array;
+    /** The control block of a data-parallel team (see data-parallel.ts); absent for Hogwild. */
+    control?: number;
   }
   | { type: 'epoch'; epoch: number; order: Int32Array }
   /** A whole member of a bag model, trained alone in the thread's own memory as one thread trains it. */
@@ -187,6 +190,8 @@ export class ThreadTeam {
   private failure: Error | undefined;
   private onProgress: ((message: Extract<ThreadMessage, { type: 'progress' }>) => void) | undefined;
   private onReport: ((report: EpochReport) => void) | undefined;
+  /** How the attached model trains: data-parallel, or Hogwild (see attach). */
+  private dataParallel = false;
 
   /** Starts `threads` threads; throws when no starter is installed. */
   constructor(readonly threads: number) {
@@ -267,29 +272,39 @@ export class ThreadTeam {
 
   /**
    * Lays out the threads' regions in `model`'s runtime and has each thread build its copy of
-   * the model there. `model` and its training step must be laid out already.
+   * the model there. `model` and its training step must be laid out already. With
+   * `dataParallel`, the threads split every batch and merge their gradients (data-parallel.ts);
+   * else each takes its share of the epoch and updates the weights itself (Hogwild).
    */
-  async attach(model: TextModel, layout: ModelLayout, training: Omit<ThreadTraining, 'seed'> & { seed: number }, set: Encoded, classWeight?: Float32Array): Promise<void> {
+  async attach(model: TextModel, layout: ModelLayout, training: Omit<ThreadTraining, 'seed'> & { seed: number }, set: Encoded, classWeight: Float32Array | undefined, dataParallel: boolean): Promise<void> {
     const rt = model.runtime;
     const layouts = planThreads(model, this.threads);
     const threads = this.threads;
+    let control: number | undefined;
+    if (dataParallel) {
+      control = rt.alloc(controlBytes(threads), DEFAULT_ALIGN, 'threads.control');
+      rt.i32(control, controlBytes(threads) / 4).fill(0);
+    }
+    this.dataParallel = dataParallel;
+    // Each thread drops features (and, data-parallel, activations) with generators of its own.
+    const seedOf = (seed: number, t: number) => (seed + Math.imul(t + 1, 0x632be5ab)) >>> 0;
     await this.all((t) => ({
       type: 'init', thread: t, threads, module: rt.module!, memory: rt.memory, fma: rt.fma, layout: layouts[t],
-      model: { arch: model.arch, shape: model.shape, layout: { ...layout, initialise: false } },
-      // Each thread drops features with its own generator.
-      training: { ...training, seed: (training.seed + Math.imul(t + 1, 0x632be5ab)) >>> 0 },
-      set, classWeight,
+      model: { arch: model.arch, shape: model.shape, layout: { ...layout, seed: seedOf(layout.seed, t), initialise: false } },
+      training: { ...training, seed: seedOf(training.seed, t) },
+      set, classWeight, control,
     }));
   }
 
   /**
-   * One epoch: thread t trains on its share of `order` (shareOf), all at once. `onProgress`
-   * hears each thread's steps as they go.
+   * One epoch: Hogwild, thread t trains on its share of `order` (shareOf), all at once;
+   * data-parallel, every thread is given the whole order and takes its slice of each batch.
+   * `onProgress` hears the threads' steps as they go.
    */
   async epoch(epoch: number, order: Int32Array, batch: number, onProgress?: (steps: number, loss: number, lr: number) => void): Promise<TeamEpoch> {
     this.onProgress = onProgress && ((m) => onProgress(m.steps, m.loss, m.lr));
     try {
-      const answers = await this.all((t) => ({ type: 'epoch', epoch, order: shareOf(order, t, this.threads, batch) }));
+      const answers = await this.all((t) => ({ type: 'epoch', epoch, order: this.dataParallel ? order : shareOf(order, t, this.threads, batch) }));
       const total: TeamEpoch = { lossSum: 0, correct: 0, words: 0, steps: 0, diverged: false };
       for (const a of answers) {
         if (a.type !== 'epoch') throw new Error(`sentiwasm: a thread answered "${a.type}" to an epoch`);

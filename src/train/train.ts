@@ -84,7 +84,7 @@ export async function trainModel(examples: TrainingData<Label>, options: TrainOp
   if (collected.length === 0) throw new RangeError('no training examples');
   const o = resolveOptions(options, collected.length);
   const threads = o.threads > 1 && !threadsAvailable() ? 1 : o.threads;
-  if (threads < o.threads) options.onWarning?.(`threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page); training on one thread`);
+  if (threads < o.threads) options.onWarning?.(`threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`);
   // Threads start now, so that they load while the texts are tokenised and the model laid out.
   const team = threads > 1 ? new ThreadTeam(threads) : undefined;
   try {
@@ -247,7 +247,7 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
   const { team } = run;
   if (team) {
     const training = { batch: o.batch, featureDropout: o.featureDropout, seed: o.seed, lr: o.lr, schedule: o.schedule, warmup: o.warmup, weightDecay: o.weightDecay, epochs: o.epochs, stepsPerEpoch, every };
-    await team.attach(model, { ...run.layout, seed: o.seed }, training, trainSet, classWeight);
+    await team.attach(model, { ...run.layout, seed: o.seed }, training, trainSet, classWeight, !modelClass(model.arch).hogwild);
   }
   /** Words the threads have read (with a team; alone, the batch builder counts them). */
   let teamWords = 0;
