@@ -175,7 +175,6 @@ describe('training on threads', () => {
 
   it.each([
     [{ threads: 0 }, /threads must be a positive integer/],
-    [{ threads: 2, arch: 'mlp' as const }, /threads > 1 trains the bag model; the mlp model trains on one thread/],
     [{ threads: 2, checkpoint: { every: 10, save: () => {} } }, /checkpoints need threads 1/],
   ])('refuses %o with a clear message', async (options, message) => {
     await expect(train(sst2.slice(0, 50), { epochs: 1, ...options })).rejects.toThrow(message);
