@@ -142,6 +142,26 @@ describe('data-parallel training', () => {
     expect((error as Error).message).toMatch(/^training diverged at epoch 1, step \d+/);
   }, 60_000);
 
+  for (const [name, options] of [['data-parallel (attention)', { arch: 'attention' }], ['Hogwild (a bag model of one member)', { arch: 'bag', members: 1 }]] as const) {
+    it(`an aborted signal stops threads training ${name} within the epoch, and the run resolves to a model`, async () => {
+      const controller = new AbortController();
+      const steps: number[] = [];
+      const data = sst2.slice(0, 20_000);
+      const result = await trainWithReport(data, {
+        ...options, epochs: 3, batch: 32, batchEvery: 20, seed: 1, threads: 2, signal: controller.signal,
+        onBatch: (b) => {
+          steps.push(b.step);
+          if (b.step >= 40) controller.abort();
+        },
+      });
+      expect(result.stopped).toBe(true);
+      // Stopped inside the first epoch (625 steps): nothing after it was trained or reported.
+      expect(result.epochs).toEqual([]);
+      expect(steps.at(-1)).toBeLessThan(625);
+      expect(result.model.predict('a wonderful , moving film').label).toBeDefined();
+    }, 60_000);
+  }
+
   it('counts each step of the team once for onBatch, as one thread does', async () => {
     const steps: number[] = [];
     await train(sst2.slice(0, 2000), { arch: 'mlp', epochs: 2, batch: 16, batchEvery: 25, seed: 2, threads: 2, onBatch: (b) => steps.push(b.step) });

@@ -8,10 +8,7 @@
 // up to the order of float sums, and a run on a given number of threads gives the same bytes
 // every time.
 //
-// The threads meet twice a step at a barrier in a block of the shared memory that the host lays
-// out (the control block); they wait with Atomics.wait, which workers may use (a browser's main
-// thread may not, and never runs this loop). A thread that fails raises a flag there, so that the
-// others stop waiting and fail too instead of hanging.
+// The threads meet twice a step at a barrier in the team's control block (thread-control.ts).
 
 import type { GradientBlocks, TextModel } from '../models/text-model.js';
 import type { Encoded, BatchBuilder } from './batches.js';
@@ -19,72 +16,7 @@ import { MAX_TRAINING_FEATURES } from './options.js';
 import { learningRate } from './schedule.js';
 import type { TrainingStep } from './step.js';
 import type { ThreadMessage, ThreadTraining } from './threads.js';
-
-// ---- the control block: i32 words ------------------------------------------------------------
-
-/** Threads that reached the barrier of the current round. */
-const ARRIVED = 0;
-/** Rounds of the barrier so far: waiters wait for it to change. */
-const ROUND = 1;
-/** Set by a thread that failed: the others stop waiting. */
-const FAILED = 2;
-/** Where the threads' records start, and each record's words. */
-const RECORDS = 4;
-const RECORD_WORDS = 8;
-// A thread's record: where its gradients are (written once), and what its last slice left.
-const DENSE = 0;
-const DENSE_FLOATS = 1;
-const ROW_IDS = 2;
-const ROW_GRADS = 3;
-const ROW_COUNT = 4;
-/** Examples in the thread's slice of the current batch (0: it has no gradients to add). */
-const EXAMPLES = 5;
-/** 1 when the thread's loss on its slice was NaN or infinite. */
-const DIVERGED = 6;
-
-/** Bytes of the control block of a team of `threads`. */
-export function controlBytes(threads: number): number {
-  return (RECORDS + RECORD_WORDS * threads) * 4;
-}
-
-/** Thrown in a thread whose partner failed: the partner's own error is the one the host reports. */
-export class PartnerFailed extends Error {
-  constructor() {
-    super('sentiwasm: another training thread failed');
-  }
-}
-
-/** A reusable barrier of `parties` threads over the control block's words. */
-export class Barrier {
-  constructor(private readonly words: Int32Array, private readonly parties: number) {}
-
-  /** Returns once every party has called wait() for this round. */
-  wait(): void {
-    const { words } = this;
-    const round = Atomics.load(words, ROUND);
-    if (Atomics.add(words, ARRIVED, 1) === this.parties - 1) {
-      Atomics.store(words, ARRIVED, 0);
-      Atomics.add(words, ROUND, 1);
-      Atomics.notify(words, ROUND);
-      return;
-    }
-    // A step's halves take about as long on each thread: a short spin catches most arrivals
-    // without the cost of sleeping and being woken.
-    for (let spins = 0; Atomics.load(words, ROUND) === round; spins++) {
-      if (Atomics.load(words, FAILED)) throw new PartnerFailed();
-      if (spins >= 2000) Atomics.wait(words, ROUND, round, 50);
-    }
-    // fail() moves the round on too, to wake the waiters.
-    if (Atomics.load(words, FAILED)) throw new PartnerFailed();
-  }
-
-  /** Tells the other threads this one failed, and wakes them. */
-  fail(): void {
-    Atomics.store(this.words, FAILED, 1);
-    Atomics.add(this.words, ROUND, 1);
-    Atomics.notify(this.words, ROUND);
-  }
-}
+import { Barrier, PartnerFailed, recordOf, RECORD, stopRequested } from './thread-control.js';
 
 // ---- slicing a batch --------------------------------------------------------------------------
 
@@ -133,10 +65,10 @@ function shareOf(order: Int32Array, start: number, count: number, from: number, 
 
 /** One thread of a data-parallel team, with its copy of the model. */
 export class DataParallelThread {
-  private readonly words: Int32Array;
   private readonly barrier: Barrier;
   private readonly cap: number;
 
+  /** `words` is the team's control block (thread-control.ts). */
   constructor(
     private readonly thread: number,
     private readonly threads: number,
@@ -145,36 +77,32 @@ export class DataParallelThread {
     private readonly batches: BatchBuilder,
     private readonly set: Encoded,
     private readonly training: ThreadTraining,
-    control: number,
+    private readonly words: Int32Array,
     private readonly classWeight?: Float32Array,
   ) {
-    this.words = model.runtime.i32(control, controlBytes(threads) / 4);
-    this.barrier = new Barrier(this.words, threads);
+    this.barrier = new Barrier(words, threads);
     this.cap = model.sequenceLength ?? MAX_TRAINING_FEATURES;
     // Where this copy's gradients live never changes: the others read it from here.
     const g = model.gradientBlocks();
-    const r = this.record(thread);
-    this.words[r + DENSE] = g.dense;
-    this.words[r + DENSE_FLOATS] = g.denseFloats;
-    this.words[r + ROW_IDS] = g.rowIds;
-    this.words[r + ROW_GRADS] = g.rowGrads;
-  }
-
-  private record(t: number): number {
-    return RECORDS + RECORD_WORDS * t;
+    const r = recordOf(thread);
+    words[r + RECORD.dense] = g.dense;
+    words[r + RECORD.denseFloats] = g.denseFloats;
+    words[r + RECORD.rowIds] = g.rowIds;
+    words[r + RECORD.rowGrads] = g.rowGrads;
   }
 
   /** Thread t's gradients, as its record gives them. */
   private gradientsOf(t: number): GradientBlocks {
     const { words } = this;
-    const r = this.record(t);
-    return { dense: words[r + DENSE], denseFloats: words[r + DENSE_FLOATS], rowIds: words[r + ROW_IDS], rowGrads: words[r + ROW_GRADS], rowCount: words[r + ROW_COUNT] };
+    const r = recordOf(t);
+    return { dense: words[r + RECORD.dense], denseFloats: words[r + RECORD.denseFloats], rowIds: words[r + RECORD.rowIds], rowGrads: words[r + RECORD.rowGrads], rowCount: words[r + RECORD.rowCount] };
   }
 
   /**
    * One epoch over `order` (every thread is given the whole order and takes its slice of each
    * batch); thread 0 reports progress every so many steps. Returns what this thread's slices add
-   * up to; only thread 0 counts steps, as one step of the team is one step of the run.
+   * up to; only thread 0 counts steps, as one step of the team is one step of the run. Stops
+   * early, every thread after the same step, when the host asks (the answer says `stopped`).
    */
   epoch(epoch: number, order: Int32Array, post: (message: ThreadMessage) => void): Extract<ThreadMessage, { type: 'epoch' }> {
     const { thread, threads, model, step, batches, set, training: o, words, barrier } = this;
@@ -182,11 +110,13 @@ export class DataParallelThread {
     const total = o.stepsPerEpoch * o.epochs;
     const wordsBefore = batches.wordsSeen;
     const leader = thread === 0;
-    const r = this.record(thread);
+    const r = recordOf(thread);
     let lossSum = 0;
     let correct = 0;
     let steps = 0;
     let reported = 0;
+    const answer = (diverged: boolean, stopped: boolean): Extract<ThreadMessage, { type: 'epoch' }> =>
+      ({ type: 'epoch', steps: leader ? steps - reported : 0, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged, stopped });
     try {
       for (let s = 0, start = 0; start < n; start += o.batch, s++) {
         const count = Math.min(o.batch, n - start);
@@ -201,21 +131,20 @@ export class DataParallelThread {
           lossSum += result.loss * (to - from);
           correct += result.correct;
         }
-        words[r + EXAMPLES] = to - from;
-        words[r + ROW_COUNT] = to > from ? model.gradientBlocks().rowCount : 0;
-        words[r + DIVERGED] = Number.isFinite(loss) ? 0 : 1;
+        words[r + RECORD.examples] = to - from;
+        words[r + RECORD.rowCount] = to > from ? model.gradientBlocks().rowCount : 0;
+        words[r + RECORD.diverged] = Number.isFinite(loss) ? 0 : 1;
         barrier.wait();
-        let diverged = false;
-        for (let t = 0; t < threads; t++) diverged ||= words[this.record(t) + DIVERGED] === 1;
         steps++;
-        if (diverged) {
-          // Every thread saw every flag: they all stop here, before the update.
-          return { type: 'epoch', steps: leader ? steps - reported : 0, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: true };
-        }
+        let diverged = false;
+        for (let t = 0; t < threads; t++) diverged ||= words[recordOf(t) + RECORD.diverged] === 1;
+        // Every thread saw every flag: they all stop here, before the update.
+        if (diverged) return answer(true, false);
         const lr = learningRate(o.lr, (epoch - 1) * o.stepsPerEpoch + s, total, { schedule: o.schedule, warmup: o.warmup });
         if (leader) {
-          for (let t = 1; t < threads; t++) if (words[this.record(t) + EXAMPLES] > 0) model.addGradients(this.gradientsOf(t));
+          for (let t = 1; t < threads; t++) if (words[recordOf(t) + RECORD.examples] > 0) model.addGradients(this.gradientsOf(t));
           model.step(lr);
+          words[r + RECORD.stopping] = stopRequested(words) ? 1 : 0;
         } else {
           model.countStep();
         }
@@ -224,11 +153,12 @@ export class DataParallelThread {
           post({ type: 'progress', steps: steps - reported, loss, lr });
           reported = steps;
         }
+        if (words[recordOf(0) + RECORD.stopping] === 1) return answer(false, true);
       }
     } catch (e) {
       if (!(e instanceof PartnerFailed)) barrier.fail();
       throw e;
     }
-    return { type: 'epoch', steps: leader ? steps - reported : 0, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: false };
+    return answer(false, false);
   }
 }

@@ -16,7 +16,8 @@ import type { EpochReport, Resolved } from './options.js';
 import { StopCheck } from './stop-signal.js';
 import { fitModel, type Run } from './train.js';
 import { globalStep, type HostMessage, type ThreadMessage, type ThreadTraining } from './threads.js';
-import { DataParallelThread, PartnerFailed } from './data-parallel.js';
+import { DataParallelThread } from './data-parallel.js';
+import { controlWords, PartnerFailed, stopRequested } from './thread-control.js';
 
 interface Trainer {
   thread: number;
@@ -24,6 +25,8 @@ interface Trainer {
   step: TrainingStep;
   batches: BatchBuilder;
   training: ThreadTraining;
+  /** The team's control block (thread-control.ts). */
+  words: Int32Array;
   /** Set when the team trains data-parallel (see data-parallel.ts); else each thread updates the weights itself (Hogwild). */
   dataParallel?: DataParallelThread;
 }
@@ -42,9 +45,11 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
         const step = new TrainingStep(model, { lr: training.lr, weightDecay: training.weightDecay, classWeights: message.classWeight !== undefined });
         rt.seal(`thread ${message.thread + 1}`);
         const batches = new BatchBuilder(message.set, training, message.classWeight);
-        const dataParallel = message.control === undefined ? undefined
-          : new DataParallelThread(message.thread, message.threads, model, step, batches, message.set, training, message.control, message.classWeight);
-        trainer = { thread: message.thread, threads: message.threads, step, batches, training, dataParallel };
+        const words = rt.i32(message.control, controlWords(message.threads));
+        const dataParallel = message.dataParallel
+          ? new DataParallelThread(message.thread, message.threads, model, step, batches, message.set, training, words, message.classWeight)
+          : undefined;
+        trainer = { thread: message.thread, threads: message.threads, step, batches, training, words, dataParallel };
         post({ type: 'ready' });
       } else if (message.type === 'epoch') {
         if (!trainer) throw new Error('sentiwasm: a thread was asked to train before it was given a model');
@@ -85,15 +90,16 @@ function runEpoch(trainer: Trainer, epoch: number, order: Int32Array, post: (mes
     const lr = learningRate(o.lr, globalStep(epoch, s, thread, threads, o.stepsPerEpoch), total, { schedule: o.schedule, warmup: o.warmup });
     const result = step.run(batches, batch, lr);
     steps++;
-    if (!Number.isFinite(result.loss)) return { type: 'epoch', steps, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: true };
+    if (!Number.isFinite(result.loss)) return { type: 'epoch', steps, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: true, stopped: false };
     lossSum += result.loss * batch;
     correct += result.correct;
     if (steps - reported >= o.every) {
       post({ type: 'progress', steps: steps - reported, loss: result.loss, lr });
       reported = steps;
     }
+    if (stopRequested(trainer.words)) return { type: 'epoch', steps: steps - reported, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: false, stopped: true };
   }
-  return { type: 'epoch', steps: steps - reported, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: false };
+  return { type: 'epoch', steps: steps - reported, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: false, stopped: false };
 }
 
 /**

@@ -20,7 +20,7 @@ import type { Encoded } from './batches.js';
 import type { ScheduleName } from './schedule.js';
 import type { EpochReport, Resolved } from './options.js';
 import { TrainingDivergedError } from './errors.js';
-import { controlBytes } from './data-parallel.js';
+import { controlBytes, controlWords, requestStop } from './thread-control.js';
 
 /** A started thread, as the host sees it: messages both ways, and an end. */
 export interface ThreadChannel {
@@ -79,8 +79,10 @@ export type HostMessage =
     training: ThreadTraining;
     set: Encoded;
     classWeight?: Float32Array;
-    /** The control block of a data-parallel team (see data-parallel.ts); absent for Hogwild. */
-    control?: number;
+    /** The team's control block (thread-control.ts). */
+    control: number;
+    /** Whether the team splits every batch and merges gradients (data-parallel.ts), or each thread updates alone (Hogwild). */
+    dataParallel: boolean;
   }
   | { type: 'epoch'; epoch: number; order: Int32Array }
   /** A whole member of a bag model, trained alone in the thread's own memory as one thread trains it. */
@@ -109,7 +111,7 @@ export type ThreadMessage =
   | { type: 'progress'; steps: number; loss: number; lr: number; epoch?: number; member?: number; tokensPerSecond?: number }
   | { type: 'report'; report: EpochReport }
   | { type: 'member'; weights: WeightSnapshot; reports: EpochReport[]; steps: number }
-  | { type: 'epoch'; steps: number; lossSum: number; correct: number; words: number; diverged: boolean }
+  | { type: 'epoch'; steps: number; lossSum: number; correct: number; words: number; diverged: boolean; stopped: boolean }
   | { type: 'probabilities'; values: Float32Array }
   | { type: 'error'; message: string; stack?: string; diverged?: { step: number; epoch: number; lr: number; member?: number } };
 
@@ -181,6 +183,8 @@ export interface TeamEpoch {
   words: number;
   steps: number;
   diverged: boolean;
+  /** Whether the threads stopped before the epoch's end, asked to by the signal. */
+  stopped: boolean;
 }
 
 /** A team of started threads; one model at a time trains on it (attach, then epochs). */
@@ -192,6 +196,8 @@ export class ThreadTeam {
   private onReport: ((report: EpochReport) => void) | undefined;
   /** How the attached model trains: data-parallel, or Hogwild (see attach). */
   private dataParallel = false;
+  /** The attached model's control block (thread-control.ts). */
+  private control: { runtime: TextModel['runtime']; ptr: number } | undefined;
 
   /** Starts `threads` threads; throws when no starter is installed. */
   constructor(readonly threads: number) {
@@ -280,11 +286,9 @@ export class ThreadTeam {
     const rt = model.runtime;
     const layouts = planThreads(model, this.threads);
     const threads = this.threads;
-    let control: number | undefined;
-    if (dataParallel) {
-      control = rt.alloc(controlBytes(threads), DEFAULT_ALIGN, 'threads.control');
-      rt.i32(control, controlBytes(threads) / 4).fill(0);
-    }
+    const control = rt.alloc(controlBytes(threads), DEFAULT_ALIGN, 'threads.control');
+    rt.i32(control, controlWords(threads)).fill(0);
+    this.control = { runtime: rt, ptr: control };
     this.dataParallel = dataParallel;
     // Each thread drops features (and, data-parallel, activations) with generators of its own.
     const seedOf = (seed: number, t: number) => (seed + Math.imul(t + 1, 0x632be5ab)) >>> 0;
@@ -292,7 +296,7 @@ export class ThreadTeam {
       type: 'init', thread: t, threads, module: rt.module!, memory: rt.memory, fma: rt.fma, layout: layouts[t],
       model: { arch: model.arch, shape: model.shape, layout: { ...layout, seed: seedOf(layout.seed, t), initialise: false } },
       training: { ...training, seed: seedOf(training.seed, t) },
-      set, classWeight, control,
+      set, classWeight, control, dataParallel,
     }));
   }
 
@@ -301,11 +305,18 @@ export class ThreadTeam {
    * data-parallel, every thread is given the whole order and takes its slice of each batch.
    * `onProgress` hears the threads' steps as they go.
    */
-  async epoch(epoch: number, order: Int32Array, batch: number, onProgress?: (steps: number, loss: number, lr: number) => void): Promise<TeamEpoch> {
+  async epoch(epoch: number, order: Int32Array, batch: number, onProgress?: (steps: number, loss: number, lr: number) => void, signal?: AbortSignal): Promise<TeamEpoch> {
     this.onProgress = onProgress && ((m) => onProgress(m.steps, m.loss, m.lr));
+    // An aborted signal reaches the threads through the control block: they stop after their current step.
+    const stop = () => {
+      const c = this.control!;
+      requestStop(c.runtime.i32(c.ptr, controlWords(this.threads)));
+    };
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop);
     try {
       const answers = await this.all((t) => ({ type: 'epoch', epoch, order: this.dataParallel ? order : shareOf(order, t, this.threads, batch) }));
-      const total: TeamEpoch = { lossSum: 0, correct: 0, words: 0, steps: 0, diverged: false };
+      const total: TeamEpoch = { lossSum: 0, correct: 0, words: 0, steps: 0, diverged: false, stopped: false };
       for (const a of answers) {
         if (a.type !== 'epoch') throw new Error(`sentiwasm: a thread answered "${a.type}" to an epoch`);
         total.lossSum += a.lossSum;
@@ -313,9 +324,11 @@ export class ThreadTeam {
         total.words += a.words;
         total.steps += a.steps;
         total.diverged ||= a.diverged;
+        total.stopped ||= a.stopped;
       }
       return total;
     } finally {
+      signal?.removeEventListener('abort', stop);
       this.onProgress = undefined;
     }
   }

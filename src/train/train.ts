@@ -301,7 +301,7 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
           options.onBatch({ epoch, step: run.step, totalSteps: run.totalSteps, loss, lr, tokensPerSecond: wordsSeen() / ((now - started) / 1000), seconds: (now - run.started) / 1000, ...memberField });
         }
       };
-      const done = await team.epoch(epoch, order, o.batch, onProgress);
+      const done = await team.epoch(epoch, order, o.batch, onProgress, options.signal);
       run.step += done.steps;
       teamWords += done.words;
       if (done.diverged) throw new TrainingDivergedError(run.step, epoch, o.lr, member);
@@ -309,6 +309,7 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
       correct = done.correct;
       // The threads changed the weights behind the model's back: caches derived from them are stale.
       model.weightsChanged();
+      run.stopped = done.stopped;
     }
     for (let s = epoch === firstEpoch ? firstBatch : 0, start = s * o.batch; !team && start < n; start += o.batch, s++) {
       const batch = batches.fill(order, start, Math.min(o.batch, n - start));
@@ -349,7 +350,7 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
     run.reports.push(report);
     options.onEpoch?.(report);
     if (validSet && stopping.shouldStop) break;
-    // Threads train an epoch at a time: their run stops between epochs.
+    // Aborted as the epoch's last step ended: no next epoch.
     if (options.signal?.aborted) {
       run.stopped = true;
       break;
