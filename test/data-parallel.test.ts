@@ -142,7 +142,7 @@ describe('data-parallel training', () => {
     expect((error as Error).message).toMatch(/^training diverged at epoch 1, step \d+/);
   }, 60_000);
 
-  for (const [name, options] of [['data-parallel (attention)', { arch: 'attention' }], ['Hogwild (a bag model of one member)', { arch: 'bag', members: 1 }]] as const) {
+  for (const [name, options] of [['data-parallel (attention)', { arch: 'attention' }], ['Hogwild (a bag model of one member)', { arch: 'bag', members: 1 }], ['members side by side (a bag model of 2)', { arch: 'bag', members: 2 }]] as const) {
     it(`an aborted signal stops threads training ${name} within the epoch, and the run resolves to a model`, async () => {
       const controller = new AbortController();
       const steps: number[] = [];

@@ -11,7 +11,7 @@ import { registerDatasetsCommand } from './datasets.js';
 import { registerExportOnnxCommand } from './export-onnx.js';
 import { registerFeaturizeCommand } from './featurize.js';
 import { CliError } from './errors.js';
-import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, quantizeBits } from './options.js';
+import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, quantizeBits, threadCount } from './options.js';
 import { registerQuantizeCommand } from './quantize.js';
 import { inspectCommand } from './inspect.js';
 import { startCommand } from './start.js';
@@ -93,8 +93,8 @@ export function buildProgram(): Command {
     .option('--checkpoint <dir>', 'save the state of the run in this folder every --checkpoint-every steps, to --resume from')
     .option('--checkpoint-every <steps>', 'steps between checkpoints', positiveInt, 1000)
     .option('--resume <dir>', 'carry on from the checkpoint in this folder (same data and options; checkpoints go on there)')
-    .option('--threads <n>', 'threads to train the bag model on (Hogwild: faster, but only 1 gives the same bytes on every run)', positiveInt, 1)
-    .option('--quantize [bits]', 'save the embedding table as 8-bit codes with one scale per row (about a quarter of the file, as fastText\'s .ftz); 4 for an eighth', quantizeBits)
+    .option('--threads <n>', 'threads to train on, or auto: the cores there are (up to 4) where that keeps the bytes of 1 thread or the model gains; see the README\'s Threads', threadCount, 'auto')
+    .option('--quantize [bits]', 'save the embedding table as 8-bit codes with one scale per row, the rest packed (under a quarter of the file, as fastText\'s .ftz); 4 for an eighth', quantizeBits)
     .option('--autotune', 'search the options by cross-validation of the training file (or on --dev) before training; prints the settings chosen')
     .option('--budget <time>', 'how long --autotune searches: 60s, 5m, 90', '60s')
     .addOption(new Option('--metric <name>', 'what --autotune maximises').choices(['accuracy', 'macroF1']).default('accuracy'))

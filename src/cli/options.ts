@@ -9,6 +9,14 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** A thread count, or auto. */
+export function threadCount(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer or auto');
+  return n;
+}
+
 export function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');

@@ -50,7 +50,7 @@ export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOptio
   checkpoint?: string;
   checkpointEvery?: number;
   resume?: string;
-  threads?: number;
+  threads?: number | 'auto';
   /** --quantize [bits]: true when given without a value (8 bits). */
   quantize?: boolean | 8 | 4;
   json?: boolean;
@@ -144,7 +144,7 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     epochs: Math.max(...epochs.map((e) => e.epoch)),
     members: model.config.arch === 'bag' ? Math.max(1, ...epochs.map((e) => e.member ?? 1)) : 1,
     trainSeconds,
-    threads: options.threads ?? 1,
+    threads: result.threads,
     ...(quantize ? { quantized: quantize } : {}),
     totalSeconds: (performance.now() - started) / 1000,
     tokensPerSecond: epochs.at(-1)?.tokensPerSecond,

@@ -106,6 +106,8 @@ export class AttentionModel implements TextModel {
   static readonly averagesMembers = false;
   static readonly linearHead = false;
   static readonly sequenceInput = true;
+  /** A step's encoder passes outweigh its update by far: data-parallel threads pay. */
+  static readonly parallelSteps = true;
   /** W5's settings: AdamW at 1e-3, batches of 32, no word dropout (the encoder has its own dropout). */
   static readonly defaults = { optimizer: 'adam', lr: { sgd: 0.05, adam: 1e-3 }, batch: 32, featureDropout: 0 } as const;
   readonly arch = AttentionModel.arch;

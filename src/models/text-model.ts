@@ -154,6 +154,12 @@ export interface TextModelClass {
    * updates of a linear model, which shrug off a stale read. Other models train data-parallel.
    */
   readonly hogwild?: boolean;
+  /**
+   * Whether its data-parallel steps gain from more threads enough that threads: 'auto' uses them:
+   * a step's forward and backward (split among threads) must far outweigh its merge and update
+   * (one thread's).
+   */
+  readonly parallelSteps?: boolean;
   /** Whether the logits are linear in the mean feature vector (a naive-Bayes start needs that). */
   readonly linearHead: boolean;
   /** What training uses unless told otherwise: the optimiser, and the learning rate for each. */

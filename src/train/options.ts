@@ -8,6 +8,7 @@ import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/a
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
 import { autoMembers } from './members.js';
+import { availableCores } from './threads.js';
 
 /** A text and its label; a label may be a string or a number, and predictions give it back as it was given. */
 export interface LabelledText<L extends string | number = string> {
@@ -124,14 +125,24 @@ export interface TrainOptions extends FeatureOptions {
   /** Attention model: clip the gradients' global L2 norm to this before each step (default 1; 0 = never). */
   clipNorm?: number;
   /**
-   * Threads to train the bag model on (default 1). A model of several members (the default at
-   * dim 64) trains its members side by side, one per thread: the same bytes as on one thread. A
-   * single member trains on all threads at once, each taking its share of every epoch's examples
-   * and updating the shared weights without locks (Hogwild, as fastText): not byte-reproducible,
-   * as the threads' updates interleave differently on every run. Where threads cannot start (a
-   * browser page that is not cross-origin isolated), training warns and uses one.
+   * Threads to train on, or 'auto' (the default): the cores there are, up to AUTO_THREADS_MAX,
+   * wherever that gives the same bytes as one thread or the model gains from it; else 1.
+   * - A bag model of several members (the default at dim 64) trains its members side by side,
+   *   one per thread: the same bytes as on one thread. 'auto' takes up to one thread a member.
+   * - A bag model of one member trains on all threads at once, each taking its share of every
+   *   epoch's examples and updating the shared weights without locks (Hogwild, as fastText): not
+   *   byte-reproducible, as the threads' updates interleave differently on every run; 'auto'
+   *   leaves it on one thread.
+   * - The mlp and attention models train data-parallel: each thread takes a slice of every
+   *   batch, and their gradients are merged in a fixed order before the one update. A run gives
+   *   the same bytes every time on the same number of threads (a different number gives
+   *   different, equally good, bytes: pass 1 for bytes that match on every machine). 'auto' uses
+   *   threads for the models whose steps gain from them (see TextModelClass.parallelSteps) and
+   *   no more threads than AUTO_THREADS_MIN_EXAMPLES examples each.
+   * Where threads cannot start (a browser page that is not cross-origin isolated), training uses
+   * one, with a warning when more were asked for by number.
    */
-  threads?: number;
+  threads?: number | 'auto';
   runtime?: RuntimeOptions;
 }
 
@@ -170,6 +181,23 @@ export const TRAIN_DEFAULTS = {
 /** The attention model's defaults (W5's model, with dropout and clipping for the default run). */
 export const ATTENTION_DEFAULTS = { ...ENCODER_DEFAULTS, dropout: 0.1, clipNorm: 1 };
 export type Resolved = ReturnType<typeof resolveOptions>;
+/** The most threads threads: 'auto' takes: beyond it, a step's merge and the memory of each thread's copy outweigh a further core. */
+export const AUTO_THREADS_MAX = 4;
+/** The fewest examples per thread that threads: 'auto' asks for: below it, starting threads takes about as long as it saves. */
+export const AUTO_THREADS_MIN_EXAMPLES = 2000;
+
+/** What threads: 'auto' means for this architecture, options and data size (see TrainOptions.threads). */
+export function autoThreads(arch: Architecture, options: TrainOptions, examples: number): number {
+  if (options.checkpoint || options.resume) return 1;
+  const model = modelClass(arch);
+  const threads = Math.max(1, Math.min(availableCores(), AUTO_THREADS_MAX, Math.floor(examples / AUTO_THREADS_MIN_EXAMPLES)));
+  if (model.hogwild) {
+    const members = options.members === undefined || options.members === 'auto' ? autoMembers(arch, options.dim ?? TRAIN_DEFAULTS.dim, options.pretrainedVectors !== undefined) : options.members;
+    return members > 1 ? Math.min(threads, members) : 1;
+  }
+  return model.parallelSteps ? threads : 1;
+}
+
 /** The options with every default filled in, the 'auto' ones from the data size and architecture. */
 export function resolveOptions(options: TrainOptions, examples: number) {
   const chosen = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
@@ -179,7 +207,7 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   const encoder = resolveEncoder(options, chosen.dim, model.sequenceInput === true);
   const o = {
     ...chosen,
-    threads: chosen.threads ?? 1,
+    threads: chosen.threads === undefined || chosen.threads === 'auto' ? autoThreads(chosen.arch, options, examples) : chosen.threads,
     ...(model.sequenceInput ? sequenceDefaults(options, model.defaults) : {}),
     hidden: model.sequenceInput ? encoderHidden(encoder) : chosen.hidden,
     encoder,

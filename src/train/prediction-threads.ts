@@ -9,7 +9,8 @@
 
 import type { Label, Prediction, TextClassifier } from './classifier.js';
 import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
-import { ThreadTeam, threadsAvailable } from './threads.js';
+import { ensureThreadStarter } from './thread-starter.browser.js';
+import { ThreadTeam } from './threads.js';
 
 /** Below this many texts per thread, a batch is predicted on the calling thread: sending it would cost more than it saves. */
 export const MIN_TEXTS_PER_THREAD = 256;
@@ -25,7 +26,8 @@ export class PredictionThreads<L extends Label = string> {
    */
   static async start<L extends Label>(model: TextClassifier<L>, threads: number): Promise<PredictionThreads<L>> {
     if (!Number.isInteger(threads) || threads <= 0) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-    if (threads === 1 || !threadsAvailable()) return new PredictionThreads(model, undefined);
+    // In a browser the threads' starter is installed when first asked for (see thread-starter.browser.ts).
+    if (threads === 1 || !ensureThreadStarter()) return new PredictionThreads(model, undefined);
     const team = new ThreadTeam(threads - 1);
     try {
       await team.load(model.toBytes(), { fma: model.runtime.fma });

@@ -2,6 +2,7 @@
 // Installed by the Node entry point (src/index.node.ts); the browser entry installs none.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -9,6 +10,7 @@ import type { HostMessage, ThreadChannel, ThreadMessage, ThreadStarter } from '.
 
 /** Starts worker_threads workers; from the TypeScript sources (tests, the benchmark) through tsx. */
 export const nodeThreadStarter: ThreadStarter = {
+  cores: () => availableParallelism(),
   start(): ThreadChannel {
     const worker = newWorker();
     // A worker keeps the process alive only while the host waits for its answer: threads that

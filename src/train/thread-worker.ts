@@ -35,6 +35,8 @@ interface Trainer {
 export function threadWorker(post: (message: ThreadMessage) => void): (message: HostMessage) => Promise<void> {
   let trainer: Trainer | undefined;
   let classifier: TextClassifier | undefined;
+  /** Aborted by the host's 'stop': the member in training stops after its current step. */
+  let memberStop: AbortController | undefined;
   return async (message) => {
     try {
       if (message.type === 'init') {
@@ -55,7 +57,11 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
         if (!trainer) throw new Error('sentiwasm: a thread was asked to train before it was given a model');
         post(trainer.dataParallel ? trainer.dataParallel.epoch(message.epoch, message.order, post) : runEpoch(trainer, message.epoch, message.order, post));
       } else if (message.type === 'member') {
-        post(await trainMember(message, post));
+        memberStop = new AbortController();
+        post(await trainMember(message, post, memberStop.signal));
+      } else if (message.type === 'stop') {
+        // Handled while the member trains: its loop gives the event loop a turn every so often to hear this.
+        memberStop?.abort();
       } else if (message.type === 'load') {
         classifier = await TextClassifier.fromBytes(message.bytes, 'model', message.runtime);
         // The first prediction lays out what every later one reuses (the bag model's per-row class scores): done now, not in the first batch.
@@ -107,7 +113,7 @@ function runEpoch(trainer: Trainer, epoch: number, order: Int32Array, post: (mes
  * trains it on one thread (train.ts): the same weights, to the bit. Progress and epoch reports
  * go to the host as they come.
  */
-async function trainMember(message: Extract<HostMessage, { type: 'member' }>, post: (message: ThreadMessage) => void): Promise<ThreadMessage> {
+async function trainMember(message: Extract<HostMessage, { type: 'member' }>, post: (message: ThreadMessage) => void, signal: AbortSignal): Promise<ThreadMessage> {
   const model = modelClass(message.arch).create(await Runtime.create(message.runtime), message.shape, message.layout);
   const rng = new Random(0);
   rng.setState(message.rng);
@@ -126,12 +132,12 @@ async function trainMember(message: Extract<HostMessage, { type: 'member' }>, po
     step: 0,
     started: performance.now(),
     reports,
-    stop: new StopCheck(undefined),
+    stop: new StopCheck(signal),
     stopped: false,
     layout: message.layout,
   };
   // Only the settings the loop reads cross to a thread; they are all it reads of the resolved options.
   const o = message.training as Resolved;
   await fitModel(model, message.sets, o, rng, message.classWeight, run, message.member, message.member + 1);
-  return { type: 'member', weights: snapshot(model), reports, steps: run.step - reported };
+  return { type: 'member', weights: snapshot(model), reports, steps: run.step - reported, stopped: run.stopped };
 }

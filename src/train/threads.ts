@@ -33,6 +33,8 @@ export interface ThreadChannel {
 /** Starts one thread running thread-worker.ts; installed by the platform's entry point. */
 export interface ThreadStarter {
   start(): ThreadChannel;
+  /** How many threads can run at once (navigator.hardwareConcurrency where not given). */
+  cores?(): number;
 }
 
 let starter: ThreadStarter | undefined;
@@ -40,6 +42,16 @@ let starter: ThreadStarter | undefined;
 /** Installs how threads are started (the Node entry point installs worker_threads). */
 export function setThreadStarter(s: ThreadStarter | undefined): void {
   starter = s;
+}
+
+/**
+ * How many threads can run at once here: the installed starter's count of cores, else the
+ * browser's (navigator.hardwareConcurrency; its starter is installed when threads are first
+ * asked for), else 1.
+ */
+export function availableCores(): number {
+  const cores = starter?.cores?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.floor(cores));
 }
 
 /** Whether threads can be started here (a starter is installed). */
@@ -102,6 +114,8 @@ export type HostMessage =
     totalSteps: number;
     every: number;
   }
+  /** Stop the member being trained after its current step (the run's signal was aborted); it answers with its weights so far. */
+  | { type: 'stop' }
   /** Prediction: each thread loads its own copy of the model from its file's bytes. */
   | { type: 'load'; bytes: Uint8Array; runtime: RuntimeOptions }
   | { type: 'probabilities'; texts: readonly string[] };
@@ -110,7 +124,7 @@ export type ThreadMessage =
   | { type: 'ready' }
   | { type: 'progress'; steps: number; loss: number; lr: number; epoch?: number; member?: number; tokensPerSecond?: number }
   | { type: 'report'; report: EpochReport }
-  | { type: 'member'; weights: WeightSnapshot; reports: EpochReport[]; steps: number }
+  | { type: 'member'; weights: WeightSnapshot; reports: EpochReport[]; steps: number; stopped: boolean }
   | { type: 'epoch'; steps: number; lossSum: number; correct: number; words: number; diverged: boolean; stopped: boolean }
   | { type: 'probabilities'; values: Float32Array }
   | { type: 'error'; message: string; stack?: string; diverged?: { step: number; epoch: number; lr: number; member?: number } };
@@ -253,16 +267,23 @@ export class ThreadTeam {
   /**
    * Trains members 0 … count−1 of a bag model, each whole on one thread (a thread takes the next
    * member when it is done with one); returns each member's weights and reports, in member order.
-   * Progress and epoch reports are heard as they come.
+   * Progress and epoch reports are heard as they come. An aborted `signal` stops the members in
+   * training after their current step (they answer with their weights so far) and starts no
+   * more but member 0: the members never started are missing from the answer.
    */
-  async members(count: number, message: (m: number) => HostMessage, onProgress: (message: Extract<ThreadMessage, { type: 'progress' }>) => void, onReport: (report: EpochReport) => void): Promise<Extract<ThreadMessage, { type: 'member' }>[]> {
+  async members(count: number, message: (m: number) => HostMessage, onProgress: (message: Extract<ThreadMessage, { type: 'progress' }>) => void, onReport: (report: EpochReport) => void, signal?: AbortSignal): Promise<(Extract<ThreadMessage, { type: 'member' }> | undefined)[]> {
     this.onProgress = onProgress;
     this.onReport = onReport;
+    const stop = () => {
+      for (const channel of this.channels) channel.post({ type: 'stop' });
+    };
+    signal?.addEventListener('abort', stop);
     try {
-      const results: Extract<ThreadMessage, { type: 'member' }>[] = new Array(count);
+      const results: (Extract<ThreadMessage, { type: 'member' }> | undefined)[] = new Array(count).fill(undefined);
       let next = 0;
       await Promise.all(this.channels.map(async (_, t) => {
-        while (next < count) {
+        // Member 0 starts whatever the signal says, so that there is a model to give back.
+        while (next < count && !(signal?.aborted && next > 0)) {
           const m = next++;
           const answer = await this.ask(t, message(m));
           if (answer.type !== 'member') throw new Error(`sentiwasm: a thread answered "${answer.type}" to a member's training`);
@@ -271,6 +292,7 @@ export class ThreadTeam {
       }));
       return results;
     } finally {
+      signal?.removeEventListener('abort', stop);
       this.onProgress = undefined;
       this.onReport = undefined;
     }

@@ -31,7 +31,8 @@ import {
 } from './options.js';
 import { learningRate } from './schedule.js';
 import { TrainingStep } from './step.js';
-import { memberTraining, ThreadTeam, threadsAvailable } from './threads.js';
+import { ensureThreadStarter } from './thread-starter.browser.js';
+import { memberTraining, ThreadTeam } from './threads.js';
 import { StopCheck } from './stop-signal.js';
 
 export { autoEpochs, MAX_TRAINING_FEATURES, sortLabels, TRAIN_DEFAULTS } from './options.js';
@@ -49,6 +50,8 @@ export interface TrainResult<L extends Label = string> {
   warnings: string[];
   /** Whether options.signal stopped training before its last epoch. */
   stopped?: boolean;
+  /** Threads the run trained on (see TrainOptions.threads). */
+  threads: number;
 }
 
 /**
@@ -83,18 +86,20 @@ export async function trainModel(examples: TrainingData<Label>, options: TrainOp
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
   const o = resolveOptions(options, collected.length);
-  const threads = o.threads > 1 && !threadsAvailable() ? 1 : o.threads;
-  if (threads < o.threads) options.onWarning?.(`threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`);
+  // Node's entry installs its starter; a browser's is installed here when first asked for (thread-starter.browser.ts).
+  const threads = o.threads > 1 && !ensureThreadStarter() ? 1 : o.threads;
+  // threads: 'auto' falls back quietly; a number that cannot be had is worth a word.
+  if (threads < o.threads && typeof options.threads === 'number') options.onWarning?.(`threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`);
   // Threads start now, so that they load while the texts are tokenised and the model laid out.
   const team = threads > 1 ? new ThreadTeam(threads) : undefined;
   try {
-    return await trainOn(collected, numericLabels, options, o, team);
+    return { ...(await trainOn(collected, numericLabels, options, { ...o, threads }, team)), threads };
   } finally {
     await team?.close();
   }
 }
 
-async function trainOn(collected: Example[], numericLabels: boolean, options: TrainOptions, o: Resolved, team: ThreadTeam | undefined): Promise<TrainedModel> {
+async function trainOn(collected: Example[], numericLabels: boolean, options: TrainOptions, o: Resolved, team: ThreadTeam | undefined): Promise<Omit<TrainedModel, 'threads'>> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
 
@@ -175,15 +180,19 @@ async function trainOn(collected: Example[], numericLabels: boolean, options: Tr
         const now = performance.now();
         // tokensPerSecond is the member's own pace, as when members train one after another.
         options.onBatch?.({ epoch: p.epoch ?? 0, step: run.step, totalSteps: run.totalSteps, loss: p.loss, lr: p.lr, tokensPerSecond: p.tokensPerSecond ?? 0, seconds: (now - run.started) / 1000, member: p.member });
-      }, (report) => options.onEpoch?.(report));
+      }, (report) => options.onEpoch?.(report), options.signal);
+      m = 0;
       for (const [k, result] of trained.entries()) {
+        if (!result) continue; // stopped before it started
         const member = Model.create(await Runtime.create(options.runtime), memberShape, { ...layout, seed: memberSeed(o.seed, k), initialise: false, training: false }) as BagModel;
         restore(member, result.weights);
         merged.addMember(member, k, o.members);
         run.step += result.steps;
         run.reports.push(...result.reports);
+        run.stopped ||= result.stopped;
+        m++;
       }
-      m = o.members;
+      run.stopped ||= m < o.members;
     }
     for (; m < o.members && !run.stopped; m++) {
       const seed = memberSeed(o.seed, m);

@@ -27,5 +27,5 @@ export type FromWorker =
   | { type: 'epoch'; report: EpochReport }
   | { type: 'warning'; message: string }
   | { type: 'checkpoint'; bytes: Uint8Array }
-  | { type: 'done'; model: ModelFileContents; epochs: EpochReport[]; classCounts: Record<string, number>; trainSeconds: number; warnings: string[]; stopped: boolean }
+  | { type: 'done'; model: ModelFileContents; epochs: EpochReport[]; classCounts: Record<string, number>; trainSeconds: number; warnings: string[]; stopped: boolean; threads: number }
   | { type: 'error'; name: string; message: string; stack?: string };

@@ -48,7 +48,7 @@ async function run(port: WorkerPort, train: Train, message: ToWorker & { type: '
     const buffers = [...new Set(Object.values(model.sections).map((s) => s.buffer as ArrayBuffer))];
     port.post({
       type: 'done', model, epochs: result.epochs, classCounts: result.classCounts, trainSeconds: result.trainSeconds,
-      warnings: result.warnings, stopped: result.stopped ?? false,
+      warnings: result.warnings, stopped: result.stopped ?? false, threads: result.threads,
     }, buffers);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -71,8 +71,8 @@ export async function trainInWorker<L extends Label>(start: () => WorkerHandle, 
     // hundred milliseconds to load, which in one piece would freeze a page.
     const { config, featurizer, model: trained } = await classifierFromContents(done.model, 'the model trained in the worker', options.runtime, nextTurn);
     const model = new TextClassifier<L>(trained, config, featurizer);
-    const { epochs, classCounts, trainSeconds, warnings, stopped } = done;
-    return { model, epochs, classCounts, trainSeconds, warnings, stopped };
+    const { epochs, classCounts, trainSeconds, warnings, stopped, threads } = done;
+    return { model, epochs, classCounts, trainSeconds, warnings, stopped, threads };
   } finally {
     options.signal?.removeEventListener('abort', stop);
     worker.terminate();
