@@ -47,17 +47,18 @@ export interface StaticServer {
 
 /**
  * Serves `root` (and the in-memory `routes`) on 127.0.0.1 at a free port. Only GET and HEAD;
- * "/dir/" serves "/dir/index.html"; nothing outside `root` is ever served.
+ * "/dir/" serves "/dir/index.html"; nothing outside `root` is ever served. `headers` go on every
+ * response (e.g. the two that make a page cross-origin isolated).
  * @example const server = await serveStatic('/tmp/web-dist'); await page.goto(`${server.origin}/`); await server.close();
  */
-export async function serveStatic(root: string, routes: Record<string, Route> = {}): Promise<StaticServer> {
+export async function serveStatic(root: string, routes: Record<string, Route> = {}, headers: Record<string, string> = {}): Promise<StaticServer> {
   const base = resolve(root);
   const memory = new Map(Object.entries(routes));
   const log: StaticServer['log'] = [];
 
   const send = (req: IncomingMessage, res: ServerResponse, path: string, status: number, type: string, body: string | Uint8Array) => {
     log.push({ path, status, type });
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 
@@ -78,7 +79,7 @@ export async function serveStatic(root: string, routes: Record<string, Route> = 
       if (!info?.isFile()) return send(req, res, path, 404, 'text/plain', `not found: ${path}\n`);
       const type = mimeType(file);
       log.push({ path, status: 200, type });
-      res.writeHead(200, { 'content-type': type, 'content-length': info.size, 'cache-control': 'no-store' });
+      res.writeHead(200, { ...headers, 'content-type': type, 'content-length': info.size, 'cache-control': 'no-store' });
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).on('error', () => res.destroy()).pipe(res);
     } catch (error) {

@@ -82,7 +82,8 @@ describe('every CLI failure is one message, never a stack trace', () => {
     ['a damaged model file', () => ['predict', badModel(), 'good'], /damaged\.bin/],
     ['a model too big for WebAssembly memory (--dim 100000)', () => ['train', small, '--out', join(dir, 'x.bin'), '--dim', '100000'], /more than the 4 GB one can hold\. Lower dim/],
     ['about as many labels as rows', () => ['train', manyLabels(), '--out', join(dir, 'x.bin')], /3000 different labels among 3000 examples.*--label-column/],
-    ['--threads 2 for a model that trains on one thread', () => ['train', small, '--out', join(dir, 'x.bin'), '--threads', '2', '--arch', 'mlp'], /threads > 1 trains the bag model; the mlp model trains on one thread/],
+    ['--threads 2 with checkpoints, which need one thread', () => ['train', small, '--out', join(dir, 'x.bin'), '--threads', '2', '--checkpoint', join(dir, 'checkpoints')], /checkpoints need threads 1/],
+    ['--threads that is neither a count nor auto', () => ['train', small, '--out', join(dir, 'x.bin'), '--threads', 'many'], /--threads.*expected a positive integer or auto/],
     ['--resume from a folder with no checkpoint', () => ['train', small, '--out', join(dir, 'x.bin'), '--resume', join(dir, 'empty-checkpoints')], /checkpoint\.bin: cannot read the model file: there is no such file/],
     ['an unknown option', () => ['train', small, '--out', join(dir, 'x.bin'), '--learning-rate', '1'], /unknown option '--learning-rate'/],
   ];

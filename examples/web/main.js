@@ -122,6 +122,8 @@ ui.train.addEventListener('click', async () => {
       // With held-out data, run every epoch: on the small built-in corpus the loss sits on a
       // plateau for the first epochs, where early stopping would give up on a model about to learn.
       patience: data.validation ? 0 : undefined,
+      // threads: 'auto' (the default) trains on the cores where that pays, on a cross-origin
+      // isolated page only (see vite.config.js); elsewhere on one thread.
       worker: true,
       signal: training.signal,
       batchEvery: 10,
@@ -137,7 +139,7 @@ ui.train.addEventListener('click', async () => {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     ui.status.textContent = result.stopped
       ? `Stopped after ${result.epochs.length} epochs on ${data.what} (${seconds} s); the model is the best so far. Type below.`
-      : `Trained on ${data.what} in ${seconds} s. Type below.`;
+      : `Trained on ${data.what} in ${seconds} s on ${result.threads === 1 ? 'one thread' : `${result.threads} threads`}. Type below.`;
     if (last) showSummary(last, performance.now() - started);
   } catch (error) {
     ui.status.className = 'error';

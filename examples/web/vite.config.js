@@ -12,6 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+// A cross-origin isolated page may share memory with its workers, so training runs on threads
+// (threads: 'auto', the default, takes the cores where that pays: not for the small built-in
+// corpus). The server that hosts the built page must send the same two headers.
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 export default defineConfig({
   // Relative asset addresses, so the built page works from any folder of a web server.
@@ -19,7 +26,9 @@ export default defineConfig({
   server: {
     // The dev server may read dist/ and build/ two levels up.
     fs: { allow: [repoRoot] },
+    headers: crossOriginIsolation,
   },
+  preview: { headers: crossOriginIsolation },
   build: {
     // The WebAssembly is always its own file (fetched and compiled once), never inlined.
     assetsInlineLimit: 0,

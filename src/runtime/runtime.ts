@@ -2,7 +2,6 @@
 // memory (a bump allocator: models lay their blocks out once and keep them) and makes fresh
 // typed-array views on demand, because growing the memory detaches every old view.
 
-import { instantiate } from '@assemblyscript/loader';
 import type { KernelExports } from './exports.js';
 import { defaultWasmUrl, hasRelaxedSimd, resolveWasmSource, type WasmMemory, type WasmModule, type WasmSource } from './wasm-source.js';
 
@@ -99,10 +98,9 @@ export class Runtime {
     const memory = new WebAssembly.Memory({ initial: pages, maximum: MAXIMUM_PAGES, ...(shared ? { shared: true } : {}) } as WebAssembly.MemoryDescriptor);
     const fma = options.wasm === undefined && options.fma === true && hasRelaxedSimd();
     const source = options.wasm === undefined ? await compiledShipped(fma, shared) : await resolveWasmSource(options.wasm);
-    // A shared runtime keeps its compiled module for the threads; the others need not compile apart.
-    const module = shared ? await compileSource(source) : undefined;
-    const { exports } = await instantiate<Record<string, unknown>>((module ?? source) as never, { env: { memory } });
-    return new Runtime(memory, exports as unknown as KernelExports, fma, module);
+    const module = await compileSource(source);
+    // A shared runtime keeps its compiled module for the threads.
+    return new Runtime(memory, await instantiateCore(module, memory), fma, shared ? module : undefined);
   }
 
   /**
@@ -112,8 +110,7 @@ export class Runtime {
    * @example const rt = await Runtime.forThread(memory, module, { region, shared }, false);
    */
   static async forThread(memory: WasmMemory, module: WasmModule, layout: ThreadLayout, fma = false): Promise<Runtime> {
-    const { exports } = await instantiate<Record<string, unknown>>(module as never, { env: { memory } });
-    return new Runtime(memory as WebAssembly.Memory, exports as unknown as KernelExports, fma, module, layout);
+    return new Runtime(memory as WebAssembly.Memory, await instantiateCore(module as WebAssembly.Module, memory), fma, module, layout);
   }
 
   /** Whether this is a host's runtime over a shared memory (Runtime.create({ shared: true })), which can plan threads. */
@@ -262,6 +259,19 @@ function compiledShipped(fma: boolean, threads: boolean): Promise<WebAssembly.Mo
     module.catch(() => shippedModules.delete(key));
   }
   return module;
+}
+
+/**
+ * An instance of the core over `memory`, its exports called directly. The core imports its memory
+ * and nothing else (a build that imports AssemblyScript's abort gets one that throws), so no
+ * loader stands between: a bundle carries no glue for it, and a worker needs no import map.
+ */
+async function instantiateCore(module: WebAssembly.Module, memory: WasmMemory): Promise<KernelExports> {
+  const abort = (_message: number, _file: number, line: number, column: number) => {
+    throw new Error(`sentiwasm: the WebAssembly core aborted at line ${line}:${column} of its source`);
+  };
+  const instance = await WebAssembly.instantiate(module, { env: { memory: memory as WebAssembly.Memory, abort } });
+  return instance.exports as unknown as KernelExports;
 }
 
 /** Compiles what resolveWasmSource gave (a Module is returned as it is). */

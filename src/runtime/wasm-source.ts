@@ -68,7 +68,7 @@ export function hasRelaxedSimd(): boolean {
   return WebAssembly.validate(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, type.length, ...type, 0x03, 0x02, 0x01, 0x00, 0x0a, code.length, ...code]));
 }
 
-/** Turns a source into something `@assemblyscript/loader` instantiates (bytes, Response or Module). */
+/** Turns a source into something the runtime compiles (bytes, Response or Module). */
 export async function resolveWasmSource(source: WasmSource): Promise<WasmBytes | Response | WasmModule> {
   if (typeof source === 'string') source = new URL(source, typeof location !== 'undefined' ? location.href : undefined);
   if (!(source instanceof URL)) return source;

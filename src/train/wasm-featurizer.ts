@@ -47,6 +47,8 @@ export class WasmFeaturizer {
   private readonly encoder = new TextEncoder();
   private bytes: Uint8Array | undefined;
   private ids: Int32Array | undefined;
+  /** Where text is encoded before it is copied into a shared memory (see encodeInto). */
+  private unshared: Uint8Array | undefined;
 
   private constructor(private readonly rt: Runtime, private readonly state: FusedState, grammar: Grammar) {
     const capacity = state.known.role.length;
@@ -111,7 +113,7 @@ export class WasmFeaturizer {
       this.bytes = this.rt.u8(this.text, TEXT_BYTES);
       this.ids = this.rt.i32(this.out, MAX_ROWS);
     }
-    const { written } = this.encoder.encodeInto(lowered, this.bytes);
+    const written = this.encodeInto(lowered, this.bytes);
     const n = this.rt.kernels.featurize_ascii(this.cfg, this.text, written, this.out, MAX_ROWS);
     if (n < 0) return false;
     const ids = this.ids!;
@@ -119,6 +121,18 @@ export class WasmFeaturizer {
     for (let i = 0; i < n; i++) out.push(ids[i]);
     if (this.state.uniqueFeatures) dropRepeatedRows(out, from);
     return true;
+  }
+
+  /**
+   * TextEncoder.encodeInto, also into a view of a shared memory (a model trained on threads),
+   * which browsers refuse to encode into: there the bytes go through a private buffer.
+   */
+  private encodeInto(text: string, into: Uint8Array): number {
+    if (into.buffer instanceof ArrayBuffer) return this.encoder.encodeInto(text, into).written;
+    if (!this.unshared || this.unshared.length < into.length) this.unshared = new Uint8Array(Math.max(into.length, TEXT_BYTES));
+    const { written } = this.encoder.encodeInto(text, this.unshared.subarray(0, into.length));
+    into.set(this.unshared.subarray(0, written));
+    return written;
   }
 
   /** Copies the token cache's new slots (all of them again if it started over). */
@@ -147,7 +161,7 @@ export class WasmFeaturizer {
         rt.i32(this.slotChars + 8 * k, 2).set([0, 0]); // not in the table: texts with it go to textRows
         continue;
       }
-      this.encoder.encodeInto(token, rt.u8(this.pool + this.poolUsed, token.length));
+      this.encodeInto(token, rt.u8(this.pool + this.poolUsed, token.length));
       rt.i32(this.slotChars + 8 * k, 2).set([this.poolUsed, token.length]);
       this.poolUsed += token.length;
       if (2 * (this.tableEntries + 1) > this.tokenMask + 1) this.growTokenTable(k);
