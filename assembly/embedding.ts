@@ -1,4 +1,4 @@
-import { adamDelta, adamSqrtBc2, adamStepSize } from './adam';
+import { adamDelta, adamDelta4, adamSqrtBc2, adamStepSize } from './adam';
 
 // Embedding bags with sparse gradients. A batch is a flat list of row ids (i32) cut into bags by
 // offsets (i32[B+1]); the host also gives each id a `slot` in a compact per-batch gradient
@@ -96,7 +96,11 @@ export function adam_rows(table: usize, m: usize, v: usize, dslots: usize, rows:
     const mp = rowPtr(m, row, D);
     const vp = rowPtr(v, row, D);
     const g = rowPtr(dslots, u, D);
-    for (let d = 0; d < D; d++) {
+    let d = 0;
+    for (; d + 4 <= D; d += 4) {
+      v128.store(at(p, d), f32x4.sub(v128.load(at(p, d)), adamDelta4(at(mp, d), at(vp, d), v128.load(at(g, d)), beta1, beta2, eps, stepSize, sqrtBc2)));
+    }
+    for (; d < D; d++) {
       const delta = adamDelta(at(mp, d), at(vp, d), load<f32>(at(g, d)), beta1, beta2, eps, stepSize, sqrtBc2);
       store<f32>(at(p, d), load<f32>(at(p, d)) - delta);
     }

@@ -1,4 +1,4 @@
-import { adamDelta, adamSqrtBc2, adamStepSize } from './adam';
+import { adamDelta, adamDelta4, adamSqrtBc2, adamStepSize } from './adam';
 
 // Optimiser updates: each is one flat loop over a parameter block and its gradient block, as the
 // host lays every parameter of a model out contiguously. The formulas are PyTorch's.
@@ -45,7 +45,15 @@ export function adam_step(param: usize, grad: usize, m: usize, v: usize, n: i32,
   const sqrtBc2 = adamSqrtBc2(beta2, step);
   const decay: f32 = decoupled ? 1 - lr * weightDecay : 1;
   const l2: f32 = decoupled ? 0 : weightDecay;
-  for (let i = 0; i < n; i++) {
+  const vdecay = f32x4.splat(decay);
+  const vl2 = f32x4.splat(l2);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = f32x4.mul(v128.load(at(param, i)), vdecay);
+    const g = f32x4.add(v128.load(at(grad, i)), f32x4.mul(vl2, p));
+    v128.store(at(param, i), f32x4.sub(p, adamDelta4(at(m, i), at(v, i), g, beta1, beta2, eps, stepSize, sqrtBc2)));
+  }
+  for (; i < n; i++) {
     const p = load<f32>(at(param, i)) * decay;
     store<f32>(at(param, i), p - adamDelta(at(m, i), at(v, i), load<f32>(at(grad, i)) + l2 * p, beta1, beta2, eps, stepSize, sqrtBc2));
   }

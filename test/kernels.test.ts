@@ -150,6 +150,60 @@ describe('optimisers follow PyTorch’s update formulas', async () => {
     }
     expect(maxRelDiff(get(rt, param, n), p)).toBeLessThan(1e-5);
   });
+
+  it('add_f32 adds one block into another, the tail included; add_rows adds rows into the slots named', () => {
+    const rand = seededRandom(31);
+    const [a, b] = [randomArray(rand, 13), randomArray(rand, 13)];
+    const [pa, pb] = [put(rt, a), put(rt, b)];
+    rt.kernels.add_f32(pa, pb, 13);
+    expect([...get(rt, pa, 13)]).toEqual(Array.from(a, (x, i) => Math.fround(x + b[i])));
+    // Three rows of width 6 land in slots 2, 0, 3 of a block of four.
+    const D = 6;
+    const dst = randomArray(rand, 4 * D);
+    const src = randomArray(rand, 3 * D);
+    const [pd, ps] = [put(rt, dst), put(rt, src)];
+    const targets = rt.alloc(3 * 4);
+    rt.i32(targets, 3).set([2, 0, 3]);
+    rt.kernels.add_rows(pd, ps, targets, 3, D);
+    const expected = Float32Array.from(dst);
+    [2, 0, 3].forEach((slot, u) => {
+      for (let d = 0; d < D; d++) expected[slot * D + d] = Math.fround(expected[slot * D + d] + src[u * D + d]);
+    });
+    expect([...get(rt, pd, 4 * D)]).toEqual([...expected]);
+  });
+
+  // The update runs four lanes at a time: each lane must do the scalar update's float32 operations
+  // in the same order, so that SIMD changed no trained bytes.
+  it.each([0, 1])('Adam (decoupled %i) four lanes at a time is the scalar float32 update to the bit, the tail included', (decoupled) => {
+    const f = Math.fround;
+    const count = 37;
+    const rand = seededRandom(23);
+    const p0 = randomArray(rand, count);
+    const [param, grad, m, v] = [put(rt, p0), rt.allocF32(count), rt.allocF32(count), rt.allocF32(count)];
+    const p = Float32Array.from(p0);
+    const mm = new Float32Array(count);
+    const vv = new Float32Array(count);
+    const [lr, b1, b2, eps, wd] = [f(0.01), f(0.9), f(0.999), f(1e-8), f(0.05)];
+    for (let step = 1; step <= 3; step++) {
+      const g = randomArray(rand, count);
+      rt.f32(grad, count).set(g);
+      rt.kernels.adam_step(param, grad, m, v, count, lr, b1, b2, eps, wd, decoupled, step);
+      const stepSize = f(lr / (1 - b1 ** step));
+      const sqrtBc2 = f(Math.sqrt(1 - b2 ** step));
+      const decay = decoupled ? f(1 - f(lr * wd)) : 1;
+      const l2 = decoupled ? 0 : wd;
+      for (let i = 0; i < count; i++) {
+        const pi = f(p[i] * decay);
+        const gi = f(g[i] + f(l2 * pi));
+        mm[i] = f(f(b1 * mm[i]) + f(f(1 - b1) * gi));
+        vv[i] = f(f(b2 * vv[i]) + f(f(f(1 - b2) * gi) * gi));
+        p[i] = f(pi - f(f(stepSize * mm[i]) / f(f(f(Math.sqrt(vv[i])) / sqrtBc2) + eps)));
+      }
+    }
+    expect([...get(rt, param, count)]).toEqual([...p]);
+    expect([...rt.f32(m, count)]).toEqual([...mm]);
+    expect([...rt.f32(v, count)]).toEqual([...vv]);
+  });
 });
 
 describe('the typed matmul wrapper checks shapes before calling WebAssembly', async () => {
