@@ -112,7 +112,7 @@ describe('the model file', () => {
   });
 
   it.each<[string, (config: Record<string, unknown>) => void, RegExp]>([
-    ['a newer classifier schema', (c) => (c.schema = 4), /written by a newer sentiwasm \(classifier schema 4; this one reads up to 3\)\. upgrade sentiwasm to load it/],
+    ['a newer classifier schema', (c) => (c.schema = 5), /written by a newer sentiwasm \(classifier schema 5; this one reads up to 4\)\. upgrade sentiwasm to load it/],
     ['an architecture this release does not have', (c) => (c.arch = 'transformer'), /architecture "transformer", which this sentiwasm does not have \(it has bag, mlp, attention\)\. if a newer sentiwasm wrote it, upgrade/],
   ])('%s gets its own message', async (_, change, message) => {
     const contents = decodeModelFile(trained.bag.toBytes(), 'bag');

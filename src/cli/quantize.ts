@@ -1,6 +1,6 @@
 // `sentiwasm quantize MODEL OUT [--bits 8|4]`: the model saved again with its embedding table as
-// codes of 8 (or 4) bits and one scale per row (src/train/quantize.ts), for a file about a quarter
-// (or an eighth) of the size.
+// codes of 8 (or 4) bits and one scale per row (src/train/quantize.ts), its other sections packed
+// (src/train/pack-sections.ts), for a file under a quarter (or about an eighth) of the size.
 
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
@@ -32,7 +32,7 @@ export async function quantizeCommand(modelPath: string, outPath: string, bits: 
 export function registerQuantizeCommand(program: Command, out: (line: string) => void): void {
   program
     .command('quantize <model> <out>')
-    .description('Save a model smaller: its embedding table as 8-bit codes with one scale per row (about a quarter of the file, as fastText\'s .ftz), or 4-bit.')
+    .description('Save a model smaller: its embedding table as 8-bit codes with one scale per row and the rest packed (under a quarter of the file, as fastText\'s .ftz), or 4-bit.')
     .option('--bits <n>', 'bits per weight: 8 or 4', quantizeBits, 8)
     .action((model: string, outPath: string, options: { bits: 8 | 4 }) => quantizeCommand(model, outPath, options.bits, out));
 }

@@ -8,11 +8,18 @@
 // "head.0.weight", "head.0.bias", …), so another runtime can read any tensor by name.
 // Schema 1 (0.1.0, no "schema" key): the same config without "tensors", and two f32 sections:
 // "embedding" (the table) and "head" (the head's tensors back to back, in order). Both load.
-// Schema 3 (a quantized model, `toBytes({ quantize: 8 })`; see quantize.ts): schema 2 with a
-// config key quantized { tensor name: bits }, and for each such tensor, in place of its f32
-// section, "<name>.codes" (u8) and "<name>.scales" (f32, one per row). Unquantized models are
-// still written as schema 2, so that older releases keep reading them; a release that reads up to
-// schema 2 refuses a quantized file as written by a newer sentiwasm.
+// Schema 4 (a quantized model, `toBytes({ quantize: 8 })`, written by quantized-file.ts; see
+// quantize.ts and pack-sections.ts): schema 2 with a config key quantized { tensor name: bits },
+// and every bulky section packed (u8, Huffman coded): "vocabulary.packed" and "rowBuckets.packed"
+// in place of "vocabulary" and "rowBuckets", and for each quantized tensor "<name>.codes.packed"
+// and "<name>.scales.packed" (bfloat16 scales, one per row) in place of its f32 section. The n-gram
+// rows (the table's last rows, one per row bucket) are stored in increasing bucket order, so the
+// buckets pack as small gaps; a model loaded from the file has its rows in that order, which
+// predicts exactly as the order training gave them.
+// Schema 3 (quantized files of the release before): the same config, the vocabulary and row
+// buckets as in schema 2, "<name>.codes" (u8, plain) and "<name>.scales" (f32). Still read.
+// Unquantized models are still written as schema 2, so that older releases keep reading them; a
+// release that reads up to schema 2 or 3 refuses a schema 4 file as written by a newer sentiwasm.
 //
 // A file whose checksum is right may still not hold a model that can run (written by hand, by
 // another program, or by a bug), and what is wrong with it would otherwise surface later as a
@@ -30,24 +37,22 @@ import type { TextModel } from '../models/text-model.js';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { Featurizer, type ResolvedFeatureOptions } from '../text/features.js';
 import { Vocabulary } from '../text/vocabulary.js';
-import { codeBytes, dequantizeRows, QUANTIZE_BITS, quantizeRows, type QuantizeBits } from './quantize.js';
+import { codeBytes, dequantizeRows, QUANTIZE_BITS, type QuantizeBits } from './quantize.js';
 
 /** What a model file of a text classifier says it holds. */
 export const MODEL_KIND = 'sentiwasm text classifier';
 
 /** The newest classifier schema this release reads (and writes, for quantized models). */
-export const CLASSIFIER_SCHEMA = 3;
+export const CLASSIFIER_SCHEMA = 4;
 /** The schema of an unquantized model: what 0.2 releases before quantization read. */
 const PLAIN_SCHEMA = 2;
+/** The first schema of quantized files (their sections stored plainly). */
+const FIRST_QUANTIZED_SCHEMA = 3;
+/** The first schema whose sections are packed (pack-sections.ts), and the one quantized files are written in (quantized-file.ts). */
+export const QUANTIZED_SCHEMA = 4;
 
 /** The tensors `quantize` applies to: the embedding table, nearly all of a bag model's bytes. */
-const QUANTIZABLE = ['embedding.weight'];
-
-/** How a model is written. */
-export interface EncodeOptions {
-  /** Store the embedding table as codes of this many bits with one scale per row (8: about a quarter of the floats' bytes; 4: an eighth). */
-  quantize?: QuantizeBits;
-}
+export const QUANTIZABLE = ['embedding.weight'];
 
 /** Prediction batches of a loaded model: texts per batch, and feature ids per batch. */
 const PREDICT_BATCH = 256;
@@ -68,35 +73,22 @@ export interface ClassifierConfig {
   numericLabels?: boolean;
 }
 
-/** The bytes of a model file holding a classifier. */
-export function encodeClassifier(config: ClassifierConfig, featurizer: Featurizer, model: TextModel, options: EncodeOptions = {}): Uint8Array {
-  const tensors = model.tensors();
-  const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
-    vocabulary: featurizer.vocabulary.serialize(),
-    rowBuckets: featurizer.rowBuckets,
-  };
-  const bits = options.quantize;
-  if (bits !== undefined && !QUANTIZE_BITS.includes(bits)) throw new RangeError(`quantize must be one of ${QUANTIZE_BITS.join(', ')} (bits per weight), got ${String(bits)}`);
-  const quantized: Record<string, number> = {};
-  for (const t of tensors) {
-    if (bits !== undefined && QUANTIZABLE.includes(t.name) && t.shape.length === 2) {
-      const { codes, scales } = quantizeRows(t.values(), t.shape[0], t.shape[1], bits);
-      sections[`${t.name}.codes`] = codes;
-      sections[`${t.name}.scales`] = scales;
-      quantized[t.name] = bits;
-    } else {
-      sections[t.name] = t.values();
-    }
-  }
-  if (bits !== undefined && Object.keys(quantized).length === 0) throw new RangeError(`a ${config.arch} model has no embedding table to quantize`);
+/** The bytes of a model file holding a classifier, its tensors as float32 (schema 2; quantized-file.ts writes the quantized ones). */
+export function encodeClassifier(config: ClassifierConfig, featurizer: Featurizer, model: TextModel): Uint8Array {
+  const sections: Record<string, Float32Array | Int32Array | Uint8Array> = { vocabulary: featurizer.vocabulary.serialize(), rowBuckets: featurizer.rowBuckets };
+  for (const t of model.tensors()) sections[t.name] = t.values();
+  return classifierFileBytes(config, model, sections, { schema: PLAIN_SCHEMA });
+}
+
+/** A classifier's model file from its sections; `schema` (and `quantized`, the tensors quantized) go in the config. */
+export function classifierFileBytes(config: ClassifierConfig, model: TextModel, sections: ModelFileContents['sections'], format: { schema: number; quantized?: Record<string, number> }): Uint8Array {
   return encodeModelFile({
     config: {
       kind: MODEL_KIND,
-      schema: bits === undefined ? PLAIN_SCHEMA : CLASSIFIER_SCHEMA,
-      ...(bits === undefined ? {} : { quantized }),
+      ...format,
       ...config,
       rows: model.shape.rows,
-      tensors: Object.fromEntries(tensors.map((t) => [t.name, t.shape])),
+      tensors: Object.fromEntries(model.tensors().map((t) => [t.name, t.shape])),
     },
     sections,
   });
@@ -154,13 +146,31 @@ export async function classifierFromContents({ config, sections }: ModelFileCont
     if (Object.getPrototypeOf(section) !== type.prototype) problem(`section "${name}" holds ${section.constructor.name} values, not ${type.name}`);
     return section as T;
   };
-  const vocabBytes = expect('vocabulary', Uint8Array);
-  const rowBuckets = expect('rowBuckets', Int32Array);
+  // The unpacking code is loaded only for a packed file: a page that never reads one never fetches it.
+  const unpack = (schema as number) >= QUANTIZED_SCHEMA ? await import('./unpack-sections.js') : undefined;
+  /** A packed section read by `read`; what is wrong with it is a problem naming it. */
+  const unpacked = <T>(name: string, read: (bytes: Uint8Array) => T): T => {
+    const bytes = expect(name, Uint8Array);
+    try {
+      return read(bytes);
+    } catch (error) {
+      if (!(error instanceof Error) || error instanceof ModelFileError) throw error;
+      return problem(`section "${name}" is damaged: ${error.message}`);
+    }
+  };
   let vocabulary: Vocabulary;
-  try {
-    vocabulary = Vocabulary.deserialize(vocabBytes);
-  } catch (error) {
-    return problem(`the vocabulary is damaged (${(error as Error).message})`);
+  let rowBuckets: Int32Array;
+  if (unpack) {
+    vocabulary = unpacked('vocabulary.packed', unpack.unpackVocabulary);
+    rowBuckets = unpacked('rowBuckets.packed', unpack.unpackBuckets);
+  } else {
+    const vocabBytes = expect('vocabulary', Uint8Array);
+    rowBuckets = expect('rowBuckets', Int32Array);
+    try {
+      vocabulary = Vocabulary.deserialize(vocabBytes);
+    } catch (error) {
+      return problem(`the vocabulary is damaged (${(error as Error).message})`);
+    }
   }
   await pause?.();
   let featurizer: Featurizer;
@@ -181,13 +191,14 @@ export async function classifierFromContents({ config, sections }: ModelFileCont
     const bits = quantized[name];
     if (bits === undefined) return expect(name, Float32Array);
     const [rowCount, width] = dims;
-    const codes = expect(`${name}.codes`, Uint8Array);
-    const scales = expect(`${name}.scales`, Float32Array);
     const bytes = codeBytes(bits, rowCount, width);
+    const scalesName = unpack ? `${name}.scales.packed` : `${name}.scales`;
+    const codes = unpack ? unpacked(`${name}.codes.packed`, (b) => unpack.unpackCodes(b, bytes)) : expect(`${name}.codes`, Uint8Array);
+    const scales = unpack ? unpacked(scalesName, (b) => unpack.unpackScales(b, rowCount)) : expect(scalesName, Float32Array);
     if (codes.length !== bytes) problem(`section "${name}.codes" has ${codes.length} bytes, ${rowCount} rows × ${width} at ${bits} bits need ${bytes}`);
-    if (scales.length !== rowCount) problem(`section "${name}.scales" has ${scales.length} values, one per row needs ${rowCount}`);
+    if (scales.length !== rowCount) problem(`section "${scalesName}" has ${scales.length} values, one per row needs ${rowCount}`);
     const bad = scales.findIndex((v) => !(v >= 0) || !Number.isFinite(v));
-    if (bad >= 0) problem(`section "${name}.scales" holds ${scales[bad]} at index ${bad}, not a finite number ≥ 0`);
+    if (bad >= 0) problem(`section "${scalesName}" holds ${scales[bad]} at index ${bad}, not a finite number ≥ 0`);
     return dequantizeRows({ bits, codes, scales }, rowCount, width, new Float32Array(rowCount * width));
   };
   const values = schema === 1 ? schema1Tensors(expected, (name) => expect(name, Float32Array), problem) : Object.fromEntries(expected.map((t) => [t.name, tensorValues(t)]));
@@ -229,8 +240,8 @@ export async function classifierFromContents({ config, sections }: ModelFileCont
 
 /** The config's `quantized` map ({ tensor name: bits }), checked against the schema and the architecture's tensors. */
 function quantizedTensors(value: unknown, schema: number, expected: { name: string; shape: number[] }[], problem: (what: string) => never): Record<string, QuantizeBits> {
-  if (schema < CLASSIFIER_SCHEMA) {
-    if (value !== undefined) problem(`the config of a classifier schema ${schema} file holds "quantized", which only schema ${CLASSIFIER_SCHEMA} has`);
+  if (schema < FIRST_QUANTIZED_SCHEMA) {
+    if (value !== undefined) problem(`the config of a classifier schema ${schema} file holds "quantized", which only quantized files (schema ${FIRST_QUANTIZED_SCHEMA} and later) have`);
     return {};
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) {

@@ -7,12 +7,14 @@
 import { Featurizer } from '../text/features.js';
 import type { ExplanationMethod, TextModel } from '../models/text-model.js';
 import type { RuntimeOptions, Runtime } from '../runtime/runtime.js';
-import { decodeClassifier, encodeClassifier, type ClassifierConfig, type EncodeOptions } from './classifier-file.js';
+import { decodeClassifier, encodeClassifier, type ClassifierConfig } from './classifier-file.js';
+import { encodeQuantizedClassifier, type EncodeOptions } from './quantized-file.js';
 import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
 import { WasmFeaturizer } from './wasm-featurizer.js';
 
 export type { Architecture } from '../models/registry.js';
-export type { ClassifierConfig, EncodeOptions } from './classifier-file.js';
+export type { ClassifierConfig } from './classifier-file.js';
+export type { EncodeOptions } from './quantized-file.js';
 
 /** A label as training data gives it: a string, or a number (kept a number in predictions). */
 export type Label = string | number;
@@ -89,14 +91,16 @@ export class TextClassifier<L extends Label = string> {
 
   /**
    * The model as the bytes of a model file (config, tokeniser settings, vocabulary, every tensor by
-   * name). `quantize: 8` stores the embedding table as 8-bit codes with one scale per row (about a
-   * quarter of its bytes; 4: an eighth), as fastText's .ftz; the model loaded back predicts from
-   * those rows.
+   * name). `quantize: 8` stores the embedding table as 8-bit codes with one scale per row, as
+   * fastText's .ftz, and packs the file's other sections (under a quarter of the float file; 4:
+   * about an eighth); the model loaded back predicts from those rows.
    * @example await writeFile("model.bin", model.toBytes());
    * @example await writeFile("model.q8.bin", model.toBytes({ quantize: 8 }));
    */
   toBytes(options: EncodeOptions = {}): Uint8Array {
-    return encodeClassifier(this.config, this.featurizer, this.model, options);
+    return options.quantize === undefined
+      ? encodeClassifier(this.config, this.featurizer, this.model)
+      : encodeQuantizedClassifier(this.config, this.featurizer, this.model, options.quantize);
   }
 
   /**
