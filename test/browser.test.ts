@@ -1,5 +1,5 @@
 // End-to-end in a real browser: Debian's Chromium, driven by playwright-core.
-//   a. the unbundled browser entry dist/index.js (an import map supplies the loader) runs the
+//   a. the unbundled browser entry dist/index.js (it imports nothing from outside the package) runs the
 //      tutorial network to PyTorch's losses, the same numbers as in Node;
 //   b. a model trained in the page loads in Node with the same predictions, and a model file
 //      made in Node loads in the page.
@@ -42,7 +42,6 @@ function missingPrerequisites(): string[] {
     ['dist/runtime/runtime.js', 'run `npm run build`'],
     ['build/sentiwasm.wasm', 'run `npm run asbuild`'],
     ['build/sentiwasm-fma.wasm', 'run `npm run asbuild`'],
-    ['node_modules/@assemblyscript/loader/index.js', 'run `npm ci`'],
   ]) if (!existsSync(join(REPO_ROOT, file))) missing.push(`${file} is missing: ${fix}`);
   if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`);
   return missing;
@@ -98,7 +97,6 @@ describe('the unbundled browser entry (dist/index.js)', () => {
 <meta charset="utf-8">
 <title>sentiwasm browser entry</title>
 <link rel="icon" href="data:,">
-<script type="importmap">${JSON.stringify({ imports: { '@assemblyscript/loader': '/node_modules/@assemblyscript/loader/index.js' } })}</script>
 <script type="module">
   window.sentiwasm = await import('/dist/index.js');
   window.sentiwasmReady = true;
