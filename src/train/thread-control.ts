@@ -65,6 +65,9 @@ export class PartnerFailed extends Error {
   }
 }
 
+/** How long a thread at the barrier spins before it sleeps. */
+const SPIN_MS = 1;
+
 /** A reusable barrier of `parties` threads over the control block's words. */
 export class Barrier {
   constructor(private readonly words: Int32Array, private readonly parties: number) {}
@@ -79,11 +82,14 @@ export class Barrier {
       Atomics.notify(words, ROUND);
       return;
     }
-    // A step's halves take about as long on each thread: a short spin catches most arrivals
-    // without the cost of sleeping and being woken.
+    // A step's halves take about as long on each thread, so the partner is most often a fraction
+    // of a millisecond behind: spinning that long catches it, where a thread put to sleep wakes
+    // late and cold (W5 on 2 threads, one epoch of 30,000 texts: 2.7 s with a 20 µs spin, 2.1–2.3 s
+    // with this one). Past SPIN_MS the thread sleeps, so that a stalled partner costs no core.
+    const spinUntil = performance.now() + SPIN_MS;
     for (let spins = 0; Atomics.load(words, ROUND) === round; spins++) {
       if (Atomics.load(words, FAILED)) throw new PartnerFailed();
-      if (spins >= 2000) Atomics.wait(words, ROUND, round, 50);
+      if ((spins & 255) === 255 && performance.now() > spinUntil) Atomics.wait(words, ROUND, round, 50);
     }
     // fail() moves the round on too, to wake the waiters.
     if (Atomics.load(words, FAILED)) throw new PartnerFailed();
