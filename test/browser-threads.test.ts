@@ -10,6 +10,7 @@
 // host never waits that way.
 // Needs dist/ and build/ (`npm run build`) and Debian's Chromium.
 
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -203,6 +204,22 @@ describe('a page served with Cross-Origin-Opener-Policy and Cross-Origin-Embedde
     expect(threaded.positive).toBe('1');
     expect(threaded.negative).toBe('0');
     expect(threaded.sha256).toBe(alone.sha256);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('trains the attention model data-parallel on 2 threads inside the training Web Worker: the very bytes Node trains on 2 threads', async () => {
+    const options = { arch: 'attention', dim: 32, ff: 64, epochs: 2, threads: 2 };
+    const rows = 3000;
+    const { result, threadsStarted } = await countingThreads(server, () => call(page, 'train', 'attention', { rows, worker: true, ...options }));
+    const { readExamplesFromFile, trainWithReport } = await import('../src/index.node.js');
+    const data = (await readExamplesFromFile(join(SST2, 'train.tsv')).collect()).examples.slice(0, rows).map(({ text, label }) => ({ text, label }));
+    const node = await trainWithReport(data, { seed: 1, ...options } as Parameters<typeof trainWithReport>[1]);
+    console.log(`the attention model data-parallel on 2 threads in Chromium's training worker: dev accuracy ${(100 * result.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`);
+    expect(threadsStarted).toBe(2);
+    expect(result.threads).toBe(2);
+    expect(node.threads).toBe(2);
+    expect(result.warnings).toEqual([]);
+    expect(result.sha256).toBe(createHash('sha256').update(node.model.toBytes()).digest('hex'));
     expect(errors).toEqual([]);
   }, 120_000);
 
