@@ -12,7 +12,9 @@ import { Runtime, type MemoryBlock } from '../src/runtime/runtime.js';
 import { PredictionThreads, readExamplesFromFile, train, TrainingDivergedError, trainWithReport, type LabelledText, type TextClassifier } from '../src/index.node.js';
 import { TrainingStep } from '../src/train/step.js';
 import { nodeThreadStarter } from '../src/train/thread-starter.node.js';
-import { globalStep, isSharedBlock, planThreads, setThreadStarter, shareOf } from '../src/train/threads.js';
+import { availableCores, globalStep, isSharedBlock, planThreads, setThreadStarter, shareOf } from '../src/train/threads.js';
+import { autoThreads } from '../src/train/options.js';
+import { autoPredictionThreads } from '../src/train/prediction-threads.js';
 import { cli } from './helpers.js';
 
 const SST2 = new URL('../../shared/data/sst2/', import.meta.url);
@@ -96,6 +98,47 @@ describe('an epoch shared among threads', () => {
     expect([0, 1, 2].map((s) => globalStep(2, s, 1, 2, 10))).toEqual([11, 13, 15]);
     expect(globalStep(1, 9, 1, 2, 10)).toBe(9);
   });
+});
+
+describe("threads: 'auto'", () => {
+  /** Runs `check` as if the machine had `cores` cores. */
+  function withCores(cores: number, check: () => void): void {
+    setThreadStarter({ start: () => nodeThreadStarter.start(), cores: () => cores });
+    try {
+      check();
+    } finally {
+      setThreadStarter(nodeThreadStarter);
+    }
+  }
+
+  it('takes the cores there are, up to 4, one per 2,000 examples, where that keeps one thread\'s bytes or the model gains', () => {
+    withCores(8, () => {
+      expect(availableCores()).toBe(8);
+      // The attention model trains data-parallel: the cores, up to 4, and no more than the data has thousands of examples over two.
+      expect(autoThreads('attention', {}, 100_000)).toBe(4);
+      expect(autoThreads('attention', {}, 5_000)).toBe(2);
+      expect(autoThreads('attention', {}, 1_999)).toBe(1);
+      // A bag of several members: one thread a member (the bytes of one thread).
+      expect(autoThreads('bag', {}, 100_000)).toBe(2);
+      expect(autoThreads('bag', { dim: 128 }, 100_000)).toBe(4);
+      // Hogwild is not reproducible, and the mlp model's steps are too short to split: one thread unless asked.
+      expect(autoThreads('bag', { members: 1 }, 100_000)).toBe(1);
+      expect(autoThreads('mlp', {}, 100_000)).toBe(1);
+      // Checkpoints need one thread.
+      expect(autoThreads('attention', { checkpoint: { every: 10, save: () => {} } }, 100_000)).toBe(1);
+      expect(autoPredictionThreads(100_000)).toBe(4);
+      expect(autoPredictionThreads(30_000)).toBe(1);
+    });
+    withCores(1, () => expect(autoThreads('attention', {}, 100_000)).toBe(1));
+  });
+
+  it('is what train() uses unless told, and TrainResult says how many ran', async () => {
+    const sst2 = (await readExamplesFromFile(new URL('train.tsv', SST2)).collect()).examples.slice(0, 4000).map(({ text, label }) => ({ text, label }));
+    const report = await trainWithReport(sst2, { epochs: 1, dim: 32, members: 2 });
+    expect(report.threads).toBe(Math.min(2, availableCores()));
+    // Side by side, the members' bytes are one thread's.
+    expect(sameBytes(report.model.toBytes(), (await train(sst2, { epochs: 1, dim: 32, members: 2, threads: 1 })).toBytes())).toBe(true);
+  }, 60_000);
 });
 
 describe('training on threads', () => {

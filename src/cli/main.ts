@@ -105,7 +105,7 @@ export function buildProgram(): Command {
   withDataOptions(program.command('eval <model> <file>'))
     .description('Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC and calibration on a labelled file or data set (e.g. sst2:dev).')
     .option('--json', 'print the report as JSON')
-    .option('--threads <n>', 'threads to predict on (each holds a copy of the model)', positiveInt, 1)
+    .option('--threads <n>', 'threads to predict on (each holds a copy of the model), or auto: the cores there are (up to 4), one per 20,000 examples', threadCount, 'auto')
     .action((model, file, options) => evalCommand(model, file, options, out, err));
 
   program

@@ -7,7 +7,7 @@ import { ModelFileError } from '../format/model-file.js';
 import { textWithoutFastTextLabels } from '../data/fasttext.js';
 import { formatVectors } from '../io/vectors.js';
 import { NEGATED_WORD_PREFIX, type Prediction, type TextClassifier, type TokenContribution } from '../train/classifier.js';
-import { PredictionThreads } from '../train/prediction-threads.js';
+import { autoPredictionThreads, PredictionThreads } from '../train/prediction-threads.js';
 import { formatReport } from '../train/metrics.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
@@ -36,13 +36,14 @@ async function withModel<T>(path: string, use: (model: TextClassifier) => Promis
   }
 }
 
-export async function evalCommand(modelPath: string, file: string, flags: DataFlags & { json?: boolean; threads?: number }, out: Print, err: Print): Promise<void> {
+export async function evalCommand(modelPath: string, file: string, flags: DataFlags & { json?: boolean; threads?: number | 'auto' }, out: Print, err: Print): Promise<void> {
   await withModel(modelPath, async (model) => {
     const { examples, report } = await readLabelled(file, flags, model.labels);
     const skipped = describeSkipped(file, report);
     if (skipped) err(skipped);
     if (examples.length === 0) throw new CliError(`${file}: no usable examples to evaluate on`);
-    const threads = await PredictionThreads.start(model, flags.threads ?? 1);
+    const count = flags.threads === undefined || flags.threads === 'auto' ? autoPredictionThreads(examples.length) : flags.threads;
+    const threads = await PredictionThreads.start(model, count);
     const evaluation = await threads.evaluate(examples).finally(() => threads.close());
     out(flags.json ? JSON.stringify({ ...evaluation, skipped: report.skipped }) : formatReport(evaluation));
   });

@@ -5,7 +5,7 @@ export { learningRate, type ScheduleName, type ScheduleOptions } from './schedul
 export { runSeedExample, SEED_INPUTS, SEED_LABELS, type SeedExampleOptions, type SeedExampleResult } from './seed-example.js';
 export { MAX_TRAINING_FEATURES, sortLabels, train, trainWithReport, TRAIN_DEFAULTS, type BatchInfo, type EpochReport, type LabelledText, type TrainOptions, type TrainResult, type TrainingData } from './train.js';
 export { TrainingDivergedError } from './errors.js';
-export { MIN_TEXTS_PER_THREAD, PredictionThreads } from './prediction-threads.js';
+export { autoPredictionThreads, MIN_TEXTS_PER_THREAD, PredictionThreads } from './prediction-threads.js';
 export { architectures } from '../models/registry.js';
 export { crossValidate, compareOptions, stratifiedFolds, type CrossValidationOptions, type CrossValidationResult, type ComparisonResult, type FoldResult } from './cv.js';
 export { autotune, autotuneWithReport, toFlags, type AutotuneOptions, type AutotuneResult, type Trial } from './autotune.js';

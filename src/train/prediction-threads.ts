@@ -10,10 +10,22 @@
 import type { Label, Prediction, TextClassifier } from './classifier.js';
 import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
 import { ensureThreadStarter } from './thread-starter.browser.js';
-import { ThreadTeam } from './threads.js';
+import { AUTO_THREADS_MAX } from './options.js';
+import { availableCores, ThreadTeam } from './threads.js';
 
 /** Below this many texts per thread, a batch is predicted on the calling thread: sending it would cost more than it saves. */
 export const MIN_TEXTS_PER_THREAD = 256;
+/** The fewest texts per thread for which autoPredictionThreads starts one: a thread loads a copy of the model first. */
+export const AUTO_TEXTS_PER_THREAD = 20_000;
+
+/**
+ * Threads worth starting to predict `texts` texts at once: the cores there are, up to
+ * AUTO_THREADS_MAX, and no more than one per AUTO_TEXTS_PER_THREAD texts.
+ * @example await PredictionThreads.start(model, autoPredictionThreads(lines.length));
+ */
+export function autoPredictionThreads(texts: number): number {
+  return Math.max(1, Math.min(availableCores(), AUTO_THREADS_MAX, Math.floor(texts / AUTO_TEXTS_PER_THREAD)));
+}
 
 /** A model's copies on several threads; `close()` when done. */
 export class PredictionThreads<L extends Label = string> {
