@@ -167,11 +167,32 @@ export function softmax_backward(dinp: usize, dout: usize, out: usize, rows: i32
   return x;
 }
 
+/** hash32 in each of four u32 lanes (i32x4.mul keeps the low 32 bits, as u32 * does). */
+@inline function hash32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, i32x4.splat(<i32>0x846ca68b));
+  return v128.xor(x, i32x4.shr_u(x, 16));
+}
+
 // mask[n] = keep ? 1/(1−p) : 0;  out[n] = inp · mask
+// Four values at a time, each lane the scalar formula, so the masks are the same to the bit.
 export function dropout_forward(out: usize, mask: usize, inp: usize, n: i32, p: f32, seed: u32): void {
   const scale: f32 = 1 / (1 - p);
   const threshold = <u32>(<f64>p * 4294967296.0);
-  for (let i = 0; i < n; i++) {
+  const vscale = f32x4.splat(scale);
+  const vthreshold = i32x4.splat(<i32>threshold);
+  const vseed = i32x4.splat(<i32>seed);
+  const lanes = i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(<i32>0x9e3779b9));
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const keep = i32x4.ge_u(hash32x4(v128.xor(vseed, hash32x4(i32x4.add(lanes, i32x4.splat(i))))), vthreshold);
+    const m = v128.and(keep, vscale);
+    v128.store(at(mask, i), m);
+    v128.store(at(out, i), f32x4.mul(v128.load(at(inp, i)), m));
+  }
+  for (; i < n; i++) {
     const keep = hash32(seed ^ hash32(<u32>i + 0x9e3779b9)) >= threshold;
     const m: f32 = keep ? scale : 0;
     store<f32>(at(mask, i), m);
@@ -181,7 +202,11 @@ export function dropout_forward(out: usize, mask: usize, inp: usize, n: i32, p: 
 
 // dinp[n] += dout · mask
 export function dropout_backward(dinp: usize, dout: usize, mask: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128.store(at(dinp, i), f32x4.add(v128.load(at(dinp, i)), f32x4.mul(v128.load(at(dout, i)), v128.load(at(mask, i)))));
+  }
+  for (; i < n; i++) {
     store<f32>(at(dinp, i), load<f32>(at(dinp, i)) + load<f32>(at(dout, i)) * load<f32>(at(mask, i)));
   }
 }

@@ -84,6 +84,33 @@ describe('elementwise kernels compute what they name', async () => {
     expect(get(rt, mask, n)).toEqual(get(rt, mask2, n));
   });
 
+  it('dropout\'s mask is the counter-based hash of (seed, index) to the bit, four lanes at a time and in the tail', () => {
+    const n = 4099;
+    const hash32 = (v: number) => {
+      let x = v >>> 0;
+      x = (x ^ (x >>> 16)) >>> 0;
+      x = Math.imul(x, 0x7feb352d) >>> 0;
+      x = (x ^ (x >>> 15)) >>> 0;
+      x = Math.imul(x, 0x846ca68b) >>> 0;
+      return (x ^ (x >>> 16)) >>> 0;
+    };
+    const p = 0.1;
+    const seed = 0xdeadbeef;
+    const threshold = Math.floor(Math.fround(p) * 4294967296);
+    const scale = Math.fround(1 / Math.fround(1 - Math.fround(p)));
+    const values = randomArray(seededRandom(5), n);
+    const x = put(rt, values);
+    const [out, mask, dinp] = [rt.allocF32(n), rt.allocF32(n), rt.allocF32(n)];
+    rt.kernels.dropout_forward(out, mask, x, n, p, seed);
+    const expected = Float32Array.from({ length: n }, (_, i) => (hash32(seed ^ hash32(i + 0x9e3779b9)) >= threshold ? scale : 0));
+    expect([...get(rt, mask, n)]).toEqual([...expected]);
+    expect([...get(rt, out, n)]).toEqual(Array.from(values, (v, i) => Math.fround(v * expected[i])));
+    // Backward adds dout · mask into what is there.
+    rt.f32(dinp, n).set(values);
+    rt.kernels.dropout_backward(dinp, x, mask, n);
+    expect([...get(rt, dinp, n)]).toEqual(Array.from(values, (v, i) => Math.fround(v + Math.fround(v * expected[i]))));
+  });
+
   it('count_nonfinite finds NaN and infinities', () => {
     expect(rt.kernels.count_nonfinite_f32(put(rt, [1, Number.NaN, 2, Infinity, -Infinity]), 5)).toBe(3);
   });
