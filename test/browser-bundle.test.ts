@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMainThread, installMainThreadProbe, launchChromium, longestBlock, REPO_ROOT, testOutput, traceMainThread, watchForErrors, type MainThreadReport } from './browser-chromium.js';
-import { serveStatic, type StaticServer } from './browser-server.js';
+import { PAGE_READ, serveStatic, type StaticServer } from './browser-server.js';
 
 const run = promisify(execFile);
 const SST2 = join(REPO_ROOT, '../shared/data/sst2');
@@ -45,15 +45,7 @@ const PAGE_HTML = `<!doctype html>
 const PAGE_JS = `
 import { readExamples, train } from 'sentiwasm';
 
-async function read(name, limit) {
-  const bytes = new Uint8Array(await (await fetch(name)).arrayBuffer());
-  const examples = [];
-  for await (const e of readExamples(bytes, { fileName: name })) {
-    if (examples.length === limit) break;
-    examples.push({ text: e.text, label: e.label });
-  }
-  return examples;
-}
+${PAGE_READ}
 
 window.runTraining = async ({ rows, epochs }) => {
   const data = await read('./train.tsv', rows);

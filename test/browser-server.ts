@@ -103,3 +103,17 @@ export async function serveStatic(root: string, routes: Record<string, Route> = 
     }),
   };
 }
+
+/**
+ * Page code (a module that imports readExamples from 'sentiwasm'): `read(name, limit)` fetches a
+ * served data file and reads its first `limit` examples with the library's own reader.
+ */
+export const PAGE_READ = `async function read(name, limit) {
+  const bytes = new Uint8Array(await (await fetch(name)).arrayBuffer());
+  const examples = [];
+  for await (const e of readExamples(bytes, { fileName: name })) {
+    if (examples.length === limit) break;
+    examples.push({ text: e.text, label: e.label });
+  }
+  return examples;
+}`;

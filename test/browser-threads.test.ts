@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, REPO_ROOT, watchForErrors } from './browser-chromium.js';
-import { serveStatic, type StaticServer } from './browser-server.js';
+import { PAGE_READ, serveStatic, type StaticServer } from './browser-server.js';
 
 const SST2 = join(REPO_ROOT, '../shared/data/sst2');
 const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
@@ -39,15 +39,7 @@ const PAGE_HTML = `<!doctype html>
 const PAGE_JS = `
 import { PredictionThreads, readExamples, trainWithReport } from 'sentiwasm';
 
-async function read(name, limit) {
-  const bytes = new Uint8Array(await (await fetch(name)).arrayBuffer());
-  const examples = [];
-  for await (const e of readExamples(bytes, { fileName: name })) {
-    if (examples.length === limit) break;
-    examples.push({ text: e.text, label: e.label });
-  }
-  return examples;
-}
+${PAGE_READ}
 
 const models = {};
 let data;
