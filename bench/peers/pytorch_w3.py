@@ -14,10 +14,9 @@ import torch
 from torch import nn
 
 from timing import median_rate
+from one_thread import one_thread
 
-torch.set_num_threads(1)
-torch.set_num_interop_threads(1)
-torch.manual_seed(3)
+one_thread(3)
 IN, HIDDEN, BATCH, LR = 512, 256, 128, 0.01
 x = torch.rand(BATCH, IN) * 2 - 1
 y = (torch.rand(BATCH, 1) < 0.5).float()

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from bag_input import packed
+from one_thread import one_thread
 
 parser = argparse.ArgumentParser()
 parser.add_argument('data', help='JSON from bench/w4-sst2-bag.ts: rows, classes, train/dev feature rows and labels, trainWords')
@@ -28,9 +29,7 @@ parser.add_argument('--epochs', type=int, default=5)
 parser.add_argument('--seed', type=int, default=0)
 args = parser.parse_args()
 
-torch.set_num_threads(1)
-torch.set_num_interop_threads(1)
-torch.manual_seed(args.seed)
+one_thread(args.seed)
 data = json.load(open(args.data))
 ROWS, DIM, K, BATCH, LR = data['rows'], 64, data['classes'], 8, 2.0
 

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from attention_model import Model, batch_of
+from one_thread import one_thread
 
 parser = argparse.ArgumentParser()
 parser.add_argument('data', help='JSON from bench/w5-sst2-attn.ts: vocab, maxLen, train/dev ids and labels')
@@ -28,9 +29,7 @@ parser.add_argument('--dense-adam', action='store_true', help='one dense Adam ov
 parser.add_argument('--seed', type=int, default=0)
 args = parser.parse_args()
 
-torch.set_num_threads(1)
-torch.set_num_interop_threads(1)
-torch.manual_seed(args.seed)
+one_thread(args.seed)
 data = json.load(open(args.data))
 V, MAX_LEN, C, HEADS, FF, K = data['rows'], data['maxLen'], 64, 4, 128, data['classes']
 

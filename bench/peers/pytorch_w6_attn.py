@@ -26,6 +26,7 @@ import time
 import torch
 
 from attention_model import Model, batch_of
+from one_thread import one_thread
 from timing import median_rate
 
 parser = argparse.ArgumentParser()
@@ -36,8 +37,7 @@ parser.add_argument('--min-ms', type=float, default=300)
 parser.add_argument('--latency-rounds', type=int, default=5)
 args = parser.parse_args()
 
-torch.set_num_threads(1)
-torch.set_num_interop_threads(1)
+one_thread()
 data = json.load(open(args.data))
 V, MAX_LEN, C, HEADS, FF, K = data['rows'], data['maxLen'], data['dim'], data['heads'], data['ff'], data['classes']
 

@@ -20,10 +20,10 @@ import torch
 from torch import nn
 
 from bag_input import packed
+from one_thread import one_thread
 from timing import median_rate
 
-torch.set_num_threads(1)
-torch.set_num_interop_threads(1)
+one_thread()
 data = json.load(open(sys.argv[1]))
 weights = numpy.fromfile(sys.argv[2], dtype='<f4')
 ROWS, DIM, K = data['rows'], data['dim'], data['classes']

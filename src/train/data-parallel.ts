@@ -23,17 +23,18 @@ import { Barrier, PartnerFailed, recordOf, RECORD, stopRequested } from './threa
 /**
  * Where each thread's slice of the batch order[start … start+count) begins: bounds[t] … bounds[t+1]
  * is thread t's, contiguous, cut where the tokens (each example's features, at most `cap`) split
- * most evenly; every thread gets an example while there are enough, thread 0 always one.
+ * most evenly; every thread gets an example while there are enough, thread 0 always one. Written
+ * into `bounds` (threads + 1 entries) when given, so that a training step allocates nothing.
  * @example sliceBounds(order, 0, 4, set, 64, 2) // Int32Array [0, 2, 4] for four equal examples
  */
-export function sliceBounds(order: Int32Array, start: number, count: number, set: Encoded, cap: number, threads: number): Int32Array {
+export function sliceBounds(order: Int32Array, start: number, count: number, set: Encoded, cap: number, threads: number, bounds: Int32Array = new Int32Array(threads + 1)): Int32Array {
   const cost = (b: number) => {
     const i = order[start + b];
     return Math.max(1, Math.min(cap, set.offsets[i + 1] - set.offsets[i]));
   };
   let total = 0;
   for (let b = 0; b < count; b++) total += cost(b);
-  const bounds = new Int32Array(threads + 1);
+  bounds[0] = 0;
   bounds[threads] = count;
   let b = 0;
   let before = 0;
@@ -49,7 +50,7 @@ export function sliceBounds(order: Int32Array, start: number, count: number, set
 }
 
 /** The part of a batch's loss weight that examples from … to of it carry (their count over the batch's, or their class weights'). */
-function shareOf(order: Int32Array, start: number, count: number, from: number, to: number, set: Encoded, classWeight: Float32Array | undefined): number {
+function lossShare(order: Int32Array, start: number, count: number, from: number, to: number, set: Encoded, classWeight: Float32Array | undefined): number {
   if (!classWeight) return (to - from) / count;
   let part = 0;
   let whole = 0;
@@ -67,6 +68,8 @@ function shareOf(order: Int32Array, start: number, count: number, from: number, 
 export class DataParallelThread {
   private readonly barrier: Barrier;
   private readonly cap: number;
+  /** Each step's slices (sliceBounds), reused. */
+  private readonly bounds: Int32Array;
 
   /** `words` is the team's control block (thread-control.ts). */
   constructor(
@@ -82,6 +85,7 @@ export class DataParallelThread {
   ) {
     this.barrier = new Barrier(words, threads);
     this.cap = model.sequenceLength ?? MAX_TRAINING_FEATURES;
+    this.bounds = new Int32Array(threads + 1);
     // Where this copy's gradients live never changes: the others read it from here.
     const g = model.gradientBlocks();
     const r = recordOf(thread);
@@ -120,13 +124,13 @@ export class DataParallelThread {
     try {
       for (let s = 0, start = 0; start < n; start += o.batch, s++) {
         const count = Math.min(o.batch, n - start);
-        const bounds = sliceBounds(order, start, count, set, this.cap, threads);
+        const bounds = sliceBounds(order, start, count, set, this.cap, threads, this.bounds);
         const from = bounds[thread];
         const to = bounds[thread + 1];
         let loss = 0;
         if (to > from) {
           batches.fill(order, start + from, to - from);
-          const result = step.gradients(batches, to - from, shareOf(order, start, count, from, to, set, this.classWeight));
+          const result = step.gradients(batches, to - from, lossShare(order, start, count, from, to, set, this.classWeight));
           loss = result.loss;
           lossSum += result.loss * (to - from);
           correct += result.correct;

@@ -186,13 +186,19 @@ export const AUTO_THREADS_MAX = 4;
 /** The fewest examples per thread that threads: 'auto' asks for: below it, starting threads takes about as long as it saves. */
 export const AUTO_THREADS_MIN_EXAMPLES = 2000;
 
+/** The members `options` ask for: their count, or for 'auto' (the default) autoMembers' choice. */
+function membersOf(arch: Architecture, options: TrainOptions): number {
+  const members = options.members ?? TRAIN_DEFAULTS.members;
+  return members === 'auto' ? autoMembers(arch, options.dim ?? TRAIN_DEFAULTS.dim, options.pretrainedVectors !== undefined) : members;
+}
+
 /** What threads: 'auto' means for this architecture, options and data size (see TrainOptions.threads). */
 export function autoThreads(arch: Architecture, options: TrainOptions, examples: number): number {
   if (options.checkpoint || options.resume) return 1;
   const model = modelClass(arch);
   const threads = Math.max(1, Math.min(availableCores(), AUTO_THREADS_MAX, Math.floor(examples / AUTO_THREADS_MIN_EXAMPLES)));
   if (model.hogwild) {
-    const members = options.members === undefined || options.members === 'auto' ? autoMembers(arch, options.dim ?? TRAIN_DEFAULTS.dim, options.pretrainedVectors !== undefined) : options.members;
+    const members = membersOf(arch, options);
     return members > 1 ? Math.min(threads, members) : 1;
   }
   return model.parallelSteps ? threads : 1;
@@ -215,7 +221,7 @@ export function resolveOptions(options: TrainOptions, examples: number) {
     optimizer,
     lr: chosen.lr === 'auto' ? model.defaults.lr[optimizer] : chosen.lr,
     patience: chosen.patience === 'auto' ? Math.max(3, Math.round(epochs / 4)) : chosen.patience,
-    members: chosen.members === 'auto' ? autoMembers(chosen.arch, chosen.dim, options.pretrainedVectors !== undefined) : chosen.members,
+    members: membersOf(chosen.arch, options),
   };
   checkPositiveInt('dim', o.dim);
   checkPositiveInt('members', o.members);
