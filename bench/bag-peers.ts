@@ -42,37 +42,105 @@ export async function benchW4Peers(modelPath: string, backends: TfBackend[], run
     const ft = await fastTextRun();
     const results = Array.from({ length: runs }, (_, r) => {
       const result = ft.trainW4(r + 1);
-      progress(`W4  fasttext run ${r + 1}: ${result.trainSeconds.toFixed(2)} s training (${result.commandSeconds.toFixed(2)} s the command), ${(result.tokensPerSecond / 1e6).toFixed(2)}M words/s, dev accuracy ${result.accuracy.toFixed(4)}, model ${(result.modelBytes / 1e6).toFixed(0)} MB`);
+      progress(
+        `W4  fasttext run ${r + 1}: ${result.trainSeconds.toFixed(2)} s training (${result.commandSeconds.toFixed(2)} s the command), ${(result.tokensPerSecond / 1e6).toFixed(2)}M words/s, dev accuracy ${result.accuracy.toFixed(4)}, model ${(result.modelBytes / 1e6).toFixed(0)} MB`,
+      );
       return result;
     });
     const m = (pick: (r: (typeof results)[number]) => number) => median(results.map(pick));
     records.push(
-      { workload: 'W4', system: 'fasttext', threads: 1, metric: 'seconds', value: m((r) => r.trainSeconds), params: W4_PARAMS },
-      { workload: 'W4', system: 'fasttext', threads: 1, metric: 'tokens/s', value: m((r) => r.tokensPerSecond), params: { ...W4_PARAMS, scope: 'whole training' } },
-      { workload: 'W4', system: 'fasttext', threads: 1, metric: 'accuracy', value: m((r) => r.accuracy), params: W4_PARAMS },
-      { workload: 'W4', system: 'fasttext', threads: 1, metric: 'model_bytes', value: m((r) => r.modelBytes), params: W4_PARAMS },
-      { workload: 'W4', system: 'fasttext', threads: 1, metric: 'seconds', value: m((r) => r.commandSeconds), params: { ...W4_PARAMS, scope: 'cli-command' } },
+      {
+        workload: 'W4',
+        system: 'fasttext',
+        threads: 1,
+        metric: 'seconds',
+        value: m((r) => r.trainSeconds),
+        params: W4_PARAMS,
+      },
+      {
+        workload: 'W4',
+        system: 'fasttext',
+        threads: 1,
+        metric: 'tokens/s',
+        value: m((r) => r.tokensPerSecond),
+        params: { ...W4_PARAMS, scope: 'whole training' },
+      },
+      {
+        workload: 'W4',
+        system: 'fasttext',
+        threads: 1,
+        metric: 'accuracy',
+        value: m((r) => r.accuracy),
+        params: W4_PARAMS,
+      },
+      {
+        workload: 'W4',
+        system: 'fasttext',
+        threads: 1,
+        metric: 'model_bytes',
+        value: m((r) => r.modelBytes),
+        params: W4_PARAMS,
+      },
+      {
+        workload: 'W4',
+        system: 'fasttext',
+        threads: 1,
+        metric: 'seconds',
+        value: m((r) => r.commandSeconds),
+        params: { ...W4_PARAMS, scope: 'cli-command' },
+      },
     );
   } else {
     progress('W4  (fasttext is not on the PATH: not measured)');
   }
   const data = await inputsFor(modelPath);
   if (hasTorch()) {
-    const results = withBagFiles(data, (dataPath) => Array.from({ length: runs }, (_, r) => {
-      const result = runPythonPeer<{ tokensPerSecond: number; seconds: number; accuracy: number; torch: string }>('pytorch_w4_bag.py', [dataPath, '--seed', String(r)]);
-      progress(`W4  PyTorch ${result.torch} run ${r + 1}: ${result.seconds.toFixed(2)} s training, ${(result.tokensPerSecond / 1e6).toFixed(2)}M words/s, dev accuracy ${result.accuracy.toFixed(4)}`);
-      return result;
-    }));
+    const results = withBagFiles(data, (dataPath) =>
+      Array.from({ length: runs }, (_, r) => {
+        const result = runPythonPeer<{ tokensPerSecond: number; seconds: number; accuracy: number; torch: string }>(
+          'pytorch_w4_bag.py',
+          [dataPath, '--seed', String(r)],
+        );
+        progress(
+          `W4  PyTorch ${result.torch} run ${r + 1}: ${result.seconds.toFixed(2)} s training, ${(result.tokensPerSecond / 1e6).toFixed(2)}M words/s, dev accuracy ${result.accuracy.toFixed(4)}`,
+        );
+        return result;
+      }),
+    );
     records.push(
-      { workload: 'W4', system: 'pytorch', threads: 1, metric: 'seconds', value: median(results.map((r) => r.seconds)), params: W4_PARAMS },
-      { workload: 'W4', system: 'pytorch', threads: 1, metric: 'tokens/s', value: median(results.map((r) => r.tokensPerSecond)), params: { ...W4_PARAMS, scope: 'whole training' } },
-      { workload: 'W4', system: 'pytorch', threads: 1, metric: 'accuracy', value: median(results.map((r) => r.accuracy)), params: W4_PARAMS },
+      {
+        workload: 'W4',
+        system: 'pytorch',
+        threads: 1,
+        metric: 'seconds',
+        value: median(results.map((r) => r.seconds)),
+        params: W4_PARAMS,
+      },
+      {
+        workload: 'W4',
+        system: 'pytorch',
+        threads: 1,
+        metric: 'tokens/s',
+        value: median(results.map((r) => r.tokensPerSecond)),
+        params: { ...W4_PARAMS, scope: 'whole training' },
+      },
+      {
+        workload: 'W4',
+        system: 'pytorch',
+        threads: 1,
+        metric: 'accuracy',
+        value: median(results.map((r) => r.accuracy)),
+        params: W4_PARAMS,
+      },
     );
   } else {
     progress(`W4  (no PyTorch: ${PYTHON} cannot import torch; not measured)`);
   }
   // TensorFlow.js cannot train the table in useful time (bench/peers/tfjs-bag.ts says why).
-  if (backends.length > 0) progress('W4  (tfjs: no sparse update; the gather\'s gradient is a dense UnsortedSegmentSum the wasm backend lacks and the cpu backend computes row by row: not measured)');
+  if (backends.length > 0)
+    progress(
+      "W4  (tfjs: no sparse update; the gather's gradient is a dense UnsortedSegmentSum the wasm backend lacks and the cpu backend computes row by row: not measured)",
+    );
   return records;
 }
 
@@ -86,35 +154,96 @@ export async function benchW6BagPeers(modelPath: string, backends: TfBackend[]):
     // W6 alone: fastText trains the model it predicts with.
     if (!ft.hasModel) ft.trainW4(1);
     const rate = ft.predictionRate();
-    progress(`W6  bag, fasttext predict: ${rate.toFixed(0)} sentences/s (its own W4 model; loading the model excluded)`);
+    progress(
+      `W6  bag, fasttext predict: ${rate.toFixed(0)} sentences/s (its own W4 model; loading the model excluded)`,
+    );
     // No batch: fastText reads the file a line at a time.
-    records.push({ workload: 'W6', system: 'fasttext', threads: 1, metric: 'sentences/s', value: rate, params: { arch: 'bag' } });
+    records.push({
+      workload: 'W6',
+      system: 'fasttext',
+      threads: 1,
+      metric: 'sentences/s',
+      value: rate,
+      params: { arch: 'bag' },
+    });
     ft.dispose();
     fastText = undefined;
   } else {
     progress('W6  (fasttext is not on the PATH: not measured)');
   }
   if (hasTorch()) {
-    const peer = withBagFiles(data, (dataPath, weightsPath) => runPythonPeer<{ rates: Record<string, number>; latencyMs: number; agreement: number; torch: string }>('pytorch_w6_bag.py', [dataPath, weightsPath]));
-    if (!(peer.agreement > 0.99)) throw new Error(`W6 bag: PyTorch agrees with sentiwasm on only ${(peer.agreement * 100).toFixed(1)}% of dev`);
-    progress(`W6  bag, PyTorch ${peer.torch}: sentences/s in chunks of ${Object.entries(peer.rates).map(([k, v]) => `${k}: ${v.toFixed(0)}`).join(', ')}; one sentence ${(peer.latencyMs * 1000).toFixed(1)} µs (median); agrees with sentiwasm on ${(peer.agreement * 100).toFixed(1)}% of dev`);
+    const peer = withBagFiles(data, (dataPath, weightsPath) =>
+      runPythonPeer<{ rates: Record<string, number>; latencyMs: number; agreement: number; torch: string }>(
+        'pytorch_w6_bag.py',
+        [dataPath, weightsPath],
+      ),
+    );
+    if (!(peer.agreement > 0.99))
+      throw new Error(`W6 bag: PyTorch agrees with sentiwasm on only ${(peer.agreement * 100).toFixed(1)}% of dev`);
+    progress(
+      `W6  bag, PyTorch ${peer.torch}: sentences/s in chunks of ${Object.entries(peer.rates)
+        .map(([k, v]) => `${k}: ${v.toFixed(0)}`)
+        .join(
+          ', ',
+        )}; one sentence ${(peer.latencyMs * 1000).toFixed(1)} µs (median); agrees with sentiwasm on ${(peer.agreement * 100).toFixed(1)}% of dev`,
+    );
     const [chunk, rate] = Object.entries(peer.rates).sort((a, b) => b[1] - a[1])[0];
     records.push(
-      { workload: 'W6', system: 'pytorch', threads: 1, metric: 'sentences/s', value: rate, params: { arch: 'bag', batch, chunk: Number(chunk) } },
+      {
+        workload: 'W6',
+        system: 'pytorch',
+        threads: 1,
+        metric: 'sentences/s',
+        value: rate,
+        params: { arch: 'bag', batch, chunk: Number(chunk) },
+      },
       // The same figure, which is on ids made beforehand, also stands against sentiwasm's model alone on feature rows.
-      { workload: 'W6', system: 'pytorch', threads: 1, metric: 'sentences/s', value: rate, params: { arch: 'bag', batch, chunk: Number(chunk), inputs: 'ids', scope: 'graph only' } },
-      { workload: 'W6', system: 'pytorch', threads: 1, metric: 'latency_ms', value: peer.latencyMs, params: { arch: 'bag', batch: 1 } },
+      {
+        workload: 'W6',
+        system: 'pytorch',
+        threads: 1,
+        metric: 'sentences/s',
+        value: rate,
+        params: { arch: 'bag', batch, chunk: Number(chunk), inputs: 'ids', scope: 'graph only' },
+      },
+      {
+        workload: 'W6',
+        system: 'pytorch',
+        threads: 1,
+        metric: 'latency_ms',
+        value: peer.latencyMs,
+        params: { arch: 'bag', batch: 1 },
+      },
     );
   } else {
     progress(`W6  (no PyTorch: ${PYTHON} cannot import torch; the bag model's peer is not measured)`);
   }
   for (const backend of backends) {
     const peer = await tfjsBagPrediction(backend, data);
-    if (!(peer.agreement > 0.99)) throw new Error(`W6 bag: tfjs-${backend} agrees with sentiwasm on only ${(peer.agreement * 100).toFixed(1)}% of dev`);
-    progress(`W6  bag, tfjs-${backend}: ${peer.perSecond.toFixed(0)} sentences/s in chunks of ${peer.chunk}; one sentence ${(peer.latencyMs * 1000).toFixed(1)} µs (median)`);
+    if (!(peer.agreement > 0.99))
+      throw new Error(
+        `W6 bag: tfjs-${backend} agrees with sentiwasm on only ${(peer.agreement * 100).toFixed(1)}% of dev`,
+      );
+    progress(
+      `W6  bag, tfjs-${backend}: ${peer.perSecond.toFixed(0)} sentences/s in chunks of ${peer.chunk}; one sentence ${(peer.latencyMs * 1000).toFixed(1)} µs (median)`,
+    );
     records.push(
-      { workload: 'W6', system: `tfjs-${backend}`, threads: 1, metric: 'sentences/s', value: peer.perSecond, params: { arch: 'bag', batch, chunk: peer.chunk } },
-      { workload: 'W6', system: `tfjs-${backend}`, threads: 1, metric: 'latency_ms', value: peer.latencyMs, params: { arch: 'bag', batch: 1 } },
+      {
+        workload: 'W6',
+        system: `tfjs-${backend}`,
+        threads: 1,
+        metric: 'sentences/s',
+        value: peer.perSecond,
+        params: { arch: 'bag', batch, chunk: peer.chunk },
+      },
+      {
+        workload: 'W6',
+        system: `tfjs-${backend}`,
+        threads: 1,
+        metric: 'latency_ms',
+        value: peer.latencyMs,
+        params: { arch: 'bag', batch: 1 },
+      },
     );
   }
   return records;

@@ -39,7 +39,12 @@ export async function measureGemm(rt: Runtime, n: number, orientation: Orientati
  * @example const { msPerProduct } = await measureProduct(rt, 128, 512, 256, 'nt');
  */
 export async function measureProduct(
-  rt: Runtime, M: number, K: number, N: number, orientation: Orientation, runs = 5,
+  rt: Runtime,
+  M: number,
+  K: number,
+  N: number,
+  orientation: Orientation,
+  runs = 5,
 ): Promise<ProductResult> {
   const mark = rt.mark();
   try {
@@ -86,7 +91,16 @@ export async function measureProduct(
 
 type Kernel = (c: number, a: number, b: number, M: number, K: number, N: number, accumulate: number) => void;
 
-function timeReps(kernel: Kernel, c: number, a: number, b: number, M: number, K: number, N: number, reps: number): number {
+function timeReps(
+  kernel: Kernel,
+  c: number,
+  a: number,
+  b: number,
+  M: number,
+  K: number,
+  N: number,
+  reps: number,
+): number {
   const t0 = performance.now();
   for (let r = 0; r < reps; r++) kernel(c, a, b, M, K, N, 0);
   return performance.now() - t0;
@@ -97,8 +111,15 @@ function timeReps(kernel: Kernel, c: number, a: number, b: number, M: number, K:
  * would take seconds) on sampled entries computed here in float64.
  */
 function validate(
-  rt: Runtime, orientation: Orientation, c: number, a: number, b: number,
-  M: number, K: number, N: number, reference: Kernel,
+  rt: Runtime,
+  orientation: Orientation,
+  c: number,
+  a: number,
+  b: number,
+  M: number,
+  K: number,
+  N: number,
+  reference: Kernel,
 ): void {
   const tolerance = 1e-5 * Math.max(1, Math.sqrt(K));
   if (M * K * N <= 256 ** 3) {
@@ -113,7 +134,12 @@ function validate(
   const av = rt.f32(a, M * K);
   const bv = rt.f32(b, K * N);
   const rng = new Random(12345);
-  const samples: Array<[number, number]> = [[0, 0], [M - 1, N - 1], [0, N - 1], [M - 1, 0]];
+  const samples: Array<[number, number]> = [
+    [0, 0],
+    [M - 1, N - 1],
+    [0, N - 1],
+    [M - 1, 0],
+  ];
   for (let s = 0; s < 60; s++) samples.push([rng.int(M), rng.int(N)]);
   for (const [i, j] of samples) {
     let sum = 0;
@@ -160,8 +186,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const p of MLP_PRODUCTS) {
     const r = await measureProduct(rt, p.M, p.K, p.N, p.orientation);
     total += r.msPerProduct;
-    console.log(`  ${p.what.padEnd(24)} matmul_${p.orientation} M=${p.M} K=${p.K} N=${p.N}`.padEnd(58) +
-      `${(r.msPerProduct * 1000).toFixed(0).padStart(6)} µs ${r.gflops.toFixed(1).padStart(6)} GFLOP/s`);
+    console.log(
+      `  ${p.what.padEnd(24)} matmul_${p.orientation} M=${p.M} K=${p.K} N=${p.N}`.padEnd(58) +
+        `${(r.msPerProduct * 1000).toFixed(0).padStart(6)} µs ${r.gflops.toFixed(1).padStart(6)} GFLOP/s`,
+    );
   }
   console.log(`  total ${(total * 1000).toFixed(0)} µs`);
 }

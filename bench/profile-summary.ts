@@ -5,8 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const args = process.argv.slice(2);
 const top = /^\d+$/.test(args.at(-1) ?? '') ? Number(args.pop()) : 15;
@@ -54,13 +62,29 @@ function summarise(file: string): void {
     const name = `${functionName || '(anonymous)'}${where}`;
     byName.set(name, (byName.get(name) ?? 0) + micros);
     const folder = /\/(src|bench)\/([^/]+)\//.exec(url);
-    const place = wasmIndex !== undefined ? 'core (WebAssembly)' : folder ? `${folder[1]}/${folder[2]}` : raw.startsWith('(') ? raw : url.includes('node_modules') ? 'dependencies' : 'node';
+    const place =
+      wasmIndex !== undefined
+        ? 'core (WebAssembly)'
+        : folder
+          ? `${folder[1]}/${folder[2]}`
+          : raw.startsWith('(')
+            ? raw
+            : url.includes('node_modules')
+              ? 'dependencies'
+              : 'node';
     byPlace.set(place, (byPlace.get(place) ?? 0) + micros);
     total += micros;
   }
   if ((byName.get('(idle)') ?? 0) > 0.8 * total) return;
   process.stdout.write(`${basename(file)}: ${(total / 1e6).toFixed(2)} s sampled\n`);
   const share = (micros: number) => `${((100 * micros) / total).toFixed(1).padStart(5)}%`;
-  process.stdout.write(`  by place: ${[...byPlace].sort((a, b) => b[1] - a[1]).filter(([, m]) => m >= 0.01 * total).map(([place, m]) => `${place} ${share(m).trim()}`).join(', ')}\n`);
-  for (const [name, micros] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${share(micros)}  ${name}\n`);
+  process.stdout.write(
+    `  by place: ${[...byPlace]
+      .sort((a, b) => b[1] - a[1])
+      .filter(([, m]) => m >= 0.01 * total)
+      .map(([place, m]) => `${place} ${share(m).trim()}`)
+      .join(', ')}\n`,
+  );
+  for (const [name, micros] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, top))
+    process.stdout.write(`${share(micros)}  ${name}\n`);
 }

@@ -54,7 +54,14 @@ if (workload === 'W3') {
   const rng = new Random(3);
   const x = Float32Array.from({ length: 128 * 512 }, () => rng.uniform(-1, 1));
   const y = Float32Array.from({ length: 128 }, () => (rng.next() < 0.5 ? 0 : 1));
-  const model = new Sequential([new Linear(512, 256), new ReLU(), new Linear(256, 256), new ReLU(), new Linear(256, 1), new Sigmoid()]);
+  const model = new Sequential([
+    new Linear(512, 256),
+    new ReLU(),
+    new Linear(256, 256),
+    new ReLU(),
+    new Linear(256, 1),
+    new Sigmoid(),
+  ]);
   model.build(await Runtime.create(), { inFeatures: 512, maxBatch: 128, seed: 1 });
   const trainer = new Trainer(model, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }) });
   process.stderr.write(`W3: ${await profiled('W3', () => forSeconds(() => trainer.step(x, y, 128)))} steps\n`);
@@ -67,9 +74,14 @@ if (workload === 'W3') {
 } else if (workload === 'W6') {
   const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
   const texts = dev.map((e) => e.text);
-  for (const options of [{ ...W4_OPTIONS, seed: 0 }, { ...W5_OPTIONS, epochs: 1 }]) {
+  for (const options of [
+    { ...W4_OPTIONS, seed: 0 },
+    { ...W5_OPTIONS, epochs: 1 },
+  ]) {
     const { model } = await trainWithReport(train, options);
-    process.stderr.write(`W6 ${options.arch}: ${await profiled(`W6-${options.arch}`, () => forSeconds(() => model.predictBatch(texts)))} batches of ${texts.length}\n`);
+    process.stderr.write(
+      `W6 ${options.arch}: ${await profiled(`W6-${options.arch}`, () => forSeconds(() => model.predictBatch(texts)))} batches of ${texts.length}\n`,
+    );
     model.dispose();
   }
 } else {

@@ -29,21 +29,34 @@ export function addRatios(records: BenchRecord[]): void {
     for (const theirs of records) {
       if (theirs.system === 'sentiwasm' || !comparable(ours, theirs)) continue;
       const seen = best.get(theirs.system);
-      if (seen === undefined || (higher ? theirs.value > seen : theirs.value < seen)) best.set(theirs.system, theirs.value);
+      if (seen === undefined || (higher ? theirs.value > seen : theirs.value < seen))
+        best.set(theirs.system, theirs.value);
     }
     if (best.size === 0) continue;
-    ours.ratios = Object.fromEntries([...best].map(([system, value]) => [
-      system,
-      ours.metric === 'accuracy' ? 100 * (ours.value - value) : higher ? ours.value / value : value / ours.value,
-    ]));
+    ours.ratios = Object.fromEntries(
+      [...best].map(([system, value]) => [
+        system,
+        ours.metric === 'accuracy' ? 100 * (ours.value - value) : higher ? ours.value / value : value / ours.value,
+      ]),
+    );
   }
 }
 
 /** The ratios as lines for people: "W3   examples/s batch=128 (1 thread): tfjs-wasm 16.1×, pytorch 0.49×". */
 export function ratioLines(records: readonly BenchRecord[]): string[] {
-  return records.filter((r) => r.ratios).map((r) => {
-    const params = r.params ? Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ') : '';
-    const against = Object.entries(r.ratios!).map(([system, x]) => (r.metric === 'accuracy' ? `${system} ${x >= 0 ? '+' : ''}${x.toFixed(1)} points` : `${system} ${x.toPrecision(3)}×`));
-    return `${r.workload.padEnd(4)} ${r.metric} ${params} (${r.threads} thread${r.threads > 1 ? 's' : ''}): ${against.join(', ')}`;
-  });
+  return records
+    .filter((r) => r.ratios)
+    .map((r) => {
+      const params = r.params
+        ? Object.entries(r.params)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')
+        : '';
+      const against = Object.entries(r.ratios!).map(([system, x]) =>
+        r.metric === 'accuracy'
+          ? `${system} ${x >= 0 ? '+' : ''}${x.toFixed(1)} points`
+          : `${system} ${x.toPrecision(3)}×`,
+      );
+      return `${r.workload.padEnd(4)} ${r.metric} ${params} (${r.threads} thread${r.threads > 1 ? 's' : ''}): ${against.join(', ')}`;
+    });
 }

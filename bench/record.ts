@@ -1,6 +1,15 @@
 // The benchmark's output format (shared/BENCHMARKS.md) and the timing helpers every workload uses.
 
-export type Metric = 'GFLOP/s' | 'examples/s' | 'tokens/s' | 'sentences/s' | 'seconds' | 'accuracy' | 'latency_ms' | 'peak_rss_mb' | 'model_bytes';
+export type Metric =
+  | 'GFLOP/s'
+  | 'examples/s'
+  | 'tokens/s'
+  | 'sentences/s'
+  | 'seconds'
+  | 'accuracy'
+  | 'latency_ms'
+  | 'peak_rss_mb'
+  | 'model_bytes';
 
 export interface BenchRecord {
   workload: string;
@@ -24,7 +33,11 @@ export function median(values: number[]): number {
  * Times `work` (which does `unitsPerCall` units each call): warms up, picks a repeat count that
  * makes one run last at least `minMs`, and returns the median units/second over `runs` runs.
  */
-export function throughput(work: () => void, unitsPerCall: number, { runs = 5, minMs = 200 } = {}): { perSecond: number; runs: number[] } {
+export function throughput(
+  work: () => void,
+  unitsPerCall: number,
+  { runs = 5, minMs = 200 } = {},
+): { perSecond: number; runs: number[] } {
   const plan = timingPlan(runs, minMs);
   let step = plan.next();
   while (!step.done) {
@@ -36,7 +49,11 @@ export function throughput(work: () => void, unitsPerCall: number, { runs = 5, m
 }
 
 /** throughput() for a `work` that returns a promise (each call awaited before the next). */
-export async function asyncThroughput(work: () => Promise<void>, unitsPerCall: number, { runs = 5, minMs = 200 } = {}): Promise<{ perSecond: number; runs: number[] }> {
+export async function asyncThroughput(
+  work: () => Promise<void>,
+  unitsPerCall: number,
+  { runs = 5, minMs = 200 } = {},
+): Promise<{ perSecond: number; runs: number[] }> {
   const plan = timingPlan(runs, minMs);
   let step = plan.next();
   while (!step.done) {
@@ -68,7 +85,10 @@ function* timingPlan(runs: number, minMs: number): Generator<number, { reps: num
   return { reps, ms: timed };
 }
 
-function ratesOf({ reps, ms }: { reps: number; ms: number[] }, unitsPerCall: number): { perSecond: number; runs: number[] } {
+function ratesOf(
+  { reps, ms }: { reps: number; ms: number[] },
+  unitsPerCall: number,
+): { perSecond: number; runs: number[] } {
   const rates = ms.map((t) => (reps * unitsPerCall) / (t / 1000));
   return { perSecond: median(rates), runs: rates };
 }

@@ -53,7 +53,11 @@ const WORKLOADS: Record<string, Workload> = {
   W5: async (_rt, peers) => benchW5(3, peers.length > 0),
   W6: async (_rt, peers) => {
     if (!w4Model) w4Model = (await benchW4(1, [1])).modelPath;
-    const records = [...(await benchW6(w4Model)), ...(peers.length > 0 ? await benchW6BagPeers(w4Model, peers) : []), ...(await benchW6Attention(peers.length > 0))];
+    const records = [
+      ...(await benchW6(w4Model)),
+      ...(peers.length > 0 ? await benchW6BagPeers(w4Model, peers) : []),
+      ...(await benchW6Attention(peers.length > 0)),
+    ];
     // ONNX Runtime on the same two models, exported (bench/w6-onnx.ts).
     return peers.length > 0 ? [...records, ...(await benchW6Onnx(w4Model, records))] : records;
   },
@@ -80,7 +84,10 @@ if (unknown.length) {
 }
 const peers: TfBackend[] = values.compare && !values['no-peers'] ? ['wasm', 'cpu'] : [];
 // The machine is shared: how loaded it was goes with the figures.
-const loadAverage = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 progress(`load average at the start: ${loadAverage()} (${availableParallelism()} cores)`);
 const rt = await Runtime.create({ wasm: readFileSync(new URL('../build/sentiwasm.wasm', import.meta.url)) });
 // The fused multiply-add build is measured too where the engine runs relaxed SIMD (Node 22 and
@@ -98,9 +105,16 @@ if (values.json) process.stdout.write(`${JSON.stringify(records)}\n`);
 else {
   progress('');
   for (const r of records) {
-    const params = r.params ? Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ') : '';
-    process.stdout.write(`${r.workload.padEnd(4)} ${r.system.padEnd(10)} ${`${r.threads}t`.padEnd(3)} ${params.padEnd(14)} ${r.value.toPrecision(4).padStart(10)} ${r.metric}\n`);
+    const params = r.params
+      ? Object.entries(r.params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')
+      : '';
+    process.stdout.write(
+      `${r.workload.padEnd(4)} ${r.system.padEnd(10)} ${`${r.threads}t`.padEnd(3)} ${params.padEnd(14)} ${r.value.toPrecision(4).padStart(10)} ${r.metric}\n`,
+    );
   }
   const lines = ratioLines(records);
-  if (lines.length) process.stdout.write(`\nsentiwasm against the peers, same run (above 1×: sentiwasm ahead):\n${lines.join('\n')}\n`);
+  if (lines.length)
+    process.stdout.write(`\nsentiwasm against the peers, same run (above 1×: sentiwasm ahead):\n${lines.join('\n')}\n`);
 }

@@ -27,29 +27,64 @@ function data(): { x: Float32Array; y: Float32Array } {
 export async function benchW3(rt: Runtime, peers: TfBackend[], fma?: Runtime): Promise<BenchRecord[]> {
   const { x, y } = data();
   const records: BenchRecord[] = [];
-  const builds: [Runtime, string][] = fma ? [[rt, 'default'], [fma, 'fma']] : [[rt, 'default']];
+  const builds: [Runtime, string][] = fma
+    ? [
+        [rt, 'default'],
+        [fma, 'fma'],
+      ]
+    : [[rt, 'default']];
   for (const [runtime, build] of builds) {
     const { perSecond, first, later } = stepRate(runtime, x, y);
-    progress(`W3  sentiwasm${build === 'fma' ? ' (fma build)' : ''} ${perSecond.toFixed(0)} examples/s (loss ${first.toFixed(4)} → ${later.toFixed(4)})`);
-    records.push({ workload: 'W3', system: 'sentiwasm', threads: 1, metric: 'examples/s', value: perSecond, params: build === 'fma' ? { batch: BATCH, build } : { batch: BATCH } });
+    progress(
+      `W3  sentiwasm${build === 'fma' ? ' (fma build)' : ''} ${perSecond.toFixed(0)} examples/s (loss ${first.toFixed(4)} → ${later.toFixed(4)})`,
+    );
+    records.push({
+      workload: 'W3',
+      system: 'sentiwasm',
+      threads: 1,
+      metric: 'examples/s',
+      value: perSecond,
+      params: build === 'fma' ? { batch: BATCH, build } : { batch: BATCH },
+    });
   }
   for (const backend of peers) {
     const rate = await tfjsStep(backend, x, y);
     progress(`W3  tfjs-${backend} ${rate.toFixed(0)} examples/s`);
-    records.push({ workload: 'W3', system: `tfjs-${backend}`, threads: 1, metric: 'examples/s', value: rate, params: { batch: BATCH } });
+    records.push({
+      workload: 'W3',
+      system: `tfjs-${backend}`,
+      threads: 1,
+      metric: 'examples/s',
+      value: rate,
+      params: { batch: BATCH },
+    });
   }
   // The other peers come with the TensorFlow.js ones (`--compare`).
   if (peers.length === 0) return records;
   const plain = plainStepRate(x, y);
   progress(`W3  plain-ts ${plain.toFixed(0)} examples/s`);
-  records.push({ workload: 'W3', system: 'plain-ts', threads: 1, metric: 'examples/s', value: plain, params: { batch: BATCH } });
+  records.push({
+    workload: 'W3',
+    system: 'plain-ts',
+    threads: 1,
+    metric: 'examples/s',
+    value: plain,
+    params: { batch: BATCH },
+  });
   if (!hasTorch()) {
     progress(`W3  (no PyTorch: ${PYTHON} cannot import torch; not measured)`);
     return records;
   }
   const torch = runPythonPeer<{ examplesPerSecond: number; torch: string }>('pytorch_w3.py');
   progress(`W3  PyTorch ${torch.torch} ${torch.examplesPerSecond.toFixed(0)} examples/s`);
-  records.push({ workload: 'W3', system: 'pytorch', threads: 1, metric: 'examples/s', value: torch.examplesPerSecond, params: { batch: BATCH } });
+  records.push({
+    workload: 'W3',
+    system: 'pytorch',
+    threads: 1,
+    metric: 'examples/s',
+    value: torch.examplesPerSecond,
+    params: { batch: BATCH },
+  });
   return records;
 }
 
@@ -66,7 +101,14 @@ function plainStepRate(x: Float32Array, y: Float32Array): number {
 
 /** Training steps per second (× batch) of the W3 network on one runtime, after checking that the loss falls. */
 function stepRate(rt: Runtime, x: Float32Array, y: Float32Array): { perSecond: number; first: number; later: number } {
-  const model = new Sequential([new Linear(IN, HIDDEN), new ReLU(), new Linear(HIDDEN, HIDDEN), new ReLU(), new Linear(HIDDEN, 1), new Sigmoid()]);
+  const model = new Sequential([
+    new Linear(IN, HIDDEN),
+    new ReLU(),
+    new Linear(HIDDEN, HIDDEN),
+    new ReLU(),
+    new Linear(HIDDEN, 1),
+    new Sigmoid(),
+  ]);
   model.build(rt, { inFeatures: IN, maxBatch: BATCH, seed: 1 });
   const trainer = new Trainer(model, { loss: new BCELoss(), optimizer: new SGD({ lr: LR }) });
   // Validate before timing: training on one fixed batch must drive its loss down.
@@ -82,10 +124,14 @@ async function tfjsStep(backend: TfBackend, xData: Float32Array, yData: Float32A
   const tf = await loadTf(backend);
   const x = tf.tensor2d(xData, [BATCH, IN]);
   const y = tf.tensor2d(yData, [BATCH, 1]);
-  const glorot = (r: number, c: number) => tf.variable(tf.randomUniform([r, c], -1 / Math.sqrt(r), 1 / Math.sqrt(r), 'float32', 1));
-  const w1 = glorot(IN, HIDDEN), b1 = tf.variable(tf.zeros([HIDDEN]));
-  const w2 = glorot(HIDDEN, HIDDEN), b2 = tf.variable(tf.zeros([HIDDEN]));
-  const w3 = glorot(HIDDEN, 1), b3 = tf.variable(tf.zeros([1]));
+  const glorot = (r: number, c: number) =>
+    tf.variable(tf.randomUniform([r, c], -1 / Math.sqrt(r), 1 / Math.sqrt(r), 'float32', 1));
+  const w1 = glorot(IN, HIDDEN),
+    b1 = tf.variable(tf.zeros([HIDDEN]));
+  const w2 = glorot(HIDDEN, HIDDEN),
+    b2 = tf.variable(tf.zeros([HIDDEN]));
+  const w3 = glorot(HIDDEN, 1),
+    b3 = tf.variable(tf.zeros([1]));
   const optimizer = tf.train.sgd(LR);
   const step = () => {
     const cost = optimizer.minimize(() => {

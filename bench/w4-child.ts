@@ -11,7 +11,15 @@ const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)
 // The workload's settings: unigrams + hashed bigrams in 2,000,000 buckets, dim 64, mean pooling,
 // linear → 2-way softmax, 5 epochs; no validation during training (dev is only evaluated).
 const threads = Number(process.argv[3] ?? 1);
-const { model, epochs, trainSeconds } = await trainWithReport(train, { arch: 'bag', dim: 64, wordNgrams: 2, buckets: 2_000_000, epochs: 5, seed: 0, threads });
+const { model, epochs, trainSeconds } = await trainWithReport(train, {
+  arch: 'bag',
+  dim: 64,
+  wordNgrams: 2,
+  buckets: 2_000_000,
+  epochs: 5,
+  seed: 0,
+  threads,
+});
 const accuracy = model.evaluate(dev).accuracy;
 const bytes = model.toBytes();
 if (process.argv[2]) writeFileSync(process.argv[2], bytes);
@@ -23,4 +31,6 @@ const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const words = train.reduce((n, e) => n + e.text.split(/\s+/).filter(Boolean).length, 0);
 const passes = epochs.filter((e) => (e.member ?? 1) === 1).length;
 const wallTokensPerSecond = (words * passes) / trainSeconds;
-process.stdout.write(`${JSON.stringify({ trainSeconds, tokensPerSecond: epochs.at(-1)!.tokensPerSecond, wallTokensPerSecond, accuracy, peakRssMb, modelBytes: bytes.length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ trainSeconds, tokensPerSecond: epochs.at(-1)!.tokensPerSecond, wallTokensPerSecond, accuracy, peakRssMb, modelBytes: bytes.length })}\n`,
+);

@@ -31,7 +31,16 @@ export async function benchW4Quantized(modelPath: string): Promise<BenchRecord[]
   const floatAccuracy = model.evaluate(dev).accuracy;
   const floatLoad = await loadSeconds(plain, modelPath);
   const params = { epochs: 5, arch: 'bag' };
-  const records: BenchRecord[] = [{ workload: 'W4', system: 'sentiwasm', threads: 1, metric: 'seconds', value: floatLoad, params: { ...params, scope: 'load' } }];
+  const records: BenchRecord[] = [
+    {
+      workload: 'W4',
+      system: 'sentiwasm',
+      threads: 1,
+      metric: 'seconds',
+      value: floatLoad,
+      params: { ...params, scope: 'load' },
+    },
+  ];
   for (const bits of [8, 4] as QuantizeBits[]) {
     const bytes = model.toBytes({ quantize: bits });
     const name = `${modelPath} (${bits}-bit)`;
@@ -39,12 +48,28 @@ export async function benchW4Quantized(modelPath: string): Promise<BenchRecord[]
     const accuracy = loaded.evaluate(dev).accuracy;
     loaded.dispose();
     const load = await loadSeconds(bytes, name);
-    progress(`W4  quantized to ${bits} bits: ${(bytes.length / 1e6).toFixed(2)} MB (${((100 * bytes.length) / plain.length).toFixed(1)}% of ${(plain.length / 1e6).toFixed(2)} MB), dev accuracy ${accuracy.toFixed(4)} (float ${floatAccuracy.toFixed(4)}), loads in ${(1000 * load).toFixed(0)} ms (float ${(1000 * floatLoad).toFixed(0)} ms)`);
+    progress(
+      `W4  quantized to ${bits} bits: ${(bytes.length / 1e6).toFixed(2)} MB (${((100 * bytes.length) / plain.length).toFixed(1)}% of ${(plain.length / 1e6).toFixed(2)} MB), dev accuracy ${accuracy.toFixed(4)} (float ${floatAccuracy.toFixed(4)}), loads in ${(1000 * load).toFixed(0)} ms (float ${(1000 * floatLoad).toFixed(0)} ms)`,
+    );
     const quantized = { ...params, quantize: bits };
     records.push(
-      { workload: 'W4', system: 'sentiwasm', threads: 1, metric: 'model_bytes', value: bytes.length, params: quantized },
+      {
+        workload: 'W4',
+        system: 'sentiwasm',
+        threads: 1,
+        metric: 'model_bytes',
+        value: bytes.length,
+        params: quantized,
+      },
       { workload: 'W4', system: 'sentiwasm', threads: 1, metric: 'accuracy', value: accuracy, params: quantized },
-      { workload: 'W4', system: 'sentiwasm', threads: 1, metric: 'seconds', value: load, params: { ...quantized, scope: 'load' } },
+      {
+        workload: 'W4',
+        system: 'sentiwasm',
+        threads: 1,
+        metric: 'seconds',
+        value: load,
+        params: { ...quantized, scope: 'load' },
+      },
     );
   }
   model.dispose();

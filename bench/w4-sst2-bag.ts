@@ -16,7 +16,14 @@ import { SST2_DEV, SST2_TRAIN } from './sst2.js';
 const CHILD = fileURLToPath(new URL('./w4-child.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-interface ChildResult { trainSeconds: number; tokensPerSecond: number; wallTokensPerSecond: number; accuracy: number; peakRssMb: number; modelBytes: number }
+interface ChildResult {
+  trainSeconds: number;
+  tokensPerSecond: number;
+  wallTokensPerSecond: number;
+  accuracy: number;
+  peakRssMb: number;
+  modelBytes: number;
+}
 
 export async function benchW4(runs = 3, threadCounts = [1, 2]): Promise<{ records: BenchRecord[]; modelPath: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-w4-'));
@@ -26,19 +33,30 @@ export async function benchW4(runs = 3, threadCounts = [1, 2]): Promise<{ record
     for (const threads of threadCounts) {
       // W6 predicts with the single-thread model (the reproducible one).
       const out = threads === 1 ? modelPath : join(dir, `sst2-bag-${threads}.bin`);
-      const stdout = execFileSync(process.execPath, [...process.execArgv, CHILD, out, String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const stdout = execFileSync(process.execPath, [...process.execArgv, CHILD, out, String(threads)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildResult;
-      progress(`W4  run ${r + 1}, ${threads} thread${threads > 1 ? 's' : ''}: ${result.trainSeconds.toFixed(2)} s training, ${(result.wallTokensPerSecond / 1e6).toFixed(2)}M tokens/s over the whole training (a member's own pace ${(result.tokensPerSecond / 1e6).toFixed(2)}M), dev accuracy ${result.accuracy.toFixed(4)}, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+      progress(
+        `W4  run ${r + 1}, ${threads} thread${threads > 1 ? 's' : ''}: ${result.trainSeconds.toFixed(2)} s training, ${(result.wallTokensPerSecond / 1e6).toFixed(2)}M tokens/s over the whole training (a member's own pace ${(result.tokensPerSecond / 1e6).toFixed(2)}M), dev accuracy ${result.accuracy.toFixed(4)}, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+      );
       byThreads.get(threads)!.push(result);
     }
   }
   const commandTimes: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
-    execFileSync(process.execPath, [CLI, 'train', fileURLToPath(SST2_TRAIN), '--out', join(dir, 'cli.bin'), '--no-progress'], { stdio: 'ignore' });
+    execFileSync(
+      process.execPath,
+      [CLI, 'train', fileURLToPath(SST2_TRAIN), '--out', join(dir, 'cli.bin'), '--no-progress'],
+      { stdio: 'ignore' },
+    );
     commandTimes.push((performance.now() - t0) / 1000);
   }
-  progress(`W4  \`sentiwasm train train.tsv --out …\` end to end: ${commandTimes.map((t) => t.toFixed(2)).join(', ')} s`);
+  progress(
+    `W4  \`sentiwasm train train.tsv --out …\` end to end: ${commandTimes.map((t) => t.toFixed(2)).join(', ')} s`,
+  );
   const params = { epochs: 5, arch: 'bag' };
   void SST2_DEV;
   const records: BenchRecord[] = [];
@@ -46,13 +64,34 @@ export async function benchW4(runs = 3, threadCounts = [1, 2]): Promise<{ record
     const m = (pick: (r: ChildResult) => number) => median(results.map(pick));
     records.push(
       { workload: 'W4', system: 'sentiwasm', threads, metric: 'seconds', value: m((r) => r.trainSeconds), params },
-      { workload: 'W4', system: 'sentiwasm', threads, metric: 'tokens/s', value: m((r) => r.wallTokensPerSecond), params: { ...params, scope: 'whole training' } },
-      { workload: 'W4', system: 'sentiwasm', threads, metric: 'tokens/s', value: m((r) => r.tokensPerSecond), params: { ...params, scope: 'one member' } },
+      {
+        workload: 'W4',
+        system: 'sentiwasm',
+        threads,
+        metric: 'tokens/s',
+        value: m((r) => r.wallTokensPerSecond),
+        params: { ...params, scope: 'whole training' },
+      },
+      {
+        workload: 'W4',
+        system: 'sentiwasm',
+        threads,
+        metric: 'tokens/s',
+        value: m((r) => r.tokensPerSecond),
+        params: { ...params, scope: 'one member' },
+      },
       { workload: 'W4', system: 'sentiwasm', threads, metric: 'accuracy', value: m((r) => r.accuracy), params },
       { workload: 'W4', system: 'sentiwasm', threads, metric: 'peak_rss_mb', value: m((r) => r.peakRssMb), params },
       { workload: 'W4', system: 'sentiwasm', threads, metric: 'model_bytes', value: m((r) => r.modelBytes), params },
     );
   }
-  records.push({ workload: 'W4', system: 'sentiwasm', threads: 1, metric: 'seconds', value: median(commandTimes), params: { ...params, scope: 'cli-command' } });
+  records.push({
+    workload: 'W4',
+    system: 'sentiwasm',
+    threads: 1,
+    metric: 'seconds',
+    value: median(commandTimes),
+    params: { ...params, scope: 'cli-command' },
+  });
   return { modelPath, records };
 }

@@ -23,7 +23,13 @@ import { timePrediction } from './w6-predict.js';
 const PEER = fileURLToPath(new URL('./peers/pytorch_w6_attn.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 
-interface PeerResult { rates: Record<string, number>; latencyMs: number; accuracy: number; agreement: number; torch: string }
+interface PeerResult {
+  rates: Record<string, number>;
+  latencyMs: number;
+  accuracy: number;
+  agreement: number;
+  torch: string;
+}
 
 function hasTorch(): boolean {
   try {
@@ -45,11 +51,27 @@ export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
   const accuracy = model.evaluate(dev).accuracy;
   if (!(accuracy > 0.7)) throw new Error(`W6 attention: the model scores only ${accuracy} on dev`);
   const { batched, latency } = timePrediction(model, texts);
-  progress(`W6  attention (1 epoch, dev accuracy ${accuracy.toFixed(4)}): ${batched.perSecond.toFixed(0)} sentences/s in batches of ${texts.length}; one sentence ${(latency * 1000).toFixed(1)} µs (median)`);
+  progress(
+    `W6  attention (1 epoch, dev accuracy ${accuracy.toFixed(4)}): ${batched.perSecond.toFixed(0)} sentences/s in batches of ${texts.length}; one sentence ${(latency * 1000).toFixed(1)} µs (median)`,
+  );
   const params = { arch: 'attention', epochs: 1 };
   const records: BenchRecord[] = [
-    { workload: 'W6', system: 'sentiwasm', threads: 1, metric: 'sentences/s', value: batched.perSecond, params: { ...params, batch: texts.length } },
-    { workload: 'W6', system: 'sentiwasm', threads: 1, metric: 'latency_ms', value: latency, params: { ...params, batch: 1 } },
+    {
+      workload: 'W6',
+      system: 'sentiwasm',
+      threads: 1,
+      metric: 'sentences/s',
+      value: batched.perSecond,
+      params: { ...params, batch: texts.length },
+    },
+    {
+      workload: 'W6',
+      system: 'sentiwasm',
+      threads: 1,
+      metric: 'latency_ms',
+      value: latency,
+      params: { ...params, batch: 1 },
+    },
   ];
   if (!peers) {
     model.dispose();
@@ -69,33 +91,78 @@ export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-w6a-'));
   const dataPath = join(dir, 'ids.json');
   const weightsPath = join(dir, 'weights.f32');
-  writeFileSync(dataPath, JSON.stringify({
-    rows: f.rowCount + 2, maxLen, dim: W5_OPTIONS.dim, heads: W5_OPTIONS.heads, ff: W5_OPTIONS.ff, classes: model.labels.length,
-    dev: dev.map((e) => f.orderedIds(f.tokenize(e.text), maxLen)), devLabels: dev.map((e) => model.labels.indexOf(e.label)),
-    sentiwasm: predicted, weights: index,
-  }));
+  writeFileSync(
+    dataPath,
+    JSON.stringify({
+      rows: f.rowCount + 2,
+      maxLen,
+      dim: W5_OPTIONS.dim,
+      heads: W5_OPTIONS.heads,
+      ff: W5_OPTIONS.ff,
+      classes: model.labels.length,
+      dev: dev.map((e) => f.orderedIds(f.tokenize(e.text), maxLen)),
+      devLabels: dev.map((e) => model.labels.indexOf(e.label)),
+      sentiwasm: predicted,
+      weights: index,
+    }),
+  );
   writeFileSync(weightsPath, new Uint8Array(weights.buffer));
   model.dispose();
   let peer: PeerResult;
   try {
-    const out = execFileSync(PYTHON, [PEER, dataPath, weightsPath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(PYTHON, [PEER, dataPath, weightsPath], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     peer = JSON.parse(out.trim().split('\n').at(-1)!) as PeerResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   // The same model must give the same classes (float rounding may flip a near-tie or two).
-  if (!(peer.agreement > 0.99)) throw new Error(`W6 attention: PyTorch agrees with sentiwasm on only ${(peer.agreement * 100).toFixed(1)}% of dev`);
+  if (!(peer.agreement > 0.99))
+    throw new Error(`W6 attention: PyTorch agrees with sentiwasm on only ${(peer.agreement * 100).toFixed(1)}% of dev`);
   // Two PyTorch figures: its fastest batches of the sentences in the order given (as W6 passes
   // them to sentiwasm; padding to each batch's longest), and chunks of 64 after sorting by length
   // (little padding). sentiwasm packs texts without padding: the order does not change its work.
-  const given = Object.entries(peer.rates).filter(([k]) => !k.includes('by length')).sort((a, b) => b[1] - a[1])[0];
+  const given = Object.entries(peer.rates)
+    .filter(([k]) => !k.includes('by length'))
+    .sort((a, b) => b[1] - a[1])[0];
   const sorted = Object.entries(peer.rates).find(([k]) => k.includes('by length'))!;
-  progress(`W6  attention, PyTorch ${peer.torch}: sentences/s in batches of ${Object.entries(peer.rates).map(([k, v]) => `${k}: ${v.toFixed(0)}`).join(', ')}; one sentence ${(peer.latencyMs * 1000).toFixed(1)} µs (median); agrees with sentiwasm on ${(peer.agreement * 100).toFixed(1)}% of dev`);
-  progress(`W6  attention, sentiwasm / PyTorch: ${(batched.perSecond / given[1]).toFixed(2)}× sentences/s (PyTorch in the given order, chunks of ${given[0]}), ${(batched.perSecond / sorted[1]).toFixed(2)}× (PyTorch sorted by length); ${(peer.latencyMs / latency).toFixed(2)}× lower latency`);
+  progress(
+    `W6  attention, PyTorch ${peer.torch}: sentences/s in batches of ${Object.entries(peer.rates)
+      .map(([k, v]) => `${k}: ${v.toFixed(0)}`)
+      .join(
+        ', ',
+      )}; one sentence ${(peer.latencyMs * 1000).toFixed(1)} µs (median); agrees with sentiwasm on ${(peer.agreement * 100).toFixed(1)}% of dev`,
+  );
+  progress(
+    `W6  attention, sentiwasm / PyTorch: ${(batched.perSecond / given[1]).toFixed(2)}× sentences/s (PyTorch in the given order, chunks of ${given[0]}), ${(batched.perSecond / sorted[1]).toFixed(2)}× (PyTorch sorted by length); ${(peer.latencyMs / latency).toFixed(2)}× lower latency`,
+  );
   records.push(
-    { workload: 'W6', system: 'pytorch', threads: 1, metric: 'sentences/s', value: given[1], params: { ...params, batch: texts.length, chunk: Number(given[0]), order: 'given' } },
-    { workload: 'W6', system: 'pytorch', threads: 1, metric: 'sentences/s', value: sorted[1], params: { ...params, batch: texts.length, chunk: 64, order: 'by length' } },
-    { workload: 'W6', system: 'pytorch', threads: 1, metric: 'latency_ms', value: peer.latencyMs, params: { ...params, batch: 1 } },
+    {
+      workload: 'W6',
+      system: 'pytorch',
+      threads: 1,
+      metric: 'sentences/s',
+      value: given[1],
+      params: { ...params, batch: texts.length, chunk: Number(given[0]), order: 'given' },
+    },
+    {
+      workload: 'W6',
+      system: 'pytorch',
+      threads: 1,
+      metric: 'sentences/s',
+      value: sorted[1],
+      params: { ...params, batch: texts.length, chunk: 64, order: 'by length' },
+    },
+    {
+      workload: 'W6',
+      system: 'pytorch',
+      threads: 1,
+      metric: 'latency_ms',
+      value: peer.latencyMs,
+      params: { ...params, batch: 1 },
+    },
   );
   return records;
 }

@@ -11,16 +11,35 @@ const { model, epochs, trainSeconds } = await trainWithReport(train, {
   validation: dev,
   // Every epoch: the loss sits on a plateau for the first few, where early stopping would quit.
   patience: 0,
-  onEpoch: (r) => console.log(`epoch ${String(r.epoch).padStart(2)}  loss ${r.trainLoss.toFixed(4)}  held-out accuracy ${(100 * r.validAccuracy).toFixed(1)} %`),
+  onEpoch: (r) =>
+    console.log(
+      `epoch ${String(r.epoch).padStart(2)}  loss ${r.trainLoss.toFixed(4)}  held-out accuracy ${(100 * r.validAccuracy).toFixed(1)} %`,
+    ),
 });
-console.log(`${epochs.length} epochs in ${trainSeconds.toFixed(2)} s; held-out accuracy ${(100 * model.evaluate(dev).accuracy).toFixed(1)} %`);
+console.log(
+  `${epochs.length} epochs in ${trainSeconds.toFixed(2)} s; held-out accuracy ${(100 * model.evaluate(dev).accuracy).toFixed(1)} %`,
+);
 
-for (const text of ['I loved this movie, it was wonderful!', 'The food was cold and the staff were rude.', '酒店很干净，服务很好']) {
+for (const text of [
+  'I loved this movie, it was wonderful!',
+  'The food was cold and the staff were rude.',
+  '酒店很干净，服务很好',
+]) {
   const { label, probabilities } = model.predict(text);
-  const words = model.explain(text).tokens.map((t) => `${t.negated ? 'not:' : ''}${t.token}(${t.contribution >= 0 ? '+' : ''}${t.contribution.toFixed(2)})`);
+  const words = model
+    .explain(text)
+    .tokens.map(
+      (t) => `${t.negated ? 'not:' : ''}${t.token}(${t.contribution >= 0 ? '+' : ''}${t.contribution.toFixed(2)})`,
+    );
   console.log(`${label.padEnd(8)} ${probabilities[label].toFixed(3)}  ${text}\n         ${words.join(' ')}`);
 }
-console.log('nearest to "great":', model.nearest('great', 5).map((n) => n.word).join(', '));
+console.log(
+  'nearest to "great":',
+  model
+    .nearest('great', 5)
+    .map((n) => n.word)
+    .join(', '),
+);
 
 await saveModelFileAtomic(out, model.toBytes());
 const again = await loadModel(out);

@@ -55,15 +55,22 @@ const slowMs = Number(args['slow-ms']);
 const hangSeconds = Number(args['hang-seconds']);
 const targets = (args.only ?? 'data,text,model').split(',') as Target[];
 type Target = 'data' | 'text' | 'model';
-for (const [name, value] of [['--seconds', seconds], ['--seed', seed], ['--slow-ms', slowMs], ['--hang-seconds', hangSeconds]] as const) {
+for (const [name, value] of [
+  ['--seconds', seconds],
+  ['--seed', seed],
+  ['--slow-ms', slowMs],
+  ['--hang-seconds', hangSeconds],
+] as const) {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number ≥ 0`);
 }
-if (targets.some((t) => !['data', 'text', 'model'].includes(t))) throw new RangeError('--only takes data, text, model or a comma-separated list of them');
+if (targets.some((t) => !['data', 'text', 'model'].includes(t)))
+  throw new RangeError('--only takes data, text, model or a comma-separated list of them');
 
 // The watchdog: the main thread counts the cases it starts in progress[0], and puts the number
 // of a random case in progress[1] (-1 for a fixed case).
 const progress = new Int32Array(new SharedArrayBuffer(8));
-const watchdog = new Worker(`
+const watchdog = new Worker(
+  `
   const { workerData } = require('node:worker_threads');
   const progress = new Int32Array(workerData.buffer);
   let last = -1, since = Date.now();
@@ -76,7 +83,9 @@ const watchdog = new Worker(`
       process.kill(process.pid, 'SIGKILL');
     }
   }, 250);
-`, { eval: true, workerData: { buffer: progress.buffer, hangMs: hangSeconds * 1000, seed } });
+`,
+  { eval: true, workerData: { buffer: progress.buffer, hangMs: hangSeconds * 1000, seed } },
+);
 
 /** Tells the watchdog a case starts: random case k, or a fixed one (-1). */
 function starting(k: number): void {
@@ -121,13 +130,18 @@ async function timed(run: () => Promise<string[]> | string[]): Promise<{ problem
 
 // Valid models to mutate: a bag and an mlp, trained in a second on a few sentences.
 const sentences = [
-  { text: 'good film, loved it', label: 'pos' }, { text: 'bad, awful waste', label: 'neg' },
-  { text: 'great acting', label: 'pos' }, { text: "didn't like it, not good", label: 'neg' }, { text: '很好看', label: 'pos' },
+  { text: 'good film, loved it', label: 'pos' },
+  { text: 'bad, awful waste', label: 'neg' },
+  { text: 'great acting', label: 'pos' },
+  { text: "didn't like it, not good", label: 'neg' },
+  { text: '很好看', label: 'pos' },
 ];
 /** Case k's target: the targets take turns whatever --only says, so a case's number names it in every run. */
 const ALL_TARGETS: readonly Target[] = ['data', 'text', 'model'];
 const models: { bytes: Uint8Array; contents: ReturnType<typeof decodeModelFile> }[] = [];
-if (args.case === undefined ? targets.includes('model') : ALL_TARGETS[Number(args.case) % ALL_TARGETS.length] === 'model') {
+if (
+  args.case === undefined ? targets.includes('model') : ALL_TARGETS[Number(args.case) % ALL_TARGETS.length] === 'model'
+) {
   for (const arch of ['bag', 'mlp'] as const) {
     const model = await train(sentences, { arch, epochs: 2, seed: 1, dim: 8, hidden: [4], buckets: 1000 });
     const bytes = model.toBytes();
@@ -137,12 +151,18 @@ if (args.case === undefined ? targets.includes('model') : ALL_TARGETS[Number(arg
 }
 
 /** Case k: its target and a function that runs it. */
-function caseOf(k: number, verbose: boolean): { target: Target; name: string; run: () => Promise<string[]> | string[] } {
+function caseOf(
+  k: number,
+  verbose: boolean,
+): { target: Target; name: string; run: () => Promise<string[]> | string[] } {
   const r = FuzzRandom.forCase(seed, k);
   const target = ALL_TARGETS[k % ALL_TARGETS.length]!;
   if (target === 'data') {
     const c = dataCase(r);
-    if (verbose) console.log(`options ${JSON.stringify(c.options)}\nbytes ${Buffer.from(c.bytes).toString('hex')}\nchunk lengths ${c.chunks.map((x) => x.length).join(' ')}`);
+    if (verbose)
+      console.log(
+        `options ${JSON.stringify(c.options)}\nbytes ${Buffer.from(c.bytes).toString('hex')}\nchunk lengths ${c.chunks.map((x) => x.length).join(' ')}`,
+      );
     return { target, name: c.name, run: async () => (await checkDataCase(c)).problems };
   }
   if (target === 'text') {
@@ -150,7 +170,14 @@ function caseOf(k: number, verbose: boolean): { target: Target; name: string; ru
     const text = fuzzText(r, r.chance(0.1) ? 2000 : 60);
     if (verbose) console.log(`options ${JSON.stringify(options)}\ntext ${JSON.stringify(text)}`);
     const full = 'wordNgrams' in options;
-    return { target, name: `${full ? 'featurizer' : 'tokenizer'} ${JSON.stringify(options)}`, run: () => [...checkTokenizerCase(text, options.tokenizer ?? {}), ...(full ? checkFeaturizerCase(text, options) : [])] };
+    return {
+      target,
+      name: `${full ? 'featurizer' : 'tokenizer'} ${JSON.stringify(options)}`,
+      run: () => [
+        ...checkTokenizerCase(text, options.tokenizer ?? {}),
+        ...(full ? checkFeaturizerCase(text, options) : []),
+      ],
+    };
   }
   const base = r.pick(models);
   const c = modelCase(r, base.bytes, base.contents);
@@ -167,15 +194,21 @@ async function fixedCases(): Promise<void> {
     record(`fixed: ${where}`, problems, ms, limitMs);
   };
   if (targets.includes('text')) {
-    for (const { name, text } of pathologicalTexts(200_000)) await step(`tokenizer on ${name} (${text.length} chars)`, () => checkTokenizerCase(text, {}));
+    for (const { name, text } of pathologicalTexts(200_000))
+      await step(`tokenizer on ${name} (${text.length} chars)`, () => checkTokenizerCase(text, {}));
     const line = longLine(new FuzzRandom(seed), 5_000_000);
     await step(`tokenizer on a line of ${line.length} characters`, () => checkTokenizerCase(line, {}));
-    await step(`featurizer on a line of ${line.length} characters`, () => checkFeaturizerCase(line, { wordNgrams: 3, subwords: [2, 4] }));
+    await step(`featurizer on a line of ${line.length} characters`, () =>
+      checkFeaturizerCase(line, { wordNgrams: 3, subwords: [2, 4] }),
+    );
   }
   if (targets.includes('data')) {
     for (const c of fixedDataCases()) {
       const bytes = new TextEncoder().encode(c.text);
-      await step(`data: ${c.name}`, async () => (await checkDataCase({ name: c.name, bytes, options: c.options, chunks: [bytes] })).problems);
+      await step(
+        `data: ${c.name}`,
+        async () => (await checkDataCase({ name: c.name, bytes, options: c.options, chunks: [bytes] })).problems,
+      );
     }
     for (const c of bigDataCases()) {
       await step(`data: ${c.name}`, c.run);
@@ -183,7 +216,11 @@ async function fixedCases(): Promise<void> {
   }
   if (targets.includes('model')) {
     for (const base of models) {
-      const cases: ModelCase[] = [...inconsistentModels(base.contents), ...configTextModels(base.contents), hugePlanModel(base.contents)];
+      const cases: ModelCase[] = [
+        ...inconsistentModels(base.contents),
+        ...configTextModels(base.contents),
+        hugePlanModel(base.contents),
+      ];
       for (const c of cases) await step(`model: ${c.name} (${base.contents.config.arch})`, () => checkModelCase(c));
     }
   }
@@ -205,26 +242,56 @@ function bigDataCases(): { name: string; run: () => Promise<string[]> }[] {
   };
   const big = 'x'.repeat(5_000_000);
   return [
-    { name: 'a 5 MB text field in CSV', run: () => errorsOnly('big.csv', () => readExamples(chunked(`label,text\n1,"${big}"\n0,short\n`), { fileName: 'big.csv' }).collect()) },
-    { name: 'a 5 MB line in JSONL', run: () => errorsOnly('big.jsonl', () => readExamples(chunked(`{"text":"${big}","label":"1"}\n`), { fileName: 'big.jsonl' }).collect()) },
-    { name: 'a 5 MB line with no line break', run: () => errorsOnly('big.tsv', () => readExamples(chunked(big), { fileName: 'big.tsv' }).collect()) },
-    { name: 'a 5 MB header line of one name repeated', run: () => errorsOnly('names.csv', async () => parseExamplesText('a,'.repeat(2_500_000) + '\n1,2\n', { fileName: 'names.csv' })) },
-    { name: 'a JSONL value nested 100,000 deep', run: () => errorsOnly('deep.jsonl', async () => parseExamplesText(`{"text":"a","label":"1","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`, { fileName: 'deep.jsonl' })) },
+    {
+      name: 'a 5 MB text field in CSV',
+      run: () =>
+        errorsOnly('big.csv', () =>
+          readExamples(chunked(`label,text\n1,"${big}"\n0,short\n`), { fileName: 'big.csv' }).collect(),
+        ),
+    },
+    {
+      name: 'a 5 MB line in JSONL',
+      run: () =>
+        errorsOnly('big.jsonl', () =>
+          readExamples(chunked(`{"text":"${big}","label":"1"}\n`), { fileName: 'big.jsonl' }).collect(),
+        ),
+    },
+    {
+      name: 'a 5 MB line with no line break',
+      run: () => errorsOnly('big.tsv', () => readExamples(chunked(big), { fileName: 'big.tsv' }).collect()),
+    },
+    {
+      name: 'a 5 MB header line of one name repeated',
+      run: () =>
+        errorsOnly('names.csv', async () =>
+          parseExamplesText('a,'.repeat(2_500_000) + '\n1,2\n', { fileName: 'names.csv' }),
+        ),
+    },
+    {
+      name: 'a JSONL value nested 100,000 deep',
+      run: () =>
+        errorsOnly('deep.jsonl', async () =>
+          parseExamplesText(`{"text":"a","label":"1","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`, {
+            fileName: 'deep.jsonl',
+          }),
+        ),
+    },
     {
       name: 'a million distinct labels, streamed',
-      run: () => errorsOnly('labels.csv', async () => {
-        const lines = function* (): Generator<string> {
-          yield 'label,text\n';
-          for (let i = 0; i < 1_000_000; i += 10_000) {
-            let chunk = '';
-            for (let j = i; j < i + 10_000; j++) chunk += `label${j},text ${j}\n`;
-            yield chunk;
-          }
-        };
-        let n = 0;
-        for await (const _ of readExamples(lines(), { fileName: 'labels.csv' })) n++;
-        if (n !== 1_000_000) throw new Error(`read ${n} examples, expected 1,000,000`);
-      }),
+      run: () =>
+        errorsOnly('labels.csv', async () => {
+          const lines = function* (): Generator<string> {
+            yield 'label,text\n';
+            for (let i = 0; i < 1_000_000; i += 10_000) {
+              let chunk = '';
+              for (let j = i; j < i + 10_000; j++) chunk += `label${j},text ${j}\n`;
+              yield chunk;
+            }
+          };
+          let n = 0;
+          for await (const _ of readExamples(lines(), { fileName: 'labels.csv' })) n++;
+          if (n !== 1_000_000) throw new Error(`read ${n} examples, expected 1,000,000`);
+        }),
     },
   ];
 }
@@ -248,11 +315,18 @@ for (; (performance.now() - start) / 1000 < seconds; k++) {
   const c = caseOf(k, false);
   counts[c.target] = (counts[c.target] ?? 0) + 1;
   const { problems, ms } = await timed(c.run);
-  if (problems.length || ms > slowMs) record(`case ${k} of seed ${seed} (replay: --seed ${seed} --case ${k}): ${c.target}: ${c.name}`, problems, ms);
+  if (problems.length || ms > slowMs)
+    record(`case ${k} of seed ${seed} (replay: --seed ${seed} --case ${k}): ${c.target}: ${c.name}`, problems, ms);
   if (k % 1000 === 0) maxRss = Math.max(maxRss, process.memoryUsage().rss);
 }
 
-console.log(`\n${Object.values(counts).reduce((a, b) => a + b, 0)} random cases in ${((performance.now() - start) / 1000).toFixed(1)} s (${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}), largest resident memory ${(maxRss / 2 ** 20).toFixed(0)} MB`);
+console.log(
+  `\n${Object.values(counts).reduce((a, b) => a + b, 0)} random cases in ${((performance.now() - start) / 1000).toFixed(1)} s (${Object.entries(
+    counts,
+  )
+    .map(([t, n]) => `${n} ${t}`)
+    .join(', ')}), largest resident memory ${(maxRss / 2 ** 20).toFixed(0)} MB`,
+);
 if (failures.size === 0) console.log('no failures');
 else {
   console.log(`${failures.size} kinds of failure:`);

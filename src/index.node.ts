@@ -18,8 +18,16 @@ export * from './runtime/relaxed-simd.node.js';
 // take a name where the library's take a path (train("sst2")); they shadow the library's.
 export * from './data/datasets.js';
 export {
-  datasetCacheStatus, defaultCacheDir, getDataset, resolveDataPath, resolveDataset, standInVariable,
-  type DatasetOptions, type DatasetProgress, type ResolvedDataset, type SourceOverride,
+  datasetCacheStatus,
+  defaultCacheDir,
+  getDataset,
+  resolveDataPath,
+  resolveDataset,
+  standInVariable,
+  type DatasetOptions,
+  type DatasetProgress,
+  type ResolvedDataset,
+  type SourceOverride,
 } from './data/datasets.node.js';
 export type { NodeTrainOptions } from './io/train-by-name.node.js';
 // …and with the `worker` option, in a worker_threads worker.

@@ -44,55 +44,89 @@ describe('models behind one interface', () => {
 });
 
 describe('the memory plan', () => {
-  it.each(['bag', 'mlp'])('a loaded %s model: nothing is allocated after it is built, whatever is predicted (a 300,000-feature text too)', async (arch) => {
-    const model = await loadModel(trained[arch].toBytes());
-    const rt = model.runtime;
-    expect(rt.sealed).toBe(true);
-    const allocated = rt.allocated, byteLength = rt.byteLength;
-    const long = Array.from({ length: 150_000 }, (_, i) => (i % 3 ? 'great' : 'film')).join(' ');
-    model.predictBatch(['fine', 'not good at all', '很好', long, 'x'.repeat(70_000), ...Array.from({ length: 600 }, (_, i) => `text ${i}`)]);
-    model.explain('a dull, lifeless mess, not worth it');
-    expect(rt.allocated).toBe(allocated);
-    expect(rt.byteLength).toBe(byteLength);
-    expect(() => rt.alloc(16, 64, 'late')).toThrow(/"late" \(16 bytes\) asked for memory after a trained model laid its memory out/);
-  });
+  it.each(['bag', 'mlp'])(
+    'a loaded %s model: nothing is allocated after it is built, whatever is predicted (a 300,000-feature text too)',
+    async (arch) => {
+      const model = await loadModel(trained[arch].toBytes());
+      const rt = model.runtime;
+      expect(rt.sealed).toBe(true);
+      const allocated = rt.allocated,
+        byteLength = rt.byteLength;
+      const long = Array.from({ length: 150_000 }, (_, i) => (i % 3 ? 'great' : 'film')).join(' ');
+      model.predictBatch([
+        'fine',
+        'not good at all',
+        '很好',
+        long,
+        'x'.repeat(70_000),
+        ...Array.from({ length: 600 }, (_, i) => `text ${i}`),
+      ]);
+      model.explain('a dull, lifeless mess, not worth it');
+      expect(rt.allocated).toBe(allocated);
+      expect(rt.byteLength).toBe(byteLength);
+      expect(() => rt.alloc(16, 64, 'late')).toThrow(
+        /"late" \(16 bytes\) asked for memory after a trained model laid its memory out/,
+      );
+    },
+  );
 
-  it.each(['bag', 'mlp'])('a %s model predicts a text longer than a batch holds from the mean of all its features (taken in parts)', (arch) => {
-    const model = trained[arch];
-    const words = ['great', 'film', 'dull', 'not', 'fun', 'plot'];
-    const text = Array.from({ length: 40_000 }, (_, i) => words[(i * 7) % words.length]).join(' ');
-    const rows = model.featurizer.rows(model.featurizer.tokenize(text), []);
-    expect(rows.length).toBeGreaterThan(bagFront(model).embedding.capacity.maxIds);
-    // The same mean, worked out in JavaScript: the rows' vectors averaged, then the head's layers.
-    const front = bagFront(model);
-    const D = model.config.dim;
-    const table = front.embedding.values();
-    const mean = new Float64Array(D);
-    for (const r of rows) for (let d = 0; d < D; d++) mean[d] += table[r * D + d] / rows.length;
-    front.head.loadInputs(Float32Array.from(mean), 1);
-    const want = model.runtime.f32(front.head.forwardBatch(1, false), model.labels.length).slice();
-    const got = model.logits([rows]);
-    got.forEach((v, c) => expect(Math.abs(v - want[c])).toBeLessThan(1e-4));
-  });
+  it.each(['bag', 'mlp'])(
+    'a %s model predicts a text longer than a batch holds from the mean of all its features (taken in parts)',
+    (arch) => {
+      const model = trained[arch];
+      const words = ['great', 'film', 'dull', 'not', 'fun', 'plot'];
+      const text = Array.from({ length: 40_000 }, (_, i) => words[(i * 7) % words.length]).join(' ');
+      const rows = model.featurizer.rows(model.featurizer.tokenize(text), []);
+      expect(rows.length).toBeGreaterThan(bagFront(model).embedding.capacity.maxIds);
+      // The same mean, worked out in JavaScript: the rows' vectors averaged, then the head's layers.
+      const front = bagFront(model);
+      const D = model.config.dim;
+      const table = front.embedding.values();
+      const mean = new Float64Array(D);
+      for (const r of rows) for (let d = 0; d < D; d++) mean[d] += table[r * D + d] / rows.length;
+      front.head.loadInputs(Float32Array.from(mean), 1);
+      const want = model.runtime.f32(front.head.forwardBatch(1, false), model.labels.length).slice();
+      const got = model.logits([rows]);
+      got.forEach((v, c) => expect(Math.abs(v - want[c])).toBeLessThan(1e-4));
+    },
+  );
 
   it('the plan names every block, in address order, without overlaps', () => {
     const plan = trained.mlp.runtime.plan();
     const names = plan.map((b) => b.name);
-    for (const name of ['embedding.table', 'embedding.ids', 'head.parameters', 'head.gradients', 'head.adam.m', 'step.targets', 'featurizer.tokenTable']) expect(names).toContain(name);
-    for (let i = 1; i < plan.length; i++) expect(plan[i].offset).toBeGreaterThanOrEqual(plan[i - 1].offset + plan[i - 1].bytes);
+    for (const name of [
+      'embedding.table',
+      'embedding.ids',
+      'head.parameters',
+      'head.gradients',
+      'head.adam.m',
+      'step.targets',
+      'featurizer.tokenTable',
+    ])
+      expect(names).toContain(name);
+    for (let i = 1; i < plan.length; i++)
+      expect(plan[i].offset).toBeGreaterThanOrEqual(plan[i - 1].offset + plan[i - 1].bytes);
   });
 });
 
 describe('sentiwasm inspect', () => {
-  it('prints the file\'s sections (name, dtype, shape, bytes) and the plan the model lays out, as JSON with --json', async () => {
+  it("prints the file's sections (name, dtype, shape, bytes) and the plan the model lays out, as JSON with --json", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-inspect-'));
     const file = join(dir, 'mlp.bin');
     writeFileSync(file, trained.mlp.toBytes());
     const { stdout } = await run(process.execPath, [CLI, 'inspect', file, '--json']);
-    const report = JSON.parse(stdout) as { sections: { name: string; dtype: string; shape: number[]; bytes: number }[]; plan: { name: string; offset: number; bytes: number }[] };
+    const report = JSON.parse(stdout) as {
+      sections: { name: string; dtype: string; shape: number[]; bytes: number }[];
+      plan: { name: string; offset: number; bytes: number }[];
+    };
     const section = (name: string) => report.sections.find((s) => s.name === name);
     const rows = trained.mlp.featurizer.rowCount;
-    expect(section('embedding.weight')).toEqual({ name: 'embedding.weight', dtype: 'f32', shape: [rows, 16], bytes: rows * 16 * 4 });
+    expect(section('embedding.weight')).toEqual({
+      name: 'embedding.weight',
+      dtype: 'f32',
+      shape: [rows, 16],
+      bytes: rows * 16 * 4,
+    });
     expect(section('head.0.weight')?.shape).toEqual([64, 16]);
     expect(section('head.2.bias')?.shape).toEqual([2]);
     expect(section('vocabulary')?.dtype).toBe('u8');
@@ -108,12 +142,28 @@ describe('the model file', () => {
   it('holds one section per tensor, named as the model names them, and records its classifier schema', () => {
     const { config, sections } = decodeModelFile(trained.mlp.toBytes(), 'mlp');
     expect(config.schema).toBe(2);
-    expect(Object.keys(sections).sort()).toEqual(['embedding.weight', 'head.0.bias', 'head.0.weight', 'head.2.bias', 'head.2.weight', 'rowBuckets', 'vocabulary']);
+    expect(Object.keys(sections).sort()).toEqual([
+      'embedding.weight',
+      'head.0.bias',
+      'head.0.weight',
+      'head.2.bias',
+      'head.2.weight',
+      'rowBuckets',
+      'vocabulary',
+    ]);
   });
 
   it.each<[string, (config: Record<string, unknown>) => void, RegExp]>([
-    ['a newer classifier schema', (c) => (c.schema = 5), /written by a newer sentiwasm \(classifier schema 5; this one reads up to 4\)\. upgrade sentiwasm to load it/],
-    ['an architecture this release does not have', (c) => (c.arch = 'transformer'), /architecture "transformer", which this sentiwasm does not have \(it has bag, mlp, attention\)\. if a newer sentiwasm wrote it, upgrade/],
+    [
+      'a newer classifier schema',
+      (c) => (c.schema = 5),
+      /written by a newer sentiwasm \(classifier schema 5; this one reads up to 4\)\. upgrade sentiwasm to load it/,
+    ],
+    [
+      'an architecture this release does not have',
+      (c) => (c.arch = 'transformer'),
+      /architecture "transformer", which this sentiwasm does not have \(it has bag, mlp, attention\)\. if a newer sentiwasm wrote it, upgrade/,
+    ],
   ])('%s gets its own message', async (_, change, message) => {
     const contents = decodeModelFile(trained.bag.toBytes(), 'bag');
     change(contents.config);
@@ -125,10 +175,24 @@ describe('the model file', () => {
 
 describe('imports run one way', () => {
   // Lower folders never import higher ones: assembly ← runtime ← nn ← text, data, format ← models ← export ← train ← io ← worker ← cli.
-  const LAYERS: Record<string, number> = { runtime: 0, nn: 1, text: 2, data: 2, format: 2, models: 3, export: 3.5, train: 4, io: 5, worker: 6, cli: 7 };
+  const LAYERS: Record<string, number> = {
+    runtime: 0,
+    nn: 1,
+    text: 2,
+    data: 2,
+    format: 2,
+    models: 3,
+    export: 3.5,
+    train: 4,
+    io: 5,
+    worker: 6,
+    cli: 7,
+  };
 
   function sources(dir: string): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
   }
 
   it('no module imports from a folder above its own', () => {
@@ -137,7 +201,8 @@ describe('imports run one way', () => {
       const folder = relative(SRC, file).split(/[\\/]/)[0];
       if (!(folder in LAYERS)) continue;
       for (const [, target] of readFileSync(file, 'utf8').matchAll(/from '\.\.\/([a-z]+)\//g)) {
-        if (target in LAYERS && LAYERS[target] > LAYERS[folder]) wrong.push(`${relative(SRC, file)} imports ${target}/`);
+        if (target in LAYERS && LAYERS[target] > LAYERS[folder])
+          wrong.push(`${relative(SRC, file)} imports ${target}/`);
       }
     }
     expect(wrong).toEqual([]);

@@ -14,7 +14,11 @@ import { put, putI32, randomArray, seededRandom, testRuntime } from './helpers.j
 
 const EPS = 1e-2;
 // Two sequences of 5 and 3 positions, packed back to back: rows 0–4 and 5–7.
-const B = 2, C = 8, NH = 2, V = 7, N = 8;
+const B = 2,
+  C = 8,
+  NH = 2,
+  V = 7,
+  N = 8;
 const OFFSETS = [0, 5, 8];
 
 type Ptrs = Record<string, number>;
@@ -32,60 +36,83 @@ interface KernelCase {
 }
 
 const kernels: [string, KernelCase][] = [
-  ['token and position embeddings', {
-    inputs: { wte: V * C, wpe: 5 * C },
-    fixed: (rt) => ({ tokens: putI32(rt, [2, 3, 6, 2, 1, 4, 5, 2]), offsets: putI32(rt, OFFSETS) }),
-    out: N * C,
-    forward: (k, p) => k.encoder_embed_forward(p.out, p.tokens, p.offsets, p.wte, p.wpe, B, C),
-    backward: (k, p) => k.encoder_embed_backward(p.dwte, p.dwpe, p.dout, p.tokens, p.offsets, B, C),
-  }],
-  ['layer normalisation', {
-    inputs: { x: N * C, w: C, b: C },
-    out: N * C,
-    cache: { mean: N, rstd: N },
-    forward: (k, p) => k.layernorm_forward(p.out, p.mean, p.rstd, p.x, p.w, p.b, N, C, 1e-5),
-    backward: (k, p) => k.layernorm_backward(p.dx, p.dw, p.db, p.dout, p.x, p.w, p.mean, p.rstd, N, C),
-  }],
-  ['multi-head self-attention within each packed sequence', {
-    inputs: { qkv: N * 3 * C },
-    fixed: (rt) => ({ offsets: putI32(rt, OFFSETS), scratch: rt.allocF32(5) }),
-    out: N * C,
-    cache: { att: NH * (5 * 5 + 3 * 3) },
-    forward: (k, p) => k.attention_forward(p.out, p.att, p.qkv, p.offsets, B, C, NH),
-    backward: (k, p) => k.attention_backward(p.dqkv, p.dout, p.qkv, p.att, p.offsets, B, C, NH, p.scratch),
-  }],
-  ['multi-head self-attention, scalar reference', {
-    inputs: { qkv: N * 3 * C },
-    fixed: (rt) => ({ offsets: putI32(rt, OFFSETS), scratch: rt.allocF32(5) }),
-    out: N * C,
-    cache: { att: NH * (5 * 5 + 3 * 3) },
-    forward: (k, p) => k.attention_forward_ref(p.out, p.att, p.qkv, p.offsets, B, C, NH),
-    backward: (k, p) => k.attention_backward_ref(p.dqkv, p.dout, p.qkv, p.att, p.offsets, B, C, NH, p.scratch),
-  }],
-  ['residual connection', {
-    inputs: { a: 13, b: 13 },
-    out: 13,
-    forward: (k, p) => k.residual_forward(p.out, p.a, p.b, 13),
-    backward: (k, p) => k.residual_backward(p.da, p.db, p.dout, 13),
-  }],
-  ['masked mean pooling', {
-    inputs: { x: N * C },
-    fixed: (rt) => ({ offsets: putI32(rt, OFFSETS) }),
-    out: B * C,
-    forward: (k, p) => k.mean_pool_forward(p.out, p.x, p.offsets, B, C),
-    backward: (k, p) => k.mean_pool_backward(p.dx, p.dout, p.offsets, B, C),
-  }],
-  ['first-token pooling', {
-    inputs: { x: N * C },
-    fixed: (rt) => ({ offsets: putI32(rt, OFFSETS) }),
-    out: B * C,
-    forward: (k, p) => k.first_pool_forward(p.out, p.x, p.offsets, B, C),
-    backward: (k, p) => k.first_pool_backward(p.dx, p.dout, p.offsets, B, C),
-  }],
+  [
+    'token and position embeddings',
+    {
+      inputs: { wte: V * C, wpe: 5 * C },
+      fixed: (rt) => ({ tokens: putI32(rt, [2, 3, 6, 2, 1, 4, 5, 2]), offsets: putI32(rt, OFFSETS) }),
+      out: N * C,
+      forward: (k, p) => k.encoder_embed_forward(p.out, p.tokens, p.offsets, p.wte, p.wpe, B, C),
+      backward: (k, p) => k.encoder_embed_backward(p.dwte, p.dwpe, p.dout, p.tokens, p.offsets, B, C),
+    },
+  ],
+  [
+    'layer normalisation',
+    {
+      inputs: { x: N * C, w: C, b: C },
+      out: N * C,
+      cache: { mean: N, rstd: N },
+      forward: (k, p) => k.layernorm_forward(p.out, p.mean, p.rstd, p.x, p.w, p.b, N, C, 1e-5),
+      backward: (k, p) => k.layernorm_backward(p.dx, p.dw, p.db, p.dout, p.x, p.w, p.mean, p.rstd, N, C),
+    },
+  ],
+  [
+    'multi-head self-attention within each packed sequence',
+    {
+      inputs: { qkv: N * 3 * C },
+      fixed: (rt) => ({ offsets: putI32(rt, OFFSETS), scratch: rt.allocF32(5) }),
+      out: N * C,
+      cache: { att: NH * (5 * 5 + 3 * 3) },
+      forward: (k, p) => k.attention_forward(p.out, p.att, p.qkv, p.offsets, B, C, NH),
+      backward: (k, p) => k.attention_backward(p.dqkv, p.dout, p.qkv, p.att, p.offsets, B, C, NH, p.scratch),
+    },
+  ],
+  [
+    'multi-head self-attention, scalar reference',
+    {
+      inputs: { qkv: N * 3 * C },
+      fixed: (rt) => ({ offsets: putI32(rt, OFFSETS), scratch: rt.allocF32(5) }),
+      out: N * C,
+      cache: { att: NH * (5 * 5 + 3 * 3) },
+      forward: (k, p) => k.attention_forward_ref(p.out, p.att, p.qkv, p.offsets, B, C, NH),
+      backward: (k, p) => k.attention_backward_ref(p.dqkv, p.dout, p.qkv, p.att, p.offsets, B, C, NH, p.scratch),
+    },
+  ],
+  [
+    'residual connection',
+    {
+      inputs: { a: 13, b: 13 },
+      out: 13,
+      forward: (k, p) => k.residual_forward(p.out, p.a, p.b, 13),
+      backward: (k, p) => k.residual_backward(p.da, p.db, p.dout, 13),
+    },
+  ],
+  [
+    'masked mean pooling',
+    {
+      inputs: { x: N * C },
+      fixed: (rt) => ({ offsets: putI32(rt, OFFSETS) }),
+      out: B * C,
+      forward: (k, p) => k.mean_pool_forward(p.out, p.x, p.offsets, B, C),
+      backward: (k, p) => k.mean_pool_backward(p.dx, p.dout, p.offsets, B, C),
+    },
+  ],
+  [
+    'first-token pooling',
+    {
+      inputs: { x: N * C },
+      fixed: (rt) => ({ offsets: putI32(rt, OFFSETS) }),
+      out: B * C,
+      forward: (k, p) => k.first_pool_forward(p.out, p.x, p.offsets, B, C),
+      backward: (k, p) => k.first_pool_backward(p.dx, p.dout, p.offsets, B, C),
+    },
+  ],
 ];
 
 function expectClose(analytic: number, numeric: number, what: string): void {
-  expect(Math.abs(analytic - numeric), `${what}: analytic ${analytic}, numeric ${numeric}`).toBeLessThan(2e-3 * (1 + Math.abs(numeric)));
+  expect(Math.abs(analytic - numeric), `${what}: analytic ${analytic}, numeric ${numeric}`).toBeLessThan(
+    2e-3 * (1 + Math.abs(numeric)),
+  );
 }
 
 describe('attention kernels: backward matches finite differences', async () => {
@@ -134,41 +161,56 @@ describe('attention kernels: backward matches finite differences', async () => {
     [18, 3, 2, 1e-5],
     [32, 4, 2, 1e-5],
     [48, 3, 12, 2e-4],
-  ])('attention: the SIMD kernels agree with their scalar references (width %i, %i heads, inputs ±%i, within %f; sequences of 7, 4 and 1)', (c, nh, spread, tolerance) => {
-    const rand = seededRandom(5);
-    const [b, n] = [3, 12];
-    const lengths = [7, 4, 1];
-    const offsets = putI32(rt, [0, 7, 11, 12]);
-    const attFloats = nh * (49 + 16 + 1);
-    const qkv = put(rt, randomArray(rand, n * 3 * c, spread));
-    const dout = put(rt, randomArray(rand, n * c));
-    const run = (simd: boolean) => {
-      const out = rt.allocF32(n * c);
-      const att = rt.allocF32(attFloats);
-      const dqkv = rt.allocF32(n * 3 * c);
-      const scratch = rt.allocF32(7);
-      const k = rt.kernels;
-      (simd ? k.attention_forward : k.attention_forward_ref)(out, att, qkv, offsets, b, c, nh);
-      (simd ? k.attention_backward : k.attention_backward_ref)(dqkv, dout, qkv, att, offsets, b, c, nh, scratch);
-      return { out: rt.f32(out, n * c).slice(), att: rt.f32(att, attFloats).slice(), dqkv: rt.f32(dqkv, n * 3 * c).slice() };
-    };
-    const simd = run(true);
-    const ref = run(false);
-    for (const key of ['out', 'att', 'dqkv'] as const) simd[key].forEach((v, i) => expect(Math.abs(v - ref[key][i]), `${key}[${i}]`).toBeLessThan(tolerance));
-    // Each row of weights sums to 1 over its own sequence's positions; a sequence of one attends to itself.
-    let at = 0;
-    for (const L of lengths) {
-      for (let r = 0; r < nh * L; r++) expect(simd.att.subarray(at + r * L, at + (r + 1) * L).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6);
-      at += nh * L * L;
-    }
-    expect(simd.att[attFloats - 1]).toBe(1);
-  });
+  ])(
+    'attention: the SIMD kernels agree with their scalar references (width %i, %i heads, inputs ±%i, within %f; sequences of 7, 4 and 1)',
+    (c, nh, spread, tolerance) => {
+      const rand = seededRandom(5);
+      const [b, n] = [3, 12];
+      const lengths = [7, 4, 1];
+      const offsets = putI32(rt, [0, 7, 11, 12]);
+      const attFloats = nh * (49 + 16 + 1);
+      const qkv = put(rt, randomArray(rand, n * 3 * c, spread));
+      const dout = put(rt, randomArray(rand, n * c));
+      const run = (simd: boolean) => {
+        const out = rt.allocF32(n * c);
+        const att = rt.allocF32(attFloats);
+        const dqkv = rt.allocF32(n * 3 * c);
+        const scratch = rt.allocF32(7);
+        const k = rt.kernels;
+        (simd ? k.attention_forward : k.attention_forward_ref)(out, att, qkv, offsets, b, c, nh);
+        (simd ? k.attention_backward : k.attention_backward_ref)(dqkv, dout, qkv, att, offsets, b, c, nh, scratch);
+        return {
+          out: rt.f32(out, n * c).slice(),
+          att: rt.f32(att, attFloats).slice(),
+          dqkv: rt.f32(dqkv, n * 3 * c).slice(),
+        };
+      };
+      const simd = run(true);
+      const ref = run(false);
+      for (const key of ['out', 'att', 'dqkv'] as const)
+        simd[key].forEach((v, i) => expect(Math.abs(v - ref[key][i]), `${key}[${i}]`).toBeLessThan(tolerance));
+      // Each row of weights sums to 1 over its own sequence's positions; a sequence of one attends to itself.
+      let at = 0;
+      for (const L of lengths) {
+        for (let r = 0; r < nh * L; r++)
+          expect(simd.att.subarray(at + r * L, at + (r + 1) * L).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6);
+        at += nh * L * L;
+      }
+      expect(simd.att[attFloats - 1]).toBe(1);
+    },
+  );
 
   it.each([false, true])('a whole encoder layer with dropout (norm first: %s)', (normFirst) => {
     const rand = seededRandom(23);
     const shape = { dim: C, heads: NH, ff: 12, normFirst };
     const block = new ParameterBlock(rt, encoderLayerParameters(shape), new Random(3));
-    const layer = new EncoderLayer(rt, shape, block.params, { batch: B, length: 5, gradBatch: B, dropout: true }, 'gradcheck');
+    const layer = new EncoderLayer(
+      rt,
+      shape,
+      block.params,
+      { batch: B, length: 5, gradBatch: B, dropout: true },
+      'gradcheck',
+    );
     const n = N * C;
     const x = put(rt, randomArray(rand, n));
     const dx = rt.allocF32(n);

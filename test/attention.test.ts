@@ -24,7 +24,16 @@ const { train: data, dev } = builtinSplit();
 
 let model: TextClassifier;
 beforeAll(async () => {
-  model = await train(data, { arch: 'attention', dim: 32, heads: 4, ff: 64, maxLen: 16, epochs: 30, lr: 3e-3, seed: 4 });
+  model = await train(data, {
+    arch: 'attention',
+    dim: 32,
+    heads: 4,
+    ff: 64,
+    maxLen: 16,
+    epochs: 30,
+    lr: 3e-3,
+    seed: 4,
+  });
 });
 
 describe('the attention model', () => {
@@ -48,17 +57,35 @@ describe('the attention model', () => {
     const V = model.featurizer.rowCount + 2;
     expect(sections['embedding.weight'].length).toBe(V * 32);
     expect(sections['position.weight'].length).toBe(16 * 32);
-    for (const name of ['self_attn.in_proj_weight', 'self_attn.in_proj_bias', 'self_attn.out_proj.weight', 'self_attn.out_proj.bias', 'linear1.weight', 'linear1.bias', 'linear2.weight', 'linear2.bias', 'norm1.weight', 'norm1.bias', 'norm2.weight', 'norm2.bias']) {
+    for (const name of [
+      'self_attn.in_proj_weight',
+      'self_attn.in_proj_bias',
+      'self_attn.out_proj.weight',
+      'self_attn.out_proj.bias',
+      'linear1.weight',
+      'linear1.bias',
+      'linear2.weight',
+      'linear2.bias',
+      'norm1.weight',
+      'norm1.bias',
+      'norm2.weight',
+      'norm2.bias',
+    ]) {
       expect(sections[`encoder.layers.0.${name}`], name).toBeInstanceOf(Float32Array);
     }
-    expect(Object.keys(model.tensorShapes())).toEqual(AttentionModel.tensorShapes({ rows: V - 2, dim: 32, hidden: [64, 1, 4, 16, 1, 1], classes: 2 }).map((t) => t.name));
+    expect(Object.keys(model.tensorShapes())).toEqual(
+      AttentionModel.tensorShapes({ rows: V - 2, dim: 32, hidden: [64, 1, 4, 16, 1, 1], classes: 2 }).map(
+        (t) => t.name,
+      ),
+    );
   });
 
   it('a loaded model allocates nothing once built, whatever it predicts, explains or shows', async () => {
     const loaded = await loadModel(model.toBytes());
     const rt = loaded.runtime;
     expect(rt.sealed).toBe(true);
-    const allocated = rt.allocated, byteLength = rt.byteLength;
+    const allocated = rt.allocated,
+      byteLength = rt.byteLength;
     const long = Array.from({ length: 5000 }, (_, i) => (i % 3 ? 'great' : 'film')).join(' ');
     loaded.predictBatch(['', 'fine', long, ...Array.from({ length: 300 }, (_, i) => `text ${i} was fine`)]);
     loaded.explain('a dull, lifeless mess, not worth it');
@@ -69,10 +96,20 @@ describe('the attention model', () => {
 
   it('a training step allocates nothing and does not grow memory', async () => {
     const rt = await testRuntime();
-    const m = AttentionModel.create(rt, { rows: 50, dim: 16, hidden: [32, 2, 2, 12, 2, 1], classes: 3 }, { maxBatch: 4, maxIds: 48, optimizer: 'adam', seed: 1, dropout: 0.2, clipNorm: 1 });
+    const m = AttentionModel.create(
+      rt,
+      { rows: 50, dim: 16, hidden: [32, 2, 2, 12, 2, 1], classes: 3 },
+      { maxBatch: 4, maxIds: 48, optimizer: 'adam', seed: 1, dropout: 0.2, clipNorm: 1 },
+    );
     const step = new TrainingStep(m, { lr: 1e-3, weightDecay: 0.01, classWeights: false });
-    const allocated = rt.allocated, grows = rt.grows;
-    const batch = { rows: Int32Array.from({ length: 48 }, (_, i) => 2 + ((i * 7) % 50)), offsets: Int32Array.of(0, 3, 15, 16, 30), targets: Int32Array.of(0, 1, 2, 1), weights: new Float32Array(4) };
+    const allocated = rt.allocated,
+      grows = rt.grows;
+    const batch = {
+      rows: Int32Array.from({ length: 48 }, (_, i) => 2 + ((i * 7) % 50)),
+      offsets: Int32Array.of(0, 3, 15, 16, 30),
+      targets: Int32Array.of(0, 1, 2, 1),
+      weights: new Float32Array(4),
+    };
     const losses: number[] = [];
     for (let s = 0; s < 20; s++) losses.push(step.run(batch, 4, 1e-2).loss);
     expect(rt.allocated).toBe(allocated);
@@ -81,9 +118,20 @@ describe('the attention model', () => {
   });
 
   it('a run resumed from a checkpoint ends with the same model bytes as the one that never stopped (dropout included)', async () => {
-    const options = { arch: 'attention', dim: 16, heads: 2, ff: 16, maxLen: 12, epochs: 2, dropout: 0.2, seed: 3 } as const;
+    const options = {
+      arch: 'attention',
+      dim: 16,
+      heads: 2,
+      ff: 16,
+      maxLen: 12,
+      epochs: 2,
+      dropout: 0.2,
+      seed: 3,
+    } as const;
     const checkpoints: Uint8Array[] = [];
-    const whole = (await train(data, { ...options, checkpoint: { every: 7, save: (bytes) => void checkpoints.push(bytes.slice()) } })).toBytes();
+    const whole = (
+      await train(data, { ...options, checkpoint: { every: 7, save: (bytes) => void checkpoints.push(bytes.slice()) } })
+    ).toBytes();
     expect(checkpoints.length).toBeGreaterThan(2);
     const resumed = (await train(data, { ...options, resume: checkpoints[2] })).toBytes();
     expect(Buffer.compare(resumed, whole)).toBe(0);
@@ -130,16 +178,49 @@ describe('sentiwasm train --arch attention, end to end', () => {
     const slice = join(dir, 'sst2-slice.tsv');
     writeFileSync(slice, readFileSync(SST2_TRAIN, 'utf8').split('\n').slice(0, 3001).join('\n'));
     const out = join(dir, 'attn.bin');
-    await run(process.execPath, [CLI, 'train', slice, '--arch', 'attention', '--out', out, '--epochs', '3', '--dim', '32', '--layers', '2', '--heads', '2', '--ff', '64', '--max-len', '24', '--dropout', '0.1', '--norm-first', '--no-progress']);
-    const predicted = (await run(process.execPath, [CLI, 'predict', out, 'a gorgeous , witty , seductive movie .', '--json'])).stdout;
+    await run(process.execPath, [
+      CLI,
+      'train',
+      slice,
+      '--arch',
+      'attention',
+      '--out',
+      out,
+      '--epochs',
+      '3',
+      '--dim',
+      '32',
+      '--layers',
+      '2',
+      '--heads',
+      '2',
+      '--ff',
+      '64',
+      '--max-len',
+      '24',
+      '--dropout',
+      '0.1',
+      '--norm-first',
+      '--no-progress',
+    ]);
+    const predicted = (
+      await run(process.execPath, [CLI, 'predict', out, 'a gorgeous , witty , seductive movie .', '--json'])
+    ).stdout;
     expect(JSON.parse(predicted.trim().split('\n')[0]).label).toMatch(/^[01]$/);
-    const explained = JSON.parse((await run(process.execPath, [CLI, 'explain', out, 'a gorgeous movie', '--json'])).stdout);
+    const explained = JSON.parse(
+      (await run(process.execPath, [CLI, 'explain', out, 'a gorgeous movie', '--json'])).stdout,
+    );
     expect(explained.method).toBe('gradient×input');
     const attention = (await run(process.execPath, [CLI, 'explain', out, 'a gorgeous movie', '--attention'])).stdout;
     expect(attention).toMatch(/^layer 1, head 1 /m);
     expect(attention).toMatch(/^ *gorgeous( +[01]\.\d\d){3}$/m);
-    const inspect = JSON.parse((await run(process.execPath, [CLI, 'inspect', out, '--json'])).stdout) as { sections: { name: string; shape: number[] }[]; plan: { name: string }[] };
-    expect(inspect.sections.find((s) => s.name === 'encoder.layers.1.self_attn.in_proj_weight')?.shape).toEqual([96, 32]);
+    const inspect = JSON.parse((await run(process.execPath, [CLI, 'inspect', out, '--json'])).stdout) as {
+      sections: { name: string; shape: number[] }[];
+      plan: { name: string }[];
+    };
+    expect(inspect.sections.find((s) => s.name === 'encoder.layers.1.self_attn.in_proj_weight')?.shape).toEqual([
+      96, 32,
+    ]);
     expect(inspect.plan.map((b) => b.name)).toContain('encoder.layers.1.attention');
   }, 120_000);
 });

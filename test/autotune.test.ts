@@ -28,16 +28,24 @@ describe('autotune', () => {
   }, 30_000);
 
   it('tries the options as given first, and chooses nothing worse by its own measure', async () => {
-    const { options, score, trials } = await autotuneWithReport(examples, { budgetSeconds: 3, epochs: 5, metric: 'macroF1' });
+    const { options, score, trials } = await autotuneWithReport(examples, {
+      budgetSeconds: 3,
+      epochs: 5,
+      metric: 'macroF1',
+    });
     expect(trials[0].index).toBe(0);
     expect(trials[0].options).toMatchObject({ lr: 2, epochs: 5, dim: 64, members: 2, wordNgrams: 2 });
-    if (trials[0].complete) expect(score).toBeGreaterThanOrEqual(trials[0].score + (options === trials[0].options ? 0 : 0.002));
+    if (trials[0].complete)
+      expect(score).toBeGreaterThanOrEqual(trials[0].score + (options === trials[0].options ? 0 : 0.002));
     expect(options.dim! % (options.members as number)).toBe(0);
   }, 30_000);
 
   it('with dev data scores each candidate on it (one "fold")', async () => {
     const dev = examples.filter((_, i) => i % 5 === 0);
-    const { trials } = await autotuneWithReport(examples.filter((_, i) => i % 5 !== 0), { budgetSeconds: 2, dev });
+    const { trials } = await autotuneWithReport(
+      examples.filter((_, i) => i % 5 !== 0),
+      { budgetSeconds: 2, dev },
+    );
     for (const t of trials) expect(t.folds).toBeLessThanOrEqual(1);
   }, 30_000);
 
@@ -50,11 +58,27 @@ describe('autotune', () => {
 describe('toFlags', () => {
   const cases: [Parameters<typeof toFlags>[0], string][] = [
     [{ lr: 1.5, epochs: 10 }, '--lr 1.5 --epochs 10'],
-    [{ subwords: [3, 6], uniqueFeatures: true, tokenizer: { negation: false } }, '--subwords 3-6 --unique-features --no-negation'],
+    [
+      { subwords: [3, 6], uniqueFeatures: true, tokenizer: { negation: false } },
+      '--subwords 3-6 --unique-features --no-negation',
+    ],
     [{ subwords: [0, 0], uniqueFeatures: false, tokenizer: { negation: true } }, ''],
-    [{ dim: 96, members: 3, wordNgrams: 3, buckets: 1_000_000, featureDropout: 0.3, batch: 16, schedule: 'cosine', minCount: 2 }, '--dim 96 --members 3 --ngrams 3 --buckets 1000000 --feature-dropout 0.3 --batch 16 --schedule cosine --min-count 2'],
+    [
+      {
+        dim: 96,
+        members: 3,
+        wordNgrams: 3,
+        buckets: 1_000_000,
+        featureDropout: 0.3,
+        batch: 16,
+        schedule: 'cosine',
+        minCount: 2,
+      },
+      '--dim 96 --members 3 --ngrams 3 --buckets 1000000 --feature-dropout 0.3 --batch 16 --schedule cosine --min-count 2',
+    ],
   ];
-  for (const [options, flags] of cases) it(`${JSON.stringify(options)} → "${flags}"`, () => expect(toFlags(options)).toBe(flags));
+  for (const [options, flags] of cases)
+    it(`${JSON.stringify(options)} → "${flags}"`, () => expect(toFlags(options)).toBe(flags));
 });
 
 describe('sentiwasm train --autotune', () => {
@@ -62,9 +86,18 @@ describe('sentiwasm train --autotune', () => {
     if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
     const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-autotune-'));
     const file = join(dir, 'corpus.csv');
-    writeFileSync(file, `label,text\n${defaultCorpus().map((e) => `${e.label},"${e.text.replace(/"/g, '""')}"`).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `label,text\n${defaultCorpus()
+        .map((e) => `${e.label},"${e.text.replace(/"/g, '""')}"`)
+        .join('\n')}\n`,
+    );
     const t0 = performance.now();
-    const { stdout, stderr } = await run(process.execPath, [CLI, 'train', file, '--out', join(dir, 'm.bin'), '--autotune', '--budget', '3s', '--no-progress', '--json'], { maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [CLI, 'train', file, '--out', join(dir, 'm.bin'), '--autotune', '--budget', '3s', '--no-progress', '--json'],
+      { maxBuffer: 64 << 20 },
+    );
     expect((performance.now() - t0) / 1000).toBeLessThan(15);
     expect(stderr).toMatch(/^autotune: trial 1 /m);
     const summary = JSON.parse(stdout);
@@ -76,7 +109,16 @@ describe('sentiwasm train --autotune', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-autotune-'));
     const file = join(dir, 'c.csv');
     writeFileSync(file, 'label,text\npos,good\nneg,bad\n');
-    const result = await run(process.execPath, [CLI, 'train', file, '--out', join(dir, 'm.bin'), '--autotune', '--budget', 'soon']).catch((e) => e);
+    const result = await run(process.execPath, [
+      CLI,
+      'train',
+      file,
+      '--out',
+      join(dir, 'm.bin'),
+      '--autotune',
+      '--budget',
+      'soon',
+    ]).catch((e) => e);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/--budget takes a duration such as 60s/);
   });

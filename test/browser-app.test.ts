@@ -13,7 +13,17 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, train } from '../src/index.node.js';
-import { describeMainThread, installMainThreadProbe, launchChromium, longestBlock, REPO_ROOT, testOutput, traceMainThread, watchForErrors, type MainThreadReport } from './browser-chromium.js';
+import {
+  describeMainThread,
+  installMainThreadProbe,
+  launchChromium,
+  longestBlock,
+  REPO_ROOT,
+  testOutput,
+  traceMainThread,
+  watchForErrors,
+  type MainThreadReport,
+} from './browser-chromium.js';
 import { serveStatic, type StaticServer } from './browser-server.js';
 
 const webRoot = join(REPO_ROOT, 'examples', 'web');
@@ -24,12 +34,34 @@ const NEGATIVE_ZH = '房间很脏，太吵了，很失望';
 const PROBES = [POSITIVE, NEGATIVE, POSITIVE_ZH, NEGATIVE_ZH, 'not bad at all', 'meh'];
 /** Words whose sentiment nobody doubts, to check the map against something it was not built from. */
 const LEXICON = {
-  positive: ['wonderful', 'excellent', 'great', 'amazing', 'love', 'loved', 'beautiful', 'best', 'fantastic', 'enjoyed'],
+  positive: [
+    'wonderful',
+    'excellent',
+    'great',
+    'amazing',
+    'love',
+    'loved',
+    'beautiful',
+    'best',
+    'fantastic',
+    'enjoyed',
+  ],
   negative: ['terrible', 'boring', 'awful', 'worst', 'hated', 'bad', 'waste', 'dull', 'horrible', 'poor'],
 };
 
-interface Point { word: string; x: number; y: number; score: number }
-interface Report { member?: number; epoch: number; trainLoss: number; validLoss?: number; validAccuracy?: number }
+interface Point {
+  word: string;
+  x: number;
+  y: number;
+  score: number;
+}
+interface Report {
+  member?: number;
+  epoch: number;
+  trainLoss: number;
+  validLoss?: number;
+  validAccuracy?: number;
+}
 interface AppWindow {
   sentiwasmApp: {
     model: { predictBatch(texts: string[]): { label: string; probabilities: Record<string, number> }[] } | undefined;
@@ -46,7 +78,12 @@ let errors: string[];
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'sentiwasm-web-app-'));
-  await build({ root: webRoot, configFile: join(webRoot, 'vite.config.js'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({
+    root: webRoot,
+    configFile: join(webRoot, 'vite.config.js'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
   server = await serveStatic(outDir);
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1100, height: 1000 }, acceptDownloads: true });
@@ -65,8 +102,14 @@ afterAll(async () => {
 
 const reports = () => page.evaluate(() => (window as unknown as AppWindow).sentiwasmApp.charts.reports);
 const mapPoints = () => page.evaluate(() => (window as unknown as AppWindow).sentiwasmApp.map.points);
-const predictions = () => page.evaluate((texts) => (window as unknown as AppWindow).sentiwasmApp.model!.predictBatch(texts), PROBES);
-const finished = () => page.waitForFunction(() => /^(Trained|Stopped|Training failed)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 45_000 });
+const predictions = () =>
+  page.evaluate((texts) => (window as unknown as AppWindow).sentiwasmApp.model!.predictBatch(texts), PROBES);
+const finished = () =>
+  page.waitForFunction(
+    () => /^(Trained|Stopped|Training failed)/.test(document.getElementById('status')!.textContent ?? ''),
+    undefined,
+    { timeout: 45_000 },
+  );
 
 function mean(values: number[]): number {
   return values.reduce((s, v) => s + v, 0) / values.length;
@@ -77,21 +120,36 @@ describe('the web app, built by Vite', () => {
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     expect(html).toMatch(/<script type="module"[^>]*src="\.\/assets\/index-[\w-]+\.js"/);
     const files = readdirSync(join(outDir, 'assets'));
-    const asset = (build: string) => files.find((f) => f.endsWith('.wasm') && readFileSync(join(outDir, 'assets', f)).equals(readFileSync(join(REPO_ROOT, 'build', build))));
+    const asset = (build: string) =>
+      files.find(
+        (f) =>
+          f.endsWith('.wasm') &&
+          readFileSync(join(outDir, 'assets', f)).equals(readFileSync(join(REPO_ROOT, 'build', build))),
+      );
     expect(asset('sentiwasm.wasm')).toBeDefined();
     expect(asset('sentiwasm-fma.wasm')).toBeDefined();
     expect(files.filter((f) => /^train-worker[\w.-]*\.js$/.test(f))).toHaveLength(1);
-    const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(outDir, 'assets', f), 'utf8')).join('\n');
+    const js = files
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(outDir, 'assets', f), 'utf8'))
+      .join('\n');
     for (const f of [asset('sentiwasm.wasm')!, asset('sentiwasm-fma.wasm')!]) expect(js).toContain(f);
     expect(js).not.toMatch(/node:fs|node:worker_threads|saveModelFileAtomic/);
   });
 
   it('trains on the built-in corpus in a worker, the loss falling on the live chart, and never blocks the page for 100 ms', async () => {
-    const { result: [mainThread, during], tasks } = await traceMainThread(browser!, page, async () => {
+    const {
+      result: [mainThread, during],
+      tasks,
+    } = await traceMainThread(browser!, page, async () => {
       await page.evaluate(() => window.mainThreadProbe.start());
       await page.click('#train');
       // The chart grows while the worker trains.
-      await page.waitForFunction(() => (window as unknown as AppWindow).sentiwasmApp.charts.reports.length >= 3, undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        () => (window as unknown as AppWindow).sentiwasmApp.charts.reports.length >= 3,
+        undefined,
+        { timeout: 30_000 },
+      );
       const soFar = (await reports()).length;
       await finished();
       return [await page.evaluate(() => window.mainThreadProbe.stop()), soFar] as [MainThreadReport, number];
@@ -113,10 +171,19 @@ describe('the web app, built by Vite', () => {
     expect(await page.locator('#loss-chart canvas').count()).toBe(1);
     expect(await page.locator('#accuracy-chart canvas').count()).toBe(1);
     const legend = await page.locator('#loss-chart .u-legend .u-label').allTextContents();
-    expect(legend).toEqual([...members.flatMap((m) => members.length > 1 ? [`member ${m}, training`, `member ${m}, held-out`] : ['training', 'held-out'])]);
-    expect(await page.textContent('#summary')).toMatch(/epoch \d+ · loss [\d.]+ · train accuracy [\d.]+ % · held-out loss [\d.]+ · held-out accuracy [\d.]+ %/);
+    expect(legend).toEqual([
+      ...members.flatMap((m) =>
+        members.length > 1 ? [`member ${m}, training`, `member ${m}, held-out`] : ['training', 'held-out'],
+      ),
+    ]);
+    expect(await page.textContent('#summary')).toMatch(
+      /epoch \d+ · loss [\d.]+ · train accuracy [\d.]+ % · held-out loss [\d.]+ · held-out accuracy [\d.]+ %/,
+    );
     await page.click('input[name="chart-view"][value="merged"]');
-    expect(await page.locator('#loss-chart .u-legend .u-label').allTextContents()).toEqual(['training, mean of the members at each epoch', 'held-out, mean of the members at each epoch']);
+    expect(await page.locator('#loss-chart .u-legend .u-label').allTextContents()).toEqual([
+      'training, mean of the members at each epoch',
+      'held-out, mean of the members at each epoch',
+    ]);
     await page.click('input[name="chart-view"][value="members"]');
     await page.screenshot({ path: testOutput('web-app-trained.png'), fullPage: true });
     expect(errors).toEqual([]);
@@ -125,23 +192,37 @@ describe('the web app, built by Vite', () => {
   it.each([
     ['English', POSITIVE, NEGATIVE, 'wonderful', 'terrible'],
     ['Chinese', POSITIVE_ZH, NEGATIVE_ZH, '好', '脏'],
-  ])('%s: a clearly positive sentence scores above ½ and a negative one below, each word coloured by its share', async (_, positive, negative, good, bad) => {
-    await page.fill('#text', '');
-    await page.locator('#text').pressSequentially(negative);
-    expect(await page.textContent('#label')).toBe('negative');
-    expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeGreaterThan(50);
-    const chips = () => page.locator('#tokens .token').evaluateAll((els) => els.map((c) => ({ token: c.textContent ?? '', contribution: Number((c as HTMLElement).dataset.contribution) })));
-    const negativeChips = await chips();
-    expect(negativeChips.every((t) => Number.isFinite(t.contribution))).toBe(true);
-    expect(negativeChips.find((t) => t.token.includes(bad))!.contribution).toBeLessThan(0);
-    await page.fill('#text', positive);
-    expect(await page.textContent('#label')).toBe('positive');
-    expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeGreaterThan(50);
-    expect((await chips()).find((t) => t.token.includes(good))!.contribution).toBeGreaterThan(0);
-    const [p] = await page.evaluate((text) => (window as unknown as AppWindow).sentiwasmApp.model!.predictBatch([text]), positive);
-    expect(p.probabilities.positive).toBeGreaterThan(0.5);
-    expect(errors).toEqual([]);
-  });
+  ])(
+    '%s: a clearly positive sentence scores above ½ and a negative one below, each word coloured by its share',
+    async (_, positive, negative, good, bad) => {
+      await page.fill('#text', '');
+      await page.locator('#text').pressSequentially(negative);
+      expect(await page.textContent('#label')).toBe('negative');
+      expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeGreaterThan(50);
+      const chips = () =>
+        page
+          .locator('#tokens .token')
+          .evaluateAll((els) =>
+            els.map((c) => ({
+              token: c.textContent ?? '',
+              contribution: Number((c as HTMLElement).dataset.contribution),
+            })),
+          );
+      const negativeChips = await chips();
+      expect(negativeChips.every((t) => Number.isFinite(t.contribution))).toBe(true);
+      expect(negativeChips.find((t) => t.token.includes(bad))!.contribution).toBeLessThan(0);
+      await page.fill('#text', positive);
+      expect(await page.textContent('#label')).toBe('positive');
+      expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeGreaterThan(50);
+      expect((await chips()).find((t) => t.token.includes(good))!.contribution).toBeGreaterThan(0);
+      const [p] = await page.evaluate(
+        (text) => (window as unknown as AppWindow).sentiwasmApp.model!.predictBatch([text]),
+        positive,
+      );
+      expect(p.probabilities.positive).toBeGreaterThan(0.5);
+      expect(errors).toEqual([]);
+    },
+  );
 
   it('the word map draws its points, positive words on the positive side, with a search box and zoom', async () => {
     for (const projection of ['pca', 'sentiment']) {
@@ -151,7 +232,9 @@ describe('the web app, built by Vite', () => {
       expect(points.length).toBeGreaterThan(200);
       const x = (words: string[]) => mean(points.filter((p) => words.includes(p.word)).map((p) => p.x));
       // The words the model scores positive, and words any reader calls positive, sit to the right.
-      expect(mean(points.filter((p) => p.score > 0.5).map((p) => p.x)), projection).toBeGreaterThan(mean(points.filter((p) => p.score < 0.5).map((p) => p.x)));
+      expect(mean(points.filter((p) => p.score > 0.5).map((p) => p.x)), projection).toBeGreaterThan(
+        mean(points.filter((p) => p.score < 0.5).map((p) => p.x)),
+      );
       expect(x(LEXICON.positive), projection).toBeGreaterThan(x(LEXICON.negative));
     }
     // The map was drawn: its pixels are not all one colour.
@@ -170,7 +253,9 @@ describe('the web app, built by Vite', () => {
     expect(await scale()).toBeGreaterThan(before);
     await page.click('#map-reset');
     await page.fill('#map-search', 'wonderful');
-    expect(await page.evaluate(() => [...(window as unknown as AppWindow).sentiwasmApp.map.found])).toContain('wonderful');
+    expect(await page.evaluate(() => [...(window as unknown as AppWindow).sentiwasmApp.map.found])).toContain(
+      'wonderful',
+    );
     expect(await scale()).toBeGreaterThan(before);
     await page.locator('#map-section').screenshot({ path: testOutput('web-app-map.png') });
     await page.click('#map-reset');
@@ -183,7 +268,11 @@ describe('the web app, built by Vite', () => {
     await page.fill('#word', 'great');
     const names = await page.locator('#neighbours li > span:first-child').allTextContents();
     expect(names).toHaveLength(8);
-    expect(names.filter((w) => LEXICON.positive.includes(w) || ['delightful', 'enjoyable', 'fun', 'brilliant', 'perfect'].includes(w)).length).toBeGreaterThanOrEqual(2);
+    expect(
+      names.filter(
+        (w) => LEXICON.positive.includes(w) || ['delightful', 'enjoyable', 'fun', 'brilliant', 'perfect'].includes(w),
+      ).length,
+    ).toBeGreaterThanOrEqual(2);
     const centred = (await page.locator('#neighbours .similarity:not(.raw)').allTextContents()).map(Number);
     expect(centred.every((s) => s <= 1 && s > -1)).toBe(true);
     const similarity = async (a: string, b: string) => {
@@ -195,7 +284,9 @@ describe('the web app, built by Vite', () => {
     const opposite = await similarity('great', 'terrible');
     expect(alike).toBeGreaterThan(0.2);
     expect(opposite).toBeLessThan(0);
-    expect(await page.textContent('#pair-similarity')).toMatch(/^cosine similarity, centred: -?[\d.]+ \(raw: -?[\d.]+\)$/);
+    expect(await page.textContent('#pair-similarity')).toMatch(
+      /^cosine similarity, centred: -?[\d.]+ \(raw: -?[\d.]+\)$/,
+    );
     await page.fill('#word-a', 'zzzz');
     expect(await page.textContent('#pair-similarity')).toBe('The model does not know the word "zzzz".');
     await page.fill('#word-a', 'good');
@@ -212,33 +303,61 @@ describe('the web app, built by Vite', () => {
     expect(download.suggestedFilename()).toBe('sentiment.bin');
     await page.setInputFiles('#open', file);
     await page.waitForFunction(() => /^Opened/.test(document.getElementById('file-status')!.textContent ?? ''));
-    expect(await page.textContent('#file-status')).toMatch(/^Opened sentiment\.bin: bag model, labels negative, positive\./);
+    expect(await page.textContent('#file-status')).toMatch(
+      /^Opened sentiment\.bin: bag model, labels negative, positive\./,
+    );
     expect(await predictions()).toEqual(before);
     expect(errors).toEqual([]);
   });
 
   it('opens a model file made in Node with its predictions', async () => {
     const model = await train(builtinSplit().train, { epochs: 10 });
-    await page.setInputFiles('#open', { name: 'node-model.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(model.toBytes()) });
-    await page.waitForFunction(() => (document.getElementById('file-status')!.textContent ?? '').includes('node-model.bin'));
-    expect(await page.textContent('#file-status')).toMatch(/^Opened node-model\.bin: bag model, labels negative, positive\./);
+    await page.setInputFiles('#open', {
+      name: 'node-model.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(model.toBytes()),
+    });
+    await page.waitForFunction(() =>
+      (document.getElementById('file-status')!.textContent ?? '').includes('node-model.bin'),
+    );
+    expect(await page.textContent('#file-status')).toMatch(
+      /^Opened node-model\.bin: bag model, labels negative, positive\./,
+    );
     const got = await predictions();
     const want = model.predictBatch(PROBES);
     got.forEach((p, i) => {
       expect(p.label).toBe(want[i].label);
-      for (const [label, probability] of Object.entries(want[i].probabilities)) expect(Math.abs(p.probabilities[label] - probability)).toBeLessThan(1e-6);
+      for (const [label, probability] of Object.entries(want[i].probabilities))
+        expect(Math.abs(p.probabilities[label] - probability)).toBeLessThan(1e-6);
     });
     expect(errors).toEqual([]);
   });
 
-  it('shows an attention model\'s weights as a grid, each row summing to 1', async () => {
-    const model = await train(builtinSplit().train, { arch: 'attention', epochs: 3, dim: 16, heads: 2, ff: 32, seed: 1 });
-    await page.setInputFiles('#open', { name: 'attention.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(model.toBytes()) });
-    await page.waitForFunction(() => (document.getElementById('file-status')!.textContent ?? '').includes('attention.bin'));
+  it("shows an attention model's weights as a grid, each row summing to 1", async () => {
+    const model = await train(builtinSplit().train, {
+      arch: 'attention',
+      epochs: 3,
+      dim: 16,
+      heads: 2,
+      ff: 32,
+      seed: 1,
+    });
+    await page.setInputFiles('#open', {
+      name: 'attention.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(model.toBytes()),
+    });
+    await page.waitForFunction(() =>
+      (document.getElementById('file-status')!.textContent ?? '').includes('attention.bin'),
+    );
     expect(await page.textContent('#file-status')).toMatch(/^Opened attention\.bin: attention model/);
     await page.fill('#text', 'not good at all');
     expect(await page.isVisible('#attention')).toBe(true);
-    const rows = await page.locator('#attention-grid tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number((td as HTMLElement).dataset.weight))));
+    const rows = await page
+      .locator('#attention-grid tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number((td as HTMLElement).dataset.weight))),
+      );
     expect(rows).toHaveLength(4);
     for (const row of rows) {
       expect(row).toHaveLength(4);
@@ -253,7 +372,11 @@ describe('the web app, built by Vite', () => {
   it('the stop button stops training and keeps the model so far', async () => {
     await page.fill('#epochs', '5000');
     await page.click('#train');
-    await page.waitForFunction(() => (window as unknown as AppWindow).sentiwasmApp.charts.reports.length >= 5, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (window as unknown as AppWindow).sentiwasmApp.charts.reports.length >= 5,
+      undefined,
+      { timeout: 30_000 },
+    );
     await page.click('#stop');
     await finished();
     expect(await page.textContent('#status')).toMatch(/^Stopped after \d+ epochs on the built-in corpus/);
@@ -268,12 +391,16 @@ describe('the web app, built by Vite', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it('refuses a bad data file, dropped on the page, with the reader\'s message', async () => {
+  it("refuses a bad data file, dropped on the page, with the reader's message", async () => {
     await page.check('input[name="source"][value="file"]');
     await page.evaluate(() => {
       const transfer = new DataTransfer();
-      transfer.items.add(new File(['text,label\nfine film,positive\n"never closed,negative\n'], 'reviews.csv', { type: 'text/csv' }));
-      document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      transfer.items.add(
+        new File(['text,label\nfine film,positive\n"never closed,negative\n'], 'reviews.csv', { type: 'text/csv' }),
+      );
+      document
+        .getElementById('drop-zone')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     });
     expect(await page.textContent('#data-file-name')).toMatch(/^reviews\.csv, /);
     await page.click('#train');
@@ -291,7 +418,12 @@ describe('the web app, built by Vite', () => {
 
   it('trains on pasted lines, read as the command line reads a file', async () => {
     await page.check('input[name="source"][value="paste"]');
-    const lines = ['text,label', ...builtinSplit().train.filter((e) => /^[\x20-\x7e]+$/.test(e.text)).map((e) => `"${e.text.replaceAll('"', '""')}",${e.label}`)];
+    const lines = [
+      'text,label',
+      ...builtinSplit()
+        .train.filter((e) => /^[\x20-\x7e]+$/.test(e.text))
+        .map((e) => `"${e.text.replaceAll('"', '""')}",${e.label}`),
+    ];
     await page.fill('#lines', lines.join('\n'));
     await page.fill('#epochs', '30');
     await page.click('#train');

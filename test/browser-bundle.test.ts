@@ -15,7 +15,17 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeMainThread, installMainThreadProbe, launchChromium, longestBlock, REPO_ROOT, testOutput, traceMainThread, watchForErrors, type MainThreadReport } from './browser-chromium.js';
+import {
+  describeMainThread,
+  installMainThreadProbe,
+  launchChromium,
+  longestBlock,
+  REPO_ROOT,
+  testOutput,
+  traceMainThread,
+  watchForErrors,
+  type MainThreadReport,
+} from './browser-chromium.js';
 import { PAGE_READ, serveStatic, type StaticServer } from './browser-server.js';
 
 const run = promisify(execFile);
@@ -115,17 +125,25 @@ let errors: string[];
 beforeAll(async () => {
   app = mkdtempSync(join(tmpdir(), 'sentiwasm-vite-app-'));
   // As after `npm install sentiwasm`: the tarball unpacked into node_modules, its dependencies beside it.
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', app], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', app], {
+    cwd: REPO_ROOT,
+    maxBuffer: 64 << 20,
+  });
   const tarball = join(app, (JSON.parse(stdout) as { filename: string }[])[0].filename);
   const installed = join(app, 'node_modules', 'sentiwasm');
   mkdirSync(installed, { recursive: true });
   await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  const { dependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const { dependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   for (const name of Object.keys(dependencies)) {
     mkdirSync(join(app, 'node_modules', name, '..'), { recursive: true });
     symlinkSync(join(REPO_ROOT, 'node_modules', name), join(app, 'node_modules', name), 'dir');
   }
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module', private: true, dependencies: { sentiwasm: '*' } }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ type: 'module', private: true, dependencies: { sentiwasm: '*' } }),
+  );
   writeFileSync(join(app, 'index.html'), PAGE_HTML);
   writeFileSync(join(app, 'main.js'), PAGE_JS);
   outDir = join(app, 'dist');
@@ -142,7 +160,9 @@ beforeAll(async () => {
   page.on('console', (m) => console.log(m.text()));
   await installMainThreadProbe(page);
   await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, {
+    timeout: 20_000,
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -155,15 +175,25 @@ describe('the packed library in a Vite production build with no settings', () =>
   let result: PageResult;
 
   it(`trains ${EPOCHS} epochs over ${ROWS} SST-2 rows in a worker: progress reaches the page, the main thread never blocks 100 ms, the model is right`, async () => {
-    const traced = await traceMainThread(browser!, page, () => page.evaluate(({ rows, epochs }) => (window as unknown as { runTraining(o: object): Promise<PageResult> }).runTraining({ rows, epochs }), { rows: ROWS, epochs: EPOCHS }));
+    const traced = await traceMainThread(browser!, page, () =>
+      page.evaluate(
+        ({ rows, epochs }) =>
+          (window as unknown as { runTraining(o: object): Promise<PageResult> }).runTraining({ rows, epochs }),
+        { rows: ROWS, epochs: EPOCHS },
+      ),
+    );
     result = traced.result;
     const { tasks } = traced;
-    console.log(`trained ${result.rows} rows × ${EPOCHS} epochs in a worker in ${(result.ms / 1000).toFixed(2)} s; main thread: ${describeMainThread(result.mainThread, tasks)}; dev accuracy ${(100 * result.accuracy).toFixed(1)} %`);
+    console.log(
+      `trained ${result.rows} rows × ${EPOCHS} epochs in a worker in ${(result.ms / 1000).toFixed(2)} s; main thread: ${describeMainThread(result.mainThread, tasks)}; dev accuracy ${(100 * result.accuracy).toFixed(1)} %`,
+    );
     expect(result.rows).toBe(ROWS);
     // The worker is the bundler's: a worker that failed to load would have rejected train().
     expect(server!.log.some((r) => /\/assets\/train-worker[\w.-]*\.js$/.test(r.path) && r.status === 200)).toBe(true);
     // Every epoch of both members reached the page while training went on, the first long before the end.
-    expect(result.reports.map((r) => `${r.member}:${r.epoch}`)).toEqual([1, 2].flatMap((m) => Array.from({ length: EPOCHS }, (_, i) => `${m}:${i + 1}`)));
+    expect(result.reports.map((r) => `${r.member}:${r.epoch}`)).toEqual(
+      [1, 2].flatMap((m) => Array.from({ length: EPOCHS }, (_, i) => `${m}:${i + 1}`)),
+    );
     expect(result.reports[0].at).toBeLessThan(result.ms / 2);
     expect(result.batches).toBeGreaterThan(10);
     expect(result.shown).toMatch(`member 2, epoch ${EPOCHS}: loss`);
@@ -178,18 +208,35 @@ describe('the packed library in a Vite production build with no settings', () =>
   }, 90_000);
 
   it('an error inside the worker reaches the page as the same class of error with its message', async () => {
-    const error = await page.evaluate(() => (window as unknown as { trainingError(): Promise<unknown> }).trainingError());
-    expect(error).toEqual({ name: 'RangeError', isRangeError: true, message: 'need at least two classes, found only "x"' });
+    const error = await page.evaluate(() =>
+      (window as unknown as { trainingError(): Promise<unknown> }).trainingError(),
+    );
+    expect(error).toEqual({
+      name: 'RangeError',
+      isRangeError: true,
+      message: 'need at least two classes, found only "x"',
+    });
   });
 
   it('a path is refused before any worker starts: the worker reads no files, a browser has none to read', async () => {
     const error = await page.evaluate(() => (window as unknown as { pathError(): Promise<unknown> }).pathError());
-    expect(error).toEqual({ name: 'TypeError', message: expect.stringContaining('takes labelled examples here (an array or a stream), not the path "./train.tsv"') });
+    expect(error).toEqual({
+      name: 'TypeError',
+      message: expect.stringContaining(
+        'takes labelled examples here (an array or a stream), not the path "./train.tsv"',
+      ),
+    });
   });
 
   it('the bundle as the page loads it (library JavaScript, worker and WebAssembly, gzipped) is within the 100 KB budget', () => {
     // What the page fetched from the bundle (each address once), not the chunks it never loads.
-    const served = [...new Set(server!.log.filter((r) => r.status === 200 && r.path.startsWith('/assets/')).map((r) => r.path.slice('/assets/'.length)))];
+    const served = [
+      ...new Set(
+        server!.log
+          .filter((r) => r.status === 200 && r.path.startsWith('/assets/'))
+          .map((r) => r.path.slice('/assets/'.length)),
+      ),
+    ];
     const gz = (file: string) => gzipSync(readFileSync(join(outDir, 'assets', file)), { level: 9 }).length;
     const worker = served.filter((f) => /^train-worker[\w.-]*\.js$/.test(f));
     const main = served.filter((f) => f.endsWith('.js') && !worker.includes(f));
@@ -207,8 +254,23 @@ describe('the packed library in a Vite production build with no settings', () =>
     const threadWorker = emitted.filter((f) => /^thread-worker\.browser[\w.-]*\.js$/.test(f));
     expect(threadWorker).toHaveLength(1);
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-    console.log(`bundle, gzipped, as the page loads it: library and page JavaScript ${kb(js)} (${main.join(', ')}), worker ${kb(workerBytes)}, WebAssembly ${kb(wasmBytes)} (${wasm[0]}); total ${kb(total)} of a ${kb(BUDGET)} budget; threads' worker, when threads are used, ${kb(gz(threadWorker[0]))} per thread. Emitted, not loaded: ${emitted.map((f) => `${f} ${kb(gz(f))}`).join(', ')}`);
-    writeFileSync(testOutput('bundle-size.json'), JSON.stringify({ js, worker: workerBytes, wasm: wasmBytes, total, emittedNotLoaded: Object.fromEntries(emitted.map((f) => [f, gz(f)])) }, null, 2));
+    console.log(
+      `bundle, gzipped, as the page loads it: library and page JavaScript ${kb(js)} (${main.join(', ')}), worker ${kb(workerBytes)}, WebAssembly ${kb(wasmBytes)} (${wasm[0]}); total ${kb(total)} of a ${kb(BUDGET)} budget; threads' worker, when threads are used, ${kb(gz(threadWorker[0]))} per thread. Emitted, not loaded: ${emitted.map((f) => `${f} ${kb(gz(f))}`).join(', ')}`,
+    );
+    writeFileSync(
+      testOutput('bundle-size.json'),
+      JSON.stringify(
+        {
+          js,
+          worker: workerBytes,
+          wasm: wasmBytes,
+          total,
+          emittedNotLoaded: Object.fromEntries(emitted.map((f) => [f, gz(f)])),
+        },
+        null,
+        2,
+      ),
+    );
     expect(total).toBeLessThanOrEqual(BUDGET);
   });
 });

@@ -28,7 +28,10 @@ export function testOutput(name: string): string {
 
 /** Launches headless Chromium, or says what is missing (the tests never download a browser). */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`,
+    );
   // playwright's launch() makes a fresh, empty profile of its own (it refuses --user-data-dir).
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
@@ -37,7 +40,10 @@ export async function launchChromium(): Promise<Browser> {
 export function watchForErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(`console error: ${m.text()} (${m.location().url})`)));
+  page.on(
+    'console',
+    (m) => void (m.type() === 'error' && errors.push(`console error: ${m.text()} (${m.location().url})`)),
+  );
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on('response', (r) => void (r.status() >= 400 && errors.push(`HTTP ${r.status()}: ${r.url()}`)));
   return errors;
@@ -73,7 +79,8 @@ export async function installMainThreadProbe(page: Page): Promise<void> {
     let observer: PerformanceObserver | undefined;
     let last = 0;
     let report: MainThreadReport = { longestGap: 0, gaps: [], longTasks: [], ticks: 0, from: 0, to: 0 };
-    const record = (entries: PerformanceEntryList) => void report.longTasks.push(...entries.map((e) => ({ start: e.startTime, duration: e.duration })));
+    const record = (entries: PerformanceEntryList) =>
+      void report.longTasks.push(...entries.map((e) => ({ start: e.startTime, duration: e.duration })));
     window.mainThreadProbe = {
       start() {
         last = performance.now();
@@ -114,21 +121,42 @@ export interface TracedTask {
  * task's wall time stretches while the operating system runs something else; its thread time
  * does not, and is what the page itself spent.
  */
-export async function traceMainThread<T>(browser: Browser, page: Page, work: () => Promise<T>): Promise<{ result: T; tasks: TracedTask[] }> {
-  await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+export async function traceMainThread<T>(
+  browser: Browser,
+  page: Page,
+  work: () => Promise<T>,
+): Promise<{ result: T; tasks: TracedTask[] }> {
+  await browser.startTracing(page, {
+    categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+  });
   const origin = await page.evaluate(() => {
     performance.mark('sentiwasm-trace-origin');
     return performance.getEntriesByName('sentiwasm-trace-origin').at(-1)!.startTime;
   });
   const result = await work();
-  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } }[] };
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as {
+    traceEvents: {
+      name: string;
+      ph: string;
+      pid: number;
+      tid: number;
+      ts: number;
+      dur?: number;
+      tdur?: number;
+      args?: { name?: string };
+    }[];
+  };
   const events = trace.traceEvents;
   const mark = events.find((e) => e.name === 'sentiwasm-trace-origin');
-  if (!mark) throw new Error('the trace holds no mark of the page: cannot line its clock up with the page\'s');
-  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === mark.pid);
-  if (!main) throw new Error('the trace names no main thread of the page\'s renderer');
+  if (!mark) throw new Error("the trace holds no mark of the page: cannot line its clock up with the page's");
+  const main = events.find(
+    (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === mark.pid,
+  );
+  if (!main) throw new Error("the trace names no main thread of the page's renderer");
   const tasks = events
-    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.dur !== undefined)
+    .filter(
+      (e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.dur !== undefined,
+    )
     .map((e) => ({ start: origin + (e.ts - mark.ts) / 1000, wall: e.dur! / 1000, cpu: (e.tdur ?? e.dur!) / 1000 }));
   return { result, tasks };
 }
@@ -163,7 +191,9 @@ function measured(report: MainThreadReport, tasks: TracedTask[]): TracedTask[] {
 /** One line for a test's log: the longest gap, the long tasks, the traced tasks, and how many ticks. */
 export function describeMainThread(report: MainThreadReport, tasks: TracedTask[]): string {
   const longest = [...measured(report, tasks)].sort((a, b) => b.cpu - a.cpu)[0];
-  return `longest gap between 10 ms ticks ${report.longestGap.toFixed(1)} ms over ${report.ticks} ticks; gaps over 50 ms [${report.gaps.map((g) => g.duration.toFixed(0)).join(', ')}]; `
-    + `long tasks [${report.longTasks.map((t) => t.duration.toFixed(0)).join(', ')}] ms; longest task in the trace ${longest ? `${longest.cpu.toFixed(1)} ms on the CPU (${longest.wall.toFixed(1)} ms on the wall)` : 'none'}; `
-    + `longest block of the page's own ${longestBlock(report, tasks).toFixed(1)} ms`;
+  return (
+    `longest gap between 10 ms ticks ${report.longestGap.toFixed(1)} ms over ${report.ticks} ticks; gaps over 50 ms [${report.gaps.map((g) => g.duration.toFixed(0)).join(', ')}]; ` +
+    `long tasks [${report.longTasks.map((t) => t.duration.toFixed(0)).join(', ')}] ms; longest task in the trace ${longest ? `${longest.cpu.toFixed(1)} ms on the CPU (${longest.wall.toFixed(1)} ms on the wall)` : 'none'}; ` +
+    `longest block of the page's own ${longestBlock(report, tasks).toFixed(1)} ms`
+  );
 }

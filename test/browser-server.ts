@@ -51,14 +51,30 @@ export interface StaticServer {
  * response (e.g. the two that make a page cross-origin isolated).
  * @example const server = await serveStatic('/tmp/web-dist'); await page.goto(`${server.origin}/`); await server.close();
  */
-export async function serveStatic(root: string, routes: Record<string, Route> = {}, headers: Record<string, string> = {}): Promise<StaticServer> {
+export async function serveStatic(
+  root: string,
+  routes: Record<string, Route> = {},
+  headers: Record<string, string> = {},
+): Promise<StaticServer> {
   const base = resolve(root);
   const memory = new Map(Object.entries(routes));
   const log: StaticServer['log'] = [];
 
-  const send = (req: IncomingMessage, res: ServerResponse, path: string, status: number, type: string, body: string | Uint8Array) => {
+  const send = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    status: number,
+    type: string,
+    body: string | Uint8Array,
+  ) => {
     log.push({ path, status, type });
-    res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.writeHead(status, {
+      ...headers,
+      'content-type': type,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 
@@ -66,7 +82,8 @@ export async function serveStatic(root: string, routes: Record<string, Route> = 
     let path = '/';
     try {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(req, res, path, 405, 'text/plain', 'method not allowed\n');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return send(req, res, path, 405, 'text/plain', 'method not allowed\n');
       const route = memory.get(path);
       if (route) return send(req, res, path, 200, route.type ?? mimeType(path), route.body);
       let file = resolve(base, `.${path}`);
@@ -79,9 +96,16 @@ export async function serveStatic(root: string, routes: Record<string, Route> = 
       if (!info?.isFile()) return send(req, res, path, 404, 'text/plain', `not found: ${path}\n`);
       const type = mimeType(file);
       log.push({ path, status: 200, type });
-      res.writeHead(200, { ...headers, 'content-type': type, 'content-length': info.size, 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        ...headers,
+        'content-type': type,
+        'content-length': info.size,
+        'cache-control': 'no-store',
+      });
       if (req.method === 'HEAD') return res.end();
-      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
     } catch (error) {
       if (!res.headersSent) send(req, res, path, 500, 'text/plain', `${(error as Error).message}\n`);
       else res.destroy();
@@ -97,10 +121,11 @@ export async function serveStatic(root: string, routes: Record<string, Route> = 
     origin: `http://127.0.0.1:${port}`,
     log,
     setRoute: (path, route) => void memory.set(path, route),
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }
 

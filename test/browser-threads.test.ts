@@ -21,7 +21,10 @@ import { launchChromium, REPO_ROOT, watchForErrors } from './browser-chromium.js
 import { PAGE_READ, serveStatic, type StaticServer } from './browser-server.js';
 
 const SST2 = join(REPO_ROOT, '../shared/data/sst2');
-const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 /** SST-2 rows to train on, and epochs: enough for a model that gets clear sentences right, in seconds. */
 const ROWS = 10_000;
 const EPOCHS = 5;
@@ -110,8 +113,14 @@ let browser: Browser | undefined;
 const servers: StaticServer[] = [];
 
 beforeAll(async () => {
-  for (const file of ['dist/index.js', 'dist/train/thread-worker.browser.js', 'build/sentiwasm.wasm', 'build/sentiwasm-threads.wasm']) {
-    if (!existsSync(join(REPO_ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` before the browser tests`);
+  for (const file of [
+    'dist/index.js',
+    'dist/train/thread-worker.browser.js',
+    'build/sentiwasm.wasm',
+    'build/sentiwasm-threads.wasm',
+  ]) {
+    if (!existsSync(join(REPO_ROOT, file)))
+      throw new Error(`${file} is missing: run \`npm run build\` before the browser tests`);
   }
   app = mkdtempSync(join(tmpdir(), 'sentiwasm-threads-app-'));
   writeFileSync(join(app, 'index.html'), PAGE_HTML);
@@ -119,7 +128,9 @@ beforeAll(async () => {
   outDir = join(app, 'dist');
   // 'sentiwasm' is the browser entry as the package exports it; the rest is Vite's defaults.
   await build({
-    root: app, configFile: false, logLevel: 'warn',
+    root: app,
+    configFile: false,
+    logLevel: 'warn',
     resolve: { alias: { sentiwasm: join(REPO_ROOT, 'dist/index.js') } },
     build: { outDir, emptyOutDir: true, target: 'es2022' },
   });
@@ -134,28 +145,43 @@ afterAll(async () => {
 
 /** The built page on a server of its own (with `headers` on every response), opened in a fresh context. */
 async function open(headers: Record<string, string>): Promise<{ server: StaticServer; page: Page; errors: string[] }> {
-  const server = await serveStatic(outDir, {
-    '/train.tsv': { body: readFileSync(join(SST2, 'train.tsv')) },
-    '/dev.tsv': { body: readFileSync(join(SST2, 'dev.tsv')) },
-  }, headers);
+  const server = await serveStatic(
+    outDir,
+    {
+      '/train.tsv': { body: readFileSync(join(SST2, 'train.tsv')) },
+      '/dev.tsv': { body: readFileSync(join(SST2, 'dev.tsv')) },
+    },
+    headers,
+  );
   servers.push(server);
   const page = await (await browser!.newContext()).newPage();
   const errors = watchForErrors(page);
   page.on('console', (m) => console.log(m.text()));
   await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, {
+    timeout: 20_000,
+  });
   return { server, page, errors };
 }
 
 /** Runs `work` and counts the thread scripts the server sent meanwhile (one per thread started). */
-async function countingThreads<T>(server: StaticServer, work: () => Promise<T>): Promise<{ result: T; threadsStarted: number }> {
+async function countingThreads<T>(
+  server: StaticServer,
+  work: () => Promise<T>,
+): Promise<{ result: T; threadsStarted: number }> {
   const before = server.log.length;
   const result = await work();
-  return { result, threadsStarted: server.log.slice(before).filter((r) => THREAD_SCRIPT.test(r.path) && r.status === 200).length };
+  return {
+    result,
+    threadsStarted: server.log.slice(before).filter((r) => THREAD_SCRIPT.test(r.path) && r.status === 200).length,
+  };
 }
 
 const call = <K extends keyof ThreadsPage>(page: Page, name: K, ...args: Parameters<ThreadsPage[K]>) =>
-  page.evaluate(([n, a]) => ((window as unknown as Record<string, (...x: unknown[]) => unknown>)[n as string])(...(a as unknown[])), [name, args] as const) as Promise<Awaited<ReturnType<ThreadsPage[K]>>>;
+  page.evaluate(
+    ([n, a]) => (window as unknown as Record<string, (...x: unknown[]) => unknown>)[n as string](...(a as unknown[])),
+    [name, args] as const,
+  ) as Promise<Awaited<ReturnType<ThreadsPage[K]>>>;
 
 describe('a page served with Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy', () => {
   let server: StaticServer;
@@ -173,22 +199,36 @@ describe('a page served with Cross-Origin-Opener-Policy and Cross-Origin-Embedde
   it.each([
     ['on the page', false, 'hogwild'],
     ['inside the training Web Worker (nested workers)', true, 'hogwild-in-worker'],
-  ])('trains a one-member bag model on 2 threads at once (Hogwild) %s: two thread workers start, no note, clear sentences right', async (where, worker, name) => {
-    const { result, threadsStarted } = await countingThreads(server, () => call(page, 'train', name, { rows: ROWS, epochs: EPOCHS, members: 1, threads: 2, worker }));
-    console.log(`Hogwild on 2 threads in Chromium ${where}: dev accuracy ${(100 * result.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`);
-    expect(threadsStarted).toBe(2);
-    expect(result.threads).toBe(2);
-    expect(result.warnings).toEqual([]);
-    expect(result.positive).toBe('1');
-    expect(result.negative).toBe('0');
-    expect(result.accuracy).toBeGreaterThan(0.75);
-    expect(errors).toEqual([]);
-  }, 90_000);
+  ])(
+    'trains a one-member bag model on 2 threads at once (Hogwild) %s: two thread workers start, no note, clear sentences right',
+    async (where, worker, name) => {
+      const { result, threadsStarted } = await countingThreads(server, () =>
+        call(page, 'train', name, { rows: ROWS, epochs: EPOCHS, members: 1, threads: 2, worker }),
+      );
+      console.log(
+        `Hogwild on 2 threads in Chromium ${where}: dev accuracy ${(100 * result.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`,
+      );
+      expect(threadsStarted).toBe(2);
+      expect(result.threads).toBe(2);
+      expect(result.warnings).toEqual([]);
+      expect(result.positive).toBe('1');
+      expect(result.negative).toBe('0');
+      expect(result.accuracy).toBeGreaterThan(0.75);
+      expect(errors).toEqual([]);
+    },
+    90_000,
+  );
 
   it('trains a 2-member bag model on 2 threads inside the training Web Worker (nested workers): the same bytes as on one thread', async () => {
-    const { result: threaded, threadsStarted } = await countingThreads(server, () => call(page, 'train', 'members', { rows: ROWS, epochs: EPOCHS, members: 2, threads: 2, worker: true }));
-    const { result: alone, threadsStarted: none } = await countingThreads(server, () => call(page, 'train', 'alone', { rows: ROWS, epochs: EPOCHS, members: 2, threads: 1, worker: true }));
-    console.log(`2 members on 2 threads in the training worker: dev accuracy ${(100 * threaded.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`);
+    const { result: threaded, threadsStarted } = await countingThreads(server, () =>
+      call(page, 'train', 'members', { rows: ROWS, epochs: EPOCHS, members: 2, threads: 2, worker: true }),
+    );
+    const { result: alone, threadsStarted: none } = await countingThreads(server, () =>
+      call(page, 'train', 'alone', { rows: ROWS, epochs: EPOCHS, members: 2, threads: 1, worker: true }),
+    );
+    console.log(
+      `2 members on 2 threads in the training worker: dev accuracy ${(100 * threaded.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`,
+    );
     expect(threadsStarted).toBe(2);
     expect(threaded.threads).toBe(2);
     expect(none).toBe(0);
@@ -202,11 +242,17 @@ describe('a page served with Cross-Origin-Opener-Policy and Cross-Origin-Embedde
   it('trains the attention model data-parallel on 2 threads inside the training Web Worker: the very bytes Node trains on 2 threads', async () => {
     const options = { arch: 'attention', dim: 32, ff: 64, epochs: 2, threads: 2 };
     const rows = 3000;
-    const { result, threadsStarted } = await countingThreads(server, () => call(page, 'train', 'attention', { rows, worker: true, ...options }));
+    const { result, threadsStarted } = await countingThreads(server, () =>
+      call(page, 'train', 'attention', { rows, worker: true, ...options }),
+    );
     const { readExamplesFromFile, trainWithReport } = await import('../src/index.node.js');
-    const data = (await readExamplesFromFile(join(SST2, 'train.tsv')).collect()).examples.slice(0, rows).map(({ text, label }) => ({ text, label }));
+    const data = (await readExamplesFromFile(join(SST2, 'train.tsv')).collect()).examples
+      .slice(0, rows)
+      .map(({ text, label }) => ({ text, label }));
     const node = await trainWithReport(data, { seed: 1, ...options } as Parameters<typeof trainWithReport>[1]);
-    console.log(`the attention model data-parallel on 2 threads in Chromium's training worker: dev accuracy ${(100 * result.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`);
+    console.log(
+      `the attention model data-parallel on 2 threads in Chromium's training worker: dev accuracy ${(100 * result.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`,
+    );
     expect(threadsStarted).toBe(2);
     expect(result.threads).toBe(2);
     expect(node.threads).toBe(2);
@@ -216,7 +262,9 @@ describe('a page served with Cross-Origin-Opener-Policy and Cross-Origin-Embedde
   }, 120_000);
 
   it('predicts the dev set with PredictionThreads on 2 threads exactly as on one', async () => {
-    const { result, threadsStarted } = await countingThreads(server, () => call(page, 'predictOnThreads', 'hogwild', 2));
+    const { result, threadsStarted } = await countingThreads(server, () =>
+      call(page, 'predictOnThreads', 'hogwild', 2),
+    );
     expect(result).toMatchObject({ threads: 2, texts: 872, differing: 0 });
     // One worker: the calling thread predicts a share itself.
     expect(threadsStarted).toBe(1);
@@ -242,20 +290,30 @@ describe('the same page served without those headers', () => {
   it.each([
     ['on the page', false],
     ['in the training Web Worker', true],
-  ])('threads: 2 %s trains on one thread, with a one-line note that names the two headers', async (_, worker) => {
-    const { result, threadsStarted } = await countingThreads(server, () => call(page, 'train', `fallback-${worker}`, { rows: ROWS, epochs: EPOCHS, members: 1, threads: 2, worker }));
-    expect(threadsStarted).toBe(0);
-    expect(result.threads).toBe(1);
-    expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]).not.toContain('\n');
-    expect(result.warnings[0]).toMatch(/cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp.*one thread/);
-    expect(result.positive).toBe('1');
-    expect(result.negative).toBe('0');
-    expect(errors).toEqual([]);
-  }, 90_000);
+  ])(
+    'threads: 2 %s trains on one thread, with a one-line note that names the two headers',
+    async (_, worker) => {
+      const { result, threadsStarted } = await countingThreads(server, () =>
+        call(page, 'train', `fallback-${worker}`, { rows: ROWS, epochs: EPOCHS, members: 1, threads: 2, worker }),
+      );
+      expect(threadsStarted).toBe(0);
+      expect(result.threads).toBe(1);
+      expect(result.warnings).toHaveLength(1);
+      expect(result.warnings[0]).not.toContain('\n');
+      expect(result.warnings[0]).toMatch(
+        /cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp.*one thread/,
+      );
+      expect(result.positive).toBe('1');
+      expect(result.negative).toBe('0');
+      expect(errors).toEqual([]);
+    },
+    90_000,
+  );
 
   it('PredictionThreads predicts on the calling thread alone', async () => {
-    const { result, threadsStarted } = await countingThreads(server, () => call(page, 'predictOnThreads', 'fallback-false', 2));
+    const { result, threadsStarted } = await countingThreads(server, () =>
+      call(page, 'predictOnThreads', 'fallback-false', 2),
+    );
     expect(result).toMatchObject({ threads: 1, texts: 872, differing: 0 });
     expect(threadsStarted).toBe(0);
   });
@@ -269,7 +327,12 @@ describe('the web app (examples/web) served with the two headers', () => {
 
   beforeAll(async () => {
     webOut = join(app, 'web');
-    await build({ root: webRoot, configFile: join(webRoot, 'vite.config.js'), logLevel: 'warn', build: { outDir: webOut, emptyOutDir: true } });
+    await build({
+      root: webRoot,
+      configFile: join(webRoot, 'vite.config.js'),
+      logLevel: 'warn',
+      build: { outDir: webOut, emptyOutDir: true },
+    });
     server = await serveStatic(webOut, {}, ISOLATION_HEADERS);
     servers.push(server);
     page = await (await browser!.newContext()).newPage();
@@ -279,13 +342,24 @@ describe('the web app (examples/web) served with the two headers', () => {
   }, 90_000);
 
   it('trains a dropped SST-2 file on threads (threads: "auto"), and says how many', async () => {
-    const rows = readFileSync(join(SST2, 'train.tsv'), 'utf8').split('\n').slice(0, ROWS + 1).join('\n');
+    const rows = readFileSync(join(SST2, 'train.tsv'), 'utf8')
+      .split('\n')
+      .slice(0, ROWS + 1)
+      .join('\n');
     await page.check('input[name="source"][value="file"]');
-    await page.setInputFiles('#data-file', { name: 'sst2.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(rows) });
+    await page.setInputFiles('#data-file', {
+      name: 'sst2.tsv',
+      mimeType: 'text/tab-separated-values',
+      buffer: Buffer.from(rows),
+    });
     await page.fill('#epochs', String(EPOCHS));
     const { result: status, threadsStarted } = await countingThreads(server, async () => {
       await page.click('#train');
-      await page.waitForFunction(() => /^(Trained|Stopped|Training failed)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => /^(Trained|Stopped|Training failed)/.test(document.getElementById('status')!.textContent ?? ''),
+        undefined,
+        { timeout: 60_000 },
+      );
       return page.textContent('#status');
     });
     console.log(`web app, isolated: ${status}`);

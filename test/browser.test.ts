@@ -12,7 +12,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinSplit, enableRelaxedSimd, loadModel, runSeedExample, Runtime, train, type TextClassifier } from '../src/index.node.js';
+import {
+  builtinSplit,
+  enableRelaxedSimd,
+  loadModel,
+  runSeedExample,
+  Runtime,
+  train,
+  type TextClassifier,
+} from '../src/index.node.js';
 import { CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, watchForErrors } from './browser-chromium.js';
 import { serveStatic, type StaticServer } from './browser-server.js';
 
@@ -25,12 +33,23 @@ declare global {
   }
 }
 
-const reference = JSON.parse(readFileSync(new URL('../../shared/reference/w1-reference.json', import.meta.url), 'utf8'));
+const reference = JSON.parse(
+  readFileSync(new URL('../../shared/reference/w1-reference.json', import.meta.url), 'utf8'),
+);
 
 const POSITIVE = 'I loved this movie, it was wonderful!';
 const NEGATIVE = 'This was a terrible, boring film. I hated it.';
 /** Texts whose predictions must agree between the browser and Node. */
-const PROBES = [POSITIVE, NEGATIVE, 'The food was cold and the staff were rude.', 'Great hotel, friendly staff 😊', '房间很脏，太吵了，很失望', '这家酒店很干净，服务很好', 'not bad at all', 'meh'];
+const PROBES = [
+  POSITIVE,
+  NEGATIVE,
+  'The food was cold and the staff were rude.',
+  'Great hotel, friendly staff 😊',
+  '房间很脏，太吵了，很失望',
+  '这家酒店很干净，服务很好',
+  'not bad at all',
+  'meh',
+];
 /** The training run of part c, in both places. */
 const TRAIN_OPTIONS = { epochs: 20, seed: 7 };
 
@@ -42,8 +61,12 @@ function missingPrerequisites(): string[] {
     ['dist/runtime/runtime.js', 'run `npm run build`'],
     ['build/sentiwasm.wasm', 'run `npm run asbuild`'],
     ['build/sentiwasm-fma.wasm', 'run `npm run asbuild`'],
-  ]) if (!existsSync(join(REPO_ROOT, file))) missing.push(`${file} is missing: ${fix}`);
-  if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`);
+  ])
+    if (!existsSync(join(REPO_ROOT, file))) missing.push(`${file} is missing: ${fix}`);
+  if (!existsSync(CHROMIUM))
+    missing.push(
+      `${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` (the browser tests never download one)`,
+    );
   return missing;
 }
 
@@ -116,7 +139,7 @@ describe('the unbundled browser entry (dist/index.js)', () => {
     expect(wasm[0]).toMatchObject({ status: 200, type: 'application/wasm' });
   });
 
-  it('runs the fused multiply-add build where Chromium has relaxed SIMD, and it computes what Node\'s does', async () => {
+  it("runs the fused multiply-add build where Chromium has relaxed SIMD, and it computes what Node's does", async () => {
     enableRelaxedSimd();
     const browserRun = await page.evaluate(async (init) => {
       const { Runtime, runSeedExample, hasRelaxedSimd } = window.sentiwasm;
@@ -126,11 +149,13 @@ describe('the unbundled browser entry (dist/index.js)', () => {
     expect(browserRun).toMatchObject({ relaxed: true, fma: true });
     expect(server.log.some((r) => r.path === '/build/sentiwasm-fma.wasm' && r.status === 200)).toBe(true);
     const nodeRun = runSeedExample(await Runtime.create({ fma: true }), { init: reference.init });
-    browserRun.run.losses.forEach((loss, i) => expect(Math.abs(loss - reference.losses[i]), `epoch ${i} against PyTorch`).toBeLessThan(1e-6));
+    browserRun.run.losses.forEach((loss, i) =>
+      expect(Math.abs(loss - reference.losses[i]), `epoch ${i} against PyTorch`).toBeLessThan(1e-6),
+    );
     expect(browserRun.run.losses).toEqual(nodeRun.losses);
   });
 
-  it('runs the tutorial network to PyTorch\'s losses within 1e-6, the same numbers as in Node', async () => {
+  it("runs the tutorial network to PyTorch's losses within 1e-6, the same numbers as in Node", async () => {
     const browserRun = await page.evaluate(async (init) => {
       const { Runtime, runSeedExample } = window.sentiwasm;
       return runSeedExample(await Runtime.create(), { init });
@@ -147,14 +172,17 @@ describe('the unbundled browser entry (dist/index.js)', () => {
   });
 
   it('trains a model whose bytes load in Node with the same predictions', async () => {
-    const fromPage = await page.evaluate(async ({ options, probes }) => {
-      const { builtinSplit, train } = window.sentiwasm;
-      const model = await train(builtinSplit().train, options);
-      const bytes = model.toBytes();
-      let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return { bytes: btoa(binary), predictions: probes.map((t) => model.predict(t)) };
-    }, { options: TRAIN_OPTIONS, probes: PROBES });
+    const fromPage = await page.evaluate(
+      async ({ options, probes }) => {
+        const { builtinSplit, train } = window.sentiwasm;
+        const model = await train(builtinSplit().train, options);
+        const bytes = model.toBytes();
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return { bytes: btoa(binary), predictions: probes.map((t) => model.predict(t)) };
+      },
+      { options: TRAIN_OPTIONS, probes: PROBES },
+    );
     expect(fromPage.predictions.map((p) => p.label).slice(0, 2)).toEqual(['positive', 'negative']);
 
     const inNode = await loadModel(fromBase64(fromPage.bytes));
@@ -171,12 +199,23 @@ describe('the unbundled browser entry (dist/index.js)', () => {
     const model = await train(builtinSplit().train, { ...TRAIN_OPTIONS, seed: 11, dim: 32 });
     const bytes = model.toBytes();
     server.setRoute('/__browser_test__/node-model.bin', { body: bytes });
-    const got = await page.evaluate(async ({ base64, probes }) => {
-      const { loadModel } = window.sentiwasm;
-      const raw = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const models = [await loadModel(raw), await loadModel(new Blob([raw])), await loadModel('/__browser_test__/node-model.bin')];
-      return models.map((m) => ({ dim: m.config.dim, bytesMatch: ((b) => b.length === raw.length && b.every((x, i) => x === raw[i]))(m.toBytes()), predictions: probes.map((t) => m.predict(t)) }));
-    }, { base64: toBase64(bytes), probes: PROBES });
+    const got = await page.evaluate(
+      async ({ base64, probes }) => {
+        const { loadModel } = window.sentiwasm;
+        const raw = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const models = [
+          await loadModel(raw),
+          await loadModel(new Blob([raw])),
+          await loadModel('/__browser_test__/node-model.bin'),
+        ];
+        return models.map((m) => ({
+          dim: m.config.dim,
+          bytesMatch: ((b) => b.length === raw.length && b.every((x, i) => x === raw[i]))(m.toBytes()),
+          predictions: probes.map((t) => m.predict(t)),
+        }));
+      },
+      { base64: toBase64(bytes), probes: PROBES },
+    );
     for (const m of got) {
       expect(m.dim).toBe(32);
       expect(m.bytesMatch).toBe(true);

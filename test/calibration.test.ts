@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom as mulberry32 } from './helpers.js';
 import { applyTemperature, fitTemperature, temperatureNll } from '../src/train/calibration.js';
 
-
 function gaussian(random: () => number): number {
   const u = 1 - random(); // (0, 1], keeps log finite
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
@@ -94,9 +93,30 @@ describe('fitTemperature minimises the NLL', () => {
 
 describe('temperatureNll', () => {
   it.each([
-    { name: 'softmax, two classes', logits: [2, 0, 0, 2], labels: [0, 1], numClasses: 2, T: 1, expected: Math.log(1 + Math.exp(-2)) },
-    { name: 'softmax at T = 2 halves the logits', logits: [2, 0, 0, 2], labels: [0, 1], numClasses: 2, T: 2, expected: Math.log(1 + Math.exp(-1)) },
-    { name: 'sigmoid agrees with two-class softmax on [0, z]', logits: [2, -2], labels: [1, 0], numClasses: 1, T: 1, expected: Math.log(1 + Math.exp(-2)) },
+    {
+      name: 'softmax, two classes',
+      logits: [2, 0, 0, 2],
+      labels: [0, 1],
+      numClasses: 2,
+      T: 1,
+      expected: Math.log(1 + Math.exp(-2)),
+    },
+    {
+      name: 'softmax at T = 2 halves the logits',
+      logits: [2, 0, 0, 2],
+      labels: [0, 1],
+      numClasses: 2,
+      T: 2,
+      expected: Math.log(1 + Math.exp(-1)),
+    },
+    {
+      name: 'sigmoid agrees with two-class softmax on [0, z]',
+      logits: [2, -2],
+      labels: [1, 0],
+      numClasses: 1,
+      T: 1,
+      expected: Math.log(1 + Math.exp(-2)),
+    },
     { name: 'uniform logits give log C', logits: [0, 0, 0], labels: [2], numClasses: 3, T: 0.3, expected: Math.log(3) },
   ])('$name', ({ logits, labels, numClasses, T, expected }) => {
     expect(temperatureNll(logits, labels, numClasses, T)).toBeCloseTo(expected, 12);
@@ -121,12 +141,32 @@ describe('applyTemperature', () => {
 
 describe('input checks name the problem', () => {
   it.each([
-    { name: 'wrong logit count', call: () => fitTemperature(new Float32Array(5), [0, 1], 3), message: /expected 2×3 = 6 logits for 2 labels, got 5/ },
-    { name: 'label out of range', call: () => fitTemperature(new Float32Array(4), [0, 2], 2), message: /label 2 of example 1 is not in 0..1/ },
-    { name: 'binary label not 0/1', call: () => fitTemperature(new Float32Array(2), [0, 3], 1), message: /label 3 of example 1 is not in 0..1/ },
-    { name: 'non-finite logit', call: () => fitTemperature(new Float32Array([0, NaN]), [0], 2), message: /logit 1 \(example 0\) is NaN/ },
+    {
+      name: 'wrong logit count',
+      call: () => fitTemperature(new Float32Array(5), [0, 1], 3),
+      message: /expected 2×3 = 6 logits for 2 labels, got 5/,
+    },
+    {
+      name: 'label out of range',
+      call: () => fitTemperature(new Float32Array(4), [0, 2], 2),
+      message: /label 2 of example 1 is not in 0..1/,
+    },
+    {
+      name: 'binary label not 0/1',
+      call: () => fitTemperature(new Float32Array(2), [0, 3], 1),
+      message: /label 3 of example 1 is not in 0..1/,
+    },
+    {
+      name: 'non-finite logit',
+      call: () => fitTemperature(new Float32Array([0, NaN]), [0], 2),
+      message: /logit 1 \(example 0\) is NaN/,
+    },
     { name: 'no examples', call: () => fitTemperature(new Float32Array(0), [], 2), message: /no examples/ },
-    { name: 'non-positive temperature', call: () => applyTemperature(new Float32Array(1), 0), message: /temperature must be a finite number > 0/ },
+    {
+      name: 'non-positive temperature',
+      call: () => applyTemperature(new Float32Array(1), 0),
+      message: /temperature must be a finite number > 0/,
+    },
   ])('$name', ({ call, message }) => {
     expect(call).toThrow(message);
   });

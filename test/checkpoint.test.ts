@@ -10,9 +10,15 @@ import { train, type TrainOptions } from '../src/index.node.js';
 const { train: examples, dev } = builtinSplit();
 
 /** Trains once, keeping every checkpoint; returns the final bytes and the checkpoints. */
-async function runWithCheckpoints(options: TrainOptions, every: number): Promise<{ bytes: Uint8Array; checkpoints: Uint8Array[] }> {
+async function runWithCheckpoints(
+  options: TrainOptions,
+  every: number,
+): Promise<{ bytes: Uint8Array; checkpoints: Uint8Array[] }> {
   const checkpoints: Uint8Array[] = [];
-  const model = await train(examples, { ...options, checkpoint: { every, save: (bytes) => void checkpoints.push(bytes.slice()) } });
+  const model = await train(examples, {
+    ...options,
+    checkpoint: { every, save: (bytes) => void checkpoints.push(bytes.slice()) },
+  });
   const bytes = model.toBytes();
   model.dispose();
   return { bytes, checkpoints };
@@ -28,44 +34,65 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 const CASES: [string, TrainOptions][] = [
   ['two bag members, SGD, feature dropout', { epochs: 4, seed: 3 }],
-  ['one bag member with Adam (sparse moments) and validation (early stopping keeps the best weights)', { epochs: 6, members: 1, optimizer: 'adam', lr: 0.05, validation: dev, patience: 2, seed: 5 }],
+  [
+    'one bag member with Adam (sparse moments) and validation (early stopping keeps the best weights)',
+    { epochs: 6, members: 1, optimizer: 'adam', lr: 0.05, validation: dev, patience: 2, seed: 5 },
+  ],
   ['the mlp head (Adam on a hidden layer)', { arch: 'mlp', epochs: 3, dim: 16, hidden: [8], seed: 7 }],
-  ['three members with validation and naive-Bayes start', { epochs: 3, dim: 48, members: 3, validation: 0.2, naiveBayesStart: 0.1, seed: 9 }],
+  [
+    'three members with validation and naive-Bayes start',
+    { epochs: 3, dim: 48, members: 3, validation: 0.2, naiveBayesStart: 0.1, seed: 9 },
+  ],
 ];
 
 describe('resuming from a checkpoint', () => {
-  it.each(CASES)('%s: every checkpoint resumes to the same model bytes as the uninterrupted run', async (_, options) => {
-    const { bytes, checkpoints } = await runWithCheckpoints(options, 7);
-    expect(checkpoints.length).toBeGreaterThan(3);
-    // The first, one in the middle (likely inside a later member or epoch) and the last.
-    for (const k of [0, Math.floor(checkpoints.length / 2), checkpoints.length - 1]) {
-      const resumed = await train(examples, { ...options, resume: checkpoints[k] });
-      expect(equalBytes(resumed.toBytes(), bytes), `resumed from checkpoint ${k + 1} of ${checkpoints.length}`).toBe(true);
-      resumed.dispose();
-    }
-  });
+  it.each(CASES)(
+    '%s: every checkpoint resumes to the same model bytes as the uninterrupted run',
+    async (_, options) => {
+      const { bytes, checkpoints } = await runWithCheckpoints(options, 7);
+      expect(checkpoints.length).toBeGreaterThan(3);
+      // The first, one in the middle (likely inside a later member or epoch) and the last.
+      for (const k of [0, Math.floor(checkpoints.length / 2), checkpoints.length - 1]) {
+        const resumed = await train(examples, { ...options, resume: checkpoints[k] });
+        expect(equalBytes(resumed.toBytes(), bytes), `resumed from checkpoint ${k + 1} of ${checkpoints.length}`).toBe(
+          true,
+        );
+        resumed.dispose();
+      }
+    },
+  );
 
   it('a resumed run writes the same later checkpoints as the uninterrupted one', async () => {
     const options: TrainOptions = { epochs: 3, seed: 11 };
     const { checkpoints } = await runWithCheckpoints(options, 5);
     const later: Uint8Array[] = [];
-    await train(examples, { ...options, resume: checkpoints[2], checkpoint: { every: 5, save: (b) => void later.push(b.slice()) } });
+    await train(examples, {
+      ...options,
+      resume: checkpoints[2],
+      checkpoint: { every: 5, save: (b) => void later.push(b.slice()) },
+    });
     expect(later.length).toBe(checkpoints.length - 3);
     // Equal state; the epoch reports inside differ only in their timings.
     later.forEach((b, i) => {
       const [got, want] = [decodeModelFile(b, 'resumed'), decodeModelFile(checkpoints[i + 3], 'whole')];
       expect(got.config.position, `checkpoint ${i + 4}`).toEqual(want.config.position);
       expect(Object.keys(got.sections)).toEqual(Object.keys(want.sections));
-      for (const name of Object.keys(want.sections)) expect(equalBytes(u8(got.sections[name]), u8(want.sections[name])), `checkpoint ${i + 4}, ${name}`).toBe(true);
+      for (const name of Object.keys(want.sections))
+        expect(equalBytes(u8(got.sections[name]), u8(want.sections[name])), `checkpoint ${i + 4}, ${name}`).toBe(true);
     });
   });
 
-  it('a checkpoint saved after the last batch of an epoch resumes at that epoch\'s end', async () => {
+  it("a checkpoint saved after the last batch of an epoch resumes at that epoch's end", async () => {
     // 64 examples in batches of 8: 8 steps an epoch, so a checkpoint every 8 steps falls on epoch ends.
-    const small = [...examples.filter((e) => e.label === 'positive').slice(0, 32), ...examples.filter((e) => e.label === 'negative').slice(0, 32)];
+    const small = [
+      ...examples.filter((e) => e.label === 'positive').slice(0, 32),
+      ...examples.filter((e) => e.label === 'negative').slice(0, 32),
+    ];
     const options: TrainOptions = { epochs: 3, batch: 8, members: 1, validation: dev, seed: 2 };
     const checkpoints: Uint8Array[] = [];
-    const whole = (await train(small, { ...options, checkpoint: { every: 8, save: (b) => void checkpoints.push(b.slice()) } })).toBytes();
+    const whole = (
+      await train(small, { ...options, checkpoint: { every: 8, save: (b) => void checkpoints.push(b.slice()) } })
+    ).toBytes();
     expect(checkpoints.length).toBe(3);
     const resumed = await train(small, { ...options, resume: checkpoints[0] });
     expect(equalBytes(resumed.toBytes(), whole)).toBe(true);
@@ -85,7 +112,9 @@ describe('a checkpoint that does not belong to the run is refused', () => {
 
   it('other data', async () => {
     const { checkpoints } = await runWithCheckpoints({ epochs: 2, seed: 1 }, 10);
-    await expect(train(examples.slice(1), { epochs: 2, seed: 1, resume: checkpoints[0] })).rejects.toThrow(/was made from other training or validation data/);
+    await expect(train(examples.slice(1), { epochs: 2, seed: 1, resume: checkpoints[0] })).rejects.toThrow(
+      /was made from other training or validation data/,
+    );
   });
 
   it('a damaged checkpoint (one bit flipped) is refused as damaged, a model file as another kind', async () => {
@@ -93,7 +122,9 @@ describe('a checkpoint that does not belong to the run is refused', () => {
     const damaged = checkpoints[0].slice();
     damaged[damaged.length >> 1] ^= 0x10;
     await expect(train(examples, { epochs: 2, seed: 1, resume: damaged })).rejects.toThrow(ModelFileError);
-    await expect(train(examples, { epochs: 2, seed: 1, resume: bytes })).rejects.toThrow(/not a sentiwasm training checkpoint/);
+    await expect(train(examples, { epochs: 2, seed: 1, resume: bytes })).rejects.toThrow(
+      /not a sentiwasm training checkpoint/,
+    );
   });
 });
 
@@ -101,6 +132,8 @@ describe('training options that belong to trust', () => {
   it('threads: 1 is accepted with checkpoints; more threads are refused with them (such a run cannot be replayed)', async () => {
     const model = await train(examples, { epochs: 1, threads: 1, checkpoint: { every: 1000, save: () => {} } });
     model.dispose();
-    await expect(train(examples, { epochs: 1, threads: 2, checkpoint: { every: 1000, save: () => {} } })).rejects.toThrow(/checkpoints need threads 1/);
+    await expect(
+      train(examples, { epochs: 1, threads: 2, checkpoint: { every: 1000, save: () => {} } }),
+    ).rejects.toThrow(/checkpoints need threads 1/);
   });
 });

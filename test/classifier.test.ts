@@ -32,10 +32,57 @@ const clearCases: [string, 'positive' | 'negative'][] = [
 ];
 
 /** Words the corpus uses only in positive (resp. negative) sentences, and their close kin. */
-const POSITIVE_WORDS = new Set(['love', 'loved', 'loves', 'great', 'excellent', 'wonderful', 'amazing', 'fantastic', 'delightful', 'enjoyed',
-  'beautiful', 'best', 'perfect', 'perfectly', 'lovely', 'brilliant', 'friendly', 'recommend', 'highly', 'stunning', 'happy', 'kind', '❤️', '😊', ':)']);
-const NEGATIVE_WORDS = new Set(['terrible', 'awful', 'horrible', 'boring', 'waste', 'disappointing', 'disappointed', 'worst', 'bad', 'hate', 'rude',
-  'dirty', 'never', 'broke', 'broken', 'cold', 'slow', 'poor', 'avoid', 'refund', 'overpriced', 'noisy']);
+const POSITIVE_WORDS = new Set([
+  'love',
+  'loved',
+  'loves',
+  'great',
+  'excellent',
+  'wonderful',
+  'amazing',
+  'fantastic',
+  'delightful',
+  'enjoyed',
+  'beautiful',
+  'best',
+  'perfect',
+  'perfectly',
+  'lovely',
+  'brilliant',
+  'friendly',
+  'recommend',
+  'highly',
+  'stunning',
+  'happy',
+  'kind',
+  '❤️',
+  '😊',
+  ':)',
+]);
+const NEGATIVE_WORDS = new Set([
+  'terrible',
+  'awful',
+  'horrible',
+  'boring',
+  'waste',
+  'disappointing',
+  'disappointed',
+  'worst',
+  'bad',
+  'hate',
+  'rude',
+  'dirty',
+  'never',
+  'broke',
+  'broken',
+  'cold',
+  'slow',
+  'poor',
+  'avoid',
+  'refund',
+  'overpriced',
+  'noisy',
+]);
 
 /** Invented sentences that report facts without judging them: the third class of the multiclass tests. */
 const NEUTRAL: readonly string[] = [
@@ -183,7 +230,10 @@ describe('training on the built-in corpus', () => {
       expect(epochsOf(member).map((e) => e.epoch)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
       expect(epochsOf(member).at(-1)!.trainLoss).toBeLessThan(epochsOf(member)[0].trainLoss / 4);
     }
-    expect(base.classCounts).toEqual({ negative: trainSet.filter((e) => e.label === 'negative').length, positive: trainSet.filter((e) => e.label === 'positive').length });
+    expect(base.classCounts).toEqual({
+      negative: trainSet.filter((e) => e.label === 'negative').length,
+      positive: trainSet.filter((e) => e.label === 'positive').length,
+    });
   });
 });
 
@@ -198,31 +248,40 @@ describe('predict and predictBatch', () => {
     '好',
   ];
 
-  it.each(texts.map((t) => [t.length > 40 ? `${t.slice(0, 37)}…` : t, t]))('probabilities of %j sum to 1 over the labels', (_, text) => {
-    for (const model of [base.model, calibrated, mlp]) {
-      const { label, probabilities } = model.predict(text);
-      expect(Object.keys(probabilities).sort()).toEqual(['negative', 'positive']);
-      for (const p of Object.values(probabilities)) expect(p >= 0 && p <= 1, `probability ${p}`).toBe(true);
-      expect(sum(Object.values(probabilities))).toBeCloseTo(1, 6);
-      expect(probabilities[label]).toBe(Math.max(...Object.values(probabilities)));
-    }
-  });
+  it.each(texts.map((t) => [t.length > 40 ? `${t.slice(0, 37)}…` : t, t]))(
+    'probabilities of %j sum to 1 over the labels',
+    (_, text) => {
+      for (const model of [base.model, calibrated, mlp]) {
+        const { label, probabilities } = model.predict(text);
+        expect(Object.keys(probabilities).sort()).toEqual(['negative', 'positive']);
+        for (const p of Object.values(probabilities)) expect(p >= 0 && p <= 1, `probability ${p}`).toBe(true);
+        expect(sum(Object.values(probabilities))).toBeCloseTo(1, 6);
+        expect(probabilities[label]).toBe(Math.max(...Object.values(probabilities)));
+      }
+    },
+  );
 
   it('predictBatch equals predict one by one, across batches of the prediction buffer', () => {
     // More texts than one prediction batch (256), with the long one in the middle.
-    const many = Array.from({ length: 300 }, (_, i) => (i === 150 ? texts[8] : `${dev[i % dev.length].text} ${texts[i % 6]}`));
+    const many = Array.from({ length: 300 }, (_, i) =>
+      i === 150 ? texts[8] : `${dev[i % dev.length].text} ${texts[i % 6]}`,
+    );
     for (const model of [base.model, mlp]) {
       const batch = model.predictBatch(many);
       expect(batch).toHaveLength(many.length);
       many.forEach((text, i) => {
         const one = model.predict(text);
         expect(batch[i].label, `text ${i}`).toBe(one.label);
-        for (const label of model.labels) expect(Math.abs(batch[i].probabilities[label] - one.probabilities[label]), `text ${i}, ${label}`).toBeLessThan(1e-6);
+        for (const label of model.labels)
+          expect(
+            Math.abs(batch[i].probabilities[label] - one.probabilities[label]),
+            `text ${i}, ${label}`,
+          ).toBeLessThan(1e-6);
       });
     }
   });
 
-  it('the bag model\'s per-row class scores give the logits of the layer-by-layer forward (mean bag → linear)', () => {
+  it("the bag model's per-row class scores give the logits of the layer-by-layer forward (mean bag → linear)", () => {
     const model = base.model;
     const f = model.featurizer;
     const bags = [...dev.map((e) => f.rows(f.tokenize(e.text), [])), []];
@@ -258,7 +317,10 @@ describe('predict and predictBatch', () => {
 
 describe('explain', () => {
   const texts = [...clearCases.map(([t]) => t), 'not good at all', 'the movie', ''];
-  const models = (): [string, TextClassifier][] => [['uncalibrated', base.model], ['calibrated', calibrated]];
+  const models = (): [string, TextClassifier][] => [
+    ['uncalibrated', base.model],
+    ['calibrated', calibrated],
+  ];
 
   it('the calibrated model really has a temperature other than 1 (so the next tests check T)', () => {
     expect(base.model.config.temperature).toBe(1);
@@ -272,8 +334,13 @@ describe('explain', () => {
       expect(e.target).toBe('positive');
       expect(e.label).toBe(model.predict(text).label);
       expect(e.tokens.map((t) => (t.negated ? 'NOT_' : '') + t.token)).toEqual(model.featurizer.tokenize(text));
-      expect(Math.abs(e.bias + sum(e.tokens.map((t) => t.contribution)) - e.score), `${name}: sum`).toBeLessThan(1e-9 * (1 + Math.abs(e.score)));
-      expect(Math.abs(e.score - marginFromProbabilities(model, text)), `${name}: score ${e.score} vs margin`).toBeLessThan(1e-4 * (1 + Math.abs(e.score)));
+      expect(Math.abs(e.bias + sum(e.tokens.map((t) => t.contribution)) - e.score), `${name}: sum`).toBeLessThan(
+        1e-9 * (1 + Math.abs(e.score)),
+      );
+      expect(
+        Math.abs(e.score - marginFromProbabilities(model, text)),
+        `${name}: score ${e.score} vs margin`,
+      ).toBeLessThan(1e-4 * (1 + Math.abs(e.score)));
     }
   });
 
@@ -312,7 +379,7 @@ describe('word vectors', () => {
     expect(base.model.similarity('great', 'excellent')).toBeGreaterThan(base.model.similarity('great', 'awful'));
   });
 
-  it('similarity of a word with itself is 1 and wordVector has the model\'s dim', () => {
+  it("similarity of a word with itself is 1 and wordVector has the model's dim", () => {
     expect(base.model.similarity('great', 'great')).toBeCloseTo(1, 6);
     expect(base.model.wordVector('great')).toHaveLength(base.model.config.dim);
   });
@@ -336,16 +403,22 @@ describe('model files', () => {
   it.each([
     ['bytes', (bytes: Uint8Array) => loadModel(bytes)],
     ['an ArrayBuffer', (bytes: Uint8Array) => loadModel(bytes.slice().buffer)],
-    ['a path', async (bytes: Uint8Array) => {
-      const path = join(dir, 'round-trip.bin');
-      await writeFile(path, bytes);
-      return loadModel(path);
-    }],
-    ['a file: URL', async (bytes: Uint8Array) => {
-      const path = join(dir, 'round-trip-url.bin');
-      await writeFile(path, bytes);
-      return loadModel(pathToFileURL(path));
-    }],
+    [
+      'a path',
+      async (bytes: Uint8Array) => {
+        const path = join(dir, 'round-trip.bin');
+        await writeFile(path, bytes);
+        return loadModel(path);
+      },
+    ],
+    [
+      'a file: URL',
+      async (bytes: Uint8Array) => {
+        const path = join(dir, 'round-trip-url.bin');
+        await writeFile(path, bytes);
+        return loadModel(pathToFileURL(path));
+      },
+    ],
   ])('toBytes() → loadModel(%s) predicts identically and saves the same bytes', async (_, load) => {
     for (const model of [base.model, calibrated, mlp]) {
       const bytes = model.toBytes();
@@ -372,23 +445,26 @@ describe('model files', () => {
     ['the section table', 40, 'damaged'],
     ['the middle (weights)', 0.5, 'damaged'],
     ['the checksum', -1, 'damaged'],
-  ] as const)('a file with a flipped byte in %s is refused with a ModelFileError naming the source', async (_, where, reason) => {
-    const bytes = base.model.toBytes().slice();
-    const at = where === 0.5 ? Math.floor(bytes.length / 2) : where < 0 ? bytes.length + where : where;
-    bytes[at] ^= 0x10;
-    const fromBytes = await thrown(() => loadModel(bytes, { name: 'flipped.bin' }));
-    expect(fromBytes).toBeInstanceOf(ModelFileError);
-    expect((fromBytes as ModelFileError).source).toBe('flipped.bin');
-    expect((fromBytes as ModelFileError).reason).toBe(reason);
-    expect((fromBytes as Error).message).toMatch(/^flipped\.bin: /);
+  ] as const)(
+    'a file with a flipped byte in %s is refused with a ModelFileError naming the source',
+    async (_, where, reason) => {
+      const bytes = base.model.toBytes().slice();
+      const at = where === 0.5 ? Math.floor(bytes.length / 2) : where < 0 ? bytes.length + where : where;
+      bytes[at] ^= 0x10;
+      const fromBytes = await thrown(() => loadModel(bytes, { name: 'flipped.bin' }));
+      expect(fromBytes).toBeInstanceOf(ModelFileError);
+      expect((fromBytes as ModelFileError).source).toBe('flipped.bin');
+      expect((fromBytes as ModelFileError).reason).toBe(reason);
+      expect((fromBytes as Error).message).toMatch(/^flipped\.bin: /);
 
-    const path = join(dir, `flipped-${at}.bin`);
-    await writeFile(path, bytes);
-    const fromFile = await thrown(() => loadModel(path));
-    expect(fromFile).toBeInstanceOf(ModelFileError);
-    expect((fromFile as ModelFileError).source).toBe(path);
-    expect((fromFile as Error).message).toContain(path);
-  });
+      const path = join(dir, `flipped-${at}.bin`);
+      await writeFile(path, bytes);
+      const fromFile = await thrown(() => loadModel(path));
+      expect(fromFile).toBeInstanceOf(ModelFileError);
+      expect((fromFile as ModelFileError).source).toBe(path);
+      expect((fromFile as Error).message).toContain(path);
+    },
+  );
 
   it.each([
     ['by one byte', (n: number) => n - 1],
@@ -462,12 +538,19 @@ describe('multiclass', () => {
     for (const [text, label] of clearCases) expect(three.predict(text).label).toBe(label);
   });
 
-  it.each([...clearCases.map(([t]) => t), neutralDev[0].text])('explain(%j) is exact: bias + Σ = target logit − mean logit', (text) => {
-    const e = three.explain(text);
-    expect(e.target).toBe(e.label);
-    expect(Math.abs(e.bias + sum(e.tokens.map((t) => t.contribution)) - e.score)).toBeLessThan(1e-9 * (1 + Math.abs(e.score)));
-    expect(Math.abs(e.score - centredLogitFromProbabilities(three, text, e.target))).toBeLessThan(1e-4 * (1 + Math.abs(e.score)));
-  });
+  it.each([...clearCases.map(([t]) => t), neutralDev[0].text])(
+    'explain(%j) is exact: bias + Σ = target logit − mean logit',
+    (text) => {
+      const e = three.explain(text);
+      expect(e.target).toBe(e.label);
+      expect(Math.abs(e.bias + sum(e.tokens.map((t) => t.contribution)) - e.score)).toBeLessThan(
+        1e-9 * (1 + Math.abs(e.score)),
+      );
+      expect(Math.abs(e.score - centredLogitFromProbabilities(three, text, e.target))).toBeLessThan(
+        1e-4 * (1 + Math.abs(e.score)),
+      );
+    },
+  );
 });
 
 describe('training options', () => {
@@ -480,13 +563,16 @@ describe('training options', () => {
     const weighted = await trainWithReport(imbalanced, { ...options, classWeights: 'auto' });
     expect(plain.classCounts.negative * 3).toBeLessThan(plain.classCounts.positive);
     expect(sameBytes(weighted.model.toBytes(), plain.model.toBytes())).toBe(false);
-    const meanNegative = (model: TextClassifier) => sum(model.predictBatch(dev.map((e) => e.text)).map((p) => p.probabilities.negative)) / dev.length;
+    const meanNegative = (model: TextClassifier) =>
+      sum(model.predictBatch(dev.map((e) => e.text)).map((p) => p.probabilities.negative)) / dev.length;
     expect(meanNegative(weighted.model)).toBeGreaterThan(meanNegative(plain.model));
   });
 
   it('an unknown label in validation is an error naming the label', async () => {
     const validation = [...dev.slice(0, 3), { text: 'so-so', label: 'meh' }];
-    await expect(train(trainSet, { epochs: 1, validation })).rejects.toThrow(/validation example 4: label "meh" is not one of negative, positive/);
+    await expect(train(trainSet, { epochs: 1, validation })).rejects.toThrow(
+      /validation example 4: label "meh" is not one of negative, positive/,
+    );
   });
 
   it.each([
@@ -501,9 +587,23 @@ describe('training options', () => {
   });
 
   it('validation as a fraction holds out that share of the data and reports validation scores', async () => {
-    const { epochs, classCounts } = await trainWithReport(trainSet, { seed: 6, epochs: 4, validation: 0.25, patience: 0 });
+    const { epochs, classCounts } = await trainWithReport(trainSet, {
+      seed: 6,
+      epochs: 4,
+      validation: 0.25,
+      patience: 0,
+    });
     expect(sum(Object.values(classCounts))).toBe(trainSet.length - Math.round(trainSet.length * 0.25));
-    expect(epochs.map((e) => [e.member, e.epoch])).toEqual([[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [2, 3], [2, 4]]);
+    expect(epochs.map((e) => [e.member, e.epoch])).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [1, 4],
+      [2, 1],
+      [2, 2],
+      [2, 3],
+      [2, 4],
+    ]);
     for (const e of epochs) {
       expect(e.validAccuracy).toBeGreaterThanOrEqual(0);
       expect(e.validAccuracy).toBeLessThanOrEqual(1);
@@ -512,7 +612,9 @@ describe('training options', () => {
   });
 
   it.each([0, 1, 1.5, -0.2])('validation fraction %s is refused', async (fraction) => {
-    await expect(train(trainSet, { epochs: 1, validation: fraction })).rejects.toThrow(/validation fraction must be between 0 and 1/);
+    await expect(train(trainSet, { epochs: 1, validation: fraction })).rejects.toThrow(
+      /validation fraction must be between 0 and 1/,
+    );
   });
 
   it('without validation, epoch reports carry no validation scores', () => {
@@ -522,22 +624,46 @@ describe('training options', () => {
     }
   });
 
-  it.each([1, 2, 3])('patience %i stops early when validation gets worse, and keeps the best epoch\'s weights', async (patience) => {
-    // Validation labels flipped: the better the model learns the training data, the worse it does here.
-    const flipped: LabelledText[] = dev.map((e) => ({ text: e.text, label: e.label === 'positive' ? 'negative' : 'positive' }));
-    const asked = 30;
-    const { model, epochs } = await trainWithReport(trainSet, { seed: 9, lr: 2, epochs: asked, validation: flipped, patience, calibrate: false, members: 1 });
-    expect(epochs.length).toBeLessThan(asked);
-    const losses = epochs.map((e) => e.validLoss!);
-    const best = losses.indexOf(Math.min(...losses));
-    expect(epochs.length).toBe(best + 1 + patience);
-    // The returned weights are the best epoch's: their validation loss is the best one reported.
-    expect(model.evaluate(flipped).logLoss).toBeCloseTo(losses[best], 4);
-  });
+  it.each([1, 2, 3])(
+    "patience %i stops early when validation gets worse, and keeps the best epoch's weights",
+    async (patience) => {
+      // Validation labels flipped: the better the model learns the training data, the worse it does here.
+      const flipped: LabelledText[] = dev.map((e) => ({
+        text: e.text,
+        label: e.label === 'positive' ? 'negative' : 'positive',
+      }));
+      const asked = 30;
+      const { model, epochs } = await trainWithReport(trainSet, {
+        seed: 9,
+        lr: 2,
+        epochs: asked,
+        validation: flipped,
+        patience,
+        calibrate: false,
+        members: 1,
+      });
+      expect(epochs.length).toBeLessThan(asked);
+      const losses = epochs.map((e) => e.validLoss!);
+      const best = losses.indexOf(Math.min(...losses));
+      expect(epochs.length).toBe(best + 1 + patience);
+      // The returned weights are the best epoch's: their validation loss is the best one reported.
+      expect(model.evaluate(flipped).logLoss).toBeCloseTo(losses[best], 4);
+    },
+  );
 
   it('patience 0 never stops early', async () => {
-    const flipped: LabelledText[] = dev.map((e) => ({ text: e.text, label: e.label === 'positive' ? 'negative' : 'positive' }));
-    const { epochs } = await trainWithReport(trainSet, { seed: 9, lr: 2, epochs: 8, validation: flipped, patience: 0, members: 1 });
+    const flipped: LabelledText[] = dev.map((e) => ({
+      text: e.text,
+      label: e.label === 'positive' ? 'negative' : 'positive',
+    }));
+    const { epochs } = await trainWithReport(trainSet, {
+      seed: 9,
+      lr: 2,
+      epochs: 8,
+      validation: flipped,
+      patience: 0,
+      members: 1,
+    });
     expect(epochs).toHaveLength(8);
   });
 });
@@ -546,16 +672,22 @@ describe('members', () => {
   it('a model of two members predicts the mean of the logits of the two models trained alone', async () => {
     const options: TrainOptions = { seed: 21, epochs: 3, dim: 16, calibrate: false };
     const both = await trainWithReport(trainSet, { ...options, dim: 32, members: 2 });
-    const alone = await Promise.all([0, 1].map((m) => train(trainSet, { ...options, seed: memberSeed(21, m), members: 1 })));
+    const alone = await Promise.all(
+      [0, 1].map((m) => train(trainSet, { ...options, seed: memberSeed(21, m), members: 1 })),
+    );
     expect(both.model.config.dim).toBe(32);
     expect(both.epochs.map((e) => e.member)).toEqual([1, 1, 1, 2, 2, 2]);
     const f = both.model.featurizer;
     const bags = dev.map((e) => f.rows(f.tokenize(e.text), []));
     const merged = both.model.logits(bags);
     const [a, b] = alone.map((m) => m.logits(bags));
-    for (let i = 0; i < merged.length; i++) expect(Math.abs(merged[i] - (a[i] + b[i]) / 2), `logit ${i}`).toBeLessThan(1e-5);
+    for (let i = 0; i < merged.length; i++)
+      expect(Math.abs(merged[i] - (a[i] + b[i]) / 2), `logit ${i}`).toBeLessThan(1e-5);
     // Each member's vectors sit side by side in the merged table.
-    expect(Array.from(both.model.wordVector('great')!)).toEqual([...alone[0].wordVector('great')!, ...alone[1].wordVector('great')!]);
+    expect(Array.from(both.model.wordVector('great')!)).toEqual([
+      ...alone[0].wordVector('great')!,
+      ...alone[1].wordVector('great')!,
+    ]);
   });
 
   it('auto: one member per 32 columns for bag, as many as divide dim; one for mlp or with pretrained vectors', () => {
@@ -568,7 +700,10 @@ describe('members', () => {
     [{ arch: 'mlp', members: 2 }, /members > 1 needs the bag architecture/],
     [{ dim: 60, members: 7 }, /dim \(60\) must split evenly among 7 members/],
     [{ members: 0 }, /members must be a positive integer/],
-    [{ members: 2, pretrainedVectors: new Map([['great', new Float32Array(64)]]) }, /pretrained vectors start one model/],
+    [
+      { members: 2, pretrainedVectors: new Map([['great', new Float32Array(64)]]) },
+      /pretrained vectors start one model/,
+    ],
   ] as [TrainOptions, RegExp][])('refuses %j', async (options, message) => {
     await expect(train(trainSet, { epochs: 1, ...options })).rejects.toThrow(message);
   });
@@ -596,29 +731,41 @@ describe('dispose', () => {
 });
 
 describe('the training loop allocates nothing', () => {
-  it.each(['sgd', 'adam'] as const)('%s: allocator position and memory size are the same after every step and epoch', async (optimizer) => {
-    // train() makes its runtime inside; catch it on the way out of Runtime.create.
-    const create = Runtime.create.bind(Runtime);
-    let runtime: Runtime | undefined;
-    const spy = vi.spyOn(Runtime, 'create').mockImplementation(async (options) => (runtime = await create(options)));
-    const seen: { where: string; allocated: number; byteLength: number; grows: number }[] = [];
-    const record = (where: string) => seen.push({ where, allocated: runtime!.allocated, byteLength: runtime!.byteLength, grows: runtime!.grows });
-    try {
-      await trainWithReport(trainSet, {
-        seed: 11, epochs: 4, optimizer, lr: optimizer === 'adam' ? 0.01 : 1, validation: dev, patience: 0, members: 1,
-        batchEvery: 1, onBatch: (info) => record(`step ${info.step}`), onEpoch: (report) => record(`end of epoch ${report.epoch}`),
-      });
-    } finally {
-      spy.mockRestore();
-    }
-    expect(runtime).toBeDefined();
-    const steps = Math.ceil(trainSet.length / 8) * 4;
-    expect(seen).toHaveLength(steps + 4);
-    const first = seen[0];
-    for (const s of seen) {
-      expect(s.allocated, `${s.where}: allocated`).toBe(first.allocated);
-      expect(s.byteLength, `${s.where}: byteLength`).toBe(first.byteLength);
-      expect(s.grows, `${s.where}: grows`).toBe(first.grows);
-    }
-  });
+  it.each(['sgd', 'adam'] as const)(
+    '%s: allocator position and memory size are the same after every step and epoch',
+    async (optimizer) => {
+      // train() makes its runtime inside; catch it on the way out of Runtime.create.
+      const create = Runtime.create.bind(Runtime);
+      let runtime: Runtime | undefined;
+      const spy = vi.spyOn(Runtime, 'create').mockImplementation(async (options) => (runtime = await create(options)));
+      const seen: { where: string; allocated: number; byteLength: number; grows: number }[] = [];
+      const record = (where: string) =>
+        seen.push({ where, allocated: runtime!.allocated, byteLength: runtime!.byteLength, grows: runtime!.grows });
+      try {
+        await trainWithReport(trainSet, {
+          seed: 11,
+          epochs: 4,
+          optimizer,
+          lr: optimizer === 'adam' ? 0.01 : 1,
+          validation: dev,
+          patience: 0,
+          members: 1,
+          batchEvery: 1,
+          onBatch: (info) => record(`step ${info.step}`),
+          onEpoch: (report) => record(`end of epoch ${report.epoch}`),
+        });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(runtime).toBeDefined();
+      const steps = Math.ceil(trainSet.length / 8) * 4;
+      expect(seen).toHaveLength(steps + 4);
+      const first = seen[0];
+      for (const s of seen) {
+        expect(s.allocated, `${s.where}: allocated`).toBe(first.allocated);
+        expect(s.byteLength, `${s.where}: byteLength`).toBe(first.byteLength);
+        expect(s.grows, `${s.where}: grows`).toBe(first.grows);
+      }
+    },
+  );
 });

@@ -11,7 +11,6 @@ import { cli } from './helpers.js';
 const SST2 = fileURLToPath(new URL('../../shared/data/sst2/', import.meta.url));
 const REFERENCE = fileURLToPath(new URL('../../shared/reference/w1-reference.json', import.meta.url));
 
-
 const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-cli-'));
 const model = join(dir, 'sst2.bin');
 
@@ -30,7 +29,9 @@ describe('sentiwasm demo seed', () => {
     const result = JSON.parse(stdout);
     expect(result.losses).toHaveLength(100);
     result.losses.forEach((l: number, i: number) => expect(Math.abs(l - reference.losses[i])).toBeLessThan(1e-6));
-    result.predictions.forEach((p: number, i: number) => expect(Math.abs(p - reference.final_predictions[i])).toBeLessThan(1e-6));
+    result.predictions.forEach((p: number, i: number) =>
+      expect(Math.abs(p - reference.final_predictions[i])).toBeLessThan(1e-6),
+    );
     for (const [name, grad] of Object.entries(reference.grads_epoch0)) {
       const got = (result.gradients[name] as number[][]).flat();
       (grad as number[][]).flat().forEach((g, i) => expect(Math.abs(got[i] - g)).toBeLessThan(1e-6));
@@ -50,7 +51,15 @@ describe('sentiwasm demo seed', () => {
 
 describe('train, eval, predict, explain, similar and export-vectors on SST-2', () => {
   beforeAll(async () => {
-    const { code, stderr } = await cli(['train', join(SST2, 'train.tsv'), '--out', model, '--epochs', '3', '--no-progress']);
+    const { code, stderr } = await cli([
+      'train',
+      join(SST2, 'train.tsv'),
+      '--out',
+      model,
+      '--epochs',
+      '3',
+      '--no-progress',
+    ]);
     if (code !== 0) throw new Error(stderr);
   }, 120_000);
 
@@ -66,12 +75,28 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
   });
 
   it('predict --json prints one object per text, from arguments or standard input', async () => {
-    const args = await cli(['predict', model, 'a gorgeous , witty , seductive movie .', 'a dull , tedious mess', '--json']);
-    const lines = args.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const args = await cli([
+      'predict',
+      model,
+      'a gorgeous , witty , seductive movie .',
+      'a dull , tedious mess',
+      '--json',
+    ]);
+    const lines = args.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.label)).toEqual(['1', '0']);
     expect(lines[0].probabilities['0'] + lines[0].probabilities['1']).toBeCloseTo(1, 5);
-    const piped = await cli(['predict', model, '--json'], { input: 'What a wonderful, moving film!\nBoring and way too long.\n' });
-    expect(piped.stdout.trim().split('\n').map((l) => JSON.parse(l).label)).toEqual(['1', '0']);
+    const piped = await cli(['predict', model, '--json'], {
+      input: 'What a wonderful, moving film!\nBoring and way too long.\n',
+    });
+    expect(
+      piped.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).label),
+    ).toEqual(['1', '0']);
   });
 
   it('explain shows every token with its contribution', async () => {
@@ -102,11 +127,29 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
     const small = join(dir, 'small.tsv');
     writeFileSync(small, 'label\tsentence\n1\tgreat fun\n0\tdull mess\n1\tgood\n0\tbad\n');
     // A learning rate too small to move anything: the exported vectors must come back as they went in.
-    const { code } = await cli(['train', small, '--out', join(dir, 'small.bin'), '--pretrained-vectors', vec, '--lr', '1e-12', '--epochs', '1', '--json']);
+    const { code } = await cli([
+      'train',
+      small,
+      '--out',
+      join(dir, 'small.bin'),
+      '--pretrained-vectors',
+      vec,
+      '--lr',
+      '1e-12',
+      '--epochs',
+      '1',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const again = join(dir, 'again.vec');
     await cli(['export-vectors', join(dir, 'small.bin'), again]);
-    const vectorOf = (file: string, word: string) => readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${word} `))!.split(' ').slice(1).map(Number);
+    const vectorOf = (file: string, word: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(`${word} `))!
+        .split(' ')
+        .slice(1)
+        .map(Number);
     const original = vectorOf(vec, 'great');
     vectorOf(again, 'great').forEach((v, i) => expect(v).toBeCloseTo(original[i], 5));
   });
@@ -144,10 +187,31 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
   it('train --fma runs the fused multiply-add build (turning relaxed SIMD on in Node 20) and says so', async () => {
     const small = join(dir, 'fma.tsv');
     writeFileSync(small, 'label\tsentence\n1\tgreat fun\n0\tdull mess\n1\tgood\n0\tbad\n');
-    const fused = await cli(['train', small, '--out', join(dir, 'fma.bin'), '--arch', 'mlp', '--epochs', '2', '--fma', '--json']);
+    const fused = await cli([
+      'train',
+      small,
+      '--out',
+      join(dir, 'fma.bin'),
+      '--arch',
+      'mlp',
+      '--epochs',
+      '2',
+      '--fma',
+      '--json',
+    ]);
     expect(fused.code).toBe(0);
     expect(JSON.parse(fused.stdout)).toMatchObject({ fma: true });
-    const plain = await cli(['train', small, '--out', join(dir, 'plain.bin'), '--arch', 'mlp', '--epochs', '2', '--json']);
+    const plain = await cli([
+      'train',
+      small,
+      '--out',
+      join(dir, 'plain.bin'),
+      '--arch',
+      'mlp',
+      '--epochs',
+      '2',
+      '--json',
+    ]);
     expect(JSON.parse(plain.stdout)).toMatchObject({ fma: false });
   });
 });
@@ -169,7 +233,15 @@ describe('bad input gets a clear error and loses nothing', () => {
   it('--skip-bad skips and counts bad rows', async () => {
     const file = join(dir, 'some-bad.csv');
     writeFileSync(file, 'label,review\npos,great\nneg,awful\n,missing\npos,lovely\nneg,""\n');
-    const { stderr, code } = await cli(['train', file, '--out', join(dir, 'ok.bin'), '--skip-bad', '--no-progress', '--json']);
+    const { stderr, code } = await cli([
+      'train',
+      file,
+      '--out',
+      join(dir, 'ok.bin'),
+      '--skip-bad',
+      '--no-progress',
+      '--json',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/skipped 2 bad row/);
   });

@@ -16,14 +16,17 @@ describe('the contract with the core', () => {
   it('the module exports exactly the functions exports.ts declares, each with its number of parameters', async () => {
     // The raw instance (the loader wraps each export in a function of its own, whose length is 0).
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
-    const { instance } = await WebAssembly.instantiate(readFileSync(WASM_PATH), { env: { memory, abort: () => undefined } });
+    const { instance } = await WebAssembly.instantiate(readFileSync(WASM_PATH), {
+      env: { memory, abort: () => undefined },
+    });
     const declared = new Map<string, number>();
     const source = readFileSync(new URL('../src/runtime/exports.ts', import.meta.url), 'utf8');
     for (const [, name, params] of source.matchAll(/^ {2}(\w+)\(([^)]*)\): \w+;$/gm)) {
       declared.set(name, params.trim() === '' ? 0 : params.split(',').length);
     }
     const actual = new Map<string, number>();
-    for (const [name, value] of Object.entries(instance.exports)) if (typeof value === 'function') actual.set(name, value.length);
+    for (const [name, value] of Object.entries(instance.exports))
+      if (typeof value === 'function') actual.set(name, value.length);
     expect(declared.size).toBeGreaterThan(40);
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...declared].sort()));
   });

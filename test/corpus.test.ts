@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  builtinCorpus,
-  builtinDevSplit,
-  builtinSplit,
-  defaultCorpus,
-  type CorpusExample,
-} from '../src/data/corpus.js';
+import { builtinCorpus, builtinDevSplit, builtinSplit, defaultCorpus, type CorpusExample } from '../src/data/corpus.js';
 
 /** Lower-case English word tokens, contractions kept whole ("didn't"). */
 function words(text: string): string[] {
@@ -24,7 +18,17 @@ function countSubstring(sentences: string[], needle: string): number {
   return sentences.reduce((sum, s) => sum + s.split(needle).length - 1, 0);
 }
 
-const POSITIVE_WORDS = ['love', 'great', 'excellent', 'wonderful', 'amazing', 'fantastic', 'delightful', 'enjoyed', 'beautiful'];
+const POSITIVE_WORDS = [
+  'love',
+  'great',
+  'excellent',
+  'wonderful',
+  'amazing',
+  'fantastic',
+  'delightful',
+  'enjoyed',
+  'beautiful',
+];
 const NEGATIVE_WORDS = ['terrible', 'awful', 'horrible', 'boring', 'waste', 'disappointing', 'worst', 'bad', 'hate'];
 const TOPIC_WORDS = ['movie', 'film', 'hotel', 'room', 'food', 'staff', 'service', 'book', 'album', 'trip'];
 
@@ -106,7 +110,7 @@ describe('English sentiment words', () => {
     expect(negative.some((t) => pattern.test(t))).toBe(true);
   });
 
-  it.each(['I didn\'t like it at all, the jokes just weren\'t funny.', 'Not worth the ticket price, save your money.'])(
+  it.each(["I didn't like it at all, the jokes just weren't funny.", 'Not worth the ticket price, save your money.'])(
     'clear negations are labelled negative: %s',
     (text) => {
       expect(builtinCorpus.english.find((e) => e.text === text)?.label).toBe('negative');
@@ -150,7 +154,11 @@ describe('built-in dev split', () => {
     const trainTexts = new Set(train.map((e) => e.text));
     for (const e of dev) expect(trainTexts.has(e.text)).toBe(false);
     const union = [...train, ...dev].map((e) => e.text).sort();
-    expect(union).toEqual(defaultCorpus().map((e) => e.text).sort());
+    expect(union).toEqual(
+      defaultCorpus()
+        .map((e) => e.text)
+        .sort(),
+    );
   });
 
   it('holds out every fifth example, about 20%', () => {

@@ -29,7 +29,12 @@ async function cli(args: string[]): Promise<{ stdout: string; stderr: string; co
 /** The built-in corpus as a CSV file. */
 function corpusFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'sentiwasm-cv-')), 'corpus.csv');
-  writeFileSync(file, `label,text\n${defaultCorpus().map((e) => `${e.label},"${e.text.replace(/"/g, '""')}"`).join('\n')}\n`);
+  writeFileSync(
+    file,
+    `label,text\n${defaultCorpus()
+      .map((e) => `${e.label},"${e.text.replace(/"/g, '""')}"`)
+      .join('\n')}\n`,
+  );
   return file;
 }
 
@@ -39,8 +44,16 @@ describe('stratifiedFolds', () => {
   const cases: { name: string; labels: string[]; k: number }[] = [
     { name: 'balanced, 5 folds', labels: [...repeat('pos', 50), ...repeat('neg', 50)], k: 5 },
     { name: 'imbalanced 9:1, 5 folds', labels: [...repeat('a', 90), ...repeat('b', 10)], k: 5 },
-    { name: 'three classes, uneven sizes, 4 folds', labels: [...repeat('x', 37), ...repeat('y', 22), ...repeat('z', 9)], k: 4 },
-    { name: 'interleaved labels, 3 folds, sizes not divisible', labels: Array.from({ length: 101 }, (_, i) => (i % 3 === 0 ? 'p' : 'n')), k: 3 },
+    {
+      name: 'three classes, uneven sizes, 4 folds',
+      labels: [...repeat('x', 37), ...repeat('y', 22), ...repeat('z', 9)],
+      k: 4,
+    },
+    {
+      name: 'interleaved labels, 3 folds, sizes not divisible',
+      labels: Array.from({ length: 101 }, (_, i) => (i % 3 === 0 ? 'p' : 'n')),
+      k: 3,
+    },
   ];
   for (const { name, labels, k } of cases) {
     it(`every fold holds each class in proportion (±1) and the folds partition the data: ${name}`, () => {
@@ -119,24 +132,58 @@ describe('sentiwasm cv', () => {
   });
 
   it('--json gives every fold', async () => {
-    const { stdout, code } = await cli(['cv', file, '--folds', '3', '--seeds', '2', '--seed', '5', '--epochs', '5', '--json']);
+    const { stdout, code } = await cli([
+      'cv',
+      file,
+      '--folds',
+      '3',
+      '--seeds',
+      '2',
+      '--seed',
+      '5',
+      '--epochs',
+      '5',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result).toMatchObject({ k: 3, seeds: [5, 6], examples: 504 });
     expect(result.folds).toHaveLength(6);
-    for (const f of result.folds) expect(Object.keys(f).sort()).toEqual(['accuracy', 'fold', 'macroF1', 'n', 'seed', 'trainSeconds']);
+    for (const f of result.folds)
+      expect(Object.keys(f).sort()).toEqual(['accuracy', 'fold', 'macroF1', 'n', 'seed', 'trainSeconds']);
     expect(Object.keys(result.accuracy).sort()).toEqual(['mean', 'sd']);
     expect(Object.keys(result.macroF1).sort()).toEqual(['mean', 'sd']);
   });
 
   it('--compare of a set with itself reports B − A = 0 ± 0', async () => {
-    const { stdout, code } = await cli(['cv', file, '--folds', '3', '--epochs', '5', '--compare', '--lr 1 --no-negation', '--lr 1 --no-negation']);
+    const { stdout, code } = await cli([
+      'cv',
+      file,
+      '--folds',
+      '3',
+      '--epochs',
+      '5',
+      '--compare',
+      '--lr 1 --no-negation',
+      '--lr 1 --no-negation',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^B − A, paired over 3 folds: accuracy \+0\.0000 ± 0\.0000, macro-F1 \+0\.0000 ± 0\.0000/m);
   });
 
   it('--compare --json gives both sets and the difference', async () => {
-    const { stdout, code } = await cli(['cv', file, '--folds', '3', '--epochs', '5', '--json', '--compare', '', '--no-negation']);
+    const { stdout, code } = await cli([
+      'cv',
+      file,
+      '--folds',
+      '3',
+      '--epochs',
+      '5',
+      '--json',
+      '--compare',
+      '',
+      '--no-negation',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.a.options).toBe('');
@@ -153,7 +200,14 @@ describe('sentiwasm cv', () => {
   });
 
   it('reads --compare A B as two option sets even when B is a lone flag', () => {
-    expect(pairCompare(['--compare', '--lr 1', '--no-negation', '--folds', '3'])).toEqual(['--compare', '--lr 1', '--compare', '--no-negation', '--folds', '3']);
+    expect(pairCompare(['--compare', '--lr 1', '--no-negation', '--folds', '3'])).toEqual([
+      '--compare',
+      '--lr 1',
+      '--compare',
+      '--no-negation',
+      '--folds',
+      '3',
+    ]);
     expect(pairCompare(['--compare', 'A', '--compare', 'B'])).toEqual(['--compare', 'A', '--compare', 'B']);
   });
 });

@@ -4,14 +4,25 @@
 
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readExamplesFromFile, train, TrainingDivergedError, trainWithReport, type LabelledText, type TextClassifier, type TrainOptions } from '../src/index.node.js';
+import {
+  readExamplesFromFile,
+  train,
+  TrainingDivergedError,
+  trainWithReport,
+  type LabelledText,
+  type TextClassifier,
+  type TrainOptions,
+} from '../src/index.node.js';
 import { sliceBounds } from '../src/train/data-parallel.js';
 import type { Encoded } from '../src/train/batches.js';
 
 const SST2 = new URL('../../shared/data/sst2/', import.meta.url);
 
 /** The largest difference between two models' tensors, and the largest value, by tensor. */
-function largestDifference(a: TextClassifier, b: TextClassifier): { name: string; difference: number; largest: number }[] {
+function largestDifference(
+  a: TextClassifier,
+  b: TextClassifier,
+): { name: string; difference: number; largest: number }[] {
   const tb = new Map(b.model.tensors().map((t) => [t.name, t.values()]));
   return a.model.tensors().map((t) => {
     const x = t.values();
@@ -32,7 +43,13 @@ const digest = (model: TextClassifier) => createHash('sha256').update(model.toBy
 function setOfLengths(lengths: number[]): Encoded {
   const offsets = new Int32Array(lengths.length + 1);
   lengths.forEach((l, i) => (offsets[i + 1] = offsets[i] + l));
-  return { rows: new Int32Array(offsets[lengths.length]), offsets, labels: new Int32Array(lengths.length), words: new Int32Array(lengths.length), maxLength: Math.max(...lengths) };
+  return {
+    rows: new Int32Array(offsets[lengths.length]),
+    offsets,
+    labels: new Int32Array(lengths.length),
+    words: new Int32Array(lengths.length),
+    maxLength: Math.max(...lengths),
+  };
 }
 
 describe('slicing a batch among threads', () => {
@@ -50,7 +67,7 @@ describe('slicing a batch among threads', () => {
     expect([...sliceBounds(order(7), 0, 7, setOfLengths([60, 10, 10, 10, 10, 10, 10]), 20, 2)]).toEqual([0, 3, 7]);
   });
 
-  it('follows the order, from the batch\'s start', () => {
+  it("follows the order, from the batch's start", () => {
     const set = setOfLengths([1, 1, 1, 1, 30, 30]);
     expect([...sliceBounds(Int32Array.of(4, 5, 0, 1, 2, 3), 2, 4, set, 64, 2)]).toEqual([0, 2, 4]);
     expect([...sliceBounds(Int32Array.of(0, 1, 2, 3, 4, 5), 2, 4, set, 64, 2)]).toEqual([0, 3, 4]);
@@ -69,13 +86,23 @@ describe('data-parallel training', () => {
   let sst2: LabelledText[];
   let dev: LabelledText[];
   beforeAll(async () => {
-    const read = async (name: string) => (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
+    const read = async (name: string) =>
+      (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
     sst2 = await read('train.tsv');
     dev = await read('dev.tsv');
   });
 
   // One step of plain SGD, no dropout: the step on N threads is the step on the whole batch.
-  const oneStep: TrainOptions = { epochs: 1, batch: 32, optimizer: 'sgd', lr: 0.5, seed: 3, dropout: 0, featureDropout: 0, calibrate: false };
+  const oneStep: TrainOptions = {
+    epochs: 1,
+    batch: 32,
+    optimizer: 'sgd',
+    lr: 0.5,
+    seed: 3,
+    dropout: 0,
+    featureDropout: 0,
+    calibrate: false,
+  };
 
   for (const arch of ['attention', 'mlp'] as const) {
     it(`a step of the ${arch} model on 2 threads updates as one thread does, to float rounding`, async () => {
@@ -83,7 +110,9 @@ describe('data-parallel training', () => {
       const one = await train(data, { ...oneStep, arch, threads: 1 });
       const two = await train(data, { ...oneStep, arch, threads: 2 });
       for (const t of largestDifference(one, two)) {
-        expect(t.difference, `${t.name}: largest value ${t.largest}`).toBeLessThanOrEqual(1e-6 * Math.max(1, t.largest));
+        expect(t.difference, `${t.name}: largest value ${t.largest}`).toBeLessThanOrEqual(
+          1e-6 * Math.max(1, t.largest),
+        );
       }
       // Not a step that changed nothing: the weights moved away from the start.
       const start = await train(data, { ...oneStep, arch, threads: 1, lr: 1e-30 });
@@ -95,19 +124,29 @@ describe('data-parallel training', () => {
     const data = sst2.slice(0, 33);
     const one = await train(data, { ...oneStep, arch: 'attention', threads: 1 });
     const three = await train(data, { ...oneStep, arch: 'attention', threads: 3 });
-    for (const t of largestDifference(one, three)) expect(t.difference, t.name).toBeLessThanOrEqual(1e-6 * Math.max(1, t.largest));
+    for (const t of largestDifference(one, three))
+      expect(t.difference, t.name).toBeLessThanOrEqual(1e-6 * Math.max(1, t.largest));
   }, 60_000);
 
-  it('class weights split among threads by weight, not by count: the step is the whole batch\'s', async () => {
+  it("class weights split among threads by weight, not by count: the step is the whole batch's", async () => {
     const data = sst2.slice(0, 32);
     const options = { ...oneStep, arch: 'mlp' as const, classWeights: { '0': 5, '1': 1 } };
     const one = await train(data, { ...options, threads: 1 });
     const two = await train(data, { ...options, threads: 2 });
-    for (const t of largestDifference(one, two)) expect(t.difference, t.name).toBeLessThanOrEqual(1e-6 * Math.max(1, t.largest));
+    for (const t of largestDifference(one, two))
+      expect(t.difference, t.name).toBeLessThanOrEqual(1e-6 * Math.max(1, t.largest));
   }, 60_000);
 
   it('a run on 2 threads gives the same bytes every time (dropout and Adam included)', async () => {
-    const options: TrainOptions = { arch: 'attention', dim: 32, ff: 64, epochs: 2, seed: 5, threads: 2, validation: 0.1 };
+    const options: TrainOptions = {
+      arch: 'attention',
+      dim: 32,
+      ff: 64,
+      epochs: 2,
+      seed: 5,
+      threads: 2,
+      validation: 0.1,
+    };
     const data = sst2.slice(0, 1500);
     const a = await train(data, options);
     const b = await train(data, options);
@@ -137,18 +176,34 @@ describe('data-parallel training', () => {
   }, 120_000);
 
   it('a step that diverges on any thread stops every thread, and the run with TrainingDivergedError', async () => {
-    const error = await train(sst2.slice(0, 600), { arch: 'mlp', epochs: 2, optimizer: 'sgd', lr: 1e30, threads: 2 }).catch((e: unknown) => e);
+    const error = await train(sst2.slice(0, 600), {
+      arch: 'mlp',
+      epochs: 2,
+      optimizer: 'sgd',
+      lr: 1e30,
+      threads: 2,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
     expect((error as Error).message).toMatch(/^training diverged at epoch 1, step \d+/);
   }, 60_000);
 
-  for (const [name, options] of [['data-parallel (attention)', { arch: 'attention' }], ['Hogwild (a bag model of one member)', { arch: 'bag', members: 1 }], ['members side by side (a bag model of 2)', { arch: 'bag', members: 2 }]] as const) {
+  for (const [name, options] of [
+    ['data-parallel (attention)', { arch: 'attention' }],
+    ['Hogwild (a bag model of one member)', { arch: 'bag', members: 1 }],
+    ['members side by side (a bag model of 2)', { arch: 'bag', members: 2 }],
+  ] as const) {
     it(`an aborted signal stops threads training ${name} within the epoch, and the run resolves to a model`, async () => {
       const controller = new AbortController();
       const steps: number[] = [];
       const data = sst2.slice(0, 20_000);
       const result = await trainWithReport(data, {
-        ...options, epochs: 3, batch: 32, batchEvery: 20, seed: 1, threads: 2, signal: controller.signal,
+        ...options,
+        epochs: 3,
+        batch: 32,
+        batchEvery: 20,
+        seed: 1,
+        threads: 2,
+        signal: controller.signal,
         onBatch: (b) => {
           steps.push(b.step);
           if (b.step >= 40) controller.abort();
@@ -164,7 +219,15 @@ describe('data-parallel training', () => {
 
   it('counts each step of the team once for onBatch, as one thread does', async () => {
     const steps: number[] = [];
-    await train(sst2.slice(0, 2000), { arch: 'mlp', epochs: 2, batch: 16, batchEvery: 25, seed: 2, threads: 2, onBatch: (b) => steps.push(b.step) });
+    await train(sst2.slice(0, 2000), {
+      arch: 'mlp',
+      epochs: 2,
+      batch: 16,
+      batchEvery: 25,
+      seed: 2,
+      threads: 2,
+      onBatch: (b) => steps.push(b.step),
+    });
     expect(steps.length).toBeGreaterThan(3);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
     // 2 epochs of 125 steps: the team's steps, not each thread's.

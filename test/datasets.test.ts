@@ -46,8 +46,22 @@ function filesUnder(dir: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Fixtures in the published layouts
 
-const POSITIVE = ['a gorgeous , witty film', 'the best movie of the year', 'warm and wonderful', 'a delight from start to finish', 'great acting and a lovely story', 'funny , moving and smart'];
-const NEGATIVE = ['a dull , lifeless mess', 'the worst film of the year', 'boring and far too long', 'an awful waste of time', 'terrible acting and a stupid plot', 'bland , tedious and ugly'];
+const POSITIVE = [
+  'a gorgeous , witty film',
+  'the best movie of the year',
+  'warm and wonderful',
+  'a delight from start to finish',
+  'great acting and a lovely story',
+  'funny , moving and smart',
+];
+const NEGATIVE = [
+  'a dull , lifeless mess',
+  'the worst film of the year',
+  'boring and far too long',
+  'an awful waste of time',
+  'terrible acting and a stupid plot',
+  'bland , tedious and ugly',
+];
 
 function sst2Tsv(times: number): string {
   const lines = ['sentence\tlabel'];
@@ -66,9 +80,15 @@ const SST2_ZIP = zipSync({
 
 /** The UCI zip: header-less `sentence<TAB>label` files in "sentiment labelled sentences/", and macOS litter. */
 const UCI_ZIP = zipSync({
-  'sentiment labelled sentences/amazon_cells_labelled.txt': text('Good case, Excellent value.\t1\nGreat for the jawbone.\t1\nIt broke in a week.  \t0\n'),
-  'sentiment labelled sentences/imdb_labelled.txt': text('A very, very, very slow-moving, aimless movie about a distressed, drifting young man.  \t0\nA "masterpiece".  \t1\n'),
-  'sentiment labelled sentences/yelp_labelled.txt': text('Wow... Loved this place.\t1\nCrust is not good.\t0\nNot tasty and the texture was just nasty.\t0\nThe fries were great too.\t1\n'),
+  'sentiment labelled sentences/amazon_cells_labelled.txt': text(
+    'Good case, Excellent value.\t1\nGreat for the jawbone.\t1\nIt broke in a week.  \t0\n',
+  ),
+  'sentiment labelled sentences/imdb_labelled.txt': text(
+    'A very, very, very slow-moving, aimless movie about a distressed, drifting young man.  \t0\nA "masterpiece".  \t1\n',
+  ),
+  'sentiment labelled sentences/yelp_labelled.txt': text(
+    'Wow... Loved this place.\t1\nCrust is not good.\t0\nNot tasty and the texture was just nasty.\t0\nThe fries were great too.\t1\n',
+  ),
   'sentiment labelled sentences/readme.txt': text('Score is either 1 (for positive) or 0 (for negative)\n'),
   '__MACOSX/sentiment labelled sentences/._yelp_labelled.txt': new Uint8Array(16),
 });
@@ -143,7 +163,11 @@ beforeAll(async () => {
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (range && route.mode !== 'drop-no-range') {
       const start = Number(range[1]);
-      res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}`, etag: '"v1"' });
+      res.writeHead(206, {
+        'content-length': body.length - start,
+        'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
+        etag: '"v1"',
+      });
       res.end(body.subarray(start));
       return;
     }
@@ -160,10 +184,15 @@ afterAll(async () => {
 });
 
 /** Overrides pointing a source at a path of the server, with the fixture's size and SHA-256. */
-function pointAt(id: string, path: string, body: Uint8Array, route: Omit<Route, 'body'> = {}, published: Uint8Array = body): Record<string, SourceOverride> {
+function pointAt(
+  id: string,
+  path: string,
+  body: Uint8Array,
+  route: Omit<Route, 'body'> = {},
+  published: Uint8Array = body,
+): Record<string, SourceOverride> {
   return { [id]: { url: serve(path, { body, ...route }), bytes: published.length, sha256: sha256(published) } };
 }
-
 
 /** The environment of a CLI run: its own cache, and the registry pointed at the server through a file. */
 function cliEnv(cache: string, sources: Record<string, SourceOverride>): Record<string, string> {
@@ -216,26 +245,36 @@ describe('data-set names', () => {
 });
 
 describe('TarReader', () => {
-  it.each(['gnu', 'pax', 'ustar'])('reads what `tar --format=%s` writes, long names included, in chunks of any size', (format) => {
-    const dir = join(root, `tar-${format}`);
-    const deep = `${'d'.repeat(60)}/${'e'.repeat(60)}/file.txt`;
-    mkdirSync(join(dir, 'top', deep, '..'), { recursive: true });
-    writeFileSync(join(dir, 'top', 'a.txt'), 'alpha');
-    writeFileSync(join(dir, 'top', deep), 'deep');
-    writeFileSync(join(dir, 'top', 'empty.txt'), '');
-    const tar = join(dir, 'x.tar');
-    execFileSync('tar', [`--format=${format}`, '-cf', tar, '-C', dir, 'top']);
-    const bytes = new Uint8Array(readFileSync(tar));
-    for (const size of [1, 7, 512, 100_000]) {
-      const reader = new TarReader((name) => name.endsWith('.txt'));
-      const files = new Map<string, string>();
-      for (let at = 0; at < bytes.length; at += size) {
-        for (const e of reader.push(bytes.subarray(at, at + size))) if (e.data) files.set(e.name, new TextDecoder().decode(e.data));
+  it.each(['gnu', 'pax', 'ustar'])(
+    'reads what `tar --format=%s` writes, long names included, in chunks of any size',
+    (format) => {
+      const dir = join(root, `tar-${format}`);
+      const deep = `${'d'.repeat(60)}/${'e'.repeat(60)}/file.txt`;
+      mkdirSync(join(dir, 'top', deep, '..'), { recursive: true });
+      writeFileSync(join(dir, 'top', 'a.txt'), 'alpha');
+      writeFileSync(join(dir, 'top', deep), 'deep');
+      writeFileSync(join(dir, 'top', 'empty.txt'), '');
+      const tar = join(dir, 'x.tar');
+      execFileSync('tar', [`--format=${format}`, '-cf', tar, '-C', dir, 'top']);
+      const bytes = new Uint8Array(readFileSync(tar));
+      for (const size of [1, 7, 512, 100_000]) {
+        const reader = new TarReader((name) => name.endsWith('.txt'));
+        const files = new Map<string, string>();
+        for (let at = 0; at < bytes.length; at += size) {
+          for (const e of reader.push(bytes.subarray(at, at + size)))
+            if (e.data) files.set(e.name, new TextDecoder().decode(e.data));
+        }
+        reader.end();
+        expect(files).toEqual(
+          new Map([
+            ['top/a.txt', 'alpha'],
+            [`top/${deep}`, 'deep'],
+            ['top/empty.txt', ''],
+          ]),
+        );
       }
-      reader.end();
-      expect(files).toEqual(new Map([['top/a.txt', 'alpha'], [`top/${deep}`, 'deep'], ['top/empty.txt', '']]));
-    }
-  });
+    },
+  );
 
   it('says so when the archive stops in the middle of a file', () => {
     const tar = new Uint8Array(readFileSync(join(root, 'tar-gnu', 'x.tar')));
@@ -259,7 +298,10 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
   });
 
   it('`sentiwasm train sst2 --dev sst2:dev` downloads, verifies, unpacks and trains', async () => {
-    const { code, stderr } = await cli(['train', 'sst2', '--dev', 'sst2:dev', '--out', model, '--epochs', '5', '--no-progress'], { env: sst2Env });
+    const { code, stderr } = await cli(
+      ['train', 'sst2', '--dev', 'sst2:dev', '--out', model, '--epochs', '5', '--no-progress'],
+      { env: sst2Env },
+    );
     expect(stderr).toMatch(/sst2: downloading http:\/\/127\.0\.0\.1:\d+\/glue\/SST-2\.zip/);
     expect(stderr).toMatch(/sst2: verified \(size, SHA-256\)/);
     expect(code).toBe(0);
@@ -294,9 +336,14 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     const sources = pointAt('sst2', '/drop/SST-2.zip', SST2_ZIP, { mode: 'drop' });
     const got = await resolveDataset('sst2', { cacheDir, sources, onProgress: (p) => progress.push(p) });
     expect(readFileSync(got.path, 'utf8')).toBe(sst2Tsv(4));
-    expect(requests.filter((r) => r.path === '/drop/SST-2.zip').map((r) => r.range)).toEqual([undefined, `bytes=${SST2_ZIP.length >> 1}-`]);
+    expect(requests.filter((r) => r.path === '/drop/SST-2.zip').map((r) => r.range)).toEqual([
+      undefined,
+      `bytes=${SST2_ZIP.length >> 1}-`,
+    ]);
     expect(progress.some((p) => p.phase === 'retry')).toBe(true);
-    expect(progress.find((p) => p.phase === 'download' && p.resumedFrom)).toMatchObject({ resumedFrom: SST2_ZIP.length >> 1 });
+    expect(progress.find((p) => p.phase === 'download' && p.resumedFrom)).toMatchObject({
+      resumedFrom: SST2_ZIP.length >> 1,
+    });
     expect(filesUnder(cacheDir)).toEqual(['sst2/dev.tsv', 'sst2/manifest.json', 'sst2/train.tsv']);
   });
 
@@ -311,7 +358,10 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
 
   it('a missing file (HTTP 404) is reported at once, without retrying', async () => {
     const cacheDir = freshCache();
-    const error = await resolveDataset('sst2', { cacheDir, sources: { sst2: { url: `${base}/gone/SST-2.zip` } } }).catch((e: Error) => e);
+    const error = await resolveDataset('sst2', {
+      cacheDir,
+      sources: { sst2: { url: `${base}/gone/SST-2.zip` } },
+    }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(DatasetError);
     expect(String(error)).toContain(`sst2: downloading ${base}/gone/SST-2.zip failed: HTTP 404 Not Found.`);
     expect(countOf('/gone/SST-2.zip')).toBe(1);
@@ -326,7 +376,9 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     const { code, stdout, stderr } = await cli(['datasets', 'get', 'sst2'], { env: env });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`sst2: refused the download from ${base}/damaged/SST-2.zip: its SHA-256 is ${sha256(damaged)}, expected ${sha256(SST2_ZIP)}`);
+    expect(stderr).toContain(
+      `sst2: refused the download from ${base}/damaged/SST-2.zip: its SHA-256 is ${sha256(damaged)}, expected ${sha256(SST2_ZIP)}`,
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(filesUnder(cache)).toEqual([]);
     expect(readdirSync(cache)).toEqual([]);
@@ -335,9 +387,13 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
   it('--offline with an empty cache says what to do and asks the server nothing', async () => {
     const before = requests.length;
     const cache = freshCache();
-    const { code, stderr } = await cli(['train', 'sst2', '--offline', '--out', join(root, 'never.bin')], { env: cliEnv(cache, pointAt('sst2', '/offline/SST-2.zip', SST2_ZIP)) });
+    const { code, stderr } = await cli(['train', 'sst2', '--offline', '--out', join(root, 'never.bin')], {
+      env: cliEnv(cache, pointAt('sst2', '/offline/SST-2.zip', SST2_ZIP)),
+    });
     expect(code).toBe(1);
-    expect(stderr).toContain(`sentiwasm: sst2:train is not in the cache (${cache}), and offline mode forbids downloading it.`);
+    expect(stderr).toContain(
+      `sentiwasm: sst2:train is not in the cache (${cache}), and offline mode forbids downloading it.`,
+    );
     expect(stderr).toContain('--from PATH, or SENTIWASM_DATASET_SST2=PATH');
     expect(requests.length).toBe(before);
     expect(existsSync(join(root, 'never.bin'))).toBe(false);
@@ -351,7 +407,9 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     const env = cliEnv(cache, { sst2: { url: `${base}/nowhere`, bytes: SST2_ZIP.length, sha256: sha256(SST2_ZIP) } });
     const got = await cli(['datasets', 'get', 'sst2', '--from', archive, '--offline'], { env: env });
     expect(got.code).toBe(0);
-    expect(got.stdout).toBe(`sst2:train\t${join(cache, 'sst2/train.tsv')}\t48 rows\nsst2:dev\t${join(cache, 'sst2/dev.tsv')}\t12 rows\n`);
+    expect(got.stdout).toBe(
+      `sst2:train\t${join(cache, 'sst2/train.tsv')}\t48 rows\nsst2:dev\t${join(cache, 'sst2/dev.tsv')}\t12 rows\n`,
+    );
 
     // A folder holding train.tsv and dev.tsv, given through the environment.
     const folder = join(root, 'my-sst2');
@@ -359,22 +417,32 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     writeFileSync(join(folder, 'train.tsv'), sst2Tsv(2));
     writeFileSync(join(folder, 'dev.tsv'), sst2Tsv(1));
     const out = join(root, 'from-folder.bin');
-    const trained = await cli(['train', 'sst2', '--dev', 'sst2:dev', '--out', out, '--epochs', '2', '--json'], { env: { ...cliEnv(freshCache(), {}), SENTIWASM_DATASET_SST2: folder } });
+    const trained = await cli(['train', 'sst2', '--dev', 'sst2:dev', '--out', out, '--epochs', '2', '--json'], {
+      env: { ...cliEnv(freshCache(), {}), SENTIWASM_DATASET_SST2: folder },
+    });
     expect(trained.code).toBe(0);
     expect(JSON.parse(trained.stdout).examples).toBe(24);
     expect(requests.length).toBe(before);
 
     // Any other file is not the archive: refused, naming what it should be.
-    const wrong = await resolveDataset('sst2', { cacheDir: freshCache(), from: join(folder, 'train.tsv') }).catch((e: Error) => e);
+    const wrong = await resolveDataset('sst2', { cacheDir: freshCache(), from: join(folder, 'train.tsv') }).catch(
+      (e: Error) => e,
+    );
     expect(wrong).toBeInstanceOf(DatasetError);
     expect(String(wrong)).toMatch(/is not SST-2\.zip as published: it is \d+ bytes long, expected 7,439,277/);
   });
 
   it('IMDB: the tar.gz unpacks into JSONL per split, labels 0/1, sorted by label and review number', async () => {
     const tgz = makeImdbTarGz();
-    const options: DatasetOptions = { cacheDir: freshCache(), sources: pointAt('imdb', '/imdb/aclImdb_v1.tar.gz', tgz) };
+    const options: DatasetOptions = {
+      cacheDir: freshCache(),
+      sources: pointAt('imdb', '/imdb/aclImdb_v1.tar.gz', tgz),
+    };
     const [trainSplit, testSplit] = await getDataset('imdb', options);
-    const lines = readFileSync(trainSplit.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(trainSplit.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { text: 'Boring and long.', label: '0', rating: 3 },
       { text: 'Awful.\tJust awful.', label: '0', rating: 1 },
@@ -383,7 +451,10 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     ]);
     expect([trainSplit.rows, testSplit.rows]).toEqual([4, 2]);
     const { examples } = await readExamplesFromFile(testSplit.path).collect();
-    expect(examples.map((e) => [e.label, e.text])).toEqual([['0', 'Dreadful.'], ['1', 'Superb.']]);
+    expect(examples.map((e) => [e.label, e.text])).toEqual([
+      ['0', 'Dreadful.'],
+      ['1', 'Superb.'],
+    ]);
 
     // The unpacked archive as a local copy: the folder that holds aclImdb/, or aclImdb/ itself.
     for (const from of [join(root, 'imdb-src'), join(root, 'imdb-src', 'aclImdb')]) {
@@ -398,7 +469,9 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     const cacheDir = freshCache();
     const sources = { 'uci-sentences': { url: serve('/uci/sentiment+labelled+sentences.zip', { body: UCI_ZIP }) } };
     const yelp = await resolveDataset('uci-yelp', { cacheDir, sources, onProgress: (p) => progress.push(p) });
-    expect(readFileSync(yelp.path, 'utf8')).toBe('sentence\tlabel\nWow... Loved this place.\t1\nCrust is not good.\t0\nNot tasty and the texture was just nasty.\t0\nThe fries were great too.\t1\n');
+    expect(readFileSync(yelp.path, 'utf8')).toBe(
+      'sentence\tlabel\nWow... Loved this place.\t1\nCrust is not good.\t0\nNot tasty and the texture was just nasty.\t0\nThe fries were great too.\t1\n',
+    );
     expect(progress.find((p) => p.phase === 'unverified')).toMatchObject({ sha256: sha256(UCI_ZIP) });
     const all = await resolveDataset('uci-sentences', { cacheDir, sources });
     const { examples } = await readExamplesFromFile(all.path).collect();
@@ -409,9 +482,16 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
 
   it('ChnSentiCorp: the fixed split cuts the 7,766 reviews 6,212 / 777 / 777, row for row', async () => {
     const csv = makeChnSentiCorpCsv();
-    const options: DatasetOptions = { cacheDir: freshCache(), sources: pointAt('chnsenticorp', '/htl/ChnSentiCorp_htl_all.csv', csv) };
+    const options: DatasetOptions = {
+      cacheDir: freshCache(),
+      sources: pointAt('chnsenticorp', '/htl/ChnSentiCorp_htl_all.csv', csv),
+    };
     const splits = await getDataset('chnsenticorp', options);
-    expect(splits.map((s) => [s.id, s.rows])).toEqual([['chnsenticorp:train', 6212], ['chnsenticorp:dev', 777], ['chnsenticorp:test', 777]]);
+    expect(splits.map((s) => [s.id, s.rows])).toEqual([
+      ['chnsenticorp:train', 6212],
+      ['chnsenticorp:dev', 777],
+      ['chnsenticorp:test', 777],
+    ]);
     const { examples: dev } = await readExamplesFromFile(splits[1].path).collect();
     expect(dev.length).toBe(777);
     const recipe = parseDatasetSpec('chnsenticorp')!.source.recipe;
@@ -422,7 +502,11 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
   });
 
   it('train("sst2") in Node resolves the name, and validation may name a split', async () => {
-    const datasets: DatasetOptions = { cacheDir: sst2Cache, sources: pointAt('sst2', '/glue/SST-2.zip', SST2_ZIP), offline: true };
+    const datasets: DatasetOptions = {
+      cacheDir: sst2Cache,
+      sources: pointAt('sst2', '/glue/SST-2.zip', SST2_ZIP),
+      offline: true,
+    };
     const model = await train('sst2', { validation: 'sst2:dev', epochs: 3, seed: 1, datasets });
     try {
       expect(model.labels).toEqual(['0', '1']);

@@ -23,7 +23,14 @@ function pack(bags: readonly (readonly number[])[]): { rows: Int32Array; offsets
 }
 
 /** A bag with its table filled from a seeded generator (not its own initialiser, so values are O(1)). */
-function makeBag(rt: Runtime, rows: number, dim: number, optimizer: SparseOptimizer, seed: number, maxIds = 64): EmbeddingBag {
+function makeBag(
+  rt: Runtime,
+  rows: number,
+  dim: number,
+  optimizer: SparseOptimizer,
+  seed: number,
+  maxIds = 64,
+): EmbeddingBag {
   const emb = new EmbeddingBag(rt, rows, dim, { maxBatch: 8, maxIds, optimizer });
   emb.values().set(randomArray(seededRandom(seed), rows * dim));
   return emb;
@@ -57,8 +64,17 @@ const bagsForwardCases: [string, number[][]][] = [
   ['bags of sizes 1, 2, 5', [[0], [1, 2], [4, 5, 6, 7, 8]]],
   ['an empty bag between two others', [[1, 2], [], [9]]],
   ['only empty bags', [[], []]],
-  ['the same row repeated in one bag', [[4, 4, 4, 2], [7, 7]]],
-  ['every row, several times, across eight bags', [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [9, 8], [], [5, 5, 5, 5, 5], [1], [2, 3, 2, 3], [0, 9, 0], [6]]],
+  [
+    'the same row repeated in one bag',
+    [
+      [4, 4, 4, 2],
+      [7, 7],
+    ],
+  ],
+  [
+    'every row, several times, across eight bags',
+    [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [9, 8], [], [5, 5, 5, 5, 5], [1], [2, 3, 2, 3], [0, 9, 0], [6]],
+  ],
 ];
 
 describe('embedding_bag_forward equals a plain mean of rows', async () => {
@@ -73,7 +89,8 @@ describe('embedding_bag_forward equals a plain mean of rows', async () => {
     emb.forward(out);
     const got = rt.f32(out, bags.length * dim);
     const want = meanOfRows(emb.values(), dim, bags);
-    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `out[${i}]: ${got[i]} vs ${want[i]}`).toBeLessThan(1e-6);
+    for (let i = 0; i < want.length; i++)
+      expect(Math.abs(got[i] - want[i]), `out[${i}]: ${got[i]} vs ${want[i]}`).toBeLessThan(1e-6);
     bags.forEach((bag, b) => {
       if (bag.length === 0) expect(Array.from(got.subarray(b * dim, (b + 1) * dim))).toEqual(new Array(dim).fill(0));
     });
@@ -107,7 +124,12 @@ describe('EmbeddingBag.backward + the sparse SGD step equal the dense gradient',
   const bags = [[1, 3, 7], [3], [7, 4, 7, 8], [], [6, 3, 1]];
   const EPS = 1e-2;
 
-  it.each([[10, 5], [10, 4], [12, 17], [10, 1]])('rows %i, dim %i', (rows, dim) => {
+  it.each([
+    [10, 5],
+    [10, 4],
+    [12, 17],
+    [10, 1],
+  ])('rows %i, dim %i', (rows, dim) => {
     const rand = seededRandom(rows * 100 + dim);
     const emb = makeBag(rt, rows, dim, 'sgd', 31 + dim);
     const { rows: ids, offsets } = pack(bags);
@@ -152,13 +174,16 @@ describe('EmbeddingBag.backward + the sparse SGD step equal the dense gradient',
           continue;
         }
         const change = after[i] - before[i];
-        expect(Math.abs(change + numeric[i]), `row ${row}, d ${d}: change ${change}, −grad ${-numeric[i]}`).toBeLessThan(2e-3 * (1 + Math.abs(numeric[i])));
+        expect(
+          Math.abs(change + numeric[i]),
+          `row ${row}, d ${d}: change ${change}, −grad ${-numeric[i]}`,
+        ).toBeLessThan(2e-3 * (1 + Math.abs(numeric[i])));
         expect(Math.abs(change + reference[i]), `row ${row}, d ${d} vs reference`).toBeLessThan(1e-6);
       }
     }
   });
 
-  it('backward starts from zero each batch: a second batch does not carry the first one\'s gradient', () => {
+  it("backward starts from zero each batch: a second batch does not carry the first one's gradient", () => {
     const dim = 3;
     const emb = makeBag(rt, 10, dim, 'sgd', 77);
     const first = pack([[1, 2], [2]]);
@@ -172,7 +197,8 @@ describe('EmbeddingBag.backward + the sparse SGD step equal the dense gradient',
     const before = emb.values().slice();
     emb.step(1);
     const after = emb.values();
-    for (const row of [2, 5]) for (let d = 0; d < dim; d++) expect(after[row * dim + d] - before[row * dim + d]).toBeCloseTo(-r[d] / 2, 6);
+    for (const row of [2, 5])
+      for (let d = 0; d < dim; d++) expect(after[row * dim + d] - before[row * dim + d]).toBeCloseTo(-r[d] / 2, 6);
     for (let d = 0; d < dim; d++) expect(after[1 * dim + d]).toBe(before[1 * dim + d]);
   });
 });
@@ -180,16 +206,26 @@ describe('EmbeddingBag.backward + the sparse SGD step equal the dense gradient',
 describe('adam_rows equals lazy Adam (torch.optim.SparseAdam) on the rows a batch used', async () => {
   const rt = await testRuntime();
 
-  it.each([[10, 5], [9, 8], [6, 1]])('rows %i, dim %i, three steps', (rows, dim) => {
+  it.each([
+    [10, 5],
+    [9, 8],
+    [6, 1],
+  ])('rows %i, dim %i, three steps', (rows, dim) => {
     // EmbeddingBag.step's defaults: PyTorch's betas and eps.
-    const lr = 0.05, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    const lr = 0.05,
+      beta1 = 0.9,
+      beta2 = 0.999,
+      eps = 1e-8;
     const rand = seededRandom(rows + dim);
     const emb = makeBag(rt, rows, dim, 'adam', 3 * dim);
     const { m: mPtr, v: vPtr } = internals(emb);
     // Step 1 touches 1, 3, 4; step 2 touches 3, 5 only (1 and 4 sit out, their moments must stay);
     // step 3 touches 1 again, so its update uses the global step count 3. Rows 0 and 2 are never touched.
     const batches = [
-      [[1, 3], [4, 4, 1]],
+      [
+        [1, 3],
+        [4, 4, 1],
+      ],
       [[5], [3, 5, 5]],
       [[1], [], [3, 1]],
     ];
@@ -250,8 +286,20 @@ describe('adam_rows equals lazy Adam (torch.optim.SparseAdam) on the rows a batc
 });
 
 /** A registered model of 12 feature rows, laid out as training lays it out, and the step train() runs on it. */
-function modelAndStep(rt: Runtime, arch: string, D: number, C: number, hidden: number[], optimizer: SparseOptimizer = 'sgd', classWeights = false) {
-  const model = modelClass(arch).create(rt, { rows: 12, dim: D, hidden, classes: C }, { maxBatch: 8, maxIds: 64, optimizer, seed: 41 + D });
+function modelAndStep(
+  rt: Runtime,
+  arch: string,
+  D: number,
+  C: number,
+  hidden: number[],
+  optimizer: SparseOptimizer = 'sgd',
+  classWeights = false,
+) {
+  const model = modelClass(arch).create(
+    rt,
+    { rows: 12, dim: D, hidden, classes: C },
+    { maxBatch: 8, maxIds: 64, optimizer, seed: 41 + D },
+  );
   const step = new TrainingStep(model, { lr: 1, weightDecay: 0, classWeights });
   return { model, step };
 }
@@ -271,30 +319,43 @@ describe('the training step train() runs updates every weight by −lr × its fi
   const bags = [[0, 3, 3, 7], [2], [7, 1, 11], [5, 0], [3]];
   const targets = [1, 0, 2, 1, 0];
 
-  it.each(models.flatMap(([name, arch, D, C, hidden]) => [[`${name}, unweighted`, arch, D, C, hidden, false], [`${name}, class-weighted`, arch, D, C, hidden, true]] as const))(
-    '%s', (_, arch, D, C, hidden, weighted) => {
-      const { model, step } = modelAndStep(rt, arch, D, C, [...hidden], 'sgd', weighted);
-      const B = bags.length;
-      const { rows, offsets } = pack(bags);
-      const batch = { rows, offsets, targets: Int32Array.from(targets, (t) => t % C), weights: Float32Array.of(0.5, 2, 1, 1.5, 0.25) };
-      // The loss the step minimises, worked out independently: softmax cross-entropy of the logits, weighted mean.
-      const objective = (): number => {
-        model.load(rows, offsets, B);
-        const logits = rt.f32(model.forward(B), B * C);
-        let sum = 0;
-        let weightSum = 0;
-        for (let b = 0; b < B; b++) {
-          const row = Array.from(logits.subarray(b * C, (b + 1) * C));
-          const max = Math.max(...row);
-          const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
-          const w = weighted ? batch.weights[b] : 1;
-          sum += w * (lse - row[batch.targets[b]]);
-          weightSum += w;
-        }
-        return sum / weightSum;
-      };
-      const tensors = model.tensors();
-      const numeric = tensors.map((t) => Array.from({ length: t.values().length }, (_, i) => {
+  it.each(
+    models.flatMap(
+      ([name, arch, D, C, hidden]) =>
+        [
+          [`${name}, unweighted`, arch, D, C, hidden, false],
+          [`${name}, class-weighted`, arch, D, C, hidden, true],
+        ] as const,
+    ),
+  )('%s', (_, arch, D, C, hidden, weighted) => {
+    const { model, step } = modelAndStep(rt, arch, D, C, [...hidden], 'sgd', weighted);
+    const B = bags.length;
+    const { rows, offsets } = pack(bags);
+    const batch = {
+      rows,
+      offsets,
+      targets: Int32Array.from(targets, (t) => t % C),
+      weights: Float32Array.of(0.5, 2, 1, 1.5, 0.25),
+    };
+    // The loss the step minimises, worked out independently: softmax cross-entropy of the logits, weighted mean.
+    const objective = (): number => {
+      model.load(rows, offsets, B);
+      const logits = rt.f32(model.forward(B), B * C);
+      let sum = 0;
+      let weightSum = 0;
+      for (let b = 0; b < B; b++) {
+        const row = Array.from(logits.subarray(b * C, (b + 1) * C));
+        const max = Math.max(...row);
+        const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+        const w = weighted ? batch.weights[b] : 1;
+        sum += w * (lse - row[batch.targets[b]]);
+        weightSum += w;
+      }
+      return sum / weightSum;
+    };
+    const tensors = model.tensors();
+    const numeric = tensors.map((t) =>
+      Array.from({ length: t.values().length }, (_, i) => {
         const saved = t.values()[i];
         t.values()[i] = saved + EPS;
         const plus = objective();
@@ -302,50 +363,68 @@ describe('the training step train() runs updates every weight by −lr × its fi
         const minus = objective();
         t.values()[i] = saved;
         return (plus - minus) / (2 * EPS);
-      }));
-      const before = tensors.map((t) => t.values().slice());
-      const { loss } = step.run(batch, B, 1);
-      expect(Number.isFinite(loss)).toBe(true);
-      const used = new Set(bags.flat());
-      let nonzero = 0;
-      tensors.forEach((t, k) => {
-        const after = t.values();
-        for (let i = 0; i < after.length; i++) {
-          const where = `∂L/∂${t.name}[${i}]: step ${before[k][i] - after[i]}, numeric ${numeric[k][i]}`;
-          if (t.name === 'embedding.weight' && !used.has(Math.floor(i / D))) {
-            expect(Object.is(after[i], before[k][i]), `table row ${Math.floor(i / D)} is not in the batch and must not change`).toBe(true);
-            continue;
-          }
-          expect(Math.abs(before[k][i] - after[i] - numeric[k][i]), where).toBeLessThan(2e-3 * (1 + Math.abs(numeric[k][i])));
-          if (Math.abs(numeric[k][i]) > 1e-3) nonzero++;
+      }),
+    );
+    const before = tensors.map((t) => t.values().slice());
+    const { loss } = step.run(batch, B, 1);
+    expect(Number.isFinite(loss)).toBe(true);
+    const used = new Set(bags.flat());
+    let nonzero = 0;
+    tensors.forEach((t, k) => {
+      const after = t.values();
+      for (let i = 0; i < after.length; i++) {
+        const where = `∂L/∂${t.name}[${i}]: step ${before[k][i] - after[i]}, numeric ${numeric[k][i]}`;
+        if (t.name === 'embedding.weight' && !used.has(Math.floor(i / D))) {
+          expect(
+            Object.is(after[i], before[k][i]),
+            `table row ${Math.floor(i / D)} is not in the batch and must not change`,
+          ).toBe(true);
+          continue;
         }
-      });
-      // The check would pass vacuously if the gradients were all zero.
-      expect(nonzero).toBeGreaterThan(used.size);
+        expect(Math.abs(before[k][i] - after[i] - numeric[k][i]), where).toBeLessThan(
+          2e-3 * (1 + Math.abs(numeric[k][i])),
+        );
+        if (Math.abs(numeric[k][i]) > 1e-3) nonzero++;
+      }
     });
+    // The check would pass vacuously if the gradients were all zero.
+    expect(nonzero).toBeGreaterThan(used.size);
+  });
 });
 
 describe('a training step allocates nothing', async () => {
   const rt = await testRuntime();
 
-  it.each(['sgd', 'adam'] as const)('the step on every registered model (%s): cycles leave the allocator and memory as they were', (optimizer) => {
-    for (const arch of architectures()) {
-      const D = 16, C = 3;
-      const { model, step } = modelAndStep(rt, arch, D, C, [8], optimizer);
-      const rand = seededRandom(2);
-      const cycle = (): number => {
-        const B = 1 + Math.floor(rand() * 8);
-        const bags = Array.from({ length: B }, () => Array.from({ length: Math.floor(rand() * 8) }, () => Math.floor(rand() * 12)));
-        const { rows, offsets } = pack(bags);
-        return step.run({ rows, offsets, targets: Int32Array.from(bags, (_, b) => b % C), weights: new Float32Array(B) }, B, 0.1).loss;
-      };
-      cycle();
-      const allocated = rt.allocated, byteLength = rt.byteLength, grows = rt.grows;
-      for (let i = 0; i < 50; i++) expect(Number.isFinite(cycle())).toBe(true);
-      expect(rt.allocated, arch).toBe(allocated);
-      expect(rt.byteLength, arch).toBe(byteLength);
-      expect(rt.grows, arch).toBe(grows);
-      expect(model.shape.classes).toBe(C);
-    }
-  });
+  it.each(['sgd', 'adam'] as const)(
+    'the step on every registered model (%s): cycles leave the allocator and memory as they were',
+    (optimizer) => {
+      for (const arch of architectures()) {
+        const D = 16,
+          C = 3;
+        const { model, step } = modelAndStep(rt, arch, D, C, [8], optimizer);
+        const rand = seededRandom(2);
+        const cycle = (): number => {
+          const B = 1 + Math.floor(rand() * 8);
+          const bags = Array.from({ length: B }, () =>
+            Array.from({ length: Math.floor(rand() * 8) }, () => Math.floor(rand() * 12)),
+          );
+          const { rows, offsets } = pack(bags);
+          return step.run(
+            { rows, offsets, targets: Int32Array.from(bags, (_, b) => b % C), weights: new Float32Array(B) },
+            B,
+            0.1,
+          ).loss;
+        };
+        cycle();
+        const allocated = rt.allocated,
+          byteLength = rt.byteLength,
+          grows = rt.grows;
+        for (let i = 0; i < 50; i++) expect(Number.isFinite(cycle())).toBe(true);
+        expect(rt.allocated, arch).toBe(allocated);
+        expect(rt.byteLength, arch).toBe(byteLength);
+        expect(rt.grows, arch).toBe(grows);
+        expect(model.shape.classes).toBe(C);
+      }
+    },
+  );
 });

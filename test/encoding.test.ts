@@ -7,7 +7,14 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError, decodeChunks, parseExamplesText, readExamples, readRecords, type ExampleOptions } from '../src/data/index.js';
+import {
+  DataError,
+  decodeChunks,
+  parseExamplesText,
+  readExamples,
+  readRecords,
+  type ExampleOptions,
+} from '../src/data/index.js';
 import { quote, shorten } from '../src/data/errors.js';
 import { readExamplesFromFile } from '../src/data/files.node.js';
 import { cli, rejectedDataError as rejected, seededRandom } from './helpers.js';
@@ -41,7 +48,6 @@ function chunkings(bytes: Uint8Array): Array<[string, Uint8Array[]]> {
   return ways;
 }
 
-
 async function text(chunks: Uint8Array[]): Promise<string> {
   let all = '';
   for await (const t of decodeChunks(chunks, { encodingErrors: 'replace' })) all += t;
@@ -50,32 +56,72 @@ async function text(chunks: Uint8Array[]): Promise<string> {
 
 describe('a bad byte is reported at its exact line and byte offset', () => {
   // About 60 bytes a line, so that line 60,001 lies past the third 1 MB chunk.
-  const rows = (n: number) => Array.from({ length: n }, (_, i) => `${i % 2}\tsentence ${i + 2} , long enough to fill a line of the file\n`);
+  const rows = (n: number) =>
+    Array.from({ length: n }, (_, i) => `${i % 2}\tsentence ${i + 2} , long enough to fill a line of the file\n`);
 
-  it.each([5_001, 60_001])('a bad byte on line %i of a TSV file read in 1 MB chunks is reported on that line', async (line) => {
-    const lines = ['label\tsentence\n', ...rows(70_000)];
-    const before = bytesOf(lines.slice(0, line - 1).join(''), '0\tbad ');
-    const bytes = bytesOf(lines.slice(0, line - 1).join(''), '0\tbad ', [0xff], ' byte\n', lines.slice(line).join(''));
-    const file = join(dir, `bad-${line}.tsv`);
-    writeFileSync(file, bytes);
-    const e = await rejected(readExamplesFromFile(file).collect());
-    expect(e).toMatchObject({ file, line, reason: 'bad-encoding' });
-    expect(e.message).toBe(
-      `${file}:${line}: the text is not valid UTF-8 (byte 0xff at byte offset ${before.length}). ${HINT} encodingErrors: "replace" or "skip"`,
-    );
-  });
+  it.each([5_001, 60_001])(
+    'a bad byte on line %i of a TSV file read in 1 MB chunks is reported on that line',
+    async (line) => {
+      const lines = ['label\tsentence\n', ...rows(70_000)];
+      const before = bytesOf(lines.slice(0, line - 1).join(''), '0\tbad ');
+      const bytes = bytesOf(
+        lines.slice(0, line - 1).join(''),
+        '0\tbad ',
+        [0xff],
+        ' byte\n',
+        lines.slice(line).join(''),
+      );
+      const file = join(dir, `bad-${line}.tsv`);
+      writeFileSync(file, bytes);
+      const e = await rejected(readExamplesFromFile(file).collect());
+      expect(e).toMatchObject({ file, line, reason: 'bad-encoding' });
+      expect(e.message).toBe(
+        `${file}:${line}: the text is not valid UTF-8 (byte 0xff at byte offset ${before.length}). ${HINT} encodingErrors: "replace" or "skip"`,
+      );
+    },
+  );
 
   const samples: Array<[string, Uint8Array, number, string]> = [
     ['a lone 0xff', bytesOf('label\ttext\n1\tfine 😍\n0\tb', [0xff], 'd\n1\tok\n'), 3, 'byte 0xff at byte offset 26'],
-    ['a three-byte character cut short', bytesOf('label\ttext\n1\tfine\n0\tb', [0xe2, 0x82], 'd\n'), 3, 'bytes 0xe2 0x82 at byte offset 21'],
-    ['a four-byte character cut short', bytesOf('label\ttext\n1\tfine\n0\tb', [0xf0, 0x9f, 0x98], 'd\n'), 3, 'bytes 0xf0 0x9f 0x98 at byte offset 21'],
-    ['an encoded surrogate (0xed stands alone)', bytesOf('label\ttext\n1\tfine\n0\tb', [0xed, 0xa0, 0x80], '\n'), 3, 'byte 0xed at byte offset 21'],
+    [
+      'a three-byte character cut short',
+      bytesOf('label\ttext\n1\tfine\n0\tb', [0xe2, 0x82], 'd\n'),
+      3,
+      'bytes 0xe2 0x82 at byte offset 21',
+    ],
+    [
+      'a four-byte character cut short',
+      bytesOf('label\ttext\n1\tfine\n0\tb', [0xf0, 0x9f, 0x98], 'd\n'),
+      3,
+      'bytes 0xf0 0x9f 0x98 at byte offset 21',
+    ],
+    [
+      'an encoded surrogate (0xed stands alone)',
+      bytesOf('label\ttext\n1\tfine\n0\tb', [0xed, 0xa0, 0x80], '\n'),
+      3,
+      'byte 0xed at byte offset 21',
+    ],
     ['an overlong form', bytesOf('label\ttext\n1\tfine\n0\tb', [0xc0, 0xaf], '\n'), 3, 'byte 0xc0 at byte offset 21'],
-    ['a character cut short by the end of the file', bytesOf('label\ttext\n1\tfine\n0\tb', [0xe4, 0xbd]), 3, 'bytes 0xe4 0xbd at byte offset 21'],
+    [
+      'a character cut short by the end of the file',
+      bytesOf('label\ttext\n1\tfine\n0\tb', [0xe4, 0xbd]),
+      3,
+      'bytes 0xe4 0xbd at byte offset 21',
+    ],
     ['CRLF line ends', bytesOf('label,text\r\n1,fine\r\n0,b', [0xff], '\r\n'), 3, 'byte 0xff at byte offset 23'],
     ['lone CR line ends', bytesOf('label,text\r1,fine\r', [0xff], ',b\r'), 3, 'byte 0xff at byte offset 18'],
-    ['a quoted field over two lines (the line of the byte, not of the record)', bytesOf('label,text\n1,"fine\nand ', [0xff], '"\n'), 3, 'byte 0xff at byte offset 23'],
-    ['a file that starts with a byte order mark', bytesOf('\uFEFFlabel\ttext\n', [0xff], '\t1\n'), 2, 'byte 0xff at byte offset 14'],
+    [
+      'a quoted field over two lines (the line of the byte, not of the record)',
+      bytesOf('label,text\n1,"fine\nand ', [0xff], '"\n'),
+      3,
+      'byte 0xff at byte offset 23',
+    ],
+    [
+      'a file that starts with a byte order mark',
+      bytesOf('\uFEFFlabel\ttext\n', [0xff], '\t1\n'),
+      2,
+      'byte 0xff at byte offset 14',
+    ],
   ];
 
   it.each(samples)('%s: the same line and offset wherever the chunks are cut', async (_name, bytes, line, where) => {
@@ -94,21 +140,28 @@ describe('a bad byte is reported at its exact line and byte offset', () => {
     }
   });
 
-  it.each(['é', '酒店', '😍', '\uFEFF'])('a valid character (%j) split across chunks decodes whole, wherever the cut', async (ch) => {
-    const bytes = bytesOf(`label\ttext\n1\tfine ${ch} film\n`);
-    for (const [how, chunks] of chunkings(bytes)) {
-      const { examples } = await readExamples(chunks, { format: 'tsv' }).collect();
-      expect(examples, how).toEqual([{ text: `fine ${ch} film`, label: '1', line: 2 }]);
-    }
-  });
+  it.each(['é', '酒店', '😍', '\uFEFF'])(
+    'a valid character (%j) split across chunks decodes whole, wherever the cut',
+    async (ch) => {
+      const bytes = bytesOf(`label\ttext\n1\tfine ${ch} film\n`);
+      for (const [how, chunks] of chunkings(bytes)) {
+        const { examples } = await readExamples(chunks, { format: 'tsv' }).collect();
+        expect(examples, how).toEqual([{ text: `fine ${ch} film`, label: '1', line: 2 }]);
+      }
+    },
+  );
 
   it('decodeChunks counts lines on its own, CR LF split across chunks included', async () => {
     const bytes = bytesOf('a\r\nb\rc\n', [0xff]);
     for (const [how, chunks] of chunkings(bytes)) {
-      const e = await rejected((async () => {
-        for await (const _ of decodeChunks(chunks, { fileName: 'x.txt' }));
-      })());
-      expect(e.message, how).toBe(`x.txt:4: the text is not valid UTF-8 (byte 0xff at byte offset 7). ${HINT} encodingErrors: "replace"`);
+      const e = await rejected(
+        (async () => {
+          for await (const _ of decodeChunks(chunks, { fileName: 'x.txt' }));
+        })(),
+      );
+      expect(e.message, how).toBe(
+        `x.txt:4: the text is not valid UTF-8 (byte 0xff at byte offset 7). ${HINT} encodingErrors: "replace"`,
+      );
     }
   });
 });
@@ -135,17 +188,30 @@ describe("encodingErrors: 'replace' reads U+FFFD exactly where TextDecoder does"
   it('random bytes cut at random places decode as TextDecoder decodes them whole', async () => {
     const random = seededRandom(9);
     // Mostly bytes that start or continue UTF-8 sequences, so that near-misses are common.
-    const alphabet = [0x0a, 0x0d, 0x61, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc2, 0xdf, 0xe0, 0xe4, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+    const alphabet = [
+      0x0a, 0x0d, 0x61, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc2, 0xdf, 0xe0, 0xe4, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff,
+    ];
     for (let trial = 0; trial < 300; trial++) {
-      const bytes = Uint8Array.from({ length: 1 + Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]!);
-      const cuts = [...new Set(Array.from({ length: 3 }, () => Math.floor(random() * (bytes.length + 1))))].sort((a, b) => a - b);
-      expect(await text(cutAt(bytes, ...cuts)), `${Array.from(bytes)} cut at ${cuts}`).toBe(new TextDecoder().decode(bytes));
+      const bytes = Uint8Array.from(
+        { length: 1 + Math.floor(random() * 40) },
+        () => alphabet[Math.floor(random() * alphabet.length)]!,
+      );
+      const cuts = [...new Set(Array.from({ length: 3 }, () => Math.floor(random() * (bytes.length + 1))))].sort(
+        (a, b) => a - b,
+      );
+      expect(await text(cutAt(bytes, ...cuts)), `${Array.from(bytes)} cut at ${cuts}`).toBe(
+        new TextDecoder().decode(bytes),
+      );
     }
   });
 
   it('a field read with replace holds U+FFFD in place of each bad run', async () => {
     const records = [];
-    for await (const r of readRecords(bytesOf('a,b\n1,x', [0xe2, 0x82], 'y', [0xff], '\n'), { format: 'csv', encodingErrors: 'replace' })) records.push(r);
+    for await (const r of readRecords(bytesOf('a,b\n1,x', [0xe2, 0x82], 'y', [0xff], '\n'), {
+      format: 'csv',
+      encodingErrors: 'replace',
+    }))
+      records.push(r);
     expect(records).toEqual([{ line: 2, fields: { a: '1', b: 'x\uFFFDy\uFFFD' } }]);
   });
 });
@@ -154,7 +220,13 @@ describe("encodingErrors: 'skip' leaves out exactly the rows with bad bytes, and
   it.each<[string, Uint8Array, ExampleOptions, number[], number[]]>([
     [
       'TSV rows',
-      bytesOf('label\ttext\n1\tgood\n0\tb', [0xff], 'd\n1\tfine \uFFFD \u{10000} kept\n0\t', [0xe4, 0xbd], '\n1\tend\n'),
+      bytesOf(
+        'label\ttext\n1\tgood\n0\tb',
+        [0xff],
+        'd\n1\tfine \uFFFD \u{10000} kept\n0\t',
+        [0xe4, 0xbd],
+        '\n1\tend\n',
+      ),
       { format: 'tsv' },
       [2, 4, 6],
       [3, 5],
@@ -168,7 +240,13 @@ describe("encodingErrors: 'skip' leaves out exactly the rows with bad bytes, and
     ],
     [
       'JSONL lines, the bad byte in a string or outside one',
-      bytesOf('{"text":"good","label":1}\n{"text":"b', [0xff], 'd","label":0}\n{"text":"ok","label":1}\n{"text":"x",', [0xff], '"label":0}\n'),
+      bytesOf(
+        '{"text":"good","label":1}\n{"text":"b',
+        [0xff],
+        'd","label":0}\n{"text":"ok","label":1}\n{"text":"x",',
+        [0xff],
+        '"label":0}\n',
+      ),
       { format: 'jsonl' },
       [1, 3],
       [2, 4],
@@ -176,57 +254,100 @@ describe("encodingErrors: 'skip' leaves out exactly the rows with bad bytes, and
   ])('%s', async (_name, bytes, options, kept, skippedLines) => {
     for (const [how, chunks] of chunkings(bytes)) {
       const skipped: DataError[] = [];
-      const { examples, report } = await readExamples(chunks, { ...options, encodingErrors: 'skip', onSkip: (e) => skipped.push(e) }).collect();
-      expect(examples.map((e) => e.line), how).toEqual(kept);
-      expect(report, how).toMatchObject({ read: kept.length, skipped: skippedLines.length, reasons: { 'bad-encoding': skippedLines.length } });
-      expect(skipped.map((e) => e.line), how).toEqual(skippedLines);
+      const { examples, report } = await readExamples(chunks, {
+        ...options,
+        encodingErrors: 'skip',
+        onSkip: (e) => skipped.push(e),
+      }).collect();
+      expect(
+        examples.map((e) => e.line),
+        how,
+      ).toEqual(kept);
+      expect(report, how).toMatchObject({
+        read: kept.length,
+        skipped: skippedLines.length,
+        reasons: { 'bad-encoding': skippedLines.length },
+      });
+      expect(
+        skipped.map((e) => e.line),
+        how,
+      ).toEqual(skippedLines);
     }
   });
 
   it('random lines cut at random places: exactly the lines TextDecoder finds bad are left out, the rest read as it reads them', async () => {
     const random = seededRandom(5);
-    const alphabet = [0x61, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc2, 0xdf, 0xe0, 0xe4, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+    const alphabet = [
+      0x61, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc2, 0xdf, 0xe0, 0xe4, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff,
+    ];
     for (let trial = 0; trial < 50; trial++) {
-      const lines = Array.from({ length: 20 }, () => Array.from({ length: 1 + Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]!));
+      const lines = Array.from({ length: 20 }, () =>
+        Array.from({ length: 1 + Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]!),
+      );
       const bytes = bytesOf('text\n', ...lines.flatMap((line) => [line, '\n']));
       const decoded = lines.map((line) => new TextDecoder().decode(Uint8Array.from(line)));
-      const cuts = [...new Set(Array.from({ length: 4 }, () => Math.floor(random() * (bytes.length + 1))))].sort((a, b) => a - b);
+      const cuts = [...new Set(Array.from({ length: 4 }, () => Math.floor(random() * (bytes.length + 1))))].sort(
+        (a, b) => a - b,
+      );
       const records = [];
-      for await (const r of readRecords(cutAt(bytes, ...cuts), { format: 'tsv', encodingErrors: 'skip' })) records.push(r);
+      for await (const r of readRecords(cutAt(bytes, ...cuts), { format: 'tsv', encodingErrors: 'skip' }))
+        records.push(r);
       // A line of spaces (U+00A0 is C2 A0) is blank, and no record.
-      const good = decoded.flatMap((text, k) => (text.includes('\uFFFD') || text.trim() === '' ? [] : [{ line: k + 2, fields: { text } }]));
+      const good = decoded.flatMap((text, k) =>
+        text.includes('\uFFFD') || text.trim() === '' ? [] : [{ line: k + 2, fields: { text } }],
+      );
       expect(records, `${lines.map((l) => l.join(' ')).join(' | ')} cut at ${cuts}`).toEqual(good);
       const firstBad = decoded.findIndex((text) => text.includes('\uFFFD'));
       if (firstBad < 0) continue;
-      const stopped = await rejected((async () => {
-        for await (const _ of readRecords(cutAt(bytes, ...cuts), { format: 'tsv' }));
-      })());
+      const stopped = await rejected(
+        (async () => {
+          for await (const _ of readRecords(cutAt(bytes, ...cuts), { format: 'tsv' }));
+        })(),
+      );
       expect(stopped.line).toBe(firstBad + 2);
     }
   });
 
   it('the skipped row is told with its bad bytes and their offset', async () => {
     const skipped: string[] = [];
-    await readExamples(bytesOf('label\ttext\n1\tok\n0\tb', [0xe2, 0x82], 'd\n'), { format: 'tsv', fileName: 'in.tsv', encodingErrors: 'skip', onSkip: (e) => skipped.push(e.message) }).collect();
-    expect(skipped).toEqual([`in.tsv:3: the text is not valid UTF-8 (bytes 0xe2 0x82 at byte offset 19). ${HINT} encodingErrors: "replace" or "skip"`]);
+    await readExamples(bytesOf('label\ttext\n1\tok\n0\tb', [0xe2, 0x82], 'd\n'), {
+      format: 'tsv',
+      fileName: 'in.tsv',
+      encodingErrors: 'skip',
+      onSkip: (e) => skipped.push(e.message),
+    }).collect();
+    expect(skipped).toEqual([
+      `in.tsv:3: the text is not valid UTF-8 (bytes 0xe2 0x82 at byte offset 19). ${HINT} encodingErrors: "replace" or "skip"`,
+    ]);
   });
 
   it('a header with a bad byte cannot be skipped: its name reads U+FFFD', async () => {
     const bytes = bytesOf('label\ttext\u{10000}', [0xff], '\n1\tgood\n');
-    const { examples } = await readExamples(bytes, { format: 'tsv', textColumn: 'text\u{10000}\uFFFD', encodingErrors: 'skip' }).collect();
+    const { examples } = await readExamples(bytes, {
+      format: 'tsv',
+      textColumn: 'text\u{10000}\uFFFD',
+      encodingErrors: 'skip',
+    }).collect();
     expect(examples).toEqual([{ text: 'good', label: '1', line: 2 }]);
   });
 
   it('other bad rows still stop the read unless skipBad is set', async () => {
     const bytes = bytesOf('label,text\n0,', [0xff], '\n1,\n');
-    expect((await rejected(readExamples(bytes, { format: 'csv', encodingErrors: 'skip' }).collect())).reason).toBe('empty-text');
+    expect((await rejected(readExamples(bytes, { format: 'csv', encodingErrors: 'skip' }).collect())).reason).toBe(
+      'empty-text',
+    );
   });
 
   it('readRecords leaves the records out and tells onBadRecord', async () => {
     const bytes = bytesOf('a,b\n1,', [0xff], '\n2,x\n');
     const told: number[] = [];
     const lines = [];
-    for await (const r of readRecords(bytes, { format: 'csv', encodingErrors: 'skip', onBadRecord: (e) => told.push(e.line) })) lines.push(r.line);
+    for await (const r of readRecords(bytes, {
+      format: 'csv',
+      encodingErrors: 'skip',
+      onBadRecord: (e) => told.push(e.line),
+    }))
+      lines.push(r.line);
     expect(lines).toEqual([3]);
     expect(told).toEqual([2]);
     const quiet = [];
@@ -240,8 +361,16 @@ describe('skipBad and encodingErrors together', () => {
 
   it.each<[string, ExampleOptions, string[] | string]>([
     ['skipBad alone skips rows with bad bytes too', { skipBad: true }, ['good']],
-    ["skipBad with encodingErrors: 'replace' keeps them as U+FFFD", { skipBad: true, encodingErrors: 'replace' }, ['good', 'b\uFFFDd']],
-    ["skipBad with encodingErrors: 'throw' stops at the bad byte", { skipBad: true, encodingErrors: 'throw' }, 'bad-encoding'],
+    [
+      "skipBad with encodingErrors: 'replace' keeps them as U+FFFD",
+      { skipBad: true, encodingErrors: 'replace' },
+      ['good', 'b\uFFFDd'],
+    ],
+    [
+      "skipBad with encodingErrors: 'throw' stops at the bad byte",
+      { skipBad: true, encodingErrors: 'throw' },
+      'bad-encoding',
+    ],
   ])('%s', async (_name, options, expected) => {
     const read = readExamples(bytes, { format: 'csv', ...options }).collect();
     if (typeof expected === 'string') expect((await rejected(read)).reason).toBe(expected);
@@ -254,7 +383,12 @@ describe('skipBad and encodingErrors together', () => {
   });
 
   it('the hint names the option as the caller spells it', async () => {
-    const e = await rejected(readExamples(bytes, { format: 'csv', optionNames: { encodingErrors: '--encoding-errors replace|skip' } }).collect());
+    const e = await rejected(
+      readExamples(bytes, {
+        format: 'csv',
+        optionNames: { encodingErrors: '--encoding-errors replace|skip' },
+      }).collect(),
+    );
     expect(e.message).toMatch(/, or use --encoding-errors replace\|skip$/);
   });
 
@@ -286,10 +420,18 @@ describe('messages quote at most a short piece of the data', () => {
   it.each<[string, string, ExampleOptions]>([
     ['a header that is one 2 MB column', `${huge}\n1\n`, { format: 'csv' }],
     ['a 2 MB column name asked for', 'label,text\n1,a\n', { format: 'csv', textColumn: huge }],
-    ['many long column names', `${Array.from({ length: 500 }, (_, i) => `${i}${huge.slice(0, 1000)}`).join(',')}\n1\n`, { format: 'csv' }],
+    [
+      'many long column names',
+      `${Array.from({ length: 500 }, (_, i) => `${i}${huge.slice(0, 1000)}`).join(',')}\n1\n`,
+      { format: 'csv' },
+    ],
     ['a 2 MB label that is not allowed', `label,text\n${huge},a\n`, { format: 'csv', allowedLabels: ['0', '1'] }],
     ['a 2 MB line that is not JSON', `{"text": ${huge}}\n`, { format: 'jsonl' }],
-    ['the text and label columns the same 2 MB name', `${huge}\n1\n`, { format: 'csv', textColumn: huge, labelColumn: huge }],
+    [
+      'the text and label columns the same 2 MB name',
+      `${huge}\n1\n`,
+      { format: 'csv', textColumn: huge, labelColumn: huge },
+    ],
   ])('%s gives a message of a few hundred characters', (_name, input, options) => {
     let message = '';
     try {
@@ -316,8 +458,6 @@ describe('messages quote at most a short piece of the data', () => {
 });
 
 describe('the CLI', () => {
-
-
   const bad = join(dir, 'cli-bad.tsv');
   const before = bytesOf('label\tsentence\n1\tgreat fun\n0\tdull ');
   writeFileSync(bad, bytesOf('label\tsentence\n1\tgreat fun\n0\tdull ', [0xff], ' mess\n1\tgood\n0\tbad\n'));
@@ -333,7 +473,19 @@ describe('the CLI', () => {
     ['--skip-bad with --encoding-errors fail stops', ['--skip-bad', '--encoding-errors', 'fail'], 1, stopped],
   ])('train %s', async (name, flags, code, stderr) => {
     const out = join(dir, `cli-${name.replace(/\W+/g, '-')}.bin`);
-    const result = await cli(['train', bad, '--out', out, '--epochs', '1', '--dim', '8', '--no-progress', '--json', ...flags]);
+    const result = await cli([
+      'train',
+      bad,
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      '--dim',
+      '8',
+      '--no-progress',
+      '--json',
+      ...flags,
+    ]);
     expect(result.stderr).toBe(stderr);
     expect(result.code).toBe(code);
     expect(existsSync(out)).toBe(code === 0);
@@ -343,7 +495,9 @@ describe('the CLI', () => {
     const model = join(dir, 'cli-model.bin');
     const good = join(dir, 'cli-good.tsv');
     writeFileSync(good, 'label\tsentence\n1\tgreat fun\n0\tdull mess\n1\tgood\n0\tbad\n');
-    expect((await cli(['train', good, '--out', model, '--epochs', '1', '--dim', '8', '--no-progress', '--json'])).code).toBe(0);
+    expect(
+      (await cli(['train', good, '--out', model, '--epochs', '1', '--dim', '8', '--no-progress', '--json'])).code,
+    ).toBe(0);
     const result = await cli(['eval', model, bad, '--encoding-errors', 'skip', '--json']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ n: 3, skipped: 1 });
@@ -357,7 +511,9 @@ describe('the CLI', () => {
     writeFileSync(file, `${'x'.repeat(2_000_000)}\n1\n`);
     const { stderr, code } = await cli(['train', file, '--out', join(dir, 'never.bin'), '--no-progress']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/cannot tell which column holds the text \(the columns are "x+…" \(2,000,000 characters\)\)/);
+    expect(stderr).toMatch(
+      /cannot tell which column holds the text \(the columns are "x+…" \(2,000,000 characters\)\)/,
+    );
     expect(stderr.length).toBeLessThan(500);
   });
 });

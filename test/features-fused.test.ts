@@ -16,7 +16,11 @@ import { WasmFeaturizer } from '../src/train/wasm-featurizer.js';
 const DATA = new URL('../../shared/data/', import.meta.url);
 function sentences(file: string): string[] {
   try {
-    return readFileSync(new URL(file, DATA), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t').slice(1).join('\t'));
+    return readFileSync(new URL(file, DATA), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split('\t').slice(1).join('\t'));
   } catch {
     return [];
   }
@@ -27,10 +31,44 @@ const sst = [...trainTexts, ...devTexts];
 
 /** Lines the scanner must leave to the tokeniser (non-ASCII, URLs, emoticons) and odd ASCII. */
 function oddLines(): string[] {
-  const pieces = ['很好', '不好看', '酒店服务很差', '😀', '👍🏽', '🇫🇷', 'café', 'naïve', '“quoted”', 'don’t', '…', 'ＡＢＣ', 'İstanbul',
-    'ไม่ดี', '안 좋아요', 'http://x.y', '#tag', '@me', ':-)', '<3', '^_^', 'NOT', 'Not', 'never', 'no', "n't", ',', '.', '--', '!?', 'good', 'bad', 'NOT_good', 'x'];
+  const pieces = [
+    '很好',
+    '不好看',
+    '酒店服务很差',
+    '😀',
+    '👍🏽',
+    '🇫🇷',
+    'café',
+    'naïve',
+    '“quoted”',
+    'don’t',
+    '…',
+    'ＡＢＣ',
+    'İstanbul',
+    'ไม่ดี',
+    '안 좋아요',
+    'http://x.y',
+    '#tag',
+    '@me',
+    ':-)',
+    '<3',
+    '^_^',
+    'NOT',
+    'Not',
+    'never',
+    'no',
+    "n't",
+    ',',
+    '.',
+    '--',
+    '!?',
+    'good',
+    'bad',
+    'NOT_good',
+    'x',
+  ];
   let seed = 99;
-  const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+  const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
   const out: string[] = [];
   for (let i = 0; i < 400; i++) {
     const words: string[] = [];
@@ -58,13 +96,22 @@ function compareRows(f: Featurizer, texts: readonly string[]): void {
     out.push(-7); // textRows appends
     f.textRows(text, out);
     const plain = f.rows(f.tokenize(text), [-7]);
-    if (out.length !== plain.length || out.some((r, i) => r !== plain[i])) expect({ text, rows: out }).toEqual({ text, rows: plain });
+    if (out.length !== plain.length || out.some((r, i) => r !== plain[i]))
+      expect({ text, rows: out }).toEqual({ text, rows: plain });
   }
 }
 
 describe('Featurizer.textRows', () => {
   it('matches rows(tokenize(text)) on SST-2 and odd lines, for the default options and others', () => {
-    for (const options of [{}, { tokenizer: { negation: false } }, { wordNgrams: 1 }, { wordNgrams: 3 }, { tokenizer: { lowercase: false } }, { buckets: 1000 }, { uniqueFeatures: true }] as FeatureOptions[]) {
+    for (const options of [
+      {},
+      { tokenizer: { negation: false } },
+      { wordNgrams: 1 },
+      { wordNgrams: 3 },
+      { tokenizer: { lowercase: false } },
+      { buckets: 1000 },
+      { uniqueFeatures: true },
+    ] as FeatureOptions[]) {
       compareRows(fitted(options), [...sst, ...odd]);
     }
   });
@@ -72,11 +119,15 @@ describe('Featurizer.textRows', () => {
   it('still matches after its token cache fills up and starts over (more distinct tokens than it holds)', () => {
     const f = fitted({});
     let seed = 5;
-    const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+    const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
     const letters = 'abcdefghijklmnopqrstuvwxyz';
     const word = () => Array.from({ length: 4 + rand(6) }, () => letters[rand(26)]).join('');
     // ~90,000 mostly new tokens between known words, then SST-2 again: every slot gets reused.
-    const texts = Array.from({ length: 9000 }, (_, i) => `${sst[i % sst.length].split(' ').slice(0, 3).join(' ')} ${Array.from({ length: 10 }, word).join(' ')} not good`);
+    const texts = Array.from(
+      { length: 9000 },
+      (_, i) =>
+        `${sst[i % sst.length].split(' ').slice(0, 3).join(' ')} ${Array.from({ length: 10 }, word).join(' ')} not good`,
+    );
     compareRows(f, [...texts, ...sst.slice(0, 5000)]);
   });
 
@@ -90,14 +141,31 @@ describe('Featurizer.textRows', () => {
     const f = Featurizer.fit(texts.map(tokenize), { tokenizer: { negation: true } });
     for (const t of texts) f.rows(tokenize(t), [], true);
     f.freeze();
-    compareRows(f, [`${b} ${a} ${b}`, `${a} ${b}`, `no ${b} , ${a}`, `${d} ${c} ${d}`, `${c} ${b} ${a} ${d}`, `not ${d} ${c}`]);
-    for (const [x, y] of [[a, b], [c, d]]) {
+    compareRows(f, [
+      `${b} ${a} ${b}`,
+      `${a} ${b}`,
+      `no ${b} , ${a}`,
+      `${d} ${c} ${d}`,
+      `${c} ${b} ${a} ${d}`,
+      `not ${d} ${c}`,
+    ]);
+    for (const [x, y] of [
+      [a, b],
+      [c, d],
+    ]) {
       const known = new TokenCache();
       const form = (hash: number) => ({ hash, id: -1, left: 0, right: 0 });
       const kx = known.add(x, 0, form(fnv1a32(x)), form(1));
       const ky = known.add(y, 0, form(fnv1a32(y)), form(2));
-      expect([known.slotOf(x), known.slotOf(y), known.slotOfSpan(`- ${y}`, 2, 2 + y.length), known.slotOfSpan(x, 0, x.length)]).toEqual([kx, ky, ky, kx]);
-      expect([known.slotOf(`${x}s`), known.slotOfSpan(`${y}s`, 0, y.length + 1), known.slotOf(x.slice(1))]).toEqual([-1, -1, -1]);
+      expect([
+        known.slotOf(x),
+        known.slotOf(y),
+        known.slotOfSpan(`- ${y}`, 2, 2 + y.length),
+        known.slotOfSpan(x, 0, x.length),
+      ]).toEqual([kx, ky, ky, kx]);
+      expect([known.slotOf(`${x}s`), known.slotOfSpan(`${y}s`, 0, y.length + 1), known.slotOf(x.slice(1))]).toEqual([
+        -1, -1, -1,
+      ]);
     }
   });
 
@@ -133,7 +201,7 @@ describe('Featurizer.textRows', () => {
     for (const text of odd) if (/[^\x00-\x7f]/.test(text)) expect(scan(text, spans)).toBeUndefined();
   });
 
-  it('cuts the tokeniser\'s tokens as spans of the lowercased text, strings only for what the text does not hold', () => {
+  it("cuts the tokeniser's tokens as spans of the lowercased text, strings only for what the text does not hold", () => {
     const scan = createAsciiScanner();
     const tokenize = createTokenizer();
     const spans = new TokenSpans();
@@ -142,7 +210,8 @@ describe('Featurizer.textRows', () => {
       if (scanned === undefined) continue;
       const tokens: string[] = [];
       spans.appendTo(scanned, tokens);
-      if (tokens.join('\u0001') !== tokenize(text).join('\u0001')) expect({ text, tokens }).toEqual({ text, tokens: tokenize(text) });
+      if (tokens.join('\u0001') !== tokenize(text).join('\u0001'))
+        expect({ text, tokens }).toEqual({ text, tokens: tokenize(text) });
     }
     const text = "He DIDN ' T like -LRB- it -RRB- ... cannot '' go --- on. Mr. Smith 's";
     const scanned = scan(text, spans)!;
@@ -150,7 +219,26 @@ describe('Featurizer.textRows', () => {
     const literal = Array.from({ length: spans.count }, (_, k) => spans.start[k] < 0);
     const tokens: string[] = [];
     spans.appendTo(scanned, tokens);
-    expect(tokens).toEqual(['he', 'did', "n't", 'like', '(', 'it', ')', '...', 'can', 'not', '"', 'go', '--', 'on', '.', 'mr.', 'smith', "'s"]);
+    expect(tokens).toEqual([
+      'he',
+      'did',
+      "n't",
+      'like',
+      '(',
+      'it',
+      ')',
+      '...',
+      'can',
+      'not',
+      '"',
+      'go',
+      '--',
+      'on',
+      '.',
+      'mr.',
+      'smith',
+      "'s",
+    ]);
     expect(tokens.filter((_, k) => literal[k])).toEqual(["n't", '(', ')', 'not', '"', '--']);
   });
 });
@@ -158,10 +246,15 @@ describe('Featurizer.textRows', () => {
 describe('predictBatch with the fused path', () => {
   let model: TextClassifier;
   beforeAll(async () => {
-    const examples = readFileSync(new URL('sst2/train.tsv', DATA), 'utf8').split('\n').slice(1).filter(Boolean).slice(0, 20000).map((l) => {
-      const [label, text] = l.split('\t');
-      return { text, label };
-    });
+    const examples = readFileSync(new URL('sst2/train.tsv', DATA), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .slice(0, 20000)
+      .map((l) => {
+        const [label, text] = l.split('\t');
+        return { text, label };
+      });
     model = await train(examples, { seed: 1, epochs: 1, runtime: { wasm: readFileSync(WASM_PATH) } });
   }, 120_000);
 
@@ -180,7 +273,7 @@ describe('predictBatch with the fused path', () => {
   });
 });
 
-describe('WasmFeaturizer (prediction\'s featurizer in WebAssembly)', () => {
+describe("WasmFeaturizer (prediction's featurizer in WebAssembly)", () => {
   /** Every text it takes gets exactly textRows' rows; returns the share it took. */
   function compareWasm(wasm: WasmFeaturizer, f: Featurizer, texts: readonly string[]): number {
     let taken = 0;
@@ -193,22 +286,102 @@ describe('WasmFeaturizer (prediction\'s featurizer in WebAssembly)', () => {
       }
       taken++;
       const plain = f.textRows(text, [-7]);
-      if (out.length !== plain.length || out.some((r, i) => r !== plain[i])) expect({ text, rows: out }).toEqual({ text, rows: plain });
+      if (out.length !== plain.length || out.some((r, i) => r !== plain[i]))
+        expect({ text, rows: out }).toEqual({ text, rows: plain });
     }
     return taken / texts.length;
   }
 
   /** Random text over the characters the scanner treats specially, with words it knows. */
   function trickyLines(count: number, seed: number): string[] {
-    const pieces = ['a', 'not', 'good', 'film', "n't", "'s", "'", "''", '``', '`', '-', '--', '---', '------', '-lrb-', '-rrb-', '.', '..', '...', '.....', '......',
-      '!', '?!', '**', ':', ';', ':)', ';-)', '"', ',', '$', '%', '&', '(', ')', '+', '/', '[', ']', '{', '}', '|', '~', '\\', '_', '#', '@', '<', '>', '=', '^',
-      'cannot', 'dont', 'gonna', 'didn', 'mr.', 'u.s.', 'xd', 'xd-a', 'well-made', 'and/or', 'a-', 'a/1', '1/2', '2-3', "dogs'", '3.5', '1,000', '10', "'70s", "'til", 'http://x.y', 'www.x', 'Good', 'NOT', 'café', 'x\ty', '\u007f'];
+    const pieces = [
+      'a',
+      'not',
+      'good',
+      'film',
+      "n't",
+      "'s",
+      "'",
+      "''",
+      '``',
+      '`',
+      '-',
+      '--',
+      '---',
+      '------',
+      '-lrb-',
+      '-rrb-',
+      '.',
+      '..',
+      '...',
+      '.....',
+      '......',
+      '!',
+      '?!',
+      '**',
+      ':',
+      ';',
+      ':)',
+      ';-)',
+      '"',
+      ',',
+      '$',
+      '%',
+      '&',
+      '(',
+      ')',
+      '+',
+      '/',
+      '[',
+      ']',
+      '{',
+      '}',
+      '|',
+      '~',
+      '\\',
+      '_',
+      '#',
+      '@',
+      '<',
+      '>',
+      '=',
+      '^',
+      'cannot',
+      'dont',
+      'gonna',
+      'didn',
+      'mr.',
+      'u.s.',
+      'xd',
+      'xd-a',
+      'well-made',
+      'and/or',
+      'a-',
+      'a/1',
+      '1/2',
+      '2-3',
+      "dogs'",
+      '3.5',
+      '1,000',
+      '10',
+      "'70s",
+      "'til",
+      'http://x.y',
+      'www.x',
+      'Good',
+      'NOT',
+      'café',
+      'x\ty',
+      '\u007f',
+    ];
     let state = seed;
-    const rand = (k: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % k);
-    return Array.from({ length: count }, () => Array.from({ length: 1 + rand(14) }, () => pieces[rand(pieces.length)]).join(rand(4) === 0 ? '' : ' '));
+    const rand = (k: number) => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) % k;
+    return Array.from({ length: count }, () =>
+      Array.from({ length: 1 + rand(14) }, () => pieces[rand(pieces.length)]).join(rand(4) === 0 ? '' : ' '),
+    );
   }
 
-  it('gives textRows\' rows for every text it takes: SST-2, odd lines, random punctuation; takes most of SST-2 dev', async () => {
+  it("gives textRows' rows for every text it takes: SST-2, odd lines, random punctuation; takes most of SST-2 dev", async () => {
     const f = fitted({});
     const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
     expect(wasm).toBeDefined();
@@ -219,7 +392,11 @@ describe('WasmFeaturizer (prediction\'s featurizer in WebAssembly)', () => {
     compareWasm(wasm, f, tricky);
     expect(compareWasm(wasm, f, tricky)).toBeGreaterThan(0.05); // some of them it takes
     // Options under which the fused path differs: negation off, words only, repeats dropped.
-    for (const options of [{ tokenizer: { negation: false } }, { wordNgrams: 1 }, { uniqueFeatures: true }] as FeatureOptions[]) {
+    for (const options of [
+      { tokenizer: { negation: false } },
+      { wordNgrams: 1 },
+      { uniqueFeatures: true },
+    ] as FeatureOptions[]) {
       const g = fitted(options);
       compareWasm(WasmFeaturizer.create(await testRuntime(), g)!, g, [...devTexts, ...trickyLines(3000, 11)]);
     }
@@ -230,15 +407,24 @@ describe('WasmFeaturizer (prediction\'s featurizer in WebAssembly)', () => {
     const rt = await testRuntime();
     const wasm = WasmFeaturizer.create(rt, f)!;
     let seed = 5;
-    const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+    const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
     const word = () => Array.from({ length: 3 + rand(9) }, () => 'abcdefghijklmnopqrstuvwxyz'[rand(26)]).join('');
-    const texts = () => Array.from({ length: 9000 }, (_, i) => `${devTexts[i % devTexts.length]} ${Array.from({ length: 10 }, word).join(' ')} not good`);
+    const texts = () =>
+      Array.from(
+        { length: 9000 },
+        (_, i) => `${devTexts[i % devTexts.length]} ${Array.from({ length: 10 }, word).join(' ')} not good`,
+      );
     compareWasm(wasm, f, [...texts(), ...devTexts, ...devTexts]);
     // Its memory stays put however often the cache starts over.
     const allocated = rt.allocated;
     for (let round = 0; round < 2; round++) compareWasm(wasm, f, texts());
     expect(rt.allocated).toBe(allocated);
-    const colliding = ['yaczf glbpp yaczf', 'glbpp , yaczf', 'sentimentloczf sentimentvfbpp', 'not sentimentvfbpp sentimentloczf'];
+    const colliding = [
+      'yaczf glbpp yaczf',
+      'glbpp , yaczf',
+      'sentimentloczf sentimentvfbpp',
+      'not sentimentvfbpp sentimentloczf',
+    ];
     compareWasm(wasm, f, [...colliding, ...colliding]);
     // A token too long to mirror leaves its text to textRows.
     const long = `a ${'z'.repeat(80)} film`;

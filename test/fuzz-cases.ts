@@ -12,7 +12,13 @@
 // expect [] and the script can count and print them.
 
 import { DataError } from '../src/data/errors.js';
-import { formatFromFileName, parseExamplesText, readExamples, readRecords, type DataFormat, type ExampleOptions } from '../src/data/examples.js';
+import {
+  parseExamplesText,
+  readExamples,
+  readRecords,
+  type DataFormat,
+  type ExampleOptions,
+} from '../src/data/examples.js';
 import { crc32 } from '../src/format/crc32.js';
 import { loadModel } from '../src/index.node.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from '../src/format/model-file.js';
@@ -96,7 +102,9 @@ function show(value: unknown, max = 120): string {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.constructor.name}: ${show(error.message, 300)}` : `a thrown ${typeof error} ${show(error)}`;
+  return error instanceof Error
+    ? `${error.constructor.name}: ${show(error.message, 300)}`
+    : `a thrown ${typeof error} ${show(error)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,17 +112,90 @@ function describeError(error: unknown): string {
 
 /** Pieces that parsers of delimited text and JSON treat specially, and some that they should not. */
 export const DATA_SOUP: readonly string[] = [
-  '"', '""', '"""', ',', ';', '\t', '\r', '\n', '\r\n', '\n\r', '\uFEFF', '\0', ' ', '  ', '\\', '\\"', "'",
-  '{', '}', '[', ']', ':', '"label"', '"text"', 'label', 'text', 'sentence', 'review', '1', '0', '-1', 'pos', 'neg',
-  'é', '好', '😀', '\u2028', '\u0085', 'null', 'true', '1e400', '-0', '{"text":"a","label":"b"}', '{"text":', '__proto__', 'constructor',
+  '"',
+  '""',
+  '"""',
+  ',',
+  ';',
+  '\t',
+  '\r',
+  '\n',
+  '\r\n',
+  '\n\r',
+  '\uFEFF',
+  '\0',
+  ' ',
+  '  ',
+  '\\',
+  '\\"',
+  "'",
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  '"label"',
+  '"text"',
+  'label',
+  'text',
+  'sentence',
+  'review',
+  '1',
+  '0',
+  '-1',
+  'pos',
+  'neg',
+  'é',
+  '好',
+  '😀',
+  '\u2028',
+  '\u0085',
+  'null',
+  'true',
+  '1e400',
+  '-0',
+  '{"text":"a","label":"b"}',
+  '{"text":',
+  '__proto__',
+  'constructor',
 ];
 
 /** Byte sequences that are not UTF-8: stray continuation, overlong, cut short, surrogate, beyond U+10FFFF. */
 export const BAD_UTF8: readonly (readonly number[])[] = [
-  [0xff], [0xfe], [0x80], [0xbf], [0xc0, 0x80], [0xc1, 0xbf], [0xe4, 0xb8], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x9f], [0xc3], [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xff],
+  [0xfe],
+  [0x80],
+  [0xbf],
+  [0xc0, 0x80],
+  [0xc1, 0xbf],
+  [0xe4, 0xb8],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf0, 0x9f],
+  [0xc3],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
 ];
 
-const WORDS = ['good', 'bad', 'not', 'film', 'great', 'awful', 'loved', 'it', "didn't", 'é', '好', '😀', 'a,b', 'say "hi"', 'line\nbreak', 'tab\there', ' ', ''];
+const WORDS = [
+  'good',
+  'bad',
+  'not',
+  'film',
+  'great',
+  'awful',
+  'loved',
+  'it',
+  "didn't",
+  'é',
+  '好',
+  '😀',
+  'a,b',
+  'say "hi"',
+  'line\nbreak',
+  'tab\there',
+  ' ',
+  '',
+];
 const LABELS = ['0', '1', 'pos', 'neg', ' pos ', '', '2', 'neutral'];
 
 function soupText(r: FuzzRandom, pieces: number): string {
@@ -134,13 +215,20 @@ function randomText(r: FuzzRandom): string {
 export function randomJsonValue(r: FuzzRandom, depth = 0): unknown {
   const kind = r.int(depth > 3 ? 6 : 9);
   switch (kind) {
-    case 0: return null;
-    case 1: return r.chance(0.5);
-    case 2: return r.pick([0, -1, 1.5, 1e21, -0, 2 ** 53 + 1, 1e-7]);
-    case 3: return r.pick(LABELS);
-    case 4: return randomText(r);
-    case 5: return soupText(r, r.int(4));
-    case 6: return Array.from({ length: r.int(4) }, () => randomJsonValue(r, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return r.chance(0.5);
+    case 2:
+      return r.pick([0, -1, 1.5, 1e21, -0, 2 ** 53 + 1, 1e-7]);
+    case 3:
+      return r.pick(LABELS);
+    case 4:
+      return randomText(r);
+    case 5:
+      return soupText(r, r.int(4));
+    case 6:
+      return Array.from({ length: r.int(4) }, () => randomJsonValue(r, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
       const keys = ['text', 'label', 'sentence', 'sentiment', 'x', '', '__proto__', 'Text', 'LABEL'];
@@ -168,8 +256,14 @@ function validFile(r: FuzzRandom, format: DataFormat, options: ExampleOptions): 
     return lines.join(r.pick(['\n', '\r\n'])) + (r.chance(0.7) ? '\n' : '');
   }
   const sep = options.delimiter ?? (format === 'tsv' ? '\t' : ',');
-  const quote = options.quote === null ? '' : options.quote ?? (format === 'tsv' ? '' : '"');
-  const clean = (s: string) => (quote === '' ? s.replace(/[\t\r\n]/g, ' ').split(sep).join(' ') : s);
+  const quote = options.quote === null ? '' : (options.quote ?? (format === 'tsv' ? '' : '"'));
+  const clean = (s: string) =>
+    quote === ''
+      ? s
+          .replace(/[\t\r\n]/g, ' ')
+          .split(sep)
+          .join(' ')
+      : s;
   if (options.columns === undefined) lines.push(r.chance(0.5) ? `label${sep}text` : `text${sep}label${sep}id`);
   for (let i = 0; i < rows; i++) {
     const fields = [csvField(clean(r.pick(LABELS)), quote), csvField(clean(randomText(r)), quote)];
@@ -195,7 +289,10 @@ export function mutateBytes(r: FuzzRandom, bytes: Uint8Array): { bytes: Uint8Arr
     }
     case 2: {
       const bad = r.pick(BAD_UTF8);
-      return { bytes: concat([bytes.subarray(0, at), Uint8Array.from(bad), bytes.subarray(at)]), what: `bad UTF-8 ${bad.map((b) => b.toString(16)).join(' ')} at ${at}` };
+      return {
+        bytes: concat([bytes.subarray(0, at), Uint8Array.from(bad), bytes.subarray(at)]),
+        what: `bad UTF-8 ${bad.map((b) => b.toString(16)).join(' ')} at ${at}`,
+      };
     }
     case 3: {
       const end = Math.min(bytes.length, at + r.size(20));
@@ -203,11 +300,17 @@ export function mutateBytes(r: FuzzRandom, bytes: Uint8Array): { bytes: Uint8Arr
     }
     case 4: {
       const end = Math.min(bytes.length, at + r.size(20));
-      return { bytes: concat([bytes.subarray(0, end), bytes.subarray(at, end), bytes.subarray(end)]), what: `bytes ${at} to ${end} repeated` };
+      return {
+        bytes: concat([bytes.subarray(0, end), bytes.subarray(at, end), bytes.subarray(end)]),
+        what: `bytes ${at} to ${end} repeated`,
+      };
     }
     default: {
       const soup = soupText(r, 1 + r.int(4));
-      return { bytes: concat([bytes.subarray(0, at), utf8.encode(soup), bytes.subarray(at)]), what: `${show(soup)} inserted at ${at}` };
+      return {
+        bytes: concat([bytes.subarray(0, at), utf8.encode(soup), bytes.subarray(at)]),
+        what: `${show(soup)} inserted at ${at}`,
+      };
     }
   }
 }
@@ -266,7 +369,9 @@ export function dataCase(r: FuzzRandom): DataCase {
     }
     name = `a ${format ?? 'csv'} file${changes.length ? `, ${changes.join(', ')}` : ''}`;
   } else {
-    const lines = Array.from({ length: r.size(15) }, () => (r.chance(0.1) ? soupText(r, 2) : JSON.stringify(randomJsonValue(r)) ?? ''));
+    const lines = Array.from({ length: r.size(15) }, () =>
+      r.chance(0.1) ? soupText(r, 2) : (JSON.stringify(randomJsonValue(r)) ?? ''),
+    );
     bytes = utf8.encode(lines.join(r.pick(['\n', '\r\n'])));
     name = 'JSON values, one per line';
   }
@@ -304,17 +409,29 @@ export function fixedDataCases(): { name: string; text: string; options: Example
 export function dataErrorProblem(error: unknown, fileName: string): string | undefined {
   if (!(error instanceof DataError)) return `threw ${describeError(error)}, not a DataError`;
   if (error.file !== fileName) return `a DataError about ${show(error.file)}, not ${show(fileName)}`;
-  if (!error.message.startsWith(fileName)) return `a DataError whose message does not start with the file name: ${show(error.message)}`;
+  if (!error.message.startsWith(fileName))
+    return `a DataError whose message does not start with the file name: ${show(error.message)}`;
   if (!Number.isInteger(error.line) || error.line < 0) return `a DataError with line ${error.line}`;
-  const rowLevel = ['malformed-json', 'not-an-object', 'too-many-fields', 'unclosed-quote', 'missing-text', 'empty-text', 'missing-label', 'unknown-label'];
-  if (rowLevel.includes(error.reason) && error.line < 1) return `a ${error.reason} DataError without a line: ${show(error.message)}`;
+  const rowLevel = [
+    'malformed-json',
+    'not-an-object',
+    'too-many-fields',
+    'unclosed-quote',
+    'missing-text',
+    'empty-text',
+    'missing-label',
+    'unknown-label',
+  ];
+  if (rowLevel.includes(error.reason) && error.line < 1)
+    return `a ${error.reason} DataError without a line: ${show(error.message)}`;
   return undefined;
 }
 
 type Read = { examples: unknown[]; report: unknown } | { error: unknown };
 
 function same(a: Read, b: Read): boolean {
-  if ('error' in a || 'error' in b) return 'error' in a && 'error' in b && String((a.error as Error)?.message) === String((b.error as Error)?.message);
+  if ('error' in a || 'error' in b)
+    return 'error' in a && 'error' in b && String((a.error as Error)?.message) === String((b.error as Error)?.message);
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -327,15 +444,19 @@ function examplesProblem(read: Read): string | undefined {
   if ('error' in read) return undefined;
   let line = 0;
   for (const e of read.examples as { text: string; label: string; line: number }[]) {
-    if (typeof e.text !== 'string' || e.text.length === 0 || e.text !== e.text.trim()) return `an example with text ${show(e.text)}`;
-    if (typeof e.label !== 'string' || e.label.length === 0 || e.label !== e.label.trim()) return `an example with label ${show(e.label)}`;
+    if (typeof e.text !== 'string' || e.text.length === 0 || e.text !== e.text.trim())
+      return `an example with text ${show(e.text)}`;
+    if (typeof e.label !== 'string' || e.label.length === 0 || e.label !== e.label.trim())
+      return `an example with label ${show(e.label)}`;
     if (!(e.line > line)) return `example lines do not rise: ${e.line} after ${line}`;
     line = e.line;
   }
   return undefined;
 }
 
-async function attempt(run: () => Promise<{ examples: unknown[]; report: unknown }> | { examples: unknown[]; report: unknown }): Promise<Read> {
+async function attempt(
+  run: () => Promise<{ examples: unknown[]; report: unknown }> | { examples: unknown[]; report: unknown },
+): Promise<Read> {
   try {
     return await run();
   } catch (error) {
@@ -357,11 +478,16 @@ export async function checkDataCase(c: DataCase): Promise<{ problems: string[] }
   const records: unknown[] = [];
   let recordError: unknown;
   try {
-    for await (const record of readRecords(c.chunks, { ...c.options, onBadRecord: (e) => records.push(e) })) records.push(record);
+    for await (const record of readRecords(c.chunks, { ...c.options, onBadRecord: (e) => records.push(e) }))
+      records.push(record);
   } catch (error) {
     recordError = error;
   }
-  for (const [how, read] of [['parseExamplesText', inMemory], ['readExamples (one chunk)', whole], ['readExamples (chunks)', chunked]] as const) {
+  for (const [how, read] of [
+    ['parseExamplesText', inMemory],
+    ['readExamples (one chunk)', whole],
+    ['readExamples (chunks)', chunked],
+  ] as const) {
     const problem = 'error' in read ? dataErrorProblem(read.error, fileName) : examplesProblem(read);
     if (problem !== undefined) problems.push(`${how}: ${problem}`);
   }
@@ -401,11 +527,119 @@ function isUtf8(bytes: Uint8Array): boolean {
 
 /** Characters and strings the tokeniser treats specially, from every script it handles. */
 export const TEXT_SOUP: readonly string[] = [
-  'a', 'b', 'x', 'd', 'n', 't', 'A', 'I', 'U', 'S', 'w', 'h', '1', '3', '.', ',', ':', ';', '!', '?', '-', '_', '#', '@', '<', '>', '=', '^', '*', '/', '\\',
-  ' ', '  ', '\t', '\n', '\r', "'", '’', '`', '"', '“', '«', '(', ')', '[', ']', '$', '%', '\0', '\x7f', '\uFEFF', '\u200D', '\u200B', '\u00A0',
-  'é', 'e\u0301', 'İ', 'ß', 'ﬁ', '…', 'Ａ', '好', '不', '酒店', 'の', 'カ', 'ー', '한', '국', 'ก', 'ไ', 'ລ', 'ក', 'မ', 'ℹ', '😀', '👍🏽', '🇫🇷', '1️⃣', '👨‍👩‍👧',
-  '\uD800', '\uDC00', '\uDBFF\uDFFF', '\u0301', '\u2028', 'http://', 'https://', 'www.', 'n\'t', "'s", 'xd', ':)', ':-(', '<3', '^_^', 'T_T',
-  '-lrb-', '-RRB-', 'mr.', 'u.s.', 'e.g.', '...', '--', 'cannot', 'dont', 'not', 'never', 'NOT_', '3.5', '1,000', "'70s", '#tag', '@user',
+  'a',
+  'b',
+  'x',
+  'd',
+  'n',
+  't',
+  'A',
+  'I',
+  'U',
+  'S',
+  'w',
+  'h',
+  '1',
+  '3',
+  '.',
+  ',',
+  ':',
+  ';',
+  '!',
+  '?',
+  '-',
+  '_',
+  '#',
+  '@',
+  '<',
+  '>',
+  '=',
+  '^',
+  '*',
+  '/',
+  '\\',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r',
+  "'",
+  '’',
+  '`',
+  '"',
+  '“',
+  '«',
+  '(',
+  ')',
+  '[',
+  ']',
+  '$',
+  '%',
+  '\0',
+  '\x7f',
+  '\uFEFF',
+  '\u200D',
+  '\u200B',
+  '\u00A0',
+  'é',
+  'e\u0301',
+  'İ',
+  'ß',
+  'ﬁ',
+  '…',
+  'Ａ',
+  '好',
+  '不',
+  '酒店',
+  'の',
+  'カ',
+  'ー',
+  '한',
+  '국',
+  'ก',
+  'ไ',
+  'ລ',
+  'ក',
+  'မ',
+  'ℹ',
+  '😀',
+  '👍🏽',
+  '🇫🇷',
+  '1️⃣',
+  '👨‍👩‍👧',
+  '\uD800',
+  '\uDC00',
+  '\uDBFF\uDFFF',
+  '\u0301',
+  '\u2028',
+  'http://',
+  'https://',
+  'www.',
+  "n't",
+  "'s",
+  'xd',
+  ':)',
+  ':-(',
+  '<3',
+  '^_^',
+  'T_T',
+  '-lrb-',
+  '-RRB-',
+  'mr.',
+  'u.s.',
+  'e.g.',
+  '...',
+  '--',
+  'cannot',
+  'dont',
+  'not',
+  'never',
+  'NOT_',
+  '3.5',
+  '1,000',
+  "'70s",
+  '#tag',
+  '@user',
 ];
 
 /** Random text from TEXT_SOUP, now and then a long run of one piece (where backtracking hides). */
@@ -440,9 +674,9 @@ export function pathologicalTexts(n: number): { name: string; text: string }[] {
     { name: 'a URL of commas and brackets', text: 'www.' + ',)'.repeat(n) + 'x' },
     { name: 'digits and separators', text: '1.'.repeat(n) + 'x' },
     { name: 'apostrophes', text: "a'".repeat(n) },
-    { name: 'clitics', text: "a" + "'s".repeat(n) },
+    { name: 'clitics', text: 'a' + "'s".repeat(n) },
     { name: 'dashes and letters', text: 'a-'.repeat(n) + '-' },
-    { name: 'spaced n\'t', text: 'n' + ' '.repeat(n) + "'x" },
+    { name: "spaced n't", text: 'n' + ' '.repeat(n) + "'x" },
     { name: 'emoji modifiers', text: '👍' + '🏽'.repeat(n) },
     { name: 'zero-width joiners', text: '👨' + '\u200D👩'.repeat(n) },
     { name: 'combining marks', text: 'e' + '\u0301'.repeat(n) },
@@ -471,7 +705,11 @@ export function featureOptions(r: FuzzRandom): FeatureOptions {
     wordNgrams: r.pick([1, 2, 2, 3]),
     buckets: r.pick([1, 7, 1000, 2_000_000]),
     cjkCharNgrams: r.pick([0, 1, 3]),
-    subwords: r.pick([[0, 0], [0, 0], [2, 4]] as [number, number][]),
+    subwords: r.pick([
+      [0, 0],
+      [0, 0],
+      [2, 4],
+    ] as [number, number][]),
     uniqueFeatures: r.chance(0.5),
   };
 }
@@ -499,7 +737,8 @@ export function checkTokenizerCase(text: string, options: TokenizerOptions): str
     return [`tokenize threw ${describeError(error)}`];
   }
   const problems: string[] = [];
-  if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string' || t.length === 0)) problems.push(`tokens include an empty or non-string token: ${show(JSON.stringify(tokens))}`);
+  if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string' || t.length === 0))
+    problems.push(`tokens include an empty or non-string token: ${show(JSON.stringify(tokens))}`);
   const again = JSON.stringify(fast(text));
   if (again !== JSON.stringify(tokens)) problems.push('a second call gave other tokens');
   const slow = JSON.stringify(regex(text));
@@ -507,7 +746,16 @@ export function checkTokenizerCase(text: string, options: TokenizerOptions): str
   return problems;
 }
 
-const TRAINING_TEXTS = ['good film', 'not good at all', 'a great, great movie!', '好看 酒店 不错', "didn't like it :(", 'U.S. cinema', 'Ｆｕｌｌ width', 'awful awful film'];
+const TRAINING_TEXTS = [
+  'good film',
+  'not good at all',
+  'a great, great movie!',
+  '好看 酒店 不错',
+  "didn't like it :(",
+  'U.S. cinema',
+  'Ｆｕｌｌ width',
+  'awful awful film',
+];
 const featurizerCache = new Map<string, Featurizer>();
 
 /** A featurizer fitted on a few texts with these options, rows grown, then frozen as in a saved model. */
@@ -537,7 +785,8 @@ export function checkFeaturizerCase(text: string, options: FeatureOptions): stri
     return [`the featurizer threw ${describeError(error)}`];
   }
   const problems: string[] = [];
-  if (JSON.stringify(fast) !== JSON.stringify(plain)) problems.push(`textRows gave ${show(JSON.stringify(fast))}, rows(tokenize) ${show(JSON.stringify(plain))}`);
+  if (JSON.stringify(fast) !== JSON.stringify(plain))
+    problems.push(`textRows gave ${show(JSON.stringify(fast))}, rows(tokenize) ${show(JSON.stringify(plain))}`);
   const bad = fast.find((row) => !Number.isInteger(row) || row < 0 || row >= f.rowCount);
   if (bad !== undefined) problems.push(`row ${bad} is outside the table of ${f.rowCount} rows`);
   return problems;
@@ -572,7 +821,8 @@ function configRange(bytes: Uint8Array): [number, number] {
 
 /** A model file whose config JSON text has `from` replaced by `to`, of the same length; resealed. */
 export function withConfigText(bytes: Uint8Array, from: string, to: string): Uint8Array {
-  if (utf8.encode(from).length !== utf8.encode(to).length) throw new Error('withConfigText keeps the layout: give a replacement of the same length');
+  if (utf8.encode(from).length !== utf8.encode(to).length)
+    throw new Error('withConfigText keeps the layout: give a replacement of the same length');
   const [start, end] = configRange(bytes);
   const json = new TextDecoder().decode(bytes.subarray(start, end));
   if (!json.includes(from)) throw new Error(`the config does not contain ${from}`);
@@ -633,7 +883,10 @@ export function inconsistentModels(good: ModelFileContents): ModelCase[] {
   const { table, head } = weightSections(good);
   const head0 = head[0]!;
   /** The message of a tensor of the wrong size, from a schema 2 file or from 0.1.0's "head". */
-  const wrongSize = (tensor: string) => new RegExp(`the tensor "${tensor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" has \\d+ values|the head has \\d+ weights`);
+  const wrongSize = (tensor: string) =>
+    new RegExp(
+      `the tensor "${tensor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" has \\d+ values|the head has \\d+ weights`,
+    );
   const edits: [string, Edit, string | RegExp][] = [
     ['no kind', (c) => delete cfg(c).kind, 'holds a model of no kind'],
     ['another kind', (c) => (cfg(c).kind = 'word vectors'), 'holds a "word vectors", not a sentiwasm text classifier'],
@@ -645,24 +898,48 @@ export function inconsistentModels(good: ModelFileContents): ModelCase[] {
     ['a dim as a string', (c) => (cfg(c).dim = '8'), 'the embedding width (dim) is "8"'],
     ['a huge dim', (c) => (cfg(c).dim = 1e300), 'the embedding width (dim) is 1e+300'],
     ['a dim the table does not have', (c) => (cfg(c).dim *= 2), /the tensor "embedding.weight" has \d+ values/],
-    ['hidden layers on a bag model', (c) => ((cfg(c).arch = 'bag'), (cfg(c).hidden = [4])), 'a bag model has no hidden layers'],
+    [
+      'hidden layers on a bag model',
+      (c) => ((cfg(c).arch = 'bag'), (cfg(c).hidden = [4])),
+      'a bag model has no hidden layers',
+    ],
     ['hidden as null', (c) => (cfg(c).hidden = null), 'the hidden layer widths are null'],
     ['a hidden width of 0', (c) => ((cfg(c).arch = 'mlp'), (cfg(c).hidden = [0])), 'the hidden layer widths are [0]'],
-    ['a huge hidden width', (c) => ((cfg(c).arch = 'mlp'), (cfg(c).hidden = [2 ** 40])), /section "head\.\d\.\w+" is missing|the tensor "head\.0\.weight" has \d+ values|the head has \d+ weights/],
-    ['labels that are not strings', (c) => (cfg(c).labels = [0, 1]), 'the labels are [0,1], not a list of two or more strings'],
+    [
+      'a huge hidden width',
+      (c) => ((cfg(c).arch = 'mlp'), (cfg(c).hidden = [2 ** 40])),
+      /section "head\.\d\.\w+" is missing|the tensor "head\.0\.weight" has \d+ values|the head has \d+ weights/,
+    ],
+    [
+      'labels that are not strings',
+      (c) => (cfg(c).labels = [0, 1]),
+      'the labels are [0,1], not a list of two or more strings',
+    ],
     ['labels as an object', (c) => (cfg(c).labels = { 0: 'neg', 1: 'pos' }), 'not a list of two or more strings'],
     ['one label', (c) => (cfg(c).labels = ['pos']), 'the labels are ["pos"]'],
     ['a label twice', (c) => (cfg(c).labels = ['pos', 'pos']), 'the label "pos" appears twice'],
-    ['more labels than the head has', (c) => cfg(c).labels.push('neutral'), /the tensor "head\.\d\.\w+" has \d+ values|the head has \d+ weights/],
+    [
+      'more labels than the head has',
+      (c) => cfg(c).labels.push('neutral'),
+      /the tensor "head\.\d\.\w+" has \d+ values|the head has \d+ weights/,
+    ],
     ['a temperature of 0', (c) => (cfg(c).temperature = 0), 'the temperature is 0, not a positive number'],
     ['a negative temperature', (c) => (cfg(c).temperature = -1), 'the temperature is -1'],
     ['a temperature as a string', (c) => (cfg(c).temperature = '1'), 'the temperature is "1"'],
     ['a null temperature', (c) => (cfg(c).temperature = null), 'the temperature is null'],
-    ['a temperature so small that scores divided by it overflow', (c) => (cfg(c).temperature = 1e-320), 'the temperature is 1e-320, not a positive number (at least 0.000001)'],
+    [
+      'a temperature so small that scores divided by it overflow',
+      (c) => (cfg(c).temperature = 1e-320),
+      'the temperature is 1e-320, not a positive number (at least 0.000001)',
+    ],
     ['no row count', (c) => delete cfg(c).rows, 'the row count is missing'],
     ['a row count one too many', (c) => (cfg(c).rows += 1), 'embedding rows'],
     ['a negative row count', (c) => (cfg(c).rows = -1), 'the row count is -1'],
-    ['no feature settings', (c) => delete cfg(c).features, 'the featurizer settings are invalid: the feature options are missing'],
+    [
+      'no feature settings',
+      (c) => delete cfg(c).features,
+      'the featurizer settings are invalid: the feature options are missing',
+    ],
     ['feature settings as a string', (c) => (cfg(c).features = 'default'), 'the feature options are a string'],
     ['no buckets', (c) => delete cfg(c).features.buckets, 'the feature option buckets is missing'],
     ['0 buckets', (c) => (cfg(c).features.buckets = 0), 'buckets must be an integer from 1'],
@@ -670,42 +947,126 @@ export function inconsistentModels(good: ModelFileContents): ModelCase[] {
     ['wordNgrams 0', (c) => (cfg(c).features.wordNgrams = 0), 'wordNgrams must be an integer from 1'],
     ['a huge wordNgrams', (c) => (cfg(c).features.wordNgrams = 1e9), 'wordNgrams must be an integer from 1'],
     ['wordNgrams as a string', (c) => (cfg(c).features.wordNgrams = '2'), 'wordNgrams must be an integer from 1'],
-    ['a negative cjkCharNgrams', (c) => (cfg(c).features.cjkCharNgrams = -1), 'cjkCharNgrams must be an integer from 0'],
+    [
+      'a negative cjkCharNgrams',
+      (c) => (cfg(c).features.cjkCharNgrams = -1),
+      'cjkCharNgrams must be an integer from 0',
+    ],
     ['subwords of one number', (c) => (cfg(c).features.subwords = [3]), 'subwords must be [min, max]'],
     ['subwords min above max', (c) => (cfg(c).features.subwords = [5, 2]), 'subwords must be [min, max]'],
     ['subwords as a string', (c) => (cfg(c).features.subwords = '3-6'), 'subwords must be [min, max]'],
-    ['uniqueFeatures as a string', (c) => (cfg(c).features.uniqueFeatures = 'yes'), 'uniqueFeatures must be true or false'],
+    [
+      'uniqueFeatures as a string',
+      (c) => (cfg(c).features.uniqueFeatures = 'yes'),
+      'uniqueFeatures must be true or false',
+    ],
     ['minCount 0', (c) => (cfg(c).features.minCount = 0), 'minCount must be an integer'],
-    ['tokenizer settings as null', (c) => (cfg(c).features.tokenizer = null), 'tokenizer options must be an object, got null'],
-    ['an unknown tokenizer mode', (c) => (cfg(c).features.tokenizer = { mode: 'chars' }), 'tokenizer option mode must be "word" or "char", got "chars"'],
-    ['a locale that is not a language tag', (c) => (cfg(c).features.tokenizer = { locale: 'not a locale!' }), 'tokenizer option locale "not a locale!" is not a BCP 47 language tag'],
-    ['a locale that is a number', (c) => (cfg(c).features.tokenizer = { locale: 5 }), 'tokenizer option locale must be a string'],
-    ['lowercase as a string', (c) => (cfg(c).features.tokenizer = { lowercase: 'yes' }), 'tokenizer option lowercase must be true or false'],
+    [
+      'tokenizer settings as null',
+      (c) => (cfg(c).features.tokenizer = null),
+      'tokenizer options must be an object, got null',
+    ],
+    [
+      'an unknown tokenizer mode',
+      (c) => (cfg(c).features.tokenizer = { mode: 'chars' }),
+      'tokenizer option mode must be "word" or "char", got "chars"',
+    ],
+    [
+      'a locale that is not a language tag',
+      (c) => (cfg(c).features.tokenizer = { locale: 'not a locale!' }),
+      'tokenizer option locale "not a locale!" is not a BCP 47 language tag',
+    ],
+    [
+      'a locale that is a number',
+      (c) => (cfg(c).features.tokenizer = { locale: 5 }),
+      'tokenizer option locale must be a string',
+    ],
+    [
+      'lowercase as a string',
+      (c) => (cfg(c).features.tokenizer = { lowercase: 'yes' }),
+      'tokenizer option lowercase must be true or false',
+    ],
     ['no vocabulary section', (c) => delete c.sections.vocabulary, 'section "vocabulary" is missing'],
     ['no rowBuckets section', (c) => delete c.sections.rowBuckets, 'section "rowBuckets" is missing'],
     ['no embedding section', (c) => delete c.sections[table], `section "${table}" is missing`],
     ['no head section', (c) => delete c.sections[head0], `section "${head0}" is missing`],
-    ['an embedding of int32', (c) => (c.sections[table] = new Int32Array(f32(c, table).length)), `section "${table}" holds Int32Array values, not Float32Array`],
-    ['a vocabulary of floats', (c) => (c.sections.vocabulary = new Float32Array(4)), 'section "vocabulary" holds Float32Array values, not Uint8Array'],
-    ['rowBuckets of floats', (c) => (c.sections.rowBuckets = Float32Array.from(c.sections.rowBuckets!)), 'section "rowBuckets" holds Float32Array values, not Int32Array'],
+    [
+      'an embedding of int32',
+      (c) => (c.sections[table] = new Int32Array(f32(c, table).length)),
+      `section "${table}" holds Int32Array values, not Float32Array`,
+    ],
+    [
+      'a vocabulary of floats',
+      (c) => (c.sections.vocabulary = new Float32Array(4)),
+      'section "vocabulary" holds Float32Array values, not Uint8Array',
+    ],
+    [
+      'rowBuckets of floats',
+      (c) => (c.sections.rowBuckets = Float32Array.from(c.sections.rowBuckets!)),
+      'section "rowBuckets" holds Float32Array values, not Int32Array',
+    ],
     ['an empty vocabulary section', (c) => (c.sections.vocabulary = new Uint8Array(0)), 'the vocabulary is damaged'],
-    ['a vocabulary cut short', (c) => (c.sections.vocabulary = c.sections.vocabulary!.slice(0, -1)), 'the vocabulary is damaged'],
-    ['a vocabulary of random bytes', (c) => (c.sections.vocabulary = Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff)), 'the vocabulary is damaged'],
+    [
+      'a vocabulary cut short',
+      (c) => (c.sections.vocabulary = c.sections.vocabulary!.slice(0, -1)),
+      'the vocabulary is damaged',
+    ],
+    [
+      'a vocabulary of random bytes',
+      (c) => (c.sections.vocabulary = Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff)),
+      'the vocabulary is damaged',
+    ],
     ['a negative row bucket', (c) => (c.sections.rowBuckets![0] = -5), 'row bucket 0 is -5, outside the buckets'],
     ['a row bucket past the buckets', (c) => (c.sections.rowBuckets![1] = cfg(c).features.buckets), 'row bucket 1 is'],
     ['a huge row bucket', (c) => (c.sections.rowBuckets![0] = 2147483647), 'row bucket 0 is 2147483647'],
-    ['a row bucket twice', (c) => (c.sections.rowBuckets![1] = c.sections.rowBuckets![0]!), 'row buckets 0 and 1 are both bucket'],
+    [
+      'a row bucket twice',
+      (c) => (c.sections.rowBuckets![1] = c.sections.rowBuckets![0]!),
+      'row buckets 0 and 1 are both bucket',
+    ],
     ['a row bucket too few', (c) => (c.sections.rowBuckets = c.sections.rowBuckets!.slice(1)), 'embedding rows'],
-    ['an embedding one value short', (c) => (c.sections[table] = f32(c, table).slice(1)), /the tensor "embedding.weight" has \d+ values/],
-    ['an empty embedding', (c) => (c.sections[table] = new Float32Array(0)), 'the tensor "embedding.weight" has 0 values'],
-    ['a head one weight short', (c) => (c.sections[head0] = f32(c, head0).slice(1)), wrongSize(head0 === 'head' ? 'head.0.weight' : head0)],
-    ['NaN in the embedding', (c) => (f32(c, table)[5] = NaN), `the model's weights hold NaN or infinite values (section "${table === 'embedding' ? 'embedding.weight' : table}", index 5)`],
-    ['Infinity in the head', (c) => (f32(c, head0)[3] = Infinity), /the model's weights hold NaN or infinite values \(section "head[.\w]*", index 3\)/],
-    ['-Infinity in the head', (c) => (f32(c, head[head.length - 1]!)[f32(c, head[head.length - 1]!).length - 1] = -Infinity), 'the model\'s weights hold NaN or infinite values (section "head'],
-    ['finite weights so large that scores overflow', (c) => {
-      for (const name of [table, ...head]) c.sections[name] = f32(c, name).slice().fill(1e20);
-    }, 'the model\'s weights are so large that its scores could overflow'],
-    ['one huge weight in the head', (c) => (f32(c, head0)[0] = 3e38), 'the model\'s weights are so large that its scores could overflow'],
+    [
+      'an embedding one value short',
+      (c) => (c.sections[table] = f32(c, table).slice(1)),
+      /the tensor "embedding.weight" has \d+ values/,
+    ],
+    [
+      'an empty embedding',
+      (c) => (c.sections[table] = new Float32Array(0)),
+      'the tensor "embedding.weight" has 0 values',
+    ],
+    [
+      'a head one weight short',
+      (c) => (c.sections[head0] = f32(c, head0).slice(1)),
+      wrongSize(head0 === 'head' ? 'head.0.weight' : head0),
+    ],
+    [
+      'NaN in the embedding',
+      (c) => (f32(c, table)[5] = NaN),
+      `the model's weights hold NaN or infinite values (section "${table === 'embedding' ? 'embedding.weight' : table}", index 5)`,
+    ],
+    [
+      'Infinity in the head',
+      (c) => (f32(c, head0)[3] = Infinity),
+      /the model's weights hold NaN or infinite values \(section "head[.\w]*", index 3\)/,
+    ],
+    [
+      '-Infinity in the head',
+      (c) => (f32(c, head[head.length - 1]!)[f32(c, head[head.length - 1]!).length - 1] = -Infinity),
+      'the model\'s weights hold NaN or infinite values (section "head',
+    ],
+    [
+      'finite weights so large that scores overflow',
+      (c) => {
+        for (const name of [table, ...head]) c.sections[name] = f32(c, name).slice().fill(1e20);
+      },
+      "the model's weights are so large that its scores could overflow",
+    ],
+    [
+      'one huge weight in the head',
+      (c) => (f32(c, head0)[0] = 3e38),
+      "the model's weights are so large that its scores could overflow",
+    ],
   ];
   return edits.map(([name, edit, says]) => {
     const contents = copyContents(good);
@@ -723,10 +1084,22 @@ export function hugePlanModel(good: ModelFileContents): ModelCase {
   const c = copyContents(good);
   const rows = 200_000;
   const labels = Array.from({ length: 6000 }, (_, i) => `l${i}`);
-  Object.assign(cfg(c), { arch: 'bag', hidden: [], dim: 1, rows, labels, features: { ...cfg(c).features, buckets: 2 ** 26 } });
+  Object.assign(cfg(c), {
+    arch: 'bag',
+    hidden: [],
+    dim: 1,
+    rows,
+    labels,
+    features: { ...cfg(c).features, buckets: 2 ** 26 },
+  });
   c.sections.rowBuckets = Int32Array.from({ length: rows - vocabularySize(c) }, (_, i) => i);
   setBagWeights(c, rows, 1, labels.length);
-  return { name: 'a row count and labels needing more than 4 GiB', bytes: encodeModelFile(c), mustRefuse: true, says: 'GiB of memory, more than the 4 GiB WebAssembly can address' };
+  return {
+    name: 'a row count and labels needing more than 4 GiB',
+    bytes: encodeModelFile(c),
+    mustRefuse: true,
+    says: 'GiB of memory, more than the 4 GiB WebAssembly can address',
+  };
 }
 
 /** The number of words in a model's vocabulary section (its header's third u32). */
@@ -746,21 +1119,60 @@ export function configTextModels(contents: ModelFileContents): ModelCase[] {
   const badUtf8 = good.slice();
   badUtf8[configRange(good)[0] + 2] = 0xff;
   return [
-    { name: 'an infinite temperature (1e999)', bytes: infinite, mustRefuse: true, says: 'the temperature is Infinity, not a positive number' },
-    { name: 'invalid UTF-8 in the config', bytes: reseal(badUtf8), mustRefuse: true, says: 'malformed: the config is not valid JSON' },
+    {
+      name: 'an infinite temperature (1e999)',
+      bytes: infinite,
+      mustRefuse: true,
+      says: 'the temperature is Infinity, not a positive number',
+    },
+    {
+      name: 'invalid UTF-8 in the config',
+      bytes: reseal(badUtf8),
+      mustRefuse: true,
+      says: 'malformed: the config is not valid JSON',
+    },
   ];
 }
 
 /** Random config values to put where the config had something else. */
 function randomConfigValue(r: FuzzRandom): unknown {
-  return r.pick<unknown>([null, true, false, 0, -1, 1, 2, 1.5, 3, 64, 2 ** 31, 2 ** 53, 1e300, -0, '', 'x', 'bag', 'mlp', [], [1], [0, 0], [2, 4], ['a', 'b'], {}, { mode: 'char' }, { negation: true }, { locale: 'tr' }]);
+  return r.pick<unknown>([
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1,
+    2,
+    1.5,
+    3,
+    64,
+    2 ** 31,
+    2 ** 53,
+    1e300,
+    -0,
+    '',
+    'x',
+    'bag',
+    'mlp',
+    [],
+    [1],
+    [0, 0],
+    [2, 4],
+    ['a', 'b'],
+    {},
+    { mode: 'char' },
+    { negation: true },
+    { locale: 'tr' },
+  ]);
 }
 
 /** Every path to a value in the config, e.g. ["features", "tokenizer", "negation"]. */
 function configPaths(value: unknown, path: string[] = []): string[][] {
   const paths: string[][] = path.length ? [path] : [];
   if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) paths.push(...configPaths((value as Record<string, unknown>)[key], [...path, key]));
+    for (const key of Object.keys(value))
+      paths.push(...configPaths((value as Record<string, unknown>)[key], [...path, key]));
   }
   return paths;
 }
@@ -784,7 +1196,12 @@ function mutatedModel(r: FuzzRandom, good: Uint8Array, contents: ModelFileConten
     }
     case 1: {
       const at = r.int(good.length);
-      return { name: `cut at byte ${at} of ${good.length}`, bytes: good.slice(0, at), mustRefuse: true, says: at === 0 ? 'empty' : 'truncated' };
+      return {
+        name: `cut at byte ${at} of ${good.length}`,
+        bytes: good.slice(0, at),
+        mustRefuse: true,
+        says: at === 0 ? 'empty' : 'truncated',
+      };
     }
     case 2:
       return { name: 'bytes appended', bytes: concat([good, r.bytes(1 + r.size(30))]), mustRefuse: true };
@@ -797,7 +1214,11 @@ function mutatedModel(r: FuzzRandom, good: Uint8Array, contents: ModelFileConten
         bytes[bit >> 3]! ^= 1 << (bit & 7);
         flips.push(bit);
       }
-      return { name: `bits ${flips.join(', ')} flipped`, bytes, mustRefuse: flips.length === 1 || flips[0] !== flips[1] };
+      return {
+        name: `bits ${flips.join(', ')} flipped`,
+        bytes,
+        mustRefuse: flips.length === 1 || flips[0] !== flips[1],
+      };
     }
     case 4: {
       const bytes = good.slice();
@@ -810,7 +1231,11 @@ function mutatedModel(r: FuzzRandom, good: Uint8Array, contents: ModelFileConten
       const at = r.int(bytes.length - 12);
       const end = Math.min(bytes.length - 12, at + 1 + r.size(16));
       bytes.set(r.bytes(end - at), at);
-      return { name: `bytes ${at} to ${end} overwritten, checksum recomputed`, bytes: reseal(bytes), mustRefuse: false };
+      return {
+        name: `bytes ${at} to ${end} overwritten, checksum recomputed`,
+        bytes: reseal(bytes),
+        mustRefuse: false,
+      };
     }
     case 6: {
       const c = copyContents(contents);
@@ -821,17 +1246,25 @@ function mutatedModel(r: FuzzRandom, good: Uint8Array, contents: ModelFileConten
       const value = r.chance(0.2) ? undefined : randomConfigValue(r);
       if (value === undefined) delete parent[path[path.length - 1]!];
       else parent[path[path.length - 1]!] = value;
-      return { name: `config ${path.join('.')} set to ${show(JSON.stringify(value))}`, bytes: encodeModelFile(c), mustRefuse: false };
+      return {
+        name: `config ${path.join('.')} set to ${show(JSON.stringify(value))}`,
+        bytes: encodeModelFile(c),
+        mustRefuse: false,
+      };
     }
     case 7: {
       const c = copyContents(contents);
       const name = r.pick(Object.keys(c.sections));
       const section = c.sections[name]!;
-      if (section.length === 0) return { name: `section ${name} left empty`, bytes: encodeModelFile(c), mustRefuse: false };
+      if (section.length === 0)
+        return { name: `section ${name} left empty`, bytes: encodeModelFile(c), mustRefuse: false };
       const i = r.int(section.length);
-      const value = section instanceof Float32Array
-        ? r.pick([NaN, Infinity, -Infinity, 0, 1e30, -1e-30, 3.4e38])
-        : section instanceof Int32Array ? r.pick([-1, 0, 1, 2 ** 31 - 1, -(2 ** 31), r.int(1 << 20)]) : r.int(256);
+      const value =
+        section instanceof Float32Array
+          ? r.pick([NaN, Infinity, -Infinity, 0, 1e30, -1e-30, 3.4e38])
+          : section instanceof Int32Array
+            ? r.pick([-1, 0, 1, 2 ** 31 - 1, -(2 ** 31), r.int(1 << 20)])
+            : r.int(256);
       section[i] = value;
       const nonFinite = section instanceof Float32Array && !Number.isFinite(value);
       return { name: `section ${name}[${i}] set to ${value}`, bytes: encodeModelFile(c), mustRefuse: nonFinite };
@@ -842,13 +1275,27 @@ function mutatedModel(r: FuzzRandom, good: Uint8Array, contents: ModelFileConten
       const section = c.sections[name]!;
       const cut = r.int(section.length + 1);
       c.sections[name] = r.chance(0.5) ? section.slice(0, cut) : section.slice(cut);
-      return { name: `section ${name} cut to ${c.sections[name]!.length} of ${section.length}`, bytes: encodeModelFile(c), mustRefuse: c.sections[name]!.length !== section.length };
+      return {
+        name: `section ${name} cut to ${c.sections[name]!.length} of ${section.length}`,
+        bytes: encodeModelFile(c),
+        mustRefuse: c.sections[name]!.length !== section.length,
+      };
     }
   }
 }
 
 /** Texts a loaded model predicts on, the ordinary and the odd. */
-const PROBES = ['good film', 'not good at all', '', '   ', '好看', '😀😀', 'a.'.repeat(50) + 'b', 'http://x.y', '\0\uFEFF\uD800'];
+const PROBES = [
+  'good film',
+  'not good at all',
+  '',
+  '   ',
+  '好看',
+  '😀😀',
+  'a.'.repeat(50) + 'b',
+  'http://x.y',
+  '\0\uFEFF\uD800',
+];
 
 /**
  * Loads a model case and checks the ending: a ModelFileError naming the source, or (unless the
@@ -866,9 +1313,13 @@ export async function checkModelCase(c: ModelCase, source = 'fuzz.bin'): Promise
   } catch (error) {
     if (!(error instanceof ModelFileError)) return [`loadModel threw ${describeError(error)}, not a ModelFileError`];
     const problems: string[] = [];
-    if (error.source !== source || !error.message.startsWith(`${source}: `)) problems.push(`the ModelFileError does not name ${source}: ${show(error.message)}`);
-    const says = c.says === undefined || (typeof c.says === 'string' ? error.message.includes(c.says) : c.says.test(error.message));
-    if (!says) problems.push(`the refusal says ${show(error.message, 400)}, expected it to say ${show(String(c.says))}`);
+    if (error.source !== source || !error.message.startsWith(`${source}: `))
+      problems.push(`the ModelFileError does not name ${source}: ${show(error.message)}`);
+    const says =
+      c.says === undefined ||
+      (typeof c.says === 'string' ? error.message.includes(c.says) : c.says.test(error.message));
+    if (!says)
+      problems.push(`the refusal says ${show(error.message, 400)}, expected it to say ${show(String(c.says))}`);
     return problems;
   }
   try {
@@ -904,14 +1355,19 @@ export function modelProblems(model: TextClassifier, texts: readonly string[] = 
     for (const p of model.predictBatch(texts)) {
       const values = Object.values(p.probabilities);
       const sum = values.reduce((a, b) => a + b, 0);
-      if (values.length !== model.labels.length || values.some((v) => !(v >= 0 && v <= 1)) || Math.abs(sum - 1) > 1e-4) {
+      if (
+        values.length !== model.labels.length ||
+        values.some((v) => !(v >= 0 && v <= 1)) ||
+        Math.abs(sum - 1) > 1e-4
+      ) {
         problems.push(`probabilities ${show(JSON.stringify(p.probabilities))} are not a distribution`);
         break;
       }
       if (!model.labels.includes(p.label)) problems.push(`predicted label ${show(p.label)} is not one of the model's`);
     }
     const e = model.explain(texts[1] ?? 'good');
-    if (!Number.isFinite(e.score) || e.tokens.some((t) => !Number.isFinite(t.contribution))) problems.push('explain gave a non-finite score');
+    if (!Number.isFinite(e.score) || e.tokens.some((t) => !Number.isFinite(t.contribution)))
+      problems.push('explain gave a non-finite score');
     decodeModelFile(model.toBytes(), 'again');
   } catch (error) {
     problems.push(`the loaded model threw ${describeError(error)}`);

@@ -66,16 +66,39 @@ describe('the data readers under fuzzing', () => {
     expect(failures).toEqual([]);
   });
 
-  it.each(fixedDataCases())('read $name every way, ending in examples or a DataError naming the file', async ({ text, options }) => {
-    const bytes = new TextEncoder().encode(text);
-    const { problems } = await checkDataCase({ name: '', bytes, options, chunks: Array.from(bytes, (b) => Uint8Array.of(b)) });
-    expect(problems).toEqual([]);
-  });
+  it.each(fixedDataCases())(
+    'read $name every way, ending in examples or a DataError naming the file',
+    async ({ text, options }) => {
+      const bytes = new TextEncoder().encode(text);
+      const { problems } = await checkDataCase({
+        name: '',
+        bytes,
+        options,
+        chunks: Array.from(bytes, (b) => Uint8Array.of(b)),
+      });
+      expect(problems).toEqual([]);
+    },
+  );
 
   it.each([
-    { what: 'a 5 MB quoted text field in CSV', file: 'big.csv', text: `label,text\n1,"${'x'.repeat(5_000_000)}"\n0,short\n`, examples: 2 },
-    { what: 'a 5 MB JSONL line', file: 'big.jsonl', text: `{"text":"${'y'.repeat(5_000_000)}","label":"1"}\n`, examples: 1 },
-    { what: 'a 5 MB TSV line with no line break after it', file: 'big.tsv', text: `label\ttext\n1\t${'z'.repeat(5_000_000)}`, examples: 1 },
+    {
+      what: 'a 5 MB quoted text field in CSV',
+      file: 'big.csv',
+      text: `label,text\n1,"${'x'.repeat(5_000_000)}"\n0,short\n`,
+      examples: 2,
+    },
+    {
+      what: 'a 5 MB JSONL line',
+      file: 'big.jsonl',
+      text: `{"text":"${'y'.repeat(5_000_000)}","label":"1"}\n`,
+      examples: 1,
+    },
+    {
+      what: 'a 5 MB TSV line with no line break after it',
+      file: 'big.tsv',
+      text: `label\ttext\n1\t${'z'.repeat(5_000_000)}`,
+      examples: 1,
+    },
   ])('reads $what in 64 KB chunks in bounded time', async ({ file, text, examples }) => {
     let n = 0;
     const ms = await timed(async () => {
@@ -86,7 +109,9 @@ describe('the data readers under fuzzing', () => {
   });
 
   it('refuses a 5 MB line of one column name with a DataError whose message stays short', async () => {
-    const error = await readExamples(inChunks('x'.repeat(5_000_000) + '\n1\n'), { fileName: 'wide.csv' }).collect().catch((e: unknown) => e);
+    const error = await readExamples(inChunks('x'.repeat(5_000_000) + '\n1\n'), { fileName: 'wide.csv' })
+      .collect()
+      .catch((e: unknown) => e);
     expect(dataErrorProblem(error, 'wide.csv')).toBeUndefined();
     expect((error as DataError).message.length).toBeLessThan(1000);
   });
@@ -118,7 +143,9 @@ describe('the data readers under fuzzing', () => {
 
   it('reads a header only, an empty file and a lone byte order mark as a DataError for the whole file (line 0)', async () => {
     for (const text of ['label,text\n', '', '\uFEFF', '\n\n']) {
-      const error = await readExamples(new TextEncoder().encode(text), { fileName: 'empty.csv' }).collect().catch((e: unknown) => e);
+      const error = await readExamples(new TextEncoder().encode(text), { fileName: 'empty.csv' })
+        .collect()
+        .catch((e: unknown) => e);
       expect(dataErrorProblem(error, 'empty.csv')).toBeUndefined();
       expect((error as DataError).reason).toBe('empty-file');
       expect((error as DataError).line).toBe(0);
@@ -138,7 +165,9 @@ describe('the data readers under fuzzing', () => {
 
   it('a header of 2.5 million equal names is made unique in linear time', () => {
     const started = performance.now();
-    const error = errorOf(() => parseExamplesText(`${Array(2_500_000).fill('a').join(',')}\n`, { fileName: 'wide.csv' }));
+    const error = errorOf(() =>
+      parseExamplesText(`${Array(2_500_000).fill('a').join(',')}\n`, { fileName: 'wide.csv' }),
+    );
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(dataErrorProblem(error, 'wide.csv')).toBeUndefined();
   });
@@ -153,7 +182,9 @@ describe('the data readers under fuzzing', () => {
   it('parseExamplesText reports the first bad row before a quote left open at the end, as readExamples does', async () => {
     const text = '\uFEFF"\r\n"\0"\uFEFF\r""\n,\r\r\n"';
     const inMemory = errorOf(() => parseExamplesText(text, { fileName: 'fixed.csv' })) as DataError;
-    const streamed = (await readExamples(text, { fileName: 'fixed.csv' }).collect().catch((e: unknown) => e)) as DataError;
+    const streamed = (await readExamples(text, { fileName: 'fixed.csv' })
+      .collect()
+      .catch((e: unknown) => e)) as DataError;
     expect(inMemory.message).toBe(streamed.message);
   });
 
@@ -175,7 +206,9 @@ describe('the tokeniser and featurizer under fuzzing', () => {
     const failures = await fuzz(2000, (r) => {
       const options = tokenizerOptions(r);
       const text = fuzzText(r, r.chance(0.05) ? 1000 : 60);
-      return checkTokenizerCase(text, options).map((p) => `${JSON.stringify(options)} ${JSON.stringify(text.slice(0, 200))}: ${p}`);
+      return checkTokenizerCase(text, options).map(
+        (p) => `${JSON.stringify(options)} ${JSON.stringify(text.slice(0, 200))}: ${p}`,
+      );
     });
     expect(failures).toEqual([]);
   });
@@ -184,17 +217,22 @@ describe('the tokeniser and featurizer under fuzzing', () => {
     const failures = await fuzz(1500, (r) => {
       const options = featureOptions(r);
       const text = fuzzText(r);
-      return checkFeaturizerCase(text, options).map((p) => `${JSON.stringify(options)} ${JSON.stringify(text.slice(0, 200))}: ${p}`);
+      return checkFeaturizerCase(text, options).map(
+        (p) => `${JSON.stringify(options)} ${JSON.stringify(text.slice(0, 200))}: ${p}`,
+      );
     });
     expect(failures).toEqual([]);
   });
 
-  it.each(pathologicalTexts(100_000))('tokenises $name (a line of about 200,000 characters) in linear time, with both paths agreeing', ({ text }) => {
-    const start = performance.now();
-    expect(checkTokenizerCase(text, {})).toEqual([]);
-    // Three passes over 200,000 characters; the quadratic regexes this pins took minutes.
-    expect(performance.now() - start).toBeLessThan(3000);
-  });
+  it.each(pathologicalTexts(100_000))(
+    'tokenises $name (a line of about 200,000 characters) in linear time, with both paths agreeing',
+    ({ text }) => {
+      const start = performance.now();
+      expect(checkTokenizerCase(text, {})).toEqual([]);
+      // Three passes over 200,000 characters; the quadratic regexes this pins took minutes.
+      expect(performance.now() - start).toBeLessThan(3000);
+    },
+  );
 
   it('tokenises and featurizes a 5 MB line of random text in bounded time', () => {
     const line = longLine(new FuzzRandom(SEED), 5_000_000);
@@ -223,30 +261,45 @@ describe('the tokeniser and featurizer under fuzzing', () => {
     { options: { cjk: 'segment' }, error: /^tokenizer option cjk must be "word" or "char", got "segment"$/ },
     { options: { lowercase: 'yes' }, error: /^tokenizer option lowercase must be true or false, got "yes"$/ },
     { options: { negation: 1 }, error: /^tokenizer option negation must be true or false, got 1$/ },
-    { options: { locale: 'not a locale!' }, error: /^tokenizer option locale "not a locale!" is not a BCP 47 language tag/ },
+    {
+      options: { locale: 'not a locale!' },
+      error: /^tokenizer option locale "not a locale!" is not a BCP 47 language tag/,
+    },
     { options: { locale: 42 }, error: /^tokenizer option locale must be a string such as "tr", got 42$/ },
   ])('createTokenizer($options) refuses the options at once, naming the one that is wrong', ({ options, error }) => {
     expect(() => createTokenizer(options as TokenizerOptions)).toThrow(error);
   });
 
   it.each([
-    { options: { wordNgrams: MAX_NGRAM + 1 }, error: `wordNgrams must be an integer from 1 to ${MAX_NGRAM}, got ${MAX_NGRAM + 1}` },
+    {
+      options: { wordNgrams: MAX_NGRAM + 1 },
+      error: `wordNgrams must be an integer from 1 to ${MAX_NGRAM}, got ${MAX_NGRAM + 1}`,
+    },
     { options: { cjkCharNgrams: 1e9 }, error: `cjkCharNgrams must be an integer from 0 to ${MAX_NGRAM}` },
     { options: { subwords: [3, 1000] as [number, number] }, error: 'subwords must be [min, max] with 1 ≤ min ≤ max' },
     { options: { subwords: 3 as unknown as [number, number] }, error: 'subwords must be [min, max], got 3' },
     { options: { buckets: 2 ** 27 }, error: 'buckets must be an integer from 1 to 67108864, got 134217728' },
-    { options: { tokenizer: { mode: 'x' } as unknown as TokenizerOptions }, error: 'tokenizer option mode must be "word" or "char", got "x"' },
-  ])('resolveFeatureOptions refuses $options, whose featurizing would be unbounded or fail later', ({ options, error }) => {
-    expect(() => resolveFeatureOptions(options)).toThrow(error);
-  });
+    {
+      options: { tokenizer: { mode: 'x' } as unknown as TokenizerOptions },
+      error: 'tokenizer option mode must be "word" or "char", got "x"',
+    },
+  ])(
+    'resolveFeatureOptions refuses $options, whose featurizing would be unbounded or fail later',
+    ({ options, error }) => {
+      expect(() => resolveFeatureOptions(options)).toThrow(error);
+    },
+  );
 });
 
 describe('the model loader under fuzzing', () => {
   const models: { arch: string; bytes: Uint8Array; contents: ModelFileContents }[] = [];
   beforeAll(async () => {
     const sentences = [
-      { text: 'good film, loved it', label: 'pos' }, { text: 'bad, awful waste', label: 'neg' },
-      { text: 'great acting', label: 'pos' }, { text: "didn't like it, not good", label: 'neg' }, { text: '很好看', label: 'pos' },
+      { text: 'good film, loved it', label: 'pos' },
+      { text: 'bad, awful waste', label: 'neg' },
+      { text: 'great acting', label: 'pos' },
+      { text: "didn't like it, not good", label: 'neg' },
+      { text: '很好看', label: 'pos' },
     ];
     for (const arch of ['bag', 'mlp'] as const) {
       const model = await train(sentences, { arch, epochs: 2, seed: 1, dim: 8, hidden: [4], buckets: 1000 });
@@ -260,7 +313,12 @@ describe('the model loader under fuzzing', () => {
     const { bytes } = models[0]!;
     const failures: string[] = [];
     for (let n = 0; n < bytes.length; n++) {
-      const problems = await checkModelCase({ name: `cut at ${n}`, bytes: bytes.slice(0, n), mustRefuse: true, says: n === 0 ? 'empty' : 'truncated' });
+      const problems = await checkModelCase({
+        name: `cut at ${n}`,
+        bytes: bytes.slice(0, n),
+        mustRefuse: true,
+        says: n === 0 ? 'empty' : 'truncated',
+      });
       if (problems.length) failures.push(`cut at ${n}: ${problems.join('; ')}`);
     }
     expect(failures).toEqual([]);
@@ -308,7 +366,9 @@ describe('the model loader under fuzzing', () => {
   it('loads the valid models, which predict, explain and save again', async () => {
     for (const { bytes } of models) {
       const model = await loadModel(bytes, { name: 'valid.bin' });
-      expect(modelProblems(model, [...pathologicalTexts(2000).map((t) => t.text), fuzzText(new FuzzRandom(SEED), 500)])).toEqual([]);
+      expect(
+        modelProblems(model, [...pathologicalTexts(2000).map((t) => t.text), fuzzText(new FuzzRandom(SEED), 500)]),
+      ).toEqual([]);
       model.dispose();
     }
   });
@@ -328,13 +388,20 @@ describe('the model loader under fuzzing', () => {
     for (const error of [dropped, refused]) {
       expect(error).toBeInstanceOf(ModelFileError);
       expect((error as ModelFileError).reason).toBe('unreadable');
-      expect((error as Error).message).toMatch(new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read the file \\(`));
+      expect((error as Error).message).toMatch(
+        new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read the file \\(`),
+      );
     }
   });
 
-  it.each([{ source: null }, { source: 42 }, { source: {} }, { source: [1, 2] }])('refuses $source as a model source with a TypeError saying what it takes (API misuse)', async ({ source }) => {
-    await expect(loadModel(source as never)).rejects.toThrow(/^loadModel takes a model file's bytes \(Uint8Array, ArrayBuffer\), a Blob, a Response, a URL or a path, not /);
-  });
+  it.each([{ source: null }, { source: 42 }, { source: {} }, { source: [1, 2] }])(
+    'refuses $source as a model source with a TypeError saying what it takes (API misuse)',
+    async ({ source }) => {
+      await expect(loadModel(source as never)).rejects.toThrow(
+        /^loadModel takes a model file's bytes \(Uint8Array, ArrayBuffer\), a Blob, a Response, a URL or a path, not /,
+      );
+    },
+  );
 
   it('loads the model files of sentiwasm 0.1.0 (test/fixtures) through every check', async () => {
     for (const name of ['v0.1.0-bag.bin', 'v0.1.0-mlp.bin']) {

@@ -25,9 +25,14 @@ function harness(rt: Runtime, layer: Layer, inF: number, batch: number, rand: ()
   for (let i = 0; i < x.length; i++) if (Math.abs(x[i]) < 0.1) x[i] += x[i] < 0 ? -0.2 : 0.2;
   const r = randomArray(rand, batch * outF);
   const io = {
-    batch, inFeatures: inF, outFeatures: outF,
-    inp: put(rt, x), out: rt.allocF32(batch * outF), dinp: rt.allocF32(batch * inF),
-    dout: put(rt, r), cache: rt.allocF32(Math.max(1, layer.cacheFloats(inF) * batch)),
+    batch,
+    inFeatures: inF,
+    outFeatures: outF,
+    inp: put(rt, x),
+    out: rt.allocF32(batch * outF),
+    dinp: rt.allocF32(batch * inF),
+    dout: put(rt, r),
+    cache: rt.allocF32(Math.max(1, layer.cacheFloats(inF) * batch)),
   };
   const objective = (): number => {
     layer.forward(rt, io, true, 1234);
@@ -51,7 +56,9 @@ function numericGrad(values: () => Float32Array, objective: () => number, index:
 }
 
 function expectClose(analytic: number, numeric: number, what: string): void {
-  expect(Math.abs(analytic - numeric), `${what}: analytic ${analytic}, numeric ${numeric}`).toBeLessThan(2e-3 * (1 + Math.abs(numeric)));
+  expect(Math.abs(analytic - numeric), `${what}: analytic ${analytic}, numeric ${numeric}`).toBeLessThan(
+    2e-3 * (1 + Math.abs(numeric)),
+  );
 }
 
 const layers: [string, () => Layer, number][] = [
@@ -78,11 +85,20 @@ describe('layer backward matches finite differences', async () => {
     layer.backward(rt, io);
     const dinp = rt.f32(io.dinp, batch * inF).slice();
     for (let i = 0; i < batch * inF; i++) {
-      expectClose(dinp[i], numericGrad(() => rt.f32(io.inp, batch * inF), objective, i), `∂L/∂x[${i}]`);
+      expectClose(
+        dinp[i],
+        numericGrad(() => rt.f32(io.inp, batch * inF), objective, i),
+        `∂L/∂x[${i}]`,
+      );
     }
     for (const p of block.params) {
       const grad = block.grad(p).slice();
-      for (let i = 0; i < p.size; i++) expectClose(grad[i], numericGrad(() => block.values(p), objective, i), `∂L/∂${p.name}[${i}]`);
+      for (let i = 0; i < p.size; i++)
+        expectClose(
+          grad[i],
+          numericGrad(() => block.values(p), objective, i),
+          `∂L/∂${p.name}[${i}]`,
+        );
     }
   });
 
@@ -100,11 +116,31 @@ describe('layer backward matches finite differences', async () => {
   });
 });
 
-const losses: [string, () => Loss, (rand: () => number, n: number) => Float32Array | Int32Array, (rand: () => number, n: number) => Float32Array][] = [
-  ['BCELoss', () => new BCELoss(), (rand, n) => Float32Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1)), (rand, n) => Float32Array.from({ length: n }, () => 0.1 + 0.8 * rand())],
-  ['BCEWithLogitsLoss', () => new BCEWithLogitsLoss(), (rand, n) => Float32Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1)), (rand, n) => randomArray(rand, n, 3)],
+const losses: [
+  string,
+  () => Loss,
+  (rand: () => number, n: number) => Float32Array | Int32Array,
+  (rand: () => number, n: number) => Float32Array,
+][] = [
+  [
+    'BCELoss',
+    () => new BCELoss(),
+    (rand, n) => Float32Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1)),
+    (rand, n) => Float32Array.from({ length: n }, () => 0.1 + 0.8 * rand()),
+  ],
+  [
+    'BCEWithLogitsLoss',
+    () => new BCEWithLogitsLoss(),
+    (rand, n) => Float32Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1)),
+    (rand, n) => randomArray(rand, n, 3),
+  ],
   ['MSELoss', () => new MSELoss(), (rand, n) => randomArray(rand, n), (rand, n) => randomArray(rand, n)],
-  ['CrossEntropyLoss', () => new CrossEntropyLoss(), (rand, n) => Int32Array.from({ length: n / 4 }, () => Math.floor(rand() * 4)), (rand, n) => randomArray(rand, n, 3)],
+  [
+    'CrossEntropyLoss',
+    () => new CrossEntropyLoss(),
+    (rand, n) => Int32Array.from({ length: n / 4 }, () => Math.floor(rand() * 4)),
+    (rand, n) => randomArray(rand, n, 3),
+  ],
 ];
 
 describe('loss backward matches finite differences', async () => {
@@ -118,13 +154,27 @@ describe('loss backward matches finite differences', async () => {
     const targets = makeTargets(rand, n);
     const target = targets instanceof Int32Array ? putI32(rt, targets) : put(rt, targets);
     const pred = put(rt, makePreds(rand, n));
-    for (const weights of [0, put(rt, Float32Array.from({ length: batch }, () => 0.5 + rand()))]) {
+    for (const weights of [
+      0,
+      put(
+        rt,
+        Float32Array.from({ length: batch }, () => 0.5 + rand()),
+      ),
+    ]) {
       const b = { batch, width, pred, target, weights };
       const dpred = rt.allocF32(n);
       loss.backward(rt, dpred, b);
       const analytic = rt.f32(dpred, n).slice();
       for (let i = 0; i < n; i++) {
-        expectClose(analytic[i], numericGrad(() => rt.f32(pred, n), () => loss.forward(rt, b), i), `∂loss/∂pred[${i}]`);
+        expectClose(
+          analytic[i],
+          numericGrad(
+            () => rt.f32(pred, n),
+            () => loss.forward(rt, b),
+            i,
+          ),
+          `∂loss/∂pred[${i}]`,
+        );
       }
     }
   });
@@ -159,9 +209,19 @@ describe('a whole Sequential model backward matches finite differences', async (
     const block = model.parameters;
     for (const p of block.params) {
       const grad = block.grad(p).slice();
-      for (let i = 0; i < p.size; i++) expectClose(grad[i], numericGrad(() => block.values(p), objective, i), `${p.name}[${i}]`);
+      for (let i = 0; i < p.size; i++)
+        expectClose(
+          grad[i],
+          numericGrad(() => block.values(p), objective, i),
+          `${p.name}[${i}]`,
+        );
     }
     const dx = rt.f32(model.inputGradPtr, batch * 6).slice();
-    for (let i = 0; i < batch * 6; i++) expectClose(dx[i], numericGrad(() => rt.f32(model.inputPtr, batch * 6), objective, i), `x[${i}]`);
+    for (let i = 0; i < batch * 6; i++)
+      expectClose(
+        dx[i],
+        numericGrad(() => rt.f32(model.inputPtr, batch * 6), objective, i),
+        `x[${i}]`,
+      );
   });
 });

@@ -34,23 +34,43 @@ const NEGATED = { negation: true, normalize: false };
 /** One case per rule and spelling of it, made from the rules themselves. */
 function cases(r: GrammarRules): Case[] {
   const out: Case[] = [];
-  const add = (rule: string, text: string, tokens: string[], scanner: boolean, wasm: boolean, options?: TokenizerOptions) =>
-    out.push({ rule, text, tokens, scanner: scanner && isAscii(text), wasm: wasm && isAscii(text), options });
+  const add = (
+    rule: string,
+    text: string,
+    tokens: string[],
+    scanner: boolean,
+    wasm: boolean,
+    options?: TokenizerOptions,
+  ) => out.push({ rule, text, tokens, scanner: scanner && isAscii(text), wasm: wasm && isAscii(text), options });
   const apostrophe = r.apostrophes[0];
   for (const [form, token] of Object.entries(r.forms)) {
     add(`form ${form}`, `a ${form} b`, ['a', token, 'b'], true, true);
     add(`form ${form}`, `a ${form.toUpperCase()}b`, ['a', token, 'b'], true, true);
   }
-  for (const [mark, token] of Object.entries(r.singles)) add(`single ${mark}`, `a ${mark} b`, ['a', token, 'b'], true, true);
+  for (const [mark, token] of Object.entries(r.singles))
+    add(`single ${mark}`, `a ${mark} b`, ['a', token, 'b'], true, true);
   for (const run of r.runs) {
     const [min, max] = run.lengths ?? [0, 0];
     for (const mark of run.marks) {
       for (let length = 1; length <= Math.max(max, 3) + 1; length++) {
         const text = mark.repeat(length);
-        add(`run ${run.marks}`, `a ${text} b`, ['a', run.as !== undefined && length >= min && length <= max ? run.as : text, 'b'], true, true);
+        add(
+          `run ${run.marks}`,
+          `a ${text} b`,
+          ['a', run.as !== undefined && length >= min && length <= max ? run.as : text, 'b'],
+          true,
+          true,
+        );
       }
     }
-    if (run.marks.length > 1) add(`run ${run.marks}`, `a ${run.marks}${[...run.marks].reverse().join('')} b`, ['a', run.marks + [...run.marks].reverse().join(''), 'b'], true, true);
+    if (run.marks.length > 1)
+      add(
+        `run ${run.marks}`,
+        `a ${run.marks}${[...run.marks].reverse().join('')} b`,
+        ['a', run.marks + [...run.marks].reverse().join(''), 'b'],
+        true,
+        true,
+      );
   }
   for (const [word, stem, rest] of r.splits) {
     add(`split ${word}`, `i ${word} it`, ['i', stem, rest, 'it'], true, true);
@@ -64,31 +84,82 @@ function cases(r: GrammarRules): Case[] {
     }
     for (const clitic of r.leadingClitics) {
       add(`leading clitic ${clitic}`, `it ${a}${clitic} ok`, ['it', apostrophe + clitic, 'ok'], true, true);
-      add(`leading clitic ${clitic}`, `IT ${a}${clitic.toUpperCase()} OK`, ['it', apostrophe + clitic, 'ok'], true, true);
+      add(
+        `leading clitic ${clitic}`,
+        `IT ${a}${clitic.toUpperCase()} OK`,
+        ['it', apostrophe + clitic, 'ok'],
+        true,
+        true,
+      );
     }
     const decade = '7'.repeat(r.decade.digits);
-    add('decade', `the ${a}${decade}${r.decade.suffix} ok`, ['the', apostrophe + decade + r.decade.suffix, 'ok'], true, true);
+    add(
+      'decade',
+      `the ${a}${decade}${r.decade.suffix} ok`,
+      ['the', apostrophe + decade + r.decade.suffix, 'ok'],
+      true,
+      true,
+    );
     add('decade', `the ${a}${decade} ok`, ['the', apostrophe + decade, 'ok'], true, true);
-    add('negative clitic', `does${r.negativeClitic.replace(apostrophe, a)} ok`, ['does', r.negativeClitic, 'ok'], true, false);
+    add(
+      'negative clitic',
+      `does${r.negativeClitic.replace(apostrophe, a)} ok`,
+      ['does', r.negativeClitic, 'ok'],
+      true,
+      false,
+    );
   }
   add('negative clitic', `does ${r.negativeClitic} ok`, ['does', r.negativeClitic, 'ok'], true, true);
   const [stem, tail] = r.negativeClitic.split(apostrophe);
   for (const a of r.spacedNegativeClitic.apostrophes) {
     for (const blank of ['', ...r.spacedNegativeClitic.blanks]) {
-      add('spaced negative clitic', `does${stem}${blank}${a}${blank}${tail} ok`, ['does', r.negativeClitic, 'ok'], true, false);
+      add(
+        'spaced negative clitic',
+        `does${stem}${blank}${a}${blank}${tail} ok`,
+        ['does', r.negativeClitic, 'ok'],
+        true,
+        false,
+      );
     }
   }
   for (const abbreviation of r.abbreviations) {
-    add(`abbreviation ${abbreviation}`, `${abbreviation}${r.abbreviationMark} smith`, [abbreviation + r.abbreviationMark, 'smith'], true, false);
+    add(
+      `abbreviation ${abbreviation}`,
+      `${abbreviation}${r.abbreviationMark} smith`,
+      [abbreviation + r.abbreviationMark, 'smith'],
+      true,
+      false,
+    );
   }
-  add('initials', `the u${r.abbreviationMark}s${r.abbreviationMark} film`, ['the', `u${r.abbreviationMark}s${r.abbreviationMark}`, 'film'], true, false);
-  for (const joiner of r.wordJoiners) add(`joiner ${joiner}`, `a well${joiner}made film`, ['a', `well${joiner}made`, 'film'], true, true);
-  for (const separator of r.numberSeparators) add(`number separator ${separator}`, `it cost 3${separator}50 now`, ['it', 'cost', `3${separator}50`, 'now'], true, false);
+  add(
+    'initials',
+    `the u${r.abbreviationMark}s${r.abbreviationMark} film`,
+    ['the', `u${r.abbreviationMark}s${r.abbreviationMark}`, 'film'],
+    true,
+    false,
+  );
+  for (const joiner of r.wordJoiners)
+    add(`joiner ${joiner}`, `a well${joiner}made film`, ['a', `well${joiner}made`, 'film'], true, true);
+  for (const separator of r.numberSeparators)
+    add(
+      `number separator ${separator}`,
+      `it cost 3${separator}50 now`,
+      ['it', 'cost', `3${separator}50`, 'now'],
+      true,
+      false,
+    );
   for (const emoticon of r.wordEmoticons) {
     add(`emoticon ${emoticon}`, `so ${emoticon} fun`, ['so', emoticon, 'fun'], true, true);
-    add(`emoticon ${emoticon}`, `so ${emoticon}-a ${emoticon}'s fun`, ['so', emoticon, '-', 'a', emoticon, "'s", 'fun'], true, true);
+    add(
+      `emoticon ${emoticon}`,
+      `so ${emoticon}-a ${emoticon}'s fun`,
+      ['so', emoticon, '-', 'a', emoticon, "'s", 'fun'],
+      true,
+      true,
+    );
   }
-  for (const prefix of r.urlPrefixes) add(`url ${prefix}`, `see ${prefix}x.org now`, ['see', `${prefix}x.org`, 'now'], false, false);
+  for (const prefix of r.urlPrefixes)
+    add(`url ${prefix}`, `see ${prefix}x.org now`, ['see', `${prefix}x.org`, 'now'], false, false);
   for (const mark of r.hashtagMarks) add(`hashtag ${mark}`, `${mark}tag it`, [`${mark}tag`, 'it'], false, false);
   for (const mark of r.emoticonMarks) add(`emoticon mark ${mark}`, `a ${mark} b`, ['a', mark, 'b'], false, false);
   for (const mark of r.emoticonLeads) {
@@ -99,8 +170,10 @@ function cases(r: GrammarRules): Case[] {
   for (const negation of r.negations) {
     add(`negation ${negation}`, `${negation} x , y`, [negation, `${not}x`, ',', 'y'], true, true, NEGATED);
   }
-  for (const mark of r.clauseEndMarks) add(`clause end ${mark}`, `not x ${mark} y z`, ['not', `${not}x`, mark, 'y', 'z'], true, true, NEGATED);
-  for (const end of r.clauseEnds) add(`clause end ${end}`, `not x ${end} y z`, ['not', `${not}x`, end, 'y', 'z'], true, true, NEGATED);
+  for (const mark of r.clauseEndMarks)
+    add(`clause end ${mark}`, `not x ${mark} y z`, ['not', `${not}x`, mark, 'y', 'z'], true, true, NEGATED);
+  for (const end of r.clauseEnds)
+    add(`clause end ${end}`, `not x ${end} y z`, ['not', `${not}x`, end, 'y', 'z'], true, true, NEGATED);
   return out;
 }
 
@@ -186,7 +259,11 @@ describe('a grammar with changed rules', () => {
     const tokenize = createTokenizer({ negation: true });
     const changedTokenize = makeTokenizer({ negation: true }, false, grammar);
     const primers = ['wont cha % & ~ xp', "' em a b go now so fun"];
-    const lists = [...texts.map(([t]) => tokenize(t)), ...texts.map(([t]) => changedTokenize(t)), ...primers.map(tokenize)];
+    const lists = [
+      ...texts.map(([t]) => tokenize(t)),
+      ...texts.map(([t]) => changedTokenize(t)),
+      ...primers.map(tokenize),
+    ];
     const f = Featurizer.fit(lists, { tokenizer: { negation: true } });
     for (const tokens of lists) f.rows(tokens, [], true);
     f.freeze();
@@ -222,7 +299,9 @@ describe('the WebAssembly featurizer holds no grammar of its own', () => {
   });
 
   it('names no character but those of its character classes (blanks and controls, DEL, A–Z, a–z, 0–9)', () => {
-    const codes = new Set([...code.matchAll(/\b0x([0-9a-f]+)\b/gi)].map((m) => parseInt(m[1], 16)).filter((v) => v < 0x80));
+    const codes = new Set(
+      [...code.matchAll(/\b0x([0-9a-f]+)\b/gi)].map((m) => parseInt(m[1], 16)).filter((v) => v < 0x80),
+    );
     expect([...codes].sort((a, b) => a - b)).toEqual([0x20, 0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a, 0x7f]);
   });
 });

@@ -80,14 +80,26 @@ export function bagFront(model: { model: unknown }): import('../src/models/bag-f
 export const CLI_PATH = new URL('../dist/cli/main.js', import.meta.url);
 
 /** Runs the built CLI with `args` (and `input` on standard input, `env` added to the environment); never throws on a failing exit. */
-export async function cli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function cli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   const path = fileURLToPath(CLI_PATH);
   if (!existsSync(path)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [path, ...args], { env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
-      resolve({ stdout, stderr, code });
-    });
+    const child = execFile(
+      process.execPath,
+      [path, ...args],
+      { env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        const code = error
+          ? typeof (error as { code?: unknown }).code === 'number'
+            ? (error as { code: number }).code
+            : 1
+          : 0;
+        resolve({ stdout, stderr, code });
+      },
+    );
     child.stdin?.end(options.input ?? '');
   });
 }

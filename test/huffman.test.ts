@@ -34,11 +34,14 @@ function skewed(n: number, power: number, seed: number): Uint8Array {
 }
 
 describe('varints', () => {
-  it.each([0, 1, 127, 128, 300, 16_383, 16_384, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER])('%d reads back as itself', (value) => {
-    const reader = new ByteReader(new ByteWriter().varint(value).finish());
-    expect(reader.varint()).toBe(value);
-    expect(reader.done).toBe(true);
-  });
+  it.each([0, 1, 127, 128, 300, 16_383, 16_384, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER])(
+    '%d reads back as itself',
+    (value) => {
+      const reader = new ByteReader(new ByteWriter().varint(value).finish());
+      expect(reader.varint()).toBe(value);
+      expect(reader.done).toBe(true);
+    },
+  );
 
   it('take one byte below 128 and two below 16,384', () => {
     expect(new ByteWriter().varint(127).finish()).toEqual(Uint8Array.of(127));
@@ -51,7 +54,9 @@ describe('varints', () => {
     expect(() => new ByteWriter().varint(2 ** 53)).toThrow(RangeError);
     expect(() => new ByteReader(Uint8Array.of(0x80)).varint('the size')).toThrow('the size runs past the end (byte 1)');
     expect(() => new ByteReader(new Uint8Array(9).fill(0xff)).varint('the size')).toThrow('larger than 2^53 − 1');
-    expect(() => new ByteReader(Uint8Array.of(1, 2)).bytes(3, 'the text')).toThrow('the text of 3 bytes runs past the end (byte 0, 2 left)');
+    expect(() => new ByteReader(Uint8Array.of(1, 2)).bytes(3, 'the text')).toThrow(
+      'the text of 3 bytes runs past the end (byte 0, 2 left)',
+    );
   });
 });
 
@@ -62,7 +67,16 @@ describe('Huffman streams', () => {
     ['one value repeated', new Uint8Array(1000).fill(7)],
     ['two values', Uint8Array.from({ length: 999 }, (_, i) => (i % 3 === 0 ? 0 : 255))],
     ['every value once', Uint8Array.from({ length: 256 }, (_, i) => i)],
-    ['uniform random bytes', Uint8Array.from({ length: 50_000 }, ((r) => () => Math.floor(r() * 256))(seededRandom(1)))],
+    [
+      'uniform random bytes',
+      Uint8Array.from(
+        { length: 50_000 },
+        (
+          (r) => () =>
+            Math.floor(r() * 256)
+        )(seededRandom(1)),
+      ),
+    ],
     ['a skew that needs codes longer than 12 bits before the cap', skewed(200_000, 3, 2)],
     ['a mild skew', skewed(100_000, 0.5, 3)],
   ])('%s come back exactly', (_, bytes) => {
@@ -111,12 +125,49 @@ describe('Huffman streams', () => {
   };
 
   it.each<[string, () => Uint8Array, RegExp]>([
-    ['a stream cut in its code lengths', () => good.slice(0, 60), /the code lengths of the test stream of 128 bytes runs past the end/],
-    ['a stream cut in its codes', () => good.slice(0, -1), /the codes of the test stream of \d+ bytes runs past the end/],
-    ['more values than its codes could hold', () => { const out = good.slice(); out[0] = 0xff; out[1] = 0x7f; return out; }, /claims 16383 values in \d+ bytes of codes/],
-    ['a code of 13 bits or more', () => withByte(LENGTHS, (good[LENGTHS] & 0xf0) | 13), /gives the byte 0 a code of 13 bits; the longest is 12/],
-    ['code lengths that are not a prefix code', () => { const out = good.slice(); out.fill(0x11, LENGTHS, LENGTHS + 128); return out; }, /do not form a prefix code/],
-    ['no codes at all', () => { const out = good.slice(); out.fill(0, LENGTHS, LENGTHS + 128); return out; }, /holds 1000 values but no codes/],
+    [
+      'a stream cut in its code lengths',
+      () => good.slice(0, 60),
+      /the code lengths of the test stream of 128 bytes runs past the end/,
+    ],
+    [
+      'a stream cut in its codes',
+      () => good.slice(0, -1),
+      /the codes of the test stream of \d+ bytes runs past the end/,
+    ],
+    [
+      'more values than its codes could hold',
+      () => {
+        const out = good.slice();
+        out[0] = 0xff;
+        out[1] = 0x7f;
+        return out;
+      },
+      /claims 16383 values in \d+ bytes of codes/,
+    ],
+    [
+      'a code of 13 bits or more',
+      () => withByte(LENGTHS, (good[LENGTHS] & 0xf0) | 13),
+      /gives the byte 0 a code of 13 bits; the longest is 12/,
+    ],
+    [
+      'code lengths that are not a prefix code',
+      () => {
+        const out = good.slice();
+        out.fill(0x11, LENGTHS, LENGTHS + 128);
+        return out;
+      },
+      /do not form a prefix code/,
+    ],
+    [
+      'no codes at all',
+      () => {
+        const out = good.slice();
+        out.fill(0, LENGTHS, LENGTHS + 128);
+        return out;
+      },
+      /holds 1000 values but no codes/,
+    ],
   ])('%s is refused with a RangeError saying so', (_, make, message) => {
     expect(() => unpacked(make())).toThrow(message);
   });
@@ -126,7 +177,13 @@ describe('Huffman streams', () => {
     const stream = packed(bytes);
     expect([stream[0], stream[1], stream[129]]).toEqual([9, 0x11, 2]); // 9 values; values 0 and 1 of 1 bit each; 2 code bytes
     // One more code byte, its length varint raised by one.
-    const longer = new ByteWriter().varint(9).bytes(stream.subarray(1, 129)).varint(3).bytes(stream.subarray(130)).bytes(Uint8Array.of(0)).finish();
+    const longer = new ByteWriter()
+      .varint(9)
+      .bytes(stream.subarray(1, 129))
+      .varint(3)
+      .bytes(stream.subarray(130))
+      .bytes(Uint8Array.of(0))
+      .finish();
     expect(() => unpacked(longer)).toThrow(/have 1 bytes after their last value/);
     const dirty = stream.slice();
     dirty[dirty.length - 1] |= 1;

@@ -24,7 +24,13 @@ describe('IntTable', () => {
 
   it('keys at the ends of the uint32 range, and overwriting a value', () => {
     const table = new IntTable();
-    for (const [key, value] of [[0, 1], [0xffffffff, 2], [0x80000000, 3], [0x7fffffff, 4]]) table.set(key, value);
+    for (const [key, value] of [
+      [0, 1],
+      [0xffffffff, 2],
+      [0x80000000, 3],
+      [0x7fffffff, 4],
+    ])
+      table.set(key, value);
     expect([0, 0xffffffff, 0x80000000, 0x7fffffff, 1].map((k) => table.get(k))).toEqual([1, 2, 3, 4, -1]);
     table.set(0xffffffff, 9);
     expect(table.get(0xffffffff)).toBe(9);

@@ -28,7 +28,12 @@ describe('SIMD kernels match their scalar references', async () => {
     expect(rt.kernels.sum_squares_f32(x, n)).toBeCloseTo(rt.kernels.sum_squares_f32_ref(x, n), 4);
   });
 
-  it.each([[1, 1], [3, 5], [4, 8], [7, 13]])('bias forward and backward for %i×%i', (rows, cols) => {
+  it.each([
+    [1, 1],
+    [3, 5],
+    [4, 8],
+    [7, 13],
+  ])('bias forward and backward for %i×%i', (rows, cols) => {
     const rand = seededRandom(rows * 31 + cols);
     const x = randomArray(rand, rows * cols);
     const bias = randomArray(rand, cols);
@@ -38,7 +43,10 @@ describe('SIMD kernels match their scalar references', async () => {
     expect(maxRelDiff(get(rt, out, rows * cols), expected)).toBeLessThan(1e-6);
     const db = put(rt, new Float32Array(cols).fill(1));
     rt.kernels.bias_backward(db, put(rt, x), rows, cols);
-    const sums = Array.from({ length: cols }, (_, c) => 1 + x.filter((_, i) => i % cols === c).reduce((a, b) => a + b, 0));
+    const sums = Array.from(
+      { length: cols },
+      (_, c) => 1 + x.filter((_, i) => i % cols === c).reduce((a, b) => a + b, 0),
+    );
     expect(maxRelDiff(get(rt, db, cols), sums)).toBeLessThan(1e-5);
   });
 });
@@ -84,7 +92,7 @@ describe('elementwise kernels compute what they name', async () => {
     expect(get(rt, mask, n)).toEqual(get(rt, mask2, n));
   });
 
-  it('dropout\'s mask is the counter-based hash of (seed, index) to the bit, four lanes at a time and in the tail', () => {
+  it("dropout's mask is the counter-based hash of (seed, index) to the bit, four lanes at a time and in the tail", () => {
     const n = 4099;
     const hash32 = (v: number) => {
       let x = v >>> 0;
@@ -102,7 +110,9 @@ describe('elementwise kernels compute what they name', async () => {
     const x = put(rt, values);
     const [out, mask, dinp] = [rt.allocF32(n), rt.allocF32(n), rt.allocF32(n)];
     rt.kernels.dropout_forward(out, mask, x, n, p, seed);
-    const expected = Float32Array.from({ length: n }, (_, i) => (hash32(seed ^ hash32(i + 0x9e3779b9)) >= threshold ? scale : 0));
+    const expected = Float32Array.from({ length: n }, (_, i) =>
+      hash32(seed ^ hash32(i + 0x9e3779b9)) >= threshold ? scale : 0,
+    );
     expect([...get(rt, mask, n)]).toEqual([...expected]);
     expect([...get(rt, out, n)]).toEqual(Array.from(values, (v, i) => Math.fround(v * expected[i])));
     // Backward adds dout · mask into what is there.
@@ -136,7 +146,18 @@ describe('optimisers follow PyTorch’s update formulas', async () => {
     const lr = 0.1;
     grads.forEach((g, step) => {
       rt.f32(grad, n).set(g);
-      rt.kernels.sgd_step(param, grad, vel, n, lr, o.momentum, o.dampening, o.weightDecay, o.nesterov ? 1 : 0, step === 0 ? 1 : 0);
+      rt.kernels.sgd_step(
+        param,
+        grad,
+        vel,
+        n,
+        lr,
+        o.momentum,
+        o.dampening,
+        o.weightDecay,
+        o.nesterov ? 1 : 0,
+        step === 0 ? 1 : 0,
+      );
       for (let i = 0; i < n; i++) {
         let gi = g[i] + o.weightDecay * p[i];
         if (o.momentum) {
@@ -201,36 +222,39 @@ describe('optimisers follow PyTorch’s update formulas', async () => {
 
   // The update runs four lanes at a time: each lane must do the scalar update's float32 operations
   // in the same order, so that SIMD changed no trained bytes.
-  it.each([0, 1])('Adam (decoupled %i) four lanes at a time is the scalar float32 update to the bit, the tail included', (decoupled) => {
-    const f = Math.fround;
-    const count = 37;
-    const rand = seededRandom(23);
-    const p0 = randomArray(rand, count);
-    const [param, grad, m, v] = [put(rt, p0), rt.allocF32(count), rt.allocF32(count), rt.allocF32(count)];
-    const p = Float32Array.from(p0);
-    const mm = new Float32Array(count);
-    const vv = new Float32Array(count);
-    const [lr, b1, b2, eps, wd] = [f(0.01), f(0.9), f(0.999), f(1e-8), f(0.05)];
-    for (let step = 1; step <= 3; step++) {
-      const g = randomArray(rand, count);
-      rt.f32(grad, count).set(g);
-      rt.kernels.adam_step(param, grad, m, v, count, lr, b1, b2, eps, wd, decoupled, step);
-      const stepSize = f(lr / (1 - b1 ** step));
-      const sqrtBc2 = f(Math.sqrt(1 - b2 ** step));
-      const decay = decoupled ? f(1 - f(lr * wd)) : 1;
-      const l2 = decoupled ? 0 : wd;
-      for (let i = 0; i < count; i++) {
-        const pi = f(p[i] * decay);
-        const gi = f(g[i] + f(l2 * pi));
-        mm[i] = f(f(b1 * mm[i]) + f(f(1 - b1) * gi));
-        vv[i] = f(f(b2 * vv[i]) + f(f(f(1 - b2) * gi) * gi));
-        p[i] = f(pi - f(f(stepSize * mm[i]) / f(f(f(Math.sqrt(vv[i])) / sqrtBc2) + eps)));
+  it.each([0, 1])(
+    'Adam (decoupled %i) four lanes at a time is the scalar float32 update to the bit, the tail included',
+    (decoupled) => {
+      const f = Math.fround;
+      const count = 37;
+      const rand = seededRandom(23);
+      const p0 = randomArray(rand, count);
+      const [param, grad, m, v] = [put(rt, p0), rt.allocF32(count), rt.allocF32(count), rt.allocF32(count)];
+      const p = Float32Array.from(p0);
+      const mm = new Float32Array(count);
+      const vv = new Float32Array(count);
+      const [lr, b1, b2, eps, wd] = [f(0.01), f(0.9), f(0.999), f(1e-8), f(0.05)];
+      for (let step = 1; step <= 3; step++) {
+        const g = randomArray(rand, count);
+        rt.f32(grad, count).set(g);
+        rt.kernels.adam_step(param, grad, m, v, count, lr, b1, b2, eps, wd, decoupled, step);
+        const stepSize = f(lr / (1 - b1 ** step));
+        const sqrtBc2 = f(Math.sqrt(1 - b2 ** step));
+        const decay = decoupled ? f(1 - f(lr * wd)) : 1;
+        const l2 = decoupled ? 0 : wd;
+        for (let i = 0; i < count; i++) {
+          const pi = f(p[i] * decay);
+          const gi = f(g[i] + f(l2 * pi));
+          mm[i] = f(f(b1 * mm[i]) + f(f(1 - b1) * gi));
+          vv[i] = f(f(b2 * vv[i]) + f(f(f(1 - b2) * gi) * gi));
+          p[i] = f(pi - f(f(stepSize * mm[i]) / f(f(f(Math.sqrt(vv[i])) / sqrtBc2) + eps)));
+        }
       }
-    }
-    expect([...get(rt, param, count)]).toEqual([...p]);
-    expect([...rt.f32(m, count)]).toEqual([...mm]);
-    expect([...rt.f32(v, count)]).toEqual([...vv]);
-  });
+      expect([...get(rt, param, count)]).toEqual([...p]);
+      expect([...rt.f32(m, count)]).toEqual([...mm]);
+      expect([...rt.f32(v, count)]).toEqual([...vv]);
+    },
+  );
 });
 
 describe('the typed matmul wrapper checks shapes before calling WebAssembly', async () => {
@@ -249,8 +273,16 @@ describe('the typed matmul wrapper checks shapes before calling WebAssembly', as
     expect(maxRelDiff(get(rt, c.ptr, 12), get(rt, expected, 12))).toBeLessThan(1e-5);
   });
   it.each([
-    ['inner dimensions that differ', () => matmul(rt, allocMatrix(rt, 3, 4), allocMatrix(rt, 3, 5), allocMatrix(rt, 4, 4)), /inner dimensions differ \(3×5 · 4×4\)/],
-    ['an output of the wrong shape', () => matmul(rt, allocMatrix(rt, 2, 2), allocMatrix(rt, 3, 5), allocMatrix(rt, 5, 4)), /output is 2×2, the product is 3×4/],
+    [
+      'inner dimensions that differ',
+      () => matmul(rt, allocMatrix(rt, 3, 4), allocMatrix(rt, 3, 5), allocMatrix(rt, 4, 4)),
+      /inner dimensions differ \(3×5 · 4×4\)/,
+    ],
+    [
+      'an output of the wrong shape',
+      () => matmul(rt, allocMatrix(rt, 2, 2), allocMatrix(rt, 3, 5), allocMatrix(rt, 5, 4)),
+      /output is 2×2, the product is 3×4/,
+    ],
     ['a dimension of zero', () => allocMatrix(rt, 0, 3), /positive integers, got 0×3/],
   ])('names %s', (_, call, message) => {
     expect(call).toThrow(message);

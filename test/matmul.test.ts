@@ -36,7 +36,15 @@ function operandLengths(M: number, K: number, N: number): [number, number, numbe
 }
 
 /** C (+)= op(A)·op(B) in float64, the textbook triple loop. */
-function productF64(o: Orientation, a: Float32Array, b: Float32Array, c0: Float32Array | null, M: number, K: number, N: number): Float64Array {
+function productF64(
+  o: Orientation,
+  a: Float32Array,
+  b: Float32Array,
+  c0: Float32Array | null,
+  M: number,
+  K: number,
+  N: number,
+): Float64Array {
   const out = new Float64Array(M * N);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
@@ -52,11 +60,31 @@ function productF64(o: Orientation, a: Float32Array, b: Float32Array, c0: Float3
   return out;
 }
 
-function run(rt: Runtime, o: Orientation, c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void {
+function run(
+  rt: Runtime,
+  o: Orientation,
+  c: number,
+  a: number,
+  b: number,
+  M: number,
+  K: number,
+  N: number,
+  acc: number,
+): void {
   rt.kernels[`matmul_${o}`](c, a, b, M, K, N, acc, rt.matmulScratch);
 }
 
-function runRef(rt: Runtime, o: Orientation, c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void {
+function runRef(
+  rt: Runtime,
+  o: Orientation,
+  c: number,
+  a: number,
+  b: number,
+  M: number,
+  K: number,
+  N: number,
+  acc: number,
+): void {
   rt.kernels[`matmul_${o}_ref`](c, a, b, M, K, N, acc);
 }
 
@@ -64,30 +92,36 @@ function runRef(rt: Runtime, o: Orientation, c: number, a: number, b: number, M:
 const tolerance = (K: number) => 1e-5 * Math.max(1, Math.sqrt(K));
 
 // Both shipped builds: the default one and the one whose products use fused multiply-add.
-const BUILDS: Array<[string, () => Promise<Runtime>]> = [['default', testRuntime], ['fma', fmaTestRuntime]];
+const BUILDS: Array<[string, () => Promise<Runtime>]> = [
+  ['default', testRuntime],
+  ['fma', fmaTestRuntime],
+];
 
 describe.each(BUILDS)('%s build', (_, makeRuntime) => {
   describe.each(ORIENTATIONS)('matmul_%s', async (o) => {
     const rt = await makeRuntime();
 
-    it.each(SHAPES)(`matmul_${o} matches the scalar reference for M=%i K=%i N=%i, overwriting and accumulating`, (M, K, N) => {
-      const mark = rt.mark();
-      const rand = seededRandom(M * 10007 + K * 101 + N);
-      const [la, lb, lc] = operandLengths(M, K, N);
-      const a = put(rt, randomArray(rand, la));
-      const b = put(rt, randomArray(rand, lb));
-      const start = randomArray(rand, lc, 2);
-      for (const acc of [0, 1]) {
-        const c = put(rt, start);
-        const cRef = put(rt, start);
-        run(rt, o, c, a, b, M, K, N, acc);
-        runRef(rt, o, cRef, a, b, M, K, N, acc);
-        const got = get(rt, c, lc);
-        expect(got.every(Number.isFinite)).toBe(true);
-        expect(maxRelDiff(got, get(rt, cRef, lc))).toBeLessThan(tolerance(K));
-      }
-      rt.release(mark);
-    });
+    it.each(SHAPES)(
+      `matmul_${o} matches the scalar reference for M=%i K=%i N=%i, overwriting and accumulating`,
+      (M, K, N) => {
+        const mark = rt.mark();
+        const rand = seededRandom(M * 10007 + K * 101 + N);
+        const [la, lb, lc] = operandLengths(M, K, N);
+        const a = put(rt, randomArray(rand, la));
+        const b = put(rt, randomArray(rand, lb));
+        const start = randomArray(rand, lc, 2);
+        for (const acc of [0, 1]) {
+          const c = put(rt, start);
+          const cRef = put(rt, start);
+          run(rt, o, c, a, b, M, K, N, acc);
+          runRef(rt, o, cRef, a, b, M, K, N, acc);
+          const got = get(rt, c, lc);
+          expect(got.every(Number.isFinite)).toBe(true);
+          expect(maxRelDiff(got, get(rt, cRef, lc))).toBeLessThan(tolerance(K));
+        }
+        rt.release(mark);
+      },
+    );
 
     it.each([
       [1, 3, 5],

@@ -11,12 +11,9 @@ import {
   rocAuc,
 } from '../src/train/metrics.js';
 
-
 /** Probability rows that predict `predicted` (0.8 on it, the rest spread evenly). */
 function rowsPredicting(predicted: number[], numClasses: number): number[][] {
-  return predicted.map((p) =>
-    Array.from({ length: numClasses }, (_, c) => (c === p ? 0.8 : 0.2 / (numClasses - 1))),
-  );
+  return predicted.map((p) => Array.from({ length: numClasses }, (_, c) => (c === p ? 0.8 : 0.2 / (numClasses - 1))));
 }
 
 /** The definition of AUC: fraction of (positive, negative) pairs ordered correctly, ties 1/2. */
@@ -146,7 +143,12 @@ describe('ROC-AUC', () => {
     { name: 'perfect ranking gives 1', labels: [0, 0, 1, 1], scores: [0.1, 0.2, 0.8, 0.9], expected: 1 },
     { name: 'reversed ranking gives 0', labels: [0, 0, 1, 1], scores: [0.9, 0.8, 0.2, 0.1], expected: 0 },
     { name: 'constant scores give 0.5', labels: [0, 1, 0, 1, 1], scores: [0.3, 0.3, 0.3, 0.3, 0.3], expected: 0.5 },
-    { name: 'one misordered pair of four gives 0.75', labels: [0, 0, 1, 1], scores: [0.1, 0.4, 0.35, 0.8], expected: 0.75 },
+    {
+      name: 'one misordered pair of four gives 0.75',
+      labels: [0, 0, 1, 1],
+      scores: [0.1, 0.4, 0.35, 0.8],
+      expected: 0.75,
+    },
     { name: 'a tied pair counts 1/2', labels: [0, 1], scores: [0.5, 0.5], expected: 0.5 },
     { name: 'infinite scores are ordered too', labels: [0, 1, 0, 1], scores: [-Infinity, Infinity, 0, 1], expected: 1 },
   ])('$name', ({ labels, scores, expected }) => {
@@ -178,12 +180,23 @@ describe('ROC-AUC', () => {
   it('evaluate reports the AUC of the positive class (classNames[1]) for two classes', () => {
     const truth = [0, 0, 1, 1];
     const positive = [0.1, 0.4, 0.35, 0.8];
-    const report = evaluate(truth, positive.map((p) => [1 - p, p]), ['negative', 'positive']);
+    const report = evaluate(
+      truth,
+      positive.map((p) => [1 - p, p]),
+      ['negative', 'positive'],
+    );
     expect(report.rocAuc).toBeCloseTo(0.75, 12);
   });
 
   it('evaluate leaves ROC-AUC out when only one class occurs', () => {
-    const report = evaluate([1, 1], [[0.3, 0.7], [0.6, 0.4]], ['negative', 'positive']);
+    const report = evaluate(
+      [1, 1],
+      [
+        [0.3, 0.7],
+        [0.6, 0.4],
+      ],
+      ['negative', 'positive'],
+    );
     expect(report.rocAuc).toBeUndefined();
   });
 });
@@ -229,10 +242,34 @@ describe('expected calibration error', () => {
 
 describe('input checks name the problem', () => {
   it.each([
-    { name: 'wrong flat length', call: () => evaluate([0, 1], new Float32Array(3), ['a', 'b']), message: /expected 2×2 = 4 probabilities, got 3/ },
-    { name: 'short row', call: () => evaluate([0, 1], [[0.5, 0.5], [1]], ['a', 'b']), message: /row 1 has 1 probabilities, expected 2/ },
-    { name: 'label out of range', call: () => evaluate([0, 2], [[0.5, 0.5], [0.5, 0.5]], ['a', 'b']), message: /label 2 of example 1/ },
-    { name: 'NaN probability', call: () => evaluate([0], [[NaN, 0.5]], ['a', 'b']), message: /example 0, class 0 is NaN/ },
+    {
+      name: 'wrong flat length',
+      call: () => evaluate([0, 1], new Float32Array(3), ['a', 'b']),
+      message: /expected 2×2 = 4 probabilities, got 3/,
+    },
+    {
+      name: 'short row',
+      call: () => evaluate([0, 1], [[0.5, 0.5], [1]], ['a', 'b']),
+      message: /row 1 has 1 probabilities, expected 2/,
+    },
+    {
+      name: 'label out of range',
+      call: () =>
+        evaluate(
+          [0, 2],
+          [
+            [0.5, 0.5],
+            [0.5, 0.5],
+          ],
+          ['a', 'b'],
+        ),
+      message: /label 2 of example 1/,
+    },
+    {
+      name: 'NaN probability',
+      call: () => evaluate([0], [[NaN, 0.5]], ['a', 'b']),
+      message: /example 0, class 0 is NaN/,
+    },
     { name: 'no examples', call: () => evaluate([], [], ['a', 'b']), message: /no examples/ },
   ])('$name', ({ call, message }) => {
     expect(call).toThrow(message);
@@ -242,18 +279,27 @@ describe('input checks name the problem', () => {
 describe('formatReport', () => {
   const report = evaluate(
     [0, 0, 1, 1, 1],
-    [[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.3, 0.7], [0.6, 0.4]],
+    [
+      [0.9, 0.1],
+      [0.4, 0.6],
+      [0.2, 0.8],
+      [0.3, 0.7],
+      [0.6, 0.4],
+    ],
     ['negative', 'positive'],
   );
   const text = formatReport(report);
   const lines = text.split('\n');
 
-  it.each([/^accuracy\s+0\.6000$/m, /^macro-F1\s+\d\.\d{4}$/m, /^ROC-AUC\s+\d\.\d{4}$/m, /^ECE\s+\d\.\d{4}$/m, /^log loss\s+\d\.\d{4}$/m])(
-    'shows the summary line %s',
-    (pattern) => {
-      expect(text).toMatch(pattern);
-    },
-  );
+  it.each([
+    /^accuracy\s+0\.6000$/m,
+    /^macro-F1\s+\d\.\d{4}$/m,
+    /^ROC-AUC\s+\d\.\d{4}$/m,
+    /^ECE\s+\d\.\d{4}$/m,
+    /^log loss\s+\d\.\d{4}$/m,
+  ])('shows the summary line %s', (pattern) => {
+    expect(text).toMatch(pattern);
+  });
 
   it('shows the per-class table with aligned columns', () => {
     const start = lines.findIndex((l) => l.startsWith('class'));

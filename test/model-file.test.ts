@@ -66,7 +66,9 @@ function sampleContents(): ModelFileContents {
       training: { seed: 42, learningRate: 0.05, epochs: 3, note: null },
     },
     sections: {
-      'embedding.weight': f32FromBits([0x3f800000, 0x80000000, 0x7fc00001, 0xffbadbad, 0x7f800001, 0x00000001, 0x7f800000, 0xff800000]),
+      'embedding.weight': f32FromBits([
+        0x3f800000, 0x80000000, 0x7fc00001, 0xffbadbad, 0x7f800001, 0x00000001, 0x7f800000, 0xff800000,
+      ]),
       'vocabulary.ids': new Int32Array([0, -1, 2147483647, -2147483648, 7]),
       vocabulary: utf8.encode('good\nbad\nnot_good\n😀'),
     },
@@ -192,11 +194,35 @@ describe('model file round trip', () => {
 
   it.each([
     { what: 'no sections and an empty config', contents: { config: {}, sections: {} } },
-    { what: 'empty sections of each type', contents: { config: { a: 1 }, sections: { f: new Float32Array(0), i: new Int32Array(0), u: new Uint8Array(0), w: new Float32Array([1]) } } },
-    { what: 'all 256 byte values', contents: { config: {}, sections: { bytes: Uint8Array.from({ length: 256 }, (_, i) => i) } } },
-    { what: 'odd-length u8 sections between f32 ones', contents: { config: {}, sections: { a: new Float32Array([1, 2, 3]), b: new Uint8Array([1, 2, 3]), c: new Float32Array([4]) } } },
-    { what: 'unicode section names and config strings', contents: { config: { 'clé': 'naïve 😀', '': [[]] }, sections: { 'poids.😀': new Float32Array([0.1]) } } },
-    { what: 'a section named __proto__', contents: { config: JSON.parse('{"__proto__": {"x": 1}}'), sections: Object.fromEntries([['__proto__', new Int32Array([5])]]) } },
+    {
+      what: 'empty sections of each type',
+      contents: {
+        config: { a: 1 },
+        sections: { f: new Float32Array(0), i: new Int32Array(0), u: new Uint8Array(0), w: new Float32Array([1]) },
+      },
+    },
+    {
+      what: 'all 256 byte values',
+      contents: { config: {}, sections: { bytes: Uint8Array.from({ length: 256 }, (_, i) => i) } },
+    },
+    {
+      what: 'odd-length u8 sections between f32 ones',
+      contents: {
+        config: {},
+        sections: { a: new Float32Array([1, 2, 3]), b: new Uint8Array([1, 2, 3]), c: new Float32Array([4]) },
+      },
+    },
+    {
+      what: 'unicode section names and config strings',
+      contents: { config: { clé: 'naïve 😀', '': [[]] }, sections: { 'poids.😀': new Float32Array([0.1]) } },
+    },
+    {
+      what: 'a section named __proto__',
+      contents: {
+        config: JSON.parse('{"__proto__": {"x": 1}}'),
+        sections: Object.fromEntries([['__proto__', new Int32Array([5])]]),
+      },
+    },
   ])('round-trips $what', ({ contents }) => {
     const decoded = decodeModelFile(encodeModelFile(contents as ModelFileContents));
     expect(decoded.config).toEqual(contents.config);
@@ -221,7 +247,9 @@ describe('model file round trip', () => {
     const fromArrayBuffer = decodeModelFile(bytes.slice().buffer);
     for (const decoded of [fromBuffer, fromArrayBuffer]) {
       expect(decoded.config).toEqual(sampleContents().config);
-      expect(bitsOf(decoded.sections['embedding.weight']!)).toBe(bitsOf(sampleContents().sections['embedding.weight']!));
+      expect(bitsOf(decoded.sections['embedding.weight']!)).toBe(
+        bitsOf(sampleContents().sections['embedding.weight']!),
+      );
     }
   });
 
@@ -262,7 +290,9 @@ describe('model file bytes are deterministic', () => {
   });
 
   it('leaves out undefined config properties, as JSON does', () => {
-    expect(hex(encodeModelFile({ config: { a: 1, b: undefined }, sections: {} }))).toBe(hex(encodeModelFile({ config: { a: 1 }, sections: {} })));
+    expect(hex(encodeModelFile({ config: { a: 1, b: undefined }, sections: {} }))).toBe(
+      hex(encodeModelFile({ config: { a: 1 }, sections: {} })),
+    );
   });
 
   it('writes exactly the documented layout (format version 1 is frozen: changing these bytes needs a new version)', () => {
@@ -271,18 +301,44 @@ describe('model file bytes are deterministic', () => {
       sections: { w: new Float32Array([1, -0]), ids: new Int32Array([-1]), v: new Uint8Array([7]) },
     });
     const expected = [
-      '53454e544957534d', '01000000', '00000000', 'a400000000000000', '03000000', '1c000000', // magic, version, flags, length 164, 3 sections, JSON 28 bytes
-      '02', '03', '0000', '8000000000000000', '0400000000000000', '696473', // i32 "ids" at 128, 4 bytes
-      '03', '01', '0000', '8800000000000000', '0100000000000000', '76', // u8 "v" at 136, 1 byte
-      '01', '01', '0000', '9000000000000000', '0800000000000000', '77', // f32 "w" at 144, 8 bytes
-      hex(utf8.encode('{"a":[true,null,"é"],"b":1}')), '000000', // config JSON, keys sorted, padded to 128
-      'ffffffff', '00000000', // ids, padded
-      '07', '00000000000000', // v, padded
-      '0000803f', '00000080', // w: 1, -0
+      '53454e544957534d',
+      '01000000',
+      '00000000',
+      'a400000000000000',
+      '03000000',
+      '1c000000', // magic, version, flags, length 164, 3 sections, JSON 28 bytes
+      '02',
+      '03',
+      '0000',
+      '8000000000000000',
+      '0400000000000000',
+      '696473', // i32 "ids" at 128, 4 bytes
+      '03',
+      '01',
+      '0000',
+      '8800000000000000',
+      '0100000000000000',
+      '76', // u8 "v" at 136, 1 byte
+      '01',
+      '01',
+      '0000',
+      '9000000000000000',
+      '0800000000000000',
+      '77', // f32 "w" at 144, 8 bytes
+      hex(utf8.encode('{"a":[true,null,"é"],"b":1}')),
+      '000000', // config JSON, keys sorted, padded to 128
+      'ffffffff',
+      '00000000', // ids, padded
+      '07',
+      '00000000000000', // v, padded
+      '0000803f',
+      '00000080', // w: 1, -0
       'a400000000000000', // length again
     ].join('');
     expect(hex(bytes.subarray(0, bytes.length - 4))).toBe(expected);
-    expect(new DataView(bytes.buffer).getUint32(bytes.length - 4, true)).toBe(zlibCrc32(bytes.subarray(0, bytes.length - 4)));
+    expect(new DataView(bytes.buffer).getUint32(bytes.length - 4, true)).toBe(
+      zlibCrc32(bytes.subarray(0, bytes.length - 4)),
+    );
   });
 
   it('is what an independent writer of the documented layout produces', () => {
@@ -293,7 +349,9 @@ describe('model file bytes are deterministic', () => {
         { code: 1, name: 'b', payload: Uint8Array.from([0x00, 0x00, 0x80, 0x3f]) },
       ],
     });
-    expect(hex(encodeModelFile({ config: { a: 1 }, sections: { b: new Float32Array([1]), a: new Uint8Array([1, 2, 3]) } }))).toBe(hex(bytes));
+    expect(
+      hex(encodeModelFile({ config: { a: 1 }, sections: { b: new Float32Array([1]), a: new Uint8Array([1, 2, 3]) } })),
+    ).toBe(hex(bytes));
   });
 });
 
@@ -302,19 +360,63 @@ describe('encoding refuses contents that would not come back as they went in', (
   cyclic.self = cyclic;
   it.each([
     { what: 'NaN in the config', contents: { config: { lr: NaN }, sections: {} }, message: 'config.lr is NaN' },
-    { what: 'Infinity in the config', contents: { config: { a: [1, Infinity] }, sections: {} }, message: 'config.a[1] is Infinity' },
+    {
+      what: 'Infinity in the config',
+      contents: { config: { a: [1, Infinity] }, sections: {} },
+      message: 'config.a[1] is Infinity',
+    },
     { what: 'a Map in the config', contents: { config: { m: new Map() }, sections: {} }, message: 'config.m is a Map' },
-    { what: 'a typed array in the config', contents: { config: { w: new Float32Array(2) }, sections: {} }, message: 'put typed arrays in sections' },
-    { what: 'a cycle in the config', contents: { config: cyclic, sections: {} }, message: 'config.self refers back to itself' },
-    { what: 'undefined in a config array', contents: { config: { a: [undefined] }, sections: {} }, message: 'config.a[0] is undefined' },
+    {
+      what: 'a typed array in the config',
+      contents: { config: { w: new Float32Array(2) }, sections: {} },
+      message: 'put typed arrays in sections',
+    },
+    {
+      what: 'a cycle in the config',
+      contents: { config: cyclic, sections: {} },
+      message: 'config.self refers back to itself',
+    },
+    {
+      what: 'undefined in a config array',
+      contents: { config: { a: [undefined] }, sections: {} },
+      message: 'config.a[0] is undefined',
+    },
     { what: 'a bigint in the config', contents: { config: { n: 1n }, sections: {} }, message: 'config.n is a bigint' },
-    { what: 'a function in the config', contents: { config: { f: () => 1 }, sections: {} }, message: 'config.f is a function' },
-    { what: 'a config that is an array', contents: { config: [], sections: {} }, message: 'config is a Array, not an object' },
-    { what: 'a Float64Array section', contents: { config: {}, sections: { w: new Float64Array(2) } }, message: 'section "w" is a Float64Array' },
-    { what: 'a Uint8ClampedArray section', contents: { config: {}, sections: { w: new Uint8ClampedArray(2) } }, message: 'section "w" is a Uint8ClampedArray' },
-    { what: 'a plain-array section', contents: { config: {}, sections: { w: [1, 2] } }, message: 'section "w" is a Array' },
-    { what: 'an empty section name', contents: { config: {}, sections: { '': new Uint8Array(1) } }, message: 'section name "" is 0 bytes long' },
-    { what: 'a section name over 255 bytes', contents: { config: {}, sections: { ['é'.repeat(128)]: new Uint8Array(1) } }, message: 'is 256 bytes long' },
+    {
+      what: 'a function in the config',
+      contents: { config: { f: () => 1 }, sections: {} },
+      message: 'config.f is a function',
+    },
+    {
+      what: 'a config that is an array',
+      contents: { config: [], sections: {} },
+      message: 'config is a Array, not an object',
+    },
+    {
+      what: 'a Float64Array section',
+      contents: { config: {}, sections: { w: new Float64Array(2) } },
+      message: 'section "w" is a Float64Array',
+    },
+    {
+      what: 'a Uint8ClampedArray section',
+      contents: { config: {}, sections: { w: new Uint8ClampedArray(2) } },
+      message: 'section "w" is a Uint8ClampedArray',
+    },
+    {
+      what: 'a plain-array section',
+      contents: { config: {}, sections: { w: [1, 2] } },
+      message: 'section "w" is a Array',
+    },
+    {
+      what: 'an empty section name',
+      contents: { config: {}, sections: { '': new Uint8Array(1) } },
+      message: 'section name "" is 0 bytes long',
+    },
+    {
+      what: 'a section name over 255 bytes',
+      contents: { config: {}, sections: { ['é'.repeat(128)]: new Uint8Array(1) } },
+      message: 'is 256 bytes long',
+    },
   ])('refuses $what', ({ contents, message }) => {
     const error = refusal(() => encodeModelFile(contents as unknown as ModelFileContents));
     expect(error.reason).toBe('invalid-contents');
@@ -324,15 +426,25 @@ describe('encoding refuses contents that would not come back as they went in', (
 
   it('stores a Date in the config as its ISO string, as JSON does', () => {
     const when = new Date(Date.UTC(2024, 0, 2));
-    expect(decodeModelFile(encodeModelFile({ config: { when }, sections: {} })).config).toEqual({ when: '2024-01-02T00:00:00.000Z' });
+    expect(decodeModelFile(encodeModelFile({ config: { when }, sections: {} })).config).toEqual({
+      when: '2024-01-02T00:00:00.000Z',
+    });
   });
 });
 
 describe('decoding refuses damaged and foreign files with a message naming the file', () => {
   const good = encodeModelFile(sampleContents());
-  const bigger = encodeModelFile({ config: { note: 'x'.repeat(300) }, sections: { w: new Float32Array(200).fill(0.25), ids: new Int32Array(50).fill(-3) } });
+  const bigger = encodeModelFile({
+    config: { note: 'x'.repeat(300) },
+    sections: { w: new Float32Array(200).fill(0.25), ids: new Int32Array(50).fill(-3) },
+  });
 
-  function expectRefused(bytes: Uint8Array, reason: ModelFileProblem, message: string, source = 'model.bin'): ModelFileError {
+  function expectRefused(
+    bytes: Uint8Array,
+    reason: ModelFileProblem,
+    message: string,
+    source = 'model.bin',
+  ): ModelFileError {
     const error = refusal(() => decodeModelFile(bytes, source));
     expect(error.reason).toBe(reason);
     expect(error.source).toBe(source);
@@ -345,17 +457,24 @@ describe('decoding refuses damaged and foreign files with a message naming the f
     { xor: 0x01, file: 'the sample model', bytes: good },
     { xor: 0x80, file: 'the sample model', bytes: good },
     { xor: 0xff, file: 'a model with a long config and large sections', bytes: bigger },
-  ])('refuses $file with any single byte flipped (xor $xor), header, table, JSON, payload and trailer alike', ({ xor, bytes }) => {
-    for (let i = 0; i < bytes.length; i++) {
-      const damaged = bytes.slice();
-      damaged[i]! ^= xor;
-      if (i < 8) {
-        expectRefused(damaged, 'not-a-model-file', 'not a sentiwasm model file (wrong magic number');
-      } else {
-        expectRefused(damaged, 'damaged', 'damaged (checksum mismatch): the file was changed or truncated after it was saved');
+  ])(
+    'refuses $file with any single byte flipped (xor $xor), header, table, JSON, payload and trailer alike',
+    ({ xor, bytes }) => {
+      for (let i = 0; i < bytes.length; i++) {
+        const damaged = bytes.slice();
+        damaged[i]! ^= xor;
+        if (i < 8) {
+          expectRefused(damaged, 'not-a-model-file', 'not a sentiwasm model file (wrong magic number');
+        } else {
+          expectRefused(
+            damaged,
+            'damaged',
+            'damaged (checksum mismatch): the file was changed or truncated after it was saved',
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
   it('refuses a model cut off at every length, saying how long it should be', () => {
     for (let m = 0; m < good.length; m++) {
@@ -375,13 +494,29 @@ describe('decoding refuses damaged and foreign files with a message naming the f
   });
 
   it.each([
-    { what: 'a PNG image', bytes: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]), says: 'it looks like a PNG image' },
-    { what: 'a JSON file', bytes: utf8.encode('{"architecture": "bag", "weights": [0.1, 0.2]}\n'), says: 'it looks like JSON text' },
+    {
+      what: 'a PNG image',
+      bytes: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]),
+      says: 'it looks like a PNG image',
+    },
+    {
+      what: 'a JSON file',
+      bytes: utf8.encode('{"architecture": "bag", "weights": [0.1, 0.2]}\n'),
+      says: 'it looks like JSON text',
+    },
     { what: 'a tiny JSON file', bytes: utf8.encode('{}'), says: 'it looks like JSON text' },
-    { what: 'an HTML error page', bytes: utf8.encode('<!DOCTYPE html><title>404 Not Found</title>'), says: 'error page' },
+    {
+      what: 'an HTML error page',
+      bytes: utf8.encode('<!DOCTYPE html><title>404 Not Found</title>'),
+      says: 'error page',
+    },
     { what: 'a gzip file', bytes: Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), says: 'gzip-compressed' },
     { what: 'a zip archive', bytes: utf8.encode('PK\u0003\u0004rest of the archive'), says: 'zip archive' },
-    { what: 'a WebAssembly module', bytes: Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), says: 'WebAssembly module' },
+    {
+      what: 'a WebAssembly module',
+      bytes: Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+      says: 'WebAssembly module',
+    },
     { what: 'plain text', bytes: utf8.encode('positive\tI loved it\n'), says: 'wrong magic number)' },
     { what: 'one byte', bytes: Uint8Array.from([0x42]), says: 'wrong magic number)' },
   ])('refuses $what as not a model file, saying what it looks like', ({ bytes, says }) => {
@@ -398,14 +533,22 @@ describe('decoding refuses damaged and foreign files with a message naming the f
     const joined = new Uint8Array(good.length * 2);
     joined.set(good, 0);
     joined.set(good, good.length);
-    expectRefused(joined, 'trailing-bytes', `has ${good.length} extra bytes after the end of the model (expected ${good.length} bytes, found ${good.length * 2})`);
+    expectRefused(
+      joined,
+      'trailing-bytes',
+      `has ${good.length} extra bytes after the end of the model (expected ${good.length} bytes, found ${good.length * 2})`,
+    );
     const padded = new Uint8Array(good.length + 3);
     padded.set(good);
     expectRefused(padded, 'trailing-bytes', 'has 3 extra bytes');
   });
 
   it.each([
-    { version: 2, reason: 'newer-version', message: 'made by format version 2, this sentiwasm reads version 1. upgrade sentiwasm' },
+    {
+      version: 2,
+      reason: 'newer-version',
+      message: 'made by format version 2, this sentiwasm reads version 1. upgrade sentiwasm',
+    },
     { version: 3, reason: 'newer-version', message: 'made by format version 3, this sentiwasm reads version 1' },
     { version: 0, reason: 'unknown-version', message: 'has format version 0, which no sentiwasm has written' },
   ] as const)('refuses a well-formed file of format version $version', ({ version, reason, message }) => {
@@ -421,23 +564,97 @@ describe('decoding refuses damaged and foreign files with a message naming the f
 
   const f32 = (n: number) => new Uint8Array(n * 4);
   it.each<{ what: string; file: RawFile; message: string }>([
-    { what: 'a section pointing past the end of the file', file: { sections: [{ code: 1, name: 'w', payload: f32(2), offset: 4096 }] }, message: 'section "w" (bytes 4096 to 4104) points outside the payload area' },
-    { what: 'a section running into the trailer', file: { sections: [{ code: 1, name: 'w', payload: f32(2), length: 16 }] }, message: 'points outside the payload area' },
-    { what: 'a section pointing into the header', file: { sections: [{ code: 1, name: 'w', payload: f32(2), offset: 0 }] }, message: 'points outside the payload area' },
-    { what: 'a section with an offset too large for a number', file: { sections: [{ code: 3, name: 'w', payload: f32(1), offset: Number.MAX_SAFE_INTEGER + 1 }] }, message: 'points outside the payload area' },
-    { what: 'a section not starting at a multiple of 8', file: { sections: [{ code: 3, name: 'w', payload: f32(4), offset: 60, length: 4 }] }, message: 'section "w" (bytes 60 to 64) does not start at a multiple of 8' },
-    { what: 'an f32 section whose length is not a multiple of 4', file: { sections: [{ code: 1, name: 'w', payload: new Uint8Array(6) }] }, message: 'section "w" is 6 bytes long, not a multiple of 4 (the size of one Float32Array element)' },
-    { what: 'an i32 section whose length is not a multiple of 4', file: { sections: [{ code: 2, name: 'ids', payload: new Uint8Array(5) }] }, message: 'not a multiple of 4 (the size of one Int32Array element)' },
-    { what: 'two sections with the same name', file: { sections: [{ code: 1, name: 'w', payload: f32(1) }, { code: 1, name: 'w', payload: f32(1) }] }, message: 'two sections are named "w"' },
-    { what: 'overlapping sections', file: { sections: [{ code: 3, name: 'a', payload: f32(4) }, { code: 3, name: 'b', payload: f32(1), offset: 88 }] }, message: 'sections "a" and "b" overlap' },
-    { what: 'an unknown element type', file: { sections: [{ code: 9, name: 'w', payload: f32(1) }] }, message: 'section "w" has unknown element type code 9' },
-    { what: 'reserved bytes set in the table', file: { sections: [{ code: 1, name: 'w', payload: f32(1), reserved: 1 }] }, message: 'section "w" has reserved bytes set' },
-    { what: 'an empty section name', file: { sections: [{ code: 1, name: '', payload: f32(1) }] }, message: 'section 0 has an empty name' },
-    { what: 'a section name that is not UTF-8', file: { sections: [{ code: 1, name: Uint8Array.from([0xff, 0xfe]), payload: f32(1) }] }, message: 'the name of section 0 is not valid UTF-8' },
-    { what: 'more sections than the table holds', file: { count: 1000, sections: [{ code: 1, name: 'w', payload: f32(1) }] }, message: 'the section table of 1000 entries does not fit in the file' },
-    { what: 'a table that runs into the config', file: { count: 2, json: '{"a":"' + 'x'.repeat(40) + '"}', sections: [{ code: 1, name: 'w', payload: f32(1) }] }, message: 'has unknown element type code 123' },
+    {
+      what: 'a section pointing past the end of the file',
+      file: { sections: [{ code: 1, name: 'w', payload: f32(2), offset: 4096 }] },
+      message: 'section "w" (bytes 4096 to 4104) points outside the payload area',
+    },
+    {
+      what: 'a section running into the trailer',
+      file: { sections: [{ code: 1, name: 'w', payload: f32(2), length: 16 }] },
+      message: 'points outside the payload area',
+    },
+    {
+      what: 'a section pointing into the header',
+      file: { sections: [{ code: 1, name: 'w', payload: f32(2), offset: 0 }] },
+      message: 'points outside the payload area',
+    },
+    {
+      what: 'a section with an offset too large for a number',
+      file: { sections: [{ code: 3, name: 'w', payload: f32(1), offset: Number.MAX_SAFE_INTEGER + 1 }] },
+      message: 'points outside the payload area',
+    },
+    {
+      what: 'a section not starting at a multiple of 8',
+      file: { sections: [{ code: 3, name: 'w', payload: f32(4), offset: 60, length: 4 }] },
+      message: 'section "w" (bytes 60 to 64) does not start at a multiple of 8',
+    },
+    {
+      what: 'an f32 section whose length is not a multiple of 4',
+      file: { sections: [{ code: 1, name: 'w', payload: new Uint8Array(6) }] },
+      message: 'section "w" is 6 bytes long, not a multiple of 4 (the size of one Float32Array element)',
+    },
+    {
+      what: 'an i32 section whose length is not a multiple of 4',
+      file: { sections: [{ code: 2, name: 'ids', payload: new Uint8Array(5) }] },
+      message: 'not a multiple of 4 (the size of one Int32Array element)',
+    },
+    {
+      what: 'two sections with the same name',
+      file: {
+        sections: [
+          { code: 1, name: 'w', payload: f32(1) },
+          { code: 1, name: 'w', payload: f32(1) },
+        ],
+      },
+      message: 'two sections are named "w"',
+    },
+    {
+      what: 'overlapping sections',
+      file: {
+        sections: [
+          { code: 3, name: 'a', payload: f32(4) },
+          { code: 3, name: 'b', payload: f32(1), offset: 88 },
+        ],
+      },
+      message: 'sections "a" and "b" overlap',
+    },
+    {
+      what: 'an unknown element type',
+      file: { sections: [{ code: 9, name: 'w', payload: f32(1) }] },
+      message: 'section "w" has unknown element type code 9',
+    },
+    {
+      what: 'reserved bytes set in the table',
+      file: { sections: [{ code: 1, name: 'w', payload: f32(1), reserved: 1 }] },
+      message: 'section "w" has reserved bytes set',
+    },
+    {
+      what: 'an empty section name',
+      file: { sections: [{ code: 1, name: '', payload: f32(1) }] },
+      message: 'section 0 has an empty name',
+    },
+    {
+      what: 'a section name that is not UTF-8',
+      file: { sections: [{ code: 1, name: Uint8Array.from([0xff, 0xfe]), payload: f32(1) }] },
+      message: 'the name of section 0 is not valid UTF-8',
+    },
+    {
+      what: 'more sections than the table holds',
+      file: { count: 1000, sections: [{ code: 1, name: 'w', payload: f32(1) }] },
+      message: 'the section table of 1000 entries does not fit in the file',
+    },
+    {
+      what: 'a table that runs into the config',
+      file: { count: 2, json: '{"a":"' + 'x'.repeat(40) + '"}', sections: [{ code: 1, name: 'w', payload: f32(1) }] },
+      message: 'has unknown element type code 123',
+    },
     { what: 'invalid JSON', file: { json: '{"dim": 4,' }, message: 'the config is not valid JSON' },
-    { what: 'JSON that is not UTF-8', file: { json: Uint8Array.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) }, message: 'the config is not valid JSON' },
+    {
+      what: 'JSON that is not UTF-8',
+      file: { json: Uint8Array.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) },
+      message: 'the config is not valid JSON',
+    },
     { what: 'a JSON array as config', file: { json: '[1,2]' }, message: 'the config is not a JSON object' },
     { what: 'a JSON null as config', file: { json: 'null' }, message: 'the config is not a JSON object' },
     { what: 'an empty config', file: { json: '' }, message: 'the config is not valid JSON' },
@@ -447,7 +664,15 @@ describe('decoding refuses damaged and foreign files with a message naming the f
   });
 
   it('accepts what the independent writer makes when nothing is wrong', () => {
-    const decoded = decodeModelFile(rawFile({ json: '{"dim":4}', sections: [{ code: 1, name: 'w', payload: f32(2) }, { code: 3, name: 'v', payload: new Uint8Array(3) }] }));
+    const decoded = decodeModelFile(
+      rawFile({
+        json: '{"dim":4}',
+        sections: [
+          { code: 1, name: 'w', payload: f32(2) },
+          { code: 3, name: 'v', payload: new Uint8Array(3) },
+        ],
+      }),
+    );
     expect(decoded.config).toEqual({ dim: 4 });
     expect(decoded.sections.w).toEqual(new Float32Array(2));
     expect(decoded.sections.v).toEqual(new Uint8Array(3));
@@ -538,19 +763,48 @@ describe('saving model files atomically', () => {
     const path = join(d, 'model.bin');
     await writeFile(path, oldBytes);
     const cause = new Error('disk unplugged');
-    const error = await asyncRefusal(() => saveModelFileAtomic(path, newBytes, { beforeRename: () => { throw cause; } }));
+    const error = await asyncRefusal(() =>
+      saveModelFileAtomic(path, newBytes, {
+        beforeRename: () => {
+          throw cause;
+        },
+      }),
+    );
     expect(error.reason).toBe('not-saved');
     expect(error.source).toBe(path);
-    expect(error.message).toContain(`${path}: cannot save the model (disk unplugged); the file that was there, if any, is unchanged`);
+    expect(error.message).toContain(
+      `${path}: cannot save the model (disk unplugged); the file that was there, if any, is unchanged`,
+    );
     expect(error.cause).toBe(cause);
     expect(hex(await readFile(path))).toBe(hex(oldBytes));
     expect(await readdir(d)).toEqual(['model.bin']);
   });
 
   it.each([
-    { what: 'the parent is a regular file', setup: async (d: string) => { await writeFile(join(d, 'file.txt'), 'keep me'); return join(d, 'file.txt', 'model.bin'); }, code: 'ENOTDIR', left: ['file.txt'] },
-    { what: 'the folder does not exist', setup: async (d: string) => join(d, 'missing', 'model.bin'), code: 'ENOENT', left: [] },
-    { what: 'the path is a folder', setup: async (d: string) => { await mkdir(join(d, 'model.bin')); return join(d, 'model.bin'); }, code: 'EISDIR', left: ['model.bin'] },
+    {
+      what: 'the parent is a regular file',
+      setup: async (d: string) => {
+        await writeFile(join(d, 'file.txt'), 'keep me');
+        return join(d, 'file.txt', 'model.bin');
+      },
+      code: 'ENOTDIR',
+      left: ['file.txt'],
+    },
+    {
+      what: 'the folder does not exist',
+      setup: async (d: string) => join(d, 'missing', 'model.bin'),
+      code: 'ENOENT',
+      left: [],
+    },
+    {
+      what: 'the path is a folder',
+      setup: async (d: string) => {
+        await mkdir(join(d, 'model.bin'));
+        return join(d, 'model.bin');
+      },
+      code: 'EISDIR',
+      left: ['model.bin'],
+    },
   ])('fails with a message naming the path when $what, leaving nothing behind', async ({ setup, code, left }) => {
     const d = await freshDir(`fail-${code}`);
     const path = await setup(d);
@@ -582,7 +836,9 @@ describe('saving model files atomically', () => {
     const error = refusal(() => decodeModelFile(new Uint8Array(0), path));
     expect(error.message).toContain(path);
     const cut = await readModelFileBytes(path);
-    expect(() => decodeModelFile(cut, path)).toThrow(`${path}: truncated (expected ${newBytes.length} bytes, found 50)`);
+    expect(() => decodeModelFile(cut, path)).toThrow(
+      `${path}: truncated (expected ${newBytes.length} bytes, found 50)`,
+    );
   });
 });
 
@@ -594,13 +850,18 @@ describe('a model whose weights are not all finite numbers is refused at load', 
   let head: string;
   beforeAll(async () => {
     const sentences = [
-      { text: 'good film, loved it', label: 'pos' }, { text: 'bad, awful waste', label: 'neg' },
-      { text: 'great acting', label: 'pos' }, { text: 'not good at all', label: 'neg' },
+      { text: 'good film, loved it', label: 'pos' },
+      { text: 'bad, awful waste', label: 'neg' },
+      { text: 'great acting', label: 'pos' },
+      { text: 'not good at all', label: 'neg' },
     ];
     const model = await train(sentences, { epochs: 2, seed: 3, dim: 8, buckets: 1000 });
     contents = decodeModelFile(model.toBytes(), 'model.bin');
     model.dispose();
-    ({ table, head: [head] } = weightSections(contents) as { table: string; head: [string] });
+    ({
+      table,
+      head: [head],
+    } = weightSections(contents) as { table: string; head: [string] });
   });
 
   /** The valid model's file again, with one weight replaced (re-encoded: the checksum is right). */
@@ -621,22 +882,33 @@ describe('a model whose weights are not all finite numbers is refused at load', 
     { value: '-Infinity', which: 'table', index: 5, bits: 0xff800000 },
     { value: 'a signalling NaN', which: 'table', index: 0, bits: 0x7fa00001 },
     { value: 'a negative NaN with a payload', which: 'head', index: 15, bits: 0xffbadbad },
-  ] as const)('refuses $value in the $which at index $index, naming the file, the section and the index', async ({ which, index, bits }) => {
-    const error = await asyncRefusal(() => TextClassifier.fromBytes(withWeight(which, index, bits), 'diverged.bin'));
-    expect(error.message).toBe(message(which === 'table' ? table : head, index));
-    expect(error.source).toBe('diverged.bin');
-    expect(error.reason).toBe('invalid-contents');
-  });
+  ] as const)(
+    'refuses $value in the $which at index $index, naming the file, the section and the index',
+    async ({ which, index, bits }) => {
+      const error = await asyncRefusal(() => TextClassifier.fromBytes(withWeight(which, index, bits), 'diverged.bin'));
+      expect(error.message).toBe(message(which === 'table' ? table : head, index));
+      expect(error.source).toBe('diverged.bin');
+      expect(error.reason).toBe('invalid-contents');
+    },
+  );
 
-  it('names the first bad weight: the last of the table when it is the only one, the table\'s first before the head\'s', async () => {
+  it("names the first bad weight: the last of the table when it is the only one, the table's first before the head's", async () => {
     const last = contents.sections[table]!.length - 1;
-    const error = await asyncRefusal(() => TextClassifier.fromBytes(withWeight('table', -1, 0x7fc00000), 'diverged.bin'));
+    const error = await asyncRefusal(() =>
+      TextClassifier.fromBytes(withWeight('table', -1, 0x7fc00000), 'diverged.bin'),
+    );
     expect(error.message).toBe(message(table, last));
-    const both = { ...contents.sections, [table]: contents.sections[table]!.slice(), [head]: contents.sections[head]!.slice() };
+    const both = {
+      ...contents.sections,
+      [table]: contents.sections[table]!.slice(),
+      [head]: contents.sections[head]!.slice(),
+    };
     both[table]![last] = NaN;
     both[table]![7] = Infinity;
     both[head]![1] = NaN;
-    const first = await asyncRefusal(() => TextClassifier.fromBytes(encodeModelFile({ config: contents.config, sections: both }), 'diverged.bin'));
+    const first = await asyncRefusal(() =>
+      TextClassifier.fromBytes(encodeModelFile({ config: contents.config, sections: both }), 'diverged.bin'),
+    );
     expect(first.message).toBe(message(table, 7));
   });
 
@@ -650,23 +922,32 @@ describe('a model whose weights are not all finite numbers is refused at load', 
     { value: 'a thousand', bits: 0x447a0000, loads: true },
     { value: 'the smallest subnormal', bits: 0x00000001, loads: true },
     { value: '-0', bits: 0x80000000, loads: true },
-  ])('takes a weight of $value, which is finite, for what it is: loaded, or refused only if scores could overflow', async ({ bits, loads }) => {
-    const bytes = withWeight('head', 3, bits);
-    if (!loads) {
-      const error = await asyncRefusal(() => TextClassifier.fromBytes(bytes, 'large.bin'));
-      expect(error.message).toMatch(/^large\.bin: the model's weights are so large that its scores could overflow \(to [\d.e+]+\); it was saved from a run that diverged/);
-      return;
-    }
-    const model = await TextClassifier.fromBytes(bytes, 'finite.bin');
-    const p = model.predict('good film').probabilities;
-    expect(Object.values(p).every((v) => Number.isFinite(v))).toBe(true);
-    model.dispose();
-  });
+  ])(
+    'takes a weight of $value, which is finite, for what it is: loaded, or refused only if scores could overflow',
+    async ({ bits, loads }) => {
+      const bytes = withWeight('head', 3, bits);
+      if (!loads) {
+        const error = await asyncRefusal(() => TextClassifier.fromBytes(bytes, 'large.bin'));
+        expect(error.message).toMatch(
+          /^large\.bin: the model's weights are so large that its scores could overflow \(to [\d.e+]+\); it was saved from a run that diverged/,
+        );
+        return;
+      }
+      const model = await TextClassifier.fromBytes(bytes, 'finite.bin');
+      const p = model.predict('good film').probabilities;
+      expect(Object.values(p).every((v) => Number.isFinite(v))).toBe(true);
+      model.dispose();
+    },
+  );
 
   it('cannot write a NaN temperature, and refuses an infinite one (1e999 in the JSON) at load', async () => {
-    expect(() => encodeModelFile({ config: { ...contents.config, temperature: NaN }, sections: contents.sections })).toThrow('config.temperature is NaN, which JSON cannot hold');
+    expect(() =>
+      encodeModelFile({ config: { ...contents.config, temperature: NaN }, sections: contents.sections }),
+    ).toThrow('config.temperature is NaN, which JSON cannot hold');
     const [infinite] = configTextModels(contents);
     const error = await asyncRefusal(() => TextClassifier.fromBytes(infinite!.bytes, 'hot.bin'));
-    expect(error.message).toBe('hot.bin: the temperature is Infinity, not a positive number (at least 0.000001). save the model again with this version of sentiwasm');
+    expect(error.message).toBe(
+      'hot.bin: the temperature is Infinity, not a positive number (at least 0.000001). save the model again with this version of sentiwasm',
+    );
   });
 });

@@ -15,7 +15,14 @@ function bagsOf(model: TextClassifier, examples: readonly LabelledText[]): { bag
   const bags = examples.map((e) => f.rows(f.tokenize(e.text), []));
   const offsets = new Int32Array(bags.length + 1);
   bags.forEach((b, i) => (offsets[i + 1] = offsets[i] + b.length));
-  return { bags, data: { rows: Int32Array.from(bags.flat()), offsets, labels: Int32Array.from(examples, (e) => model.labels.indexOf(e.label)) } };
+  return {
+    bags,
+    data: {
+      rows: Int32Array.from(bags.flat()),
+      offsets,
+      labels: Int32Array.from(examples, (e) => model.labels.indexOf(e.label)),
+    },
+  };
 }
 
 /** Logit c of each bag under naive Bayes, as naiveBayesStart promises it (columns c < dim only). */
@@ -33,7 +40,11 @@ function naiveBayesLogits(model: TextClassifier, bags: number[][], labels: Int32
     const mean = logP.reduce((a, b) => a + b) / C;
     return logP.map((l) => l - mean);
   };
-  return bags.map((bag) => model.labels.map((_, c) => (c < model.config.dim ? (scale * bag.reduce((s, r) => s + centred(r)[c], 0)) / bag.length : 0)));
+  return bags.map((bag) =>
+    model.labels.map((_, c) =>
+      c < model.config.dim ? (scale * bag.reduce((s, r) => s + centred(r)[c], 0)) / bag.length : 0,
+    ),
+  );
 }
 
 async function startedFromNaiveBayes(examples: LabelledText[], dim: number, scale: number) {
@@ -63,11 +74,16 @@ describe('naiveBayesStart', () => {
   });
 
   it('fills only the first dim columns when there are more classes than columns', async () => {
-    const stars = corpus.map((e, i) => ({ text: e.text, label: e.label === 'positive' ? String(4 + (i % 2)) : String(1 + (i % 2)) }));
+    const stars = corpus.map((e, i) => ({
+      text: e.text,
+      label: e.label === 'positive' ? String(4 + (i % 2)) : String(1 + (i % 2)),
+    }));
     const { model, bags, data } = await startedFromNaiveBayes(stars, 2, 0.5);
     expect(model.labels.length).toBe(4);
     const logits = model.logits(bags);
-    naiveBayesLogits(model, bags, data.labels, 0.5).forEach((row, i) => row.forEach((v, c) => expect(logits[i * 4 + c]).toBeCloseTo(v, 5)));
+    naiveBayesLogits(model, bags, data.labels, 0.5).forEach((row, i) =>
+      row.forEach((v, c) => expect(logits[i * 4 + c]).toBeCloseTo(v, 5)),
+    );
     for (let c = 2; c < 4; c++) expect(logits[c]).toBe(0);
     model.dispose();
   });
@@ -83,8 +99,14 @@ describe('naiveBayesStart', () => {
     expect(bytes(on).equals(bytes(again))).toBe(true);
     expect(bytes(byDefault).equals(bytes(off))).toBe(true);
     for (const r of [on, off, byDefault, again]) r.model.dispose();
-    await expect(trainWithReport(corpus, { naiveBayesStart: -1 })).rejects.toThrow(/naiveBayesStart must be a number ≥ 0/);
-    await expect(trainWithReport(corpus, { naiveBayesStart: 0.1, arch: 'mlp' })).rejects.toThrow(/bag architecture only, not mlp/);
-    await expect(trainWithReport(corpus, { naiveBayesStart: 0.1, pretrainedVectors: new Map([['great', new Float32Array(64)]]) })).rejects.toThrow(/two starting points/);
+    await expect(trainWithReport(corpus, { naiveBayesStart: -1 })).rejects.toThrow(
+      /naiveBayesStart must be a number ≥ 0/,
+    );
+    await expect(trainWithReport(corpus, { naiveBayesStart: 0.1, arch: 'mlp' })).rejects.toThrow(
+      /bag architecture only, not mlp/,
+    );
+    await expect(
+      trainWithReport(corpus, { naiveBayesStart: 0.1, pretrainedVectors: new Map([['great', new Float32Array(64)]]) }),
+    ).rejects.toThrow(/two starting points/);
   });
 });

@@ -21,7 +21,9 @@ describe('bigramBucket', () => {
         expect(bigramBucket(a, b, m)).toBe(reference(a, b, buckets));
       }
       const hashes = Array.from({ length: 30 }, rand);
-      expect(wordNgramBuckets(hashes, 2, buckets)).toEqual(hashes.slice(1).map((h, i) => reference(hashes[i]!, h, buckets)));
+      expect(wordNgramBuckets(hashes, 2, buckets)).toEqual(
+        hashes.slice(1).map((h, i) => reference(hashes[i]!, h, buckets)),
+      );
     }
   });
 });

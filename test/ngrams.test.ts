@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { charNgrams, fnv1a32, hashTokens, ngramFeatures, wordNgramBuckets, Vocabulary, MAX_BUCKETS } from '../src/text/index.js';
+import {
+  charNgrams,
+  fnv1a32,
+  hashTokens,
+  ngramFeatures,
+  wordNgramBuckets,
+  Vocabulary,
+  MAX_BUCKETS,
+} from '../src/text/index.js';
 
 /** fastText's hash, byte by byte from TextEncoder, with its int8 sign extension: the slow, obvious reference. */
 function fnvReference(s: string): number {
@@ -41,12 +49,16 @@ describe('fnv1a32', () => {
     expect(fnv1a32(s)).toBe(expected);
   });
 
-  it.each([['ASCII', 'sentiment'], ['Latin-1', 'café'], ['Han', '酒店服务'], ['emoji', '👨‍👩‍👧'], ['lone surrogate', 'a\ud800b'], ['mixed', "n't 😍 不错"]])(
-    'matches the byte-wise reference with fastText sign extension: %s',
-    (_name, s) => {
-      expect(fnv1a32(s)).toBe(fnvReference(s));
-    },
-  );
+  it.each([
+    ['ASCII', 'sentiment'],
+    ['Latin-1', 'café'],
+    ['Han', '酒店服务'],
+    ['emoji', '👨‍👩‍👧'],
+    ['lone surrogate', 'a\ud800b'],
+    ['mixed', "n't 😍 不错"],
+  ])('matches the byte-wise reference with fastText sign extension: %s', (_name, s) => {
+    expect(fnv1a32(s)).toBe(fnvReference(s));
+  });
 
   it('is deterministic and unsigned', () => {
     const words = ['good', 'bad', '好', '😍'];
@@ -150,7 +162,14 @@ describe('charNgrams', () => {
     ['a token shorter than minn has none', 'a', 2, 3, {}, []],
     ['emoji and astral Han count as one character', '😍𠀀好', 2, 2, {}, ['😍𠀀', '𠀀好']],
     ['fastText markers, without the lone markers', 'ab', 1, 2, { markers: true }, ['<a', 'a', 'ab', 'b', 'b>']],
-    ['fastText-style 3..4-grams of "where"', 'where', 3, 4, { markers: true }, ['<wh', '<whe', 'whe', 'wher', 'her', 'here', 'ere', 'ere>', 're>']],
+    [
+      'fastText-style 3..4-grams of "where"',
+      'where',
+      3,
+      4,
+      { markers: true },
+      ['<wh', '<whe', 'whe', 'wher', 'her', 'here', 'ere', 'ere>', 're>'],
+    ],
   ])('%s', (_name, token, minn, maxn, options, expected) => {
     expect(charNgrams(token, minn, maxn, options)).toEqual(expected);
   });

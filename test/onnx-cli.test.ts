@@ -19,7 +19,13 @@ const models: Record<string, { path: string; model: TextClassifier }> = {};
 beforeAll(async () => {
   const { train: examples } = builtinSplit();
   for (const arch of ['bag', 'attention'] as const) {
-    const model = await train(examples, { arch, epochs: 3, dim: 16, seed: 2, ...(arch === 'attention' ? { maxLen: 8 } : {}) });
+    const model = await train(examples, {
+      arch,
+      epochs: 3,
+      dim: 16,
+      seed: 2,
+      ...(arch === 'attention' ? { maxLen: 8 } : {}),
+    });
     const path = join(dir, `${arch}.bin`);
     writeFileSync(path, model.toBytes());
     models[arch] = { path, model };
@@ -27,21 +33,32 @@ beforeAll(async () => {
 });
 
 describe('sentiwasm export-onnx', () => {
-  it.each(['bag', 'attention'])('writes the %s model as OUT.onnx and its featurizer as OUT.featurizer.json, and says what the graph takes and gives', async (arch) => {
-    const { path, model } = models[arch];
-    const out = join(dir, `${arch}.onnx`);
-    const { stdout, stderr, code } = await cli(['export-onnx', path, out]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(stdout).toContain(`${out}: ${arch} model as ONNX (opset 17)`);
-    expect(stdout).toMatch(/inputs {3}ids int64 \[batch, length\].*mask float32 \[batch, length\]/);
-    expect(stdout).toContain('outputs  probabilities float32 [batch, 2] (negative, positive), logits float32 [batch, 2]');
-    const settings = JSON.parse(readFileSync(join(dir, `${arch}.featurizer.json`), 'utf8')) as FeaturizerSettings;
-    expect(settings).toMatchObject({ format: 'sentiwasm featurizer', version: 1, arch, labels: model.labels, temperature: model.config.temperature });
-    expect(settings.vocabulary).toEqual(model.featurizer.vocabulary.toArray());
-    if (arch === 'bag') expect(settings.rowBuckets).toEqual(Array.from(model.featurizer.rowBuckets));
-    else expect(settings.ordered).toEqual({ pad: 0, unknown: 1, offset: 2, maxLength: 8 });
-  });
+  it.each(['bag', 'attention'])(
+    'writes the %s model as OUT.onnx and its featurizer as OUT.featurizer.json, and says what the graph takes and gives',
+    async (arch) => {
+      const { path, model } = models[arch];
+      const out = join(dir, `${arch}.onnx`);
+      const { stdout, stderr, code } = await cli(['export-onnx', path, out]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`${out}: ${arch} model as ONNX (opset 17)`);
+      expect(stdout).toMatch(/inputs {3}ids int64 \[batch, length\].*mask float32 \[batch, length\]/);
+      expect(stdout).toContain(
+        'outputs  probabilities float32 [batch, 2] (negative, positive), logits float32 [batch, 2]',
+      );
+      const settings = JSON.parse(readFileSync(join(dir, `${arch}.featurizer.json`), 'utf8')) as FeaturizerSettings;
+      expect(settings).toMatchObject({
+        format: 'sentiwasm featurizer',
+        version: 1,
+        arch,
+        labels: model.labels,
+        temperature: model.config.temperature,
+      });
+      expect(settings.vocabulary).toEqual(model.featurizer.vocabulary.toArray());
+      if (arch === 'bag') expect(settings.rowBuckets).toEqual(Array.from(model.featurizer.rowBuckets));
+      else expect(settings.ordered).toEqual({ pad: 0, unknown: 1, offset: 2, maxLength: 8 });
+    },
+  );
 
   it('refuses a model file that is not there, naming it, without a stack trace', async () => {
     const { stderr, code } = await cli(['export-onnx', join(dir, 'missing.bin'), join(dir, 'x.onnx')]);
@@ -59,23 +76,38 @@ describe('sentiwasm export-onnx', () => {
 });
 
 describe('sentiwasm featurize', () => {
-  it.each(['bag', 'attention'])('%s: --json prints one {"ids": [...]} per input line, the ids the graph reads, and ONNX Runtime then gives what predict prints', async (arch) => {
-    const { path, model } = models[arch];
-    const { stdout, code } = await cli(['featurize', path, '--json'], { input: `${LINES.join('\n')}\n` });
-    expect(code).toBe(0);
-    const lists = stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { ids: number[] }).ids);
-    expect(lists).toEqual(LINES.map((t) => onnxFeatureIds(model, t)));
-    if (arch === 'attention') expect(lists[1]).toEqual([1]);
+  it.each(['bag', 'attention'])(
+    '%s: --json prints one {"ids": [...]} per input line, the ids the graph reads, and ONNX Runtime then gives what predict prints',
+    async (arch) => {
+      const { path, model } = models[arch];
+      const { stdout, code } = await cli(['featurize', path, '--json'], { input: `${LINES.join('\n')}\n` });
+      expect(code).toBe(0);
+      const lists = stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { ids: number[] }).ids);
+      expect(lists).toEqual(LINES.map((t) => onnxFeatureIds(model, t)));
+      if (arch === 'attention') expect(lists[1]).toEqual([1]);
 
-    const onnx = join(dir, `${arch}-featurize.onnx`);
-    expect((await cli(['export-onnx', path, onnx])).code).toBe(0);
-    const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 1 });
-    const { ids, mask, dims } = onnxBatch(lists);
-    const probabilities = (await session.run({ ids: new ort.Tensor('int64', ids, dims), mask: new ort.Tensor('float32', mask, dims) })).probabilities.data as Float32Array;
-    const nonBlank = LINES.map((t, i) => [t, i] as const).filter(([t]) => t !== '');
-    const predicted = (await cli(['predict', path, '--json'], { input: nonBlank.map(([t]) => t).join('\n') })).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { probabilities: Record<string, number> });
-    nonBlank.forEach(([, i], k) => model.labels.forEach((label, c) => expect(Math.abs(probabilities[i * 2 + c] - predicted[k].probabilities[label])).toBeLessThan(1e-5)));
-  });
+      const onnx = join(dir, `${arch}-featurize.onnx`);
+      expect((await cli(['export-onnx', path, onnx])).code).toBe(0);
+      const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 1 });
+      const { ids, mask, dims } = onnxBatch(lists);
+      const probabilities = (
+        await session.run({ ids: new ort.Tensor('int64', ids, dims), mask: new ort.Tensor('float32', mask, dims) })
+      ).probabilities.data as Float32Array;
+      const nonBlank = LINES.map((t, i) => [t, i] as const).filter(([t]) => t !== '');
+      const predicted = (await cli(['predict', path, '--json'], { input: nonBlank.map(([t]) => t).join('\n') })).stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { probabilities: Record<string, number> });
+      nonBlank.forEach(([, i], k) =>
+        model.labels.forEach((label, c) =>
+          expect(Math.abs(probabilities[i * 2 + c] - predicted[k].probabilities[label])).toBeLessThan(1e-5),
+        ),
+      );
+    },
+  );
 
   it('without --json prints the ids separated by spaces, a blank line for a text without any', async () => {
     const { path, model } = models.bag;

@@ -29,7 +29,17 @@ const CASES: Record<string, TrainOptions> = {
   mlp: { arch: 'mlp', dim: 32, hidden: [32], epochs: 2, validation: 0.1 },
   // maxLen 16: about half of the dev sentences are longer and are truncated.
   attention: { arch: 'attention', dim: 32, heads: 4, ff: 64, maxLen: 16, epochs: 1, validation: 0.1 },
-  'attention (norm first, first-token pooling, 2 layers)': { arch: 'attention', dim: 16, heads: 2, ff: 32, maxLen: 24, layers: 2, normFirst: true, pooling: 'first', epochs: 1 },
+  'attention (norm first, first-token pooling, 2 layers)': {
+    arch: 'attention',
+    dim: 16,
+    heads: 2,
+    ff: 32,
+    maxLen: 24,
+    layers: 2,
+    normFirst: true,
+    pooling: 'first',
+    epochs: 1,
+  },
 };
 
 const models: Record<string, { model: TextClassifier; session: ort.InferenceSession; bytes: Uint8Array }> = {};
@@ -47,9 +57,15 @@ beforeAll(async () => {
 }, 120_000);
 
 /** The graph's outputs for id lists, padded into one batch. */
-async function runGraph(session: ort.InferenceSession, lists: number[][]): Promise<{ probabilities: Float32Array; logits: Float32Array }> {
+async function runGraph(
+  session: ort.InferenceSession,
+  lists: number[][],
+): Promise<{ probabilities: Float32Array; logits: Float32Array }> {
   const { ids, mask, dims } = onnxBatch(lists);
-  const out = await session.run({ ids: new ort.Tensor('int64', ids, dims), mask: new ort.Tensor('float32', mask, dims) });
+  const out = await session.run({
+    ids: new ort.Tensor('int64', ids, dims),
+    mask: new ort.Tensor('float32', mask, dims),
+  });
   return { probabilities: out.probabilities.data as Float32Array, logits: out.logits.data as Float32Array };
 }
 
@@ -73,24 +89,27 @@ describe('ONNX export against ONNX Runtime', () => {
     expect(exportableArchitectures().sort()).toEqual(architectures().sort());
   });
 
-  it.each(Object.keys(CASES))('%s: ONNX Runtime gives the probabilities sentiwasm predicts on all 872 SST-2 dev sentences, within 1e-5, in batches of 64 and in one of 872', async (name) => {
-    const { model, session } = models[name];
-    const texts = dev.map((e) => e.text);
-    expect(texts).toHaveLength(872);
-    const want = predicted(model, texts);
-    const lists = texts.map((t) => idsOf(model, t));
-    const C = model.labels.length;
-    const got = new Float32Array(want.length);
-    for (let start = 0; start < texts.length; start += 64) {
-      const chunk = lists.slice(start, start + 64);
-      got.set((await runGraph(session, chunk)).probabilities, start * C);
-    }
-    expect(maxAbsDiff(got, want)).toBeLessThan(TOLERANCE);
-    const whole = await runGraph(session, lists);
-    expect(maxAbsDiff(whole.probabilities, want)).toBeLessThan(TOLERANCE);
-    // The logits output is the model's own, before calibration.
-    expect(maxAbsDiff(whole.logits, model.logits(lists))).toBeLessThan(1e-4);
-  });
+  it.each(Object.keys(CASES))(
+    '%s: ONNX Runtime gives the probabilities sentiwasm predicts on all 872 SST-2 dev sentences, within 1e-5, in batches of 64 and in one of 872',
+    async (name) => {
+      const { model, session } = models[name];
+      const texts = dev.map((e) => e.text);
+      expect(texts).toHaveLength(872);
+      const want = predicted(model, texts);
+      const lists = texts.map((t) => idsOf(model, t));
+      const C = model.labels.length;
+      const got = new Float32Array(want.length);
+      for (let start = 0; start < texts.length; start += 64) {
+        const chunk = lists.slice(start, start + 64);
+        got.set((await runGraph(session, chunk)).probabilities, start * C);
+      }
+      expect(maxAbsDiff(got, want)).toBeLessThan(TOLERANCE);
+      const whole = await runGraph(session, lists);
+      expect(maxAbsDiff(whole.probabilities, want)).toBeLessThan(TOLERANCE);
+      // The logits output is the model's own, before calibration.
+      expect(maxAbsDiff(whole.logits, model.logits(lists))).toBeLessThan(1e-4);
+    },
+  );
 
   it('the bag model trained as two members, calibrated, exports their average and its temperature', () => {
     const { model } = models.bag;
@@ -99,25 +118,34 @@ describe('ONNX export against ONNX Runtime', () => {
     expect(Number(metadata['sentiwasm.temperature'])).toBe(model.config.temperature);
   });
 
-  it.each(['attention', 'attention (norm first, first-token pooling, 2 layers)'])('%s: a text longer than the model reads, given to the graph in full, gets the probabilities of its first maxLen tokens', async (name) => {
-    const { model, session } = models[name];
-    const maxLen = model.model.sequenceLength!;
-    const long = dev.filter((e) => model.featurizer.tokenize(e.text).length > maxLen).map((e) => e.text);
-    expect(long.length).toBeGreaterThan(100);
-    const full = long.map((t) => model.featurizer.orderedIds(model.featurizer.tokenize(t), 10_000));
-    expect(Math.max(...full.map((ids) => ids.length))).toBeGreaterThan(maxLen);
-    const { probabilities } = await runGraph(session, full);
-    expect(maxAbsDiff(probabilities, predicted(model, long))).toBeLessThan(TOLERANCE);
-  });
+  it.each(['attention', 'attention (norm first, first-token pooling, 2 layers)'])(
+    '%s: a text longer than the model reads, given to the graph in full, gets the probabilities of its first maxLen tokens',
+    async (name) => {
+      const { model, session } = models[name];
+      const maxLen = model.model.sequenceLength!;
+      const long = dev.filter((e) => model.featurizer.tokenize(e.text).length > maxLen).map((e) => e.text);
+      expect(long.length).toBeGreaterThan(100);
+      const full = long.map((t) => model.featurizer.orderedIds(model.featurizer.tokenize(t), 10_000));
+      expect(Math.max(...full.map((ids) => ids.length))).toBeGreaterThan(maxLen);
+      const { probabilities } = await runGraph(session, full);
+      expect(maxAbsDiff(probabilities, predicted(model, long))).toBeLessThan(TOLERANCE);
+    },
+  );
 
-  it.each(Object.keys(CASES))('%s: empty texts, alone or beside others, get what sentiwasm predicts for them', async (name) => {
-    const { model, session } = models[name];
-    const texts = ['', 'a gorgeous , witty , seductive movie .', '', '!!!'];
-    const both = await runGraph(session, texts.map((t) => idsOf(model, t)));
-    expect(maxAbsDiff(both.probabilities, predicted(model, texts))).toBeLessThan(TOLERANCE);
-    const alone = await runGraph(session, [idsOf(model, ''), idsOf(model, '')]);
-    expect(maxAbsDiff(alone.probabilities, predicted(model, ['', '']))).toBeLessThan(TOLERANCE);
-  });
+  it.each(Object.keys(CASES))(
+    '%s: empty texts, alone or beside others, get what sentiwasm predicts for them',
+    async (name) => {
+      const { model, session } = models[name];
+      const texts = ['', 'a gorgeous , witty , seductive movie .', '', '!!!'];
+      const both = await runGraph(
+        session,
+        texts.map((t) => idsOf(model, t)),
+      );
+      expect(maxAbsDiff(both.probabilities, predicted(model, texts))).toBeLessThan(TOLERANCE);
+      const alone = await runGraph(session, [idsOf(model, ''), idsOf(model, '')]);
+      expect(maxAbsDiff(alone.probabilities, predicted(model, ['', '']))).toBeLessThan(TOLERANCE);
+    },
+  );
 
   it('the file declares ids int64 and mask float32 [batch, length], probabilities and logits [batch, classes], opset 17, IR 8, and the labels', async () => {
     for (const { model, session, bytes } of Object.values(models)) {
@@ -126,9 +154,16 @@ describe('ONNX export against ONNX Runtime', () => {
       const file = decodeModel(bytes);
       expect(file.irVersion).toBe(8);
       expect(file.opsetImport.map((o) => [o.domain ?? '', o.version])).toEqual([['', 17]]);
-      const dims = (v: (typeof file.graph.input)[number]) => v.type.tensorType.shape.dim.map((d) => ('dimParam' in d ? d.dimParam : d.dimValue));
-      expect(file.graph.input.map((v) => [v.name, v.type.tensorType.elemType, dims(v)])).toEqual([['ids', 7, ['batch', 'length']], ['mask', 1, ['batch', 'length']]]);
-      expect(file.graph.output.map((v) => [v.name, v.type.tensorType.elemType, dims(v)])).toEqual([['probabilities', 1, ['batch', 2]], ['logits', 1, ['batch', 2]]]);
+      const dims = (v: (typeof file.graph.input)[number]) =>
+        v.type.tensorType.shape.dim.map((d) => ('dimParam' in d ? d.dimParam : d.dimValue));
+      expect(file.graph.input.map((v) => [v.name, v.type.tensorType.elemType, dims(v)])).toEqual([
+        ['ids', 7, ['batch', 'length']],
+        ['mask', 1, ['batch', 'length']],
+      ]);
+      expect(file.graph.output.map((v) => [v.name, v.type.tensorType.elemType, dims(v)])).toEqual([
+        ['probabilities', 1, ['batch', 2]],
+        ['logits', 1, ['batch', 2]],
+      ]);
       const metadata = Object.fromEntries(file.metadataProps.map((e) => [e.key, e.value]));
       expect(JSON.parse(metadata['sentiwasm.labels'])).toEqual(model.labels);
       expect(metadata['sentiwasm.arch']).toBe(model.config.arch);
@@ -138,41 +173,94 @@ describe('ONNX export against ONNX Runtime', () => {
   it.each<[string, string[]]>([
     ['bag', ['Add', 'Div', 'Gather', 'Identity', 'Max', 'Mul', 'ReduceSum', 'Softmax', 'Unsqueeze']],
     ['mlp', ['Div', 'Gather', 'Gemm', 'Identity', 'Max', 'Mul', 'ReduceSum', 'Relu', 'Softmax', 'Unsqueeze']],
-    ['attention', ['Add', 'Div', 'Gather', 'Gemm', 'Identity', 'LayerNormalization', 'MatMul', 'Max', 'Mul', 'ReduceSum', 'Relu', 'Reshape', 'Shape', 'Slice', 'Softmax', 'Split', 'Sub', 'Transpose', 'Unsqueeze']],
+    [
+      'attention',
+      [
+        'Add',
+        'Div',
+        'Gather',
+        'Gemm',
+        'Identity',
+        'LayerNormalization',
+        'MatMul',
+        'Max',
+        'Mul',
+        'ReduceSum',
+        'Relu',
+        'Reshape',
+        'Shape',
+        'Slice',
+        'Softmax',
+        'Split',
+        'Sub',
+        'Transpose',
+        'Unsqueeze',
+      ],
+    ],
   ])('%s: the graph is made of standard ONNX operators only (no custom domain, no embedding-bag op)', (name, ops) => {
     const { node } = decodeModel(models[name].bytes).graph;
     expect([...new Set(node.map((n) => n.opType))].sort()).toEqual(ops);
     expect(node.filter((n) => n.domain)).toEqual([]);
   });
 
-  it('the bag graph gathers per-row class scores, so the file is far smaller than the mlp\'s embedding table', () => {
+  it("the bag graph gathers per-row class scores, so the file is far smaller than the mlp's embedding table", () => {
     const { model, bytes } = models.bag;
     const rows = model.featurizer.rowCount;
     expect(bytes.length).toBeLessThan(rows * model.labels.length * 4 + 64 * 1024);
   });
 
-  it.each(Object.keys(CASES))('%s: the featurizer rebuilt from its settings JSON gives the same ids for every dev sentence', (name) => {
-    const { model } = models[name];
-    const rebuilt = featurizerFromSettings(JSON.parse(JSON.stringify(featurizerSettings(model))), 'model.featurizer.json');
-    expect(rebuilt.sequenceLength).toBe(model.model.sequenceLength);
-    expect(rebuilt.labels).toEqual(model.labels);
-    for (const { text } of dev) expect(onnxFeatureIds(rebuilt, text)).toEqual(idsOf(model, text));
-  });
+  it.each(Object.keys(CASES))(
+    '%s: the featurizer rebuilt from its settings JSON gives the same ids for every dev sentence',
+    (name) => {
+      const { model } = models[name];
+      const rebuilt = featurizerFromSettings(
+        JSON.parse(JSON.stringify(featurizerSettings(model))),
+        'model.featurizer.json',
+      );
+      expect(rebuilt.sequenceLength).toBe(model.model.sequenceLength);
+      expect(rebuilt.labels).toEqual(model.labels);
+      for (const { text } of dev) expect(onnxFeatureIds(rebuilt, text)).toEqual(idsOf(model, text));
+    },
+  );
 
   it.each<[string, (s: Record<string, unknown>) => unknown, string]>([
     ['another kind of JSON', () => [1, 2], 'model.featurizer.json: not a JSON object'],
-    ['a file of another format', (s) => ({ ...s, format: 'fastText' }), 'model.featurizer.json: not a sentiwasm featurizer file (its "format" is "fastText"); export-onnx writes one beside the .onnx file'],
-    ['a newer version', (s) => ({ ...s, version: 2 }), 'model.featurizer.json: version 2; this sentiwasm reads version 1'],
-    ['a bucket outside the buckets', (s) => ({ ...s, rowBuckets: [-4] }), 'model.featurizer.json: row bucket 0 is -4, outside the buckets'],
-    ['a vocabulary with a number in it', (s) => ({ ...s, vocabulary: ['a', 3] }), 'model.featurizer.json: "vocabulary" must be a list of words'],
+    [
+      'a file of another format',
+      (s) => ({ ...s, format: 'fastText' }),
+      'model.featurizer.json: not a sentiwasm featurizer file (its "format" is "fastText"); export-onnx writes one beside the .onnx file',
+    ],
+    [
+      'a newer version',
+      (s) => ({ ...s, version: 2 }),
+      'model.featurizer.json: version 2; this sentiwasm reads version 1',
+    ],
+    [
+      'a bucket outside the buckets',
+      (s) => ({ ...s, rowBuckets: [-4] }),
+      'model.featurizer.json: row bucket 0 is -4, outside the buckets',
+    ],
+    [
+      'a vocabulary with a number in it',
+      (s) => ({ ...s, vocabulary: ['a', 3] }),
+      'model.featurizer.json: "vocabulary" must be a list of words',
+    ],
   ])('settings JSON: %s is refused, naming the file and the problem', (_, change, message) => {
     const settings = JSON.parse(JSON.stringify(featurizerSettings(models.bag.model))) as Record<string, unknown>;
     expect(() => featurizerFromSettings(change(settings), 'model.featurizer.json')).toThrow(message);
   });
 
   it('an architecture the export has no graph for is refused by name', () => {
-    const source = { arch: 'lstm', shape: { rows: 1, dim: 1, hidden: [], classes: 2 }, tensors: {}, labels: ['a', 'b'], temperature: 1 };
-    expect(() => exportOnnx(source)).toThrow('the ONNX export has no graph for the architecture "lstm" (it exports bag, mlp, attention)');
+    const source = {
+      arch: 'lstm',
+      shape: { rows: 1, dim: 1, hidden: [], classes: 2 },
+      tensors: {},
+      labels: ['a', 'b'],
+      temperature: 1,
+    };
+    expect(() => exportOnnx(source)).toThrow(
+      'the ONNX export has no graph for the architecture "lstm" (it exports bag, mlp, attention)',
+    );
   });
 
   it('a disposed model cannot be exported', async () => {

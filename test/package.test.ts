@@ -37,14 +37,26 @@ describe('the tarball (npm pack --dry-run)', () => {
 
   beforeAll(async () => {
     // --ignore-scripts: packing would otherwise run `prepare`, a whole build.
-    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, maxBuffer: 64 << 20 });
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: REPO,
+      maxBuffer: 64 << 20,
+    });
     files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
   }, 60_000);
 
   it.each([
-    'LICENSE', 'README.md', 'package.json', 'build/sentiwasm.wasm', 'build/sentiwasm-fma.wasm',
-    'build/sentiwasm-threads.wasm', 'build/sentiwasm-fma-threads.wasm',
-    'dist/index.js', 'dist/index.d.ts', 'dist/index.node.js', 'dist/index.node.d.ts', 'dist/cli/main.js',
+    'LICENSE',
+    'README.md',
+    'package.json',
+    'build/sentiwasm.wasm',
+    'build/sentiwasm-fma.wasm',
+    'build/sentiwasm-threads.wasm',
+    'build/sentiwasm-fma-threads.wasm',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/index.node.js',
+    'dist/index.node.d.ts',
+    'dist/cli/main.js',
   ])('ships %s', (path) => {
     expect(files).toContain(path);
   });
@@ -60,16 +72,26 @@ describe('the tarball (npm pack --dry-run)', () => {
   });
 
   it('its JavaScript points at no source map (none is shipped)', () => {
-    const pointing = files.filter((f) => f.endsWith('.js') && readFileSync(join(REPO, f), 'utf8').includes('//# sourceMappingURL='));
+    const pointing = files.filter(
+      (f) => f.endsWith('.js') && readFileSync(join(REPO, f), 'utf8').includes('//# sourceMappingURL='),
+    );
     expect(pointing).toEqual([]);
   });
 });
 
 describe('building the WebAssembly (npm ci runs it in `prepare`)', () => {
-  it.each(['release', 'fma', 'threads', 'fma-threads'])('the %s target compiles without a word on standard error', async (target) => {
-    // Converging used to end on a larger binary than the round before and say "Last converge was suboptimal.".
-    const { stdout, stderr } = await run(process.execPath, [join(REPO, 'node_modules/assemblyscript/bin/asc.js'), 'assembly/index.ts', '--target', target, '--noEmit'], { cwd: REPO });
-    expect(stderr).toBe('');
-    expect(stdout).toBe('');
-  }, 120_000);
+  it.each(['release', 'fma', 'threads', 'fma-threads'])(
+    'the %s target compiles without a word on standard error',
+    async (target) => {
+      // Converging used to end on a larger binary than the round before and say "Last converge was suboptimal.".
+      const { stdout, stderr } = await run(
+        process.execPath,
+        [join(REPO, 'node_modules/assemblyscript/bin/asc.js'), 'assembly/index.ts', '--target', target, '--noEmit'],
+        { cwd: REPO },
+      );
+      expect(stderr).toBe('');
+      expect(stdout).toBe('');
+    },
+    120_000,
+  );
 });

@@ -52,11 +52,16 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-
-
 describe('CSV (RFC 4180)', () => {
   it.each<[string, string, CsvRow[]]>([
-    ['splits plain fields', 'a,b\n1,2\n', [{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', '2'] }]],
+    [
+      'splits plain fields',
+      'a,b\n1,2\n',
+      [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+      ],
+    ],
     ['keeps delimiters inside quoted fields', '1,"x, y"\n', [{ line: 1, fields: ['1', 'x, y'] }]],
     ['turns doubled quotes into one', '"say ""hi""",2\n', [{ line: 1, fields: ['say "hi"', '2'] }]],
     [
@@ -69,13 +74,42 @@ describe('CSV (RFC 4180)', () => {
         { line: 7, fields: ['3', 'end'] },
       ],
     ],
-    ['accepts CRLF line ends', 'a,b\r\n1,2\r\n', [{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', '2'] }]],
-    ['accepts lone CR line ends', 'a\r1\r2', [{ line: 1, fields: ['a'] }, { line: 2, fields: ['1'] }, { line: 3, fields: ['2'] }]],
+    [
+      'accepts CRLF line ends',
+      'a,b\r\n1,2\r\n',
+      [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+      ],
+    ],
+    [
+      'accepts lone CR line ends',
+      'a\r1\r2',
+      [
+        { line: 1, fields: ['a'] },
+        { line: 2, fields: ['1'] },
+        { line: 3, fields: ['2'] },
+      ],
+    ],
     ['drops a UTF-8 byte order mark', '\uFEFFlabel,text\n', [{ line: 1, fields: ['label', 'text'] }]],
-    ['skips blank lines but counts them', 'a\n\n \t\nb\n', [{ line: 1, fields: ['a'] }, { line: 4, fields: ['b'] }]],
+    [
+      'skips blank lines but counts them',
+      'a\n\n \t\nb\n',
+      [
+        { line: 1, fields: ['a'] },
+        { line: 4, fields: ['b'] },
+      ],
+    ],
     ['keeps a record whose only field is quoted and empty', '""\n', [{ line: 1, fields: [''] }]],
     ['keeps empty fields', ',,\n', [{ line: 1, fields: ['', '', ''] }]],
-    ['reads a last line without a line break', 'a,b\n1,2', [{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', '2'] }]],
+    [
+      'reads a last line without a line break',
+      'a,b\n1,2',
+      [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+      ],
+    ],
     ['keeps a stray quote inside an unquoted field', 'say "hi",2\n', [{ line: 1, fields: ['say "hi"', '2'] }]],
     ['keeps text after a closing quote', '"a"b,c\n', [{ line: 1, fields: ['ab', 'c'] }]],
     ['gives nothing for empty input', '', []],
@@ -112,10 +146,28 @@ describe('CSV (RFC 4180)', () => {
 
 describe('TSV (no quoting)', () => {
   it.each<[string, string, CsvRow[]]>([
-    ['splits on tabs only', 'label\tsentence\n1\ta, b\n', [{ line: 1, fields: ['label', 'sentence'] }, { line: 2, fields: ['1', 'a, b'] }]],
+    [
+      'splits on tabs only',
+      'label\tsentence\n1\ta, b\n',
+      [
+        { line: 1, fields: ['label', 'sentence'] },
+        { line: 2, fields: ['1', 'a, b'] },
+      ],
+    ],
     ['keeps quotes as text', '1\ta "fine" film\n', [{ line: 1, fields: ['1', 'a "fine" film'] }]],
-    ['keeps an unbalanced quote on its own line', '0\t"unbalanced\n1\tnext\n', [{ line: 1, fields: ['0', '"unbalanced'] }, { line: 2, fields: ['1', 'next'] }]],
-    ["keeps SST-2's `` and '' quotes", "1\t`` best man '' clone\n", [{ line: 1, fields: ['1', "`` best man '' clone"] }]],
+    [
+      'keeps an unbalanced quote on its own line',
+      '0\t"unbalanced\n1\tnext\n',
+      [
+        { line: 1, fields: ['0', '"unbalanced'] },
+        { line: 2, fields: ['1', 'next'] },
+      ],
+    ],
+    [
+      "keeps SST-2's `` and '' quotes",
+      "1\t`` best man '' clone\n",
+      [{ line: 1, fields: ['1', "`` best man '' clone"] }],
+    ],
   ])('%s', (_name, text, expected) => {
     expect(parseTsv(text)).toEqual(expected);
   });
@@ -127,7 +179,9 @@ describe('TSV (no quoting)', () => {
 
 describe('JSONL', () => {
   it('skips blank lines and keeps line numbers', async () => {
-    const records = await collect(readRecords('{"text":"a","label":1}\n\n  \r\n{"text":"b","label":0}\r\n', { format: 'jsonl' }));
+    const records = await collect(
+      readRecords('{"text":"a","label":1}\n\n  \r\n{"text":"b","label":0}\r\n', { format: 'jsonl' }),
+    );
     expect(records).toEqual([
       { line: 1, fields: { text: 'a', label: '1' } },
       { line: 4, fields: { text: 'b', label: '0' } },
@@ -135,14 +189,22 @@ describe('JSONL', () => {
   });
 
   it('turns values into strings: numbers as JSON text, null as missing, objects as JSON', async () => {
-    const [r] = await collect(readRecords('{"a":1.0,"b":2.5e3,"c":true,"d":null,"e":[1,"x"],"f":"s"}\n', { format: 'jsonl' }));
+    const [r] = await collect(
+      readRecords('{"a":1.0,"b":2.5e3,"c":true,"d":null,"e":[1,"x"],"f":"s"}\n', { format: 'jsonl' }),
+    );
     expect(r!.fields).toEqual({ a: '1', b: '2500', c: 'true', e: '[1,"x"]', f: 's' });
   });
 
   it.each([
     ['a malformed line', '{"a":1}\n{"a": oops}\n', 2, 'malformed-json', /^data\.jsonl:2: malformed JSON/],
     ['a truncated last line', '{"a":1}\n\n{"a":', 3, 'malformed-json', /^data\.jsonl:3: malformed JSON/],
-    ['an array instead of an object', '[1,2]\n', 1, 'not-an-object', /^data\.jsonl:1: this line holds an array, not a JSON object/],
+    [
+      'an array instead of an object',
+      '[1,2]\n',
+      1,
+      'not-an-object',
+      /^data\.jsonl:1: this line holds an array, not a JSON object/,
+    ],
     ['a bare number', '{"a":1}\n42\n', 2, 'not-an-object', /holds a number/],
   ])('%s is an error naming file and line', async (_name, text, line, reason, message) => {
     const e = await rejected(collect(readRecords(text, { fileName: 'data.jsonl' })));
@@ -188,7 +250,9 @@ describe('records', () => {
 
   it('guesses the format of text without a file name, even in 1-byte chunks', async () => {
     const tsv = 'label\tsentence\n1\tgood "film"\n';
-    expect(await collect(readRecords(byteChunks(tsv, 1)))).toEqual([{ line: 2, fields: { label: '1', sentence: 'good "film"' } }]);
+    expect(await collect(readRecords(byteChunks(tsv, 1)))).toEqual([
+      { line: 2, fields: { label: '1', sentence: 'good "film"' } },
+    ]);
   });
 
   it('names fields by the header; short rows lack the missing fields; empty extra fields are fine', async () => {
@@ -207,7 +271,9 @@ describe('records', () => {
 
   it('reports bad records to onBadRecord and goes on', async () => {
     const bad: DataError[] = [];
-    const records = await collect(readRecords('{"a":1}\nx\n{"a":2}\n', { format: 'jsonl', onBadRecord: (e) => bad.push(e) }));
+    const records = await collect(
+      readRecords('{"a":1}\nx\n{"a":2}\n', { format: 'jsonl', onBadRecord: (e) => bad.push(e) }),
+    );
     expect(records.map((r) => r.line)).toEqual([1, 3]);
     expect(bad.map((e) => e.line)).toEqual([2]);
   });
@@ -263,24 +329,39 @@ describe('examples', () => {
   });
 
   it('uses named columns, matching case-insensitively', () => {
-    const { examples } = parseExamplesText('Stars,Opinion\n5,great\n', { format: 'csv', textColumn: 'opinion', labelColumn: 'STARS' });
+    const { examples } = parseExamplesText('Stars,Opinion\n5,great\n', {
+      format: 'csv',
+      textColumn: 'opinion',
+      labelColumn: 'STARS',
+    });
     expect(examples).toEqual([{ text: 'great', label: '5', line: 2 }]);
   });
 
   it('an unknown column name is an error listing the columns and the option', () => {
-    const e = thrown(() => parseExamplesText('label,text\n1,a\n', { format: 'csv', textColumn: 'txt', fileName: 'a.csv' }));
+    const e = thrown(() =>
+      parseExamplesText('label,text\n1,a\n', { format: 'csv', textColumn: 'txt', fileName: 'a.csv' }),
+    );
     expect(e).toMatchObject({ line: 1, reason: 'unknown-column' });
-    expect(e.message).toBe('a.csv:1: there is no column "txt" (the columns are "label", "text"). set textColumn to one of them');
+    expect(e.message).toBe(
+      'a.csv:1: there is no column "txt" (the columns are "label", "text"). set textColumn to one of them',
+    );
   });
 
   it('columns that cannot be found are an error listing the columns and the option', () => {
     const e = thrown(() => parseExamplesText('stars,words\n1,a\n', { format: 'csv', fileName: 'a.csv' }));
-    expect(e.message).toMatch(/^a\.csv:1: cannot tell which column holds the text \(the columns are "stars", "words"\)\. name it with textColumn/);
+    expect(e.message).toMatch(
+      /^a\.csv:1: cannot tell which column holds the text \(the columns are "stars", "words"\)\. name it with textColumn/,
+    );
   });
 
   it('speaks of the options as the caller spells them', () => {
-    const options: ExampleOptions = { format: 'csv', optionNames: { labelColumn: '--label-column', skipBad: '--skip-bad' } };
-    expect(thrown(() => parseExamplesText('text,stars\na,1\n', options)).message).toMatch(/name it with --label-column/);
+    const options: ExampleOptions = {
+      format: 'csv',
+      optionNames: { labelColumn: '--label-column', skipBad: '--skip-bad' },
+    };
+    expect(thrown(() => parseExamplesText('text,stars\na,1\n', options)).message).toMatch(
+      /name it with --label-column/,
+    );
     expect(thrown(() => parseExamplesText('text,label\n ,1\n', options)).message).toMatch(/pass --skip-bad to skip/);
   });
 
@@ -291,7 +372,7 @@ describe('examples', () => {
   });
 
   it('trims texts and labels', () => {
-    expect(parseExamplesText('label\tsentence\n 1 \tit \'s fine . \n', { format: 'tsv' }).examples).toEqual([
+    expect(parseExamplesText("label\tsentence\n 1 \tit 's fine . \n", { format: 'tsv' }).examples).toEqual([
       { text: "it 's fine .", label: '1', line: 2 },
     ]);
   });
@@ -311,7 +392,13 @@ describe('examples', () => {
     ['a whitespace-only text', 'label,text\n1,"  \n "\n', 2, 'empty-text', /is empty/],
     ['a missing label', 'label,text\n,a\n', 2, 'missing-label', /no label in column "label"/],
     ['a missing text column value', 'label,text\n1\n', 2, 'missing-text', /no value for column "text"/],
-    ['a label not in allowedLabels', 'label,text\nx,a\n', 2, 'unknown-label', /unknown label "x" \(allowed: "0", "1"\)/],
+    [
+      'a label not in allowedLabels',
+      'label,text\nx,a\n',
+      2,
+      'unknown-label',
+      /unknown label "x" \(allowed: "0", "1"\)/,
+    ],
   ])('%s is a DataError naming file and line', (_name, text, line, reason, message) => {
     const e = thrown(() => parseExamplesText(text, { format: 'csv', fileName: 'f.csv', allowedLabels: ['0', '1'] }));
     expect(e).toMatchObject({ file: 'f.csv', line, reason });

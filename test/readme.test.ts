@@ -38,8 +38,10 @@ const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
 const NOT_RUN: Record<string, string> = {
   'npm ci': 'installs the dependencies, which these tests already run on',
   'npm test': 'runs the tests, this one among them',
-  'npx tsx bench/accuracy/run.ts --data sst2,chn --seeds 1,2,3 --configs defaults,eos,fasttext-recipe': 'a measurement of half an hour that needs Debian\'s fastText; the figures it made are in the README',
-  'npm run bench -- --only W4S --json': 'a benchmark (minutes of training on all of SST-2), run by the benchmark script, not a usage example',
+  'npx tsx bench/accuracy/run.ts --data sst2,chn --seeds 1,2,3 --configs defaults,eos,fasttext-recipe':
+    "a measurement of half an hour that needs Debian's fastText; the figures it made are in the README",
+  'npm run bench -- --only W4S --json':
+    'a benchmark (minutes of training on all of SST-2), run by the benchmark script, not a usage example',
 };
 
 /** Other commands and what runs in their place. */
@@ -130,12 +132,14 @@ function withBuiltPackage(code: string): string {
  * that prints EXPR as console.log would, and reports README.md:LINE when TEXT does not match.
  */
 function checkedModule(block: Block): string {
-  const lines = withBuiltPackage(block.code).split('\n').map((text, i) => {
-    const claim = CLAIM.exec(text);
-    if (!claim) return text;
-    const [, indent, expr, expected] = claim;
-    return `${indent}__readmeCheck(${block.line + i}, ${JSON.stringify(expected)}, ${expr});`;
-  });
+  const lines = withBuiltPackage(block.code)
+    .split('\n')
+    .map((text, i) => {
+      const claim = CLAIM.exec(text);
+      if (!claim) return text;
+      const [, indent, expr, expected] = claim;
+      return `${indent}__readmeCheck(${block.line + i}, ${JSON.stringify(expected)}, ${expr});`;
+    });
   const prelude = [
     "import { format as __readmeFormat } from 'node:util';",
     'function __readmeCheck(line, expected, value) {',
@@ -150,12 +154,18 @@ function checkedModule(block: Block): string {
     '}',
   ];
   const source = prelude.join('\n') + '\n' + lines.join('\n');
-  return ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  return ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
 }
 
 const run = promisify(execFile);
 
-async function node(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }> {
+async function node(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await run(process.execPath, args, { cwd, env, maxBuffer: 64 << 20 });
     return { stdout, stderr, code: 0 };
@@ -194,12 +204,19 @@ function makeFixtures(): void {
   // SST-2 as its files: 3,000 training sentences are enough to train and evaluate on quickly.
   const sst2 = join(dir, 'stand-in/sst2');
   mkdirSync(sst2, { recursive: true });
-  writeFileSync(join(sst2, 'train.tsv'), readFileSync(join(SHARED, 'data/sst2/train.tsv'), 'utf8').split('\n').slice(0, 3001).join('\n') + '\n');
+  writeFileSync(
+    join(sst2, 'train.tsv'),
+    readFileSync(join(SHARED, 'data/sst2/train.tsv'), 'utf8').split('\n').slice(0, 3001).join('\n') + '\n',
+  );
   copyFileSync(join(SHARED, 'data/sst2/dev.tsv'), join(sst2, 'dev.tsv'));
   // IMDB as the JSONL files its archive is made into.
   const imdb = join(dir, 'stand-in/imdb');
   mkdirSync(imdb, { recursive: true });
-  const reviews = (n: number) => train.slice(0, n).map((e) => JSON.stringify({ text: e.text, label: e.label === 'positive' ? '1' : '0', rating: 0 }) + '\n').join('');
+  const reviews = (n: number) =>
+    train
+      .slice(0, n)
+      .map((e) => JSON.stringify({ text: e.text, label: e.label === 'positive' ? '1' : '0', rating: 0 }) + '\n')
+      .join('');
   writeFileSync(join(imdb, 'train.jsonl'), reviews(40));
   writeFileSync(join(imdb, 'test.jsonl'), reviews(20));
 }
@@ -212,7 +229,9 @@ beforeAll(() => {
 describe('README.md', () => {
   it('has code blocks of known kinds only: ts, sh, and plain text', () => {
     expect(blocks.length).toBeGreaterThan(3);
-    expect(blocks.filter((b) => !['ts', 'sh', ''].includes(b.lang)).map((b) => `README.md:${b.line} ${b.lang}`)).toEqual([]);
+    expect(
+      blocks.filter((b) => !['ts', 'sh', ''].includes(b.lang)).map((b) => `README.md:${b.line} ${b.lang}`),
+    ).toEqual([]);
   });
 
   it('every "// →" claim in a ts block is on a line the test checks', () => {
@@ -225,11 +244,13 @@ describe('README.md', () => {
   });
 
   it('every ts block compiles against the published types', () => {
-    const files = blocks.filter((b) => b.lang === 'ts').map((b) => {
-      const path = join(dir, `readme-${b.line}.mts`);
-      writeFileSync(path, withBuiltPackage(b.code));
-      return path;
-    });
+    const files = blocks
+      .filter((b) => b.lang === 'ts')
+      .map((b) => {
+        const path = join(dir, `readme-${b.line}.mts`);
+        writeFileSync(path, withBuiltPackage(b.code));
+        return path;
+      });
     const program = ts.createProgram(files, {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -243,7 +264,7 @@ describe('README.md', () => {
     const errors = ts.getPreEmitDiagnostics(program).map((d) => {
       const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
       const block = d.file ? /readme-(\d+)\.mts$/.exec(d.file.fileName) : null;
-      const line = block && where ? `README.md:${Number(block[1]) + where.line}` : d.file?.fileName ?? '';
+      const line = block && where ? `README.md:${Number(block[1]) + where.line}` : (d.file?.fileName ?? '');
       return `${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
     expect(errors).toEqual([]);
@@ -269,7 +290,10 @@ describe('README.md', () => {
         it(`README.md:${command.line}: ${text}`, async () => {
           const [program, tool, ...args] = command.words;
           const cliArgs = RUN_AS[text] ?? (program === 'npx' && tool === 'sentiwasm' ? args : undefined);
-          if (cliArgs === undefined) throw new Error(`README.md:${command.line}: the test does not know how to run "${text}": add it to NOT_RUN or RUN_AS`);
+          if (cliArgs === undefined)
+            throw new Error(
+              `README.md:${command.line}: the test does not know how to run "${text}": add it to NOT_RUN or RUN_AS`,
+            );
           const { stdout, stderr, code } = await node([CLI, ...cliArgs], dir, env);
           expect(code, `${stderr}\n${stdout}`).toBe(0);
         });

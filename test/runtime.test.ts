@@ -20,7 +20,12 @@ describe('loading the WebAssembly', () => {
   });
 
   it('refuses an HTTP error with the status', async () => {
-    const server = await import('node:http').then((http) => http.createServer((_, res) => { res.statusCode = 404; res.end(); }));
+    const server = await import('node:http').then((http) =>
+      http.createServer((_, res) => {
+        res.statusCode = 404;
+        res.end();
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     await expect(Runtime.create({ wasm: new URL(`http://127.0.0.1:${port}/x.wasm`) })).rejects.toThrow(/HTTP 404/);
@@ -30,7 +35,8 @@ describe('loading the WebAssembly', () => {
 
 describe('the fused multiply-add build', () => {
   /** Whether the bytes hold f32x4.relaxed_madd (opcode 0xfd 0x85 0x02). */
-  const hasMadd = (bytes: Uint8Array) => bytes.some((b, i) => b === 0xfd && bytes[i + 1] === 0x85 && bytes[i + 2] === 0x02);
+  const hasMadd = (bytes: Uint8Array) =>
+    bytes.some((b, i) => b === 0xfd && bytes[i + 1] === 0x85 && bytes[i + 2] === 0x02);
 
   it('is the default build with relaxed_madd in the matrix products, and only there', () => {
     expect(hasMadd(readFileSync(FMA_WASM_PATH))).toBe(true);
@@ -79,17 +85,28 @@ describe('the memory plan', async () => {
 
   it('a model built after a grow computes the same as one built before', async () => {
     const rt = await testRuntime();
-    const make = () => new Sequential([new Linear(4, 3), new ReLU(), new Linear(3, 1)]).build(rt, { inFeatures: 4, maxBatch: 2, seed: 5 });
+    const make = () =>
+      new Sequential([new Linear(4, 3), new ReLU(), new Linear(3, 1)]).build(rt, {
+        inFeatures: 4,
+        maxBatch: 2,
+        seed: 5,
+      });
     const a = make();
     rt.alloc(rt.byteLength * 2);
     const b = make();
-    const x = [[1, 2, 3, 4], [-1, 0.5, 0, 2]];
+    const x = [
+      [1, 2, 3, 4],
+      [-1, 0.5, 0, 2],
+    ];
     expect(a.predict(x)).toEqual(b.predict(x));
   });
 
   it('a training step allocates nothing: memory size and allocator stay put', async () => {
     const rt = await testRuntime();
-    const model = new Sequential([new Linear(16, 8), new ReLU(), new Linear(8, 1), new Sigmoid()]).build(rt, { inFeatures: 16, maxBatch: 32 });
+    const model = new Sequential([new Linear(16, 8), new ReLU(), new Linear(8, 1), new Sigmoid()]).build(rt, {
+      inFeatures: 16,
+      maxBatch: 32,
+    });
     const trainer = new Trainer(model, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.1, momentum: 0.9 }) });
     const rand = seededRandom(1);
     const x = randomArray(rand, 32 * 16);
@@ -112,9 +129,13 @@ describe('bad input gets a clear error', async () => {
     expect(() => model.predict(rows as number[][])).toThrow(message);
   });
   it('a flat Float32Array with NaN is refused before it reaches WebAssembly', () => {
-    expect(() => model.predict(Float32Array.from([1, 2, Number.NaN]))).toThrow(/NaN or infinite \(the first at index 2\)/);
+    expect(() => model.predict(Float32Array.from([1, 2, Number.NaN]))).toThrow(
+      /NaN or infinite \(the first at index 2\)/,
+    );
   });
   it('layers that do not fit are refused when the model is built', () => {
-    expect(() => new Sequential([new Linear(3, 4), new Linear(5, 1)]).build(rt, { inFeatures: 3 })).toThrow(/Linear\(5, 1\) cannot take 4 input features/);
+    expect(() => new Sequential([new Linear(3, 4), new Linear(5, 1)]).build(rt, { inFeatures: 3 })).toThrow(
+      /Linear\(5, 1\) cannot take 4 input features/,
+    );
   });
 });

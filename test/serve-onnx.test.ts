@@ -20,7 +20,9 @@ beforeAll(async () => {
   model = await train(builtinSplit().train, { epochs: 5, seed: 1 });
   writeFileSync(join(dir, 'model.onnx'), await toOnnx(model));
   writeFileSync(join(dir, 'model.featurizer.json'), JSON.stringify(featurizerSettings(model)));
-  server = spawn(process.execPath, [SERVER, join(dir, 'model.onnx'), '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, [SERVER, join(dir, 'model.onnx'), '--port', '0', '--host', '127.0.0.1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   server.stderr!.on('data', (chunk) => (stderr += chunk));
   url = await new Promise<string>((resolve, reject) => {
@@ -43,15 +45,24 @@ afterAll(async () => {
   model?.dispose();
 });
 
-async function post(body: string, method = 'POST', at = url): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(at, method === 'POST' ? { method, body, headers: { 'content-type': 'application/json' } } : { method });
+async function post(
+  body: string,
+  method = 'POST',
+  at = url,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(
+    at,
+    method === 'POST' ? { method, body, headers: { 'content-type': 'application/json' } } : { method },
+  );
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
 describe('examples/serve-onnx', () => {
   it('answers 40 POST /predict requests, 8 at a time, with the labels and probabilities sentiwasm predicts (within 1e-5)', async () => {
     const texts = builtinSplit().dev.map((e) => e.text);
-    const requests = Array.from({ length: 40 }, (_, i) => [texts[i % texts.length], texts[(3 * i + 1) % texts.length], ''].slice(0, 1 + (i % 3)));
+    const requests = Array.from({ length: 40 }, (_, i) =>
+      [texts[i % texts.length], texts[(3 * i + 1) % texts.length], ''].slice(0, 1 + (i % 3)),
+    );
     for (let start = 0; start < requests.length; start += 8) {
       const batch = requests.slice(start, start + 8);
       const answers = await Promise.all(batch.map((t) => post(JSON.stringify({ texts: t }))));
@@ -60,7 +71,11 @@ describe('examples/serve-onnx', () => {
         const want = model.predictBatch(batch[k]);
         const got = json.predictions as { label: string; probabilities: Record<string, number> }[];
         expect(got.map((p) => p.label)).toEqual(want.map((p) => p.label));
-        got.forEach((p, i) => model.labels.forEach((l) => expect(Math.abs(p.probabilities[l] - want[i].probabilities[l])).toBeLessThan(1e-5)));
+        got.forEach((p, i) =>
+          model.labels.forEach((l) =>
+            expect(Math.abs(p.probabilities[l] - want[i].probabilities[l])).toBeLessThan(1e-5),
+          ),
+        );
       });
     }
   });
@@ -75,7 +90,14 @@ describe('examples/serve-onnx', () => {
     ['a body that is not JSON', 'not json', 'POST', '/predict', 400, 'the body is not JSON'],
     ['no texts', '{"texts": []}', 'POST', '/predict', 400, 'with at least one text'],
     ['a text that is not a string', '{"texts": [3]}', 'POST', '/predict', 400, 'with at least one text'],
-    ['more texts than one request may hold', JSON.stringify({ texts: Array(300).fill('x') }), 'POST', '/predict', 413, '300 texts in one request; send at most 256'],
+    [
+      'more texts than one request may hold',
+      JSON.stringify({ texts: Array(300).fill('x') }),
+      'POST',
+      '/predict',
+      413,
+      '300 texts in one request; send at most 256',
+    ],
     ['GET', '', 'GET', '/predict', 405, 'use POST /predict'],
     ['another path', '{}', 'POST', '/other', 404, 'the service answers POST /predict'],
   ])('turns away %s with a status and a message', async (_, body, method, path, status, message) => {

@@ -19,7 +19,10 @@ const encodeInto = TextEncoder.prototype.encodeInto;
 
 beforeAll(() => {
   TextEncoder.prototype.encodeInto = function (this: TextEncoder, text: string, into: Uint8Array) {
-    if (!(into.buffer instanceof ArrayBuffer)) throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': The provided Uint8Array value must not be shared.");
+    if (!(into.buffer instanceof ArrayBuffer))
+      throw new TypeError(
+        "Failed to execute 'encodeInto' on 'TextEncoder': The provided Uint8Array value must not be shared.",
+      );
     return encodeInto.call(this, text, into);
   };
 });

@@ -17,7 +17,9 @@ async function inChild<T>(body: string): Promise<T> {
   const script = `const sentiwasm = await import(${JSON.stringify(NODE_ENTRY)});
     const sample = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage().rss; };
     ${body}`;
-  const { stdout } = await run(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
 }
 
@@ -38,10 +40,12 @@ describe('soak', () => {
       console.log(JSON.stringify({ samples }));`);
     // From cycle 20 (warm-up done) to cycle 80: 60 more models made and dropped.
     const growth = samples.at(-1)! - samples[1];
-    expect(growth, `RSS every 10 cycles (MB): ${samples.map((s) => (s / MB).toFixed(0)).join(', ')}`).toBeLessThan(40 * MB);
+    expect(growth, `RSS every 10 cycles (MB): ${samples.map((s) => (s / MB).toFixed(0)).join(', ')}`).toBeLessThan(
+      40 * MB,
+    );
   });
 
-  it('several models alive at once, used in turns, then dropped, round after round: memory flat, each model\'s WebAssembly memory unchanged by prediction', async () => {
+  it("several models alive at once, used in turns, then dropped, round after round: memory flat, each model's WebAssembly memory unchanged by prediction", async () => {
     const { samples, grown } = await inChild<{ samples: number[]; grown: number }>(`
       const { train: data } = sentiwasm.builtinSplit();
       const samples = [];
@@ -61,8 +65,10 @@ describe('soak', () => {
         samples.push(sample());
       }
       console.log(JSON.stringify({ samples, grown }));`);
-    expect(grown, 'a model\'s WebAssembly memory grew while it predicted').toBe(0);
+    expect(grown, "a model's WebAssembly memory grew while it predicted").toBe(0);
     const growth = samples.at(-1)! - samples[1];
-    expect(growth, `RSS after each round (MB): ${samples.map((s) => (s / MB).toFixed(0)).join(', ')}`).toBeLessThan(40 * MB);
+    expect(growth, `RSS after each round (MB): ${samples.map((s) => (s / MB).toFixed(0)).join(', ')}`).toBeLessThan(
+      40 * MB,
+    );
   });
 });

@@ -9,10 +9,25 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BagModel } from '../src/models/bag-model.js';
 import { Runtime, type MemoryBlock } from '../src/runtime/runtime.js';
-import { PredictionThreads, readExamplesFromFile, train, TrainingDivergedError, trainWithReport, type LabelledText, type TextClassifier } from '../src/index.node.js';
+import {
+  PredictionThreads,
+  readExamplesFromFile,
+  train,
+  TrainingDivergedError,
+  trainWithReport,
+  type LabelledText,
+  type TextClassifier,
+} from '../src/index.node.js';
 import { TrainingStep } from '../src/train/step.js';
 import { nodeThreadStarter } from '../src/train/thread-starter.node.js';
-import { availableCores, globalStep, isSharedBlock, planThreads, setThreadStarter, shareOf } from '../src/train/threads.js';
+import {
+  availableCores,
+  globalStep,
+  isSharedBlock,
+  planThreads,
+  setThreadStarter,
+  shareOf,
+} from '../src/train/threads.js';
 import { autoThreads } from '../src/train/options.js';
 import { autoPredictionThreads } from '../src/train/prediction-threads.js';
 import { cli } from './helpers.js';
@@ -30,16 +45,19 @@ async function hostModel(): Promise<BagModel> {
 }
 
 /** Byte-for-byte equality of two model files (toEqual walks a typed array element by element, slowly). */
-const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 const end = (b: MemoryBlock) => b.offset + b.bytes;
 const overlap = (a: MemoryBlock, b: MemoryBlock) => a.offset < end(b) && b.offset < end(a);
 
 describe('the memory plan for threads', () => {
-  it('gives each thread its own scratch and buffers, disjoint from the host\'s and each other\'s, and the host\'s weights in place', async () => {
+  it("gives each thread its own scratch and buffers, disjoint from the host's and each other's, and the host's weights in place", async () => {
     const host = await hostModel();
     const hostPrivate = host.runtime.plan().filter((b) => !isSharedBlock(b.name));
     const layouts = planThreads(host, 2);
-    const threads = await Promise.all(layouts.map((l) => Runtime.forThread(host.runtime.memory as WebAssembly.Memory, host.runtime.module!, l)));
+    const threads = await Promise.all(
+      layouts.map((l) => Runtime.forThread(host.runtime.memory as WebAssembly.Memory, host.runtime.module!, l)),
+    );
     const weightsBefore = host.embedding.values().slice();
     const copies = threads.map((rt) => {
       const model = BagModel.create(rt, shape, { ...layout, initialise: false });
@@ -58,21 +76,32 @@ describe('the memory plan for threads', () => {
       const { offset, bytes } = layouts[t].region;
       expect(blocks.map((b) => b.name)).toEqual(hostPrivate.map((b) => b.name));
       for (const b of blocks) {
-        expect(b.offset >= offset && end(b) <= offset + bytes, `${b.name} of thread ${t + 1} inside its region`).toBe(true);
-        for (const h of host.runtime.plan().filter((x) => !x.name.startsWith('thread'))) expect(overlap(b, h), `${b.name} against the host's ${h.name}`).toBe(false);
+        expect(b.offset >= offset && end(b) <= offset + bytes, `${b.name} of thread ${t + 1} inside its region`).toBe(
+          true,
+        );
+        for (const h of host.runtime.plan().filter((x) => !x.name.startsWith('thread')))
+          expect(overlap(b, h), `${b.name} against the host's ${h.name}`).toBe(false);
       }
     }
-    for (const a of owned[0]) for (const b of owned[1]) expect(overlap(a, b), `${a.name} against ${b.name}`).toBe(false);
+    for (const a of owned[0])
+      for (const b of owned[1]) expect(overlap(a, b), `${a.name} against ${b.name}`).toBe(false);
   });
 
-  it('refuses a thread\'s model that asks for more than its region, or a shared block of another size', async () => {
+  it("refuses a thread's model that asks for more than its region, or a shared block of another size", async () => {
     const host = await hostModel();
     const [l] = planThreads(host, 1);
     const memory = host.runtime.memory as WebAssembly.Memory;
-    const small = await Runtime.forThread(memory, host.runtime.module!, { ...l, region: { offset: l.region.offset, bytes: 60_000 } });
-    expect(() => BagModel.create(small, shape, { ...layout, initialise: false })).toThrow(/a thread's region ends at byte \d+, too soon for "[A-Za-z.]+"/);
+    const small = await Runtime.forThread(memory, host.runtime.module!, {
+      ...l,
+      region: { offset: l.region.offset, bytes: 60_000 },
+    });
+    expect(() => BagModel.create(small, shape, { ...layout, initialise: false })).toThrow(
+      /a thread's region ends at byte \d+, too soon for "[A-Za-z.]+"/,
+    );
     const other = await Runtime.forThread(memory, host.runtime.module!, l);
-    expect(() => BagModel.create(other, { ...shape, rows: 4000 }, { ...layout, initialise: false })).toThrow(/a thread laid out "embedding.table" as 512000 bytes, but the host's block has 640000/);
+    expect(() => BagModel.create(other, { ...shape, rows: 4000 }, { ...layout, initialise: false })).toThrow(
+      /a thread laid out "embedding.table" as 512000 bytes, but the host's block has 640000/,
+    );
   });
 
   it('a runtime without shared memory cannot plan threads', async () => {
@@ -83,9 +112,34 @@ describe('the memory plan for threads', () => {
 
 describe('an epoch shared among threads', () => {
   it.each([
-    [20, 2, 4, [[0, 8], [8, 20]]],
-    [20, 3, 4, [[0, 4], [4, 12], [12, 20]]],
-    [5, 2, 8, [[0, 0], [0, 5]]],
+    [
+      20,
+      2,
+      4,
+      [
+        [0, 8],
+        [8, 20],
+      ],
+    ],
+    [
+      20,
+      3,
+      4,
+      [
+        [0, 4],
+        [4, 12],
+        [12, 20],
+      ],
+    ],
+    [
+      5,
+      2,
+      8,
+      [
+        [0, 0],
+        [0, 5],
+      ],
+    ],
   ])('%i examples on %i threads in batches of %i: whole batches, in order, none twice', (n, threads, batch, want) => {
     const order = Int32Array.from({ length: n }, (_, i) => i);
     const shares = Array.from({ length: threads }, (_, t) => Array.from(shareOf(order, t, threads, batch)));
@@ -93,7 +147,7 @@ describe('an epoch shared among threads', () => {
     expect(shares.flat()).toEqual(Array.from(order));
   });
 
-  it('the schedule sees each thread\'s steps as interleaved with the others\'', () => {
+  it("the schedule sees each thread's steps as interleaved with the others'", () => {
     expect([0, 1, 2].map((s) => globalStep(1, s, 0, 2, 10))).toEqual([0, 2, 4]);
     expect([0, 1, 2].map((s) => globalStep(2, s, 1, 2, 10))).toEqual([11, 13, 15]);
     expect(globalStep(1, 9, 1, 2, 10)).toBe(9);
@@ -111,7 +165,7 @@ describe("threads: 'auto'", () => {
     }
   }
 
-  it('takes the cores there are, up to 4, one per 2,000 examples, where that keeps one thread\'s bytes or the model gains', () => {
+  it("takes the cores there are, up to 4, one per 2,000 examples, where that keeps one thread's bytes or the model gains", () => {
     withCores(8, () => {
       expect(availableCores()).toBe(8);
       // The attention model trains data-parallel: the cores, up to 4, and no more than the data has thousands of examples over two.
@@ -133,11 +187,15 @@ describe("threads: 'auto'", () => {
   });
 
   it('is what train() uses unless told, and TrainResult says how many ran', async () => {
-    const sst2 = (await readExamplesFromFile(new URL('train.tsv', SST2)).collect()).examples.slice(0, 4000).map(({ text, label }) => ({ text, label }));
+    const sst2 = (await readExamplesFromFile(new URL('train.tsv', SST2)).collect()).examples
+      .slice(0, 4000)
+      .map(({ text, label }) => ({ text, label }));
     const report = await trainWithReport(sst2, { epochs: 1, dim: 32, members: 2 });
     expect(report.threads).toBe(Math.min(2, availableCores()));
     // Side by side, the members' bytes are one thread's.
-    expect(sameBytes(report.model.toBytes(), (await train(sst2, { epochs: 1, dim: 32, members: 2, threads: 1 })).toBytes())).toBe(true);
+    expect(
+      sameBytes(report.model.toBytes(), (await train(sst2, { epochs: 1, dim: 32, members: 2, threads: 1 })).toBytes()),
+    ).toBe(true);
   }, 60_000);
 });
 
@@ -145,13 +203,23 @@ describe('training on threads', () => {
   let sst2: LabelledText[];
   let dev: LabelledText[];
   beforeAll(async () => {
-    const read = async (name: string) => (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
+    const read = async (name: string) =>
+      (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
     sst2 = (await read('train.tsv')).slice(0, 12_000);
     dev = await read('dev.tsv');
   });
 
   it('Hogwild on 2 threads learns an SST-2 slice as well as 1 thread (dev accuracy within 3 points)', async () => {
-    const options = { dim: 32, members: 1, wordNgrams: 2, buckets: 200_000, epochs: 5, seed: 1, validation: 0.1, patience: 0 };
+    const options = {
+      dim: 32,
+      members: 1,
+      wordNgrams: 2,
+      buckets: 200_000,
+      epochs: 5,
+      seed: 1,
+      validation: 0.1,
+      patience: 0,
+    };
     const one = await trainWithReport(sst2, { ...options, threads: 1 });
     const two = await trainWithReport(sst2, { ...options, threads: 2 });
     const a1 = one.model.evaluate(dev).accuracy;
@@ -172,12 +240,16 @@ describe('training on threads', () => {
     const two = await trainWithReport(data, { ...options, threads: 2, onEpoch: (r) => heard.push(r.member!) });
     expect(sameBytes(two.model.toBytes(), one.model.toBytes())).toBe(true);
     // The reports come back in member order, as one thread gives them; onEpoch heard all six as they came.
-    expect(two.epochs.map((e) => [e.member, e.epoch, e.validLoss])).toEqual(one.epochs.map((e) => [e.member, e.epoch, e.validLoss]));
+    expect(two.epochs.map((e) => [e.member, e.epoch, e.validLoss])).toEqual(
+      one.epochs.map((e) => [e.member, e.epoch, e.validLoss]),
+    );
     expect(heard.sort()).toEqual([1, 1, 1, 2, 2, 2]);
   }, 60_000);
 
   it('a member that diverges on a thread stops the run with TrainingDivergedError', async () => {
-    const error = await train(sst2.slice(0, 500), { dim: 32, members: 2, epochs: 2, lr: 1e30, threads: 2 }).catch((e: unknown) => e);
+    const error = await train(sst2.slice(0, 500), { dim: 32, members: 2, epochs: 2, lr: 1e30, threads: 2 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TrainingDivergedError);
     expect((error as Error).message).toMatch(/^training diverged at member [12], epoch 1, step \d+/);
   }, 60_000);
@@ -202,7 +274,11 @@ describe('training on threads', () => {
     } finally {
       setThreadStarter(nodeThreadStarter);
     }
-    expect(warnings).toEqual([expect.stringMatching(/^threads: this environment cannot start threads .*cross-origin isolated.*; training on one thread$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^threads: this environment cannot start threads .*cross-origin isolated.*; training on one thread$/,
+      ),
+    ]);
   }, 60_000);
 
   it('threads: 1 gives the same bytes as before threads existed', async () => {
@@ -228,7 +304,20 @@ describe('training on threads', () => {
     const out = join(dir, 'model.bin');
     const data = join(dir, 'train.tsv');
     writeFileSync(data, readFileSync(new URL('train.tsv', SST2), 'utf8').split('\n').slice(0, 5001).join('\n'));
-    const { code, stdout, stderr } = await cli(['train', data, '--out', out, '--threads', '2', '--epochs', '2', '--buckets', '100000', '--json', '--no-progress']);
+    const { code, stdout, stderr } = await cli([
+      'train',
+      data,
+      '--out',
+      out,
+      '--threads',
+      '2',
+      '--epochs',
+      '2',
+      '--buckets',
+      '100000',
+      '--json',
+      '--no-progress',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ examples: 5000, epochs: 2, threads: 2 });
@@ -242,7 +331,8 @@ describe('prediction on threads', () => {
   let texts: string[];
   let dev: LabelledText[];
   beforeAll(async () => {
-    const read = async (name: string) => (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
+    const read = async (name: string) =>
+      (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
     model = await train((await read('train.tsv')).slice(0, 3000), { dim: 16, epochs: 2, seed: 9 });
     dev = await read('dev.tsv');
     texts = [...dev.map((e) => e.text), ...dev.map((e) => `${e.text} !`)];
@@ -278,7 +368,9 @@ describe('prediction on threads', () => {
 describe('the package', () => {
   it('ships the threads builds', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[] };
-    expect(pkg.files).toEqual(expect.arrayContaining(['build/sentiwasm-threads.wasm', 'build/sentiwasm-fma-threads.wasm']));
+    expect(pkg.files).toEqual(
+      expect.arrayContaining(['build/sentiwasm-threads.wasm', 'build/sentiwasm-fma-threads.wasm']),
+    );
   });
 });
 

@@ -33,20 +33,37 @@ describe('ASCII fast path', () => {
   });
 
   it('matches the regex on tricky ASCII', () => {
-    compare([
-      "it doesn't work :( but u.s. e.g. a.b.c mr. smith vs. jones", "didn ' t", "didn 't", "didn`t", "can't won't",
-      "-lrb- a -RRB- -lsb- -rcb- -lxb- --- ----- ------ - -- ...... ..... .... ... . ", "''quoted'' ``this'' `a' 'tis 'twas 'em '70s '70S '7 '99x",
-      "3.5 1,000 1,000s 10:30 1/2 and/or fifteen-year-old well- -well a/ /b x-ray's rock'n'roll o'neill's",
-      "xd XD xd's xdx x.d. xd. :p ;) a;b a:b a: b; http://x.y www.z.com hxxp #tag @me <3 a=b ^_^ o_o t_t -_- x_x",
-      "!!! ?!? *** *a* $5 50% a&b (a) [b] {c} a|b ~d \\e +f", "cannot gonna wanna gotta gimme lemme dont didnt CANNOT Dont",
-      "J. R. R. Tolkien's U.S.A. e.t. a.b.1 a.1", "\t\x01tab\x7fdel\r\n", "", "   ", "a", "'", "-", "n't", "I İ Iı",
-    ], {});
+    compare(
+      [
+        "it doesn't work :( but u.s. e.g. a.b.c mr. smith vs. jones",
+        "didn ' t",
+        "didn 't",
+        'didn`t',
+        "can't won't",
+        '-lrb- a -RRB- -lsb- -rcb- -lxb- --- ----- ------ - -- ...... ..... .... ... . ',
+        "''quoted'' ``this'' `a' 'tis 'twas 'em '70s '70S '7 '99x",
+        "3.5 1,000 1,000s 10:30 1/2 and/or fifteen-year-old well- -well a/ /b x-ray's rock'n'roll o'neill's",
+        "xd XD xd's xdx x.d. xd. :p ;) a;b a:b a: b; http://x.y www.z.com hxxp #tag @me <3 a=b ^_^ o_o t_t -_- x_x",
+        '!!! ?!? *** *a* $5 50% a&b (a) [b] {c} a|b ~d \\e +f',
+        'cannot gonna wanna gotta gimme lemme dont didnt CANNOT Dont',
+        "J. R. R. Tolkien's U.S.A. e.t. a.b.1 a.1",
+        '\t\x01tab\x7fdel\r\n',
+        '',
+        '   ',
+        'a',
+        "'",
+        '-',
+        "n't",
+        'I İ Iı',
+      ],
+      {},
+    );
   });
 
   it('matches the regex on random ASCII', () => {
     const alphabet = "aaaaabcdeilmnorstxXTNS0123456789    ''``\"--..,,!?*/:;()_#@<>=^&$\t\x01";
     let seed = 12345;
-    const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+    const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
     const texts: string[] = [];
     for (let i = 0; i < 20000; i++) {
       let s = '';

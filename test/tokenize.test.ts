@@ -8,20 +8,36 @@ describe('tokenize: English words, numbers and punctuation', () => {
   it.each([
     ['plain words are lowercased', 'A Charming Film', ['a', 'charming', 'film']],
     ['punctuation is split off', 'Good, not great.', ['good', ',', 'not', 'great', '.']],
-    ['decimals and thousands stay whole', 'It cost $3.5 or 1,000 dollars', ['it', 'cost', '$', '3.5', 'or', '1,000', 'dollars']],
+    [
+      'decimals and thousands stay whole',
+      'It cost $3.5 or 1,000 dollars',
+      ['it', 'cost', '$', '3.5', 'or', '1,000', 'dollars'],
+    ],
     ['fractions, times and 24/7 stay whole', '1/2 of 24/7 at 10:30pm', ['1/2', 'of', '24/7', 'at', '10:30pm']],
     ['a number at the end of a sentence loses the period', 'born in 2002.', ['born', 'in', '2002', '.']],
     ['hyphenated words stay whole', 'a fifteen-year-old sci-fi fan', ['a', 'fifteen-year-old', 'sci-fi', 'fan']],
     ['slashed pairs stay whole', 'writer/director and/or star', ['writer/director', 'and/or', 'star']],
     ['repeated ! and ? are one token', 'Really?! Wow!!!', ['really', '?!', 'wow', '!!!']],
-    ['any run of dots, and the ellipsis character, become ...', 'wait.... what… no..', ['wait', '...', 'what', '...', 'no', '...']],
+    [
+      'any run of dots, and the ellipsis character, become ...',
+      'wait.... what… no..',
+      ['wait', '...', 'what', '...', 'no', '...'],
+    ],
     ['double hyphen and em dash become --', 'a -- b — c', ['a', '--', 'b', '--', 'c']],
     ['titles keep their period', 'Mr. Smith vs. Dr. Who', ['mr.', 'smith', 'vs.', 'dr.', 'who']],
-    ['initials and acronyms keep their periods', 'E.T. in the U.S. with j. lo', ['e.t.', 'in', 'the', 'u.s.', 'with', 'j.', 'lo']],
+    [
+      'initials and acronyms keep their periods',
+      'E.T. in the U.S. with j. lo',
+      ['e.t.', 'in', 'the', 'u.s.', 'with', 'j.', 'lo'],
+    ],
     ['accented letters are letters', 'Naïve café résumé', ['naïve', 'café', 'résumé']],
     ['fullwidth forms are folded (NFKC)', 'ＦＵＬＬ！', ['full', '!']],
     ['hashtags and mentions stay whole', '#love it @bob', ['#love', 'it', '@bob']],
-    ['URLs stay whole without trailing punctuation', 'see http://x.org/a?b=1. ok', ['see', 'http://x.org/a?b=1', '.', 'ok']],
+    [
+      'URLs stay whole without trailing punctuation',
+      'see http://x.org/a?b=1. ok',
+      ['see', 'http://x.org/a?b=1', '.', 'ok'],
+    ],
     ['symbols are single tokens', 'A & B *** $', ['a', '&', 'b', '***', '$']],
     ['empty text gives no tokens', '', []],
     ['whitespace-only text gives no tokens', ' \t\n  ', []],
@@ -33,7 +49,7 @@ describe('tokenize: English words, numbers and punctuation', () => {
 
 describe('tokenize: raw and SST-2 style text give the same tokens', () => {
   it.each([
-    ["doesn't", 'does n\'t', ['does', "n't"]],
+    ["doesn't", "does n't", ['does', "n't"]],
     ["can't", "ca n't", ['ca', "n't"]],
     ["won't", "wo n't", ['wo', "n't"]],
     ["ain't", "ai n't", ['ai', "n't"]],
@@ -56,7 +72,7 @@ describe('tokenize: raw and SST-2 style text give the same tokens', () => {
     ["the 1920's", "the 1920 's", ['the', '1920', "'s"]],
     ['"quoted"', "`` quoted ''", ['"', 'quoted', '"']],
     ['“quoted”', "`` quoted ''", ['"', 'quoted', '"']],
-    ["‘single’", "` single '", ["'", 'single', "'"]],
+    ['‘single’', "` single '", ["'", 'single', "'"]],
     ['(aside)', '-lrb- aside -rrb-', ['(', 'aside', ')']],
     ['[x] {y}', '-lsb- x -rsb- -lcb- y -rcb-', ['[', 'x', ']', '{', 'y', '}']],
   ])('%s', (raw, sst, expected) => {
@@ -68,7 +84,11 @@ describe('tokenize: raw and SST-2 style text give the same tokens', () => {
   it.each([
     ['names with apostrophes stay whole', "O'Fallon's raison d'etre", ["o'fallon", "'s", 'raison', "d'etre"]],
     ['a plural possessive keeps its apostrophe as a token', "the students' work", ['the', 'students', "'", 'work']],
-    ["'em, 'til and '70s keep their leading apostrophe", "get 'em 'til the '70s", ['get', "'em", "'til", 'the', "'70s"]],
+    [
+      "'em, 'til and '70s keep their leading apostrophe",
+      "get 'em 'til the '70s",
+      ['get', "'em", "'til", 'the', "'70s"],
+    ],
   ])('%s', (_name, text, expected) => {
     expect(tokenize(text)).toEqual(expected);
   });
@@ -119,8 +139,18 @@ describe('tokenize: scripts without spaces', () => {
   });
 
   it.each([
-    ["cjk: 'char' cuts only the Han text into characters", { cjk: 'char' as const }, '我喜欢 Hello 世界', ['我', '喜', '欢', 'hello', '世', '界']],
-    ["mode: 'char' cuts everything into characters", { mode: 'char' as const }, 'Hi 😍 你好', ['h', 'i', '😍', '你', '好']],
+    [
+      "cjk: 'char' cuts only the Han text into characters",
+      { cjk: 'char' as const },
+      '我喜欢 Hello 世界',
+      ['我', '喜', '欢', 'hello', '世', '界'],
+    ],
+    [
+      "mode: 'char' cuts everything into characters",
+      { mode: 'char' as const },
+      'Hi 😍 你好',
+      ['h', 'i', '😍', '你', '好'],
+    ],
   ])('%s', (_name, options, text, expected) => {
     expect(tokenize(text, options)).toEqual(expected);
   });
@@ -174,7 +204,15 @@ describe('negation marking', () => {
 
   it('is off by default and on with negation: true', () => {
     expect(tokenize("I don't like it, but")).not.toContain('NOT_like');
-    expect(tokenize("I don't like it, but", { negation: true })).toEqual(['i', 'do', "n't", 'NOT_like', 'NOT_it', ',', 'but']);
+    expect(tokenize("I don't like it, but", { negation: true })).toEqual([
+      'i',
+      'do',
+      "n't",
+      'NOT_like',
+      'NOT_it',
+      ',',
+      'but',
+    ]);
   });
 
   it('isNegation ignores case', () => {

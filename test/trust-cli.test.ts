@@ -19,10 +19,11 @@ const SST2_TRAIN = fileURLToPath(new URL('../../shared/data/sst2/train.tsv', imp
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-trust-'));
 
-
 /** The first `rows` examples of SST-2's training file, as a TSV of their own. */
 function sst2Head(rows: number, name: string): string {
-  const lines = readFileSync(SST2_TRAIN, 'utf8').split('\n').slice(0, rows + 1);
+  const lines = readFileSync(SST2_TRAIN, 'utf8')
+    .split('\n')
+    .slice(0, rows + 1);
   const file = join(dir, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
@@ -44,7 +45,9 @@ describe('a run that goes wrong never replaces a good model', () => {
   it('a diverged run (lr 50) exits non-zero naming the step, saves nothing and leaves the old model as it was', async () => {
     const { code, stderr, stdout } = await cli(['train', small, '--out', goodModel, '--lr', '50', '--no-progress']);
     expect(code).not.toBe(0);
-    expect(stderr).toMatch(/training diverged at .*step \d+: the loss became NaN or infinite at learning rate 50; nothing was saved\. Train again with a lower learning rate/);
+    expect(stderr).toMatch(
+      /training diverged at .*step \d+: the loss became NaN or infinite at learning rate 50; nothing was saved\. Train again with a lower learning rate/,
+    );
     expect(stdout).not.toMatch(/saved/);
     expect(Buffer.compare(readFileSync(goodModel), goodBytes)).toBe(0);
     const predicted = await cli(['predict', goodModel, 'a fine film']);
@@ -52,7 +55,11 @@ describe('a run that goes wrong never replaces a good model', () => {
   });
 
   it.each([
-    ['a folder that does not exist', () => join(dir, 'no-such-folder', 'm.bin'), /no-such-folder[/\\]m\.bin: cannot save the model there \(ENOENT\)\. check that the folder .*no-such-folder exists/],
+    [
+      'a folder that does not exist',
+      () => join(dir, 'no-such-folder', 'm.bin'),
+      /no-such-folder[/\\]m\.bin: cannot save the model there \(ENOENT\)\. check that the folder .*no-such-folder exists/,
+    ],
     ['a folder', () => dir, /cannot save the model there \(it is a folder\)/],
   ])('--out into %s fails before training, in one message', async (_, out, message) => {
     const { code, stderr, stdout } = await cli(['train', SST2_TRAIN, '--out', out(), '--epochs', '50']);
@@ -73,19 +80,54 @@ describe('every CLI failure is one message, never a stack trace', () => {
   };
   const manyLabels = () => {
     const file = join(dir, 'many-labels.tsv');
-    writeFileSync(file, `label\ttext\n${Array.from({ length: 3000 }, (_, i) => `id${i}\tsome text ${i % 7}`).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `label\ttext\n${Array.from({ length: 3000 }, (_, i) => `id${i}\tsome text ${i % 7}`).join('\n')}\n`,
+    );
     return file;
   };
   const cases: [string, () => string[], RegExp][] = [
-    ['a missing data file', () => ['train', join(dir, 'nope.tsv'), '--out', join(dir, 'x.bin')], /nope\.tsv:.*there is no such file/],
-    ['an unknown column', () => ['train', small, '--out', join(dir, 'x.bin'), '--text-column', 'body'], /there is no column "body"/],
+    [
+      'a missing data file',
+      () => ['train', join(dir, 'nope.tsv'), '--out', join(dir, 'x.bin')],
+      /nope\.tsv:.*there is no such file/,
+    ],
+    [
+      'an unknown column',
+      () => ['train', small, '--out', join(dir, 'x.bin'), '--text-column', 'body'],
+      /there is no column "body"/,
+    ],
     ['a damaged model file', () => ['predict', badModel(), 'good'], /damaged\.bin/],
-    ['a model too big for WebAssembly memory (--dim 100000)', () => ['train', small, '--out', join(dir, 'x.bin'), '--dim', '100000'], /more than the 4 GB one can hold\. Lower dim/],
-    ['about as many labels as rows', () => ['train', manyLabels(), '--out', join(dir, 'x.bin')], /3000 different labels among 3000 examples.*--label-column/],
-    ['--threads 2 with checkpoints, which need one thread', () => ['train', small, '--out', join(dir, 'x.bin'), '--threads', '2', '--checkpoint', join(dir, 'checkpoints')], /checkpoints need threads 1/],
-    ['--threads that is neither a count nor auto', () => ['train', small, '--out', join(dir, 'x.bin'), '--threads', 'many'], /--threads.*expected a positive integer or auto/],
-    ['--resume from a folder with no checkpoint', () => ['train', small, '--out', join(dir, 'x.bin'), '--resume', join(dir, 'empty-checkpoints')], /checkpoint\.bin: cannot read the model file: there is no such file/],
-    ['an unknown option', () => ['train', small, '--out', join(dir, 'x.bin'), '--learning-rate', '1'], /unknown option '--learning-rate'/],
+    [
+      'a model too big for WebAssembly memory (--dim 100000)',
+      () => ['train', small, '--out', join(dir, 'x.bin'), '--dim', '100000'],
+      /more than the 4 GB one can hold\. Lower dim/,
+    ],
+    [
+      'about as many labels as rows',
+      () => ['train', manyLabels(), '--out', join(dir, 'x.bin')],
+      /3000 different labels among 3000 examples.*--label-column/,
+    ],
+    [
+      '--threads 2 with checkpoints, which need one thread',
+      () => ['train', small, '--out', join(dir, 'x.bin'), '--threads', '2', '--checkpoint', join(dir, 'checkpoints')],
+      /checkpoints need threads 1/,
+    ],
+    [
+      '--threads that is neither a count nor auto',
+      () => ['train', small, '--out', join(dir, 'x.bin'), '--threads', 'many'],
+      /--threads.*expected a positive integer or auto/,
+    ],
+    [
+      '--resume from a folder with no checkpoint',
+      () => ['train', small, '--out', join(dir, 'x.bin'), '--resume', join(dir, 'empty-checkpoints')],
+      /checkpoint\.bin: cannot read the model file: there is no such file/,
+    ],
+    [
+      'an unknown option',
+      () => ['train', small, '--out', join(dir, 'x.bin'), '--learning-rate', '1'],
+      /unknown option '--learning-rate'/,
+    ],
   ];
   it.each(cases)('%s', async (_, args, message) => {
     const { code, stderr } = await cli(args());
@@ -108,7 +150,10 @@ describe('memory does not grow with the longest text', () => {
       length += w.length + 1;
     }
     const file = join(dir, 'long-row.tsv');
-    writeFileSync(file, `label\ttext\n1\tgreat fun film\n0\tawful boring plot\n1\t${parts.join(' ')}\n0\ta dull mess\n`);
+    writeFileSync(
+      file,
+      `label\ttext\n1\tgreat fun film\n0\tawful boring plot\n1\t${parts.join(' ')}\n0\ta dull mess\n`,
+    );
     expect(statSync(file).size).toBeGreaterThan(5_000_000);
     // The library in a child of its own, so the figure is that process's peak alone.
     const script = `const { train } = await import(${JSON.stringify(NODE_ENTRY)});
@@ -160,9 +205,23 @@ describe('kill -9 and --resume', () => {
   it('a run killed after some checkpoints resumes to the same model bytes as the run never killed', async () => {
     const checkpoints = join(dir, 'ckpt-once');
     const out = join(dir, 'resumed-once.bin');
-    await trainAndKill(['train', data, '--out', out, ...options, '--checkpoint', checkpoints, '--checkpoint-every', '500'], checkpoints, (saves) => saves >= 2);
+    await trainAndKill(
+      ['train', data, '--out', out, ...options, '--checkpoint', checkpoints, '--checkpoint-every', '500'],
+      checkpoints,
+      (saves) => saves >= 2,
+    );
     expect(existsSync(out)).toBe(false);
-    const { code, stderr } = await cli(['train', data, '--out', out, ...options, '--resume', checkpoints, '--checkpoint-every', '500']);
+    const { code, stderr } = await cli([
+      'train',
+      data,
+      '--out',
+      out,
+      ...options,
+      '--resume',
+      checkpoints,
+      '--checkpoint-every',
+      '500',
+    ]);
     expect(code, stderr).toBe(0);
     expect(Buffer.compare(readFileSync(out), whole), 'resumed model differs from the uninterrupted one').toBe(0);
   });
@@ -180,7 +239,10 @@ describe('kill -9 and --resume', () => {
       await trainAndKill([...args, '--resume', checkpoints], checkpoints, () => performance.now() - started > wait);
     }
     // A save cut off by a kill leaves only a temporary file beside the last whole checkpoint; make one for sure.
-    writeFileSync(join(checkpoints, 'checkpoint.bin.tmp-1-abcdef'), readFileSync(join(checkpoints, 'checkpoint.bin')).subarray(0, 1000));
+    writeFileSync(
+      join(checkpoints, 'checkpoint.bin.tmp-1-abcdef'),
+      readFileSync(join(checkpoints, 'checkpoint.bin')).subarray(0, 1000),
+    );
     const { code, stderr } = await cli([...args, '--resume', checkpoints]);
     expect(code, stderr).toBe(0);
     expect(Buffer.compare(readFileSync(out), whole), 'resumed model differs from the uninterrupted one').toBe(0);
@@ -190,9 +252,36 @@ describe('kill -9 and --resume', () => {
   it('resuming with other options is refused, naming the option', async () => {
     const checkpoints = join(dir, 'ckpt-other');
     mkdirSync(checkpoints, { recursive: true });
-    await trainAndKill(['train', data, '--out', join(dir, 'o.bin'), ...options, '--checkpoint', checkpoints, '--checkpoint-every', '200'], checkpoints, (saves) => saves >= 1);
-    const { code, stderr } = await cli(['train', data, '--out', join(dir, 'o.bin'), '--epochs', '6', '--seed', '6', '--resume', checkpoints]);
+    await trainAndKill(
+      [
+        'train',
+        data,
+        '--out',
+        join(dir, 'o.bin'),
+        ...options,
+        '--checkpoint',
+        checkpoints,
+        '--checkpoint-every',
+        '200',
+      ],
+      checkpoints,
+      (saves) => saves >= 1,
+    );
+    const { code, stderr } = await cli([
+      'train',
+      data,
+      '--out',
+      join(dir, 'o.bin'),
+      '--epochs',
+      '6',
+      '--seed',
+      '6',
+      '--resume',
+      checkpoints,
+    ]);
     expect(code).not.toBe(0);
-    expect(stderr).toMatch(/was made with seed 5, and this run has seed 6\. resume with the options the run started with/);
+    expect(stderr).toMatch(
+      /was made with seed 5, and this run has seed 6\. resume with the options the run started with/,
+    );
   });
 });

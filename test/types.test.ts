@@ -69,25 +69,39 @@ const CONSUMERS: Record<string, Consumer> = {
 };
 
 describe('the published declarations type-check in consumer projects', () => {
-  it.each(Object.keys(CONSUMERS))('%s', async (name) => {
-    if (!existsSync(join(REPO, 'dist/index.d.ts'))) throw new Error('dist/ is missing: run `npm run tsbuild` first');
-    const consumer = CONSUMERS[name];
-    const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-types-'));
-    mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
-    // As after `npm install sentiwasm`: the package in node_modules, resolved through its "exports".
-    symlinkSync(REPO, join(dir, 'node_modules/sentiwasm'), 'dir');
-    for (const t of consumer.types) symlinkSync(join(REPO, 'node_modules/@types', t), join(dir, 'node_modules/@types', t), 'dir');
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-    writeFileSync(join(dir, 'consumer.ts'), consumer.code);
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, ...consumer.compilerOptions },
-      files: ['consumer.ts'],
-    }));
-    const result = await run(process.execPath, [TSC, '-p', dir, '--pretty', 'false']).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-    );
-    expect(result.stdout).toBe('');
-    expect(result.code).toBe(0);
-  }, 60_000);
+  it.each(Object.keys(CONSUMERS))(
+    '%s',
+    async (name) => {
+      if (!existsSync(join(REPO, 'dist/index.d.ts'))) throw new Error('dist/ is missing: run `npm run tsbuild` first');
+      const consumer = CONSUMERS[name];
+      const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-types-'));
+      mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
+      // As after `npm install sentiwasm`: the package in node_modules, resolved through its "exports".
+      symlinkSync(REPO, join(dir, 'node_modules/sentiwasm'), 'dir');
+      for (const t of consumer.types)
+        symlinkSync(join(REPO, 'node_modules/@types', t), join(dir, 'node_modules/@types', t), 'dir');
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+      writeFileSync(join(dir, 'consumer.ts'), consumer.code);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            ...consumer.compilerOptions,
+          },
+          files: ['consumer.ts'],
+        }),
+      );
+      const result = await run(process.execPath, [TSC, '-p', dir, '--pretty', 'false']).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
+      expect(result.stdout).toBe('');
+      expect(result.code).toBe(0);
+    },
+    60_000,
+  );
 });

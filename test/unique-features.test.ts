@@ -37,7 +37,7 @@ describe('dropRepeatedRows', () => {
 
   it('gives the same on long lists (where it uses a set) as on short ones', () => {
     let state = 3;
-    const rand = (k: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % k);
+    const rand = (k: number) => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) % k;
     for (const length of [0, 1, 2, 63, 64, 65, 500]) {
       const rows = Array.from({ length }, () => rand(40));
       const out = [-1, ...rows];
@@ -83,7 +83,7 @@ describe('a model trained with uniqueFeatures', () => {
         const p = bag.predict(text).probabilities;
         bag.labels.forEach((label, c) => expect(p[label]).toBeCloseTo(distinct[c], 6));
       }
-      expect(Math.abs((r1 - r0) - (d1 - d0))).toBeGreaterThan(1e-3); // so counting repeats would be caught
+      expect(Math.abs(r1 - r0 - (d1 - d0))).toBeGreaterThan(1e-3); // so counting repeats would be caught
     }
   });
 
@@ -101,11 +101,13 @@ describe('a model trained with uniqueFeatures', () => {
     expect(g0).toBeCloseTo(g2, 12);
   });
 
-  it('the mlp model\'s occlusion explanation scores the same distinct rows as its prediction', () => {
+  it("the mlp model's occlusion explanation scores the same distinct rows as its prediction", () => {
     for (const text of REPEATING) {
       const e = mlp.explain(text);
       const p = mlp.predict(text).probabilities;
-      expect(Math.abs(e.score - mlp.config.temperature * Math.log(p[mlp.labels[1]] / p[mlp.labels[0]]))).toBeLessThan(1e-4 * (1 + Math.abs(e.score)));
+      expect(Math.abs(e.score - mlp.config.temperature * Math.log(p[mlp.labels[1]] / p[mlp.labels[0]]))).toBeLessThan(
+        1e-4 * (1 + Math.abs(e.score)),
+      );
     }
   });
 
@@ -119,7 +121,9 @@ describe('a model trained with uniqueFeatures', () => {
 
 describe('the uniqueFeatures option', () => {
   it('refuses an option that is not true or false', () => {
-    expect(() => Featurizer.fit([['good']], { uniqueFeatures: 'yes' as unknown as boolean })).toThrow('uniqueFeatures must be true or false, got yes');
+    expect(() => Featurizer.fit([['good']], { uniqueFeatures: 'yes' as unknown as boolean })).toThrow(
+      'uniqueFeatures must be true or false, got yes',
+    );
   });
 
   it('is off by default: repeats count', () => {

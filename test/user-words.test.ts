@@ -10,8 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bagFront, cli } from './helpers.js';
 import { builtinSplit, loadModel, NEGATED_WORD_PREFIX, train, type TextClassifier } from '../src/index.node.js';
 
-
-
 /** The model's own mark on a negated token, which no output may show. */
 const INTERNAL = /NOT_/;
 
@@ -22,7 +20,10 @@ let mlp: TextClassifier;
 beforeAll(async () => {
   model = await train(trainSet, { seed: 0 });
   // A small mlp: its explanations take the occlusion path, which lists tokens too.
-  mlp = await train(trainSet.filter((_, i) => i % 3 === 0), { seed: 0, arch: 'mlp', epochs: 2 });
+  mlp = await train(
+    trainSet.filter((_, i) => i % 3 === 0),
+    { seed: 0, arch: 'mlp', epochs: 2 },
+  );
 });
 
 afterAll(() => {
@@ -32,31 +33,76 @@ afterAll(() => {
 
 describe('explain gives tokens as the user wrote them, negated ones marked', () => {
   it.each([
-    ['not worth the money', [['not', false], ['worth', true], ['the', true], ['money', true]]],
-    ["I don't like it, but the staff were kind", [['i', false], ['do', false], ["n't", false], ['like', true], ['it', true], [',', false],
-      ['but', false], ['the', false], ['staff', false], ['were', false], ['kind', false]]],
-    ['Never again. Great', [['never', false], ['again', true], ['.', false], ['great', false]]],
-    ['不喜欢', [['不', false], ['喜欢', true]]],
+    [
+      'not worth the money',
+      [
+        ['not', false],
+        ['worth', true],
+        ['the', true],
+        ['money', true],
+      ],
+    ],
+    [
+      "I don't like it, but the staff were kind",
+      [
+        ['i', false],
+        ['do', false],
+        ["n't", false],
+        ['like', true],
+        ['it', true],
+        [',', false],
+        ['but', false],
+        ['the', false],
+        ['staff', false],
+        ['were', false],
+        ['kind', false],
+      ],
+    ],
+    [
+      'Never again. Great',
+      [
+        ['never', false],
+        ['again', true],
+        ['.', false],
+        ['great', false],
+      ],
+    ],
+    [
+      '不喜欢',
+      [
+        ['不', false],
+        ['喜欢', true],
+      ],
+    ],
   ] as const)('%j', (text, expected) => {
     for (const m of [model, mlp]) {
       const e = m.explain(text);
       expect(e.tokens.map((t) => [t.token, t.negated])).toEqual(expected);
-      if (e.method === 'exact') expect(e.bias + e.tokens.reduce((s, t) => s + t.contribution, 0)).toBeCloseTo(e.score, 9);
+      if (e.method === 'exact')
+        expect(e.bias + e.tokens.reduce((s, t) => s + t.contribution, 0)).toBeCloseTo(e.score, 9);
     }
   });
 });
 
 describe('nearest, similarity, wordVector and words take and give words, not internal features', () => {
-  it.each(['love', 'terrible', 'money', 'not:worth'])('nearest(%j) over the whole vocabulary ranks no negated variant', (word) => {
-    const all = model.nearest(word, 1_000_000);
-    expect(all.length).toBeGreaterThan(1000);
-    expect(all.filter((n) => INTERNAL.test(n.word) || n.word.startsWith(NEGATED_WORD_PREFIX))).toEqual([]);
-  });
+  it.each(['love', 'terrible', 'money', 'not:worth'])(
+    'nearest(%j) over the whole vocabulary ranks no negated variant',
+    (word) => {
+      const all = model.nearest(word, 1_000_000);
+      expect(all.length).toBeGreaterThan(1000);
+      expect(all.filter((n) => INTERNAL.test(n.word) || n.word.startsWith(NEGATED_WORD_PREFIX))).toEqual([]);
+    },
+  );
 
   it('wordVector accepts a word as written and "not:word" for its negated variant, never the internal spelling', () => {
     const vocab = model.featurizer.vocabulary;
     const D = model.config.dim;
-    const row = (token: string) => Array.from(bagFront(model).embedding.values().slice(vocab.id(token) * D, (vocab.id(token) + 1) * D));
+    const row = (token: string) =>
+      Array.from(
+        bagFront(model)
+          .embedding.values()
+          .slice(vocab.id(token) * D, (vocab.id(token) + 1) * D),
+      );
     expect(vocab.has('NOT_worth')).toBe(true);
     const cases: [string, number[] | undefined][] = [
       ['worth', row('worth')],
@@ -98,7 +144,10 @@ describe('the command line shows no internal token', () => {
 
   beforeAll(async () => {
     const tsv = join(dir, 'builtin.tsv');
-    writeFileSync(tsv, `label\ttext\n${trainSet.map((e) => `${e.label}\t${e.text.replace(/\s+/g, ' ')}`).join('\n')}\n`);
+    writeFileSync(
+      tsv,
+      `label\ttext\n${trainSet.map((e) => `${e.label}\t${e.text.replace(/\s+/g, ' ')}`).join('\n')}\n`,
+    );
     const { code, stderr } = await cli(['train', tsv, '--out', modelPath, '--seed', '0', '--no-progress']);
     if (code !== 0) throw new Error(stderr);
   }, 60_000);
@@ -120,7 +169,12 @@ describe('the command line shows no internal token', () => {
   it('explain --json carries the plain token and the negated field', async () => {
     const { stdout } = await cli(['explain', modelPath, 'not worth the money', '--json']);
     const tokens = JSON.parse(stdout).tokens as { token: string; negated: boolean }[];
-    expect(tokens.map((t) => [t.token, t.negated])).toEqual([['not', false], ['worth', true], ['the', true], ['money', true]]);
+    expect(tokens.map((t) => [t.token, t.negated])).toEqual([
+      ['not', false],
+      ['worth', true],
+      ['the', true],
+      ['money', true],
+    ]);
   });
 
   it('similar ranks words only, and takes a negated word as not:word', async () => {

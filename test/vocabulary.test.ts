@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tokenize, Vocabulary, VocabularyBuilder } from '../src/text/index.js';
 
-const texts = [
-  ['the', 'film', 'is', 'good'],
-  ['the', 'film', 'is', 'bad'],
-  ['good', 'good', 'fun'],
-  ['zebra'],
-];
+const texts = [['the', 'film', 'is', 'good'], ['the', 'film', 'is', 'bad'], ['good', 'good', 'fun'], ['zebra']];
 
 describe('VocabularyBuilder.build', () => {
   it.each([
@@ -71,7 +66,11 @@ describe('Vocabulary lookups', () => {
 describe('Vocabulary serialisation', () => {
   it.each([
     ['ordinary tokens', ['good', 'bad', "n't", '...'], [5, 4, 3, 2]],
-    ['any characters, newlines and empty strings included', ['a\nb', '', '酒店', '😍👍🏽', 'tab\there', 'NOT_好'], [1, 2, 3, 4, 5, 6]],
+    [
+      'any characters, newlines and empty strings included',
+      ['a\nb', '', '酒店', '😍👍🏽', 'tab\there', 'NOT_好'],
+      [1, 2, 3, 4, 5, 6],
+    ],
     ['an empty vocabulary', [], []],
     ['large counts', ['x'], [0xffffffff]],
   ])('round-trips exactly: %s', (_name, tokens, counts) => {
@@ -110,7 +109,9 @@ describe('Vocabulary serialisation', () => {
   });
 
   it('builds, serialises and reads back the SST-2 vocabulary', () => {
-    const lines = readFileSync(new URL('../../shared/data/sst2/train.tsv', import.meta.url), 'utf8').split('\n').slice(1);
+    const lines = readFileSync(new URL('../../shared/data/sst2/train.tsv', import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1);
     const b = new VocabularyBuilder();
     for (const line of lines) if (line) b.add(tokenize(line.slice(line.indexOf('\t') + 1)));
     const v = b.build({ minCount: 1 });

@@ -5,8 +5,20 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  accumulateCovariance, centre, correlation, cosine, covariance, mapDirections, mirror, nearestRows, principalDirections,
-  project, removeComponent, sentimentAxis, stackVectors, withoutDirection,
+  accumulateCovariance,
+  centre,
+  correlation,
+  cosine,
+  covariance,
+  mapDirections,
+  mirror,
+  nearestRows,
+  principalDirections,
+  project,
+  removeComponent,
+  sentimentAxis,
+  stackVectors,
+  withoutDirection,
 } from '../examples/web/vectors.js';
 import { seededRandom } from './helpers.js';
 
@@ -21,7 +33,7 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, tolerance = 1e-6): vo
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `index ${i}`).toBeLessThan(tolerance);
 }
 
-describe('the word map\'s arithmetic', () => {
+describe("the word map's arithmetic", () => {
   it('principal directions of a cloud stretched along axes 2 then 0 are those axes, up to sign', () => {
     const stacked = stackVectors(cloud(4000, [3, 0.5, 10, 1]));
     const centred = centre(stacked);
@@ -50,11 +62,13 @@ describe('the word map\'s arithmetic', () => {
     close(withoutDirection(covariance(centred, 500, 4), 4, unit), covariance(projected, 500, 4), 1e-3);
   });
 
-  it('the sentiment axis runs from the negative words\' mean to the positive words\' mean', () => {
+  it("the sentiment axis runs from the negative words' mean to the positive words' mean", () => {
     // Positive words sit at +1 on axis 1, negative ones at −1; axis 0 is noise with more spread.
     const rand = seededRandom(9);
     const scores = Array.from({ length: 400 }, (_, i) => (i % 2 ? 0.9 : 0.1));
-    const vectors = scores.map((s) => Float32Array.from([(rand() * 2 - 1) * 5, s > 0.5 ? 1 : -1, (rand() * 2 - 1) * 0.1]));
+    const vectors = scores.map((s) =>
+      Float32Array.from([(rand() * 2 - 1) * 5, s > 0.5 ? 1 : -1, (rand() * 2 - 1) * 0.1]),
+    );
     const stacked = stackVectors(vectors);
     const centred = centre(stacked);
     const axis = sentimentAxis(centred, 400, 3, scores)!;
@@ -65,12 +79,24 @@ describe('the word map\'s arithmetic', () => {
     const [pc] = mapDirections(centred, 400, 3, scores, 'pca');
     expect(Math.abs(pc[0])).toBeGreaterThan(0.95);
     expect(correlation(project(centred, 400, 3, [pc, pc]).x, scores)).toBeGreaterThanOrEqual(0);
-    expect(sentimentAxis(centred, 400, 3, scores.map(() => 0.9))).toBeUndefined();
+    expect(
+      sentimentAxis(
+        centred,
+        400,
+        3,
+        scores.map(() => 0.9),
+      ),
+    ).toBeUndefined();
   });
 
   it('centred cosine tells apart words that raw cosine finds alike (one shared dominant direction)', () => {
     // Every vector is a large shared part plus a small one of its own: raw cosines are all near 1.
-    const own = [[1, 0], [0.9, 0.1], [-1, 0], [-0.9, -0.1]];
+    const own = [
+      [1, 0],
+      [0.9, 0.1],
+      [-1, 0],
+      [-0.9, -0.1],
+    ];
     const vectors = own.map(([a, b]) => Float32Array.from([100, 100, a, b]));
     const stacked = stackVectors(vectors);
     const centred = centre(stacked);

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { builtinSplit, train, trainWithReport, type BatchInfo, type EpochReport } from '../src/index.node.js';
 
 const { train: data, dev } = builtinSplit();
-const PROBES = ['I loved this movie, it was wonderful!', 'This was a terrible, boring film. I hated it.', '这家酒店很干净，服务很好', 'meh'];
+const PROBES = [
+  'I loved this movie, it was wonderful!',
+  'This was a terrible, boring film. I hated it.',
+  '这家酒店很干净，服务很好',
+  'meh',
+];
 
 describe('train(…, { worker: true }) in Node', () => {
   it('trains in a worker thread to the same model bytes as training on this thread', async () => {
@@ -23,8 +28,13 @@ describe('train(…, { worker: true }) in Node', () => {
     const batches: BatchInfo[] = [];
     const epochs: EpochReport[] = [];
     const result = await trainWithReport('../shared/data/sst2/dev.tsv', {
-      worker: true, epochs: 3, members: 1, batchEvery: 20, validation: 0.2,
-      onBatch: (b) => batches.push(b), onEpoch: (r) => epochs.push(r),
+      worker: true,
+      epochs: 3,
+      members: 1,
+      batchEvery: 20,
+      validation: 0.2,
+      onBatch: (b) => batches.push(b),
+      onEpoch: (r) => epochs.push(r),
     });
     expect(epochs.map((r) => r.epoch)).toEqual([1, 2, 3]);
     expect(result.epochs).toEqual(epochs);
@@ -39,7 +49,11 @@ describe('train(…, { worker: true }) in Node', () => {
     const controller = new AbortController();
     const epochs: EpochReport[] = [];
     const result = await trainWithReport(data, {
-      worker: true, epochs: 200, seed: 5, patience: 0, validation: dev,
+      worker: true,
+      epochs: 200,
+      seed: 5,
+      patience: 0,
+      validation: dev,
       onEpoch: (r) => {
         epochs.push(r);
         if (r.epoch === 12) controller.abort();
@@ -61,15 +75,32 @@ describe('train(…, { worker: true }) in Node', () => {
 
   it.each([
     ['a RangeError', { epochs: 0 }, RangeError, 'epochs must be a positive integer, got 0'],
-    ['a TypeError', { labels: undefined, validation: [{ text: 'x' }] as never }, TypeError, 'validation example 1 has no label'],
-  ])('an error inside the worker reaches the caller as %s with its message', async (_, options, Class, message) => {
-    const error = await train(data, { ...options, worker: true }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Class);
-    expect((error as Error).message).toContain(message);
-  }, 30_000);
+    [
+      'a TypeError',
+      { labels: undefined, validation: [{ text: 'x' }] as never },
+      TypeError,
+      'validation example 1 has no label',
+    ],
+  ])(
+    'an error inside the worker reaches the caller as %s with its message',
+    async (_, options, Class, message) => {
+      const error = await train(data, { ...options, worker: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Class);
+      expect((error as Error).message).toContain(message);
+    },
+    30_000,
+  );
 
   it('an onEpoch callback that throws ends training with its error, as on this thread', async () => {
-    await expect(train(data, { worker: true, epochs: 20, onEpoch: () => { throw new Error('enough'); } })).rejects.toThrow('enough');
+    await expect(
+      train(data, {
+        worker: true,
+        epochs: 20,
+        onEpoch: () => {
+          throw new Error('enough');
+        },
+      }),
+    ).rejects.toThrow('enough');
   }, 30_000);
 
   it('starts training threads inside the worker as on this thread (threads: 2)', async () => {
@@ -84,7 +115,11 @@ describe('train(…, { worker: true }) in Node', () => {
   it('checkpoints come back to checkpoint.save, and resume from one gives the same model', async () => {
     const saved: Uint8Array[] = [];
     const options = { epochs: 4, seed: 9, members: 1 };
-    const whole = await train(data, { ...options, worker: true, checkpoint: { every: 50, save: (bytes) => void saved.push(bytes) } });
+    const whole = await train(data, {
+      ...options,
+      worker: true,
+      checkpoint: { every: 50, save: (bytes) => void saved.push(bytes) },
+    });
     expect(saved.length).toBeGreaterThan(1);
     const resumed = await train(data, { ...options, worker: true, resume: saved[1] });
     expect(Buffer.compare(resumed.toBytes(), whole.toBytes())).toBe(0);
@@ -95,7 +130,12 @@ describe('an AbortSignal on this thread', () => {
   it('stops after the step it is aborted in, keeping the best validated epoch so far', async () => {
     const controller = new AbortController();
     const result = await trainWithReport(data, {
-      epochs: 100, seed: 2, patience: 0, validation: dev, members: 1, signal: controller.signal,
+      epochs: 100,
+      seed: 2,
+      patience: 0,
+      validation: dev,
+      members: 1,
+      signal: controller.signal,
       onEpoch: (r) => void (r.epoch === 5 && controller.abort()),
     });
     expect(result.stopped).toBe(true);
@@ -105,7 +145,11 @@ describe('an AbortSignal on this thread', () => {
   it('with several members, stops in the member it is in and averages the members trained so far', async () => {
     const controller = new AbortController();
     const result = await trainWithReport(data, {
-      epochs: 30, seed: 2, members: 4, dim: 64, signal: controller.signal,
+      epochs: 30,
+      seed: 2,
+      members: 4,
+      dim: 64,
+      signal: controller.signal,
       onEpoch: (r) => void (r.member === 2 && r.epoch === 3 && controller.abort()),
     });
     expect(result.stopped).toBe(true);

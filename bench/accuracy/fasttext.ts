@@ -34,18 +34,46 @@ export function textForFastText(text: string): string {
 }
 
 /** Trains fastText on `train` with `seed` and returns its accuracy on `test`, and the seconds training took. */
-export function fastTextAccuracy(train: readonly LabelledText[], test: readonly LabelledText[], seed: number, extra: string[] = []): { accuracy: number; trainSeconds: number } {
+export function fastTextAccuracy(
+  train: readonly LabelledText[],
+  test: readonly LabelledText[],
+  seed: number,
+  extra: string[] = [],
+): { accuracy: number; trainSeconds: number } {
   const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-ft-'));
   try {
     const line = (e: LabelledText) => `__label__${e.label} ${textForFastText(e.text)}`;
     writeFileSync(join(dir, 'train.txt'), `${train.map(line).join('\n')}\n`);
     writeFileSync(join(dir, 'test.txt'), `${test.map((e) => textForFastText(e.text)).join('\n')}\n`);
     const t0 = performance.now();
-    execFileSync('fasttext', ['supervised', '-input', join(dir, 'train.txt'), '-output', join(dir, 'model'), ...FASTTEXT_W4, '-seed', String(seed), '-verbose', '0', ...extra], { stdio: 'ignore' });
+    execFileSync(
+      'fasttext',
+      [
+        'supervised',
+        '-input',
+        join(dir, 'train.txt'),
+        '-output',
+        join(dir, 'model'),
+        ...FASTTEXT_W4,
+        '-seed',
+        String(seed),
+        '-verbose',
+        '0',
+        ...extra,
+      ],
+      { stdio: 'ignore' },
+    );
     const trainSeconds = (performance.now() - t0) / 1000;
-    const out = execFileSync('fasttext', ['predict', join(dir, 'model.bin'), join(dir, 'test.txt')], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    const predicted = out.split('\n').slice(0, test.length).map((l) => l.trim().replace(/^__label__/, ''));
-    if (predicted.length !== test.length) throw new Error(`fasttext predicted ${predicted.length} lines for ${test.length} texts`);
+    const out = execFileSync('fasttext', ['predict', join(dir, 'model.bin'), join(dir, 'test.txt')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    const predicted = out
+      .split('\n')
+      .slice(0, test.length)
+      .map((l) => l.trim().replace(/^__label__/, ''));
+    if (predicted.length !== test.length)
+      throw new Error(`fasttext predicted ${predicted.length} lines for ${test.length} texts`);
     let correct = 0;
     for (let i = 0; i < test.length; i++) if (predicted[i] === String(test[i].label)) correct++;
     return { accuracy: correct / test.length, trainSeconds };
@@ -53,4 +81,3 @@ export function fastTextAccuracy(train: readonly LabelledText[], test: readonly 
     rmSync(dir, { recursive: true, force: true });
   }
 }
-

@@ -12,24 +12,44 @@ export const PRESETS: Record<string, Config> = {
   defaults: {},
   eos: { eos: true },
   // fastText's supervised recipe spelled in sentiwasm's options.
-  'fasttext-recipe': { members: 1, batch: 1, lr: 0.1, schedule: 'linear', featureDropout: 0, tokenizer: { negation: false } },
+  'fasttext-recipe': {
+    members: 1,
+    batch: 1,
+    lr: 0.1,
+    schedule: 'linear',
+    featureDropout: 0,
+    tokenizer: { negation: false },
+  },
 };
 
 /** How the end-of-text token was measured before the featurizer had one: a word appended to every text. */
 const EOS = ' eostoken';
 
-export interface RunResult { system: string; split: string; seed: number; accuracy: number; trainSeconds: number }
+export interface RunResult {
+  system: string;
+  split: string;
+  seed: number;
+  accuracy: number;
+  trainSeconds: number;
+}
 
 /** Trains and scores one option set on one split with one seed. */
-export async function sentiwasmAccuracy(split: Split, config: Config, seed: number): Promise<{ accuracy: number; trainSeconds: number }> {
+export async function sentiwasmAccuracy(
+  split: Split,
+  config: Config,
+  seed: number,
+): Promise<{ accuracy: number; trainSeconds: number }> {
   const { eos, ...options } = config;
   const suffix = eos === true ? EOS : typeof eos === 'string' ? eos : '';
   const add = (e: LabelledText) => (suffix ? { text: e.text + suffix, label: e.label } : e);
-  const { model, trainSeconds } = await trainWithReport(split.train.map(add), { ...options, seed, onWarning: () => undefined });
+  const { model, trainSeconds } = await trainWithReport(split.train.map(add), {
+    ...options,
+    seed,
+    onWarning: () => undefined,
+  });
   try {
     return { accuracy: model.evaluate(split.test.map(add)).accuracy, trainSeconds };
   } finally {
     model.dispose();
   }
 }
-

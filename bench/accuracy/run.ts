@@ -50,15 +50,18 @@ async function main(): Promise<void> {
     if (data === 'sst2') {
       const sets = sst2SentenceSplits(readSst2Rows(), { seed: 1 });
       splits = sets;
-      log(`sst2: ${sets[0].candidates} full sentences of ≥ 8 words; ${splits.length} held-out sets of ${splits[0].test.length}, training on ${splits.map((s) => s.train.length).join(' / ')} rows`);
+      log(
+        `sst2: ${sets[0].candidates} full sentences of ≥ 8 words; ${splits.length} held-out sets of ${splits[0].test.length}, training on ${splits.map((s) => s.train.length).join(' / ')} rows`,
+      );
     } else if (data === 'chn') {
       const rows = await readChnSentiCorp();
       splits = foldSplits(rows, 5, 1, 'chnsenticorp');
       log(`chnsenticorp: ${rows.length} reviews, 5 stratified folds`);
     } else throw new Error(`unknown data ${data}: sst2 or chn`);
-    const runs: { split: Split; seed: number }[] = values.pairing === 'diagonal'
-      ? splits.map((split, i) => ({ split, seed: seeds[i % seeds.length] }))
-      : splits.flatMap((split) => seeds.map((seed) => ({ split, seed })));
+    const runs: { split: Split; seed: number }[] =
+      values.pairing === 'diagonal'
+        ? splits.map((split, i) => ({ split, seed: seeds[i % seeds.length] }))
+        : splits.flatMap((split) => seeds.map((seed) => ({ split, seed })));
     const results: RunResult[] = [];
     for (const { split, seed } of runs) {
       if (withFastText) {
@@ -83,12 +86,15 @@ function printTable(data: string, results: RunResult[], names: string[], withFas
   const systems = withFastText ? ['fasttext', ...names] : names;
   const of = (s: string) => results.filter((r) => r.system === s).map((r) => r.accuracy);
   const pts = (x: number) => (x * 100).toFixed(2);
-  const lines = [`\n${data}: ${of(systems[0]).length} runs per system (split × seed); accuracy mean ± sd; paired difference ± standard error, in points`];
+  const lines = [
+    `\n${data}: ${of(systems[0]).length} runs per system (split × seed); accuracy mean ± sd; paired difference ± standard error, in points`,
+  ];
   const base = names[0];
   for (const s of systems) {
     const { mean, sd } = meanSd(of(s));
     const vsBase = s === base || s === 'fasttext' ? '' : `  vs ${base} ${signed(pairedDifference(of(base), of(s)))}`;
-    const vsFt = withFastText && s !== 'fasttext' ? `  vs fasttext ${signed(pairedDifference(of('fasttext'), of(s)))}` : '';
+    const vsFt =
+      withFastText && s !== 'fasttext' ? `  vs fasttext ${signed(pairedDifference(of('fasttext'), of(s)))}` : '';
     lines.push(`${s.padEnd(22)} ${mean.toFixed(4)} ± ${sd.toFixed(4)}${vsFt}${vsBase}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -56,7 +56,10 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean);
  * three sets score 6,000 distinct sentences with no model ever trained on what it is scored on.
  * @example const [first] = sst2SentenceSplits(readSst2Rows(), { seed: 1 });
  */
-export function sst2SentenceSplits(rows: LabelledText[], { seed = 1, sets = 3, size = 2000, minWords = MIN_WORDS } = {}): (Split & { candidates: number; removed: number })[] {
+export function sst2SentenceSplits(
+  rows: LabelledText[],
+  { seed = 1, sets = 3, size = 2000, minWords = MIN_WORDS } = {},
+): (Split & { candidates: number; removed: number })[] {
   const normal = rows.map((r) => words(r.text).join(' '));
   // A row inside another row: collect every proper run of whole words of every row.
   const inner = new Set<string>();
@@ -72,19 +75,28 @@ export function sst2SentenceSplits(rows: LabelledText[], { seed = 1, sets = 3, s
     if (words(text).length >= minWords && !inner.has(text) && !seen.has(text)) candidates.push(i);
     seen.add(text);
   });
-  if (sets * size > candidates.length) throw new RangeError(`${sets} sets of ${size} need ${sets * size} sentences; the file has ${candidates.length}`);
+  if (sets * size > candidates.length)
+    throw new RangeError(`${sets} sets of ${size} need ${sets * size} sentences; the file has ${candidates.length}`);
   const order = new Random(seed ^ 0x55a7c3e1).shuffle(Int32Array.from(candidates));
   return Array.from({ length: sets }, (_, s) => {
     const chosen = order.subarray(s * size, (s + 1) * size);
     const leaked = new Set<string>();
     for (const i of chosen) wordRuns(words(normal[i]), leaked);
     const train = rows.filter((_, i) => !leaked.has(normal[i]));
-    return { name: `sst2-sentences-${s + 1}`, train, test: [...chosen].map((i) => rows[i]), candidates: candidates.length, removed: rows.length - train.length };
+    return {
+      name: `sst2-sentences-${s + 1}`,
+      train,
+      test: [...chosen].map((i) => rows[i]),
+      candidates: candidates.length,
+      removed: rows.length - train.length,
+    };
   });
 }
 
 /** ChnSentiCorp's train.csv (label,review; RFC 4180 quoting), without empty reviews. */
-export async function readChnSentiCorp(file: URL | string = new URL('chnsenticorp/train.csv', DATA_DIR)): Promise<LabelledText[]> {
+export async function readChnSentiCorp(
+  file: URL | string = new URL('chnsenticorp/train.csv', DATA_DIR),
+): Promise<LabelledText[]> {
   const { readExamplesFromFile } = await import('../../src/data/files.node.js');
   const { examples } = await readExamplesFromFile(file, { skipBad: true }).collect();
   return examples.filter((e) => e.text.trim() !== '').map(({ text, label }) => ({ text, label }));
@@ -92,7 +104,11 @@ export async function readChnSentiCorp(file: URL | string = new URL('chnsenticor
 
 /** The k stratified folds of a data set as k train/test splits (seeded). */
 export function foldSplits(all: LabelledText[], k: number, seed: number, name: string): Split[] {
-  const fold = stratifiedFolds(all.map((e) => e.label), k, seed);
+  const fold = stratifiedFolds(
+    all.map((e) => e.label),
+    k,
+    seed,
+  );
   return Array.from({ length: k }, (_, f) => ({
     name: `${name}-fold${f + 1}`,
     train: all.filter((_, i) => fold[i] !== f),

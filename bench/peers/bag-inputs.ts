@@ -25,7 +25,11 @@ export interface BagInputs extends PackedWeights {
 }
 
 /** The peers' inputs, read from the W4 model at `modelPath`. */
-export async function bagInputs(modelPath: string, train: readonly LabelledText[], dev: readonly LabelledText[]): Promise<BagInputs> {
+export async function bagInputs(
+  modelPath: string,
+  train: readonly LabelledText[],
+  dev: readonly LabelledText[],
+): Promise<BagInputs> {
   const bytes = readFileSync(modelPath);
   const model = await TextClassifier.fromBytes(bytes, modelPath);
   try {

@@ -37,7 +37,10 @@ export class FastTextRun {
   private readonly words: number;
   private readonly lines: number;
 
-  constructor(private readonly train: readonly LabelledText[], private readonly dev: readonly LabelledText[]) {
+  constructor(
+    private readonly train: readonly LabelledText[],
+    private readonly dev: readonly LabelledText[],
+  ) {
     const texts = train.map((e) => textForFastText(e.text));
     writeFileSync(this.path('train.txt'), `${train.map((e, i) => `__label__${e.label} ${texts[i]}`).join('\n')}\n`);
     writeFileSync(this.path('dev.txt'), `${dev.map((e) => textForFastText(e.text)).join('\n')}\n`);
@@ -57,9 +60,25 @@ export class FastTextRun {
   /** Trains W4's model with `seed` (kept as model.bin for predictionRate) and scores it on dev. */
   trainW4(seed: number): FastTextW4 {
     const t0 = performance.now();
-    const r = spawnSync('fasttext', ['supervised', '-input', this.path('train.txt'), '-output', this.path('model'), ...FASTTEXT_W4, '-seed', String(seed), '-verbose', '2'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(
+      'fasttext',
+      [
+        'supervised',
+        '-input',
+        this.path('train.txt'),
+        '-output',
+        this.path('model'),
+        ...FASTTEXT_W4,
+        '-seed',
+        String(seed),
+        '-verbose',
+        '2',
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
     const commandSeconds = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`fasttext supervised failed (${r.status ?? r.signal}): ${r.stderr.slice(-300)}`);
+    if (r.status !== 0)
+      throw new Error(`fasttext supervised failed (${r.status ?? r.signal}): ${r.stderr.slice(-300)}`);
     // The last progress report (they are separated by carriage returns) has the whole run's rate.
     const rates = [...r.stderr.matchAll(/words\/sec\/thread:\s*(\d+)/g)];
     if (rates.length === 0) throw new Error(`fasttext printed no words/sec/thread: ${r.stderr.slice(-300)}`);
@@ -67,13 +86,26 @@ export class FastTextRun {
     const epochs = Number(FASTTEXT_W4[FASTTEXT_W4.indexOf('-epoch') + 1]);
     const tokensPerSecond = (counted * this.words) / (this.words + 2 * this.lines);
     const trainSeconds = (epochs * this.words) / tokensPerSecond;
-    return { tokensPerSecond, trainSeconds, commandSeconds, accuracy: this.devAccuracy(), modelBytes: statSync(this.path('model.bin')).size };
+    return {
+      tokensPerSecond,
+      trainSeconds,
+      commandSeconds,
+      accuracy: this.devAccuracy(),
+      modelBytes: statSync(this.path('model.bin')).size,
+    };
   }
 
   private devAccuracy(): number {
-    const out = execFileSync('fasttext', ['predict', this.path('model.bin'), this.path('dev.txt')], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    const predicted = out.split('\n').slice(0, this.dev.length).map((l) => l.trim().replace(/^__label__/, ''));
-    if (predicted.length !== this.dev.length) throw new Error(`fasttext predicted ${predicted.length} lines for ${this.dev.length} texts`);
+    const out = execFileSync('fasttext', ['predict', this.path('model.bin'), this.path('dev.txt')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const predicted = out
+      .split('\n')
+      .slice(0, this.dev.length)
+      .map((l) => l.trim().replace(/^__label__/, ''));
+    if (predicted.length !== this.dev.length)
+      throw new Error(`fasttext predicted ${predicted.length} lines for ${this.dev.length} texts`);
     return predicted.filter((p, i) => p === String(this.dev[i].label)).length / this.dev.length;
   }
 
@@ -86,7 +118,10 @@ export class FastTextRun {
     writeFileSync(this.path('one.txt'), `${dev[0]}\n`);
     const time = (file: string) => {
       const t0 = performance.now();
-      execFileSync('fasttext', ['predict', this.path('model.bin'), this.path(file)], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
+      execFileSync('fasttext', ['predict', this.path('model.bin'), this.path(file)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 28,
+      });
       return (performance.now() - t0) / 1000;
     };
     const rates: number[] = [];

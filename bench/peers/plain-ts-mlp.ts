@@ -60,7 +60,10 @@ function sgd(layer: Dense, lr: number): void {
 }
 
 /** The W3 network in plain TypeScript; `step` trains one batch and returns its mean loss. */
-export function plainMlp(sizes: { inputs: number; hidden: number; batch: number }, uniform: (low: number, high: number) => number) {
+export function plainMlp(
+  sizes: { inputs: number; hidden: number; batch: number },
+  uniform: (low: number, high: number) => number,
+) {
   const { inputs, hidden, batch } = sizes;
   const layers = [dense(inputs, hidden, uniform), dense(hidden, hidden, uniform), dense(hidden, 1, uniform)];
   const h1 = new Float32Array(batch * hidden);

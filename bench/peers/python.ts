@@ -24,6 +24,10 @@ export function hasTorch(): boolean {
 /** Runs bench/peers/`script` with `args` and returns the JSON object it prints last. */
 export function runPythonPeer<T>(script: string, args: string[] = []): T {
   const path = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  const out = execFileSync(PYTHON, [path, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const out = execFileSync(PYTHON, [path, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }

@@ -47,7 +47,10 @@ function logitsOf(tf: Tf, table: Tensor2D, w: Tensor2D, b: Tensor1D, texts: read
  * Sentences/s of the W4 model's prediction on dev (in the fastest of CHUNKS, which it returns),
  * the median latency of one sentence (ms), and how often it agrees with sentiwasm.
  */
-export async function tfjsBagPrediction(backend: TfBackend, data: BagInputs): Promise<{ perSecond: number; chunk: number; latencyMs: number; agreement: number }> {
+export async function tfjsBagPrediction(
+  backend: TfBackend,
+  data: BagInputs,
+): Promise<{ perSecond: number; chunk: number; latencyMs: number; agreement: number }> {
   const tf = await loadTf(backend);
   const { rows, dim: D, classes: C, dev, index, weights } = data;
   const slice = (name: string) => weights.subarray(index[name][0], index[name][0] + index[name][1]);
@@ -64,9 +67,13 @@ export async function tfjsBagPrediction(backend: TfBackend, data: BagInputs): Pr
   const agreement = data.sentiwasm.filter((c, i) => c === predicted[i]).length / dev.length;
   let best = { perSecond: 0, chunk: 0 };
   for (const chunk of CHUNKS) {
-    const { perSecond } = throughput(() => {
-      for (let at = 0; at < dev.length; at += chunk) predict(dev.slice(at, at + chunk));
-    }, dev.length, { runs: 7, minMs: 300 });
+    const { perSecond } = throughput(
+      () => {
+        for (let at = 0; at < dev.length; at += chunk) predict(dev.slice(at, at + chunk));
+      },
+      dev.length,
+      { runs: 7, minMs: 300 },
+    );
     if (perSecond > best.perSecond) best = { perSecond, chunk };
   }
   const latencies: number[] = [];

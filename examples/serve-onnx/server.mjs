@@ -20,7 +20,10 @@ import { featurizerFromSettings, onnxBatch, onnxFeatureIds } from 'sentiwasm';
 const MAX_BODY = 1 << 20;
 const MAX_TEXTS = 256;
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' } },
+});
 const modelPath = positionals[0];
 if (!modelPath) {
   process.stderr.write('usage: node examples/serve-onnx/server.mjs MODEL.onnx [--port 8080] [--host 127.0.0.1]\n');
@@ -61,13 +64,17 @@ function textsOf(body) {
   if (!Array.isArray(texts) || texts.length === 0 || !texts.every((t) => typeof t === 'string')) {
     throw new RequestError(400, 'send {"text": "…"} or {"texts": ["…", …]} with at least one text');
   }
-  if (texts.length > MAX_TEXTS) throw new RequestError(413, `${texts.length} texts in one request; send at most ${MAX_TEXTS}`);
+  if (texts.length > MAX_TEXTS)
+    throw new RequestError(413, `${texts.length} texts in one request; send at most ${MAX_TEXTS}`);
   return texts;
 }
 
 async function predict(texts) {
   const { ids, mask, dims } = onnxBatch(texts.map((text) => onnxFeatureIds(settings, text)));
-  const output = await session.run({ ids: new ort.Tensor('int64', ids, dims), mask: new ort.Tensor('float32', mask, dims) });
+  const output = await session.run({
+    ids: new ort.Tensor('int64', ids, dims),
+    mask: new ort.Tensor('float32', mask, dims),
+  });
   const p = output.probabilities.data;
   const C = labels.length;
   return texts.map((_, i) => {

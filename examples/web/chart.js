@@ -71,7 +71,12 @@ export class TrainingCharts {
             const r = this.reports.find((x) => (x.member ?? 1) === m && x.epoch === e + 1);
             return r ? value(r, key) : null;
           });
-          lines.push({ label: members.length > 1 ? `member ${m}, ${name}` : name, values, dashed, colour: COLOURS[i % COLOURS.length] });
+          lines.push({
+            label: members.length > 1 ? `member ${m}, ${name}` : name,
+            values,
+            dashed,
+            colour: COLOURS[i % COLOURS.length],
+          });
         }
       });
     }
@@ -90,7 +95,10 @@ export class TrainingCharts {
     }
     // Making a chart is the costliest step: one per frame, so that no frame waits for both.
     const xs = Array.from({ length: loss.epochs }, (_, e) => e + 1);
-    for (const [name, title, metric] of [['loss', 'loss (cross-entropy)', loss], ['accuracy', 'accuracy (%)', accuracy]]) {
+    for (const [name, title, metric] of [
+      ['loss', 'loss (cross-entropy)', loss],
+      ['accuracy', 'accuracy (%)', accuracy],
+    ]) {
       if (!this.plots[name]) {
         this.plots[name] = this.makePlot(this.elements[name], title, metric.lines);
         this.plots[name].setData([xs, ...metric.lines.map((l) => l.values)]);
@@ -100,26 +108,38 @@ export class TrainingCharts {
       this.plots[name].setData([xs, ...metric.lines.map((l) => l.values)]);
     }
     const n = loss.members.length;
-    this.note.textContent = n > 1
-      ? (this.view === 'merged'
-        ? `The model is the mean of ${n} members, trained one after another. Each point is the mean over the members that have reached that epoch.`
-        : `The model is the mean of ${n} members (each learns its own share of the vector columns, with its own seed), trained one after another: each line is one member's own epochs.`)
-      : '';
+    this.note.textContent =
+      n > 1
+        ? this.view === 'merged'
+          ? `The model is the mean of ${n} members, trained one after another. Each point is the mean over the members that have reached that epoch.`
+          : `The model is the mean of ${n} members (each learns its own share of the vector columns, with its own seed), trained one after another: each line is one member's own epochs.`
+        : '';
   }
 
   makePlot(element, title, lines) {
     const width = Math.max(240, element.clientWidth || 360);
-    return new uPlot({
-      title,
-      width,
-      height: 180,
-      scales: { x: { time: false } },
-      axes: [{ label: 'epoch' }, {}],
-      legend: { live: false },
-      series: [
-        { label: 'epoch' },
-        ...lines.map((l) => ({ label: l.label, stroke: l.colour, width: 2, dash: l.dashed ? [6, 4] : undefined, spanGaps: false, points: { show: false } })),
-      ],
-    }, [[], ...lines.map(() => [])], element);
+    return new uPlot(
+      {
+        title,
+        width,
+        height: 180,
+        scales: { x: { time: false } },
+        axes: [{ label: 'epoch' }, {}],
+        legend: { live: false },
+        series: [
+          { label: 'epoch' },
+          ...lines.map((l) => ({
+            label: l.label,
+            stroke: l.colour,
+            width: 2,
+            dash: l.dashed ? [6, 4] : undefined,
+            spanGaps: false,
+            points: { show: false },
+          })),
+        ],
+      },
+      [[], ...lines.map(() => [])],
+      element,
+    );
   }
 }

@@ -9,7 +9,11 @@ import { builtinCorpus, builtinSplit, readExamples } from 'sentiwasm';
 /** The built-in corpus: its training part, and its dev part held out to show accuracy on unseen sentences. */
 export function builtinData() {
   const { train, dev } = builtinSplit();
-  return { examples: train, validation: dev, what: `the built-in corpus (${train.length} to train, ${dev.length} held out)` };
+  return {
+    examples: train,
+    validation: dev,
+    what: `the built-in corpus (${train.length} to train, ${dev.length} held out)`,
+  };
 }
 
 /** A few lines to start from when pasting: the English half of the corpus as TSV. */

@@ -4,7 +4,7 @@
 const METHODS = {
   exact: 'exact: the contributions and the bias add up to the score',
   occlusion: 'by occlusion: how much the score drops without the word',
-  'gradient×input': 'by gradient × input: a first-order estimate of each word\'s share of the score',
+  'gradient×input': "by gradient × input: a first-order estimate of each word's share of the score",
 };
 
 /** Fills the prediction line and the word chips; `onWord` is called with a clicked word. */
@@ -27,22 +27,24 @@ export function showExplanation(model, text, ui, onWord) {
   ui.barFill.style.width = `${(100 * p).toFixed(1)}%`;
   ui.barFill.dataset.label = String(explanation.label);
   const scale = Math.max(...explanation.tokens.map((t) => Math.abs(t.contribution)), 1e-9);
-  ui.tokens.replaceChildren(...explanation.tokens.map(({ token, negated, contribution }) => {
-    const chip = document.createElement('span');
-    chip.className = 'token';
-    // A word in a negation's scope has a vector of its own: shown struck through, looked up as not:word.
-    chip.textContent = token;
-    if (negated) chip.classList.add('negated');
-    const strength = Math.abs(contribution) / scale;
-    // Green pushes towards the target class, red away from it; stronger colour, bigger push.
-    const hue = contribution >= 0 ? 140 : 0;
-    chip.style.background = `hsla(${hue}, 70%, 45%, ${(0.08 + 0.72 * strength).toFixed(3)})`;
-    chip.style.color = strength > 0.6 ? 'white' : '';
-    chip.dataset.contribution = contribution.toFixed(4);
-    chip.title = `${token}${negated ? ' (after a negation)' : ''}: ${contribution >= 0 ? '+' : ''}${contribution.toFixed(3)}`;
-    chip.addEventListener('click', () => onWord(negated ? `not:${token}` : token));
-    return chip;
-  }));
+  ui.tokens.replaceChildren(
+    ...explanation.tokens.map(({ token, negated, contribution }) => {
+      const chip = document.createElement('span');
+      chip.className = 'token';
+      // A word in a negation's scope has a vector of its own: shown struck through, looked up as not:word.
+      chip.textContent = token;
+      if (negated) chip.classList.add('negated');
+      const strength = Math.abs(contribution) / scale;
+      // Green pushes towards the target class, red away from it; stronger colour, bigger push.
+      const hue = contribution >= 0 ? 140 : 0;
+      chip.style.background = `hsla(${hue}, 70%, 45%, ${(0.08 + 0.72 * strength).toFixed(3)})`;
+      chip.style.color = strength > 0.6 ? 'white' : '';
+      chip.dataset.contribution = contribution.toFixed(4);
+      chip.title = `${token}${negated ? ' (after a negation)' : ''}: ${contribution >= 0 ? '+' : ''}${contribution.toFixed(3)}`;
+      chip.addEventListener('click', () => onWord(negated ? `not:${token}` : token));
+      return chip;
+    }),
+  );
   showAttention(model, text, ui);
 }
 
@@ -58,7 +60,9 @@ function showAttention(model, text, ui) {
   const heads = weights.layers[Number(ui.attentionLayer.value) || 0];
   const n = weights.tokens.length;
   // The mean over the heads: each row still sums to 1.
-  const mean = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => heads.reduce((s, h) => s + h[i][j], 0) / heads.length));
+  const mean = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => heads.reduce((s, h) => s + h[i][j], 0) / heads.length),
+  );
   const table = document.createElement('table');
   const head = table.createTHead().insertRow();
   head.insertCell().textContent = '';

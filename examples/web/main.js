@@ -9,19 +9,60 @@ import { TrainingCharts } from './chart.js';
 import { builtinData, fileData, pastedData, samplePaste } from './data.js';
 import { showExplanation } from './explain.js';
 import { WordMap } from './map.js';
-import { accumulateCovariance, centre, cosine, mapDirections, minus, mirror, nearestRows, principalDirections, project, stackVectors } from './vectors.js';
+import {
+  accumulateCovariance,
+  centre,
+  cosine,
+  mapDirections,
+  minus,
+  mirror,
+  nearestRows,
+  principalDirections,
+  project,
+  stackVectors,
+} from './vectors.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  corpusSize: $('corpus-size'), pasteBox: $('paste-box'), lines: $('lines'), dropZone: $('drop-zone'),
-  dataFile: $('data-file'), dataFileName: $('data-file-name'), dataStatus: $('data-status'),
-  arch: $('arch'), epochs: $('epochs'), train: $('train'), stop: $('stop'), status: $('status'),
-  progress: $('progress'), meterFill: $('meter-fill'), summary: $('summary'),
-  text: $('text'), label: $('label'), barFill: $('bar-fill'), probability: $('probability'),
-  tokens: $('tokens'), method: $('method'), attention: $('attention'), attentionLayer: $('attention-layer'), attentionGrid: $('attention-grid'),
-  projection: $('projection'), mapSearch: $('map-search'), mapReset: $('map-reset'), map: $('map'), mapNote: $('map-note'),
-  word: $('word'), k: $('k'), neighbours: $('neighbours'), neighboursShare: $('neighbours-share'), wordA: $('word-a'), wordB: $('word-b'), pairSimilarity: $('pair-similarity'),
-  download: $('download'), open: $('open'), fileStatus: $('file-status'),
+  corpusSize: $('corpus-size'),
+  pasteBox: $('paste-box'),
+  lines: $('lines'),
+  dropZone: $('drop-zone'),
+  dataFile: $('data-file'),
+  dataFileName: $('data-file-name'),
+  dataStatus: $('data-status'),
+  arch: $('arch'),
+  epochs: $('epochs'),
+  train: $('train'),
+  stop: $('stop'),
+  status: $('status'),
+  progress: $('progress'),
+  meterFill: $('meter-fill'),
+  summary: $('summary'),
+  text: $('text'),
+  label: $('label'),
+  barFill: $('bar-fill'),
+  probability: $('probability'),
+  tokens: $('tokens'),
+  method: $('method'),
+  attention: $('attention'),
+  attentionLayer: $('attention-layer'),
+  attentionGrid: $('attention-grid'),
+  projection: $('projection'),
+  mapSearch: $('map-search'),
+  mapReset: $('map-reset'),
+  map: $('map'),
+  mapNote: $('map-note'),
+  word: $('word'),
+  k: $('k'),
+  neighbours: $('neighbours'),
+  neighboursShare: $('neighbours-share'),
+  wordA: $('word-a'),
+  wordB: $('word-b'),
+  pairSimilarity: $('pair-similarity'),
+  download: $('download'),
+  open: $('open'),
+  fileStatus: $('file-status'),
 };
 
 const ARCHITECTURES = {
@@ -44,7 +85,16 @@ let training;
 const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('chart-note'));
 const wordMap = new WordMap(ui.map, (word) => pickWord(word));
 // For the browser tests and the curious: the app's state, read-only.
-window.sentiwasmApp = { get model() { return model; }, get words() { return words; }, map: wordMap, charts };
+window.sentiwasmApp = {
+  get model() {
+    return model;
+  },
+  get words() {
+    return words;
+  },
+  map: wordMap,
+  charts,
+};
 
 ui.corpusSize.textContent = String(defaultCorpus().length);
 ui.arch.replaceChildren(...architectures().map((a) => new Option(ARCHITECTURES[a] ?? a, a)));
@@ -157,13 +207,20 @@ ui.stop.addEventListener('click', () => {
 });
 
 for (const radio of document.querySelectorAll('input[name="chart-view"]')) {
-  radio.addEventListener('change', () => charts.setView(document.querySelector('input[name="chart-view"]:checked').value));
+  radio.addEventListener('change', () =>
+    charts.setView(document.querySelector('input[name="chart-view"]:checked').value),
+  );
 }
 
 function showSummary(r, ms) {
   const pct = (x) => `${(100 * x).toFixed(1)} %`;
-  const parts = [`${r.member ? `member ${r.member}, ` : ''}epoch ${r.epoch}`, `loss ${r.trainLoss.toFixed(4)}`, `train accuracy ${pct(r.trainAccuracy)}`];
-  if (r.validLoss !== undefined) parts.push(`held-out loss ${r.validLoss.toFixed(4)}`, `held-out accuracy ${pct(r.validAccuracy)}`);
+  const parts = [
+    `${r.member ? `member ${r.member}, ` : ''}epoch ${r.epoch}`,
+    `loss ${r.trainLoss.toFixed(4)}`,
+    `train accuracy ${pct(r.trainAccuracy)}`,
+  ];
+  if (r.validLoss !== undefined)
+    parts.push(`held-out loss ${r.validLoss.toFixed(4)}`, `held-out accuracy ${pct(r.validAccuracy)}`);
   parts.push(`${(ms / 1000).toFixed(2)} s`);
   ui.summary.textContent = parts.join(' · ');
 }
@@ -227,7 +284,8 @@ function pickWord(word) {
  */
 async function prepareWords(model) {
   const vocabulary = model.featurizer.vocabulary;
-  const list = model.words()
+  const list = model
+    .words()
     .filter((w) => /[\p{L}\p{N}]/u.test(w))
     .map((w) => ({ word: w, count: vocabulary.count(vocabulary.id(w)) }))
     .sort((a, b) => b.count - a.count)
@@ -275,17 +333,19 @@ async function drawMap() {
   const { x, y } = project(mapRows, n, dim, directions);
   const points = data.shown.map((word, i) => ({ word, x: x[i], y: y[i], score: data.scores[i] }));
   const target = targetLabel();
-  const names = projection === 'sentiment'
-    ? [`sentiment axis → ${target}`, 'next principal component']
-    : ['first principal component →', 'second principal component'];
+  const names =
+    projection === 'sentiment'
+      ? [`sentiment axis → ${target}`, 'next principal component']
+      : ['first principal component →', 'second principal component'];
   wordMap.targetName = target;
   wordMap.setPoints(points, names);
-  ui.mapNote.textContent = `${n === data.list.length ? `All ${n} words` : `The ${n} most frequent words of ${data.list.length}`}, from their centred vectors (the mean word vector subtracted); each axis scaled to fill the map. `
-    + `Green: the model scores the word alone as ${target}; red: not; paler: closer to 50 %. `
-    + (projection === 'sentiment'
+  ui.mapNote.textContent =
+    `${n === data.list.length ? `All ${n} words` : `The ${n} most frequent words of ${data.list.length}`}, from their centred vectors (the mean word vector subtracted); each axis scaled to fill the map. ` +
+    `Green: the model scores the word alone as ${target}; red: not; paler: closer to 50 %. ` +
+    (projection === 'sentiment'
       ? `The horizontal axis runs from the mean of the red words to the mean of the green ones; the vertical one is the largest remaining variation.`
-      : `The axes are the two directions of largest variation; their signs are arbitrary, turned so that green words lie to the right on average.`)
-    + ' Scroll to zoom, drag to pan, click a word for its neighbours.';
+      : `The axes are the two directions of largest variation; their signs are arbitrary, turned so that green words lie to the right on average.`) +
+    ' Scroll to zoom, drag to pan, click a word for its neighbours.';
 }
 ui.projection.addEventListener('change', drawMap);
 ui.mapSearch.addEventListener('input', () => wordMap.search(ui.mapSearch.value));
@@ -316,26 +376,29 @@ function updateNeighbours() {
   const k = Math.max(1, Math.min(50, Number(ui.k.value) || 8));
   const { dim, n, rows } = data.stacked;
   const found = nearestRows(centred, data.centred, n, dim, k, data.index.get(word) ?? -1);
-  ui.neighboursShare.textContent = `In this model ${(100 * data.firstShare).toFixed(0)} % of the words' variation lies along one direction (the first principal component on the map)`
-    + (data.firstShare > 0.5
+  ui.neighboursShare.textContent =
+    `In this model ${(100 * data.firstShare).toFixed(0)} % of the words' variation lies along one direction (the first principal component on the map)` +
+    (data.firstShare > 0.5
       ? ': the similarities say above all whether two words sit on the same side of it (near 1) or on opposite sides (near −1), so the neighbours of a word all read close to 1 and their order says little more.'
       : '.');
-  ui.neighbours.replaceChildren(...found.map(({ index, similarity }) => {
-    const li = document.createElement('li');
-    const name = document.createElement('span');
-    name.textContent = data.list[index];
-    name.addEventListener('click', () => pickWord(data.list[index]));
-    const value = document.createElement('span');
-    value.className = 'similarity';
-    value.textContent = similarity.toFixed(3);
-    value.title = 'cosine similarity of the centred vectors';
-    const plain = document.createElement('span');
-    plain.className = 'similarity raw';
-    plain.textContent = cosine(raw, rows.subarray(index * dim, (index + 1) * dim)).toFixed(3);
-    plain.title = 'cosine similarity of the raw vectors';
-    li.append(name, value, plain);
-    return li;
-  }));
+  ui.neighbours.replaceChildren(
+    ...found.map(({ index, similarity }) => {
+      const li = document.createElement('li');
+      const name = document.createElement('span');
+      name.textContent = data.list[index];
+      name.addEventListener('click', () => pickWord(data.list[index]));
+      const value = document.createElement('span');
+      value.className = 'similarity';
+      value.textContent = similarity.toFixed(3);
+      value.title = 'cosine similarity of the centred vectors';
+      const plain = document.createElement('span');
+      plain.className = 'similarity raw';
+      plain.textContent = cosine(raw, rows.subarray(index * dim, (index + 1) * dim)).toFixed(3);
+      plain.title = 'cosine similarity of the raw vectors';
+      li.append(name, value, plain);
+      return li;
+    }),
+  );
 }
 ui.word.addEventListener('input', updateNeighbours);
 ui.k.addEventListener('input', updateNeighbours);
@@ -346,7 +409,9 @@ function updatePair() {
   const b = vectorsOf(ui.wordB.value.trim());
   const error = a.error ?? b.error;
   ui.pairSimilarity.className = error ? 'error' : '';
-  ui.pairSimilarity.textContent = error ?? `cosine similarity, centred: ${cosine(a.centred, b.centred).toFixed(3)} (raw: ${cosine(a.raw, b.raw).toFixed(3)})`;
+  ui.pairSimilarity.textContent =
+    error ??
+    `cosine similarity, centred: ${cosine(a.centred, b.centred).toFixed(3)} (raw: ${cosine(a.raw, b.raw).toFixed(3)})`;
   ui.pairSimilarity.dataset.centred = error ? '' : cosine(a.centred, b.centred).toFixed(4);
 }
 ui.wordA.addEventListener('input', updatePair);

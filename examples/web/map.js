@@ -22,11 +22,15 @@ export class WordMap {
     /** The data point at the centre, pixels per unit along x, and y's pixels per unit relative to x's. */
     this.view = { cx: 0, cy: 0, scale: 1, aspect: 1 };
     this.axisNames = ['', ''];
-    canvas.addEventListener('wheel', (e) => {
-      e.preventDefault();
-      const [x, y] = this.toData(e.offsetX, e.offsetY);
-      this.zoomAt(x, y, e.deltaY < 0 ? 1.25 : 0.8);
-    }, { passive: false });
+    canvas.addEventListener(
+      'wheel',
+      (e) => {
+        e.preventDefault();
+        const [x, y] = this.toData(e.offsetX, e.offsetY);
+        this.zoomAt(x, y, e.deltaY < 0 ? 1.25 : 0.8);
+      },
+      { passive: false },
+    );
     let drag;
     canvas.addEventListener('pointerdown', (e) => {
       drag = { x: e.offsetX, y: e.offsetY, cx: this.view.cx, cy: this.view.cy, moved: false };
@@ -79,12 +83,18 @@ export class WordMap {
 
   toScreen(x, y) {
     const k = this.pixelsPerUnit();
-    return [this.canvas.width / 2 + (x - this.view.cx) * k, this.canvas.height / 2 - (y - this.view.cy) * k * this.view.aspect];
+    return [
+      this.canvas.width / 2 + (x - this.view.cx) * k,
+      this.canvas.height / 2 - (y - this.view.cy) * k * this.view.aspect,
+    ];
   }
 
   toData(sx, sy) {
     const k = this.pixelsPerUnit();
-    return [this.view.cx + (sx - this.canvas.width / 2) / k, this.view.cy - (sy - this.canvas.height / 2) / (k * this.view.aspect)];
+    return [
+      this.view.cx + (sx - this.canvas.width / 2) / k,
+      this.view.cy - (sy - this.canvas.height / 2) / (k * this.view.aspect),
+    ];
   }
 
   zoomAt(x, y, factor) {
@@ -171,9 +181,15 @@ export class WordMap {
     // Names: the most frequent words, then every word a search found (drawn over the rest).
     g.textAlign = 'left';
     const named = this.points.slice(0, LABELS).filter((p) => !this.found.has(p.word));
-    for (const [list, style] of [[named, '#39404c'], [this.points.filter((p) => this.found.has(p.word)), '#1c3faa']]) {
+    for (const [list, style] of [
+      [named, '#39404c'],
+      [this.points.filter((p) => this.found.has(p.word)), '#1c3faa'],
+    ]) {
       g.fillStyle = style;
-      g.font = style === '#1c3faa' ? 'bold 13px system-ui, "Noto Sans CJK SC", sans-serif' : '11px system-ui, "Noto Sans CJK SC", sans-serif';
+      g.font =
+        style === '#1c3faa'
+          ? 'bold 13px system-ui, "Noto Sans CJK SC", sans-serif'
+          : '11px system-ui, "Noto Sans CJK SC", sans-serif';
       for (const p of list) {
         const [x, y] = this.toScreen(p.x, p.y);
         if (x < 0 || y < 0 || x > width || y > height) continue;

@@ -158,7 +158,9 @@ export function sentimentAxis(centred, n, dim, scores) {
   const axis = new Float64Array(dim);
   let pos = 0;
   let neg = 0;
-  for (let i = 0; i < n; i++) if (scores[i] > 0.5) pos++; else neg++;
+  for (let i = 0; i < n; i++)
+    if (scores[i] > 0.5) pos++;
+    else neg++;
   if (pos === 0 || neg === 0) return undefined;
   for (let i = 0; i < n; i++) {
     const weight = scores[i] > 0.5 ? 1 / pos : -1 / neg;

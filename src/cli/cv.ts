@@ -4,7 +4,14 @@
 // so that the two never drift apart.
 
 import { Command, Option } from 'commander';
-import { compareOptions, crossValidate, seedList, type CrossValidationResult, type FoldResult, type MeanSe } from '../train/cv.js';
+import {
+  compareOptions,
+  crossValidate,
+  seedList,
+  type CrossValidationResult,
+  type FoldResult,
+  type MeanSe,
+} from '../train/cv.js';
 import { definedOnly, type TrainOptions } from '../train/options.js';
 import { describeSkipped, readLabelled } from './data.js';
 import { CliError } from './errors.js';
@@ -12,7 +19,20 @@ import { positiveInt } from './options.js';
 import { trainOptionsFromFlags, type TrainFlags } from './train.js';
 
 /** train's options that mean nothing to cv (where the model goes, validation, checkpoints, output). */
-const NOT_FOR_CV = new Set(['--out', '--dev', '--validation-split', '--checkpoint', '--checkpoint-every', '--resume', '--json', '--no-progress', '--autotune', '--budget', '--metric', '--pretrained-vectors']);
+const NOT_FOR_CV = new Set([
+  '--out',
+  '--dev',
+  '--validation-split',
+  '--checkpoint',
+  '--checkpoint-every',
+  '--resume',
+  '--json',
+  '--no-progress',
+  '--autotune',
+  '--budget',
+  '--metric',
+  '--pretrained-vectors',
+]);
 
 export interface CvFlags extends Omit<TrainFlags, 'out'> {
   folds: number;
@@ -26,10 +46,21 @@ export function registerCvCommand(program: Command, out: (line: string) => void,
   if (!train) throw new Error('register the train command before cv');
   const cv = program
     .command('cv <file>')
-    .description('Stratified, seeded k-fold cross-validation: accuracy and macro-F1 as mean ± sd over folds × seeds; --compare two option sets on the same folds.')
+    .description(
+      'Stratified, seeded k-fold cross-validation: accuracy and macro-F1 as mean ± sd over folds × seeds; --compare two option sets on the same folds.',
+    )
     .option('--folds <k>', 'folds', positiveInt, 5)
-    .option('--seeds <n>', 'repetitions, each with its own folds and training seed (--seed, --seed + 1, …)', positiveInt, 1)
-    .option('--compare <options>', 'two quoted sets of train options, e.g. --compare "--lr 1" "--lr 2": both train on the same folds; prints B − A ± standard error', (value: string, previous: string[] = []) => [...previous, value])
+    .option(
+      '--seeds <n>',
+      'repetitions, each with its own folds and training seed (--seed, --seed + 1, …)',
+      positiveInt,
+      1,
+    )
+    .option(
+      '--compare <options>',
+      'two quoted sets of train options, e.g. --compare "--lr 1" "--lr 2": both train on the same folds; prints B − A ± standard error',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--json', 'print the result as JSON, with every fold');
   const trainOptions = train.options.filter((o) => !NOT_FOR_CV.has(o.long ?? ''));
   for (const option of trainOptions) cv.addOption(option);
@@ -40,7 +71,13 @@ export function registerCvCommand(program: Command, out: (line: string) => void,
   cv.action((file: string, flags: CvFlags) => cvCommand(file, flags, trainOptions, out, err));
 }
 
-async function cvCommand(file: string, flags: CvFlags, trainOptions: readonly Option[], out: (line: string) => void, err: (line: string) => void): Promise<void> {
+async function cvCommand(
+  file: string,
+  flags: CvFlags,
+  trainOptions: readonly Option[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<void> {
   if (flags.folds < 2) throw new CliError(`--folds must be at least 2, got ${flags.folds}`);
   const { examples, report } = await readLabelled(file, flags);
   const skipped = describeSkipped(file, report);
@@ -49,7 +86,10 @@ async function cvCommand(file: string, flags: CvFlags, trainOptions: readonly Op
   const seeds = seedList({ seeds: flags.seeds, seed: flags.seed ?? 0 });
   const cvOptions = { ...base, folds: flags.folds, seeds, onWarning: (message: string) => err(`warning: ${message}`) };
   const showFold = (label: string) => (r: FoldResult) => {
-    if (!flags.json) err(`${label}seed ${r.seed}, fold ${r.fold + 1}/${flags.folds}: accuracy ${r.accuracy.toFixed(4)}, macro-F1 ${r.macroF1.toFixed(4)} (${r.n} examples, ${r.trainSeconds.toFixed(1)} s)`);
+    if (!flags.json)
+      err(
+        `${label}seed ${r.seed}, fold ${r.fold + 1}/${flags.folds}: accuracy ${r.accuracy.toFixed(4)}, macro-F1 ${r.macroF1.toFixed(4)} (${r.n} examples, ${r.trainSeconds.toFixed(1)} s)`,
+      );
   };
   const what = `${flags.folds}-fold cross-validation of ${file} (${examples.length} examples), seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`;
   if (!flags.compare) {
@@ -59,7 +99,10 @@ async function cvCommand(file: string, flags: CvFlags, trainOptions: readonly Op
     out(summaryLine('', result));
     return;
   }
-  if (flags.compare.length !== 2) throw new CliError(`--compare takes two quoted option sets, e.g. --compare "--lr 1" "--lr 2"; got ${flags.compare.length}`);
+  if (flags.compare.length !== 2)
+    throw new CliError(
+      `--compare takes two quoted option sets, e.g. --compare "--lr 1" "--lr 2"; got ${flags.compare.length}`,
+    );
   const [specA, specB] = flags.compare;
   const over = (spec: string): TrainOptions => {
     const given = parseTrainOptions(spec, trainOptions);
@@ -71,14 +114,29 @@ async function cvCommand(file: string, flags: CvFlags, trainOptions: readonly Op
   const result = await compareOptions(examples, a, b, {
     ...cvOptions,
     onFoldPair: (x, y) => {
-      if (!flags.json) err(`seed ${x.seed}, fold ${x.fold + 1}/${flags.folds}: A ${x.accuracy.toFixed(4)}, B ${y.accuracy.toFixed(4)}, B − A ${signed(y.accuracy - x.accuracy)} (${++pair} of ${flags.folds * seeds.length})`);
+      if (!flags.json)
+        err(
+          `seed ${x.seed}, fold ${x.fold + 1}/${flags.folds}: A ${x.accuracy.toFixed(4)}, B ${y.accuracy.toFixed(4)}, B − A ${signed(y.accuracy - x.accuracy)} (${++pair} of ${flags.folds * seeds.length})`,
+        );
     },
   });
-  if (flags.json) return out(JSON.stringify({ k: flags.folds, seeds, examples: examples.length, a: { options: specA, ...result.a }, b: { options: specB, ...result.b }, difference: result.difference }));
+  if (flags.json)
+    return out(
+      JSON.stringify({
+        k: flags.folds,
+        seeds,
+        examples: examples.length,
+        a: { options: specA, ...result.a },
+        b: { options: specB, ...result.b },
+        difference: result.difference,
+      }),
+    );
   out(what);
   out(summaryLine(`A (${specA || 'as given'}): `, result.a));
   out(summaryLine(`B (${specB || 'as given'}): `, result.b));
-  out(`B − A, paired over ${result.a.folds.length} folds: accuracy ${meanSe(result.difference.accuracy)}, macro-F1 ${meanSe(result.difference.macroF1)} (mean ± standard error)`);
+  out(
+    `B − A, paired over ${result.a.folds.length} folds: accuracy ${meanSe(result.difference.accuracy)}, macro-F1 ${meanSe(result.difference.macroF1)} (mean ± standard error)`,
+  );
 }
 
 function summaryLine(prefix: string, r: CrossValidationResult): string {
@@ -98,15 +156,22 @@ function signed(x: number): string {
  * definitions as train's; only the options it names, so the rest come from the command line.
  */
 export function parseTrainOptions(spec: string, options: readonly Option[]): TrainOptions {
-  const parser = new Command('options').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  const parser = new Command('options')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   for (const option of options) parser.addOption(option);
   try {
     parser.parse(splitWords(spec), { from: 'user' });
   } catch (error) {
     throw new CliError(`--compare "${spec}": ${(error as Error).message.replace(/^error: /, '')}`);
   }
-  if (parser.args.length) throw new CliError(`--compare "${spec}": unexpected ${parser.args.join(' ')}; give train options only, such as --lr 1 --epochs 10`);
-  const given = Object.fromEntries(Object.entries(parser.opts()).filter(([key]) => parser.getOptionValueSource(key) === 'cli'));
+  if (parser.args.length)
+    throw new CliError(
+      `--compare "${spec}": unexpected ${parser.args.join(' ')}; give train options only, such as --lr 1 --epochs 10`,
+    );
+  const given = Object.fromEntries(
+    Object.entries(parser.opts()).filter(([key]) => parser.getOptionValueSource(key) === 'cli'),
+  );
   const parsed = definedOnly(trainOptionsFromFlags(given as Omit<TrainFlags, 'out'>)) as TrainOptions;
   // Only the tokenizer options named (the others are undefined and must not hide the command line's).
   if (parsed.tokenizer) parsed.tokenizer = definedOnly(parsed.tokenizer);

@@ -29,7 +29,11 @@ export const OPTION_NAMES = {
 };
 
 /** All examples of a file, and the reader's report of what it skipped. */
-export async function readLabelled(file: string, flags: DataFlags, allowedLabels?: string[]): Promise<{ examples: { text: string; label: string }[]; report: ReadReport }> {
+export async function readLabelled(
+  file: string,
+  flags: DataFlags,
+  allowedLabels?: string[],
+): Promise<{ examples: { text: string; label: string }[]; report: ReadReport }> {
   try {
     // A data-set name becomes the path of its file in the cache (fetched first when needed).
     const path = await resolveDataArgument(file, flags);
@@ -54,6 +58,8 @@ export async function readLabelled(file: string, flags: DataFlags, allowedLabels
 /** One line about skipped rows, or nothing. */
 export function describeSkipped(file: string, report: ReadReport): string | undefined {
   if (!report.skipped) return undefined;
-  const reasons = Object.entries(report.reasons).map(([r, n]) => `${n} ${r}`).join(', ');
+  const reasons = Object.entries(report.reasons)
+    .map(([r, n]) => `${n} ${r}`)
+    .join(', ');
   return `${file}: skipped ${report.skipped} bad row(s) (${reasons})`;
 }

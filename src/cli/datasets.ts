@@ -5,7 +5,14 @@
 import { stat } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { DATASET_SOURCES, DATASETS, DatasetError, isDatasetSpec, SPLIT_ALIASES, type DatasetEntry } from '../data/datasets.js';
+import {
+  DATASET_SOURCES,
+  DATASETS,
+  DatasetError,
+  isDatasetSpec,
+  SPLIT_ALIASES,
+  type DatasetEntry,
+} from '../data/datasets.js';
 import {
   datasetCacheStatus,
   defaultCacheDir,
@@ -38,7 +45,10 @@ function bytes(n: number | undefined): string {
  * Progress on standard error: a bar while downloading on a terminal, otherwise one line per
  * step (where it downloads from, each retry, what was verified, where the files went).
  */
-export function progressReporter(flags: DatasetFlags, err: Print = (line) => process.stderr.write(`${line}\n`)): (p: DatasetProgress) => void {
+export function progressReporter(
+  flags: DatasetFlags,
+  err: Print = (line) => process.stderr.write(`${line}\n`),
+): (p: DatasetProgress) => void {
   const tty = flags.progress !== false && process.stderr.isTTY;
   let bar: cliProgress.SingleBar | undefined;
   let announced = '';
@@ -47,12 +57,21 @@ export function progressReporter(flags: DatasetFlags, err: Print = (line) => pro
       case 'download': {
         if (announced !== p.url) {
           announced = p.url;
-          err(`${p.dataset}: downloading ${p.url}${p.total !== undefined ? ` (${bytes(p.total)})` : ''}${p.resumedFrom ? `, resuming at ${bytes(p.resumedFrom)}` : ''}`);
+          err(
+            `${p.dataset}: downloading ${p.url}${p.total !== undefined ? ` (${bytes(p.total)})` : ''}${p.resumedFrom ? `, resuming at ${bytes(p.resumedFrom)}` : ''}`,
+          );
         }
         if (!tty || p.total === undefined) return;
         const payload = { got: bytes(p.received), all: bytes(p.total) };
         if (!bar) {
-          bar = new cliProgress.SingleBar({ format: `${p.dataset} {bar} {percentage}% | {got} of {all} | {eta_formatted} left`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+          bar = new cliProgress.SingleBar(
+            {
+              format: `${p.dataset} {bar} {percentage}% | {got} of {all} | {eta_formatted} left`,
+              stream: process.stderr,
+              hideCursor: true,
+            },
+            cliProgress.Presets.shades_classic,
+          );
           bar.start(p.total, p.received, payload);
         } else bar.update(p.received, payload);
         return;
@@ -61,17 +80,23 @@ export function progressReporter(flags: DatasetFlags, err: Print = (line) => pro
         bar?.stop();
         bar = undefined;
         announced = '';
-        err(`${p.dataset}: ${p.error}; trying again${p.delayMs ? ` in ${p.delayMs / 1000} s` : ''} (attempt ${p.attempt + 1}), keeping the ${bytes(p.received)} received`);
+        err(
+          `${p.dataset}: ${p.error}; trying again${p.delayMs ? ` in ${p.delayMs / 1000} s` : ''} (attempt ${p.attempt + 1}), keeping the ${bytes(p.received)} received`,
+        );
         return;
       case 'verified':
         bar?.stop();
         bar = undefined;
-        err(`${p.dataset}: verified (${p.checked.map((c) => (c === 'sha256' ? 'SHA-256' : c === 'md5' ? 'MD5' : c)).join(', ')}); SHA-256 ${p.sha256}`);
+        err(
+          `${p.dataset}: verified (${p.checked.map((c) => (c === 'sha256' ? 'SHA-256' : c === 'md5' ? 'MD5' : c)).join(', ')}); SHA-256 ${p.sha256}`,
+        );
         return;
       case 'unverified':
         bar?.stop();
         bar = undefined;
-        err(`${p.dataset}: warning: not verified: no checksum is published for this download (${p.reason}). Its SHA-256 is ${p.sha256}`);
+        err(
+          `${p.dataset}: warning: not verified: no checksum is published for this download (${p.reason}). Its SHA-256 is ${p.sha256}`,
+        );
         return;
       case 'unpack':
         return;
@@ -99,8 +124,18 @@ export async function resolveDataArgument(arg: string, flags: DatasetFlags): Pro
     throw error;
   }
   // Spelled like a name, yet neither a data set nor a file that exists: say both, not only the latter.
-  if (path === arg && !isDatasetSpec(arg) && /^[a-z0-9][a-z0-9-]*(:[a-z]+)?$/i.test(arg) && !(await stat(arg).then(() => true, () => false))) {
-    throw new CliError(`${arg}: there is no such file, nor a data set of that name. The data sets are ${DATASETS.map((d) => d.name).join(', ')} (sentiwasm datasets list)`);
+  if (
+    path === arg &&
+    !isDatasetSpec(arg) &&
+    /^[a-z0-9][a-z0-9-]*(:[a-z]+)?$/i.test(arg) &&
+    !(await stat(arg).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new CliError(
+      `${arg}: there is no such file, nor a data set of that name. The data sets are ${DATASETS.map((d) => d.name).join(', ')} (sentiwasm datasets list)`,
+    );
   }
   return path;
 }
@@ -116,29 +151,56 @@ function splitsOf(entry: DatasetEntry, rows?: Record<string, number>): string {
 
 function pad(cells: string[][]): string[] {
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
+  return cells.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 async function listCommand(flags: { json?: boolean }, out: Print): Promise<void> {
-  const rows = await Promise.all(DATASETS.map(async (entry) => ({ entry, status: await datasetCacheStatus(entry.name).catch(() => undefined) })));
+  const rows = await Promise.all(
+    DATASETS.map(async (entry) => ({ entry, status: await datasetCacheStatus(entry.name).catch(() => undefined) })),
+  );
   if (flags.json) {
-    out(JSON.stringify(rows.map(({ entry, status }) => ({ ...entry, download: DATASET_SOURCES[entry.source], cached: status?.cached ?? false, cacheDir: status?.dir })), null, 2));
+    out(
+      JSON.stringify(
+        rows.map(({ entry, status }) => ({
+          ...entry,
+          download: DATASET_SOURCES[entry.source],
+          cached: status?.cached ?? false,
+          cacheDir: status?.dir,
+        })),
+        null,
+        2,
+      ),
+    );
     return;
   }
   const table = [['name', 'splits (rows)', 'download', 'cached', 'licence']];
   for (const { entry, status } of rows) {
     const source = DATASET_SOURCES[entry.source];
-    table.push([entry.name, splitsOf(entry, status?.rows), bytes(source.bytes), status?.cached ? 'yes' : 'no', entry.license]);
+    table.push([
+      entry.name,
+      splitsOf(entry, status?.rows),
+      bytes(source.bytes),
+      status?.cached ? 'yes' : 'no',
+      entry.license,
+    ]);
   }
   for (const line of pad(table)) out(line);
   out('');
-  out(`NAME:SPLIT picks a split (${Object.keys(SPLIT_ALIASES).join(', ')} = dev); a bare name is its first split. Cache: ${defaultCacheDir()}`);
+  out(
+    `NAME:SPLIT picks a split (${Object.keys(SPLIT_ALIASES).join(', ')} = dev); a bare name is its first split. Cache: ${defaultCacheDir()}`,
+  );
   out('"sentiwasm datasets info NAME" shows where it comes from, its checksums, licence and citation.');
 }
 
 function infoCommand(name: string, out: Print): void {
   const entry = DATASETS.find((d) => d.name === name.toLowerCase().replace(/:.*$/, ''));
-  if (!entry) throw new CliError(`"${name}" is not a data-set name; the names are ${DATASETS.map((d) => d.name).join(', ')}`);
+  if (!entry)
+    throw new CliError(`"${name}" is not a data-set name; the names are ${DATASETS.map((d) => d.name).join(', ')}`);
   const source = DATASET_SOURCES[entry.source];
   const lines: [string, string][] = [
     ['name', entry.name],
@@ -146,7 +208,12 @@ function infoCommand(name: string, out: Print): void {
     ['about', entry.description],
     ['language', entry.language],
     ['splits', `${splitsOf(entry)} (default ${entry.defaultSplit})`],
-    ['labels', Object.entries(entry.labels).map(([k, v]) => `${k} = ${v}`).join(', ')],
+    [
+      'labels',
+      Object.entries(entry.labels)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', '),
+    ],
     ['download', `${source.url} (${source.kind}, ${bytes(source.bytes)})`],
     ['SHA-256', source.sha256 ?? 'none published'],
     ['MD5', source.md5 ?? 'none published'],
@@ -159,7 +226,12 @@ function infoCommand(name: string, out: Print): void {
   for (const [k, v] of lines) out(`${`${k}:`.padEnd(16)}${v}`);
 }
 
-async function getCommand(name: string, flags: DatasetFlags & { json?: boolean }, out: Print, err: Print): Promise<void> {
+async function getCommand(
+  name: string,
+  flags: DatasetFlags & { json?: boolean },
+  out: Print,
+  err: Print,
+): Promise<void> {
   let splits;
   try {
     splits = await getDataset(name, datasetOptions(flags, err));
@@ -168,7 +240,20 @@ async function getCommand(name: string, flags: DatasetFlags & { json?: boolean }
     throw error;
   }
   if (flags.json) {
-    out(JSON.stringify(splits.map((s) => ({ id: s.id, path: s.path, rows: s.rows, origin: s.origin, license: s.entry.license, citation: s.entry.citation })), null, 2));
+    out(
+      JSON.stringify(
+        splits.map((s) => ({
+          id: s.id,
+          path: s.path,
+          rows: s.rows,
+          origin: s.origin,
+          license: s.entry.license,
+          citation: s.entry.citation,
+        })),
+        null,
+        2,
+      ),
+    );
     return;
   }
   for (const s of splits) out(`${s.id}\t${s.path}${s.rows !== undefined ? `\t${s.rows} rows` : ''}`);
@@ -181,14 +266,19 @@ async function getCommand(name: string, flags: DatasetFlags & { json?: boolean }
 export function registerDatasetsCommand(program: Command, out: Print, err: Print): void {
   const datasets = program
     .command('datasets')
-    .description('The well-known sentiment data sets by name: list them, show where they come from, fetch them into the cache.')
-    .addHelpText('after', `
+    .description(
+      'The well-known sentiment data sets by name: list them, show where they come from, fetch them into the cache.',
+    )
+    .addHelpText(
+      'after',
+      `
 A data set is named NAME or NAME:SPLIT (sst2, sst2:dev, sst2:validation, imdb:test, chnsenticorp:dev,
 uci-yelp); train and eval take a name wherever they take a file (a path that exists is always a file).
 Downloads are verified against published checksums before use and unpacked into the cache:
 $SENTIWASM_CACHE, else ${defaultCacheDir()}. --offline uses the cache only. A local copy stands in for
 a name with --from PATH or SENTIWASM_DATASET_<NAME>=PATH: the archive as published (verified), or a
-folder holding the split's file (train.tsv, dev.tsv, …) or the unpacked archive.`);
+folder holding the split's file (train.tsv, dev.tsv, …) or the unpacked archive.`,
+    );
 
   datasets
     .command('list')

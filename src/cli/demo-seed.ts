@@ -57,9 +57,12 @@ async function readInitialWeights(file: string): Promise<ParameterValues> {
   } catch (error) {
     throw new CliError(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  const weights = parsed && typeof parsed === 'object' && 'init' in parsed ? (parsed as { init: unknown }).init : parsed;
+  const weights =
+    parsed && typeof parsed === 'object' && 'init' in parsed ? (parsed as { init: unknown }).init : parsed;
   if (!weights || typeof weights !== 'object' || Array.isArray(weights)) {
-    throw new CliError(`${file}: expected an object of weights keyed "0.weight", "0.bias", "2.weight", "2.bias" (or such an object under "init")`);
+    throw new CliError(
+      `${file}: expected an object of weights keyed "0.weight", "0.bias", "2.weight", "2.bias" (or such an object under "init")`,
+    );
   }
   return weights as ParameterValues;
 }

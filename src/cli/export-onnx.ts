@@ -35,20 +35,26 @@ function packageVersion(): string {
 
 export async function exportOnnxCommand(modelPath: string, outPath: string, out: Print): Promise<void> {
   const jsonPath = featurizerPath(outPath);
-  if (jsonPath === modelPath || outPath === modelPath) throw new CliError(`${outPath}: the export would overwrite the model file ${modelPath}; choose another name`);
+  if (jsonPath === modelPath || outPath === modelPath)
+    throw new CliError(`${outPath}: the export would overwrite the model file ${modelPath}; choose another name`);
   const asCliError = (error: unknown): never => {
     throw error instanceof ModelFileError ? new CliError(error.message) : error;
   };
   await checkCanSave(outPath).catch(asCliError);
   const model = await openModelForCli(modelPath);
   try {
-    const bytes = await toOnnx(model, { producerVersion: packageVersion(), metadata: { 'sentiwasm.featurizer': basename(jsonPath) } });
+    const bytes = await toOnnx(model, {
+      producerVersion: packageVersion(),
+      metadata: { 'sentiwasm.featurizer': basename(jsonPath) },
+    });
     const settings = featurizerSettings(model);
     await saveModelFileAtomic(outPath, bytes).catch(asCliError);
     await saveModelFileAtomic(jsonPath, new TextEncoder().encode(`${JSON.stringify(settings)}\n`)).catch(asCliError);
     const C = model.labels.length;
     out(`${outPath}: ${model.config.arch} model as ONNX (opset 17), ${bytes.length} bytes`);
-    out(`  inputs   ids int64 [batch, length] (${settings.ids}; sentiwasm featurize ${modelPath} --json), mask float32 [batch, length]`);
+    out(
+      `  inputs   ids int64 [batch, length] (${settings.ids}; sentiwasm featurize ${modelPath} --json), mask float32 [batch, length]`,
+    );
     out(`  outputs  probabilities float32 [batch, ${C}] (${model.labels.join(', ')}), logits float32 [batch, ${C}]`);
     out(`${jsonPath}: the featurizer's settings and vocabulary (${settings.vocabulary.length} words)`);
   } finally {
@@ -59,6 +65,8 @@ export async function exportOnnxCommand(modelPath: string, outPath: string, out:
 export function registerExportOnnxCommand(program: Command, out: Print): void {
   program
     .command('export-onnx <model> <out>')
-    .description('Write the model as an ONNX file for ONNX Runtime (inputs ids and mask, outputs probabilities and logits), and OUT.featurizer.json beside it.')
+    .description(
+      'Write the model as an ONNX file for ONNX Runtime (inputs ids and mask, outputs probabilities and logits), and OUT.featurizer.json beside it.',
+    )
     .action((model: string, outPath: string) => exportOnnxCommand(model, outPath, out));
 }

@@ -9,7 +9,12 @@ import { openModelForCli } from './export-onnx.js';
 
 type Print = (line: string) => void;
 
-export async function featurizeCommand(modelPath: string, flags: { json?: boolean }, out: Print, input: NodeJS.ReadableStream = process.stdin): Promise<void> {
+export async function featurizeCommand(
+  modelPath: string,
+  flags: { json?: boolean },
+  out: Print,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<void> {
   const model = await openModelForCli(modelPath);
   try {
     const lines = createInterface({ input, crlfDelay: Infinity });
@@ -25,7 +30,9 @@ export async function featurizeCommand(modelPath: string, flags: { json?: boolea
 export function registerFeaturizeCommand(program: Command, out: Print): void {
   program
     .command('featurize <model>')
-    .description('Print the ids the exported ONNX graph reads (its "ids" input) for each line of standard input, one line each.')
+    .description(
+      'Print the ids the exported ONNX graph reads (its "ids" input) for each line of standard input, one line each.',
+    )
     .option('--json', 'one {"ids": [...]} object per line')
     .action((model: string, options: { json?: boolean }) => featurizeCommand(model, options, out));
 }

@@ -8,7 +8,11 @@ import { formatBytes } from './train.js';
 
 type Print = (line: string) => void;
 
-const DTYPES = new Map<unknown, string>([[Float32Array, 'f32'], [Int32Array, 'i32'], [Uint8Array, 'u8']]);
+const DTYPES = new Map<unknown, string>([
+  [Float32Array, 'f32'],
+  [Int32Array, 'i32'],
+  [Uint8Array, 'u8'],
+]);
 
 export async function inspectCommand(modelPath: string, flags: { json?: boolean }, out: Print): Promise<void> {
   const bytes = await readModelFileBytes(modelPath);
@@ -37,13 +41,19 @@ export async function inspectCommand(modelPath: string, flags: { json?: boolean 
     out(JSON.stringify(summary));
     return;
   }
-  out(`${modelPath}: a ${summary.arch} model (classifier schema ${summary.schema}), ${formatBytes(summary.bytes)}, labels ${summary.labels.join(', ')}`);
+  out(
+    `${modelPath}: a ${summary.arch} model (classifier schema ${summary.schema}), ${formatBytes(summary.bytes)}, labels ${summary.labels.join(', ')}`,
+  );
   out('');
   out('sections');
   const nameWidth = Math.max(...sectionList.map((s) => s.name.length), 4);
-  for (const s of sectionList) out(`  ${s.name.padEnd(nameWidth)}  ${s.dtype.padEnd(3)}  ${`[${s.shape.join(' × ')}]`.padEnd(18)}  ${formatBytes(s.bytes)}`);
+  for (const s of sectionList)
+    out(
+      `  ${s.name.padEnd(nameWidth)}  ${s.dtype.padEnd(3)}  ${`[${s.shape.join(' × ')}]`.padEnd(18)}  ${formatBytes(s.bytes)}`,
+    );
   out('');
   out(`memory plan (${formatBytes(summary.memoryBytes)} of WebAssembly memory)`);
   const planWidth = Math.max(...plan.map((b) => b.name.length), 4);
-  for (const b of plan) out(`  ${b.name.padEnd(planWidth)}  @${String(b.offset).padStart(10)}  ${formatBytes(b.bytes)}`);
+  for (const b of plan)
+    out(`  ${b.name.padEnd(planWidth)}  @${String(b.offset).padStart(10)}  ${formatBytes(b.bytes)}`);
 }

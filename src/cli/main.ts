@@ -11,7 +11,16 @@ import { registerDatasetsCommand } from './datasets.js';
 import { registerExportOnnxCommand } from './export-onnx.js';
 import { registerFeaturizeCommand } from './featurize.js';
 import { CliError } from './errors.js';
-import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, quantizeBits, threadCount } from './options.js';
+import {
+  fraction,
+  integer,
+  nonNegativeInt,
+  nonNegativeNumber,
+  positiveInt,
+  positiveNumber,
+  quantizeBits,
+  threadCount,
+} from './options.js';
 import { registerQuantizeCommand } from './quantize.js';
 import { inspectCommand } from './inspect.js';
 import { startCommand } from './start.js';
@@ -30,20 +39,46 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 /** Options every command that reads a data file understands. */
 function withDataOptions(command: Command): Command {
   return command
-    .addOption(new Option('--format <format>', "file format (default: from the extension; fastText's __label__ lines whatever it is)").choices(['csv', 'tsv', 'jsonl', 'fasttext']))
-    .option('--no-header', 'the first row is data, not column names: columns are numbered 1, 2, … (two columns: the label is found by itself)')
-    .option('--text-column <name>', 'column with the text (default: text, sentence, review, content, …; with --no-header a number)')
-    .option('--label-column <name>', 'column with the label (default: label, sentiment, polarity, …; with --no-header a number)')
+    .addOption(
+      new Option(
+        '--format <format>',
+        "file format (default: from the extension; fastText's __label__ lines whatever it is)",
+      ).choices(['csv', 'tsv', 'jsonl', 'fasttext']),
+    )
+    .option(
+      '--no-header',
+      'the first row is data, not column names: columns are numbered 1, 2, … (two columns: the label is found by itself)',
+    )
+    .option(
+      '--text-column <name>',
+      'column with the text (default: text, sentence, review, content, …; with --no-header a number)',
+    )
+    .option(
+      '--label-column <name>',
+      'column with the label (default: label, sentiment, polarity, …; with --no-header a number)',
+    )
     .option('--skip-bad', 'skip rows that cannot be used (counted in the report) instead of stopping')
     .option('--offline', 'data-set names (sst2, sst2:dev, …) from the cache only; never download')
-    .option('--from <path>', 'a local copy standing in for the data-set names given: the archive as published, or a folder (see datasets --help)')
-    .addOption(new Option('--encoding-errors <mode>', 'bytes that are not UTF-8: stop (fail), read them as U+FFFD (replace) or skip their rows (default: skip with --skip-bad, else fail)').choices(['fail', 'replace', 'skip']));
+    .option(
+      '--from <path>',
+      'a local copy standing in for the data-set names given: the archive as published, or a folder (see datasets --help)',
+    )
+    .addOption(
+      new Option(
+        '--encoding-errors <mode>',
+        'bytes that are not UTF-8: stop (fail), read them as U+FFFD (replace) or skip their rows (default: skip with --skip-bad, else fail)',
+      ).choices(['fail', 'replace', 'skip']),
+    );
 }
 
 export function buildProgram(): Command {
   const program = new Command('sentiwasm')
     .description('Train and run sentiment classifiers on a WebAssembly core.')
-    .version(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version, '-V, --version', 'print the version of sentiwasm')
+    .version(
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+      '-V, --version',
+      'print the version of sentiwasm',
+    )
     .showHelpAfterError();
 
   program
@@ -53,14 +88,34 @@ export function buildProgram(): Command {
     .action((options) => startCommand(options, out));
 
   withDataOptions(program.command('train <file>'))
-    .description('Train a classifier on a CSV, TSV or JSONL file of labelled text, or on a data set by name (sentiwasm datasets list).')
+    .description(
+      'Train a classifier on a CSV, TSV or JSONL file of labelled text, or on a data set by name (sentiwasm datasets list).',
+    )
     .requiredOption('--out <model>', 'where to save the model file')
-    .option('--dev <file>', 'labelled file (or data set, e.g. sst2:dev) to validate on (early stopping, calibration) and report')
-    .option('--validation-split <x>', 'hold out this fraction of the training file for validation instead of --dev', fraction)
-    .addOption(new Option('--arch <arch>', 'bag: embedding bag → linear; mlp: bag → hidden layer → linear; attention: a Transformer encoder over the words in order').choices(['bag', 'mlp', 'attention']).default('bag'))
+    .option(
+      '--dev <file>',
+      'labelled file (or data set, e.g. sst2:dev) to validate on (early stopping, calibration) and report',
+    )
+    .option(
+      '--validation-split <x>',
+      'hold out this fraction of the training file for validation instead of --dev',
+      fraction,
+    )
+    .addOption(
+      new Option(
+        '--arch <arch>',
+        'bag: embedding bag → linear; mlp: bag → hidden layer → linear; attention: a Transformer encoder over the words in order',
+      )
+        .choices(['bag', 'mlp', 'attention'])
+        .default('bag'),
+    )
     .option('--epochs <n>', 'passes over the data (default: about 60,000 examples seen, 5 to 50 epochs)', positiveInt)
     .option('--dim <n>', 'embedding dimension', positiveInt, 64)
-    .option('--members <n>', 'bag: train as this many independent members averaged into one model (default: one per 32 dims)', positiveInt)
+    .option(
+      '--members <n>',
+      'bag: train as this many independent members averaged into one model (default: one per 32 dims)',
+      positiveInt,
+    )
     .option('--hidden <n>', 'hidden width of the mlp head', positiveInt)
     .option('--layers <n>', 'attention: encoder layers (default 1)', positiveInt)
     .option('--heads <n>', 'attention: heads per layer; --dim must split evenly among them (default 4)', positiveInt)
@@ -68,8 +123,17 @@ export function buildProgram(): Command {
     .option('--max-len <n>', 'attention: longest text in tokens; longer ones are truncated (default 64)', positiveInt)
     .option('--dropout <x>', 'attention: dropout in the encoder (default 0.1)', fraction)
     .option('--norm-first', 'attention: layer norm before each block instead of after each residual sum')
-    .addOption(new Option('--pooling <how>', 'attention: pool the mean of the positions or the first one').choices(['mean', 'first']))
-    .option('--clip-norm <x>', 'attention: clip the gradients\' global norm to this (default 1; 0 = never)', nonNegativeNumber)
+    .addOption(
+      new Option('--pooling <how>', 'attention: pool the mean of the positions or the first one').choices([
+        'mean',
+        'first',
+      ]),
+    )
+    .option(
+      '--clip-norm <x>',
+      "attention: clip the gradients' global norm to this (default 1; 0 = never)",
+      nonNegativeNumber,
+    )
     .option('--ngrams <n>', 'longest word n-gram', positiveInt, 2)
     .option('--buckets <n>', 'hash buckets for n-grams', positiveInt, 2_000_000)
     .option('--min-count <n>', 'drop words seen fewer times', positiveInt, 1)
@@ -77,44 +141,86 @@ export function buildProgram(): Command {
     .option('--chars', 'cut Chinese and Japanese into characters instead of words')
     .option('--no-negation', 'do not mark words after a negation (by default "not good" → not NOT_good)')
     .option('--no-lowercase', 'keep capitals')
-    .option('--unique-features', 'count each feature once per text however often it occurs (a binary bag; helps long reviews)')
+    .option(
+      '--unique-features',
+      'count each feature once per text however often it occurs (a binary bag; helps long reviews)',
+    )
     .option('--lr <x>', 'learning rate', positiveNumber)
     .option('--batch <n>', 'examples per step', positiveInt)
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'adam']))
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'linear', 'cosine']))
     .option('--warmup <x>', 'warm-up steps (≥ 1) or fraction of all steps (< 1)', Number)
     .option('--feature-dropout <x>', 'drop each feature of a training example with this probability', fraction)
-    .option('--nb-start <x>', 'bag model: start feature vectors from naive-Bayes log-count ratios times x (0 = random start only)', nonNegativeNumber)
+    .option(
+      '--nb-start <x>',
+      'bag model: start feature vectors from naive-Bayes log-count ratios times x (0 = random start only)',
+      nonNegativeNumber,
+    )
     .option('--patience <n>', 'stop after this many epochs without a better validation loss (0: never)', nonNegativeInt)
     .addOption(new Option('--class-weights <mode>', 'weight classes by inverse frequency').choices(['auto']))
     .option('--pretrained-vectors <file>', 'start from word vectors in word2vec text format (.vec)')
-    .option('--fma', 'matrix products with fused multiply-add (relaxed SIMD; faster mlp training, results differ in the last bits)')
+    .option(
+      '--fma',
+      'matrix products with fused multiply-add (relaxed SIMD; faster mlp training, results differ in the last bits)',
+    )
     .option('--seed <n>', 'random seed', integer, 0)
-    .option('--checkpoint <dir>', 'save the state of the run in this folder every --checkpoint-every steps, to --resume from')
+    .option(
+      '--checkpoint <dir>',
+      'save the state of the run in this folder every --checkpoint-every steps, to --resume from',
+    )
     .option('--checkpoint-every <steps>', 'steps between checkpoints', positiveInt, 1000)
-    .option('--resume <dir>', 'carry on from the checkpoint in this folder (same data and options; checkpoints go on there)')
-    .option('--threads <n>', 'threads to train on, or auto: the cores there are (up to 4) where that keeps the bytes of 1 thread or the model gains; see the README\'s Threads', threadCount, 'auto')
-    .option('--quantize [bits]', 'save the embedding table as 8-bit codes with one scale per row, the rest packed (under a quarter of the file, as fastText\'s .ftz); 4 for an eighth', quantizeBits)
-    .option('--autotune', 'search the options by cross-validation of the training file (or on --dev) before training; prints the settings chosen')
+    .option(
+      '--resume <dir>',
+      'carry on from the checkpoint in this folder (same data and options; checkpoints go on there)',
+    )
+    .option(
+      '--threads <n>',
+      "threads to train on, or auto: the cores there are (up to 4) where that keeps the bytes of 1 thread or the model gains; see the README's Threads",
+      threadCount,
+      'auto',
+    )
+    .option(
+      '--quantize [bits]',
+      "save the embedding table as 8-bit codes with one scale per row, the rest packed (under a quarter of the file, as fastText's .ftz); 4 for an eighth",
+      quantizeBits,
+    )
+    .option(
+      '--autotune',
+      'search the options by cross-validation of the training file (or on --dev) before training; prints the settings chosen',
+    )
     .option('--budget <time>', 'how long --autotune searches: 60s, 5m, 90', '60s')
-    .addOption(new Option('--metric <name>', 'what --autotune maximises').choices(['accuracy', 'macroF1']).default('accuracy'))
+    .addOption(
+      new Option('--metric <name>', 'what --autotune maximises').choices(['accuracy', 'macroF1']).default('accuracy'),
+    )
     .option('--json', 'print a JSON summary')
     .option('--no-progress', 'no progress bar')
     .action((file, options) => trainCommand(file, options, out, err));
 
   withDataOptions(program.command('eval <model> <file>'))
-    .description('Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC and calibration on a labelled file or data set (e.g. sst2:dev).')
+    .description(
+      'Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC and calibration on a labelled file or data set (e.g. sst2:dev).',
+    )
     .option('--json', 'print the report as JSON')
-    .option('--threads <n>', 'threads to predict on (each holds a copy of the model), or auto: the cores there are (up to 4), one per 20,000 examples', threadCount, 'auto')
+    .option(
+      '--threads <n>',
+      'threads to predict on (each holds a copy of the model), or auto: the cores there are (up to 4), one per 20,000 examples',
+      threadCount,
+      'auto',
+    )
     .action((model, file, options) => evalCommand(model, file, options, out, err));
 
   program
     .command('predict <model> [text...]')
-    .description('Label texts: the arguments, the lines of --input FILE, or lines on standard input (one output line per input line, blank ones too).')
+    .description(
+      'Label texts: the arguments, the lines of --input FILE, or lines on standard input (one output line per input line, blank ones too).',
+    )
     .option('--input <file>', 'read texts from this file, one per line ("-" for standard input)')
     .option('-k <n>', 'show the k most likely labels, each with its probability', positiveInt)
     .option('--threshold <p>', 'show only labels at least this probable', fraction)
-    .option('--json', 'one JSON object per line: text, label, probabilities (null for a blank line), and top with -k or --threshold')
+    .option(
+      '--json',
+      'one JSON object per line: text, label, probabilities (null for a blank line), and top with -k or --threshold',
+    )
     .option('--threads <n>', 'threads to predict on (each holds a copy of the model; for many lines)', positiveInt, 1)
     .action((model, texts, options) => predictCommand(model, texts, options, out, err));
 
@@ -134,7 +240,9 @@ export function buildProgram(): Command {
 
   program
     .command('inspect <model>')
-    .description("What a model file holds (sections: name, type, shape, bytes) and the memory plan it lays out when loaded.")
+    .description(
+      'What a model file holds (sections: name, type, shape, bytes) and the memory plan it lays out when loaded.',
+    )
     .option('--json', 'print {"sections": [...], "plan": [...]} as JSON')
     .action((model, options) => inspectCommand(model, options, out));
 
@@ -148,7 +256,10 @@ export function buildProgram(): Command {
   demo
     .command('seed')
     .description('The tutorial network: Linear(3,5) → ReLU → Linear(5,1) → Sigmoid, BCE, SGD, 100 epochs.')
-    .option('--init <file>', 'initial weights from a JSON file (as shared/reference/w1-reference.json, or its "init" object)')
+    .option(
+      '--init <file>',
+      'initial weights from a JSON file (as shared/reference/w1-reference.json, or its "init" object)',
+    )
     .option('--json', 'print {"losses","predictions","gradients"} as JSON')
     .option('--epochs <n>', 'epochs of full-batch training', positiveInt, 100)
     .option('--lr <x>', 'learning rate', positiveNumber, 0.01)
@@ -175,7 +286,8 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`sentiwasm: ${message.replace(/^sentiwasm: /, '')}\n`);
-    if (!(error instanceof CliError) && process.env.SENTIWASM_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    if (!(error instanceof CliError) && process.env.SENTIWASM_DEBUG)
+      process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
     process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }
 }

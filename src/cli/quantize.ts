@@ -11,7 +11,12 @@ import { CliError } from './errors.js';
 import { quantizeBits } from './options.js';
 import { formatBytes } from './train.js';
 
-export async function quantizeCommand(modelPath: string, outPath: string, bits: 8 | 4, out: (line: string) => void): Promise<void> {
+export async function quantizeCommand(
+  modelPath: string,
+  outPath: string,
+  bits: 8 | 4,
+  out: (line: string) => void,
+): Promise<void> {
   const asCliError = (error: unknown): never => {
     throw error instanceof ModelFileError ? new CliError(error.message) : error;
   };
@@ -23,7 +28,9 @@ export async function quantizeCommand(modelPath: string, outPath: string, bits: 
   try {
     const bytes = model.toBytes({ quantize: bits });
     await saveModelFileAtomic(outPath, bytes).catch(asCliError);
-    out(`saved ${outPath} (${formatBytes(bytes.length)}, ${((100 * bytes.length) / input.length).toFixed(1)}% of ${formatBytes(input.length)}): the embedding table in ${bits}-bit rows, one scale per row`);
+    out(
+      `saved ${outPath} (${formatBytes(bytes.length)}, ${((100 * bytes.length) / input.length).toFixed(1)}% of ${formatBytes(input.length)}): the embedding table in ${bits}-bit rows, one scale per row`,
+    );
   } finally {
     model.dispose();
   }
@@ -32,7 +39,11 @@ export async function quantizeCommand(modelPath: string, outPath: string, bits: 
 export function registerQuantizeCommand(program: Command, out: (line: string) => void): void {
   program
     .command('quantize <model> <out>')
-    .description('Save a model smaller: its embedding table as 8-bit codes with one scale per row and the rest packed (under a quarter of the file, as fastText\'s .ftz), or 4-bit.')
+    .description(
+      "Save a model smaller: its embedding table as 8-bit codes with one scale per row and the rest packed (under a quarter of the file, as fastText's .ftz), or 4-bit.",
+    )
     .option('--bits <n>', 'bits per weight: 8 or 4', quantizeBits, 8)
-    .action((model: string, outPath: string, options: { bits: 8 | 4 }) => quantizeCommand(model, outPath, options.bits, out));
+    .action((model: string, outPath: string, options: { bits: 8 | 4 }) =>
+      quantizeCommand(model, outPath, options.bits, out),
+    );
 }

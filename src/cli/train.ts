@@ -64,7 +64,12 @@ export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOptio
 /** The file a checkpoint folder holds. */
 const CHECKPOINT_FILE = 'checkpoint.bin';
 
-export async function trainCommand(file: string, flags: TrainFlags, out: (line: string) => void, err: (line: string) => void): Promise<void> {
+export async function trainCommand(
+  file: string,
+  flags: TrainFlags,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<void> {
   const started = performance.now();
   // Where the results go is checked before the work, not after an hour of it.
   await checkCanSave(flags.out);
@@ -83,14 +88,19 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     if (devSkipped) err(devSkipped);
   }
   const pretrainedVectors = flags.pretrainedVectors ? await readVectors(flags.pretrainedVectors) : undefined;
-  const bar = flags.progress !== false && !flags.json && process.stderr.isTTY
-    ? new cliProgress.SingleBar({
-        format: 'training {bar} {percentage}% | {epoch} | loss {loss} | acc {acc} | {tps} tok/s | {eta_formatted} left',
-        stream: process.stderr,
-        hideCursor: true,
-        etaBuffer: 50,
-      }, cliProgress.Presets.shades_classic)
-    : undefined;
+  const bar =
+    flags.progress !== false && !flags.json && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          {
+            format:
+              'training {bar} {percentage}% | {epoch} | loss {loss} | acc {acc} | {tps} tok/s | {eta_formatted} left',
+            stream: process.stderr,
+            hideCursor: true,
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
   let lastAccuracy = '—';
   // Node 20 keeps relaxed SIMD behind a flag: asked for the fma build, the CLI turns it on.
   if (flags.fma) enableRelaxedSimd();
@@ -103,21 +113,34 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     threads: flags.threads,
     resume,
     checkpoint: checkpointDir
-      ? { every: flags.checkpointEvery ?? 1000, save: (bytes) => saveModelFileAtomic(join(checkpointDir, CHECKPOINT_FILE), bytes) }
+      ? {
+          every: flags.checkpointEvery ?? 1000,
+          save: (bytes) => saveModelFileAtomic(join(checkpointDir, CHECKPOINT_FILE), bytes),
+        }
       : undefined,
     onWarning: (message) => err(`warning: ${message}`),
     batchEvery: 50,
     onBatch: (info) => {
       if (!bar) return;
-      const payload = { epoch: `${info.member ? `member ${info.member}, ` : ''}epoch ${info.epoch}`, loss: info.loss.toFixed(4), acc: lastAccuracy, tps: formatCount(info.tokensPerSecond) };
+      const payload = {
+        epoch: `${info.member ? `member ${info.member}, ` : ''}epoch ${info.epoch}`,
+        loss: info.loss.toFixed(4),
+        acc: lastAccuracy,
+        tps: formatCount(info.tokensPerSecond),
+      };
       if (info.step <= 50) bar.start(info.totalSteps, info.step, payload);
       else bar.update(info.step, payload);
     },
     onEpoch: (r) => {
       lastAccuracy = r.trainAccuracy.toFixed(3);
       if (bar || flags.json) return;
-      const valid = r.validAccuracy !== undefined ? `, valid loss ${r.validLoss!.toFixed(4)}, valid acc ${r.validAccuracy.toFixed(4)}` : '';
-      err(`${r.member ? `member ${r.member}, ` : ''}epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, train acc ${r.trainAccuracy.toFixed(4)}${valid}, ${r.seconds.toFixed(2)} s, ${formatCount(r.tokensPerSecond)} tokens/s`);
+      const valid =
+        r.validAccuracy !== undefined
+          ? `, valid loss ${r.validLoss!.toFixed(4)}, valid acc ${r.validAccuracy.toFixed(4)}`
+          : '';
+      err(
+        `${r.member ? `member ${r.member}, ` : ''}epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, train acc ${r.trainAccuracy.toFixed(4)}${valid}, ${r.seconds.toFixed(2)} s, ${formatCount(r.tokensPerSecond)} tokens/s`,
+      );
     },
   };
   let result;
@@ -158,17 +181,24 @@ export async function trainCommand(file: string, flags: TrainFlags, out: (line: 
     out(JSON.stringify(summary));
     return;
   }
-  out(`trained on ${examples.length} examples (${listLabels(model.labels)}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`);
+  out(
+    `trained on ${examples.length} examples (${listLabels(model.labels)}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`,
+  );
   if (evaluation) out(formatReport(evaluation));
   if (tuned) out(`autotuned settings: ${toFlags(tuned)}`);
-  out(`saved ${flags.out} (${formatBytes(bytes.length)}${quantize ? `, the embedding table in ${quantize}-bit rows` : ''})`);
+  out(
+    `saved ${flags.out} (${formatBytes(bytes.length)}${quantize ? `, the embedding table in ${quantize}-bit rows` : ''})`,
+  );
 }
 
 /**
  * The model and feature options the flags ask for (what `train` and `cv` share), without
  * validation data, callbacks or checkpoints.
  */
-export function trainOptionsFromFlags(flags: Omit<TrainFlags, 'out'>, pretrainedVectors?: Map<string, Float32Array>): TrainOptions {
+export function trainOptionsFromFlags(
+  flags: Omit<TrainFlags, 'out'>,
+  pretrainedVectors?: Map<string, Float32Array>,
+): TrainOptions {
   return {
     arch: flags.arch,
     dim: flags.dim,
@@ -206,16 +236,27 @@ export function trainOptionsFromFlags(flags: Omit<TrainFlags, 'out'>, pretrained
 }
 
 /** --autotune: searches the options by cross-validation (or on --dev) within --budget, progress on stderr; prints the choice as flags. */
-async function autotuneFromFlags(examples: LabelledText[], base: TrainOptions, dev: LabelledText[] | undefined, flags: TrainFlags, err: (line: string) => void): Promise<TrainOptions> {
+async function autotuneFromFlags(
+  examples: LabelledText[],
+  base: TrainOptions,
+  dev: LabelledText[] | undefined,
+  flags: TrainFlags,
+  err: (line: string) => void,
+): Promise<TrainOptions> {
   const budgetSeconds = parseBudget(flags.budget ?? '60s');
   const metric = flags.metric ?? 'accuracy';
-  err(`autotune: searching for ${budgetSeconds} s by ${dev ? 'score on --dev' : '3-fold cross-validation'} (${metric})`);
+  err(
+    `autotune: searching for ${budgetSeconds} s by ${dev ? 'score on --dev' : '3-fold cross-validation'} (${metric})`,
+  );
   const result = await autotuneWithReport(examples, {
     ...base,
     budgetSeconds,
     metric,
     dev,
-    onTrial: (t) => err(`autotune: trial ${t.index + 1} ${t.complete ? '' : '(stopped early) '}${metric} ${t.score.toFixed(4)} on ${t.folds} fold(s), best ${t.best.toFixed(4)}, ${t.elapsed.toFixed(0)} s: ${toFlags(t.options)}`),
+    onTrial: (t) =>
+      err(
+        `autotune: trial ${t.index + 1} ${t.complete ? '' : '(stopped early) '}${metric} ${t.score.toFixed(4)} on ${t.folds} fold(s), best ${t.best.toFixed(4)}, ${t.elapsed.toFixed(0)} s: ${toFlags(t.options)}`,
+      ),
   });
   err(`autotune: ${result.trials.length} trials; chosen (${metric} ${result.score.toFixed(4)}):`);
   err(`  ${toFlags(result.options)}`);
@@ -234,10 +275,13 @@ async function prepareCheckpointDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new CliError(`${dir}: cannot make the checkpoint folder (${(error as NodeJS.ErrnoException).code ?? error}); choose another place`);
+    throw new CliError(
+      `${dir}: cannot make the checkpoint folder (${(error as NodeJS.ErrnoException).code ?? error}); choose another place`,
+    );
   }
   await checkCanSave(join(dir, CHECKPOINT_FILE));
-  for (const name of await readdir(dir)) if (name.startsWith(`${CHECKPOINT_FILE}.tmp-`)) await unlink(join(dir, name)).catch(() => undefined);
+  for (const name of await readdir(dir))
+    if (name.startsWith(`${CHECKPOINT_FILE}.tmp-`)) await unlink(join(dir, name)).catch(() => undefined);
 }
 
 async function readVectors(file: string): Promise<Map<string, Float32Array>> {
@@ -276,4 +320,3 @@ export function formatBytes(n: number): string {
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
   return `${n} bytes`;
 }
-

@@ -6,7 +6,12 @@ import { loadModel } from '../io/load-model.js';
 import { ModelFileError } from '../format/model-file.js';
 import { textWithoutFastTextLabels } from '../data/fasttext.js';
 import { formatVectors } from '../io/vectors.js';
-import { NEGATED_WORD_PREFIX, type Prediction, type TextClassifier, type TokenContribution } from '../train/classifier.js';
+import {
+  NEGATED_WORD_PREFIX,
+  type Prediction,
+  type TextClassifier,
+  type TokenContribution,
+} from '../train/classifier.js';
 import { autoPredictionThreads, PredictionThreads } from '../train/prediction-threads.js';
 import { formatReport } from '../train/metrics.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
@@ -36,13 +41,20 @@ async function withModel<T>(path: string, use: (model: TextClassifier) => Promis
   }
 }
 
-export async function evalCommand(modelPath: string, file: string, flags: DataFlags & { json?: boolean; threads?: number | 'auto' }, out: Print, err: Print): Promise<void> {
+export async function evalCommand(
+  modelPath: string,
+  file: string,
+  flags: DataFlags & { json?: boolean; threads?: number | 'auto' },
+  out: Print,
+  err: Print,
+): Promise<void> {
   await withModel(modelPath, async (model) => {
     const { examples, report } = await readLabelled(file, flags, model.labels);
     const skipped = describeSkipped(file, report);
     if (skipped) err(skipped);
     if (examples.length === 0) throw new CliError(`${file}: no usable examples to evaluate on`);
-    const count = flags.threads === undefined || flags.threads === 'auto' ? autoPredictionThreads(examples.length) : flags.threads;
+    const count =
+      flags.threads === undefined || flags.threads === 'auto' ? autoPredictionThreads(examples.length) : flags.threads;
     const threads = await PredictionThreads.start(model, count);
     const evaluation = await threads.evaluate(examples).finally(() => threads.close());
     out(flags.json ? JSON.stringify({ ...evaluation, skipped: report.skipped }) : formatReport(evaluation));
@@ -69,11 +81,20 @@ const PREDICT_CHUNK = 512;
  * input line, in order, blank lines included (an empty label, or "label": null in JSON), so
  * outputs line up with inputs.
  */
-export async function predictCommand(modelPath: string, texts: string[], flags: PredictFlags, out: Print, err: Print): Promise<void> {
-  if (flags.input !== undefined && texts.length) throw new CliError('give texts as arguments or --input FILE, not both', 2);
+export async function predictCommand(
+  modelPath: string,
+  texts: string[],
+  flags: PredictFlags,
+  out: Print,
+  err: Print,
+): Promise<void> {
+  if (flags.input !== undefined && texts.length)
+    throw new CliError('give texts as arguments or --input FILE, not both', 2);
   for (const text of texts) {
     if (/\s/.test(text) || !(await isFile(text))) continue;
-    err(`note: "${text}" is a file; this predicts the text "${text}" itself. To predict each line of the file, use --input ${text}`);
+    err(
+      `note: "${text}" is a file; this predicts the text "${text}" itself. To predict each line of the file, use --input ${text}`,
+    );
   }
   await withModel(modelPath, async (model) => {
     const threads = await PredictionThreads.start(model, flags.threads ?? 1);
@@ -116,7 +137,10 @@ async function predictLines(model: PredictionThreads, texts: string[], flags: Pr
 function formatPrediction(text: string, p: Prediction | undefined, flags: PredictFlags): string {
   const ranked = p ? rankLabels(p, flags) : [];
   if (flags.json) {
-    const top = flags.k !== undefined || flags.threshold !== undefined ? { top: ranked.map(([label, probability]) => ({ label, probability })) } : {};
+    const top =
+      flags.k !== undefined || flags.threshold !== undefined
+        ? { top: ranked.map(([label, probability]) => ({ label, probability })) }
+        : {};
     return JSON.stringify({ text, label: p ? p.label : null, probabilities: p ? p.probabilities : null, ...top });
   }
   return [...ranked.flatMap(([label, prob]) => [label, prob.toFixed(4)]), ...(p ? [] : ['', '']), text].join('\t');
@@ -135,12 +159,19 @@ async function isFile(path: string): Promise<boolean> {
 
 async function openInput(path: string): Promise<NodeJS.ReadableStream> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(`${path}: cannot read the file (${error.code === 'ENOENT' ? 'there is no such file' : error.code ?? error.message}); check the path`);
+    throw new CliError(
+      `${path}: cannot read the file (${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? error.message)}); check the path`,
+    );
   });
   return handle.createReadStream({ encoding: 'utf8' });
 }
 
-export async function explainCommand(modelPath: string, text: string, flags: { json?: boolean; attention?: boolean }, out: Print): Promise<void> {
+export async function explainCommand(
+  modelPath: string,
+  text: string,
+  flags: { json?: boolean; attention?: boolean },
+  out: Print,
+): Promise<void> {
   await withModel(modelPath, (model) => {
     if (flags.attention) return printAttention(model, text, flags, out);
     const e = model.explain(text);
@@ -148,22 +179,34 @@ export async function explainCommand(modelPath: string, text: string, flags: { j
       out(JSON.stringify(e));
       return;
     }
-    out(`${e.label} (score for "${e.target}": ${e.score.toFixed(3)}; ${e.method === 'exact' ? 'exact decomposition' : e.method === 'occlusion' ? 'occlusion' : 'gradient × input'})`);
+    out(
+      `${e.label} (score for "${e.target}": ${e.score.toFixed(3)}; ${e.method === 'exact' ? 'exact decomposition' : e.method === 'occlusion' ? 'occlusion' : 'gradient × input'})`,
+    );
     const labels = e.tokens.map((_, i) => tokenLabel(e.tokens, i));
     const width = Math.max(...labels.map((l) => l.length), 6);
     const scale = Math.max(...e.tokens.map((t) => Math.abs(t.contribution)), 1e-9);
     e.tokens.forEach((t, i) => {
       const bar = (t.contribution >= 0 ? '+' : '-').repeat(Math.round((Math.abs(t.contribution) / scale) * 20));
-      out(`  ${labels[i].padEnd(width)} ${t.contribution >= 0 ? ' ' : ''}${t.contribution.toFixed(3).padStart(7)}  ${bar}`);
+      out(
+        `  ${labels[i].padEnd(width)} ${t.contribution >= 0 ? ' ' : ''}${t.contribution.toFixed(3).padStart(7)}  ${bar}`,
+      );
     });
     out(`  ${'(bias)'.padEnd(width)} ${e.bias >= 0 ? ' ' : ''}${e.bias.toFixed(3).padStart(7)}`);
   });
 }
 
 /** explain --attention: each layer's and head's weights as a table, row i = where token i looks. */
-function printAttention(model: TextClassifier<string | number>, text: string, flags: { json?: boolean }, out: Print): void {
+function printAttention(
+  model: TextClassifier<string | number>,
+  text: string,
+  flags: { json?: boolean },
+  out: Print,
+): void {
   const a = model.attentionWeights(text);
-  if (!a) throw new CliError(`explain --attention needs an attention model; this one is a ${model.config.arch} model (train one with --arch attention)`);
+  if (!a)
+    throw new CliError(
+      `explain --attention needs an attention model; this one is a ${model.config.arch} model (train one with --arch attention)`,
+    );
   if (flags.json) {
     out(JSON.stringify(a));
     return;
@@ -171,11 +214,13 @@ function printAttention(model: TextClassifier<string | number>, text: string, fl
   const words = a.tokens.map((t, i) => (a.negated[i] ? `not:${t}` : t));
   const width = Math.min(12, Math.max(5, ...words.map((w) => w.length)));
   const cell = (w: string) => (w.length > width ? `${w.slice(0, width - 1)}…` : w).padStart(width);
-  a.layers.forEach((heads, l) => heads.forEach((rows, h) => {
-    out(`layer ${l}, head ${h} (row: a token; columns: how much it attends to each)`);
-    out(`${' '.repeat(width)} ${words.map(cell).join(' ')}`);
-    rows.forEach((row, i) => out(`${cell(words[i])} ${row.map((v) => v.toFixed(2).padStart(width)).join(' ')}`));
-  }));
+  a.layers.forEach((heads, l) =>
+    heads.forEach((rows, h) => {
+      out(`layer ${l}, head ${h} (row: a token; columns: how much it attends to each)`);
+      out(`${' '.repeat(width)} ${words.map(cell).join(' ')}`);
+      rows.forEach((row, i) => out(`${cell(words[i])} ${row.map((v) => v.toFixed(2).padStart(width)).join(' ')}`));
+    }),
+  );
 }
 
 /**
@@ -197,7 +242,12 @@ export function tokenLabel(tokens: readonly TokenContribution[], i: number, note
   return notes.length ? `${t.token} (${notes.join(', ')})` : t.token;
 }
 
-export async function similarCommand(modelPath: string, word: string, flags: { k: number; json?: boolean }, out: Print): Promise<void> {
+export async function similarCommand(
+  modelPath: string,
+  word: string,
+  flags: { k: number; json?: boolean },
+  out: Print,
+): Promise<void> {
   await withModel(modelPath, (model) => {
     const neighbours = model.nearest(word, flags.k);
     if (flags.json) out(JSON.stringify(neighbours));
@@ -210,7 +260,12 @@ export async function similarCommand(modelPath: string, word: string, flags: { k
  * which is what tools that read .vec files expect; with `includeNegated` also the vectors the
  * model keeps for words in a negation's scope, spelled "not:word" (NEGATED_WORD_PREFIX).
  */
-export async function exportVectorsCommand(modelPath: string, outPath: string, flags: { includeNegated?: boolean }, out: Print): Promise<void> {
+export async function exportVectorsCommand(
+  modelPath: string,
+  outPath: string,
+  flags: { includeNegated?: boolean },
+  out: Print,
+): Promise<void> {
   await withModel(modelPath, async (model) => {
     const entries: [string, Float32Array][] = [];
     let negated = 0;

@@ -214,7 +214,7 @@ const englishNegative: readonly string[] = [
   'Bad writing, bad acting, bad everything 👎',
   'A loud, horrible mess of a movie.',
   'The trailer looked promising but the film itself was dull and far too long.',
-  "So boring I checked my phone every five minutes. I hate saying it, but skip this movie.",
+  'So boring I checked my phone every five minutes. I hate saying it, but skip this movie.',
   // restaurants
   'The food was cold and the staff ignored us for twenty minutes.',
   'Terrible service, we waited an hour for two burgers.',
@@ -589,14 +589,8 @@ export const builtinCorpus: {
   readonly english: readonly CorpusExample[];
   readonly chinese: readonly CorpusExample[];
 } = Object.freeze({
-  english: Object.freeze([
-    ...labelled(englishPositive, 'positive'),
-    ...labelled(englishNegative, 'negative'),
-  ]),
-  chinese: Object.freeze([
-    ...labelled(chinesePositive, 'positive'),
-    ...labelled(chineseNegative, 'negative'),
-  ]),
+  english: Object.freeze([...labelled(englishPositive, 'positive'), ...labelled(englishNegative, 'negative')]),
+  chinese: Object.freeze([...labelled(chinesePositive, 'positive'), ...labelled(chineseNegative, 'negative')]),
 });
 
 /** Every fifth example of each language and label is held out (indices 4, 9, 14, … within its group). */

@@ -34,7 +34,6 @@ import {
   type DatasetRef,
   type DatasetSource,
 } from './datasets.js';
-import { readExamplesFromFile } from './files.node.js';
 import { TarReader } from './tar.js';
 
 /** What happens while a data set is fetched, for progress bars and logs. */
@@ -144,21 +143,33 @@ async function effectiveSource(source: DatasetSource, options: DatasetOptions): 
     ...source,
     url: o.url ?? source.url,
     ...(replacesChecksums
-      ? { bytes: o.bytes, sha256: o.sha256?.toLowerCase(), md5: o.md5?.toLowerCase(), checksumSource: 'given in the overrides' }
+      ? {
+          bytes: o.bytes,
+          sha256: o.sha256?.toLowerCase(),
+          md5: o.md5?.toLowerCase(),
+          checksumSource: 'given in the overrides',
+        }
       : {}),
   };
 }
 
-async function overridesFromEnv(env: Readonly<Record<string, string | undefined>>): Promise<Record<string, SourceOverride> | undefined> {
+async function overridesFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Record<string, SourceOverride> | undefined> {
   const file = env.SENTIWASM_DATASETS;
   if (!file) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
-    throw new DatasetError(`SENTIWASM_DATASETS names ${file}, which cannot be read as JSON (${(e as Error).message}). It should hold {"<source id>": {"url": …, "sha256": …}}`);
+    throw new DatasetError(
+      `SENTIWASM_DATASETS names ${file}, which cannot be read as JSON (${(e as Error).message}). It should hold {"<source id>": {"url": …, "sha256": …}}`,
+    );
   }
-  if (parsed === null || typeof parsed !== 'object') throw new DatasetError(`${file} (SENTIWASM_DATASETS) should hold an object {"<source id>": {"url": …, "sha256": …}}`);
+  if (parsed === null || typeof parsed !== 'object')
+    throw new DatasetError(
+      `${file} (SENTIWASM_DATASETS) should hold an object {"<source id>": {"url": …, "sha256": …}}`,
+    );
   return parsed as Record<string, SourceOverride>;
 }
 
@@ -206,7 +217,10 @@ async function cachedManifest(dir: string, source: DatasetSource): Promise<Manif
  * What the cache holds for a data set: its folder and split files when they are there.
  * @example (await datasetCacheStatus("sst2")).cached
  */
-export async function datasetCacheStatus(name: string, options: DatasetOptions = {}): Promise<{ cached: boolean; dir: string; rows: Record<string, number> }> {
+export async function datasetCacheStatus(
+  name: string,
+  options: DatasetOptions = {},
+): Promise<{ cached: boolean; dir: string; rows: Record<string, number> }> {
   const ref = requireRef(name);
   const source = await effectiveSource(ref.source, options);
   const dir = join(cacheDirOf(options), source.id);
@@ -243,9 +257,11 @@ export async function resolveDataset(spec: string, options: DatasetOptions = {})
   const cached = await cachedManifest(dir, source);
   if (cached) return { ...base, path: join(dir, split.file), rows: cached.files[split.file]?.rows, origin: 'cache' };
   if (options.offline) {
-    throw new DatasetError(`${ref.id} is not in the cache (${cache}), and offline mode forbids downloading it. `
-      + `Download it once while online (sentiwasm datasets get ${ref.entry.name}), or give a local copy `
-      + `(--from PATH, or ${standInVariable(ref.entry.name)}=PATH): the archive ${source.fileName}, or a folder holding ${split.file}`);
+    throw new DatasetError(
+      `${ref.id} is not in the cache (${cache}), and offline mode forbids downloading it. ` +
+        `Download it once while online (sentiwasm datasets get ${ref.entry.name}), or give a local copy ` +
+        `(--from PATH, or ${standInVariable(ref.entry.name)}=PATH): the archive ${source.fileName}, or a folder holding ${split.file}`,
+    );
   }
   const manifest = await downloadAndUnpack(ref, source, cache, options);
   return { ...base, path: join(dir, split.file), rows: manifest.files[split.file]?.rows, origin: 'download' };
@@ -293,7 +309,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Streams the source to `part`, resuming what an earlier attempt (or run) left there when the
  * server honours Range, restarting when it does not. Returns the bytes received.
  */
-async function download(dataset: string, source: DatasetSource, part: string, options: DatasetOptions): Promise<number> {
+async function download(
+  dataset: string,
+  source: DatasetSource,
+  part: string,
+  options: DatasetOptions,
+): Promise<number> {
   const metaPath = `${part}.json`;
   const retries = options.retries ?? 4;
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -318,12 +339,26 @@ async function download(dataset: string, source: DatasetSource, part: string, op
       const error = e as Error;
       const message = describeFetchError(error);
       if (e instanceof FinalHttpError || attempt >= retries) {
-        throw new DatasetError(`${dataset}: downloading ${source.url} failed${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${message}.`
-          + (have > 0 ? ` The ${have.toLocaleString('en')} bytes received are kept in ${part}; the next attempt resumes from there.` : '')
-          + (e instanceof FinalHttpError ? '' : ' Check the connection and try again, or download the file yourself and give it with --from.'));
+        throw new DatasetError(
+          `${dataset}: downloading ${source.url} failed${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${message}.` +
+            (have > 0
+              ? ` The ${have.toLocaleString('en')} bytes received are kept in ${part}; the next attempt resumes from there.`
+              : '') +
+            (e instanceof FinalHttpError
+              ? ''
+              : ' Check the connection and try again, or download the file yourself and give it with --from.'),
+        );
       }
       const delayMs = attempt === 0 ? 0 : 1000 * 2 ** (attempt - 1);
-      options.onProgress?.({ phase: 'retry', dataset, url: source.url, received: have, attempt: attempt + 1, delayMs, error: message });
+      options.onProgress?.({
+        phase: 'retry',
+        dataset,
+        url: source.url,
+        received: have,
+        attempt: attempt + 1,
+        delayMs,
+        error: message,
+      });
       if (delayMs) await sleep(delayMs);
     }
   }
@@ -332,7 +367,8 @@ async function download(dataset: string, source: DatasetSource, part: string, op
 function describeFetchError(error: Error): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (error.name === 'AbortError' || error.name === 'TimeoutError') return 'the server stopped sending';
-  if (error.message === 'terminated' || error.message === 'fetch failed') return cause?.message ? `${error.message} (${cause.message})` : error.message;
+  if (error.message === 'terminated' || error.message === 'fetch failed')
+    return cause?.message ? `${error.message} (${cause.message})` : error.message;
   return error.message;
 }
 
@@ -374,7 +410,8 @@ async function downloadOnce(
     if (res.status !== 200 && res.status !== 206) {
       await res.body?.cancel();
       const message = `HTTP ${res.status} ${res.statusText}`.trim();
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw new FinalHttpError(message);
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
+        throw new FinalHttpError(message);
       throw new Error(message);
     }
     let start = 0;
@@ -401,7 +438,14 @@ async function downloadOnce(
     await writeFile(metaPath, JSON.stringify(meta));
     const file = await open(part, start > 0 ? 'a' : 'w');
     let received = start;
-    onProgress?.({ phase: 'download', dataset, url: source.url, received, total, resumedFrom: start > 0 ? start : undefined });
+    onProgress?.({
+      phase: 'download',
+      dataset,
+      url: source.url,
+      received,
+      total,
+      resumedFrom: start > 0 ? start : undefined,
+    });
     try {
       for await (const chunk of body) {
         touch();
@@ -412,7 +456,8 @@ async function downloadOnce(
     } finally {
       await file.close();
     }
-    if (total !== undefined && received !== total) throw new Error(`the connection closed after ${received} of ${total} bytes`);
+    if (total !== undefined && received !== total)
+      throw new Error(`the connection closed after ${received} of ${total} bytes`);
     return received;
   } finally {
     clearTimeout(timer);
@@ -481,18 +526,26 @@ function mismatch(source: DatasetSource, got: Digests): string | undefined {
     return `it is ${got.bytes.toLocaleString('en')} bytes long, expected ${source.bytes.toLocaleString('en')} (SHA-256 ${got.sha256})`;
   }
   if (source.sha256 && got.sha256 !== source.sha256) return `its SHA-256 is ${got.sha256}, expected ${source.sha256}`;
-  if (source.md5 && got.md5 !== source.md5) return `its MD5 is ${got.md5}, expected ${source.md5} (SHA-256 ${got.sha256})`;
+  if (source.md5 && got.md5 !== source.md5)
+    return `its MD5 is ${got.md5}, expected ${source.md5} (SHA-256 ${got.sha256})`;
   return undefined;
 }
 
 function checked(source: DatasetSource): string[] {
-  return [source.bytes !== undefined && 'size', source.sha256 && 'sha256', source.md5 && 'md5'].filter((x): x is string => Boolean(x));
+  return [source.bytes !== undefined && 'size', source.sha256 && 'sha256', source.md5 && 'md5'].filter(
+    (x): x is string => Boolean(x),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fetching into the cache
 
-async function downloadAndUnpack(ref: DatasetRef, source: DatasetSource, cache: string, options: DatasetOptions): Promise<Manifest> {
+async function downloadAndUnpack(
+  ref: DatasetRef,
+  source: DatasetSource,
+  cache: string,
+  options: DatasetOptions,
+): Promise<Manifest> {
   const partialDir = join(cache, '.partial');
   await mkdir(partialDir, { recursive: true });
   const part = join(partialDir, source.fileName);
@@ -504,8 +557,10 @@ async function downloadAndUnpack(ref: DatasetRef, source: DatasetSource, cache: 
     await rm(part, { force: true });
     await rm(`${part}.json`, { force: true });
     await rmdir(partialDir).catch(() => undefined);
-    throw new DatasetError(`${ref.entry.name}: refused the download from ${source.url}: ${wrong}. It was deleted and nothing was `
-      + 'cached. The file may have changed upstream or been damaged on the way; try again, and if it persists, report it.');
+    throw new DatasetError(
+      `${ref.entry.name}: refused the download from ${source.url}: ${wrong}. It was deleted and nothing was ` +
+        'cached. The file may have changed upstream or been damaged on the way; try again, and if it persists, report it.',
+    );
   }
   const manifest = await unpackVerified(ref, source, part, digests, 'download', cache, options);
   await rm(part, { force: true });
@@ -516,14 +571,41 @@ async function downloadAndUnpack(ref: DatasetRef, source: DatasetSource, cache: 
 }
 
 /** Unpacks a file whose checksums were compared (or that has none to compare) into <cache>/<id>. */
-async function unpackVerified(ref: DatasetRef, source: DatasetSource, archive: string, digests: Digests, origin: string, cache: string, options: DatasetOptions): Promise<Manifest> {
+async function unpackVerified(
+  ref: DatasetRef,
+  source: DatasetSource,
+  archive: string,
+  digests: Digests,
+  origin: string,
+  cache: string,
+  options: DatasetOptions,
+): Promise<Manifest> {
   const verified = checked(source);
-  if (verified.length) options.onProgress?.({ phase: 'verified', dataset: ref.entry.name, sha256: digests.sha256, checked: verified });
-  else options.onProgress?.({ phase: 'unverified', dataset: ref.entry.name, sha256: digests.sha256, reason: source.checksumSource });
+  if (verified.length)
+    options.onProgress?.({ phase: 'verified', dataset: ref.entry.name, sha256: digests.sha256, checked: verified });
+  else
+    options.onProgress?.({
+      phase: 'unverified',
+      dataset: ref.entry.name,
+      sha256: digests.sha256,
+      reason: source.checksumSource,
+    });
   const dir = join(cache, source.id);
-  const manifest = await prepareInto(dir, ref, source, () => archiveEntries(source, archive, wantedBy(source.recipe)), {
-    url: source.url, bytes: digests.bytes, sha256: digests.sha256, md5: digests.md5, verified, origin,
-  }, options);
+  const manifest = await prepareInto(
+    dir,
+    ref,
+    source,
+    () => archiveEntries(source, archive, wantedBy(source.recipe)),
+    {
+      url: source.url,
+      bytes: digests.bytes,
+      sha256: digests.sha256,
+      md5: digests.md5,
+      verified,
+      origin,
+    },
+    options,
+  );
   return manifest;
 }
 
@@ -549,7 +631,14 @@ async function prepareInto(
       await writeFile(join(tmp, name), text);
       files[name] = { rows };
     }
-    const manifest: Manifest = { format: MANIFEST_FORMAT, source: source.id, fileName: source.fileName, ...about, files, created: new Date().toISOString() };
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      source: source.id,
+      fileName: source.fileName,
+      ...about,
+      files,
+      created: new Date().toISOString(),
+    };
     await writeFile(join(tmp, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     // An older, incomplete or differently verified copy makes way; then one rename publishes it.
     await rm(dir, { recursive: true, force: true });
@@ -558,7 +647,8 @@ async function prepareInto(
     } catch (e) {
       // Another process published the same data first: theirs is as good as ours.
       const code = (e as NodeJS.ErrnoException).code;
-      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') || !(await cachedManifest(dir, source))) throw e;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') || !(await cachedManifest(dir, source)))
+        throw e;
     }
     options.onProgress?.({ phase: 'ready', dataset: ref.entry.name, dir });
     return manifest;
@@ -582,7 +672,12 @@ async function removeAbandoned(parent: string, id: string): Promise<void> {
 }
 
 /** A local copy standing in for a data set (see DatasetOptions.from). */
-async function fromLocal(ref: DatasetRef, source: DatasetSource, path: string, options: DatasetOptions): Promise<{ dir: string; manifest?: Manifest; direct?: string }> {
+async function fromLocal(
+  ref: DatasetRef,
+  source: DatasetSource,
+  path: string,
+  options: DatasetOptions,
+): Promise<{ dir: string; manifest?: Manifest; direct?: string }> {
   let info;
   try {
     info = await stat(path);
@@ -597,21 +692,37 @@ async function fromLocal(ref: DatasetRef, source: DatasetSource, path: string, o
     const key = createHash('sha1').update(path).digest('hex').slice(0, 12);
     const dir = join(cacheDirOf(options), 'local', key, source.id);
     try {
-      const manifest = await prepareInto(dir, ref, source, () => folderEntries(path, wantedBy(source.recipe)), {
-        url: path, bytes: 0, sha256: '', md5: '', verified: [], origin: `folder ${path}`,
-      }, options);
+      const manifest = await prepareInto(
+        dir,
+        ref,
+        source,
+        () => folderEntries(path, wantedBy(source.recipe)),
+        {
+          url: path,
+          bytes: 0,
+          sha256: '',
+          md5: '',
+          verified: [],
+          origin: `folder ${path}`,
+        },
+        options,
+      );
       return { dir, manifest };
     } catch (e) {
       if (!(e instanceof DatasetError)) throw e;
-      throw new DatasetError(`${ref.entry.name}: the folder ${path} holds neither ${split.file} nor the unpacked ${source.fileName} (${e.message})`);
+      throw new DatasetError(
+        `${ref.entry.name}: the folder ${path} holds neither ${split.file} nor the unpacked ${source.fileName} (${e.message})`,
+      );
     }
   }
   // A file: the archive as published, checked like a download.
   const digests = await digestFile(path);
   const wrong = mismatch(source, digests);
   if (wrong) {
-    throw new DatasetError(`${ref.entry.name}: ${path} is not ${source.fileName} as published: ${wrong}. Give the file as downloaded from `
-      + `${source.url}, or a folder holding ${split.file}`);
+    throw new DatasetError(
+      `${ref.entry.name}: ${path} is not ${source.fileName} as published: ${wrong}. Give the file as downloaded from ` +
+        `${source.url}, or a folder holding ${split.file}`,
+    );
   }
   const cache = cacheDirOf(options);
   const dir = join(cache, source.id);
@@ -655,7 +766,13 @@ function wantedBy(recipe: DatasetRecipe): Wanted {
       const labels = Object.keys(recipe.labels);
       return (name) => {
         const p = name.split('/');
-        return p.length === 4 && p[0] === recipe.root && parts.includes(p[1]) && labels.includes(p[2]) && p[3].endsWith('.txt');
+        return (
+          p.length === 4 &&
+          p[0] === recipe.root &&
+          parts.includes(p[1]) &&
+          labels.includes(p[2]) &&
+          p[3].endsWith('.txt')
+        );
       };
     }
   }
@@ -672,7 +789,9 @@ async function* archiveEntries(source: DatasetSource, path: string, wanted: Want
     try {
       files = unzipSync(new Uint8Array(await readFile(path)), { filter: (f) => wanted(normalise(f.name)) });
     } catch (e) {
-      throw new DatasetError(`${path} cannot be unzipped (${(e as Error).message}): it is not the ${source.fileName} this data set needs`);
+      throw new DatasetError(
+        `${path} cannot be unzipped (${(e as Error).message}): it is not the ${source.fileName} this data set needs`,
+      );
     }
     for (const [name, data] of Object.entries(files)) yield { name: normalise(name), data };
     return;
@@ -700,7 +819,13 @@ async function* archiveEntries(source: DatasetSource, path: string, wanted: Want
  */
 async function* folderEntries(root: string, wanted: Wanted): AsyncGenerator<ArchiveEntry> {
   const all = await readdir(root, { recursive: true, withFileTypes: true });
-  const files = all.filter((d) => d.isFile()).map((d) => relative(root, join(d.parentPath ?? (d as { path?: string }).path ?? root, d.name)).split(sep).join('/'));
+  const files = all
+    .filter((d) => d.isFile())
+    .map((d) =>
+      relative(root, join(d.parentPath ?? (d as { path?: string }).path ?? root, d.name))
+        .split(sep)
+        .join('/'),
+    );
   const top = basename(root);
   const asIs = files.some((f) => wanted(f));
   for (const f of files.sort()) {
@@ -712,7 +837,10 @@ async function* folderEntries(root: string, wanted: Wanted): AsyncGenerator<Arch
 const decoder = new TextDecoder('utf-8');
 
 /** Reads the wanted members and makes the recipe's files (text and row counts). */
-async function runRecipe(source: DatasetSource, entries: AsyncIterable<ArchiveEntry>): Promise<Map<string, { text: string; rows: number }>> {
+async function runRecipe(
+  source: DatasetSource,
+  entries: AsyncIterable<ArchiveEntry>,
+): Promise<Map<string, { text: string; rows: number }>> {
   const recipe = source.recipe;
   const members = new Map<string, Uint8Array>();
   const out = new Map<string, { text: string; rows: number }>();
@@ -729,14 +857,25 @@ async function runRecipe(source: DatasetSource, entries: AsyncIterable<ArchiveEn
       const [, part, folder, file] = e.name.split('/');
       const m = /^(\d+)_(\d+)\.txt$/.exec(file);
       const list = parts.get(part) ?? [];
-      list.push({ label: recipe.labels[folder], id: m ? Number(m[1]) : list.length, rating: m ? Number(m[2]) : 0, text: decoder.decode(e.data) });
+      list.push({
+        label: recipe.labels[folder],
+        id: m ? Number(m[1]) : list.length,
+        rating: m ? Number(m[2]) : 0,
+        text: decoder.decode(e.data),
+      });
       parts.set(part, list);
     }
     for (const [part, file] of partOf) {
       const rows = parts.get(part);
-      if (!rows?.length) throw new DatasetError(`${source.fileName} holds no reviews in ${recipe.root}/${part}/: is it the archive this data set needs?`);
+      if (!rows?.length)
+        throw new DatasetError(
+          `${source.fileName} holds no reviews in ${recipe.root}/${part}/: is it the archive this data set needs?`,
+        );
       rows.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.id - b.id));
-      out.set(file, { text: rows.map((r) => `${JSON.stringify({ text: r.text, label: r.label, rating: r.rating })}\n`).join(''), rows: rows.length });
+      out.set(file, {
+        text: rows.map((r) => `${JSON.stringify({ text: r.text, label: r.label, rating: r.rating })}\n`).join(''),
+        rows: rows.length,
+      });
     }
     return out;
   }
@@ -770,7 +909,10 @@ async function runRecipe(source: DatasetSource, entries: AsyncIterable<ArchiveEn
         const columns = head.split('\t');
         const t = columns.indexOf(recipe.text);
         const l = columns.indexOf(recipe.label);
-        if (t < 0 || l < 0) throw new DatasetError(`${source.fileName}: ${name} has no columns ${recipe.text} and ${recipe.label} (it has ${columns.join(', ')})`);
+        if (t < 0 || l < 0)
+          throw new DatasetError(
+            `${source.fileName}: ${name} has no columns ${recipe.text} and ${recipe.label} (it has ${columns.join(', ')})`,
+          );
         const lines = ['label\ttext'];
         for (const line of body) {
           const fields = line.split('\t');
@@ -783,7 +925,9 @@ async function runRecipe(source: DatasetSource, entries: AsyncIterable<ArchiveEn
     case 'csv-split': {
       const [header, ...rows] = parseCsv(member(recipe.member), { fileName: recipe.member });
       if (rows.length !== recipe.rows) {
-        throw new DatasetError(`${recipe.member} has ${rows.length} rows, the fixed split lists ${recipe.rows}: it is not the file this data set needs`);
+        throw new DatasetError(
+          `${recipe.member} has ${rows.length} rows, the fixed split lists ${recipe.rows}: it is not the file this data set needs`,
+        );
       }
       const codes = decodeSplitCodes(recipe.codes, rows.length);
       const parts = recipe.files.map(() => [csvLine(header.fields)]);

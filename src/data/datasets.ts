@@ -81,33 +81,33 @@ const POLARITY = { '0': 'negative', '1': 'positive' } as const;
 
 /** The split of ChnSentiCorp_htl_all.csv's 7,766 reviews into train (0), dev (1) and test (2); see `chnsenticorp`. */
 const CHNSENTICORP_SPLIT =
-  'IICAAAAAAQAJEFBABICoRAEAAiBkAgIABAAAUAEIEAACAAACBEAREBgAAEEBAAABSAAgQAAAAEAAAAAAoIUAAAgAAEAAABAA'
-  + 'gCAQRBIAABRIAACgAABEAAAAQAIAIBgAECgAgQAABEACFgAAAAQBQJBAAAAICigCpAAAFARIKKEIAAAAAIAIAAAAYAAAAAIg'
-  + 'gACAQEBAQEAAQEIAgECCAAAAABAERABAACAgAQAEAhCCIAEAgAAACAICEABBACAAgAGACAgCAABCEABACAAACAAAICkQAAAA'
-  + 'AAAAKAIiAAEQAgAEQAAAIIQQJCAgCIAgAQAAQAAQAAAAAhIAIgBCAEAIABAAAkAIAAAhBECEAUBACIQBBAgAAAYAAAAABQAg'
-  + 'EAQIlAIgAAIAEIQAAAAIGAAgFABEAWAAAEJAAAKAAIAYQCggACAgABgBAFoAAAAEIQogIABCAkAAAAAABAEAAAABAAAAAAAE'
-  + 'AIAAAAAgAAAgApQAIAqFIAAAACYEEFAAAEAACIQCAAAgEAAQAgBAQggCABAACQAAAQAAAAAAgCCAAoICgAQAECACgAiAoAAA'
-  + 'SQAIEAAEEYAAAAAAAAQACBEEgAAEEAACACAAAAJAAghIAABBAIAIAIIAAACACQIAACAQCAhEApIQCAAQCAACBgAIAAAYAABQ'
-  + 'AAFQFAgBYBCASCAAQAAAIABAQAEAEABAAAICEEAIAAAFAZCAAAEAIAARAACQSgACIAAQACCYAAgAAAgkAAQAAASIACABBBAB'
-  + 'AFEAEBIAAAAhCAAAQAAEAAEAAIIRAABABAEEIKQJEBIIWCAQAAIAAAAQAQAAGAACUCAAAAABgIECAACEgEBAQACBCAIAAAAB'
-  + 'AACBBAAoYEQAAIABgBAKgEAIAABBgAAgEAAAEBAAAECAAgCCIAAABASIAABAGIQAAUAJAACAEAAgAoQAAAEJABIgBAAQAQkA'
-  + 'AIBBAQQAAAoAEiAAERAgAACCBIAAAASAIAEABAAAABAAAAVQRCiAQQACABIgQQAAQQAgAAAkQlgAAAAARIAAIAAAAAABgAAA'
-  + 'QABIiAAEAAgAAEAgCgApAAQAAAACBAAAGoIZAoAEJAYIAAIAACCgEgAAAAIJEIFIAAACgCAaAIAAQAAgACUQAgBAhEQIQFAQ'
-  + 'ABACQAAACgAAIAggAIAZAEKAQAEAkABQAgAACIAEAIAAAAACAABEIUEAAAhhQAAICAAQAAABAAAAIQEAqQAQAAgQAAABABAQ'
-  + 'AQCRAABAAIQAiAIAAAIIAAAgUAEAAEAAQAgBAgBJAAgYCERVAAAgBSAEAACAIIIAAAAAhCKAABAAgAKSABAAAgAAghAAAAAE'
-  + 'CACIgoACBABBAIqQBAAiAIgACAAhAAAAAAAAAAIgCCgAAgBAUAQAQAAARQBAgACAIICAAABEEIAAAAAIIAUAAQQUgKQgggIA'
-  + 'IABBABgIAAgEBCAQAAgCCQkAAAABQGkYACgAghAAAAJAAAEACAIFBJJQIAIEAQAQAABAAACAAAAAABCACAACBEQIQABAAYAC'
-  + 'EqAAAAAACAgAiEAkACAAAAARBAQBRRAAASggAAAAAIAAAKAgACAgAAAAABAAAAAAIIQAEABACAAABAAABgRggCBKACAAIAAA'
-  + 'AEBggICCAACBAAgIAAAQkABigAACAgEAABABUAAAAQCAQJAAEAQAAAkEAAAAAAAAAEogEggIAKAQAAIAABAkAQAggAAAAAAA'
-  + 'SAAIEBAAaABAIEAAAAACAAFAEAkBAAACiAhAAEAIAAAEQAAgAAWACAEAAEAEACAIUQCQggABggCAKABAggABQCEQABAAQhBA'
-  + 'GECAAAgACCEEQFQAIAAAEAEAAAAAAAAFBIICACAQAAAoIAIQBAAICEABgQgEAAABAgWAAEBAIAAECAACAEIASBAAQUACAAoA'
-  + 'UYAAAAAIAABAAAIABABAAAAAAAAAAaAAYEkEGAgAIIgIAAAAAAEAAAEAQAAAEAAAAAAIBEAABAAAAAQEQAEACBAAEAAgAAAE'
-  + 'AAABBAAAAAAQAAIQUhAAAAQJAiAoUEAAAAgIAAAAgAAAICAAABQAAQBACAEGABABAIABABQQAAAAEIIIJCEgESAECCAKAIEQ'
-  + 'QAAIBIQBAEACAAAAEIBACACABQAIAAoIAAAAEAgAaAAAAIAIgAAAEBAIAAAAECYABABCIBAAAAEAAESQAQAoABgAgAgIQQIg'
-  + 'AAQEIIAAIIASAAEACAAAQYECAAABAAAYABAAAAABgAAEBAAECACAgBCAACABEAEAAIAIEgBIEIAAIiAAAAAEBIAgAAQQAAAg'
-  + 'IQAABBAAEAABBIQgAIIIAgAAIgAICAAABAgAAAkAEiABEIQAEAAAAAAYQQhAAAACAAigGCAAAYCAQARAAgEEAAAEAQBCAAAI'
-  + 'CCBQAkABQAAAIAQgBCYACCAAQAAgAAgAgAABAAAAIAAACEABARACIAABoBYFAgBAQERAAAAAAIAAABAAAAAIAIAAAREgAKGA'
-  + 'AAAkAgFAAFAAECABCEAAACAQIhBABAAAAAgBAQAAAAAAAKACAABAAoJBgQAAIAACQCQAAAIIEAgACAAACBBAkAgAIAQACA==';
+  'IICAAAAAAQAJEFBABICoRAEAAiBkAgIABAAAUAEIEAACAAACBEAREBgAAEEBAAABSAAgQAAAAEAAAAAAoIUAAAgAAEAAABAA' +
+  'gCAQRBIAABRIAACgAABEAAAAQAIAIBgAECgAgQAABEACFgAAAAQBQJBAAAAICigCpAAAFARIKKEIAAAAAIAIAAAAYAAAAAIg' +
+  'gACAQEBAQEAAQEIAgECCAAAAABAERABAACAgAQAEAhCCIAEAgAAACAICEABBACAAgAGACAgCAABCEABACAAACAAAICkQAAAA' +
+  'AAAAKAIiAAEQAgAEQAAAIIQQJCAgCIAgAQAAQAAQAAAAAhIAIgBCAEAIABAAAkAIAAAhBECEAUBACIQBBAgAAAYAAAAABQAg' +
+  'EAQIlAIgAAIAEIQAAAAIGAAgFABEAWAAAEJAAAKAAIAYQCggACAgABgBAFoAAAAEIQogIABCAkAAAAAABAEAAAABAAAAAAAE' +
+  'AIAAAAAgAAAgApQAIAqFIAAAACYEEFAAAEAACIQCAAAgEAAQAgBAQggCABAACQAAAQAAAAAAgCCAAoICgAQAECACgAiAoAAA' +
+  'SQAIEAAEEYAAAAAAAAQACBEEgAAEEAACACAAAAJAAghIAABBAIAIAIIAAACACQIAACAQCAhEApIQCAAQCAACBgAIAAAYAABQ' +
+  'AAFQFAgBYBCASCAAQAAAIABAQAEAEABAAAICEEAIAAAFAZCAAAEAIAARAACQSgACIAAQACCYAAgAAAgkAAQAAASIACABBBAB' +
+  'AFEAEBIAAAAhCAAAQAAEAAEAAIIRAABABAEEIKQJEBIIWCAQAAIAAAAQAQAAGAACUCAAAAABgIECAACEgEBAQACBCAIAAAAB' +
+  'AACBBAAoYEQAAIABgBAKgEAIAABBgAAgEAAAEBAAAECAAgCCIAAABASIAABAGIQAAUAJAACAEAAgAoQAAAEJABIgBAAQAQkA' +
+  'AIBBAQQAAAoAEiAAERAgAACCBIAAAASAIAEABAAAABAAAAVQRCiAQQACABIgQQAAQQAgAAAkQlgAAAAARIAAIAAAAAABgAAA' +
+  'QABIiAAEAAgAAEAgCgApAAQAAAACBAAAGoIZAoAEJAYIAAIAACCgEgAAAAIJEIFIAAACgCAaAIAAQAAgACUQAgBAhEQIQFAQ' +
+  'ABACQAAACgAAIAggAIAZAEKAQAEAkABQAgAACIAEAIAAAAACAABEIUEAAAhhQAAICAAQAAABAAAAIQEAqQAQAAgQAAABABAQ' +
+  'AQCRAABAAIQAiAIAAAIIAAAgUAEAAEAAQAgBAgBJAAgYCERVAAAgBSAEAACAIIIAAAAAhCKAABAAgAKSABAAAgAAghAAAAAE' +
+  'CACIgoACBABBAIqQBAAiAIgACAAhAAAAAAAAAAIgCCgAAgBAUAQAQAAARQBAgACAIICAAABEEIAAAAAIIAUAAQQUgKQgggIA' +
+  'IABBABgIAAgEBCAQAAgCCQkAAAABQGkYACgAghAAAAJAAAEACAIFBJJQIAIEAQAQAABAAACAAAAAABCACAACBEQIQABAAYAC' +
+  'EqAAAAAACAgAiEAkACAAAAARBAQBRRAAASggAAAAAIAAAKAgACAgAAAAABAAAAAAIIQAEABACAAABAAABgRggCBKACAAIAAA' +
+  'AEBggICCAACBAAgIAAAQkABigAACAgEAABABUAAAAQCAQJAAEAQAAAkEAAAAAAAAAEogEggIAKAQAAIAABAkAQAggAAAAAAA' +
+  'SAAIEBAAaABAIEAAAAACAAFAEAkBAAACiAhAAEAIAAAEQAAgAAWACAEAAEAEACAIUQCQggABggCAKABAggABQCEQABAAQhBA' +
+  'GECAAAgACCEEQFQAIAAAEAEAAAAAAAAFBIICACAQAAAoIAIQBAAICEABgQgEAAABAgWAAEBAIAAECAACAEIASBAAQUACAAoA' +
+  'UYAAAAAIAABAAAIABABAAAAAAAAAAaAAYEkEGAgAIIgIAAAAAAEAAAEAQAAAEAAAAAAIBEAABAAAAAQEQAEACBAAEAAgAAAE' +
+  'AAABBAAAAAAQAAIQUhAAAAQJAiAoUEAAAAgIAAAAgAAAICAAABQAAQBACAEGABABAIABABQQAAAAEIIIJCEgESAECCAKAIEQ' +
+  'QAAIBIQBAEACAAAAEIBACACABQAIAAoIAAAAEAgAaAAAAIAIgAAAEBAIAAAAECYABABCIBAAAAEAAESQAQAoABgAgAgIQQIg' +
+  'AAQEIIAAIIASAAEACAAAQYECAAABAAAYABAAAAABgAAEBAAECACAgBCAACABEAEAAIAIEgBIEIAAIiAAAAAEBIAgAAQQAAAg' +
+  'IQAABBAAEAABBIQgAIIIAgAAIgAICAAABAgAAAkAEiABEIQAEAAAAAAYQQhAAAACAAigGCAAAYCAQARAAgEEAAAEAQBCAAAI' +
+  'CCBQAkABQAAAIAQgBCYACCAAQAAgAAgAgAABAAAAIAAACEABARACIAABoBYFAgBAQERAAAAAAIAAABAAAAAIAIAAAREgAKGA' +
+  'AAAkAgFAAFAAECABCEAAACAQIhBABAAAAAgBAQAAAAAAAKACAABAAoJBgQAAIAACQCQAAAIIEAgACAAACBBAkAgAIAQACA==';
 
 const UCI_MEMBERS = {
   amazon: 'sentiment labelled sentences/amazon_cells_labelled.txt',
@@ -129,7 +129,8 @@ export const DATASET_SOURCES: Readonly<Record<string, DatasetSource>> = {
     bytes: 7_439_277,
     sha256: 'd67e16fb55739c1b32cdce9877596db1c127dc322d93c082281f64057c16deaa',
     md5: '9f81648d4199384278b86e315dac217c',
-    checksumSource: 'SHA-256 and size: Hugging Face datasets (glue/dataset_infos.json) and TensorFlow Datasets (url_checksums/glue.txt); MD5: torchtext (datasets/sst2.py)',
+    checksumSource:
+      'SHA-256 and size: Hugging Face datasets (glue/dataset_infos.json) and TensorFlow Datasets (url_checksums/glue.txt); MD5: torchtext (datasets/sst2.py)',
     recipe: { kind: 'extract', files: { 'train.tsv': 'SST-2/train.tsv', 'dev.tsv': 'SST-2/dev.tsv' } },
   },
   imdb: {
@@ -144,8 +145,14 @@ export const DATASET_SOURCES: Readonly<Record<string, DatasetSource>> = {
     bytes: 84_125_825,
     sha256: 'c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe',
     md5: '7c2ac02c03563afcf9b574c7e56c153a',
-    checksumSource: 'SHA-256 and size: TensorFlow Datasets (url_checksums/imdb_reviews.txt) and Hugging Face datasets (imdb/dataset_infos.json); MD5: torchtext (datasets/imdb.py)',
-    recipe: { kind: 'folders', root: 'aclImdb', files: { 'train.jsonl': 'train', 'test.jsonl': 'test' }, labels: { neg: '0', pos: '1' } },
+    checksumSource:
+      'SHA-256 and size: TensorFlow Datasets (url_checksums/imdb_reviews.txt) and Hugging Face datasets (imdb/dataset_infos.json); MD5: torchtext (datasets/imdb.py)',
+    recipe: {
+      kind: 'folders',
+      root: 'aclImdb',
+      files: { 'train.jsonl': 'train', 'test.jsonl': 'test' },
+      labels: { neg: '0', pos: '1' },
+    },
   },
   chnsenticorp: {
     id: 'chnsenticorp',
@@ -159,8 +166,15 @@ export const DATASET_SOURCES: Readonly<Record<string, DatasetSource>> = {
     // (git cat-file, then sha256sum); the file's MD5 is 8824a3e3f27de0831389fde01df425da.
     bytes: 2_904_858,
     sha256: '1d414b9c65caf3a836abdb4efded621968502ad3338e1a9d885ae131c86083f0',
-    checksumSource: 'none published; SHA-256 computed by sentiwasm from git blob 1ed104f3 (the repository\'s own hash of the file) of SophonPlus/ChineseNlpCorpus at a0b781d',
-    recipe: { kind: 'csv-split', member: 'ChnSentiCorp_htl_all.csv', files: ['train.csv', 'dev.csv', 'test.csv'], rows: 7_766, codes: CHNSENTICORP_SPLIT },
+    checksumSource:
+      "none published; SHA-256 computed by sentiwasm from git blob 1ed104f3 (the repository's own hash of the file) of SophonPlus/ChineseNlpCorpus at a0b781d",
+    recipe: {
+      kind: 'csv-split',
+      member: 'ChnSentiCorp_htl_all.csv',
+      files: ['train.csv', 'dev.csv', 'test.csv'],
+      rows: 7_766,
+      codes: CHNSENTICORP_SPLIT,
+    },
   },
   'chnsenticorp-paddle': {
     id: 'chnsenticorp-paddle',
@@ -171,7 +185,12 @@ export const DATASET_SOURCES: Readonly<Record<string, DatasetSource>> = {
     // SHA-256 nor the size is published for this file.
     md5: '7ef61b08ad10fbddf2ba97613f071561',
     checksumSource: 'MD5 only (no SHA-256 or size published): PaddleNLP (paddlenlp/datasets/chnsenticorp.py)',
-    recipe: { kind: 'tsv-columns', files: { 'train.tsv': 'ChnSentiCorp/train.tsv', 'dev.tsv': 'ChnSentiCorp/dev.tsv' }, text: 'text_a', label: 'label' },
+    recipe: {
+      kind: 'tsv-columns',
+      files: { 'train.tsv': 'ChnSentiCorp/train.tsv', 'dev.tsv': 'ChnSentiCorp/dev.tsv' },
+      text: 'text_a',
+      label: 'label',
+    },
   },
   'uci-sentences': {
     id: 'uci-sentences',
@@ -183,7 +202,8 @@ export const DATASET_SOURCES: Readonly<Record<string, DatasetSource>> = {
     // to four public repositories between 2016 and 2023 all differ (four SHA-256s, 59,922 to
     // 512,208 bytes: the archive has been re-made over the years), so none can be pinned: the
     // download is checked for the three expected files only, and its SHA-256 is reported.
-    checksumSource: 'none published by UCI or the data-set libraries, and copies of the archive made over the years differ; only the expected files are checked',
+    checksumSource:
+      'none published by UCI or the data-set libraries, and copies of the archive made over the years differ; only the expected files are checked',
     recipe: {
       kind: 'labelled-lines',
       files: {
@@ -196,11 +216,14 @@ export const DATASET_SOURCES: Readonly<Record<string, DatasetSource>> = {
   },
 };
 
-const GLUE_CITATION = 'Socher, Perelygin, Wu, Chuang, Manning, Ng and Potts (2013). Recursive Deep Models for Semantic Compositionality Over a Sentiment Treebank. EMNLP 2013, 1631–1642. '
-  + 'Wang, Singh, Michael, Hill, Levy and Bowman (2019). GLUE: A Multi-Task Benchmark and Analysis Platform for Natural Language Understanding. ICLR 2019.';
-const CHNSENTICORP_CITATION = 'Tan and Zhang (2008). An empirical study of sentiment analysis for Chinese documents. Expert Systems with Applications 34(4), 2622–2629.';
-const UCI_CITATION = 'Kotzias, Denil, de Freitas and Smyth (2015). From Group to Individual Labels using Deep Features. KDD 2015. '
-  + 'Data: Kotzias (2015), Sentiment Labelled Sentences, UCI Machine Learning Repository, https://doi.org/10.24432/C57604.';
+const GLUE_CITATION =
+  'Socher, Perelygin, Wu, Chuang, Manning, Ng and Potts (2013). Recursive Deep Models for Semantic Compositionality Over a Sentiment Treebank. EMNLP 2013, 1631–1642. ' +
+  'Wang, Singh, Michael, Hill, Levy and Bowman (2019). GLUE: A Multi-Task Benchmark and Analysis Platform for Natural Language Understanding. ICLR 2019.';
+const CHNSENTICORP_CITATION =
+  'Tan and Zhang (2008). An empirical study of sentiment analysis for Chinese documents. Expert Systems with Applications 34(4), 2622–2629.';
+const UCI_CITATION =
+  'Kotzias, Denil, de Freitas and Smyth (2015). From Group to Individual Labels using Deep Features. KDD 2015. ' +
+  'Data: Kotzias (2015), Sentiment Labelled Sentences, UCI Machine Learning Repository, https://doi.org/10.24432/C57604.';
 const UCI_HOMEPAGE = 'https://archive.ics.uci.edu/dataset/331/sentiment+labelled+sentences';
 
 function uci(name: string, site: string, file: string, rows: number): DatasetEntry {
@@ -224,7 +247,8 @@ export const DATASETS: readonly DatasetEntry[] = [
   {
     name: 'sst2',
     title: 'SST-2 (GLUE)',
-    description: 'Stanford Sentiment Treebank, binary, as distributed with GLUE: movie-review sentences and their phrases (train), whole sentences (dev); lower-cased and tokenised. The test split has no labels and is left out',
+    description:
+      'Stanford Sentiment Treebank, binary, as distributed with GLUE: movie-review sentences and their phrases (train), whole sentences (dev); lower-cased and tokenised. The test split has no labels and is left out',
     language: 'en',
     source: 'sst2',
     splits: { train: { file: 'train.tsv', rows: 67_349 }, dev: { file: 'dev.tsv', rows: 872 } },
@@ -237,7 +261,8 @@ export const DATASETS: readonly DatasetEntry[] = [
   {
     name: 'imdb',
     title: 'Large Movie Review Dataset (IMDB)',
-    description: 'Whole IMDb movie reviews, 25,000 to train on and 25,000 to test on (disjoint movies), half positive (7–10 stars) and half negative (1–4); the 50,000 unlabelled reviews are left out',
+    description:
+      'Whole IMDb movie reviews, 25,000 to train on and 25,000 to test on (disjoint movies), half positive (7–10 stars) and half negative (1–4); the 50,000 unlabelled reviews are left out',
     language: 'en',
     source: 'imdb',
     splits: { train: { file: 'train.jsonl', rows: 25_000 }, test: { file: 'test.jsonl', rows: 25_000 } },
@@ -245,25 +270,33 @@ export const DATASETS: readonly DatasetEntry[] = [
     labels: POLARITY,
     homepage: 'https://ai.stanford.edu/~amaas/data/sentiment/',
     license: 'not stated by the authors (research use)',
-    citation: 'Maas, Daly, Pham, Huang, Ng and Potts (2011). Learning Word Vectors for Sentiment Analysis. ACL 2011, 142–150.',
+    citation:
+      'Maas, Daly, Pham, Huang, Ng and Potts (2011). Learning Word Vectors for Sentiment Analysis. ACL 2011, 142–150.',
   },
   {
     name: 'chnsenticorp',
     title: 'ChnSentiCorp hotel reviews (ChnSentiCorp_htl_all)',
-    description: 'Ctrip hotel reviews in Chinese, 7,766 (5,322 positive, 2,444 negative; one is empty), cut 80/10/10 into train/dev/test by a fixed list of rows, the split sentiwasm\'s own benchmark uses (made with seed 20261128)',
+    description:
+      "Ctrip hotel reviews in Chinese, 7,766 (5,322 positive, 2,444 negative; one is empty), cut 80/10/10 into train/dev/test by a fixed list of rows, the split sentiwasm's own benchmark uses (made with seed 20261128)",
     language: 'zh',
     source: 'chnsenticorp',
-    splits: { train: { file: 'train.csv', rows: 6_212 }, dev: { file: 'dev.csv', rows: 777 }, test: { file: 'test.csv', rows: 777 } },
+    splits: {
+      train: { file: 'train.csv', rows: 6_212 },
+      dev: { file: 'dev.csv', rows: 777 },
+      test: { file: 'test.csv', rows: 777 },
+    },
     defaultSplit: 'train',
     labels: POLARITY,
     homepage: 'https://github.com/SophonPlus/ChineseNlpCorpus/tree/master/datasets/ChnSentiCorp_htl_all',
-    license: 'not stated (collected by Tan Songbo, ICT, Chinese Academy of Sciences, for research; redistributed without a licence)',
+    license:
+      'not stated (collected by Tan Songbo, ICT, Chinese Academy of Sciences, for research; redistributed without a licence)',
     citation: CHNSENTICORP_CITATION,
   },
   {
     name: 'chnsenticorp-paddle',
     title: 'ChnSentiCorp (the ERNIE/PaddleNLP version)',
-    description: 'The ChnSentiCorp of ERNIE, PaddleNLP and Hugging Face: Chinese hotel, laptop and book reviews with the published train/dev split (the test split has no labels and is left out)',
+    description:
+      'The ChnSentiCorp of ERNIE, PaddleNLP and Hugging Face: Chinese hotel, laptop and book reviews with the published train/dev split (the test split has no labels and is left out)',
     language: 'zh',
     source: 'chnsenticorp-paddle',
     splits: { train: { file: 'train.tsv' }, dev: { file: 'dev.tsv' } },
@@ -276,7 +309,10 @@ export const DATASETS: readonly DatasetEntry[] = [
   uci('uci-amazon', 'Amazon (cell phones and accessories)', 'amazon.tsv', 1_000),
   uci('uci-imdb', 'IMDb', 'imdb.tsv', 1_000),
   uci('uci-yelp', 'Yelp', 'yelp.tsv', 1_000),
-  { ...uci('uci-sentences', 'Amazon, IMDb and Yelp', 'all.tsv', 3_000), title: 'Sentiment Labelled Sentences: all three sites (a source column says which)' },
+  {
+    ...uci('uci-sentences', 'Amazon, IMDb and Yelp', 'all.tsv', 3_000),
+    title: 'Sentiment Labelled Sentences: all three sites (a source column says which)',
+  },
 ];
 
 /** Other spellings of split names. */
@@ -324,12 +360,13 @@ export function parseDatasetSpec(spec: string): DatasetRef | undefined {
   const entry = findDatasetEntry(m[1]);
   if (!entry) return undefined;
   const asked = m[2]?.toLowerCase();
-  const split = asked === undefined ? entry.defaultSplit : SPLIT_ALIASES[asked] ?? asked;
+  const split = asked === undefined ? entry.defaultSplit : (SPLIT_ALIASES[asked] ?? asked);
   if (!(split in entry.splits)) {
     const splits = Object.keys(entry.splits);
-    const hint = split === 'dev' && !splits.includes('dev')
-      ? ' (hold out part of the training data with --validation-split, or validationSplit in the API)'
-      : '';
+    const hint =
+      split === 'dev' && !splits.includes('dev')
+        ? ' (hold out part of the training data with --validation-split, or validationSplit in the API)'
+        : '';
     throw new DatasetError(`${entry.name} has no split "${asked}"; its splits are ${splits.join(', ')}${hint}`);
   }
   const source = DATASET_SOURCES[entry.source];
@@ -344,7 +381,8 @@ export function datasetNames(): string[] {
 /** The split codes of a csv-split recipe, one number (an index into its files) per row. @example decodeSplitCodes("5A==", 3) // Uint8Array [0, 1, 2] */
 export function decodeSplitCodes(codes: string, rows: number): Uint8Array {
   const bytes = Uint8Array.from(atob(codes), (c) => c.charCodeAt(0));
-  if (rows > bytes.length * 4) throw new DatasetError(`the split lists at most ${bytes.length * 4} rows, asked for ${rows}`);
+  if (rows > bytes.length * 4)
+    throw new DatasetError(`the split lists at most ${bytes.length * 4} rows, asked for ${rows}`);
   const out = new Uint8Array(rows);
   for (let i = 0; i < rows; i++) out[i] = (bytes[i >> 2] >> ((i & 3) * 2)) & 3;
   return out;

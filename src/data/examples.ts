@@ -72,7 +72,14 @@ export interface DataRecord {
 
 const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'fasttext'];
 // fastText's own files end in .txt, .train or .valid, which do not tell: those are guessed.
-const EXTENSIONS: Record<string, DataFormat> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', jsonl: 'jsonl', ndjson: 'jsonl', ft: 'fasttext' };
+const EXTENSIONS: Record<string, DataFormat> = {
+  csv: 'csv',
+  tsv: 'tsv',
+  tab: 'tsv',
+  jsonl: 'jsonl',
+  ndjson: 'jsonl',
+  ft: 'fasttext',
+};
 const ENCODING_MODES: readonly string[] = ['throw', 'replace', 'skip'];
 
 /**
@@ -146,19 +153,30 @@ export class RecordReader {
   /** @example new RecordReader({ fileName: "train.tsv" }) */
   constructor(private readonly options: RecordOptions = {}) {
     this.fileName = options.fileName ?? '<input>';
-    const format = options.format ?? (options.fileName === undefined ? undefined : formatFromFileName(options.fileName));
+    const format =
+      options.format ?? (options.fileName === undefined ? undefined : formatFromFileName(options.fileName));
     if (format !== undefined && !FORMATS.includes(format)) {
-      throw new DataError(this.fileName, 0, `unknown format ${quote(format)}`, "use 'csv', 'tsv', 'jsonl' or 'fasttext'", 'unknown-format');
+      throw new DataError(
+        this.fileName,
+        0,
+        `unknown format ${quote(format)}`,
+        "use 'csv', 'tsv', 'jsonl' or 'fasttext'",
+        'unknown-format',
+      );
     }
     if (options.header !== undefined && typeof options.header !== 'boolean') {
       throw new TypeError(`header must be true or false, got ${quote(String(options.header))}`);
     }
     if (options.header === true && options.columns !== undefined) {
-      throw new RangeError('columns names the columns of a file without a header row, so it cannot go with header: true');
+      throw new RangeError(
+        'columns names the columns of a file without a header row, so it cannot go with header: true',
+      );
     }
     this.positional = options.header === false && options.columns === undefined;
     if (options.encodingErrors !== undefined && !ENCODING_MODES.includes(options.encodingErrors)) {
-      throw new RangeError(`encodingErrors must be 'throw', 'replace' or 'skip', got ${quote(String(options.encodingErrors))}`);
+      throw new RangeError(
+        `encodingErrors must be 'throw', 'replace' or 'skip', got ${quote(String(options.encodingErrors))}`,
+      );
     }
     if (options.columns !== undefined) this.header = uniqueNames(options.columns);
     if (format !== undefined) this.start(format);
@@ -257,7 +275,13 @@ export class RecordReader {
     const format = sniffFormat(text);
     const guess = this.options.guess;
     if (guess !== undefined && !guess.includes(format)) {
-      throw new DataError(this.fileName, 0, 'cannot tell the format from the file name', unknownFormatHint(this.options.optionNames?.format), 'unknown-format');
+      throw new DataError(
+        this.fileName,
+        0,
+        'cannot tell the format from the file name',
+        unknownFormatHint(this.options.optionNames?.format),
+        'unknown-format',
+      );
     }
     this.start(format);
     return this.push(text, out);
@@ -348,8 +372,13 @@ export class RecordReader {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
         out.push(
-          new DataError(this.fileName, row.line, `this line holds ${kind}, not a JSON object`,
-            'write one object per line, e.g. {"text": "great film", "label": "1"}', 'not-an-object'),
+          new DataError(
+            this.fileName,
+            row.line,
+            `this line holds ${kind}, not a JSON object`,
+            'write one object per line, e.g. {"text": "great film", "label": "1"}',
+            'not-an-object',
+          ),
         );
         continue;
       }
@@ -370,8 +399,15 @@ export class RecordReader {
         setField(record, key, text);
       }
       if (tooDeep !== undefined) {
-        out.push(new DataError(this.fileName, row.line, `the value of ${quote(tooDeep)} is nested too deeply to read`,
-          'give text and label as strings or numbers', 'malformed-json'));
+        out.push(
+          new DataError(
+            this.fileName,
+            row.line,
+            `the value of ${quote(tooDeep)} is nested too deeply to read`,
+            'give text and label as strings or numbers',
+            'malformed-json',
+          ),
+        );
         continue;
       }
       if (this.header === undefined) {
@@ -410,7 +446,8 @@ export class RecordReader {
  * "__proto__" is defined as an own property instead of replacing the prototype.
  */
 function setField(record: Record<string, string>, key: string, value: string): void {
-  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   else record[key] = value;
 }
 
@@ -469,7 +506,8 @@ export async function* decodeChunks(
   let line = 1;
   let afterCR = false;
   const utf8 = new Utf8Decoder({ onBad: options.encodingErrors === 'replace' ? 'replace' : 'stop' });
-  const fail = (bad: BadBytes) => badEncodingError(options.fileName ?? '<input>', line, bad, 'encodingErrors: "replace"');
+  const fail = (bad: BadBytes) =>
+    badEncodingError(options.fileName ?? '<input>', line, bad, 'encodingErrors: "replace"');
   for await (const text of decodeWith(source, utf8, fail)) {
     line += lineBreaks(text, afterCR);
     afterCR = text.charCodeAt(text.length - 1) === 13;
@@ -493,7 +531,11 @@ function lineBreaks(text: string, afterCR: boolean): number {
  * comes out first, and `fail` is called only when the next chunk is asked for: by then the
  * consumer has read all the text before the bad byte, so its line count is the bad byte's line.
  */
-async function* decodeWith(source: ChunkSource, utf8: Utf8Decoder, fail: (bad: BadBytes) => DataError): AsyncGenerator<string> {
+async function* decodeWith(
+  source: ChunkSource,
+  utf8: Utf8Decoder,
+  fail: (bad: BadBytes) => DataError,
+): AsyncGenerator<string> {
   if (typeof source === 'string') {
     if (source.length > 0) yield source;
     return;
@@ -523,7 +565,9 @@ async function* recordsOf(
   const out: Array<DataRecord | DataError> = [];
   const mode = options.encodingErrors ?? 'throw';
   const utf8 = new Utf8Decoder(
-    mode === 'skip' ? { onBad: 'mark', mark: MARK, onMark: (bad) => reader.markBad(bad) } : { onBad: mode === 'replace' ? 'replace' : 'stop' },
+    mode === 'skip'
+      ? { onBad: 'mark', mark: MARK, onMark: (bad) => reader.markBad(bad) }
+      : { onBad: mode === 'replace' ? 'replace' : 'stop' },
   );
   const fail = (bad: BadBytes) => badEncodingError(reader.fileName, reader.line, bad, encodingOption(options));
   for await (const text of decodeWith(source, utf8, fail)) {
@@ -695,7 +739,8 @@ class ExampleExtractor {
     private readonly reader: RecordReader,
   ) {
     this.fileName = reader.fileName;
-    this.allowed = options.allowedLabels === undefined ? undefined : new Set([...options.allowedLabels].map((l) => l.trim()));
+    this.allowed =
+      options.allowedLabels === undefined ? undefined : new Set([...options.allowedLabels].map((l) => l.trim()));
     this.names = {
       textColumn: 'textColumn',
       labelColumn: 'labelColumn',
@@ -708,7 +753,12 @@ class ExampleExtractor {
 
   /** Columns named by their position: header: false without `columns`. */
   private get positional(): boolean {
-    return this.options.header === false && this.options.columns === undefined && this.reader.format !== 'jsonl' && this.reader.format !== 'fasttext';
+    return (
+      this.options.header === false &&
+      this.options.columns === undefined &&
+      this.reader.format !== 'jsonl' &&
+      this.reader.format !== 'fasttext'
+    );
   }
 
   /** Throws the error, or with skipBad counts the row as skipped; rows with bad bytes reach here only to be skipped. */
@@ -723,7 +773,11 @@ class ExampleExtractor {
    * Takes a record, or the error of one that could not be read; returns the example if the row is
    * good. Undefined also while records are held back: then drain() gives them once decided.
    */
-  take(record: DataRecord | DataError, columns: readonly string[] | undefined, columnsLine: number): Example | undefined {
+  take(
+    record: DataRecord | DataError,
+    columns: readonly string[] | undefined,
+    columnsLine: number,
+  ): Example | undefined {
     this.rows++;
     if (this.sample !== undefined) {
       this.sample.push(record);
@@ -778,8 +832,13 @@ class ExampleExtractor {
     if (picked === undefined) return false;
     const [text, label] = picked;
     if (text === label) {
-      throw new DataError(this.fileName, line, `the text and the label cannot both come from column ${quote(text)}`,
-        `set ${this.names.textColumn} and ${this.names.labelColumn} to different columns`, 'unknown-column');
+      throw new DataError(
+        this.fileName,
+        line,
+        `the text and the label cannot both come from column ${quote(text)}`,
+        `set ${this.names.textColumn} and ${this.names.labelColumn} to different columns`,
+        'unknown-column',
+      );
     }
     this.textColumn = this.report.textColumn = text;
     this.labelColumn = this.report.labelColumn = label;
@@ -787,12 +846,24 @@ class ExampleExtractor {
   }
 
   /** The column given by the caller (its exact name, else the one that matches ignoring case), or a DataError. */
-  private given(which: 'text' | 'label', given: string, columns: readonly string[], line: number, what: string): string | DataError {
+  private given(
+    which: 'text' | 'label',
+    given: string,
+    columns: readonly string[],
+    line: number,
+    what: string,
+  ): string | DataError {
     if (columns.includes(given)) return given;
     const folded = columns.filter((c) => c.toLowerCase() === given.trim().toLowerCase());
     if (folded.length === 1) return folded[0]!;
     const option = which === 'text' ? this.names.textColumn : this.names.labelColumn;
-    return new DataError(this.fileName, line, `there is no column ${quote(given)} (${what})`, `set ${option} to one of them`, 'unknown-column');
+    return new DataError(
+      this.fileName,
+      line,
+      `there is no column ${quote(given)} (${what})`,
+      `set ${option} to one of them`,
+      'unknown-column',
+    );
   }
 
   /** Columns named by a header (or by `columns`, or by JSON keys). */
@@ -801,8 +872,13 @@ class ExampleExtractor {
       if (given !== undefined) {
         const found = this.given(which, given, columns, line, `the columns are ${list(columns)}`);
         if (found instanceof DataError && /^\d+$/.test(given.trim()) && this.options.columns === undefined) {
-          return new DataError(found.file, found.line, found.problem,
-            `${found.hint} (a number names a column by its position only in a file without a header row: ${this.names.header})`, found.reason);
+          return new DataError(
+            found.file,
+            found.line,
+            found.problem,
+            `${found.hint} (a number names a column by its position only in a file without a header row: ${this.names.header})`,
+            found.reason,
+          );
         }
         return found;
       }
@@ -811,8 +887,13 @@ class ExampleExtractor {
         if (hit !== undefined) return hit;
       }
       const option = which === 'text' ? this.names.textColumn : this.names.labelColumn;
-      return new DataError(this.fileName, line, `cannot tell which column holds the ${which} (the columns are ${list(columns)})`,
-        `name it with ${option}; without it, a column called ${candidates.join(', ')} is used (any case)`, 'unknown-column');
+      return new DataError(
+        this.fileName,
+        line,
+        `cannot tell which column holds the ${which} (the columns are ${list(columns)})`,
+        `name it with ${option}; without it, a column called ${candidates.join(', ')} is used (any case)`,
+        'unknown-column',
+      );
     };
     const text = find('text', this.options.textColumn, TEXT_COLUMNS);
     const label = text instanceof DataError ? text : find('label', this.options.labelColumn, LABEL_COLUMNS);
@@ -824,13 +905,21 @@ class ExampleExtractor {
     if (sample === undefined) return undefined;
     if (!headerLooksLikeData(columns, sample)) throw failure;
     const option = text instanceof DataError ? this.names.textColumn : this.names.labelColumn;
-    throw new DataError(failure.file, failure.line, failure.problem,
+    throw new DataError(
+      failure.file,
+      failure.line,
+      failure.problem,
       `the first row looks like data, not like column names: if the file has no header row, pass ${this.names.header}; otherwise name the column with ${option}`,
-      failure.reason);
+      failure.reason,
+    );
   }
 
   /** Columns named "1", "2", … by position (header: false): two columns need no names. */
-  private byPosition(columns: readonly string[], line: number, sample: Sample | undefined): [string, string] | undefined {
+  private byPosition(
+    columns: readonly string[],
+    line: number,
+    sample: Sample | undefined,
+  ): [string, string] | undefined {
     const n = columns.length;
     const what = `the file has no header row, so its columns are numbered 1 to ${n}`;
     const pick = (which: 'text' | 'label', given: string) => {
@@ -840,11 +929,17 @@ class ExampleExtractor {
     };
     const other = (column: string) => columns[columns[0] === column ? 1 : 0]!;
     const { textColumn, labelColumn } = this.options;
-    if (textColumn !== undefined && labelColumn !== undefined) return [pick('text', textColumn), pick('label', labelColumn)];
+    if (textColumn !== undefined && labelColumn !== undefined)
+      return [pick('text', textColumn), pick('label', labelColumn)];
     const byNumber = `name them with ${this.names.textColumn} N and ${this.names.labelColumn} N`;
     if (n === 1) {
-      throw new DataError(this.fileName, line, 'the file has one column, so it cannot hold both a text and a label',
-        'give each row a label and a text, separated by a comma (CSV) or a tab (TSV)', 'unknown-column');
+      throw new DataError(
+        this.fileName,
+        line,
+        'the file has one column, so it cannot hold both a text and a label',
+        'give each row a label and a text, separated by a comma (CSV) or a tab (TSV)',
+        'unknown-column',
+      );
     }
     if (n === 2) {
       if (textColumn !== undefined) return [pick('text', textColumn), other(pick('text', textColumn))];
@@ -852,12 +947,22 @@ class ExampleExtractor {
       if (sample === undefined) return undefined;
       const label = guessLabelColumn(columns as [string, string], sample);
       if (label !== undefined) return [other(label), label];
-      throw new DataError(this.fileName, line,
+      throw new DataError(
+        this.fileName,
+        line,
         'cannot tell which of the two columns holds the label (the file has no header row, and neither column has clearly fewer different values, nor single words only)',
-        byNumber, 'unknown-column');
+        byNumber,
+        'unknown-column',
+      );
     }
     const missing = textColumn === undefined ? 'text' : 'label';
-    throw new DataError(this.fileName, line, `cannot tell which column holds the ${missing} (${what})`, byNumber, 'unknown-column');
+    throw new DataError(
+      this.fileName,
+      line,
+      `cannot tell which column holds the ${missing} (${what})`,
+      byNumber,
+      'unknown-column',
+    );
   }
 
   private check(record: DataRecord): Example | undefined {
@@ -869,17 +974,37 @@ class ExampleExtractor {
     const rawLabel = fieldOf(fields, labelColumn);
     let problem: DataError | undefined;
     if (rawText === undefined) {
-      problem = new DataError(this.fileName, line, `this row has no value for column ${quote(textColumn)}`,
-        `give every row all the columns of the ${this.positional ? 'first row' : 'header'}, or ${skip}`, 'missing-text');
+      problem = new DataError(
+        this.fileName,
+        line,
+        `this row has no value for column ${quote(textColumn)}`,
+        `give every row all the columns of the ${this.positional ? 'first row' : 'header'}, or ${skip}`,
+        'missing-text',
+      );
     } else if (rawLabel === undefined || rawLabel.trim().length === 0) {
-      problem = new DataError(this.fileName, line, `this row has no label in column ${quote(labelColumn)}`,
-        `label every row, or ${skip}`, 'missing-label');
+      problem = new DataError(
+        this.fileName,
+        line,
+        `this row has no label in column ${quote(labelColumn)}`,
+        `label every row, or ${skip}`,
+        'missing-label',
+      );
     } else if (rawText.trim().length === 0) {
-      problem = new DataError(this.fileName, line, `the text in column ${quote(textColumn)} is empty`,
-        `fill it in or remove the row, or ${skip}`, 'empty-text');
+      problem = new DataError(
+        this.fileName,
+        line,
+        `the text in column ${quote(textColumn)} is empty`,
+        `fill it in or remove the row, or ${skip}`,
+        'empty-text',
+      );
     } else if (this.allowed !== undefined && !this.allowed.has(rawLabel.trim())) {
-      problem = new DataError(this.fileName, line, `unknown label ${quote(rawLabel.trim())} (allowed: ${list([...this.allowed])})`,
-        `correct the row or add the label to ${this.names.allowedLabels}, or ${skip}`, 'unknown-label');
+      problem = new DataError(
+        this.fileName,
+        line,
+        `unknown label ${quote(rawLabel.trim())} (allowed: ${list([...this.allowed])})`,
+        `correct the row or add the label to ${this.names.allowedLabels}, or ${skip}`,
+        'unknown-label',
+      );
     }
     if (problem !== undefined) {
       this.bad(problem);
@@ -895,14 +1020,20 @@ class ExampleExtractor {
    */
   finish(columns: readonly string[] | undefined, columnsLine: number): void {
     if (this.sample !== undefined) this.decide();
-    else if (this.textColumn === undefined && columns !== undefined && !this.positional) this.resolve(columns, columnsLine, []);
+    else if (this.textColumn === undefined && columns !== undefined && !this.positional)
+      this.resolve(columns, columnsLine, []);
     if (this.rows === 0) {
       const fasttext = this.reader.format === 'fasttext';
       const headerOnly = columns !== undefined && this.reader.columnsLine > 0;
-      throw new DataError(this.fileName, 0, headerOnly ? 'it has a header but no rows' : 'there is no data in it',
+      throw new DataError(
+        this.fileName,
+        0,
+        headerOnly ? 'it has a header but no rows' : 'there is no data in it',
         fasttext
           ? 'expected one example per line, e.g. "__label__positive what a lovely film"'
-          : 'expected a header row such as "label,text" (or one JSON object per line) and one example per row', 'empty-file');
+          : 'expected a header row such as "label,text" (or one JSON object per line) and one example per row',
+        'empty-file',
+      );
     }
   }
 }
@@ -951,7 +1082,10 @@ export function createExampleStream(open: () => ChunkSource, options: ExampleOpt
 }
 
 /** Reads examples from text in memory, synchronously. @example parseExamplesText("label,text\n1,great\n", { format: "csv" }).examples // [{ text: "great", label: "1", line: 2 }] */
-export function parseExamplesText(text: string, options: ExampleOptions = {}): { examples: Example[]; report: ReadReport } {
+export function parseExamplesText(
+  text: string,
+  options: ExampleOptions = {},
+): { examples: Example[]; report: ReadReport } {
   const reader = new RecordReader(options);
   const extractor = new ExampleExtractor(options, reader);
   const examples: Example[] = [];

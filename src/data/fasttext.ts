@@ -86,7 +86,11 @@ function checked(label: string, text: string): FastTextExample | FastTextProblem
     };
   }
   if (text.length === 0) {
-    return { problem: 'this line has a label but no text', hint: `write the text after the label, e.g. ${EXAMPLE_LINE}`, reason: 'empty-text' };
+    return {
+      problem: 'this line has a label but no text',
+      hint: `write the text after the label, e.g. ${EXAMPLE_LINE}`,
+      reason: 'empty-text',
+    };
   }
   return { label, text };
 }

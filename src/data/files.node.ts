@@ -32,7 +32,8 @@ function pathOf(path: string | URL): string {
 export function detectFileFormat(path: string | URL): DataFormat {
   const file = pathOf(path);
   const format = formatFromFileName(file);
-  if (format === undefined) throw new DataError(file, 0, 'cannot tell the format from the file name', unknownFormatHint(), 'unknown-format');
+  if (format === undefined)
+    throw new DataError(file, 0, 'cannot tell the format from the file name', unknownFormatHint(), 'unknown-format');
   return format;
 }
 
@@ -44,10 +45,13 @@ async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
     const err = e as NodeJS.ErrnoException;
     if (err.code === undefined || err instanceof DataError) throw e;
     const [problem, hint] =
-      err.code === 'ENOENT' ? ['there is no such file', `check the path (a relative path starts from ${process.cwd()})`] :
-      err.code === 'EISDIR' ? ['this is a directory, not a file', 'give the path of a data file inside it'] :
-      err.code === 'EACCES' || err.code === 'EPERM' ? ['permission to read the file is denied', 'check its permissions'] :
-      [`cannot read the file (${err.message})`, 'check the path and the disk'];
+      err.code === 'ENOENT'
+        ? ['there is no such file', `check the path (a relative path starts from ${process.cwd()})`]
+        : err.code === 'EISDIR'
+          ? ['this is a directory, not a file', 'give the path of a data file inside it']
+          : err.code === 'EACCES' || err.code === 'EPERM'
+            ? ['permission to read the file is denied', 'check its permissions']
+            : [`cannot read the file (${err.message})`, 'check the path and the disk'];
     throw new DataError(file, 0, problem, hint, 'unreadable');
   }
 }

@@ -69,7 +69,13 @@ export class JsonlParser {
 /** The DataError for a line that is not JSON. @example malformedJsonError("a.jsonl", 3, "Unexpected end of JSON input") */
 export function malformedJsonError(file: string, line: number, error: string): DataError {
   // V8 quotes at most a few characters of the line; other engines may quote more.
-  return new DataError(file, line, `malformed JSON (${shorten(error)})`, 'each line must hold one complete JSON object', 'malformed-json');
+  return new DataError(
+    file,
+    line,
+    `malformed JSON (${shorten(error)})`,
+    'each line must hold one complete JSON object',
+    'malformed-json',
+  );
 }
 
 /** Parses a whole JSONL text into values; a malformed line throws a DataError naming file and line. @example parseJsonl('{"a":1}\n\n{"a":2}\n') // [{ a: 1 }, { a: 2 }] */

@@ -56,9 +56,13 @@ function number(block: Uint8Array, offset: number, length: number): number {
     for (let i = offset + 1; i < offset + length; i++) value = value * 256 + block[i];
     return value;
   }
-  const digits = ascii.decode(block.subarray(offset, offset + length)).replace(/[\0 ]+$/, '').trim();
+  const digits = ascii
+    .decode(block.subarray(offset, offset + length))
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (digits === '') return 0;
-  if (!/^[0-7]+$/.test(digits)) throw new TarError(`not a tar archive (a header field holds ${JSON.stringify(digits)})`);
+  if (!/^[0-7]+$/.test(digits))
+    throw new TarError(`not a tar archive (a header field holds ${JSON.stringify(digits)})`);
   return parseInt(digits, 8);
 }
 
@@ -154,7 +158,9 @@ export class TarReader {
   /** Says the archive is complete; throws when it stopped in the middle of a member. */
   end(): void {
     if (this.remaining > 0 || this.headerFill > 0) {
-      throw new TarError(`the archive ends in the middle of ${this.current ? JSON.stringify(this.current.name) : 'a header'} (truncated download?)`);
+      throw new TarError(
+        `the archive ends in the middle of ${this.current ? JSON.stringify(this.current.name) : 'a header'} (truncated download?)`,
+      );
     }
   }
 
@@ -165,7 +171,8 @@ export class TarReader {
       this.ended = true;
       return;
     }
-    if (!checksumOk(block)) throw new TarError('not a tar archive, or a damaged one (a header checksum does not match)');
+    if (!checksumOk(block))
+      throw new TarError('not a tar archive, or a damaged one (a header checksum does not match)');
     const type = String.fromCharCode(block[156] || 48);
     const magic = ascii.decode(block.subarray(257, 262));
     const prefix = magic === 'ustar' ? text(block, 345, 155) : '';
@@ -192,7 +199,12 @@ export class TarReader {
       this.buffer = undefined;
     }
     // Directories, links and devices carry no data whatever their size field says.
-    const dataSize = type === '5' || type === '1' || type === '2' || type === '3' || type === '4' || type === '6' ? 0 : (this.kind === 'longname' || this.kind === 'pax' || this.kind === 'paxglobal' ? headerSize : size);
+    const dataSize =
+      type === '5' || type === '1' || type === '2' || type === '3' || type === '4' || type === '6'
+        ? 0
+        : this.kind === 'longname' || this.kind === 'pax' || this.kind === 'paxglobal'
+          ? headerSize
+          : size;
     this.filled = 0;
     this.remaining = dataSize;
     this.padding = (BLOCK - (dataSize % BLOCK)) % BLOCK;

@@ -24,9 +24,7 @@ export interface BadBytes {
  * or read as `mark`, with `onMark` told about it before the text that holds the mark is returned.
  */
 export type Utf8DecoderOptions =
-  | { onBad: 'stop' }
-  | { onBad: 'replace' }
-  | { onBad: 'mark'; mark: string; onMark: (bad: BadBytes) => void };
+  { onBad: 'stop' } | { onBad: 'replace' } | { onBad: 'mark'; mark: string; onMark: (bad: BadBytes) => void };
 
 const EMPTY = new Uint8Array(0);
 
@@ -62,7 +60,8 @@ export class Utf8Decoder {
     }
     // TextDecoder drops a byte order mark at the start of its input; here chunks are decoded one
     // by one with ignoreBOM (so a U+FEFF that starts a later chunk stays), and the start is ours.
-    const start = this.offset === 0 && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const start =
+      this.offset === 0 && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     const end = final ? bytes.length : unfinishedStart(bytes);
     let text: string;
     try {
@@ -92,7 +91,8 @@ export class Utf8Decoder {
   private repair(bytes: Uint8Array, start: number, end: number): string {
     const options = this.options;
     // TextDecoder's own replacement is both the reference and native.
-    if (options.onBad === 'replace') return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(start, end));
+    if (options.onBad === 'replace')
+      return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(start, end));
     // A plain view: Node makes each subarray of a Buffer a Buffer, slow for many short runs.
     const b = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     const pieces: string[] = [];
@@ -167,6 +167,11 @@ function unfinishedStart(b: Uint8Array): number {
 /** The DataError for a bad run, at the line given. @example badEncodingError("a.tsv", 3, { offset: 20, bytes: [0xff] }, "--encoding-errors replace|skip") */
 export function badEncodingError(file: string, line: number, bad: BadBytes, option: string): DataError {
   const hex = bad.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ');
-  return new DataError(file, line, `the text is not valid UTF-8 (${bad.bytes.length === 1 ? 'byte' : 'bytes'} ${hex} at byte offset ${bad.offset})`,
-    `save the file as UTF-8 (for example with iconv -f GBK -t UTF-8), or use ${option}`, 'bad-encoding');
+  return new DataError(
+    file,
+    line,
+    `the text is not valid UTF-8 (${bad.bytes.length === 1 ? 'byte' : 'bytes'} ${hex} at byte offset ${bad.offset})`,
+    `save the file as UTF-8 (for example with iconv -f GBK -t UTF-8), or use ${option}`,
+    'bad-encoding',
+  );
 }

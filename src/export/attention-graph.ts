@@ -39,19 +39,35 @@ export function attentionGraph(g: GraphBuilder, ids: string, mask: string, sourc
   const positionTable = g.weight('position.weight', [T, C], tensorOf(source, 'position.weight'));
   const length = g.node('Shape', [tokens], 'encoder.length', { start: int(1), end: int(2) });
   const positions = g.node('Slice', [positionTable, g.int64([0]), length, g.int64([0])], 'encoder.positions');
-  let x = g.node('Add', [g.node('Gather', [embedding, tokens], 'encoder.tokens', { axis: int(0) }), positions], 'encoder.embedded');
+  let x = g.node(
+    'Add',
+    [g.node('Gather', [embedding, tokens], 'encoder.tokens', { axis: int(0) }), positions],
+    'encoder.embedded',
+  );
 
   // [B, T] → [B, 1, 1, T]: 0 for a real key, −1e9 for padding, added to every head's scores.
-  const keyBias = g.node('Unsqueeze', [
-    g.node('Mul', [g.node('Sub', [g.scalar('encoder.one', 1), keep], 'encoder.padding'), g.scalar('encoder.masked_score', MASKED_SCORE)], 'encoder.key_bias_2d'),
-    g.int64([1, 2]),
-  ], 'encoder.key_bias');
+  const keyBias = g.node(
+    'Unsqueeze',
+    [
+      g.node(
+        'Mul',
+        [
+          g.node('Sub', [g.scalar('encoder.one', 1), keep], 'encoder.padding'),
+          g.scalar('encoder.masked_score', MASKED_SCORE),
+        ],
+        'encoder.key_bias_2d',
+      ),
+      g.int64([1, 2]),
+    ],
+    'encoder.key_bias',
+  );
 
   for (let l = 0; l < config.layers; l++) x = encoderLayer(g, x, keyBias, source, l);
 
-  const pooled = config.pooling === 'first'
-    ? g.node('Gather', [x, g.int64([0], true)], 'pooled', { axis: int(1) })
-    : maskedMean(g, x, keep, 'pooled');
+  const pooled =
+    config.pooling === 'first'
+      ? g.node('Gather', [x, g.int64([0], true)], 'pooled', { axis: int(1) })
+      : maskedMean(g, x, keep, 'pooled');
   return gemm(g, pooled, tensorOf(source, 'head.weight'), tensorOf(source, 'head.bias'), C, K, 'head');
 }
 
@@ -61,9 +77,14 @@ function encoderLayer(g: GraphBuilder, x: string, keyBias: string, source: Expor
   const F = config.ff;
   const p = `encoder.layers.${l}.`;
   const t = (name: string) => tensorOf(source, p + name);
-  const norm = (h: string, i: 1 | 2) => layerNorm(g, h, t(`norm${i}.weight`), t(`norm${i}.bias`), LAYER_NORM_EPS, `${p}norm${i}`);
+  const norm = (h: string, i: 1 | 2) =>
+    layerNorm(g, h, t(`norm${i}.weight`), t(`norm${i}.bias`), LAYER_NORM_EPS, `${p}norm${i}`);
   const feedForward = (h: string) => {
-    const hidden = g.node('Relu', [linear(g, h, t('linear1.weight'), t('linear1.bias'), C, F, `${p}linear1`)], `${p}relu`);
+    const hidden = g.node(
+      'Relu',
+      [linear(g, h, t('linear1.weight'), t('linear1.bias'), C, F, `${p}linear1`)],
+      `${p}relu`,
+    );
     return linear(g, hidden, t('linear2.weight'), t('linear2.bias'), F, C, `${p}linear2`);
   };
   if (config.normFirst) {
@@ -82,7 +103,9 @@ function selfAttention(g: GraphBuilder, h: string, keyBias: string, source: Expo
   const p = `encoder.layers.${l}.self_attn`;
   const t = (name: string) => tensorOf(source, `${p}.${name}`);
   const qkv = linear(g, h, t('in_proj_weight'), t('in_proj_bias'), C, 3 * C, `${p}.in_proj`);
-  const [q, k, v] = g.nodeWithOutputs('Split', [qkv, g.int64([C, C, C])], [`${p}.q`, `${p}.k`, `${p}.v`], { axis: int(2) });
+  const [q, k, v] = g.nodeWithOutputs('Split', [qkv, g.int64([C, C, C])], [`${p}.q`, `${p}.k`, `${p}.v`], {
+    axis: int(2),
+  });
   // [B, T, C] → [B, T, NH, hs] → [B, NH, T, hs] (keys as [B, NH, hs, T]).
   const split = (x: string, perm: number[], name: string) =>
     g.node('Transpose', [g.node('Reshape', [x, g.int64([0, 0, NH, hs])], `${name}.split`)], name, { perm: ints(perm) });
@@ -91,9 +114,17 @@ function selfAttention(g: GraphBuilder, h: string, keyBias: string, source: Expo
   const vh = split(v, [0, 2, 1, 3], `${p}.v_heads`);
   // The kernel scales each dot product by the float32 1/√hs.
   const scale = g.scalar(`${p}.scale`, Math.fround(1 / Math.fround(Math.sqrt(hs))));
-  const scores = g.node('Add', [g.node('Mul', [g.node('MatMul', [qh, kt], `${p}.dots`), scale], `${p}.scaled`), keyBias], `${p}.scores`);
+  const scores = g.node(
+    'Add',
+    [g.node('Mul', [g.node('MatMul', [qh, kt], `${p}.dots`), scale], `${p}.scaled`), keyBias],
+    `${p}.scores`,
+  );
   const weights = g.node('Softmax', [scores], `${p}.weights`, { axis: int(-1) });
   const heads = g.node('MatMul', [weights, vh], `${p}.heads`);
-  const merged = g.node('Reshape', [g.node('Transpose', [heads], `${p}.heads_t`, { perm: ints([0, 2, 1, 3]) }), g.int64([0, 0, C])], `${p}.merged`);
+  const merged = g.node(
+    'Reshape',
+    [g.node('Transpose', [heads], `${p}.heads_t`, { perm: ints([0, 2, 1, 3]) }), g.int64([0, 0, C])],
+    `${p}.merged`,
+  );
   return linear(g, merged, t('out_proj.weight'), t('out_proj.bias'), C, C, `${p}.out_proj`);
 }

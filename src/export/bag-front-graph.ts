@@ -45,7 +45,15 @@ export function mlpGraph(g: GraphBuilder, ids: string, mask: string, source: Exp
   for (let i = 1; i < widths.length; i++) {
     const layer = 2 * (i - 1);
     const name = `head.${layer}`;
-    h = gemm(g, h, tensorOf(source, `${name}.weight`), tensorOf(source, `${name}.bias`), widths[i - 1], widths[i], name);
+    h = gemm(
+      g,
+      h,
+      tensorOf(source, `${name}.weight`),
+      tensorOf(source, `${name}.bias`),
+      widths[i - 1],
+      widths[i],
+      name,
+    );
     if (i < widths.length - 1) h = g.node('Relu', [h], `head.${layer + 1}.relu`);
   }
   return h;

@@ -49,24 +49,41 @@ export interface OnnxExportOptions {
  */
 export function exportOnnx(source: ExportSource, options: OnnxExportOptions = {}): Uint8Array {
   const build = Object.hasOwn(GRAPHS, source.arch) ? GRAPHS[source.arch] : undefined;
-  if (!build) throw new RangeError(`the ONNX export has no graph for the architecture "${source.arch}" (it exports ${exportableArchitectures().join(', ')})`);
+  if (!build)
+    throw new RangeError(
+      `the ONNX export has no graph for the architecture "${source.arch}" (it exports ${exportableArchitectures().join(', ')})`,
+    );
   const T = source.temperature;
-  if (!(T > 0 && Number.isFinite(T))) throw new RangeError(`the model's temperature is ${T}; it must be a finite number > 0`);
+  if (!(T > 0 && Number.isFinite(T)))
+    throw new RangeError(`the model's temperature is ${T}; it must be a finite number > 0`);
   const C = source.labels.length;
   if (C !== source.shape.classes) throw new RangeError(`the model has ${source.shape.classes} classes but ${C} labels`);
 
   const g = new GraphBuilder();
-  const ids = g.input('ids', DataType.INT64, ['batch', 'length'], 'feature ids of each text (sentiwasm featurize), left-aligned, padded with 0');
+  const ids = g.input(
+    'ids',
+    DataType.INT64,
+    ['batch', 'length'],
+    'feature ids of each text (sentiwasm featurize), left-aligned, padded with 0',
+  );
   const mask = g.input('mask', DataType.FLOAT, ['batch', 'length'], '1 for a real id, 0 for padding');
   const logits = build(g, ids, mask, source);
   const scaled = T === 1 ? logits : g.node('Div', [logits, g.scalar('temperature', T)], 'logits.calibrated');
   const probabilities = g.node('Softmax', [scaled], 'softmax', { axis: int(-1) });
-  g.output('probabilities', probabilities, ['batch', C], `softmax(logits / ${T}); classes in the order ${JSON.stringify(source.labels)}`);
-  g.output('logits', logits, ['batch', C], 'the model\'s logits, before calibration');
+  g.output(
+    'probabilities',
+    probabilities,
+    ['batch', C],
+    `softmax(logits / ${T}); classes in the order ${JSON.stringify(source.labels)}`,
+  );
+  g.output('logits', logits, ['batch', C], "the model's logits, before calibration");
 
   const graph = g.build(`sentiwasm_${source.arch}`, `labels ${JSON.stringify(source.labels)}`);
   const weightBytes = graph.initializer.reduce((sum, t) => sum + t.rawData.length, 0);
-  if (weightBytes > MAX_WEIGHT_BYTES) throw new RangeError(`the ${source.arch} model's weights take ${weightBytes} bytes; an ONNX file is one protobuf message of at most 2 GB, and the export writes no external data files. Train a smaller model (a lower --dim, fewer --buckets or a higher --min-count)`);
+  if (weightBytes > MAX_WEIGHT_BYTES)
+    throw new RangeError(
+      `the ${source.arch} model's weights take ${weightBytes} bytes; an ONNX file is one protobuf message of at most 2 GB, and the export writes no external data files. Train a smaller model (a lower --dim, fewer --buckets or a higher --min-count)`,
+    );
   const metadata = {
     'sentiwasm.arch': source.arch,
     'sentiwasm.labels': JSON.stringify(source.labels),

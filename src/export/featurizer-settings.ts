@@ -41,7 +41,8 @@ export interface FeaturizerSettingsSource {
   model: { sequenceLength?: number };
 }
 
-const ROWS_RECIPE = 'Tokenise the text with the tokeniser settings in "features"; each token in the vocabulary gives its index; then each word n-gram (2 to features.wordNgrams words, fastText\'s hash: FNV-1a of the UTF-8 bytes, combined as h = h·116049371 + next in uint64, modulo features.buckets), and CJK character n-grams and subwords when enabled, gives vocabulary.length + i where rowBuckets[i] is its bucket, or nothing when its bucket is not listed. With features.uniqueFeatures each id counts once. An empty text has no ids. sentiwasm featurize MODEL --json prints them.';
+const ROWS_RECIPE =
+  'Tokenise the text with the tokeniser settings in "features"; each token in the vocabulary gives its index; then each word n-gram (2 to features.wordNgrams words, fastText\'s hash: FNV-1a of the UTF-8 bytes, combined as h = h·116049371 + next in uint64, modulo features.buckets), and CJK character n-grams and subwords when enabled, gives vocabulary.length + i where rowBuckets[i] is its bucket, or nothing when its bucket is not listed. With features.uniqueFeatures each id counts once. An empty text has no ids. sentiwasm featurize MODEL --json prints them.';
 
 /**
  * The JSON-ready settings of a trained model's featurizer.
@@ -76,23 +77,38 @@ export function featurizerSettings(source: FeaturizerSettingsSource): Featurizer
  * such a file, or is damaged, is refused with an error naming `source` and the problem.
  * @example const { featurizer, sequenceLength } = featurizerFromSettings(JSON.parse(readFileSync('model.featurizer.json', 'utf8')), 'model.featurizer.json');
  */
-export function featurizerFromSettings(settings: unknown, source = 'featurizer settings'): { featurizer: Featurizer; sequenceLength: number | undefined; labels: string[] } {
+export function featurizerFromSettings(
+  settings: unknown,
+  source = 'featurizer settings',
+): { featurizer: Featurizer; sequenceLength: number | undefined; labels: string[] } {
   const refuse = (problem: string): never => {
     throw new TypeError(`${source}: ${problem}`);
   };
   if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) return refuse('not a JSON object');
   const s = settings as Partial<FeaturizerSettings>;
-  if (s.format !== FEATURIZER_SETTINGS_FORMAT) refuse(`not a ${FEATURIZER_SETTINGS_FORMAT} file (its "format" is ${JSON.stringify(s.format)}); export-onnx writes one beside the .onnx file`);
-  if (s.version !== FEATURIZER_SETTINGS_VERSION) refuse(`version ${JSON.stringify(s.version)}; this sentiwasm reads version ${FEATURIZER_SETTINGS_VERSION}`);
-  if (!Array.isArray(s.vocabulary) || !s.vocabulary.every((w) => typeof w === 'string')) refuse('"vocabulary" must be a list of words');
-  if (!Array.isArray(s.labels) || !s.labels.every((l) => typeof l === 'string')) refuse('"labels" must be a list of names');
+  if (s.format !== FEATURIZER_SETTINGS_FORMAT)
+    refuse(
+      `not a ${FEATURIZER_SETTINGS_FORMAT} file (its "format" is ${JSON.stringify(s.format)}); export-onnx writes one beside the .onnx file`,
+    );
+  if (s.version !== FEATURIZER_SETTINGS_VERSION)
+    refuse(`version ${JSON.stringify(s.version)}; this sentiwasm reads version ${FEATURIZER_SETTINGS_VERSION}`);
+  if (!Array.isArray(s.vocabulary) || !s.vocabulary.every((w) => typeof w === 'string'))
+    refuse('"vocabulary" must be a list of words');
+  if (!Array.isArray(s.labels) || !s.labels.every((l) => typeof l === 'string'))
+    refuse('"labels" must be a list of names');
   const ordered = s.ids === 'ordered words';
-  if (!ordered && s.ids !== 'feature rows') refuse(`"ids" is ${JSON.stringify(s.ids)}, not "feature rows" or "ordered words"`);
+  if (!ordered && s.ids !== 'feature rows')
+    refuse(`"ids" is ${JSON.stringify(s.ids)}, not "feature rows" or "ordered words"`);
   const maxLength = s.ordered?.maxLength;
-  if (ordered && !(Number.isInteger(maxLength) && (maxLength as number) > 0)) refuse('"ordered.maxLength" must be a positive integer');
+  if (ordered && !(Number.isInteger(maxLength) && (maxLength as number) > 0))
+    refuse('"ordered.maxLength" must be a positive integer');
   if (!ordered && !Array.isArray(s.rowBuckets)) refuse('"rowBuckets" must be a list of buckets');
   try {
-    const featurizer = Featurizer.restore(s.features as ResolvedFeatureOptions, new Vocabulary(s.vocabulary as string[]), ordered ? [] : (s.rowBuckets as number[]));
+    const featurizer = Featurizer.restore(
+      s.features as ResolvedFeatureOptions,
+      new Vocabulary(s.vocabulary as string[]),
+      ordered ? [] : (s.rowBuckets as number[]),
+    );
     return { featurizer, sequenceLength: ordered ? maxLength : undefined, labels: s.labels as string[] };
   } catch (error) {
     return refuse((error as Error).message);

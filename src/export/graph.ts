@@ -4,7 +4,16 @@
 // they were added, and the nodes come out in the order they were called, which is a
 // topological order because an output's name exists only once its node has been added.
 
-import { AttributeType, DataType, type AttributeMessage, type Dimension, type GraphMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from './onnx-schema.js';
+import {
+  AttributeType,
+  DataType,
+  type AttributeMessage,
+  type Dimension,
+  type GraphMessage,
+  type NodeMessage,
+  type TensorMessage,
+  type ValueInfoMessage,
+} from './onnx-schema.js';
 
 /** A node attribute's value: an integer, a float, or a list of integers (all the export's operators need). */
 export type AttributeValue = { int: number } | { float: number } | { ints: number[] };
@@ -27,7 +36,8 @@ const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 function littleEndian(values: Float32Array | BigInt64Array): Uint8Array {
   // Typed arrays are in the platform's byte order; ONNX's raw_data is little-endian.
-  if (LITTLE_ENDIAN) return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  if (LITTLE_ENDIAN)
+    return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
   const bytes = new Uint8Array(values.byteLength);
   const view = new DataView(bytes.buffer);
   if (values instanceof Float32Array) values.forEach((v, i) => view.setFloat32(4 * i, v, true));
@@ -56,7 +66,12 @@ export class GraphBuilder {
   }
 
   /** Declares a graph input (float32 or int64) with its dimensions; returns its name. */
-  input(name: string, elemType: typeof DataType.FLOAT | typeof DataType.INT64, dims: (number | string)[], doc?: string): string {
+  input(
+    name: string,
+    elemType: typeof DataType.FLOAT | typeof DataType.INT64,
+    dims: (number | string)[],
+    doc?: string,
+  ): string {
     if (this.used.has(name)) throw new Error(`the graph already has a value named "${name}"`);
     this.used.add(name);
     this.inputs.push(valueInfo(name, elemType, dims, doc));
@@ -74,7 +89,8 @@ export class GraphBuilder {
   /** A float32 weight of the given shape (values row-major); returns its name. */
   weight(stem: string, shape: number[], values: Float32Array): string {
     const count = shape.reduce((a, b) => a * b, 1);
-    if (values.length !== count) throw new RangeError(`weight "${stem}": ${values.length} values for shape [${shape.join(', ')}] (${count})`);
+    if (values.length !== count)
+      throw new RangeError(`weight "${stem}": ${values.length} values for shape [${shape.join(', ')}] (${count})`);
     const name = this.fresh(stem);
     this.initializers.push({ name, dims: shape, dataType: DataType.FLOAT, rawData: littleEndian(values) });
     return name;
@@ -86,7 +102,12 @@ export class GraphBuilder {
     const known = this.int64Constants.get(key);
     if (known) return known;
     const name = this.fresh(`const.i64.${values.join('_').replace(/-/g, 'm') || 'empty'}`);
-    this.initializers.push({ name, dims: scalar ? [] : [values.length], dataType: DataType.INT64, rawData: littleEndian(BigInt64Array.from(values, BigInt)) });
+    this.initializers.push({
+      name,
+      dims: scalar ? [] : [values.length],
+      dataType: DataType.INT64,
+      rawData: littleEndian(BigInt64Array.from(values, BigInt)),
+    });
     this.int64Constants.set(key, name);
     return name;
   }
@@ -104,20 +125,43 @@ export class GraphBuilder {
   }
 
   /** Adds a node with several outputs; returns their names. */
-  nodeWithOutputs(opType: string, inputs: string[], stems: string[], attributes: Record<string, AttributeValue> = {}): string[] {
+  nodeWithOutputs(
+    opType: string,
+    inputs: string[],
+    stems: string[],
+    attributes: Record<string, AttributeValue> = {},
+  ): string[] {
     const output = stems.map((s) => this.fresh(s));
-    this.nodes.push({ name: `${output[0]}.${opType}`, opType, input: inputs, output, attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)) });
+    this.nodes.push({
+      name: `${output[0]}.${opType}`,
+      opType,
+      input: inputs,
+      output,
+      attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
+    });
     return output;
   }
 
   /** The finished graph. */
   build(name: string, doc: string): GraphMessage {
     if (this.outputs.length === 0) throw new Error('the graph has no outputs');
-    return { name, docString: doc, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs };
+    return {
+      name,
+      docString: doc,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+    };
   }
 }
 
-function valueInfo(name: string, elemType: typeof DataType.FLOAT | typeof DataType.INT64, dims: (number | string)[], doc?: string): ValueInfoMessage {
+function valueInfo(
+  name: string,
+  elemType: typeof DataType.FLOAT | typeof DataType.INT64,
+  dims: (number | string)[],
+  doc?: string,
+): ValueInfoMessage {
   const dim: Dimension[] = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   return { name, type: { tensorType: { elemType, shape: { dim } } }, ...(doc ? { docString: doc } : {}) };
 }

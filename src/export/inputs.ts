@@ -8,7 +8,8 @@ import { UNK_ID, type Featurizer } from '../text/features.js';
  * What makes a graph's ids: a featurizer, and for a sequence model the longest text it reads. A
  * trained classifier is one (its model says the length); so is what featurizerFromSettings gives.
  */
-export type OnnxFeaturizer = { featurizer: Featurizer; sequenceLength?: number } | { featurizer: Featurizer; model: { sequenceLength?: number } };
+export type OnnxFeaturizer =
+  { featurizer: Featurizer; sequenceLength?: number } | { featurizer: Featurizer; model: { sequenceLength?: number } };
 
 /**
  * The ids the exported graph reads for one text, appended to `out`: for the bag and mlp models

@@ -5,21 +5,44 @@
 import { float, int, transposed, type GraphBuilder } from './graph.js';
 
 /** y[…, out] = x[…, in]·Wᵀ + b for x of any rank; W is [out × in] row-major, as sentiwasm (and PyTorch) store it. */
-export function linear(g: GraphBuilder, x: string, weight: Float32Array, bias: Float32Array, inF: number, outF: number, name: string): string {
+export function linear(
+  g: GraphBuilder,
+  x: string,
+  weight: Float32Array,
+  bias: Float32Array,
+  inF: number,
+  outF: number,
+  name: string,
+): string {
   const w = g.weight(`${name}.weight_t`, [inF, outF], transposed(weight, outF, inF));
   const b = g.weight(`${name}.bias`, [outF], bias);
   return g.node('Add', [g.node('MatMul', [x, w], `${name}.matmul`), b], name);
 }
 
 /** logits[B, out] = x[B, in]·Wᵀ + b as one Gemm (a 2-D input). */
-export function gemm(g: GraphBuilder, x: string, weight: Float32Array, bias: Float32Array, inF: number, outF: number, name: string): string {
+export function gemm(
+  g: GraphBuilder,
+  x: string,
+  weight: Float32Array,
+  bias: Float32Array,
+  inF: number,
+  outF: number,
+  name: string,
+): string {
   const w = g.weight(`${name}.weight`, [outF, inF], weight);
   const b = g.weight(`${name}.bias`, [outF], bias);
   return g.node('Gemm', [x, w, b], name, { transB: int(1) });
 }
 
 /** LayerNormalization over the last axis, as sentiwasm's layernorm_forward (ε inside the square root). */
-export function layerNorm(g: GraphBuilder, x: string, gamma: Float32Array, beta: Float32Array, eps: number, name: string): string {
+export function layerNorm(
+  g: GraphBuilder,
+  x: string,
+  gamma: Float32Array,
+  beta: Float32Array,
+  eps: number,
+  name: string,
+): string {
   const scale = g.weight(`${name}.weight`, [gamma.length], gamma);
   const bias = g.weight(`${name}.bias`, [beta.length], beta);
   return g.node('LayerNormalization', [x, scale, bias], name, { axis: int(-1), epsilon: float(eps) });
@@ -32,7 +55,9 @@ export function layerNorm(g: GraphBuilder, x: string, gamma: Float32Array, beta:
  */
 export function maskedMean(g: GraphBuilder, x: string, mask: string, name: string): string {
   const weights = g.node('Unsqueeze', [mask, g.int64([2])], `${name}.mask3`);
-  const sum = g.node('ReduceSum', [g.node('Mul', [x, weights], `${name}.masked`), g.int64([1])], `${name}.sum`, { keepdims: int(0) });
+  const sum = g.node('ReduceSum', [g.node('Mul', [x, weights], `${name}.masked`), g.int64([1])], `${name}.sum`, {
+    keepdims: int(0),
+  });
   const count = g.node('ReduceSum', [mask, g.int64([1])], `${name}.count`, { keepdims: int(1) });
   const atLeastOne = g.node('Max', [count, g.scalar(`${name}.one`, 1)], `${name}.denominator`);
   return g.node('Div', [sum, atLeastOne], name);

@@ -19,6 +19,9 @@ export interface ExportSource {
 /** The tensor `name` of a source, or an error naming what is missing. */
 export function tensorOf(source: ExportSource, name: string): Float32Array {
   const values = source.tensors[name];
-  if (!values) throw new Error(`the ${source.arch} model has no tensor "${name}" to export (it has ${Object.keys(source.tensors).join(', ')})`);
+  if (!values)
+    throw new Error(
+      `the ${source.arch} model has no tensor "${name}" to export (it has ${Object.keys(source.tensors).join(', ')})`,
+    );
   return values;
 }

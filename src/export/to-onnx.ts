@@ -25,5 +25,14 @@ export async function toOnnx(classifier: OnnxExportable, options: OnnxExportOpti
   const model = classifier.model;
   const { exportOnnx } = await import('./exporter.js');
   const tensors = Object.fromEntries(model.tensors().map((t) => [t.name, t.values().slice()]));
-  return exportOnnx({ arch: classifier.config.arch, shape: model.shape, tensors, labels: [...classifier.labels], temperature: classifier.config.temperature }, options);
+  return exportOnnx(
+    {
+      arch: classifier.config.arch,
+      shape: model.shape,
+      tensors,
+      labels: [...classifier.labels],
+      temperature: classifier.config.temperature,
+    },
+    options,
+  );
 }

@@ -7,7 +7,10 @@ export class ByteReader {
   /** The next byte to read. */
   at: number;
 
-  constructor(private readonly data: Uint8Array, at = 0) {
+  constructor(
+    private readonly data: Uint8Array,
+    at = 0,
+  ) {
     this.at = at;
   }
 
@@ -35,7 +38,10 @@ export class ByteReader {
 
   /** The next `count` bytes (a view, not a copy). */
   bytes(count: number, what = 'a byte run'): Uint8Array {
-    if (count > this.data.length - this.at) throw new RangeError(`${what} of ${count} bytes runs past the end (byte ${this.at}, ${this.data.length - this.at} left)`);
+    if (count > this.data.length - this.at)
+      throw new RangeError(
+        `${what} of ${count} bytes runs past the end (byte ${this.at}, ${this.data.length - this.at} left)`,
+      );
     const out = this.data.subarray(this.at, this.at + count);
     this.at += count;
     return out;

@@ -21,7 +21,8 @@ export class ByteWriter {
 
   /** @example new ByteWriter().varint(300).finish() // Uint8Array [0xac, 0x02] */
   varint(value: number): this {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`a varint holds an integer from 0 to 2^53 − 1, not ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`a varint holds an integer from 0 to 2^53 − 1, not ${value}`);
     this.reserve(MAX_VARINT_BYTES);
     let v = value;
     while (v >= 0x80) {

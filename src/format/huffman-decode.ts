@@ -31,7 +31,8 @@ export function unpackBytes(reader: ByteReader, what = 'the packed bytes'): Uint
   for (let s = 0; s < SYMBOLS; s++) {
     const length = lengths[s];
     if (length === 0) continue;
-    if (length > MAX_CODE_BITS) throw new RangeError(`${what} gives the byte ${s} a code of ${length} bits; the longest is ${MAX_CODE_BITS}`);
+    if (length > MAX_CODE_BITS)
+      throw new RangeError(`${what} gives the byte ${s} a code of ${length} bits; the longest is ${MAX_CODE_BITS}`);
     const span = 1 << (MAX_CODE_BITS - length);
     filled += span;
     if (filled > TABLE_SIZE) throw new RangeError(`the code lengths of ${what} do not form a prefix code`);
@@ -61,9 +62,12 @@ export function unpackBytes(reader: ByteReader, what = 'the packed bytes'): Uint
     out[i] = entry >> 4;
   }
   const usedBits = 8 * at - held;
-  if (usedBits > 8 * end) throw new RangeError(`the codes of ${what} end early (${count} values need more than ${end} bytes)`);
-  if (Math.ceil(usedBits / 8) !== end) throw new RangeError(`the codes of ${what} have ${end - Math.ceil(usedBits / 8)} bytes after their last value`);
+  if (usedBits > 8 * end)
+    throw new RangeError(`the codes of ${what} end early (${count} values need more than ${end} bytes)`);
+  if (Math.ceil(usedBits / 8) !== end)
+    throw new RangeError(`the codes of ${what} have ${end - Math.ceil(usedBits / 8)} bytes after their last value`);
   const padding = 8 * end - usedBits;
-  if (padding > 0 && (coded[end - 1] & ((1 << padding) - 1)) !== 0) throw new RangeError(`the last byte of ${what} is not padded with zeros`);
+  if (padding > 0 && (coded[end - 1] & ((1 << padding) - 1)) !== 0)
+    throw new RangeError(`the last byte of ${what} is not padded with zeros`);
   return out;
 }

@@ -152,8 +152,12 @@ function isLittleEndianHost(): boolean {
 
 function requireLittleEndianHost(source: string | undefined): void {
   if (!isLittleEndianHost()) {
-    throw new ModelFileError(source, 'this platform is big-endian; sentiwasm model files and its WebAssembly core need a little-endian one',
-      'run sentiwasm on x86, ARM, RISC-V or another little-endian platform', 'big-endian-host');
+    throw new ModelFileError(
+      source,
+      'this platform is big-endian; sentiwasm model files and its WebAssembly core need a little-endian one',
+      'run sentiwasm on x86, ARM, RISC-V or another little-endian platform',
+      'big-endian-host',
+    );
   }
 }
 
@@ -193,17 +197,25 @@ function canonicalJson(value: unknown, key: string, path: string, parents: Set<o
       parents.add(value);
       let out: string;
       if (Array.isArray(value)) {
-        out = '[' + value.map((item, i) => {
-          const json = canonicalJson(item, String(i), `${path}[${i}]`, parents);
-          if (json === undefined) throw new ConfigError(`${path}[${i}] is undefined, which JSON would turn into null`);
-          return json;
-        }).join(',') + ']';
+        out =
+          '[' +
+          value
+            .map((item, i) => {
+              const json = canonicalJson(item, String(i), `${path}[${i}]`, parents);
+              if (json === undefined)
+                throw new ConfigError(`${path}[${i}] is undefined, which JSON would turn into null`);
+              return json;
+            })
+            .join(',') +
+          ']';
       } else {
         const proto = Object.getPrototypeOf(value);
         if (proto !== Object.prototype && proto !== null) {
           const kind = (value as object).constructor?.name ?? 'a non-plain object';
-          throw new ConfigError(`${path} is a ${kind}; a config holds only plain objects, arrays, strings, finite numbers, booleans and null` +
-            (ArrayBuffer.isView(value) ? ' (put typed arrays in sections)' : ''));
+          throw new ConfigError(
+            `${path} is a ${kind}; a config holds only plain objects, arrays, strings, finite numbers, booleans and null` +
+              (ArrayBuffer.isView(value) ? ' (put typed arrays in sections)' : ''),
+          );
         }
         const parts: string[] = [];
         for (const key of Object.keys(value).sort()) {
@@ -238,7 +250,8 @@ function dtypeOfArray(value: unknown): Dtype | undefined {
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (ArrayBuffer.isView(value)) return `a ${(value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? 'DataView'}`;
+  if (ArrayBuffer.isView(value))
+    return `a ${(value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? 'DataView'}`;
   if (typeof value === 'object') return `a ${(value as object).constructor?.name ?? 'object'}`;
   return `a ${typeof value}`;
 }
@@ -262,10 +275,13 @@ export function encodeModelFile(contents: ModelFileContents): Uint8Array {
   requireLittleEndianHost(undefined);
   const { config, sections } = contents ?? ({} as Partial<ModelFileContents>);
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw invalid(`config is ${describe(config)}, not an object`, 'pass config: { … } with the model\'s settings');
+    throw invalid(`config is ${describe(config)}, not an object`, "pass config: { … } with the model's settings");
   }
   if (sections === null || typeof sections !== 'object' || Array.isArray(sections)) {
-    throw invalid(`sections is ${describe(sections)}, not an object`, 'pass sections: { name: Float32Array | Int32Array | Uint8Array }');
+    throw invalid(
+      `sections is ${describe(sections)}, not an object`,
+      'pass sections: { name: Float32Array | Int32Array | Uint8Array }',
+    );
   }
 
   let json: Uint8Array;
@@ -273,9 +289,13 @@ export function encodeModelFile(contents: ModelFileContents): Uint8Array {
     json = UTF8_ENCODER.encode(canonicalJson(config, '', 'config', new Set()) ?? '{}');
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    throw invalid(e.message, 'store only JSON values in config: plain objects, arrays, strings, finite numbers, booleans, null');
+    throw invalid(
+      e.message,
+      'store only JSON values in config: plain objects, arrays, strings, finite numbers, booleans, null',
+    );
   }
-  if (json.length > MAX_U32) throw invalid(`the config JSON is ${json.length} bytes, more than 4 GiB`, 'move large data into sections');
+  if (json.length > MAX_U32)
+    throw invalid(`the config JSON is ${json.length} bytes, more than 4 GiB`, 'move large data into sections');
 
   // Sorted by name (JavaScript string order), like the config's keys, so that bytes depend only on contents.
   const names = Object.keys(sections).sort();
@@ -283,12 +303,17 @@ export function encodeModelFile(contents: ModelFileContents): Uint8Array {
     const array = sections[name];
     const dtype = dtypeOfArray(array);
     if (dtype === undefined) {
-      throw invalid(`section "${name}" is ${describe(array)}`,
-        'sections must be Float32Array, Int32Array or Uint8Array (convert others, e.g. Float32Array.from(values))');
+      throw invalid(
+        `section "${name}" is ${describe(array)}`,
+        'sections must be Float32Array, Int32Array or Uint8Array (convert others, e.g. Float32Array.from(values))',
+      );
     }
     const nameBytes = UTF8_ENCODER.encode(name);
     if (nameBytes.length === 0 || nameBytes.length > MAX_NAME_BYTES) {
-      throw invalid(`section name "${name}" is ${nameBytes.length} bytes long in UTF-8`, `use a name of 1 to ${MAX_NAME_BYTES} bytes`);
+      throw invalid(
+        `section name "${name}" is ${nameBytes.length} bytes long in UTF-8`,
+        `use a name of 1 to ${MAX_NAME_BYTES} bytes`,
+      );
     }
     return { dtype, nameBytes, payload: bytesOf(array as SectionArray), offset: 0 };
   });
@@ -336,9 +361,15 @@ export function encodeModelFile(contents: ModelFileContents): Uint8Array {
 const LOOKALIKES: readonly { test: (b: Uint8Array) => boolean; what: string }[] = [
   { test: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47]), what: 'it looks like a PNG image' },
   { test: (b) => startsWith(b, [0x1f, 0x8b]), what: 'it looks gzip-compressed; decompress it first' },
-  { test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]), what: 'it looks like a zip archive; extract the model from it first' },
+  {
+    test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]),
+    what: 'it looks like a zip archive; extract the model from it first',
+  },
   { test: (b) => startsWith(b, [0x00, 0x61, 0x73, 0x6d]), what: 'it looks like a WebAssembly module' },
-  { test: (b) => /^\s*</.test(asciiStart(b)), what: 'it looks like HTML or XML: a web server may have sent an error page instead of the file' },
+  {
+    test: (b) => /^\s*</.test(asciiStart(b)),
+    what: 'it looks like HTML or XML: a web server may have sent an error page instead of the file',
+  },
   { test: (b) => /^\s*[{[]/.test(asciiStart(b)), what: 'it looks like JSON text' },
 ];
 
@@ -379,12 +410,19 @@ function checkEnvelope(bytes: Uint8Array, view: DataView, source: string | undef
   // A file shorter than the magic that matches as far as it goes was cut off, not foreign.
   if (!bytes.subarray(0, MAGIC_BYTES.length).every((b, i) => b === MAGIC_BYTES[i])) {
     const lookalike = LOOKALIKES.find((l) => l.test(bytes));
-    fail(`not a sentiwasm model file (wrong magic number${lookalike ? `; ${lookalike.what}` : ''})`,
-      'give the path of a model saved by sentiwasm', 'not-a-model-file');
+    fail(
+      `not a sentiwasm model file (wrong magic number${lookalike ? `; ${lookalike.what}` : ''})`,
+      'give the path of a model saved by sentiwasm',
+      'not-a-model-file',
+    );
   }
   const smallest = PREFIX_BYTES + TRAILER_BYTES;
   if (n < PREFIX_BYTES) {
-    fail(`truncated (expected at least ${smallest} bytes, found ${n})`, `the file was cut off after it was saved; ${again}`, 'truncated');
+    fail(
+      `truncated (expected at least ${smallest} bytes, found ${n})`,
+      `the file was cut off after it was saved; ${again}`,
+      'truncated',
+    );
   }
   const damaged = (): never =>
     fail('damaged (checksum mismatch): the file was changed or truncated after it was saved', again, 'damaged');
@@ -394,12 +432,24 @@ function checkEnvelope(bytes: Uint8Array, view: DataView, source: string | undef
   const trailerSaysWhole = n >= smallest && getLength(view, n - TRAILER_BYTES) === n;
   if (expected !== n) {
     if (!trailerSaysWhole && expected > n && Number.isFinite(expected)) {
-      fail(`truncated (expected ${expected} bytes, found ${n})`, `the file was cut off after it was saved; ${again}`, 'truncated');
+      fail(
+        `truncated (expected ${expected} bytes, found ${n})`,
+        `the file was cut off after it was saved; ${again}`,
+        'truncated',
+      );
     }
-    if (!trailerSaysWhole && expected < n && expected >= smallest &&
-        getLength(view, expected - TRAILER_BYTES) === expected && checksumOk(bytes.subarray(0, expected), view)) {
-      fail(`has ${n - expected} extra bytes after the end of the model (expected ${expected} bytes, found ${n})`,
-        `something was appended to the file, or two files were joined; ${again}`, 'trailing-bytes');
+    if (
+      !trailerSaysWhole &&
+      expected < n &&
+      expected >= smallest &&
+      getLength(view, expected - TRAILER_BYTES) === expected &&
+      checksumOk(bytes.subarray(0, expected), view)
+    ) {
+      fail(
+        `has ${n - expected} extra bytes after the end of the model (expected ${expected} bytes, found ${n})`,
+        `something was appended to the file, or two files were joined; ${again}`,
+        'trailing-bytes',
+      );
     }
     damaged();
   }
@@ -409,9 +459,14 @@ function checkEnvelope(bytes: Uint8Array, view: DataView, source: string | undef
 function toBytes(bytes: unknown, source: string | undefined): Uint8Array {
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = Object.prototype.toString.call(bytes);
-  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(bytes as ArrayBuffer);
-  throw new ModelFileError(source, `cannot decode ${describe(bytes)} as a model file`,
-    'pass the file\'s bytes as a Uint8Array or ArrayBuffer', 'invalid-contents');
+  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]')
+    return new Uint8Array(bytes as ArrayBuffer);
+  throw new ModelFileError(
+    source,
+    `cannot decode ${describe(bytes)} as a model file`,
+    "pass the file's bytes as a Uint8Array or ArrayBuffer",
+    'invalid-contents',
+  );
 }
 
 interface TableEntry {
@@ -441,23 +496,39 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
   checkEnvelope(input, view, source);
 
   const malformed = (problem: string): never => {
-    throw new ModelFileError(source, `malformed: ${problem}`,
-      'the checksum is right, so the program that wrote it is at fault; save the model again with sentiwasm', 'malformed');
+    throw new ModelFileError(
+      source,
+      `malformed: ${problem}`,
+      'the checksum is right, so the program that wrote it is at fault; save the model again with sentiwasm',
+      'malformed',
+    );
   };
 
   const version = view.getUint32(8, true);
   if (version > MODEL_FORMAT_VERSION) {
-    throw new ModelFileError(source, `made by format version ${version}, this sentiwasm reads version ${MODEL_FORMAT_VERSION}`,
-      'upgrade sentiwasm (npm install sentiwasm@latest) to read it', 'newer-version');
+    throw new ModelFileError(
+      source,
+      `made by format version ${version}, this sentiwasm reads version ${MODEL_FORMAT_VERSION}`,
+      'upgrade sentiwasm (npm install sentiwasm@latest) to read it',
+      'newer-version',
+    );
   }
   if (version < 1) {
-    throw new ModelFileError(source, `has format version ${version}, which no sentiwasm has written`,
-      'save the model again with sentiwasm', 'unknown-version');
+    throw new ModelFileError(
+      source,
+      `has format version ${version}, which no sentiwasm has written`,
+      'save the model again with sentiwasm',
+      'unknown-version',
+    );
   }
   const flags = view.getUint32(12, true);
   if (flags !== 0) {
-    throw new ModelFileError(source, `uses features this sentiwasm does not know (flags 0x${flags.toString(16)})`,
-      'upgrade sentiwasm (npm install sentiwasm@latest) to read it', 'unknown-flags');
+    throw new ModelFileError(
+      source,
+      `uses features this sentiwasm does not know (flags 0x${flags.toString(16)})`,
+      'upgrade sentiwasm (npm install sentiwasm@latest) to read it',
+      'unknown-flags',
+    );
   }
 
   const n = input.length;
@@ -465,7 +536,8 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
   if (trailerStart < HEADER_BYTES) malformed(`${n} bytes is too short for the header`);
   const count = view.getUint32(24, true);
   const jsonLength = view.getUint32(28, true);
-  if (count > (trailerStart - HEADER_BYTES) / (ENTRY_BYTES + 1)) malformed(`the section table of ${count} entries does not fit in the file`);
+  if (count > (trailerStart - HEADER_BYTES) / (ENTRY_BYTES + 1))
+    malformed(`the section table of ${count} entries does not fit in the file`);
 
   const nameDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const entries: TableEntry[] = [];
@@ -478,7 +550,8 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
     const reserved = view.getUint16(p + 2, true);
     const offset = getLength(view, p + 4);
     const length = getLength(view, p + 12);
-    if (p + ENTRY_BYTES + nameLength > trailerStart) malformed(`section table entry ${i} runs past the end of the file`);
+    if (p + ENTRY_BYTES + nameLength > trailerStart)
+      malformed(`section table entry ${i} runs past the end of the file`);
     if (nameLength === 0) malformed(`section ${i} has an empty name`);
     let name = '';
     try {
@@ -496,7 +569,8 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
   }
 
   const jsonEnd = p + jsonLength;
-  if (jsonEnd > trailerStart) malformed(`the config (${jsonLength} bytes from byte ${p}) runs past the end of the file`);
+  if (jsonEnd > trailerStart)
+    malformed(`the config (${jsonLength} bytes from byte ${p}) runs past the end of the file`);
   const payloadStart = align8(jsonEnd);
 
   for (const e of entries) {
@@ -506,7 +580,9 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
     }
     if (e.offset % ALIGN !== 0) malformed(`${where} does not start at a multiple of ${ALIGN}`);
     if (e.length % e.dtype.size !== 0) {
-      malformed(`section ${JSON.stringify(e.name)} is ${e.length} bytes long, not a multiple of ${e.dtype.size} (the size of one ${e.dtype.name} element)`);
+      malformed(
+        `section ${JSON.stringify(e.name)} is ${e.length} bytes long, not a multiple of ${e.dtype.size} (the size of one ${e.dtype.name} element)`,
+      );
     }
   }
   // Empty sections take no room, so only the others can overlap.
@@ -514,7 +590,8 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
   for (let i = 1; i < byOffset.length; i++) {
     const before = byOffset[i - 1] as TableEntry;
     const after = byOffset[i] as TableEntry;
-    if (after.offset < before.offset + before.length) malformed(`sections ${JSON.stringify(before.name)} and ${JSON.stringify(after.name)} overlap`);
+    if (after.offset < before.offset + before.length)
+      malformed(`sections ${JSON.stringify(before.name)} and ${JSON.stringify(after.name)} overlap`);
   }
 
   let config: unknown;
@@ -523,16 +600,20 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
   } catch (e) {
     malformed(`the config is not valid JSON (${(e as Error).message})`);
   }
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) malformed('the config is not a JSON object');
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    malformed('the config is not a JSON object');
 
   // Everything is checked; only now build the result, so a refused file never yields a partial model.
-  const sections = Object.fromEntries(entries.map((e) => {
-    const start = input.byteOffset + e.offset;
-    const count = e.length / e.dtype.size;
-    const array = start % e.dtype.size === 0
-      ? e.dtype.view(input.buffer, start, count)
-      : e.dtype.view(input.slice(e.offset, e.offset + e.length).buffer, 0, count);
-    return [e.name, array] as const;
-  }));
+  const sections = Object.fromEntries(
+    entries.map((e) => {
+      const start = input.byteOffset + e.offset;
+      const count = e.length / e.dtype.size;
+      const array =
+        start % e.dtype.size === 0
+          ? e.dtype.view(input.buffer, start, count)
+          : e.dtype.view(input.slice(e.offset, e.offset + e.length).buffer, 0, count);
+      return [e.name, array] as const;
+    }),
+  );
   return { config: config as Record<string, unknown>, sections };
 }

@@ -13,13 +13,17 @@ export type ModelSource = Uint8Array | ArrayBuffer | Blob | Response | URL | str
  * naming it.
  * @example const model = await loadModel(new URL('./sentiment.bin', import.meta.url));
  */
-export async function loadModel<L extends Label = string>(source: ModelSource, options: { runtime?: RuntimeOptions; name?: string } = {}): Promise<TextClassifier<L>> {
+export async function loadModel<L extends Label = string>(
+  source: ModelSource,
+  options: { runtime?: RuntimeOptions; name?: string } = {},
+): Promise<TextClassifier<L>> {
   const { bytes, name } = await readSource(source);
   return TextClassifier.fromBytes<L>(bytes, options.name ?? name, options.runtime);
 }
 
 async function readSource(source: ModelSource): Promise<{ bytes: Uint8Array | ArrayBuffer; name: string }> {
-  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return { bytes: source as Uint8Array | ArrayBuffer, name: 'model' };
+  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)
+    return { bytes: source as Uint8Array | ArrayBuffer, name: 'model' };
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
     const blob = source;
     const name = 'name' in blob && typeof blob.name === 'string' ? blob.name : 'model';
@@ -28,11 +32,14 @@ async function readSource(source: ModelSource): Promise<{ bytes: Uint8Array | Ar
   if (typeof Response !== 'undefined' && source instanceof Response) {
     const response = source;
     const name = response.url || 'model';
-    if (!response.ok) throw new ModelFileError(name, `HTTP ${response.status}`, 'check the address of the model file', 'unreadable');
+    if (!response.ok)
+      throw new ModelFileError(name, `HTTP ${response.status}`, 'check the address of the model file', 'unreadable');
     return { bytes: await readBody(() => response.arrayBuffer(), name), name };
   }
   if (typeof source !== 'string' && !(source instanceof URL)) {
-    throw new TypeError(`loadModel takes a model file's bytes (Uint8Array, ArrayBuffer), a Blob, a Response, a URL or a path, not ${describeSource(source)}`);
+    throw new TypeError(
+      `loadModel takes a model file's bytes (Uint8Array, ArrayBuffer), a Blob, a Response, a URL or a path, not ${describeSource(source)}`,
+    );
   }
   if (typeof source === 'string' && !isUrl(source)) {
     // A path: read from disk in Node, resolved against the page in browsers.
@@ -43,7 +50,8 @@ async function readSource(source: ModelSource): Promise<{ bytes: Uint8Array | Ar
   if (url.protocol === 'file:') return { bytes: await readFile(url), name: decodeURIComponent(url.pathname) };
   // A refused connection, or one dropped halfway through the body, is the file being unreadable.
   const response = await readBody(() => fetch(url), url.href);
-  if (!response.ok) throw new ModelFileError(url.href, `HTTP ${response.status}`, 'check the address of the model file', 'unreadable');
+  if (!response.ok)
+    throw new ModelFileError(url.href, `HTTP ${response.status}`, 'check the address of the model file', 'unreadable');
   return { bytes: await readBody(() => response.arrayBuffer(), url.href), name: url.href };
 }
 
@@ -54,7 +62,13 @@ async function readBody<T>(read: () => Promise<T>, name: string): Promise<T> {
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
-    throw new ModelFileError(name, `cannot read the file (${why})`, 'check the address and the connection, then load it again', 'unreadable', { cause: error });
+    throw new ModelFileError(
+      name,
+      `cannot read the file (${why})`,
+      'check the address and the connection, then load it again',
+      'unreadable',
+      { cause: error },
+    );
   }
 }
 
@@ -76,6 +90,8 @@ async function readFile(file: URL | string): Promise<Uint8Array> {
     const code = (error as { code?: string }).code;
     const name = typeof file === 'string' ? file : decodeURIComponent(file.pathname);
     const hint = code === 'ENOENT' ? 'check the path' : 'check that it is a readable file';
-    throw new ModelFileError(name, `cannot read the file (${code ?? (error as Error).message})`, hint, 'unreadable', { cause: error });
+    throw new ModelFileError(name, `cannot read the file (${code ?? (error as Error).message})`, hint, 'unreadable', {
+      cause: error,
+    });
   }
 }

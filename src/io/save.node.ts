@@ -34,17 +34,24 @@ function pathOf(path: string | URL): string {
 function hintFor(code: string | undefined, file: string, reading: boolean): string {
   const dir = dirname(file);
   switch (code) {
-    case 'ENOENT': return reading
-      ? `check the path (relative paths start from ${process.cwd()})`
-      : `check that the folder ${dir} exists (relative paths start from ${process.cwd()})`;
-    case 'ENOTDIR': return `a part of the path ${dir} is a file, not a folder`;
-    case 'EISDIR': return `${file} is a folder; give the path of a file`;
+    case 'ENOENT':
+      return reading
+        ? `check the path (relative paths start from ${process.cwd()})`
+        : `check that the folder ${dir} exists (relative paths start from ${process.cwd()})`;
+    case 'ENOTDIR':
+      return `a part of the path ${dir} is a file, not a folder`;
+    case 'EISDIR':
+      return `${file} is a folder; give the path of a file`;
     case 'EACCES':
-    case 'EPERM': return `check the permissions of ${file} and of the folder ${dir}`;
+    case 'EPERM':
+      return `check the permissions of ${file} and of the folder ${dir}`;
     case 'ENOSPC':
-    case 'EDQUOT': return 'the disk is full; free some space and try again';
-    case 'EROFS': return `the file system holding ${dir} is read-only; choose another place`;
-    default: return 'check the path';
+    case 'EDQUOT':
+      return 'the disk is full; free some space and try again';
+    case 'EROFS':
+      return `the file system holding ${dir} is read-only; choose another place`;
+    default:
+      return 'check the path';
   }
 }
 
@@ -75,7 +82,11 @@ async function syncDirectory(dir: string): Promise<void> {
  * `path` says what went wrong (the original error is its `cause`).
  * @example await saveModelFileAtomic("model.bin", encodeModelFile({ config, sections }))
  */
-export async function saveModelFileAtomic(path: string | URL, bytes: Uint8Array, options: SaveModelFileOptions = {}): Promise<void> {
+export async function saveModelFileAtomic(
+  path: string | URL,
+  bytes: Uint8Array,
+  options: SaveModelFileOptions = {},
+): Promise<void> {
   const file = pathOf(path);
   const temp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   let handle: FileHandle | undefined;
@@ -96,8 +107,13 @@ export async function saveModelFileAtomic(path: string | URL, bytes: Uint8Array,
     await handle?.close().catch(() => undefined);
     if (tempExists) await unlink(temp).catch(() => undefined);
     const { code, text } = describeError(e);
-    throw new ModelFileError(file, `cannot save the model (${text}); the file that was there, if any, is unchanged`,
-      hintFor(code, file, false), 'not-saved', { cause: e });
+    throw new ModelFileError(
+      file,
+      `cannot save the model (${text}); the file that was there, if any, is unchanged`,
+      hintFor(code, file, false),
+      'not-saved',
+      { cause: e },
+    );
   }
   await syncDirectory(dirname(file));
 }
@@ -112,7 +128,13 @@ export async function saveModelFileAtomic(path: string | URL, bytes: Uint8Array,
 export async function checkCanSave(path: string | URL): Promise<void> {
   const file = pathOf(path);
   const refuse = (problem: string, code: string | undefined, cause?: unknown): never => {
-    throw new ModelFileError(file, `cannot save the model there (${problem})`, hintFor(code, file, false), 'not-saved', { cause });
+    throw new ModelFileError(
+      file,
+      `cannot save the model there (${problem})`,
+      hintFor(code, file, false),
+      'not-saved',
+      { cause },
+    );
   };
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) refuse('it is a folder', 'EISDIR');
@@ -139,7 +161,8 @@ export async function readModelFileBytes(path: string | URL): Promise<Uint8Array
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (e) {
     const { code, text } = describeError(e);
-    const problem = code === 'ENOENT' ? 'cannot read the model file: there is no such file' : `cannot read the model file (${text})`;
+    const problem =
+      code === 'ENOENT' ? 'cannot read the model file: there is no such file' : `cannot read the model file (${text})`;
     throw new ModelFileError(file, problem, hintFor(code, file, true), 'unreadable', { cause: e });
   }
 }

@@ -23,10 +23,18 @@ export interface NodeTrainOptions extends Omit<TrainOptions, 'validation'> {
   datasets?: DatasetOptions;
 }
 
-async function resolveTrainArgs<L extends Label>(examples: TrainingData<L>, options: NodeTrainOptions): Promise<[TrainingData<L>, TrainOptions]> {
+async function resolveTrainArgs<L extends Label>(
+  examples: TrainingData<L>,
+  options: NodeTrainOptions,
+): Promise<[TrainingData<L>, TrainOptions]> {
   const { datasets, validation, ...rest } = options;
   // A path is read here, so that a missing or bad file gets the readers' message (file: problem. what to do).
-  const data = typeof examples === 'string' ? (readExamplesFromFile(await resolveDataPath(examples, datasets)) as AsyncIterable<LabelledText> as TrainingData<L>) : examples;
+  const data =
+    typeof examples === 'string'
+      ? (readExamplesFromFile(
+          await resolveDataPath(examples, datasets),
+        ) as AsyncIterable<LabelledText> as TrainingData<L>)
+      : examples;
   let valid: TrainOptions['validation'];
   if (typeof validation === 'string') {
     const { examples: read } = await readExamplesFromFile(await resolveDataPath(validation, datasets)).collect();
@@ -41,7 +49,10 @@ async function resolveTrainArgs<L extends Label>(examples: TrainingData<L>, opti
  * train() that also takes a data-set name where it takes a file path.
  * @example const model = await train("sst2", { validation: "sst2:dev", epochs: 5 });
  */
-export async function train<L extends Label = string>(examples: TrainingData<L>, options: NodeTrainOptions = {}): Promise<TextClassifier<L>> {
+export async function train<L extends Label = string>(
+  examples: TrainingData<L>,
+  options: NodeTrainOptions = {},
+): Promise<TextClassifier<L>> {
   const [data, resolved] = await resolveTrainArgs(examples, options);
   return trainExamples<L>(data, resolved);
 }
@@ -50,7 +61,10 @@ export async function train<L extends Label = string>(examples: TrainingData<L>,
  * trainWithReport() that also takes a data-set name where it takes a file path.
  * @example const { model, epochs } = await trainWithReport("chnsenticorp", { validation: "chnsenticorp:dev" });
  */
-export async function trainWithReport<L extends Label = string>(examples: TrainingData<L>, options: NodeTrainOptions = {}): Promise<TrainResult<L>> {
+export async function trainWithReport<L extends Label = string>(
+  examples: TrainingData<L>,
+  options: NodeTrainOptions = {},
+): Promise<TrainResult<L>> {
   const [data, resolved] = await resolveTrainArgs(examples, options);
   return trainExamplesWithReport<L>(data, resolved);
 }

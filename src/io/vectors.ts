@@ -10,7 +10,8 @@ export function formatVectors(entries: Iterable<[string, Float32Array]>): string
   const dim = list.length ? list[0][1].length : 0;
   const lines = [`${list.length} ${dim}`];
   for (const [word, vector] of list) {
-    if (/\s/.test(word)) throw new RangeError(`word "${word}" contains whitespace and cannot be written in the .vec format`);
+    if (/\s/.test(word))
+      throw new RangeError(`word "${word}" contains whitespace and cannot be written in the .vec format`);
     lines.push(`${word} ${Array.from(vector, (v) => +v.toPrecision(7)).join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
@@ -37,9 +38,11 @@ export function parseVectors(text: string, fileName = 'vectors'): Map<string, Fl
     const word = parts[0];
     const values = parts.slice(1).map(Number);
     if (dim < 0) dim = values.length;
-    if (values.length !== dim) throw new RangeError(`${fileName}:${i + 1}: "${word}" has ${values.length} numbers, expected ${dim}`);
+    if (values.length !== dim)
+      throw new RangeError(`${fileName}:${i + 1}: "${word}" has ${values.length} numbers, expected ${dim}`);
     const bad = values.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new RangeError(`${fileName}:${i + 1}: value ${bad + 1} of "${word}" is not a number ("${parts[bad + 1]}")`);
+    if (bad >= 0)
+      throw new RangeError(`${fileName}:${i + 1}: value ${bad + 1} of "${word}" is not a number ("${parts[bad + 1]}")`);
     vectors.set(word, Float32Array.from(values));
   }
   if (vectors.size === 0) throw new RangeError(`${fileName}: no word vectors found`);

@@ -27,7 +27,17 @@ import { Random } from '../nn/random.js';
 import { EncoderLayer, encoderLayerParameters } from '../nn/transformer.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { ORDERED_ID_OFFSET, UNK_ID, type FeatureSpan } from '../text/features.js';
-import { scoreOf, type GradientBlocks, type ModelExplanation, type ModelLayout, type ModelShape, type NamedTensor, type OptimizerSnapshot, type TextModel, type TextModelClass } from './text-model.js';
+import {
+  scoreOf,
+  type GradientBlocks,
+  type ModelExplanation,
+  type ModelLayout,
+  type ModelShape,
+  type NamedTensor,
+  type OptimizerSnapshot,
+  type TextModel,
+  type TextModelClass,
+} from './text-model.js';
 
 /** The encoder's sizes and choices (what `hidden` records in a model file). */
 export interface EncoderConfig {
@@ -43,7 +53,14 @@ export interface EncoderConfig {
 }
 
 /** The encoder `sentiwasm train FILE --arch attention` builds (W5's): one layer, 4 heads, feed-forward 128, texts of up to 64 tokens. */
-export const ENCODER_DEFAULTS: EncoderConfig = { layers: 1, heads: 4, ff: 128, maxLen: 64, normFirst: false, pooling: 'mean' };
+export const ENCODER_DEFAULTS: EncoderConfig = {
+  layers: 1,
+  heads: 4,
+  ff: 128,
+  maxLen: 64,
+  normFirst: false,
+  pooling: 'mean',
+};
 
 /** An EncoderConfig as a model file's `hidden` list. @example encoderHidden({ layers: 1, heads: 4, ff: 128, maxLen: 64, normFirst: false, pooling: 'mean' }) // [128, 1, 4, 64, 1, 1] */
 export function encoderHidden(c: EncoderConfig): number[] {
@@ -109,7 +126,12 @@ export class AttentionModel implements TextModel {
   /** A step's encoder passes outweigh its update by far: data-parallel threads pay. */
   static readonly parallelSteps = true;
   /** W5's settings: AdamW at 1e-3, batches of 32, no word dropout (the encoder has its own dropout). */
-  static readonly defaults = { optimizer: 'adam', lr: { sgd: 0.05, adam: 1e-3 }, batch: 32, featureDropout: 0 } as const;
+  static readonly defaults = {
+    optimizer: 'adam',
+    lr: { sgd: 0.05, adam: 1e-3 },
+    batch: 32,
+    featureDropout: 0,
+  } as const;
   readonly arch = AttentionModel.arch;
 
   static tensorShapes(shape: ModelShape): { name: string; shape: number[] }[] {
@@ -119,7 +141,8 @@ export class AttentionModel implements TextModel {
   /** Checks a shape read from a file (which must give all six sizes). */
   static checkShape(shape: ModelShape): string | undefined {
     const h = shape.hidden;
-    if (h.length !== 6) return `the attention model's sizes ("hidden") are ${JSON.stringify(h)}, not [ff, layers, heads, maxLen, norm, pooling]`;
+    if (h.length !== 6)
+      return `the attention model's sizes ("hidden") are ${JSON.stringify(h)}, not [ff, layers, heads, maxLen, norm, pooling]`;
     return AttentionModel.checkConfig(shape);
   }
 
@@ -127,8 +150,10 @@ export class AttentionModel implements TextModel {
     const c = encoderConfig(shape);
     const [norm = 1, pooling = 1] = shape.hidden.slice(4);
     if (shape.dim % c.heads !== 0) return `dim (${shape.dim}) does not split evenly among ${c.heads} heads`;
-    if (!(norm === 1 || norm === 2) || !(pooling === 1 || pooling === 2)) return `the attention model's norm (${norm}) and pooling (${pooling}) must each be 1 or 2`;
-    if (c.maxLen > 65536 || c.layers > 64) return `the attention model's sizes (${c.layers} layers, max length ${c.maxLen}) are beyond what sentiwasm builds`;
+    if (!(norm === 1 || norm === 2) || !(pooling === 1 || pooling === 2))
+      return `the attention model's norm (${norm}) and pooling (${pooling}) must each be 1 or 2`;
+    if (c.maxLen > 65536 || c.layers > 64)
+      return `the attention model's sizes (${c.layers} layers, max length ${c.maxLen}) are beyond what sentiwasm builds`;
     return undefined;
   }
 
@@ -137,7 +162,9 @@ export class AttentionModel implements TextModel {
     const c = encoderConfig(shape);
     const texts = predictSequences(c.maxLen);
     const rows = texts * c.maxLen;
-    return c.layers * (rows * (16 * shape.dim + 4 * c.ff) + texts * c.heads * c.maxLen * c.maxLen) + 2 * rows * shape.dim;
+    return (
+      c.layers * (rows * (16 * shape.dim + 4 * c.ff) + texts * c.heads * c.maxLen * c.maxLen) + 2 * rows * shape.dim
+    );
   }
 
   /**
@@ -153,8 +180,15 @@ export class AttentionModel implements TextModel {
     for (let l = 0; l < c.layers; l++) {
       const p = `encoder.layers.${l}.`;
       const norm = (i: number) => Math.sqrt(C) * maxAbs(t[`${p}norm${i}.weight`]) + maxAbs(t[`${p}norm${i}.bias`]);
-      const sa = (h: number) => lin(lin(h, `${p}self_attn.in_proj_weight`, `${p}self_attn.in_proj_bias`, C), `${p}self_attn.out_proj.weight`, `${p}self_attn.out_proj.bias`, C);
-      const ff = (h: number) => lin(lin(h, `${p}linear1.weight`, `${p}linear1.bias`, C), `${p}linear2.weight`, `${p}linear2.bias`, c.ff);
+      const sa = (h: number) =>
+        lin(
+          lin(h, `${p}self_attn.in_proj_weight`, `${p}self_attn.in_proj_bias`, C),
+          `${p}self_attn.out_proj.weight`,
+          `${p}self_attn.out_proj.bias`,
+          C,
+        );
+      const ff = (h: number) =>
+        lin(lin(h, `${p}linear1.weight`, `${p}linear1.bias`, C), `${p}linear2.weight`, `${p}linear2.bias`, c.ff);
       if (c.normFirst) {
         x += sa(norm(1));
         x += ff(norm(2));
@@ -217,17 +251,23 @@ export class AttentionModel implements TextModel {
   private readonly offsetBuffer: Int32Array;
 
   private constructor(rt: Runtime, shape: ModelShape, layout: ModelLayout) {
-    const problem = shape.hidden.length > 6 ? `the attention model takes at most six sizes ("hidden"), got ${JSON.stringify(shape.hidden)}` : AttentionModel.checkConfig(shape);
+    const problem =
+      shape.hidden.length > 6
+        ? `the attention model takes at most six sizes ("hidden"), got ${JSON.stringify(shape.hidden)}`
+        : AttentionModel.checkConfig(shape);
     if (problem) throw new RangeError(problem);
     this.runtime = rt;
     this.shape = shape;
     this.config = encoderConfig(shape);
     this.training = layout.training ?? true;
     this.dropout = layout.dropout ?? 0;
-    if (!(this.dropout >= 0 && this.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${this.dropout}`);
+    if (!(this.dropout >= 0 && this.dropout < 1))
+      throw new RangeError(`dropout must be in [0, 1), got ${this.dropout}`);
     this.clipNorm = layout.clipNorm ?? 0;
     this.optimizerKind = layout.optimizer;
-    this.maxBatch = this.training ? Math.max(1, layout.maxBatch) : Math.min(Math.max(1, layout.maxBatch), predictSequences(this.config.maxLen));
+    this.maxBatch = this.training
+      ? Math.max(1, layout.maxBatch)
+      : Math.min(Math.max(1, layout.maxBatch), predictSequences(this.config.maxLen));
     this.sequenceLength = this.config.maxLen;
     const { maxBatch: Bmax } = this;
     const Tmax = this.config.maxLen;
@@ -241,14 +281,21 @@ export class AttentionModel implements TextModel {
     if (initialise) tableSpec.init(rt.f32(this.table, V * C), rng);
     this.parameters = new ParameterBlock(rt, specs, rng, 'attention');
     // Left uninitialised, the block is zeros; a thread's copy uses the host's block in place and leaves it be.
-    if (!initialise && !rt.isShared('attention.parameters')) rt.kernels.fill_f32(this.parameters.ptr, this.parameters.size, 0);
+    if (!initialise && !rt.isShared('attention.parameters'))
+      rt.kernels.fill_f32(this.parameters.ptr, this.parameters.size, 0);
     const gradBatch = this.training ? Bmax : 1;
     const params = this.parameters.params;
-    this.layers = Array.from({ length: this.config.layers }, (_, l) => new EncoderLayer(rt,
-      { dim: C, heads: this.config.heads, ff: this.config.ff, normFirst: this.config.normFirst },
-      params.slice(1 + 12 * l, 13 + 12 * l),
-      { batch: Bmax, length: Tmax, gradBatch, dropout: this.training && this.dropout > 0 },
-      `encoder.layers.${l}`));
+    this.layers = Array.from(
+      { length: this.config.layers },
+      (_, l) =>
+        new EncoderLayer(
+          rt,
+          { dim: C, heads: this.config.heads, ff: this.config.ff, normFirst: this.config.normFirst },
+          params.slice(1 + 12 * l, 13 + 12 * l),
+          { batch: Bmax, length: Tmax, gradBatch, dropout: this.training && this.dropout > 0 },
+          `encoder.layers.${l}`,
+        ),
+    );
     const rows = Bmax * Tmax;
     const gradRows = gradBatch * Tmax;
     this.rowGrads = rt.allocF32(Math.min(V, gradRows) * C, 'attention.embedding.rowGrads');
@@ -279,7 +326,8 @@ export class AttentionModel implements TextModel {
    * maxLen; an empty text reads as one UNK. Notes which table rows the batch uses (its slots).
    */
   load(ids: ArrayLike<number>, offsets: Int32Array, batch: number): void {
-    if (batch > this.maxBatch) throw new RangeError(`a batch of ${batch} texts; the model was laid out for ${this.maxBatch}`);
+    if (batch > this.maxBatch)
+      throw new RangeError(`a batch of ${batch} texts; the model was laid out for ${this.maxBatch}`);
     const Tmax = this.config.maxLen;
     const V = this.shape.rows + ORDERED_ID_OFFSET;
     const rt = this.runtime;
@@ -294,7 +342,8 @@ export class AttentionModel implements TextModel {
       const L = Math.min(Tmax, offsets[b + 1] - from);
       for (let t = 0; t < L; t++) {
         const id = ids[from + t];
-        if (!(id >= 0 && id < V)) throw new RangeError(`token id ${id} of text ${b} is outside the embedding table's ${V} rows`);
+        if (!(id >= 0 && id < V))
+          throw new RangeError(`token id ${id} of text ${b} is outside the embedding table's ${V} rows`);
         tokens[N++] = id;
       }
       if (L <= 0) tokens[N++] = UNK_ID;
@@ -376,7 +425,8 @@ export class AttentionModel implements TextModel {
     k.matmul_nn(this.dpooled, this.logitsGradPtr, head.ptr, batch, K, C, 1, rt.matmulScratch);
     if (this.config.pooling === 'first') k.first_pool_backward(dx, this.dpooled, this.offsets, batch, C);
     else k.mean_pool_backward(dx, this.dpooled, this.offsets, batch, C);
-    for (let l = this.layers.length - 1; l >= 0; l--) this.layers[l].backward(l > 0 ? this.layers[l - 1].outGrad : this.dx0);
+    for (let l = this.layers.length - 1; l >= 0; l--)
+      this.layers[l].backward(l > 0 ? this.layers[l - 1].outGrad : this.dx0);
     k.encoder_embed_backward(this.rowGrads, this.param(0).gradPtr, this.dx0, this.slots, this.offsets, batch, C);
   }
 
@@ -402,7 +452,9 @@ export class AttentionModel implements TextModel {
     const rowFloats = this.U * C;
     if (this.clipNorm > 0) {
       const block = this.parameters;
-      const norm = Math.sqrt(k.sum_squares_f32(block.gradPtr, block.size) + k.sum_squares_f32(this.rowGrads, rowFloats));
+      const norm = Math.sqrt(
+        k.sum_squares_f32(block.gradPtr, block.size) + k.sum_squares_f32(this.rowGrads, rowFloats),
+      );
       if (norm > this.clipNorm) {
         const scale = this.clipNorm / (norm + 1e-6);
         k.scale_f32(block.gradPtr, block.size, scale);
@@ -412,13 +464,33 @@ export class AttentionModel implements TextModel {
     optimizer.lr = lr;
     optimizer.step();
     this.tableSteps++;
-    if (this.optimizerKind === 'adam') k.adam_rows(this.table, this.tableM, this.tableV, this.rowGrads, this.uniqueRows, this.U, C, lr, 0.9, 0.999, 1e-8, this.tableSteps);
+    if (this.optimizerKind === 'adam')
+      k.adam_rows(
+        this.table,
+        this.tableM,
+        this.tableV,
+        this.rowGrads,
+        this.uniqueRows,
+        this.U,
+        C,
+        lr,
+        0.9,
+        0.999,
+        1e-8,
+        this.tableSteps,
+      );
     else k.sgd_rows(this.table, this.rowGrads, this.uniqueRows, this.U, C, lr, this.weightDecay);
   }
 
   gradientBlocks(): GradientBlocks {
     const block = this.parameters;
-    return { dense: block.gradPtr, denseFloats: block.size, rowIds: this.uniqueRows, rowGrads: this.rowGrads, rowCount: this.U };
+    return {
+      dense: block.gradPtr,
+      denseFloats: block.size,
+      rowIds: this.uniqueRows,
+      rowGrads: this.rowGrads,
+      rowCount: this.U,
+    };
   }
 
   /** Adds another copy's gradients: the parameter block's value by value, the table's rows by id (new ones after this batch's own, in the other's order). */
@@ -427,9 +499,13 @@ export class AttentionModel implements TextModel {
     const k = rt.kernels;
     const C = this.shape.dim;
     const block = this.parameters;
-    if (other.denseFloats !== block.size) throw new RangeError(`gradients of ${other.denseFloats} parameters added to a block of ${block.size}`);
+    if (other.denseFloats !== block.size)
+      throw new RangeError(`gradients of ${other.denseFloats} parameters added to a block of ${block.size}`);
     k.add_f32(block.gradPtr, other.dense, block.size);
-    const capacity = Math.min(this.shape.rows + ORDERED_ID_OFFSET, (this.training ? this.maxBatch : 1) * this.config.maxLen);
+    const capacity = Math.min(
+      this.shape.rows + ORDERED_ID_OFFSET,
+      (this.training ? this.maxBatch : 1) * this.config.maxLen,
+    );
     const own = rt.i32(this.uniqueRows, capacity);
     const ids = rt.i32(other.rowIds, other.rowCount);
     const targets = rt.i32(this.mergeTargets, other.rowCount);
@@ -439,7 +515,8 @@ export class AttentionModel implements TextModel {
     for (let u = 0; u < other.rowCount; u++) {
       const id = ids[u];
       if (slotOf[id] < 0) {
-        if (this.U >= capacity) throw new RangeError(`the merged batch uses more than the ${capacity} table rows laid out`);
+        if (this.U >= capacity)
+          throw new RangeError(`the merged batch uses more than the ${capacity} table rows laid out`);
         slotOf[id] = this.U;
         own[this.U++] = id;
       }
@@ -457,22 +534,35 @@ export class AttentionModel implements TextModel {
 
   saveOptimizer(): OptimizerSnapshot {
     const state = this.optimizer?.saveState() ?? { steps: 0, buffers: {} };
-    const buffers: Record<string, Float32Array> = Object.fromEntries(Object.entries(state.buffers).map(([name, v]) => [`attention.${name}`, v]));
+    const buffers: Record<string, Float32Array> = Object.fromEntries(
+      Object.entries(state.buffers).map(([name, v]) => [`attention.${name}`, v]),
+    );
     const floats = (this.shape.rows + ORDERED_ID_OFFSET) * this.shape.dim;
-    if (this.tableM) Object.assign(buffers, { 'embedding.m': this.runtime.f32(this.tableM, floats).slice(), 'embedding.v': this.runtime.f32(this.tableV, floats).slice() });
+    if (this.tableM)
+      Object.assign(buffers, {
+        'embedding.m': this.runtime.f32(this.tableM, floats).slice(),
+        'embedding.v': this.runtime.f32(this.tableV, floats).slice(),
+      });
     return { steps: { attention: state.steps, embedding: this.tableSteps }, buffers };
   }
 
   loadOptimizer(state: OptimizerSnapshot): void {
     const buffers: Record<string, Float32Array> = {};
-    for (const [name, values] of Object.entries(state.buffers)) if (name.startsWith('attention.')) buffers[name.slice(10)] = values;
+    for (const [name, values] of Object.entries(state.buffers))
+      if (name.startsWith('attention.')) buffers[name.slice(10)] = values;
     this.optimizer?.loadState({ steps: state.steps.attention ?? 0, buffers });
     this.tableSteps = state.steps.embedding ?? 0;
     const floats = (this.shape.rows + ORDERED_ID_OFFSET) * this.shape.dim;
-    for (const [name, ptr] of [['embedding.m', this.tableM], ['embedding.v', this.tableV]] as const) {
+    for (const [name, ptr] of [
+      ['embedding.m', this.tableM],
+      ['embedding.v', this.tableV],
+    ] as const) {
       if (!ptr) continue;
       const values = state.buffers[name];
-      if (!(values instanceof Float32Array) || values.length !== floats) throw new RangeError(`optimiser state "${name}" has ${values?.length ?? 'no'} values, the token table ${floats}`);
+      if (!(values instanceof Float32Array) || values.length !== floats)
+        throw new RangeError(
+          `optimiser state "${name}" has ${values?.length ?? 'no'} values, the token table ${floats}`,
+        );
       this.runtime.f32(ptr, floats).set(values);
     }
   }
@@ -523,7 +613,13 @@ export class AttentionModel implements TextModel {
    * embedding, dotted with that embedding (Σ_c e[i,c]·∂score/∂x[i,c]); the bias is what the
    * tokens leave unexplained (the score minus their sum). Tokens past maxLen contribute nothing.
    */
-  explain(tokenCount: number, _spans: readonly FeatureSpan[], _unique: boolean, target: number, ids?: readonly number[]): ModelExplanation {
+  explain(
+    tokenCount: number,
+    _spans: readonly FeatureSpan[],
+    _unique: boolean,
+    target: number,
+    ids?: readonly number[],
+  ): ModelExplanation {
     if (!ids) throw new Error('the attention model explains a text from its ordered ids');
     const rt = this.runtime;
     const C = this.shape.dim;
@@ -557,7 +653,9 @@ export class AttentionModel implements TextModel {
     this.run(1, 0);
     const T = this.N;
     const NH = this.config.heads;
-    return this.layers.map((layer) => Array.from({ length: NH }, (_, h) => this.runtime.f32(layer.att + h * T * T * 4, T * T).slice()));
+    return this.layers.map((layer) =>
+      Array.from({ length: NH }, (_, h) => this.runtime.f32(layer.att + h * T * T * 4, T * T).slice()),
+    );
   }
 }
 

@@ -10,7 +10,16 @@ import { Sequential } from '../nn/sequential.js';
 import type { Layer } from '../nn/layer.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { FeatureSpan } from '../text/features.js';
-import { scoreOf, type GradientBlocks, type ModelExplanation, type ModelLayout, type ModelShape, type NamedTensor, type OptimizerSnapshot, type TextModel } from './text-model.js';
+import {
+  scoreOf,
+  type GradientBlocks,
+  type ModelExplanation,
+  type ModelLayout,
+  type ModelShape,
+  type NamedTensor,
+  type OptimizerSnapshot,
+  type TextModel,
+} from './text-model.js';
 
 /** Prediction batches: at least this many texts fit in one, and at least PREDICT_IDS feature ids. */
 export const PREDICT_BATCH = 256;
@@ -27,7 +36,10 @@ export function bagFrontTensorShapes(shape: ModelShape): { name: string; shape: 
   const tensors = [{ name: 'embedding.weight', shape: [Math.max(1, shape.rows), shape.dim] }];
   for (let i = 1; i < widths.length; i++) {
     const layer = 2 * (i - 1);
-    tensors.push({ name: `head.${layer}.weight`, shape: [widths[i], widths[i - 1]] }, { name: `head.${layer}.bias`, shape: [widths[i]] });
+    tensors.push(
+      { name: `head.${layer}.weight`, shape: [widths[i], widths[i - 1]] },
+      { name: `head.${layer}.bias`, shape: [widths[i]] },
+    );
   }
   return tensors;
 }
@@ -72,8 +84,19 @@ export abstract class BagFrontModel implements TextModel {
     this.runtime = rt;
     this.shape = shape;
     this.maxBatch = Math.max(layout.maxBatch, PREDICT_BATCH);
-    this.embedding = new EmbeddingBag(rt, Math.max(1, shape.rows), shape.dim, { maxBatch: this.maxBatch, maxIds: Math.max(layout.maxIds, PREDICT_IDS), optimizer: layout.optimizer, training: layout.training });
-    this.head = new Sequential(headLayers).build(rt, { inFeatures: shape.dim, maxBatch: this.maxBatch, seed: layout.seed, inputGrad: true, name: 'head' });
+    this.embedding = new EmbeddingBag(rt, Math.max(1, shape.rows), shape.dim, {
+      maxBatch: this.maxBatch,
+      maxIds: Math.max(layout.maxIds, PREDICT_IDS),
+      optimizer: layout.optimizer,
+      training: layout.training,
+    });
+    this.head = new Sequential(headLayers).build(rt, {
+      inFeatures: shape.dim,
+      maxBatch: this.maxBatch,
+      seed: layout.seed,
+      inputGrad: true,
+      name: 'head',
+    });
     if (layout.initialise ?? true) this.embedding.initialise(new Random(layout.seed ^ 0x51ed270b));
     this.offsetBuffer = new Int32Array(this.maxBatch + 1);
     this.meanBuffer = new Float64Array(shape.dim);
@@ -131,7 +154,8 @@ export abstract class BagFrontModel implements TextModel {
 
   addGradients(other: GradientBlocks): void {
     const params = this.head.parameters;
-    if (other.denseFloats !== params.size) throw new RangeError(`gradients of ${other.denseFloats} head values added to a head of ${params.size}`);
+    if (other.denseFloats !== params.size)
+      throw new RangeError(`gradients of ${other.denseFloats} head values added to a head of ${params.size}`);
     this.runtime.kernels.add_f32(params.gradPtr, other.dense, params.size);
     this.embedding.addRows(other.rowIds, other.rowGrads, other.rowCount);
   }
@@ -248,9 +272,20 @@ export abstract class BagFrontModel implements TextModel {
    * The head is not linear in the features in general: a token's contribution is how much the
    * score drops when every feature touching it is left out (occlusion).
    */
-  explain(tokenCount: number, spans: readonly FeatureSpan[], uniqueFeatures: boolean, target: number): ModelExplanation {
+  explain(
+    tokenCount: number,
+    spans: readonly FeatureSpan[],
+    uniqueFeatures: boolean,
+    target: number,
+  ): ModelExplanation {
     const bagOf = (rows: number[]) => (uniqueFeatures ? [...new Set(rows)] : rows);
-    const bags = [bagOf(spans.map((s) => s.row)), [], ...Array.from({ length: tokenCount }, (_, i) => bagOf(spans.filter((s) => i < s.start || i >= s.end).map((s) => s.row)))];
+    const bags = [
+      bagOf(spans.map((s) => s.row)),
+      [],
+      ...Array.from({ length: tokenCount }, (_, i) =>
+        bagOf(spans.filter((s) => i < s.start || i >= s.end).map((s) => s.row)),
+      ),
+    ];
     const logits = this.logits(bags.length, (i, out) => {
       for (const row of bags[i]) out.push(row);
     });

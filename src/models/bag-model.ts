@@ -35,14 +35,19 @@ export class BagModel extends BagFrontModel {
   }
 
   static checkShape(shape: ModelShape): string | undefined {
-    return shape.hidden.length > 0 ? `a bag model has no hidden layers, but this one lists ${shape.hidden.length}` : undefined;
+    return shape.hidden.length > 0
+      ? `a bag model has no hidden layers, but this one lists ${shape.hidden.length}`
+      : undefined;
   }
 
   private constructor(rt: Runtime, shape: ModelShape, layout: ModelLayout) {
     super(rt, shape, layout, [new Linear(shape.dim, shape.classes)]);
     // Laid out with the model, so that validating during training allocates nothing.
     const C = shape.classes;
-    this.rowScores = { table: rt.allocF32(this.embedding.rows * C, 'bag.rowScores'), out: rt.allocF32(this.maxBatch * C, 'bag.predictions') };
+    this.rowScores = {
+      table: rt.allocF32(this.embedding.rows * C, 'bag.rowScores'),
+      out: rt.allocF32(this.maxBatch * C, 'bag.predictions'),
+    };
   }
 
   override weightsChanged(): void {
@@ -56,7 +61,16 @@ export class BagModel extends BagFrontModel {
     const C = this.shape.classes;
     if (!this.scoresFresh) {
       const weight = this.head.parameters.get('0.weight');
-      rt.kernels.matmul_nt(table, this.embedding.table, weight.ptr, this.embedding.rows, this.shape.dim, C, 0, rt.matmulScratch);
+      rt.kernels.matmul_nt(
+        table,
+        this.embedding.table,
+        weight.ptr,
+        this.embedding.rows,
+        this.shape.dim,
+        C,
+        0,
+        rt.matmulScratch,
+      );
       this.scoresFresh = true;
     }
     this.embedding.forwardFrom(table, C, out);
@@ -69,7 +83,12 @@ export class BagModel extends BagFrontModel {
    * term goes to the tokens it spans, shared equally (an n-gram among its words; under
    * uniqueFeatures a feature met several times among its occurrences, as it counts once).
    */
-  override explain(tokenCount: number, spans: readonly FeatureSpan[], uniqueFeatures: boolean, target: number): ModelExplanation {
+  override explain(
+    tokenCount: number,
+    spans: readonly FeatureSpan[],
+    uniqueFeatures: boolean,
+    target: number,
+  ): ModelExplanation {
     const { w, bias } = this.scoreWeights(target);
     const D = this.shape.dim;
     const table = this.embedding.values();

@@ -27,6 +27,7 @@ export function isArchitecture(name: unknown): name is Architecture {
 
 /** The class of an architecture, or a RangeError listing the ones there are. @example modelClass('mlp').create(rt, shape, layout) */
 export function modelClass(name: string): TextModelClass {
-  if (!isArchitecture(name)) throw new RangeError(`unknown architecture ${JSON.stringify(name)}; sentiwasm has ${architectures().join(', ')}`);
+  if (!isArchitecture(name))
+    throw new RangeError(`unknown architecture ${JSON.stringify(name)}; sentiwasm has ${architectures().join(', ')}`);
   return MODELS[name];
 }

@@ -138,7 +138,13 @@ export interface TextModel {
    */
   logits(n: number, appendRows: (i: number, out: number[]) => void): Float32Array;
   /** Each token's share of the score of `target` (see TextClassifier.explain). */
-  explain(tokenCount: number, spans: readonly FeatureSpan[], uniqueFeatures: boolean, target: number, ids?: readonly number[]): ModelExplanation;
+  explain(
+    tokenCount: number,
+    spans: readonly FeatureSpan[],
+    uniqueFeatures: boolean,
+    target: number,
+    ids?: readonly number[],
+  ): ModelExplanation;
   /** Attention models: the attention weights of one text's ordered ids, [layer][head] each [T × T] row-major. */
   attentionWeights?(ids: readonly number[]): Float32Array[][];
 }
@@ -163,7 +169,12 @@ export interface TextModelClass {
   /** Whether the logits are linear in the mean feature vector (a naive-Bayes start needs that). */
   readonly linearHead: boolean;
   /** What training uses unless told otherwise: the optimiser, and the learning rate for each. */
-  readonly defaults: { optimizer: SparseOptimizer; lr: Record<SparseOptimizer, number>; batch?: number; featureDropout?: number };
+  readonly defaults: {
+    optimizer: SparseOptimizer;
+    lr: Record<SparseOptimizer, number>;
+    batch?: number;
+    featureDropout?: number;
+  };
   /** Whether the model reads ordered token ids (see TextModel.sequenceLength) rather than bags of feature rows. */
   readonly sequenceInput?: boolean;
   create(rt: Runtime, shape: ModelShape, layout: ModelLayout): TextModel;

@@ -50,7 +50,12 @@ export class EmbeddingBag {
   private currentStamp = 0;
 
   /** @example new EmbeddingBag(rt, 20000, 64, { maxBatch: 32, maxIds: 4096, optimizer: 'sgd' }) */
-  constructor(readonly rt: Runtime, rows: number, dim: number, options: EmbeddingBagOptions) {
+  constructor(
+    readonly rt: Runtime,
+    rows: number,
+    dim: number,
+    options: EmbeddingBagOptions,
+  ) {
     checkDims('EmbeddingBag', rows, dim, options.maxBatch, options.maxIds);
     this.rows = rows;
     this.dim = dim;
@@ -116,7 +121,8 @@ export class EmbeddingBag {
     this.steps = state.steps;
     if (this.optimizer === 'sgd') return;
     const n = this.rows * this.dim;
-    if (state.m?.length !== n || state.v?.length !== n) throw new RangeError(`EmbeddingBag: Adam moments of ${state.m?.length ?? 0} values, the table has ${n}`);
+    if (state.m?.length !== n || state.v?.length !== n)
+      throw new RangeError(`EmbeddingBag: Adam moments of ${state.m?.length ?? 0} values, the table has ${n}`);
     this.rt.f32(this.m, n).set(state.m);
     this.rt.f32(this.v, n).set(state.v);
   }
@@ -129,7 +135,9 @@ export class EmbeddingBag {
     const total = offsets[batch];
     const maxIds = training ? this.maxTrainingIds : this.maxIds;
     if (batch > this.maxBatch || total > maxIds) {
-      throw new RangeError(`EmbeddingBag: batch of ${batch} bags / ${total} ids exceeds the reserved ${this.maxBatch} / ${maxIds}`);
+      throw new RangeError(
+        `EmbeddingBag: batch of ${batch} bags / ${total} ids exceeds the reserved ${this.maxBatch} / ${maxIds}`,
+      );
     }
     const rt = this.rt;
     const ids = rt.i32(this.ids, total);
@@ -177,7 +185,10 @@ export class EmbeddingBag {
 
   // dslots[U×D] = Σ over uses of each distinct row of dout[b]/|bag b|
   backward(dout: number): void {
-    if (this.unique < 0) throw new Error('EmbeddingBag: this batch was loaded for prediction; load it with { training: true } before backward');
+    if (this.unique < 0)
+      throw new Error(
+        'EmbeddingBag: this batch was loaded for prediction; load it with { training: true } before backward',
+      );
     const k = this.rt.kernels;
     k.fill_f32(this.dslots, this.unique * this.dim, 0);
     k.embedding_bag_backward(this.dslots, dout, this.slots, this.offsets, this.batch, this.dim);
@@ -194,7 +205,8 @@ export class EmbeddingBag {
    * after this batch's own, in the other's order. Data-parallel training merges its threads' rows so.
    */
   addRows(rowIds: number, rowGrads: number, count: number): void {
-    if (this.unique < 0) throw new Error('EmbeddingBag: this batch was loaded for prediction; there are no row gradients to add to');
+    if (this.unique < 0)
+      throw new Error('EmbeddingBag: this batch was loaded for prediction; there are no row gradients to add to');
     const rt = this.rt;
     const ids = rt.i32(rowIds, count);
     const own = rt.i32(this.uniqueRows, this.maxTrainingIds);
@@ -209,7 +221,10 @@ export class EmbeddingBag {
     for (let u = 0; u < count; u++) {
       const row = ids[u];
       if (slotStamps[2 * row] !== stamp) {
-        if (this.unique >= this.maxTrainingIds) throw new RangeError(`EmbeddingBag: the merged batch uses more than the reserved ${this.maxTrainingIds} rows`);
+        if (this.unique >= this.maxTrainingIds)
+          throw new RangeError(
+            `EmbeddingBag: the merged batch uses more than the reserved ${this.maxTrainingIds} rows`,
+          );
         slotStamps[2 * row] = stamp;
         slotStamps[2 * row + 1] = this.unique;
         own[this.unique++] = row;
@@ -225,7 +240,22 @@ export class EmbeddingBag {
   step(lr: number, { weightDecay = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = {}): void {
     const k = this.rt.kernels;
     this.steps++;
-    if (this.optimizer === 'sgd') k.sgd_rows(this.table, this.dslots, this.uniqueRows, this.unique, this.dim, lr, weightDecay);
-    else k.adam_rows(this.table, this.m, this.v, this.dslots, this.uniqueRows, this.unique, this.dim, lr, beta1, beta2, eps, this.steps);
+    if (this.optimizer === 'sgd')
+      k.sgd_rows(this.table, this.dslots, this.uniqueRows, this.unique, this.dim, lr, weightDecay);
+    else
+      k.adam_rows(
+        this.table,
+        this.m,
+        this.v,
+        this.dslots,
+        this.uniqueRows,
+        this.unique,
+        this.dim,
+        lr,
+        beta1,
+        beta2,
+        eps,
+        this.steps,
+      );
   }
 }

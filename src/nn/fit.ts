@@ -44,14 +44,26 @@ export class Trainer {
    * One training step on `batch` examples: inputs [batch × in], targets as the loss stores them
    * (floats [batch × out], or class indices [batch]), optional per-example weights. Returns the loss.
    */
-  step(inputs: Float32Array, targets: Float32Array | Int32Array, batch: number, weights?: Float32Array, hooks: StepHooks = {}): number {
+  step(
+    inputs: Float32Array,
+    targets: Float32Array | Int32Array,
+    batch: number,
+    weights?: Float32Array,
+    hooks: StepHooks = {},
+  ): number {
     const { model, loss, optimizer } = this;
     const rt = model.runtime;
     model.loadInputs(inputs, batch);
     this.loadTargets(targets, batch);
     if (weights) rt.f32(this.weightPtr, batch).set(weights.subarray(0, batch));
     const pred = model.forwardBatch(batch, true);
-    const buffers = { batch, width: model.outFeatures, pred, target: this.targetPtr, weights: weights ? this.weightPtr : 0 };
+    const buffers = {
+      batch,
+      width: model.outFeatures,
+      pred,
+      target: this.targetPtr,
+      weights: weights ? this.weightPtr : 0,
+    };
     const value = loss.forward(rt, buffers);
     model.parameters.zeroGrad();
     model.zeroActivationGrads();
@@ -69,7 +81,13 @@ export class Trainer {
     model.loadInputs(inputs, batch);
     this.loadTargets(targets, batch);
     const pred = model.forwardBatch(batch, false);
-    return this.loss.forward(model.runtime, { batch, width: model.outFeatures, pred, target: this.targetPtr, weights: 0 });
+    return this.loss.forward(model.runtime, {
+      batch,
+      width: model.outFeatures,
+      pred,
+      target: this.targetPtr,
+      weights: 0,
+    });
   }
 
   private loadTargets(targets: Float32Array | Int32Array, batch: number): void {
@@ -78,7 +96,8 @@ export class Trainer {
       if (!(targets instanceof Int32Array)) throw new TypeError(`${this.loss.kind} takes class indices (Int32Array)`);
       const classes = this.model.outFeatures;
       for (let i = 0; i < batch; i++) {
-        if (!(targets[i] >= 0 && targets[i] < classes)) throw new RangeError(`targets: class ${targets[i]} at row ${i} is outside 0..${classes - 1}`);
+        if (!(targets[i] >= 0 && targets[i] < classes))
+          throw new RangeError(`targets: class ${targets[i]} at row ${i} is outside 0..${classes - 1}`);
       }
       rt.i32(this.targetPtr, batch).set(targets.subarray(0, batch));
     } else {
@@ -86,7 +105,8 @@ export class Trainer {
       if (targets.length < n) throw new RangeError(`targets: expected ${n} values, got ${targets.length}`);
       const view = rt.f32(this.targetPtr, n);
       view.set(targets.subarray(0, n));
-      for (let i = 0; i < n; i++) if (!Number.isFinite(view[i])) throw new RangeError(`targets: value ${i} is ${view[i]}, not a finite number`);
+      for (let i = 0; i < n; i++)
+        if (!Number.isFinite(view[i])) throw new RangeError(`targets: value ${i} is ${view[i]}, not a finite number`);
     }
   }
 }
@@ -125,7 +145,12 @@ export interface FitResult {
  * Trains `model` on in-memory data.
  * @example fit(net, [[0.45, -0.23, 0.78]], [1], { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }), epochs: 100 })
  */
-export function fit(model: Sequential, inputs: number[][] | Float32Array, targets: ArrayLike<number> | number[][], options: FitOptions): FitResult {
+export function fit(
+  model: Sequential,
+  inputs: number[][] | Float32Array,
+  targets: ArrayLike<number> | number[][],
+  options: FitOptions,
+): FitResult {
   const trainer = new Trainer(model, options);
   const x = toRows(inputs, model.inFeatures, 'inputs');
   const n = x.length / model.inFeatures;

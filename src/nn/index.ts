@@ -1,5 +1,13 @@
 export { Dropout, GELU, ReLU, Sigmoid, Tanh } from './activations.js';
-export { fit, Trainer, type EpochInfo, type FitOptions, type FitResult, type StepHooks, type TrainerOptions } from './fit.js';
+export {
+  fit,
+  Trainer,
+  type EpochInfo,
+  type FitOptions,
+  type FitResult,
+  type StepHooks,
+  type TrainerOptions,
+} from './fit.js';
 export type { Layer, LayerBuffers } from './layer.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, type Loss, type LossBuffers } from './losses.js';

@@ -18,13 +18,18 @@ export class Linear implements Layer {
   private bias?: Parameter;
 
   /** @example new Linear(3, 5) */
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
     checkDims('Linear', inFeatures, outFeatures);
     this.hasBias = options.bias ?? true;
   }
 
   outputFeatures(inFeatures: number): number {
-    if (inFeatures !== this.inFeatures) throw new RangeError(`Linear(${this.inFeatures}, ${this.outFeatures}) cannot take ${inFeatures} input features`);
+    if (inFeatures !== this.inFeatures)
+      throw new RangeError(`Linear(${this.inFeatures}, ${this.outFeatures}) cannot take ${inFeatures} input features`);
     return this.outFeatures;
   }
 
@@ -60,6 +65,7 @@ export class Linear implements Layer {
     const k = rt.kernels;
     k.matmul_tn(this.weight.gradPtr, io.dout, io.inp, this.outFeatures, io.batch, this.inFeatures, 1, rt.matmulScratch);
     if (this.bias) k.bias_backward(this.bias.gradPtr, io.dout, io.batch, this.outFeatures);
-    if (io.dinp) k.matmul_nn(io.dinp, io.dout, this.weight.ptr, io.batch, this.outFeatures, this.inFeatures, 1, rt.matmulScratch);
+    if (io.dinp)
+      k.matmul_nn(io.dinp, io.dout, this.weight.ptr, io.batch, this.outFeatures, this.inFeatures, 1, rt.matmulScratch);
   }
 }

@@ -49,7 +49,8 @@ export class SGD implements Optimizer {
     this.dampening = options.dampening ?? 0;
     this.weightDecay = options.weightDecay ?? 0;
     this.nesterov = options.nesterov ?? false;
-    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw new RangeError('SGD: Nesterov momentum needs momentum > 0 and dampening 0');
+    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0))
+      throw new RangeError('SGD: Nesterov momentum needs momentum > 0 and dampening 0');
   }
 
   attach(params: ParameterBlock): void {
@@ -59,8 +60,18 @@ export class SGD implements Optimizer {
 
   step(): void {
     const p = attached(this.params, this.kind);
-    p.rt.kernels.sgd_step(p.ptr, p.gradPtr, this.velocity, p.size, this.lr, this.momentum, this.dampening,
-      this.weightDecay, this.nesterov ? 1 : 0, this.steps === 0 ? 1 : 0);
+    p.rt.kernels.sgd_step(
+      p.ptr,
+      p.gradPtr,
+      this.velocity,
+      p.size,
+      this.lr,
+      this.momentum,
+      this.dampening,
+      this.weightDecay,
+      this.nesterov ? 1 : 0,
+      this.steps === 0 ? 1 : 0,
+    );
     this.steps++;
   }
 
@@ -100,7 +111,8 @@ export class Adam implements Optimizer {
     [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0;
-    for (const beta of [this.beta1, this.beta2]) if (!(beta >= 0 && beta < 1)) throw new RangeError(`${this.kind}: betas must be in [0, 1)`);
+    for (const beta of [this.beta1, this.beta2])
+      if (!(beta >= 0 && beta < 1)) throw new RangeError(`${this.kind}: betas must be in [0, 1)`);
   }
 
   attach(params: ParameterBlock): void {
@@ -112,8 +124,20 @@ export class Adam implements Optimizer {
   step(): void {
     const p = attached(this.params, this.kind);
     this.steps++;
-    p.rt.kernels.adam_step(p.ptr, p.gradPtr, this.m, this.v, p.size, this.lr, this.beta1, this.beta2, this.eps,
-      this.weightDecay, this.decoupled ? 1 : 0, this.steps);
+    p.rt.kernels.adam_step(
+      p.ptr,
+      p.gradPtr,
+      this.m,
+      this.v,
+      p.size,
+      this.lr,
+      this.beta1,
+      this.beta2,
+      this.eps,
+      this.weightDecay,
+      this.decoupled ? 1 : 0,
+      this.steps,
+    );
   }
 
   saveState(): OptimizerState {
@@ -160,7 +184,9 @@ function copyOut(params: ParameterBlock, ptr: number): Float32Array {
 
 function copyIn(params: ParameterBlock, ptr: number, values: Float32Array | undefined, name: string): void {
   if (!(values instanceof Float32Array) || values.length !== params.size) {
-    throw new RangeError(`optimiser state "${name}" has ${values?.length ?? 'no'} values, the parameters ${params.size}`);
+    throw new RangeError(
+      `optimiser state "${name}" has ${values?.length ?? 'no'} values, the parameters ${params.size}`,
+    );
   }
   params.rt.f32(ptr, params.size).set(values);
 }

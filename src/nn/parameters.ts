@@ -37,7 +37,12 @@ export class ParameterBlock {
    * Lays the parameters out once; values are initialised from `rng`, gradients are zero. `label`
    * names the blocks in the runtime's memory plan (`${label}.parameters`, `${label}.gradients`).
    */
-  constructor(readonly rt: Runtime, specs: readonly ParameterSpec[], rng: Random, readonly label = 'net') {
+  constructor(
+    readonly rt: Runtime,
+    specs: readonly ParameterSpec[],
+    rng: Random,
+    readonly label = 'net',
+  ) {
     const size = specs.reduce((n, s) => n + shapeSize(s.shape), 0);
     this.size = size;
     this.ptr = rt.allocF32(size, `${label}.parameters`);
@@ -46,7 +51,13 @@ export class ParameterBlock {
     let offset = 0;
     for (const spec of specs) {
       const n = shapeSize(spec.shape);
-      params.push({ name: spec.name, shape: spec.shape, size: n, ptr: this.ptr + offset * 4, gradPtr: this.gradPtr + offset * 4 });
+      params.push({
+        name: spec.name,
+        shape: spec.shape,
+        size: n,
+        ptr: this.ptr + offset * 4,
+        gradPtr: this.gradPtr + offset * 4,
+      });
       offset += n;
     }
     this.params = params;
@@ -88,10 +99,13 @@ export class ParameterBlock {
     const staged: [Parameter, Float32Array][] = [];
     for (const [name, raw] of Object.entries(values)) {
       const p = this.byName.get(name);
-      if (!p) throw new RangeError(`${source}: unknown parameter "${name}"; expected ${[...this.byName.keys()].join(', ')}`);
+      if (!p)
+        throw new RangeError(`${source}: unknown parameter "${name}"; expected ${[...this.byName.keys()].join(', ')}`);
       const flat = flatten(raw, `${source}: "${name}"`);
       if (flat.length !== p.size) {
-        throw new RangeError(`${source}: "${name}" has ${flat.length} values, the model needs ${p.size} (shape ${p.shape.join('×')})`);
+        throw new RangeError(
+          `${source}: "${name}" has ${flat.length} values, the model needs ${p.size} (shape ${p.shape.join('×')})`,
+        );
       }
       const bad = flat.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new RangeError(`${source}: "${name}" value ${bad} is not a finite number`);
@@ -125,7 +139,8 @@ function flatten(raw: ArrayLike<number> | number[][], what: string): Float32Arra
   const items = Array.from(raw as ArrayLike<number | number[]>);
   if (items.some((v) => Array.isArray(v))) {
     const width = (items[0] as number[]).length;
-    if (!items.every((row) => Array.isArray(row) && row.length === width)) throw new RangeError(`${what}: rows differ in length`);
+    if (!items.every((row) => Array.isArray(row) && row.length === width))
+      throw new RangeError(`${what}: rows differ in length`);
     return Float32Array.from((items as number[][]).flat());
   }
   if (items.some((v) => typeof v !== 'number')) throw new TypeError(`${what}: values must be numbers`);

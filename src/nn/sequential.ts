@@ -32,7 +32,14 @@ interface Slots {
 
 export class Sequential {
   readonly layers: readonly Layer[];
-  private built?: { rt: Runtime; params: ParameterBlock; slots: Slots; maxBatch: number; gradBlock: [number, number]; seed: number };
+  private built?: {
+    rt: Runtime;
+    params: ParameterBlock;
+    slots: Slots;
+    maxBatch: number;
+    gradBlock: [number, number];
+    seed: number;
+  };
   private passes = 0;
 
   /** @example const net = new Sequential([new Linear(3, 5), new ReLU(), new Linear(5, 1), new Sigmoid()]); */
@@ -71,7 +78,9 @@ export class Sequential {
       const n = layer.cacheFloats(widths[i]) * maxBatch;
       return n ? rt.allocF32(n, `${name}.${i}.cache`) : 0;
     });
-    const grads = widths.map((w, i) => (i === 0 && !inputGrad ? 0 : rt.allocF32(maxBatch * w, `${name}.activationGrads.${i}`)));
+    const grads = widths.map((w, i) =>
+      i === 0 && !inputGrad ? 0 : rt.allocF32(maxBatch * w, `${name}.activationGrads.${i}`),
+    );
     const gradStart = grads[0] || grads[1];
     const gradBlock: [number, number] = [gradStart, (rt.mark() - gradStart) / 4];
     this.built = { rt, params, slots: { acts, grads, caches, widths }, maxBatch, gradBlock, seed };
@@ -123,7 +132,8 @@ export class Sequential {
   forwardBatch(batch: number, training: boolean): number {
     const { rt, slots, seed } = this.state;
     const passSeed = (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + this.passes++) >>> 0;
-    for (const [i, layer] of this.layers.entries()) layer.forward(rt, this.buffers(i, batch), training, passSeed + i * 0x9e3779b9);
+    for (const [i, layer] of this.layers.entries())
+      layer.forward(rt, this.buffers(i, batch), training, passSeed + i * 0x9e3779b9);
     return slots.acts[slots.acts.length - 1];
   }
 
@@ -194,7 +204,8 @@ export class Sequential {
  */
 export function toRows(inputs: number[][] | Float32Array, width: number, what: string): Float32Array {
   if (inputs instanceof Float32Array) {
-    if (inputs.length % width !== 0) throw new RangeError(`${what}: ${inputs.length} values do not make rows of ${width}`);
+    if (inputs.length % width !== 0)
+      throw new RangeError(`${what}: ${inputs.length} values do not make rows of ${width}`);
     return inputs;
   }
   const flat = new Float32Array(inputs.length * width);
@@ -204,7 +215,8 @@ export function toRows(inputs: number[][] | Float32Array, width: number, what: s
     }
     for (let c = 0; c < width; c++) {
       const v = row[c];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${what}: row ${r}, column ${c} is ${v}, not a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new RangeError(`${what}: row ${r}, column ${c} is ${v}, not a finite number`);
       flat[r * width + c] = v;
     }
   }

@@ -83,9 +83,18 @@ export class EncoderLayer {
   private readonly rt: Runtime;
   private readonly p: Parameter[];
   // Activations (see the header for what each is) and their gradients, [rows × width] each.
-  private readonly n1: Slot; private readonly qkv: Slot; private readonly atty: Slot; private readonly sa: Slot;
-  private readonly sad: Slot; private readonly r1: Slot; private readonly n2: Slot; private readonly f1: Slot;
-  private readonly a1: Slot; private readonly a1d: Slot; private readonly f2: Slot; private readonly f2d: Slot;
+  private readonly n1: Slot;
+  private readonly qkv: Slot;
+  private readonly atty: Slot;
+  private readonly sa: Slot;
+  private readonly sad: Slot;
+  private readonly r1: Slot;
+  private readonly n2: Slot;
+  private readonly f1: Slot;
+  private readonly a1: Slot;
+  private readonly a1d: Slot;
+  private readonly f2: Slot;
+  private readonly f2d: Slot;
   private readonly r2: Slot;
   private readonly slots: Slot[];
   /** Dropout masks of sa, a1 and f2. */
@@ -103,7 +112,13 @@ export class EncoderLayer {
    * Lays out the activations for `capacity` (blocks named `${name}.…` in the memory plan);
    * `params` are the layer's parameters in encoderLayerParameters' order.
    */
-  constructor(rt: Runtime, shape: EncoderLayerShape, params: readonly Parameter[], capacity: EncoderCapacity, name: string) {
+  constructor(
+    rt: Runtime,
+    shape: EncoderLayerShape,
+    params: readonly Parameter[],
+    capacity: EncoderCapacity,
+    name: string,
+  ) {
     const { dim: C, heads, ff: F } = shape;
     if (!Number.isInteger(C / heads)) throw new RangeError(`dim (${C}) must split evenly among ${heads} heads`);
     this.rt = rt;
@@ -117,13 +132,40 @@ export class EncoderLayer {
       ptr: rt.allocF32(rows * width, `${name}.${what}`),
       grad: gradRows ? rt.allocF32(gradRows * width, `${name}.${what}.grad`) : 0,
     });
-    this.n1 = slot('n1', C); this.qkv = slot('qkv', 3 * C); this.atty = slot('atty', C); this.sa = slot('sa', C);
-    this.sad = slot('sad', C); this.r1 = slot('r1', C); this.n2 = slot('n2', C); this.f1 = slot('f1', F);
-    this.a1 = slot('a1', F); this.a1d = slot('a1d', F); this.f2 = slot('f2', C); this.f2d = slot('f2d', C);
+    this.n1 = slot('n1', C);
+    this.qkv = slot('qkv', 3 * C);
+    this.atty = slot('atty', C);
+    this.sa = slot('sa', C);
+    this.sad = slot('sad', C);
+    this.r1 = slot('r1', C);
+    this.n2 = slot('n2', C);
+    this.f1 = slot('f1', F);
+    this.a1 = slot('a1', F);
+    this.a1d = slot('a1d', F);
+    this.f2 = slot('f2', C);
+    this.f2d = slot('f2d', C);
     this.r2 = slot('r2', C);
-    this.slots = [this.n1, this.qkv, this.atty, this.sa, this.sad, this.r1, this.n2, this.f1, this.a1, this.a1d, this.f2, this.f2d, this.r2];
+    this.slots = [
+      this.n1,
+      this.qkv,
+      this.atty,
+      this.sa,
+      this.sad,
+      this.r1,
+      this.n2,
+      this.f1,
+      this.a1,
+      this.a1d,
+      this.f2,
+      this.f2d,
+      this.r2,
+    ];
     const maskRows = capacity.dropout ? rows : 0;
-    this.masks = [rt.allocF32(maskRows * C, `${name}.dropoutMasks`), rt.allocF32(maskRows * F), rt.allocF32(maskRows * C)];
+    this.masks = [
+      rt.allocF32(maskRows * C, `${name}.dropoutMasks`),
+      rt.allocF32(maskRows * F),
+      rt.allocF32(maskRows * C),
+    ];
     this.stats = [rt.allocF32(rows, `${name}.normStats`), rt.allocF32(rows), rt.allocF32(rows), rt.allocF32(rows)];
     this.att = rt.allocF32(capacity.batch * heads * capacity.length * capacity.length, `${name}.attention`);
     this.attScratch = rt.allocF32(capacity.length, `${name}.attentionScratch`);
@@ -151,9 +193,13 @@ export class EncoderLayer {
     const { rt, p } = this;
     const k = rt.kernels;
     const { dim: C, heads: NH, ff: F, normFirst } = this.shape;
-    if (B > this.capacity.batch || N > this.capacity.batch * this.capacity.length) throw new RangeError(`encoder layer: a batch of ${B} sequences, ${N} positions, exceeds the ${this.capacity.batch} × ${this.capacity.length} laid out`);
+    if (B > this.capacity.batch || N > this.capacity.batch * this.capacity.length)
+      throw new RangeError(
+        `encoder layer: a batch of ${B} sequences, ${N} positions, exceeds the ${this.capacity.batch} × ${this.capacity.length} laid out`,
+      );
     const dropped = dropout > 0;
-    if (dropped && !this.capacity.dropout) throw new Error('encoder layer: dropout needs the masks a training layout lays out');
+    if (dropped && !this.capacity.dropout)
+      throw new Error('encoder layer: dropout needs the masks a training layout lays out');
     const s = rt.matmulScratch;
     const [mean1, rstd1, mean2, rstd2] = this.stats;
     const drop = (out: Slot, inp: Slot, mask: number, salt: number): number => {
@@ -204,7 +250,10 @@ export class EncoderLayer {
     const k = rt.kernels;
     const { dim: C, heads: NH, ff: F, normFirst } = this.shape;
     const { B, N, inp, offsets, dropped } = this.last;
-    if (B > this.capacity.gradBatch) throw new RangeError(`encoder layer: backward of a batch of ${B} needs gradient buffers for it (laid out for ${this.capacity.gradBatch})`);
+    if (B > this.capacity.gradBatch)
+      throw new RangeError(
+        `encoder layer: backward of a batch of ${B} needs gradient buffers for it (laid out for ${this.capacity.gradBatch})`,
+      );
     const s = rt.matmulScratch;
     const [mean1, rstd1, mean2, rstd2] = this.stats;
     // The gradient of a dropout's output: its own buffer when it dropped, else its input's.
@@ -224,7 +273,18 @@ export class EncoderLayer {
       k.residual_backward(this.r1.grad, dropGrad(this.f2d, this.f2), this.r2.grad, N * C);
       h = this.n2;
     } else {
-      k.layernorm_backward(this.r2.grad, p[10].gradPtr, p[11].gradPtr, this.n2.grad, this.r2.ptr, p[10].ptr, mean2, rstd2, N, C);
+      k.layernorm_backward(
+        this.r2.grad,
+        p[10].gradPtr,
+        p[11].gradPtr,
+        this.n2.grad,
+        this.r2.ptr,
+        p[10].ptr,
+        mean2,
+        rstd2,
+        N,
+        C,
+      );
       k.residual_backward(this.n1.grad, dropGrad(this.f2d, this.f2), this.r2.grad, N * C);
       h = this.n1;
     }
@@ -233,8 +293,32 @@ export class EncoderLayer {
     dropBack(this.a1d, this.a1, this.masks[1]);
     k.relu_backward(this.f1.grad, this.a1.grad, this.f1.ptr, N * F);
     linearBack(this.f1.grad, h.ptr, h.grad, p[4], p[5], C, F);
-    if (normFirst) k.layernorm_backward(this.r1.grad, p[10].gradPtr, p[11].gradPtr, this.n2.grad, this.r1.ptr, p[10].ptr, mean2, rstd2, N, C);
-    else k.layernorm_backward(this.r1.grad, p[8].gradPtr, p[9].gradPtr, this.n1.grad, this.r1.ptr, p[8].ptr, mean1, rstd1, N, C);
+    if (normFirst)
+      k.layernorm_backward(
+        this.r1.grad,
+        p[10].gradPtr,
+        p[11].gradPtr,
+        this.n2.grad,
+        this.r1.ptr,
+        p[10].ptr,
+        mean2,
+        rstd2,
+        N,
+        C,
+      );
+    else
+      k.layernorm_backward(
+        this.r1.grad,
+        p[8].gradPtr,
+        p[9].gradPtr,
+        this.n1.grad,
+        this.r1.ptr,
+        p[8].ptr,
+        mean1,
+        rstd1,
+        N,
+        C,
+      );
     // Self-attention block, in reverse. The residual's other branch goes straight to dinp.
     k.residual_backward(dinp, dropGrad(this.sad, this.sa), this.r1.grad, N * C);
     dropBack(this.sad, this.sa, this.masks[0]);

@@ -35,8 +35,10 @@ export function matmul(rt: Runtime, c: Matrix, a: Matrix, b: Matrix, options: Ma
   const K = transposeA ? a.rows : a.cols;
   const Kb = transposeB ? b.cols : b.rows;
   const N = transposeB ? b.rows : b.cols;
-  if (K !== Kb) throw new RangeError(`matmul: inner dimensions differ (${describe(a, transposeA)} · ${describe(b, transposeB)})`);
-  if (c.rows !== M || c.cols !== N) throw new RangeError(`matmul: output is ${c.rows}×${c.cols}, the product is ${M}×${N}`);
+  if (K !== Kb)
+    throw new RangeError(`matmul: inner dimensions differ (${describe(a, transposeA)} · ${describe(b, transposeB)})`);
+  if (c.rows !== M || c.cols !== N)
+    throw new RangeError(`matmul: output is ${c.rows}×${c.cols}, the product is ${M}×${N}`);
   if (transposeA && transposeB) throw new RangeError('matmul: Aᵀ·Bᵀ is not provided; compute (B·A)ᵀ instead');
   const acc = accumulate ? 1 : 0;
   const k = rt.kernels;
@@ -52,7 +54,8 @@ function describe(m: Matrix, transposed: boolean): string {
 /** Throws unless every dimension is a positive integer. */
 export function checkDims(what: string, ...dims: number[]): void {
   for (const d of dims) {
-    if (!Number.isInteger(d) || d <= 0) throw new RangeError(`${what}: dimensions must be positive integers, got ${dims.join('×')}`);
+    if (!Number.isInteger(d) || d <= 0)
+      throw new RangeError(`${what}: dimensions must be positive integers, got ${dims.join('×')}`);
   }
 }
 

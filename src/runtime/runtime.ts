@@ -3,7 +3,14 @@
 // typed-array views on demand, because growing the memory detaches every old view.
 
 import type { KernelExports } from './exports.js';
-import { defaultWasmUrl, hasRelaxedSimd, resolveWasmSource, type WasmMemory, type WasmModule, type WasmSource } from './wasm-source.js';
+import {
+  defaultWasmUrl,
+  hasRelaxedSimd,
+  resolveWasmSource,
+  type WasmMemory,
+  type WasmModule,
+  type WasmSource,
+} from './wasm-source.js';
 
 const PAGE_BYTES = 65536;
 /** Blocks start on cache-line boundaries so SIMD loads of a row never straddle two lines needlessly. */
@@ -74,7 +81,13 @@ export class Runtime {
   /** A thread's runtime: the end of its region, and the host's blocks it uses in place. */
   private readonly thread: { end: number; shared: Map<string, MemoryBlock> } | undefined;
 
-  private constructor(memory: WebAssembly.Memory, kernels: KernelExports, fma: boolean, module?: WasmModule, layout?: ThreadLayout) {
+  private constructor(
+    memory: WebAssembly.Memory,
+    kernels: KernelExports,
+    fma: boolean,
+    module?: WasmModule,
+    layout?: ThreadLayout,
+  ) {
     this.memory = memory;
     this.kernels = kernels;
     this.fma = fma;
@@ -82,7 +95,10 @@ export class Runtime {
     // A thread lays its blocks out in its own region; the core's static data (below heap_base) and
     // the host's blocks are the host's. Every instance writes the same read-only tables below
     // heap_base when it starts, so a thread starting while others run changes no byte they read.
-    this.thread = layout && { end: layout.region.offset + layout.region.bytes, shared: new Map(layout.shared.map((b) => [b.name, b])) };
+    this.thread = layout && {
+      end: layout.region.offset + layout.region.bytes,
+      shared: new Map(layout.shared.map((b) => [b.name, b])),
+    };
     this.top = alignUp(layout ? layout.region.offset : kernels.heap_base(), DEFAULT_ALIGN);
     this.matmulScratch = this.alloc(kernels.matmul_scratch_bytes(), DEFAULT_ALIGN, 'kernels.matmulScratch');
   }
@@ -95,9 +111,14 @@ export class Runtime {
     const pages = Math.max(1, Math.ceil((options.initialBytes ?? 16 * PAGE_BYTES) / PAGE_BYTES));
     const shared = options.shared === true;
     // The Memory constructor's `shared` is not in every lib's typings, hence the cast.
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: MAXIMUM_PAGES, ...(shared ? { shared: true } : {}) } as WebAssembly.MemoryDescriptor);
+    const memory = new WebAssembly.Memory({
+      initial: pages,
+      maximum: MAXIMUM_PAGES,
+      ...(shared ? { shared: true } : {}),
+    } as WebAssembly.MemoryDescriptor);
     const fma = options.wasm === undefined && options.fma === true && hasRelaxedSimd();
-    const source = options.wasm === undefined ? await compiledShipped(fma, shared) : await resolveWasmSource(options.wasm);
+    const source =
+      options.wasm === undefined ? await compiledShipped(fma, shared) : await resolveWasmSource(options.wasm);
     const module = await compileSource(source);
     // A shared runtime keeps its compiled module for the threads.
     return new Runtime(memory, await instantiateCore(module, memory), fma, shared ? module : undefined);
@@ -110,7 +131,13 @@ export class Runtime {
    * @example const rt = await Runtime.forThread(memory, module, { region, shared }, false);
    */
   static async forThread(memory: WasmMemory, module: WasmModule, layout: ThreadLayout, fma = false): Promise<Runtime> {
-    return new Runtime(memory as WebAssembly.Memory, await instantiateCore(module as WebAssembly.Module, memory), fma, module, layout);
+    return new Runtime(
+      memory as WebAssembly.Memory,
+      await instantiateCore(module as WebAssembly.Module, memory),
+      fma,
+      module,
+      layout,
+    );
   }
 
   /** Whether this is a host's runtime over a shared memory (Runtime.create({ shared: true })), which can plan threads. */
@@ -147,17 +174,27 @@ export class Runtime {
    * @example const ptr = rt.alloc(4 * 1024, 64, 'embedding.ids');
    */
   alloc(bytes: number, align = DEFAULT_ALIGN, name = 'block'): number {
-    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`cannot allocate ${bytes} bytes of WebAssembly memory`);
-    if (this.sealedBy !== undefined) throw new Error(`sentiwasm: "${name}" (${bytes} bytes) asked for memory after ${this.sealedBy} laid its memory out; nothing may be allocated after that`);
+    if (!Number.isInteger(bytes) || bytes < 0)
+      throw new RangeError(`cannot allocate ${bytes} bytes of WebAssembly memory`);
+    if (this.sealedBy !== undefined)
+      throw new Error(
+        `sentiwasm: "${name}" (${bytes} bytes) asked for memory after ${this.sealedBy} laid its memory out; nothing may be allocated after that`,
+      );
     const shared = this.thread?.shared.get(name);
     if (shared) {
-      if (shared.bytes !== bytes) throw new Error(`sentiwasm: a thread laid out "${name}" as ${bytes} bytes, but the host's block has ${shared.bytes}; the thread must build the very model the host built`);
+      if (shared.bytes !== bytes)
+        throw new Error(
+          `sentiwasm: a thread laid out "${name}" as ${bytes} bytes, but the host's block has ${shared.bytes}; the thread must build the very model the host built`,
+        );
       this.blocks.push(shared);
       return shared.offset;
     }
     const ptr = alignUp(this.top, align);
     const end = ptr + bytes;
-    if (this.thread && end > this.thread.end) throw new RangeError(`sentiwasm: a thread's region ends at byte ${this.thread.end}, too soon for "${name}" (${bytes} bytes at ${ptr}); the host must plan a larger region`);
+    if (this.thread && end > this.thread.end)
+      throw new RangeError(
+        `sentiwasm: a thread's region ends at byte ${this.thread.end}, too soon for "${name}" (${bytes} bytes at ${ptr}); the host must plan a larger region`,
+      );
     this.ensure(end);
     this.top = end;
     // Memory released by `release` may hold old data; callers expect zeros.
@@ -216,8 +253,10 @@ export class Runtime {
       this.memory.grow(pages);
     } catch {
       // The engine refused (a WebAssembly memory holds at most 4 GiB, and a browser tab may allow less).
-      throw new RangeError(`out of WebAssembly memory: the model needs ${formatBytes(end)} and the engine gives at most ${formatBytes(have)} here. `
-        + 'Make the model smaller: a lower dim, fewer buckets or a higher minCount, a smaller batch');
+      throw new RangeError(
+        `out of WebAssembly memory: the model needs ${formatBytes(end)} and the engine gives at most ${formatBytes(have)} here. ` +
+          'Make the model smaller: a lower dim, fewer buckets or a higher minCount, a smaller batch',
+      );
     }
     this.growCount++;
   }

@@ -41,7 +41,10 @@ export function canReadFiles(): boolean {
 
 /** Reads a file: URL or path through the installed reader, or explains that this environment has none. */
 export function readFileBytes(file: URL | string): Promise<Uint8Array> {
-  if (!fileReader) throw new Error(`sentiwasm: cannot read ${String(file)} here (no file system); pass the bytes or an http(s) URL instead`);
+  if (!fileReader)
+    throw new Error(
+      `sentiwasm: cannot read ${String(file)} here (no file system); pass the bytes or an http(s) URL instead`,
+    );
   return fileReader(file);
 }
 
@@ -51,8 +54,13 @@ export function readFileBytes(file: URL | string): Promise<Uint8Array> {
  * memory (what threads run). Each URL is spelled out so bundlers find all four.
  */
 export function defaultWasmUrl(fma = false, threads = false): URL {
-  if (threads) return fma ? new URL('../../build/sentiwasm-fma-threads.wasm', import.meta.url) : new URL('../../build/sentiwasm-threads.wasm', import.meta.url);
-  return fma ? new URL('../../build/sentiwasm-fma.wasm', import.meta.url) : new URL('../../build/sentiwasm.wasm', import.meta.url);
+  if (threads)
+    return fma
+      ? new URL('../../build/sentiwasm-fma-threads.wasm', import.meta.url)
+      : new URL('../../build/sentiwasm-threads.wasm', import.meta.url);
+  return fma
+    ? new URL('../../build/sentiwasm-fma.wasm', import.meta.url)
+    : new URL('../../build/sentiwasm.wasm', import.meta.url);
 }
 
 /**
@@ -65,7 +73,28 @@ export function hasRelaxedSimd(): boolean {
   const body = [0x00, ...zeros, ...zeros, ...zeros, 0xfd, 0x85, 0x02, 0x0b]; // f32x4.relaxed_madd; end
   const code = [0x01, body.length, ...body];
   const type = [0x01, 0x60, 0x00, 0x01, 0x7b]; // one type: () -> v128
-  return WebAssembly.validate(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, type.length, ...type, 0x03, 0x02, 0x01, 0x00, 0x0a, code.length, ...code]));
+  return WebAssembly.validate(
+    new Uint8Array([
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
+      0x01,
+      type.length,
+      ...type,
+      0x03,
+      0x02,
+      0x01,
+      0x00,
+      0x0a,
+      code.length,
+      ...code,
+    ]),
+  );
 }
 
 /** Turns a source into something the runtime compiles (bytes, Response or Module). */
@@ -73,7 +102,10 @@ export async function resolveWasmSource(source: WasmSource): Promise<WasmBytes |
   if (typeof source === 'string') source = new URL(source, typeof location !== 'undefined' ? location.href : undefined);
   if (!(source instanceof URL)) return source;
   if (source.protocol === 'file:') {
-    if (!fileReader) throw new Error(`sentiwasm: cannot read ${source.href} here; import sentiwasm from its Node entry, or pass the WebAssembly bytes or an http(s) URL to Runtime.create({ wasm })`);
+    if (!fileReader)
+      throw new Error(
+        `sentiwasm: cannot read ${source.href} here; import sentiwasm from its Node entry, or pass the WebAssembly bytes or an http(s) URL to Runtime.create({ wasm })`,
+      );
     return fileReader(source);
   }
   const response = await fetch(source);

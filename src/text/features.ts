@@ -5,7 +5,16 @@
 
 import { fnv1a32, fnv1a32AsciiFrom } from './hash.js';
 import { IntTable } from './int-table.js';
-import { bigramBucket, bigramBucketOfResidues, bigramLeftResidue, bigramModulus, bigramResidue, MAX_BUCKETS, wordNgramBuckets, type BigramModulus } from './ngrams.js';
+import {
+  bigramBucket,
+  bigramBucketOfResidues,
+  bigramLeftResidue,
+  bigramModulus,
+  bigramResidue,
+  MAX_BUCKETS,
+  wordNgramBuckets,
+  type BigramModulus,
+} from './ngrams.js';
 import { TokenCache, type TokenForm } from './token-cache.js';
 import { TokenSpans } from './token-spans.js';
 import { GRAMMAR, negationRole } from './grammar.js';
@@ -91,15 +100,24 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
     minCount: options.minCount ?? 1,
     maxVocabulary: options.maxVocabulary,
     cjkCharNgrams: options.cjkCharNgrams ?? 3,
-    subwords: options.subwords ?? [0, 0] as [number, number],
+    subwords: options.subwords ?? ([0, 0] as [number, number]),
     uniqueFeatures: options.uniqueFeatures ?? false,
   };
   if (!Array.isArray(resolved.subwords) || resolved.subwords.length !== 2) {
     throw new TypeError(`subwords must be [min, max], got ${JSON.stringify(resolved.subwords)}`);
   }
   const [minn, maxn] = resolved.subwords;
-  if (!(Number.isInteger(minn) && Number.isInteger(maxn) && minn >= 0 && maxn >= minn && maxn <= MAX_NGRAM && (minn > 0 || maxn === 0))) {
-    throw new RangeError(`subwords must be [min, max] with 1 ≤ min ≤ max ≤ ${MAX_NGRAM}, or [0, 0] for none; got [${minn}, ${maxn}]`);
+  if (!(
+    Number.isInteger(minn) &&
+    Number.isInteger(maxn) &&
+    minn >= 0 &&
+    maxn >= minn &&
+    maxn <= MAX_NGRAM &&
+    (minn > 0 || maxn === 0)
+  )) {
+    throw new RangeError(
+      `subwords must be [min, max] with 1 ≤ min ≤ max ≤ ${MAX_NGRAM}, or [0, 0] for none; got [${minn}, ${maxn}]`,
+    );
   }
   if (!Number.isInteger(resolved.wordNgrams) || resolved.wordNgrams < 1 || resolved.wordNgrams > MAX_NGRAM) {
     throw new RangeError(`wordNgrams must be an integer from 1 to ${MAX_NGRAM}, got ${resolved.wordNgrams}`);
@@ -107,7 +125,8 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
   if (!Number.isInteger(resolved.cjkCharNgrams) || resolved.cjkCharNgrams < 0 || resolved.cjkCharNgrams > MAX_NGRAM) {
     throw new RangeError(`cjkCharNgrams must be an integer from 0 to ${MAX_NGRAM}, got ${resolved.cjkCharNgrams}`);
   }
-  if (typeof resolved.uniqueFeatures !== 'boolean') throw new TypeError(`uniqueFeatures must be true or false, got ${String(resolved.uniqueFeatures)}`);
+  if (typeof resolved.uniqueFeatures !== 'boolean')
+    throw new TypeError(`uniqueFeatures must be true or false, got ${String(resolved.uniqueFeatures)}`);
   // Checked here, not first when a text with two words comes (bigramModulus checks it again).
   if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1 || resolved.buckets > MAX_BUCKETS) {
     throw new RangeError(`buckets must be an integer from 1 to ${MAX_BUCKETS}, got ${resolved.buckets}`);
@@ -127,12 +146,15 @@ const SAVED_FIELDS = ['tokenizer', 'wordNgrams', 'buckets', 'minCount', 'cjkChar
 export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
   if (saved === undefined) throw new TypeError('the feature options are missing');
   if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) {
-    throw new TypeError(`the feature options are ${saved === null ? 'null' : Array.isArray(saved) ? 'an array' : `a ${typeof saved}`}, not an object`);
+    throw new TypeError(
+      `the feature options are ${saved === null ? 'null' : Array.isArray(saved) ? 'an array' : `a ${typeof saved}`}, not an object`,
+    );
   }
   const o = saved as Record<string, unknown>;
   for (const key of SAVED_FIELDS) if (o[key] === undefined) throw new TypeError(`the feature option ${key} is missing`);
   checkTokenizerOptions(o.tokenizer as TokenizerOptions); // null too, which resolveFeatureOptions would take for "the defaults"
-  if (!Number.isInteger(o.minCount) || (o.minCount as number) < 1) throw new RangeError(`minCount must be an integer ≥ 1, got ${JSON.stringify(o.minCount)}`);
+  if (!Number.isInteger(o.minCount) || (o.minCount as number) < 1)
+    throw new RangeError(`minCount must be an integer ≥ 1, got ${JSON.stringify(o.minCount)}`);
   if (o.maxVocabulary !== undefined && !(Number.isInteger(o.maxVocabulary) && (o.maxVocabulary as number) >= 0)) {
     throw new RangeError(`maxVocabulary must be an integer ≥ 0, got ${JSON.stringify(o.maxVocabulary)}`);
   }
@@ -176,7 +198,12 @@ export class Featurizer {
   /** token → its subword buckets; tokens repeat, hashing their n-grams once is enough. */
   private readonly subwordCache = new Map<string, Int32Array>();
 
-  private constructor(options: ResolvedFeatureOptions, vocabulary: Vocabulary, rowBuckets: ArrayLike<number>, frozen: boolean) {
+  private constructor(
+    options: ResolvedFeatureOptions,
+    vocabulary: Vocabulary,
+    rowBuckets: ArrayLike<number>,
+    frozen: boolean,
+  ) {
     this.options = options;
     this.vocabulary = vocabulary;
     this.tokenize = createTokenizer(options.tokenizer);
@@ -330,8 +357,18 @@ export class Featurizer {
     const m = this.bigramModulus();
     const hash = fnv1a32(t);
     const negatedHash = fnv1a32AsciiFrom(NOT_HASH, t);
-    const form = (h: number, id: number): TokenForm => ({ hash: h, id, right: bigramResidue(h, m), left: bigramLeftResidue(h, m) });
-    return known.add(t, negationRole(t), form(hash, this.wordId(t, hash)), form(negatedHash, this.negatedWordId(t, negatedHash)));
+    const form = (h: number, id: number): TokenForm => ({
+      hash: h,
+      id,
+      right: bigramResidue(h, m),
+      left: bigramLeftResidue(h, m),
+    });
+    return known.add(
+      t,
+      negationRole(t),
+      form(hash, this.wordId(t, hash)),
+      form(negatedHash, this.negatedWordId(t, negatedHash)),
+    );
   }
 
   private bucketBitmap(): Uint32Array {
@@ -348,7 +385,13 @@ export class Featurizer {
   private fusable(): boolean {
     const t = this.options.tokenizer;
     const o = this.options;
-    return (t.lowercase ?? true) && (t.mode ?? 'word') === 'word' && t.locale === undefined && o.wordNgrams <= 2 && o.subwords[1] === 0;
+    return (
+      (t.lowercase ?? true) &&
+      (t.mode ?? 'word') === 'word' &&
+      t.locale === undefined &&
+      o.wordNgrams <= 2 &&
+      o.subwords[1] === 0
+    );
   }
 
   /** wordId of NOT + token (whose hash is h), without building that string unless there are collisions. */
@@ -431,13 +474,20 @@ export class Featurizer {
   }
 
   /** fastText's subwords: character n-grams of "<token>", for tokens that are not CJK. */
-  private collectSubwords(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
+  private collectSubwords(
+    tokens: readonly string[],
+    out: number[],
+    spans: FeatureSpan[] | undefined,
+    grow: boolean,
+  ): void {
     const [minn, maxn] = this.options.subwords;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       let buckets = this.subwordCache.get(token);
       if (buckets === undefined) {
-        buckets = CJK_TOKEN.test(token) ? new Int32Array(0) : Int32Array.from(subwordHashes(token, minn, maxn), (h) => h % this.options.buckets);
+        buckets = CJK_TOKEN.test(token)
+          ? new Int32Array(0)
+          : Int32Array.from(subwordHashes(token, minn, maxn), (h) => h % this.options.buckets);
         // Words repeat, long strings of junk do not: caching those would hold megabytes per entry.
         if (this.subwordCache.size > 200_000) this.subwordCache.clear();
         if (token.length <= SUBWORD_CACHE_MAX_LENGTH) this.subwordCache.set(token, buckets);

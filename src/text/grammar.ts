@@ -10,9 +10,24 @@
 // each path, and a changed grammar too).
 
 import {
-  CHAR_AFTER_WORD, CHAR_APOSTROPHE, CHAR_EMOTICON_HEAD, CHAR_EMOTICON_LEAD, CHAR_JOINER, CHAR_LEAVE, CHAR_NT_APOSTROPHE,
-  CHAR_NT_BLANK, CHAR_NT_STEM, CHAR_NUMBER_SEPARATOR, CHAR_REWRITTEN, CHAR_URL_HEAD, GRAMMAR_CLITIC, GRAMMAR_EMOTICON, GRAMMAR_FORM,
-  GRAMMAR_KEPT, GRAMMAR_REWRITE, GRAMMAR_SPLIT,
+  CHAR_AFTER_WORD,
+  CHAR_APOSTROPHE,
+  CHAR_EMOTICON_HEAD,
+  CHAR_EMOTICON_LEAD,
+  CHAR_JOINER,
+  CHAR_LEAVE,
+  CHAR_NT_APOSTROPHE,
+  CHAR_NT_BLANK,
+  CHAR_NT_STEM,
+  CHAR_NUMBER_SEPARATOR,
+  CHAR_REWRITTEN,
+  CHAR_URL_HEAD,
+  GRAMMAR_CLITIC,
+  GRAMMAR_EMOTICON,
+  GRAMMAR_FORM,
+  GRAMMAR_KEPT,
+  GRAMMAR_REWRITE,
+  GRAMMAR_SPLIT,
 } from '../runtime/contract.js';
 
 /** The rules, as plain data. Tokens are lowercase here; the tokeniser matches letters in any case unless a rule says otherwise. */
@@ -73,24 +88,79 @@ export const RULES: GrammarRules = {
   spacedNegativeClitic: { blanks: ' \t', apostrophes: "'’`" },
   // Penn Treebank splits the first six; the rest are how people type n't without an apostrophe.
   splits: [
-    ['cannot', 'can', 'not'], ['gonna', 'gon', 'na'], ['wanna', 'wan', 'na'], ['gotta', 'got', 'ta'],
-    ['gimme', 'gim', 'me'], ['lemme', 'lem', 'me'],
-    ...['dont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'arent', 'werent', 'couldnt', 'shouldnt', 'wouldnt',
-      'havent', 'hasnt', 'hadnt', 'aint', 'mustnt', 'neednt', 'mightnt'].map((w) => [w, w.slice(0, -2), "n't"] as const),
+    ['cannot', 'can', 'not'],
+    ['gonna', 'gon', 'na'],
+    ['wanna', 'wan', 'na'],
+    ['gotta', 'got', 'ta'],
+    ['gimme', 'gim', 'me'],
+    ['lemme', 'lem', 'me'],
+    ...[
+      'dont',
+      'didnt',
+      'doesnt',
+      'isnt',
+      'wasnt',
+      'arent',
+      'werent',
+      'couldnt',
+      'shouldnt',
+      'wouldnt',
+      'havent',
+      'hasnt',
+      'hadnt',
+      'aint',
+      'mustnt',
+      'neednt',
+      'mightnt',
+    ].map((w) => [w, w.slice(0, -2), "n't"] as const),
   ],
   // As in SST-2 ("mr.", "vs."). "no." is left out: too often a sentence end.
-  abbreviations: ['mr', 'mrs', 'ms', 'dr', 'vs', 'etc', 'jr', 'sr', 'inc', 'st', 'prof', 'ltd', 'co', 'corp', 'mt', 'messrs'],
+  abbreviations: [
+    'mr',
+    'mrs',
+    'ms',
+    'dr',
+    'vs',
+    'etc',
+    'jr',
+    'sr',
+    'inc',
+    'st',
+    'prof',
+    'ltd',
+    'co',
+    'corp',
+    'mt',
+    'messrs',
+  ],
   abbreviationMark: '.',
   wordJoiners: '-/',
   numberSeparators: '.,:/',
   forms: {
-    '-lrb-': '(', '-rrb-': ')', '-lsb-': '[', '-rsb-': ']', '-lcb-': '{', '-rcb-': '}', // Penn Treebank's brackets
-    '``': '"', "''": '"', // its double quotes
+    '-lrb-': '(',
+    '-rrb-': ')',
+    '-lsb-': '[',
+    '-rsb-': ']',
+    '-lcb-': '{',
+    '-rcb-': '}', // Penn Treebank's brackets
+    '``': '"',
+    "''": '"', // its double quotes
   },
   singles: {
-    '"': '"', '“': '"', '”': '"', '„': '"', '«': '"', '»': '"',
-    '`': "'", '‘': "'", '’': "'", '‚': "'", '‹': "'", '›': "'",
-    '—': '--', '―': '--',
+    '"': '"',
+    '“': '"',
+    '”': '"',
+    '„': '"',
+    '«': '"',
+    '»': '"',
+    '`': "'",
+    '‘': "'",
+    '’': "'",
+    '‚': "'",
+    '‹': "'",
+    '›': "'",
+    '—': '--',
+    '―': '--',
   },
   // Runs longer than the lengths given stay as typed: the tokeniser has always cut them so.
   runs: [
@@ -105,10 +175,29 @@ export const RULES: GrammarRules = {
   emoticonMarks: '_<>=^',
   emoticonLeads: ':;',
   negations: [
-    'not', 'no', 'never', "n't", 'nothing', 'nobody', 'none', 'noone', 'nowhere', 'neither', 'nor',
-    'without', 'hardly', 'barely', 'scarcely',
+    'not',
+    'no',
+    'never',
+    "n't",
+    'nothing',
+    'nobody',
+    'none',
+    'noone',
+    'nowhere',
+    'neither',
+    'nor',
+    'without',
+    'hardly',
+    'barely',
+    'scarcely',
     // Chinese negators are separate words in Intl.Segmenter's output.
-    '不', '没', '没有', '别', '无', '未', '非',
+    '不',
+    '没',
+    '没有',
+    '别',
+    '无',
+    '未',
+    '非',
   ],
   negatedPrefix: 'NOT_',
   clauseEndMarks: '.,;:!?',
@@ -200,7 +289,8 @@ export function compileGrammar(rules: GrammarRules): Grammar {
 
   const nc = rules.negativeClitic;
   const ncAt = nc.indexOf(apostrophe);
-  if (ncAt !== 1 || !isLetterCode(nc.charCodeAt(0)) || nc.length < 3) wrong(`the negative clitic "${nc}" must be one letter, "${apostrophe}", then letters`);
+  if (ncAt !== 1 || !isLetterCode(nc.charCodeAt(0)) || nc.length < 3)
+    wrong(`the negative clitic "${nc}" must be one letter, "${apostrophe}", then letters`);
   const negativeStem = nc[0].toLowerCase();
   const negativeTail = nc.slice(2);
 
@@ -212,7 +302,8 @@ export function compileGrammar(rules: GrammarRules): Grammar {
 
   const splits = new Map<string, readonly [number, string]>();
   for (const [word, stem, rest] of rules.splits) {
-    if (!word.startsWith(stem) || stem.length === 0 || stem.length === word.length) wrong(`the split word "${word}" must begin with its first token "${stem}"`);
+    if (!word.startsWith(stem) || stem.length === 0 || stem.length === word.length)
+      wrong(`the split word "${word}" must begin with its first token "${stem}"`);
     splits.set(word, [stem.length, rest]);
   }
   const splitWords = [...splits.keys()];
@@ -237,7 +328,8 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   const charRuns = new Uint8Array(256);
   rules.runs.forEach((run, k) => {
     for (const mark of run.marks) {
-      if (!isAscii(mark) || isAlnumCode(mark.charCodeAt(0)) || charRuns[mark.charCodeAt(0)] !== 0) wrong(`the run mark "${mark}" must be an ASCII mark in one run`);
+      if (!isAscii(mark) || isAlnumCode(mark.charCodeAt(0)) || charRuns[mark.charCodeAt(0)] !== 0)
+        wrong(`the run mark "${mark}" must be an ASCII mark in one run`);
       charRuns[mark.charCodeAt(0)] = k + 1;
     }
     if (run.as === undefined) return;
@@ -259,7 +351,8 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   }
   for (const a of apostropheList) rewriteAt[a.charCodeAt(0)] |= 1;
   const leadingClitics = new Set(rules.leadingClitics);
-  if (1 + Math.max(...rules.leadingClitics.map((c) => c.length), rules.decade.digits + rules.decade.suffix.length) > 7) wrong('a leading clitic is more than 6 characters long');
+  if (1 + Math.max(...rules.leadingClitics.map((c) => c.length), rules.decade.digits + rules.decade.suffix.length) > 7)
+    wrong('a leading clitic is more than 6 characters long');
 
   // The ASCII tables.
   const chars = new Uint16Array(256);
@@ -283,7 +376,8 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   // leaves to it: an abbreviation's or initial's period, the mark after a URL's first letters.
   flag(rules.abbreviationMark, CHAR_AFTER_WORD);
   for (const prefix of rules.urlPrefixes) {
-    if (!isAscii(prefix) || !isLetterCode(prefix.charCodeAt(0)) || alnumLength(prefix) === prefix.length) wrong(`the URL prefix "${prefix}" must be ASCII letters, then a mark`);
+    if (!isAscii(prefix) || !isLetterCode(prefix.charCodeAt(0)) || alnumLength(prefix) === prefix.length)
+      wrong(`the URL prefix "${prefix}" must be ASCII letters, then a mark`);
     flag(prefix[alnumLength(prefix)], CHAR_AFTER_WORD);
     chars[prefix.charCodeAt(0)] |= CHAR_URL_HEAD; // this case only: URL_SOURCE is case-sensitive
   }
@@ -311,7 +405,8 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   // The tokens the WebAssembly featurizer's table holds: what it cuts and rewrites, and the
   // words whose text alone decides how they are cut. Every text once.
   const tokens: GrammarToken[] = [];
-  for (const [form, token] of Object.entries(rules.forms)) tokens.push({ kind: GRAMMAR_FORM, text: form.toLowerCase(), token });
+  for (const [form, token] of Object.entries(rules.forms))
+    tokens.push({ kind: GRAMMAR_FORM, text: form.toLowerCase(), token });
   for (const [text, token] of asciiRewrites) tokens.push({ kind: GRAMMAR_REWRITE, text, token });
   for (const a of asciiApostrophes) {
     for (const c of [...leadingClitics, ...decades]) if (isAscii(c)) tokens.push({ kind: GRAMMAR_CLITIC, text: a + c });
@@ -326,19 +421,37 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   }
 
   return {
-    rules, apostrophe, apostropheList,
+    rules,
+    apostrophe,
+    apostropheList,
     clitics: new Set(rules.clitics),
-    negativeStem, negativeTail, leadingClitics, decades, splits,
-    splitLengths: { min: Math.min(...splitWords.map((w) => w.length)), max: Math.max(...splitWords.map((w) => w.length)) },
+    negativeStem,
+    negativeTail,
+    leadingClitics,
+    decades,
+    splits,
+    splitLengths: {
+      min: Math.min(...splitWords.map((w) => w.length)),
+      max: Math.max(...splitWords.map((w) => w.length)),
+    },
     splitEndings,
     abbreviations: new Set(rules.abbreviations),
     abbreviationMaxLength: Math.max(...rules.abbreviations.map((a) => a.length)),
     abbreviationCode: rules.abbreviationMark.charCodeAt(0),
     wordEmoticons: new Set(rules.wordEmoticons),
     negations: new Set(rules.negations),
-    clauseEnd: new RegExp(String.raw`^(?:[${classOf(rules.clauseEndMarks)}]+|${rules.clauseEnds.map(escapeRegex).join('|')})$`, 'u'),
-    rewrites, rewriteAt,
-    chars, charRuns, charForms, formsAt, runRewrites, tokens,
+    clauseEnd: new RegExp(
+      String.raw`^(?:[${classOf(rules.clauseEndMarks)}]+|${rules.clauseEnds.map(escapeRegex).join('|')})$`,
+      'u',
+    ),
+    rewrites,
+    rewriteAt,
+    chars,
+    charRuns,
+    charForms,
+    formsAt,
+    runRewrites,
+    tokens,
   };
 }
 
@@ -362,7 +475,7 @@ export function escapeRegex(s: string): string {
 
 /** Characters for a regex character class `[…]`, escaped (valid with the `u` flag). */
 export function classOf(chars: string): string {
-  return chars.replace(/[\\\]\[^-]/g, '\\$&');
+  return chars.replace(/[\\\][^-]/g, '\\$&');
 }
 
 function isAscii(s: string): boolean {

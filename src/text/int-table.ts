@@ -55,7 +55,7 @@ export class IntTable {
     const { slots, mask } = this;
     const k = key | 0;
     // Fibonacci hashing spreads consecutive and clustered keys over the table.
-    for (let i = Math.imul(key, HASH_PROBE) >>> 0 & mask; ; i = (i + 1) & mask) {
+    for (let i = (Math.imul(key, HASH_PROBE) >>> 0) & mask; ; i = (i + 1) & mask) {
       const v = slots[2 * i + 1];
       if (v === EMPTY) return EMPTY;
       if (slots[2 * i] === k) return v;
@@ -68,7 +68,7 @@ export class IntTable {
     if (this.count + 1 > MAX_LOAD * (this.mask + 1)) this.grow();
     const { slots, mask } = this;
     const k = key | 0;
-    for (let i = Math.imul(key, HASH_PROBE) >>> 0 & mask; ; i = (i + 1) & mask) {
+    for (let i = (Math.imul(key, HASH_PROBE) >>> 0) & mask; ; i = (i + 1) & mask) {
       if (slots[2 * i + 1] === EMPTY) {
         slots[2 * i] = k;
         slots[2 * i + 1] = value;

@@ -90,12 +90,7 @@ export function bigramBucketOfResidues(a: number, aLeft: number, b: number, bRig
  * fastText's order (by start position, then length), and returns `out`.
  * @example wordNgramBuckets([fnv1a32("not"), fnv1a32("good")], 2, 2_000_000) // [591462]
  */
-export function wordNgramBuckets(
-  hashes: ArrayLike<number>,
-  n: number,
-  buckets: number,
-  out: number[] = [],
-): number[] {
+export function wordNgramBuckets(hashes: ArrayLike<number>, n: number, buckets: number, out: number[] = []): number[] {
   checkN(n);
   checkBuckets(buckets);
   const len = hashes.length;
@@ -124,7 +119,7 @@ export function wordNgramBuckets(
       const sum = mulLo + hj;
       lo = sum >>> 0;
       hi = (mulHi + (sum >= TWO32 ? 1 : 0) + (hj >= 0x80000000 ? 0xffffffff : 0)) >>> 0;
-      out.push((((hi % buckets) * p32) + (lo % buckets)) % buckets);
+      out.push(((hi % buckets) * p32 + (lo % buckets)) % buckets);
     }
   }
   return out;
@@ -195,7 +190,8 @@ export interface CharNgramOptions {
  */
 export function charNgrams(token: string, minn: number, maxn: number, options: CharNgramOptions = {}): string[] {
   checkN(minn);
-  if (!Number.isInteger(maxn) || maxn < minn) throw new RangeError(`maxn must be an integer >= minn (${minn}), got ${maxn}`);
+  if (!Number.isInteger(maxn) || maxn < minn)
+    throw new RangeError(`maxn must be an integer >= minn (${minn}), got ${maxn}`);
   const markers = options.markers ?? false;
   const chars = Array.from(markers ? `<${token}>` : token);
   const out: string[] = [];

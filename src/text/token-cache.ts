@@ -55,16 +55,18 @@ export class TokenCache {
 
   /** The slot of the token text[start, end) (ASCII), or -1 if it is not cached. */
   slotOfSpan(text: string, start: number, end: number): number {
-    if (end - start <= SHORT) return this.slotByChars.get(shortKeyLow(text, start, end), shortKeyHigh(text, start, end));
+    if (end - start <= SHORT)
+      return this.slotByChars.get(shortKeyLow(text, start, end), shortKeyHigh(text, start, end));
     const k = this.slotByHash.get(fnv1a32AsciiSpan(text, start, end));
     if (k < 0) return -1;
     if (sameChars(this.tokens[k], text, start, end)) return k;
-    return this.collided.size === 0 ? -1 : this.collided.get(text.slice(start, end)) ?? -1;
+    return this.collided.size === 0 ? -1 : (this.collided.get(text.slice(start, end)) ?? -1);
   }
 
   /** The slot of an ASCII token, or -1 if it is not cached. */
   slotOf(token: string): number {
-    if (token.length <= SHORT) return this.slotByChars.get(shortKeyLow(token, 0, token.length), shortKeyHigh(token, 0, token.length));
+    if (token.length <= SHORT)
+      return this.slotByChars.get(shortKeyLow(token, 0, token.length), shortKeyHigh(token, 0, token.length));
     const k = this.slotByHash.get(fnv1a32(token));
     if (k < 0) return -1;
     if (this.tokens[k] === token) return k;
@@ -82,7 +84,8 @@ export class TokenCache {
     }
     const k = this.size++;
     this.tokens[k] = token;
-    if (token.length <= SHORT) this.slotByChars.set(shortKeyLow(token, 0, token.length), shortKeyHigh(token, 0, token.length), k);
+    if (token.length <= SHORT)
+      this.slotByChars.set(shortKeyLow(token, 0, token.length), shortKeyHigh(token, 0, token.length), k);
     else if (this.slotByHash.get(plain.hash) < 0) this.slotByHash.set(plain.hash, k);
     else this.collided.set(token, k);
     this.role[k] = role;

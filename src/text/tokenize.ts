@@ -8,8 +8,18 @@
 // patterns from those rules, and the ASCII scanner reads the tables compiled from them.
 
 import {
-  CHAR_APOSTROPHE, CHAR_EMOTICON_HEAD, CHAR_EMOTICON_LEAD, CHAR_JOINER, CHAR_LEAVE, CHAR_NT_APOSTROPHE, CHAR_NT_BLANK,
-  CHAR_NT_STEM, CHAR_NUMBER_SEPARATOR, CHAR_REWRITTEN, CHAR_AFTER_WORD, CHAR_URL_HEAD,
+  CHAR_APOSTROPHE,
+  CHAR_EMOTICON_HEAD,
+  CHAR_EMOTICON_LEAD,
+  CHAR_JOINER,
+  CHAR_LEAVE,
+  CHAR_NT_APOSTROPHE,
+  CHAR_NT_BLANK,
+  CHAR_NT_STEM,
+  CHAR_NUMBER_SEPARATOR,
+  CHAR_REWRITTEN,
+  CHAR_AFTER_WORD,
+  CHAR_URL_HEAD,
 } from '../runtime/contract.js';
 import { classOf, escapeRegex, GRAMMAR, negationRole, splitEndingKey, type Form, type Grammar } from './grammar.js';
 import { StringSink, TokenSpans, type TokenSink } from './token-spans.js';
@@ -183,7 +193,10 @@ function pushWord(out: TokenSink, w: string, lowered: boolean, g: Grammar): void
     } else break;
   }
   if (w.length > 0) {
-    const split = w.length >= g.splitLengths.min && w.length <= g.splitLengths.max ? g.splits.get(lowered ? w : w.toLowerCase()) : undefined;
+    const split =
+      w.length >= g.splitLengths.min && w.length <= g.splitLengths.max
+        ? g.splits.get(lowered ? w : w.toLowerCase())
+        : undefined;
     if (split !== undefined) {
       out.literal(w.slice(0, split[0]));
       out.literal(split[1]);
@@ -259,7 +272,8 @@ function pushSegments(out: string[], run: string, locale: string): void {
     }
     start += kept;
   }
-  for (const segment of s.segment(start === 0 ? run : run.slice(start))) if (segment.isWordLike) out.push(segment.segment);
+  for (const segment of s.segment(start === 0 ? run : run.slice(start)))
+    if (segment.isWordLike) out.push(segment.segment);
 }
 
 function seaLocale(code: number): string {
@@ -500,7 +514,15 @@ function apostropheAfterBlanks(text: string, at: number, chars: Uint16Array): bo
  * ("cannot", "gonna"). Returns where scanning goes on. Shared by the regex and ASCII paths,
  * so both give the same tokens.
  */
-function pushPlainWord(out: TokenSink, text: string, start: number, end: number, lowercase: boolean, spacedNt: RegExp, g: Grammar): number {
+function pushPlainWord(
+  out: TokenSink,
+  text: string,
+  start: number,
+  end: number,
+  lowercase: boolean,
+  spacedNt: RegExp,
+  g: Grammar,
+): number {
   const length = end - start;
   const last = codeAt(text, end - 1);
   if (length > 1 && isNegativeStem(last, g) && apostropheAfterBlanks(text, end, g.chars)) {
@@ -511,11 +533,19 @@ function pushPlainWord(out: TokenSink, text: string, start: number, end: number,
       return spacedNt.lastIndex;
     }
   }
-  if (codeAt(text, end) === g.abbreviationCode && length <= g.abbreviationMaxLength && g.abbreviations.has(lowered(text.slice(start, end), lowercase))) {
+  if (
+    codeAt(text, end) === g.abbreviationCode &&
+    length <= g.abbreviationMaxLength &&
+    g.abbreviations.has(lowered(text.slice(start, end), lowercase))
+  ) {
     out.span(start, end + 1);
     return end + 1;
   }
-  if (length >= g.splitLengths.min && length <= g.splitLengths.max && g.splitEndings[splitEndingKey(last | 0x20, codeAt(text, end - 2) | 0x20)] === 1) {
+  if (
+    length >= g.splitLengths.min &&
+    length <= g.splitLengths.max &&
+    g.splitEndings[splitEndingKey(last | 0x20, codeAt(text, end - 2) | 0x20)] === 1
+  ) {
     const split = g.splits.get(lowered(text.slice(start, end), lowercase));
     if (split !== undefined) {
       out.span(start, start + split[0]);
@@ -551,25 +581,33 @@ const TOKENIZER_CHOICES = { mode: ['word', 'char'], cjk: ['word', 'char'] } as c
  */
 export function checkTokenizerOptions(options: TokenizerOptions): TokenizerOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`tokenizer options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+    throw new TypeError(
+      `tokenizer options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`,
+    );
   }
   for (const key of TOKENIZER_FLAGS) {
     const value: unknown = options[key];
-    if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`tokenizer option ${key} must be true or false, got ${show(value)}`);
+    if (value !== undefined && typeof value !== 'boolean')
+      throw new TypeError(`tokenizer option ${key} must be true or false, got ${show(value)}`);
   }
   for (const [key, allowed] of Object.entries(TOKENIZER_CHOICES)) {
     const value: unknown = options[key as keyof typeof TOKENIZER_CHOICES];
     if (value !== undefined && !(allowed as readonly unknown[]).includes(value)) {
-      throw new RangeError(`tokenizer option ${key} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${show(value)}`);
+      throw new RangeError(
+        `tokenizer option ${key} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${show(value)}`,
+      );
     }
   }
   const locale: unknown = options.locale;
   if (locale !== undefined) {
-    if (typeof locale !== 'string') throw new TypeError(`tokenizer option locale must be a string such as "tr", got ${show(locale)}`);
+    if (typeof locale !== 'string')
+      throw new TypeError(`tokenizer option locale must be a string such as "tr", got ${show(locale)}`);
     try {
       Intl.getCanonicalLocales(locale);
     } catch {
-      throw new RangeError(`tokenizer option locale ${JSON.stringify(locale)} is not a BCP 47 language tag such as "tr" or "zh-Hant"`);
+      throw new RangeError(
+        `tokenizer option locale ${JSON.stringify(locale)} is not a BCP 47 language tag such as "tr" or "zh-Hant"`,
+      );
     }
   }
   return options;
@@ -588,7 +626,11 @@ function show(value: unknown): string {
  * @internal createTokenizer, optionally without the ASCII fast path (for tests that compare the
  * two), and by another grammar (for tests that change one).
  */
-export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean, grammar: Grammar = GRAMMAR): (text: string) => string[] {
+export function makeTokenizer(
+  options: TokenizerOptions,
+  fastAscii: boolean,
+  grammar: Grammar = GRAMMAR,
+): (text: string) => string[] {
   const lowercase = options.lowercase ?? true;
   const mode = options.mode ?? 'word';
   const cjkChars = options.cjk === 'char';
@@ -684,7 +726,8 @@ export function makeTokenizer(options: TokenizerOptions, fastAscii: boolean, gra
         } else pushSegments(out, t, (hanLocale ??= KANA.test(whole) ? 'ja' : 'zh')); // kana anywhere in the text: Japanese
         continue;
       }
-      const rewritten = t.length <= 7 ? grammar.rewriteAt[t.charCodeAt(0)] & ((1 << t.length) | (t.length > 1 ? 1 : 0)) : 0;
+      const rewritten =
+        t.length <= 7 ? grammar.rewriteAt[t.charCodeAt(0)] & ((1 << t.length) | (t.length > 1 ? 1 : 0)) : 0;
       out.push(rewritten !== 0 ? canonicalPunctuation(t, grammar) : t);
     }
   }
@@ -721,7 +764,17 @@ function* pieces(text: string): Generator<string> {
 /** What `\s` matches in a regex (the ECMAScript WhiteSpace and LineTerminator characters). */
 function isWhitespace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 const defaultTokenizer = createTokenizer();
@@ -732,7 +785,9 @@ const tokenizers = new Map<string, (text: string) => string[]>();
 /** Cuts text into tokens; whitespace-only text gives []. @example tokenize("It doesn't work :(") // ["it", "does", "n't", "work", ":("] */
 export function tokenize(text: string, options?: TokenizerOptions): string[] {
   if (options === undefined) return defaultTokenizer(text);
-  const key = [options.lowercase, options.mode, options.cjk, options.locale, options.negation, options.normalize].join('|');
+  const key = [options.lowercase, options.mode, options.cjk, options.locale, options.negation, options.normalize].join(
+    '|',
+  );
   let t = tokenizers.get(key);
   if (t === undefined) {
     if (tokenizers.size >= 64) tokenizers.clear();

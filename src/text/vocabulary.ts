@@ -102,7 +102,8 @@ export class Vocabulary {
 
   /** How often the token with this id was seen in training. @example vocab.count(0) // 10 */
   count(id: number): number {
-    if (!Number.isInteger(id) || id < 0 || id >= this.counts.length) throw new RangeError(`token id ${id} is outside 0..${this.counts.length - 1}`);
+    if (!Number.isInteger(id) || id < 0 || id >= this.counts.length)
+      throw new RangeError(`token id ${id} is outside 0..${this.counts.length - 1}`);
     return this.counts[id]!;
   }
 

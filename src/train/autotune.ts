@@ -65,7 +65,10 @@ const MIN_GAIN = 0.002;
  * to spread over the options given).
  * @example const tuned = await autotune(examples, { budgetSeconds: 30 }); const model = await train(examples, tuned);
  */
-export async function autotune<L extends Label>(examples: Iterable<LabelledText<L>>, options: AutotuneOptions = {}): Promise<TrainOptions> {
+export async function autotune<L extends Label>(
+  examples: Iterable<LabelledText<L>>,
+  options: AutotuneOptions = {},
+): Promise<TrainOptions> {
   return (await autotuneWithReport(examples, options)).options;
 }
 
@@ -73,10 +76,14 @@ export async function autotune<L extends Label>(examples: Iterable<LabelledText<
  * autotune(), also returning every trial and the best score.
  * @example const { options, score, trials } = await autotuneWithReport(examples, { budgetSeconds: 30, metric: 'macroF1' });
  */
-export async function autotuneWithReport<L extends Label>(examples: Iterable<LabelledText<L>>, options: AutotuneOptions = {}): Promise<AutotuneResult> {
+export async function autotuneWithReport<L extends Label>(
+  examples: Iterable<LabelledText<L>>,
+  options: AutotuneOptions = {},
+): Promise<AutotuneResult> {
   const { budgetSeconds = 60, metric = 'accuracy', folds: k = 3, dev, onTrial, ...base } = options;
   if (!(budgetSeconds > 0)) throw new RangeError(`budgetSeconds must be a positive number, got ${budgetSeconds}`);
-  if (metric !== 'accuracy' && metric !== 'macroF1') throw new RangeError(`metric must be accuracy or macroF1, got ${String(metric)}`);
+  if (metric !== 'accuracy' && metric !== 'macroF1')
+    throw new RangeError(`metric must be accuracy or macroF1, got ${String(metric)}`);
   const all = [...examples].map((e, i) => checkExample(e, i, 'training'));
   if (all.length === 0) throw new RangeError('no training examples');
   const labels = base.labels ?? sortLabels(new Set(all.map((e) => e.label)));
@@ -88,8 +95,13 @@ export async function autotuneWithReport<L extends Label>(examples: Iterable<Lab
   const splits: { train: Example[]; test: Example[] }[] = [];
   if (dev) splits.push({ train: all, test: dev.map((e, i) => checkExample(e, i, 'dev')) });
   else {
-    const fold = stratifiedFolds(all.map((e) => e.label), k, seed);
-    for (let f = 0; f < k; f++) splits.push({ train: all.filter((_, i) => fold[i] !== f), test: all.filter((_, i) => fold[i] === f) });
+    const fold = stratifiedFolds(
+      all.map((e) => e.label),
+      k,
+      seed,
+    );
+    for (let f = 0; f < k; f++)
+      splits.push({ train: all.filter((_, i) => fold[i] !== f), test: all.filter((_, i) => fold[i] === f) });
   }
   const space = searchSpace(splits[0].train.length, base);
   const rng = new Random(seed ^ 0x7a11c0de);
@@ -126,7 +138,15 @@ export async function autotuneWithReport<L extends Label>(examples: Iterable<Lab
     const mean = scores.length ? scores.reduce((s, v) => s + v, 0) / scores.length : NaN;
     const complete = scores.length === splits.length;
     if (complete && (!best || clearlyBetter(scores, best.scores))) best = { options: candidate, score: mean, scores };
-    const trial: Trial = { index, options: candidate, score: mean, folds: scores.length, complete, best: best?.score ?? NaN, elapsed: elapsed() };
+    const trial: Trial = {
+      index,
+      options: candidate,
+      score: mean,
+      folds: scores.length,
+      complete,
+      best: best?.score ?? NaN,
+      elapsed: elapsed(),
+    };
     trials.push(trial);
     onTrial?.(trial);
     if (stopped || performance.now() >= deadline) break;
@@ -148,12 +168,25 @@ function clearlyBetter(scores: readonly number[], bestScores: readonly number[])
 }
 
 /** One candidate trained on a split's training part and scored on its test part; undefined when the deadline stopped it. */
-async function scoreSplit(split: { train: Example[]; test: Example[] }, options: TrainOptions, metric: 'accuracy' | 'macroF1', deadline: number): Promise<number | undefined> {
+async function scoreSplit(
+  split: { train: Example[]; test: Example[] },
+  options: TrainOptions,
+  metric: 'accuracy' | 'macroF1',
+  deadline: number,
+): Promise<number | undefined> {
   const onBatch = () => {
     if (performance.now() > deadline) throw new PastDeadline('past the deadline');
   };
   try {
-    const { model } = await trainWithReport(split.train, { ...options, onBatch, batchEvery: 10, onWarning: () => undefined, validation: undefined, checkpoint: undefined, resume: undefined });
+    const { model } = await trainWithReport(split.train, {
+      ...options,
+      onBatch,
+      batchEvery: 10,
+      onWarning: () => undefined,
+      validation: undefined,
+      checkpoint: undefined,
+      resume: undefined,
+    });
     try {
       return model.evaluate(split.test)[metric];
     } finally {
@@ -175,7 +208,10 @@ function searchSpace(trainSize: number, base: TrainOptions) {
   const epochs0 = typeof base.epochs === 'number' ? base.epochs : autoEpochs(trainSize);
   const arch = base.arch ?? 'bag';
   const model = modelClass(arch);
-  const lr0 = typeof base.lr === 'number' ? base.lr : model.defaults.lr[base.optimizer === 'auto' || !base.optimizer ? model.defaults.optimizer : base.optimizer];
+  const lr0 =
+    typeof base.lr === 'number'
+      ? base.lr
+      : model.defaults.lr[base.optimizer === 'auto' || !base.optimizer ? model.defaults.optimizer : base.optimizer];
   const dim = base.dim ?? 64;
   const values = {
     // Around the rate given (or the model's default: 2 for the bag model's SGD).
@@ -185,7 +221,11 @@ function searchSpace(trainSize: number, base: TrainOptions) {
     members: model.averagesMembers && !base.pretrainedVectors ? [1, 2, 3, 4] : [1],
     wordNgrams: [1, 2, 3],
     buckets: [1_000_000, 2_000_000, 4_000_000],
-    subwords: [[0, 0], [3, 6], [2, 5]] as [number, number][],
+    subwords: [
+      [0, 0],
+      [3, 6],
+      [2, 5],
+    ] as [number, number][],
     featureDropout: [0, 0.1, 0.2, 0.3, 0.4],
     batch: [4, 8, 16],
     negation: [true, false],
@@ -198,7 +238,8 @@ function searchSpace(trainSize: number, base: TrainOptions) {
   // A candidate as a plain record of the searched keys; members must split dim into parts of ≥ 16.
   type Candidate = { [K in Key]: (typeof values)[K][number] };
   const fix = (c: Candidate): Candidate => {
-    if (c.dim % c.members !== 0 || c.dim / c.members < 16) c.members = values.members.length > 1 ? autoMembers(arch, c.dim, false) : 1;
+    if (c.dim % c.members !== 0 || c.dim / c.members < 16)
+      c.members = values.members.length > 1 ? autoMembers(arch, c.dim, false) : 1;
     return c;
   };
   const toOptions = (c: Candidate): TrainOptions => ({
@@ -237,7 +278,8 @@ function searchSpace(trainSize: number, base: TrainOptions) {
     lr: lr0,
     epochs: epochs0,
     dim,
-    members: typeof base.members === 'number' ? base.members : autoMembers(arch, dim, base.pretrainedVectors !== undefined),
+    members:
+      typeof base.members === 'number' ? base.members : autoMembers(arch, dim, base.pretrainedVectors !== undefined),
     wordNgrams: base.wordNgrams ?? 2,
     buckets: base.buckets ?? 2_000_000,
     subwords: base.subwords ?? [0, 0],

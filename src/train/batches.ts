@@ -16,7 +16,14 @@ export interface Encoded {
 }
 
 /** Examples as flat row lists; with `grow`, n-grams met for the first time get rows. */
-export function encodeExamples(items: readonly { text: string; label: string }[], lists: string[][], featurizer: Featurizer, labels: string[], grow: boolean, what: string): Encoded {
+export function encodeExamples(
+  items: readonly { text: string; label: string }[],
+  lists: string[][],
+  featurizer: Featurizer,
+  labels: string[],
+  grow: boolean,
+  what: string,
+): Encoded {
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const offsets = new Int32Array(items.length + 1);
   const flat: number[] = [];
@@ -25,7 +32,8 @@ export function encodeExamples(items: readonly { text: string; label: string }[]
   let maxLength = 0;
   items.forEach((e, i) => {
     const c = labelIndex.get(e.label);
-    if (c === undefined) throw new RangeError(`${what} example ${i + 1}: label "${e.label}" is not one of ${labels.join(', ')}`);
+    if (c === undefined)
+      throw new RangeError(`${what} example ${i + 1}: label "${e.label}" is not one of ${labels.join(', ')}`);
     labelIds[i] = c;
     offsets[i] = flat.length;
     featurizer.rows(lists[i], flat, grow);
@@ -47,7 +55,11 @@ export class BatchBuilder {
   /** Feature dropout's and long texts' sampling generator. */
   readonly dropRng: Random;
 
-  constructor(private readonly set: Encoded, private readonly o: Pick<Resolved, 'batch' | 'featureDropout' | 'seed'>, private readonly classWeight?: Float32Array) {
+  constructor(
+    private readonly set: Encoded,
+    private readonly o: Pick<Resolved, 'batch' | 'featureDropout' | 'seed'>,
+    private readonly classWeight?: Float32Array,
+  ) {
     this.rows = new Int32Array(o.batch * Math.max(1, Math.min(set.maxLength, MAX_TRAINING_FEATURES)));
     this.offsets = new Int32Array(o.batch + 1);
     this.targets = new Int32Array(o.batch);

@@ -34,12 +34,7 @@ const INV_PHI = (Math.sqrt(5) - 1) / 2; // 0.618…, the golden-section ratio
 const GOLDEN_TOLERANCE = 1e-6; // on log T; Newton polishes the rest
 const NEWTON_STEPS = 4;
 
-function checkInputs(
-  logits: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  numClasses: number,
-  where: string,
-): number {
+function checkInputs(logits: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number, where: string): number {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new RangeError(`${where}: numClasses must be a positive integer, got ${numClasses}`);
   }

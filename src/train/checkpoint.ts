@@ -67,13 +67,54 @@ export interface RunIdentity {
 }
 
 /** Every option that changes the trained model, for telling whether a checkpoint belongs to a run. */
-export function runIdentity(o: Resolved, features: ResolvedFeatureOptions, labels: string[], classWeight: Float32Array | undefined,
-  train: readonly { text: string; label: string }[], valid: readonly { text: string; label: string }[], pretrained: Map<string, Float32Array> | undefined): RunIdentity {
-  const { arch, dim, hidden, members, epochs, lr, batch, optimizer, schedule, warmup, seed, patience, featureDropout, naiveBayesStart: nb, weightDecay } = o;
+export function runIdentity(
+  o: Resolved,
+  features: ResolvedFeatureOptions,
+  labels: string[],
+  classWeight: Float32Array | undefined,
+  train: readonly { text: string; label: string }[],
+  valid: readonly { text: string; label: string }[],
+  pretrained: Map<string, Float32Array> | undefined,
+): RunIdentity {
+  const {
+    arch,
+    dim,
+    hidden,
+    members,
+    epochs,
+    lr,
+    batch,
+    optimizer,
+    schedule,
+    warmup,
+    seed,
+    patience,
+    featureDropout,
+    naiveBayesStart: nb,
+    weightDecay,
+  } = o;
   const options: Record<string, unknown> = {
-    arch, dim, hidden, members, epochs, lr, batch, optimizer, schedule, warmup, seed, patience, featureDropout, naiveBayesStart: nb, weightDecay,
-    features, labels, classWeights: classWeight ? Array.from(classWeight) : null,
-    pretrainedVectors: pretrained ? dataFingerprint([...pretrained].map(([word, v]) => ({ text: word, label: Array.from(v).join(' ') }))) : null,
+    arch,
+    dim,
+    hidden,
+    members,
+    epochs,
+    lr,
+    batch,
+    optimizer,
+    schedule,
+    warmup,
+    seed,
+    patience,
+    featureDropout,
+    naiveBayesStart: nb,
+    weightDecay,
+    features,
+    labels,
+    classWeights: classWeight ? Array.from(classWeight) : null,
+    pretrainedVectors: pretrained
+      ? dataFingerprint([...pretrained].map(([word, v]) => ({ text: word, label: Array.from(v).join(' ') })))
+      : null,
   };
   return { options, data: `${dataFingerprint(train)}/${dataFingerprint(valid)}` };
 }
@@ -126,24 +167,47 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, identity: Ru
   const refuse = (problem: string, hint: string): never => {
     throw new ModelFileError(source, problem, hint, 'invalid-contents');
   };
-  if (config.kind !== CHECKPOINT_KIND) refuse(`holds a "${String(config.kind)}", not a ${CHECKPOINT_KIND}`, 'give the folder or file that --checkpoint wrote');
-  if (config.version !== CHECKPOINT_VERSION) refuse(`is a checkpoint of version ${String(config.version)}; this sentiwasm reads version ${CHECKPOINT_VERSION}`, 'start the run again without resuming');
+  if (config.kind !== CHECKPOINT_KIND)
+    refuse(
+      `holds a "${String(config.kind)}", not a ${CHECKPOINT_KIND}`,
+      'give the folder or file that --checkpoint wrote',
+    );
+  if (config.version !== CHECKPOINT_VERSION)
+    refuse(
+      `is a checkpoint of version ${String(config.version)}; this sentiwasm reads version ${CHECKPOINT_VERSION}`,
+      'start the run again without resuming',
+    );
   const saved = config.identity as unknown as RunIdentity;
-  if (saved?.data !== identity.data) refuse('was made from other training or validation data', 'resume with the same data files (and the same --dev), or start again without resuming');
+  if (saved?.data !== identity.data)
+    refuse(
+      'was made from other training or validation data',
+      'resume with the same data files (and the same --dev), or start again without resuming',
+    );
   for (const key of new Set([...Object.keys(saved.options ?? {}), ...Object.keys(identity.options)])) {
     // As the container wrote them (keys sorted), so that key order alone is never a difference.
     const was = configJson(saved.options?.[key]);
     const now = configJson(identity.options[key]);
-    if (was !== now) refuse(`was made with ${key} ${was ?? 'unset'}, and this run has ${key} ${now ?? 'unset'}`, 'resume with the options the run started with');
+    if (was !== now)
+      refuse(
+        `was made with ${key} ${was ?? 'unset'}, and this run has ${key} ${now ?? 'unset'}`,
+        'resume with the options the run started with',
+      );
   }
   const i32 = (name: string, length?: number): Int32Array => {
     const section = sections[name];
-    if (!(section instanceof Int32Array) || (length !== undefined && section.length !== length)) return refuse(`section "${name}" is missing or malformed`, 'start the run again without resuming');
+    if (!(section instanceof Int32Array) || (length !== undefined && section.length !== length))
+      return refuse(`section "${name}" is missing or malformed`, 'start the run again without resuming');
     return section.slice();
   };
   const group = (prefix: string): Record<string, Float32Array> | undefined => {
-    const found = Object.entries(sections).filter(([name, values]) => name.startsWith(`${prefix}.`) && values instanceof Float32Array);
-    return found.length ? Object.fromEntries(found.map(([name, values]) => [name.slice(prefix.length + 1), (values as Float32Array).slice()])) : undefined;
+    const found = Object.entries(sections).filter(
+      ([name, values]) => name.startsWith(`${prefix}.`) && values instanceof Float32Array,
+    );
+    return found.length
+      ? Object.fromEntries(
+          found.map(([name, values]) => [name.slice(prefix.length + 1), (values as Float32Array).slice()]),
+        )
+      : undefined;
   };
   const weights = group('weights') ?? refuse('it holds no weights', 'start the run again without resuming');
   return {

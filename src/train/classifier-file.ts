@@ -75,13 +75,21 @@ export interface ClassifierConfig {
 
 /** The bytes of a model file holding a classifier, its tensors as float32 (schema 2; quantized-file.ts writes the quantized ones). */
 export function encodeClassifier(config: ClassifierConfig, featurizer: Featurizer, model: TextModel): Uint8Array {
-  const sections: Record<string, Float32Array | Int32Array | Uint8Array> = { vocabulary: featurizer.vocabulary.serialize(), rowBuckets: featurizer.rowBuckets };
+  const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
+    vocabulary: featurizer.vocabulary.serialize(),
+    rowBuckets: featurizer.rowBuckets,
+  };
   for (const t of model.tensors()) sections[t.name] = t.values();
   return classifierFileBytes(config, model, sections, { schema: PLAIN_SCHEMA });
 }
 
 /** A classifier's model file from its sections; `schema` (and `quantized`, the tensors quantized) go in the config. */
-export function classifierFileBytes(config: ClassifierConfig, model: TextModel, sections: ModelFileContents['sections'], format: { schema: number; quantized?: Record<string, number> }): Uint8Array {
+export function classifierFileBytes(
+  config: ClassifierConfig,
+  model: TextModel,
+  sections: ModelFileContents['sections'],
+  format: { schema: number; quantized?: Record<string, number> },
+): Uint8Array {
   return encodeModelFile({
     config: {
       kind: MODEL_KIND,
@@ -95,7 +103,11 @@ export function classifierFileBytes(config: ClassifierConfig, model: TextModel, 
 }
 
 /** A classifier's parts, read and checked from the bytes of a model file. */
-export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: string, runtime?: RuntimeOptions): Promise<{ config: ClassifierConfig; featurizer: Featurizer; model: TextModel }> {
+export async function decodeClassifier(
+  bytes: Uint8Array | ArrayBuffer,
+  source: string,
+  runtime?: RuntimeOptions,
+): Promise<{ config: ClassifierConfig; featurizer: Featurizer; model: TextModel }> {
   return classifierFromContents(decodeModelFile(bytes, source), source, runtime);
 }
 
@@ -104,31 +116,48 @@ export async function decodeClassifier(bytes: Uint8Array | ArrayBuffer, source: 
  * trained a model sends its sections). `pause`, when given, runs between the steps (each takes
  * tens of milliseconds for a large model): a page gives its event loop a turn there.
  */
-export async function classifierFromContents({ config, sections }: ModelFileContents, source: string, runtime?: RuntimeOptions, pause?: () => Promise<void>): Promise<{ config: ClassifierConfig; featurizer: Featurizer; model: TextModel }> {
+export async function classifierFromContents(
+  { config, sections }: ModelFileContents,
+  source: string,
+  runtime?: RuntimeOptions,
+  pause?: () => Promise<void>,
+): Promise<{ config: ClassifierConfig; featurizer: Featurizer; model: TextModel }> {
   const problem = (what: string, hint = 'save the model again with this version of sentiwasm'): never => {
     throw new ModelFileError(source, what, hint, 'invalid-contents');
   };
-  if (config.kind !== MODEL_KIND) problem(`holds ${config.kind === undefined ? 'a model of no kind' : `a ${describeValue(config.kind)}`}, not a ${MODEL_KIND}`);
+  if (config.kind !== MODEL_KIND)
+    problem(
+      `holds ${config.kind === undefined ? 'a model of no kind' : `a ${describeValue(config.kind)}`}, not a ${MODEL_KIND}`,
+    );
   const c = config as Record<string, unknown>;
   const schema = c.schema === undefined ? 1 : c.schema;
-  if (!isCount(schema) || schema < 1) problem(`the classifier schema is ${describeValue(c.schema)}, not a version number`);
+  if (!isCount(schema) || schema < 1)
+    problem(`the classifier schema is ${describeValue(c.schema)}, not a version number`);
   if ((schema as number) > CLASSIFIER_SCHEMA) {
-    problem(`was written by a newer sentiwasm (classifier schema ${schema as number}; this one reads up to ${CLASSIFIER_SCHEMA})`, 'upgrade sentiwasm to load it');
+    problem(
+      `was written by a newer sentiwasm (classifier schema ${schema as number}; this one reads up to ${CLASSIFIER_SCHEMA})`,
+      'upgrade sentiwasm to load it',
+    );
   }
   const { arch, dim, hidden, labels, rows } = c;
   // The architecture's code is loaded now: a page that loads one architecture fetches only its code.
   const loading = loadModelClass(arch);
   if (!loading) {
-    return problem(`holds a model of architecture ${describeValue(arch)}, which this sentiwasm does not have (it has ${architectureNames().join(', ')})`,
-      'if a newer sentiwasm wrote it, upgrade to load it');
+    return problem(
+      `holds a model of architecture ${describeValue(arch)}, which this sentiwasm does not have (it has ${architectureNames().join(', ')})`,
+      'if a newer sentiwasm wrote it, upgrade to load it',
+    );
   }
   const Model = await loading;
   if (!isCount(dim) || dim < 1) problem(`the embedding width (dim) is ${describeValue(dim)}, not a positive integer`);
-  if (!Array.isArray(hidden) || !hidden.every((h) => isCount(h) && h >= 1)) problem(`the hidden layer widths are ${describeValue(hidden)}, not a list of positive integers`);
-  if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string')) problem(`the labels are ${describeValue(labels)}, not a list of two or more strings`);
+  if (!Array.isArray(hidden) || !hidden.every((h) => isCount(h) && h >= 1))
+    problem(`the hidden layer widths are ${describeValue(hidden)}, not a list of positive integers`);
+  if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string'))
+    problem(`the labels are ${describeValue(labels)}, not a list of two or more strings`);
   const labelList = labels as string[];
   const distinct = new Set(labelList);
-  if (distinct.size !== labelList.length) problem(`the label ${JSON.stringify(labelList.find((l) => !distinct.delete(l)))} appears twice`);
+  if (distinct.size !== labelList.length)
+    problem(`the label ${JSON.stringify(labelList.find((l) => !distinct.delete(l)))} appears twice`);
   // Files from before calibration have no temperature: they were uncalibrated.
   const temperature = (c.temperature === undefined ? 1 : c.temperature) as number;
   // Scores are divided by it: below MIN_TEMPERATURE they could reach infinity, and probabilities NaN.
@@ -140,10 +169,14 @@ export async function classifierFromContents({ config, sections }: ModelFileCont
   const shapeProblem = Model.checkShape(shape);
   if (shapeProblem) problem(shapeProblem);
 
-  const expect = <T extends Float32Array | Int32Array | Uint8Array>(name: string, type: { name: string; prototype: T }): T => {
+  const expect = <T extends Float32Array | Int32Array | Uint8Array>(
+    name: string,
+    type: { name: string; prototype: T },
+  ): T => {
     const section = sections[name];
     if (section === undefined) problem(`section "${name}" is missing`);
-    if (Object.getPrototypeOf(section) !== type.prototype) problem(`section "${name}" holds ${section.constructor.name} values, not ${type.name}`);
+    if (Object.getPrototypeOf(section) !== type.prototype)
+      problem(`section "${name}" holds ${section.constructor.name} values, not ${type.name}`);
     return section as T;
   };
   // The unpacking code is loaded only for a packed file: a page that never reads one never fetches it.
@@ -180,7 +213,10 @@ export async function classifierFromContents({ config, sections }: ModelFileCont
     if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
     return problem(`the featurizer settings are invalid: ${error.message}`);
   }
-  if (featurizer.rowCount !== rows) problem(`the config says ${rows as number} embedding rows, the vocabulary (${vocabulary.size} words) and row buckets (${rowBuckets.length}) make ${featurizer.rowCount}`);
+  if (featurizer.rowCount !== rows)
+    problem(
+      `the config says ${rows as number} embedding rows, the vocabulary (${vocabulary.size} words) and row buckets (${rowBuckets.length}) make ${featurizer.rowCount}`,
+    );
 
   await pause?.();
   // The tensors the architecture has, in its order, with their sizes; then their values from the file.
@@ -193,55 +229,112 @@ export async function classifierFromContents({ config, sections }: ModelFileCont
     const [rowCount, width] = dims;
     const bytes = codeBytes(bits, rowCount, width);
     const scalesName = unpack ? `${name}.scales.packed` : `${name}.scales`;
-    const codes = unpack ? unpacked(`${name}.codes.packed`, (b) => unpack.unpackCodes(b, bytes)) : expect(`${name}.codes`, Uint8Array);
-    const scales = unpack ? unpacked(scalesName, (b) => unpack.unpackScales(b, rowCount)) : expect(scalesName, Float32Array);
-    if (codes.length !== bytes) problem(`section "${name}.codes" has ${codes.length} bytes, ${rowCount} rows × ${width} at ${bits} bits need ${bytes}`);
-    if (scales.length !== rowCount) problem(`section "${scalesName}" has ${scales.length} values, one per row needs ${rowCount}`);
+    const codes = unpack
+      ? unpacked(`${name}.codes.packed`, (b) => unpack.unpackCodes(b, bytes))
+      : expect(`${name}.codes`, Uint8Array);
+    const scales = unpack
+      ? unpacked(scalesName, (b) => unpack.unpackScales(b, rowCount))
+      : expect(scalesName, Float32Array);
+    if (codes.length !== bytes)
+      problem(
+        `section "${name}.codes" has ${codes.length} bytes, ${rowCount} rows × ${width} at ${bits} bits need ${bytes}`,
+      );
+    if (scales.length !== rowCount)
+      problem(`section "${scalesName}" has ${scales.length} values, one per row needs ${rowCount}`);
     const bad = scales.findIndex((v) => !(v >= 0) || !Number.isFinite(v));
     if (bad >= 0) problem(`section "${scalesName}" holds ${scales[bad]} at index ${bad}, not a finite number ≥ 0`);
     return dequantizeRows({ bits, codes, scales }, rowCount, width, new Float32Array(rowCount * width));
   };
-  const values = schema === 1 ? schema1Tensors(expected, (name) => expect(name, Float32Array), problem) : Object.fromEntries(expected.map((t) => [t.name, tensorValues(t)]));
+  const values =
+    schema === 1
+      ? schema1Tensors(expected, (name) => expect(name, Float32Array), problem)
+      : Object.fromEntries(expected.map((t) => [t.name, tensorValues(t)]));
   for (const { name, shape: dims } of expected) {
     const size = dims.reduce((a, b) => a * b, 1);
-    if (values[name].length !== size) problem(`the tensor "${name}" has ${values[name].length} values, its shape [${dims.join(' × ')}] needs ${size}`);
+    if (values[name].length !== size)
+      problem(`the tensor "${name}" has ${values[name].length} values, its shape [${dims.join(' × ')}] needs ${size}`);
   }
   // The plan's largest blocks, checked before any of it is laid out: a file asking for more than
   // WebAssembly can address is refused, not half built.
-  const floats = expected.reduce((n, t) => n + 2 * t.shape.reduce((a, b) => a * b, 1), 0) + Model.extraFloats(shape) + PREDICT_IDS * shape.dim;
-  if (4 * floats > MAX_WASM_BYTES) problem(`the model needs at least ${(4 * floats / 2 ** 30).toFixed(1)} GiB of memory, more than the 4 GiB WebAssembly can address`);
+  const floats =
+    expected.reduce((n, t) => n + 2 * t.shape.reduce((a, b) => a * b, 1), 0) +
+    Model.extraFloats(shape) +
+    PREDICT_IDS * shape.dim;
+  if (4 * floats > MAX_WASM_BYTES)
+    problem(
+      `the model needs at least ${((4 * floats) / 2 ** 30).toFixed(1)} GiB of memory, more than the 4 GiB WebAssembly can address`,
+    );
   // Messages name the file's own sections: 0.1.0's "head" holds every head tensor back to back.
   const sectionOf = (name: string, at: number): [string, number] => {
     if (schema !== 1) return [name, at];
     if (name === expected[0].name) return ['embedding', at];
-    const before = expected.slice(1, expected.findIndex((t) => t.name === name)).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+    const before = expected
+      .slice(
+        1,
+        expected.findIndex((t) => t.name === name),
+      )
+      .reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
     return ['head', before + at];
   };
   for (const { name } of expected) {
     const at = firstNonFinite(values[name]);
     if (at < 0) continue;
     const [section, index] = sectionOf(name, at);
-    problem(`the model's weights hold NaN or infinite values (section "${section}", index ${index}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
+    problem(
+      `the model's weights hold NaN or infinite values (section "${section}", index ${index}); it was saved from a run that diverged: train it again with a lower learning rate`,
+      '',
+    );
   }
   await pause?.();
   const bound = Model.scoreBound(shape, values);
   if (!(bound <= MAX_SCORE)) {
-    problem(`the model's weights are so large that its scores could overflow (to ${bound.toPrecision(2)}); it was saved from a run that diverged: train it again with a lower learning rate`, '');
+    problem(
+      `the model's weights are so large that its scores could overflow (to ${bound.toPrecision(2)}); it was saved from a run that diverged: train it again with a lower learning rate`,
+      '',
+    );
   }
 
   await pause?.();
-  const model = Model.create(await Runtime.create(runtime), shape, { maxBatch: PREDICT_BATCH, maxIds: PREDICT_IDS, optimizer: 'sgd', seed: 0, initialise: false, training: false });
+  const model = Model.create(await Runtime.create(runtime), shape, {
+    maxBatch: PREDICT_BATCH,
+    maxIds: PREDICT_IDS,
+    optimizer: 'sgd',
+    seed: 0,
+    initialise: false,
+    training: false,
+  });
   await pause?.();
   for (const t of model.tensors()) t.values().set(values[t.name]);
   model.weightsChanged();
-  const numericLabels = c.numericLabels === true && labelList.every((l) => Number.isFinite(Number(l))) ? { numericLabels: true } : {};
-  return { config: { arch: arch as Architecture, dim: shape.dim, hidden: shape.hidden, labels: labelList, features: featurizer.options, temperature, ...numericLabels }, featurizer, model };
+  const numericLabels =
+    c.numericLabels === true && labelList.every((l) => Number.isFinite(Number(l))) ? { numericLabels: true } : {};
+  return {
+    config: {
+      arch: arch as Architecture,
+      dim: shape.dim,
+      hidden: shape.hidden,
+      labels: labelList,
+      features: featurizer.options,
+      temperature,
+      ...numericLabels,
+    },
+    featurizer,
+    model,
+  };
 }
 
 /** The config's `quantized` map ({ tensor name: bits }), checked against the schema and the architecture's tensors. */
-function quantizedTensors(value: unknown, schema: number, expected: { name: string; shape: number[] }[], problem: (what: string) => never): Record<string, QuantizeBits> {
+function quantizedTensors(
+  value: unknown,
+  schema: number,
+  expected: { name: string; shape: number[] }[],
+  problem: (what: string) => never,
+): Record<string, QuantizeBits> {
   if (schema < FIRST_QUANTIZED_SCHEMA) {
-    if (value !== undefined) problem(`the config of a classifier schema ${schema} file holds "quantized", which only quantized files (schema ${FIRST_QUANTIZED_SCHEMA} and later) have`);
+    if (value !== undefined)
+      problem(
+        `the config of a classifier schema ${schema} file holds "quantized", which only quantized files (schema ${FIRST_QUANTIZED_SCHEMA} and later) have`,
+      );
     return {};
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) {
@@ -250,15 +343,23 @@ function quantizedTensors(value: unknown, schema: number, expected: { name: stri
   const out: Record<string, QuantizeBits> = {};
   for (const [name, bits] of Object.entries(value as Record<string, unknown>)) {
     const tensor = expected.find((t) => t.name === name);
-    if (!tensor || tensor.shape.length !== 2 || !QUANTIZABLE.includes(name)) problem(`the quantized tensor ${describeValue(name)} is not a table this model can store quantized`);
-    if (!QUANTIZE_BITS.includes(bits as QuantizeBits)) problem(`the tensor "${name}" is quantized to ${describeValue(bits)} bits; this sentiwasm reads ${QUANTIZE_BITS.join(' or ')}`);
+    if (!tensor || tensor.shape.length !== 2 || !QUANTIZABLE.includes(name))
+      problem(`the quantized tensor ${describeValue(name)} is not a table this model can store quantized`);
+    if (!QUANTIZE_BITS.includes(bits as QuantizeBits))
+      problem(
+        `the tensor "${name}" is quantized to ${describeValue(bits)} bits; this sentiwasm reads ${QUANTIZE_BITS.join(' or ')}`,
+      );
     out[name] = bits as QuantizeBits;
   }
   return out;
 }
 
 /** 0.1.0's two sections as the architecture's tensors: "embedding" is the table, "head" the rest back to back. */
-function schema1Tensors(expected: { name: string; shape: number[] }[], section: (name: string) => Float32Array, problem: (what: string) => never): Record<string, Float32Array> {
+function schema1Tensors(
+  expected: { name: string; shape: number[] }[],
+  section: (name: string) => Float32Array,
+  problem: (what: string) => never,
+): Record<string, Float32Array> {
   const [table, ...head] = expected;
   const out: Record<string, Float32Array> = { [table.name]: section('embedding') };
   const flat = section('head');

@@ -85,7 +85,7 @@ export class TextClassifier<L extends Label = string> {
     this.config = config;
     this.featurizer = featurizer;
     // A sequence model reads ordered ids, which the WebAssembly featurizer (bag rows) does not give.
-    this.wasmFeaturizer = model.sequenceLength ? null : WasmFeaturizer.create(model.runtime, featurizer) ?? null;
+    this.wasmFeaturizer = model.sequenceLength ? null : (WasmFeaturizer.create(model.runtime, featurizer) ?? null);
     model.runtime.seal('a trained model');
   }
 
@@ -108,7 +108,11 @@ export class TextClassifier<L extends Label = string> {
    * classifier-file.ts for every check). Files of 0.1.0 load as they were.
    * @example const model = await TextClassifier.fromBytes(bytes, "model.bin");
    */
-  static async fromBytes<L extends Label = string>(bytes: Uint8Array | ArrayBuffer, source = 'model', runtime?: RuntimeOptions): Promise<TextClassifier<L>> {
+  static async fromBytes<L extends Label = string>(
+    bytes: Uint8Array | ArrayBuffer,
+    source = 'model',
+    runtime?: RuntimeOptions,
+  ): Promise<TextClassifier<L>> {
     const { config, featurizer, model } = await decodeClassifier(bytes, source, runtime);
     return new TextClassifier<L>(model, config, featurizer);
   }
@@ -121,6 +125,10 @@ export class TextClassifier<L extends Label = string> {
   get model(): TextModel {
     if (!this.textModel) throw new Error('this model has been disposed');
     return this.textModel;
+  }
+
+  private assertNotDisposed(): void {
+    void this.model;
   }
 
   /** @internal The runtime, or an error once disposed. */
@@ -146,7 +154,10 @@ export class TextClassifier<L extends Label = string> {
    * @example model.predictBatch(["great", "awful"]).map((p) => p.label)
    */
   predictBatch(texts: readonly string[]): Prediction<L>[] {
-    if (!Array.isArray(texts)) throw new TypeError(`predictBatch wants an array of texts (strings), got ${typeof texts === 'string' ? 'one string: for one text use predict()' : typeof texts}`);
+    if (!Array.isArray(texts))
+      throw new TypeError(
+        `predictBatch wants an array of texts (strings), got ${typeof texts === 'string' ? 'one string: for one text use predict()' : typeof texts}`,
+      );
     return this.predictionsOf(this.textProbabilities(texts));
   }
 
@@ -162,7 +173,13 @@ export class TextClassifier<L extends Label = string> {
       const probabilities: Record<string, number> = {};
       for (let c = 0; c < C; c++) {
         // A label may be called "__proto__": defined as an own property, it stays one.
-        if (labels[c] === '__proto__') Object.defineProperty(probabilities, labels[c], { value: probs[r + c], enumerable: true, writable: true, configurable: true });
+        if (labels[c] === '__proto__')
+          Object.defineProperty(probabilities, labels[c], {
+            value: probs[r + c],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else probabilities[labels[c]] = probs[r + c];
         if (probs[r + c] > probs[r + best]) best = c;
       }
@@ -174,16 +191,20 @@ export class TextClassifier<L extends Label = string> {
   /** @internal Calibrated class probabilities [n × C] of texts, featurized straight into the batch buffer. */
   textProbabilities(texts: readonly string[]): Float32Array {
     const { featurizer } = this;
-    for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
+    for (const text of texts)
+      if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
     const fast = this.wasmFeaturizer;
     const maxLen = this.model.sequenceLength;
-    const probs = this.model.logits(texts.length, maxLen
-      ? (i, out) => featurizer.orderedIds(featurizer.tokenize(texts[i]), maxLen, out)
-      : fast
-      ? (i, out) => {
-        if (!fast.rows(texts[i], out)) featurizer.textRows(texts[i], out);
-      }
-      : (i, out) => featurizer.textRows(texts[i], out));
+    const probs = this.model.logits(
+      texts.length,
+      maxLen
+        ? (i, out) => featurizer.orderedIds(featurizer.tokenize(texts[i]), maxLen, out)
+        : fast
+          ? (i, out) => {
+              if (!fast.rows(texts[i], out)) featurizer.textRows(texts[i], out);
+            }
+          : (i, out) => featurizer.textRows(texts[i], out),
+    );
     softmaxRows(probs, this.labels.length, this.config.temperature);
     return probs;
   }
@@ -218,7 +239,13 @@ export class TextClassifier<L extends Label = string> {
     const target = this.labels.length === 2 ? 1 : this.labels.indexOf(String(prediction.label));
     const maxLen = this.model.sequenceLength;
     const ids = maxLen ? this.featurizer.orderedIds(tokens, maxLen) : undefined;
-    const { score, bias, contributions, method } = this.model.explain(tokens.length, spans, this.featurizer.options.uniqueFeatures, target, ids);
+    const { score, bias, contributions, method } = this.model.explain(
+      tokens.length,
+      spans,
+      this.featurizer.options.uniqueFeatures,
+      target,
+      ids,
+    );
     const tokenList = tokens.map((t, i): TokenContribution => ({ ...userWord(t), contribution: contributions[i] }));
     return { label: prediction.label, target: this.labels[target], score, bias, tokens: tokenList, method };
   }
@@ -229,14 +256,18 @@ export class TextClassifier<L extends Label = string> {
    * head, a [tokens × tokens] matrix whose row i is how much token i attends to each token.
    * @example model.attentionWeights("not good")?.layers[0][0] // [[0.7, 0.3], [0.4, 0.6]]
    */
-  attentionWeights(text: string): { tokens: TokenContribution['token'][]; negated: boolean[]; layers: number[][][][] } | undefined {
+  attentionWeights(
+    text: string,
+  ): { tokens: TokenContribution['token'][]; negated: boolean[]; layers: number[][][][] } | undefined {
     const { model, featurizer } = this;
     if (!model.sequenceLength || !model.attentionWeights) return undefined;
     const tokens = featurizer.tokenize(text).slice(0, model.sequenceLength);
     const ids = featurizer.orderedIds(tokens, model.sequenceLength);
     const n = Math.max(1, tokens.length);
     const T = Math.max(1, ids.length);
-    const layers = model.attentionWeights(ids).map((heads) => heads.map((w) => Array.from({ length: n }, (_, i) => Array.from(w.subarray(i * T, i * T + n)))));
+    const layers = model
+      .attentionWeights(ids)
+      .map((heads) => heads.map((w) => Array.from({ length: n }, (_, i) => Array.from(w.subarray(i * T, i * T + n)))));
     const words = tokens.map(userWord);
     return { tokens: words.map((w) => w.token), negated: words.map((w) => w.negated), layers };
   }
@@ -259,7 +290,7 @@ export class TextClassifier<L extends Label = string> {
    * model's own spelling of a negated word ("NOT_worth") is not accepted: it is internal.
    */
   private wordId(word: string): number {
-    this.model; // throws once disposed
+    this.assertNotDisposed();
     const vocab = this.featurizer.vocabulary;
     const negated = word.startsWith(NEGATED_WORD_PREFIX);
     const plain = negated ? word.slice(NEGATED_WORD_PREFIX.length) : word;
@@ -316,7 +347,7 @@ export class TextClassifier<L extends Label = string> {
    * @example model.words().slice(0, 3) // [',', '.', 'the']
    */
   words(options: { includeNegated?: boolean } = {}): string[] {
-    this.model; // throws once disposed
+    this.assertNotDisposed();
     const words: string[] = [];
     for (const token of this.featurizer.vocabulary.toArray()) {
       if (!isNegationMarked(token)) words.push(token);
@@ -337,7 +368,11 @@ export class TextClassifier<L extends Label = string> {
    * @example model.evaluate([{ text: "great", label: "positive" }]).accuracy
    */
   evaluate(examples: readonly { text: string; label: Label }[]): EvaluationReport {
-    return evaluateProbabilities(this.classesOf(examples), this.textProbabilities(examples.map((e) => e.text)), this.labels);
+    return evaluateProbabilities(
+      this.classesOf(examples),
+      this.textProbabilities(examples.map((e) => e.text)),
+      this.labels,
+    );
   }
 
   /** @internal Each example's class index, or an error naming the first label the model does not know. */
@@ -345,7 +380,10 @@ export class TextClassifier<L extends Label = string> {
     const index = new Map(this.labels.map((l, i) => [l, i]));
     return examples.map((e, i) => {
       const c = index.get(String(e.label));
-      if (c === undefined) throw new RangeError(`example ${i + 1}: label "${e.label}" is not one the model knows (${this.labels.join(', ')})`);
+      if (c === undefined)
+        throw new RangeError(
+          `example ${i + 1}: label "${e.label}" is not one the model knows (${this.labels.join(', ')})`,
+        );
       return c;
     });
   }
@@ -392,11 +430,15 @@ function isNegationMarked(token: string): boolean {
 
 /** A token as the user wrote it: "NOT_worth" → { token: "worth", negated: true }. */
 function userWord(token: string): { token: string; negated: boolean } {
-  return isNegationMarked(token) ? { token: token.slice(NEGATION_MARK.length), negated: true } : { token, negated: false };
+  return isNegationMarked(token)
+    ? { token: token.slice(NEGATION_MARK.length), negated: true }
+    : { token, negated: false };
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i] * b[i];
     na += a[i] * a[i];

@@ -93,7 +93,10 @@ export function stratifiedFolds(labels: readonly string[], k: number, seed: numb
  * scores the fold left out. Accuracy and macro-F1 as mean ± sd over every (seed, fold).
  * @example const { accuracy } = await crossValidate(examples, { folds: 5, seeds: 2, epochs: 5 }); // accuracy.mean, accuracy.sd
  */
-export async function crossValidate<L extends Label>(examples: Iterable<LabelledText<L>>, options: CrossValidationOptions = {}): Promise<CrossValidationResult> {
+export async function crossValidate<L extends Label>(
+  examples: Iterable<LabelledText<L>>,
+  options: CrossValidationOptions = {},
+): Promise<CrossValidationResult> {
   const { all, plan } = prepare(examples, options);
   const { folds: _k, seeds: _s, onFold, ...trainOptions } = options;
   const results: FoldResult[] = [];
@@ -137,8 +140,14 @@ export async function compareOptions<L extends Label>(
     a: summarise(ra),
     b: summarise(rb),
     difference: {
-      accuracy: pairedDifference(ra.map((r) => r.accuracy), rb.map((r) => r.accuracy)),
-      macroF1: pairedDifference(ra.map((r) => r.macroF1), rb.map((r) => r.macroF1)),
+      accuracy: pairedDifference(
+        ra.map((r) => r.accuracy),
+        rb.map((r) => r.accuracy),
+      ),
+      macroF1: pairedDifference(
+        ra.map((r) => r.macroF1),
+        rb.map((r) => r.macroF1),
+      ),
     },
   };
 }
@@ -150,7 +159,8 @@ export function seedList(options: { seeds?: number | readonly number[]; seed?: n
     checkPositiveInt('seeds', seeds);
     return Array.from({ length: seeds }, (_, r) => seed + r);
   }
-  if (seeds.length === 0 || !seeds.every(Number.isInteger)) throw new RangeError(`seeds must be a positive count or a list of integers, got ${JSON.stringify(seeds)}`);
+  if (seeds.length === 0 || !seeds.every(Number.isInteger))
+    throw new RangeError(`seeds must be a positive count or a list of integers, got ${JSON.stringify(seeds)}`);
   return [...seeds];
 }
 
@@ -171,20 +181,43 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): Me
 
 function prepare<L extends Label>(examples: Iterable<LabelledText<L>>, options: CrossValidationOptions) {
   if (examples === null || typeof examples !== 'object' || !(Symbol.iterator in examples)) {
-    throw new TypeError('crossValidate() wants labelled examples ({ text, label } objects) in an array or other iterable');
+    throw new TypeError(
+      'crossValidate() wants labelled examples ({ text, label } objects) in an array or other iterable',
+    );
   }
   const all = [...examples].map((e, i) => checkExample(e, i, 'training'));
   const k = options.folds ?? 5;
-  const plan = seedList(options).map((seed) => ({ seed, folds: { k, of: stratifiedFolds(all.map((e) => e.label), k, seed) } }));
+  const plan = seedList(options).map((seed) => ({
+    seed,
+    folds: {
+      k,
+      of: stratifiedFolds(
+        all.map((e) => e.label),
+        k,
+        seed,
+      ),
+    },
+  }));
   return { all, plan };
 }
 
-async function runFold(all: Example[], fold: Int32Array, f: number, seed: number, options: TrainOptions): Promise<FoldResult> {
+async function runFold(
+  all: Example[],
+  fold: Int32Array,
+  f: number,
+  seed: number,
+  options: TrainOptions,
+): Promise<FoldResult> {
   const train = all.filter((_, i) => fold[i] !== f);
   const test = all.filter((_, i) => fold[i] === f);
   // Every class the data has, so that a class missing from one fold's training part is still a class.
   const labels = options.labels ?? sortLabels(new Set(all.map((e) => e.label)));
-  const { model, trainSeconds } = await trainWithReport(train, { ...options, labels, seed, onWarning: options.onWarning ?? (() => undefined) });
+  const { model, trainSeconds } = await trainWithReport(train, {
+    ...options,
+    labels,
+    seed,
+    onWarning: options.onWarning ?? (() => undefined),
+  });
   try {
     const report = model.evaluate(test);
     return { seed, fold: f, n: test.length, accuracy: report.accuracy, macroF1: report.macroF1, trainSeconds };

@@ -27,7 +27,15 @@ import { Barrier, PartnerFailed, recordOf, RECORD, stopRequested } from './threa
  * into `bounds` (threads + 1 entries) when given, so that a training step allocates nothing.
  * @example sliceBounds(order, 0, 4, set, 64, 2) // Int32Array [0, 2, 4] for four equal examples
  */
-export function sliceBounds(order: Int32Array, start: number, count: number, set: Encoded, cap: number, threads: number, bounds: Int32Array = new Int32Array(threads + 1)): Int32Array {
+export function sliceBounds(
+  order: Int32Array,
+  start: number,
+  count: number,
+  set: Encoded,
+  cap: number,
+  threads: number,
+  bounds: Int32Array = new Int32Array(threads + 1),
+): Int32Array {
   const cost = (b: number) => {
     const i = order[start + b];
     return Math.max(1, Math.min(cap, set.offsets[i + 1] - set.offsets[i]));
@@ -50,7 +58,15 @@ export function sliceBounds(order: Int32Array, start: number, count: number, set
 }
 
 /** The part of a batch's loss weight that examples from … to of it carry (their count over the batch's, or their class weights'). */
-function lossShare(order: Int32Array, start: number, count: number, from: number, to: number, set: Encoded, classWeight: Float32Array | undefined): number {
+function lossShare(
+  order: Int32Array,
+  start: number,
+  count: number,
+  from: number,
+  to: number,
+  set: Encoded,
+  classWeight: Float32Array | undefined,
+): number {
   if (!classWeight) return (to - from) / count;
   let part = 0;
   let whole = 0;
@@ -99,7 +115,13 @@ export class DataParallelThread {
   private gradientsOf(t: number): GradientBlocks {
     const { words } = this;
     const r = recordOf(t);
-    return { dense: words[r + RECORD.dense], denseFloats: words[r + RECORD.denseFloats], rowIds: words[r + RECORD.rowIds], rowGrads: words[r + RECORD.rowGrads], rowCount: words[r + RECORD.rowCount] };
+    return {
+      dense: words[r + RECORD.dense],
+      denseFloats: words[r + RECORD.denseFloats],
+      rowIds: words[r + RECORD.rowIds],
+      rowGrads: words[r + RECORD.rowGrads],
+      rowCount: words[r + RECORD.rowCount],
+    };
   }
 
   /**
@@ -108,7 +130,11 @@ export class DataParallelThread {
    * up to; only thread 0 counts steps, as one step of the team is one step of the run. Stops
    * early, every thread after the same step, when the host asks (the answer says `stopped`).
    */
-  epoch(epoch: number, order: Int32Array, post: (message: ThreadMessage) => void): Extract<ThreadMessage, { type: 'epoch' }> {
+  epoch(
+    epoch: number,
+    order: Int32Array,
+    post: (message: ThreadMessage) => void,
+  ): Extract<ThreadMessage, { type: 'epoch' }> {
     const { thread, threads, model, step, batches, set, training: o, words, barrier } = this;
     const n = order.length;
     const total = o.stepsPerEpoch * o.epochs;
@@ -119,8 +145,15 @@ export class DataParallelThread {
     let correct = 0;
     let steps = 0;
     let reported = 0;
-    const answer = (diverged: boolean, stopped: boolean): Extract<ThreadMessage, { type: 'epoch' }> =>
-      ({ type: 'epoch', steps: leader ? steps - reported : 0, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged, stopped });
+    const answer = (diverged: boolean, stopped: boolean): Extract<ThreadMessage, { type: 'epoch' }> => ({
+      type: 'epoch',
+      steps: leader ? steps - reported : 0,
+      lossSum,
+      correct,
+      words: batches.wordsSeen - wordsBefore,
+      diverged,
+      stopped,
+    });
     try {
       for (let s = 0, start = 0; start < n; start += o.batch, s++) {
         const count = Math.min(o.batch, n - start);
@@ -130,7 +163,11 @@ export class DataParallelThread {
         let loss = 0;
         if (to > from) {
           batches.fill(order, start + from, to - from);
-          const result = step.gradients(batches, to - from, lossShare(order, start, count, from, to, set, this.classWeight));
+          const result = step.gradients(
+            batches,
+            to - from,
+            lossShare(order, start, count, from, to, set, this.classWeight),
+          );
           loss = result.loss;
           lossSum += result.loss * (to - from);
           correct += result.correct;
@@ -144,9 +181,13 @@ export class DataParallelThread {
         for (let t = 0; t < threads; t++) diverged ||= words[recordOf(t) + RECORD.diverged] === 1;
         // Every thread saw every flag: they all stop here, before the update.
         if (diverged) return answer(true, false);
-        const lr = learningRate(o.lr, (epoch - 1) * o.stepsPerEpoch + s, total, { schedule: o.schedule, warmup: o.warmup });
+        const lr = learningRate(o.lr, (epoch - 1) * o.stepsPerEpoch + s, total, {
+          schedule: o.schedule,
+          warmup: o.warmup,
+        });
         if (leader) {
-          for (let t = 1; t < threads; t++) if (words[recordOf(t) + RECORD.examples] > 0) model.addGradients(this.gradientsOf(t));
+          for (let t = 1; t < threads; t++)
+            if (words[recordOf(t) + RECORD.examples] > 0) model.addGradients(this.gradientsOf(t));
           model.step(lr);
           words[r + RECORD.stopping] = stopRequested(words) ? 1 : 0;
         } else {

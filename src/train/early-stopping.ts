@@ -25,7 +25,8 @@ export class EarlyStopping {
 
   /** Puts the best weights back when the last epoch was not the best. */
   restoreBest(model: TextModel, lastLoss: number | undefined): void {
-    if (this.patience > 0 && this.best && lastLoss !== undefined && lastLoss > this.best.loss) restore(model, this.best.weights);
+    if (this.patience > 0 && this.best && lastLoss !== undefined && lastLoss > this.best.loss)
+      restore(model, this.best.weights);
   }
 }
 
@@ -38,7 +39,8 @@ export function snapshot(model: TextModel): WeightSnapshot {
 export function restore(model: TextModel, weights: WeightSnapshot): void {
   for (const t of model.tensors()) {
     const values = weights[t.name];
-    if (!values || values.length !== t.values().length) throw new RangeError(`no weights of the right size for tensor "${t.name}"`);
+    if (!values || values.length !== t.values().length)
+      throw new RangeError(`no weights of the right size for tensor "${t.name}"`);
     t.values().set(values);
   }
   model.weightsChanged();

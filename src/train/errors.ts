@@ -15,8 +15,10 @@ export class TrainingDivergedError extends Error {
     readonly member?: number,
   ) {
     const where = `${member === undefined ? '' : `member ${member}, `}epoch ${epoch}, step ${step}`;
-    super(`training diverged at ${where}: the loss became NaN or infinite at learning rate ${formatRate(lr)}; `
-      + `nothing was saved. Train again with a lower learning rate (e.g. lr ${formatRate(lr / 10)}), or with the adam optimizer`);
+    super(
+      `training diverged at ${where}: the loss became NaN or infinite at learning rate ${formatRate(lr)}; ` +
+        `nothing was saved. Train again with a lower learning rate (e.g. lr ${formatRate(lr / 10)}), or with the adam optimizer`,
+    );
     this.name = 'TrainingDivergedError';
   }
 }

@@ -47,9 +47,7 @@ const ECE_BINS = 10;
 
 function checkLabel(label: number, i: number, numClasses: number, where: string): void {
   if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
-    throw new RangeError(
-      `${where}: label ${label} of example ${i} is not a class index in 0..${numClasses - 1}`,
-    );
+    throw new RangeError(`${where}: label ${label} of example ${i} is not a class index in 0..${numClasses - 1}`);
   }
 }
 
@@ -63,9 +61,7 @@ function flattenProbabilities(probabilities: Probabilities, n: number, numClasse
   if (flat) {
     const p = probabilities as ArrayLike<number>;
     if (p.length !== n * numClasses) {
-      throw new RangeError(
-        `evaluate: expected ${n}×${numClasses} = ${n * numClasses} probabilities, got ${p.length}`,
-      );
+      throw new RangeError(`evaluate: expected ${n}×${numClasses} = ${n * numClasses} probabilities, got ${p.length}`);
     }
     for (let k = 0; k < p.length; k++) out[k] = p[k];
   } else {
@@ -135,9 +131,7 @@ export function predictClasses(probabilities: ArrayLike<number>, numClasses: num
  */
 export function accuracy(trueLabels: ArrayLike<number>, predicted: ArrayLike<number>): number {
   if (trueLabels.length !== predicted.length) {
-    throw new RangeError(
-      `accuracy: ${trueLabels.length} true labels but ${predicted.length} predictions`,
-    );
+    throw new RangeError(`accuracy: ${trueLabels.length} true labels but ${predicted.length} predictions`);
   }
   if (trueLabels.length === 0) throw new RangeError('accuracy: no examples');
   let correct = 0;
@@ -155,9 +149,7 @@ export function confusionMatrix(
   numClasses: number,
 ): number[][] {
   if (trueLabels.length !== predicted.length) {
-    throw new RangeError(
-      `confusionMatrix: ${trueLabels.length} true labels but ${predicted.length} predictions`,
-    );
+    throw new RangeError(`confusionMatrix: ${trueLabels.length} true labels but ${predicted.length} predictions`);
   }
   const m: number[][] = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < trueLabels.length; i++) {

@@ -17,7 +17,8 @@ export interface LabelledText<L extends string | number = string> {
 }
 
 /** Labelled examples in memory, a stream of them (e.g. readExamplesFromFile), or a CSV/TSV/JSONL file path or URL (Node). */
-export type TrainingData<L extends string | number = string> = Iterable<LabelledText<L>> | AsyncIterable<LabelledText<L>> | string | URL;
+export type TrainingData<L extends string | number = string> =
+  Iterable<LabelledText<L>> | AsyncIterable<LabelledText<L>> | string | URL;
 
 export interface BatchInfo {
   /** With several members (see TrainOptions.members): which one is training, from 1. */
@@ -189,14 +190,19 @@ export const AUTO_THREADS_MIN_EXAMPLES = 2000;
 /** The members `options` ask for: their count, or for 'auto' (the default) autoMembers' choice. */
 function membersOf(arch: Architecture, options: TrainOptions): number {
   const members = options.members ?? TRAIN_DEFAULTS.members;
-  return members === 'auto' ? autoMembers(arch, options.dim ?? TRAIN_DEFAULTS.dim, options.pretrainedVectors !== undefined) : members;
+  return members === 'auto'
+    ? autoMembers(arch, options.dim ?? TRAIN_DEFAULTS.dim, options.pretrainedVectors !== undefined)
+    : members;
 }
 
 /** What threads: 'auto' means for this architecture, options and data size (see TrainOptions.threads). */
 export function autoThreads(arch: Architecture, options: TrainOptions, examples: number): number {
   if (options.checkpoint || options.resume) return 1;
   const model = modelClass(arch);
-  const threads = Math.max(1, Math.min(availableCores(), AUTO_THREADS_MAX, Math.floor(examples / AUTO_THREADS_MIN_EXAMPLES)));
+  const threads = Math.max(
+    1,
+    Math.min(availableCores(), AUTO_THREADS_MAX, Math.floor(examples / AUTO_THREADS_MIN_EXAMPLES)),
+  );
   if (model.hogwild) {
     const members = membersOf(arch, options);
     return members > 1 ? Math.min(threads, members) : 1;
@@ -213,7 +219,10 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   const encoder = resolveEncoder(options, chosen.dim, model.sequenceInput === true);
   const o = {
     ...chosen,
-    threads: chosen.threads === undefined || chosen.threads === 'auto' ? autoThreads(chosen.arch, options, examples) : chosen.threads,
+    threads:
+      chosen.threads === undefined || chosen.threads === 'auto'
+        ? autoThreads(chosen.arch, options, examples)
+        : chosen.threads,
     ...(model.sequenceInput ? sequenceDefaults(options, model.defaults) : {}),
     hidden: model.sequenceInput ? encoderHidden(encoder) : chosen.hidden,
     encoder,
@@ -226,43 +235,75 @@ export function resolveOptions(options: TrainOptions, examples: number) {
   checkPositiveInt('dim', o.dim);
   checkPositiveInt('members', o.members);
   if (o.members > 1) {
-    if (!model.averagesMembers) throw new RangeError(`members > 1 needs the bag architecture; the ${o.arch} head cannot be averaged into one model`);
+    if (!model.averagesMembers)
+      throw new RangeError(
+        `members > 1 needs the bag architecture; the ${o.arch} head cannot be averaged into one model`,
+      );
     if (o.dim % o.members !== 0) throw new RangeError(`dim (${o.dim}) must split evenly among ${o.members} members`);
     if (options.pretrainedVectors) throw new RangeError('pretrained vectors start one model: use members 1 with them');
   }
   checkPositiveInt('batch', o.batch);
   checkPositiveInt('epochs', o.epochs);
   if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
-  if (o.weightDecay && o.optimizer !== 'sgd' && !model.sequenceInput) throw new RangeError('weightDecay works with the sgd optimizer only');
-  if (!(o.featureDropout >= 0 && o.featureDropout < 1)) throw new RangeError(`featureDropout must be in [0, 1), got ${o.featureDropout}`);
-  if (!(o.naiveBayesStart >= 0 && Number.isFinite(o.naiveBayesStart))) throw new RangeError(`naiveBayesStart must be a number ≥ 0, got ${o.naiveBayesStart}`);
-  if (o.naiveBayesStart > 0 && !model.linearHead) throw new RangeError(`naiveBayesStart works with the bag architecture only, not ${o.arch}`);
-  if (o.naiveBayesStart > 0 && options.pretrainedVectors) throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
+  if (o.weightDecay && o.optimizer !== 'sgd' && !model.sequenceInput)
+    throw new RangeError('weightDecay works with the sgd optimizer only');
+  if (!(o.featureDropout >= 0 && o.featureDropout < 1))
+    throw new RangeError(`featureDropout must be in [0, 1), got ${o.featureDropout}`);
+  if (!(o.naiveBayesStart >= 0 && Number.isFinite(o.naiveBayesStart)))
+    throw new RangeError(`naiveBayesStart must be a number ≥ 0, got ${o.naiveBayesStart}`);
+  if (o.naiveBayesStart > 0 && !model.linearHead)
+    throw new RangeError(`naiveBayesStart works with the bag architecture only, not ${o.arch}`);
+  if (o.naiveBayesStart > 0 && options.pretrainedVectors)
+    throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
   checkPositiveInt('threads', o.threads);
   if (o.threads > 1) {
-    if (options.checkpoint || options.resume) throw new RangeError(`checkpoints need threads 1: a run on ${o.threads} threads cannot be replayed from one`);
+    if (options.checkpoint || options.resume)
+      throw new RangeError(`checkpoints need threads 1: a run on ${o.threads} threads cannot be replayed from one`);
   }
   if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);
   return o;
 }
 
 /** The attention model's settings, checked (read by sequence models only). */
-function resolveEncoder(options: TrainOptions, dim: number, used: boolean): EncoderConfig & { dropout: number; clipNorm: number } {
-  const e = { ...ATTENTION_DEFAULTS, ...definedOnly({ layers: options.layers, heads: options.heads, ff: options.ff, maxLen: options.maxLen, dropout: options.dropout, normFirst: options.normFirst, pooling: options.pooling, clipNorm: options.clipNorm }) };
+function resolveEncoder(
+  options: TrainOptions,
+  dim: number,
+  used: boolean,
+): EncoderConfig & { dropout: number; clipNorm: number } {
+  const e = {
+    ...ATTENTION_DEFAULTS,
+    ...definedOnly({
+      layers: options.layers,
+      heads: options.heads,
+      ff: options.ff,
+      maxLen: options.maxLen,
+      dropout: options.dropout,
+      normFirst: options.normFirst,
+      pooling: options.pooling,
+      clipNorm: options.clipNorm,
+    }),
+  };
   if (!used) return e;
   for (const name of ['layers', 'heads', 'ff', 'maxLen'] as const) checkPositiveInt(name, e[name]);
   if (dim % e.heads !== 0) throw new RangeError(`dim (${dim}) must split evenly among ${e.heads} heads`);
   if (!(e.dropout >= 0 && e.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${e.dropout}`);
-  if (!(e.clipNorm >= 0 && Number.isFinite(e.clipNorm))) throw new RangeError(`clipNorm must be a number ≥ 0, got ${e.clipNorm}`);
-  if (e.pooling !== 'mean' && e.pooling !== 'first') throw new RangeError(`pooling must be "mean" or "first", got ${JSON.stringify(e.pooling)}`);
+  if (!(e.clipNorm >= 0 && Number.isFinite(e.clipNorm)))
+    throw new RangeError(`clipNorm must be a number ≥ 0, got ${e.clipNorm}`);
+  if (e.pooling !== 'mean' && e.pooling !== 'first')
+    throw new RangeError(`pooling must be "mean" or "first", got ${JSON.stringify(e.pooling)}`);
   return e;
 }
 
 /** A sequence model's own defaults for what the caller left unset (batch size, word dropout). */
-function sequenceDefaults(options: TrainOptions, defaults: { batch?: number; featureDropout?: number }): { batch?: number; featureDropout?: number } {
+function sequenceDefaults(
+  options: TrainOptions,
+  defaults: { batch?: number; featureDropout?: number },
+): { batch?: number; featureDropout?: number } {
   return {
     ...(options.batch === undefined && defaults.batch !== undefined ? { batch: defaults.batch } : {}),
-    ...(options.featureDropout === undefined && defaults.featureDropout !== undefined ? { featureDropout: defaults.featureDropout } : {}),
+    ...(options.featureDropout === undefined && defaults.featureDropout !== undefined
+      ? { featureDropout: defaults.featureDropout }
+      : {}),
   };
 }
 
@@ -272,8 +313,10 @@ function sequenceDefaults(options: TrainOptions, defaults: { batch?: number; fea
  */
 export function checkLabelCount(labels: number, examples: number): void {
   if (labels >= 10 && labels * 2 > examples) {
-    throw new RangeError(`${labels} different labels among ${examples} examples: the label column seems to hold something else (ids, texts or scores). `
-      + 'Check which column holds the labels and name it (labelColumn, or --label-column in the CLI)');
+    throw new RangeError(
+      `${labels} different labels among ${examples} examples: the label column seems to hold something else (ids, texts or scores). ` +
+        'Check which column holds the labels and name it (labelColumn, or --label-column in the CLI)',
+    );
   }
 }
 
@@ -282,8 +325,10 @@ export function labelWarnings(counts: Record<string, number>): string[] {
   const values = Object.values(counts);
   const few = values.filter((n) => n < FEW_EXAMPLES).length;
   if (values.length <= 2 || few * 2 <= values.length) return [];
-  return [`${few} of the ${values.length} labels have fewer than ${FEW_EXAMPLES} examples each; a classifier learns little from so few. `
-    + 'Check the label column (labelColumn, --label-column), or gather more examples per label'];
+  return [
+    `${few} of the ${values.length} labels have fewer than ${FEW_EXAMPLES} examples each; a classifier learns little from so few. ` +
+      'Check the label column (labelColumn, --label-column), or gather more examples per label',
+  ];
 }
 
 /** Refuses, before anything is laid out, a model bigger than a WebAssembly memory can hold. */
@@ -293,8 +338,10 @@ export function checkModelSize(rows: number, o: Resolved): void {
   const bytes = Math.max(1, rows) * o.dim * 4 * copies;
   if (bytes < WASM_MEMORY_LIMIT * 0.9) return;
   const maxDim = Math.floor((WASM_MEMORY_LIMIT * 0.9) / (Math.max(1, rows) * 4 * copies));
-  throw new RangeError(`the model would need ${(bytes / 1024 ** 3).toFixed(1)} GB of WebAssembly memory (${rows} feature rows × dim ${o.dim}), `
-    + `more than the 4 GB one can hold. Lower dim (at most ${maxDim} here), or keep fewer features: fewer buckets, a higher minCount, shorter n-grams`);
+  throw new RangeError(
+    `the model would need ${(bytes / 1024 ** 3).toFixed(1)} GB of WebAssembly memory (${rows} feature rows × dim ${o.dim}), ` +
+      `more than the 4 GB one can hold. Lower dim (at most ${maxDim} here), or keep fewer features: fewer buckets, a higher minCount, shorter n-grams`,
+  );
 }
 
 /** Small data sets need more passes: aim at ~60,000 examples seen, within 5..50 epochs. */
@@ -309,11 +356,16 @@ export function sortLabels(labels: Iterable<string>): string[] {
   return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort();
 }
 
-export function resolveClassWeights(spec: TrainOptions['classWeights'], labels: string[], counts: Record<string, number>): Float32Array | undefined {
+export function resolveClassWeights(
+  spec: TrainOptions['classWeights'],
+  labels: string[],
+  counts: Record<string, number>,
+): Float32Array | undefined {
   if (!spec) return undefined;
   const total = labels.reduce((s, l) => s + counts[l], 0);
   if (spec === 'auto') return Float32Array.from(labels, (l) => (counts[l] ? total / (labels.length * counts[l]) : 0));
-  for (const key of Object.keys(spec)) if (!labels.includes(key)) throw new RangeError(`class weight for unknown label "${key}"`);
+  for (const key of Object.keys(spec))
+    if (!labels.includes(key)) throw new RangeError(`class weight for unknown label "${key}"`);
   return Float32Array.from(labels, (l) => {
     const w = spec[l] ?? 1;
     if (!(w >= 0)) throw new RangeError(`class weight of "${l}" must be ≥ 0, got ${w}`);

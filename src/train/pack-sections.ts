@@ -37,7 +37,9 @@ export function packVocabulary(vocabulary: Vocabulary): Uint8Array {
   const tokens = vocabulary.toArray();
   const joined = tokens.join('');
   if (LONE_SURROGATE.test(joined)) {
-    throw new Error(`token ${JSON.stringify(tokens.find((t) => LONE_SURROGATE.test(t)))} holds a lone UTF-16 surrogate, which UTF-8 cannot store`);
+    throw new Error(
+      `token ${JSON.stringify(tokens.find((t) => LONE_SURROGATE.test(t)))} holds a lone UTF-16 surrogate, which UTF-8 cannot store`,
+    );
   }
   const counts = new ByteWriter().varint(tokens.length);
   const lengths = new ByteWriter();

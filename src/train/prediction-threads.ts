@@ -29,7 +29,10 @@ export function autoPredictionThreads(texts: number): number {
 
 /** A model's copies on several threads; `close()` when done. */
 export class PredictionThreads<L extends Label = string> {
-  private constructor(private readonly model: TextClassifier<L>, private readonly team: ThreadTeam | undefined) {}
+  private constructor(
+    private readonly model: TextClassifier<L>,
+    private readonly team: ThreadTeam | undefined,
+  ) {}
 
   /**
    * Starts `threads` threads, each with its own copy of `model` (where threads cannot start,
@@ -37,7 +40,8 @@ export class PredictionThreads<L extends Label = string> {
    * @example const threads = await PredictionThreads.start(model, 2); const p = await threads.predictBatch(texts); await threads.close();
    */
   static async start<L extends Label>(model: TextClassifier<L>, threads: number): Promise<PredictionThreads<L>> {
-    if (!Number.isInteger(threads) || threads <= 0) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+    if (!Number.isInteger(threads) || threads <= 0)
+      throw new RangeError(`threads must be a positive integer, got ${threads}`);
     // In a browser the threads' starter is installed when first asked for (see thread-starter.browser.ts).
     if (threads === 1 || !ensureThreadStarter()) return new PredictionThreads(model, undefined);
     const team = new ThreadTeam(threads - 1);
@@ -57,7 +61,8 @@ export class PredictionThreads<L extends Label = string> {
 
   /** model.predictBatch(texts), the texts shared among the threads. */
   async predictBatch(texts: readonly string[]): Promise<Prediction<L>[]> {
-    if (!Array.isArray(texts)) throw new TypeError(`predictBatch wants an array of texts (strings), got ${typeof texts}`);
+    if (!Array.isArray(texts))
+      throw new TypeError(`predictBatch wants an array of texts (strings), got ${typeof texts}`);
     return this.model.predictionsOf(await this.probabilities(texts));
   }
 
@@ -69,11 +74,14 @@ export class PredictionThreads<L extends Label = string> {
 
   /** Calibrated probabilities [n × C]: contiguous shares of the texts, one per thread, put back in order. */
   private async probabilities(texts: readonly string[]): Promise<Float32Array> {
-    for (const text of texts) if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
+    for (const text of texts)
+      if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
     const { team } = this;
     const n = this.threads;
     if (!team || texts.length < MIN_TEXTS_PER_THREAD * n) return this.model.textProbabilities(texts);
-    const chunks = Array.from({ length: n }, (_, t) => texts.slice(Math.floor((texts.length * t) / n), Math.floor((texts.length * (t + 1)) / n)));
+    const chunks = Array.from({ length: n }, (_, t) =>
+      texts.slice(Math.floor((texts.length * t) / n), Math.floor((texts.length * (t + 1)) / n)),
+    );
     // The workers' shares are posted first (synchronously), so they run while this thread predicts the first.
     const theirs = team.probabilities(chunks.slice(1));
     let own: Float32Array;

@@ -63,9 +63,17 @@ export function toBfloat16(value: number): number {
  * `order[r]` of `values` when `order` is given (a permutation of the rows), else row r.
  * @example quantizeRows(new Float32Array([0.5, -1, 0, 0]), 2, 2, 8) // codes [64, -127, 0, 0] (as bytes), scales [0.00787353515625, 0]
  */
-export function quantizeRows(values: Float32Array, rows: number, dim: number, bits: QuantizeBits, order?: ArrayLike<number>): QuantizedRows {
-  if (values.length !== rows * dim) throw new RangeError(`the table has ${values.length} values, not ${rows} rows × ${dim}`);
-  if (order !== undefined && order.length !== rows) throw new RangeError(`the row order has ${order.length} entries, the table ${rows} rows`);
+export function quantizeRows(
+  values: Float32Array,
+  rows: number,
+  dim: number,
+  bits: QuantizeBits,
+  order?: ArrayLike<number>,
+): QuantizedRows {
+  if (values.length !== rows * dim)
+    throw new RangeError(`the table has ${values.length} values, not ${rows} rows × ${dim}`);
+  if (order !== undefined && order.length !== rows)
+    throw new RangeError(`the row order has ${order.length} entries, the table ${rows} rows`);
   const top = largestCode(bits);
   const codes = new Uint8Array(codeBytes(bits, rows, dim));
   const scales = new Float32Array(rows);
@@ -90,9 +98,16 @@ export function quantizeRows(values: Float32Array, rows: number, dim: number, bi
  * Writes the rows the codes and scales stand for into `out` [rows × dim].
  * @example dequantizeRows(quantizeRows(table, rows, dim, 8), rows, dim, new Float32Array(rows * dim))
  */
-export function dequantizeRows({ bits, codes, scales }: QuantizedRows, rows: number, dim: number, out: Float32Array): Float32Array {
+export function dequantizeRows(
+  { bits, codes, scales }: QuantizedRows,
+  rows: number,
+  dim: number,
+  out: Float32Array,
+): Float32Array {
   if (codes.length !== codeBytes(bits, rows, dim) || scales.length !== rows || out.length !== rows * dim) {
-    throw new RangeError(`quantized rows do not fit ${rows} rows × ${dim}: ${codes.length} code bytes, ${scales.length} scales, ${out.length} outputs`);
+    throw new RangeError(
+      `quantized rows do not fit ${rows} rows × ${dim}: ${codes.length} code bytes, ${scales.length} scales, ${out.length} outputs`,
+    );
   }
   if (bits === 8) {
     const signed = new Int8Array(codes.buffer, codes.byteOffset, codes.length);

@@ -15,7 +15,6 @@ export interface EncodeOptions {
   quantize?: QuantizeBits;
 }
 
-
 /**
  * The rows of an embedding table [rows × dim] in a packed file's order: the table's last rows
  * are the n-gram rows (row bucket i's row is the table's row rows − buckets + i, after the words
@@ -35,8 +34,14 @@ function tableRowOrder(rows: number, order: Int32Array): Int32Array {
  * model read back has its rows in that order, and predicts exactly as with training's order.
  * @example encodeQuantizedClassifier(config, featurizer, model, 8)
  */
-export function encodeQuantizedClassifier(config: ClassifierConfig, featurizer: Featurizer, model: TextModel, bits: QuantizeBits): Uint8Array {
-  if (!QUANTIZE_BITS.includes(bits)) throw new RangeError(`quantize must be one of ${QUANTIZE_BITS.join(', ')} (bits per weight), got ${String(bits)}`);
+export function encodeQuantizedClassifier(
+  config: ClassifierConfig,
+  featurizer: Featurizer,
+  model: TextModel,
+  bits: QuantizeBits,
+): Uint8Array {
+  if (!QUANTIZE_BITS.includes(bits))
+    throw new RangeError(`quantize must be one of ${QUANTIZE_BITS.join(', ')} (bits per weight), got ${String(bits)}`);
   const buckets = featurizer.rowBuckets;
   const order = bucketOrder(buckets);
   const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
@@ -55,6 +60,7 @@ export function encodeQuantizedClassifier(config: ClassifierConfig, featurizer: 
       sections[t.name] = t.values();
     }
   }
-  if (Object.keys(quantized).length === 0) throw new RangeError(`a ${config.arch} model has no embedding table to quantize`);
+  if (Object.keys(quantized).length === 0)
+    throw new RangeError(`a ${config.arch} model has no embedding table to quantize`);
   return classifierFileBytes(config, model, sections, { schema: QUANTIZED_SCHEMA, quantized });
 }

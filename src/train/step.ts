@@ -21,7 +21,10 @@ export class TrainingStep {
   private readonly weightPtr: number;
 
   /** Lays out the step's buffers (targets, weights) and the model's optimiser state, once. */
-  constructor(private readonly model: TextModel, options: { lr: number; weightDecay: number; classWeights: boolean }) {
+  constructor(
+    private readonly model: TextModel,
+    options: { lr: number; weightDecay: number; classWeights: boolean },
+  ) {
     model.attachOptimizer(options);
     this.targetPtr = model.runtime.alloc(model.maxBatch * 4, undefined, 'step.targets');
     this.weightPtr = options.classWeights ? model.runtime.allocF32(model.maxBatch, 'step.weights') : 0;

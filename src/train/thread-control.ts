@@ -70,7 +70,10 @@ const SPIN_MS = 1;
 
 /** A reusable barrier of `parties` threads over the control block's words. */
 export class Barrier {
-  constructor(private readonly words: Int32Array, private readonly parties: number) {}
+  constructor(
+    private readonly words: Int32Array,
+    private readonly parties: number,
+  ) {}
 
   /** Returns once every party has called wait() for this round. */
   wait(): void {

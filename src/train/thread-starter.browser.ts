@@ -20,7 +20,10 @@ import { setThreadStarter, threadsAvailable, type ThreadChannel, type ThreadStar
  * @example if (canShareMemory()) setThreadStarter(browserThreadStarter);
  */
 export function canShareMemory(): boolean {
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  return (
+    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true &&
+    typeof SharedArrayBuffer === 'function'
+  );
 }
 
 /** Starts module Web Workers; the URL is spelled out so that bundlers find and bundle the thread's script. */
@@ -32,7 +35,9 @@ export const browserThreadStarter: ThreadStarter = {
       listen(onMessage, onError) {
         worker.addEventListener('message', (event) => onMessage(event.data));
         // A script that fails to load or to evaluate reports no more than this event.
-        worker.addEventListener('error', (event) => onError(new Error(`sentiwasm: a thread failed: ${event.message || 'its script could not be loaded'}`)));
+        worker.addEventListener('error', (event) =>
+          onError(new Error(`sentiwasm: a thread failed: ${event.message || 'its script could not be loaded'}`)),
+        );
       },
       terminate: async () => worker.terminate(),
     };

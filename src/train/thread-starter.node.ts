@@ -46,7 +46,9 @@ function newWorker(): Worker {
   // imports the worker module through tsx's API (a development dependency).
   const source = new URL('./thread-worker.node.ts', import.meta.url).href;
   // require.resolve finds the CommonJS build of tsx's API; its ES module sits beside it.
-  const tsx = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const tsx = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
   const code = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((api) => api.tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`;
   return new Worker(code, { eval: true });
 }

@@ -44,18 +44,36 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
         const { arch, shape, layout } = message.model;
         const model = modelClass(arch).create(rt, shape, layout);
         const { training } = message;
-        const step = new TrainingStep(model, { lr: training.lr, weightDecay: training.weightDecay, classWeights: message.classWeight !== undefined });
+        const step = new TrainingStep(model, {
+          lr: training.lr,
+          weightDecay: training.weightDecay,
+          classWeights: message.classWeight !== undefined,
+        });
         rt.seal(`thread ${message.thread + 1}`);
         const batches = new BatchBuilder(message.set, training, message.classWeight);
         const words = rt.i32(message.control, controlWords(message.threads));
         const dataParallel = message.dataParallel
-          ? new DataParallelThread(message.thread, message.threads, model, step, batches, message.set, training, words, message.classWeight)
+          ? new DataParallelThread(
+              message.thread,
+              message.threads,
+              model,
+              step,
+              batches,
+              message.set,
+              training,
+              words,
+              message.classWeight,
+            )
           : undefined;
         trainer = { thread: message.thread, threads: message.threads, step, batches, training, words, dataParallel };
         post({ type: 'ready' });
       } else if (message.type === 'epoch') {
         if (!trainer) throw new Error('sentiwasm: a thread was asked to train before it was given a model');
-        post(trainer.dataParallel ? trainer.dataParallel.epoch(message.epoch, message.order, post) : runEpoch(trainer, message.epoch, message.order, post));
+        post(
+          trainer.dataParallel
+            ? trainer.dataParallel.epoch(message.epoch, message.order, post)
+            : runEpoch(trainer, message.epoch, message.order, post),
+        );
       } else if (message.type === 'member') {
         memberStop = new AbortController();
         post(await trainMember(message, post, memberStop.signal));
@@ -75,14 +93,22 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
       // The thread that failed reports why; its partners, stopped by its failure, say nothing.
       if (e instanceof PartnerFailed) return;
       const error = e instanceof Error ? e : new Error(String(e));
-      const diverged = error instanceof TrainingDivergedError ? { step: error.step, epoch: error.epoch, lr: error.lr, member: error.member } : undefined;
+      const diverged =
+        error instanceof TrainingDivergedError
+          ? { step: error.step, epoch: error.epoch, lr: error.lr, member: error.member }
+          : undefined;
       post({ type: 'error', message: error.message, stack: error.stack, diverged });
     }
   };
 }
 
 /** The thread's share of one epoch, batch after batch, as the single-thread loop in train.ts runs it. */
-function runEpoch(trainer: Trainer, epoch: number, order: Int32Array, post: (message: ThreadMessage) => void): ThreadMessage {
+function runEpoch(
+  trainer: Trainer,
+  epoch: number,
+  order: Int32Array,
+  post: (message: ThreadMessage) => void,
+): ThreadMessage {
   const { thread, threads, step, batches, training: o } = trainer;
   const n = order.length;
   const total = o.stepsPerEpoch * o.epochs;
@@ -93,19 +119,48 @@ function runEpoch(trainer: Trainer, epoch: number, order: Int32Array, post: (mes
   let reported = 0;
   for (let s = 0, start = 0; start < n; start += o.batch, s++) {
     const batch = batches.fill(order, start, Math.min(o.batch, n - start));
-    const lr = learningRate(o.lr, globalStep(epoch, s, thread, threads, o.stepsPerEpoch), total, { schedule: o.schedule, warmup: o.warmup });
+    const lr = learningRate(o.lr, globalStep(epoch, s, thread, threads, o.stepsPerEpoch), total, {
+      schedule: o.schedule,
+      warmup: o.warmup,
+    });
     const result = step.run(batches, batch, lr);
     steps++;
-    if (!Number.isFinite(result.loss)) return { type: 'epoch', steps, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: true, stopped: false };
+    if (!Number.isFinite(result.loss))
+      return {
+        type: 'epoch',
+        steps,
+        lossSum,
+        correct,
+        words: batches.wordsSeen - wordsBefore,
+        diverged: true,
+        stopped: false,
+      };
     lossSum += result.loss * batch;
     correct += result.correct;
     if (steps - reported >= o.every) {
       post({ type: 'progress', steps: steps - reported, loss: result.loss, lr });
       reported = steps;
     }
-    if (stopRequested(trainer.words)) return { type: 'epoch', steps: steps - reported, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: false, stopped: true };
+    if (stopRequested(trainer.words))
+      return {
+        type: 'epoch',
+        steps: steps - reported,
+        lossSum,
+        correct,
+        words: batches.wordsSeen - wordsBefore,
+        diverged: false,
+        stopped: true,
+      };
   }
-  return { type: 'epoch', steps: steps - reported, lossSum, correct, words: batches.wordsSeen - wordsBefore, diverged: false, stopped: false };
+  return {
+    type: 'epoch',
+    steps: steps - reported,
+    lossSum,
+    correct,
+    words: batches.wordsSeen - wordsBefore,
+    diverged: false,
+    stopped: false,
+  };
 }
 
 /**
@@ -113,7 +168,11 @@ function runEpoch(trainer: Trainer, epoch: number, order: Int32Array, post: (mes
  * trains it on one thread (train.ts): the same weights, to the bit. Progress and epoch reports
  * go to the host as they come.
  */
-async function trainMember(message: Extract<HostMessage, { type: 'member' }>, post: (message: ThreadMessage) => void, signal: AbortSignal): Promise<ThreadMessage> {
+async function trainMember(
+  message: Extract<HostMessage, { type: 'member' }>,
+  post: (message: ThreadMessage) => void,
+  signal: AbortSignal,
+): Promise<ThreadMessage> {
   const model = modelClass(message.arch).create(await Runtime.create(message.runtime), message.shape, message.layout);
   const rng = new Random(0);
   rng.setState(message.rng);
@@ -123,7 +182,15 @@ async function trainMember(message: Extract<HostMessage, { type: 'member' }>, po
     options: {
       batchEvery: message.every,
       onBatch: (b) => {
-        post({ type: 'progress', steps: b.step - reported, loss: b.loss, lr: b.lr, epoch: b.epoch, member: b.member, tokensPerSecond: b.tokensPerSecond });
+        post({
+          type: 'progress',
+          steps: b.step - reported,
+          loss: b.loss,
+          lr: b.lr,
+          epoch: b.epoch,
+          member: b.member,
+          tokensPerSecond: b.tokensPerSecond,
+        });
         reported = b.step;
       },
       onEpoch: (report) => post({ type: 'report', report }),

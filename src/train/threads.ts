@@ -14,7 +14,13 @@
 // update a shared row changes from run to run.
 
 import type { ModelLayout, ModelShape, TextModel, WeightSnapshot } from '../models/text-model.js';
-import { alignUp, DEFAULT_ALIGN, type MemoryBlock, type RuntimeOptions, type ThreadLayout } from '../runtime/runtime.js';
+import {
+  alignUp,
+  DEFAULT_ALIGN,
+  type MemoryBlock,
+  type RuntimeOptions,
+  type ThreadLayout,
+} from '../runtime/runtime.js';
 import type { WasmMemory, WasmModule } from '../runtime/wasm-source.js';
 import type { Encoded } from './batches.js';
 import type { ScheduleName } from './schedule.js';
@@ -50,7 +56,10 @@ export function setThreadStarter(s: ThreadStarter | undefined): void {
  * asked for), else 1.
  */
 export function availableCores(): number {
-  const cores = starter?.cores?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  const cores =
+    starter?.cores?.() ??
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
+    1;
   return Math.max(1, Math.floor(cores));
 }
 
@@ -80,40 +89,40 @@ export interface ThreadTraining {
 
 export type HostMessage =
   | {
-    type: 'init';
-    thread: number;
-    threads: number;
-    module: WasmModule;
-    memory: WasmMemory;
-    fma: boolean;
-    layout: ThreadLayout;
-    model: { arch: string; shape: ModelShape; layout: ModelLayout };
-    training: ThreadTraining;
-    set: Encoded;
-    classWeight?: Float32Array;
-    /** The team's control block (thread-control.ts). */
-    control: number;
-    /** Whether the team splits every batch and merges gradients (data-parallel.ts), or each thread updates alone (Hogwild). */
-    dataParallel: boolean;
-  }
+      type: 'init';
+      thread: number;
+      threads: number;
+      module: WasmModule;
+      memory: WasmMemory;
+      fma: boolean;
+      layout: ThreadLayout;
+      model: { arch: string; shape: ModelShape; layout: ModelLayout };
+      training: ThreadTraining;
+      set: Encoded;
+      classWeight?: Float32Array;
+      /** The team's control block (thread-control.ts). */
+      control: number;
+      /** Whether the team splits every batch and merges gradients (data-parallel.ts), or each thread updates alone (Hogwild). */
+      dataParallel: boolean;
+    }
   | { type: 'epoch'; epoch: number; order: Int32Array }
   /** A whole member of a bag model, trained alone in the thread's own memory as one thread trains it. */
   | {
-    type: 'member';
-    member: number;
-    arch: string;
-    shape: ModelShape;
-    layout: ModelLayout;
-    runtime: RuntimeOptions;
-    training: MemberTraining;
-    /** The state of the member's shuffling generator. */
-    rng: Uint32Array;
-    sets: { train: Encoded; valid?: Encoded };
-    classWeight?: Float32Array;
-    /** Steps of this member over all epochs, and how often (in steps) it reports progress. */
-    totalSteps: number;
-    every: number;
-  }
+      type: 'member';
+      member: number;
+      arch: string;
+      shape: ModelShape;
+      layout: ModelLayout;
+      runtime: RuntimeOptions;
+      training: MemberTraining;
+      /** The state of the member's shuffling generator. */
+      rng: Uint32Array;
+      sets: { train: Encoded; valid?: Encoded };
+      classWeight?: Float32Array;
+      /** Steps of this member over all epochs, and how often (in steps) it reports progress. */
+      totalSteps: number;
+      every: number;
+    }
   /** Stop the member being trained after its current step (the run's signal was aborted); it answers with its weights so far. */
   | { type: 'stop' }
   /** Prediction: each thread loads its own copy of the model from its file's bytes. */
@@ -122,15 +131,48 @@ export type HostMessage =
 
 export type ThreadMessage =
   | { type: 'ready' }
-  | { type: 'progress'; steps: number; loss: number; lr: number; epoch?: number; member?: number; tokensPerSecond?: number }
+  | {
+      type: 'progress';
+      steps: number;
+      loss: number;
+      lr: number;
+      epoch?: number;
+      member?: number;
+      tokensPerSecond?: number;
+    }
   | { type: 'report'; report: EpochReport }
   | { type: 'member'; weights: WeightSnapshot; reports: EpochReport[]; steps: number; stopped: boolean }
-  | { type: 'epoch'; steps: number; lossSum: number; correct: number; words: number; diverged: boolean; stopped: boolean }
+  | {
+      type: 'epoch';
+      steps: number;
+      lossSum: number;
+      correct: number;
+      words: number;
+      diverged: boolean;
+      stopped: boolean;
+    }
   | { type: 'probabilities'; values: Float32Array }
-  | { type: 'error'; message: string; stack?: string; diverged?: { step: number; epoch: number; lr: number; member?: number } };
+  | {
+      type: 'error';
+      message: string;
+      stack?: string;
+      diverged?: { step: number; epoch: number; lr: number; member?: number };
+    };
 
 /** The settings a member's training reads (the resolved options without what cannot cross to a thread). */
-export type MemberTraining = Pick<Resolved, 'batch' | 'epochs' | 'featureDropout' | 'lr' | 'naiveBayesStart' | 'patience' | 'schedule' | 'warmup' | 'weightDecay' | 'seed'>;
+export type MemberTraining = Pick<
+  Resolved,
+  | 'batch'
+  | 'epochs'
+  | 'featureDropout'
+  | 'lr'
+  | 'naiveBayesStart'
+  | 'patience'
+  | 'schedule'
+  | 'warmup'
+  | 'weightDecay'
+  | 'seed'
+>;
 
 /** The member settings of resolved options. */
 export function memberTraining(o: Resolved): MemberTraining {
@@ -146,8 +188,14 @@ export function memberTraining(o: Resolved): MemberTraining {
  * other block (scratch, batch buffers, activations, gradients) is each thread's own.
  */
 export function isSharedBlock(name: string): boolean {
-  return name === 'embedding.table' || name === 'attention.embedding' || name === 'bag.rowScores'
-    || name.endsWith('.parameters') || name.includes('.adam.') || name.endsWith('.sgd.velocity');
+  return (
+    name === 'embedding.table' ||
+    name === 'attention.embedding' ||
+    name === 'bag.rowScores' ||
+    name.endsWith('.parameters') ||
+    name.includes('.adam.') ||
+    name.endsWith('.sgd.velocity')
+  );
 }
 
 /**
@@ -157,11 +205,15 @@ export function isSharedBlock(name: string): boolean {
  */
 export function planThreads(model: TextModel, threads: number): ThreadLayout[] {
   const rt = model.runtime;
-  if (!rt.shared) throw new Error('sentiwasm: threads need a runtime over shared memory (Runtime.create({ shared: true }))');
+  if (!rt.shared)
+    throw new Error('sentiwasm: threads need a runtime over shared memory (Runtime.create({ shared: true }))');
   const plan = rt.plan();
   const shared = plan.filter((b) => isSharedBlock(b.name));
   const bytes = privateBytes(plan);
-  return Array.from({ length: threads }, (_, t) => ({ region: { offset: rt.alloc(bytes, DEFAULT_ALIGN, `thread${t + 1}`), bytes }, shared }));
+  return Array.from({ length: threads }, (_, t) => ({
+    region: { offset: rt.alloc(bytes, DEFAULT_ALIGN, `thread${t + 1}`), bytes },
+    shared,
+  }));
 }
 
 /** Bytes a thread needs for the private blocks of `plan`, each aligned as the runtime aligns them. */
@@ -219,7 +271,12 @@ export class ThreadTeam {
     const s = starter;
     this.channels = Array.from({ length: threads }, () => s.start());
     this.waiting = new Array(threads).fill(undefined);
-    this.channels.forEach((channel, t) => channel.listen((m) => this.receive(t, m), (e) => this.fail(e)));
+    this.channels.forEach((channel, t) =>
+      channel.listen(
+        (m) => this.receive(t, m),
+        (e) => this.fail(e),
+      ),
+    );
   }
 
   private receive(t: number, message: ThreadMessage): void {
@@ -271,7 +328,13 @@ export class ThreadTeam {
    * training after their current step (they answer with their weights so far) and starts no
    * more but member 0: the members never started are missing from the answer.
    */
-  async members(count: number, message: (m: number) => HostMessage, onProgress: (message: Extract<ThreadMessage, { type: 'progress' }>) => void, onReport: (report: EpochReport) => void, signal?: AbortSignal): Promise<(Extract<ThreadMessage, { type: 'member' }> | undefined)[]> {
+  async members(
+    count: number,
+    message: (m: number) => HostMessage,
+    onProgress: (message: Extract<ThreadMessage, { type: 'progress' }>) => void,
+    onReport: (report: EpochReport) => void,
+    signal?: AbortSignal,
+  ): Promise<(Extract<ThreadMessage, { type: 'member' }> | undefined)[]> {
     this.onProgress = onProgress;
     this.onReport = onReport;
     const stop = () => {
@@ -281,15 +344,18 @@ export class ThreadTeam {
     try {
       const results: (Extract<ThreadMessage, { type: 'member' }> | undefined)[] = new Array(count).fill(undefined);
       let next = 0;
-      await Promise.all(this.channels.map(async (_, t) => {
-        // Member 0 starts whatever the signal says, so that there is a model to give back.
-        while (next < count && !(signal?.aborted && next > 0)) {
-          const m = next++;
-          const answer = await this.ask(t, message(m));
-          if (answer.type !== 'member') throw new Error(`sentiwasm: a thread answered "${answer.type}" to a member's training`);
-          results[m] = answer;
-        }
-      }));
+      await Promise.all(
+        this.channels.map(async (_, t) => {
+          // Member 0 starts whatever the signal says, so that there is a model to give back.
+          while (next < count && !(signal?.aborted && next > 0)) {
+            const m = next++;
+            const answer = await this.ask(t, message(m));
+            if (answer.type !== 'member')
+              throw new Error(`sentiwasm: a thread answered "${answer.type}" to a member's training`);
+            results[m] = answer;
+          }
+        }),
+      );
       return results;
     } finally {
       signal?.removeEventListener('abort', stop);
@@ -304,7 +370,14 @@ export class ThreadTeam {
    * `dataParallel`, the threads split every batch and merge their gradients (data-parallel.ts);
    * else each takes its share of the epoch and updates the weights itself (Hogwild).
    */
-  async attach(model: TextModel, layout: ModelLayout, training: Omit<ThreadTraining, 'seed'> & { seed: number }, set: Encoded, classWeight: Float32Array | undefined, dataParallel: boolean): Promise<void> {
+  async attach(
+    model: TextModel,
+    layout: ModelLayout,
+    training: Omit<ThreadTraining, 'seed'> & { seed: number },
+    set: Encoded,
+    classWeight: Float32Array | undefined,
+    dataParallel: boolean,
+  ): Promise<void> {
     const rt = model.runtime;
     const layouts = planThreads(model, this.threads);
     const threads = this.threads;
@@ -315,10 +388,23 @@ export class ThreadTeam {
     // Each thread drops features (and, data-parallel, activations) with generators of its own.
     const seedOf = (seed: number, t: number) => (seed + Math.imul(t + 1, 0x632be5ab)) >>> 0;
     await this.all((t) => ({
-      type: 'init', thread: t, threads, module: rt.module!, memory: rt.memory, fma: rt.fma, layout: layouts[t],
-      model: { arch: model.arch, shape: model.shape, layout: { ...layout, seed: seedOf(layout.seed, t), initialise: false } },
+      type: 'init',
+      thread: t,
+      threads,
+      module: rt.module!,
+      memory: rt.memory,
+      fma: rt.fma,
+      layout: layouts[t],
+      model: {
+        arch: model.arch,
+        shape: model.shape,
+        layout: { ...layout, seed: seedOf(layout.seed, t), initialise: false },
+      },
       training: { ...training, seed: seedOf(training.seed, t) },
-      set, classWeight, control, dataParallel,
+      set,
+      classWeight,
+      control,
+      dataParallel,
     }));
   }
 
@@ -327,7 +413,13 @@ export class ThreadTeam {
    * data-parallel, every thread is given the whole order and takes its slice of each batch.
    * `onProgress` hears the threads' steps as they go.
    */
-  async epoch(epoch: number, order: Int32Array, batch: number, onProgress?: (steps: number, loss: number, lr: number) => void, signal?: AbortSignal): Promise<TeamEpoch> {
+  async epoch(
+    epoch: number,
+    order: Int32Array,
+    batch: number,
+    onProgress?: (steps: number, loss: number, lr: number) => void,
+    signal?: AbortSignal,
+  ): Promise<TeamEpoch> {
     this.onProgress = onProgress && ((m) => onProgress(m.steps, m.loss, m.lr));
     // An aborted signal reaches the threads through the control block: they stop after their current step.
     const stop = () => {
@@ -337,7 +429,11 @@ export class ThreadTeam {
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop);
     try {
-      const answers = await this.all((t) => ({ type: 'epoch', epoch, order: this.dataParallel ? order : shareOf(order, t, this.threads, batch) }));
+      const answers = await this.all((t) => ({
+        type: 'epoch',
+        epoch,
+        order: this.dataParallel ? order : shareOf(order, t, this.threads, batch),
+      }));
       const total: TeamEpoch = { lossSum: 0, correct: 0, words: 0, steps: 0, diverged: false, stopped: false };
       for (const a of answers) {
         if (a.type !== 'epoch') throw new Error(`sentiwasm: a thread answered "${a.type}" to an epoch`);

@@ -26,8 +26,19 @@ import { TrainingDivergedError } from './errors.js';
 import { memberSeed } from './members.js';
 import { naiveBayesStart } from './naive-bayes-start.js';
 import {
-  checkLabelCount, checkModelSize, definedOnly, labelWarnings, MAX_TRAINING_FEATURES, resolveClassWeights, resolveOptions, sortLabels,
-  type EpochReport, type LabelledText, type Resolved, type TrainingData, type TrainOptions,
+  checkLabelCount,
+  checkModelSize,
+  definedOnly,
+  labelWarnings,
+  MAX_TRAINING_FEATURES,
+  resolveClassWeights,
+  resolveOptions,
+  sortLabels,
+  type EpochReport,
+  type LabelledText,
+  type Resolved,
+  type TrainingData,
+  type TrainOptions,
 } from './options.js';
 import { learningRate } from './schedule.js';
 import { TrainingStep } from './step.js';
@@ -58,7 +69,10 @@ export interface TrainResult<L extends Label = string> {
  * Trains a classifier on labelled texts.
  * @example const model = await train([{ text: "loved it", label: "pos" }, { text: "awful", label: "neg" }], { epochs: 10 });
  */
-export async function train<L extends Label = string>(examples: TrainingData<L>, options: TrainOptions = {}): Promise<TextClassifier<L>> {
+export async function train<L extends Label = string>(
+  examples: TrainingData<L>,
+  options: TrainOptions = {},
+): Promise<TextClassifier<L>> {
   return (await trainWithReport(examples, options)).model;
 }
 
@@ -66,16 +80,24 @@ export async function train<L extends Label = string>(examples: TrainingData<L>,
  * train(), also returning the per-epoch reports and timings.
  * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
  */
-export async function trainWithReport<L extends Label = string>(examples: TrainingData<L>, options: TrainOptions = {}): Promise<TrainResult<L>> {
-  const source = typeof examples === 'string' || examples instanceof URL
-    ? readExamples(await readFileBytes(examples), { fileName: String(examples) })
-    : examples;
+export async function trainWithReport<L extends Label = string>(
+  examples: TrainingData<L>,
+  options: TrainOptions = {},
+): Promise<TrainResult<L>> {
+  const source =
+    typeof examples === 'string' || examples instanceof URL
+      ? readExamples(await readFileBytes(examples), { fileName: String(examples) })
+      : examples;
   const { model, config, featurizer, ...report } = await trainModel(source, options);
   return { model: new TextClassifier<L>(model, config, featurizer), ...report };
 }
 
 /** A trained model as its parts (what a TextClassifier holds), and the report of its training. */
-export type TrainedModel = Omit<TrainResult, 'model'> & { model: TextModel; config: ClassifierConfig; featurizer: Featurizer };
+export type TrainedModel = Omit<TrainResult, 'model'> & {
+  model: TextModel;
+  config: ClassifierConfig;
+  featurizer: Featurizer;
+};
 
 /**
  * @internal trainWithReport() for examples in memory or a stream (a path is refused), giving the
@@ -89,7 +111,10 @@ export async function trainModel(examples: TrainingData<Label>, options: TrainOp
   // Node's entry installs its starter; a browser's is installed here when first asked for (thread-starter.browser.ts).
   const threads = o.threads > 1 && !ensureThreadStarter() ? 1 : o.threads;
   // threads: 'auto' falls back quietly; a number that cannot be had is worth a word.
-  if (threads < o.threads && typeof options.threads === 'number') options.onWarning?.(`threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`);
+  if (threads < o.threads && typeof options.threads === 'number')
+    options.onWarning?.(
+      `threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`,
+    );
   // Threads start now, so that they load while the texts are tokenised and the model laid out.
   const team = threads > 1 ? new ThreadTeam(threads) : undefined;
   try {
@@ -99,12 +124,19 @@ export async function trainModel(examples: TrainingData<Label>, options: TrainOp
   }
 }
 
-async function trainOn(collected: Example[], numericLabels: boolean, options: TrainOptions, o: Resolved, team: ThreadTeam | undefined): Promise<Omit<TrainedModel, 'threads'>> {
+async function trainOn(
+  collected: Example[],
+  numericLabels: boolean,
+  options: TrainOptions,
+  o: Resolved,
+  team: ThreadTeam | undefined,
+): Promise<Omit<TrainedModel, 'threads'>> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
 
   const labels = options.labels ?? sortLabels(new Set(all.map((e) => e.label)));
-  if (labels.length < 2) throw new RangeError(`need at least two classes, found only ${labels.map((l) => `"${l}"`).join(', ')}`);
+  if (labels.length < 2)
+    throw new RangeError(`need at least two classes, found only ${labels.map((l) => `"${l}"`).join(', ')}`);
   checkLabelCount(labels.length, all.length);
   // Negation marking ("not good" → not NOT_good) is on unless asked otherwise: on held-out parts
   // of the training files it helped on both SST-2 and ChnSentiCorp.
@@ -121,7 +153,14 @@ async function trainOn(collected: Example[], numericLabels: boolean, options: Tr
   };
   const trainSet = encode(all, tokenLists, true, 'training');
   featurizer.freeze();
-  const validSet = valid.length ? encode(valid, valid.map((e) => tokenizer(e.text)), false, 'validation') : undefined;
+  const validSet = valid.length
+    ? encode(
+        valid,
+        valid.map((e) => tokenizer(e.text)),
+        false,
+        'validation',
+      )
+    : undefined;
   checkModelSize(featurizer.rowCount, o);
 
   const classCounts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
@@ -131,11 +170,25 @@ async function trainOn(collected: Example[], numericLabels: boolean, options: Tr
   for (const warning of warnings) options.onWarning?.(warning);
 
   const Model = modelClass(o.arch);
-  const shape = { rows: featurizer.rowCount, dim: o.dim, hidden: Model.linearHead ? [] : o.hidden, classes: labels.length };
+  const shape = {
+    rows: featurizer.rowCount,
+    dim: o.dim,
+    hidden: Model.linearHead ? [] : o.hidden,
+    classes: labels.length,
+  };
   const featuresPerExample = Math.max(1, Math.min(trainSet.maxLength, MAX_TRAINING_FEATURES));
-  const layout = { maxBatch: o.batch, maxIds: o.batch * featuresPerExample, optimizer: o.optimizer, dropout: o.encoder.dropout, clipNorm: o.encoder.clipNorm };
+  const layout = {
+    maxBatch: o.batch,
+    maxIds: o.batch * featuresPerExample,
+    optimizer: o.optimizer,
+    dropout: o.encoder.dropout,
+    clipNorm: o.encoder.clipNorm,
+  };
   const sets = { train: trainSet, valid: validSet };
-  const identity = options.checkpoint || options.resume ? runIdentity(o, featurizer.options, labels, classWeight, all, valid, options.pretrainedVectors) : undefined;
+  const identity =
+    options.checkpoint || options.resume
+      ? runIdentity(o, featurizer.options, labels, classWeight, all, valid, options.pretrainedVectors)
+      : undefined;
   const resume = options.resume ? decodeCheckpoint(options.resume, 'the checkpoint', identity!) : undefined;
   const run: Run = {
     options,
@@ -161,7 +214,12 @@ async function trainOn(collected: Example[], numericLabels: boolean, options: Tr
   } else {
     // Independent members side by side: member m trains alone on columns [m·d, (m+1)·d) of one
     // table, and the merged model's logits are the mean of theirs (see BagModel.addMember).
-    const merged = Model.create(await Runtime.create(options.runtime), shape, { ...layout, optimizer: 'sgd', seed: o.seed, initialise: false }) as BagModel;
+    const merged = Model.create(await Runtime.create(options.runtime), shape, {
+      ...layout,
+      optimizer: 'sgd',
+      seed: o.seed,
+      initialise: false,
+    }) as BagModel;
     if (resume?.merged) restore(merged, resume.merged);
     const dim = o.dim / o.members;
     let m = resume?.position.member ?? 0;
@@ -169,22 +227,50 @@ async function trainOn(collected: Example[], numericLabels: boolean, options: Tr
       // Members side by side, one per thread, each trained whole as one thread trains it: the
       // same bytes as one thread (checkpoints, and so resuming, need threads 1).
       const memberShape = { ...shape, dim };
-      const trained = await team.members(o.members, (k) => ({
-        type: 'member', member: k, arch: o.arch, shape: memberShape, layout: { ...layout, seed: memberSeed(o.seed, k) },
-        runtime: options.runtime ?? {}, training: { ...memberTraining(o), seed: memberSeed(o.seed, k) },
-        // Member 0 goes on with the seed's own generator, as a single model would.
-        rng: k === 0 ? rng.state() : new Random(memberSeed(o.seed, k)).state(),
-        sets, classWeight, totalSteps: Math.ceil(trainSet.labels.length / o.batch) * o.epochs, every: options.batchEvery ?? 100,
-      }), (p) => {
-        run.step += p.steps;
-        const now = performance.now();
-        // tokensPerSecond is the member's own pace, as when members train one after another.
-        options.onBatch?.({ epoch: p.epoch ?? 0, step: run.step, totalSteps: run.totalSteps, loss: p.loss, lr: p.lr, tokensPerSecond: p.tokensPerSecond ?? 0, seconds: (now - run.started) / 1000, member: p.member });
-      }, (report) => options.onEpoch?.(report), options.signal);
+      const trained = await team.members(
+        o.members,
+        (k) => ({
+          type: 'member',
+          member: k,
+          arch: o.arch,
+          shape: memberShape,
+          layout: { ...layout, seed: memberSeed(o.seed, k) },
+          runtime: options.runtime ?? {},
+          training: { ...memberTraining(o), seed: memberSeed(o.seed, k) },
+          // Member 0 goes on with the seed's own generator, as a single model would.
+          rng: k === 0 ? rng.state() : new Random(memberSeed(o.seed, k)).state(),
+          sets,
+          classWeight,
+          totalSteps: Math.ceil(trainSet.labels.length / o.batch) * o.epochs,
+          every: options.batchEvery ?? 100,
+        }),
+        (p) => {
+          run.step += p.steps;
+          const now = performance.now();
+          // tokensPerSecond is the member's own pace, as when members train one after another.
+          options.onBatch?.({
+            epoch: p.epoch ?? 0,
+            step: run.step,
+            totalSteps: run.totalSteps,
+            loss: p.loss,
+            lr: p.lr,
+            tokensPerSecond: p.tokensPerSecond ?? 0,
+            seconds: (now - run.started) / 1000,
+            member: p.member,
+          });
+        },
+        (report) => options.onEpoch?.(report),
+        options.signal,
+      );
       m = 0;
       for (const [k, result] of trained.entries()) {
         if (!result) continue; // stopped before it started
-        const member = Model.create(await Runtime.create(options.runtime), memberShape, { ...layout, seed: memberSeed(o.seed, k), initialise: false, training: false }) as BagModel;
+        const member = Model.create(await Runtime.create(options.runtime), memberShape, {
+          ...layout,
+          seed: memberSeed(o.seed, k),
+          initialise: false,
+          training: false,
+        }) as BagModel;
         restore(member, result.weights);
         merged.addMember(member, k, o.members);
         run.step += result.steps;
@@ -196,7 +282,11 @@ async function trainOn(collected: Example[], numericLabels: boolean, options: Tr
     }
     for (; m < o.members && !run.stopped; m++) {
       const seed = memberSeed(o.seed, m);
-      const member = Model.create(await Runtime.create(runtimeOptions), { ...shape, dim }, { ...layout, seed }) as BagModel;
+      const member = Model.create(
+        await Runtime.create(runtimeOptions),
+        { ...shape, dim },
+        { ...layout, seed },
+      ) as BagModel;
       run.merged = () => snapshot(merged);
       // Member 0 goes on with the seed's own generator, as a single model would.
       await fitModel(member, sets, { ...o, dim, seed }, m === 0 ? rng : new Random(seed), classWeight, run, m, m + 1);
@@ -207,8 +297,17 @@ async function trainOn(collected: Example[], numericLabels: boolean, options: Tr
     model = merged;
   }
   const trainSeconds = (performance.now() - run.started) / 1000;
-  const config: ClassifierConfig = { arch: o.arch, dim: o.dim, hidden: shape.hidden, labels, features: featurizer.options, temperature: 1, ...(numericLabels ? { numericLabels } : {}) };
-  if (validSet && (options.calibrate ?? true)) config.temperature = fitTemperature(logitsOfSet(model, validSet), validSet.labels, labels.length);
+  const config: ClassifierConfig = {
+    arch: o.arch,
+    dim: o.dim,
+    hidden: shape.hidden,
+    labels,
+    features: featurizer.options,
+    temperature: 1,
+    ...(numericLabels ? { numericLabels } : {}),
+  };
+  if (validSet && (options.calibrate ?? true))
+    config.temperature = fitTemperature(logitsOfSet(model, validSet), validSet.labels, labels.length);
   return { model, config, featurizer, epochs: run.reports, classCounts, trainSeconds, warnings, stopped: run.stopped };
 }
 
@@ -241,13 +340,26 @@ export interface Run {
  * checkpoints every so many steps. Resumed from a checkpoint, it carries on at the step after it
  * with everything as it was, so the result is the same as that of a run that never stopped.
  */
-export async function fitModel(model: TextModel, sets: { train: Encoded; valid?: Encoded }, o: Resolved, rng: Random, classWeight: Float32Array | undefined, run: Run, memberIndex: number, member?: number): Promise<void> {
+export async function fitModel(
+  model: TextModel,
+  sets: { train: Encoded; valid?: Encoded },
+  o: Resolved,
+  rng: Random,
+  classWeight: Float32Array | undefined,
+  run: Run,
+  memberIndex: number,
+  member?: number,
+): Promise<void> {
   const { train: trainSet, valid: validSet } = sets;
   const { options } = run;
   const resume = run.resume?.position.member === memberIndex ? run.resume : undefined;
   run.resume = undefined;
   if (o.naiveBayesStart > 0 && !resume) naiveBayesStart(model as BagModel, trainSet, o.naiveBayesStart);
-  const stepper = new TrainingStep(model, { lr: o.lr, weightDecay: o.weightDecay, classWeights: classWeight !== undefined });
+  const stepper = new TrainingStep(model, {
+    lr: o.lr,
+    weightDecay: o.weightDecay,
+    classWeights: classWeight !== undefined,
+  });
   const batches = new BatchBuilder(trainSet, o, classWeight);
   const n = trainSet.labels.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -255,8 +367,26 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
   const every = options.batchEvery ?? 100;
   const { team } = run;
   if (team) {
-    const training = { batch: o.batch, featureDropout: o.featureDropout, seed: o.seed, lr: o.lr, schedule: o.schedule, warmup: o.warmup, weightDecay: o.weightDecay, epochs: o.epochs, stepsPerEpoch, every };
-    await team.attach(model, { ...run.layout, seed: o.seed }, training, trainSet, classWeight, !modelClass(model.arch).hogwild);
+    const training = {
+      batch: o.batch,
+      featureDropout: o.featureDropout,
+      seed: o.seed,
+      lr: o.lr,
+      schedule: o.schedule,
+      warmup: o.warmup,
+      weightDecay: o.weightDecay,
+      epochs: o.epochs,
+      stepsPerEpoch,
+      every,
+    };
+    await team.attach(
+      model,
+      { ...run.layout, seed: o.seed },
+      training,
+      trainSet,
+      classWeight,
+      !modelClass(model.arch).hogwild,
+    );
   }
   /** Words the threads have read (with a team; alone, the batch builder counts them). */
   let teamWords = 0;
@@ -282,7 +412,17 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
   const memberField = member === undefined ? {} : { member };
   const memberReports = () => run.reports.filter((r) => (r.member ?? 1) === (member ?? 1));
   const state = (epoch: number, nextBatch: number): TrainingState => ({
-    position: { member: memberIndex, epoch, batch: nextBatch, step: run.step, lossSum, correct, wordsSeen: batches.wordsSeen, sinceBest: stopping.sinceBest, bestLoss: stopping.best?.loss ?? null },
+    position: {
+      member: memberIndex,
+      epoch,
+      batch: nextBatch,
+      step: run.step,
+      lossSum,
+      correct,
+      wordsSeen: batches.wordsSeen,
+      sinceBest: stopping.sinceBest,
+      bestLoss: stopping.best?.loss ?? null,
+    },
     reports: run.reports,
     order,
     shuffleRng: rng.state(),
@@ -307,7 +447,16 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
         run.step += steps;
         if (options.onBatch) {
           const now = performance.now();
-          options.onBatch({ epoch, step: run.step, totalSteps: run.totalSteps, loss, lr, tokensPerSecond: wordsSeen() / ((now - started) / 1000), seconds: (now - run.started) / 1000, ...memberField });
+          options.onBatch({
+            epoch,
+            step: run.step,
+            totalSteps: run.totalSteps,
+            loss,
+            lr,
+            tokensPerSecond: wordsSeen() / ((now - started) / 1000),
+            seconds: (now - run.started) / 1000,
+            ...memberField,
+          });
         }
       };
       const done = await team.epoch(epoch, order, o.batch, onProgress, options.signal);
@@ -320,10 +469,17 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
       model.weightsChanged();
       run.stopped = done.stopped;
     }
-    for (let s = epoch === firstEpoch ? firstBatch : 0, start = s * o.batch; !team && start < n; start += o.batch, s++) {
+    for (
+      let s = epoch === firstEpoch ? firstBatch : 0, start = s * o.batch;
+      !team && start < n;
+      start += o.batch, s++
+    ) {
       const batch = batches.fill(order, start, Math.min(o.batch, n - start));
       // The schedule runs over this model's own steps.
-      const lr = learningRate(o.lr, (epoch - 1) * stepsPerEpoch + s, stepsPerEpoch * o.epochs, { schedule: o.schedule, warmup: o.warmup });
+      const lr = learningRate(o.lr, (epoch - 1) * stepsPerEpoch + s, stepsPerEpoch * o.epochs, {
+        schedule: o.schedule,
+        warmup: o.warmup,
+      });
       const result = stepper.run(batches, batch, lr);
       const step = ++run.step;
       if (!Number.isFinite(result.loss)) throw new TrainingDivergedError(step, epoch, o.lr, member);
@@ -332,9 +488,19 @@ export async function fitModel(model: TextModel, sets: { train: Encoded; valid?:
       if (options.onBatch && (step % every === 0 || step === run.totalSteps)) {
         const now = performance.now();
         const tokensPerSecond = wordsSeen() / ((now - started) / 1000); // this model's own pace
-        options.onBatch({ epoch, step, totalSteps: run.totalSteps, loss: result.loss, lr, tokensPerSecond, seconds: (now - run.started) / 1000, ...memberField });
+        options.onBatch({
+          epoch,
+          step,
+          totalSteps: run.totalSteps,
+          loss: result.loss,
+          lr,
+          tokensPerSecond,
+          seconds: (now - run.started) / 1000,
+          ...memberField,
+        });
       }
-      if (run.checkpoint && step % run.checkpoint.every === 0) await run.checkpoint.save(encodeCheckpoint(run.checkpoint.identity, state(epoch, s + 1)));
+      if (run.checkpoint && step % run.checkpoint.every === 0)
+        await run.checkpoint.save(encodeCheckpoint(run.checkpoint.identity, state(epoch, s + 1)));
       if (await run.stop.stopped()) {
         run.stopped = true;
         break;
@@ -394,7 +560,9 @@ export interface Example {
 /** The examples, checked one by one, with their labels as strings; and whether every label was given as a number. */
 async function collectExamples(source: TrainingData<Label>): Promise<{ examples: Example[]; numericLabels: boolean }> {
   if (source === null || typeof source !== 'object' || !(Symbol.iterator in source || Symbol.asyncIterator in source)) {
-    throw new TypeError(`train() wants labelled examples ({ text, label } objects, in an array or a stream) or the path of a data file, got ${describe(source)}`);
+    throw new TypeError(
+      `train() wants labelled examples ({ text, label } objects, in an array or a stream) or the path of a data file, got ${describe(source)}`,
+    );
   }
   const all: Example[] = [];
   let numericLabels = true;
@@ -407,25 +575,36 @@ async function collectExamples(source: TrainingData<Label>): Promise<{ examples:
 
 /** An example given through the API, checked: a string text and a string or number label. */
 export function checkExample(e: unknown, i: number, what: string): Example {
-  if (e === null || typeof e !== 'object') throw new TypeError(`${what} example ${i + 1} is ${describe(e)}, not an object { text, label }`);
+  if (e === null || typeof e !== 'object')
+    throw new TypeError(`${what} example ${i + 1} is ${describe(e)}, not an object { text, label }`);
   const { text, label } = e as Record<string, unknown>;
-  if (typeof text !== 'string') throw new TypeError(`${what} example ${i + 1}: text must be a string, got ${describe(text)}`);
+  if (typeof text !== 'string')
+    throw new TypeError(`${what} example ${i + 1}: text must be a string, got ${describe(text)}`);
   if (typeof label === 'number' && Number.isFinite(label)) return { text, label: String(label) };
   if (typeof label === 'string' && label !== '') return { text, label };
-  throw new TypeError(`${what} example ${i + 1} has no label: label must be a string or a number, got ${describe(label)}`);
+  throw new TypeError(
+    `${what} example ${i + 1} has no label: label must be a string or a number, got ${describe(label)}`,
+  );
 }
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
 /** Held-out examples given, or a seeded random fraction of the training examples. */
-function splitValidation(all: Example[], validation: TrainOptions['validation'], rng: Random): { train: Example[]; valid: Example[] } {
-  if (typeof validation !== 'number') return { train: all, valid: validation ? validation.map((e, i) => checkExample(e, i, 'validation')) : [] };
-  if (!(validation > 0 && validation < 1)) throw new RangeError(`validation fraction must be between 0 and 1, got ${validation}`);
+function splitValidation(
+  all: Example[],
+  validation: TrainOptions['validation'],
+  rng: Random,
+): { train: Example[]; valid: Example[] } {
+  if (typeof validation !== 'number')
+    return { train: all, valid: validation ? validation.map((e, i) => checkExample(e, i, 'validation')) : [] };
+  if (!(validation > 0 && validation < 1))
+    throw new RangeError(`validation fraction must be between 0 and 1, got ${validation}`);
   const order = rng.shuffle(Int32Array.from(all, (_, i) => i));
   const held = new Set(order.subarray(0, Math.round(all.length * validation)));
   return { train: all.filter((_, i) => !held.has(i)), valid: all.filter((_, i) => held.has(i)) };
@@ -475,7 +654,10 @@ function loadPretrained(model: TextModel, featurizer: Featurizer, vectors: Map<s
   const table = model.rowVectors();
   const vocab = featurizer.vocabulary;
   for (const [word, vector] of vectors) {
-    if (vector.length !== D) throw new RangeError(`pretrained vector of "${word}" has ${vector.length} dimensions, the model has ${D} (set dim to ${vector.length})`);
+    if (vector.length !== D)
+      throw new RangeError(
+        `pretrained vector of "${word}" has ${vector.length} dimensions, the model has ${D} (set dim to ${vector.length})`,
+      );
     // A word after a negation is exported as "not:word" (export-vectors --include-negated).
     const id = vocab.id(word.startsWith(NEGATED_WORD_PREFIX) ? `NOT_${word.slice(NEGATED_WORD_PREFIX.length)}` : word);
     if (id >= 0) table.set(vector, id * D);

@@ -41,10 +41,12 @@ export function unpackVocabulary(bytes: Uint8Array): Vocabulary {
   let at = 0;
   for (let id = 0; id < size; id++) {
     count += unzigzag(counts.varint(`the count of token ${id}`));
-    if (!(count >= 0 && count <= 0xffffffff)) throw new RangeError(`token ${id} has the count ${count}, not one from 0 to 2^32 − 1`);
+    if (!(count >= 0 && count <= 0xffffffff))
+      throw new RangeError(`token ${id} has the count ${count}, not one from 0 to 2^32 − 1`);
     tokenCounts[id] = count;
     const length = lengths.varint(`the length of token ${id}`);
-    if (length > text.length - at) throw new RangeError(`token ${id} (${length} characters) runs past the end of the text`);
+    if (length > text.length - at)
+      throw new RangeError(`token ${id} (${length} characters) runs past the end of the text`);
     const token = text.slice(at, at + length);
     // Valid UTF-8 holds no lone surrogate, so only a length that cuts a pair in two makes one.
     if (LONE_SURROGATE.test(token)) throw new RangeError(`token ${id} starts or ends in the middle of a character`);
@@ -90,7 +92,8 @@ export function unpackScales(bytes: Uint8Array, rows: number): Float32Array {
   const high = unpackBytes(reader, 'the high bytes of the scales');
   const low = unpackBytes(reader, 'the low bytes of the scales');
   expectEnd(reader, 'the packed scales');
-  if (high.length !== rows || low.length !== rows) throw new RangeError(`they hold ${high.length} and ${low.length} bytes, one per row needs ${rows}`);
+  if (high.length !== rows || low.length !== rows)
+    throw new RangeError(`they hold ${high.length} and ${low.length} bytes, one per row needs ${rows}`);
   const bits = new Uint32Array(rows);
   for (let r = 0; r < rows; r++) bits[r] = ((high[r] << 24) | (low[r] << 16)) >>> 0;
   return new Float32Array(bits.buffer);

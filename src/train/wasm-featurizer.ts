@@ -50,7 +50,11 @@ export class WasmFeaturizer {
   /** Where text is encoded before it is copied into a shared memory (see encodeInto). */
   private unshared: Uint8Array | undefined;
 
-  private constructor(private readonly rt: Runtime, private readonly state: FusedState, grammar: Grammar) {
+  private constructor(
+    private readonly rt: Runtime,
+    private readonly state: FusedState,
+    grammar: Grammar,
+  ) {
     const capacity = state.known.role.length;
     const block = (name: string, bytes: number) => rt.alloc(bytes, undefined, `featurizer.${name}`);
     this.cfg = block('config', core.CFG_WORDS * 4);
@@ -129,7 +133,8 @@ export class WasmFeaturizer {
    */
   private encodeInto(text: string, into: Uint8Array): number {
     if (into.buffer instanceof ArrayBuffer) return this.encoder.encodeInto(text, into).written;
-    if (!this.unshared || this.unshared.length < into.length) this.unshared = new Uint8Array(Math.max(into.length, TEXT_BYTES));
+    if (!this.unshared || this.unshared.length < into.length)
+      this.unshared = new Uint8Array(Math.max(into.length, TEXT_BYTES));
     const { written } = this.encoder.encodeInto(text, this.unshared.subarray(0, into.length));
     into.set(this.unshared.subarray(0, written));
     return written;
@@ -172,7 +177,8 @@ export class WasmFeaturizer {
 
   /** An empty token table of capacity entries, in the memory laid out for the largest one. */
   private newTokenTable(capacity: number): void {
-    if (capacity > this.tableRoom) throw new Error(`the token table cannot hold ${capacity} entries (room for ${this.tableRoom})`);
+    if (capacity > this.tableRoom)
+      throw new Error(`the token table cannot hold ${capacity} entries (room for ${this.tableRoom})`);
     this.tokenMask = capacity - 1;
     this.tableEntries = 0;
     const slots = this.rt.i32(this.tokenTable, capacity * 2);
@@ -195,7 +201,7 @@ export class WasmFeaturizer {
   /** Adds (hash → slot) to the token table, probing as assembly/featurize.ts does. */
   private insert(hash: number, slot: number): void {
     const slots = this.rt.i32(this.tokenTable, 2 * (this.tokenMask + 1));
-    for (let i = Math.imul(hash, core.HASH_PROBE) >>> 0 & this.tokenMask; ; i = (i + 1) & this.tokenMask) {
+    for (let i = (Math.imul(hash, core.HASH_PROBE) >>> 0) & this.tokenMask; ; i = (i + 1) & this.tokenMask) {
       if (slots[2 * i + 1] < 0) {
         slots[2 * i] = hash;
         slots[2 * i + 1] = slot;
@@ -213,7 +219,10 @@ export class WasmFeaturizer {
  * with a filter of GRAMMAR_BITS bits in front of it.
  * Two tokens with one hash would need a probe the core does not make: refused.
  */
-function writeGrammar(rt: Runtime, grammar: Grammar): { chars: number; grammarTable: number; grammarMask: number; grammarBits: number } {
+function writeGrammar(
+  rt: Runtime,
+  grammar: Grammar,
+): { chars: number; grammarTable: number; grammarMask: number; grammarBits: number } {
   const block = (name: string, bytes: number) => rt.alloc(bytes, undefined, `featurizer.${name}`);
   const chars = block('grammarChars', 256 * core.CHAR_BYTES);
   const charBytes = rt.u8(chars, 256 * core.CHAR_BYTES);
@@ -225,7 +234,11 @@ function writeGrammar(rt: Runtime, grammar: Grammar): { chars: number; grammarTa
   }
 
   const encoder = new TextEncoder();
-  const tokens = grammar.tokens.map((t) => ({ ...t, bytes: encoder.encode(t.text), tokenBytes: encoder.encode(t.token ?? '') }));
+  const tokens = grammar.tokens.map((t) => ({
+    ...t,
+    bytes: encoder.encode(t.text),
+    tokenBytes: encoder.encode(t.token ?? ''),
+  }));
   const poolBytes = tokens.reduce((sum, t) => sum + t.bytes.length + t.tokenBytes.length, 0);
   const records = block('grammarTokens', tokens.length * core.GRAMMAR_BYTES + poolBytes);
   const table = new IntTable(tokens.length);
@@ -244,7 +257,10 @@ function writeGrammar(rt: Runtime, grammar: Grammar): { chars: number; grammarTa
     rt.u8(at, t.bytes.length + t.tokenBytes.length).set([...t.bytes, ...t.tokenBytes]);
     at += t.bytes.length + t.tokenBytes.length;
     const hash = fnv1a32(t.text);
-    if (table.get(hash) >= 0) throw new Error(`the grammar's tokens "${t.text}" and another have one hash (${hash}): the core tells them apart by hash`);
+    if (table.get(hash) >= 0)
+      throw new Error(
+        `the grammar's tokens "${t.text}" and another have one hash (${hash}): the core tells them apart by hash`,
+      );
     table.set(hash, record);
     const bit = hash & (core.GRAMMAR_BITS - 1);
     bits[bit >>> 5] |= 1 << (bit & 31);

@@ -8,7 +8,10 @@ import type { ModelFileContents } from '../format/model-file.js';
 import type { BatchInfo, EpochReport, LabelledText, TrainOptions } from '../train/options.js';
 
 /** Options as they cross to the worker: the callbacks stay with the caller, who is told through messages. */
-export type WorkerSafeOptions = Omit<TrainOptions, 'onBatch' | 'onEpoch' | 'onWarning' | 'checkpoint' | 'signal' | 'runtime'> & {
+export type WorkerSafeOptions = Omit<
+  TrainOptions,
+  'onBatch' | 'onEpoch' | 'onWarning' | 'checkpoint' | 'signal' | 'runtime'
+> & {
   runtime?: { wasm?: unknown; fma?: boolean; initialBytes?: number };
   /** Checkpoint every this many steps: the bytes come back in a 'checkpoint' message. */
   checkpointEvery?: number;
@@ -27,5 +30,14 @@ export type FromWorker =
   | { type: 'epoch'; report: EpochReport }
   | { type: 'warning'; message: string }
   | { type: 'checkpoint'; bytes: Uint8Array }
-  | { type: 'done'; model: ModelFileContents; epochs: EpochReport[]; classCounts: Record<string, number>; trainSeconds: number; warnings: string[]; stopped: boolean; threads: number }
+  | {
+      type: 'done';
+      model: ModelFileContents;
+      epochs: EpochReport[];
+      classCounts: Record<string, number>;
+      trainSeconds: number;
+      warnings: string[];
+      stopped: boolean;
+      threads: number;
+    }
   | { type: 'error'; name: string; message: string; stack?: string };

@@ -20,7 +20,10 @@ interface SavableModel {
 }
 
 /** The library's trainWithReport (the Node entry's reads a path or a data set's name too), or one whose model only saves. */
-type Train = (examples: readonly LabelledText<string | number>[] | string, options: TrainOptions) => Promise<Omit<TrainResult<string | number>, 'model'> & { model: SavableModel }>;
+type Train = (
+  examples: readonly LabelledText<string | number>[] | string,
+  options: TrainOptions,
+) => Promise<Omit<TrainResult<string | number>, 'model'> & { model: SavableModel }>;
 
 /** Answers the 'train' and 'stop' messages arriving on `port` by training with `train`. */
 export function serveTraining(port: WorkerPort, train: Train): void {
@@ -31,7 +34,12 @@ export function serveTraining(port: WorkerPort, train: Train): void {
   });
 }
 
-async function run(port: WorkerPort, train: Train, message: ToWorker & { type: 'train' }, signal: AbortSignal): Promise<void> {
+async function run(
+  port: WorkerPort,
+  train: Train,
+  message: ToWorker & { type: 'train' },
+  signal: AbortSignal,
+): Promise<void> {
   const { listen, checkpointEvery, ...options } = message.options;
   try {
     const result = await train(message.examples, {
@@ -40,16 +48,30 @@ async function run(port: WorkerPort, train: Train, message: ToWorker & { type: '
       onBatch: listen.batch ? (info) => port.post({ type: 'batch', info }) : undefined,
       onEpoch: listen.epoch ? (report) => port.post({ type: 'epoch', report }) : undefined,
       onWarning: listen.warning ? (warning) => port.post({ type: 'warning', message: warning }) : undefined,
-      checkpoint: checkpointEvery ? { every: checkpointEvery, save: (bytes) => port.post({ type: 'checkpoint', bytes }, [bytes.buffer as ArrayBuffer]) } : undefined,
+      checkpoint: checkpointEvery
+        ? {
+            every: checkpointEvery,
+            save: (bytes) => port.post({ type: 'checkpoint', bytes }, [bytes.buffer as ArrayBuffer]),
+          }
+        : undefined,
     });
     const model = decodeModelFile(result.model.toBytes(), 'the trained model');
     result.model.dispose?.();
     // The sections are views of the file's bytes (or copies where one was misaligned): each buffer is moved once.
     const buffers = [...new Set(Object.values(model.sections).map((s) => s.buffer as ArrayBuffer))];
-    port.post({
-      type: 'done', model, epochs: result.epochs, classCounts: result.classCounts, trainSeconds: result.trainSeconds,
-      warnings: result.warnings, stopped: result.stopped ?? false, threads: result.threads,
-    }, buffers);
+    port.post(
+      {
+        type: 'done',
+        model,
+        epochs: result.epochs,
+        classCounts: result.classCounts,
+        trainSeconds: result.trainSeconds,
+        warnings: result.warnings,
+        stopped: result.stopped ?? false,
+        threads: result.threads,
+      },
+      buffers,
+    );
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     port.post({ type: 'error', name: e.name, message: e.message, stack: e.stack });

@@ -31,9 +31,17 @@ export interface WorkerOption {
  * Trains in the worker that `start` makes and resolves to the result, its model loaded on this
  * thread. Rejects with the worker's error (same name and message), or when the worker cannot start.
  */
-export async function trainInWorker<L extends Label>(start: () => WorkerHandle, examples: TrainingData<L>, options: TrainOptions): Promise<TrainResult<L>> {
+export async function trainInWorker<L extends Label>(
+  start: () => WorkerHandle,
+  examples: TrainingData<L>,
+  options: TrainOptions,
+): Promise<TrainResult<L>> {
   options.signal?.throwIfAborted();
-  const message: ToWorker = { type: 'train', examples: await examplesToSend(examples), options: optionsToSend(options) };
+  const message: ToWorker = {
+    type: 'train',
+    examples: await examplesToSend(examples),
+    options: optionsToSend(options),
+  };
   options.signal?.throwIfAborted();
   const worker = start();
   const stop = () => worker.post({ type: 'stop' });
@@ -57,19 +65,28 @@ export async function trainInWorker<L extends Label>(start: () => WorkerHandle, 
         else if (m.type === 'epoch') call(() => options.onEpoch?.(m.report));
         else if (m.type === 'warning') call(() => options.onWarning?.(m.message));
         else if (m.type === 'checkpoint') saving = saving.then(() => options.checkpoint?.save(m.bytes)).catch(fail);
-        else if (m.type === 'error') fail(m.name === 'AbortError' && options.signal?.aborted ? options.signal.reason : rebuildError(m));
+        else if (m.type === 'error')
+          fail(m.name === 'AbortError' && options.signal?.aborted ? options.signal.reason : rebuildError(m));
         else if (m.type === 'done') void saving.then(() => resolve(m), fail);
       }, fail);
       options.signal?.addEventListener('abort', stop, { once: true });
       try {
         worker.post(message);
       } catch (error) {
-        fail(new TypeError(`train(…, { worker: true }) could not send the examples and options to the worker: ${(error as Error).message}`));
+        fail(
+          new TypeError(
+            `train(…, { worker: true }) could not send the examples and options to the worker: ${(error as Error).message}`,
+          ),
+        );
       }
     });
     // Loaded in steps with a turn of the event loop between them: a large model takes a few
     // hundred milliseconds to load, which in one piece would freeze a page.
-    const { config, featurizer, model: trained } = await classifierFromContents(done.model, 'the model trained in the worker', options.runtime, nextTurn);
+    const {
+      config,
+      featurizer,
+      model: trained,
+    } = await classifierFromContents(done.model, 'the model trained in the worker', options.runtime, nextTurn);
     const model = new TextClassifier<L>(trained, config, featurizer);
     const { epochs, classCounts, trainSeconds, warnings, stopped, threads } = done;
     return { model, epochs, classCounts, trainSeconds, warnings, stopped, threads };
@@ -84,7 +101,11 @@ async function examplesToSend(examples: TrainingData<Label>): Promise<readonly L
   if (typeof examples === 'string') return examples;
   if (examples instanceof URL) return examples.href;
   if (Array.isArray(examples)) return examples;
-  if (examples !== null && typeof examples === 'object' && (Symbol.iterator in examples || Symbol.asyncIterator in examples)) {
+  if (
+    examples !== null &&
+    typeof examples === 'object' &&
+    (Symbol.iterator in examples || Symbol.asyncIterator in examples)
+  ) {
     const all: LabelledText<Label>[] = [];
     for await (const e of examples as AsyncIterable<LabelledText<Label>>) all.push(e);
     return all;
@@ -96,10 +117,13 @@ async function examplesToSend(examples: TrainingData<Label>): Promise<readonly L
 /** The options without what cannot cross to a worker; the callbacks stay here and are told through messages. */
 function optionsToSend(options: TrainOptions & WorkerOption): WorkerSafeOptions {
   const { onBatch, onEpoch, onWarning, checkpoint, signal, runtime, worker, ...rest } = options;
-  void signal, worker;
+  void signal;
+  void worker;
   const wasm = runtime?.wasm;
   if (typeof Response !== 'undefined' && wasm instanceof Response) {
-    throw new TypeError('runtime.wasm is a Response, which cannot go to a worker: pass its URL, its bytes or a compiled WebAssembly.Module');
+    throw new TypeError(
+      'runtime.wasm is a Response, which cannot go to a worker: pass its URL, its bytes or a compiled WebAssembly.Module',
+    );
   }
   return {
     ...rest,
@@ -114,6 +138,7 @@ function rebuildError(m: FromWorker & { type: 'error' }): Error {
   const Class = ({ RangeError, TypeError, SyntaxError } as Record<string, ErrorConstructor>)[m.name] ?? Error;
   const error = new Class(m.message);
   if (error.name !== m.name) error.name = m.name;
-  if (m.stack) error.stack = `${error.name}: ${m.message}\n    (in the training worker)\n${m.stack.split('\n').slice(1).join('\n')}`;
+  if (m.stack)
+    error.stack = `${error.name}: ${m.message}\n    (in the training worker)\n${m.stack.split('\n').slice(1).join('\n')}`;
   return error;
 }

@@ -16,8 +16,12 @@ setFileReader(async (file) => new Uint8Array(await readFile(file)));
 setThreadStarter(nodeThreadStarter);
 
 const port = parentPort;
-if (!port) throw new Error('train-worker.node.js runs as a worker_threads worker, started by train(…, { worker: true })');
-serveTraining({
-  post: (message, transfer) => port.postMessage(message, transfer ?? []),
-  listen: (handler) => port.on('message', (message: ToWorker) => handler(message)),
-}, trainWithReport);
+if (!port)
+  throw new Error('train-worker.node.js runs as a worker_threads worker, started by train(…, { worker: true })');
+serveTraining(
+  {
+    post: (message, transfer) => port.postMessage(message, transfer ?? []),
+    listen: (handler) => port.on('message', (message: ToWorker) => handler(message)),
+  },
+  trainWithReport,
+);

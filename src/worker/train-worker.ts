@@ -18,10 +18,13 @@ const scope = globalThis as unknown as {
   addEventListener(type: 'message', handler: (event: { data: ToWorker }) => void): void;
 };
 
-serveTraining({
-  post: (message, transfer) => scope.postMessage(message, transfer ?? []),
-  listen: (handler) => scope.addEventListener('message', (event) => handler(event.data)),
-}, async (examples, options) => {
-  const { model, config, featurizer, ...report } = await trainModel(examples, options);
-  return { ...report, model: { toBytes: () => encodeClassifier(config, featurizer, model) } };
-});
+serveTraining(
+  {
+    post: (message, transfer) => scope.postMessage(message, transfer ?? []),
+    listen: (handler) => scope.addEventListener('message', (event) => handler(event.data)),
+  },
+  async (examples, options) => {
+    const { model, config, featurizer, ...report } = await trainModel(examples, options);
+    return { ...report, model: { toBytes: () => encodeClassifier(config, featurizer, model) } };
+  },
+);

@@ -17,14 +17,19 @@ function startThread(): WorkerHandle {
   const fromSources = import.meta.url.endsWith('.ts');
   const script = new URL(fromSources ? './train-worker.node.ts' : './train-worker.node.js', import.meta.url);
   const worker = fromSources
-    ? new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(script.href)}))`, { eval: true })
+    ? new Worker(
+        `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(script.href)}))`,
+        { eval: true },
+      )
     : new Worker(script);
   return {
     post: (message) => worker.postMessage(message),
     listen(onMessage, onFailure) {
       worker.on('message', (message: FromWorker) => onMessage(message));
       worker.on('error', (error) => onFailure(error));
-      worker.on('exit', (code) => onFailure(new Error(`the training worker stopped (exit code ${code}) before it answered`)));
+      worker.on('exit', (code) =>
+        onFailure(new Error(`the training worker stopped (exit code ${code}) before it answered`)),
+      );
     },
     terminate: () => void worker.terminate(),
   };
@@ -34,7 +39,10 @@ function startThread(): WorkerHandle {
  * train() that also takes a data set's name or a file; with `worker: true`, in a worker thread.
  * @example const model = await train("sst2", { worker: true, epochs: 5 });
  */
-export async function train<L extends Label = string>(examples: TrainingData<L>, options: NodeTrainOptions & WorkerOption = {}): Promise<TextClassifier<L>> {
+export async function train<L extends Label = string>(
+  examples: TrainingData<L>,
+  options: NodeTrainOptions & WorkerOption = {},
+): Promise<TextClassifier<L>> {
   return (await trainWithReport(examples, options)).model;
 }
 
@@ -42,7 +50,10 @@ export async function train<L extends Label = string>(examples: TrainingData<L>,
  * trainWithReport() that also takes a data set's name or a file; with `worker: true`, in a worker thread.
  * @example const { model, epochs } = await trainWithReport("sst2", { worker: true, validation: "sst2:dev" });
  */
-export async function trainWithReport<L extends Label = string>(examples: TrainingData<L>, options: NodeTrainOptions & WorkerOption = {}): Promise<TrainResult<L>> {
+export async function trainWithReport<L extends Label = string>(
+  examples: TrainingData<L>,
+  options: NodeTrainOptions & WorkerOption = {},
+): Promise<TrainResult<L>> {
   const { worker, ...rest } = options;
   return worker ? trainInWorker(startThread, examples, rest as TrainOptions) : trainHere(examples, rest);
 }
