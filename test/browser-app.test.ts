@@ -200,14 +200,12 @@ describe('the web app, built by Vite', () => {
       expect(await page.textContent('#label')).toBe('negative');
       expect(Number.parseFloat((await page.textContent('#probability'))!)).toBeGreaterThan(50);
       const chips = () =>
-        page
-          .locator('#tokens .token')
-          .evaluateAll((els) =>
-            els.map((c) => ({
-              token: c.textContent ?? '',
-              contribution: Number((c as HTMLElement).dataset.contribution),
-            })),
-          );
+        page.locator('#tokens .token').evaluateAll((els) =>
+          els.map((c) => ({
+            token: c.textContent ?? '',
+            contribution: Number((c as HTMLElement).dataset.contribution),
+          })),
+        );
       const negativeChips = await chips();
       expect(negativeChips.every((t) => Number.isFinite(t.contribution))).toBe(true);
       expect(negativeChips.find((t) => t.token.includes(bad))!.contribution).toBeLessThan(0);
