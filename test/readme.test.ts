@@ -257,6 +257,22 @@ describe('the pages', () => {
     expect(pages[0]!.blocks.length).toBeGreaterThan(3);
   });
 
+  it('README.md is a front door: at most 250 lines, the manual in docs/', () => {
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').length).toBeLessThanOrEqual(250);
+  });
+
+  it('no page names a path outside the repository (a clone has only the repository)', () => {
+    const outside = /\.\.\/shared|(^|[\s(`'"])shared\/|\/work\//;
+    const found = PAGES.flatMap((page) =>
+      readFileSync(join(ROOT, page), 'utf8')
+        .split('\n')
+        .map((text, i) => ({ text, line: i + 1 }))
+        .filter(({ text }) => outside.test(text))
+        .map(({ line, text }) => `${page}:${line}: ${text.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
+
   it('every ts block of every page compiles against the published types', () => {
     const files = pages.flatMap(({ page, blocks }) =>
       blocks
