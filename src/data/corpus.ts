@@ -598,7 +598,10 @@ const DEV_EVERY = 5;
 
 /**
  * All built-in examples, English then Chinese, as a fresh array of fresh objects.
- * @example const examples = defaultCorpus(); // [{ text: 'I love this movie, …', label: 'positive' }, …]
+ * @example
+ * ```ts
+ * const examples = defaultCorpus(); // [{ text: 'I love this movie, …', label: 'positive' }, …]
+ * ```
  */
 export function defaultCorpus(): CorpusExample[] {
   return [...builtinCorpus.english, ...builtinCorpus.chinese].map((e) => ({ ...e }));
@@ -606,7 +609,10 @@ export function defaultCorpus(): CorpusExample[] {
 
 /**
  * Deterministic train/dev split of the built-in corpus: every 5th example of each language and label goes to dev.
- * @example const { train, dev } = builtinSplit(); // dev ≈ 20 %, balanced, same every call
+ * @example
+ * ```ts
+ * const { train, dev } = builtinSplit(); // dev ≈ 20 %, balanced, same every call
+ * ```
  */
 export function builtinSplit(): { train: CorpusExample[]; dev: CorpusExample[] } {
   const train: CorpusExample[] = [];
@@ -625,7 +631,10 @@ export function builtinSplit(): { train: CorpusExample[]; dev: CorpusExample[] }
 
 /**
  * The held-out part of `builtinSplit()`, for a quick accuracy print after training.
- * @example const dev = builtinDevSplit(); console.log(dev.length); // about 100
+ * @example
+ * ```ts
+ * const dev = builtinDevSplit(); console.log(dev.length); // about 100
+ * ```
  */
 export function builtinDevSplit(): CorpusExample[] {
   return builtinSplit().dev;

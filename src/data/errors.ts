@@ -25,7 +25,10 @@ export class DataError extends Error {
 
   /**
    * `line` is 1-based; 0 means the problem concerns the whole file.
-   * @example new DataError("train.csv", 5086, "the text in column \"review\" is empty", "fill it in or pass skipBad: true", "empty-text")
+   * @example
+   * ```ts
+   * new DataError("train.csv", 5086, "the text in column \"review\" is empty", "fill it in or pass skipBad: true", "empty-text")
+   * ```
    */
   constructor(
     readonly file: string,
@@ -38,7 +41,13 @@ export class DataError extends Error {
   }
 }
 
-/** The message of a DataError: `FILE:LINE: problem. hint`. @example formatDataError("a.csv", 3, "empty text", "fill it in") // "a.csv:3: empty text. fill it in" */
+/**
+ * The message of a DataError: `FILE:LINE: problem. hint`.
+ * @example
+ * ```ts
+ * formatDataError("a.csv", 3, "empty text", "fill it in") // "a.csv:3: empty text. fill it in"
+ * ```
+ */
 export function formatDataError(file: string, line: number, problem: string, hint: string): string {
   const where = line > 0 ? `${file}:${line}` : file;
   const end = /[.!?]$/.test(problem) ? '' : '.';
@@ -51,8 +60,14 @@ const QUOTE_MAX = 60;
 /**
  * A value from the user's data, in double quotes with JSON escapes, for a message; a long one is
  * cut to `max` characters, with an ellipsis and its full length.
- * @example quote("label") // '"label"'
- * @example quote("x".repeat(100), 5) // '"xxxxx…" (100 characters)'
+ * @example
+ * ```ts
+ * quote("label") // '"label"'
+ * ```
+ * @example
+ * ```ts
+ * quote("x".repeat(100), 5) // '"xxxxx…" (100 characters)'
+ * ```
  */
 export function quote(value: string, max = QUOTE_MAX): string {
   if (value.length <= max) {
@@ -69,7 +84,13 @@ export function quote(value: string, max = QUOTE_MAX): string {
   return `"${shown}…" (${value.length.toLocaleString('en-US')} characters)`;
 }
 
-/** Text that may hold the user's data (another library's message), cut like quote() but not quoted. @example shorten("abcdef", 3) // "abc… (6 characters)" */
+/**
+ * Text that may hold the user's data (another library's message), cut like quote() but not quoted.
+ * @example
+ * ```ts
+ * shorten("abcdef", 3) // "abc… (6 characters)"
+ * ```
+ */
 export function shorten(text: string, max = QUOTE_MAX * 2): string {
   if (text.length <= max) return text;
   const cut = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;

@@ -46,7 +46,10 @@ const ROWS_RECIPE =
 
 /**
  * The JSON-ready settings of a trained model's featurizer.
- * @example writeFileSync('model.featurizer.json', JSON.stringify(featurizerSettings(model)));
+ * @example
+ * ```ts
+ * writeFileSync('model.featurizer.json', JSON.stringify(featurizerSettings(model)));
+ * ```
  */
 export function featurizerSettings(source: FeaturizerSettingsSource): FeaturizerSettings {
   const { featurizer, labels, config, model } = source;
@@ -75,7 +78,10 @@ export function featurizerSettings(source: FeaturizerSettingsSource): Featurizer
  * The featurizer a settings file describes, rebuilt (with the longest text of a sequence model):
  * a server needs the ONNX file and this JSON, not the sentiwasm model file. Anything that is not
  * such a file, or is damaged, is refused with an error naming `source` and the problem.
- * @example const { featurizer, sequenceLength } = featurizerFromSettings(JSON.parse(readFileSync('model.featurizer.json', 'utf8')), 'model.featurizer.json');
+ * @example
+ * ```ts
+ * const { featurizer, sequenceLength } = featurizerFromSettings(JSON.parse(readFileSync('model.featurizer.json', 'utf8')), 'model.featurizer.json');
+ * ```
  */
 export function featurizerFromSettings(
   settings: unknown,

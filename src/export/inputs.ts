@@ -16,7 +16,10 @@ export type OnnxFeaturizer =
  * its feature rows (words, hashed n-grams that have rows; each once with uniqueFeatures), for a
  * sequence model its ordered word ids cut to the longest text it reads, an empty text being one
  * unknown word ([1]) as the model reads it.
- * @example onnxFeatureIds(model, "not good") // [12, 40, 20517]
+ * @example
+ * ```ts
+ * onnxFeatureIds(model, "not good") // [12, 40, 20517]
+ * ```
  */
 export function onnxFeatureIds(source: OnnxFeaturizer, text: string, out: number[] = []): number[] {
   if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
@@ -39,7 +42,10 @@ export interface OnnxBatch {
 /**
  * Id lists padded into one batch: each row left-aligned, padded with 0 to the longest list
  * (at least 1 wide), mask 1 for a real id.
- * @example onnxBatch([[5, 7], [9]]) // ids [5, 7, 9, 0], mask [1, 1, 1, 0], dims [2, 2]
+ * @example
+ * ```ts
+ * onnxBatch([[5, 7], [9]]) // ids [5, 7, 9, 0], mask [1, 1, 1, 0], dims [2, 2]
+ * ```
  */
 export function onnxBatch(lists: readonly (readonly number[])[]): OnnxBatch {
   let length = 1;

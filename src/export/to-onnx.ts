@@ -19,7 +19,10 @@ export interface OnnxExportable {
  * probabilities sentiwasm predicts: inputs `ids` (int64 [batch, length], from onnxFeatureIds and
  * onnxBatch) and `mask` (float32, 1 for a real id), outputs `probabilities` (calibrated, in the
  * order of the model's labels) and `logits`. Every architecture exports (bag, mlp, attention).
- * @example await writeFile("model.onnx", await toOnnx(model));
+ * @example
+ * ```ts
+ * await writeFile("model.onnx", await toOnnx(model));
+ * ```
  */
 export async function toOnnx(classifier: OnnxExportable, options: OnnxExportOptions = {}): Promise<Uint8Array> {
   const model = classifier.model;

@@ -11,7 +11,10 @@ export type ModelSource = Uint8Array | ArrayBuffer | Blob | Response | URL | str
 /**
  * Loads a model saved with `model.toBytes()`; refuses a damaged or foreign file with a message
  * naming it.
- * @example const model = await loadModel(new URL('./sentiment.bin', import.meta.url));
+ * @example
+ * ```ts
+ * const model = await loadModel(new URL('./sentiment.bin', import.meta.url));
+ * ```
  */
 export async function loadModel<L extends Label = string>(
   source: ModelSource,

@@ -22,7 +22,13 @@ abstract class Elementwise implements Layer {
   abstract backward(rt: Runtime, io: LayerBuffers): void;
 }
 
-/** max(x, 0). @example new Sequential([new Linear(3, 5), new ReLU()]) */
+/**
+ * max(x, 0).
+ * @example
+ * ```ts
+ * new Sequential([new Linear(3, 5), new ReLU()])
+ * ```
+ */
 export class ReLU extends Elementwise {
   readonly kind = 'ReLU';
   forward(rt: Runtime, io: LayerBuffers): void {
@@ -33,7 +39,13 @@ export class ReLU extends Elementwise {
   }
 }
 
-/** 1 / (1 + e^−x). @example new Sigmoid() */
+/**
+ * 1 / (1 + e^−x).
+ * @example
+ * ```ts
+ * new Sigmoid()
+ * ```
+ */
 export class Sigmoid extends Elementwise {
   readonly kind = 'Sigmoid';
   forward(rt: Runtime, io: LayerBuffers): void {
@@ -44,7 +56,13 @@ export class Sigmoid extends Elementwise {
   }
 }
 
-/** tanh(x). @example new Tanh() */
+/**
+ * tanh(x).
+ * @example
+ * ```ts
+ * new Tanh()
+ * ```
+ */
 export class Tanh extends Elementwise {
   readonly kind = 'Tanh';
   forward(rt: Runtime, io: LayerBuffers): void {
@@ -55,7 +73,13 @@ export class Tanh extends Elementwise {
   }
 }
 
-/** x·Φ(x), the exact (erf) form. @example new GELU() */
+/**
+ * x·Φ(x), the exact (erf) form.
+ * @example
+ * ```ts
+ * new GELU()
+ * ```
+ */
 export class GELU extends Elementwise {
   readonly kind = 'GELU';
   forward(rt: Runtime, io: LayerBuffers): void {
@@ -66,7 +90,13 @@ export class GELU extends Elementwise {
   }
 }
 
-/** Zeroes each value with probability p while training and scales the rest by 1/(1−p). @example new Dropout(0.1) */
+/**
+ * Zeroes each value with probability p while training and scales the rest by 1/(1−p).
+ * @example
+ * ```ts
+ * new Dropout(0.1)
+ * ```
+ */
 export class Dropout extends Elementwise {
   readonly kind = 'Dropout';
   constructor(readonly p = 0.5) {

@@ -27,7 +27,12 @@ export class Trainer {
   private readonly targetPtr: number;
   private readonly weightPtr: number;
 
-  /** @example const trainer = new Trainer(net, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }) }); */
+  /**
+   * @example
+   * ```ts
+   * const trainer = new Trainer(net, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }) });
+   * ```
+   */
   constructor(model: Sequential, options: TrainerOptions) {
     this.model = model;
     this.loss = options.loss;
@@ -143,7 +148,10 @@ export interface FitResult {
 
 /**
  * Trains `model` on in-memory data.
- * @example fit(net, [[0.45, -0.23, 0.78]], [1], { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }), epochs: 100 })
+ * @example
+ * ```ts
+ * fit(net, [[0.45, -0.23, 0.78]], [1], { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }), epochs: 100 })
+ * ```
  */
 export function fit(
   model: Sequential,

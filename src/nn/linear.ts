@@ -17,7 +17,12 @@ export class Linear implements Layer {
   private weight!: Parameter;
   private bias?: Parameter;
 
-  /** @example new Linear(3, 5) */
+  /**
+   * @example
+   * ```ts
+   * new Linear(3, 5)
+   * ```
+   */
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,

@@ -17,7 +17,10 @@ export interface Optimizer {
   loadState(state: OptimizerState): void;
 }
 
-/** An optimiser's state: its step count and its buffers by name, each as long as the parameter block. */
+/**
+ * An optimiser's state: its step count and its buffers by name, each as long as the parameter block.
+ * @inline
+ */
 export interface OptimizerState {
   steps: number;
   buffers: Record<string, Float32Array>;
@@ -31,7 +34,13 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
-/** Stochastic gradient descent, as torch.optim.SGD. @example new SGD({ lr: 0.01 }) */
+/**
+ * Stochastic gradient descent, as torch.optim.SGD.
+ * @example
+ * ```ts
+ * new SGD({ lr: 0.01 })
+ * ```
+ */
 export class SGD implements Optimizer {
   readonly kind = 'SGD';
   lr: number;
@@ -92,7 +101,13 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
-/** Adam, as torch.optim.Adam (weight decay added to the gradient). @example new Adam({ lr: 1e-3 }) */
+/**
+ * Adam, as torch.optim.Adam (weight decay added to the gradient).
+ * @example
+ * ```ts
+ * new Adam({ lr: 1e-3 })
+ * ```
+ */
 export class Adam implements Optimizer {
   readonly kind: string = 'Adam';
   lr: number;
@@ -153,7 +168,13 @@ export class Adam implements Optimizer {
   }
 }
 
-/** AdamW, as torch.optim.AdamW (decoupled weight decay, default 0.01). @example new AdamW({ lr: 1e-3 }) */
+/**
+ * AdamW, as torch.optim.AdamW (decoupled weight decay, default 0.01).
+ * @example
+ * ```ts
+ * new AdamW({ lr: 1e-3 })
+ * ```
+ */
 export class AdamW extends Adam {
   override readonly kind = 'AdamW';
   constructor(options: AdamOptions = {}) {
@@ -164,7 +185,10 @@ export class AdamW extends Adam {
 
 /**
  * Scales all gradients so their global L2 norm is at most maxNorm; returns the norm before clipping.
- * @example clipGradNorm(model.parameters, 1.0)
+ * @example
+ * ```ts
+ * clipGradNorm(model.parameters, 1.0)
+ * ```
  */
 export function clipGradNorm(params: ParameterBlock, maxNorm: number): number {
   const k = params.rt.kernels;

@@ -93,7 +93,10 @@ export class ParameterBlock {
   /**
    * Sets parameters from outside. Every key must name a parameter and every size must match;
    * with `complete`, every parameter must be given. Nothing is written unless all checks pass.
-   * @example block.set({ '0.weight': [[0.1, 0.2, 0.3]], '0.bias': [0] }, { complete: true });
+   * @example
+   * ```ts
+   * block.set({ '0.weight': [[0.1, 0.2, 0.3]], '0.bias': [0] }, { complete: true });
+   * ```
    */
   set(values: ParameterValues, { complete = false, source = 'weights' } = {}): void {
     const staged: [Parameter, Float32Array][] = [];

@@ -42,7 +42,12 @@ export class Sequential {
   };
   private passes = 0;
 
-  /** @example const net = new Sequential([new Linear(3, 5), new ReLU(), new Linear(5, 1), new Sigmoid()]); */
+  /**
+   * @example
+   * ```ts
+   * const net = new Sequential([new Linear(3, 5), new ReLU(), new Linear(5, 1), new Sigmoid()]);
+   * ```
+   */
   constructor(layers: Layer[]) {
     if (layers.length === 0) throw new RangeError('Sequential needs at least one layer');
     this.layers = layers;
@@ -50,7 +55,10 @@ export class Sequential {
 
   /**
    * Lays the model out in `rt`'s memory and initialises its weights from the seed.
-   * @example net.build(rt, { inFeatures: 3, maxBatch: 2, seed: 1 });
+   * @example
+   * ```ts
+   * net.build(rt, { inFeatures: 3, maxBatch: 2, seed: 1 });
+   * ```
    */
   build(rt: Runtime, options: BuildOptions): this {
     if (this.built) throw new Error('this model is already built');
@@ -181,7 +189,10 @@ export class Sequential {
 
   /**
    * Runs the model in evaluation mode on any number of rows; returns [rows × outFeatures].
-   * @example net.predict([[0.45, -0.23, 0.78]]) // Float32Array [0.53]
+   * @example
+   * ```ts
+   * net.predict([[0.45, -0.23, 0.78]]) // Float32Array [0.53]
+   * ```
    */
   predict(inputs: number[][] | Float32Array): Float32Array {
     const { rt, maxBatch } = this.state;
@@ -200,7 +211,10 @@ export class Sequential {
 
 /**
  * Flattens rows of numbers to a Float32Array of n×width, with a clear error for ragged or non-numeric input.
- * @example toRows([[1, 2], [3, 4]], 2, 'inputs') // Float32Array [1, 2, 3, 4]
+ * @example
+ * ```ts
+ * toRows([[1, 2], [3, 4]], 2, 'inputs') // Float32Array [1, 2, 3, 4]
+ * ```
  */
 export function toRows(inputs: number[][] | Float32Array, width: number, what: string): Float32Array {
   if (inputs instanceof Float32Array) {

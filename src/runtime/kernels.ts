@@ -27,7 +27,10 @@ export interface MatmulOptions {
 
 /**
  * C (+)= op(A)·op(B) with op = identity or transpose; shapes are checked first.
- * @example matmul(rt, y, x, w, { transposeB: true }); // Y = X·Wᵀ
+ * @example
+ * ```ts
+ * matmul(rt, y, x, w, { transposeB: true }); // Y = X·Wᵀ
+ * ```
  */
 export function matmul(rt: Runtime, c: Matrix, a: Matrix, b: Matrix, options: MatmulOptions = {}): void {
   const { transposeA = false, transposeB = false, accumulate = false } = options;
@@ -61,7 +64,10 @@ export function checkDims(what: string, ...dims: number[]): void {
 
 /**
  * Throws if any of n floats at ptr is NaN or infinite, naming what was checked.
- * @example assertFinite(rt, x.ptr, 6, 'inputs');
+ * @example
+ * ```ts
+ * assertFinite(rt, x.ptr, 6, 'inputs');
+ * ```
  */
 export function assertFinite(rt: Runtime, ptr: number, n: number, what: string): void {
   const bad = rt.kernels.count_nonfinite_f32(ptr, n);

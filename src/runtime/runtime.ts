@@ -105,7 +105,10 @@ export class Runtime {
 
   /**
    * Instantiates the numeric core.
-   * @example const rt = await Runtime.create();
+   * @example
+   * ```ts
+   * const rt = await Runtime.create();
+   * ```
    */
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const pages = Math.max(1, Math.ceil((options.initialBytes ?? 16 * PAGE_BYTES) / PAGE_BYTES));
@@ -128,7 +131,10 @@ export class Runtime {
    * A thread's runtime: a new instance of the host's core over the host's shared memory, laying
    * its blocks out in the region the host gave it and using the shared blocks in place. It never
    * grows the memory (the host does, between phases).
-   * @example const rt = await Runtime.forThread(memory, module, { region, shared }, false);
+   * @example
+   * ```ts
+   * const rt = await Runtime.forThread(memory, module, { region, shared }, false);
+   * ```
    */
   static async forThread(memory: WasmMemory, module: WasmModule, layout: ThreadLayout, fma = false): Promise<Runtime> {
     return new Runtime(
@@ -171,7 +177,10 @@ export class Runtime {
   /**
    * Reserves `bytes` bytes, zero-filled, growing the memory if needed; returns the byte offset.
    * `name` labels the block in the memory plan (see plan()).
-   * @example const ptr = rt.alloc(4 * 1024, 64, 'embedding.ids');
+   * @example
+   * ```ts
+   * const ptr = rt.alloc(4 * 1024, 64, 'embedding.ids');
+   * ```
    */
   alloc(bytes: number, align = DEFAULT_ALIGN, name = 'block'): number {
     if (!Number.isInteger(bytes) || bytes < 0)
@@ -210,7 +219,10 @@ export class Runtime {
 
   /**
    * The memory plan: every block laid out, in address order, with its name and size.
-   * @example for (const b of rt.plan()) console.log(b.name, b.offset, b.bytes);
+   * @example
+   * ```ts
+   * for (const b of rt.plan()) console.log(b.name, b.offset, b.bytes);
+   * ```
    */
   plan(): readonly MemoryBlock[] {
     return this.blocks;
@@ -325,7 +337,10 @@ let shared: Promise<Runtime> | undefined;
 
 /**
  * The runtime that models use unless given another; created on first use.
- * @example const rt = await defaultRuntime();
+ * @example
+ * ```ts
+ * const rt = await defaultRuntime();
+ * ```
  */
 export function defaultRuntime(): Promise<Runtime> {
   shared ??= Runtime.create();

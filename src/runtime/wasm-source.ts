@@ -25,7 +25,10 @@ export interface WasmMemory {
 /** Anything the runtime can instantiate from: bytes, a URL (or its string), a fetch Response or a compiled WebAssembly.Module. */
 export type WasmSource = WasmBytes | URL | string | Response | WasmModule;
 
-/** Reads a file: URL or a file-system path. */
+/**
+ * Reads a file: URL or a file-system path.
+ * @inline
+ */
 type FileReader = (file: URL | string) => Promise<Uint8Array>;
 let fileReader: FileReader | undefined;
 

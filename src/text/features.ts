@@ -90,7 +90,10 @@ export const MAX_NGRAM = 32;
 
 /**
  * Resolves defaults, and refuses options that cannot work with a RangeError or TypeError naming them.
- * @example resolveFeatureOptions({ wordNgrams: 1 }).buckets // 2000000
+ * @example
+ * ```ts
+ * resolveFeatureOptions({ wordNgrams: 1 }).buckets // 2000000
+ * ```
  */
 export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFeatureOptions {
   const resolved = {
@@ -141,7 +144,10 @@ const SAVED_FIELDS = ['tokenizer', 'wordNgrams', 'buckets', 'minCount', 'cjkChar
  * Feature options read back from a saved model, checked as strictly as new ones, every field
  * required: a missing one would silently be its default, which need not be what the model was
  * trained with. Throws a TypeError or RangeError naming the field.
- * @example restoreFeatureOptions(JSON.parse(savedConfig).features).wordNgrams // 2
+ * @example
+ * ```ts
+ * restoreFeatureOptions(JSON.parse(savedConfig).features).wordNgrams // 2
+ * ```
  */
 export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
   if (saved === undefined) throw new TypeError('the feature options are missing');
@@ -223,7 +229,10 @@ export class Featurizer {
   /**
    * Builds the vocabulary from tokenised training texts; n-gram rows are then added as
    * `rows(…, { grow: true })` meets them, in first-seen order (so the same data gives the same rows).
-   * @example const f = Featurizer.fit(texts.map(tokenize), { wordNgrams: 2 });
+   * @example
+   * ```ts
+   * const f = Featurizer.fit(texts.map(tokenize), { wordNgrams: 2 });
+   * ```
    */
   static fit(tokenLists: Iterable<readonly string[]>, options: FeatureOptions = {}): Featurizer {
     const resolved = resolveFeatureOptions(options);
@@ -238,7 +247,10 @@ export class Featurizer {
    * checked (restoreFeatureOptions; every row bucket within the buckets, none twice) and refused
    * with a TypeError or RangeError: a bucket out of range would never be met, a repeated one
    * would leave a row unused, and either means the file is not what training wrote.
-   * @example Featurizer.restore(config.features, Vocabulary.deserialize(bytes), rowBuckets)
+   * @example
+   * ```ts
+   * Featurizer.restore(config.features, Vocabulary.deserialize(bytes), rowBuckets)
+   * ```
    */
   static restore(options: ResolvedFeatureOptions, vocabulary: Vocabulary, rowBuckets: ArrayLike<number>): Featurizer {
     const resolved = restoreFeatureOptions(options);
@@ -273,7 +285,10 @@ export class Featurizer {
   /**
    * Appends the embedding rows of a tokenised text to `out` and returns it. While the
    * featurizer is not frozen and `grow` is set, new n-gram buckets get new rows.
-   * @example featurizer.rows(["not", "good"], []) // [12, 40, 20517]
+   * @example
+   * ```ts
+   * featurizer.rows(["not", "good"], []) // [12, 40, 20517]
+   * ```
    */
   rows(tokens: readonly string[], out: number[] = [], grow = false): number[] {
     const from = out.length;
@@ -289,7 +304,10 @@ export class Featurizer {
    * by its characters in a cache of what is known about it (hash, vocabulary id, negation role,
    * the same for "NOT_" + token, which is never built as a string), then marked and its bigrams
    * looked up in one loop. Anything else takes the plain path.
-   * @example featurizer.textRows("not good", []) // same as featurizer.rows(featurizer.tokenize("not good"), [])
+   * @example
+   * ```ts
+   * featurizer.textRows("not good", []) // same as featurizer.rows(featurizer.tokenize("not good"), [])
+   * ```
    */
   textRows(text: string, out: number[] = []): number[] {
     const scan = (this.scanAscii ??= this.fusable() ? createAsciiScanner() : null);
@@ -418,7 +436,10 @@ export class Featurizer {
    * The words of a text in order, as a sequence model reads them (the bag's rows drop order and
    * unknown words): the first `maxLen` tokens, word w of the vocabulary as w + ORDERED_ID_OFFSET,
    * a word outside it as UNK_ID; PAD_ID is left for the model's padding. Appended to `out`.
-   * @example featurizer.orderedIds(["not", "zzyzx", "good"], 64) // [14, 1, 22]
+   * @example
+   * ```ts
+   * featurizer.orderedIds(["not", "zzyzx", "good"], 64) // [14, 1, 22]
+   * ```
    */
   orderedIds(tokens: readonly string[], maxLen: number, out: number[] = []): number[] {
     const n = Math.min(tokens.length, maxLen);
@@ -557,7 +578,10 @@ export class Featurizer {
 /**
  * Keeps the first occurrence of each row in out[from…], in order (uniqueFeatures). Most texts
  * have a few dozen features, for which a scan of the rows kept so far beats a set.
- * @example const out = [7, 3, 7, 9, 3]; dropRepeatedRows(out, 0); out // [7, 3, 9]
+ * @example
+ * ```ts
+ * const out = [7, 3, 7, 9, 3]; dropRepeatedRows(out, 0); out // [7, 3, 9]
+ * ```
  */
 export function dropRepeatedRows(out: number[], from: number): void {
   const end = out.length;

@@ -63,7 +63,10 @@ const MIN_GAIN = 0.002;
 /**
  * Searches the options within `budgetSeconds` and returns the best found (the searched options,
  * to spread over the options given).
- * @example const tuned = await autotune(examples, { budgetSeconds: 30 }); const model = await train(examples, tuned);
+ * @example
+ * ```ts
+ * const tuned = await autotune(examples, { budgetSeconds: 30 }); const model = await train(examples, tuned);
+ * ```
  */
 export async function autotune<L extends Label>(
   examples: Iterable<LabelledText<L>>,
@@ -74,7 +77,10 @@ export async function autotune<L extends Label>(
 
 /**
  * autotune(), also returning every trial and the best score.
- * @example const { options, score, trials } = await autotuneWithReport(examples, { budgetSeconds: 30, metric: 'macroF1' });
+ * @example
+ * ```ts
+ * const { options, score, trials } = await autotuneWithReport(examples, { budgetSeconds: 30, metric: 'macroF1' });
+ * ```
  */
 export async function autotuneWithReport<L extends Label>(
   examples: Iterable<LabelledText<L>>,
@@ -310,7 +316,10 @@ function searchSpace(trainSize: number, base: TrainOptions) {
 
 /**
  * The searched options as `sentiwasm train` flags, to reuse them.
- * @example toFlags({ lr: 1.5, epochs: 10, tokenizer: { negation: false } }) // "--lr 1.5 --epochs 10 --no-negation"
+ * @example
+ * ```ts
+ * toFlags({ lr: 1.5, epochs: 10, tokenizer: { negation: false } }) // "--lr 1.5 --epochs 10 --no-negation"
+ * ```
  */
 export function toFlags(o: TrainOptions): string {
   const flags: string[] = [];

@@ -33,6 +33,10 @@ export interface FoldResult {
   trainSeconds: number;
 }
 
+/**
+ * A mean over the folds and its standard deviation.
+ * @inline
+ */
 export interface MeanSd {
   mean: number;
   /** Sample standard deviation over the folds (0 for one fold). */
@@ -45,6 +49,10 @@ export interface CrossValidationResult {
   macroF1: MeanSd;
 }
 
+/**
+ * A mean paired difference and its standard error.
+ * @inline
+ */
 export interface MeanSe {
   /** Mean of the paired differences B − A. */
   mean: number;
@@ -63,7 +71,10 @@ export interface ComparisonResult {
  * Stratified k-fold assignment: fold[i] of example i, in 0..k−1. Each class's examples are
  * shuffled (seeded) and dealt round-robin, continuing where the previous class stopped, so every
  * fold holds each class in proportion (±1) and the folds' sizes differ by at most one.
- * @example stratifiedFolds(['a', 'a', 'b', 'b'], 2, 1) // e.g. Int32Array [0, 1, 1, 0]
+ * @example
+ * ```ts
+ * stratifiedFolds(['a', 'a', 'b', 'b'], 2, 1) // e.g. Int32Array [0, 1, 1, 0]
+ * ```
  */
 export function stratifiedFolds(labels: readonly string[], k: number, seed: number): Int32Array {
   checkPositiveInt('folds', k);
@@ -91,7 +102,10 @@ export function stratifiedFolds(labels: readonly string[], k: number, seed: numb
 /**
  * k-fold cross-validation: for each seed and fold, trains on the other folds with `options` and
  * scores the fold left out. Accuracy and macro-F1 as mean ± sd over every (seed, fold).
- * @example const { accuracy } = await crossValidate(examples, { folds: 5, seeds: 2, epochs: 5 }); // accuracy.mean, accuracy.sd
+ * @example
+ * ```ts
+ * const { accuracy } = await crossValidate(examples, { folds: 5, seeds: 2, epochs: 5 }); // accuracy.mean, accuracy.sd
+ * ```
  */
 export async function crossValidate<L extends Label>(
   examples: Iterable<LabelledText<L>>,
@@ -113,7 +127,10 @@ export async function crossValidate<L extends Label>(
 /**
  * Trains option sets A and B on the same folds with the same seeds and reports each, and the
  * paired difference B − A with its standard error. Comparing a set with itself gives 0 ± 0.
- * @example const { difference } = await compareOptions(examples, { members: 1 }, { members: 2 }, { folds: 5, seeds: 3 });
+ * @example
+ * ```ts
+ * const { difference } = await compareOptions(examples, { members: 1 }, { members: 2 }, { folds: 5, seeds: 3 });
+ * ```
  */
 export async function compareOptions<L extends Label>(
   examples: Iterable<LabelledText<L>>,

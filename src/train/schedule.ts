@@ -10,7 +10,10 @@ export interface ScheduleOptions {
 
 /**
  * The learning rate at `step` (0-based) of `total`.
- * @example learningRate(0.1, 50, 100, { schedule: 'linear' }) // 0.05
+ * @example
+ * ```ts
+ * learningRate(0.1, 50, 100, { schedule: 'linear' }) // 0.05
+ * ```
  */
 export function learningRate(base: number, step: number, total: number, options: ScheduleOptions = {}): number {
   const warmupSteps = warmupLength(options.warmup ?? 0, total);

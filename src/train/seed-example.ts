@@ -42,7 +42,10 @@ export interface SeedExampleResult {
 
 /**
  * Trains the tutorial network and reports what the tutorial prints.
- * @example const { losses, predictions } = runSeedExample(await defaultRuntime());
+ * @example
+ * ```ts
+ * const { losses, predictions } = runSeedExample(await defaultRuntime());
+ * ```
  */
 export function runSeedExample(rt: Runtime, options: SeedExampleOptions = {}): SeedExampleResult {
   const { epochs = 100, lr = 0.01, seed = 0 } = options;

@@ -67,7 +67,10 @@ export interface TrainResult<L extends Label = string> {
 
 /**
  * Trains a classifier on labelled texts.
- * @example const model = await train([{ text: "loved it", label: "pos" }, { text: "awful", label: "neg" }], { epochs: 10 });
+ * @example
+ * ```ts
+ * const model = await train([{ text: "loved it", label: "pos" }, { text: "awful", label: "neg" }], { epochs: 10 });
+ * ```
  */
 export async function train<L extends Label = string>(
   examples: TrainingData<L>,
@@ -78,7 +81,10 @@ export async function train<L extends Label = string>(
 
 /**
  * train(), also returning the per-epoch reports and timings.
- * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
+ * @example
+ * ```ts
+ * const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
+ * ```
  */
 export async function trainWithReport<L extends Label = string>(
   examples: TrainingData<L>,
