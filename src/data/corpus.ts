@@ -21,7 +21,9 @@ export type CorpusLabel = 'positive' | 'negative';
 
 /** One labelled example. */
 export interface CorpusExample {
+  /** The sentence. */
   text: string;
+  /** Its label. */
   label: CorpusLabel;
 }
 
@@ -586,7 +588,9 @@ function labelled(texts: readonly string[], label: CorpusLabel): readonly Corpus
 
 /** The built-in corpus by language, positive examples first; frozen (copy before shuffling). */
 export const builtinCorpus: {
+  /** The English sentences. */
   readonly english: readonly CorpusExample[];
+  /** The Chinese sentences. */
   readonly chinese: readonly CorpusExample[];
 } = Object.freeze({
   english: Object.freeze([...labelled(englishPositive, 'positive'), ...labelled(englishNegative, 'negative')]),
@@ -614,7 +618,12 @@ export function defaultCorpus(): CorpusExample[] {
  * const { train, dev } = builtinSplit(); // dev ≈ 20 %, balanced, same every call
  * ```
  */
-export function builtinSplit(): { train: CorpusExample[]; dev: CorpusExample[] } {
+export function builtinSplit(): {
+  /** Four in five of each language and label. */
+  train: CorpusExample[];
+  /** Every 5th of each language and label. */
+  dev: CorpusExample[];
+} {
   const train: CorpusExample[] = [];
   const dev: CorpusExample[] = [];
   const groups = [

@@ -21,7 +21,9 @@ export interface CsvOptions {
 
 /** One record: its fields and the line where it starts. */
 export interface CsvRow {
+  /** The line where the row starts, from 1 (a quoted field may span lines). */
   line: number;
+  /** The row's fields, unquoted. */
   fields: string[];
 }
 

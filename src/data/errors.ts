@@ -21,6 +21,7 @@ export type DataProblem =
 
 /** A problem in a data file, naming the file and the line where the record starts. */
 export class DataError extends Error {
+  /** The error's name. */
   override readonly name = 'DataError';
 
   /**
@@ -31,10 +32,15 @@ export class DataError extends Error {
    * ```
    */
   constructor(
+    /** The file (or other source) the data came from. */
     readonly file: string,
+    /** The line, from 1; 0 when the problem concerns the whole file. */
     readonly line: number,
+    /** What is wrong. */
     readonly problem: string,
+    /** What to do about it. */
     readonly hint: string,
+    /** The problem's name, for counting in reports. */
     readonly reason: DataProblem,
   ) {
     super(formatDataError(file, line, problem, hint));

@@ -61,12 +61,19 @@ export interface RecordOptions {
   /** Called for a record that cannot be read (malformed JSON, too many fields); without it they throw. */
   onBadRecord?: (error: DataError) => void;
   /** How the caller spells these options (e.g. the CLI's "--encoding-errors replace|skip"), for hints in messages. */
-  optionNames?: { encodingErrors?: string; format?: string };
+  optionNames?: {
+    /** How to spell `encodingErrors` (default 'encodingErrors: "replace" or "skip"'). */
+    encodingErrors?: string;
+    /** How to spell `format` (default "format: 'csv' | 'tsv' | 'jsonl'"). */
+    format?: string;
+  };
 }
 
 /** One record: the line where it starts and its fields by column name. */
 export interface DataRecord {
+  /** The line where the record starts, from 1. */
   line: number;
+  /** Its fields by column name (by position, "1", "2", …, without a header). */
   fields: Record<string, string>;
 }
 
@@ -146,6 +153,7 @@ export function sniffFormat(head: string): DataFormat {
  * records stay in line order whatever the chunk sizes.
  */
 export class RecordReader {
+  /** The name used in messages about this input. */
   readonly fileName: string;
   private fmt: DataFormat | undefined;
   private csv: CsvParser | undefined;
@@ -680,39 +688,58 @@ export interface ExampleOptions extends Omit<RecordOptions, 'onBadRecord' | 'opt
   onSkip?: (error: DataError) => void;
   /** How the caller spells these options (e.g. the CLI's "--text-column"), for hints in messages. */
   optionNames?: {
+    /** How to spell `textColumn`. */
     textColumn?: string;
+    /** How to spell `labelColumn`. */
     labelColumn?: string;
+    /** How to spell `skipBad`. */
     skipBad?: string;
+    /** How to spell `allowedLabels`. */
     allowedLabels?: string;
+    /** How to spell `encodingErrors`. */
     encodingErrors?: string;
     /** How to say the file has no header row (default "header: false"). */
     header?: string;
+    /** How to spell `format`. */
     format?: string;
   };
 }
 
 /** A labelled text and the line where its record starts. Labels are strings ("0", "pos", "5"). */
 export interface Example {
+  /** The text. */
   text: string;
+  /** Its label, as written in the data. */
   label: string;
+  /** The line where its record starts, from 1. */
   line: number;
 }
 
 /** What a read did: examples delivered, rows skipped, and why (counted by DataError.reason). */
 export interface ReadReport {
+  /** Examples delivered. */
   read: number;
+  /** Rows skipped (with skipBad). */
   skipped: number;
+  /** Rows skipped, by DataError.reason. */
   reasons: Record<string, number>;
   /** The columns used, once known. */
   textColumn?: string;
+  /** The label column used, once known. */
   labelColumn?: string;
 }
 
 /** Examples, streamed; `report` fills in as they are read. */
 export interface ExampleStream extends AsyncIterable<Example> {
+  /** What the read has done so far; complete once the stream ends. */
   readonly report: ReadReport;
   /** Reads everything into memory. */
-  collect(): Promise<{ examples: Example[]; report: ReadReport }>;
+  collect(): Promise<{
+    /** Every example, in file order. */
+    examples: Example[];
+    /** What the read did. */
+    report: ReadReport;
+  }>;
 }
 
 const TEXT_COLUMNS = ['text', 'sentence', 'review', 'content', 'comment', 'body'];
@@ -1169,7 +1196,12 @@ export function createExampleStream(open: () => ChunkSource, options: ExampleOpt
 export function parseExamplesText(
   text: string,
   options: ExampleOptions = {},
-): { examples: Example[]; report: ReadReport } {
+): {
+  /** Every example, in text order. */
+  examples: Example[];
+  /** What the read did. */
+  report: ReadReport;
+} {
   const reader = new RecordReader(options);
   const extractor = new ExampleExtractor(options, reader);
   const examples: Example[] = [];

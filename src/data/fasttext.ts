@@ -19,14 +19,19 @@ export const FASTTEXT_LABEL_PREFIX = '__label__';
 
 /** One line of a fastText file, read. */
 export interface FastTextExample {
+  /** The label, without its `__label__` prefix. */
   label: string;
+  /** The text, without its label words. */
   text: string;
 }
 
 /** Why a line cannot be read: what is wrong, what to do, and the problem's name for reports. */
 export interface FastTextProblem {
+  /** What is wrong. */
   problem: string;
+  /** What to do about it. */
   hint: string;
+  /** The problem's name, for reports. */
   reason: DataProblem;
 }
 

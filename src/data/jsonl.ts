@@ -5,7 +5,25 @@
 import { DataError, shorten } from './errors.js';
 
 /** One non-blank line of a JSONL input (`text`, without its line break): its parsed value, or why it could not be parsed. */
-export type JsonlRow = { line: number; text: string } & ({ ok: true; value: unknown } | { ok: false; error: string });
+export type JsonlRow = {
+  /** The line's number, from 1. */
+  line: number;
+  /** The line as it was read. */
+  text: string;
+} & (
+  | {
+      /** The line parsed. */
+      ok: true;
+      /** Its JSON value. */
+      value: unknown;
+    }
+  | {
+      /** The line did not parse. */
+      ok: false;
+      /** JSON.parse's message. */
+      error: string;
+    }
+);
 
 /** Incremental JSONL parser; blank lines are skipped, CRLF is accepted. */
 export class JsonlParser {

@@ -41,6 +41,7 @@ export function exportableArchitectures(): string[] {
   return Object.keys(GRAPHS);
 }
 
+/** What toOnnx writes into the file besides the graph. */
 export interface OnnxExportOptions {
   /** The producer's version written in the file (default: none). */
   producerVersion?: string;

@@ -9,7 +9,21 @@ import { UNK_ID, type Featurizer } from '../text/features.js';
  * trained classifier is one (its model says the length); so is what featurizerFromSettings gives.
  */
 export type OnnxFeaturizer =
-  { featurizer: Featurizer; sequenceLength?: number } | { featurizer: Featurizer; model: { sequenceLength?: number } };
+  | {
+      /** The featurizer that makes the ids. */
+      featurizer: Featurizer;
+      /** The longest text a sequence model reads; undefined for a bag of features. */
+      sequenceLength?: number;
+    }
+  | {
+      /** The featurizer that makes the ids. */
+      featurizer: Featurizer;
+      /** The model, which says the longest text it reads. */
+      model: {
+        /** The longest text a sequence model reads; undefined for a bag of features. */
+        sequenceLength?: number;
+      };
+    };
 
 /**
  * The ids the exported graph reads for one text, appended to `out`: for the bag and mlp models
@@ -34,8 +48,11 @@ export function onnxFeatureIds(source: OnnxFeaturizer, text: string, out: number
 
 /** A batch as the graph takes it: ids and mask [batch × length], row-major. */
 export interface OnnxBatch {
+  /** The ids, 0 where a row is padded. */
   ids: BigInt64Array;
+  /** 1 for a real id, 0 for padding. */
   mask: Float32Array;
+  /** The batch's shape: rows, and ids per row. */
   dims: [batch: number, length: number];
 }
 

@@ -9,8 +9,16 @@ import type { OnnxExportOptions } from './exporter.js';
 
 /** What an export reads from a trained classifier (a TextClassifier is one). */
 export interface OnnxExportable {
+  /** The trained model whose weights the graph holds. */
   readonly model: TextModel;
-  readonly config: { arch: string; temperature: number };
+  /** The model's settings. */
+  readonly config: {
+    /** Its architecture. */
+    arch: string;
+    /** Its calibration temperature. */
+    temperature: number;
+  };
+  /** Class names in the order of the model's outputs. */
   readonly labels: readonly string[];
 }
 

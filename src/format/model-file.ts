@@ -82,6 +82,7 @@ export type ModelFileProblem =
 
 /** A model file that cannot be read or saved; the message names the file, what is wrong and what to do. */
 export class ModelFileError extends Error {
+  /** The error's name. */
   override readonly name = 'ModelFileError';
   /** The file name or URL the bytes came from (or were going to), when known. */
   readonly source?: string;
@@ -94,8 +95,11 @@ export class ModelFileError extends Error {
    */
   constructor(
     source: string | undefined,
+    /** What is wrong. */
     readonly problem: string,
+    /** What to do about it. */
     readonly hint: string,
+    /** The problem's name, for programs that handle some of them. */
     readonly reason: ModelFileProblem,
     options?: ErrorOptions,
   ) {

@@ -6,6 +6,10 @@ import { canReadFiles, readFileBytes } from '../runtime/wasm-source.js';
 import { TextClassifier, type Label } from '../train/classifier.js';
 import { ModelFileError } from '../format/model-file.js';
 
+/**
+ * Where loadModel reads a model file from: its bytes, a Blob (a file input's File), a fetch Response, a URL, or a path
+ * (read from disk in Node, resolved against the page in browsers).
+ */
 export type ModelSource = Uint8Array | ArrayBuffer | Blob | Response | URL | string;
 
 /**

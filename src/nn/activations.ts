@@ -18,7 +18,9 @@ abstract class Elementwise implements Layer {
   cacheFloats(_inFeatures: number): number {
     return 0;
   }
+  /** Writes the function of each input value to the output buffer. */
   abstract forward(rt: Runtime, io: LayerBuffers, training: boolean, seed: number): void;
+  /** Adds ∂loss/∂inp, from ∂loss/∂out, to io.dinp. */
   abstract backward(rt: Runtime, io: LayerBuffers): void;
 }
 
@@ -30,6 +32,7 @@ abstract class Elementwise implements Layer {
  * ```
  */
 export class ReLU extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'ReLU';
   forward(rt: Runtime, io: LayerBuffers): void {
     rt.kernels.relu_forward(io.out, io.inp, io.batch * io.inFeatures);
@@ -47,6 +50,7 @@ export class ReLU extends Elementwise {
  * ```
  */
 export class Sigmoid extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'Sigmoid';
   forward(rt: Runtime, io: LayerBuffers): void {
     rt.kernels.sigmoid_forward(io.out, io.inp, io.batch * io.inFeatures);
@@ -64,6 +68,7 @@ export class Sigmoid extends Elementwise {
  * ```
  */
 export class Tanh extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'Tanh';
   forward(rt: Runtime, io: LayerBuffers): void {
     rt.kernels.tanh_forward(io.out, io.inp, io.batch * io.inFeatures);
@@ -81,6 +86,7 @@ export class Tanh extends Elementwise {
  * ```
  */
 export class GELU extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'GELU';
   forward(rt: Runtime, io: LayerBuffers): void {
     rt.kernels.gelu_forward(io.out, io.inp, io.batch * io.inFeatures);
@@ -98,11 +104,16 @@ export class GELU extends Elementwise {
  * ```
  */
 export class Dropout extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'Dropout';
-  constructor(readonly p = 0.5) {
+  constructor(
+    /** The probability of zeroing each value while training (default 0.5). */
+    readonly p = 0.5,
+  ) {
     super();
     if (!(p >= 0 && p < 1)) throw new RangeError(`Dropout: p must be in [0, 1), got ${p}`);
   }
+  /** One float of mask per input value. */
   override cacheFloats(inFeatures: number): number {
     return inFeatures;
   }

@@ -3,7 +3,9 @@
 
 import type { ParameterBlock } from './parameters.js';
 
+/** An optimiser over one parameter block, as torch.optim's: attach it once, then step after each backward pass. */
 export interface Optimizer {
+  /** Its name, as a user would write it ("SGD", "Adam", "AdamW"). */
   readonly kind: string;
   /** The learning rate of the next step; schedules change it between steps. */
   lr: number;
@@ -22,15 +24,23 @@ export interface Optimizer {
  * @inline
  */
 export interface OptimizerState {
+  /** Steps taken so far. */
   steps: number;
+  /** Its state buffers by name ("velocity", "m", "v"), each as long as the parameter block. */
   buffers: Record<string, Float32Array>;
 }
 
+/** Options for SGD, as torch.optim.SGD's. */
 export interface SGDOptions {
+  /** The learning rate. */
   lr: number;
+  /** Momentum factor (default 0). */
   momentum?: number;
+  /** Dampening of the momentum (default 0). */
   dampening?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov?: boolean;
 }
 
@@ -42,11 +52,16 @@ export interface SGDOptions {
  * ```
  */
 export class SGD implements Optimizer {
+  /** Its name. */
   readonly kind = 'SGD';
   lr: number;
+  /** Momentum factor. */
   readonly momentum: number;
+  /** Dampening of the momentum. */
   readonly dampening: number;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
   private params?: ParameterBlock;
   private velocity = 0;
@@ -94,10 +109,15 @@ export class SGD implements Optimizer {
   }
 }
 
+/** Options for Adam and AdamW, as torch.optim.Adam's. */
 export interface AdamOptions {
+  /** The learning rate (default 1e-3). */
   lr?: number;
+  /** Decay rates of the first and second moments (default [0.9, 0.999]). */
   betas?: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps?: number;
+  /** Weight decay: added to the gradient for Adam, decoupled for AdamW (default 0; AdamW 0.01). */
   weightDecay?: number;
 }
 
@@ -109,12 +129,18 @@ export interface AdamOptions {
  * ```
  */
 export class Adam implements Optimizer {
+  /** Its name. */
   readonly kind: string = 'Adam';
   lr: number;
+  /** Decay rate of the first moment. */
   readonly beta1: number;
+  /** Decay rate of the second moment. */
   readonly beta2: number;
+  /** Added to the denominator for numerical stability. */
   readonly eps: number;
+  /** Weight decay (added to the gradient, or decoupled for AdamW). */
   readonly weightDecay: number;
+  /** Whether weight decay is decoupled from the gradient (AdamW). */
   protected decoupled = false;
   private params?: ParameterBlock;
   private m = 0;
@@ -176,6 +202,7 @@ export class Adam implements Optimizer {
  * ```
  */
 export class AdamW extends Adam {
+  /** Its name. */
   override readonly kind = 'AdamW';
   constructor(options: AdamOptions = {}) {
     super({ weightDecay: 0.01, ...options });

@@ -83,7 +83,13 @@ export class Random {
   }
 
   /** Shuffles in place (Fisher–Yates) and returns the array. */
-  shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+  shuffle<
+    T extends {
+      /** How many items there are. */
+      length: number;
+      [i: number]: unknown;
+    },
+  >(items: T): T {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = items[i];

@@ -8,6 +8,7 @@ import type { Layer, LayerBuffers } from './layer.js';
 import { ParameterBlock, type ParameterSpec, type ParameterValues } from './parameters.js';
 import { Random } from './random.js';
 
+/** Options for Sequential.build: the input width, the largest batch, the seed. */
 export interface BuildOptions {
   /** Width of each input row. */
   inFeatures: number;
@@ -30,7 +31,12 @@ interface Slots {
   widths: number[];
 }
 
+/**
+ * A model as a list of layers. Building it lays out, once, the parameters, their gradients and an activation arena
+ * sized for the largest batch, so that a training step allocates nothing.
+ */
 export class Sequential {
+  /** The layers, input first. */
   readonly layers: readonly Layer[];
   private built?: {
     rt: Runtime;
@@ -100,18 +106,23 @@ export class Sequential {
     return this.built;
   }
 
+  /** The runtime the model was built in (throws before build). */
   get runtime(): Runtime {
     return this.state.rt;
   }
+  /** The model's parameters and their gradients. */
   get parameters(): ParameterBlock {
     return this.state.params;
   }
+  /** The largest batch one pass takes. */
   get maxBatch(): number {
     return this.state.maxBatch;
   }
+  /** Width of each input row. */
   get inFeatures(): number {
     return this.state.slots.widths[0];
   }
+  /** Width of each output row. */
   get outFeatures(): number {
     const w = this.state.slots.widths;
     return w[w.length - 1];

@@ -5,8 +5,11 @@ import type { Runtime } from './runtime.js';
 
 /** A row-major float32 matrix living in the runtime's memory. */
 export interface Matrix {
+  /** Byte offset of its first element. */
   readonly ptr: number;
+  /** Rows. */
   readonly rows: number;
+  /** Columns. */
   readonly cols: number;
 }
 
@@ -16,6 +19,7 @@ export function allocMatrix(rt: Runtime, rows: number, cols: number): Matrix {
   return { ptr: rt.allocF32(rows * cols), rows, cols };
 }
 
+/** How matmul combines its operands. */
 export interface MatmulOptions {
   /** Use Aᵀ in place of A. */
   transposeA?: boolean;

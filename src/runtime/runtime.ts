@@ -16,6 +16,10 @@ const PAGE_BYTES = 65536;
 /** Blocks start on cache-line boundaries so SIMD loads of a row never straddle two lines needlessly. */
 export const DEFAULT_ALIGN = 64;
 
+/**
+ * Options for Runtime.create: which WebAssembly build to run, the initial memory, and whether the memory is shared with
+ * threads.
+ */
 export interface RuntimeOptions {
   /** The WebAssembly to run: bytes, a URL, a Response or a compiled Module. Default: the shipped release build. */
   wasm?: WasmSource;
@@ -43,7 +47,12 @@ export interface RuntimeOptions {
  */
 export interface ThreadLayout {
   /** The thread's own bytes [offset, offset + bytes), a block the host laid out before the thread started. */
-  region: { offset: number; bytes: number };
+  region: {
+    /** Where the region starts, a byte offset. */
+    offset: number;
+    /** Its size in bytes. */
+    bytes: number;
+  };
   /** Blocks of the host's plan that this thread uses where they are, neither zeroed nor reinitialised. */
   shared: readonly MemoryBlock[];
 }
@@ -56,11 +65,18 @@ export type AllocationMark = number;
 
 /** One block of the memory plan: what it holds, where it starts, how many bytes. */
 export interface MemoryBlock {
+  /** What the block holds ("net.parameters", "embedding.ids", …). */
   name: string;
+  /** Where it starts, a byte offset into the memory. */
   offset: number;
+  /** Its size in bytes. */
   bytes: number;
 }
 
+/**
+ * One instance of the WebAssembly core and its memory, with the memory plan: blocks are allocated once, by name, when a
+ * model is built, and every kernel works on byte offsets into them.
+ */
 export class Runtime {
   /** The raw kernels; prefer the checked wrappers in kernels.ts. */
   readonly kernels: KernelExports;

@@ -18,7 +18,9 @@ export type WasmModule = object;
 
 /** The parts of a WebAssembly.Memory the runtime exposes. */
 export interface WasmMemory {
+  /** The memory's bytes (an ArrayBuffer, or a SharedArrayBuffer for a shared memory). */
   readonly buffer: ArrayBuffer;
+  /** Grows the memory by `delta` pages of 64 KiB; returns its previous size in pages. */
   grow(delta: number): number;
 }
 

@@ -21,7 +21,12 @@ import { GRAMMAR, negationRole } from './grammar.js';
 import { checkTokenizerOptions, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
+/**
+ * How texts become features: the tokeniser, word n-grams hashed into buckets, the vocabulary's limits, CJK character
+ * n-grams and subwords. Every field has a default.
+ */
 export interface FeatureOptions {
+  /** The tokeniser's settings (default: the tokeniser's own defaults, TokenizerOptions). */
   tokenizer?: TokenizerOptions;
   /** Longest word n-gram (1 = words only; default 2). */
   wordNgrams?: number;
@@ -58,14 +63,21 @@ export const PAD_ID = 0;
 export const UNK_ID = 1;
 export const ORDERED_ID_OFFSET = 2;
 
-export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary'>> & { maxVocabulary?: number };
+/** Feature options with every default filled in, as a model file stores them. */
+export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary'>> & {
+  /** Keep at most this many words, the most frequent; undefined for no limit. */
+  maxVocabulary?: number;
+};
 
 /** One feature of a text and the tokens it came from, for explanations. */
 export interface FeatureSpan {
+  /** The embedding row of the feature. */
   row: number;
   /** First token (inclusive) and last token (exclusive) the feature covers. */
   start: number;
+  /** Token after the last one the feature covers. */
   end: number;
+  /** A word, a word n-gram, or CJK characters (n-grams or subwords). */
   kind: 'word' | 'ngram' | 'chars';
 }
 
@@ -167,9 +179,16 @@ export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
   return resolveFeatureOptions({ ...(o as FeatureOptions), uniqueFeatures: (o.uniqueFeatures ?? false) as boolean });
 }
 
+/**
+ * Turns texts into the embedding rows a model reads: a tokeniser, a vocabulary of words, and rows for hashed n-grams,
+ * as fastText makes them. Built from training texts with Featurizer.fit, or restored from a model file.
+ */
 export class Featurizer {
+  /** The feature options, defaults filled in. */
   readonly options: ResolvedFeatureOptions;
+  /** The words that have rows, in row order. */
   readonly vocabulary: Vocabulary;
+  /** string[]; => The tokeniser the options describe. */
   readonly tokenize: (text: string) => string[];
   /** bucket → row, for the n-gram buckets that have rows. */
   private readonly bucketRow: IntTable;

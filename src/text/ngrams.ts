@@ -135,7 +135,9 @@ export function wordNgramBuckets(hashes: ArrayLike<number>, n: number, buckets: 
 
 /** Something that maps a token to a dense id (-1 when unknown); Vocabulary is one. */
 export interface TokenIds {
+  /** The token's id, or -1 when it has none. */
   id(token: string): number;
+  /** How many ids there are. */
   readonly size: number;
 }
 

@@ -198,7 +198,12 @@ export class Vocabulary {
    * JSON.stringify(vocab) // '{"tokens":["good","bad"],"counts":[10,7]}'
    * ```
    */
-  toJSON(): { tokens: string[]; counts: number[] } {
+  toJSON(): {
+    /** The tokens in id order. */
+    tokens: string[];
+    /** Each token's count in the training texts, in id order. */
+    counts: number[];
+  } {
     return { tokens: this.tokens.slice(), counts: Array.from(this.counts) };
   }
 

@@ -28,6 +28,7 @@ export interface AutotuneOptions extends TrainOptions {
   onTrial?: (trial: Trial) => void;
 }
 
+/** One candidate of an autotune search and its score. */
 export interface Trial {
   /** From 0; trial 0 is the options as given. */
   index: number;
@@ -45,10 +46,13 @@ export interface Trial {
   elapsed: number;
 }
 
+/** What autotuneWithReport returns: the best options, their score, and every candidate tried. */
 export interface AutotuneResult {
   /** The searched options of the best candidate: spread them over the options given to train with them. */
   options: TrainOptions;
+  /** The best candidate's score (the metric, mean over its folds). */
   score: number;
+  /** Every candidate scored, in the order tried. */
   trials: Trial[];
 }
 

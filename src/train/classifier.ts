@@ -19,6 +19,7 @@ export type { EncodeOptions } from './quantized-file.js';
 /** A label as training data gives it: a string, or a number (kept a number in predictions). */
 export type Label = string | number;
 
+/** A classifier's answer for one text. */
 export interface Prediction<L extends Label = string> {
   /** The most likely label, as the training data gave it (a number when every label was one). */
   label: L;
@@ -43,6 +44,7 @@ export interface TokenContribution {
   contribution: number;
 }
 
+/** Which words made a prediction: each token's contribution to the score, and the bias. */
 export interface Explanation<L extends Label = string> {
   /** The predicted label, as predict() gives it. */
   label: L;
@@ -53,14 +55,19 @@ export interface Explanation<L extends Label = string> {
    * minus the mean logit. Exact sum of contributions and bias for the bag model.
    */
   score: number;
+  /** What the tokens leave unexplained (the model's bias, or the score of an empty text). */
   bias: number;
+  /** Each token of the text with its contribution, in text order. */
   tokens: TokenContribution[];
   /** 'exact' for the bag model, 'occlusion' (drop one token at a time) for mlp, 'gradient×input' for attention. */
   method: ExplanationMethod;
 }
 
+/** A word near another in the model's vector space. */
 export interface Neighbour {
+  /** The word (a word in a negation's scope as "not:word"). */
   word: string;
+  /** Its cosine similarity to the word asked about. */
   similarity: number;
 }
 
@@ -69,7 +76,9 @@ export interface Neighbour {
  * gave every label as a number (`train([{ text, label: 1 }, …])` gives a TextClassifier<number>).
  */
 export class TextClassifier<L extends Label = string> {
+  /** What the model file records about the network: architecture, widths, labels, features, temperature. */
   readonly config: ClassifierConfig;
+  /** The featurizer that turns texts into the model's inputs. */
   readonly featurizer: Featurizer;
   private textModel: TextModel | undefined;
   private norms?: Float32Array;
@@ -126,6 +135,7 @@ export class TextClassifier<L extends Label = string> {
     return new TextClassifier<L>(model, config, featurizer);
   }
 
+  /** Class names, index = class id. */
   get labels(): string[] {
     return this.config.labels;
   }
@@ -277,9 +287,16 @@ export class TextClassifier<L extends Label = string> {
    * model.attentionWeights("not good")?.layers[0][0] // [[0.7, 0.3], [0.4, 0.6]]
    * ```
    */
-  attentionWeights(
-    text: string,
-  ): { tokens: TokenContribution['token'][]; negated: boolean[]; layers: number[][][][] } | undefined {
+  attentionWeights(text: string):
+    | {
+        /** The tokens the model read, as the user wrote them. */
+        tokens: TokenContribution['token'][];
+        /** Whether each token is in a negation's scope. */
+        negated: boolean[];
+        /** Per layer, per head, row i: how much token i attends to each token. */
+        layers: number[][][][];
+      }
+    | undefined {
     const { model, featurizer } = this;
     if (!model.sequenceLength || !model.attentionWeights) return undefined;
     const tokens = featurizer.tokenize(text).slice(0, model.sequenceLength);

@@ -8,6 +8,7 @@ import { checkExample, trainWithReport, type Example } from './train.js';
 import { checkPositiveInt, definedOnly, sortLabels, type LabelledText, type TrainOptions } from './options.js';
 import type { Label } from './classifier.js';
 
+/** Options for crossValidate and compareOptions: the training options, the folds and the seeds. */
 export interface CrossValidationOptions extends TrainOptions {
   /** Folds (default 5); each class is spread over them in proportion. */
   folds?: number;
@@ -22,12 +23,15 @@ export interface CrossValidationOptions extends TrainOptions {
 
 /** One model's score on the fold it did not see. */
 export interface FoldResult {
+  /** The seed the model was trained with. */
   seed: number;
   /** From 0. */
   fold: number;
   /** Examples in the fold scored. */
   n: number;
+  /** Accuracy on the fold. */
   accuracy: number;
+  /** Macro-averaged F1 on the fold. */
   macroF1: number;
   /** Seconds of training (not reading or scoring). */
   trainSeconds: number;
@@ -38,14 +42,19 @@ export interface FoldResult {
  * @inline
  */
 export interface MeanSd {
+  /** The mean over the folds. */
   mean: number;
   /** Sample standard deviation over the folds (0 for one fold). */
   sd: number;
 }
 
+/** What crossValidate returns: each fold's result, and their means and spreads. */
 export interface CrossValidationResult {
+  /** Every fold's result, seed by seed. */
   folds: FoldResult[];
+  /** Accuracy over the folds. */
   accuracy: MeanSd;
+  /** Macro-averaged F1 over the folds. */
   macroF1: MeanSd;
 }
 
@@ -60,11 +69,19 @@ export interface MeanSe {
   se: number;
 }
 
+/** What compareOptions returns: both option sets' cross-validation, and their paired difference. */
 export interface ComparisonResult {
+  /** The first option set's results. */
   a: CrossValidationResult;
+  /** The second option set's results. */
   b: CrossValidationResult;
   /** B − A, fold by fold (the same folds and seeds for both). */
-  difference: { accuracy: MeanSe; macroF1: MeanSe };
+  difference: {
+    /** In accuracy. */
+    accuracy: MeanSe;
+    /** In macro-averaged F1. */
+    macroF1: MeanSe;
+  };
 }
 
 /**

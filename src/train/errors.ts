@@ -8,6 +8,7 @@ export class TrainingDivergedError extends Error {
   constructor(
     /** Steps done over the whole run when it happened, from 1. */
     readonly step: number,
+    /** The epoch it happened in, from 1. */
     readonly epoch: number,
     /** The learning rate of that step. */
     readonly lr: number,

@@ -12,9 +12,13 @@
 
 /** Precision, recall, F1 and support of one class. */
 export interface ClassMetrics {
+  /** The class name. */
   label: string;
+  /** Of the examples predicted as this class, the fraction that are. */
   precision: number;
+  /** Of the examples of this class, the fraction predicted as it. */
   recall: number;
+  /** The harmonic mean of precision and recall. */
   f1: number;
   /** Number of examples whose true class is this one. */
   support: number;
@@ -22,9 +26,13 @@ export interface ClassMetrics {
 
 /** Everything `evaluate` measures on a labelled set. */
 export interface EvaluationReport {
+  /** Examples evaluated. */
   n: number;
+  /** Fraction predicted right. */
   accuracy: number;
+  /** F1 averaged over the classes, each counting the same. */
   macroF1: number;
+  /** Precision, recall and F1 of each class, in classNames order. */
   perClass: ClassMetrics[];
   /** confusion[true][predicted], in classNames order. */
   confusion: number[][];

@@ -50,8 +50,11 @@ export { autoEpochs, MAX_TRAINING_FEATURES, sortLabels, TRAIN_DEFAULTS } from '.
 export type { BatchInfo, EpochReport, LabelledText, TrainingData, TrainOptions } from './options.js';
 export { autoMembers, memberSeed } from './members.js';
 
+/** What trainWithReport returns: the model, each epoch's report, and what the run found about the data. */
 export interface TrainResult<L extends Label = string> {
+  /** The trained classifier. */
   model: TextClassifier<L>;
+  /** Each epoch's report, in order. */
   epochs: EpochReport[];
   /** Examples per class in the training data. */
   classCounts: Record<string, number>;
