@@ -30,7 +30,13 @@ export interface Loss {
   backward(rt: Runtime, dpred: number, b: LossBuffers): void;
 }
 
-/** Binary cross-entropy on probabilities (after a Sigmoid), as nn.BCELoss. */
+/**
+ * Binary cross-entropy on probabilities (after a Sigmoid), as nn.BCELoss.
+ * @example
+ * ```ts
+ * new Trainer(net, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }) })
+ * ```
+ */
 export class BCELoss implements Loss {
   /** The loss's name. */
   readonly kind = 'BCELoss';
@@ -43,7 +49,13 @@ export class BCELoss implements Loss {
   }
 }
 
-/** Binary cross-entropy on logits, numerically stable, as nn.BCEWithLogitsLoss. */
+/**
+ * Binary cross-entropy on logits, numerically stable, as nn.BCEWithLogitsLoss.
+ * @example
+ * ```ts
+ * new Trainer(netWithoutSigmoid, { loss: new BCEWithLogitsLoss(), optimizer: new SGD({ lr: 0.01 }) })
+ * ```
+ */
 export class BCEWithLogitsLoss implements Loss {
   /** The loss's name. */
   readonly kind = 'BCEWithLogitsLoss';
@@ -56,7 +68,14 @@ export class BCEWithLogitsLoss implements Loss {
   }
 }
 
-/** Softmax cross-entropy on logits with class-index targets, as nn.CrossEntropyLoss. */
+/**
+ * Softmax cross-entropy on logits with class-index targets, as nn.CrossEntropyLoss.
+ * @example
+ * ```ts
+ * trainer = new Trainer(net, { loss: new CrossEntropyLoss(), optimizer: new Adam() });
+ * trainer.step(inputs, Int32Array.of(2, 0, 1), 3) // targets: one class index per example
+ * ```
+ */
 export class CrossEntropyLoss implements Loss {
   /** The loss's name. */
   readonly kind = 'CrossEntropyLoss';
@@ -70,7 +89,13 @@ export class CrossEntropyLoss implements Loss {
   }
 }
 
-/** Mean squared error, as nn.MSELoss. */
+/**
+ * Mean squared error, as nn.MSELoss.
+ * @example
+ * ```ts
+ * new Trainer(net, { loss: new MSELoss(), optimizer: new SGD({ lr: 0.01 }) })
+ * ```
+ */
 export class MSELoss implements Loss {
   /** The loss's name. */
   readonly kind = 'MSELoss';

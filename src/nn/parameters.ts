@@ -147,7 +147,13 @@ export class ParameterBlock {
   }
 }
 
-/** Number of elements of a shape. */
+/**
+ * Number of elements of a shape.
+ * @example
+ * ```ts
+ * shapeSize([5, 3]) // 15
+ * ```
+ */
 export function shapeSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -153,8 +153,9 @@ export interface KernelExports {
   ): void;
 
   /**
-   * The row ids of a lowercase ASCII text, as Featurizer.textRows gives them, written to out (at most maxOut); returns
-   * how many, or a code that sends the text to the TypeScript featurizer.
+   * The row ids of a lowercase ASCII text, as Featurizer.textRows gives them, written to out (at
+   * most maxOut); returns how many, or a negative code (FEATURIZE_BAIL, FEATURIZE_UNKNOWN) that
+   * hands the text or one of its tokens back to the TypeScript side.
    */
   featurize_ascii(cfg: Ptr, text: Ptr, n: number, out: Ptr, maxOut: number): number;
 

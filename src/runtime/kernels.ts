@@ -13,7 +13,13 @@ export interface Matrix {
   readonly cols: number;
 }
 
-/** Allocates a zeroed rows×cols matrix in the runtime's memory. */
+/**
+ * Allocates a zeroed rows×cols matrix in the runtime's memory.
+ * @example
+ * ```ts
+ * const x = allocMatrix(rt, 2, 3); // { ptr, rows: 2, cols: 3 }
+ * ```
+ */
 export function allocMatrix(rt: Runtime, rows: number, cols: number): Matrix {
   checkDims('allocMatrix', rows, cols);
   return { ptr: rt.allocF32(rows * cols), rows, cols };
@@ -58,7 +64,13 @@ function describe(m: Matrix, transposed: boolean): string {
   return transposed ? `${m.cols}×${m.rows} (transposed)` : `${m.rows}×${m.cols}`;
 }
 
-/** Throws unless every dimension is a positive integer. */
+/**
+ * Throws a RangeError naming `what` unless every dimension is a positive integer.
+ * @example
+ * ```ts
+ * checkDims('Linear', 3, 0) // RangeError: Linear: dimensions must be positive integers, got 3×0
+ * ```
+ */
 export function checkDims(what: string, ...dims: number[]): void {
   for (const d of dims) {
     if (!Number.isInteger(d) || d <= 0)

@@ -309,7 +309,13 @@ function formatBytes(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${Math.round(n / 1024 ** 2)} MB`;
 }
 
-/** Rounds n up to a multiple of align (a power of two). */
+/**
+ * Rounds n up to a multiple of align (a power of two).
+ * @example
+ * ```ts
+ * alignUp(100, 64) // 128
+ * ```
+ */
 export function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
@@ -363,7 +369,13 @@ export function defaultRuntime(): Promise<Runtime> {
   return shared;
 }
 
-/** Installs the runtime that `defaultRuntime()` returns (for example one made from fetched bytes). */
+/**
+ * Installs the runtime that `defaultRuntime()` returns (for example one made from fetched bytes).
+ * @example
+ * ```ts
+ * setDefaultRuntime(Runtime.create({ wasm: await fetch('/assets/sentiwasm.wasm') }));
+ * ```
+ */
 export function setDefaultRuntime(runtime: Runtime | Promise<Runtime>): void {
   shared = Promise.resolve(runtime);
 }

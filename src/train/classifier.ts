@@ -450,7 +450,14 @@ export class TextClassifier<L extends Label = string> {
   }
 }
 
-/** In-place softmax of each row of logits/T. */
+/**
+ * In-place softmax of each row of logits/T.
+ * @example
+ * ```ts
+ * const p = Float32Array.of(0, 0, 1, 3);
+ * softmaxRows(p, 2); // p ≈ [0.5, 0.5, 0.119, 0.881]
+ * ```
+ */
 export function softmaxRows(values: Float32Array, C: number, temperature = 1): void {
   for (let r = 0; r < values.length; r += C) {
     let max = -Infinity;

@@ -3,6 +3,14 @@
 /**
  * The loss or the weights stopped being finite numbers: the run is stopped where it happened,
  * and no model comes out of it (a broken model must never replace a good one on disk).
+ * @example
+ * ```ts
+ * try {
+ *   await train(examples, { lr: 50 });
+ * } catch (e) {
+ *   if (e instanceof TrainingDivergedError) console.log(`diverged at step ${e.step}: try a learning rate below ${e.lr}`);
+ * }
+ * ```
  */
 export class TrainingDivergedError extends Error {
   constructor(

@@ -397,7 +397,13 @@ export function autoEpochs(examples: number): number {
   return Math.min(50, Math.max(5, Math.ceil(60_000 / examples)));
 }
 
-/** Numbers in numeric order, anything else alphabetically. */
+/**
+ * Numbers in numeric order, anything else alphabetically.
+ * @example
+ * ```ts
+ * sortLabels(['10', '2', '1']) // ['1', '2', '10']
+ * ```
+ */
 export function sortLabels(labels: Iterable<string>): string[] {
   const list = [...labels];
   const numeric = list.every((l) => l.trim() !== '' && Number.isFinite(Number(l)));
