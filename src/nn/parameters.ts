@@ -10,7 +10,7 @@ export interface ParameterSpec {
   name: string;
   /** Its shape, row-major. */
   shape: readonly number[];
-  /** void; => Fills its initial values. */
+  /** Fills its initial values. */
   init: (values: Float32Array, rng: Random) => void;
 }
 

@@ -188,7 +188,7 @@ export class Featurizer {
   readonly options: ResolvedFeatureOptions;
   /** The words that have rows, in row order. */
   readonly vocabulary: Vocabulary;
-  /** string[]; => The tokeniser the options describe. */
+  /** The tokeniser the options describe. */
   readonly tokenize: (text: string) => string[];
   /** bucket → row, for the n-gram buckets that have rows. */
   private readonly bucketRow: IntTable;

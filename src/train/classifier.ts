@@ -55,7 +55,7 @@ export interface Explanation<L extends Label = string> {
    * minus the mean logit. Exact sum of contributions and bias for the bag model.
    */
   score: number;
-  /** What the tokens leave unexplained (the model's bias, or the score of an empty text). */
+  /** The part of the score no token accounts for (the bag model's bias; what the tokens leave unexplained otherwise). */
   bias: number;
   /** Each token of the text with its contribution, in text order. */
   tokens: TokenContribution[];

@@ -81,7 +81,7 @@ export interface TrainOptions extends FeatureOptions {
   hidden?: number[];
   /** Passes over the data; default: enough for about 60,000 examples seen, at least 5 and at most 50. */
   epochs?: number | 'auto';
-  /** Base learning rate; 'auto' (default): the model's own (bag: SGD 2; mlp: SGD 0.2; Adam 0.003; attention: Adam 1e-3). */
+  /** Base learning rate; 'auto' (default): the model's own (bag and mlp: SGD 2 and 0.2, Adam 0.003; attention: Adam 1e-3). */
   lr?: number | 'auto';
   /** Examples per step (default 8; the attention model's 32). */
   batch?: number;
@@ -117,7 +117,7 @@ export interface TrainOptions extends FeatureOptions {
   naiveBayesStart?: number;
   /** Fit a softmax temperature on the validation data (default true when there is validation data). */
   calibrate?: boolean;
-  /** void; => Called with progress every `batchEvery` steps and at the last step. */
+  /** Called with progress every `batchEvery` steps and at the last step. */
   onBatch?: (info: BatchInfo) => void;
   /**
    * Stops training early when aborted: the run ends at the next step and resolves to the model so
@@ -127,7 +127,7 @@ export interface TrainOptions extends FeatureOptions {
   signal?: AbortSignal;
   /** Called every this many steps (default 100). */
   batchEvery?: number;
-  /** void; => Called with each epoch's report as it ends. */
+  /** Called with each epoch's report as it ends. */
   onEpoch?: (report: EpochReport) => void;
   /** Told about data that will train poorly (e.g. most labels with only a few examples); also in TrainResult.warnings. */
   onWarning?: (message: string) => void;
