@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // SST-2 and ChnSentiCorp by name, found once per run (test/corpora.ts says how tests use them).
+    globalSetup: ['test/corpora.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Timing belongs to the benchmark script; tests only assert correctness.
