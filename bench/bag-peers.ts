@@ -10,7 +10,7 @@ import { hasTorch, PYTHON, runPythonPeer, usageOf } from './peers/python.js';
 import { tfjsBagPrediction } from './peers/tfjs-bag.js';
 import type { TfBackend } from './peers/tfjs.js';
 import { median, progress, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { readSst2 } from './sst2.js';
 
 const W4_PARAMS = { epochs: 5, arch: 'bag' };
 
@@ -21,7 +21,7 @@ process.on('exit', () => fastText?.dispose());
 let inputs: { modelPath: string; data: BagInputs } | undefined;
 async function inputsFor(modelPath: string): Promise<BagInputs> {
   if (inputs?.modelPath !== modelPath) {
-    const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+    const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
     inputs = { modelPath, data: await bagInputs(modelPath, train, dev) };
   }
   return inputs.data;
@@ -29,7 +29,7 @@ async function inputsFor(modelPath: string): Promise<BagInputs> {
 
 async function fastTextRun(): Promise<FastTextRun> {
   if (!fastText) {
-    const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+    const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
     fastText = new FastTextRun(train, dev);
   }
   return fastText;

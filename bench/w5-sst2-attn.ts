@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { trainWithReport, type TrainOptions } from '../src/train/train.js';
 import { hasTorch, PYTHON, runPythonPeer, usageOf, type PeerUsage } from './peers/python.js';
 import { median, progress, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { readSst2 } from './sst2.js';
 
 /** W5's model and schedule, as train() takes them. */
 export const W5_OPTIONS: TrainOptions = {
@@ -43,7 +43,7 @@ interface PeerResult {
 }
 
 export async function benchW5(runs = 3, peers = true): Promise<BenchRecord[]> {
-  const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+  const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
   const epochs = W5_OPTIONS.epochs as number;
   // 1 and 2 threads alternate, so that a change in the machine's load falls on both alike.
   const rates: Record<number, number[]> = { 1: [], 2: [] };

@@ -15,7 +15,7 @@ import { trainWithReport } from '../src/train/train.js';
 import { packedWeights } from './peers/model-weights.js';
 import { hasTorch, PYTHON, runPythonPeer, type PeerUsage } from './peers/python.js';
 import { progress, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { readSst2 } from './sst2.js';
 import { W5_OPTIONS } from './w5-sst2-attn.js';
 import { timePrediction } from './w6-predict.js';
 
@@ -28,7 +28,7 @@ interface PeerResult {
 }
 
 export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
-  const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+  const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
   const { model: trained } = await trainWithReport(train, { ...W5_OPTIONS, epochs: 1 });
   const bytes = trained.toBytes();
   trained.dispose();

@@ -33,9 +33,7 @@ declare global {
   }
 }
 
-const reference = JSON.parse(
-  readFileSync(new URL('../../shared/reference/w1-reference.json', import.meta.url), 'utf8'),
-);
+const reference = JSON.parse(readFileSync(new URL('fixtures/w1-reference.json', import.meta.url), 'utf8'));
 
 const POSITIVE = 'I loved this movie, it was wonderful!';
 const NEGATIVE = 'This was a terrible, boring film. I hated it.';
