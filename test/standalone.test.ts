@@ -21,13 +21,11 @@ function files(dir: string): string[] {
 
 describe('the repository stands alone', () => {
   it('no test, benchmark, example or script names a path outside the repository', () => {
-    const offenders = ['test', 'bench', 'examples', 'scripts']
-      .flatMap(files)
-      .flatMap((file) =>
-        readFileSync(join(ROOT, file), 'utf8')
-          .split('\n')
-          .flatMap((line, i) => (OUTSIDE.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
-      );
+    const offenders = ['test', 'bench', 'examples', 'scripts'].flatMap(files).flatMap((file) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (OUTSIDE.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
     expect(offenders).toEqual([]);
   });
 
