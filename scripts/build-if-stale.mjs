@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The newest modification time among files (folders are walked), or -Infinity for none. */
+/**
+ * The newest modification time among files (folders are walked), or -Infinity for none.
+ * @param {string[]} paths relative to the repository
+ */
 function newest(paths) {
   let time = -Infinity;
   for (const path of paths) {
@@ -30,7 +33,10 @@ function newest(paths) {
   return time;
 }
 
-/** The oldest modification time among files, or -Infinity when one is missing. */
+/**
+ * The oldest modification time among files, or -Infinity when one is missing.
+ * @param {string[]} paths relative to the repository
+ */
 function oldest(paths) {
   let time = Infinity;
   for (const path of paths) {
@@ -50,6 +56,11 @@ const WASM_OUTPUTS = ['release', 'fma', 'threads', 'fma-threads'].map((target) =
 const JS_INPUTS = ['src', 'tsconfig.build.json', 'tsconfig.json'];
 const JS_OUTPUTS = ['dist/index.js', 'dist/index.node.js', 'dist/cli/main.js'];
 
+/**
+ * Runs an npm script, saying what it builds and how long that took; a failure ends this process.
+ * @param {string} script
+ * @param {string} what
+ */
 function run(script, what) {
   process.stderr.write(`sentiwasm: building ${what}…\n`);
   const started = Date.now();

@@ -6,16 +6,37 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+/**
+ * One line of a chart: its legend, a value per epoch (null where it has none), and its look.
+ * @typedef {{ label: string; values: (number | null)[]; dashed: boolean; colour: string }} Line
+ */
+/**
+ * The lines of one chart, and over how many epochs and which members they run.
+ * @typedef {{ lines: Line[]; epochs: number; members: number[] }} Lines
+ */
+/** @typedef {'loss' | 'accuracy'} Metric */
+/** @typedef {'trainLoss' | 'trainAccuracy' | 'validLoss' | 'validAccuracy'} ReportKey */
+
 const COLOURS = ['#2f5bd3', '#e08a1e', '#2a9d5b', '#b23a8a', '#6b6f7a', '#c0392b', '#16a2b8', '#8e6c2f'];
 
 export class TrainingCharts {
+  /**
+   * @param {HTMLElement} lossElement
+   * @param {HTMLElement} accuracyElement
+   * @param {HTMLElement} noteElement
+   */
   constructor(lossElement, accuracyElement, noteElement) {
     this.elements = { loss: lossElement, accuracy: accuracyElement };
     this.note = noteElement;
+    /** @type {import('sentiwasm').EpochReport[]} */
     this.reports = [];
+    /** 'members' (a line per member) or 'merged' (the mean over the members). */
     this.view = 'members';
+    /** @type {Partial<Record<Metric, uPlot>>} */
     this.plots = {};
     this.shape = '';
+    /** The animation frame a redraw waits for, if any. @type {number | undefined} */
+    this.pending = undefined;
   }
 
   reset() {
@@ -28,13 +49,17 @@ export class TrainingCharts {
     this.note.textContent = '';
   }
 
+  /** @param {string} view */
   setView(view) {
     this.view = view;
     this.shape = '';
     this.draw();
   }
 
-  /** Adds an epoch's report; the charts are redrawn once per frame however many arrive in it. */
+  /**
+   * Adds an epoch's report; the charts are redrawn once per frame however many arrive in it.
+   * @param {import('sentiwasm').EpochReport} report
+   */
   add(report) {
     this.reports.push(report);
     this.schedule();
@@ -47,14 +72,25 @@ export class TrainingCharts {
     });
   }
 
-  /** The lines to draw: [{ label, values by epoch, dashed, colour }] for one metric. */
+  /**
+   * The lines to draw: [{ label, values by epoch, dashed, colour }] for one metric.
+   * @param {Metric} metric
+   * @returns {Lines}
+   */
   lines(metric) {
     const members = [...new Set(this.reports.map((r) => r.member ?? 1))];
     const epochs = Math.max(0, ...this.reports.map((r) => r.epoch));
     const held = this.reports.some((r) => r.validLoss !== undefined);
+    /** @type {[string, ReportKey, string, boolean][]} */
     const kinds = [['train', metric === 'loss' ? 'trainLoss' : 'trainAccuracy', 'training', false]];
     if (held) kinds.push(['valid', metric === 'loss' ? 'validLoss' : 'validAccuracy', 'held-out', true]);
-    const value = (r, key) => (metric === 'accuracy' ? 100 * r[key] : r[key]);
+    /** @type {(r: import('sentiwasm').EpochReport, key: ReportKey) => number} */
+    const value = (r, key) => {
+      // A run with held-out data reports its figures every epoch; NaN marks one that did not.
+      const v = r[key] ?? NaN;
+      return metric === 'accuracy' ? 100 * v : v;
+    };
+    /** @type {Line[]} */
     const lines = [];
     if (this.view === 'merged' && members.length > 1) {
       for (const [, key, name, dashed] of kinds) {
@@ -95,10 +131,12 @@ export class TrainingCharts {
     }
     // Making a chart is the costliest step: one per frame, so that no frame waits for both.
     const xs = Array.from({ length: loss.epochs }, (_, e) => e + 1);
-    for (const [name, title, metric] of [
+    /** @type {[Metric, string, Lines][]} */
+    const charts = [
       ['loss', 'loss (cross-entropy)', loss],
       ['accuracy', 'accuracy (%)', accuracy],
-    ]) {
+    ];
+    for (const [name, title, metric] of charts) {
       if (!this.plots[name]) {
         this.plots[name] = this.makePlot(this.elements[name], title, metric.lines);
         this.plots[name].setData([xs, ...metric.lines.map((l) => l.values)]);
@@ -116,6 +154,11 @@ export class TrainingCharts {
         : '';
   }
 
+  /**
+   * @param {HTMLElement} element
+   * @param {string} title
+   * @param {Line[]} lines
+   */
   makePlot(element, title, lines) {
     const width = Math.max(240, element.clientWidth || 360);
     return new uPlot(

@@ -22,47 +22,59 @@ import {
   stackVectors,
 } from './vectors.js';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The page's element with this id, of the kind the app uses it as. index.html has every one: a
+ * missing or different element is a mistake in the page, named here rather than met later.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{ new (): T }} kind
+ * @returns {T}
+ */
+function $(id, kind) {
+  const element = document.getElementById(id);
+  if (!(element instanceof kind)) throw new Error(`index.html has no ${kind.name} with the id "${id}"`);
+  return element;
+}
 const ui = {
-  corpusSize: $('corpus-size'),
-  pasteBox: $('paste-box'),
-  lines: $('lines'),
-  dropZone: $('drop-zone'),
-  dataFile: $('data-file'),
-  dataFileName: $('data-file-name'),
-  dataStatus: $('data-status'),
-  arch: $('arch'),
-  epochs: $('epochs'),
-  train: $('train'),
-  stop: $('stop'),
-  status: $('status'),
-  progress: $('progress'),
-  meterFill: $('meter-fill'),
-  summary: $('summary'),
-  text: $('text'),
-  label: $('label'),
-  barFill: $('bar-fill'),
-  probability: $('probability'),
-  tokens: $('tokens'),
-  method: $('method'),
-  attention: $('attention'),
-  attentionLayer: $('attention-layer'),
-  attentionGrid: $('attention-grid'),
-  projection: $('projection'),
-  mapSearch: $('map-search'),
-  mapReset: $('map-reset'),
-  map: $('map'),
-  mapNote: $('map-note'),
-  word: $('word'),
-  k: $('k'),
-  neighbours: $('neighbours'),
-  neighboursShare: $('neighbours-share'),
-  wordA: $('word-a'),
-  wordB: $('word-b'),
-  pairSimilarity: $('pair-similarity'),
-  download: $('download'),
-  open: $('open'),
-  fileStatus: $('file-status'),
+  corpusSize: $('corpus-size', HTMLElement),
+  pasteBox: $('paste-box', HTMLElement),
+  lines: $('lines', HTMLTextAreaElement),
+  dropZone: $('drop-zone', HTMLElement),
+  dataFile: $('data-file', HTMLInputElement),
+  dataFileName: $('data-file-name', HTMLElement),
+  dataStatus: $('data-status', HTMLElement),
+  arch: $('arch', HTMLSelectElement),
+  epochs: $('epochs', HTMLInputElement),
+  train: $('train', HTMLButtonElement),
+  stop: $('stop', HTMLButtonElement),
+  status: $('status', HTMLElement),
+  progress: $('progress', HTMLElement),
+  meterFill: $('meter-fill', HTMLElement),
+  summary: $('summary', HTMLElement),
+  text: $('text', HTMLInputElement),
+  label: $('label', HTMLElement),
+  barFill: $('bar-fill', HTMLElement),
+  probability: $('probability', HTMLElement),
+  tokens: $('tokens', HTMLElement),
+  method: $('method', HTMLElement),
+  attention: $('attention', HTMLElement),
+  attentionLayer: $('attention-layer', HTMLSelectElement),
+  attentionGrid: $('attention-grid', HTMLElement),
+  projection: $('projection', HTMLSelectElement),
+  mapSearch: $('map-search', HTMLInputElement),
+  mapReset: $('map-reset', HTMLButtonElement),
+  map: $('map', HTMLCanvasElement),
+  mapNote: $('map-note', HTMLElement),
+  word: $('word', HTMLInputElement),
+  k: $('k', HTMLInputElement),
+  neighbours: $('neighbours', HTMLElement),
+  neighboursShare: $('neighbours-share', HTMLElement),
+  wordA: $('word-a', HTMLInputElement),
+  wordB: $('word-b', HTMLInputElement),
+  pairSimilarity: $('pair-similarity', HTMLElement),
+  download: $('download', HTMLButtonElement),
+  open: $('open', HTMLInputElement),
+  fileStatus: $('file-status', HTMLElement),
 };
 
 const ARCHITECTURES = {
@@ -73,28 +85,51 @@ const ARCHITECTURES = {
 /** The map shows at most this many words, the most frequent. */
 const MAP_WORDS = 1500;
 
-/** The model in use (trained here or opened from a file). */
+/**
+ * The words of a model with their vectors and scores, ready for the map and the neighbours.
+ * @typedef {NonNullable<Awaited<ReturnType<typeof prepareWords>>>} Words
+ */
+
+/**
+ * The model in use (trained here or opened from a file).
+ * @type {import('sentiwasm').TextClassifier | undefined}
+ */
 let model;
-/** Word vectors of the model in use and their scores (see prepareWords); undefined while they are worked out. */
+/**
+ * Word vectors of the model in use and their scores (see prepareWords); undefined while they are worked out.
+ * @type {Words | undefined}
+ */
 let words;
-/** The file chosen or dropped as training data. */
+/**
+ * The file chosen or dropped as training data.
+ * @type {File | undefined}
+ */
 let droppedFile;
-/** Aborts the training under way. */
+/**
+ * Aborts the training under way.
+ * @type {AbortController | undefined}
+ */
 let training;
 
-const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('chart-note'));
+const charts = new TrainingCharts(
+  $('loss-chart', HTMLElement),
+  $('accuracy-chart', HTMLElement),
+  $('chart-note', HTMLElement),
+);
 const wordMap = new WordMap(ui.map, (word) => pickWord(word));
 // For the browser tests and the curious: the app's state, read-only.
-window.sentiwasmApp = {
-  get model() {
-    return model;
+Object.assign(window, {
+  sentiwasmApp: {
+    get model() {
+      return model;
+    },
+    get words() {
+      return words;
+    },
+    map: wordMap,
+    charts,
   },
-  get words() {
-    return words;
-  },
-  map: wordMap,
-  charts,
-};
+});
 
 ui.corpusSize.textContent = String(defaultCorpus().length);
 ui.arch.replaceChildren(...architectures().map((a) => new Option(ARCHITECTURES[a] ?? a, a)));
@@ -103,7 +138,23 @@ ui.status.textContent = 'Choose the data and press Train.';
 
 // ---- 1. Data and training ------------------------------------------------------------------
 
-const source = () => document.querySelector('input[name="source"]:checked').value;
+/**
+ * The value of the checked radio button of a group (index.html checks one in each).
+ * @param {string} name
+ */
+function checked(name) {
+  const input = document.querySelector(`input[name="${name}"]:checked`);
+  return input instanceof HTMLInputElement ? input.value : '';
+}
+/**
+ * An error's message, whatever was thrown.
+ * @param {unknown} error
+ */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const source = () => checked('source');
 for (const radio of document.querySelectorAll('input[name="source"]')) {
   radio.addEventListener('change', () => {
     ui.pasteBox.hidden = source() !== 'paste';
@@ -113,6 +164,7 @@ for (const radio of document.querySelectorAll('input[name="source"]')) {
   });
 }
 
+/** @param {File | undefined} file */
 function chooseFile(file) {
   droppedFile = file;
   ui.dataFileName.textContent = file ? `${file.name}, ${(file.size / 1024).toFixed(1)} KB` : '';
@@ -149,7 +201,7 @@ ui.train.addEventListener('click', async () => {
   } catch (error) {
     // The readers' own message: the file, the line, what is wrong and what to do.
     ui.dataStatus.className = 'hint error';
-    ui.dataStatus.textContent = error.message;
+    ui.dataStatus.textContent = messageOf(error);
     ui.status.textContent = 'Fix the data, then press Train again.';
     ui.train.disabled = false;
     return;
@@ -166,7 +218,8 @@ ui.train.addEventListener('click', async () => {
   try {
     const epochs = ui.epochs.value.trim() === '' ? undefined : Number(ui.epochs.value);
     const result = await trainWithReport(data.examples, {
-      arch: ui.arch.value,
+      // The choices were made from architectures(), so one of them is chosen.
+      arch: architectures().find((a) => a === ui.arch.value),
       epochs,
       validation: data.validation,
       // With held-out data, run every epoch: on the small built-in corpus the loss sits on a
@@ -193,7 +246,7 @@ ui.train.addEventListener('click', async () => {
     if (last) showSummary(last, performance.now() - started);
   } catch (error) {
     ui.status.className = 'error';
-    ui.status.textContent = `Training failed: ${error.message}`;
+    ui.status.textContent = `Training failed: ${messageOf(error)}`;
   } finally {
     training = undefined;
     ui.stop.disabled = true;
@@ -207,19 +260,22 @@ ui.stop.addEventListener('click', () => {
 });
 
 for (const radio of document.querySelectorAll('input[name="chart-view"]')) {
-  radio.addEventListener('change', () =>
-    charts.setView(document.querySelector('input[name="chart-view"]:checked').value),
-  );
+  radio.addEventListener('change', () => charts.setView(checked('chart-view')));
 }
 
+/**
+ * @param {import('sentiwasm').EpochReport} r
+ * @param {number} ms
+ */
 function showSummary(r, ms) {
+  /** @param {number} x */
   const pct = (x) => `${(100 * x).toFixed(1)} %`;
   const parts = [
     `${r.member ? `member ${r.member}, ` : ''}epoch ${r.epoch}`,
     `loss ${r.trainLoss.toFixed(4)}`,
     `train accuracy ${pct(r.trainAccuracy)}`,
   ];
-  if (r.validLoss !== undefined)
+  if (r.validLoss !== undefined && r.validAccuracy !== undefined)
     parts.push(`held-out loss ${r.validLoss.toFixed(4)}`, `held-out accuracy ${pct(r.validAccuracy)}`);
   parts.push(`${(ms / 1000).toFixed(2)} s`);
   ui.summary.textContent = parts.join(' · ');
@@ -231,6 +287,7 @@ function showSummary(r, ms) {
  * Shows a new model everywhere. The word map's preparation (every word's vector and score, the
  * principal components) takes a good part of a second for a large vocabulary, so it runs in
  * steps with a turn of the event loop between them: the page never freezes for it.
+ * @param {import('sentiwasm').TextClassifier} next
  */
 async function setModel(next) {
   model?.dispose();
@@ -238,7 +295,7 @@ async function setModel(next) {
   words = undefined;
   for (const el of [ui.text, ui.word, ui.wordA, ui.wordB, ui.download, ui.mapSearch, ui.mapReset]) el.disabled = false;
   document.body.classList.add('has-model');
-  for (const el of document.querySelectorAll('.target-name')) el.textContent = targetLabel();
+  for (const el of document.querySelectorAll('.target-name')) el.textContent = targetLabel(next);
   await breathe();
   updatePrediction();
   await breathe();
@@ -255,8 +312,11 @@ function breathe() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** The class whose probability the colours show: the second of two (e.g. positive), else the predicted one. */
-function targetLabel() {
+/**
+ * The class whose probability the colours show: the second of two (e.g. positive), else the predicted one.
+ * @param {import('sentiwasm').TextClassifier} model
+ */
+function targetLabel(model) {
   return model.labels.length === 2 ? model.labels[1] : 'the predicted class';
 }
 
@@ -268,7 +328,10 @@ function updatePrediction() {
 ui.text.addEventListener('input', updatePrediction);
 ui.attentionLayer.addEventListener('change', updatePrediction);
 
-/** A word chosen on the map or in a sentence: its neighbours, and the map finds it. */
+/**
+ * A word chosen on the map or in a sentence: its neighbours, and the map finds it.
+ * @param {string} word
+ */
 function pickWord(word) {
   ui.word.value = word;
   ui.mapSearch.value = word.startsWith('not:') ? '' : word;
@@ -281,25 +344,29 @@ function pickWord(word) {
 /**
  * The words of a model (not the negated forms), most frequent first, with their vectors stacked
  * and centred, and each shown word's probability of the target class, read alone.
+ * @param {import('sentiwasm').TextClassifier} next
  */
-async function prepareWords(model) {
-  const vocabulary = model.featurizer.vocabulary;
-  const list = model
+async function prepareWords(next) {
+  const vocabulary = next.featurizer.vocabulary;
+  const entries = next
     .words()
     .filter((w) => /[\p{L}\p{N}]/u.test(w))
-    .map((w) => ({ word: w, count: vocabulary.count(vocabulary.id(w)) }))
-    .sort((a, b) => b.count - a.count)
-    .map((e) => e.word);
-  const stacked = stackVectors(list.map((w) => model.wordVector(w)));
+    .flatMap((word) => {
+      const vector = next.wordVector(word);
+      return vector ? [{ word, vector, count: vocabulary.count(vocabulary.id(word)) }] : [];
+    })
+    .sort((a, b) => b.count - a.count);
+  const list = entries.map((e) => e.word);
+  const stacked = stackVectors(entries.map((e) => e.vector));
   const centred = centre(stacked);
-  const target = model.labels.length === 2 ? model.labels[1] : undefined;
+  const target = next.labels.length === 2 ? next.labels[1] : undefined;
   const shown = list.slice(0, MAP_WORDS);
   const scores = new Float32Array(shown.length);
   for (let start = 0; start < shown.length; start += 150) {
     await breathe();
     // A newer model came meanwhile: this one's words are no longer wanted.
-    if (model !== window.sentiwasmApp.model) return undefined;
-    model.predictBatch(shown.slice(start, start + 150)).forEach((p, i) => {
+    if (next !== model) return undefined;
+    next.predictBatch(shown.slice(start, start + 150)).forEach((p, i) => {
       scores[start + i] = target === undefined ? Math.max(...Object.values(p.probabilities)) : p.probabilities[target];
     });
   }
@@ -313,6 +380,7 @@ async function prepareWords(model) {
   mirror(cov, dim);
   // How much of the variation the first principal direction holds: its eigenvalue over the trace.
   const [first] = principalDirections(cov, dim, 1);
+  /** @param {Float64Array} u */
   const variance = (u) => u.reduce((s, ua, a) => s + ua * u.reduce((t, ub, b) => t + cov[a * dim + b] * ub, 0), 0);
   let trace = 0;
   for (let d = 0; d < dim; d++) trace += cov[d * dim + d];
@@ -322,17 +390,18 @@ async function prepareWords(model) {
 
 async function drawMap() {
   const data = words;
-  if (!data) return;
+  if (!data || !model) return;
   const n = data.shown.length;
   const { dim } = data.stacked;
   const mapRows = data.centred.subarray(0, n * dim);
-  const projection = ui.projection.value;
+  const projection = ui.projection.value === 'sentiment' ? 'sentiment' : 'pca';
   const directions = mapDirections(mapRows, n, dim, data.scores, projection, data.cov);
   await breathe();
   if (data !== words) return;
   const { x, y } = project(mapRows, n, dim, directions);
   const points = data.shown.map((word, i) => ({ word, x: x[i], y: y[i], score: data.scores[i] }));
-  const target = targetLabel();
+  const target = targetLabel(model);
+  /** @type {[string, string]} */
   const names =
     projection === 'sentiment'
       ? [`sentiment axis → ${target}`, 'next principal component']
@@ -353,11 +422,15 @@ ui.mapReset.addEventListener('click', () => wordMap.reset());
 
 // ---- 4. Nearest words ----------------------------------------------------------------------
 
-/** A word's centred vector and raw vector, or an error message naming it. */
+/**
+ * A word's centred vector and raw vector, or an error message naming it.
+ * @param {string} word
+ * @returns {{ raw: Float32Array; centred: Float32Array; error?: undefined } | { raw?: undefined; centred?: undefined; error: string }}
+ */
 function vectorsOf(word) {
   const data = words;
-  const raw = model.wordVector(word);
-  if (!raw) return { error: `The model does not know the word "${word}".` };
+  const raw = model?.wordVector(word);
+  if (!data || !raw) return { error: `The model does not know the word "${word}".` };
   return { raw, centred: minus(raw, data.stacked.mean) };
 }
 
@@ -366,7 +439,7 @@ function updateNeighbours() {
   const word = ui.word.value.trim();
   if (word === '') return ui.neighbours.replaceChildren();
   const { raw, centred, error } = vectorsOf(word);
-  if (error) {
+  if (error !== undefined) {
     const li = document.createElement('li');
     li.className = 'unknown';
     li.textContent = error;
@@ -407,12 +480,15 @@ function updatePair() {
   if (!words) return;
   const a = vectorsOf(ui.wordA.value.trim());
   const b = vectorsOf(ui.wordB.value.trim());
-  const error = a.error ?? b.error;
-  ui.pairSimilarity.className = error ? 'error' : '';
-  ui.pairSimilarity.textContent =
-    error ??
-    `cosine similarity, centred: ${cosine(a.centred, b.centred).toFixed(3)} (raw: ${cosine(a.raw, b.raw).toFixed(3)})`;
-  ui.pairSimilarity.dataset.centred = error ? '' : cosine(a.centred, b.centred).toFixed(4);
+  if (a.error !== undefined || b.error !== undefined) {
+    ui.pairSimilarity.className = 'error';
+    ui.pairSimilarity.textContent = a.error ?? b.error ?? '';
+    ui.pairSimilarity.dataset.centred = '';
+    return;
+  }
+  ui.pairSimilarity.className = '';
+  ui.pairSimilarity.textContent = `cosine similarity, centred: ${cosine(a.centred, b.centred).toFixed(3)} (raw: ${cosine(a.raw, b.raw).toFixed(3)})`;
+  ui.pairSimilarity.dataset.centred = cosine(a.centred, b.centred).toFixed(4);
 }
 ui.wordA.addEventListener('input', updatePair);
 ui.wordB.addEventListener('input', updatePair);
@@ -420,7 +496,10 @@ ui.wordB.addEventListener('input', updatePair);
 // ---- 5. Model files ------------------------------------------------------------------------
 
 ui.download.addEventListener('click', () => {
-  const url = URL.createObjectURL(new Blob([model.toBytes()], { type: 'application/octet-stream' }));
+  if (!model) return;
+  // toBytes writes a fresh array of its own, never a view of shared memory, as a Blob requires.
+  const bytes = /** @type {Uint8Array<ArrayBuffer>} */ (model.toBytes());
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   const a = document.createElement('a');
   a.href = url;
   a.download = 'sentiment.bin';
@@ -433,12 +512,13 @@ ui.open.addEventListener('change', async () => {
   if (!file) return;
   ui.fileStatus.className = '';
   try {
-    await setModel(await loadModel(file));
-    ui.fileStatus.textContent = `Opened ${file.name}: ${model.config.arch} model, labels ${model.labels.join(', ')}.`;
+    const opened = await loadModel(file);
+    await setModel(opened);
+    ui.fileStatus.textContent = `Opened ${file.name}: ${opened.config.arch} model, labels ${opened.labels.join(', ')}.`;
     ui.status.textContent = `Using the model from ${file.name}.`;
   } catch (error) {
     ui.fileStatus.className = 'error';
-    ui.fileStatus.textContent = error.message;
+    ui.fileStatus.textContent = messageOf(error);
   } finally {
     ui.open.value = '';
   }

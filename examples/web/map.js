@@ -9,18 +9,31 @@ const NEGATIVE = [205, 45, 45];
 /** Names drawn for at most this many words (the most frequent first), plus any that a search found. */
 const LABELS = 70;
 
+/**
+ * A word on the map; `score` is the model's probability of the target class for the word alone.
+ * @typedef {{ word: string; x: number; y: number; score: number }} Point
+ */
+
 export class WordMap {
   /**
-   * @param canvas the <canvas> to draw on
-   * @param onPick called with a word when the user clicks near it
+   * @param {HTMLCanvasElement} canvas the <canvas> to draw on
+   * @param {(word: string) => void} onPick called with a word when the user clicks near it
    */
   constructor(canvas, onPick) {
     this.canvas = canvas;
     this.onPick = onPick;
+    /** @type {Point[]} */
     this.points = [];
+    /** @type {Set<string>} */
     this.found = new Set();
+    /**
+     * The class the scores are the probability of, named when a word is hovered.
+     * @type {string | undefined}
+     */
+    this.targetName = undefined;
     /** The data point at the centre, pixels per unit along x, and y's pixels per unit relative to x's. */
     this.view = { cx: 0, cy: 0, scale: 1, aspect: 1 };
+    /** @type {[string, string]} */
     this.axisNames = ['', ''];
     canvas.addEventListener(
       'wheel',
@@ -31,6 +44,10 @@ export class WordMap {
       },
       { passive: false },
     );
+    /**
+     * Where a drag started, and whether it has moved far enough not to be a click.
+     * @type {{ x: number; y: number; cx: number; cy: number; moved: boolean } | undefined}
+     */
     let drag;
     canvas.addEventListener('pointerdown', (e) => {
       drag = { x: e.offsetX, y: e.offsetY, cx: this.view.cx, cy: this.view.cy, moved: false };
@@ -54,7 +71,11 @@ export class WordMap {
     });
   }
 
-  /** Shows new points: [{ word, x, y, score }], score the probability of the target class. */
+  /**
+   * Shows new points: [{ word, x, y, score }], score the probability of the target class.
+   * @param {Point[]} points
+   * @param {[string, string]} axisNames
+   */
   setPoints(points, axisNames) {
     this.points = points;
     this.axisNames = axisNames;
@@ -81,6 +102,11 @@ export class WordMap {
     return this.view.scale;
   }
 
+  /**
+   * @param {number} x
+   * @param {number} y
+   * @returns {[number, number]}
+   */
   toScreen(x, y) {
     const k = this.pixelsPerUnit();
     return [
@@ -89,6 +115,11 @@ export class WordMap {
     ];
   }
 
+  /**
+   * @param {number} sx
+   * @param {number} sy
+   * @returns {[number, number]}
+   */
   toData(sx, sy) {
     const k = this.pixelsPerUnit();
     return [
@@ -97,6 +128,11 @@ export class WordMap {
     ];
   }
 
+  /**
+   * @param {number} x
+   * @param {number} y
+   * @param {number} factor
+   */
   zoomAt(x, y, factor) {
     // The point under the cursor stays where it is.
     this.view.cx = x + (this.view.cx - x) / factor;
@@ -105,7 +141,10 @@ export class WordMap {
     this.draw();
   }
 
-  /** Highlights the words that start with `query`; an exact match is centred and zoomed to. Returns how many matched. */
+  /**
+   * Highlights the words that start with `query`; an exact match is centred and zoomed to. Returns how many matched.
+   * @param {string} query
+   */
   search(query) {
     const q = query.trim().toLowerCase();
     this.found = new Set(q ? this.points.filter((p) => p.word.toLowerCase().startsWith(q)).map((p) => p.word) : []);
@@ -124,7 +163,13 @@ export class WordMap {
     return Math.max(Math.max(...xs) - Math.min(...xs), 1e-9);
   }
 
+  /**
+   * The point drawn within 8 pixels of (sx, sy), the nearest if several.
+   * @param {number} sx
+   * @param {number} sy
+   */
   nearestPoint(sx, sy) {
+    /** @type {Point | undefined} */
     let best;
     let bestDistance = 8 * 8;
     for (const p of this.points) {
@@ -135,6 +180,10 @@ export class WordMap {
     return best;
   }
 
+  /**
+   * @param {number} sx
+   * @param {number} sy
+   */
   hover(sx, sy) {
     const hit = this.nearestPoint(sx, sy);
     this.canvas.title = hit ? `${hit.word}: ${(100 * hit.score).toFixed(1)} % ${this.targetName ?? ''}` : '';
@@ -143,6 +192,8 @@ export class WordMap {
   draw() {
     const { canvas } = this;
     const g = canvas.getContext('2d');
+    // Null only when the canvas already has a context of another kind, which this one never gets.
+    if (!g) return;
     const { width, height } = canvas;
     g.clearRect(0, 0, width, height);
     g.fillStyle = '#fafbfc';
@@ -181,10 +232,12 @@ export class WordMap {
     // Names: the most frequent words, then every word a search found (drawn over the rest).
     g.textAlign = 'left';
     const named = this.points.slice(0, LABELS).filter((p) => !this.found.has(p.word));
-    for (const [list, style] of [
+    /** @type {[Point[], string][]} */
+    const layers = [
       [named, '#39404c'],
       [this.points.filter((p) => this.found.has(p.word)), '#1c3faa'],
-    ]) {
+    ];
+    for (const [list, style] of layers) {
       g.fillStyle = style;
       g.font =
         style === '#1c3faa'
