@@ -29,7 +29,7 @@ export interface BatchInfo {
   totalSteps: number;
   loss: number;
   lr: number;
-  /** Whitespace-separated input words processed per second so far (as fastText counts them). */
+  /** Tokens (as the tokeniser cuts the texts: words, punctuation, Chinese words) processed per second so far. */
   tokensPerSecond: number;
   seconds: number;
 }
@@ -210,8 +210,25 @@ export function autoThreads(arch: Architecture, options: TrainOptions, examples:
   return model.parallelSteps ? threads : 1;
 }
 
-/** The options with every default filled in, the 'auto' ones from the data size and architecture. */
-export function resolveOptions(options: TrainOptions, examples: number) {
+/**
+ * A thread count asked for by number, at most the cores there are: more threads than cores only
+ * take turns, each holding its own copy of the model's working memory. Said through `warn`.
+ * @example capThreads(8, (m) => console.warn(m)) // 2 on a machine of 2 cores, with a warning
+ */
+export function capThreads(threads: number, warn?: (message: string) => void): number {
+  const cores = availableCores();
+  if (!(Number.isInteger(threads) && threads > cores)) return threads;
+  warn?.(
+    `threads: ${threads} asked for, and there are ${cores} cores here; training on ${cores} (more threads than cores only take turns)`,
+  );
+  return cores;
+}
+
+/**
+ * The options with every default filled in, the 'auto' ones from the data size and architecture;
+ * `warn` hears of what was changed (a thread count above the cores there are).
+ */
+export function resolveOptions(options: TrainOptions, examples: number, warn?: (message: string) => void) {
   const chosen = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
   const epochs = chosen.epochs === 'auto' ? autoEpochs(examples) : chosen.epochs;
   const model = modelClass(chosen.arch);
@@ -222,7 +239,7 @@ export function resolveOptions(options: TrainOptions, examples: number) {
     threads:
       chosen.threads === undefined || chosen.threads === 'auto'
         ? autoThreads(chosen.arch, options, examples)
-        : chosen.threads,
+        : capThreads(chosen.threads, warn),
     ...(model.sequenceInput ? sequenceDefaults(options, model.defaults) : {}),
     hidden: model.sequenceInput ? encoderHidden(encoder) : chosen.hidden,
     encoder,
