@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { trainWithReport, type LabelledText } from '../src/index.node.js';
 import { keptRowsWarning, labelCountWarnings, similarLabels } from '../src/train/data-warnings.js';
-import { availableCores } from '../src/train/threads.js';
+import { autoThreads } from '../src/train/options.js';
+import { nodeThreadStarter } from '../src/train/thread-starter.node.js';
+import { availableCores, setThreadStarter } from '../src/train/threads.js';
 
 describe('labels that look like one label spelled two ways', () => {
   it.each([
@@ -110,5 +112,15 @@ describe('in the library', () => {
     expect(warnings).toContain(
       `threads: ${cores + 3} asked for, and there are ${cores} cores here; training on ${cores} (more threads than cores only take turns)`,
     );
+  });
+
+  it.each([1, 2, 3])("threads: 'auto' never takes more than the %i cores there are", (cores) => {
+    setThreadStarter({ ...nodeThreadStarter, cores: () => cores });
+    try {
+      for (const arch of ['bag', 'mlp', 'attention'] as const)
+        expect(autoThreads(arch, { members: 4 }, 1_000_000)).toBeLessThanOrEqual(cores);
+    } finally {
+      setThreadStarter(nodeThreadStarter);
+    }
   });
 });

@@ -8,7 +8,7 @@ import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/a
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
 import { autoMembers } from './members.js';
-import { availableCores } from './threads.js';
+import { availableCores, knownCores } from './threads.js';
 
 /** A text and its label; a label may be a string or a number, and predictions give it back as it was given. */
 export interface LabelledText<L extends string | number = string> {
@@ -216,8 +216,9 @@ export function autoThreads(arch: Architecture, options: TrainOptions, examples:
  * @example capThreads(8, (m) => console.warn(m)) // 2 on a machine of 2 cores, with a warning
  */
 export function capThreads(threads: number, warn?: (message: string) => void): number {
-  const cores = availableCores();
-  if (!(Number.isInteger(threads) && threads > cores)) return threads;
+  // Where nothing says how many cores there are, nothing is cut (threads may not start at all: see train).
+  const cores = knownCores();
+  if (cores === undefined || !(Number.isInteger(threads) && threads > cores)) return threads;
   warn?.(
     `threads: ${threads} asked for, and there are ${cores} cores here; training on ${cores} (more threads than cores only take turns)`,
   );

@@ -568,8 +568,9 @@ export async function fitModel(
 }
 
 /** The learning rate the model trains well at by default with this optimizer (what a diverged run suggests at most). */
-function defaultLr(o: Resolved): number {
-  return modelClass(o.arch).defaults.lr[o.optimizer];
+function defaultLr(o: Resolved): number | undefined {
+  // A member trained on a thread gets the settings of its steps only, not the architecture.
+  return o.arch === undefined ? undefined : modelClass(o.arch).defaults.lr[o.optimizer];
 }
 
 /** Multiplies the linear head's weights and biases by `factor` (the mean over fewer members than the model was laid out for). */
