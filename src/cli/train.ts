@@ -298,9 +298,13 @@ async function autotuneFromFlags(
     // One trial is the options as given: nothing was searched. Ten trials of the first one's length is a search.
     const first = result.trials[0];
     const need = 10 * (first?.complete ? first.elapsed : budgetSeconds * 2);
+    const finished =
+      complete === 1
+        ? `one trial finished (the options as given, in ${first.elapsed.toFixed(1)} s)`
+        : 'no trial finished';
     warn(
-      `--budget ${flags.budget ?? '60s'} was too short to search: ${complete === 1 ? 'one trial' : 'no trial'} finished ` +
-        `(the options as given${first ? `, ${first.elapsed.toFixed(0)} s` : ''}), so nothing was compared. Give --budget ${formatDuration(need)} or more`,
+      `--budget ${flags.budget ?? '60s'} was too short to search: ${finished}, so nothing was compared and the options are as given. ` +
+        `Give --budget ${formatDuration(need)} or more`,
     );
   }
   return result.options;
