@@ -112,7 +112,7 @@ describe('warnings for likely mistakes: one line each, in --json, errors with --
     expect(code).toBe(0);
     const lines = stderr.split('\n').filter((l) => l.startsWith('warning: labels'));
     expect(lines).toEqual([
-      'warning: labels that look like one label spelled in different ways: "Positive", "positive". Each is learned as a class of its own: if they mean the same, write them the same way in the data',
+      'warning: labels that look like one spelled differently: "Positive", "positive". Each is a class of its own: if they mean the same, write them alike in the data',
     ]);
     expect(JSON.parse(stdout).warnings).toEqual([lines[0].slice('warning: '.length)]);
   });
@@ -120,7 +120,9 @@ describe('warnings for likely mistakes: one line each, in --json, errors with --
   it('--strict makes the warning an error, and nothing is saved', async () => {
     const { code, stderr, out } = await train(spelled(), 'strict', ['--strict']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^sentiwasm: labels that look like one label spelled .*--strict makes it an error\)$/m);
+    expect(stderr).toMatch(
+      /^sentiwasm: labels that look like one spelled differently: .*--strict makes it an error\)$/m,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -142,7 +144,7 @@ describe('warnings for likely mistakes: one line each, in --json, errors with --
     const lines = [tsv(10).trimEnd(), 'neutral\tit was a film', 'neutral\tsome film'];
     const { code, stderr } = await train(file('rare.tsv', `${lines.join('\n')}\n`), 'rare');
     expect(code).toBe(0);
-    expect(stderr).toMatch(/^warning: a label has very few examples next to the largest \(60\): "neutral" \(2\)\./m);
+    expect(stderr).toMatch(/^warning: labels with very few examples next to the largest \(60\): "neutral" \(2\)\./m);
   });
 
   it('more than a quarter of the rows skipped or held out is a warning that counts both', async () => {

@@ -11,11 +11,11 @@ import { availableCores, setThreadStarter } from '../src/train/threads.js';
 
 describe('labels that look like one label spelled two ways', () => {
   it.each([
-    [['Positive', 'positive'], [['Positive', 'positive', 'differ only in case or spacing']]],
-    [['positive', 'positive '], [['positive', 'positive ', 'differ only in case or spacing']]],
-    [['pos', 'positive'], [['pos', 'positive', '"pos" shortens "positive"']]],
-    [['postive', 'positive'], [['postive', 'positive', 'differ by one letter']]],
-    [['negatve', 'negitive'], [['negatve', 'negitive', 'differ by two letters']]],
+    [['Positive', 'positive'], [['Positive', 'positive']]],
+    [['positive', 'positive '], [['positive', 'positive ']]],
+    [['pos', 'positive'], [['pos', 'positive']]],
+    [['postive', 'positive'], [['postive', 'positive']]],
+    [['negatve', 'negitive'], [['negatve', 'negitive']]],
     [['positive', 'negative', 'neutral'], []],
     [['pos', 'neg', 'neu'], []],
     [['1', '2', '10'], []],
@@ -27,7 +27,7 @@ describe('labels that look like one label spelled two ways', () => {
   it('names every such label in one warning, in groups', () => {
     const [warning] = labelCountWarnings({ Positive: 40, positive: 50, pos: 30, postive: 20, negative: 60, neg: 50 });
     expect(warning).toMatch(
-      /^labels that look like one label spelled in different ways: "Positive", "positive", "pos", "postive"; "negative", "neg"\. /,
+      /^labels that look like one spelled differently: "Positive", "positive", "pos", "postive"; "negative", "neg"\. /,
     );
   });
 });
@@ -40,7 +40,7 @@ describe('a class with very few examples next to large ones', () => {
     const warnings = labelCountWarnings(counts);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(named);
-    expect(warnings[0]).toMatch(/very few examples next to the largest/);
+    expect(warnings[0]).toMatch(/^labels with very few examples next to the largest/);
   });
 
   it.each([[{ pos: 2, neg: 2 }], [{ pos: 500, neg: 40 }], [{ a: 100, b: 100, c: 5 }]])('%j is not', (counts) => {
@@ -87,7 +87,7 @@ describe('in the library', () => {
   it('a minCount that keeps no word and no n-grams to fall back on is refused, naming the most frequent count', async () => {
     const data = examples({ pos: 10, neg: 10 });
     await expect(trainWithReport(data, { epochs: 1, minCount: 100_000, wordNgrams: 1 })).rejects.toThrow(
-      /no training text has a feature left: minCount 100000 keeps none of the \d+ distinct words \(the most frequent is seen 20 times\).*Lower minCount \(--min-count\) to at most 20/,
+      /no training text has a feature left: minCount 100000 keeps none of the \d+ distinct words \(the most frequent is seen 20 times\), and no n-grams\. Lower minCount \(--min-count\) to at most 20/,
     );
   });
 
@@ -109,9 +109,7 @@ describe('in the library', () => {
     });
     model.dispose();
     expect(threads).toBe(cores);
-    expect(warnings).toContain(
-      `threads: ${cores + 3} asked for, and there are ${cores} cores here; training on ${cores} (more threads than cores only take turns)`,
-    );
+    expect(warnings).toContain(`threads: ${cores + 3} asked for, ${cores} cores here; training on ${cores}`);
   });
 
   it.each([1, 2, 3])("threads: 'auto' never takes more than the %i cores there are", (cores) => {

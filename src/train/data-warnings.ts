@@ -1,46 +1,35 @@
 // Warnings about training data that is likely a mistake: labels that are one label spelled two
-// ways, a class too small to learn beside large ones, a featurizer left with no words, a
-// training split that lost a large share of its rows. Each is one sentence that names what it
-// saw and what to do; training goes on (TrainOptions.onWarning, TrainResult.warnings), and the
-// CLI's --strict makes them errors.
+// ways, a class too small to learn beside large ones, a training split that lost a large share
+// of its rows (a featurizer left with no words is checked in train.ts). Each is one sentence
+// naming what was seen and what to do; training goes on (TrainOptions.onWarning,
+// TrainResult.warnings), and the CLI's --strict makes them errors. Kept short: this code is in
+// the browser's training worker, whose size has a budget.
 
 /** A class smaller than this share of the largest one is too rare to learn next to it. */
 const RARE_SHARE = 0.01;
 /** A class with fewer examples than this, next to one with RARE_NEXT_TO or more, is too rare too. */
 const RARE_COUNT = 5;
 const RARE_NEXT_TO = 20;
-/** A training split that keeps less than this share of the rows given is worth a word. */
-const KEPT_SHARE = 0.75;
 
 /**
  * Pairs of labels that are likely one label spelled two ways: the same but for case, spaces or
  * punctuation ("Positive", "positive "), one a shortening of the other ("pos", "positive"), or
  * one or two letters apart in words long enough for that to be a slip ("postive", "positive";
  * one letter from 4 letters, two from 7). Numbers are never compared: "1" and "2" are classes.
- * @example similarLabels(["Positive", "positive", "neg"]) // [["Positive", "positive", "differ only in case or spacing"]]
+ * @example similarLabels(["Positive", "positive", "neg"]) // [["Positive", "positive"]]
  */
-export function similarLabels(labels: readonly string[]): [string, string, string][] {
-  const pairs: [string, string, string][] = [];
+export function similarLabels(labels: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
   const words = labels.filter((l) => !Number.isFinite(Number(l)));
-  for (let i = 0; i < words.length; i++) {
+  const plain = words.map((l) => l.toLowerCase().replace(/[\s\p{P}]+/gu, ''));
+  for (let i = 0; i < words.length; i++)
     for (let j = i + 1; j < words.length; j++) {
-      const reason = likeness(words[i], words[j]);
-      if (reason) pairs.push([words[i], words[j], reason]);
+      const [a, b] = plain[i].length <= plain[j].length ? [plain[i], plain[j]] : [plain[j], plain[i]];
+      const slips = a.length >= 7 ? 2 : a.length >= 4 ? 1 : 0;
+      if ((a.length >= 3 && b.startsWith(a)) || a === b || editDistance(a, b) <= slips)
+        pairs.push([words[i], words[j]]);
     }
-  }
   return pairs;
-}
-
-function likeness(a: string, b: string): string | undefined {
-  const na = a.toLowerCase().replace(/[\s\p{P}]+/gu, '');
-  const nb = b.toLowerCase().replace(/[\s\p{P}]+/gu, '');
-  if (na === nb) return 'differ only in case or spacing';
-  const [short, long] = na.length <= nb.length ? [na, nb] : [nb, na];
-  if (short.length >= 3 && long.startsWith(short)) return `"${short}" shortens "${long}"`;
-  const letters = editDistance(na, nb);
-  const allowed = short.length >= 7 ? 2 : short.length >= 4 ? 1 : 0;
-  if (letters <= allowed) return `differ by ${letters === 1 ? 'one letter' : 'two letters'}`;
-  return undefined;
 }
 
 /** Levenshtein distance (labels are short). */
@@ -55,44 +44,33 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** The labels that similarLabels pairs, gathered into groups (a pair of pairs sharing a label is one group). */
-function likeGroups(labels: readonly string[]): string[][] {
+/** The warnings about the training labels and their counts. */
+export function labelCountWarnings(counts: Readonly<Record<string, number>>): string[] {
+  const warnings: string[] = [];
+  const labels = Object.keys(counts);
+  // Pairs that share a label make one group: "Positive", "positive", "pos", "postive".
   const group = new Map<string, string[]>();
   for (const [a, b] of similarLabels(labels)) {
     const ga = group.get(a) ?? [a];
     const gb = group.get(b) ?? [b];
-    if (ga === gb) continue;
-    const merged = [...ga, ...gb];
+    const merged = ga === gb ? ga : ga.concat(gb);
     for (const l of merged) group.set(l, merged);
   }
-  return [...new Set(group.values())].map((g) => labels.filter((l) => g.includes(l)));
-}
-
-/** The warnings about the training labels and their counts. */
-export function labelCountWarnings(counts: Readonly<Record<string, number>>): string[] {
-  const warnings: string[] = [];
-  const groups = likeGroups(Object.keys(counts));
-  if (groups.length) {
-    const named = groups.map((g) => g.map((l) => `"${l}"`).join(', ')).join('; ');
+  const groups = [...new Set(group.values())].map((g) => labels.filter((l) => g.includes(l)));
+  if (groups.length)
     warnings.push(
-      `labels that look like one label spelled in different ways: ${named}. ` +
-        'Each is learned as a class of its own: if they mean the same, write them the same way in the data',
+      `labels that look like one spelled differently: ${groups.map((g) => g.map((l) => `"${l}"`).join(', ')).join('; ')}. ` +
+        'Each is a class of its own: if they mean the same, write them alike in the data',
     );
-  }
   const largest = Math.max(...Object.values(counts));
   const rare = Object.entries(counts).filter(
     ([, n]) => n > 0 && (n < largest * RARE_SHARE || (n < RARE_COUNT && largest >= RARE_NEXT_TO)),
   );
-  if (rare.length) {
-    const named = rare
-      .slice(0, 5)
-      .map(([label, n]) => `"${label}" (${n})`)
-      .join(', ');
+  if (rare.length)
     warnings.push(
-      `${rare.length === 1 ? 'a label has' : `${rare.length} labels have`} very few examples next to the largest (${largest}): ${named}${rare.length > 5 ? ', …' : ''}. ` +
-        'A classifier seldom predicts so rare a class: gather more examples of it, merge it into another, or weight classes (classWeights, --class-weights auto)',
+      `labels with very few examples next to the largest (${largest}): ${rare.map(([l, n]) => `"${l}" (${n})`).join(', ')}. ` +
+        'A class so rare is seldom predicted: gather more of it, merge it, or weight classes (classWeights, --class-weights auto)',
     );
-  }
   return warnings;
 }
 
@@ -101,19 +79,22 @@ export function labelCountWarnings(counts: Readonly<Record<string, number>>): st
  * validation and rows skipped as unusable, counted together.
  * @example keptRowsWarning({ given: 1000, heldOut: 300 }) // "training uses 700 of the 1000 rows …"
  */
-export function keptRowsWarning(rows: { given: number; heldOut?: number; skipped?: number }): string | undefined {
-  const heldOut = rows.heldOut ?? 0;
-  const skipped = rows.skipped ?? 0;
-  const kept = rows.given - heldOut - skipped;
-  if (rows.given === 0 || kept >= rows.given * KEPT_SHARE) return undefined;
-  const lost = [
-    heldOut ? `${heldOut} held out for validation` : '',
-    skipped ? `${skipped} skipped as unusable` : '',
-  ].filter(Boolean);
+export function keptRowsWarning({
+  given,
+  heldOut = 0,
+  skipped = 0,
+}: {
+  given: number;
+  heldOut?: number;
+  skipped?: number;
+}) {
+  const kept = given - heldOut - skipped;
+  if (kept >= given * 0.75) return undefined;
+  const lost = [heldOut && `${heldOut} held out for validation`, skipped && `${skipped} skipped as unusable`];
   return (
-    `training uses ${kept} of the ${rows.given} rows (${lost.join(', ')}). ` +
+    `training uses ${kept} of the ${given} rows (${lost.filter(Boolean).join(', ')}). ` +
     (skipped > heldOut
-      ? 'Check why so many rows cannot be used (the columns, the format, the encoding)'
-      : 'Hold out a smaller fraction, or validate on a file of its own (validation, --dev)')
+      ? 'Check why so many cannot be used (columns, format, encoding)'
+      : 'Hold out less, or validate on a file of its own (validation, --dev)')
   );
 }

@@ -219,9 +219,7 @@ export function capThreads(threads: number, warn?: (message: string) => void): n
   // Where nothing says how many cores there are, nothing is cut (threads may not start at all: see train).
   const cores = knownCores();
   if (cores === undefined || !(Number.isInteger(threads) && threads > cores)) return threads;
-  warn?.(
-    `threads: ${threads} asked for, and there are ${cores} cores here; training on ${cores} (more threads than cores only take turns)`,
-  );
+  warn?.(`threads: ${threads} asked for, ${cores} cores here; training on ${cores}`);
   return cores;
 }
 

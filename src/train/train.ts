@@ -643,17 +643,13 @@ function checkFeatures(set: Encoded, featurizer: Featurizer, tokenLists: string[
     for (const list of tokenLists) for (const t of list) counts.set(t, (counts.get(t) ?? 0) + 1);
     const most = Math.max(0, ...counts.values());
     const kept = `minCount ${minCount} keeps none of the ${counts.size} distinct words (the most frequent is seen ${most === 1 ? 'once' : `${most} times`})`;
+    const lower = `Lower minCount (--min-count) to at most ${Math.max(1, most)}`;
     if (featureless === n)
-      throw new RangeError(
-        `no training text has a feature left: ${kept}, and there are no n-grams or subwords to learn from. ` +
-          `Lower minCount (--min-count) to at most ${Math.max(1, most)}`,
-      );
-    warn(
-      `the model has no word features: ${kept}; it learns from n-grams and subwords alone, and knows no words to explain or compare. Lower minCount (--min-count)`,
-    );
+      throw new RangeError(`no training text has a feature left: ${kept}, and no n-grams. ${lower}`);
+    warn(`the model has no word features: ${kept}; it learns from n-grams alone. ${lower}`);
   } else if (featureless * 4 > n) {
     warn(
-      `${featureless} of the ${n} training texts have no feature the model keeps (minCount ${minCount}); the model can only guess the commonest class for them. Lower minCount (--min-count)`,
+      `${featureless} of the ${n} training texts have no feature left (minCount ${minCount}). Lower minCount (--min-count)`,
     );
   }
 }
