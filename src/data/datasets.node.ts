@@ -250,7 +250,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
  * A CSV (with its header) without the rows whose `column` is empty or only spaces: nothing can be
  * learned from them, and a reader stops at them. Only those rows go; the count says how many.
  */
-export function withoutEmptyTexts(
+function withoutEmptyTexts(
   csv: string,
   column: string,
   fileName: string,
