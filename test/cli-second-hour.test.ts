@@ -3,7 +3,7 @@
 // happened and what to do, and the numbers printed mean what they say. The built CLI
 // (dist/cli/main.js) in child processes, on small files written here.
 
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -281,5 +281,18 @@ describe('similar and start rank words by centred cosine', () => {
     for (const line of stdout.split('\n').filter((l) => l.startsWith('nearest to')))
       for (const item of line.replace(/^nearest to "[^"]+": /, '').split(', '))
         expect(item).toMatch(/^[\p{L}\p{N}][^ ]* -?\d\.\d{3}$/u);
+  });
+});
+
+describe('a damaged checkpoint', () => {
+  it('is called a checkpoint, and the hint does not tell to save "the model" again', async () => {
+    const { out } = await train(file('damaged-ck.tsv', tsv(2)), 'damaged-ck-source');
+    const folder = join(dir, 'damaged-ck');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'checkpoint.bin'), readFileSync(out).subarray(0, 300));
+    const { code, stderr } = await train(join(dir, 'damaged-ck.tsv'), 'damaged-ck', ['--resume', folder]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^sentiwasm: the checkpoint: truncated .*save it again, or copy/m);
+    expect(stderr).not.toMatch(/the model/);
   });
 });

@@ -158,7 +158,7 @@ export async function resolveDataArgument(
   return path;
 }
 
-/** "chnsenticorp:train: 1 row left out, its review empty (as published)". */
+/** "chnsenticorp:train: 1 row of the published data left out, its review empty". */
 function droppedLine(split: ResolvedDataset): string {
   const column = (split.source.recipe.kind === 'csv-split' && split.source.recipe.text) || 'text';
   return `${split.id}: ${split.dropped} row${split.dropped === 1 ? '' : 's'} of the published data left out, ${split.dropped === 1 ? 'its' : 'their'} ${column} empty`;
