@@ -44,7 +44,11 @@ describe('a usage error is one line naming the problem and the help to read', ()
       ['train', 'x.tsv', '--out', 'x.bin', '--dim', '0'],
       /--dim.*expected a positive integer; see `sentiwasm train --help`$/,
     ],
-    ['an unknown option', ['-v'], /^sentiwasm: unknown option '-v'; see `sentiwasm --help`$/],
+    [
+      'an unknown option',
+      ['-v'],
+      /^sentiwasm: unknown option '-v' \(did you mean -V, the version\?\); see `sentiwasm --help`$/,
+    ],
     [
       'a misspelt command',
       ['trian', 'x.tsv'],
@@ -265,7 +269,7 @@ describe('similar and start rank words by centred cosine', () => {
       .map((l) => l.split('\t')[1]);
     expect(words.length).toBeGreaterThan(20);
     expect(words.filter((w) => !/[\p{L}\p{N}]/u.test(w))).toEqual([]);
-    const raw = await cli(['similar', out, 'great', '-k', '200', '--raw', '--json']);
+    const raw = await cli(['nearest', out, 'great', '-k', '200', '--raw', '--json']);
     const rawList: { word: string; similarity: number }[] = JSON.parse(raw.stdout);
     const centredList: { word: string; similarity: number }[] = JSON.parse(
       (await cli(['similar', out, 'great', '-k', '200', '--json'])).stdout,

@@ -243,6 +243,7 @@ export function buildProgram(): Command {
 
   program
     .command('similar <model> <word>')
+    .alias('nearest')
     .description(
       'The words nearest to a word by cosine similarity of their vectors, once the mean vector of all words is taken out (punctuation and particles are not ranked).',
     )

@@ -24,7 +24,9 @@ export function usageLine(message: string): string {
     .trim()
     .replace(/^error: /, '')
     .replace(/\s*\n\(Did you mean (.*)\)$/s, ' (did you mean $1)')
-    .replace(/\s*\n\s*/g, ' ');
+    .replace(/\s*\n\s*/g, ' ')
+    // Many programs print their version for -v; commander suggests only for long options.
+    .replace(/^unknown option '-v'$/, "unknown option '-v' (did you mean -V, the version?)");
   return `sentiwasm: ${line}`;
 }
 

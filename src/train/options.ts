@@ -141,7 +141,8 @@ export interface TrainOptions extends FeatureOptions {
    *   threads for the models whose steps gain from them (see TextModelClass.parallelSteps) and
    *   no more threads than AUTO_THREADS_MIN_EXAMPLES examples each.
    * Where threads cannot start (a browser page that is not cross-origin isolated), training uses
-   * one, with a warning when more were asked for by number.
+   * one, with a warning when more were asked for by number. A number above the cores there are
+   * is cut to them, with a warning: more threads than cores only take turns.
    */
   threads?: number | 'auto';
   runtime?: RuntimeOptions;
