@@ -116,11 +116,19 @@ function makeImdbTarGz(): Uint8Array {
   return new Uint8Array(readFileSync(tar));
 }
 
-/** ChnSentiCorp_htl_all.csv's shape: header label,review and exactly 7,766 reviews, some quoted. */
-function makeChnSentiCorpCsv(): Uint8Array {
+/** ChnSentiCorp_htl_all.csv's shape: header label,review and exactly 7,766 reviews, some quoted; those at `empty` empty, as one is as published. */
+function makeChnSentiCorpCsv(empty: readonly number[] = []): Uint8Array {
   const rows = ['label,review'];
-  for (let i = 0; i < 7766; i++) rows.push(i % 3 === 0 ? `0,"房间很差,服务""一般"" ${i}"` : `1,很好的酒店 ${i}`);
+  for (let i = 0; i < 7766; i++)
+    rows.push(empty.includes(i) ? '0,' : i % 3 === 0 ? `0,"房间很差,服务""一般"" ${i}"` : `1,很好的酒店 ${i}`);
   return text(`${rows.join('\n')}\n`);
+}
+
+/** The rows of ChnSentiCorp_htl_all.csv that the fixed split puts in each part (0 train, 1 dev, 2 test). */
+function chnSentiCorpCodes(): Uint8Array {
+  const recipe = parseDatasetSpec('chnsenticorp')!.source.recipe;
+  if (recipe.kind !== 'csv-split') throw new Error('chnsenticorp is cut by a csv-split recipe');
+  return decodeSplitCodes(recipe.codes, recipe.rows);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,5 +522,77 @@ describe('fetching data sets from a server (127.0.0.1)', () => {
     } finally {
       model.dispose();
     }
+  });
+
+  it('ChnSentiCorp: a review empty as published is left out of its part, counted in the manifest, and `train chnsenticorp` needs no --skip-bad', async () => {
+    const codes = chnSentiCorpCodes();
+    const inTrain = codes.indexOf(0, 100);
+    const csv = makeChnSentiCorpCsv([inTrain]);
+    const cache = freshCache();
+    const sources = pointAt('chnsenticorp', '/htl/empty/ChnSentiCorp_htl_all.csv', csv);
+    const [trainSplit, devSplit] = await getDataset('chnsenticorp', { cacheDir: cache, sources });
+    expect([trainSplit.rows, trainSplit.dropped, devSplit.rows, devSplit.dropped]).toEqual([6211, 1, 777, undefined]);
+    const manifest = JSON.parse(readFileSync(join(cache, 'chnsenticorp', 'manifest.json'), 'utf8'));
+    expect(manifest.files['train.csv']).toEqual({ rows: 6211, dropped: 1 });
+    expect(manifest.files['dev.csv']).toEqual({ rows: 777, dropped: 0 });
+    const { examples } = await readExamplesFromFile(trainSplit.path).collect();
+    expect(examples.length).toBe(6211);
+
+    const env = cliEnv(cache, sources);
+    const trained = await cli(
+      ['train', 'chnsenticorp', '--out', join(root, 'htl.bin'), '--epochs', '1', '--dim', '8', '--json', '--offline'],
+      { env },
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(JSON.parse(trained.stdout).examples).toBe(6211);
+    expect(trained.stderr).toContain('chnsenticorp:train: 1 row of the published data left out, its review empty');
+    const info = await cli(['datasets', 'info', 'chnsenticorp'], { env });
+    expect(info.stdout).toMatch(
+      /^left out:\s+rows whose review is empty: train 1, dev 0, test 0 \(counted in the cache\)$/m,
+    );
+  }, 60_000);
+
+  it('ChnSentiCorp: a cache unpacked before empty reviews were left out is cleaned in place, offline', async () => {
+    const csv = makeChnSentiCorpCsv([chnSentiCorpCodes().indexOf(0, 200)]);
+    const cache = freshCache();
+    const sources = pointAt('chnsenticorp', '/htl/old/ChnSentiCorp_htl_all.csv', csv);
+    await getDataset('chnsenticorp', { cacheDir: cache, sources });
+    // What an older sentiwasm left: the empty row in train.csv, no count in the manifest.
+    const manifestPath = join(cache, 'chnsenticorp', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    for (const f of Object.values(manifest.files) as { dropped?: number }[]) delete f.dropped;
+    manifest.files['train.csv'].rows = 6212;
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    writeFileSync(
+      join(cache, 'chnsenticorp', 'train.csv'),
+      `${readFileSync(join(cache, 'chnsenticorp', 'train.csv'), 'utf8')}0,\n`,
+    );
+    const again = await resolveDataset('chnsenticorp', { cacheDir: cache, sources, offline: true });
+    expect([again.rows, again.dropped, again.origin]).toEqual([6211, 1, 'cache']);
+    expect((await readExamplesFromFile(again.path).collect()).examples.length).toBe(6211);
+  });
+
+  it('ChnSentiCorp from a local folder holding train.csv with its empty review: a cleaned copy, counted, trains', async () => {
+    const folder = join(root, 'my-chnsenticorp');
+    mkdirSync(folder, { recursive: true });
+    const lines = ['label,review'];
+    for (let i = 0; i < 40; i++) lines.push(i % 2 ? `1,很好的酒店 ${i}` : `0,房间很差 ${i}`);
+    lines.splice(20, 0, '0,');
+    writeFileSync(join(folder, 'train.csv'), `${lines.join('\n')}\n`);
+    const cache = freshCache();
+    const local = await resolveDataset('chnsenticorp', { cacheDir: cache, from: folder });
+    expect([local.rows, local.dropped, local.origin]).toEqual([40, 1, 'local']);
+    expect(local.path.startsWith(cache)).toBe(true);
+    // The folder itself is left as it was.
+    expect(readFileSync(join(folder, 'train.csv'), 'utf8').split('\n')).toHaveLength(43);
+    const trained = await cli(
+      ['train', 'chnsenticorp', '--out', join(root, 'htl-local.bin'), '--epochs', '1', '--json'],
+      {
+        env: { ...cliEnv(freshCache(), {}), SENTIWASM_DATASET_CHNSENTICORP: folder },
+      },
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(JSON.parse(trained.stdout).examples).toBe(40);
+    expect(trained.stderr).toContain('chnsenticorp:train: 1 row of the published data left out, its review empty');
   });
 });

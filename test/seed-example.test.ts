@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runSeedExample } from '../src/train/seed-example.js';
+import { PYTORCH_SEED_INIT } from '../src/train/seed-init.js';
 import { testRuntime } from './helpers.js';
 
 const reference = JSON.parse(readFileSync(new URL('fixtures/w1-reference.json', import.meta.url), 'utf8'));
@@ -50,5 +51,19 @@ describe('the tutorial network refuses bad initial weights', async () => {
   ])('names %s', (_, init, message) => {
     const cleaned = Object.fromEntries(Object.entries(init).filter(([, v]) => v !== undefined));
     expect(() => runSeedExample(rt, { init: cleaned as never, initSource: 'w.json' })).toThrow(message);
+  });
+});
+
+describe('the initial weights shipped for the tutorial network', () => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/w1-reference.json', import.meta.url), 'utf8'));
+
+  it('are exactly the fixture’s PyTorch "init", number for number', () => {
+    expect(fixture.dtype).toBe('float32');
+    expect(PYTORCH_SEED_INIT).toEqual(fixture.init);
+  });
+
+  it('give PyTorch’s losses within 1e-6', async () => {
+    const { losses } = runSeedExample(await testRuntime(), { init: PYTORCH_SEED_INIT });
+    losses.forEach((loss, i) => expect(Math.abs(loss - fixture.losses[i]), `epoch ${i}`).toBeLessThan(1e-6));
   });
 });

@@ -141,7 +141,7 @@ describe('every CLI failure is one message, never a stack trace', () => {
     [
       '--resume from a folder with no checkpoint',
       () => ['train', data, '--out', join(dir, 'x.bin'), '--resume', join(dir, 'empty-checkpoints')],
-      /checkpoint\.bin: cannot read the model file: there is no such file/,
+      /checkpoint\.bin: cannot read the checkpoint: there is no such file/,
     ],
     [
       'an unknown option',

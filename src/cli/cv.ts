@@ -32,6 +32,9 @@ const NOT_FOR_CV = new Set([
   '--budget',
   '--metric',
   '--pretrained-vectors',
+  // cv keeps no model, so there is nothing to quantize; and it has no --strict of its own.
+  '--quantize',
+  '--strict',
 ]);
 
 export interface CvFlags extends Omit<TrainFlags, 'out'> {

@@ -18,9 +18,11 @@ import {
   defaultCacheDir,
   getDataset,
   resolveDataPath,
+  resolveDataset,
   standInVariable,
   type DatasetOptions,
   type DatasetProgress,
+  type ResolvedDataset,
 } from '../data/datasets.node.js';
 import { CliError } from './errors.js';
 
@@ -99,6 +101,7 @@ export function progressReporter(
         );
         return;
       case 'unpack':
+      case 'dropped': // said where the split is used (resolveDataArgument, datasets get)
         return;
       case 'ready':
         err(`${p.dataset}: unpacked into ${p.dir}`);
@@ -118,9 +121,24 @@ function datasetOptions(flags: DatasetFlags, err?: Print): DatasetOptions {
  * await resolveDataArgument("sst2:dev", {}) // "…/sentiwasm/sst2/dev.tsv"
  * ```
  */
-export async function resolveDataArgument(arg: string, flags: DatasetFlags): Promise<string> {
+export async function resolveDataArgument(
+  arg: string,
+  flags: DatasetFlags,
+  err: Print = (line) => process.stderr.write(`${line}\n`),
+): Promise<string> {
   let path;
   try {
+    if (
+      isDatasetSpec(arg) &&
+      !(await stat(arg).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      const split = await resolveDataset(arg, datasetOptions(flags));
+      if (split.dropped) err(droppedLine(split));
+      return split.path;
+    }
     path = await resolveDataPath(arg, datasetOptions(flags));
   } catch (error) {
     if (error instanceof DatasetError) throw new CliError(error.message);
@@ -141,6 +159,12 @@ export async function resolveDataArgument(arg: string, flags: DatasetFlags): Pro
     );
   }
   return path;
+}
+
+/** "chnsenticorp:train: 1 row of the published data left out, its review empty". */
+function droppedLine(split: ResolvedDataset): string {
+  const column = (split.source.recipe.kind === 'csv-split' && split.source.recipe.text) || 'text';
+  return `${split.id}: ${split.dropped} row${split.dropped === 1 ? '' : 's'} of the published data left out, ${split.dropped === 1 ? 'its' : 'their'} ${column} empty`;
 }
 
 function splitsOf(entry: DatasetEntry, rows?: Record<string, number>): string {
@@ -200,11 +224,12 @@ async function listCommand(flags: { json?: boolean }, out: Print): Promise<void>
   out('"sentiwasm datasets info NAME" shows where it comes from, its checksums, licence and citation.');
 }
 
-function infoCommand(name: string, out: Print): void {
+async function infoCommand(name: string, out: Print): Promise<void> {
   const entry = DATASETS.find((d) => d.name === name.toLowerCase().replace(/:.*$/, ''));
   if (!entry)
     throw new CliError(`"${name}" is not a data-set name; the names are ${DATASETS.map((d) => d.name).join(', ')}`);
   const source = DATASET_SOURCES[entry.source];
+  const status = await datasetCacheStatus(entry.name).catch(() => undefined);
   const lines: [string, string][] = [
     ['name', entry.name],
     ['title', entry.title],
@@ -221,12 +246,33 @@ function infoCommand(name: string, out: Print): void {
     ['SHA-256', source.sha256 ?? 'none published'],
     ['MD5', source.md5 ?? 'none published'],
     ['checksums from', source.checksumSource],
+    ...leftOut(entry, status),
     ['homepage', entry.homepage],
     ['licence', entry.license],
     ['citation', entry.citation],
     ['stand-in', `--from PATH or ${standInVariable(entry.name)}=PATH`],
   ];
   for (const [k, v] of lines) out(`${`${k}:`.padEnd(16)}${v}`);
+}
+
+/** The rows a recipe leaves out for an empty text: counted in the cache when it is there, else as published. */
+function leftOut(
+  entry: DatasetEntry,
+  status: { cached: boolean; dropped: Record<string, number> } | undefined,
+): [string, string][] {
+  const source = DATASET_SOURCES[entry.source];
+  const column = source.recipe.kind === 'csv-split' ? source.recipe.text : undefined;
+  if (!column) return [];
+  const counts = status?.cached
+    ? status.dropped
+    : Object.fromEntries(Object.entries(entry.splits).map(([split, s]) => [split, s.empty ?? 0]));
+  const splits = Object.keys(entry.splits).map((split) => `${split} ${counts[split] ?? 0}`);
+  return [
+    [
+      'left out',
+      `rows whose ${column} is empty: ${splits.join(', ')} (${status?.cached ? 'counted in the cache' : 'in the published data; counted again when fetched'})`,
+    ],
+  ];
 }
 
 async function getCommand(
@@ -249,6 +295,7 @@ async function getCommand(
           id: s.id,
           path: s.path,
           rows: s.rows,
+          ...(s.dropped ? { dropped: s.dropped } : {}),
           origin: s.origin,
           license: s.entry.license,
           citation: s.entry.citation,
@@ -260,6 +307,7 @@ async function getCommand(
     return;
   }
   for (const s of splits) out(`${s.id}\t${s.path}${s.rows !== undefined ? `\t${s.rows} rows` : ''}`);
+  for (const s of splits) if (s.dropped) err(droppedLine(s));
   const entry = splits[0].entry;
   err(`licence: ${entry.license}`);
   err(`cite: ${entry.citation}`);

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { defaultRuntime } from '../runtime/runtime.js';
 import type { ParameterValues } from '../nn/parameters.js';
 import { runSeedExample } from '../train/seed-example.js';
+import { PYTORCH_SEED_INIT } from '../train/seed-init.js';
 import { CliError } from './errors.js';
 
 export interface DemoSeedOptions {
@@ -15,7 +16,12 @@ export interface DemoSeedOptions {
 }
 
 export async function demoSeed(options: DemoSeedOptions, out: (line: string) => void): Promise<void> {
-  const init = options.init ? await readInitialWeights(options.init) : undefined;
+  // With neither a file nor a seed, PyTorch's own starting weights: the losses printed are the tutorial's.
+  const init = options.init
+    ? await readInitialWeights(options.init)
+    : options.seed === undefined
+      ? PYTORCH_SEED_INIT
+      : undefined;
   const epochs = options.epochs ?? 100;
   const rt = await defaultRuntime();
   const every = Math.max(1, Math.round(epochs / 10));
@@ -23,7 +29,7 @@ export async function demoSeed(options: DemoSeedOptions, out: (line: string) => 
   try {
     result = runSeedExample(rt, {
       init,
-      initSource: options.init,
+      initSource: options.init ?? (init ? "PyTorch's initial weights" : undefined),
       epochs,
       lr: options.lr,
       seed: options.seed,

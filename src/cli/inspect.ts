@@ -42,7 +42,7 @@ export async function inspectCommand(modelPath: string, flags: { json?: boolean 
     return;
   }
   out(
-    `${modelPath}: a ${summary.arch} model (classifier schema ${summary.schema}), ${formatBytes(summary.bytes)}, labels ${summary.labels.join(', ')}`,
+    `${modelPath}: ${/^[aeiou]/.test(summary.arch) ? 'an' : 'a'} ${summary.arch} model (classifier schema ${summary.schema}), ${formatBytes(summary.bytes)}, labels ${summary.labels.join(', ')}`,
   );
   out('');
   out('sections');

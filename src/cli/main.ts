@@ -3,7 +3,8 @@
 // (commander) stay out of what a bundler pulls into a web app.
 
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { COMMANDER_ENDINGS, oneLineUsageErrors } from './usage.js';
 import '../index.node.js';
 import { demoSeed } from './demo-seed.js';
 import { registerCvCommand } from './cv.js';
@@ -20,6 +21,7 @@ import {
   positiveNumber,
   quantizeBits,
   threadCount,
+  threadNumber,
 } from './options.js';
 import { registerQuantizeCommand } from './quantize.js';
 import { inspectCommand } from './inspect.js';
@@ -78,8 +80,7 @@ export function buildProgram(): Command {
       JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
       '-V, --version',
       'print the version of sentiwasm',
-    )
-    .showHelpAfterError();
+    );
 
   program
     .command('start')
@@ -175,7 +176,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--threads <n>',
-      "threads to train on, or auto: the cores there are (up to 4) where that keeps the bytes of 1 thread or the model gains; see the README's Threads",
+      "threads to train on (at most the cores there are), or auto: the cores there are (up to 4) where that keeps the bytes of 1 thread or the model gains; see the README's Threads",
       threadCount,
       'auto',
     )
@@ -192,7 +193,11 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--metric <name>', 'what --autotune maximises').choices(['accuracy', 'macroF1']).default('accuracy'),
     )
-    .option('--json', 'print a JSON summary')
+    .option(
+      '--strict',
+      'stop at the first warning (labels spelled two ways, a class with very few examples, no word features, a quarter of the rows lost, …) instead of going on',
+    )
+    .option('--json', 'print a JSON summary (its "warnings" lists what was warned of)')
     .option('--no-progress', 'no progress bar')
     .action((file, options) => trainCommand(file, options, out, err));
 
@@ -221,7 +226,12 @@ export function buildProgram(): Command {
       '--json',
       'one JSON object per line: text, label, probabilities (null for a blank line), and top with -k or --threshold',
     )
-    .option('--threads <n>', 'threads to predict on (each holds a copy of the model; for many lines)', positiveInt, 1)
+    .option(
+      '--threads <n>',
+      'threads to predict on (each holds a copy of the model; for many lines; at most the cores there are)',
+      threadNumber,
+      1,
+    )
     .action((model, texts, options) => predictCommand(model, texts, options, out, err));
 
   program
@@ -233,10 +243,14 @@ export function buildProgram(): Command {
 
   program
     .command('similar <model> <word>')
-    .description('The words nearest to a word by cosine similarity of their vectors.')
+    .alias('nearest')
+    .description(
+      'The words nearest to a word by cosine similarity of their vectors, once the mean vector of all words is taken out (punctuation and particles are not ranked).',
+    )
     .option('-k <n>', 'how many', positiveInt, 10)
+    .option('--raw', 'plain cosine similarity, without taking out the mean vector')
     .option('--json', 'print JSON')
-    .action((model, word, options) => similarCommand(model, word, options, out));
+    .action((model, word, options) => similarCommand(model, word, options, out, err));
 
   program
     .command('inspect <model>')
@@ -258,12 +272,12 @@ export function buildProgram(): Command {
     .description('The tutorial network: Linear(3,5) → ReLU → Linear(5,1) → Sigmoid, BCE, SGD, 100 epochs.')
     .option(
       '--init <file>',
-      'initial weights from a JSON file (as shared/reference/w1-reference.json, or its "init" object)',
+      'initial weights from a JSON file: {"0.weight", "0.bias", "2.weight", "2.bias"}, or an object holding them under "init" (default: the weights PyTorch starts from, shipped with sentiwasm)',
     )
     .option('--json', 'print {"losses","predictions","gradients"} as JSON')
     .option('--epochs <n>', 'epochs of full-batch training', positiveInt, 100)
     .option('--lr <x>', 'learning rate', positiveNumber, 0.01)
-    .option('--seed <n>', 'seed for the initial weights when --init is not given', integer, 0)
+    .option('--seed <n>', "draw the initial weights from this seed (Kaiming-uniform) instead of PyTorch's", integer)
     .action((options) => demoSeed(options, out));
 
   registerDatasetsCommand(program, out, err);
@@ -272,6 +286,7 @@ export function buildProgram(): Command {
   registerExportOnnxCommand(program, out);
   registerFeaturizeCommand(program, out);
 
+  oneLineUsageErrors(program);
   return program;
 }
 
@@ -284,6 +299,11 @@ async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // The message is already on standard error (see oneLineUsageErrors); a usage error exits 2.
+      process.exitCode = COMMANDER_ENDINGS.has(error.code) ? error.exitCode : 2;
+      return;
+    }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`sentiwasm: ${message.replace(/^sentiwasm: /, '')}\n`);
     if (!(error instanceof CliError) && process.env.SENTIWASM_DEBUG)

@@ -1,6 +1,7 @@
 // Argument parsers shared by the commands: each turns a string into a checked value or tells
 // commander what was expected.
 
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 
 export function positiveInt(value: string): number {
@@ -9,12 +10,25 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-/** A thread count, or auto. */
+/** A thread count, or auto; a count above the cores there are is cut to them, with a note on standard error. */
 export function threadCount(value: string): number | 'auto' {
   if (value === 'auto') return 'auto';
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer or auto');
-  return n;
+  return atMostCores(n);
+}
+
+/** A thread count (no auto), cut to the cores there are as threadCount does. */
+export function threadNumber(value: string): number {
+  return atMostCores(positiveInt(value));
+}
+
+/** More threads than cores only take turns, each with its own copy of the model. */
+function atMostCores(n: number): number {
+  const cores = availableParallelism();
+  if (n <= cores) return n;
+  process.stderr.write(`note: --threads ${n}: there are ${cores} cores here; using ${cores}\n`);
+  return cores;
 }
 
 export function nonNegativeInt(value: string): number {

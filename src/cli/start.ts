@@ -1,10 +1,10 @@
 // `sentiwasm start` (npm start): the main job. Trains on the built-in corpus (English and
 // Chinese, no download), then shows what the model learned: predictions, the words each rests
-// on, and the nearest neighbours of "love" and "terrible" by cosine similarity.
+// on, and the nearest neighbours of "love" and "terrible" by centred cosine similarity.
 
 import { builtinSplit } from '../data/corpus.js';
 import { trainWithReport } from '../train/train.js';
-import { tokenLabel } from './use-model.js';
+import { similarityMeaning, tokenLabel } from './use-model.js';
 
 const SAMPLES = [
   'I absolutely loved this film, the acting was wonderful!',
@@ -48,8 +48,11 @@ export async function startCommand(options: { seed?: number }, out: (line: strin
   }
   out('');
   for (const word of ['love', 'terrible']) {
-    const near = model.nearest(word, 6).map((n) => `${n.word} ${n.similarity.toFixed(3)}`);
+    const near = model
+      .nearest(word, 6, { centred: true, wordsOnly: true })
+      .map((n) => `${n.word} ${n.similarity.toFixed(3)}`);
     out(`nearest to "${word}": ${near.join(', ')}`);
   }
+  out(`(${similarityMeaning(false).replace(' (--raw: plain cosine)', '')})`);
   model.dispose();
 }

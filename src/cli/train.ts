@@ -9,6 +9,7 @@ import { TextClassifier, type Architecture } from '../train/classifier.js';
 import { formatReport } from '../train/metrics.js';
 import type { ScheduleName } from '../train/schedule.js';
 import { autotuneWithReport, toFlags } from '../train/autotune.js';
+import { keptRowsWarning } from '../train/data-warnings.js';
 import { trainWithReport, type LabelledText, type TrainOptions } from '../train/train.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
@@ -59,6 +60,8 @@ export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOptio
   /** --budget: how long --autotune searches ("60s", "5m"). */
   budget?: string;
   metric?: 'accuracy' | 'macroF1';
+  /** --strict: a warning stops the run as an error. */
+  strict?: boolean;
 }
 
 /** The file a checkpoint folder holds. */
@@ -75,10 +78,28 @@ export async function trainCommand(
   await checkCanSave(flags.out);
   const checkpointDir = flags.checkpoint ?? flags.resume;
   if (checkpointDir) await prepareCheckpointDir(checkpointDir);
-  const resume = flags.resume ? await readModelFileBytes(join(flags.resume, CHECKPOINT_FILE)) : undefined;
+  const resume = flags.resume
+    ? await readModelFileBytes(join(flags.resume, CHECKPOINT_FILE), 'the checkpoint')
+    : undefined;
   const { examples, report } = await readLabelled(file, flags);
   const skipped = describeSkipped(file, report);
   if (skipped) err(skipped);
+  // Each warning once on standard error and in --json's "warnings"; with --strict, the end of the run.
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    if (flags.strict) throw new CliError(`${message} (a warning; --strict makes it an error)`);
+    warnings.push(message);
+    err(`warning: ${message}`);
+  };
+  // Rows lost to skipping and to a held-out fraction, together; the library sees only the latter.
+  const lost = report.skipped
+    ? keptRowsWarning({
+        given: examples.length + report.skipped,
+        skipped: report.skipped,
+        heldOut: Math.round(examples.length * (flags.validationSplit ?? 0)),
+      })
+    : undefined;
+  if (lost) warn(lost);
   const labelsSeen = [...new Set(examples.map((e) => e.label))];
   let dev: { text: string; label: string }[] | undefined;
   if (flags.dev) {
@@ -105,7 +126,7 @@ export async function trainCommand(
   // Node 20 keeps relaxed SIMD behind a flag: asked for the fma build, the CLI turns it on.
   if (flags.fma) enableRelaxedSimd();
   const base = trainOptionsFromFlags(flags, pretrainedVectors);
-  const tuned = flags.autotune ? await autotuneFromFlags(examples, base, dev, flags, err) : undefined;
+  const tuned = flags.autotune ? await autotuneFromFlags(examples, base, dev, flags, err, warn) : undefined;
   const options: TrainOptions = {
     ...base,
     ...tuned,
@@ -115,10 +136,12 @@ export async function trainCommand(
     checkpoint: checkpointDir
       ? {
           every: flags.checkpointEvery ?? 1000,
-          save: (bytes) => saveModelFileAtomic(join(checkpointDir, CHECKPOINT_FILE), bytes),
+          save: (bytes) => saveModelFileAtomic(join(checkpointDir, CHECKPOINT_FILE), bytes, { what: 'the checkpoint' }),
         }
       : undefined,
-    onWarning: (message) => err(`warning: ${message}`),
+    onWarning: (message) => {
+      if (!(lost && message.startsWith('training uses '))) warn(message);
+    },
     batchEvery: 50,
     onBatch: (info) => {
       if (!bar) return;
@@ -150,17 +173,22 @@ export async function trainCommand(
     bar?.stop();
   }
   const { model, epochs, trainSeconds } = result;
+  const trainedOn = Object.values(result.classCounts).reduce((a, b) => a + b, 0);
   const quantize = flags.quantize === true ? 8 : flags.quantize || undefined;
   const bytes = model.toBytes({ quantize });
   await saveModelFileAtomic(flags.out, bytes);
   // The figures on --dev are the saved model's: quantized, its rows differ from the trained ones.
-  const saved = quantize && dev ? await TextClassifier.fromBytes(bytes, flags.out) : undefined;
-  const evaluation = dev ? (saved ?? model).evaluate(dev) : undefined;
+  const saved = quantize && (dev || result.heldOut) ? await TextClassifier.fromBytes(bytes, flags.out) : undefined;
+  // Held out by --validation-split, the examples are as new to the model as a --dev file's.
+  const evaluatedOn = dev ?? result.heldOut;
+  const evaluation = evaluatedOn?.length ? (saved ?? model).evaluate(evaluatedOn) : undefined;
   saved?.dispose();
   const summary = {
     model: flags.out,
     modelBytes: bytes.length,
-    examples: examples.length,
+    // The examples trained on: those read, less any --validation-split held out.
+    examples: trainedOn,
+    ...(result.heldOut ? { heldOut: result.heldOut.length } : {}),
     skipped: report.skipped,
     labels: model.labels,
     // Epochs each member ran (the members train one after another over the same epochs).
@@ -175,6 +203,7 @@ export async function trainCommand(
     fma: model.runtime.fma,
     dev: evaluation ? { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, n: evaluation.n } : undefined,
     ...(tuned ? { autotuned: toFlags(tuned) } : {}),
+    warnings,
   };
   model.dispose();
   if (flags.json) {
@@ -182,9 +211,12 @@ export async function trainCommand(
     return;
   }
   out(
-    `trained on ${examples.length} examples (${listLabels(model.labels)}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`,
+    `trained on ${trainedOn} examples${result.heldOut ? ` (${result.heldOut.length} more held out for validation)` : ''} (${listLabels(model.labels)}) in ${trainSeconds.toFixed(2)} s of training, ${summary.totalSeconds.toFixed(2)} s in all`,
   );
-  if (evaluation) out(formatReport(evaluation));
+  if (evaluation) {
+    if (!dev) out(`on the ${evaluatedOn!.length} examples held out:`);
+    out(formatReport(evaluation));
+  }
   if (tuned) out(`autotuned settings: ${toFlags(tuned)}`);
   out(
     `saved ${flags.out} (${formatBytes(bytes.length)}${quantize ? `, the embedding table in ${quantize}-bit rows` : ''})`,
@@ -242,6 +274,7 @@ async function autotuneFromFlags(
   dev: LabelledText[] | undefined,
   flags: TrainFlags,
   err: (line: string) => void,
+  warn: (message: string) => void,
 ): Promise<TrainOptions> {
   const budgetSeconds = parseBudget(flags.budget ?? '60s');
   const metric = flags.metric ?? 'accuracy';
@@ -260,7 +293,28 @@ async function autotuneFromFlags(
   });
   err(`autotune: ${result.trials.length} trials; chosen (${metric} ${result.score.toFixed(4)}):`);
   err(`  ${toFlags(result.options)}`);
+  const complete = result.trials.filter((t) => t.complete).length;
+  if (complete < 2) {
+    // One trial is the options as given: nothing was searched. Ten trials of the first one's length is a search.
+    const first = result.trials[0];
+    const need = 10 * (first?.complete ? first.elapsed : budgetSeconds * 2);
+    const finished =
+      complete === 1
+        ? `one trial finished (the options as given, in ${first.elapsed.toFixed(1)} s)`
+        : 'no trial finished';
+    warn(
+      `--budget ${flags.budget ?? '60s'} was too short to search: ${finished}, so nothing was compared and the options are as given. ` +
+        `Give --budget ${formatDuration(need)} or more`,
+    );
+  }
   return result.options;
+}
+
+/** Seconds as a --budget: 45s, 12m, 2h (rounded up). */
+function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${Math.ceil(seconds)}s`;
+  if (seconds < 7200) return `${Math.ceil(seconds / 60)}m`;
+  return `${Math.ceil(seconds / 3600)}h`;
 }
 
 /** "60s", "2m", "90" (seconds). */
@@ -279,7 +333,7 @@ async function prepareCheckpointDir(dir: string): Promise<void> {
       `${dir}: cannot make the checkpoint folder (${(error as NodeJS.ErrnoException).code ?? error}); choose another place`,
     );
   }
-  await checkCanSave(join(dir, CHECKPOINT_FILE));
+  await checkCanSave(join(dir, CHECKPOINT_FILE), 'the checkpoint');
   for (const name of await readdir(dir))
     if (name.startsWith(`${CHECKPOINT_FILE}.tmp-`)) await unlink(join(dir, name)).catch(() => undefined);
 }

@@ -248,16 +248,28 @@ export function tokenLabel(tokens: readonly TokenContribution[], i: number, note
   return notes.length ? `${t.token} (${notes.join(', ')})` : t.token;
 }
 
+/** What the numbers of `similar` (and `start`'s neighbours) mean, in one line. */
+export function similarityMeaning(raw: boolean | undefined): string {
+  return raw
+    ? 'plain cosine similarity of the word vectors (in a model of two classes most read near 1 or −1; without --raw the mean vector is taken out first)'
+    : 'cosine similarity of the word vectors once the mean vector of all words is taken out: 1 the same direction, 0 unrelated, −1 opposite (--raw: plain cosine)';
+}
+
 export async function similarCommand(
   modelPath: string,
   word: string,
-  flags: { k: number; json?: boolean },
+  flags: { k: number; json?: boolean; raw?: boolean },
   out: Print,
+  err: Print,
 ): Promise<void> {
   await withModel(modelPath, (model) => {
-    const neighbours = model.nearest(word, flags.k);
+    // Words only, centred unless --raw: as the web app's word map shows them.
+    const neighbours = model.nearest(word, flags.k, { centred: !flags.raw, wordsOnly: true });
     if (flags.json) out(JSON.stringify(neighbours));
-    else for (const n of neighbours) out(`${n.similarity.toFixed(4)}\t${n.word}`);
+    else {
+      err(similarityMeaning(flags.raw));
+      for (const n of neighbours) out(`${n.similarity.toFixed(4)}\t${n.word}`);
+    }
   });
 }
 

@@ -109,6 +109,19 @@ export type DatasetProgress =
       dataset: string;
       /** The cache folder holding them. */
       dir: string;
+    }
+  /** Rows of a split's file left out because their text is empty (see the csv-split recipe). */
+  | {
+      /** What is happening. */
+      phase: 'dropped';
+      /** The data set's name. */
+      dataset: string;
+      /** The split's file the rows were left out of. */
+      file: string;
+      /** How many rows were left out. */
+      rows: number;
+      /** Why they were left out. */
+      reason: string;
     };
 
 /** Where the checksums and address of a download may be replaced (mirrors, tests). */
@@ -161,6 +174,8 @@ export interface ResolvedDataset {
   source: DatasetSource;
   /** How the file came to be: from the cache, downloaded now, or from a local copy. */
   origin: 'cache' | 'download' | 'local';
+  /** Rows of the published file left out of this one because their text is empty (see the csv-split recipe). */
+  dropped?: number;
 }
 
 /** What the cache holds for one source. */
@@ -175,7 +190,8 @@ interface Manifest {
   /** The checksums that were compared with published ones ('size', 'sha256', 'md5'); empty when none is published. */
   verified: string[];
   origin: string;
-  files: Record<string, { rows: number }>;
+  /** Each file's data rows, and the rows left out of it for an empty text (recipes that leave any out). */
+  files: Record<string, { rows: number; dropped?: number }>;
   created: string;
 }
 
@@ -290,7 +306,55 @@ async function cachedManifest(dir: string, source: DatasetSource): Promise<Manif
   // A source without checksums (uci-sentences) is known by its address.
   if (!source.sha256 && !source.md5 && m.url !== source.url) return undefined;
   for (const f of recipeFiles(source.recipe)) if (!(await exists(join(dir, f)))) return undefined;
+  return leavesOutEmpty(source.recipe) ? await cleanCachedFiles(dir, m, source.recipe) : m;
+}
+
+/** The column whose empty rows a recipe leaves out, if it leaves any out. */
+function leavesOutEmpty(recipe: DatasetRecipe): string | undefined {
+  return recipe.kind === 'csv-split' ? recipe.text : undefined;
+}
+
+/**
+ * A cache unpacked before its recipe left out empty rows still holds them: they are left out now,
+ * in place (each file rewritten by one rename), and counted in the manifest as an unpacking would.
+ */
+async function cleanCachedFiles(dir: string, m: Manifest, recipe: DatasetRecipe): Promise<Manifest> {
+  const column = leavesOutEmpty(recipe)!;
+  const stale = recipeFiles(recipe).filter((f) => m.files[f]?.dropped === undefined);
+  if (stale.length === 0) return m;
+  for (const f of stale) {
+    const cleaned = withoutEmptyTexts(await readFile(join(dir, f), 'utf8'), column, f);
+    await writeAtomically(join(dir, f), cleaned.text);
+    m.files[f] = { rows: cleaned.rows, dropped: cleaned.dropped };
+  }
+  await writeAtomically(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
   return m;
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+/**
+ * A CSV (with its header) without the rows whose `column` is empty or only spaces: nothing can be
+ * learned from them, and a reader stops at them. Only those rows go; the count says how many.
+ */
+function withoutEmptyTexts(
+  csv: string,
+  column: string,
+  fileName: string,
+): { text: string; rows: number; dropped: number } {
+  const [header, ...rows] = parseCsv(csv, { fileName });
+  const at = header.fields.indexOf(column);
+  if (at < 0)
+    throw new DatasetError(
+      `${fileName} has no column ${column} (it has ${header.fields.join(', ')}): is it this data set's file?`,
+    );
+  const kept = rows.filter((r) => (r.fields[at] ?? '').trim() !== '');
+  const lines = [header, ...kept].map((r) => csvLine(r.fields));
+  return { text: `${lines.join('\n')}\n`, rows: kept.length, dropped: rows.length - kept.length };
 }
 
 /**
@@ -310,14 +374,21 @@ export async function datasetCacheStatus(
   dir: string;
   /** Each split's data rows, by split name, when cached. */
   rows: Record<string, number>;
+  /** Rows left out of each split's file because their text is empty, by file name, when cached. */
+  dropped: Record<string, number>;
 }> {
   const ref = requireRef(name);
   const source = await effectiveSource(ref.source, options);
   const dir = join(cacheDirOf(options), source.id);
   const m = await cachedManifest(dir, source);
   const rows: Record<string, number> = {};
-  if (m) for (const [split, { file }] of Object.entries(ref.entry.splits)) rows[split] = m.files[file]?.rows;
-  return { cached: m !== undefined, dir, rows };
+  const dropped: Record<string, number> = {};
+  if (m)
+    for (const [split, { file }] of Object.entries(ref.entry.splits)) {
+      rows[split] = m.files[file]?.rows;
+      if (m.files[file]?.dropped) dropped[split] = m.files[file].dropped!;
+    }
+  return { cached: m !== undefined, dir, rows, dropped };
 }
 
 function requireRef(spec: string): DatasetRef {
@@ -341,14 +412,19 @@ export async function resolveDataset(spec: string, options: DatasetOptions = {})
   const env = options.env ?? process.env;
   const from = options.from ?? env[standInVariable(ref.entry.name)];
   const base = { id: ref.id, name: ref.entry.name, split: ref.split, entry: ref.entry, source };
+  const counts = (m: Manifest | undefined) => {
+    const f = m?.files[split.file];
+    return { rows: f?.rows, ...(f?.dropped ? { dropped: f.dropped } : {}) };
+  };
   if (from) {
     const { dir, manifest, direct } = await fromLocal(ref, source, resolve(from), options);
-    return { ...base, path: direct ?? join(dir, split.file), rows: manifest?.files[split.file]?.rows, origin: 'local' };
+    if (direct) return { ...base, ...direct, origin: 'local' };
+    return { ...base, path: join(dir, split.file), ...counts(manifest), origin: 'local' };
   }
   const cache = cacheDirOf(options);
   const dir = join(cache, source.id);
   const cached = await cachedManifest(dir, source);
-  if (cached) return { ...base, path: join(dir, split.file), rows: cached.files[split.file]?.rows, origin: 'cache' };
+  if (cached) return { ...base, path: join(dir, split.file), ...counts(cached), origin: 'cache' };
   if (options.offline) {
     throw new DatasetError(
       `${ref.id} is not in the cache (${cache}), and offline mode forbids downloading it. ` +
@@ -357,7 +433,7 @@ export async function resolveDataset(spec: string, options: DatasetOptions = {})
     );
   }
   const manifest = await downloadAndUnpack(ref, source, cache, options);
-  return { ...base, path: join(dir, split.file), rows: manifest.files[split.file]?.rows, origin: 'download' };
+  return { ...base, path: join(dir, split.file), ...counts(manifest), origin: 'download' };
 }
 
 /**
@@ -726,9 +802,17 @@ async function prepareInto(
     await mkdir(tmp);
     const outputs = await runRecipe(source, entries());
     const files: Manifest['files'] = {};
-    for (const [name, { text, rows }] of outputs) {
+    for (const [name, { text, rows, dropped }] of outputs) {
       await writeFile(join(tmp, name), text);
-      files[name] = { rows };
+      files[name] = { rows, ...(dropped !== undefined ? { dropped } : {}) };
+      if (dropped)
+        options.onProgress?.({
+          phase: 'dropped',
+          dataset: ref.entry.name,
+          file: name,
+          rows: dropped,
+          reason: emptyReason(source),
+        });
     }
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
@@ -776,7 +860,7 @@ async function fromLocal(
   source: DatasetSource,
   path: string,
   options: DatasetOptions,
-): Promise<{ dir: string; manifest?: Manifest; direct?: string }> {
+): Promise<{ dir: string; manifest?: Manifest; direct?: { path: string; rows?: number; dropped?: number } }> {
   let info;
   try {
     info = await stat(path);
@@ -786,7 +870,7 @@ async function fromLocal(
   const split = ref.entry.splits[ref.split];
   if (info.isDirectory()) {
     const direct = join(path, split.file);
-    if (await exists(direct)) return { dir: path, direct };
+    if (await exists(direct)) return { dir: path, direct: await cleanLocalFile(ref, source, direct, options) };
     // A folder holding the unpacked archive: made into files in a folder of its own, made anew each time.
     const key = createHash('sha1').update(path).digest('hex').slice(0, 12);
     const dir = join(cacheDirOf(options), 'local', key, source.id);
@@ -829,6 +913,40 @@ async function fromLocal(
   if (cached && checked(source).length) return { dir, manifest: cached };
   const manifest = await unpackVerified(ref, source, path, digests, `file ${path}`, cache, options);
   return { dir, manifest };
+}
+
+/**
+ * A split's file in a local folder, as the recipe would have made it: where the recipe leaves out
+ * rows with an empty text and the file holds some, a copy without them in the cache
+ * (local/<hash>/<id>/<file>, made anew each time, as the folder may change); else the file itself.
+ */
+async function cleanLocalFile(
+  ref: DatasetRef,
+  source: DatasetSource,
+  file: string,
+  options: DatasetOptions,
+): Promise<{ path: string; rows?: number; dropped?: number }> {
+  const column = leavesOutEmpty(source.recipe);
+  if (!column) return { path: file };
+  const cleaned = withoutEmptyTexts(await readFile(file, 'utf8'), column, file);
+  if (cleaned.dropped === 0) return { path: file, rows: cleaned.rows };
+  const key = createHash('sha1').update(file).digest('hex').slice(0, 12);
+  const dir = join(cacheDirOf(options), 'local', key, source.id);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, basename(file));
+  await writeAtomically(path, cleaned.text);
+  options.onProgress?.({
+    phase: 'dropped',
+    dataset: ref.entry.name,
+    file,
+    rows: cleaned.dropped,
+    reason: emptyReason(source),
+  });
+  return { path, rows: cleaned.rows, dropped: cleaned.dropped };
+}
+
+function emptyReason(source: DatasetSource): string {
+  return `its ${leavesOutEmpty(source.recipe)} is empty`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -939,10 +1057,10 @@ const decoder = new TextDecoder('utf-8');
 async function runRecipe(
   source: DatasetSource,
   entries: AsyncIterable<ArchiveEntry>,
-): Promise<Map<string, { text: string; rows: number }>> {
+): Promise<Map<string, { text: string; rows: number; dropped?: number }>> {
   const recipe = source.recipe;
   const members = new Map<string, Uint8Array>();
-  const out = new Map<string, { text: string; rows: number }>();
+  const out = new Map<string, { text: string; rows: number; dropped?: number }>();
   const member = (name: string): string => {
     const data = members.get(name);
     if (!data) throw new DatasetError(`${source.fileName} holds no ${name}: is it the archive this data set needs?`);
@@ -1030,8 +1148,22 @@ async function runRecipe(
       }
       const codes = decodeSplitCodes(recipe.codes, rows.length);
       const parts = recipe.files.map(() => [csvLine(header.fields)]);
-      rows.forEach((row, i) => parts[codes[i]].push(csvLine(row.fields)));
-      recipe.files.forEach((file, i) => out.set(file, { text: `${parts[i].join('\n')}\n`, rows: parts[i].length - 1 }));
+      // Rows with an empty text are left out of their part, and counted (see the recipe).
+      const at = recipe.text === undefined ? -1 : header.fields.indexOf(recipe.text);
+      if (recipe.text !== undefined && at < 0)
+        throw new DatasetError(`${recipe.member} has no column ${recipe.text}: it is not the file this data set needs`);
+      const dropped = recipe.files.map(() => 0);
+      rows.forEach((row, i) => {
+        if (at >= 0 && (row.fields[at] ?? '').trim() === '') dropped[codes[i]]++;
+        else parts[codes[i]].push(csvLine(row.fields));
+      });
+      recipe.files.forEach((file, i) =>
+        out.set(file, {
+          text: `${parts[i].join('\n')}\n`,
+          rows: parts[i].length - 1,
+          ...(at >= 0 ? { dropped: dropped[i] } : {}),
+        }),
+      );
       break;
     }
   }

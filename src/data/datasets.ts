@@ -41,7 +41,12 @@ export type DatasetRecipe =
       /** Each output file's name → the archive members whose lines it holds, in order. */
       files: Readonly<Record<string, readonly string[]>>;
     }
-  /** One CSV (header included) cut into parts by a fixed list: 2 bits per row, base64, row 0 in the low bits of byte 0. */
+  /**
+   * One CSV (header included) cut into parts by a fixed list: 2 bits per row, base64, row 0 in
+   * the low bits of byte 0. A row whose `text` column is empty (or only spaces) is left out of
+   * its part and counted in the cache's manifest: nothing can be learned from it, and a reader
+   * stops at it.
+   */
   | {
       /** Which recipe this is. */
       kind: 'csv-split';
@@ -53,6 +58,8 @@ export type DatasetRecipe =
       rows: number;
       /** Each row's part, 2 bits per row, base64. */
       codes: string;
+      /** The column of the text, whose empty rows are left out. */
+      text?: string;
     }
   /** TSV members with a header, rewritten as `label<TAB>text` TSV from the named columns. */
   | {
@@ -94,6 +101,8 @@ export interface DatasetSplit {
   file: string;
   /** Its data rows (header excluded), as published. */
   rows?: number;
+  /** Rows of the published file with an empty text, which the recipe leaves out (so the file holds rows − empty). */
+  empty?: number;
 }
 
 /** A data set by name. */
@@ -227,6 +236,8 @@ export const DATASET_SOURCES: Readonly<Record<string, DatasetSource>> = {
       files: ['train.csv', 'dev.csv', 'test.csv'],
       rows: 7_766,
       codes: CHNSENTICORP_SPLIT,
+      // One review is empty as published: line 5,086 of train.csv (labelled negative).
+      text: 'review',
     },
   },
   'chnsenticorp-paddle': {
@@ -330,11 +341,11 @@ export const DATASETS: readonly DatasetEntry[] = [
     name: 'chnsenticorp',
     title: 'ChnSentiCorp hotel reviews (ChnSentiCorp_htl_all)',
     description:
-      "Ctrip hotel reviews in Chinese, 7,766 (5,322 positive, 2,444 negative; one is empty), cut 80/10/10 into train/dev/test by a fixed list of rows, the split sentiwasm's own benchmark uses (made with seed 20261128)",
+      "Ctrip hotel reviews in Chinese, 7,766 (5,322 positive, 2,444 negative; one is empty, and left out), cut 80/10/10 into train/dev/test by a fixed list of rows, the split sentiwasm's own benchmark uses (made with seed 20261128)",
     language: 'zh',
     source: 'chnsenticorp',
     splits: {
-      train: { file: 'train.csv', rows: 6_212 },
+      train: { file: 'train.csv', rows: 6_212, empty: 1 },
       dev: { file: 'dev.csv', rows: 777 },
       test: { file: 'test.csv', rows: 777 },
     },

@@ -995,8 +995,20 @@ class ExampleExtractor {
     const label = text instanceof DataError ? text : find('label', this.options.labelColumn, LABEL_COLUMNS);
     if (!(text instanceof DataError) && !(label instanceof DataError)) return [text, label];
     const failure = text instanceof DataError ? text : (label as DataError);
-    // Only a header row can turn out to be data; `columns`, JSON keys and fastText's lines cannot.
     const fmt = this.reader.format;
+    // One "column" holding tabs: a tab-separated file read as CSV (named .csv, say), not a column to name.
+    if (fmt === 'csv' && this.options.columns === undefined && columns.length === 1 && columns[0].includes('\t')) {
+      const named = this.options.optionNames?.format;
+      const format = named === undefined ? "format: 'tsv'" : named.replace(/ .*$/, ' tsv');
+      throw new DataError(
+        failure.file,
+        failure.line,
+        `the header row is one column holding tabs (${quote(columns[0].slice(0, 60))}): the file is tab-separated, read as CSV`,
+        `pass ${format} to read it as TSV (or name the file .tsv)`,
+        failure.reason,
+      );
+    }
+    // Only a header row can turn out to be data; `columns`, JSON keys and fastText's lines cannot.
     if (this.options.columns !== undefined || (fmt !== 'csv' && fmt !== 'tsv')) throw failure;
     if (sample === undefined) return undefined;
     if (!headerLooksLikeData(columns, sample)) throw failure;

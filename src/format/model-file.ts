@@ -421,7 +421,8 @@ function checkEnvelope(bytes: Uint8Array, view: DataView, source: string | undef
     throw new ModelFileError(source, problem, hint, reason);
   };
   const n = bytes.length;
-  const again = 'save the model again, or copy or download it again from where it came';
+  // The container holds models and training checkpoints alike: the hints name neither.
+  const again = 'save it again, or copy or download it again from where it came';
   if (n === 0) {
     fail('empty (0 bytes), not a model', `the save, copy or download that made it did not finish; ${again}`, 'empty');
   }
@@ -519,7 +520,7 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
     throw new ModelFileError(
       source,
       `malformed: ${problem}`,
-      'the checksum is right, so the program that wrote it is at fault; save the model again with sentiwasm',
+      'the checksum is right, so the program that wrote it is at fault; save it again with sentiwasm',
       'malformed',
     );
   };
@@ -537,7 +538,7 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
     throw new ModelFileError(
       source,
       `has format version ${version}, which no sentiwasm has written`,
-      'save the model again with sentiwasm',
+      'save it again with sentiwasm',
       'unknown-version',
     );
   }

@@ -24,6 +24,8 @@ export interface SaveModelFileOptions {
    * temporary file is removed and the old file stays. Tests use it to simulate a failing save.
    */
   beforeRename?: (tempPath: string) => void | Promise<void>;
+  /** What the file is, in messages (default "the model"; a run's state is "the checkpoint"). */
+  what?: string;
 }
 
 function pathOf(path: string | URL): string {
@@ -112,7 +114,7 @@ export async function saveModelFileAtomic(
     const { code, text } = describeError(e);
     throw new ModelFileError(
       file,
-      `cannot save the model (${text}); the file that was there, if any, is unchanged`,
+      `cannot save ${options.what ?? 'the model'} (${text}); the file that was there, if any, is unchanged`,
       hintFor(code, file, false),
       'not-saved',
       { cause: e },
@@ -131,16 +133,12 @@ export async function saveModelFileAtomic(
  * await checkCanSave("models/sentiment.bin") // before training for an hour
  * ```
  */
-export async function checkCanSave(path: string | URL): Promise<void> {
+export async function checkCanSave(path: string | URL, what = 'the model'): Promise<void> {
   const file = pathOf(path);
   const refuse = (problem: string, code: string | undefined, cause?: unknown): never => {
-    throw new ModelFileError(
-      file,
-      `cannot save the model there (${problem})`,
-      hintFor(code, file, false),
-      'not-saved',
-      { cause },
-    );
+    throw new ModelFileError(file, `cannot save ${what} there (${problem})`, hintFor(code, file, false), 'not-saved', {
+      cause,
+    });
   };
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) refuse('it is a folder', 'EISDIR');
@@ -156,13 +154,13 @@ export async function checkCanSave(path: string | URL): Promise<void> {
 
 /**
  * The bytes of the file at `path`, ready for decodeModelFile; a missing or unreadable file is a
- * ModelFileError naming `path` and saying what to check.
+ * ModelFileError naming `path` and saying what to check (`what` names the file: "the checkpoint").
  * @example
  * ```ts
  * const contents = decodeModelFile(await readModelFileBytes("model.bin"), "model.bin")
  * ```
  */
-export async function readModelFileBytes(path: string | URL): Promise<Uint8Array> {
+export async function readModelFileBytes(path: string | URL, what = 'the model file'): Promise<Uint8Array> {
   const file = pathOf(path);
   try {
     const buffer = await readFile(file);
@@ -170,8 +168,7 @@ export async function readModelFileBytes(path: string | URL): Promise<Uint8Array
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (e) {
     const { code, text } = describeError(e);
-    const problem =
-      code === 'ENOENT' ? 'cannot read the model file: there is no such file' : `cannot read the model file (${text})`;
+    const problem = code === 'ENOENT' ? `cannot read ${what}: there is no such file` : `cannot read ${what} (${text})`;
     throw new ModelFileError(file, problem, hintFor(code, file, true), 'unreadable', { cause: e });
   }
 }

@@ -38,7 +38,8 @@ export function encodeExamples(
     offsets[i] = flat.length;
     featurizer.rows(lists[i], flat, grow);
     maxLength = Math.max(maxLength, flat.length - offsets[i]);
-    words[i] = countWords(e.text);
+    // Tokens as the tokeniser cut them: whitespace would count a Chinese sentence as one word.
+    words[i] = lists[i].length;
   });
   offsets[items.length] = flat.length;
   return { rows: Int32Array.from(flat), offsets, labels: labelIds, words, maxLength };
@@ -50,7 +51,7 @@ export class BatchBuilder {
   readonly offsets: Int32Array;
   readonly targets: Int32Array;
   readonly weights: Float32Array;
-  /** Whitespace-separated input words of every example gathered so far. */
+  /** Tokens (as the tokeniser cuts them) of every example gathered so far. */
   wordsSeen = 0;
   /** Feature dropout's and long texts' sampling generator. */
   readonly dropRng: Random;
@@ -119,16 +120,4 @@ export class BatchBuilder {
 
 export function bagsOf(set: Encoded): number[][] {
   return Array.from(set.labels, (_, i) => Array.from(set.rows.subarray(set.offsets[i], set.offsets[i + 1])));
-}
-
-/** Whitespace-separated words, as fastText counts tokens. */
-function countWords(text: string): number {
-  let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const space = text.charCodeAt(i) <= 32;
-    if (!space && !inWord) count++;
-    inWord = !space;
-  }
-  return count;
 }

@@ -4,6 +4,7 @@
 // evaluates, and turns itself into the bytes of a model file (classifier-file.ts). It never asks
 // which architecture it holds: each model answers the same calls.
 
+import { isContentWord } from '../text/content-words.js';
 import { Featurizer } from '../text/features.js';
 import type { ExplanationMethod, TextModel } from '../models/text-model.js';
 import type { RuntimeOptions, Runtime } from '../runtime/runtime.js';
@@ -365,27 +366,38 @@ export class TextClassifier<L extends Label = string> {
   /**
    * The k words whose vectors are closest to the word's by cosine similarity. Only words are
    * ranked: the vectors of negated words ("not:worth") are the model's own features, which a
-   * user did not write and would read as noise, so they are left out.
+   * user did not write and would read as noise, so they are left out. Options:
+   * - `centred`: subtract the mean vector of the words ranked from each vector first. In a model
+   *   of two classes every vector shares one large common direction, so plain cosines all read
+   *   near 1; centred, 1 is the same direction, 0 unrelated, −1 opposite (as the web app's map).
+   * - `wordsOnly`: rank words only, not punctuation, emoji or Chinese and Japanese particles
+   *   (see isContentWord).
    * @example
    * ```ts
    * model.nearest("love", 5).map((n) => n.word)
+   * model.nearest("love", 5, { centred: true, wordsOnly: true })
    * ```
    */
-  nearest(word: string, k = 10): Neighbour[] {
+  nearest(word: string, k = 10, options: { centred?: boolean; wordsOnly?: boolean } = {}): Neighbour[] {
     const id = this.wordId(word);
     if (id < 0) throw new RangeError(`the model does not know the word "${word}"`);
     const D = this.config.dim;
     const table = this.model.rowVectors();
     const vocab = this.featurizer.vocabulary;
-    const norms = (this.norms ??= rowNorms(table, vocab.size, D));
+    const ranked = (r: number) => {
+      const token = vocab.token(r);
+      return !isNegationMarked(token) && (!options.wordsOnly || isContentWord(token));
+    };
+    const mean = options.centred ? meanRow(table, vocab.size, D, ranked) : new Float32Array(D);
+    const norms = options.centred
+      ? rowNorms(table, vocab.size, D, mean)
+      : (this.norms ??= rowNorms(table, vocab.size, D));
     const scores: Neighbour[] = [];
     for (let r = 0; r < vocab.size; r++) {
-      if (r === id || norms[r] === 0) continue;
-      const token = vocab.token(r);
-      if (isNegationMarked(token)) continue;
+      if (r === id || norms[r] === 0 || !ranked(r)) continue;
       let dot = 0;
-      for (let d = 0; d < D; d++) dot += table[id * D + d] * table[r * D + d];
-      scores.push({ word: token, similarity: dot / (norms[id] * norms[r]) });
+      for (let d = 0; d < D; d++) dot += (table[id * D + d] - mean[d]) * (table[r * D + d] - mean[d]);
+      scores.push({ word: vocab.token(r), similarity: dot / (norms[id] * norms[r]) });
     }
     scores.sort((x, y) => y.similarity - x.similarity);
     return scores.slice(0, k);
@@ -510,11 +522,24 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
-function rowNorms(table: Float32Array, rows: number, D: number): Float32Array {
+/** The mean of the rows that `take` accepts (zeros when it accepts none). */
+function meanRow(table: Float32Array, rows: number, D: number, take: (r: number) => boolean): Float32Array {
+  const sum = new Float64Array(D);
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    if (!take(r)) continue;
+    n++;
+    for (let d = 0; d < D; d++) sum[d] += table[r * D + d];
+  }
+  return Float32Array.from(sum, (x) => (n ? x / n : 0));
+}
+
+/** The length of each row, less `mean` when given. */
+function rowNorms(table: Float32Array, rows: number, D: number, mean?: Float32Array): Float32Array {
   const norms = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     let s = 0;
-    for (let d = 0; d < D; d++) s += table[r * D + d] ** 2;
+    for (let d = 0; d < D; d++) s += (table[r * D + d] - (mean?.[d] ?? 0)) ** 2;
     norms[r] = Math.sqrt(s);
   }
   return norms;

@@ -22,16 +22,33 @@ export class TrainingDivergedError extends Error {
     readonly lr: number,
     /** With several members: which one, from 1. */
     readonly member?: number,
+    /** A rate known to train this model well (its default), which the rate suggested never exceeds. */
+    knownGood = LARGEST_DEFAULT_LR,
   ) {
     const where = `${member === undefined ? '' : `member ${member}, `}epoch ${epoch}, step ${step}`;
     super(
       `training diverged at ${where}: the loss became NaN or infinite at learning rate ${formatRate(lr)}; ` +
-        `nothing was saved. Train again with a lower learning rate (e.g. lr ${formatRate(lr / 10)}), or with the adam optimizer`,
+        `nothing was saved. Train again with a lower learning rate (e.g. lr ${formatRate(suggestedRate(lr, knownGood))}), or with the adam optimizer`,
     );
     this.name = 'TrainingDivergedError';
   }
 }
 
-function formatRate(lr: number): string {
-  return Number(lr.toPrecision(3)).toString();
+/** The largest default learning rate of any model (the bag model's, with SGD). */
+const LARGEST_DEFAULT_LR = 2;
+
+/**
+ * The rate to suggest after `lr` diverged: a tenth of it, and never more than a rate known to
+ * work (a tenth of 1e9 would diverge as surely).
+ * @example suggestedRate(1e9, 2) // 2
+ * @example suggestedRate(0.5, 2) // 0.05
+ */
+export function suggestedRate(lr: number, knownGood = LARGEST_DEFAULT_LR): number {
+  return Math.min(lr / 10, knownGood);
+}
+
+/** Three significant digits, as a person writes a rate: 0.05, 2, 1e9 (not 1000000000), 1e-7. */
+export function formatRate(lr: number): string {
+  const n = Number(lr.toPrecision(3));
+  return n >= 1e4 || (n > 0 && n < 1e-4) ? n.toExponential().replace('e+', 'e') : String(n);
 }

@@ -29,6 +29,7 @@ export {
   type SeedExampleOptions,
   type SeedExampleResult,
 } from './seed-example.js';
+export { PYTORCH_SEED_INIT } from './seed-init.js';
 export {
   MAX_TRAINING_FEATURES,
   sortLabels,

@@ -8,7 +8,7 @@ import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/a
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
 import { autoMembers } from './members.js';
-import { availableCores } from './threads.js';
+import { availableCores, knownCores } from './threads.js';
 
 /** A text and its label; a label may be a string or a number, and predictions give it back as it was given. */
 export interface LabelledText<L extends string | number = string> {
@@ -36,7 +36,7 @@ export interface BatchInfo {
   loss: number;
   /** The learning rate the step used. */
   lr: number;
-  /** Whitespace-separated input words processed per second so far (as fastText counts them). */
+  /** Tokens (as the tokeniser cuts the texts: words, punctuation, Chinese words) processed per second so far. */
   tokensPerSecond: number;
   /** Seconds since training started. */
   seconds: number;
@@ -175,7 +175,8 @@ export interface TrainOptions extends FeatureOptions {
    *   threads for the models whose steps gain from them (see TextModelClass.parallelSteps) and
    *   no more threads than AUTO_THREADS_MIN_EXAMPLES examples each.
    * Where threads cannot start (a browser page that is not cross-origin isolated), training uses
-   * one, with a warning when more were asked for by number.
+   * one, with a warning when more were asked for by number. A number above the cores there are
+   * is cut to them, with a warning: more threads than cores only take turns.
    */
   threads?: number | 'auto';
   /** Options for the WebAssembly runtime the model is built in. */
@@ -258,8 +259,24 @@ export function autoThreads(arch: Architecture, options: TrainOptions, examples:
   return model.parallelSteps ? threads : 1;
 }
 
-/** The options with every default filled in, the 'auto' ones from the data size and architecture. */
-export function resolveOptions(options: TrainOptions, examples: number) {
+/**
+ * A thread count asked for by number, at most the cores there are: more threads than cores only
+ * take turns, each holding its own copy of the model's working memory. Said through `warn`.
+ * @example capThreads(8, (m) => console.warn(m)) // 2 on a machine of 2 cores, with a warning
+ */
+export function capThreads(threads: number, warn?: (message: string) => void): number {
+  // Where nothing says how many cores there are, nothing is cut (threads may not start at all: see train).
+  const cores = knownCores();
+  if (cores === undefined || !(Number.isInteger(threads) && threads > cores)) return threads;
+  warn?.(`threads: ${threads} asked for, ${cores} cores here; training on ${cores}`);
+  return cores;
+}
+
+/**
+ * The options with every default filled in, the 'auto' ones from the data size and architecture;
+ * `warn` hears of what was changed (a thread count above the cores there are).
+ */
+export function resolveOptions(options: TrainOptions, examples: number, warn?: (message: string) => void) {
   const chosen = { ...TRAIN_DEFAULTS, ...definedOnly(options) };
   const epochs = chosen.epochs === 'auto' ? autoEpochs(examples) : chosen.epochs;
   const model = modelClass(chosen.arch);
@@ -270,7 +287,7 @@ export function resolveOptions(options: TrainOptions, examples: number) {
     threads:
       chosen.threads === undefined || chosen.threads === 'auto'
         ? autoThreads(chosen.arch, options, examples)
-        : chosen.threads,
+        : capThreads(chosen.threads, warn),
     ...(model.sequenceInput ? sequenceDefaults(options, model.defaults) : {}),
     hidden: model.sequenceInput ? encoderHidden(encoder) : chosen.hidden,
     encoder,

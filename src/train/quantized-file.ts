@@ -64,6 +64,8 @@ export function encodeQuantizedClassifier(
     }
   }
   if (Object.keys(quantized).length === 0)
-    throw new RangeError(`a ${config.arch} model has no embedding table to quantize`);
+    throw new RangeError(
+      `${config.arch === 'attention' ? 'an' : 'a'} ${config.arch} model has no embedding table to quantize`,
+    );
   return classifierFileBytes(config, model, sections, { schema: QUANTIZED_SCHEMA, quantized });
 }

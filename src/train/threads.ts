@@ -56,11 +56,15 @@ export function setThreadStarter(s: ThreadStarter | undefined): void {
  * asked for), else 1.
  */
 export function availableCores(): number {
+  return knownCores() ?? 1;
+}
+
+/** The cores there are, when the starter or the browser says; undefined when nothing does. */
+export function knownCores(): number | undefined {
   const cores =
     starter?.cores?.() ??
-    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
-    1;
-  return Math.max(1, Math.floor(cores));
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return cores === undefined ? undefined : Math.max(1, Math.floor(cores));
 }
 
 /** Whether threads can be started here (a starter is installed). */

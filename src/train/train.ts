@@ -23,6 +23,7 @@ import { decodeCheckpoint, encodeCheckpoint, runIdentity, type RunIdentity, type
 import { NEGATED_WORD_PREFIX, TextClassifier, type ClassifierConfig, type Label } from './classifier.js';
 import { EarlyStopping, restore, snapshot, weightsAreFinite } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
+import { keptRowsWarning, labelCountWarnings } from './data-warnings.js';
 import { memberSeed } from './members.js';
 import { naiveBayesStart } from './naive-bayes-start.js';
 import {
@@ -66,6 +67,8 @@ export interface TrainResult<L extends Label = string> {
   stopped?: boolean;
   /** Threads the run trained on (see TrainOptions.threads). */
   threads: number;
+  /** With a validation fraction: the examples it held out (labels as strings), which training never saw. */
+  heldOut?: LabelledText[];
 }
 
 /**
@@ -116,18 +119,25 @@ export type TrainedModel = Omit<TrainResult, 'model'> & {
 export async function trainModel(examples: TrainingData<Label>, options: TrainOptions = {}): Promise<TrainedModel> {
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
-  const o = resolveOptions(options, collected.length);
+  // Every warning of the run, in the order given to onWarning (and so to the CLI's --strict).
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const o = resolveOptions(options, collected.length, warn);
   // Node's entry installs its starter; a browser's is installed here when first asked for (thread-starter.browser.ts).
   const threads = o.threads > 1 && !ensureThreadStarter() ? 1 : o.threads;
   // threads: 'auto' falls back quietly; a number that cannot be had is worth a word.
   if (threads < o.threads && typeof options.threads === 'number')
-    options.onWarning?.(
+    warn(
       `threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`,
     );
   // Threads start now, so that they load while the texts are tokenised and the model laid out.
   const team = threads > 1 ? new ThreadTeam(threads) : undefined;
   try {
-    return { ...(await trainOn(collected, numericLabels, options, { ...o, threads }, team)), threads };
+    const trained = await trainOn(collected, numericLabels, options, { ...o, threads }, team, warn);
+    return { ...trained, warnings, threads };
   } finally {
     await team?.close();
   }
@@ -139,7 +149,8 @@ async function trainOn(
   options: TrainOptions,
   o: Resolved,
   team: ThreadTeam | undefined,
-): Promise<Omit<TrainedModel, 'threads'>> {
+  warn: (message: string) => void,
+): Promise<Omit<TrainedModel, 'threads' | 'warnings'>> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
 
@@ -161,6 +172,7 @@ async function trainOn(
     return sequence ? orderedSequences(set, lists, featurizer, o.encoder.maxLen) : set;
   };
   const trainSet = encode(all, tokenLists, true, 'training');
+  checkFeatures(trainSet, featurizer, tokenLists, warn);
   featurizer.freeze();
   const validSet = valid.length
     ? encode(
@@ -175,8 +187,11 @@ async function trainOn(
   const classCounts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
   for (const c of trainSet.labels) classCounts[labels[c]]++;
   const classWeight = resolveClassWeights(options.classWeights, labels, classCounts);
-  const warnings = labelWarnings(classCounts);
-  for (const warning of warnings) options.onWarning?.(warning);
+  for (const warning of [...labelWarnings(classCounts), ...labelCountWarnings(classCounts)]) warn(warning);
+  if (typeof options.validation === 'number') {
+    const kept = keptRowsWarning({ given: collected.length, heldOut: valid.length });
+    if (kept) warn(kept);
+  }
 
   const Model = modelClass(o.arch);
   const shape = {
@@ -317,7 +332,17 @@ async function trainOn(
   };
   if (validSet && (options.calibrate ?? true))
     config.temperature = fitTemperature(logitsOfSet(model, validSet), validSet.labels, labels.length);
-  return { model, config, featurizer, epochs: run.reports, classCounts, trainSeconds, warnings, stopped: run.stopped };
+  const heldOut = typeof options.validation === 'number' ? { heldOut: valid } : {};
+  return {
+    model,
+    config,
+    featurizer,
+    epochs: run.reports,
+    classCounts,
+    trainSeconds,
+    stopped: run.stopped,
+    ...heldOut,
+  };
 }
 
 /** @internal What the members of one run share: progress, reports, checkpointing and what to resume from. */
@@ -471,7 +496,7 @@ export async function fitModel(
       const done = await team.epoch(epoch, order, o.batch, onProgress, options.signal);
       run.step += done.steps;
       teamWords += done.words;
-      if (done.diverged) throw new TrainingDivergedError(run.step, epoch, o.lr, member);
+      if (done.diverged) throw new TrainingDivergedError(run.step, epoch, o.lr, member, defaultLr(o));
       lossSum = done.lossSum;
       correct = done.correct;
       // The threads changed the weights behind the model's back: caches derived from them are stale.
@@ -491,7 +516,7 @@ export async function fitModel(
       });
       const result = stepper.run(batches, batch, lr);
       const step = ++run.step;
-      if (!Number.isFinite(result.loss)) throw new TrainingDivergedError(step, epoch, o.lr, member);
+      if (!Number.isFinite(result.loss)) throw new TrainingDivergedError(step, epoch, o.lr, member, defaultLr(o));
       lossSum += result.loss * batch;
       correct += result.correct;
       if (options.onBatch && (step % every === 0 || step === run.totalSteps)) {
@@ -545,9 +570,16 @@ export async function fitModel(
   if (run.stopped && stopping.best) restore(model, stopping.best.weights);
   else stopping.restoreBest(model, done.at(-1)?.validLoss);
   // A step whose update overflowed leaves a finite loss behind it but weights that are not.
-  if (!weightsAreFinite(model)) throw new TrainingDivergedError(run.step, done.at(-1)?.epoch ?? o.epochs, o.lr, member);
+  if (!weightsAreFinite(model))
+    throw new TrainingDivergedError(run.step, done.at(-1)?.epoch ?? o.epochs, o.lr, member, defaultLr(o));
   // Steps an early stop skipped still count as done, so progress ends at totalSteps.
   run.step += stepsPerEpoch * (o.epochs - done.length);
+}
+
+/** The learning rate the model trains well at by default with this optimizer (what a diverged run suggests at most). */
+function defaultLr(o: Resolved): number | undefined {
+  // A member trained on a thread gets the settings of its steps only, not the architecture.
+  return o.arch === undefined ? undefined : modelClass(o.arch).defaults.lr[o.optimizer];
 }
 
 /** Multiplies the linear head's weights and biases by `factor` (the mean over fewer members than the model was laid out for). */
@@ -602,6 +634,33 @@ function describe(value: unknown): string {
     return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Refuses a featurizer that left no training text a feature (a minCount above every word's count,
+ * with no n-grams or subwords to fall back on): such a model predicts the class priors for every
+ * text. Warns when it kept no words but other features, or left many texts without any.
+ */
+function checkFeatures(set: Encoded, featurizer: Featurizer, tokenLists: string[][], warn: (m: string) => void): void {
+  const n = set.labels.length;
+  let featureless = 0;
+  for (let i = 0; i < n; i++) if (set.offsets[i + 1] === set.offsets[i]) featureless++;
+  const { minCount } = featurizer.options;
+  const words = featurizer.vocabulary.size;
+  if (featureless === n || words === 0) {
+    const counts = new Map<string, number>();
+    for (const list of tokenLists) for (const t of list) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const most = Math.max(0, ...counts.values());
+    const kept = `minCount ${minCount} keeps none of the ${counts.size} distinct words (the most frequent is seen ${most === 1 ? 'once' : `${most} times`})`;
+    const lower = `Lower minCount (--min-count) to at most ${Math.max(1, most)}`;
+    if (featureless === n)
+      throw new RangeError(`no training text has a feature left: ${kept}, and no n-grams. ${lower}`);
+    warn(`the model has no word features: ${kept}; it learns from n-grams alone. ${lower}`);
+  } else if (featureless * 4 > n) {
+    warn(
+      `${featureless} of the ${n} training texts have no feature left (minCount ${minCount}). Lower minCount (--min-count)`,
+    );
+  }
 }
 
 /** Held-out examples given, or a seeded random fraction of the training examples. */
