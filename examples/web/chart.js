@@ -6,6 +6,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+/** The height of each chart's plot, in CSS pixels. */
+const HEIGHT = 180;
 const COLOURS = ['#2f5bd3', '#e08a1e', '#2a9d5b', '#b23a8a', '#6b6f7a', '#c0392b', '#16a2b8', '#8e6c2f'];
 
 export class TrainingCharts {
@@ -16,6 +18,14 @@ export class TrainingCharts {
     this.view = 'members';
     this.plots = {};
     this.shape = '';
+    // Each chart takes the width its box has: side by side on a wide page, one above the other on a phone.
+    const resized = new ResizeObserver(() => {
+      for (const [name, plot] of Object.entries(this.plots)) {
+        const width = widthOf(this.elements[name]);
+        if (width !== plot.width) plot.setSize({ width, height: HEIGHT });
+      }
+    });
+    for (const element of Object.values(this.elements)) resized.observe(element);
   }
 
   reset() {
@@ -117,12 +127,11 @@ export class TrainingCharts {
   }
 
   makePlot(element, title, lines) {
-    const width = Math.max(240, element.clientWidth || 360);
     return new uPlot(
       {
         title,
-        width,
-        height: 180,
+        width: widthOf(element),
+        height: HEIGHT,
         scales: { x: { time: false } },
         axes: [{ label: 'epoch' }, {}],
         legend: { live: false },
@@ -142,4 +151,9 @@ export class TrainingCharts {
       element,
     );
   }
+}
+
+/** The width a chart may take: its box's (at least enough for the axes and a few epochs). */
+function widthOf(element) {
+  return Math.max(200, Math.floor(element.clientWidth || 360));
 }

@@ -39,6 +39,7 @@ const ui = {
   progress: $('progress'),
   meterFill: $('meter-fill'),
   summary: $('summary'),
+  kept: $('kept'),
   text: $('text'),
   label: $('label'),
   barFill: $('bar-fill'),
@@ -51,6 +52,8 @@ const ui = {
   projection: $('projection'),
   mapSearch: $('map-search'),
   mapReset: $('map-reset'),
+  mapZoomIn: $('map-zoom-in'),
+  mapZoomOut: $('map-zoom-out'),
   map: $('map'),
   mapNote: $('map-note'),
   word: $('word'),
@@ -59,6 +62,7 @@ const ui = {
   neighboursShare: $('neighbours-share'),
   wordA: $('word-a'),
   wordB: $('word-b'),
+  knownWords: $('known-words'),
   pairSimilarity: $('pair-similarity'),
   download: $('download'),
   open: $('open'),
@@ -72,6 +76,8 @@ const ARCHITECTURES = {
 };
 /** The map shows at most this many words, the most frequent. */
 const MAP_WORDS = 1500;
+/** A patience (epochs without a better held-out loss) no run reaches. */
+const NEVER_STOP = 1_000_000;
 
 /** The model in use (trained here or opened from a file). */
 let model;
@@ -81,6 +87,10 @@ let words;
 let droppedFile;
 /** Aborts the training under way. */
 let training;
+/** The examples held out of the last training run (none for a model opened from a file). */
+let heldOut = [];
+/** The epoch whose weights the last run kept, per member: [{ member, epoch, validLoss, validAccuracy }]. */
+let kept = [];
 
 const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('chart-note'));
 const wordMap = new WordMap(ui.map, (word) => pickWord(word));
@@ -91,6 +101,12 @@ window.sentiwasmApp = {
   },
   get words() {
     return words;
+  },
+  get heldOut() {
+    return heldOut;
+  },
+  get kept() {
+    return kept;
   },
   map: wordMap,
   charts,
@@ -160,6 +176,9 @@ ui.train.addEventListener('click', async () => {
   ui.progress.hidden = false;
   ui.meterFill.style.width = '0';
   ui.summary.textContent = '';
+  heldOut = data.validation ?? [];
+  kept = [];
+  showKept();
   charts.reset();
   const started = performance.now();
   let last;
@@ -169,9 +188,11 @@ ui.train.addEventListener('click', async () => {
       arch: ui.arch.value,
       epochs,
       validation: data.validation,
-      // With held-out data, run every epoch: on the small built-in corpus the loss sits on a
-      // plateau for the first epochs, where early stopping would give up on a model about to learn.
-      patience: data.validation ? 0 : undefined,
+      // With held-out data, run every epoch and keep the best: on the small built-in corpus the
+      // loss sits on a plateau for the first epochs, where early stopping would give up on a model
+      // about to learn. A patience no run reaches never stops, yet puts back the weights of the
+      // epoch with the lowest held-out loss (patience 0 would keep the last epoch's).
+      patience: data.validation ? NEVER_STOP : undefined,
       // threads: 'auto' (the default) trains on the cores where that pays, on a cross-origin
       // isolated page only (see vite.config.js); elsewhere on one thread.
       worker: true,
@@ -184,6 +205,7 @@ ui.train.addEventListener('click', async () => {
         showSummary(r, performance.now() - started);
       },
     });
+    kept = keptEpochs(result.epochs);
     await setModel(result.model);
     ui.meterFill.style.width = '100%';
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -191,6 +213,7 @@ ui.train.addEventListener('click', async () => {
       ? `Stopped after ${result.epochs.length} epochs on ${data.what} (${seconds} s); the model is the best so far. Type below.`
       : `Trained on ${data.what} in ${seconds} s on ${result.threads === 1 ? 'one thread' : `${result.threads} threads`}. Type below.`;
     if (last) showSummary(last, performance.now() - started);
+    showKept();
   } catch (error) {
     ui.status.className = 'error';
     ui.status.textContent = `Training failed: ${error.message}`;
@@ -210,6 +233,38 @@ for (const radio of document.querySelectorAll('input[name="chart-view"]')) {
   radio.addEventListener('change', () =>
     charts.setView(document.querySelector('input[name="chart-view"]:checked').value),
   );
+}
+
+/**
+ * The epoch each member's weights come from: the one with the lowest held-out loss (the first of
+ * equals), as training puts back; none without held-out data (the last epoch stays).
+ */
+function keptEpochs(reports) {
+  const best = new Map();
+  for (const r of reports) {
+    if (r.validLoss === undefined) continue;
+    const member = r.member ?? 1;
+    if (!best.has(member) || r.validLoss < best.get(member).validLoss) best.set(member, r);
+  }
+  return [...best.entries()].map(([member, r]) => ({
+    member,
+    epoch: r.epoch,
+    validLoss: r.validLoss,
+    validAccuracy: r.validAccuracy,
+  }));
+}
+
+/** Says which epoch the model's weights come from, and its held-out accuracy. */
+function showKept() {
+  ui.kept.textContent =
+    kept.length === 0
+      ? ''
+      : `The model keeps the epoch with the lowest held-out loss: ${kept
+          .map(
+            (k) =>
+              `${kept.length > 1 ? `member ${k.member}, ` : ''}epoch ${k.epoch} (held-out accuracy ${(100 * k.validAccuracy).toFixed(1)} %)`,
+          )
+          .join('; ')}.`;
 }
 
 function showSummary(r, ms) {
@@ -236,7 +291,18 @@ async function setModel(next) {
   model?.dispose();
   model = next;
   words = undefined;
-  for (const el of [ui.text, ui.word, ui.wordA, ui.wordB, ui.download, ui.mapSearch, ui.mapReset]) el.disabled = false;
+  for (const el of [
+    ui.text,
+    ui.word,
+    ui.wordA,
+    ui.wordB,
+    ui.download,
+    ui.mapSearch,
+    ui.mapReset,
+    ui.mapZoomIn,
+    ui.mapZoomOut,
+  ])
+    el.disabled = false;
   document.body.classList.add('has-model');
   for (const el of document.querySelectorAll('.target-name')) el.textContent = targetLabel();
   await breathe();
@@ -245,6 +311,7 @@ async function setModel(next) {
   const ready = await prepareWords(next);
   if (model !== next) return;
   words = ready;
+  suggestWords(ready);
   await drawMap();
   updateNeighbours();
   updatePair();
@@ -339,19 +406,43 @@ async function drawMap() {
       : ['first principal component →', 'second principal component'];
   wordMap.targetName = target;
   wordMap.setPoints(points, names);
+  // A word searched for before (say, before training again) is found and zoomed to on the new map.
+  if (ui.mapSearch.value.trim() !== '') wordMap.search(ui.mapSearch.value);
   ui.mapNote.textContent =
-    `${n === data.list.length ? `All ${n} words` : `The ${n} most frequent words of ${data.list.length}`}, from their centred vectors (the mean word vector subtracted); each axis scaled to fill the map. ` +
+    `${n === data.list.length ? `All ${n} words` : `The ${n} most frequent words of ${data.list.length}`}, from their centred vectors (the mean word vector subtracted); each axis scaled to fill the map, and stretched near the centre (linear near the mean word, logarithmic far from it) so that the crowd of words there spreads out. ` +
     `Green: the model scores the word alone as ${target}; red: not; paler: closer to 50 %. ` +
     (projection === 'sentiment'
       ? `The horizontal axis runs from the mean of the red words to the mean of the green ones; the vertical one is the largest remaining variation.`
       : `The axes are the two directions of largest variation; their signs are arbitrary, turned so that green words lie to the right on average.`) +
-    ' Scroll to zoom, drag to pan, click a word for its neighbours.';
+    ' Scroll to zoom (more names appear as there is room for them), drag to pan, click a word for its neighbours.';
 }
 ui.projection.addEventListener('change', drawMap);
 ui.mapSearch.addEventListener('input', () => wordMap.search(ui.mapSearch.value));
 ui.mapReset.addEventListener('click', () => wordMap.reset());
+ui.mapZoomIn.addEventListener('click', () => wordMap.zoom(1.5));
+ui.mapZoomOut.addEventListener('click', () => wordMap.zoom(1 / 1.5));
 
 // ---- 4. Nearest words ----------------------------------------------------------------------
+
+/**
+ * Offers the model's own words: the word boxes list the shown words (most frequent first), and a
+ * box holding a word this model does not know (say "good" after training on Chinese) gets one it
+ * does: the most frequent word it scores strongly positive (strongly negative for the second of
+ * the pair). A word the model knows stays as it is.
+ */
+function suggestWords(data) {
+  ui.knownWords.replaceChildren(...data.shown.map((w) => new Option('', w)));
+  const strongly = (keep) => data.shown.find((w, i) => /\p{L}/u.test(w) && keep(data.scores[i]));
+  const positive = strongly((s) => s >= 0.8) ?? strongly((s) => s > 0.5) ?? data.shown[0];
+  const negative = strongly((s) => s <= 0.2) ?? strongly((s) => s < 0.5) ?? data.shown[1] ?? positive;
+  for (const [box, word] of [
+    [ui.word, positive],
+    [ui.wordA, positive],
+    [ui.wordB, negative],
+  ]) {
+    if (word !== undefined && !model.wordVector(box.value.trim())) box.value = word;
+  }
+}
 
 /** A word's centred vector and raw vector, or an error message naming it. */
 function vectorsOf(word) {
@@ -434,6 +525,9 @@ ui.open.addEventListener('change', async () => {
   ui.fileStatus.className = '';
   try {
     await setModel(await loadModel(file));
+    heldOut = [];
+    kept = [];
+    showKept();
     ui.fileStatus.textContent = `Opened ${file.name}: ${model.config.arch} model, labels ${model.labels.join(', ')}.`;
     ui.status.textContent = `Using the model from ${file.name}.`;
   } catch (error) {
