@@ -18,5 +18,6 @@ export function placeLabels(
   plotWidth: number,
   plotHeight: number,
   reserved?: readonly Box[],
+  most?: number,
 ): (Box & { word: string })[];
 export function overlaps(a: Box, b: Box): boolean;

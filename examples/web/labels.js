@@ -9,13 +9,15 @@ const GAP = 2;
 /**
  * Places labels: `candidates` are { word, x, y, width, height } (the point's position on the
  * canvas and the name's box size), most important first; `reserved` are boxes { left, top,
- * width, height } to keep clear. Returns the placed labels as { word, left, top, width, height }.
+ * width, height } to keep clear; at most `most` are placed. Returns the placed labels as
+ * { word, left, top, width, height }.
  * @example placeLabels([{ word: 'good', x: 10, y: 10, width: 30, height: 12 }], 100, 50).length; // 1
  */
-export function placeLabels(candidates, plotWidth, plotHeight, reserved = []) {
+export function placeLabels(candidates, plotWidth, plotHeight, reserved = [], most = Infinity) {
   const placed = [];
   const taken = [...reserved];
   for (const c of candidates) {
+    if (placed.length >= most) break;
     for (const box of placesAround(c)) {
       if (!inside(box, plotWidth, plotHeight) || taken.some((t) => overlaps(t, box))) continue;
       const label = { word: c.word, ...box };

@@ -278,7 +278,7 @@ export class WordMap {
     });
     const fonts = new Map(candidates.map((c) => [c.word, c.font]));
     const most = Math.max(found.length, Math.round((width * height) / PIXELS_PER_LABEL));
-    this.labels = placeLabels(candidates, width, height, titles).slice(0, most);
+    this.labels = placeLabels(candidates, width, height, titles, most);
     g.textBaseline = 'middle';
     g.textAlign = 'left';
     g.lineJoin = 'round';
