@@ -645,3 +645,136 @@ describe('the web app, built by Vite', () => {
     90_000,
   );
 });
+
+describe('the web app on a phone', () => {
+  let phone: Page;
+  let phoneErrors: string[];
+
+  beforeAll(async () => {
+    const context = await browser!.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    phone = await context.newPage();
+    phoneErrors = watchForErrors(phone);
+    await phone.goto(`${server.origin}/`);
+    await phone.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled);
+    await phone.fill('#epochs', '30');
+    await trainOnPage(phone);
+    await phone.fill('#word', 'great');
+  }, 60_000);
+
+  /** What sticks out of the page or out of its card: elements wider than their section, unless inside a scrolling box. */
+  const spills = () =>
+    phone.evaluate(() => {
+      const out: string[] = [];
+      for (const section of Array.from(document.querySelectorAll('section'))) {
+        const card = section.getBoundingClientRect();
+        for (const el of Array.from(section.querySelectorAll('*'))) {
+          const r = el.getBoundingClientRect();
+          if (r.width === 0 || r.height === 0) continue;
+          let scrolls = false;
+          for (let a = el.parentElement; a && a !== section; a = a.parentElement)
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) scrolls = true;
+          if (!scrolls && (r.left < card.left - 0.5 || r.right > card.right + 0.5))
+            out.push(`${section.id} > ${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}`);
+        }
+      }
+      return out;
+    });
+
+  it.each([390, 360])('at %i px wide, nothing scrolls sideways, spills out of its card, or overlaps', async (width) => {
+    await phone.setViewportSize({ width, height: 844 });
+    // Two frames: the resize observers redraw the charts and the map.
+    await phone.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const { scrollWidth, clientWidth } = await phone.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    expect(clientWidth).toBe(width);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    expect(await spills()).toEqual([]);
+    // The two charts, whole (title, plot, legend), one above the other.
+    const charts = await boxesOf(phone, '#loss-chart .uplot, #accuracy-chart .uplot');
+    expect(charts).toHaveLength(2);
+    expect(overlappingPairs(charts)).toEqual([]);
+    for (const chart of charts) expect(chart.left + chart.width).toBeLessThanOrEqual(width);
+    // The nearest words: eight entries, none over another.
+    const neighbours = await boxesOf(phone, '#neighbours li');
+    expect(neighbours).toHaveLength(8);
+    expect(overlappingPairs(neighbours)).toEqual([]);
+    // The controls of each row, the projection menu among them, side by side or wrapped, never on top of each other.
+    for (const row of ['#data-section > .row', '#map-section > .row', '#words-section > .row']) {
+      const controls = await boxesOf(phone, `${row} > *`);
+      expect(overlappingPairs(controls), row).toEqual([]);
+    }
+    // The map fills its card's width and is drawn at its size on the screen (sharp names).
+    const canvas = await phone.evaluate(() => {
+      const c = document.getElementById('map') as HTMLCanvasElement;
+      return {
+        width: c.width,
+        height: c.height,
+        cssWidth: c.clientWidth,
+        cssHeight: c.clientHeight,
+        ratio: devicePixelRatio,
+      };
+    });
+    expect(canvas.cssWidth).toBeGreaterThan(width - 80);
+    expect(canvas.width).toBe(Math.round(canvas.cssWidth * canvas.ratio));
+    expect(canvas.height).toBe(Math.round(canvas.cssHeight * canvas.ratio));
+    await phone.screenshot({ path: testOutput(`web-app-phone-${width}.png`), fullPage: true });
+    expect(phoneErrors).toEqual([]);
+  });
+
+  it("the map's names neither overlap nor leave the plot, and zooming in shows more of them", async () => {
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const labels = () =>
+      phone.evaluate(() => {
+        const { labels, width, height } = (window as unknown as AppWindow).sentiwasmApp.map;
+        return { labels, width, height };
+      });
+    const check = async (what: string) => {
+      const { labels: placed, width, height } = await labels();
+      const named = placed.map((l) => ({ ...l, name: l.word }));
+      expect(overlappingPairs(named), what).toEqual([]);
+      const outside = placed.filter(
+        (l) => l.left < 0 || l.top < 0 || l.left + l.width > width || l.top + l.height > height,
+      );
+      expect(
+        outside.map((l) => l.word),
+        what,
+      ).toEqual([]);
+      // Each name is drawn where its box says: dark pixels inside it.
+      const inked = await phone.evaluate((boxes) => {
+        const canvas = document.getElementById('map') as HTMLCanvasElement;
+        const g = canvas.getContext('2d')!;
+        const k = canvas.width / canvas.clientWidth;
+        return boxes.filter((b) => {
+          const data = g.getImageData(b.left * k, b.top * k, Math.max(1, b.width * k), Math.max(1, b.height * k)).data;
+          for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 300) return true;
+          return false;
+        }).length;
+      }, placed);
+      expect(inked, what).toBe(placed.length);
+      return placed.map((l) => l.word);
+    };
+    await phone.click('#map-reset');
+    const whole = await check('the whole map');
+    expect(whole.length).toBeGreaterThanOrEqual(10);
+    await phone.locator('#map-section').screenshot({ path: testOutput('web-app-phone-map.png') });
+    // Zoomed in three times about the middle: other names, still clear of each other.
+    for (let i = 0; i < 3; i++) await phone.click('#map-zoom-in');
+    const zoomed = await check('zoomed in');
+    expect(zoomed.filter((w) => !whole.includes(w)).length).toBeGreaterThan(5);
+    await phone.locator('#map-section').screenshot({ path: testOutput('web-app-phone-map-zoomed.png') });
+    // A word searched for is named, in front of its neighbours.
+    await phone.click('#map-reset');
+    await phone.fill('#map-search', 'amazing');
+    expect((await check('a search'))[0]).toBe('amazing');
+    await phone.fill('#map-search', '');
+    expect(phoneErrors).toEqual([]);
+  });
+});
