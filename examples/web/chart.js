@@ -11,9 +11,11 @@ const HEIGHT = 180;
 const COLOURS = ['#2f5bd3', '#e08a1e', '#2a9d5b', '#b23a8a', '#6b6f7a', '#c0392b', '#16a2b8', '#8e6c2f'];
 
 export class TrainingCharts {
-  constructor(lossElement, accuracyElement, noteElement) {
+  /** `viewChoice`, when given, is shown only while there are several members to show apart or merged. */
+  constructor(lossElement, accuracyElement, noteElement, viewChoice) {
     this.elements = { loss: lossElement, accuracy: accuracyElement };
     this.note = noteElement;
+    this.viewChoice = viewChoice;
     this.reports = [];
     this.view = 'members';
     this.plots = {};
@@ -118,6 +120,7 @@ export class TrainingCharts {
       this.plots[name].setData([xs, ...metric.lines.map((l) => l.values)]);
     }
     const n = loss.members.length;
+    if (this.viewChoice) this.viewChoice.hidden = n < 2;
     this.note.textContent =
       n > 1
         ? this.view === 'merged'

@@ -92,7 +92,7 @@ let heldOut = [];
 /** The epoch whose weights the last run kept, per member: [{ member, epoch, validLoss, validAccuracy }]. */
 let kept = [];
 
-const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('chart-note'));
+const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('chart-note'), $('chart-view'));
 const wordMap = new WordMap(ui.map, (word) => pickWord(word));
 // For the browser tests and the curious: the app's state, read-only.
 window.sentiwasmApp = {
@@ -414,7 +414,7 @@ async function drawMap() {
     (projection === 'sentiment'
       ? `The horizontal axis runs from the mean of the red words to the mean of the green ones; the vertical one is the largest remaining variation.`
       : `The axes are the two directions of largest variation; their signs are arbitrary, turned so that green words lie to the right on average.`) +
-    ' Scroll to zoom (more names appear as there is room for them), drag to pan, click a word for its neighbours.';
+    ' Scroll, pinch or press + to zoom (more names appear as there is room for them), drag to pan, click a word for its neighbours.';
 }
 ui.projection.addEventListener('change', drawMap);
 ui.mapSearch.addEventListener('input', () => wordMap.search(ui.mapSearch.value));
