@@ -76,7 +76,7 @@ const ARCHITECTURES = {
 };
 /** The map shows at most this many words, the most frequent. */
 const MAP_WORDS = 1500;
-/** A patience (epochs without a better held-out loss) no run reaches. */
+/** A patience (epochs without a better held-out score) no run reaches. */
 const NEVER_STOP = 1_000_000;
 
 /** The model in use (trained here or opened from a file). */
@@ -191,8 +191,11 @@ ui.train.addEventListener('click', async () => {
       // With held-out data, run every epoch and keep the best: on the small built-in corpus the
       // loss sits on a plateau for the first epochs, where early stopping would give up on a model
       // about to learn. A patience no run reaches never stops, yet puts back the weights of the
-      // epoch with the lowest held-out loss (patience 0 would keep the last epoch's).
+      // best epoch (patience 0 would keep the last epoch's). The best is the one of highest
+      // held-out accuracy, what the chart shows: the held-out loss of the mlp and attention
+      // models rises from their first epochs on while their accuracy still climbs.
       patience: data.validation ? NEVER_STOP : undefined,
+      bestBy: 'accuracy',
       // threads: 'auto' (the default) trains on the cores where that pays, on a cross-origin
       // isolated page only (see vite.config.js); elsewhere on one thread.
       worker: true,
@@ -236,15 +239,18 @@ for (const radio of document.querySelectorAll('input[name="chart-view"]')) {
 }
 
 /**
- * The epoch each member's weights come from: the one with the lowest held-out loss (the first of
- * equals), as training puts back; none without held-out data (the last epoch stays).
+ * The epoch each member's weights come from, as training puts it back: the one of highest
+ * held-out accuracy, the lower loss among equals (the first of epochs equal in both); none
+ * without held-out data (the last epoch stays).
  */
 function keptEpochs(reports) {
   const best = new Map();
+  const beats = (r, b) =>
+    r.validAccuracy !== b.validAccuracy ? r.validAccuracy > b.validAccuracy : r.validLoss < b.validLoss;
   for (const r of reports) {
     if (r.validLoss === undefined) continue;
     const member = r.member ?? 1;
-    if (!best.has(member) || r.validLoss < best.get(member).validLoss) best.set(member, r);
+    if (!best.has(member) || beats(r, best.get(member))) best.set(member, r);
   }
   return [...best.entries()].map(([member, r]) => ({
     member,
@@ -259,7 +265,7 @@ function showKept() {
   ui.kept.textContent =
     kept.length === 0
       ? ''
-      : `The model keeps the epoch with the lowest held-out loss: ${kept
+      : `The model keeps the epoch of highest held-out accuracy: ${kept
           .map(
             (k) =>
               `${kept.length > 1 ? `member ${k.member}, ` : ''}epoch ${k.epoch} (held-out accuracy ${(100 * k.validAccuracy).toFixed(1)} %)`,
