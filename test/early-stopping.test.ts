@@ -1,6 +1,7 @@
 // Which epoch training keeps: the lowest held-out loss by default, or (bestBy 'accuracy') the
 // highest held-out accuracy with the lower loss among equals; the model trained with it scores
-// on the held-out examples what its best epoch scored; bestBy is checked.
+// on the held-out examples what its best epoch scored, on one thread or members on threads alike;
+// bestBy is checked.
 
 import { describe, expect, it } from 'vitest';
 import type { TextModel } from '../src/models/text-model.js';
@@ -109,6 +110,26 @@ describe('the epoch training keeps', () => {
     const byLoss = result.epochs.reduce((b, r) => (r.validLoss! < b.validLoss! ? r : b));
     expect(byLoss.validAccuracy).toBeLessThan(best);
     result.model.dispose();
+  }, 60_000);
+
+  it("bestBy 'accuracy' reaches the members trained side by side on threads: the same bytes as on one thread", async () => {
+    const { train, dev } = builtinSplit();
+    const options = {
+      members: 2,
+      epochs: 15,
+      lr: 4,
+      validation: dev,
+      patience: 1_000_000,
+      bestBy: 'accuracy' as const,
+    };
+    const alone = await trainWithReport(train, { ...options, threads: 1 });
+    const side = await trainWithReport(train, { ...options, threads: 2 });
+    expect(side.threads).toBe(2);
+    expect(Buffer.from(side.model.toBytes()).equals(Buffer.from(alone.model.toBytes()))).toBe(true);
+    // And the choice mattered: by loss, a member keeps another epoch.
+    const byLoss = await trainWithReport(train, { ...options, bestBy: 'loss', threads: 1 });
+    expect(Buffer.from(byLoss.model.toBytes()).equals(Buffer.from(alone.model.toBytes()))).toBe(false);
+    for (const r of [alone, side, byLoss]) r.model.dispose();
   }, 60_000);
 
   it.each([

@@ -391,7 +391,7 @@ export async function fitModel(
   /** Words the threads have read (with a team; alone, the batch builder counts them). */
   let teamWords = 0;
   const wordsSeen = () => (team ? teamWords : batches.wordsSeen);
-  const stopping = new EarlyStopping(o.patience, options.bestBy);
+  const stopping = new EarlyStopping(o.patience, o.bestBy);
   let lossSum = 0;
   let correct = 0;
   let firstEpoch = 1;
