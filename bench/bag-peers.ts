@@ -6,11 +6,11 @@
 
 import { bagInputs, withBagFiles, type BagInputs } from './peers/bag-inputs.js';
 import { FastTextRun, hasFastText } from './peers/fasttext.js';
-import { hasTorch, PYTHON, runPythonPeer } from './peers/python.js';
+import { hasTorch, PYTHON, runPythonPeer, usageOf } from './peers/python.js';
 import { tfjsBagPrediction } from './peers/tfjs-bag.js';
 import type { TfBackend } from './peers/tfjs.js';
 import { median, progress, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { readSst2 } from './sst2.js';
 
 const W4_PARAMS = { epochs: 5, arch: 'bag' };
 
@@ -21,7 +21,7 @@ process.on('exit', () => fastText?.dispose());
 let inputs: { modelPath: string; data: BagInputs } | undefined;
 async function inputsFor(modelPath: string): Promise<BagInputs> {
   if (inputs?.modelPath !== modelPath) {
-    const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+    const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
     inputs = { modelPath, data: await bagInputs(modelPath, train, dev) };
   }
   return inputs.data;
@@ -29,7 +29,7 @@ async function inputsFor(modelPath: string): Promise<BagInputs> {
 
 async function fastTextRun(): Promise<FastTextRun> {
   if (!fastText) {
-    const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+    const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
     fastText = new FastTextRun(train, dev);
   }
   return fastText;
@@ -115,6 +115,7 @@ export async function benchW4Peers(modelPath: string, backends: TfBackend[], run
         metric: 'seconds',
         value: median(results.map((r) => r.seconds)),
         params: W4_PARAMS,
+        ...usageOf(results),
       },
       {
         workload: 'W4',
@@ -123,6 +124,7 @@ export async function benchW4Peers(modelPath: string, backends: TfBackend[], run
         metric: 'tokens/s',
         value: median(results.map((r) => r.tokensPerSecond)),
         params: { ...W4_PARAMS, scope: 'whole training' },
+        ...usageOf(results),
       },
       {
         workload: 'W4',
@@ -131,6 +133,7 @@ export async function benchW4Peers(modelPath: string, backends: TfBackend[], run
         metric: 'accuracy',
         value: median(results.map((r) => r.accuracy)),
         params: W4_PARAMS,
+        ...usageOf(results),
       },
     );
   } else {
@@ -196,6 +199,7 @@ export async function benchW6BagPeers(modelPath: string, backends: TfBackend[]):
         metric: 'sentences/s',
         value: rate,
         params: { arch: 'bag', batch, chunk: Number(chunk) },
+        ...peer.usage,
       },
       // The same figure, which is on ids made beforehand, also stands against sentiwasm's model alone on feature rows.
       {
@@ -205,6 +209,7 @@ export async function benchW6BagPeers(modelPath: string, backends: TfBackend[]):
         metric: 'sentences/s',
         value: rate,
         params: { arch: 'bag', batch, chunk: Number(chunk), inputs: 'ids', scope: 'graph only' },
+        ...peer.usage,
       },
       {
         workload: 'W6',
@@ -213,6 +218,7 @@ export async function benchW6BagPeers(modelPath: string, backends: TfBackend[]):
         metric: 'latency_ms',
         value: peer.latencyMs,
         params: { arch: 'bag', batch: 1 },
+        ...peer.usage,
       },
     );
   } else {

@@ -19,7 +19,7 @@ import { Random } from '../src/nn/random.js';
 import { Sequential } from '../src/nn/sequential.js';
 import { Runtime } from '../src/runtime/runtime.js';
 import { trainWithReport } from '../src/train/train.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { readSst2 } from './sst2.js';
 import { W4_OPTIONS } from './w4-sentences.js';
 import { W5_OPTIONS } from './w5-sst2-attn.js';
 
@@ -66,13 +66,13 @@ if (workload === 'W3') {
   const trainer = new Trainer(model, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }) });
   process.stderr.write(`W3: ${await profiled('W3', () => forSeconds(() => trainer.step(x, y, 128)))} steps\n`);
 } else if (workload === 'W4' || workload === 'W5') {
-  const train = await readSst2(SST2_TRAIN);
+  const train = await readSst2('train');
   // One thread: a profile is of the calling thread (with threads, the work would run in workers).
   const options = workload === 'W4' ? { ...W4_OPTIONS, seed: 0, threads: 1 } : { ...W5_OPTIONS, epochs: 1, threads: 1 };
   const { trainSeconds } = await profiled(workload, () => trainWithReport(train, options));
   process.stderr.write(`${workload}: ${trainSeconds.toFixed(2)} s training\n`);
 } else if (workload === 'W6') {
-  const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+  const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
   const texts = dev.map((e) => e.text);
   for (const options of [
     { ...W4_OPTIONS, seed: 0 },

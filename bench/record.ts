@@ -20,6 +20,10 @@ export interface BenchRecord {
   params?: Record<string, number | string>;
   /** On sentiwasm's records with `--compare`: against each peer, times better (above 1: sentiwasm ahead); for accuracy, the difference in points (bench/ratios.ts). */
   ratios?: Record<string, number>;
+  /** On a peer's records run in a process of its own: the CPU seconds that process used over all its threads… */
+  cpuSeconds?: number;
+  /** …and its wall seconds, so that a peer that used more than one core shows it. */
+  wallSeconds?: number;
 }
 
 /** The median of a non-empty list. */

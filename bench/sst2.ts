@@ -1,12 +1,18 @@
-// SST-2 as the benchmarks read it (shared/data/sst2): through the library's own TSV reader.
+// SST-2 as the benchmarks read it: by name (sst2, sst2:dev; see ./corpora.ts), through the
+// library's own TSV reader.
 
 import { readExamplesFromFile } from '../src/data/files.node.js';
 import type { LabelledText } from '../src/train/train.js';
+import { corpusFile } from './corpora.js';
 
-export const SST2_TRAIN = new URL('../../shared/data/sst2/train.tsv', import.meta.url);
-export const SST2_DEV = new URL('../../shared/data/sst2/dev.tsv', import.meta.url);
+export type Sst2Split = 'train' | 'dev';
 
-export async function readSst2(url: URL): Promise<LabelledText[]> {
-  const { examples } = await readExamplesFromFile(url).collect();
+/** The file of SST-2's train or dev split. */
+export function sst2File(split: Sst2Split): Promise<string> {
+  return corpusFile(split === 'train' ? 'sst2' : 'sst2:dev');
+}
+
+export async function readSst2(split: Sst2Split): Promise<LabelledText[]> {
+  const { examples } = await readExamplesFromFile(await sst2File(split)).collect();
   return examples.map(({ text, label }) => ({ text, label }));
 }

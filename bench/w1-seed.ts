@@ -5,7 +5,7 @@ import type { Runtime } from '../src/runtime/runtime.js';
 import { runSeedExample } from '../src/train/seed-example.js';
 import { median, progress, type BenchRecord } from './record.js';
 
-const REFERENCE = new URL('../../shared/reference/w1-reference.json', import.meta.url);
+const REFERENCE = new URL('../test/fixtures/w1-reference.json', import.meta.url);
 
 export async function benchW1(rt: Runtime): Promise<BenchRecord[]> {
   const reference = JSON.parse(readFileSync(REFERENCE, 'utf8'));

@@ -84,6 +84,7 @@ export async function benchW3(rt: Runtime, peers: TfBackend[], fma?: Runtime): P
     metric: 'examples/s',
     value: torch.examplesPerSecond,
     params: { batch: BATCH },
+    ...torch.usage,
   });
   return records;
 }

@@ -5,9 +5,9 @@
 import '../src/index.node.js';
 import { writeFileSync } from 'node:fs';
 import { trainWithReport } from '../src/train/train.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { readSst2 } from './sst2.js';
 
-const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
 // The workload's settings: unigrams + hashed bigrams in 2,000,000 buckets, dim 64, mean pooling,
 // linear → 2-way softmax, 5 epochs; no validation during training (dev is only evaluated).
 const threads = Number(process.argv[3] ?? 1);

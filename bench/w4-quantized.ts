@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { TextClassifier } from '../src/train/classifier.js';
 import type { QuantizeBits } from '../src/train/quantize.js';
 import { median, progress, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV } from './sst2.js';
+import { readSst2 } from './sst2.js';
 
 /** Loads timed per file. */
 const LOADS = 5;
@@ -25,7 +25,7 @@ async function loadSeconds(bytes: Uint8Array, name: string): Promise<number> {
 }
 
 export async function benchW4Quantized(modelPath: string): Promise<BenchRecord[]> {
-  const dev = await readSst2(SST2_DEV);
+  const dev = await readSst2('dev');
   const plain = readFileSync(modelPath);
   const model = await TextClassifier.fromBytes(plain, modelPath);
   const floatAccuracy = model.evaluate(dev).accuracy;

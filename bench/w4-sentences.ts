@@ -8,13 +8,14 @@
 import { fastTextAccuracy, hasFastText } from './accuracy/fasttext.js';
 import { sentiwasmAccuracy } from './accuracy/models.js';
 import { readSst2Rows, sst2SentenceSplits } from './accuracy/splits.js';
+import { corpusFile } from './corpora.js';
 import { progress, type BenchRecord } from './record.js';
 
 /** W4's training options (as bench/w4-child.ts). */
 export const W4_OPTIONS = { arch: 'bag', dim: 64, wordNgrams: 2, buckets: 2_000_000, epochs: 5 } as const;
 
 export async function benchW4Sentences(peers = true): Promise<BenchRecord[]> {
-  const splits = sst2SentenceSplits(readSst2Rows(), { seed: 1 });
+  const splits = sst2SentenceSplits(readSst2Rows(await corpusFile('sst2')), { seed: 1 });
   const withFastText = peers && hasFastText();
   if (peers && !withFastText) progress('W4S (fasttext is not on the PATH: sentiwasm only)');
   const ours: number[] = [];

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, progress, type BenchRecord } from './record.js';
-import { SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { sst2File } from './sst2.js';
 
 const CHILD = fileURLToPath(new URL('./w4-child.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -49,7 +49,7 @@ export async function benchW4(runs = 3, threadCounts = [1, 2]): Promise<{ record
     const t0 = performance.now();
     execFileSync(
       process.execPath,
-      [CLI, 'train', fileURLToPath(SST2_TRAIN), '--out', join(dir, 'cli.bin'), '--no-progress'],
+      [CLI, 'train', await sst2File('train'), '--out', join(dir, 'cli.bin'), '--no-progress'],
       { stdio: 'ignore' },
     );
     commandTimes.push((performance.now() - t0) / 1000);
@@ -58,7 +58,6 @@ export async function benchW4(runs = 3, threadCounts = [1, 2]): Promise<{ record
     `W4  \`sentiwasm train train.tsv --out …\` end to end: ${commandTimes.map((t) => t.toFixed(2)).join(', ')} s`,
   );
   const params = { epochs: 5, arch: 'bag' };
-  void SST2_DEV;
   const records: BenchRecord[] = [];
   for (const [threads, results] of byThreads) {
     const m = (pick: (r: ChildResult) => number) => median(results.map(pick));

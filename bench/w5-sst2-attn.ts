@@ -5,17 +5,13 @@
 // PyTorch (bench/peers/pytorch_w5.py, one thread) trains the same model in the same run, on the
 // very token ids sentiwasm's featurizer gives, when /usr/bin/python3 imports torch.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { trainWithReport, type TrainOptions } from '../src/train/train.js';
+import { hasTorch, PYTHON, runPythonPeer, usageOf, type PeerUsage } from './peers/python.js';
 import { median, progress, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
-
-const PEER = fileURLToPath(new URL('./peers/pytorch_w5.py', import.meta.url));
-const PYTHON = '/usr/bin/python3';
+import { readSst2 } from './sst2.js';
 
 /** W5's model and schedule, as train() takes them. */
 export const W5_OPTIONS: TrainOptions = {
@@ -46,18 +42,8 @@ interface PeerResult {
   torch: string;
 }
 
-/** Whether Debian's PyTorch is there to compare with. */
-function hasTorch(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function benchW5(runs = 3, peers = true): Promise<BenchRecord[]> {
-  const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+  const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
   const epochs = W5_OPTIONS.epochs as number;
   // 1 and 2 threads alternate, so that a change in the machine's load falls on both alike.
   const rates: Record<number, number[]> = { 1: [], 2: [] };
@@ -114,13 +100,14 @@ export async function benchW5(runs = 3, peers = true): Promise<BenchRecord[]> {
     return records;
   }
   for (const dense of [false, true]) {
-    const results: PeerResult[] = [];
+    const results: (PeerResult & { usage: PeerUsage })[] = [];
     for (let r = 0; r < runs; r++) {
-      const out = execFileSync(PYTHON, [PEER, ids, '--seed', String(r), ...(dense ? ['--dense-adam'] : [])], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const result = JSON.parse(out.trim().split('\n').at(-1)!) as PeerResult;
+      const result = runPythonPeer<PeerResult>('pytorch_w5.py', [
+        ids,
+        '--seed',
+        String(r),
+        ...(dense ? ['--dense-adam'] : []),
+      ]);
       progress(
         `W5  PyTorch ${result.torch}${dense ? ' (dense Adam)' : ''} run ${r + 1}: ${result.seconds.toFixed(1)} s training, ${result.examplesPerSecond.toFixed(0)} examples/s, dev accuracy ${result.accuracy.toFixed(4)}`,
       );
@@ -135,6 +122,7 @@ export async function benchW5(runs = 3, peers = true): Promise<BenchRecord[]> {
         metric: 'examples/s',
         value: median(results.map((x) => x.examplesPerSecond)),
         params: peerParams,
+        ...usageOf(results),
       },
       {
         workload: 'W5',
@@ -143,6 +131,7 @@ export async function benchW5(runs = 3, peers = true): Promise<BenchRecord[]> {
         metric: 'accuracy',
         value: median(results.map((x) => x.accuracy)),
         params: peerParams,
+        ...usageOf(results),
       },
     );
   }

@@ -7,21 +7,17 @@
 // PyTorch (bench/peers/pytorch_w6_attn.py, one thread, eval mode, no_grad) runs the very same
 // weights on the very same token ids in the same run, when /usr/bin/python3 imports torch.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TextClassifier } from '../src/train/classifier.js';
 import { trainWithReport } from '../src/train/train.js';
 import { packedWeights } from './peers/model-weights.js';
+import { hasTorch, PYTHON, runPythonPeer, type PeerUsage } from './peers/python.js';
 import { progress, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { readSst2 } from './sst2.js';
 import { W5_OPTIONS } from './w5-sst2-attn.js';
 import { timePrediction } from './w6-predict.js';
-
-const PEER = fileURLToPath(new URL('./peers/pytorch_w6_attn.py', import.meta.url));
-const PYTHON = '/usr/bin/python3';
 
 interface PeerResult {
   rates: Record<string, number>;
@@ -31,17 +27,8 @@ interface PeerResult {
   torch: string;
 }
 
-function hasTorch(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
-  const [train, dev] = await Promise.all([readSst2(SST2_TRAIN), readSst2(SST2_DEV)]);
+  const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
   const { model: trained } = await trainWithReport(train, { ...W5_OPTIONS, epochs: 1 });
   const bytes = trained.toBytes();
   trained.dispose();
@@ -108,13 +95,9 @@ export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
   );
   writeFileSync(weightsPath, new Uint8Array(weights.buffer));
   model.dispose();
-  let peer: PeerResult;
+  let peer: PeerResult & { usage: PeerUsage };
   try {
-    const out = execFileSync(PYTHON, [PEER, dataPath, weightsPath], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    peer = JSON.parse(out.trim().split('\n').at(-1)!) as PeerResult;
+    peer = runPythonPeer<PeerResult>('pytorch_w6_attn.py', [dataPath, weightsPath]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -146,6 +129,7 @@ export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
       metric: 'sentences/s',
       value: given[1],
       params: { ...params, batch: texts.length, chunk: Number(given[0]), order: 'given' },
+      ...peer.usage,
     },
     {
       workload: 'W6',
@@ -154,6 +138,7 @@ export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
       metric: 'sentences/s',
       value: sorted[1],
       params: { ...params, batch: texts.length, chunk: 64, order: 'by length' },
+      ...peer.usage,
     },
     {
       workload: 'W6',
@@ -162,6 +147,7 @@ export async function benchW6Attention(peers = true): Promise<BenchRecord[]> {
       metric: 'latency_ms',
       value: peer.latencyMs,
       params: { ...params, batch: 1 },
+      ...peer.usage,
     },
   );
   return records;

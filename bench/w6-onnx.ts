@@ -17,7 +17,7 @@ import { toOnnx } from '../src/export/to-onnx.js';
 import { TextClassifier } from '../src/train/classifier.js';
 import { trainWithReport } from '../src/train/train.js';
 import { asyncThroughput, median, progress, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV, SST2_TRAIN } from './sst2.js';
+import { readSst2 } from './sst2.js';
 import { W5_OPTIONS } from './w5-sst2-attn.js';
 
 const CHUNKS = [32, 64, 128, 872];
@@ -132,13 +132,13 @@ async function timeModel(
 
 /** ONNX Runtime's W6 figures for W4's bag model (at `bagModelPath`) and W5's attention model; `sentiwasm` holds sentiwasm's W6 records of the same run, for the ratios. */
 export async function benchW6Onnx(bagModelPath: string, sentiwasm: BenchRecord[]): Promise<BenchRecord[]> {
-  const dev = await readSst2(SST2_DEV);
+  const dev = await readSst2('dev');
   const texts = dev.map((e) => e.text);
   const bag = await TextClassifier.fromBytes(readFileSync(bagModelPath), bagModelPath);
   const records = await timeModel(bag, 'bag', texts, sentiwasm);
   bag.dispose();
   // The same training as bench/w6-attention.ts (same options and seed, so the same weights), loaded back as a user's model is.
-  const { model: trained } = await trainWithReport(await readSst2(SST2_TRAIN), { ...W5_OPTIONS, epochs: 1 });
+  const { model: trained } = await trainWithReport(await readSst2('train'), { ...W5_OPTIONS, epochs: 1 });
   const attention = await TextClassifier.fromBytes(trained.toBytes(), 'w6-onnx-attention');
   trained.dispose();
   records.push(...(await timeModel(attention, 'attention', texts, sentiwasm)));

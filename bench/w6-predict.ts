@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { TextClassifier } from '../src/train/classifier.js';
 import { PredictionThreads } from '../src/train/prediction-threads.js';
 import { median, progress, throughput, type BenchRecord } from './record.js';
-import { readSst2, SST2_DEV } from './sst2.js';
+import { readSst2 } from './sst2.js';
 
 /**
  * Sentences per second of predictBatch over `texts` (median of 11 runs of at least 300 ms), and
@@ -29,7 +29,7 @@ export function timePrediction(
 
 export async function benchW6(modelPath: string): Promise<BenchRecord[]> {
   const model = await TextClassifier.fromBytes(readFileSync(modelPath), modelPath);
-  const dev = await readSst2(SST2_DEV);
+  const dev = await readSst2('dev');
   const texts = dev.map((e) => e.text);
   // Validate before timing: the loaded model must still be a working classifier.
   const accuracy = model.evaluate(dev).accuracy;

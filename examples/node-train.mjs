@@ -11,9 +11,10 @@ const { model, epochs, trainSeconds } = await trainWithReport(train, {
   validation: dev,
   // Every epoch: the loss sits on a plateau for the first few, where early stopping would quit.
   patience: 0,
+  // validAccuracy is there whenever validation data is given, as here.
   onEpoch: (r) =>
     console.log(
-      `epoch ${String(r.epoch).padStart(2)}  loss ${r.trainLoss.toFixed(4)}  held-out accuracy ${(100 * r.validAccuracy).toFixed(1)} %`,
+      `epoch ${String(r.epoch).padStart(2)}  loss ${r.trainLoss.toFixed(4)}  held-out accuracy ${(100 * (r.validAccuracy ?? NaN)).toFixed(1)} %`,
     ),
 });
 console.log(

@@ -21,5 +21,5 @@ if (process.argv[1] && new URL(`file://${process.argv[1]}`).href === import.meta
       console.error('src/runtime/contract.ts is out of date: run `npm run asbuild`');
       process.exit(1);
     }
-  } else writeFileSync(target, want);
+  } else if (readFileSync(target, 'utf8') !== want) writeFileSync(target, want);
 }

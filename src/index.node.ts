@@ -1,5 +1,14 @@
-// The Node entry: everything the browser entry has, plus reading files from disk (the shipped
-// WebAssembly, model files, data files) and saving model files atomically.
+/**
+ * The Node entry (`import { train } from 'sentiwasm'` resolves here in Node): everything the
+ * browser entry has, plus reading files from disk (the shipped WebAssembly, model files, data
+ * files), saving model files atomically, and data sets by name.
+ * @example
+ * ```ts
+ * const model = await train('sst2', { validation: 'sst2:dev', epochs: 5 });
+ * await saveModelFileAtomic('sst2.bin', model.toBytes());
+ * ```
+ * @module node
+ */
 
 import { readFile } from 'node:fs/promises';
 import { setFileReader } from './runtime/wasm-source.js';

@@ -1,5 +1,14 @@
-// sentiwasm: train and run sentiment classifiers in JavaScript on a WebAssembly core.
-// This entry serves browsers and bundlers; Node uses index.node.ts, which adds file access.
+/**
+ * sentiwasm: train and run sentiment classifiers in JavaScript on a WebAssembly core.
+ * This entry serves browsers and bundlers (`import { train } from 'sentiwasm'` resolves here
+ * outside Node); Node uses index.node.ts, which adds file access.
+ * @example
+ * ```ts
+ * const model = await train([{ text: 'loved it', label: 'pos' }, { text: 'awful', label: 'neg' }]);
+ * model.predict('what a lovely film').label;
+ * ```
+ * @module browser
+ */
 
 export * from './runtime/index.js';
 export * from './nn/index.js';

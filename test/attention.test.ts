@@ -15,10 +15,11 @@ import { builtinSplit, loadModel, train, type TextClassifier } from '../src/inde
 import { decodeModelFile } from '../src/format/model-file.js';
 import { AttentionModel } from '../src/models/attention-model.js';
 import { TrainingStep } from '../src/train/step.js';
+import { corpus } from './corpora.js';
 import { testRuntime } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const SST2_TRAIN = fileURLToPath(new URL('../../shared/data/sst2/train.tsv', import.meta.url));
+const SST2_TRAIN = corpus('sst2');
 const run = promisify(execFile);
 const { train: data, dev } = builtinSplit();
 
@@ -171,12 +172,12 @@ describe('the attention model', () => {
   });
 });
 
-describe('sentiwasm train --arch attention, end to end', () => {
+describe.skipIf(!SST2_TRAIN)('sentiwasm train --arch attention, end to end', () => {
   it('trains on a slice of SST-2, predicts, explains (with --attention) and inspects', async () => {
     if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
     const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-attention-'));
     const slice = join(dir, 'sst2-slice.tsv');
-    writeFileSync(slice, readFileSync(SST2_TRAIN, 'utf8').split('\n').slice(0, 3001).join('\n'));
+    writeFileSync(slice, readFileSync(SST2_TRAIN!, 'utf8').split('\n').slice(0, 3001).join('\n'));
     const out = join(dir, 'attn.bin');
     await run(process.execPath, [
       CLI,

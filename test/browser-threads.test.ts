@@ -19,8 +19,12 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, REPO_ROOT, watchForErrors } from './browser-chromium.js';
 import { PAGE_READ, serveStatic, type StaticServer } from './browser-server.js';
+import { corpus } from './corpora.js';
 
-const SST2 = join(REPO_ROOT, '../shared/data/sst2');
+const SST2_TRAIN = corpus('sst2');
+const SST2_DEV = corpus('sst2:dev');
+/** The pages train on SST-2 and predict its dev set; without it, only the isolation checks run. */
+const NO_SST2 = !SST2_TRAIN || !SST2_DEV;
 const ISOLATION_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-embedder-policy': 'require-corp',
@@ -147,10 +151,7 @@ afterAll(async () => {
 async function open(headers: Record<string, string>): Promise<{ server: StaticServer; page: Page; errors: string[] }> {
   const server = await serveStatic(
     outDir,
-    {
-      '/train.tsv': { body: readFileSync(join(SST2, 'train.tsv')) },
-      '/dev.tsv': { body: readFileSync(join(SST2, 'dev.tsv')) },
-    },
+    NO_SST2 ? {} : { '/train.tsv': { body: readFileSync(SST2_TRAIN!) }, '/dev.tsv': { body: readFileSync(SST2_DEV!) } },
     headers,
   );
   servers.push(server);
@@ -196,7 +197,7 @@ describe('a page served with Cross-Origin-Opener-Policy and Cross-Origin-Embedde
     expect(await call(page, 'isolated')).toEqual({ crossOriginIsolated: true, sharedArrayBuffer: true });
   });
 
-  it.each([
+  it.skipIf(NO_SST2).each([
     ['on the page', false, 'hogwild'],
     ['inside the training Web Worker (nested workers)', true, 'hogwild-in-worker'],
   ])(
@@ -219,59 +220,71 @@ describe('a page served with Cross-Origin-Opener-Policy and Cross-Origin-Embedde
     90_000,
   );
 
-  it('trains a 2-member bag model on 2 threads inside the training Web Worker (nested workers): the same bytes as on one thread', async () => {
-    const { result: threaded, threadsStarted } = await countingThreads(server, () =>
-      call(page, 'train', 'members', { rows: ROWS, epochs: EPOCHS, members: 2, threads: 2, worker: true }),
-    );
-    const { result: alone, threadsStarted: none } = await countingThreads(server, () =>
-      call(page, 'train', 'alone', { rows: ROWS, epochs: EPOCHS, members: 2, threads: 1, worker: true }),
-    );
-    console.log(
-      `2 members on 2 threads in the training worker: dev accuracy ${(100 * threaded.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`,
-    );
-    expect(threadsStarted).toBe(2);
-    expect(threaded.threads).toBe(2);
-    expect(none).toBe(0);
-    expect(threaded.warnings).toEqual([]);
-    expect(threaded.positive).toBe('1');
-    expect(threaded.negative).toBe('0');
-    expect(threaded.sha256).toBe(alone.sha256);
-    expect(errors).toEqual([]);
-  }, 120_000);
+  it.skipIf(NO_SST2)(
+    'trains a 2-member bag model on 2 threads inside the training Web Worker (nested workers): the same bytes as on one thread',
+    async () => {
+      const { result: threaded, threadsStarted } = await countingThreads(server, () =>
+        call(page, 'train', 'members', { rows: ROWS, epochs: EPOCHS, members: 2, threads: 2, worker: true }),
+      );
+      const { result: alone, threadsStarted: none } = await countingThreads(server, () =>
+        call(page, 'train', 'alone', { rows: ROWS, epochs: EPOCHS, members: 2, threads: 1, worker: true }),
+      );
+      console.log(
+        `2 members on 2 threads in the training worker: dev accuracy ${(100 * threaded.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`,
+      );
+      expect(threadsStarted).toBe(2);
+      expect(threaded.threads).toBe(2);
+      expect(none).toBe(0);
+      expect(threaded.warnings).toEqual([]);
+      expect(threaded.positive).toBe('1');
+      expect(threaded.negative).toBe('0');
+      expect(threaded.sha256).toBe(alone.sha256);
+      expect(errors).toEqual([]);
+    },
+    120_000,
+  );
 
-  it('trains the attention model data-parallel on 2 threads inside the training Web Worker: the very bytes Node trains on 2 threads', async () => {
-    const options = { arch: 'attention', dim: 32, ff: 64, epochs: 2, threads: 2 };
-    const rows = 3000;
-    const { result, threadsStarted } = await countingThreads(server, () =>
-      call(page, 'train', 'attention', { rows, worker: true, ...options }),
-    );
-    const { readExamplesFromFile, trainWithReport } = await import('../src/index.node.js');
-    const data = (await readExamplesFromFile(join(SST2, 'train.tsv')).collect()).examples
-      .slice(0, rows)
-      .map(({ text, label }) => ({ text, label }));
-    const node = await trainWithReport(data, { seed: 1, ...options } as Parameters<typeof trainWithReport>[1]);
-    console.log(
-      `the attention model data-parallel on 2 threads in Chromium's training worker: dev accuracy ${(100 * result.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`,
-    );
-    expect(threadsStarted).toBe(2);
-    expect(result.threads).toBe(2);
-    expect(node.threads).toBe(2);
-    expect(result.warnings).toEqual([]);
-    expect(result.sha256).toBe(createHash('sha256').update(node.model.toBytes()).digest('hex'));
-    expect(errors).toEqual([]);
-  }, 120_000);
+  it.skipIf(NO_SST2)(
+    'trains the attention model data-parallel on 2 threads inside the training Web Worker: the very bytes Node trains on 2 threads',
+    async () => {
+      const options = { arch: 'attention', dim: 32, ff: 64, epochs: 2, threads: 2 };
+      const rows = 3000;
+      const { result, threadsStarted } = await countingThreads(server, () =>
+        call(page, 'train', 'attention', { rows, worker: true, ...options }),
+      );
+      const { readExamplesFromFile, trainWithReport } = await import('../src/index.node.js');
+      const data = (await readExamplesFromFile(SST2_TRAIN!).collect()).examples
+        .slice(0, rows)
+        .map(({ text, label }) => ({ text, label }));
+      const node = await trainWithReport(data, { seed: 1, ...options } as Parameters<typeof trainWithReport>[1]);
+      console.log(
+        `the attention model data-parallel on 2 threads in Chromium's training worker: dev accuracy ${(100 * result.accuracy).toFixed(1)} %, ${threadsStarted} thread workers started`,
+      );
+      expect(threadsStarted).toBe(2);
+      expect(result.threads).toBe(2);
+      expect(node.threads).toBe(2);
+      expect(result.warnings).toEqual([]);
+      expect(result.sha256).toBe(createHash('sha256').update(node.model.toBytes()).digest('hex'));
+      expect(errors).toEqual([]);
+    },
+    120_000,
+  );
 
-  it('predicts the dev set with PredictionThreads on 2 threads exactly as on one', async () => {
-    const { result, threadsStarted } = await countingThreads(server, () =>
-      call(page, 'predictOnThreads', 'hogwild', 2),
-    );
-    expect(result).toMatchObject({ threads: 2, texts: 872, differing: 0 });
-    // One worker: the calling thread predicts a share itself.
-    expect(threadsStarted).toBe(1);
-    expect(result.positives).toBeGreaterThan(300);
-    expect(result.positives).toBeLessThan(572);
-    expect(errors).toEqual([]);
-  }, 60_000);
+  it.skipIf(NO_SST2)(
+    'predicts the dev set with PredictionThreads on 2 threads exactly as on one',
+    async () => {
+      const { result, threadsStarted } = await countingThreads(server, () =>
+        call(page, 'predictOnThreads', 'hogwild', 2),
+      );
+      expect(result).toMatchObject({ threads: 2, texts: 872, differing: 0 });
+      // One worker: the calling thread predicts a share itself.
+      expect(threadsStarted).toBe(1);
+      expect(result.positives).toBeGreaterThan(300);
+      expect(result.positives).toBeLessThan(572);
+      expect(errors).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('the same page served without those headers', () => {
@@ -287,7 +300,7 @@ describe('the same page served without those headers', () => {
     expect((await call(page, 'isolated')).crossOriginIsolated).toBe(false);
   });
 
-  it.each([
+  it.skipIf(NO_SST2).each([
     ['on the page', false],
     ['in the training Web Worker', true],
   ])(
@@ -310,7 +323,7 @@ describe('the same page served without those headers', () => {
     90_000,
   );
 
-  it('PredictionThreads predicts on the calling thread alone', async () => {
+  it.skipIf(NO_SST2)('PredictionThreads predicts on the calling thread alone', async () => {
     const { result, threadsStarted } = await countingThreads(server, () =>
       call(page, 'predictOnThreads', 'fallback-false', 2),
     );
@@ -319,7 +332,7 @@ describe('the same page served without those headers', () => {
   });
 });
 
-describe('the web app (examples/web) served with the two headers', () => {
+describe.skipIf(NO_SST2)('the web app (examples/web) served with the two headers', () => {
   let server: StaticServer;
   let page: Page;
   let errors: string[];
@@ -342,7 +355,7 @@ describe('the web app (examples/web) served with the two headers', () => {
   }, 90_000);
 
   it('trains a dropped SST-2 file on threads (threads: "auto"), and says how many', async () => {
-    const rows = readFileSync(join(SST2, 'train.tsv'), 'utf8')
+    const rows = readFileSync(SST2_TRAIN!, 'utf8')
       .split('\n')
       .slice(0, ROWS + 1)
       .join('\n');

@@ -5,7 +5,7 @@
 //      made in Node loads in the page.
 // The web app in examples/web is tested in browser-app.test.ts, and the packed library in a
 // Vite production build (training in its worker) in browser-bundle.test.ts.
-// Nothing is built here: `npm ci` (its prepare script) builds dist/ and build/, and CI installs
+// Nothing is built here: `npm test` builds dist/ and build/ first (its pretest script), and CI installs
 // Chromium. When either is missing every test fails, saying what to do.
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,9 +33,7 @@ declare global {
   }
 }
 
-const reference = JSON.parse(
-  readFileSync(new URL('../../shared/reference/w1-reference.json', import.meta.url), 'utf8'),
-);
+const reference = JSON.parse(readFileSync(new URL('fixtures/w1-reference.json', import.meta.url), 'utf8'));
 
 const POSITIVE = 'I loved this movie, it was wonderful!';
 const NEGATIVE = 'This was a terrible, boring film. I hated it.';
@@ -57,7 +55,7 @@ const TRAIN_OPTIONS = { epochs: 20, seed: 7 };
 function missingPrerequisites(): string[] {
   const missing: string[] = [];
   for (const [file, fix] of [
-    ['dist/index.js', 'run `npm run build` (npm ci runs it through "prepare")'],
+    ['dist/index.js', 'run `npm run build` (npm test runs it first when sources changed)'],
     ['dist/runtime/runtime.js', 'run `npm run build`'],
     ['build/sentiwasm.wasm', 'run `npm run asbuild`'],
     ['build/sentiwasm-fma.wasm', 'run `npm run asbuild`'],

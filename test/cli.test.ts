@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModelFile } from '../src/format/model-file.js';
+import { corpus } from './corpora.js';
 import { cli } from './helpers.js';
 
-const SST2 = fileURLToPath(new URL('../../shared/data/sst2/', import.meta.url));
-const REFERENCE = fileURLToPath(new URL('../../shared/reference/w1-reference.json', import.meta.url));
+const SST2_TRAIN = corpus('sst2');
+const SST2_DEV = corpus('sst2:dev');
+const NO_SST2 = !SST2_TRAIN || !SST2_DEV;
+const REFERENCE = fileURLToPath(new URL('fixtures/w1-reference.json', import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-cli-'));
 const model = join(dir, 'sst2.bin');
@@ -49,22 +52,15 @@ describe('sentiwasm demo seed', () => {
   });
 });
 
-describe('train, eval, predict, explain, similar and export-vectors on SST-2', () => {
+// A model trained on SST-2: these tests are skipped without SST-2.
+describe.skipIf(NO_SST2)('train, eval, predict, explain, similar and export-vectors on SST-2', () => {
   beforeAll(async () => {
-    const { code, stderr } = await cli([
-      'train',
-      join(SST2, 'train.tsv'),
-      '--out',
-      model,
-      '--epochs',
-      '3',
-      '--no-progress',
-    ]);
+    const { code, stderr } = await cli(['train', SST2_TRAIN!, '--out', model, '--epochs', '3', '--no-progress']);
     if (code !== 0) throw new Error(stderr);
   }, 120_000);
 
   it('eval --json reports accuracy, macro-F1, the confusion matrix and n on dev', async () => {
-    const { stdout, code } = await cli(['eval', model, join(SST2, 'dev.tsv'), '--json']);
+    const { stdout, code } = await cli(['eval', model, SST2_DEV!, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.n).toBe(872);
@@ -217,6 +213,16 @@ describe('train, eval, predict, explain, similar and export-vectors on SST-2', (
 });
 
 describe('bad input gets a clear error and loses nothing', () => {
+  /** A model of its own, trained on a few lines labelled 0 and 1, and those lines: these errors need no SST-2. */
+  async function smallModel(): Promise<{ model: string; data: string }> {
+    const data = join(dir, 'few.tsv');
+    writeFileSync(data, 'label\tsentence\n1\ta fine film\n0\ta dull film\n1\tgreat fun\n0\tan awful mess\n');
+    const model = join(dir, 'few.bin');
+    const { code, stderr } = await cli(['train', data, '--out', model, '--no-progress']);
+    if (code !== 0) throw new Error(stderr);
+    return { model, data };
+  }
+
   it.each([
     ['a row without a label', 'label,review\n1,fine\n,no label here\n', /bad\.csv:3: .*label/],
     ['an empty text', 'label,review\n1,fine\n0,""\n', /bad\.csv:3: .*empty/],
@@ -259,16 +265,18 @@ describe('bad input gets a clear error and loses nothing', () => {
   });
 
   it('eval refuses a damaged model file with a message naming it', async () => {
+    const { model, data } = await smallModel();
     const damaged = join(dir, 'damaged.bin');
     const bytes = readFileSync(model);
     bytes[bytes.length >> 1] ^= 0xff;
     writeFileSync(damaged, bytes);
-    const { stderr, code } = await cli(['eval', damaged, join(SST2, 'dev.tsv')]);
+    const { stderr, code } = await cli(['eval', damaged, data]);
     expect(code).toBe(1);
     expect(stderr).toContain(`${damaged}: damaged`);
   });
 
   it('eval names an unknown label with its line', async () => {
+    const { model } = await smallModel();
     const file = join(dir, 'labels.tsv');
     writeFileSync(file, 'label\tsentence\n1\tgood\n7\tstrange\n');
     const { stderr, code } = await cli(['eval', model, file]);

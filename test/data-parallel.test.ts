@@ -15,8 +15,10 @@ import {
 } from '../src/index.node.js';
 import { sliceBounds } from '../src/train/data-parallel.js';
 import type { Encoded } from '../src/train/batches.js';
+import { corpus } from './corpora.js';
 
-const SST2 = new URL('../../shared/data/sst2/', import.meta.url);
+const SST2_TRAIN = corpus('sst2');
+const SST2_DEV = corpus('sst2:dev');
 
 /** The largest difference between two models' tensors, and the largest value, by tensor. */
 function largestDifference(
@@ -82,14 +84,14 @@ describe('slicing a batch among threads', () => {
   });
 });
 
-describe('data-parallel training', () => {
+describe.skipIf(!SST2_TRAIN || !SST2_DEV)('data-parallel training', () => {
   let sst2: LabelledText[];
   let dev: LabelledText[];
   beforeAll(async () => {
-    const read = async (name: string) =>
-      (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
-    sst2 = await read('train.tsv');
-    dev = await read('dev.tsv');
+    const read = async (file: string) =>
+      (await readExamplesFromFile(file).collect()).examples.map(({ text, label }) => ({ text, label }));
+    sst2 = await read(SST2_TRAIN!);
+    dev = await read(SST2_DEV!);
   });
 
   // One step of plain SGD, no dropout: the step on N threads is the step on the whole batch.

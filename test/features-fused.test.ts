@@ -10,23 +10,24 @@ import { TokenSpans } from '../src/text/token-spans.js';
 import { createAsciiScanner, createTokenizer, makeTokenizer } from '../src/text/tokenize.js';
 import { train } from '../src/train/train.js';
 import type { TextClassifier } from '../src/train/classifier.js';
+import { corpus } from './corpora.js';
 import { testRuntime, WASM_PATH } from './helpers.js';
 import { WasmFeaturizer } from '../src/train/wasm-featurizer.js';
 
-const DATA = new URL('../../shared/data/', import.meta.url);
-function sentences(file: string): string[] {
-  try {
-    return readFileSync(new URL(file, DATA), 'utf8')
-      .split('\n')
-      .slice(1)
-      .filter(Boolean)
-      .map((l) => l.split('\t').slice(1).join('\t'));
-  } catch {
-    return [];
-  }
+const SST2_TRAIN = corpus('sst2');
+const SST2_DEV = corpus('sst2:dev');
+/** The tests that compare the paths on SST-2's lines skip without it; the others fit on the odd lines alone. */
+const NO_SST2 = !SST2_TRAIN || !SST2_DEV;
+function sentences(file: string | undefined): string[] {
+  if (!file) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t').slice(1).join('\t'));
 }
-const trainTexts = sentences('sst2/train.tsv');
-const devTexts = sentences('sst2/dev.tsv');
+const trainTexts = sentences(SST2_TRAIN);
+const devTexts = sentences(SST2_DEV);
 const sst = [...trainTexts, ...devTexts];
 
 /** Lines the scanner must leave to the tokeniser (non-ASCII, URLs, emoticons) and odd ASCII. */
@@ -102,7 +103,7 @@ function compareRows(f: Featurizer, texts: readonly string[]): void {
 }
 
 describe('Featurizer.textRows', () => {
-  it('matches rows(tokenize(text)) on SST-2 and odd lines, for the default options and others', () => {
+  it.skipIf(NO_SST2)('matches rows(tokenize(text)) on SST-2 and odd lines, for the default options and others', () => {
     for (const options of [
       {},
       { tokenizer: { negation: false } },
@@ -116,20 +117,23 @@ describe('Featurizer.textRows', () => {
     }
   });
 
-  it('still matches after its token cache fills up and starts over (more distinct tokens than it holds)', () => {
-    const f = fitted({});
-    let seed = 5;
-    const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
-    const letters = 'abcdefghijklmnopqrstuvwxyz';
-    const word = () => Array.from({ length: 4 + rand(6) }, () => letters[rand(26)]).join('');
-    // ~90,000 mostly new tokens between known words, then SST-2 again: every slot gets reused.
-    const texts = Array.from(
-      { length: 9000 },
-      (_, i) =>
-        `${sst[i % sst.length].split(' ').slice(0, 3).join(' ')} ${Array.from({ length: 10 }, word).join(' ')} not good`,
-    );
-    compareRows(f, [...texts, ...sst.slice(0, 5000)]);
-  });
+  it.skipIf(NO_SST2)(
+    'still matches after its token cache fills up and starts over (more distinct tokens than it holds)',
+    () => {
+      const f = fitted({});
+      let seed = 5;
+      const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const word = () => Array.from({ length: 4 + rand(6) }, () => letters[rand(26)]).join('');
+      // ~90,000 mostly new tokens between known words, then SST-2 again: every slot gets reused.
+      const texts = Array.from(
+        { length: 9000 },
+        (_, i) =>
+          `${sst[i % sst.length].split(' ').slice(0, 3).join(' ')} ${Array.from({ length: 10 }, word).join(' ')} not good`,
+      );
+      compareRows(f, [...texts, ...sst.slice(0, 5000)]);
+    },
+  );
 
   it('tells apart tokens whose hashes collide (fnv1a32("yaczf") === fnv1a32("glbpp"); also 14 letters long)', () => {
     // Tokens of up to 8 characters are keyed by their characters, longer ones by their hash.
@@ -169,18 +173,21 @@ describe('Featurizer.textRows', () => {
     }
   });
 
-  it('matches on texts longer than its buffers start (hundreds of tokens, many of them strings)', () => {
-    const f = fitted({});
-    const ascii = sst.filter((t) => !/[^\x00-\x7f]/.test(t)).slice(0, 40);
-    const long = ascii.map((t) => `${t} -- not '' so ... didn ' t`).join(' ; ');
-    const regexOnly = makeTokenizer({ negation: true }, false);
-    for (const text of [long, long.toUpperCase(), `${long} ${long}`]) {
-      expect(createAsciiScanner()(text, new TokenSpans())).toBeDefined(); // the fused path takes it
-      const tokens = regexOnly(text);
-      expect(tokens.length).toBeGreaterThan(300);
-      expect(f.textRows(text, [])).toEqual(f.rows(tokens, []));
-    }
-  });
+  it.skipIf(NO_SST2)(
+    'matches on texts longer than its buffers start (hundreds of tokens, many of them strings)',
+    () => {
+      const f = fitted({});
+      const ascii = sst.filter((t) => !/[^\x00-\x7f]/.test(t)).slice(0, 40);
+      const long = ascii.map((t) => `${t} -- not '' so ... didn ' t`).join(' ; ');
+      const regexOnly = makeTokenizer({ negation: true }, false);
+      for (const text of [long, long.toUpperCase(), `${long} ${long}`]) {
+        expect(createAsciiScanner()(text, new TokenSpans())).toBeDefined(); // the fused path takes it
+        const tokens = regexOnly(text);
+        expect(tokens.length).toBeGreaterThan(300);
+        expect(f.textRows(text, [])).toEqual(f.rows(tokens, []));
+      }
+    },
+  );
 
   it('sees n-gram rows added after its first use (the featurizer not frozen yet)', () => {
     const tokenize = createTokenizer({ negation: true });
@@ -193,7 +200,7 @@ describe('Featurizer.textRows', () => {
     compareRows(f, ['a fine plot', 'not a fine film', 'not a fine plot']);
   });
 
-  it('takes the fused path for SST-2 and falls back on non-ASCII lines', () => {
+  it.skipIf(NO_SST2)('takes the fused path for SST-2 and falls back on non-ASCII lines', () => {
     const scan = createAsciiScanner();
     const spans = new TokenSpans();
     const taken = sst.filter((t) => scan(t, spans) !== undefined).length;
@@ -201,52 +208,55 @@ describe('Featurizer.textRows', () => {
     for (const text of odd) if (/[^\x00-\x7f]/.test(text)) expect(scan(text, spans)).toBeUndefined();
   });
 
-  it("cuts the tokeniser's tokens as spans of the lowercased text, strings only for what the text does not hold", () => {
-    const scan = createAsciiScanner();
-    const tokenize = createTokenizer();
-    const spans = new TokenSpans();
-    for (const text of [...sst.slice(0, 20000), ...odd]) {
-      const scanned = scan(text, spans);
-      if (scanned === undefined) continue;
+  it.skipIf(NO_SST2)(
+    "cuts the tokeniser's tokens as spans of the lowercased text, strings only for what the text does not hold",
+    () => {
+      const scan = createAsciiScanner();
+      const tokenize = createTokenizer();
+      const spans = new TokenSpans();
+      for (const text of [...sst.slice(0, 20000), ...odd]) {
+        const scanned = scan(text, spans);
+        if (scanned === undefined) continue;
+        const tokens: string[] = [];
+        spans.appendTo(scanned, tokens);
+        if (tokens.join('\u0001') !== tokenize(text).join('\u0001'))
+          expect({ text, tokens }).toEqual({ text, tokens: tokenize(text) });
+      }
+      const text = "He DIDN ' T like -LRB- it -RRB- ... cannot '' go --- on. Mr. Smith 's";
+      const scanned = scan(text, spans)!;
+      expect(scanned).toBe(text.toLowerCase());
+      const literal = Array.from({ length: spans.count }, (_, k) => spans.start[k] < 0);
       const tokens: string[] = [];
       spans.appendTo(scanned, tokens);
-      if (tokens.join('\u0001') !== tokenize(text).join('\u0001'))
-        expect({ text, tokens }).toEqual({ text, tokens: tokenize(text) });
-    }
-    const text = "He DIDN ' T like -LRB- it -RRB- ... cannot '' go --- on. Mr. Smith 's";
-    const scanned = scan(text, spans)!;
-    expect(scanned).toBe(text.toLowerCase());
-    const literal = Array.from({ length: spans.count }, (_, k) => spans.start[k] < 0);
-    const tokens: string[] = [];
-    spans.appendTo(scanned, tokens);
-    expect(tokens).toEqual([
-      'he',
-      'did',
-      "n't",
-      'like',
-      '(',
-      'it',
-      ')',
-      '...',
-      'can',
-      'not',
-      '"',
-      'go',
-      '--',
-      'on',
-      '.',
-      'mr.',
-      'smith',
-      "'s",
-    ]);
-    expect(tokens.filter((_, k) => literal[k])).toEqual(["n't", '(', ')', 'not', '"', '--']);
-  });
+      expect(tokens).toEqual([
+        'he',
+        'did',
+        "n't",
+        'like',
+        '(',
+        'it',
+        ')',
+        '...',
+        'can',
+        'not',
+        '"',
+        'go',
+        '--',
+        'on',
+        '.',
+        'mr.',
+        'smith',
+        "'s",
+      ]);
+      expect(tokens.filter((_, k) => literal[k])).toEqual(["n't", '(', ')', 'not', '"', '--']);
+    },
+  );
 });
 
-describe('predictBatch with the fused path', () => {
+describe.skipIf(NO_SST2)('predictBatch with the fused path', () => {
   let model: TextClassifier;
   beforeAll(async () => {
-    const examples = readFileSync(new URL('sst2/train.tsv', DATA), 'utf8')
+    const examples = readFileSync(SST2_TRAIN!, 'utf8')
       .split('\n')
       .slice(1)
       .filter(Boolean)
@@ -381,56 +391,62 @@ describe("WasmFeaturizer (prediction's featurizer in WebAssembly)", () => {
     );
   }
 
-  it("gives textRows' rows for every text it takes: SST-2, odd lines, random punctuation; takes most of SST-2 dev", async () => {
-    const f = fitted({});
-    const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
-    expect(wasm).toBeDefined();
-    compareWasm(wasm, f, devTexts); // the first time through, new tokens send texts to textRows, which caches them
-    expect(compareWasm(wasm, f, devTexts)).toBeGreaterThan(0.6);
-    compareWasm(wasm, f, [...trainTexts, ...odd]);
-    const tricky = trickyLines(20000, 7);
-    compareWasm(wasm, f, tricky);
-    expect(compareWasm(wasm, f, tricky)).toBeGreaterThan(0.05); // some of them it takes
-    // Options under which the fused path differs: negation off, words only, repeats dropped.
-    for (const options of [
-      { tokenizer: { negation: false } },
-      { wordNgrams: 1 },
-      { uniqueFeatures: true },
-    ] as FeatureOptions[]) {
-      const g = fitted(options);
-      compareWasm(WasmFeaturizer.create(await testRuntime(), g)!, g, [...devTexts, ...trickyLines(3000, 11)]);
-    }
-  });
+  it.skipIf(NO_SST2)(
+    "gives textRows' rows for every text it takes: SST-2, odd lines, random punctuation; takes most of SST-2 dev",
+    async () => {
+      const f = fitted({});
+      const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
+      expect(wasm).toBeDefined();
+      compareWasm(wasm, f, devTexts); // the first time through, new tokens send texts to textRows, which caches them
+      expect(compareWasm(wasm, f, devTexts)).toBeGreaterThan(0.6);
+      compareWasm(wasm, f, [...trainTexts, ...odd]);
+      const tricky = trickyLines(20000, 7);
+      compareWasm(wasm, f, tricky);
+      expect(compareWasm(wasm, f, tricky)).toBeGreaterThan(0.05); // some of them it takes
+      // Options under which the fused path differs: negation off, words only, repeats dropped.
+      for (const options of [
+        { tokenizer: { negation: false } },
+        { wordNgrams: 1 },
+        { uniqueFeatures: true },
+      ] as FeatureOptions[]) {
+        const g = fitted(options);
+        compareWasm(WasmFeaturizer.create(await testRuntime(), g)!, g, [...devTexts, ...trickyLines(3000, 11)]);
+      }
+    },
+  );
 
-  it('follows the token cache when it starts over, in bounded memory, and tells apart tokens whose hashes collide', async () => {
-    const f = fitted({});
-    const rt = await testRuntime();
-    const wasm = WasmFeaturizer.create(rt, f)!;
-    let seed = 5;
-    const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
-    const word = () => Array.from({ length: 3 + rand(9) }, () => 'abcdefghijklmnopqrstuvwxyz'[rand(26)]).join('');
-    const texts = () =>
-      Array.from(
-        { length: 9000 },
-        (_, i) => `${devTexts[i % devTexts.length]} ${Array.from({ length: 10 }, word).join(' ')} not good`,
-      );
-    compareWasm(wasm, f, [...texts(), ...devTexts, ...devTexts]);
-    // Its memory stays put however often the cache starts over.
-    const allocated = rt.allocated;
-    for (let round = 0; round < 2; round++) compareWasm(wasm, f, texts());
-    expect(rt.allocated).toBe(allocated);
-    const colliding = [
-      'yaczf glbpp yaczf',
-      'glbpp , yaczf',
-      'sentimentloczf sentimentvfbpp',
-      'not sentimentvfbpp sentimentloczf',
-    ];
-    compareWasm(wasm, f, [...colliding, ...colliding]);
-    // A token too long to mirror leaves its text to textRows.
-    const long = `a ${'z'.repeat(80)} film`;
-    f.textRows(long, []);
-    expect(wasm.rows(long, [])).toBe(false);
-  });
+  it.skipIf(NO_SST2)(
+    'follows the token cache when it starts over, in bounded memory, and tells apart tokens whose hashes collide',
+    async () => {
+      const f = fitted({});
+      const rt = await testRuntime();
+      const wasm = WasmFeaturizer.create(rt, f)!;
+      let seed = 5;
+      const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
+      const word = () => Array.from({ length: 3 + rand(9) }, () => 'abcdefghijklmnopqrstuvwxyz'[rand(26)]).join('');
+      const texts = () =>
+        Array.from(
+          { length: 9000 },
+          (_, i) => `${devTexts[i % devTexts.length]} ${Array.from({ length: 10 }, word).join(' ')} not good`,
+        );
+      compareWasm(wasm, f, [...texts(), ...devTexts, ...devTexts]);
+      // Its memory stays put however often the cache starts over.
+      const allocated = rt.allocated;
+      for (let round = 0; round < 2; round++) compareWasm(wasm, f, texts());
+      expect(rt.allocated).toBe(allocated);
+      const colliding = [
+        'yaczf glbpp yaczf',
+        'glbpp , yaczf',
+        'sentimentloczf sentimentvfbpp',
+        'not sentimentvfbpp sentimentloczf',
+      ];
+      compareWasm(wasm, f, [...colliding, ...colliding]);
+      // A token too long to mirror leaves its text to textRows.
+      const long = `a ${'z'.repeat(80)} film`;
+      f.textRows(long, []);
+      expect(wasm.rows(long, [])).toBe(false);
+    },
+  );
 
   it('does not apply to featurizers whose fused path does not (unfrozen, other tokeniser options)', async () => {
     const rt = await testRuntime();

@@ -1,6 +1,6 @@
 // What a user gets from npm: `sentiwasm --version`, a licence, a tarball holding what runs and
-// nothing else (no source maps, sources or debug WebAssembly), and an install whose build of
-// the WebAssembly prints nothing.
+// nothing else (no source maps, sources or debug WebAssembly), no script that runs when it is
+// installed, and a build of the WebAssembly that prints nothing.
 
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +12,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(REPO, 'dist/cli/main.js');
 const run = promisify(execFile);
-const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string; license: string };
+const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+  version: string;
+  license: string;
+  scripts: Record<string, string>;
+};
+
+/** The scripts npm runs when a package is installed, which npm asks every user to approve. */
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
 
 describe('sentiwasm --version', () => {
   it.each(['--version', '-V'])('%s prints the version in package.json', async (flag) => {
@@ -36,7 +43,7 @@ describe('the tarball (npm pack --dry-run)', () => {
   let files: string[] = [];
 
   beforeAll(async () => {
-    // --ignore-scripts: packing would otherwise run `prepare`, a whole build.
+    // --ignore-scripts: packing would otherwise run `prepack`, a whole build.
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: REPO,
       maxBuffer: 64 << 20,
@@ -79,7 +86,16 @@ describe('the tarball (npm pack --dry-run)', () => {
   });
 });
 
-describe('building the WebAssembly (npm ci runs it in `prepare`)', () => {
+describe('installing the package', () => {
+  it('runs no script of the package (the build runs before start, test, bench and pack instead)', () => {
+    expect(INSTALL_SCRIPTS.filter((name) => name in pkg.scripts)).toEqual([]);
+    for (const script of ['prestart', 'pretest', 'prebench'])
+      expect(pkg.scripts[script]).toBe('node scripts/build-if-stale.mjs');
+    expect(pkg.scripts.prepack).toBe('npm run build');
+  });
+});
+
+describe('building the WebAssembly (before npm start, test and bench, when its sources changed)', () => {
   it.each(['release', 'fma', 'threads', 'fma-threads'])(
     'the %s target compiles without a word on standard error',
     async (target) => {

@@ -8,7 +8,6 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, train, type TextClassifier } from '../src/index.node.js';
 import { packBytes } from '../src/format/huffman.js';
@@ -18,13 +17,16 @@ import { bucketOrder, packBuckets, packCodes, packScales, packVocabulary } from 
 import { unpackBuckets, unpackCodes, unpackScales, unpackVocabulary } from '../src/train/unpack-sections.js';
 import { dequantizeRows, quantizeRows, toBfloat16, type QuantizeBits } from '../src/train/quantize.js';
 import { Vocabulary } from '../src/text/vocabulary.js';
+import { corpus } from './corpora.js';
 import { checkModelCase, FuzzRandom, modelCase } from './fuzz-cases.js';
 import { cli, seededRandom } from './helpers.js';
-const SST2 = fileURLToPath(new URL('../../shared/data/sst2/', import.meta.url));
+const SST2_TRAIN = corpus('sst2');
+const SST2_DEV = corpus('sst2:dev');
+const NO_SST2 = !SST2_TRAIN || !SST2_DEV;
 
-/** SST-2 rows as the API takes them: the first `n` of a file. */
-function sst2(file: string, n = Infinity): { text: string; label: string }[] {
-  return readFileSync(join(SST2, file), 'utf8')
+/** SST-2 rows as the API takes them: the first `n` of a file (called only by tests skipped without it). */
+function sst2(file: string | undefined, n = Infinity): { text: string; label: string }[] {
+  return readFileSync(file!, 'utf8')
     .trim()
     .split('\n')
     .slice(1, n + 1)
@@ -183,14 +185,16 @@ describe('packed sections', () => {
   });
 });
 
-describe('a quantized bag model file', () => {
+describe.skipIf(NO_SST2)('a quantized bag model file', () => {
   let model: TextClassifier;
   let plain: Uint8Array;
-  const dev = sst2('dev.tsv');
-  const texts = dev.map((e) => e.text);
+  let dev: { text: string; label: string }[];
+  let texts: string[];
   beforeAll(async () => {
+    dev = sst2(SST2_DEV);
+    texts = dev.map((e) => e.text);
     // The whole training file, as W4 trains: the size target is about this model.
-    model = await train(sst2('train.tsv'), {
+    model = await train(sst2(SST2_TRAIN), {
       arch: 'bag',
       dim: 64,
       wordNgrams: 2,
@@ -415,12 +419,12 @@ describe('a quantized bag model file', () => {
   });
 });
 
-describe('the other architectures', () => {
+describe.skipIf(NO_SST2)('the other architectures', () => {
   it.each(['mlp', 'attention'])(
     'an %s model saved at 8 bits (its n-gram rows, if any, reordered as in a bag model) predicts as the float one',
     async (arch) => {
-      const model = await train(sst2('train.tsv', 3000), { arch: arch as 'mlp', dim: 16, epochs: 2, seed: 1 });
-      const texts = sst2('dev.tsv').map((e) => e.text);
+      const model = await train(sst2(SST2_TRAIN, 3000), { arch: arch as 'mlp', dim: 16, epochs: 2, seed: 1 });
+      const texts = sst2(SST2_DEV).map((e) => e.text);
       const quantized = await loadModel(model.toBytes({ quantize: 8 }), { name: `${arch}.q8.bin` });
       const a = model.predictBatch(texts);
       const b = quantized.predictBatch(texts);
@@ -433,9 +437,9 @@ describe('the other architectures', () => {
   );
 });
 
-describe('quantized files under fuzzing', () => {
+describe.skipIf(NO_SST2)('quantized files under fuzzing', () => {
   it('turn 300 random changes of a small 8- and 4-bit model (cuts, flipped bits with and without a recomputed checksum, packed bytes replaced, config values replaced) into a ModelFileError naming the file or a whole, working model', async () => {
-    const small = await train(sst2('train.tsv', 2000), { arch: 'bag', dim: 8, buckets: 5000, epochs: 2, seed: 1 });
+    const small = await train(sst2(SST2_TRAIN, 2000), { arch: 'bag', dim: 8, buckets: 5000, epochs: 2, seed: 1 });
     const bases = ([8, 4] as const).map((bits) => {
       const bytes = small.toBytes({ quantize: bits });
       return { bytes, contents: decodeModelFile(bytes) };
@@ -453,15 +457,15 @@ describe('quantized files under fuzzing', () => {
   }, 120_000);
 });
 
-describe('the command line', () => {
+describe.skipIf(NO_SST2)('the command line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-quantize-'));
   const trainFile = join(dir, 'train.tsv');
-  writeFileSync(trainFile, readFileSync(join(SST2, 'train.tsv'), 'utf8').split('\n').slice(0, 3001).join('\n'));
+  beforeAll(() => writeFileSync(trainFile, readFileSync(SST2_TRAIN!, 'utf8').split('\n').slice(0, 3001).join('\n')));
 
   it('train --quantize saves the quantized file and reports dev on it; quantize MODEL OUT --bits 4 shrinks a saved model', async () => {
     const plainPath = join(dir, 'plain.bin');
     const q8Path = join(dir, 'q8.bin');
-    const common = ['train', trainFile, '--dev', join(SST2, 'dev.tsv'), '--epochs', '2', '--no-progress', '--json'];
+    const common = ['train', trainFile, '--dev', SST2_DEV!, '--epochs', '2', '--no-progress', '--json'];
     const plainRun = await cli([...common, '--out', plainPath]);
     expect(plainRun.code).toBe(0);
     const q8Run = await cli([...common, '--out', q8Path, '--quantize']);

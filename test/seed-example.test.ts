@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runSeedExample } from '../src/train/seed-example.js';
 import { testRuntime } from './helpers.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('../../shared/reference/w1-reference.json', import.meta.url), 'utf8'),
-);
+const reference = JSON.parse(readFileSync(new URL('fixtures/w1-reference.json', import.meta.url), 'utf8'));
 
 function flat(v: number[] | number[][]): number[] {
   return (v as (number | number[])[]).flat() as number[];

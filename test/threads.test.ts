@@ -30,9 +30,15 @@ import {
 } from '../src/train/threads.js';
 import { autoThreads } from '../src/train/options.js';
 import { autoPredictionThreads } from '../src/train/prediction-threads.js';
+import { corpus } from './corpora.js';
 import { cli } from './helpers.js';
 
-const SST2 = new URL('../../shared/data/sst2/', import.meta.url);
+const SST2_TRAIN = corpus('sst2');
+const SST2_DEV = corpus('sst2:dev');
+const NO_SST2 = !SST2_TRAIN || !SST2_DEV;
+/** SST-2's examples, for the tests that read it (skipped without it). */
+const readSst2 = async (file: string | undefined) =>
+  (await readExamplesFromFile(file!).collect()).examples.map(({ text, label }) => ({ text, label }));
 const shape = { rows: 5000, dim: 32, hidden: [], classes: 2 };
 const layout = { maxBatch: 8, maxIds: 8 * 64, optimizer: 'sgd' as const, seed: 3 };
 
@@ -186,27 +192,30 @@ describe("threads: 'auto'", () => {
     withCores(1, () => expect(autoThreads('attention', {}, 100_000)).toBe(1));
   });
 
-  it('is what train() uses unless told, and TrainResult says how many ran', async () => {
-    const sst2 = (await readExamplesFromFile(new URL('train.tsv', SST2)).collect()).examples
-      .slice(0, 4000)
-      .map(({ text, label }) => ({ text, label }));
-    const report = await trainWithReport(sst2, { epochs: 1, dim: 32, members: 2 });
-    expect(report.threads).toBe(Math.min(2, availableCores()));
-    // Side by side, the members' bytes are one thread's.
-    expect(
-      sameBytes(report.model.toBytes(), (await train(sst2, { epochs: 1, dim: 32, members: 2, threads: 1 })).toBytes()),
-    ).toBe(true);
-  }, 60_000);
+  it.skipIf(NO_SST2)(
+    'is what train() uses unless told, and TrainResult says how many ran',
+    async () => {
+      const sst2 = (await readSst2(SST2_TRAIN)).slice(0, 4000);
+      const report = await trainWithReport(sst2, { epochs: 1, dim: 32, members: 2 });
+      expect(report.threads).toBe(Math.min(2, availableCores()));
+      // Side by side, the members' bytes are one thread's.
+      expect(
+        sameBytes(
+          report.model.toBytes(),
+          (await train(sst2, { epochs: 1, dim: 32, members: 2, threads: 1 })).toBytes(),
+        ),
+      ).toBe(true);
+    },
+    60_000,
+  );
 });
 
-describe('training on threads', () => {
+describe.skipIf(NO_SST2)('training on threads', () => {
   let sst2: LabelledText[];
   let dev: LabelledText[];
   beforeAll(async () => {
-    const read = async (name: string) =>
-      (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
-    sst2 = (await read('train.tsv')).slice(0, 12_000);
-    dev = await read('dev.tsv');
+    sst2 = (await readSst2(SST2_TRAIN)).slice(0, 12_000);
+    dev = await readSst2(SST2_DEV);
   });
 
   it('Hogwild on 2 threads learns an SST-2 slice as well as 1 thread (dev accuracy within 3 points)', async () => {
@@ -303,7 +312,7 @@ describe('training on threads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-threads-'));
     const out = join(dir, 'model.bin');
     const data = join(dir, 'train.tsv');
-    writeFileSync(data, readFileSync(new URL('train.tsv', SST2), 'utf8').split('\n').slice(0, 5001).join('\n'));
+    writeFileSync(data, readFileSync(SST2_TRAIN!, 'utf8').split('\n').slice(0, 5001).join('\n'));
     const { code, stdout, stderr } = await cli([
       'train',
       data,
@@ -326,15 +335,13 @@ describe('training on threads', () => {
   }, 120_000);
 });
 
-describe('prediction on threads', () => {
+describe.skipIf(NO_SST2)('prediction on threads', () => {
   let model: TextClassifier;
   let texts: string[];
   let dev: LabelledText[];
   beforeAll(async () => {
-    const read = async (name: string) =>
-      (await readExamplesFromFile(new URL(name, SST2)).collect()).examples.map(({ text, label }) => ({ text, label }));
-    model = await train((await read('train.tsv')).slice(0, 3000), { dim: 16, epochs: 2, seed: 9 });
-    dev = await read('dev.tsv');
+    model = await train((await readSst2(SST2_TRAIN)).slice(0, 3000), { dim: 16, epochs: 2, seed: 9 });
+    dev = await readSst2(SST2_DEV);
     texts = [...dev.map((e) => e.text), ...dev.map((e) => `${e.text} !`)];
   });
 

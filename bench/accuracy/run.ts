@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { meanSd, pairedDifference } from '../../src/train/cv.js';
 import { fastTextAccuracy, hasFastText } from './fasttext.js';
 import { PRESETS, sentiwasmAccuracy, type Config, type RunResult } from './models.js';
+import { corpusFile } from '../corpora.js';
 import { foldSplits, readChnSentiCorp, readSst2Rows, sst2SentenceSplits, type Split } from './splits.js';
 
 async function main(): Promise<void> {
@@ -48,13 +49,13 @@ async function main(): Promise<void> {
   for (const data of values.data!.split(',')) {
     let splits: Split[];
     if (data === 'sst2') {
-      const sets = sst2SentenceSplits(readSst2Rows(), { seed: 1 });
+      const sets = sst2SentenceSplits(readSst2Rows(await corpusFile('sst2')), { seed: 1 });
       splits = sets;
       log(
         `sst2: ${sets[0].candidates} full sentences of ≥ 8 words; ${splits.length} held-out sets of ${splits[0].test.length}, training on ${splits.map((s) => s.train.length).join(' / ')} rows`,
       );
     } else if (data === 'chn') {
-      const rows = await readChnSentiCorp();
+      const rows = await readChnSentiCorp(await corpusFile('chnsenticorp'));
       splits = foldSplits(rows, 5, 1, 'chnsenticorp');
       log(`chnsenticorp: ${rows.length} reviews, 5 stratified folds`);
     } else throw new Error(`unknown data ${data}: sst2 or chn`);

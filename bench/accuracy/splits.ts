@@ -13,7 +13,6 @@ import { Random } from '../../src/nn/random.js';
 import { stratifiedFolds } from '../../src/train/cv.js';
 import type { LabelledText } from '../../src/train/options.js';
 
-export const DATA_DIR = new URL('../../../shared/data/', import.meta.url);
 /** A held-out sentence has at least this many words: shorter full sentences are few and read like phrases. */
 export const MIN_WORDS = 8;
 
@@ -24,7 +23,7 @@ export interface Split {
 }
 
 /** The rows of SST-2's train.tsv (label TAB sentence, one header line; GLUE's file has no quoting). */
-export function readSst2Rows(file: URL | string = new URL('sst2/train.tsv', DATA_DIR)): LabelledText[] {
+export function readSst2Rows(file: string): LabelledText[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const rows: LabelledText[] = [];
   for (const line of lines.slice(1)) {
@@ -54,7 +53,7 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean);
  * for each the training rows that share no phrase with it. Holding out a sentence removes about
  * ten rows (its phrases), so one set of 2,000 leaves ~44,700 of the 67,349 rows to train on;
  * three sets score 6,000 distinct sentences with no model ever trained on what it is scored on.
- * @example const [first] = sst2SentenceSplits(readSst2Rows(), { seed: 1 });
+ * @example const [first] = sst2SentenceSplits(readSst2Rows(await corpusFile('sst2')), { seed: 1 });
  */
 export function sst2SentenceSplits(
   rows: LabelledText[],
@@ -94,9 +93,7 @@ export function sst2SentenceSplits(
 }
 
 /** ChnSentiCorp's train.csv (label,review; RFC 4180 quoting), without empty reviews. */
-export async function readChnSentiCorp(
-  file: URL | string = new URL('chnsenticorp/train.csv', DATA_DIR),
-): Promise<LabelledText[]> {
+export async function readChnSentiCorp(file: string): Promise<LabelledText[]> {
   const { readExamplesFromFile } = await import('../../src/data/files.node.js');
   const { examples } = await readExamplesFromFile(file, { skipBad: true }).collect();
   return examples.filter((e) => e.text.trim() !== '').map(({ text, label }) => ({ text, label }));

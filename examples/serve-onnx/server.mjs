@@ -36,13 +36,19 @@ const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads
 
 /** An error the client caused: answered with its status and message. */
 class RequestError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   */
   constructor(status, message) {
     super(message);
     this.status = status;
   }
 }
 
+/** @param {import('node:http').IncomingMessage} request */
 async function readBody(request) {
+  /** @type {Buffer[]} */
   const chunks = [];
   let size = 0;
   for await (const chunk of request) {
@@ -53,6 +59,10 @@ async function readBody(request) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * @param {string} body
+ * @returns {string[]}
+ */
 function textsOf(body) {
   let parsed;
   try {
@@ -69,6 +79,7 @@ function textsOf(body) {
   return texts;
 }
 
+/** @param {string[]} texts */
 async function predict(texts) {
   const { ids, mask, dims } = onnxBatch(texts.map((text) => onnxFeatureIds(settings, text)));
   const output = await session.run({
@@ -76,8 +87,11 @@ async function predict(texts) {
     mask: new ort.Tensor('float32', mask, dims),
   });
   const p = output.probabilities.data;
+  // The exported graph's probabilities are float32; anything else is another graph.
+  if (!(p instanceof Float32Array)) throw new Error(`${modelPath}: "probabilities" is not a float32 output`);
   const C = labels.length;
   return texts.map((_, i) => {
+    /** @type {Record<string, number>} */
     const probabilities = {};
     let best = 0;
     for (let c = 0; c < C; c++) {
@@ -89,6 +103,7 @@ async function predict(texts) {
 }
 
 const server = createServer(async (request, response) => {
+  /** @type {(status: number, body: unknown) => void} */
   const reply = (status, body) => {
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
@@ -100,14 +115,15 @@ const server = createServer(async (request, response) => {
   } catch (error) {
     if (error instanceof RequestError) reply(error.status, { error: error.message });
     else {
-      process.stderr.write(`${error?.stack ?? error}\n`);
+      process.stderr.write(`${(error instanceof Error && error.stack) || error}\n`);
       reply(500, { error: 'the model could not answer' });
     }
   }
 });
 
 server.listen(Number(values.port), values.host, () => {
-  const { address, port } = server.address();
+  // A server listening on a TCP port (not a pipe) has an address and a port.
+  const { address, port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   process.stdout.write(`listening on http://${address}:${port}/predict\n`);
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

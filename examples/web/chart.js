@@ -6,25 +6,51 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+/**
+ * One line of a chart: its legend, a value per epoch (null where it has none), and its look.
+ * @typedef {{ label: string; values: (number | null)[]; dashed: boolean; colour: string }} Line
+ */
+/**
+ * The lines of one chart, and over how many epochs and which members they run.
+ * @typedef {{ lines: Line[]; epochs: number; members: number[] }} Lines
+ */
+/** @typedef {'loss' | 'accuracy'} Metric */
+/** @typedef {'trainLoss' | 'trainAccuracy' | 'validLoss' | 'validAccuracy'} ReportKey */
+
+/** @type {Metric[]} */
+const METRICS = ['loss', 'accuracy'];
 /** The height of each chart's plot, in CSS pixels. */
 const HEIGHT = 180;
 const COLOURS = ['#2f5bd3', '#e08a1e', '#2a9d5b', '#b23a8a', '#6b6f7a', '#c0392b', '#16a2b8', '#8e6c2f'];
 
 export class TrainingCharts {
-  /** `viewChoice`, when given, is shown only while there are several members to show apart or merged. */
+  /**
+   * `viewChoice`, when given, is shown only while there are several members to show apart or merged.
+   * @param {HTMLElement} lossElement
+   * @param {HTMLElement} accuracyElement
+   * @param {HTMLElement} noteElement
+   * @param {HTMLElement} [viewChoice]
+   */
   constructor(lossElement, accuracyElement, noteElement, viewChoice) {
+    /** @type {Record<Metric, HTMLElement>} */
     this.elements = { loss: lossElement, accuracy: accuracyElement };
     this.note = noteElement;
     this.viewChoice = viewChoice;
+    /** @type {import('sentiwasm').EpochReport[]} */
     this.reports = [];
+    /** 'members' (a line per member) or 'merged' (the mean over the members). */
     this.view = 'members';
+    /** @type {Partial<Record<Metric, uPlot>>} */
     this.plots = {};
     this.shape = '';
+    /** The animation frame a redraw waits for, if any. @type {number | undefined} */
+    this.pending = undefined;
     // Each chart takes the width its box has: side by side on a wide page, one above the other on a phone.
     const resized = new ResizeObserver(() => {
-      for (const [name, plot] of Object.entries(this.plots)) {
-        const width = widthOf(this.elements[name]);
-        if (width !== plot.width) plot.setSize({ width, height: HEIGHT });
+      for (const metric of METRICS) {
+        const plot = this.plots[metric];
+        const width = widthOf(this.elements[metric]);
+        if (plot && width !== plot.width) plot.setSize({ width, height: HEIGHT });
       }
     });
     for (const element of Object.values(this.elements)) resized.observe(element);
@@ -40,13 +66,17 @@ export class TrainingCharts {
     this.note.textContent = '';
   }
 
+  /** @param {string} view */
   setView(view) {
     this.view = view;
     this.shape = '';
     this.draw();
   }
 
-  /** Adds an epoch's report; the charts are redrawn once per frame however many arrive in it. */
+  /**
+   * Adds an epoch's report; the charts are redrawn once per frame however many arrive in it.
+   * @param {import('sentiwasm').EpochReport} report
+   */
   add(report) {
     this.reports.push(report);
     this.schedule();
@@ -59,14 +89,25 @@ export class TrainingCharts {
     });
   }
 
-  /** The lines to draw: [{ label, values by epoch, dashed, colour }] for one metric. */
+  /**
+   * The lines to draw: [{ label, values by epoch, dashed, colour }] for one metric.
+   * @param {Metric} metric
+   * @returns {Lines}
+   */
   lines(metric) {
     const members = [...new Set(this.reports.map((r) => r.member ?? 1))];
     const epochs = Math.max(0, ...this.reports.map((r) => r.epoch));
     const held = this.reports.some((r) => r.validLoss !== undefined);
+    /** @type {[string, ReportKey, string, boolean][]} */
     const kinds = [['train', metric === 'loss' ? 'trainLoss' : 'trainAccuracy', 'training', false]];
     if (held) kinds.push(['valid', metric === 'loss' ? 'validLoss' : 'validAccuracy', 'held-out', true]);
-    const value = (r, key) => (metric === 'accuracy' ? 100 * r[key] : r[key]);
+    /** @type {(r: import('sentiwasm').EpochReport, key: ReportKey) => number} */
+    const value = (r, key) => {
+      // A run with held-out data reports its figures every epoch; NaN marks one that did not.
+      const v = r[key] ?? NaN;
+      return metric === 'accuracy' ? 100 * v : v;
+    };
+    /** @type {Line[]} */
     const lines = [];
     if (this.view === 'merged' && members.length > 1) {
       for (const [, key, name, dashed] of kinds) {
@@ -107,10 +148,12 @@ export class TrainingCharts {
     }
     // Making a chart is the costliest step: one per frame, so that no frame waits for both.
     const xs = Array.from({ length: loss.epochs }, (_, e) => e + 1);
-    for (const [name, title, metric] of [
+    /** @type {[Metric, string, Lines][]} */
+    const charts = [
       ['loss', 'loss (cross-entropy)', loss],
       ['accuracy', 'accuracy (%)', accuracy],
-    ]) {
+    ];
+    for (const [name, title, metric] of charts) {
       if (!this.plots[name]) {
         this.plots[name] = this.makePlot(this.elements[name], title, metric.lines);
         this.plots[name].setData([xs, ...metric.lines.map((l) => l.values)]);
@@ -129,6 +172,11 @@ export class TrainingCharts {
         : '';
   }
 
+  /**
+   * @param {HTMLElement} element
+   * @param {string} title
+   * @param {Line[]} lines
+   */
   makePlot(element, title, lines) {
     return new uPlot(
       {
@@ -156,7 +204,10 @@ export class TrainingCharts {
   }
 }
 
-/** The width a chart may take: its box's (at least enough for the axes and a few epochs). */
+/**
+ * The width a chart may take: its box's (at least enough for the axes and a few epochs).
+ * @param {HTMLElement} element
+ */
 function widthOf(element) {
   return Math.max(200, Math.floor(element.clientWidth || 360));
 }

@@ -1,13 +1,34 @@
 // What the model makes of one sentence: the probability, each word coloured by its contribution,
 // and, for the attention model, the attention weights as a grid (row i: where word i looks).
 
+/**
+ * The page's elements that show an explanation.
+ * @typedef {{
+ *   label: HTMLElement;
+ *   probability: HTMLElement;
+ *   barFill: HTMLElement;
+ *   method: HTMLElement;
+ *   tokens: HTMLElement;
+ *   attention: HTMLElement;
+ *   attentionLayer: HTMLSelectElement;
+ *   attentionGrid: HTMLElement;
+ * }} ExplanationView
+ */
+
+/** @type {Record<import('sentiwasm').Explanation['method'], string>} */
 const METHODS = {
   exact: 'exact: the contributions and the bias add up to the score',
   occlusion: 'by occlusion: how much the score drops without the word',
   'gradient×input': "by gradient × input: a first-order estimate of each word's share of the score",
 };
 
-/** Fills the prediction line and the word chips; `onWord` is called with a clicked word. */
+/**
+ * Fills the prediction line and the word chips; `onWord` is called with a clicked word.
+ * @param {import('sentiwasm').TextClassifier} model
+ * @param {string} text
+ * @param {ExplanationView} ui
+ * @param {(word: string) => void} onWord
+ */
 export function showExplanation(model, text, ui, onWord) {
   if (text.trim() === '') {
     ui.label.textContent = '–';
@@ -48,6 +69,11 @@ export function showExplanation(model, text, ui, onWord) {
   showAttention(model, text, ui);
 }
 
+/**
+ * @param {import('sentiwasm').TextClassifier} model
+ * @param {string} text
+ * @param {ExplanationView} ui
+ */
 function showAttention(model, text, ui) {
   const weights = model.attentionWeights?.(text);
   ui.attention.hidden = !weights;

@@ -3,6 +3,8 @@
 // model never trained on, the page can keep the best epoch, and the same data always splits the
 // same way. Drawn label by label, so that every label keeps nine tenths of its examples to train on.
 
+/** @typedef {typeof import('./holdout.js')} Api */
+
 /** The share of each label's examples held out. */
 export const HELD_OUT_SHARE = 0.1;
 /** The seed of the shuffle: a fixed one, so that a file splits the same way every time. */
@@ -13,15 +15,19 @@ export const HOLD_OUT_SEED = 1;
  * held out (none from a label of fewer than five), chosen by a shuffle seeded with `seed`. Both
  * parts keep the examples' order in the input.
  * @example holdOut(examples).heldOut.length; // about a tenth of examples.length
+ * @type {Api['holdOut']}
  */
 export function holdOut(examples, share = HELD_OUT_SHARE, seed = HOLD_OUT_SEED) {
   const random = mulberry32(seed);
+  /** The indices of each label's examples. @type {Map<string, number[]>} */
   const byLabel = new Map();
   examples.forEach((e, i) => {
     const key = String(e.label);
-    if (!byLabel.has(key)) byLabel.set(key, []);
-    byLabel.get(key).push(i);
+    const indices = byLabel.get(key);
+    if (indices) indices.push(i);
+    else byLabel.set(key, [i]);
   });
+  /** @type {Set<number>} */
   const held = new Set();
   for (const indices of byLabel.values()) {
     // Fisher–Yates over this label's indices; the first `count` are held out.
@@ -38,7 +44,10 @@ export function holdOut(examples, share = HELD_OUT_SHARE, seed = HOLD_OUT_SEED) 
   };
 }
 
-/** A small seeded generator of numbers in [0, 1) (mulberry32): enough to shuffle a file the same way every time. */
+/**
+ * A small seeded generator of numbers in [0, 1) (mulberry32): enough to shuffle a file the same way every time.
+ * @param {number} seed
+ */
 function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {

@@ -3,6 +3,10 @@
 // box placed before it (and of reserved boxes such as the axis titles); a name with no such place
 // is left out. Zoomed out, few names fit; zooming in makes room for more.
 
+/** @typedef {typeof import('./labels.js')} Api */
+/** @typedef {import('./labels.js').Box} Box */
+/** @typedef {import('./labels.js').Label} Label */
+
 /** A little air between two boxes, in pixels. */
 const GAP = 2;
 
@@ -12,8 +16,10 @@ const GAP = 2;
  * width, height } to keep clear; at most `most` are placed. Returns the placed labels as
  * { word, left, top, width, height }.
  * @example placeLabels([{ word: 'good', x: 10, y: 10, width: 30, height: 12 }], 100, 50).length; // 1
+ * @type {Api['placeLabels']}
  */
 export function placeLabels(candidates, plotWidth, plotHeight, reserved = [], most = Infinity) {
+  /** @type {Label[]} */
   const placed = [];
   const taken = [...reserved];
   for (const c of candidates) {
@@ -29,7 +35,11 @@ export function placeLabels(candidates, plotWidth, plotHeight, reserved = [], mo
   return placed;
 }
 
-/** The places a name may take around its point, in order of preference: right, left, above, below. */
+/**
+ * The places a name may take around its point, in order of preference: right, left, above, below.
+ * @param {import('./labels.js').Candidate} candidate
+ * @returns {Box[]}
+ */
 function placesAround({ x, y, width, height }) {
   const middle = y - height / 2;
   return [
@@ -40,11 +50,20 @@ function placesAround({ x, y, width, height }) {
   ];
 }
 
+/**
+ * Whether a box lies inside the plot, a pixel clear of its edges.
+ * @param {Box} box
+ * @param {number} width
+ * @param {number} height
+ */
 function inside(box, width, height) {
   return box.left >= 1 && box.top >= 1 && box.left + box.width <= width - 1 && box.top + box.height <= height - 1;
 }
 
-/** Whether two boxes overlap, or come closer than GAP. */
+/**
+ * Whether two boxes overlap, or come closer than GAP.
+ * @type {Api['overlaps']}
+ */
 export function overlaps(a, b) {
   return (
     a.left < b.left + b.width + GAP &&

@@ -22,51 +22,63 @@ import {
   stackVectors,
 } from './vectors.js';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The page's element with this id, of the kind the app uses it as. index.html has every one: a
+ * missing or different element is a mistake in the page, named here rather than met later.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{ new (): T }} kind
+ * @returns {T}
+ */
+function $(id, kind) {
+  const element = document.getElementById(id);
+  if (!(element instanceof kind)) throw new Error(`index.html has no ${kind.name} with the id "${id}"`);
+  return element;
+}
 const ui = {
-  corpusSize: $('corpus-size'),
-  pasteBox: $('paste-box'),
-  lines: $('lines'),
-  dropZone: $('drop-zone'),
-  dataFile: $('data-file'),
-  dataFileName: $('data-file-name'),
-  dataStatus: $('data-status'),
-  arch: $('arch'),
-  epochs: $('epochs'),
-  train: $('train'),
-  stop: $('stop'),
-  status: $('status'),
-  progress: $('progress'),
-  meterFill: $('meter-fill'),
-  summary: $('summary'),
-  kept: $('kept'),
-  text: $('text'),
-  label: $('label'),
-  barFill: $('bar-fill'),
-  probability: $('probability'),
-  tokens: $('tokens'),
-  method: $('method'),
-  attention: $('attention'),
-  attentionLayer: $('attention-layer'),
-  attentionGrid: $('attention-grid'),
-  projection: $('projection'),
-  mapSearch: $('map-search'),
-  mapReset: $('map-reset'),
-  mapZoomIn: $('map-zoom-in'),
-  mapZoomOut: $('map-zoom-out'),
-  map: $('map'),
-  mapNote: $('map-note'),
-  word: $('word'),
-  k: $('k'),
-  neighbours: $('neighbours'),
-  neighboursShare: $('neighbours-share'),
-  wordA: $('word-a'),
-  wordB: $('word-b'),
-  knownWords: $('known-words'),
-  pairSimilarity: $('pair-similarity'),
-  download: $('download'),
-  open: $('open'),
-  fileStatus: $('file-status'),
+  corpusSize: $('corpus-size', HTMLElement),
+  pasteBox: $('paste-box', HTMLElement),
+  lines: $('lines', HTMLTextAreaElement),
+  dropZone: $('drop-zone', HTMLElement),
+  dataFile: $('data-file', HTMLInputElement),
+  dataFileName: $('data-file-name', HTMLElement),
+  dataStatus: $('data-status', HTMLElement),
+  arch: $('arch', HTMLSelectElement),
+  epochs: $('epochs', HTMLInputElement),
+  train: $('train', HTMLButtonElement),
+  stop: $('stop', HTMLButtonElement),
+  status: $('status', HTMLElement),
+  progress: $('progress', HTMLElement),
+  meterFill: $('meter-fill', HTMLElement),
+  summary: $('summary', HTMLElement),
+  kept: $('kept', HTMLElement),
+  text: $('text', HTMLInputElement),
+  label: $('label', HTMLElement),
+  barFill: $('bar-fill', HTMLElement),
+  probability: $('probability', HTMLElement),
+  tokens: $('tokens', HTMLElement),
+  method: $('method', HTMLElement),
+  attention: $('attention', HTMLElement),
+  attentionLayer: $('attention-layer', HTMLSelectElement),
+  attentionGrid: $('attention-grid', HTMLElement),
+  projection: $('projection', HTMLSelectElement),
+  mapSearch: $('map-search', HTMLInputElement),
+  mapReset: $('map-reset', HTMLButtonElement),
+  mapZoomIn: $('map-zoom-in', HTMLButtonElement),
+  mapZoomOut: $('map-zoom-out', HTMLButtonElement),
+  map: $('map', HTMLCanvasElement),
+  mapNote: $('map-note', HTMLElement),
+  word: $('word', HTMLInputElement),
+  k: $('k', HTMLInputElement),
+  neighbours: $('neighbours', HTMLElement),
+  neighboursShare: $('neighbours-share', HTMLElement),
+  wordA: $('word-a', HTMLInputElement),
+  wordB: $('word-b', HTMLInputElement),
+  knownWords: $('known-words', HTMLDataListElement),
+  pairSimilarity: $('pair-similarity', HTMLElement),
+  download: $('download', HTMLButtonElement),
+  open: $('open', HTMLInputElement),
+  fileStatus: $('file-status', HTMLElement),
 };
 
 const ARCHITECTURES = {
@@ -79,38 +91,69 @@ const MAP_WORDS = 1500;
 /** A patience (epochs without a better held-out score) no run reaches. */
 const NEVER_STOP = 1_000_000;
 
-/** The model in use (trained here or opened from a file). */
+/**
+ * The words of a model with their vectors and scores, ready for the map and the neighbours.
+ * @typedef {NonNullable<Awaited<ReturnType<typeof prepareWords>>>} Words
+ */
+
+/**
+ * The model in use (trained here or opened from a file).
+ * @type {import('sentiwasm').TextClassifier | undefined}
+ */
 let model;
-/** Word vectors of the model in use and their scores (see prepareWords); undefined while they are worked out. */
+/**
+ * Word vectors of the model in use and their scores (see prepareWords); undefined while they are worked out.
+ * @type {Words | undefined}
+ */
 let words;
-/** The file chosen or dropped as training data. */
+/**
+ * The file chosen or dropped as training data.
+ * @type {File | undefined}
+ */
 let droppedFile;
-/** Aborts the training under way. */
+/**
+ * Aborts the training under way.
+ * @type {AbortController | undefined}
+ */
 let training;
-/** The examples held out of the last training run (none for a model opened from a file). */
+/**
+ * The examples held out of the last training run (none for a model opened from a file).
+ * @type {import('sentiwasm').LabelledText[]}
+ */
 let heldOut = [];
-/** The epoch whose weights the last run kept, per member: [{ member, epoch, validLoss, validAccuracy }]. */
+/**
+ * The epoch whose weights the last run kept, per member.
+ * @typedef {{ member: number; epoch: number; validLoss: number; validAccuracy: number }} Kept
+ */
+/** @type {Kept[]} */
 let kept = [];
 
-const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('chart-note'), $('chart-view'));
+const charts = new TrainingCharts(
+  $('loss-chart', HTMLElement),
+  $('accuracy-chart', HTMLElement),
+  $('chart-note', HTMLElement),
+  $('chart-view', HTMLElement),
+);
 const wordMap = new WordMap(ui.map, (word) => pickWord(word));
 // For the browser tests and the curious: the app's state, read-only.
-window.sentiwasmApp = {
-  get model() {
-    return model;
+Object.assign(window, {
+  sentiwasmApp: {
+    get model() {
+      return model;
+    },
+    get words() {
+      return words;
+    },
+    get heldOut() {
+      return heldOut;
+    },
+    get kept() {
+      return kept;
+    },
+    map: wordMap,
+    charts,
   },
-  get words() {
-    return words;
-  },
-  get heldOut() {
-    return heldOut;
-  },
-  get kept() {
-    return kept;
-  },
-  map: wordMap,
-  charts,
-};
+});
 
 ui.corpusSize.textContent = String(defaultCorpus().length);
 ui.arch.replaceChildren(...architectures().map((a) => new Option(ARCHITECTURES[a] ?? a, a)));
@@ -119,7 +162,23 @@ ui.status.textContent = 'Choose the data and press Train.';
 
 // ---- 1. Data and training ------------------------------------------------------------------
 
-const source = () => document.querySelector('input[name="source"]:checked').value;
+/**
+ * The value of the checked radio button of a group (index.html checks one in each).
+ * @param {string} name
+ */
+function checked(name) {
+  const input = document.querySelector(`input[name="${name}"]:checked`);
+  return input instanceof HTMLInputElement ? input.value : '';
+}
+/**
+ * An error's message, whatever was thrown.
+ * @param {unknown} error
+ */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const source = () => checked('source');
 for (const radio of document.querySelectorAll('input[name="source"]')) {
   radio.addEventListener('change', () => {
     ui.pasteBox.hidden = source() !== 'paste';
@@ -129,6 +188,7 @@ for (const radio of document.querySelectorAll('input[name="source"]')) {
   });
 }
 
+/** @param {File | undefined} file */
 function chooseFile(file) {
   droppedFile = file;
   ui.dataFileName.textContent = file ? `${file.name}, ${(file.size / 1024).toFixed(1)} KB` : '';
@@ -165,7 +225,7 @@ ui.train.addEventListener('click', async () => {
   } catch (error) {
     // The readers' own message: the file, the line, what is wrong and what to do.
     ui.dataStatus.className = 'hint error';
-    ui.dataStatus.textContent = error.message;
+    ui.dataStatus.textContent = messageOf(error);
     ui.status.textContent = 'Fix the data, then press Train again.';
     ui.train.disabled = false;
     return;
@@ -185,7 +245,8 @@ ui.train.addEventListener('click', async () => {
   try {
     const epochs = ui.epochs.value.trim() === '' ? undefined : Number(ui.epochs.value);
     const result = await trainWithReport(data.examples, {
-      arch: ui.arch.value,
+      // The choices were made from architectures(), so one of them is chosen.
+      arch: architectures().find((a) => a === ui.arch.value),
       epochs,
       validation: data.validation,
       // With held-out data, run every epoch and keep the best: on the small built-in corpus the
@@ -219,7 +280,7 @@ ui.train.addEventListener('click', async () => {
     showKept();
   } catch (error) {
     ui.status.className = 'error';
-    ui.status.textContent = `Training failed: ${error.message}`;
+    ui.status.textContent = `Training failed: ${messageOf(error)}`;
   } finally {
     training = undefined;
     ui.stop.disabled = true;
@@ -233,31 +294,32 @@ ui.stop.addEventListener('click', () => {
 });
 
 for (const radio of document.querySelectorAll('input[name="chart-view"]')) {
-  radio.addEventListener('change', () =>
-    charts.setView(document.querySelector('input[name="chart-view"]:checked').value),
-  );
+  radio.addEventListener('change', () => charts.setView(checked('chart-view')));
 }
 
 /**
  * The epoch each member's weights come from, as training puts it back: the one of highest
  * held-out accuracy, the lower loss among equals (the first of epochs equal in both); none
  * without held-out data (the last epoch stays).
+ * @param {import('sentiwasm').EpochReport[]} reports
+ * @returns {Kept[]}
  */
 function keptEpochs(reports) {
+  /** @type {Map<number, Kept>} */
   const best = new Map();
+  /**
+   * @param {Kept} r
+   * @param {Kept} b
+   */
   const beats = (r, b) =>
     r.validAccuracy !== b.validAccuracy ? r.validAccuracy > b.validAccuracy : r.validLoss < b.validLoss;
-  for (const r of reports) {
-    if (r.validLoss === undefined) continue;
-    const member = r.member ?? 1;
-    if (!best.has(member) || beats(r, best.get(member))) best.set(member, r);
+  for (const { member = 1, epoch, validLoss, validAccuracy } of reports) {
+    if (validLoss === undefined || validAccuracy === undefined) continue;
+    const r = { member, epoch, validLoss, validAccuracy };
+    const b = best.get(member);
+    if (!b || beats(r, b)) best.set(member, r);
   }
-  return [...best.entries()].map(([member, r]) => ({
-    member,
-    epoch: r.epoch,
-    validLoss: r.validLoss,
-    validAccuracy: r.validAccuracy,
-  }));
+  return [...best.values()];
 }
 
 /** Says which epoch the model's weights come from, and its held-out accuracy. */
@@ -273,14 +335,19 @@ function showKept() {
           .join('; ')}.`;
 }
 
+/**
+ * @param {import('sentiwasm').EpochReport} r
+ * @param {number} ms
+ */
 function showSummary(r, ms) {
+  /** @param {number} x */
   const pct = (x) => `${(100 * x).toFixed(1)} %`;
   const parts = [
     `${r.member ? `member ${r.member}, ` : ''}epoch ${r.epoch}`,
     `loss ${r.trainLoss.toFixed(4)}`,
     `train accuracy ${pct(r.trainAccuracy)}`,
   ];
-  if (r.validLoss !== undefined)
+  if (r.validLoss !== undefined && r.validAccuracy !== undefined)
     parts.push(`held-out loss ${r.validLoss.toFixed(4)}`, `held-out accuracy ${pct(r.validAccuracy)}`);
   parts.push(`${(ms / 1000).toFixed(2)} s`);
   ui.summary.textContent = parts.join(' · ');
@@ -292,6 +359,7 @@ function showSummary(r, ms) {
  * Shows a new model everywhere. The word map's preparation (every word's vector and score, the
  * principal components) takes a good part of a second for a large vocabulary, so it runs in
  * steps with a turn of the event loop between them: the page never freezes for it.
+ * @param {import('sentiwasm').TextClassifier} next
  */
 async function setModel(next) {
   model?.dispose();
@@ -310,14 +378,14 @@ async function setModel(next) {
   ])
     el.disabled = false;
   document.body.classList.add('has-model');
-  for (const el of document.querySelectorAll('.target-name')) el.textContent = targetLabel();
+  for (const el of document.querySelectorAll('.target-name')) el.textContent = targetLabel(next);
   await breathe();
   updatePrediction();
   await breathe();
   const ready = await prepareWords(next);
   if (model !== next) return;
   words = ready;
-  suggestWords(ready);
+  if (ready) suggestWords(next, ready);
   await drawMap();
   updateNeighbours();
   updatePair();
@@ -328,8 +396,11 @@ function breathe() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** The class whose probability the colours show: the second of two (e.g. positive), else the predicted one. */
-function targetLabel() {
+/**
+ * The class whose probability the colours show: the second of two (e.g. positive), else the predicted one.
+ * @param {import('sentiwasm').TextClassifier} model
+ */
+function targetLabel(model) {
   return model.labels.length === 2 ? model.labels[1] : 'the predicted class';
 }
 
@@ -341,7 +412,10 @@ function updatePrediction() {
 ui.text.addEventListener('input', updatePrediction);
 ui.attentionLayer.addEventListener('change', updatePrediction);
 
-/** A word chosen on the map or in a sentence: its neighbours, and the map finds it. */
+/**
+ * A word chosen on the map or in a sentence: its neighbours, and the map finds it.
+ * @param {string} word
+ */
 function pickWord(word) {
   ui.word.value = word;
   ui.mapSearch.value = word.startsWith('not:') ? '' : word;
@@ -354,25 +428,29 @@ function pickWord(word) {
 /**
  * The words of a model (not the negated forms), most frequent first, with their vectors stacked
  * and centred, and each shown word's probability of the target class, read alone.
+ * @param {import('sentiwasm').TextClassifier} next
  */
-async function prepareWords(model) {
-  const vocabulary = model.featurizer.vocabulary;
-  const list = model
+async function prepareWords(next) {
+  const vocabulary = next.featurizer.vocabulary;
+  const entries = next
     .words()
     .filter((w) => /[\p{L}\p{N}]/u.test(w))
-    .map((w) => ({ word: w, count: vocabulary.count(vocabulary.id(w)) }))
-    .sort((a, b) => b.count - a.count)
-    .map((e) => e.word);
-  const stacked = stackVectors(list.map((w) => model.wordVector(w)));
+    .flatMap((word) => {
+      const vector = next.wordVector(word);
+      return vector ? [{ word, vector, count: vocabulary.count(vocabulary.id(word)) }] : [];
+    })
+    .sort((a, b) => b.count - a.count);
+  const list = entries.map((e) => e.word);
+  const stacked = stackVectors(entries.map((e) => e.vector));
   const centred = centre(stacked);
-  const target = model.labels.length === 2 ? model.labels[1] : undefined;
+  const target = next.labels.length === 2 ? next.labels[1] : undefined;
   const shown = list.slice(0, MAP_WORDS);
   const scores = new Float32Array(shown.length);
   for (let start = 0; start < shown.length; start += 150) {
     await breathe();
     // A newer model came meanwhile: this one's words are no longer wanted.
-    if (model !== window.sentiwasmApp.model) return undefined;
-    model.predictBatch(shown.slice(start, start + 150)).forEach((p, i) => {
+    if (next !== model) return undefined;
+    next.predictBatch(shown.slice(start, start + 150)).forEach((p, i) => {
       scores[start + i] = target === undefined ? Math.max(...Object.values(p.probabilities)) : p.probabilities[target];
     });
   }
@@ -386,6 +464,7 @@ async function prepareWords(model) {
   mirror(cov, dim);
   // How much of the variation the first principal direction holds: its eigenvalue over the trace.
   const [first] = principalDirections(cov, dim, 1);
+  /** @param {Float64Array} u */
   const variance = (u) => u.reduce((s, ua, a) => s + ua * u.reduce((t, ub, b) => t + cov[a * dim + b] * ub, 0), 0);
   let trace = 0;
   for (let d = 0; d < dim; d++) trace += cov[d * dim + d];
@@ -395,17 +474,18 @@ async function prepareWords(model) {
 
 async function drawMap() {
   const data = words;
-  if (!data) return;
+  if (!data || !model) return;
   const n = data.shown.length;
   const { dim } = data.stacked;
   const mapRows = data.centred.subarray(0, n * dim);
-  const projection = ui.projection.value;
+  const projection = ui.projection.value === 'sentiment' ? 'sentiment' : 'pca';
   const directions = mapDirections(mapRows, n, dim, data.scores, projection, data.cov);
   await breathe();
   if (data !== words) return;
   const { x, y } = project(mapRows, n, dim, directions);
   const points = data.shown.map((word, i) => ({ word, x: x[i], y: y[i], score: data.scores[i] }));
-  const target = targetLabel();
+  const target = targetLabel(model);
+  /** @type {[string, string]} */
   const names =
     projection === 'sentiment'
       ? [`sentiment axis → ${target}`, 'next principal component']
@@ -435,26 +515,35 @@ ui.mapZoomOut.addEventListener('click', () => wordMap.zoom(1 / 1.5));
  * box holding a word this model does not know (say "good" after training on Chinese) gets one it
  * does: the most frequent word it scores strongly positive (strongly negative for the second of
  * the pair). A word the model knows stays as it is.
+ * @param {import('sentiwasm').TextClassifier} next
+ * @param {Words} data
  */
-function suggestWords(data) {
+function suggestWords(next, data) {
   ui.knownWords.replaceChildren(...data.shown.map((w) => new Option('', w)));
+  /** @param {(score: number) => boolean} keep */
   const strongly = (keep) => data.shown.find((w, i) => /\p{L}/u.test(w) && keep(data.scores[i]));
   const positive = strongly((s) => s >= 0.8) ?? strongly((s) => s > 0.5) ?? data.shown[0];
   const negative = strongly((s) => s <= 0.2) ?? strongly((s) => s < 0.5) ?? data.shown[1] ?? positive;
-  for (const [box, word] of [
+  /** @type {[HTMLInputElement, string | undefined][]} */
+  const boxes = [
     [ui.word, positive],
     [ui.wordA, positive],
     [ui.wordB, negative],
-  ]) {
-    if (word !== undefined && !model.wordVector(box.value.trim())) box.value = word;
+  ];
+  for (const [box, word] of boxes) {
+    if (word !== undefined && !next.wordVector(box.value.trim())) box.value = word;
   }
 }
 
-/** A word's centred vector and raw vector, or an error message naming it. */
+/**
+ * A word's centred vector and raw vector, or an error message naming it.
+ * @param {string} word
+ * @returns {{ raw: Float32Array; centred: Float32Array; error?: undefined } | { raw?: undefined; centred?: undefined; error: string }}
+ */
 function vectorsOf(word) {
   const data = words;
-  const raw = model.wordVector(word);
-  if (!raw) return { error: `The model does not know the word "${word}".` };
+  const raw = model?.wordVector(word);
+  if (!data || !raw) return { error: `The model does not know the word "${word}".` };
   return { raw, centred: minus(raw, data.stacked.mean) };
 }
 
@@ -463,7 +552,7 @@ function updateNeighbours() {
   const word = ui.word.value.trim();
   if (word === '') return ui.neighbours.replaceChildren();
   const { raw, centred, error } = vectorsOf(word);
-  if (error) {
+  if (error !== undefined) {
     const li = document.createElement('li');
     li.className = 'unknown';
     li.textContent = error;
@@ -504,12 +593,15 @@ function updatePair() {
   if (!words) return;
   const a = vectorsOf(ui.wordA.value.trim());
   const b = vectorsOf(ui.wordB.value.trim());
-  const error = a.error ?? b.error;
-  ui.pairSimilarity.className = error ? 'error' : '';
-  ui.pairSimilarity.textContent =
-    error ??
-    `cosine similarity, centred: ${cosine(a.centred, b.centred).toFixed(3)} (raw: ${cosine(a.raw, b.raw).toFixed(3)})`;
-  ui.pairSimilarity.dataset.centred = error ? '' : cosine(a.centred, b.centred).toFixed(4);
+  if (a.error !== undefined || b.error !== undefined) {
+    ui.pairSimilarity.className = 'error';
+    ui.pairSimilarity.textContent = a.error ?? b.error ?? '';
+    ui.pairSimilarity.dataset.centred = '';
+    return;
+  }
+  ui.pairSimilarity.className = '';
+  ui.pairSimilarity.textContent = `cosine similarity, centred: ${cosine(a.centred, b.centred).toFixed(3)} (raw: ${cosine(a.raw, b.raw).toFixed(3)})`;
+  ui.pairSimilarity.dataset.centred = cosine(a.centred, b.centred).toFixed(4);
 }
 ui.wordA.addEventListener('input', updatePair);
 ui.wordB.addEventListener('input', updatePair);
@@ -517,7 +609,10 @@ ui.wordB.addEventListener('input', updatePair);
 // ---- 5. Model files ------------------------------------------------------------------------
 
 ui.download.addEventListener('click', () => {
-  const url = URL.createObjectURL(new Blob([model.toBytes()], { type: 'application/octet-stream' }));
+  if (!model) return;
+  // toBytes writes a fresh array of its own, never a view of shared memory, as a Blob requires.
+  const bytes = /** @type {Uint8Array<ArrayBuffer>} */ (model.toBytes());
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   const a = document.createElement('a');
   a.href = url;
   a.download = 'sentiment.bin';
@@ -530,15 +625,16 @@ ui.open.addEventListener('change', async () => {
   if (!file) return;
   ui.fileStatus.className = '';
   try {
-    await setModel(await loadModel(file));
+    const opened = await loadModel(file);
+    await setModel(opened);
     heldOut = [];
     kept = [];
     showKept();
-    ui.fileStatus.textContent = `Opened ${file.name}: ${model.config.arch} model, labels ${model.labels.join(', ')}.`;
+    ui.fileStatus.textContent = `Opened ${file.name}: ${opened.config.arch} model, labels ${opened.labels.join(', ')}.`;
     ui.status.textContent = `Using the model from ${file.name}.`;
   } catch (error) {
     ui.fileStatus.className = 'error';
-    ui.fileStatus.textContent = error.message;
+    ui.fileStatus.textContent = messageOf(error);
   } finally {
     ui.open.value = '';
   }

@@ -14,8 +14,15 @@ import { placeLabels } from './labels.js';
 const POSITIVE = [34, 139, 74];
 const NEGATIVE = [205, 45, 45];
 const FONT_FAMILY = 'system-ui, "Noto Sans CJK SC", sans-serif';
+/**
+ * How a name is written: size in CSS pixels, weight ('' or 'bold ') and colour.
+ * @typedef {{ size: number; weight: string; colour: string }} Font
+ */
+/** @type {Font} */
 const LABEL_FONT = { size: 11, weight: '', colour: '#39404c' };
+/** @type {Font} */
 const FOUND_FONT = { size: 13, weight: 'bold ', colour: '#1c3faa' };
+/** @type {Font} */
 const AXIS_FONT = { size: 12, weight: '', colour: '#5d6470' };
 /** Names are tried for at most this many words (the found ones, then the most frequent): enough to fill a zoomed-in view. */
 const LABEL_CANDIDATES = 600;
@@ -26,36 +33,65 @@ const PIXELS_PER_LABEL = 3000;
  * A signed, log-like stretch: linear within about `unit` of the centre, logarithmic beyond, so
  * that the crowd near the mean word spreads out and the far words still fit. The order of the
  * words along each axis is kept.
+ * @param {number} value
+ * @param {number} unit
  */
 function stretch(value, unit) {
   return Math.asinh(value / unit);
 }
 
-/** The median of the absolute values (the unit of `stretch`), never 0. */
+/**
+ * The median of the absolute values (the unit of `stretch`), never 0.
+ * @param {number[]} values
+ */
 function typicalSize(values) {
   const sorted = values.map(Math.abs).sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] || Math.max(...sorted, 1e-9);
 }
 
+/**
+ * A word on the map; `score` is the model's probability of the target class for the word alone.
+ * @typedef {{ word: string; x: number; y: number; score: number }} Point
+ */
+/**
+ * A point as the map keeps it: x and y as given (the projection), sx and sy where it is drawn (stretched).
+ * @typedef {Point & { sx: number; sy: number }} MapPoint
+ */
+/** @typedef {import('./labels.js').Box} Box */
+/** @typedef {import('./labels.js').Label} Label */
+
 export class WordMap {
   /**
-   * @param canvas the <canvas> to draw on
-   * @param onPick called with a word when the user clicks near it
+   * @param {HTMLCanvasElement} canvas the <canvas> to draw on
+   * @param {(word: string) => void} onPick called with a word when the user clicks near it
    */
   constructor(canvas, onPick) {
     this.canvas = canvas;
     this.onPick = onPick;
-    /** [{ word, x, y, score }]: x and y as given (the projection); sx and sy where they are drawn (stretched). */
+    /** @type {MapPoint[]} */
     this.points = [];
+    /** @type {Set<string>} */
     this.found = new Set();
-    /** The names drawn last: [{ word, left, top, width, height }] in CSS pixels. */
+    /**
+     * The class the scores are the probability of, named when a word is hovered.
+     * @type {string | undefined}
+     */
+    this.targetName = undefined;
+    /**
+     * The names drawn last, in CSS pixels.
+     * @type {Label[]}
+     */
     this.labels = [];
     /** The plot's size in CSS pixels. */
     this.width = canvas.clientWidth || canvas.width;
     this.height = canvas.clientHeight || canvas.height;
+    /** The screen's pixels per CSS pixel, as the canvas was last sized. */
+    this.ratio = 1;
     /** The (stretched) point at the centre, pixels per unit along x, and y's pixels per unit relative to x's. */
     this.view = { cx: 0, cy: 0, scale: 1, aspect: 1 };
+    /** @type {[string, string]} */
     this.axisNames = ['', ''];
+    /** @type {Map<string, number>} */
     this.textWidths = new Map();
     canvas.addEventListener(
       'wheel',
@@ -67,7 +103,13 @@ export class WordMap {
       { passive: false },
     );
     // One pointer drags the map; two (fingers on a touch screen) pinch it.
+    /**
+     * A drag: where it started, and whether it has moved far enough not to be a click; or a
+     * pinch: how far apart the two fingers were last.
+     * @type {{ x: number; y: number; cx: number; cy: number; moved: boolean; pinch?: undefined } | { pinch: number; moved: true } | undefined}
+     */
     let drag;
+    /** @type {Map<number, { x: number; y: number }>} */
     const touching = new Map();
     const pinchWidth = () => {
       const [a, b] = [...touching.values()];
@@ -100,6 +142,7 @@ export class WordMap {
       this.view.cy = drag.cy + (e.offsetY - drag.y) / (k * this.view.aspect);
       this.draw();
     });
+    /** @param {PointerEvent} e */
     const release = (e) => {
       touching.delete(e.pointerId);
       const click = drag && !drag.moved && e.type === 'pointerup';
@@ -136,7 +179,11 @@ export class WordMap {
     this.draw();
   }
 
-  /** Shows new points: [{ word, x, y, score }], score the probability of the target class, most frequent first. */
+  /**
+   * Shows new points: [{ word, x, y, score }], score the probability of the target class, most frequent first.
+   * @param {Point[]} points
+   * @param {[string, string]} axisNames
+   */
   setPoints(points, axisNames) {
     const ux = typicalSize(points.map((p) => p.x));
     const uy = typicalSize(points.map((p) => p.y));
@@ -161,21 +208,39 @@ export class WordMap {
     this.draw();
   }
 
+  /**
+   * @param {number} x
+   * @param {number} y
+   * @returns {[number, number]}
+   */
   toScreen(x, y) {
     const k = this.view.scale;
     return [this.width / 2 + (x - this.view.cx) * k, this.height / 2 - (y - this.view.cy) * k * this.view.aspect];
   }
 
+  /**
+   * @param {number} sx
+   * @param {number} sy
+   * @returns {[number, number]}
+   */
   toData(sx, sy) {
     const k = this.view.scale;
     return [this.view.cx + (sx - this.width / 2) / k, this.view.cy - (sy - this.height / 2) / (k * this.view.aspect)];
   }
 
-  /** Zooms by `factor` about the middle of the plot (the + and − buttons). */
+  /**
+   * Zooms by `factor` about the middle of the plot (the + and − buttons).
+   * @param {number} factor
+   */
   zoom(factor) {
     this.zoomAt(this.view.cx, this.view.cy, factor);
   }
 
+  /**
+   * @param {number} x
+   * @param {number} y
+   * @param {number} factor
+   */
   zoomAt(x, y, factor) {
     // The point under the cursor stays where it is.
     this.view.cx = x + (this.view.cx - x) / factor;
@@ -184,7 +249,10 @@ export class WordMap {
     this.draw();
   }
 
-  /** Highlights the words that start with `query`; an exact match is centred and zoomed to. Returns how many matched. */
+  /**
+   * Highlights the words that start with `query`; an exact match is centred and zoomed to. Returns how many matched.
+   * @param {string} query
+   */
   search(query) {
     const q = query.trim().toLowerCase();
     this.found = new Set(q ? this.points.filter((p) => p.word.toLowerCase().startsWith(q)).map((p) => p.word) : []);
@@ -203,7 +271,13 @@ export class WordMap {
     return Math.max(Math.max(...xs) - Math.min(...xs), 1e-9);
   }
 
+  /**
+   * The point drawn within 10 pixels of (sx, sy), the nearest if several.
+   * @param {number} sx
+   * @param {number} sy
+   */
   nearestPoint(sx, sy) {
+    /** @type {MapPoint | undefined} */
     let best;
     let bestDistance = 10 * 10;
     for (const p of this.points) {
@@ -214,12 +288,21 @@ export class WordMap {
     return best;
   }
 
+  /**
+   * @param {number} sx
+   * @param {number} sy
+   */
   hover(sx, sy) {
     const hit = this.nearestPoint(sx, sy);
     this.canvas.title = hit ? `${hit.word}: ${(100 * hit.score).toFixed(1)} % ${this.targetName ?? ''}` : '';
   }
 
-  /** How wide `text` is in `font`, measured once. */
+  /**
+   * How wide `text` is in `font`, measured once.
+   * @param {CanvasRenderingContext2D} g
+   * @param {string} text
+   * @param {Font} font
+   */
   textWidth(g, text, font) {
     const key = `${font.weight}${font.size}|${text}`;
     let width = this.textWidths.get(key);
@@ -234,7 +317,9 @@ export class WordMap {
   draw() {
     const { canvas, width, height } = this;
     const g = canvas.getContext('2d');
-    g.setTransform(this.ratio ?? 1, 0, 0, this.ratio ?? 1, 0, 0);
+    // Null only when the canvas already has a context of another kind, which this one never gets.
+    if (!g) return;
+    g.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     g.clearRect(0, 0, width, height);
     g.fillStyle = '#fafbfc';
     g.fillRect(0, 0, width, height);
@@ -249,6 +334,7 @@ export class WordMap {
     g.lineTo(ox, height);
     g.stroke();
 
+    /** @type {{ p: MapPoint; x: number; y: number }[]} */
     const visible = [];
     for (const p of this.points) {
       const [x, y] = this.toScreen(p.sx, p.sy);
@@ -285,7 +371,7 @@ export class WordMap {
     g.lineWidth = 3;
     g.strokeStyle = 'rgba(250, 251, 252, 0.9)';
     for (const label of this.labels) {
-      const font = fonts.get(label.word);
+      const font = fonts.get(label.word) ?? LABEL_FONT;
       g.font = fontOf(font);
       g.fillStyle = font.colour;
       // A pale halo keeps the name legible over the dots beneath it.
@@ -294,14 +380,23 @@ export class WordMap {
     }
   }
 
-  /** Draws the axis names in the bottom-right and top-left corners; returns their boxes. */
+  /**
+   * Draws the axis names in the bottom-right and top-left corners; returns their boxes.
+   * @param {CanvasRenderingContext2D} g
+   */
   drawAxisTitles(g) {
     const { width, height } = this;
+    /** @type {Box[]} */
     const boxes = [];
     g.font = fontOf(AXIS_FONT);
     g.textBaseline = 'middle';
     g.textAlign = 'left';
     const h = Math.round(AXIS_FONT.size * 1.4);
+    /**
+     * @param {string} text
+     * @param {(width: number) => number} left where the box starts, given its width
+     * @param {number} top
+     */
     const place = (text, left, top) => {
       const w = g.measureText(text).width + 8;
       const box = { left: Math.max(1, left(w)), top, width: Math.min(w, width - 2), height: h };
@@ -317,6 +412,7 @@ export class WordMap {
   }
 }
 
+/** @param {Font} font */
 function fontOf(font) {
   return `${font.weight}${font.size}px ${FONT_FAMILY}`;
 }

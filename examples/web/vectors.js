@@ -2,8 +2,16 @@
 // (and is tested) apart from the page. In a two-class model every word vector shares one large
 // common direction, so raw cosine similarities all read near 1; subtracting the mean vector
 // (centring) first leaves what tells words apart.
+//
+// The signatures are declared once, in vectors.d.ts (which the tests import); each function here
+// takes its own from there with @type, so that the type checker holds the code to them.
 
-/** The words' vectors as one row-major Float32Array [n × dim], and their mean [dim]. */
+/** @typedef {typeof import('./vectors.js')} Api */
+
+/**
+ * The words' vectors as one row-major Float32Array [n × dim], and their mean [dim].
+ * @type {Api['stackVectors']}
+ */
 export function stackVectors(vectors) {
   const n = vectors.length;
   const dim = n ? vectors[0].length : 0;
@@ -16,13 +24,17 @@ export function stackVectors(vectors) {
   return { rows, mean, n, dim };
 }
 
-/** The rows with the mean subtracted, as a new array. */
+/**
+ * The rows with the mean subtracted, as a new array.
+ * @type {Api['centre']}
+ */
 export function centre({ rows, mean, n, dim }) {
   const out = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) out[i * dim + d] = rows[i * dim + d] - mean[d];
   return out;
 }
 
+/** @type {Api['cosine']} */
 export function cosine(a, b) {
   let dot = 0;
   let na = 0;
@@ -35,7 +47,10 @@ export function cosine(a, b) {
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
-/** vector − mean, as a new array. */
+/**
+ * vector − mean, as a new array.
+ * @type {Api['minus']}
+ */
 export function minus(vector, mean) {
   return Float32Array.from(vector, (x, d) => x - mean[d]);
 }
@@ -43,6 +58,7 @@ export function minus(vector, mean) {
 /**
  * The k rows most similar to `query` by cosine (rows given row-major [n × dim]), skipping the
  * index `skip`: [{ index, similarity }], most similar first.
+ * @type {Api['nearestRows']}
  */
 export function nearestRows(query, rows, n, dim, k, skip = -1) {
   const scores = [];
@@ -58,6 +74,7 @@ export function nearestRows(query, rows, n, dim, k, skip = -1) {
  * Adds rows [from, to) of centred rows [n × dim] into the covariance's upper triangle (the sum of
  * outer products; scale does not matter for its directions). Called in parts, so that a page can
  * breathe between them; `mirror` completes the matrix after the last part.
+ * @type {Api['accumulateCovariance']}
  */
 export function accumulateCovariance(cov, centred, dim, from, to) {
   for (let i = from; i < to; i++) {
@@ -71,13 +88,19 @@ export function accumulateCovariance(cov, centred, dim, from, to) {
   return cov;
 }
 
-/** Copies the upper triangle of a dim × dim matrix onto the lower one. */
+/**
+ * Copies the upper triangle of a dim × dim matrix onto the lower one.
+ * @type {Api['mirror']}
+ */
 export function mirror(cov, dim) {
   for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) cov[a * dim + b] = cov[b * dim + a];
   return cov;
 }
 
-/** The covariance (sum of outer products) of centred rows [n × dim], in one go. */
+/**
+ * The covariance (sum of outer products) of centred rows [n × dim], in one go.
+ * @type {Api['covariance']}
+ */
 export function covariance(centred, n, dim) {
   return mirror(accumulateCovariance(new Float64Array(dim * dim), centred, dim, 0, n), dim);
 }
@@ -85,6 +108,7 @@ export function covariance(centred, n, dim) {
 /**
  * The leading eigenvectors of a covariance matrix (dim × dim; dim is small: 64 by default), by
  * power iteration with deflation. Each has unit length.
+ * @type {Api['principalDirections']}
  */
 export function principalDirections(cov, dim, count = 2, iterations = 60) {
   const directions = [];
@@ -111,6 +135,7 @@ export function principalDirections(cov, dim, count = 2, iterations = 60) {
 /**
  * The covariance of the rows once their component along the unit vector u is taken out:
  * (I − uuᵀ) C (I − uuᵀ), worked out from C alone.
+ * @type {Api['withoutDirection']}
  */
 export function withoutDirection(cov, dim, u) {
   const cu = new Float64Array(dim);
@@ -124,7 +149,10 @@ export function withoutDirection(cov, dim, u) {
   return out;
 }
 
-/** v minus its component along the unit vector u, in place. */
+/**
+ * v minus its component along the unit vector u, in place.
+ * @type {Api['removeComponent']}
+ */
 export function removeComponent(v, u) {
   let dot = 0;
   for (let d = 0; d < v.length; d++) dot += v[d] * u[d];
@@ -132,7 +160,10 @@ export function removeComponent(v, u) {
   return v;
 }
 
-/** Each row's coordinates along two unit directions: Float32Array x and y. */
+/**
+ * Each row's coordinates along two unit directions: Float32Array x and y.
+ * @type {Api['project']}
+ */
 export function project(centred, n, dim, [u, w]) {
   const x = new Float32Array(n);
   const y = new Float32Array(n);
@@ -153,6 +184,7 @@ export function project(centred, n, dim, [u, w]) {
  * The sentiment axis: from the mean of the words the model scores on the negative side to the
  * mean of those on the positive side (probability of the target class above or below ½), as a
  * unit vector. `scores` are those probabilities, one per row.
+ * @type {Api['sentimentAxis']}
  */
 export function sentimentAxis(centred, n, dim, scores) {
   const axis = new Float64Array(dim);
@@ -176,6 +208,7 @@ export function sentimentAxis(centred, n, dim, scores) {
  * rows' covariance, when it was worked out already (in parts). A principal
  * component's sign is arbitrary: each is turned so that words the model scores positive lie
  * towards its positive end on average (said under the map).
+ * @type {Api['mapDirections']}
  */
 export function mapDirections(centred, n, dim, scores, projection, cov = covariance(centred, n, dim)) {
   let directions;
@@ -187,7 +220,10 @@ export function mapDirections(centred, n, dim, scores, projection, cov = covaria
   return directions.map((u) => (correlation(project(centred, n, dim, [u, u]).x, scores) < 0 ? u.map((x) => -x) : u));
 }
 
-/** Pearson correlation of two equal-length arrays (0 when either is constant). */
+/**
+ * Pearson correlation of two equal-length arrays (0 when either is constant).
+ * @type {Api['correlation']}
+ */
 export function correlation(a, b) {
   const n = a.length;
   let ma = 0;

@@ -113,7 +113,10 @@ function datasetOptions(flags: DatasetFlags, err?: Print): DatasetOptions {
 
 /**
  * A data file's path as given, or the file of the data set it names, fetched first when needed.
- * @example await resolveDataArgument("sst2:dev", {}) // "…/sentiwasm/sst2/dev.tsv"
+ * @example
+ * ```ts
+ * await resolveDataArgument("sst2:dev", {}) // "…/sentiwasm/sst2/dev.tsv"
+ * ```
  */
 export async function resolveDataArgument(arg: string, flags: DatasetFlags): Promise<string> {
   let path;

@@ -14,7 +14,13 @@ import { CliError } from './errors.js';
 
 type Print = (line: string) => void;
 
-/** Where the featurizer's settings go: "model.onnx" → "model.featurizer.json". @example featurizerPath('out/model.onnx') // 'out/model.featurizer.json' */
+/**
+ * Where the featurizer's settings go: "model.onnx" → "model.featurizer.json".
+ * @example
+ * ```ts
+ * featurizerPath('out/model.onnx') // 'out/model.featurizer.json'
+ * ```
+ */
 export function featurizerPath(onnxPath: string): string {
   return `${onnxPath.replace(/\.onnx$/i, '')}.featurizer.json`;
 }

@@ -227,8 +227,14 @@ function printAttention(
  * Token i of an explanation for people to read: the word as written, and for a negated one the
  * negation whose scope it is in, which is the last token before it that is not negated; `note`
  * goes in the same parentheses.
- * @example tokenLabel(model.explain("not worth it").tokens, 1) // 'worth (after "not")'
- * @example tokenLabel(model.explain("not worth it").tokens, 1, "-1.20") // 'worth (after "not", -1.20)'
+ * @example
+ * ```ts
+ * tokenLabel(model.explain("not worth it").tokens, 1) // 'worth (after "not")'
+ * ```
+ * @example
+ * ```ts
+ * tokenLabel(model.explain("not worth it").tokens, 1, "-1.20") // 'worth (after "not", -1.20)'
+ * ```
  */
 export function tokenLabel(tokens: readonly TokenContribution[], i: number, note?: string): string {
   const t = tokens[i];

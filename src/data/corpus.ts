@@ -21,7 +21,9 @@ export type CorpusLabel = 'positive' | 'negative';
 
 /** One labelled example. */
 export interface CorpusExample {
+  /** The sentence. */
   text: string;
+  /** Its label. */
   label: CorpusLabel;
 }
 
@@ -586,7 +588,9 @@ function labelled(texts: readonly string[], label: CorpusLabel): readonly Corpus
 
 /** The built-in corpus by language, positive examples first; frozen (copy before shuffling). */
 export const builtinCorpus: {
+  /** The English sentences. */
   readonly english: readonly CorpusExample[];
+  /** The Chinese sentences. */
   readonly chinese: readonly CorpusExample[];
 } = Object.freeze({
   english: Object.freeze([...labelled(englishPositive, 'positive'), ...labelled(englishNegative, 'negative')]),
@@ -598,7 +602,10 @@ const DEV_EVERY = 5;
 
 /**
  * All built-in examples, English then Chinese, as a fresh array of fresh objects.
- * @example const examples = defaultCorpus(); // [{ text: 'I love this movie, …', label: 'positive' }, …]
+ * @example
+ * ```ts
+ * const examples = defaultCorpus(); // [{ text: 'I love this movie, …', label: 'positive' }, …]
+ * ```
  */
 export function defaultCorpus(): CorpusExample[] {
   return [...builtinCorpus.english, ...builtinCorpus.chinese].map((e) => ({ ...e }));
@@ -606,9 +613,17 @@ export function defaultCorpus(): CorpusExample[] {
 
 /**
  * Deterministic train/dev split of the built-in corpus: every 5th example of each language and label goes to dev.
- * @example const { train, dev } = builtinSplit(); // dev ≈ 20 %, balanced, same every call
+ * @example
+ * ```ts
+ * const { train, dev } = builtinSplit(); // dev ≈ 20 %, balanced, same every call
+ * ```
  */
-export function builtinSplit(): { train: CorpusExample[]; dev: CorpusExample[] } {
+export function builtinSplit(): {
+  /** Four in five of each language and label. */
+  train: CorpusExample[];
+  /** Every 5th of each language and label. */
+  dev: CorpusExample[];
+} {
   const train: CorpusExample[] = [];
   const dev: CorpusExample[] = [];
   const groups = [
@@ -625,7 +640,10 @@ export function builtinSplit(): { train: CorpusExample[]; dev: CorpusExample[] }
 
 /**
  * The held-out part of `builtinSplit()`, for a quick accuracy print after training.
- * @example const dev = builtinDevSplit(); console.log(dev.length); // about 100
+ * @example
+ * ```ts
+ * const dev = builtinDevSplit(); console.log(dev.length); // about 100
+ * ```
  */
 export function builtinDevSplit(): CorpusExample[] {
   return builtinSplit().dev;

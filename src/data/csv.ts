@@ -21,7 +21,9 @@ export interface CsvOptions {
 
 /** One record: its fields and the line where it starts. */
 export interface CsvRow {
+  /** The line where the row starts, from 1 (a quoted field may span lines). */
   line: number;
+  /** The row's fields, unquoted. */
   fields: string[];
 }
 
@@ -65,7 +67,12 @@ export class CsvParser {
   private recordLine = 1;
   private quoteLine = 0;
 
-  /** @example new CsvParser({ delimiter: ';' }) */
+  /**
+   * @example
+   * ```ts
+   * new CsvParser({ delimiter: ';' })
+   * ```
+   */
   constructor(options: CsvOptions = {}) {
     this.delimChar = options.delimiter ?? ',';
     this.delim = singleChar('delimiter', this.delimChar);
@@ -76,12 +83,24 @@ export class CsvParser {
     this.fileName = options.fileName ?? '<input>';
   }
 
-  /** The line the parser has reached (1-based), for messages about the input itself. @example parser.line // 42 */
+  /**
+   * The line the parser has reached (1-based), for messages about the input itself.
+   * @example
+   * ```ts
+   * parser.line // 42
+   * ```
+   */
   get line(): number {
     return this.lineNo;
   }
 
-  /** Parses a chunk, appending every record it completes to `out`. @example parser.push('a,"b\n', rows) */
+  /**
+   * Parses a chunk, appending every record it completes to `out`.
+   * @example
+   * ```ts
+   * parser.push('a,"b\n', rows)
+   * ```
+   */
   push(chunk: string, out: CsvRow[] = []): CsvRow[] {
     const s = chunk;
     const n = s.length;
@@ -176,7 +195,13 @@ export class CsvParser {
     return out;
   }
 
-  /** Finishes the input: emits the last record if it had no line break after it. @example parser.end(rows) */
+  /**
+   * Finishes the input: emits the last record if it had no line break after it.
+   * @example
+   * ```ts
+   * parser.end(rows)
+   * ```
+   */
   end(out: CsvRow[] = []): CsvRow[] {
     if (this.state === State.Quoted) {
       throw new DataError(
@@ -207,13 +232,25 @@ export class CsvParser {
   }
 }
 
-/** Parses a whole CSV text into records (header included). @example parseCsv('a,b\n1,"x,y"\n') // [{ line: 1, fields: ["a", "b"] }, { line: 2, fields: ["1", "x,y"] }] */
+/**
+ * Parses a whole CSV text into records (header included).
+ * @example
+ * ```ts
+ * parseCsv('a,b\n1,"x,y"\n') // [{ line: 1, fields: ["a", "b"] }, { line: 2, fields: ["1", "x,y"] }]
+ * ```
+ */
 export function parseCsv(text: string, options?: CsvOptions): CsvRow[] {
   const p = new CsvParser(options);
   return p.end(p.push(text));
 }
 
-/** Parses CSV arriving in text chunks, yielding records as they complete. @example for await (const row of parseCsvChunks(chunks)) console.log(row.line, row.fields) */
+/**
+ * Parses CSV arriving in text chunks, yielding records as they complete.
+ * @example
+ * ```ts
+ * for await (const row of parseCsvChunks(chunks)) console.log(row.line, row.fields)
+ * ```
+ */
 export async function* parseCsvChunks(
   chunks: AsyncIterable<string> | Iterable<string>,
   options?: CsvOptions,

@@ -38,16 +38,83 @@ import { TarReader } from './tar.js';
 
 /** What happens while a data set is fetched, for progress bars and logs. */
 export type DatasetProgress =
-  | { phase: 'download'; dataset: string; url: string; received: number; total?: number; resumedFrom?: number }
-  | { phase: 'retry'; dataset: string; url: string; received: number; attempt: number; delayMs: number; error: string }
-  | { phase: 'verified'; dataset: string; sha256: string; checked: string[] }
-  | { phase: 'unverified'; dataset: string; sha256: string; reason: string }
-  | { phase: 'unpack'; dataset: string; into: string }
-  | { phase: 'ready'; dataset: string; dir: string };
+  /** Bytes arriving (told as they come, and once at the start). */
+  | {
+      /** What is happening. */
+      phase: 'download';
+      /** The data set's name. */
+      dataset: string;
+      /** The address downloaded from. */
+      url: string;
+      /** Bytes received so far, a resumed part included. */
+      received: number;
+      /** The file's size, when the server or the source says. */
+      total?: number;
+      /** Bytes a previous, broken download left, which this one carries on from. */
+      resumedFrom?: number;
+    }
+  /** A connection broke; the download tries again after a pause. */
+  | {
+      /** What is happening. */
+      phase: 'retry';
+      /** The data set's name. */
+      dataset: string;
+      /** The address downloaded from. */
+      url: string;
+      /** Bytes kept so far, from which the next attempt resumes. */
+      received: number;
+      /** The attempt about to be made after the first, from 1. */
+      attempt: number;
+      /** The pause before it, in milliseconds. */
+      delayMs: number;
+      /** What went wrong. */
+      error: string;
+    }
+  /** The file matched every published size and checksum. */
+  | {
+      /** What is happening. */
+      phase: 'verified';
+      /** The data set's name. */
+      dataset: string;
+      /** The file's SHA-256, lower-case hex. */
+      sha256: string;
+      /** What was compared: 'size', 'sha256' and/or 'md5'. */
+      checked: string[];
+    }
+  /** Nothing was published to check the file against; it is used as it is. */
+  | {
+      /** What is happening. */
+      phase: 'unverified';
+      /** The data set's name. */
+      dataset: string;
+      /** The file's SHA-256, lower-case hex, for the record. */
+      sha256: string;
+      /** Why there was nothing to check (DatasetSource.checksumSource). */
+      reason: string;
+    }
+  /** The file is being unpacked into the cache. */
+  | {
+      /** What is happening. */
+      phase: 'unpack';
+      /** The data set's name. */
+      dataset: string;
+      /** The cache folder it is unpacked into. */
+      into: string;
+    }
+  /** The data set's files are in the cache. */
+  | {
+      /** What is happening. */
+      phase: 'ready';
+      /** The data set's name. */
+      dataset: string;
+      /** The cache folder holding them. */
+      dir: string;
+    };
 
 /** Where the checksums and address of a download may be replaced (mirrors, tests). */
 export type SourceOverride = Partial<Pick<DatasetSource, 'url' | 'bytes' | 'sha256' | 'md5'>>;
 
+/** Where data sets are cached and fetched from, and how downloads behave. */
 export interface DatasetOptions {
   /** The cache folder (default: $SENTIWASM_CACHE, else defaultCacheDir()). */
   cacheDir?: string;
@@ -80,13 +147,17 @@ export interface DatasetOptions {
 export interface ResolvedDataset {
   /** NAME:SPLIT. */
   id: string;
+  /** The data set's name, as in DATASETS. */
   name: string;
+  /** The split's canonical name (dev for validation). */
   split: string;
   /** The split's file: CSV, TSV or JSONL, as its extension says. */
   path: string;
   /** Its data rows (without the header), when known. */
   rows?: number;
+  /** The data set's entry in DATASETS. */
   entry: DatasetEntry;
+  /** The download it comes from, overrides applied. */
   source: DatasetSource;
   /** How the file came to be: from the cache, downloaded now, or from a local copy. */
   origin: 'cache' | 'download' | 'local';
@@ -115,7 +186,10 @@ const MANIFEST_FORMAT = 1;
  * The cache folder: $SENTIWASM_CACHE; else on Linux and other Unixes $XDG_CACHE_HOME/sentiwasm
  * or ~/.cache/sentiwasm, on macOS ~/Library/Caches/sentiwasm, on Windows
  * %LOCALAPPDATA%\sentiwasm\Cache.
- * @example defaultCacheDir({ XDG_CACHE_HOME: "/tmp/c" }, "linux") // "/tmp/c/sentiwasm"
+ * @example
+ * ```ts
+ * defaultCacheDir({ XDG_CACHE_HOME: "/tmp/c" }, "linux") // "/tmp/c/sentiwasm"
+ * ```
  */
 export function defaultCacheDir(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -128,7 +202,13 @@ export function defaultCacheDir(
   return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'sentiwasm');
 }
 
-/** The environment variable whose path stands in for a data set. @example standInVariable("uci-yelp") // "SENTIWASM_DATASET_UCI_YELP" */
+/**
+ * The environment variable whose path stands in for a data set.
+ * @example
+ * ```ts
+ * standInVariable("uci-yelp") // "SENTIWASM_DATASET_UCI_YELP"
+ * ```
+ */
 export function standInVariable(name: string): string {
   return `SENTIWASM_DATASET_${name.toUpperCase().replace(/-/g, '_')}`;
 }
@@ -215,12 +295,22 @@ async function cachedManifest(dir: string, source: DatasetSource): Promise<Manif
 
 /**
  * What the cache holds for a data set: its folder and split files when they are there.
- * @example (await datasetCacheStatus("sst2")).cached
+ * @example
+ * ```ts
+ * (await datasetCacheStatus("sst2")).cached
+ * ```
  */
 export async function datasetCacheStatus(
   name: string,
   options: DatasetOptions = {},
-): Promise<{ cached: boolean; dir: string; rows: Record<string, number> }> {
+): Promise<{
+  /** Whether the cache holds the data set's files, checked and complete. */
+  cached: boolean;
+  /** Its folder in the cache (whether or not it is there). */
+  dir: string;
+  /** Each split's data rows, by split name, when cached. */
+  rows: Record<string, number>;
+}> {
   const ref = requireRef(name);
   const source = await effectiveSource(ref.source, options);
   const dir = join(cacheDirOf(options), source.id);
@@ -239,7 +329,10 @@ function requireRef(spec: string): DatasetRef {
 /**
  * The file of a data set's split, downloading, verifying and unpacking it into the cache the
  * first time (a name is NAME or NAME:SPLIT, e.g. "sst2", "sst2:dev", "imdb:test").
- * @example const { path } = await resolveDataset("sst2:dev"); for await (const e of readExamplesFromFile(path)) console.log(e.label, e.text)
+ * @example
+ * ```ts
+ * const { path } = await resolveDataset("sst2:dev"); for await (const e of readExamplesFromFile(path)) console.log(e.label, e.text)
+ * ```
  */
 export async function resolveDataset(spec: string, options: DatasetOptions = {}): Promise<ResolvedDataset> {
   const ref = requireRef(spec);
@@ -269,7 +362,10 @@ export async function resolveDataset(spec: string, options: DatasetOptions = {})
 
 /**
  * Every split of a data set (or the one named), fetched as resolveDataset does.
- * @example for (const s of await getDataset("imdb")) console.log(s.id, s.path, s.rows)
+ * @example
+ * ```ts
+ * for (const s of await getDataset("imdb")) console.log(s.id, s.path, s.rows)
+ * ```
  */
 export async function getDataset(spec: string, options: DatasetOptions = {}): Promise<ResolvedDataset[]> {
   const ref = requireRef(spec);
@@ -283,7 +379,10 @@ export async function getDataset(spec: string, options: DatasetOptions = {}): Pr
 /**
  * A path as given, or the file of the data set it names: an existing path is always read as a
  * file, so a file named like a data set still wins.
- * @example await resolveDataPath("sst2:dev") // "/home/me/.cache/sentiwasm/sst2/dev.tsv"
+ * @example
+ * ```ts
+ * await resolveDataPath("sst2:dev") // "/home/me/.cache/sentiwasm/sst2/dev.tsv"
+ * ```
  */
 export async function resolveDataPath(pathOrName: string, options: DatasetOptions = {}): Promise<string> {
   if (!isDatasetSpec(pathOrName) || (await exists(pathOrName))) return pathOrName;

@@ -17,55 +17,108 @@ export type ArchiveKind = 'zip' | 'tar.gz' | 'file';
  */
 export type DatasetRecipe =
   /** Members copied out as they are. */
-  | { kind: 'extract'; files: Readonly<Record<string, string>> }
+  | {
+      /** Which recipe this is. */
+      kind: 'extract';
+      /** Each output file's name → the archive member copied to it. */
+      files: Readonly<Record<string, string>>;
+    }
   /** One text file per example in ROOT/PART/LABEL/*.txt, gathered into JSONL {text, label} per part. */
-  | { kind: 'folders'; root: string; files: Readonly<Record<string, string>>; labels: Readonly<Record<string, string>> }
+  | {
+      /** Which recipe this is. */
+      kind: 'folders';
+      /** The archive's folder holding the parts. */
+      root: string;
+      /** Each output file's name → the part (folder under root) it gathers. */
+      files: Readonly<Record<string, string>>;
+      /** Each label folder's name → the label its examples get. */
+      labels: Readonly<Record<string, string>>;
+    }
   /** Header-less `sentence<TAB>label` lines, written as TSV with a `sentence<TAB>label` header (and a `source` column when several members make one file). */
-  | { kind: 'labelled-lines'; files: Readonly<Record<string, readonly string[]>> }
+  | {
+      /** Which recipe this is. */
+      kind: 'labelled-lines';
+      /** Each output file's name → the archive members whose lines it holds, in order. */
+      files: Readonly<Record<string, readonly string[]>>;
+    }
   /** One CSV (header included) cut into parts by a fixed list: 2 bits per row, base64, row 0 in the low bits of byte 0. */
-  | { kind: 'csv-split'; member: string; files: readonly string[]; rows: number; codes: string }
+  | {
+      /** Which recipe this is. */
+      kind: 'csv-split';
+      /** The CSV file (the download itself when its kind is `file`). */
+      member: string;
+      /** The output files, in the order of the part codes 0, 1, 2… that the list gives each row. */
+      files: readonly string[];
+      /** Rows of the CSV (header excluded) the list covers; another count means another file. */
+      rows: number;
+      /** Each row's part, 2 bits per row, base64. */
+      codes: string;
+    }
   /** TSV members with a header, rewritten as `label<TAB>text` TSV from the named columns. */
-  | { kind: 'tsv-columns'; files: Readonly<Record<string, string>>; text: string; label: string };
+  | {
+      /** Which recipe this is. */
+      kind: 'tsv-columns';
+      /** Each output file's name → the archive member it is rewritten from. */
+      files: Readonly<Record<string, string>>;
+      /** The column holding the text. */
+      text: string;
+      /** The column holding the label. */
+      label: string;
+    };
 
 /** One download: where it is published and what it must hash to. */
 export interface DatasetSource {
   /** Names the download and its folder in the cache. */
   id: string;
+  /** Where it is published. */
   url: string;
   /** The file's name, as published. */
   fileName: string;
+  /** How it is unpacked. */
   kind: ArchiveKind;
   /** Size in bytes, when published. */
   bytes?: number;
   /** Lower-case hex digests, when published; every one given is verified. */
   sha256?: string;
+  /** MD5, lower-case hex, when published. */
   md5?: string;
   /** Where the checksums (or their absence) come from. */
   checksumSource: string;
+  /** How its members become the data set's files. */
   recipe: DatasetRecipe;
 }
 
 /** One part of a data set: its file among the source's unpacked files, and its published row count. */
 export interface DatasetSplit {
+  /** The file's name among the unpacked files. */
   file: string;
+  /** Its data rows (header excluded), as published. */
   rows?: number;
 }
 
 /** A data set by name. */
 export interface DatasetEntry {
+  /** The name it is fetched by (e.g. "sst2"). */
   name: string;
+  /** Its full title. */
   title: string;
+  /** What it holds, in a sentence. */
   description: string;
+  /** Its texts' language (BCP 47, e.g. "en", "zh"). */
   language: string;
   /** The DatasetSource it comes from. */
   source: string;
+  /** Its parts by name (train, dev, test…). */
   splits: Readonly<Record<string, DatasetSplit>>;
   /** The split a bare name stands for. */
   defaultSplit: string;
   /** What the labels mean. */
   labels: Readonly<Record<string, string>>;
+  /** Where it is described. */
   homepage: string;
+  /** Its licence, as its publishers give it. */
   license: string;
+  /** How to cite it. */
   citation: string;
 }
 
@@ -323,7 +376,9 @@ const SPEC = /^([a-z0-9][a-z0-9-]*)(?::([a-z]+))?$/i;
 
 /** A data set and one of its splits, as a name resolves. */
 export interface DatasetRef {
+  /** The data set. */
   entry: DatasetEntry;
+  /** The download it comes from. */
   source: DatasetSource;
   /** The split's canonical name (dev for validation). */
   split: string;
@@ -331,7 +386,13 @@ export interface DatasetRef {
   id: string;
 }
 
-/** The data set of a name, or undefined. @example findDatasetEntry("sst2")?.title // "SST-2 (GLUE)" */
+/**
+ * The data set of a name, or undefined.
+ * @example
+ * ```ts
+ * findDatasetEntry("sst2")?.title // "SST-2 (GLUE)"
+ * ```
+ */
 export function findDatasetEntry(name: string): DatasetEntry | undefined {
   const lower = name.toLowerCase();
   return DATASETS.find((d) => d.name === lower);
@@ -340,8 +401,14 @@ export function findDatasetEntry(name: string): DatasetEntry | undefined {
 /**
  * Whether a string is spelled like a data-set name and names one (its split is checked by
  * parseDatasetSpec, which explains a wrong one).
- * @example isDatasetSpec("sst2:dev") // true
- * @example isDatasetSpec("train.tsv") // false
+ * @example
+ * ```ts
+ * isDatasetSpec("sst2:dev") // true
+ * ```
+ * @example
+ * ```ts
+ * isDatasetSpec("train.tsv") // false
+ * ```
  */
 export function isDatasetSpec(spec: string): boolean {
   const m = SPEC.exec(spec);
@@ -351,8 +418,14 @@ export function isDatasetSpec(spec: string): boolean {
 /**
  * The data set and split a name stands for; undefined for what is not a data-set name (a file
  * path); a DatasetError for a known data set with a split it does not have.
- * @example parseDatasetSpec("sst2:validation")?.id // "sst2:dev"
- * @example parseDatasetSpec("imdb")?.split // "train"
+ * @example
+ * ```ts
+ * parseDatasetSpec("sst2:validation")?.id // "sst2:dev"
+ * ```
+ * @example
+ * ```ts
+ * parseDatasetSpec("imdb")?.split // "train"
+ * ```
  */
 export function parseDatasetSpec(spec: string): DatasetRef | undefined {
   const m = SPEC.exec(spec);
@@ -373,12 +446,24 @@ export function parseDatasetSpec(spec: string): DatasetRef | undefined {
   return { entry, source, split, id: `${entry.name}:${split}` };
 }
 
-/** The names of every data set. @example datasetNames().includes("imdb") // true */
+/**
+ * The names of every data set.
+ * @example
+ * ```ts
+ * datasetNames().includes("imdb") // true
+ * ```
+ */
 export function datasetNames(): string[] {
   return DATASETS.map((d) => d.name);
 }
 
-/** The split codes of a csv-split recipe, one number (an index into its files) per row. @example decodeSplitCodes("5A==", 3) // Uint8Array [0, 1, 2] */
+/**
+ * The split codes of a csv-split recipe, one number (an index into its files) per row.
+ * @example
+ * ```ts
+ * decodeSplitCodes("5A==", 3) // Uint8Array [0, 1, 2]
+ * ```
+ */
 export function decodeSplitCodes(codes: string, rows: number): Uint8Array {
   const bytes = Uint8Array.from(atob(codes), (c) => c.charCodeAt(0));
   if (rows > bytes.length * 4)

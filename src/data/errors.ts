@@ -21,24 +21,39 @@ export type DataProblem =
 
 /** A problem in a data file, naming the file and the line where the record starts. */
 export class DataError extends Error {
+  /** The error's name. */
   override readonly name = 'DataError';
 
   /**
    * `line` is 1-based; 0 means the problem concerns the whole file.
-   * @example new DataError("train.csv", 5086, "the text in column \"review\" is empty", "fill it in or pass skipBad: true", "empty-text")
+   * @example
+   * ```ts
+   * new DataError("train.csv", 5086, "the text in column \"review\" is empty", "fill it in or pass skipBad: true", "empty-text")
+   * ```
    */
   constructor(
+    /** The file (or other source) the data came from. */
     readonly file: string,
+    /** The line, from 1; 0 when the problem concerns the whole file. */
     readonly line: number,
+    /** What is wrong. */
     readonly problem: string,
+    /** What to do about it. */
     readonly hint: string,
+    /** The problem's name, for counting in reports. */
     readonly reason: DataProblem,
   ) {
     super(formatDataError(file, line, problem, hint));
   }
 }
 
-/** The message of a DataError: `FILE:LINE: problem. hint`. @example formatDataError("a.csv", 3, "empty text", "fill it in") // "a.csv:3: empty text. fill it in" */
+/**
+ * The message of a DataError: `FILE:LINE: problem. hint`.
+ * @example
+ * ```ts
+ * formatDataError("a.csv", 3, "empty text", "fill it in") // "a.csv:3: empty text. fill it in"
+ * ```
+ */
 export function formatDataError(file: string, line: number, problem: string, hint: string): string {
   const where = line > 0 ? `${file}:${line}` : file;
   const end = /[.!?]$/.test(problem) ? '' : '.';
@@ -51,8 +66,14 @@ const QUOTE_MAX = 60;
 /**
  * A value from the user's data, in double quotes with JSON escapes, for a message; a long one is
  * cut to `max` characters, with an ellipsis and its full length.
- * @example quote("label") // '"label"'
- * @example quote("x".repeat(100), 5) // '"xxxxx…" (100 characters)'
+ * @example
+ * ```ts
+ * quote("label") // '"label"'
+ * ```
+ * @example
+ * ```ts
+ * quote("x".repeat(100), 5) // '"xxxxx…" (100 characters)'
+ * ```
  */
 export function quote(value: string, max = QUOTE_MAX): string {
   if (value.length <= max) {
@@ -69,7 +90,13 @@ export function quote(value: string, max = QUOTE_MAX): string {
   return `"${shown}…" (${value.length.toLocaleString('en-US')} characters)`;
 }
 
-/** Text that may hold the user's data (another library's message), cut like quote() but not quoted. @example shorten("abcdef", 3) // "abc… (6 characters)" */
+/**
+ * Text that may hold the user's data (another library's message), cut like quote() but not quoted.
+ * @example
+ * ```ts
+ * shorten("abcdef", 3) // "abc… (6 characters)"
+ * ```
+ */
 export function shorten(text: string, max = QUOTE_MAX * 2): string {
   if (text.length <= max) return text;
   const cut = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;

@@ -61,12 +61,19 @@ export interface RecordOptions {
   /** Called for a record that cannot be read (malformed JSON, too many fields); without it they throw. */
   onBadRecord?: (error: DataError) => void;
   /** How the caller spells these options (e.g. the CLI's "--encoding-errors replace|skip"), for hints in messages. */
-  optionNames?: { encodingErrors?: string; format?: string };
+  optionNames?: {
+    /** How to spell `encodingErrors` (default 'encodingErrors: "replace" or "skip"'). */
+    encodingErrors?: string;
+    /** How to spell `format` (default "format: 'csv' | 'tsv' | 'jsonl'"). */
+    format?: string;
+  };
 }
 
 /** One record: the line where it starts and its fields by column name. */
 export interface DataRecord {
+  /** The line where the record starts, from 1. */
   line: number;
+  /** Its fields by column name (by position, "1", "2", …, without a header). */
   fields: Record<string, string>;
 }
 
@@ -95,7 +102,13 @@ function encodingOption(options: RecordOptions): string {
   return options.optionNames?.encodingErrors ?? 'encodingErrors: "replace" or "skip"';
 }
 
-/** The format a file name's extension stands for, or undefined. @example formatFromFileName("data/train.TSV") // "tsv" */
+/**
+ * The format a file name's extension stands for, or undefined.
+ * @example
+ * ```ts
+ * formatFromFileName("data/train.TSV") // "tsv"
+ * ```
+ */
 export function formatFromFileName(fileName: string): DataFormat | undefined {
   const path = fileName.replace(/[?#].*$/, '');
   const dot = path.lastIndexOf('.');
@@ -103,7 +116,13 @@ export function formatFromFileName(fileName: string): DataFormat | undefined {
   return EXTENSIONS[path.slice(dot + 1).toLowerCase()];
 }
 
-/** What to do when the format cannot be told, in the caller's words. @example unknownFormatHint("--format csv|tsv|jsonl|fasttext") */
+/**
+ * What to do when the format cannot be told, in the caller's words.
+ * @example
+ * ```ts
+ * unknownFormatHint("--format csv|tsv|jsonl|fasttext")
+ * ```
+ */
 export function unknownFormatHint(formatOption = "format: 'csv' | 'tsv' | 'jsonl' | 'fasttext'"): string {
   return `use the extension .csv, .tsv, .tab, .jsonl or .ndjson (fastText's __label__ lines are recognised whatever the extension), or pass ${formatOption}`;
 }
@@ -111,8 +130,14 @@ export function unknownFormatHint(formatOption = "format: 'csv' | 'tsv' | 'jsonl
 /**
  * Guesses the format from the start of the text: "__label__" means fastText's, "{" JSONL, a tab
  * in the first line TSV, else CSV.
- * @example sniffFormat('label\tsentence\n') // "tsv"
- * @example sniffFormat('__label__pos a lovely film\n') // "fasttext"
+ * @example
+ * ```ts
+ * sniffFormat('label\tsentence\n') // "tsv"
+ * ```
+ * @example
+ * ```ts
+ * sniffFormat('__label__pos a lovely film\n') // "fasttext"
+ * ```
  */
 export function sniffFormat(head: string): DataFormat {
   if (looksLikeFastText(head)) return 'fasttext';
@@ -128,6 +153,7 @@ export function sniffFormat(head: string): DataFormat {
  * records stay in line order whatever the chunk sizes.
  */
 export class RecordReader {
+  /** The name used in messages about this input. */
   readonly fileName: string;
   private fmt: DataFormat | undefined;
   private csv: CsvParser | undefined;
@@ -150,7 +176,12 @@ export class RecordReader {
   private markedBytes: number[] = [];
   private nextMarked = 0;
 
-  /** @example new RecordReader({ fileName: "train.tsv" }) */
+  /**
+   * @example
+   * ```ts
+   * new RecordReader({ fileName: "train.tsv" })
+   * ```
+   */
   constructor(private readonly options: RecordOptions = {}) {
     this.fileName = options.fileName ?? '<input>';
     const format =
@@ -182,7 +213,13 @@ export class RecordReader {
     if (format !== undefined) this.start(format);
   }
 
-  /** The format in use, once known. @example reader.format // "csv" */
+  /**
+   * The format in use, once known.
+   * @example
+   * ```ts
+   * reader.format // "csv"
+   * ```
+   */
   get format(): DataFormat | undefined {
     return this.fmt;
   }
@@ -190,7 +227,10 @@ export class RecordReader {
   /**
    * Column names: the header of a CSV/TSV file ("1", "2", … with header: false), the keys of the
    * first JSONL object, or "label" and "text" in fastText's format.
-   * @example reader.columns // ["label", "sentence"]
+   * @example
+   * ```ts
+   * reader.columns // ["label", "sentence"]
+   * ```
    */
   get columns(): readonly string[] | undefined {
     return this.header;
@@ -199,13 +239,22 @@ export class RecordReader {
   /**
    * Where the column names came from: the header's line, the first JSONL object's or (header: false)
    * the first row's; 0 for the `columns` option and fastText's format.
-   * @example reader.columnsLine // 1
+   * @example
+   * ```ts
+   * reader.columnsLine // 1
+   * ```
    */
   get columnsLine(): number {
     return this.headerLine;
   }
 
-  /** The line reached so far (1-based). @example reader.line // 1 */
+  /**
+   * The line reached so far (1-based).
+   * @example
+   * ```ts
+   * reader.line // 1
+   * ```
+   */
   get line(): number {
     return this.csv?.line ?? this.jsonl?.line ?? 1;
   }
@@ -214,7 +263,10 @@ export class RecordReader {
    * Says that the next mark (U+DC00) in the text stands for these bytes, which are not UTF-8: the
    * record that holds it comes out as a 'bad-encoding' DataError, and in a header it reads as
    * U+FFFD. The readers call it when encodingErrors is 'skip'.
-   * @example reader.markBad({ offset: 1234, bytes: [0xff] })
+   * @example
+   * ```ts
+   * reader.markBad({ offset: 1234, bytes: [0xff] })
+   * ```
    */
   markBad(bad: BadBytes): void {
     const b = bad.bytes;
@@ -222,7 +274,13 @@ export class RecordReader {
     this.markedBytes.push((b.length << 24) | ((b[0] ?? 0) << 16) | ((b[1] ?? 0) << 8) | (b[2] ?? 0));
   }
 
-  /** Reads a chunk of text, appending the records it completes. @example reader.push("label,text\n1,good\n", records) */
+  /**
+   * Reads a chunk of text, appending the records it completes.
+   * @example
+   * ```ts
+   * reader.push("label,text\n1,good\n", records)
+   * ```
+   */
   push(chunk: string, out: Array<DataRecord | DataError> = []): Array<DataRecord | DataError> {
     if (this.fmt === undefined) {
       this.head.push(chunk);
@@ -240,7 +298,13 @@ export class RecordReader {
     return out;
   }
 
-  /** Finishes the input, appending the last record. @example reader.end(records) */
+  /**
+   * Finishes the input, appending the last record.
+   * @example
+   * ```ts
+   * reader.end(records)
+   * ```
+   */
   end(out: Array<DataRecord | DataError> = []): Array<DataRecord | DataError> {
     if (this.fmt === undefined) {
       if (this.head.join('').trim().length === 0) return out;
@@ -496,7 +560,10 @@ async function* readStream(stream: ReadableStream<string | Uint8Array>): AsyncGe
  * Decodes a source into text chunks, UTF-8 across chunk boundaries (a character split between
  * two chunks comes out whole). Invalid UTF-8 is a DataError naming its line and byte offset
  * ('throw', the default), or reads as U+FFFD exactly as TextDecoder reads it ('replace').
- * @example for await (const text of decodeChunks(fs.createReadStream("a.csv"))) parser.push(text)
+ * @example
+ * ```ts
+ * for await (const text of decodeChunks(fs.createReadStream("a.csv"))) parser.push(text)
+ * ```
  */
 export async function* decodeChunks(
   source: ChunkSource,
@@ -583,7 +650,10 @@ async function* recordsOf(
 /**
  * Streams the records of a CSV, TSV or JSONL source: `{line, fields}` with fields named by the
  * header (CSV/TSV) or by the object's keys (JSONL; numbers as their JSON text, null omitted).
- * @example for await (const r of readRecords(text, { format: "csv" })) console.log(r.line, r.fields.label)
+ * @example
+ * ```ts
+ * for await (const r of readRecords(text, { format: "csv" })) console.log(r.line, r.fields.label)
+ * ```
  */
 export async function* readRecords(source: ChunkSource, options: RecordOptions = {}): AsyncGenerator<DataRecord> {
   for await (const r of recordsOf(source, new RecordReader(options), options)) {
@@ -618,39 +688,58 @@ export interface ExampleOptions extends Omit<RecordOptions, 'onBadRecord' | 'opt
   onSkip?: (error: DataError) => void;
   /** How the caller spells these options (e.g. the CLI's "--text-column"), for hints in messages. */
   optionNames?: {
+    /** How to spell `textColumn`. */
     textColumn?: string;
+    /** How to spell `labelColumn`. */
     labelColumn?: string;
+    /** How to spell `skipBad`. */
     skipBad?: string;
+    /** How to spell `allowedLabels`. */
     allowedLabels?: string;
+    /** How to spell `encodingErrors`. */
     encodingErrors?: string;
     /** How to say the file has no header row (default "header: false"). */
     header?: string;
+    /** How to spell `format`. */
     format?: string;
   };
 }
 
 /** A labelled text and the line where its record starts. Labels are strings ("0", "pos", "5"). */
 export interface Example {
+  /** The text. */
   text: string;
+  /** Its label, as written in the data. */
   label: string;
+  /** The line where its record starts, from 1. */
   line: number;
 }
 
 /** What a read did: examples delivered, rows skipped, and why (counted by DataError.reason). */
 export interface ReadReport {
+  /** Examples delivered. */
   read: number;
+  /** Rows skipped (with skipBad). */
   skipped: number;
+  /** Rows skipped, by DataError.reason. */
   reasons: Record<string, number>;
   /** The columns used, once known. */
   textColumn?: string;
+  /** The label column used, once known. */
   labelColumn?: string;
 }
 
 /** Examples, streamed; `report` fills in as they are read. */
 export interface ExampleStream extends AsyncIterable<Example> {
+  /** What the read has done so far; complete once the stream ends. */
   readonly report: ReadReport;
   /** Reads everything into memory. */
-  collect(): Promise<{ examples: Example[]; report: ReadReport }>;
+  collect(): Promise<{
+    /** Every example, in file order. */
+    examples: Example[];
+    /** What the read did. */
+    report: ReadReport;
+  }>;
 }
 
 const TEXT_COLUMNS = ['text', 'sentence', 'review', 'content', 'comment', 'body'];
@@ -677,13 +766,20 @@ function list(names: readonly string[], budget = 80): string {
 const SAMPLE_ROWS = 1000;
 const NO_EXAMPLES: Example[] = [];
 
+/**
+ * The first records of a file (or the errors met reading them), from which the label column is guessed.
+ * @inline
+ */
 type Sample = readonly (DataRecord | DataError)[];
 
 /**
  * Which of the two columns of a file without a header holds the label, from a sample of its rows:
  * the column with at most half as many distinct values as the other (labels repeat, texts do
  * not); failing that, the only one whose values are all single words. Undefined if neither tells.
- * @example guessLabelColumn(["1", "2"], [{ line: 1, fields: { "1": "a lovely film", "2": "pos" } }]) // "2"
+ * @example
+ * ```ts
+ * guessLabelColumn(["1", "2"], [{ line: 1, fields: { "1": "a lovely film", "2": "pos" } }]) // "2"
+ * ```
  */
 export function guessLabelColumn(columns: readonly [string, string], sample: Sample): string | undefined {
   const stats = columns.map((column) => {
@@ -1070,22 +1166,42 @@ class ExampleReader implements ExampleStream {
 /**
  * Streams labelled examples from a source; bad rows throw a DataError naming file and line, or
  * with `skipBad` are skipped and counted in `.report`. Iterating again re-opens the source.
- * @example const s = readExamples(csvText, { format: "csv", skipBad: true }); for await (const e of s) use(e); s.report.skipped
+ * @example
+ * ```ts
+ * const s = readExamples(csvText, { format: "csv", skipBad: true }); for await (const e of s) use(e); s.report.skipped
+ * ```
  */
 export function readExamples(source: ChunkSource, options: ExampleOptions = {}): ExampleStream {
   return new ExampleReader(() => source, options);
 }
 
-/** Like readExamples, but opens a fresh source each time it is iterated (a file, a fetch). @example createExampleStream(() => fs.createReadStream(path), { fileName: path }) */
+/**
+ * Like readExamples, but opens a fresh source each time it is iterated (a file, a fetch).
+ * @example
+ * ```ts
+ * createExampleStream(() => fs.createReadStream(path), { fileName: path })
+ * ```
+ */
 export function createExampleStream(open: () => ChunkSource, options: ExampleOptions = {}): ExampleStream {
   return new ExampleReader(open, options);
 }
 
-/** Reads examples from text in memory, synchronously. @example parseExamplesText("label,text\n1,great\n", { format: "csv" }).examples // [{ text: "great", label: "1", line: 2 }] */
+/**
+ * Reads examples from text in memory, synchronously.
+ * @example
+ * ```ts
+ * parseExamplesText("label,text\n1,great\n", { format: "csv" }).examples // [{ text: "great", label: "1", line: 2 }]
+ * ```
+ */
 export function parseExamplesText(
   text: string,
   options: ExampleOptions = {},
-): { examples: Example[]; report: ReadReport } {
+): {
+  /** Every example, in text order. */
+  examples: Example[];
+  /** What the read did. */
+  report: ReadReport;
+} {
   const reader = new RecordReader(options);
   const extractor = new ExampleExtractor(options, reader);
   const examples: Example[] = [];

@@ -19,14 +19,19 @@ export const FASTTEXT_LABEL_PREFIX = '__label__';
 
 /** One line of a fastText file, read. */
 export interface FastTextExample {
+  /** The label, without its `__label__` prefix. */
   label: string;
+  /** The text, without its label words. */
   text: string;
 }
 
 /** Why a line cannot be read: what is wrong, what to do, and the problem's name for reports. */
 export interface FastTextProblem {
+  /** What is wrong. */
   problem: string;
+  /** What to do about it. */
   hint: string;
+  /** The problem's name, for reports. */
   reason: DataProblem;
 }
 
@@ -37,8 +42,14 @@ const EXAMPLE_LINE = '"__label__positive what a lovely film"';
 /**
  * Reads one line of fastText's format: its one label (without the prefix) and its text, trimmed;
  * or the problem with it.
- * @example parseFastTextLine("__label__pos a lovely film") // { label: "pos", text: "a lovely film" }
- * @example parseFastTextLine("a lovely film").problem // "this line has no label"
+ * @example
+ * ```ts
+ * parseFastTextLine("__label__pos a lovely film") // { label: "pos", text: "a lovely film" }
+ * ```
+ * @example
+ * ```ts
+ * parseFastTextLine("a lovely film").problem // "this line has no label"
+ * ```
  */
 export function parseFastTextLine(line: string): FastTextExample | FastTextProblem {
   // The usual line, one label first: no regular expression unless the prefix occurs again.
@@ -99,7 +110,10 @@ function checked(label: string, text: string): FastTextExample | FastTextProblem
  * Whether text starts like a fastText file: its first non-blank line (after a byte order mark)
  * starts with the label prefix. The readers then read every line as fastText's, and a line
  * without a label is an error naming it.
- * @example looksLikeFastText("__label__pos good\n") // true
+ * @example
+ * ```ts
+ * looksLikeFastText("__label__pos good\n") // true
+ * ```
  */
 export function looksLikeFastText(head: string): boolean {
   return head.replace(/^\uFEFF?\s*/, '').startsWith(FASTTEXT_LABEL_PREFIX);
@@ -108,7 +122,10 @@ export function looksLikeFastText(head: string): boolean {
 /**
  * A line of a fastText file without its label words, for prediction (fastText's `predict`
  * ignores them too); other lines are returned as they are.
- * @example textWithoutFastTextLabels("__label__pos a lovely film") // "a lovely film"
+ * @example
+ * ```ts
+ * textWithoutFastTextLabels("__label__pos a lovely film") // "a lovely film"
+ * ```
  */
 export function textWithoutFastTextLabels(line: string): string {
   if (!line.includes(FASTTEXT_LABEL_PREFIX)) return line;

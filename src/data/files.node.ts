@@ -27,7 +27,10 @@ function pathOf(path: string | URL): string {
 /**
  * The format of a data file from its extension, or a DataError saying how to name it. (The
  * readers below also recognise fastText's lines by their content, whatever the extension.)
- * @example detectFileFormat("data/train.tsv") // "tsv"
+ * @example
+ * ```ts
+ * detectFileFormat("data/train.tsv") // "tsv"
+ * ```
  */
 export function detectFileFormat(path: string | URL): DataFormat {
   const file = pathOf(path);
@@ -67,7 +70,10 @@ function withFile<T extends RecordOptions>(file: string, options: T): T {
 
 /**
  * Streams labelled examples from a CSV, TSV, JSONL or fastText file; iterating again re-reads the file.
- * @example for await (const e of readExamplesFromFile("train.tsv", { skipBad: true })) console.log(e.label, e.text)
+ * @example
+ * ```ts
+ * for await (const e of readExamplesFromFile("train.tsv", { skipBad: true })) console.log(e.label, e.text)
+ * ```
  */
 export function readExamplesFromFile(path: string | URL, options: ExampleOptions = {}): ExampleStream {
   const file = pathOf(path);
@@ -75,7 +81,13 @@ export function readExamplesFromFile(path: string | URL, options: ExampleOptions
   return createExampleStream(() => fileChunks(file), opts);
 }
 
-/** Streams the records of a CSV, TSV, JSONL or fastText file. @example for await (const r of readRecordsFromFile("train.csv")) console.log(r.line, r.fields) */
+/**
+ * Streams the records of a CSV, TSV, JSONL or fastText file.
+ * @example
+ * ```ts
+ * for await (const r of readRecordsFromFile("train.csv")) console.log(r.line, r.fields)
+ * ```
+ */
 export function readRecordsFromFile(path: string | URL, options: RecordOptions = {}): AsyncGenerator<DataRecord> {
   const file = pathOf(path);
   return readRecords(fileChunks(file), withFile(file, options));

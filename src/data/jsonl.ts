@@ -5,7 +5,25 @@
 import { DataError, shorten } from './errors.js';
 
 /** One non-blank line of a JSONL input (`text`, without its line break): its parsed value, or why it could not be parsed. */
-export type JsonlRow = { line: number; text: string } & ({ ok: true; value: unknown } | { ok: false; error: string });
+export type JsonlRow = {
+  /** The line's number, from 1. */
+  line: number;
+  /** The line as it was read. */
+  text: string;
+} & (
+  | {
+      /** The line parsed. */
+      ok: true;
+      /** Its JSON value. */
+      value: unknown;
+    }
+  | {
+      /** The line did not parse. */
+      ok: false;
+      /** JSON.parse's message. */
+      error: string;
+    }
+);
 
 /** Incremental JSONL parser; blank lines are skipped, CRLF is accepted. */
 export class JsonlParser {
@@ -14,12 +32,24 @@ export class JsonlParser {
   private lineNo = 1;
   private started = false;
 
-  /** The line the parser has reached (1-based). @example parser.line // 1 */
+  /**
+   * The line the parser has reached (1-based).
+   * @example
+   * ```ts
+   * parser.line // 1
+   * ```
+   */
   get line(): number {
     return this.lineNo;
   }
 
-  /** Parses a chunk, appending a row for every line it completes. @example parser.push('{"a":1}\n{"a"', rows) */
+  /**
+   * Parses a chunk, appending a row for every line it completes.
+   * @example
+   * ```ts
+   * parser.push('{"a":1}\n{"a"', rows)
+   * ```
+   */
   push(chunk: string, out: JsonlRow[] = []): JsonlRow[] {
     let i = 0;
     if (chunk.length === 0) return out;
@@ -45,7 +75,13 @@ export class JsonlParser {
     }
   }
 
-  /** Finishes the input: parses a last line that has no line break after it. @example parser.end(rows) */
+  /**
+   * Finishes the input: parses a last line that has no line break after it.
+   * @example
+   * ```ts
+   * parser.end(rows)
+   * ```
+   */
   end(out: JsonlRow[] = []): JsonlRow[] {
     if (this.pending.length > 0) {
       const text = this.pending.join('');
@@ -66,7 +102,13 @@ export class JsonlParser {
   }
 }
 
-/** The DataError for a line that is not JSON. @example malformedJsonError("a.jsonl", 3, "Unexpected end of JSON input") */
+/**
+ * The DataError for a line that is not JSON.
+ * @example
+ * ```ts
+ * malformedJsonError("a.jsonl", 3, "Unexpected end of JSON input")
+ * ```
+ */
 export function malformedJsonError(file: string, line: number, error: string): DataError {
   // V8 quotes at most a few characters of the line; other engines may quote more.
   return new DataError(
@@ -78,7 +120,13 @@ export function malformedJsonError(file: string, line: number, error: string): D
   );
 }
 
-/** Parses a whole JSONL text into values; a malformed line throws a DataError naming file and line. @example parseJsonl('{"a":1}\n\n{"a":2}\n') // [{ a: 1 }, { a: 2 }] */
+/**
+ * Parses a whole JSONL text into values; a malformed line throws a DataError naming file and line.
+ * @example
+ * ```ts
+ * parseJsonl('{"a":1}\n\n{"a":2}\n') // [{ a: 1 }, { a: 2 }]
+ * ```
+ */
 export function parseJsonl(text: string, options: { fileName?: string } = {}): unknown[] {
   const p = new JsonlParser();
   const values: unknown[] = [];

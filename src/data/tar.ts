@@ -103,7 +103,10 @@ function paxRecords(data: Uint8Array): Map<string, string> {
 /**
  * Reads a tar archive pushed to it in chunks of any size, returning the members each chunk
  * completes. Files the filter rejects are skipped without being copied.
- * @example const reader = new TarReader((name) => name.endsWith('.txt')); for (const e of reader.push(chunk)) console.log(e.name, e.data?.length); reader.end();
+ * @example
+ * ```ts
+ * const reader = new TarReader((name) => name.endsWith('.txt')); for (const e of reader.push(chunk)) console.log(e.name, e.data?.length); reader.end();
+ * ```
  */
 export class TarReader {
   /** Bytes of the header being assembled. */

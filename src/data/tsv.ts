@@ -10,7 +10,13 @@ export const TSV_DIALECT: Readonly<Required<Pick<CsvOptions, 'delimiter' | 'quot
   quote: null,
 });
 
-/** An incremental TSV parser (a CsvParser with the TSV dialect unless overridden). @example createTsvParser({ fileName: "train.tsv" }).push("label\tsentence\n") */
+/**
+ * An incremental TSV parser (a CsvParser with the TSV dialect unless overridden).
+ * @example
+ * ```ts
+ * createTsvParser({ fileName: "train.tsv" }).push("label\tsentence\n")
+ * ```
+ */
 export function createTsvParser(options: CsvOptions = {}): CsvParser {
   // Spelled out so that an explicit `quote: undefined` still means "no quoting".
   return new CsvParser({
@@ -20,7 +26,13 @@ export function createTsvParser(options: CsvOptions = {}): CsvParser {
   });
 }
 
-/** Parses a whole TSV text into records (header included), quotes kept as text. @example parseTsv('label\tsentence\n1\ta "fine" film\n')[1].fields // ["1", 'a "fine" film'] */
+/**
+ * Parses a whole TSV text into records (header included), quotes kept as text.
+ * @example
+ * ```ts
+ * parseTsv('label\tsentence\n1\ta "fine" film\n')[1].fields // ["1", 'a "fine" film']
+ * ```
+ */
 export function parseTsv(text: string, options?: CsvOptions): CsvRow[] {
   const p = createTsvParser(options);
   return p.end(p.push(text));

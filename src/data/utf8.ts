@@ -11,7 +11,10 @@
 
 import { DataError } from './errors.js';
 
-/** A maximal run of bytes that is not UTF-8 (what TextDecoder replaces with one U+FFFD). */
+/**
+ * A maximal run of bytes that is not UTF-8 (what TextDecoder replaces with one U+FFFD).
+ * @inline
+ */
 export interface BadBytes {
   /** Offset of its first byte in the input (0-based). */
   offset: number;
@@ -37,7 +40,10 @@ function newDecoder(): TextDecoder {
  * byte gives the text before it and sets `bad`: the caller passes that text on, then stops with
  * an error, so that everything before the bad byte is read (rows and their own errors first)
  * and the line of the bad byte is where the text's reader has got to.
- * @example const utf8 = new Utf8Decoder({ onBad: 'stop' }); const text = utf8.bytes(chunk, false); if (utf8.bad) …
+ * @example
+ * ```ts
+ * const utf8 = new Utf8Decoder({ onBad: 'stop' }); const text = utf8.bytes(chunk, false); if (utf8.bad) …
+ * ```
  */
 export class Utf8Decoder {
   /** The first bad run, once met with onBad 'stop'. */
@@ -164,7 +170,13 @@ function unfinishedStart(b: Uint8Array): number {
   return n;
 }
 
-/** The DataError for a bad run, at the line given. @example badEncodingError("a.tsv", 3, { offset: 20, bytes: [0xff] }, "--encoding-errors replace|skip") */
+/**
+ * The DataError for a bad run, at the line given.
+ * @example
+ * ```ts
+ * badEncodingError("a.tsv", 3, { offset: 20, bytes: [0xff] }, "--encoding-errors replace|skip")
+ * ```
+ */
 export function badEncodingError(file: string, line: number, bad: BadBytes, option: string): DataError {
   const hex = bad.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ');
   return new DataError(

@@ -30,11 +30,18 @@ const GRAPHS: Record<string, LogitsGraph> = {
   attention: attentionGraph,
 };
 
-/** The architectures the export has a graph for. @example exportableArchitectures() // ['bag', 'mlp', 'attention'] */
+/**
+ * The architectures the export has a graph for.
+ * @example
+ * ```ts
+ * exportableArchitectures() // ['bag', 'mlp', 'attention']
+ * ```
+ */
 export function exportableArchitectures(): string[] {
   return Object.keys(GRAPHS);
 }
 
+/** What toOnnx writes into the file besides the graph. */
 export interface OnnxExportOptions {
   /** The producer's version written in the file (default: none). */
   producerVersion?: string;
@@ -45,7 +52,10 @@ export interface OnnxExportOptions {
 /**
  * The bytes of an ONNX model computing `source`'s logits and calibrated probabilities from
  * padded feature ids; refuses an architecture it has no graph for.
- * @example writeFileSync('model.onnx', exportOnnx(source));
+ * @example
+ * ```ts
+ * writeFileSync('model.onnx', exportOnnx(source));
+ * ```
  */
 export function exportOnnx(source: ExportSource, options: OnnxExportOptions = {}): Uint8Array {
   const build = Object.hasOwn(GRAPHS, source.arch) ? GRAPHS[source.arch] : undefined;

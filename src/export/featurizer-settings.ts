@@ -7,13 +7,21 @@
 import { Featurizer, ORDERED_ID_OFFSET, PAD_ID, UNK_ID, type ResolvedFeatureOptions } from '../text/features.js';
 import { Vocabulary } from '../text/vocabulary.js';
 
-/** The settings file's format name and version. */
+/** The settings file's format name. */
 export const FEATURIZER_SETTINGS_FORMAT = 'sentiwasm featurizer';
+/** The settings file's format version; a newer one is refused. */
 export const FEATURIZER_SETTINGS_VERSION = 1;
 
+/**
+ * A trained model's featurizer as JSON (MODEL.featurizer.json beside an exported ONNX file): what a
+ * server needs to make the graph's `ids` from text, in words a port to another language can follow.
+ */
 export interface FeaturizerSettings {
+  /** Always FEATURIZER_SETTINGS_FORMAT. */
   format: typeof FEATURIZER_SETTINGS_FORMAT;
+  /** The format's version, FEATURIZER_SETTINGS_VERSION. */
   version: typeof FEATURIZER_SETTINGS_VERSION;
+  /** The model's architecture. */
   arch: string;
   /** Class names in the order of the graph's outputs. */
   labels: string[];
@@ -30,15 +38,36 @@ export interface FeaturizerSettings {
   /** Feature rows: the hash bucket of row vocabulary.length + i, for each i (n-grams with rows). */
   rowBuckets?: number[];
   /** Ordered words: the ids of padding and of an unknown word, the offset of word w's id, the longest text. */
-  ordered?: { pad: number; unknown: number; offset: number; maxLength: number };
+  ordered?: {
+    /** The id of padding. */
+    pad: number;
+    /** The id of a word not in the vocabulary. */
+    unknown: number;
+    /** Word w's id is offset + its index in the vocabulary. */
+    offset: number;
+    /** The longest text in ids; longer ones are cut to their first maxLength. */
+    maxLength: number;
+  };
 }
 
 /** What the settings are read from: a trained classifier has all of it. */
 export interface FeaturizerSettingsSource {
+  /** The featurizer the model was trained with. */
   featurizer: Featurizer;
+  /** Class names in the order of the model's outputs. */
   labels: string[];
-  config: { arch: string; temperature: number };
-  model: { sequenceLength?: number };
+  /** The model's settings. */
+  config: {
+    /** Its architecture. */
+    arch: string;
+    /** Its calibration temperature. */
+    temperature: number;
+  };
+  /** The model itself. */
+  model: {
+    /** The longest text a sequence model reads; undefined for a bag of features. */
+    sequenceLength?: number;
+  };
 }
 
 const ROWS_RECIPE =
@@ -46,7 +75,10 @@ const ROWS_RECIPE =
 
 /**
  * The JSON-ready settings of a trained model's featurizer.
- * @example writeFileSync('model.featurizer.json', JSON.stringify(featurizerSettings(model)));
+ * @example
+ * ```ts
+ * writeFileSync('model.featurizer.json', JSON.stringify(featurizerSettings(model)));
+ * ```
  */
 export function featurizerSettings(source: FeaturizerSettingsSource): FeaturizerSettings {
   const { featurizer, labels, config, model } = source;
@@ -75,12 +107,22 @@ export function featurizerSettings(source: FeaturizerSettingsSource): Featurizer
  * The featurizer a settings file describes, rebuilt (with the longest text of a sequence model):
  * a server needs the ONNX file and this JSON, not the sentiwasm model file. Anything that is not
  * such a file, or is damaged, is refused with an error naming `source` and the problem.
- * @example const { featurizer, sequenceLength } = featurizerFromSettings(JSON.parse(readFileSync('model.featurizer.json', 'utf8')), 'model.featurizer.json');
+ * @example
+ * ```ts
+ * const { featurizer, sequenceLength } = featurizerFromSettings(JSON.parse(readFileSync('model.featurizer.json', 'utf8')), 'model.featurizer.json');
+ * ```
  */
 export function featurizerFromSettings(
   settings: unknown,
   source = 'featurizer settings',
-): { featurizer: Featurizer; sequenceLength: number | undefined; labels: string[] } {
+): {
+  /** The featurizer, rebuilt. */
+  featurizer: Featurizer;
+  /** The longest text a sequence model reads; undefined for a bag of features. */
+  sequenceLength: number | undefined;
+  /** Class names in the order of the graph's outputs. */
+  labels: string[];
+} {
   const refuse = (problem: string): never => {
     throw new TypeError(`${source}: ${problem}`);
   };

@@ -18,11 +18,29 @@ import {
 /** A node attribute's value: an integer, a float, or a list of integers (all the export's operators need). */
 export type AttributeValue = { int: number } | { float: number } | { ints: number[] };
 
-/** An int attribute. @example int(1) // { int: 1 } */
+/**
+ * An int attribute.
+ * @example
+ * ```ts
+ * int(1) // { int: 1 }
+ * ```
+ */
 export const int = (value: number): AttributeValue => ({ int: value });
-/** A float attribute. @example float(1e-5) // { float: 1e-5 } */
+/**
+ * A float attribute.
+ * @example
+ * ```ts
+ * float(1e-5) // { float: 1e-5 }
+ * ```
+ */
 export const float = (value: number): AttributeValue => ({ float: value });
-/** An ints attribute. @example ints([0, 2, 1, 3]) // { ints: [0, 2, 1, 3] } */
+/**
+ * An ints attribute.
+ * @example
+ * ```ts
+ * ints([0, 2, 1, 3]) // { ints: [0, 2, 1, 3] }
+ * ```
+ */
 export const ints = (values: number[]): AttributeValue => ({ ints: values });
 
 function attribute(name: string, value: AttributeValue): AttributeMessage {

@@ -9,14 +9,31 @@ import { UNK_ID, type Featurizer } from '../text/features.js';
  * trained classifier is one (its model says the length); so is what featurizerFromSettings gives.
  */
 export type OnnxFeaturizer =
-  { featurizer: Featurizer; sequenceLength?: number } | { featurizer: Featurizer; model: { sequenceLength?: number } };
+  | {
+      /** The featurizer that makes the ids. */
+      featurizer: Featurizer;
+      /** The longest text a sequence model reads; undefined for a bag of features. */
+      sequenceLength?: number;
+    }
+  | {
+      /** The featurizer that makes the ids. */
+      featurizer: Featurizer;
+      /** The model, which says the longest text it reads. */
+      model: {
+        /** The longest text a sequence model reads; undefined for a bag of features. */
+        sequenceLength?: number;
+      };
+    };
 
 /**
  * The ids the exported graph reads for one text, appended to `out`: for the bag and mlp models
  * its feature rows (words, hashed n-grams that have rows; each once with uniqueFeatures), for a
  * sequence model its ordered word ids cut to the longest text it reads, an empty text being one
  * unknown word ([1]) as the model reads it.
- * @example onnxFeatureIds(model, "not good") // [12, 40, 20517]
+ * @example
+ * ```ts
+ * onnxFeatureIds(model, "not good") // [12, 40, 20517]
+ * ```
  */
 export function onnxFeatureIds(source: OnnxFeaturizer, text: string, out: number[] = []): number[] {
   if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
@@ -31,15 +48,21 @@ export function onnxFeatureIds(source: OnnxFeaturizer, text: string, out: number
 
 /** A batch as the graph takes it: ids and mask [batch × length], row-major. */
 export interface OnnxBatch {
+  /** The ids, 0 where a row is padded. */
   ids: BigInt64Array;
+  /** 1 for a real id, 0 for padding. */
   mask: Float32Array;
+  /** The batch's shape: rows, and ids per row. */
   dims: [batch: number, length: number];
 }
 
 /**
  * Id lists padded into one batch: each row left-aligned, padded with 0 to the longest list
  * (at least 1 wide), mask 1 for a real id.
- * @example onnxBatch([[5, 7], [9]]) // ids [5, 7, 9, 0], mask [1, 1, 1, 0], dims [2, 2]
+ * @example
+ * ```ts
+ * onnxBatch([[5, 7], [9]]) // ids [5, 7, 9, 0], mask [1, 1, 1, 0], dims [2, 2]
+ * ```
  */
 export function onnxBatch(lists: readonly (readonly number[])[]): OnnxBatch {
   let length = 1;

@@ -179,7 +179,13 @@ function modelProto(): protobuf.Type {
   return (modelType ??= protobuf.Root.fromJSON(ONNX_DESCRIPTOR).lookupType('onnx.ModelProto'));
 }
 
-/** The bytes of an ONNX file (a serialized ModelProto). @example encodeModel(model) // Uint8Array [8, 8, …] */
+/**
+ * The bytes of an ONNX file (a serialized ModelProto).
+ * @example
+ * ```ts
+ * encodeModel(model) // Uint8Array [8, 8, …]
+ * ```
+ */
 export function encodeModel(model: ModelMessage): Uint8Array {
   const type = modelProto();
   const problem = type.verify(model);

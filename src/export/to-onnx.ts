@@ -9,8 +9,16 @@ import type { OnnxExportOptions } from './exporter.js';
 
 /** What an export reads from a trained classifier (a TextClassifier is one). */
 export interface OnnxExportable {
+  /** The trained model whose weights the graph holds. */
   readonly model: TextModel;
-  readonly config: { arch: string; temperature: number };
+  /** The model's settings. */
+  readonly config: {
+    /** Its architecture. */
+    arch: string;
+    /** Its calibration temperature. */
+    temperature: number;
+  };
+  /** Class names in the order of the model's outputs. */
   readonly labels: readonly string[];
 }
 
@@ -19,7 +27,10 @@ export interface OnnxExportable {
  * probabilities sentiwasm predicts: inputs `ids` (int64 [batch, length], from onnxFeatureIds and
  * onnxBatch) and `mask` (float32, 1 for a real id), outputs `probabilities` (calibrated, in the
  * order of the model's labels) and `logits`. Every architecture exports (bag, mlp, attention).
- * @example await writeFile("model.onnx", await toOnnx(model));
+ * @example
+ * ```ts
+ * await writeFile("model.onnx", await toOnnx(model));
+ * ```
  */
 export async function toOnnx(classifier: OnnxExportable, options: OnnxExportOptions = {}): Promise<Uint8Array> {
   const model = classifier.model;

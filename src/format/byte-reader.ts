@@ -19,7 +19,12 @@ export class ByteReader {
     return this.at >= this.data.length;
   }
 
-  /** @example new ByteReader(Uint8Array.of(0xac, 0x02)).varint() // 300 */
+  /**
+   * @example
+   * ```ts
+   * new ByteReader(Uint8Array.of(0xac, 0x02)).varint() // 300
+   * ```
+   */
   varint(what = 'a number'): number {
     let value = 0;
     let scale = 1;

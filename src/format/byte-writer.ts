@@ -19,7 +19,12 @@ export class ByteWriter {
     this.buffer = grown;
   }
 
-  /** @example new ByteWriter().varint(300).finish() // Uint8Array [0xac, 0x02] */
+  /**
+   * @example
+   * ```ts
+   * new ByteWriter().varint(300).finish() // Uint8Array [0xac, 0x02]
+   * ```
+   */
   varint(value: number): this {
     if (!Number.isSafeInteger(value) || value < 0)
       throw new RangeError(`a varint holds an integer from 0 to 2^53 − 1, not ${value}`);
@@ -33,7 +38,12 @@ export class ByteWriter {
     return this;
   }
 
-  /** @example new ByteWriter().bytes(Uint8Array.of(1, 2)).finish() // Uint8Array [1, 2] */
+  /**
+   * @example
+   * ```ts
+   * new ByteWriter().bytes(Uint8Array.of(1, 2)).finish() // Uint8Array [1, 2]
+   * ```
+   */
   bytes(values: Uint8Array): this {
     this.reserve(values.length);
     this.buffer.set(values, this.length);

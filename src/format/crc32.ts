@@ -31,8 +31,14 @@ function crcTables(): Uint32Array {
 /**
  * The CRC-32 (IEEE, as in zlib and PNG) of `bytes`, as an unsigned 32-bit number. Pass the CRC
  * of the bytes before as `initial` to continue it: `crc32(b, crc32(a))` is the CRC of a then b.
- * @example crc32(new TextEncoder().encode("123456789")) // 0xcbf43926
- * @example crc32(second, crc32(first)) === crc32(concat(first, second)) // true
+ * @example
+ * ```ts
+ * crc32(new TextEncoder().encode("123456789")) // 0xcbf43926
+ * ```
+ * @example
+ * ```ts
+ * crc32(second, crc32(first)) === crc32(concat(first, second)) // true
+ * ```
  */
 export function crc32(bytes: Uint8Array, initial = 0): number {
   const t = crcTables();

@@ -84,7 +84,10 @@ export function canonicalCodes(lengths: Uint8Array): Uint32Array {
 
 /**
  * Appends `bytes`, Huffman coded, to `out` (layout at the top of this file).
- * @example unpackBytes(new ByteReader(packBytes(new ByteWriter(), bytes).finish())) // equal to bytes (huffman-decode.ts)
+ * @example
+ * ```ts
+ * unpackBytes(new ByteReader(packBytes(new ByteWriter(), bytes).finish())) // equal to bytes (huffman-decode.ts)
+ * ```
  */
 export function packBytes(out: ByteWriter, bytes: Uint8Array): ByteWriter {
   out.varint(bytes.length);

@@ -82,17 +82,24 @@ export type ModelFileProblem =
 
 /** A model file that cannot be read or saved; the message names the file, what is wrong and what to do. */
 export class ModelFileError extends Error {
+  /** The error's name. */
   override readonly name = 'ModelFileError';
   /** The file name or URL the bytes came from (or were going to), when known. */
   readonly source?: string;
 
   /**
-   * @example new ModelFileError("model.bin", "truncated (expected 4096 bytes, found 1000)", "copy it again", "truncated")
+   * @example
+   * ```ts
+   * new ModelFileError("model.bin", "truncated (expected 4096 bytes, found 1000)", "copy it again", "truncated")
+   * ```
    */
   constructor(
     source: string | undefined,
+    /** What is wrong. */
     readonly problem: string,
+    /** What to do about it. */
     readonly hint: string,
+    /** The problem's name, for programs that handle some of them. */
     readonly reason: ModelFileProblem,
     options?: ErrorOptions,
   ) {
@@ -101,7 +108,13 @@ export class ModelFileError extends Error {
   }
 }
 
-/** The message of a ModelFileError: `SOURCE: problem. hint`. @example formatModelFileError("model.bin", "empty (0 bytes)", "save it again") // "model.bin: empty (0 bytes). save it again" */
+/**
+ * The message of a ModelFileError: `SOURCE: problem. hint`.
+ * @example
+ * ```ts
+ * formatModelFileError("model.bin", "empty (0 bytes)", "save it again") // "model.bin: empty (0 bytes). save it again"
+ * ```
+ */
 export function formatModelFileError(source: string | undefined, problem: string, hint: string): string {
   const where = source ?? 'model file';
   const end = /[.!?]$/.test(problem) ? '' : '.';
@@ -235,7 +248,10 @@ function canonicalJson(value: unknown, key: string, path: string, parents: Set<o
 /**
  * A JSON value as the container writes it in a config (object keys sorted): equal values give
  * equal text, whatever order their keys were added in.
- * @example configJson({ b: 1, a: [2] }) // '{"a":[2],"b":1}'
+ * @example
+ * ```ts
+ * configJson({ b: 1, a: [2] }) // '{"a":[2],"b":1}'
+ * ```
  */
 export function configJson(value: unknown): string | undefined {
   return canonicalJson(value, '', 'value', new Set());
@@ -266,10 +282,12 @@ function invalid(problem: string, hint: string): ModelFileError {
  * Throws a ModelFileError if the config is not plain JSON (NaN, Map, cycles…) or a section is
  * not a Float32Array, Int32Array or Uint8Array.
  * @example
+ * ```ts
  * const bytes = encodeModelFile({
  *   config: { architecture: "bag", dim: 2, labels: ["negative", "positive"] },
  *   sections: { "embedding.weight": new Float32Array([0.5, -1, 2, 0]), vocabulary: new TextEncoder().encode("good\nbad") },
  * });
+ * ```
  */
 export function encodeModelFile(contents: ModelFileContents): Uint8Array {
   requireLittleEndianHost(undefined);
@@ -486,8 +504,10 @@ interface TableEntry {
  * they are when `bytes` starts at a multiple of 8; otherwise they are copies. Copy a section
  * before changing it if `bytes` must stay as it was.
  * @example
+ * ```ts
  * const { config, sections } = decodeModelFile(await (await fetch(url)).arrayBuffer(), url);
  * const weights = sections["embedding.weight"] as Float32Array;
+ * ```
  */
 export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string): ModelFileContents {
   requireLittleEndianHost(source);

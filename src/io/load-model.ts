@@ -6,12 +6,19 @@ import { canReadFiles, readFileBytes } from '../runtime/wasm-source.js';
 import { TextClassifier, type Label } from '../train/classifier.js';
 import { ModelFileError } from '../format/model-file.js';
 
+/**
+ * Where loadModel reads a model file from: its bytes, a Blob (a file input's File), a fetch Response, a URL, or a path
+ * (read from disk in Node, resolved against the page in browsers).
+ */
 export type ModelSource = Uint8Array | ArrayBuffer | Blob | Response | URL | string;
 
 /**
  * Loads a model saved with `model.toBytes()`; refuses a damaged or foreign file with a message
  * naming it.
- * @example const model = await loadModel(new URL('./sentiment.bin', import.meta.url));
+ * @example
+ * ```ts
+ * const model = await loadModel(new URL('./sentiment.bin', import.meta.url));
+ * ```
  */
 export async function loadModel<L extends Label = string>(
   source: ModelSource,

@@ -80,7 +80,10 @@ async function syncDirectory(dir: string): Promise<void> {
  * it to disk, renames it over `path`, then flushes the directory where possible. On failure the
  * temporary file is removed, the old file at `path` is untouched, and a ModelFileError naming
  * `path` says what went wrong (the original error is its `cause`).
- * @example await saveModelFileAtomic("model.bin", encodeModelFile({ config, sections }))
+ * @example
+ * ```ts
+ * await saveModelFileAtomic("model.bin", encodeModelFile({ config, sections }))
+ * ```
  */
 export async function saveModelFileAtomic(
   path: string | URL,
@@ -123,7 +126,10 @@ export async function saveModelFileAtomic(
  * and its folder exists and takes new files (tried by creating and removing a small file there,
  * which also catches read-only disks and permissions that a mode check would miss). Throws the
  * ModelFileError a failed save would give; writes nothing that stays.
- * @example await checkCanSave("models/sentiment.bin") // before training for an hour
+ * @example
+ * ```ts
+ * await checkCanSave("models/sentiment.bin") // before training for an hour
+ * ```
  */
 export async function checkCanSave(path: string | URL): Promise<void> {
   const file = pathOf(path);
@@ -151,7 +157,10 @@ export async function checkCanSave(path: string | URL): Promise<void> {
 /**
  * The bytes of the file at `path`, ready for decodeModelFile; a missing or unreadable file is a
  * ModelFileError naming `path` and saying what to check.
- * @example const contents = decodeModelFile(await readModelFileBytes("model.bin"), "model.bin")
+ * @example
+ * ```ts
+ * const contents = decodeModelFile(await readModelFileBytes("model.bin"), "model.bin")
+ * ```
  */
 export async function readModelFileBytes(path: string | URL): Promise<Uint8Array> {
   const file = pathOf(path);

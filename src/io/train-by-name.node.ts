@@ -47,7 +47,10 @@ async function resolveTrainArgs<L extends Label>(
 
 /**
  * train() that also takes a data-set name where it takes a file path.
- * @example const model = await train("sst2", { validation: "sst2:dev", epochs: 5 });
+ * @example
+ * ```ts
+ * const model = await train("sst2", { validation: "sst2:dev", epochs: 5 });
+ * ```
  */
 export async function train<L extends Label = string>(
   examples: TrainingData<L>,
@@ -59,7 +62,10 @@ export async function train<L extends Label = string>(
 
 /**
  * trainWithReport() that also takes a data-set name where it takes a file path.
- * @example const { model, epochs } = await trainWithReport("chnsenticorp", { validation: "chnsenticorp:dev" });
+ * @example
+ * ```ts
+ * const { model, epochs } = await trainWithReport("chnsenticorp", { validation: "chnsenticorp:dev" });
+ * ```
  */
 export async function trainWithReport<L extends Label = string>(
   examples: TrainingData<L>,

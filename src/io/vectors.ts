@@ -3,7 +3,10 @@
 
 /**
  * Writes word vectors as word2vec text.
- * @example formatVectors([["good", Float32Array.of(0.1, 0.2)]]) // "1 2\ngood 0.1 0.2\n"
+ * @example
+ * ```ts
+ * formatVectors([["good", Float32Array.of(0.1, 0.2)]]) // "1 2\ngood 0.1 0.2\n"
+ * ```
  */
 export function formatVectors(entries: Iterable<[string, Float32Array]>): string {
   const list = [...entries];
@@ -19,7 +22,10 @@ export function formatVectors(entries: Iterable<[string, Float32Array]>): string
 
 /**
  * Reads word2vec text (with or without the header line); errors name the file and line.
- * @example parseVectors("1 2\ngood 0.1 0.2\n").get("good") // Float32Array [0.1, 0.2]
+ * @example
+ * ```ts
+ * parseVectors("1 2\ngood 0.1 0.2\n").get("good") // Float32Array [0.1, 0.2]
+ * ```
  */
 export function parseVectors(text: string, fileName = 'vectors'): Map<string, Float32Array> {
   const vectors = new Map<string, Float32Array>();

@@ -62,7 +62,13 @@ export const ENCODER_DEFAULTS: EncoderConfig = {
   pooling: 'mean',
 };
 
-/** An EncoderConfig as a model file's `hidden` list. @example encoderHidden({ layers: 1, heads: 4, ff: 128, maxLen: 64, normFirst: false, pooling: 'mean' }) // [128, 1, 4, 64, 1, 1] */
+/**
+ * An EncoderConfig as a model file's `hidden` list.
+ * @example
+ * ```ts
+ * encoderHidden({ layers: 1, heads: 4, ff: 128, maxLen: 64, normFirst: false, pooling: 'mean' }) // [128, 1, 4, 64, 1, 1]
+ * ```
+ */
 export function encoderHidden(c: EncoderConfig): number[] {
   return [c.ff, c.layers, c.heads, c.maxLen, c.normFirst ? 2 : 1, c.pooling === 'first' ? 2 : 1];
 }

@@ -16,13 +16,22 @@ const LOADERS: Record<Architecture, () => Promise<TextModelClass>> = {
 /**
  * The class of an architecture, once its code is loaded; undefined when `name` names none (the
  * caller says what is wrong with it).
- * @example const Model = await loadModelClass('bag');
+ * @example
+ * ```ts
+ * const Model = await loadModelClass('bag');
+ * ```
  */
 export function loadModelClass(name: unknown): Promise<TextModelClass> | undefined {
   return typeof name === 'string' && Object.hasOwn(LOADERS, name) ? LOADERS[name as Architecture]() : undefined;
 }
 
-/** Every architecture's name, in the registry's order. @example architectureNames() // ['bag', 'mlp', 'attention'] */
+/**
+ * Every architecture's name, in the registry's order.
+ * @example
+ * ```ts
+ * architectureNames() // ['bag', 'mlp', 'attention']
+ * ```
+ */
 export function architectureNames(): Architecture[] {
   return Object.keys(LOADERS) as Architecture[];
 }

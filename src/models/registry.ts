@@ -6,26 +6,45 @@ import { BagModel } from './bag-model.js';
 import { MlpModel } from './mlp-model.js';
 import type { TextModelClass } from './text-model.js';
 
+/** Each architecture's model class, by the name that selects it. */
 const MODELS = {
   bag: BagModel,
   mlp: MlpModel,
   attention: AttentionModel,
 } satisfies Record<string, TextModelClass>;
 
-/** The name of an architecture sentiwasm has. */
+/** The name of an architecture sentiwasm has: `'bag'`, `'mlp'` or `'attention'`. */
 export type Architecture = keyof typeof MODELS;
 
-/** Every architecture's name. @example architectures() // ['bag', 'mlp', 'attention'] */
+/**
+ * Every architecture's name.
+ * @example
+ * ```ts
+ * architectures() // ['bag', 'mlp', 'attention']
+ * ```
+ */
 export function architectures(): Architecture[] {
   return Object.keys(MODELS) as Architecture[];
 }
 
-/** Whether `name` names an architecture. @example isArchitecture('bag') // true */
+/**
+ * Whether `name` names an architecture.
+ * @example
+ * ```ts
+ * isArchitecture('bag') // true
+ * ```
+ */
 export function isArchitecture(name: unknown): name is Architecture {
   return typeof name === 'string' && Object.hasOwn(MODELS, name);
 }
 
-/** The class of an architecture, or a RangeError listing the ones there are. @example modelClass('mlp').create(rt, shape, layout) */
+/**
+ * The class of an architecture, or a RangeError listing the ones there are.
+ * @example
+ * ```ts
+ * modelClass('mlp').create(rt, shape, layout)
+ * ```
+ */
 export function modelClass(name: string): TextModelClass {
   if (!isArchitecture(name))
     throw new RangeError(`unknown architecture ${JSON.stringify(name)}; sentiwasm has ${architectures().join(', ')}`);

@@ -67,6 +67,7 @@ export interface ModelExplanation {
  * How explain() splits a score: 'exact' (a linear head), 'occlusion' (the drop in score when a
  * token is left out), 'gradient×input' (the score's gradient at each token's embedding, dotted
  * with that embedding; the bias is what the tokens leave unexplained).
+ * @inline
  */
 export type ExplanationMethod = 'exact' | 'occlusion' | 'gradient×input';
 

@@ -18,12 +18,21 @@ abstract class Elementwise implements Layer {
   cacheFloats(_inFeatures: number): number {
     return 0;
   }
+  /** Writes the function of each input value to the output buffer. */
   abstract forward(rt: Runtime, io: LayerBuffers, training: boolean, seed: number): void;
+  /** Adds ∂loss/∂inp, from ∂loss/∂out, to io.dinp. */
   abstract backward(rt: Runtime, io: LayerBuffers): void;
 }
 
-/** max(x, 0). @example new Sequential([new Linear(3, 5), new ReLU()]) */
+/**
+ * max(x, 0).
+ * @example
+ * ```ts
+ * new Sequential([new Linear(3, 5), new ReLU()])
+ * ```
+ */
 export class ReLU extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'ReLU';
   forward(rt: Runtime, io: LayerBuffers): void {
     rt.kernels.relu_forward(io.out, io.inp, io.batch * io.inFeatures);
@@ -33,8 +42,15 @@ export class ReLU extends Elementwise {
   }
 }
 
-/** 1 / (1 + e^−x). @example new Sigmoid() */
+/**
+ * 1 / (1 + e^−x).
+ * @example
+ * ```ts
+ * new Sigmoid()
+ * ```
+ */
 export class Sigmoid extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'Sigmoid';
   forward(rt: Runtime, io: LayerBuffers): void {
     rt.kernels.sigmoid_forward(io.out, io.inp, io.batch * io.inFeatures);
@@ -44,8 +60,15 @@ export class Sigmoid extends Elementwise {
   }
 }
 
-/** tanh(x). @example new Tanh() */
+/**
+ * tanh(x).
+ * @example
+ * ```ts
+ * new Tanh()
+ * ```
+ */
 export class Tanh extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'Tanh';
   forward(rt: Runtime, io: LayerBuffers): void {
     rt.kernels.tanh_forward(io.out, io.inp, io.batch * io.inFeatures);
@@ -55,8 +78,15 @@ export class Tanh extends Elementwise {
   }
 }
 
-/** x·Φ(x), the exact (erf) form. @example new GELU() */
+/**
+ * x·Φ(x), the exact (erf) form.
+ * @example
+ * ```ts
+ * new GELU()
+ * ```
+ */
 export class GELU extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'GELU';
   forward(rt: Runtime, io: LayerBuffers): void {
     rt.kernels.gelu_forward(io.out, io.inp, io.batch * io.inFeatures);
@@ -66,13 +96,24 @@ export class GELU extends Elementwise {
   }
 }
 
-/** Zeroes each value with probability p while training and scales the rest by 1/(1−p). @example new Dropout(0.1) */
+/**
+ * Zeroes each value with probability p while training and scales the rest by 1/(1−p).
+ * @example
+ * ```ts
+ * new Dropout(0.1)
+ * ```
+ */
 export class Dropout extends Elementwise {
+  /** The layer's name. */
   readonly kind = 'Dropout';
-  constructor(readonly p = 0.5) {
+  constructor(
+    /** The probability of zeroing each value while training (default 0.5). */
+    readonly p = 0.5,
+  ) {
     super();
     if (!(p >= 0 && p < 1)) throw new RangeError(`Dropout: p must be in [0, 1), got ${p}`);
   }
+  /** One float of mask per input value. */
   override cacheFloats(inFeatures: number): number {
     return inFeatures;
   }

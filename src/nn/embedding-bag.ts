@@ -8,6 +8,10 @@ import { DEFAULT_ALIGN, type Runtime } from '../runtime/runtime.js';
 import { checkDims } from '../runtime/kernels.js';
 import type { Random } from './random.js';
 
+/**
+ * The update the embedding table's sparse rows get: plain SGD, or Adam on the rows a batch used.
+ * @inline
+ */
 export type SparseOptimizer = 'sgd' | 'adam';
 
 export interface EmbeddingBagOptions {
@@ -49,7 +53,12 @@ export class EmbeddingBag {
   private readonly slotStamps: Int32Array;
   private currentStamp = 0;
 
-  /** @example new EmbeddingBag(rt, 20000, 64, { maxBatch: 32, maxIds: 4096, optimizer: 'sgd' }) */
+  /**
+   * @example
+   * ```ts
+   * new EmbeddingBag(rt, 20000, 64, { maxBatch: 32, maxIds: 4096, optimizer: 'sgd' })
+   * ```
+   */
   constructor(
     readonly rt: Runtime,
     rows: number,

@@ -7,27 +7,44 @@ import type { Loss } from './losses.js';
 import { clipGradNorm, type Optimizer } from './optimizers.js';
 import { Random } from './random.js';
 
+/** What a Trainer trains with: the loss, the optimiser, and optional gradient clipping. */
 export interface TrainerOptions {
+  /** The loss to minimise. */
   loss: Loss;
+  /** The optimiser that updates the parameters. */
   optimizer: Optimizer;
   /** Rescale gradients to this global L2 norm when larger. */
   clipGradNorm?: number;
 }
 
+/** Callbacks inside one training step. */
 export interface StepHooks {
   /** Called after backward and before the update, while the gradients are in place. */
   onGradients?: () => void;
 }
 
+/**
+ * One training step at a time on a built Sequential model: batch in, forward, loss, backward, (clip), update, with
+ * every buffer laid out when the Trainer is made.
+ */
 export class Trainer {
+  /** The model it trains. */
   readonly model: Sequential;
+  /** The loss it minimises. */
   readonly loss: Loss;
+  /** The optimiser attached to the model's parameters. */
   readonly optimizer: Optimizer;
+  /** The global gradient norm gradients are clipped to, if any. */
   readonly maxGradNorm?: number;
   private readonly targetPtr: number;
   private readonly weightPtr: number;
 
-  /** @example const trainer = new Trainer(net, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }) }); */
+  /**
+   * @example
+   * ```ts
+   * const trainer = new Trainer(net, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }) });
+   * ```
+   */
   constructor(model: Sequential, options: TrainerOptions) {
     this.model = model;
     this.loss = options.loss;
@@ -111,20 +128,25 @@ export class Trainer {
   }
 }
 
+/** What fit() tells `onEpoch` after each epoch. */
 export interface EpochInfo {
   /** 1-based epoch number. */
   epoch: number;
   /** Mean training loss over the epoch's batches (weighted by batch size). */
   loss: number;
+  /** The learning rate of the epoch's last step. */
   lr: number;
 }
 
+/** Options for fit(): the loss, optimiser and epochs, with batch size, shuffling, a schedule and callbacks. */
 export interface FitOptions extends TrainerOptions {
+  /** Passes over the data. */
   epochs: number;
   /** Examples per step; default: the whole data set (full batch). */
   batchSize?: number;
   /** Shuffle every epoch (default: true for mini-batches, false for full batch). */
   shuffle?: boolean;
+  /** Seeds shuffling and dropout (default 0). */
   seed?: number;
   /** Per-example weights. */
   sampleWeights?: ArrayLike<number>;
@@ -136,6 +158,7 @@ export interface FitOptions extends TrainerOptions {
   onGradients?: (epoch: number, step: number) => void;
 }
 
+/** What fit() returns. */
 export interface FitResult {
   /** Mean training loss of each epoch, as computed during the epoch's forward passes. */
   losses: number[];
@@ -143,7 +166,10 @@ export interface FitResult {
 
 /**
  * Trains `model` on in-memory data.
- * @example fit(net, [[0.45, -0.23, 0.78]], [1], { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }), epochs: 100 })
+ * @example
+ * ```ts
+ * fit(net, [[0.45, -0.23, 0.78]], [1], { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }), epochs: 100 })
+ * ```
  */
 export function fit(
   model: Sequential,

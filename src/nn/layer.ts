@@ -6,8 +6,11 @@ import type { Parameter, ParameterSpec } from './parameters.js';
 
 /** The buffers a layer works on in one call; pointers are byte offsets, 0 means "not needed". */
 export interface LayerBuffers {
+  /** Examples in this call. */
   readonly batch: number;
+  /** Width of each input row. */
   readonly inFeatures: number;
+  /** Width of each output row. */
   readonly outFeatures: number;
   /** [batch × inFeatures] */
   readonly inp: number;
@@ -21,6 +24,11 @@ export interface LayerBuffers {
   readonly cache: number;
 }
 
+/**
+ * The contract every layer of a Sequential model keeps: it maps [batch × inFeatures] to [batch × outFeatures] in
+ * buffers Sequential owns, declares its parameters, and pairs a forward pass with a backward pass that adds to the
+ * gradients.
+ */
 export interface Layer {
   /** The layer's kind, as a user would write it ("Linear", "ReLU", …). */
   readonly kind: string;
@@ -32,6 +40,10 @@ export interface Layer {
   bind(params: readonly Parameter[]): void;
   /** Floats per example that forward keeps for backward beyond inp and out (dropout's mask). */
   cacheFloats(inFeatures: number): number;
+  /**
+   * Writes io.out from io.inp, keeping in io.cache what backward needs; `training` turns dropout on, `seed` draws its
+   * masks.
+   */
   forward(rt: Runtime, io: LayerBuffers, training: boolean, seed: number): void;
   /** Accumulates parameter gradients and, when io.dinp ≠ 0, ∂loss/∂inp. */
   backward(rt: Runtime, io: LayerBuffers): void;

@@ -6,20 +6,33 @@ import { checkDims } from '../runtime/kernels.js';
 import type { Layer, LayerBuffers } from './layer.js';
 import type { Parameter, ParameterSpec } from './parameters.js';
 
+/** Options for a Linear layer. */
 export interface LinearOptions {
   /** Learn a bias (default true). */
   bias?: boolean;
 }
 
+/**
+ * A fully connected layer, y = x·Wᵀ + b, with W stored [out × in] as PyTorch stores it and PyTorch's initialisation.
+ */
 export class Linear implements Layer {
+  /** The layer's name. */
   readonly kind = 'Linear';
+  /** Whether the layer learns a bias. */
   readonly hasBias: boolean;
   private weight!: Parameter;
   private bias?: Parameter;
 
-  /** @example new Linear(3, 5) */
+  /**
+   * @example
+   * ```ts
+   * new Linear(3, 5)
+   * ```
+   */
   constructor(
+    /** Width of each input row. */
     readonly inFeatures: number,
+    /** Width of each output row. */
     readonly outFeatures: number,
     options: LinearOptions = {},
   ) {

@@ -4,7 +4,9 @@
 
 import type { Runtime } from '../runtime/runtime.js';
 
+/** The buffers a loss reads in one call; pointers are byte offsets into the runtime's memory. */
 export interface LossBuffers {
+  /** Examples in this call. */
   readonly batch: number;
   /** Outputs per example. */
   readonly width: number;
@@ -16,16 +18,27 @@ export interface LossBuffers {
   readonly weights: number;
 }
 
+/** A loss function over a batch of model outputs: its value, and its gradient with respect to the outputs. */
 export interface Loss {
+  /** The loss's name, as in PyTorch ("BCELoss", "CrossEntropyLoss", …). */
   readonly kind: string;
   /** How targets are stored: one float per output, or one class index per example. */
   readonly targets: 'float' | 'class';
+  /** The (weighted) mean loss over the batch. */
   forward(rt: Runtime, b: LossBuffers): number;
+  /** Adds ∂loss/∂pred to the buffer at `dpred` [batch × width]. */
   backward(rt: Runtime, dpred: number, b: LossBuffers): void;
 }
 
-/** Binary cross-entropy on probabilities (after a Sigmoid), as nn.BCELoss. */
+/**
+ * Binary cross-entropy on probabilities (after a Sigmoid), as nn.BCELoss.
+ * @example
+ * ```ts
+ * new Trainer(net, { loss: new BCELoss(), optimizer: new SGD({ lr: 0.01 }) })
+ * ```
+ */
 export class BCELoss implements Loss {
+  /** The loss's name. */
   readonly kind = 'BCELoss';
   readonly targets = 'float';
   forward(rt: Runtime, b: LossBuffers): number {
@@ -36,8 +49,15 @@ export class BCELoss implements Loss {
   }
 }
 
-/** Binary cross-entropy on logits, numerically stable, as nn.BCEWithLogitsLoss. */
+/**
+ * Binary cross-entropy on logits, numerically stable, as nn.BCEWithLogitsLoss.
+ * @example
+ * ```ts
+ * new Trainer(netWithoutSigmoid, { loss: new BCEWithLogitsLoss(), optimizer: new SGD({ lr: 0.01 }) })
+ * ```
+ */
 export class BCEWithLogitsLoss implements Loss {
+  /** The loss's name. */
   readonly kind = 'BCEWithLogitsLoss';
   readonly targets = 'float';
   forward(rt: Runtime, b: LossBuffers): number {
@@ -48,8 +68,16 @@ export class BCEWithLogitsLoss implements Loss {
   }
 }
 
-/** Softmax cross-entropy on logits with class-index targets, as nn.CrossEntropyLoss. */
+/**
+ * Softmax cross-entropy on logits with class-index targets, as nn.CrossEntropyLoss.
+ * @example
+ * ```ts
+ * trainer = new Trainer(net, { loss: new CrossEntropyLoss(), optimizer: new Adam() });
+ * trainer.step(inputs, Int32Array.of(2, 0, 1), 3) // targets: one class index per example
+ * ```
+ */
 export class CrossEntropyLoss implements Loss {
+  /** The loss's name. */
   readonly kind = 'CrossEntropyLoss';
   readonly targets = 'class';
   forward(rt: Runtime, b: LossBuffers): number {
@@ -61,8 +89,15 @@ export class CrossEntropyLoss implements Loss {
   }
 }
 
-/** Mean squared error, as nn.MSELoss. */
+/**
+ * Mean squared error, as nn.MSELoss.
+ * @example
+ * ```ts
+ * new Trainer(net, { loss: new MSELoss(), optimizer: new SGD({ lr: 0.01 }) })
+ * ```
+ */
 export class MSELoss implements Loss {
+  /** The loss's name. */
   readonly kind = 'MSELoss';
   readonly targets = 'float';
   forward(rt: Runtime, b: LossBuffers): number {

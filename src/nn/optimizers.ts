@@ -3,7 +3,9 @@
 
 import type { ParameterBlock } from './parameters.js';
 
+/** An optimiser over one parameter block, as torch.optim's: attach it once, then step after each backward pass. */
 export interface Optimizer {
+  /** Its name, as a user would write it ("SGD", "Adam", "AdamW"). */
   readonly kind: string;
   /** The learning rate of the next step; schedules change it between steps. */
   lr: number;
@@ -17,27 +19,49 @@ export interface Optimizer {
   loadState(state: OptimizerState): void;
 }
 
-/** An optimiser's state: its step count and its buffers by name, each as long as the parameter block. */
+/**
+ * An optimiser's state: its step count and its buffers by name, each as long as the parameter block.
+ * @inline
+ */
 export interface OptimizerState {
+  /** Steps taken so far. */
   steps: number;
+  /** Its state buffers by name ("velocity", "m", "v"), each as long as the parameter block. */
   buffers: Record<string, Float32Array>;
 }
 
+/** Options for SGD, as torch.optim.SGD's. */
 export interface SGDOptions {
+  /** The learning rate. */
   lr: number;
+  /** Momentum factor (default 0). */
   momentum?: number;
+  /** Dampening of the momentum (default 0). */
   dampening?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov?: boolean;
 }
 
-/** Stochastic gradient descent, as torch.optim.SGD. @example new SGD({ lr: 0.01 }) */
+/**
+ * Stochastic gradient descent, as torch.optim.SGD.
+ * @example
+ * ```ts
+ * new SGD({ lr: 0.01 })
+ * ```
+ */
 export class SGD implements Optimizer {
+  /** Its name. */
   readonly kind = 'SGD';
   lr: number;
+  /** Momentum factor. */
   readonly momentum: number;
+  /** Dampening of the momentum. */
   readonly dampening: number;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
   private params?: ParameterBlock;
   private velocity = 0;
@@ -85,21 +109,38 @@ export class SGD implements Optimizer {
   }
 }
 
+/** Options for Adam and AdamW, as torch.optim.Adam's. */
 export interface AdamOptions {
+  /** The learning rate (default 1e-3). */
   lr?: number;
+  /** Decay rates of the first and second moments (default [0.9, 0.999]). */
   betas?: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps?: number;
+  /** Weight decay: added to the gradient for Adam, decoupled for AdamW (default 0; AdamW 0.01). */
   weightDecay?: number;
 }
 
-/** Adam, as torch.optim.Adam (weight decay added to the gradient). @example new Adam({ lr: 1e-3 }) */
+/**
+ * Adam, as torch.optim.Adam (weight decay added to the gradient).
+ * @example
+ * ```ts
+ * new Adam({ lr: 1e-3 })
+ * ```
+ */
 export class Adam implements Optimizer {
+  /** Its name. */
   readonly kind: string = 'Adam';
   lr: number;
+  /** Decay rate of the first moment. */
   readonly beta1: number;
+  /** Decay rate of the second moment. */
   readonly beta2: number;
+  /** Added to the denominator for numerical stability. */
   readonly eps: number;
+  /** Weight decay (added to the gradient, or decoupled for AdamW). */
   readonly weightDecay: number;
+  /** Whether weight decay is decoupled from the gradient (AdamW). */
   protected decoupled = false;
   private params?: ParameterBlock;
   private m = 0;
@@ -153,8 +194,15 @@ export class Adam implements Optimizer {
   }
 }
 
-/** AdamW, as torch.optim.AdamW (decoupled weight decay, default 0.01). @example new AdamW({ lr: 1e-3 }) */
+/**
+ * AdamW, as torch.optim.AdamW (decoupled weight decay, default 0.01).
+ * @example
+ * ```ts
+ * new AdamW({ lr: 1e-3 })
+ * ```
+ */
 export class AdamW extends Adam {
+  /** Its name. */
   override readonly kind = 'AdamW';
   constructor(options: AdamOptions = {}) {
     super({ weightDecay: 0.01, ...options });
@@ -164,7 +212,10 @@ export class AdamW extends Adam {
 
 /**
  * Scales all gradients so their global L2 norm is at most maxNorm; returns the norm before clipping.
- * @example clipGradNorm(model.parameters, 1.0)
+ * @example
+ * ```ts
+ * clipGradNorm(model.parameters, 1.0)
+ * ```
  */
 export function clipGradNorm(params: ParameterBlock, maxNorm: number): number {
   const k = params.rt.kernels;

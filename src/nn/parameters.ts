@@ -6,15 +6,21 @@ import type { Random } from './random.js';
 
 /** What a layer asks for: a named shape and how to initialise it. */
 export interface ParameterSpec {
+  /** Its name, local to the layer ("weight", "bias"). */
   name: string;
+  /** Its shape, row-major. */
   shape: readonly number[];
+  /** Fills its initial values. */
   init: (values: Float32Array, rng: Random) => void;
 }
 
 /** One parameter's place in the block. */
 export interface Parameter {
+  /** Its name in the model ("0.weight": layer index, then local name). */
   readonly name: string;
+  /** Its shape, row-major. */
   readonly shape: readonly number[];
+  /** Floats it holds. */
   readonly size: number;
   /** Byte offset of the values. */
   readonly ptr: number;
@@ -25,11 +31,18 @@ export interface Parameter {
 /** Values for some or all parameters, keyed by name: nested arrays (as PyTorch's state_dict prints) or flat. */
 export type ParameterValues = Record<string, ArrayLike<number> | number[][]>;
 
+/**
+ * Every parameter of a model in one contiguous block of the runtime's memory, and their gradients in a second block
+ * with the same layout: zeroing all gradients is one fill and an optimiser's step one flat loop.
+ */
 export class ParameterBlock {
+  /** Each parameter's place in the block, in layout order. */
   readonly params: readonly Parameter[];
   /** Floats in the block. */
   readonly size: number;
+  /** Byte offset of the values block. */
   readonly ptr: number;
+  /** Byte offset of the gradients block. */
   readonly gradPtr: number;
   private readonly byName: Map<string, Parameter>;
 
@@ -38,9 +51,11 @@ export class ParameterBlock {
    * names the blocks in the runtime's memory plan (`${label}.parameters`, `${label}.gradients`).
    */
   constructor(
+    /** The runtime whose memory holds the blocks. */
     readonly rt: Runtime,
     specs: readonly ParameterSpec[],
     rng: Random,
+    /** Names the blocks in the runtime's memory plan. */
     readonly label = 'net',
   ) {
     const size = specs.reduce((n, s) => n + shapeSize(s.shape), 0);
@@ -93,7 +108,10 @@ export class ParameterBlock {
   /**
    * Sets parameters from outside. Every key must name a parameter and every size must match;
    * with `complete`, every parameter must be given. Nothing is written unless all checks pass.
-   * @example block.set({ '0.weight': [[0.1, 0.2, 0.3]], '0.bias': [0] }, { complete: true });
+   * @example
+   * ```ts
+   * block.set({ '0.weight': [[0.1, 0.2, 0.3]], '0.bias': [0] }, { complete: true });
+   * ```
    */
   set(values: ParameterValues, { complete = false, source = 'weights' } = {}): void {
     const staged: [Parameter, Float32Array][] = [];
@@ -129,7 +147,13 @@ export class ParameterBlock {
   }
 }
 
-/** Number of elements of a shape. */
+/**
+ * Number of elements of a shape.
+ * @example
+ * ```ts
+ * shapeSize([5, 3]) // 15
+ * ```
+ */
 export function shapeSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -8,7 +8,12 @@ export class Random {
   private s2: number;
   private s3: number;
 
-  /** @example const rng = new Random(42); rng.next(); */
+  /**
+   * @example
+   * ```ts
+   * const rng = new Random(42); rng.next();
+   * ```
+   */
   constructor(seed: number) {
     // splitmix32 spreads one seed over the four state words, so nearby seeds give unrelated streams.
     let x = seed >>> 0;
@@ -25,12 +30,24 @@ export class Random {
     this.s3 = mix();
   }
 
-  /** The generator's position, to carry on from later (checkpoints). @example const saved = rng.state(); */
+  /**
+   * The generator's position, to carry on from later (checkpoints).
+   * @example
+   * ```ts
+   * const saved = rng.state();
+   * ```
+   */
   state(): Uint32Array {
     return Uint32Array.of(this.s0, this.s1, this.s2, this.s3);
   }
 
-  /** Moves the generator to a position that state() returned. @example rng.setState(saved); */
+  /**
+   * Moves the generator to a position that state() returned.
+   * @example
+   * ```ts
+   * rng.setState(saved);
+   * ```
+   */
   setState(state: ArrayLike<number>): this {
     if (state.length !== 4) throw new RangeError(`a generator state has 4 words, got ${state.length}`);
     [this.s0, this.s1, this.s2, this.s3] = [state[0] >>> 0, state[1] >>> 0, state[2] >>> 0, state[3] >>> 0];
@@ -66,7 +83,13 @@ export class Random {
   }
 
   /** Shuffles in place (Fisher–Yates) and returns the array. */
-  shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+  shuffle<
+    T extends {
+      /** How many items there are. */
+      length: number;
+      [i: number]: unknown;
+    },
+  >(items: T): T {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = items[i];

@@ -8,6 +8,7 @@ import type { Layer, LayerBuffers } from './layer.js';
 import { ParameterBlock, type ParameterSpec, type ParameterValues } from './parameters.js';
 import { Random } from './random.js';
 
+/** Options for Sequential.build: the input width, the largest batch, the seed. */
 export interface BuildOptions {
   /** Width of each input row. */
   inFeatures: number;
@@ -30,7 +31,12 @@ interface Slots {
   widths: number[];
 }
 
+/**
+ * A model as a list of layers. Building it lays out, once, the parameters, their gradients and an activation arena
+ * sized for the largest batch, so that a training step allocates nothing.
+ */
 export class Sequential {
+  /** The layers, input first. */
   readonly layers: readonly Layer[];
   private built?: {
     rt: Runtime;
@@ -42,7 +48,12 @@ export class Sequential {
   };
   private passes = 0;
 
-  /** @example const net = new Sequential([new Linear(3, 5), new ReLU(), new Linear(5, 1), new Sigmoid()]); */
+  /**
+   * @example
+   * ```ts
+   * const net = new Sequential([new Linear(3, 5), new ReLU(), new Linear(5, 1), new Sigmoid()]);
+   * ```
+   */
   constructor(layers: Layer[]) {
     if (layers.length === 0) throw new RangeError('Sequential needs at least one layer');
     this.layers = layers;
@@ -50,7 +61,10 @@ export class Sequential {
 
   /**
    * Lays the model out in `rt`'s memory and initialises its weights from the seed.
-   * @example net.build(rt, { inFeatures: 3, maxBatch: 2, seed: 1 });
+   * @example
+   * ```ts
+   * net.build(rt, { inFeatures: 3, maxBatch: 2, seed: 1 });
+   * ```
    */
   build(rt: Runtime, options: BuildOptions): this {
     if (this.built) throw new Error('this model is already built');
@@ -92,18 +106,23 @@ export class Sequential {
     return this.built;
   }
 
+  /** The runtime the model was built in (throws before build). */
   get runtime(): Runtime {
     return this.state.rt;
   }
+  /** The model's parameters and their gradients. */
   get parameters(): ParameterBlock {
     return this.state.params;
   }
+  /** The largest batch one pass takes. */
   get maxBatch(): number {
     return this.state.maxBatch;
   }
+  /** Width of each input row. */
   get inFeatures(): number {
     return this.state.slots.widths[0];
   }
+  /** Width of each output row. */
   get outFeatures(): number {
     const w = this.state.slots.widths;
     return w[w.length - 1];
@@ -181,7 +200,10 @@ export class Sequential {
 
   /**
    * Runs the model in evaluation mode on any number of rows; returns [rows × outFeatures].
-   * @example net.predict([[0.45, -0.23, 0.78]]) // Float32Array [0.53]
+   * @example
+   * ```ts
+   * net.predict([[0.45, -0.23, 0.78]]) // Float32Array [0.53]
+   * ```
    */
   predict(inputs: number[][] | Float32Array): Float32Array {
     const { rt, maxBatch } = this.state;
@@ -200,7 +222,10 @@ export class Sequential {
 
 /**
  * Flattens rows of numbers to a Float32Array of n×width, with a clear error for ragged or non-numeric input.
- * @example toRows([[1, 2], [3, 4]], 2, 'inputs') // Float32Array [1, 2, 3, 4]
+ * @example
+ * ```ts
+ * toRows([[1, 2], [3, 4]], 2, 'inputs') // Float32Array [1, 2, 3, 4]
+ * ```
  */
 export function toRows(inputs: number[][] | Float32Array, width: number, what: string): Float32Array {
   if (inputs instanceof Float32Array) {

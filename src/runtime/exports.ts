@@ -3,47 +3,88 @@
 
 type Ptr = number;
 
+/**
+ * The functions the WebAssembly core exports, as the runtime calls them (Runtime.kernels). Pointers are byte offsets
+ * into the runtime's memory, sizes count floats, flags are 0/1 integers; each kernel writes its result in place and
+ * allocates nothing.
+ */
 export interface KernelExports {
+  /** The first byte the host may use for its own memory plan; called once at start-up. */
   heap_base(): number;
+  /** x[0..n) = value: zeroes a whole gradient block in one call. */
   fill_f32(x: Ptr, n: number, value: number): void;
+  /** Copies n floats from src to dst; the regions may overlap. */
   copy_f32(dst: Ptr, src: Ptr, n: number): void;
+  /** The sum of squares of x[0..n), accumulated in f64 (the global gradient norm). */
   sum_squares_f32(x: Ptr, n: number): number;
+  /** Scalar reference for sum_squares_f32. */
   sum_squares_f32_ref(x: Ptr, n: number): number;
+  /** x[0..n) *= s (gradient clipping). */
   scale_f32(x: Ptr, n: number, s: number): void;
+  /** dst[0..n) += src[0..n): one thread's gradients added into another's. */
   add_f32(dst: Ptr, src: Ptr, n: number): void;
+  /** How many of x[0..n) are NaN or infinite. */
   count_nonfinite_f32(x: Ptr, n: number): number;
 
   /** Bytes of the scratch block the three products below take as their last argument. */
   matmul_scratch_bytes(): number;
+  /** C[M×N] (+)= A[M×K]·B[K×N] (linear backward, input gradient); `accumulate` 1 adds to C. */
   matmul_nn(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number, scratch: Ptr): void;
+  /** C[M×N] (+)= A[M×K]·B[N×K]ᵀ (linear forward, Y = X·Wᵀ); `accumulate` 1 adds to C. */
   matmul_nt(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number, scratch: Ptr): void;
+  /** C[M×N] (+)= A[K×M]ᵀ·B[K×N] (linear backward, weight gradient dW += dYᵀ·X). */
   matmul_tn(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number, scratch: Ptr): void;
+  /** Scalar reference for matmul_nn. */
   matmul_nn_ref(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
+  /** Scalar reference for matmul_nt. */
   matmul_nt_ref(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
+  /** Scalar reference for matmul_tn. */
   matmul_tn_ref(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
 
+  /** out[rows×cols] += bias[cols]. */
   bias_forward(out: Ptr, bias: Ptr, rows: number, cols: number): void;
+  /** dbias[cols] += Σ_r dout[rows×cols]. */
   bias_backward(dbias: Ptr, dout: Ptr, rows: number, cols: number): void;
+  /** out[n] = max(inp, 0). */
   relu_forward(out: Ptr, inp: Ptr, n: number): void;
+  /** dinp[n] += dout · [inp > 0]. */
   relu_backward(dinp: Ptr, dout: Ptr, inp: Ptr, n: number): void;
+  /** Scalar reference for relu_forward. */
   relu_forward_ref(out: Ptr, inp: Ptr, n: number): void;
+  /** Scalar reference for relu_backward. */
   relu_backward_ref(dinp: Ptr, dout: Ptr, inp: Ptr, n: number): void;
+  /** out[n] = 1 / (1 + e^−inp). */
   sigmoid_forward(out: Ptr, inp: Ptr, n: number): void;
+  /** dinp[n] += dout · out · (1 − out). */
   sigmoid_backward(dinp: Ptr, dout: Ptr, out: Ptr, n: number): void;
+  /** out[n] = tanh(inp). */
   tanh_forward(out: Ptr, inp: Ptr, n: number): void;
+  /** dinp[n] += dout · (1 − out²). */
   tanh_backward(dinp: Ptr, dout: Ptr, out: Ptr, n: number): void;
+  /** out[n] = inp · Φ(inp), the exact (erf) GELU. */
   gelu_forward(out: Ptr, inp: Ptr, n: number): void;
+  /** dinp[n] += dout · (Φ(inp) + inp · φ(inp)). */
   gelu_backward(dinp: Ptr, dout: Ptr, inp: Ptr, n: number): void;
+  /** out[rows×cols] = the softmax of each row of inp. */
   softmax_forward(out: Ptr, inp: Ptr, rows: number, cols: number): void;
+  /** dinp[rows×cols] += out ⊙ (dout − Σ_c dout·out), row by row. */
   softmax_backward(dinp: Ptr, dout: Ptr, out: Ptr, rows: number, cols: number): void;
+  /** mask[n] = keep ? 1/(1−p) : 0 drawn from `seed`; out[n] = inp · mask. */
   dropout_forward(out: Ptr, mask: Ptr, inp: Ptr, n: number, p: number, seed: number): void;
+  /** dinp[n] += dout · mask. */
   dropout_backward(dinp: Ptr, dout: Ptr, mask: Ptr, n: number): void;
 
+  /** Binary cross-entropy on probabilities (nn.BCELoss), weighted by `weights` (0 for none); returns the loss. */
   bce_loss(prob: Ptr, target: Ptr, weights: Ptr, n: number): number;
+  /** dprob[n] += scale · w · (p − y) / max(p·(1−p), 1e-12) / Σw. */
   bce_backward(dprob: Ptr, prob: Ptr, target: Ptr, weights: Ptr, n: number, scale: number): void;
+  /** Binary cross-entropy on logits (nn.BCEWithLogitsLoss), stable for any logit; returns the loss. */
   bce_logits_loss(logit: Ptr, target: Ptr, weights: Ptr, n: number): number;
+  /** dlogit[n] += scale · w · (σ(x) − y) / Σw. */
   bce_logits_backward(dlogit: Ptr, logit: Ptr, target: Ptr, weights: Ptr, n: number, scale: number): void;
+  /** Softmax cross-entropy (nn.CrossEntropyLoss) of logits[rows×cols] with i32 targets[rows]; returns the loss. */
   softmax_ce_loss(logits: Ptr, targets: Ptr, weights: Ptr, rows: number, cols: number): number;
+  /** dlogits[rows×cols] += scale · w · (softmax(x) − onehot(target)) / Σw. */
   softmax_ce_backward(
     dlogits: Ptr,
     logits: Ptr,
@@ -53,9 +94,12 @@ export interface KernelExports {
     cols: number,
     scale: number,
   ): void;
+  /** Mean squared error (nn.MSELoss); returns the loss. */
   mse_loss(pred: Ptr, target: Ptr, weights: Ptr, n: number): number;
+  /** dpred[n] += scale · w · 2(pred − target) / Σw. */
   mse_backward(dpred: Ptr, pred: Ptr, target: Ptr, weights: Ptr, n: number, scale: number): void;
 
+  /** One SGD step over n parameters with momentum, dampening, weight decay and Nesterov, as torch.optim.SGD. */
   sgd_step(
     param: Ptr,
     grad: Ptr,
@@ -68,6 +112,7 @@ export interface KernelExports {
     nesterov: number,
     first: number,
   ): void;
+  /** One Adam step over n parameters (`decoupled` 1: AdamW); `step` counts from 1 for the bias correction. */
   adam_step(
     param: Ptr,
     grad: Ptr,
@@ -83,10 +128,15 @@ export interface KernelExports {
     step: number,
   ): void;
 
+  /** out[B×D] = the mean of each bag's rows of `table`, bag b being ids[offsets[b]..offsets[b+1]). */
   embedding_bag_forward(out: Ptr, table: Ptr, ids: Ptr, offsets: Ptr, B: number, D: number): void;
+  /** dslots[slots[t], :] += dout[b, :] / |bag b| for every id t of every bag b. */
   embedding_bag_backward(dslots: Ptr, dout: Ptr, slots: Ptr, offsets: Ptr, B: number, D: number): void;
+  /** dslots[targets[u], :] += src[u, :] for u < U: another thread's row gradients merged into this one's. */
   add_rows(dslots: Ptr, src: Ptr, targets: Ptr, U: number, D: number): void;
+  /** SGD with weight decay on the U table rows a batch used (rows[u]), from their gradients in dslots. */
   sgd_rows(table: Ptr, dslots: Ptr, rows: Ptr, U: number, D: number, lr: number, weightDecay: number): void;
+  /** Lazy Adam on the U table rows a batch used, as torch.optim.SparseAdam; `step` is the global step, from 1. */
   adam_rows(
     table: Ptr,
     m: Ptr,
@@ -102,10 +152,18 @@ export interface KernelExports {
     step: number,
   ): void;
 
+  /**
+   * The row ids of a lowercase ASCII text, as Featurizer.textRows gives them, written to out (at
+   * most maxOut); returns how many, or a negative code (FEATURIZE_BAIL, FEATURIZE_UNKNOWN) that
+   * hands the text or one of its tokens back to the TypeScript side.
+   */
   featurize_ascii(cfg: Ptr, text: Ptr, n: number, out: Ptr, maxOut: number): number;
 
+  /** out[r] = wte[tokens[r]] + wpe[r − offsets[b]]: token and position embeddings of sequences packed back to back. */
   encoder_embed_forward(out: Ptr, tokens: Ptr, offsets: Ptr, wte: Ptr, wpe: Ptr, B: number, C: number): void;
+  /** dwte[tokens[r]] += dout[r] and dwpe[r − offsets[b]] += dout[r], for the rows used only. */
   encoder_embed_backward(dwte: Ptr, dwpe: Ptr, dout: Ptr, tokens: Ptr, offsets: Ptr, B: number, C: number): void;
+  /** Layer normalisation over the last axis, as nn.LayerNorm(C, eps); keeps mean[N] and rstd[N] for backward. */
   layernorm_forward(
     out: Ptr,
     mean: Ptr,
@@ -117,6 +175,7 @@ export interface KernelExports {
     C: number,
     eps: number,
   ): void;
+  /** The gradients of layernorm_forward with respect to its input, weight and bias (added with +=). */
   layernorm_backward(
     dinp: Ptr,
     dweight: Ptr,
@@ -131,6 +190,7 @@ export interface KernelExports {
   ): void;
   /** Sequences packed back to back: sequence b is rows [offsets[b], offsets[b+1]). att: Σ_b NH·L_b² floats. */
   attention_forward(out: Ptr, att: Ptr, qkv: Ptr, offsets: Ptr, B: number, C: number, NH: number): void;
+  /** Scalar reference for attention_forward. */
   attention_forward_ref(out: Ptr, att: Ptr, qkv: Ptr, offsets: Ptr, B: number, C: number, NH: number): void;
   /** scratch: as many floats as the longest sequence. */
   attention_backward(
@@ -144,6 +204,7 @@ export interface KernelExports {
     NH: number,
     scratch: Ptr,
   ): void;
+  /** Scalar reference for attention_backward. */
   attention_backward_ref(
     dqkv: Ptr,
     dout: Ptr,
@@ -155,10 +216,16 @@ export interface KernelExports {
     NH: number,
     scratch: Ptr,
   ): void;
+  /** out[n] = a + b: a residual connection. */
   residual_forward(out: Ptr, a: Ptr, b: Ptr, n: number): void;
+  /** da[n] += dout and db[n] += dout. */
   residual_backward(da: Ptr, db: Ptr, dout: Ptr, n: number): void;
+  /** out[B,C] = the mean of each sequence's rows. */
   mean_pool_forward(out: Ptr, inp: Ptr, offsets: Ptr, B: number, C: number): void;
+  /** dinp[r] += dout[b] / L_b for every row r of sequence b. */
   mean_pool_backward(dinp: Ptr, dout: Ptr, offsets: Ptr, B: number, C: number): void;
+  /** out[B,C] = each sequence's first row. */
   first_pool_forward(out: Ptr, inp: Ptr, offsets: Ptr, B: number, C: number): void;
+  /** dinp[offsets[b]] += dout[b]. */
   first_pool_backward(dinp: Ptr, dout: Ptr, offsets: Ptr, B: number, C: number): void;
 }

@@ -5,17 +5,27 @@ import type { Runtime } from './runtime.js';
 
 /** A row-major float32 matrix living in the runtime's memory. */
 export interface Matrix {
+  /** Byte offset of its first element. */
   readonly ptr: number;
+  /** Rows. */
   readonly rows: number;
+  /** Columns. */
   readonly cols: number;
 }
 
-/** Allocates a zeroed rows×cols matrix in the runtime's memory. */
+/**
+ * Allocates a zeroed rows×cols matrix in the runtime's memory.
+ * @example
+ * ```ts
+ * const x = allocMatrix(rt, 2, 3); // { ptr, rows: 2, cols: 3 }
+ * ```
+ */
 export function allocMatrix(rt: Runtime, rows: number, cols: number): Matrix {
   checkDims('allocMatrix', rows, cols);
   return { ptr: rt.allocF32(rows * cols), rows, cols };
 }
 
+/** How matmul combines its operands. */
 export interface MatmulOptions {
   /** Use Aᵀ in place of A. */
   transposeA?: boolean;
@@ -27,7 +37,10 @@ export interface MatmulOptions {
 
 /**
  * C (+)= op(A)·op(B) with op = identity or transpose; shapes are checked first.
- * @example matmul(rt, y, x, w, { transposeB: true }); // Y = X·Wᵀ
+ * @example
+ * ```ts
+ * matmul(rt, y, x, w, { transposeB: true }); // Y = X·Wᵀ
+ * ```
  */
 export function matmul(rt: Runtime, c: Matrix, a: Matrix, b: Matrix, options: MatmulOptions = {}): void {
   const { transposeA = false, transposeB = false, accumulate = false } = options;
@@ -51,7 +64,13 @@ function describe(m: Matrix, transposed: boolean): string {
   return transposed ? `${m.cols}×${m.rows} (transposed)` : `${m.rows}×${m.cols}`;
 }
 
-/** Throws unless every dimension is a positive integer. */
+/**
+ * Throws a RangeError naming `what` unless every dimension is a positive integer.
+ * @example
+ * ```ts
+ * checkDims('Linear', 3, 0) // RangeError: Linear: dimensions must be positive integers, got 3×0
+ * ```
+ */
 export function checkDims(what: string, ...dims: number[]): void {
   for (const d of dims) {
     if (!Number.isInteger(d) || d <= 0)
@@ -61,7 +80,10 @@ export function checkDims(what: string, ...dims: number[]): void {
 
 /**
  * Throws if any of n floats at ptr is NaN or infinite, naming what was checked.
- * @example assertFinite(rt, x.ptr, 6, 'inputs');
+ * @example
+ * ```ts
+ * assertFinite(rt, x.ptr, 6, 'inputs');
+ * ```
  */
 export function assertFinite(rt: Runtime, ptr: number, n: number, what: string): void {
   const bad = rt.kernels.count_nonfinite_f32(ptr, n);

@@ -6,7 +6,10 @@ import { hasRelaxedSimd } from './wasm-source.js';
 
 /**
  * Turns relaxed SIMD on in this Node process if it is off; returns whether the engine now has it.
- * @example enableRelaxedSimd(); const rt = await Runtime.create({ fma: true });
+ * @example
+ * ```ts
+ * enableRelaxedSimd(); const rt = await Runtime.create({ fma: true });
+ * ```
  */
 export function enableRelaxedSimd(): boolean {
   if (!hasRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');

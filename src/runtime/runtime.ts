@@ -16,6 +16,10 @@ const PAGE_BYTES = 65536;
 /** Blocks start on cache-line boundaries so SIMD loads of a row never straddle two lines needlessly. */
 export const DEFAULT_ALIGN = 64;
 
+/**
+ * Options for Runtime.create: which WebAssembly build to run, the initial memory, and whether the memory is shared with
+ * threads.
+ */
 export interface RuntimeOptions {
   /** The WebAssembly to run: bytes, a URL, a Response or a compiled Module. Default: the shipped release build. */
   wasm?: WasmSource;
@@ -43,7 +47,12 @@ export interface RuntimeOptions {
  */
 export interface ThreadLayout {
   /** The thread's own bytes [offset, offset + bytes), a block the host laid out before the thread started. */
-  region: { offset: number; bytes: number };
+  region: {
+    /** Where the region starts, a byte offset. */
+    offset: number;
+    /** Its size in bytes. */
+    bytes: number;
+  };
   /** Blocks of the host's plan that this thread uses where they are, neither zeroed nor reinitialised. */
   shared: readonly MemoryBlock[];
 }
@@ -56,11 +65,18 @@ export type AllocationMark = number;
 
 /** One block of the memory plan: what it holds, where it starts, how many bytes. */
 export interface MemoryBlock {
+  /** What the block holds ("net.parameters", "embedding.ids", …). */
   name: string;
+  /** Where it starts, a byte offset into the memory. */
   offset: number;
+  /** Its size in bytes. */
   bytes: number;
 }
 
+/**
+ * One instance of the WebAssembly core and its memory, with the memory plan: blocks are allocated once, by name, when a
+ * model is built, and every kernel works on byte offsets into them.
+ */
 export class Runtime {
   /** The raw kernels; prefer the checked wrappers in kernels.ts. */
   readonly kernels: KernelExports;
@@ -105,7 +121,10 @@ export class Runtime {
 
   /**
    * Instantiates the numeric core.
-   * @example const rt = await Runtime.create();
+   * @example
+   * ```ts
+   * const rt = await Runtime.create();
+   * ```
    */
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const pages = Math.max(1, Math.ceil((options.initialBytes ?? 16 * PAGE_BYTES) / PAGE_BYTES));
@@ -128,7 +147,10 @@ export class Runtime {
    * A thread's runtime: a new instance of the host's core over the host's shared memory, laying
    * its blocks out in the region the host gave it and using the shared blocks in place. It never
    * grows the memory (the host does, between phases).
-   * @example const rt = await Runtime.forThread(memory, module, { region, shared }, false);
+   * @example
+   * ```ts
+   * const rt = await Runtime.forThread(memory, module, { region, shared }, false);
+   * ```
    */
   static async forThread(memory: WasmMemory, module: WasmModule, layout: ThreadLayout, fma = false): Promise<Runtime> {
     return new Runtime(
@@ -171,7 +193,10 @@ export class Runtime {
   /**
    * Reserves `bytes` bytes, zero-filled, growing the memory if needed; returns the byte offset.
    * `name` labels the block in the memory plan (see plan()).
-   * @example const ptr = rt.alloc(4 * 1024, 64, 'embedding.ids');
+   * @example
+   * ```ts
+   * const ptr = rt.alloc(4 * 1024, 64, 'embedding.ids');
+   * ```
    */
   alloc(bytes: number, align = DEFAULT_ALIGN, name = 'block'): number {
     if (!Number.isInteger(bytes) || bytes < 0)
@@ -210,7 +235,10 @@ export class Runtime {
 
   /**
    * The memory plan: every block laid out, in address order, with its name and size.
-   * @example for (const b of rt.plan()) console.log(b.name, b.offset, b.bytes);
+   * @example
+   * ```ts
+   * for (const b of rt.plan()) console.log(b.name, b.offset, b.bytes);
+   * ```
    */
   plan(): readonly MemoryBlock[] {
     return this.blocks;
@@ -281,7 +309,13 @@ function formatBytes(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${Math.round(n / 1024 ** 2)} MB`;
 }
 
-/** Rounds n up to a multiple of align (a power of two). */
+/**
+ * Rounds n up to a multiple of align (a power of two).
+ * @example
+ * ```ts
+ * alignUp(100, 64) // 128
+ * ```
+ */
 export function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
@@ -325,14 +359,23 @@ let shared: Promise<Runtime> | undefined;
 
 /**
  * The runtime that models use unless given another; created on first use.
- * @example const rt = await defaultRuntime();
+ * @example
+ * ```ts
+ * const rt = await defaultRuntime();
+ * ```
  */
 export function defaultRuntime(): Promise<Runtime> {
   shared ??= Runtime.create();
   return shared;
 }
 
-/** Installs the runtime that `defaultRuntime()` returns (for example one made from fetched bytes). */
+/**
+ * Installs the runtime that `defaultRuntime()` returns (for example one made from fetched bytes).
+ * @example
+ * ```ts
+ * setDefaultRuntime(Runtime.create({ wasm: await fetch('/assets/sentiwasm.wasm') }));
+ * ```
+ */
 export function setDefaultRuntime(runtime: Runtime | Promise<Runtime>): void {
   shared = Promise.resolve(runtime);
 }

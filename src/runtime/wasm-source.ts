@@ -18,14 +18,19 @@ export type WasmModule = object;
 
 /** The parts of a WebAssembly.Memory the runtime exposes. */
 export interface WasmMemory {
+  /** The memory's bytes (an ArrayBuffer, or a SharedArrayBuffer for a shared memory). */
   readonly buffer: ArrayBuffer;
+  /** Grows the memory by `delta` pages of 64 KiB; returns its previous size in pages. */
   grow(delta: number): number;
 }
 
 /** Anything the runtime can instantiate from: bytes, a URL (or its string), a fetch Response or a compiled WebAssembly.Module. */
 export type WasmSource = WasmBytes | URL | string | Response | WasmModule;
 
-/** Reads a file: URL or a file-system path. */
+/**
+ * Reads a file: URL or a file-system path.
+ * @inline
+ */
 type FileReader = (file: URL | string) => Promise<Uint8Array>;
 let fileReader: FileReader | undefined;
 
@@ -52,6 +57,10 @@ export function readFileBytes(file: URL | string): Promise<Uint8Array> {
  * The release build shipped with the package; with `fma`, the build whose matrix products use
  * fused multiply-add (WebAssembly relaxed SIMD); with `threads`, the same code over a shared
  * memory (what threads run). Each URL is spelled out so bundlers find all four.
+ * @example
+ * ```ts
+ * const rt = await Runtime.create({ wasm: defaultWasmUrl(hasRelaxedSimd()) });
+ * ```
  */
 export function defaultWasmUrl(fma = false, threads = false): URL {
   if (threads)
@@ -67,6 +76,10 @@ export function defaultWasmUrl(fma = false, threads = false): URL {
  * Whether this engine runs WebAssembly relaxed SIMD (V8 11.4 and later: Chrome 114+, Node 22+;
  * Node 20 with --experimental-wasm-relaxed-simd): validates a one-function module that uses
  * relaxed_madd.
+ * @example
+ * ```ts
+ * hasRelaxedSimd() // true in Chrome 114+ and Node 22+
+ * ```
  */
 export function hasRelaxedSimd(): boolean {
   const zeros = [0xfd, 0x0c, ...new Array<number>(16).fill(0)]; // v128.const 0

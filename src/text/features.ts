@@ -21,7 +21,12 @@ import { GRAMMAR, negationRole } from './grammar.js';
 import { checkTokenizerOptions, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
+/**
+ * How texts become features: the tokeniser, word n-grams hashed into buckets, the vocabulary's limits, CJK character
+ * n-grams and subwords. Every field has a default.
+ */
 export interface FeatureOptions {
+  /** The tokeniser's settings (default: the tokeniser's own defaults, TokenizerOptions). */
   tokenizer?: TokenizerOptions;
   /** Longest word n-gram (1 = words only; default 2). */
   wordNgrams?: number;
@@ -58,14 +63,21 @@ export const PAD_ID = 0;
 export const UNK_ID = 1;
 export const ORDERED_ID_OFFSET = 2;
 
-export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary'>> & { maxVocabulary?: number };
+/** Feature options with every default filled in, as a model file stores them. */
+export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary'>> & {
+  /** Keep at most this many words, the most frequent; undefined for no limit. */
+  maxVocabulary?: number;
+};
 
 /** One feature of a text and the tokens it came from, for explanations. */
 export interface FeatureSpan {
+  /** The embedding row of the feature. */
   row: number;
   /** First token (inclusive) and last token (exclusive) the feature covers. */
   start: number;
+  /** Token after the last one the feature covers. */
   end: number;
+  /** A word, a word n-gram, or CJK characters (n-grams or subwords). */
   kind: 'word' | 'ngram' | 'chars';
 }
 
@@ -90,7 +102,10 @@ export const MAX_NGRAM = 32;
 
 /**
  * Resolves defaults, and refuses options that cannot work with a RangeError or TypeError naming them.
- * @example resolveFeatureOptions({ wordNgrams: 1 }).buckets // 2000000
+ * @example
+ * ```ts
+ * resolveFeatureOptions({ wordNgrams: 1 }).buckets // 2000000
+ * ```
  */
 export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFeatureOptions {
   const resolved = {
@@ -141,7 +156,10 @@ const SAVED_FIELDS = ['tokenizer', 'wordNgrams', 'buckets', 'minCount', 'cjkChar
  * Feature options read back from a saved model, checked as strictly as new ones, every field
  * required: a missing one would silently be its default, which need not be what the model was
  * trained with. Throws a TypeError or RangeError naming the field.
- * @example restoreFeatureOptions(JSON.parse(savedConfig).features).wordNgrams // 2
+ * @example
+ * ```ts
+ * restoreFeatureOptions(JSON.parse(savedConfig).features).wordNgrams // 2
+ * ```
  */
 export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
   if (saved === undefined) throw new TypeError('the feature options are missing');
@@ -161,9 +179,16 @@ export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
   return resolveFeatureOptions({ ...(o as FeatureOptions), uniqueFeatures: (o.uniqueFeatures ?? false) as boolean });
 }
 
+/**
+ * Turns texts into the embedding rows a model reads: a tokeniser, a vocabulary of words, and rows for hashed n-grams,
+ * as fastText makes them. Built from training texts with Featurizer.fit, or restored from a model file.
+ */
 export class Featurizer {
+  /** The feature options, defaults filled in. */
   readonly options: ResolvedFeatureOptions;
+  /** The words that have rows, in row order. */
   readonly vocabulary: Vocabulary;
+  /** The tokeniser the options describe. */
   readonly tokenize: (text: string) => string[];
   /** bucket → row, for the n-gram buckets that have rows. */
   private readonly bucketRow: IntTable;
@@ -223,7 +248,10 @@ export class Featurizer {
   /**
    * Builds the vocabulary from tokenised training texts; n-gram rows are then added as
    * `rows(…, { grow: true })` meets them, in first-seen order (so the same data gives the same rows).
-   * @example const f = Featurizer.fit(texts.map(tokenize), { wordNgrams: 2 });
+   * @example
+   * ```ts
+   * const f = Featurizer.fit(texts.map(tokenize), { wordNgrams: 2 });
+   * ```
    */
   static fit(tokenLists: Iterable<readonly string[]>, options: FeatureOptions = {}): Featurizer {
     const resolved = resolveFeatureOptions(options);
@@ -238,7 +266,10 @@ export class Featurizer {
    * checked (restoreFeatureOptions; every row bucket within the buckets, none twice) and refused
    * with a TypeError or RangeError: a bucket out of range would never be met, a repeated one
    * would leave a row unused, and either means the file is not what training wrote.
-   * @example Featurizer.restore(config.features, Vocabulary.deserialize(bytes), rowBuckets)
+   * @example
+   * ```ts
+   * Featurizer.restore(config.features, Vocabulary.deserialize(bytes), rowBuckets)
+   * ```
    */
   static restore(options: ResolvedFeatureOptions, vocabulary: Vocabulary, rowBuckets: ArrayLike<number>): Featurizer {
     const resolved = restoreFeatureOptions(options);
@@ -273,7 +304,10 @@ export class Featurizer {
   /**
    * Appends the embedding rows of a tokenised text to `out` and returns it. While the
    * featurizer is not frozen and `grow` is set, new n-gram buckets get new rows.
-   * @example featurizer.rows(["not", "good"], []) // [12, 40, 20517]
+   * @example
+   * ```ts
+   * featurizer.rows(["not", "good"], []) // [12, 40, 20517]
+   * ```
    */
   rows(tokens: readonly string[], out: number[] = [], grow = false): number[] {
     const from = out.length;
@@ -289,7 +323,10 @@ export class Featurizer {
    * by its characters in a cache of what is known about it (hash, vocabulary id, negation role,
    * the same for "NOT_" + token, which is never built as a string), then marked and its bigrams
    * looked up in one loop. Anything else takes the plain path.
-   * @example featurizer.textRows("not good", []) // same as featurizer.rows(featurizer.tokenize("not good"), [])
+   * @example
+   * ```ts
+   * featurizer.textRows("not good", []) // same as featurizer.rows(featurizer.tokenize("not good"), [])
+   * ```
    */
   textRows(text: string, out: number[] = []): number[] {
     const scan = (this.scanAscii ??= this.fusable() ? createAsciiScanner() : null);
@@ -418,7 +455,10 @@ export class Featurizer {
    * The words of a text in order, as a sequence model reads them (the bag's rows drop order and
    * unknown words): the first `maxLen` tokens, word w of the vocabulary as w + ORDERED_ID_OFFSET,
    * a word outside it as UNK_ID; PAD_ID is left for the model's padding. Appended to `out`.
-   * @example featurizer.orderedIds(["not", "zzyzx", "good"], 64) // [14, 1, 22]
+   * @example
+   * ```ts
+   * featurizer.orderedIds(["not", "zzyzx", "good"], 64) // [14, 1, 22]
+   * ```
    */
   orderedIds(tokens: readonly string[], maxLen: number, out: number[] = []): number[] {
     const n = Math.min(tokens.length, maxLen);
@@ -557,7 +597,10 @@ export class Featurizer {
 /**
  * Keeps the first occurrence of each row in out[from…], in order (uniqueFeatures). Most texts
  * have a few dozen features, for which a scan of the rows kept so far beats a set.
- * @example const out = [7, 3, 7, 9, 3]; dropRepeatedRows(out, 0); out // [7, 3, 9]
+ * @example
+ * ```ts
+ * const out = [7, 3, 7, 9, 3]; dropRepeatedRows(out, 0); out // [7, 3, 9]
+ * ```
  */
 export function dropRepeatedRows(out: number[], from: number): void {
   const end = out.length;

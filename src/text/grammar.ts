@@ -277,7 +277,10 @@ export function splitEndingKey(last: number, before: number): number {
 /**
  * The tables every path reads, built from rules; throws a RangeError for rules the scanners
  * could not follow exactly (a form that starts with a letter, a rewritten run of mixed marks, …).
- * @example compileGrammar({ ...RULES, splits: [...RULES.splits, ['wontcha', 'wont', 'cha']] })
+ * @example
+ * ```ts
+ * compileGrammar({ ...RULES, splits: [...RULES.splits, ['wontcha', 'wont', 'cha']] })
+ * ```
  */
 export function compileGrammar(rules: GrammarRules): Grammar {
   const wrong = (what: string): never => {
@@ -461,7 +464,10 @@ export const GRAMMAR = compileGrammar(RULES);
 /**
  * What markNegation does at a token: 1 opens a negation scope (a negation word, in any case),
  * -1 closes one (a clause end), 0 neither.
- * @example negationRole("Never") // 1
+ * @example
+ * ```ts
+ * negationRole("Never") // 1
+ * ```
  */
 export function negationRole(token: string, grammar: Grammar = GRAMMAR): number {
   if (grammar.negations.has(token) || grammar.negations.has(token.toLowerCase())) return 1;

@@ -13,7 +13,13 @@ function mixHigh(h: number, byte: number): number {
   return Math.imul(h ^ (byte | 0xffffff00), FNV_PRIME);
 }
 
-/** fastText's FNV-1a hash of a string's UTF-8 bytes, as an unsigned 32-bit integer. @example fnv1a32("hello") // 1335831723 */
+/**
+ * fastText's FNV-1a hash of a string's UTF-8 bytes, as an unsigned 32-bit integer.
+ * @example
+ * ```ts
+ * fnv1a32("hello") // 1335831723
+ * ```
+ */
 export function fnv1a32(s: string): number {
   let h = FNV_OFFSET;
   const n = s.length;
@@ -48,7 +54,13 @@ export function fnv1a32(s: string): number {
   return h >>> 0;
 }
 
-/** Hashes every token with fnv1a32 into `out` (reused when long enough), returning it. @example hashTokens(["a", "b"]) // Uint32Array [3826002220, 3876335077] */
+/**
+ * Hashes every token with fnv1a32 into `out` (reused when long enough), returning it.
+ * @example
+ * ```ts
+ * hashTokens(["a", "b"]) // Uint32Array [3826002220, 3876335077]
+ * ```
+ */
 export function hashTokens(tokens: readonly string[], out?: Uint32Array): Uint32Array {
   const h = out !== undefined && out.length >= tokens.length ? out : new Uint32Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) h[i] = fnv1a32(tokens[i]!);
@@ -58,7 +70,11 @@ export function hashTokens(tokens: readonly string[], out?: Uint32Array): Uint32
 /**
  * fnv1a32 of `prefix + s` for ASCII s, given `state` = fnv1a32(prefix): FNV-1a runs byte by byte,
  * so the prefix's hash is where the rest carries on. Lets the featurizer hash "NOT_word" without
- * building the string. @example fnv1a32AsciiFrom(fnv1a32("NOT_"), "good") === fnv1a32("NOT_good")
+ * building the string.
+ * @example
+ * ```ts
+ * fnv1a32AsciiFrom(fnv1a32("NOT_"), "good") === fnv1a32("NOT_good")
+ * ```
  */
 export function fnv1a32AsciiFrom(state: number, s: string): number {
   let h = state;
@@ -66,7 +82,13 @@ export function fnv1a32AsciiFrom(state: number, s: string): number {
   return h >>> 0;
 }
 
-/** fnv1a32(text.slice(start, end)) for ASCII text, without the slice. @example fnv1a32AsciiSpan("a good film", 2, 6) === fnv1a32("good") */
+/**
+ * fnv1a32(text.slice(start, end)) for ASCII text, without the slice.
+ * @example
+ * ```ts
+ * fnv1a32AsciiSpan("a good film", 2, 6) === fnv1a32("good")
+ * ```
+ */
 export function fnv1a32AsciiSpan(text: string, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);

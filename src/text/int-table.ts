@@ -28,7 +28,12 @@ export class IntTable {
   private mask: number;
   private count = 0;
 
-  /** @example const t = new IntTable(); t.set(42, 7); t.get(42) // 7 */
+  /**
+   * @example
+   * ```ts
+   * const t = new IntTable(); t.set(42, 7); t.get(42) // 7
+   * ```
+   */
   constructor(expected = 16) {
     const capacity = capacityFor(expected);
     this.slots = IntTable.emptySlots(capacity);
@@ -98,7 +103,12 @@ export class IntPairTable {
   private mask: number;
   private count = 0;
 
-  /** @example const t = new IntPairTable(); t.set(1, 2, 7); t.get(1, 2) // 7 */
+  /**
+   * @example
+   * ```ts
+   * const t = new IntPairTable(); t.set(1, 2, 7); t.get(1, 2) // 7
+   * ```
+   */
   constructor(expected = 16) {
     const capacity = capacityFor(expected);
     this.slots = IntPairTable.emptySlots(capacity);

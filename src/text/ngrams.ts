@@ -41,7 +41,12 @@ export interface BigramModulus {
   two64: number;
 }
 
-/** @example bigramModulus(2_000_000).two64 // 2^64 mod 2,000,000 */
+/**
+ * @example
+ * ```ts
+ * bigramModulus(2_000_000).two64 // 2^64 mod 2,000,000
+ * ```
+ */
 export function bigramModulus(buckets: number): BigramModulus {
   checkBuckets(buckets);
   const p32 = TWO32 % buckets;
@@ -88,7 +93,10 @@ export function bigramBucketOfResidues(a: number, aLeft: number, b: number, bRig
 /**
  * Appends to `out` the bucket (0..buckets-1) of every word n-gram of length 2..n, in
  * fastText's order (by start position, then length), and returns `out`.
- * @example wordNgramBuckets([fnv1a32("not"), fnv1a32("good")], 2, 2_000_000) // [591462]
+ * @example
+ * ```ts
+ * wordNgramBuckets([fnv1a32("not"), fnv1a32("good")], 2, 2_000_000) // [591462]
+ * ```
  */
 export function wordNgramBuckets(hashes: ArrayLike<number>, n: number, buckets: number, out: number[] = []): number[] {
   checkN(n);
@@ -127,7 +135,9 @@ export function wordNgramBuckets(hashes: ArrayLike<number>, n: number, buckets: 
 
 /** Something that maps a token to a dense id (-1 when unknown); Vocabulary is one. */
 export interface TokenIds {
+  /** The token's id, or -1 when it has none. */
   id(token: string): number;
+  /** How many ids there are. */
   readonly size: number;
 }
 
@@ -150,7 +160,10 @@ let scratch = new Uint32Array(256);
 /**
  * The feature ids of a token list, fastText style: unigrams then hashed word n-grams, appended
  * to `out` (returned). Unknown words still take part in n-grams through their hash.
- * @example ngramFeatures(["not", "good"], { wordNgrams: 2, buckets: 1000, vocabulary: new Vocabulary(["good", "not"]) }) // [1, 0, 464] (464 = 2 + bucket 462)
+ * @example
+ * ```ts
+ * ngramFeatures(["not", "good"], { wordNgrams: 2, buckets: 1000, vocabulary: new Vocabulary(["good", "not"]) }) // [1, 0, 464] (464 = 2 + bucket 462)
+ * ```
  */
 export function ngramFeatures(tokens: readonly string[], options: NgramFeatureOptions, out: number[] = []): number[] {
   const { wordNgrams, buckets, vocabulary } = options;
@@ -186,7 +199,10 @@ export interface CharNgramOptions {
 /**
  * The character n-grams of a token with lengths minn..maxn, by code point (an emoji or a
  * supplementary-plane Han character counts as one); fastText-style markers are optional.
- * @example charNgrams("酒店服务", 2, 2) // ["酒店", "店服", "服务"]
+ * @example
+ * ```ts
+ * charNgrams("酒店服务", 2, 2) // ["酒店", "店服", "服务"]
+ * ```
  */
 export function charNgrams(token: string, minn: number, maxn: number, options: CharNgramOptions = {}): string[] {
   checkN(minn);

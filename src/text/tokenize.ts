@@ -479,7 +479,10 @@ function formAt(text: string, i: number, forms: readonly Form[]): Form | undefin
  * tokens go into `out` (cleared first) as spans of the text it returns: `text` itself, or its
  * lowercase copy. Returns undefined, with `out` holding garbage, when the text is not ASCII or
  * the scanner leaves it to the regex; the caller must then use the full tokeniser.
- * @example createAsciiScanner()("Not bad.", spans) // "not bad." (spans: "not", "bad", ".")
+ * @example
+ * ```ts
+ * createAsciiScanner()("Not bad.", spans) // "not bad." (spans: "not", "bad", ".")
+ * ```
  */
 export function createAsciiScanner(grammar: Grammar = GRAMMAR): (text: string, out: TokenSpans) => string | undefined {
   const spacedNt = new RegExp(sourcesOf(grammar).spacedNt, 'uy'); // owned, like each tokeniser's
@@ -565,7 +568,13 @@ function lowered(word: string, textIsLowercase: boolean): string {
 // ---------------------------------------------------------------------------------------------
 // Public API
 
-/** A tokeniser with its options resolved once, for use in a loop. @example createTokenizer({ negation: true })("not good") // ["not", "NOT_good"] */
+/**
+ * A tokeniser with its options resolved once, for use in a loop.
+ * @example
+ * ```ts
+ * createTokenizer({ negation: true })("not good") // ["not", "NOT_good"]
+ * ```
+ */
 export function createTokenizer(options: TokenizerOptions = {}): (text: string) => string[] {
   return makeTokenizer(checkTokenizerOptions(options), true);
 }
@@ -577,7 +586,10 @@ const TOKENIZER_CHOICES = { mode: ['word', 'char'], cjk: ['word', 'char'] } as c
  * The options, checked, or a TypeError or RangeError naming the one that is wrong. Without it a
  * misspelt mode would quietly cut words, and a locale Intl cannot parse would throw only at the
  * first text that is not ASCII. Keys it does not know are left alone.
- * @example checkTokenizerOptions({ mode: "chars" }) // RangeError: tokenizer option mode must be "word" or "char", got "chars"
+ * @example
+ * ```ts
+ * checkTokenizerOptions({ mode: "chars" }) // RangeError: tokenizer option mode must be "word" or "char", got "chars"
+ * ```
  */
 export function checkTokenizerOptions(options: TokenizerOptions): TokenizerOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -782,7 +794,13 @@ const defaultTokenizer = createTokenizer();
 // each time would cost more than the tokenising.
 const tokenizers = new Map<string, (text: string) => string[]>();
 
-/** Cuts text into tokens; whitespace-only text gives []. @example tokenize("It doesn't work :(") // ["it", "does", "n't", "work", ":("] */
+/**
+ * Cuts text into tokens; whitespace-only text gives [].
+ * @example
+ * ```ts
+ * tokenize("It doesn't work :(") // ["it", "does", "n't", "work", ":("]
+ * ```
+ */
 export function tokenize(text: string, options?: TokenizerOptions): string[] {
   if (options === undefined) return defaultTokenizer(text);
   const key = [options.lowercase, options.mode, options.cjk, options.locale, options.negation, options.normalize].join(
@@ -797,7 +815,13 @@ export function tokenize(text: string, options?: TokenizerOptions): string[] {
   return t(text);
 }
 
-/** Prefixes "NOT_" to tokens after a negation word until the next punctuation, returning a new array. @example markNegation(["not", "good", ",", "fun"]) // ["not", "NOT_good", ",", "fun"] */
+/**
+ * Prefixes "NOT_" to tokens after a negation word until the next punctuation, returning a new array.
+ * @example
+ * ```ts
+ * markNegation(["not", "good", ",", "fun"]) // ["not", "NOT_good", ",", "fun"]
+ * ```
+ */
 export function markNegation(tokens: readonly string[]): string[] {
   return markNegationBy(tokens, GRAMMAR);
 }
@@ -816,7 +840,13 @@ function markNegationBy(tokens: readonly string[], grammar: Grammar): string[] {
   return out;
 }
 
-/** True for the words markNegation treats as negations. @example isNegation("n't") // true */
+/**
+ * True for the words markNegation treats as negations.
+ * @example
+ * ```ts
+ * isNegation("n't") // true
+ * ```
+ */
 export function isNegation(token: string): boolean {
   return GRAMMAR.negations.has(token.toLowerCase());
 }

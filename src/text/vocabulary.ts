@@ -20,19 +20,37 @@ export class VocabularyBuilder {
   // A Map iterates in insertion order, which is exactly first-occurrence order.
   private readonly counts = new Map<string, number>();
 
-  /** Counts every token of one text. @example new VocabularyBuilder().add(["a", "b", "a"]) */
+  /**
+   * Counts every token of one text.
+   * @example
+   * ```ts
+   * new VocabularyBuilder().add(["a", "b", "a"])
+   * ```
+   */
   add(tokens: Iterable<string>): this {
     const counts = this.counts;
     for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
     return this;
   }
 
-  /** Number of distinct tokens seen so far. @example builder.distinct // 2 */
+  /**
+   * Number of distinct tokens seen so far.
+   * @example
+   * ```ts
+   * builder.distinct // 2
+   * ```
+   */
   get distinct(): number {
     return this.counts.size;
   }
 
-  /** Builds the vocabulary, most frequent first. @example builder.build({ minCount: 2, maxSize: 20000 }) */
+  /**
+   * Builds the vocabulary, most frequent first.
+   * @example
+   * ```ts
+   * builder.build({ minCount: 2, maxSize: 20000 })
+   * ```
+   */
   build(options: VocabularyOptions = {}): Vocabulary {
     const minCount = options.minCount ?? 1;
     const maxSize = options.maxSize ?? Infinity;
@@ -56,7 +74,13 @@ export class Vocabulary {
   private readonly counts: Uint32Array;
   private readonly ids: Map<string, number>;
 
-  /** Wraps tokens (in id order) and their counts; duplicates are refused. @example new Vocabulary(["good", "bad"], [10, 7]) */
+  /**
+   * Wraps tokens (in id order) and their counts; duplicates are refused.
+   * @example
+   * ```ts
+   * new Vocabulary(["good", "bad"], [10, 7])
+   * ```
+   */
   constructor(tokens: readonly string[], counts?: ArrayLike<number>) {
     if (counts !== undefined && counts.length !== tokens.length) {
       throw new RangeError(`${tokens.length} tokens but ${counts.length} counts`);
@@ -71,60 +95,125 @@ export class Vocabulary {
     }
   }
 
-  /** Counts and builds in one go from texts already tokenised. @example Vocabulary.fromTokens([["a", "b"], ["a"]], { minCount: 2 }).size // 1 */
+  /**
+   * Counts and builds in one go from texts already tokenised.
+   * @example
+   * ```ts
+   * Vocabulary.fromTokens([["a", "b"], ["a"]], { minCount: 2 }).size // 1
+   * ```
+   */
   static fromTokens(texts: Iterable<Iterable<string>>, options?: VocabularyOptions): Vocabulary {
     const b = new VocabularyBuilder();
     for (const t of texts) b.add(t);
     return b.build(options);
   }
 
-  /** Number of tokens. @example vocab.size // 2 */
+  /**
+   * Number of tokens.
+   * @example
+   * ```ts
+   * vocab.size // 2
+   * ```
+   */
   get size(): number {
     return this.tokens.length;
   }
 
-  /** The id of a token, or -1 if it is not in the vocabulary. @example vocab.id("good") // 0 */
+  /**
+   * The id of a token, or -1 if it is not in the vocabulary.
+   * @example
+   * ```ts
+   * vocab.id("good") // 0
+   * ```
+   */
   id(token: string): number {
     return this.ids.get(token) ?? -1;
   }
 
-  /** True if the token has an id. @example vocab.has("good") // true */
+  /**
+   * True if the token has an id.
+   * @example
+   * ```ts
+   * vocab.has("good") // true
+   * ```
+   */
   has(token: string): boolean {
     return this.ids.has(token);
   }
 
-  /** The token with this id. @example vocab.token(0) // "good" */
+  /**
+   * The token with this id.
+   * @example
+   * ```ts
+   * vocab.token(0) // "good"
+   * ```
+   */
   token(id: number): string {
     const t = Number.isInteger(id) ? this.tokens[id] : undefined;
     if (t === undefined) throw new RangeError(`token id ${id} is outside 0..${this.tokens.length - 1}`);
     return t;
   }
 
-  /** How often the token with this id was seen in training. @example vocab.count(0) // 10 */
+  /**
+   * How often the token with this id was seen in training.
+   * @example
+   * ```ts
+   * vocab.count(0) // 10
+   * ```
+   */
   count(id: number): number {
     if (!Number.isInteger(id) || id < 0 || id >= this.counts.length)
       throw new RangeError(`token id ${id} is outside 0..${this.counts.length - 1}`);
     return this.counts[id]!;
   }
 
-  /** Ids of tokens, -1 for unknown ones, into `out` if given. @example vocab.encode(["good", "meh"]) // Int32Array [0, -1] */
+  /**
+   * Ids of tokens, -1 for unknown ones, into `out` if given.
+   * @example
+   * ```ts
+   * vocab.encode(["good", "meh"]) // Int32Array [0, -1]
+   * ```
+   */
   encode(tokens: readonly string[], out?: Int32Array): Int32Array {
     const ids = out !== undefined && out.length >= tokens.length ? out : new Int32Array(tokens.length);
     for (let i = 0; i < tokens.length; i++) ids[i] = this.ids.get(tokens[i]!) ?? -1;
     return ids;
   }
 
-  /** All tokens in id order (a copy). @example vocab.toArray() // ["good", "bad"] */
+  /**
+   * All tokens in id order (a copy).
+   * @example
+   * ```ts
+   * vocab.toArray() // ["good", "bad"]
+   * ```
+   */
   toArray(): string[] {
     return this.tokens.slice();
   }
 
-  /** A plain object for JSON.stringify. @example JSON.stringify(vocab) // '{"tokens":["good","bad"],"counts":[10,7]}' */
-  toJSON(): { tokens: string[]; counts: number[] } {
+  /**
+   * A plain object for JSON.stringify.
+   * @example
+   * ```ts
+   * JSON.stringify(vocab) // '{"tokens":["good","bad"],"counts":[10,7]}'
+   * ```
+   */
+  toJSON(): {
+    /** The tokens in id order. */
+    tokens: string[];
+    /** Each token's count in the training texts, in id order. */
+    counts: number[];
+  } {
     return { tokens: this.tokens.slice(), counts: Array.from(this.counts) };
   }
 
-  /** The inverse of toJSON. @example Vocabulary.fromJSON(JSON.parse(text)) */
+  /**
+   * The inverse of toJSON.
+   * @example
+   * ```ts
+   * Vocabulary.fromJSON(JSON.parse(text))
+   * ```
+   */
   static fromJSON(json: { tokens: readonly string[]; counts?: ArrayLike<number> }): Vocabulary {
     if (json === null || typeof json !== 'object' || !Array.isArray(json.tokens)) {
       throw new TypeError('a vocabulary in JSON needs a "tokens" array');
@@ -136,7 +225,10 @@ export class Vocabulary {
    * Compact bytes: header (magic "SWVB", version, size, text bytes), counts as uint32, token
    * lengths in UTF-16 units as uint32, then all tokens as one UTF-8 string. Lengths rather than
    * separators let a token contain any character, and one TextDecoder call reads them all.
-   * @example Vocabulary.deserialize(vocab.serialize()) // equal to vocab
+   * @example
+   * ```ts
+   * Vocabulary.deserialize(vocab.serialize()) // equal to vocab
+   * ```
    */
   serialize(): Uint8Array {
     const n = this.tokens.length;
@@ -159,7 +251,13 @@ export class Vocabulary {
     return bytes;
   }
 
-  /** Reads what serialize wrote; damaged or foreign bytes are refused with a reason. @example Vocabulary.deserialize(bytes).size */
+  /**
+   * Reads what serialize wrote; damaged or foreign bytes are refused with a reason.
+   * @example
+   * ```ts
+   * Vocabulary.deserialize(bytes).size
+   * ```
+   */
   static deserialize(bytes: Uint8Array): Vocabulary {
     const fail = (why: string): never => {
       throw new Error(`not a sentiwasm vocabulary: ${why}`);

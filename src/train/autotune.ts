@@ -28,6 +28,7 @@ export interface AutotuneOptions extends TrainOptions {
   onTrial?: (trial: Trial) => void;
 }
 
+/** One candidate of an autotune search and its score. */
 export interface Trial {
   /** From 0; trial 0 is the options as given. */
   index: number;
@@ -45,10 +46,13 @@ export interface Trial {
   elapsed: number;
 }
 
+/** What autotuneWithReport returns: the best options, their score, and every candidate tried. */
 export interface AutotuneResult {
   /** The searched options of the best candidate: spread them over the options given to train with them. */
   options: TrainOptions;
+  /** The best candidate's score (the metric, mean over its folds). */
   score: number;
+  /** Every candidate scored, in the order tried. */
   trials: Trial[];
 }
 
@@ -63,7 +67,10 @@ const MIN_GAIN = 0.002;
 /**
  * Searches the options within `budgetSeconds` and returns the best found (the searched options,
  * to spread over the options given).
- * @example const tuned = await autotune(examples, { budgetSeconds: 30 }); const model = await train(examples, tuned);
+ * @example
+ * ```ts
+ * const tuned = await autotune(examples, { budgetSeconds: 30 }); const model = await train(examples, tuned);
+ * ```
  */
 export async function autotune<L extends Label>(
   examples: Iterable<LabelledText<L>>,
@@ -74,7 +81,10 @@ export async function autotune<L extends Label>(
 
 /**
  * autotune(), also returning every trial and the best score.
- * @example const { options, score, trials } = await autotuneWithReport(examples, { budgetSeconds: 30, metric: 'macroF1' });
+ * @example
+ * ```ts
+ * const { options, score, trials } = await autotuneWithReport(examples, { budgetSeconds: 30, metric: 'macroF1' });
+ * ```
  */
 export async function autotuneWithReport<L extends Label>(
   examples: Iterable<LabelledText<L>>,
@@ -310,7 +320,10 @@ function searchSpace(trainSize: number, base: TrainOptions) {
 
 /**
  * The searched options as `sentiwasm train` flags, to reuse them.
- * @example toFlags({ lr: 1.5, epochs: 10, tokenizer: { negation: false } }) // "--lr 1.5 --epochs 10 --no-negation"
+ * @example
+ * ```ts
+ * toFlags({ lr: 1.5, epochs: 10, tokenizer: { negation: false } }) // "--lr 1.5 --epochs 10 --no-negation"
+ * ```
  */
 export function toFlags(o: TrainOptions): string {
   const flags: string[] = [];

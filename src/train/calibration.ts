@@ -14,7 +14,10 @@
 // β = e^{−u} is monotone in u = log T, so NLL is unimodal in log T: golden-section search over
 // log T on [minT, maxT] is safe, and a few guarded Newton steps in β then polish the optimum.
 
-/** Options for `fitTemperature`. */
+/**
+ * Options for `fitTemperature`.
+ * @inline
+ */
 export interface FitTemperatureOptions {
   /** Smallest temperature searched (default 1e-2). */
   minT?: number;
@@ -114,7 +117,10 @@ function nllAt(
 
 /**
  * Mean negative log-likelihood of the labels under softmax(logits / T) (sigmoid when numClasses is 1).
- * @example temperatureNll(new Float32Array([2, 0, 0, 2]), [0, 1], 2, 1) // ≈ 0.127
+ * @example
+ * ```ts
+ * temperatureNll(new Float32Array([2, 0, 0, 2]), [0, 1], 2, 1) // ≈ 0.127
+ * ```
  */
 export function temperatureNll(
   logits: ArrayLike<number>,
@@ -131,7 +137,10 @@ export function temperatureNll(
 
 /**
  * Fits the temperature T > 0 minimising the mean NLL of softmax(logits / T) (sigmoid when numClasses is 1); clamps to [minT, maxT].
- * @example const T = fitTemperature(validationLogits, validationLabels, 2); const calibrated = applyTemperature(testLogits, T);
+ * @example
+ * ```ts
+ * const T = fitTemperature(validationLogits, validationLabels, 2); const calibrated = applyTemperature(testLogits, T);
+ * ```
  */
 export function fitTemperature(
   logits: Float32Array | Float64Array | ArrayLike<number>,
@@ -187,7 +196,10 @@ export function fitTemperature(
 
 /**
  * Divides every logit by T, returning a new Float32Array (softmax of it is the calibrated probability).
- * @example applyTemperature(new Float32Array([2, -1]), 2) // Float32Array [1, -0.5]
+ * @example
+ * ```ts
+ * applyTemperature(new Float32Array([2, -1]), 2) // Float32Array [1, -0.5]
+ * ```
  */
 export function applyTemperature(logits: ArrayLike<number>, temperature: number): Float32Array {
   if (!(temperature > 0) || !Number.isFinite(temperature)) {

@@ -122,7 +122,10 @@ export function runIdentity(
 /**
  * A checksum of examples (label and text, in order, framed so that no two sequences run
  * together), with their count: enough to tell a resumed run that its data changed.
- * @example dataFingerprint([{ text: "good", label: "1" }]) // "1:9b1c…"
+ * @example
+ * ```ts
+ * dataFingerprint([{ text: "good", label: "1" }]) // "1:9b1c…"
+ * ```
  */
 export function dataFingerprint(examples: readonly { text: string; label: string }[]): string {
   const encoder = new TextEncoder();

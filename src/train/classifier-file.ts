@@ -60,12 +60,15 @@ const PREDICT_IDS = PREDICT_BATCH * 64;
 
 /** What a model file records about the network. */
 export interface ClassifierConfig {
+  /** The model's architecture. */
   arch: Architecture;
+  /** Embedding width. */
   dim: number;
   /** Widths of the hidden layers of the mlp head ([] for bag). */
   hidden: number[];
   /** Class names, index = class id. */
   labels: string[];
+  /** The feature options the model was trained with. */
   features: ResolvedFeatureOptions;
   /** Softmax temperature fitted on validation data (1 = uncalibrated). */
   temperature: number;

@@ -19,6 +19,7 @@ export type { EncodeOptions } from './quantized-file.js';
 /** A label as training data gives it: a string, or a number (kept a number in predictions). */
 export type Label = string | number;
 
+/** A classifier's answer for one text. */
 export interface Prediction<L extends Label = string> {
   /** The most likely label, as the training data gave it (a number when every label was one). */
   label: L;
@@ -43,6 +44,7 @@ export interface TokenContribution {
   contribution: number;
 }
 
+/** Which words made a prediction: each token's contribution to the score, and the bias. */
 export interface Explanation<L extends Label = string> {
   /** The predicted label, as predict() gives it. */
   label: L;
@@ -53,14 +55,19 @@ export interface Explanation<L extends Label = string> {
    * minus the mean logit. Exact sum of contributions and bias for the bag model.
    */
   score: number;
+  /** The part of the score no token accounts for (the bag model's bias; what the tokens leave unexplained otherwise). */
   bias: number;
+  /** Each token of the text with its contribution, in text order. */
   tokens: TokenContribution[];
   /** 'exact' for the bag model, 'occlusion' (drop one token at a time) for mlp, 'gradient×input' for attention. */
   method: ExplanationMethod;
 }
 
+/** A word near another in the model's vector space. */
 export interface Neighbour {
+  /** The word (a word in a negation's scope as "not:word"). */
   word: string;
+  /** Its cosine similarity to the word asked about. */
   similarity: number;
 }
 
@@ -69,7 +76,9 @@ export interface Neighbour {
  * gave every label as a number (`train([{ text, label: 1 }, …])` gives a TextClassifier<number>).
  */
 export class TextClassifier<L extends Label = string> {
+  /** What the model file records about the network: architecture, widths, labels, features, temperature. */
   readonly config: ClassifierConfig;
+  /** The featurizer that turns texts into the model's inputs. */
   readonly featurizer: Featurizer;
   private textModel: TextModel | undefined;
   private norms?: Float32Array;
@@ -94,8 +103,14 @@ export class TextClassifier<L extends Label = string> {
    * name). `quantize: 8` stores the embedding table as 8-bit codes with one scale per row, as
    * fastText's .ftz, and packs the file's other sections (under a quarter of the float file; 4:
    * about an eighth); the model loaded back predicts from those rows.
-   * @example await writeFile("model.bin", model.toBytes());
-   * @example await writeFile("model.q8.bin", model.toBytes({ quantize: 8 }));
+   * @example
+   * ```ts
+   * await writeFile("model.bin", model.toBytes());
+   * ```
+   * @example
+   * ```ts
+   * await writeFile("model.q8.bin", model.toBytes({ quantize: 8 }));
+   * ```
    */
   toBytes(options: EncodeOptions = {}): Uint8Array {
     return options.quantize === undefined
@@ -106,7 +121,10 @@ export class TextClassifier<L extends Label = string> {
   /**
    * Rebuilds a model from the bytes of a model file, refusing anything damaged or foreign (see
    * classifier-file.ts for every check). Files of 0.1.0 load as they were.
-   * @example const model = await TextClassifier.fromBytes(bytes, "model.bin");
+   * @example
+   * ```ts
+   * const model = await TextClassifier.fromBytes(bytes, "model.bin");
+   * ```
    */
   static async fromBytes<L extends Label = string>(
     bytes: Uint8Array | ArrayBuffer,
@@ -117,6 +135,7 @@ export class TextClassifier<L extends Label = string> {
     return new TextClassifier<L>(model, config, featurizer);
   }
 
+  /** Class names, index = class id. */
   get labels(): string[] {
     return this.config.labels;
   }
@@ -143,7 +162,10 @@ export class TextClassifier<L extends Label = string> {
 
   /**
    * The most likely label of a text and the probability of every class.
-   * @example model.predict("What a wonderful film!") // { label: 'positive', probabilities: { negative: 0.03, positive: 0.97 } }
+   * @example
+   * ```ts
+   * model.predict("What a wonderful film!") // { label: 'positive', probabilities: { negative: 0.03, positive: 0.97 } }
+   * ```
    */
   predict(text: string): Prediction<L> {
     return this.predictBatch([text])[0];
@@ -151,7 +173,10 @@ export class TextClassifier<L extends Label = string> {
 
   /**
    * predict() for many texts at once (faster per text).
-   * @example model.predictBatch(["great", "awful"]).map((p) => p.label)
+   * @example
+   * ```ts
+   * model.predictBatch(["great", "awful"]).map((p) => p.label)
+   * ```
    */
   predictBatch(texts: readonly string[]): Prediction<L>[] {
     if (!Array.isArray(texts))
@@ -230,7 +255,10 @@ export class TextClassifier<L extends Label = string> {
    * uniqueFeatures a feature met several times among its occurrences. Other models split it by
    * occlusion (mlp) or by gradient × input (attention): see their explain. Tokens come as the user wrote them, a word in a negation's
    * scope marked `negated` (see TokenContribution).
-   * @example model.explain("not good at all").tokens // [{ token: 'not', negated: false, … }, { token: 'good', negated: true, … }, …]
+   * @example
+   * ```ts
+   * model.explain("not good at all").tokens // [{ token: 'not', negated: false, … }, { token: 'good', negated: true, … }, …]
+   * ```
    */
   explain(text: string): Explanation<L> {
     const tokens = this.featurizer.tokenize(text);
@@ -254,11 +282,21 @@ export class TextClassifier<L extends Label = string> {
    * The attention weights of a text, for models that attend (the attention architecture; else
    * undefined): the tokens the model read (truncated to its maximum length) and, per layer and
    * head, a [tokens × tokens] matrix whose row i is how much token i attends to each token.
-   * @example model.attentionWeights("not good")?.layers[0][0] // [[0.7, 0.3], [0.4, 0.6]]
+   * @example
+   * ```ts
+   * model.attentionWeights("not good")?.layers[0][0] // [[0.7, 0.3], [0.4, 0.6]]
+   * ```
    */
-  attentionWeights(
-    text: string,
-  ): { tokens: TokenContribution['token'][]; negated: boolean[]; layers: number[][][][] } | undefined {
+  attentionWeights(text: string):
+    | {
+        /** The tokens the model read, as the user wrote them. */
+        tokens: TokenContribution['token'][];
+        /** Whether each token is in a negation's scope. */
+        negated: boolean[];
+        /** Per layer, per head, row i: how much token i attends to each token. */
+        layers: number[][][][];
+      }
+    | undefined {
     const { model, featurizer } = this;
     if (!model.sequenceLength || !model.attentionWeights) return undefined;
     const tokens = featurizer.tokenize(text).slice(0, model.sequenceLength);
@@ -275,8 +313,14 @@ export class TextClassifier<L extends Label = string> {
   /**
    * The learned vector of a word, or undefined for a word the model does not know. A word in a
    * negation's scope has a vector of its own, asked for as "not:word" (NEGATED_WORD_PREFIX).
-   * @example model.wordVector("love")?.length // 64
-   * @example model.wordVector("not:worth") // the vector of "worth" after a negation
+   * @example
+   * ```ts
+   * model.wordVector("love")?.length // 64
+   * ```
+   * @example
+   * ```ts
+   * model.wordVector("not:worth") // the vector of "worth" after a negation
+   * ```
    */
   wordVector(word: string): Float32Array | undefined {
     const id = this.wordId(word);
@@ -305,7 +349,10 @@ export class TextClassifier<L extends Label = string> {
 
   /**
    * Cosine similarity of two words' vectors (words spelled as for wordVector).
-   * @example model.similarity("great", "excellent") // 0.83
+   * @example
+   * ```ts
+   * model.similarity("great", "excellent") // 0.83
+   * ```
    */
   similarity(a: string, b: string): number {
     const va = this.wordVector(a);
@@ -319,7 +366,10 @@ export class TextClassifier<L extends Label = string> {
    * The k words whose vectors are closest to the word's by cosine similarity. Only words are
    * ranked: the vectors of negated words ("not:worth") are the model's own features, which a
    * user did not write and would read as noise, so they are left out.
-   * @example model.nearest("love", 5).map((n) => n.word)
+   * @example
+   * ```ts
+   * model.nearest("love", 5).map((n) => n.word)
+   * ```
    */
   nearest(word: string, k = 10): Neighbour[] {
     const id = this.wordId(word);
@@ -344,7 +394,10 @@ export class TextClassifier<L extends Label = string> {
   /**
    * The words the model has vectors for, most frequent first; with `includeNegated`, also the
    * negated words, spelled "not:word" (each accepted by wordVector).
-   * @example model.words().slice(0, 3) // [',', '.', 'the']
+   * @example
+   * ```ts
+   * model.words().slice(0, 3) // [',', '.', 'the']
+   * ```
    */
   words(options: { includeNegated?: boolean } = {}): string[] {
     this.assertNotDisposed();
@@ -365,7 +418,10 @@ export class TextClassifier<L extends Label = string> {
   /**
    * Accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, ROC-AUC (two classes)
    * and calibration error on labelled examples.
-   * @example model.evaluate([{ text: "great", label: "positive" }]).accuracy
+   * @example
+   * ```ts
+   * model.evaluate([{ text: "great", label: "positive" }]).accuracy
+   * ```
    */
   evaluate(examples: readonly { text: string; label: Label }[]): EvaluationReport {
     return evaluateProbabilities(
@@ -394,7 +450,14 @@ export class TextClassifier<L extends Label = string> {
   }
 }
 
-/** In-place softmax of each row of logits/T. */
+/**
+ * In-place softmax of each row of logits/T.
+ * @example
+ * ```ts
+ * const p = Float32Array.of(0, 0, 1, 3);
+ * softmaxRows(p, 2); // p ≈ [0.5, 0.5, 0.119, 0.881]
+ * ```
+ */
 export function softmaxRows(values: Float32Array, C: number, temperature = 1): void {
   for (let r = 0; r < values.length; r += C) {
     let max = -Infinity;

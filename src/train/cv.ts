@@ -8,6 +8,7 @@ import { checkExample, trainWithReport, type Example } from './train.js';
 import { checkPositiveInt, definedOnly, sortLabels, type LabelledText, type TrainOptions } from './options.js';
 import type { Label } from './classifier.js';
 
+/** Options for crossValidate and compareOptions: the training options, the folds and the seeds. */
 export interface CrossValidationOptions extends TrainOptions {
   /** Folds (default 5); each class is spread over them in proportion. */
   folds?: number;
@@ -22,29 +23,45 @@ export interface CrossValidationOptions extends TrainOptions {
 
 /** One model's score on the fold it did not see. */
 export interface FoldResult {
+  /** The seed the model was trained with. */
   seed: number;
   /** From 0. */
   fold: number;
   /** Examples in the fold scored. */
   n: number;
+  /** Accuracy on the fold. */
   accuracy: number;
+  /** Macro-averaged F1 on the fold. */
   macroF1: number;
   /** Seconds of training (not reading or scoring). */
   trainSeconds: number;
 }
 
+/**
+ * A mean over the folds and its standard deviation.
+ * @inline
+ */
 export interface MeanSd {
+  /** The mean over the folds. */
   mean: number;
   /** Sample standard deviation over the folds (0 for one fold). */
   sd: number;
 }
 
+/** What crossValidate returns: each fold's result, and their means and spreads. */
 export interface CrossValidationResult {
+  /** Every fold's result, seed by seed. */
   folds: FoldResult[];
+  /** Accuracy over the folds. */
   accuracy: MeanSd;
+  /** Macro-averaged F1 over the folds. */
   macroF1: MeanSd;
 }
 
+/**
+ * A mean paired difference and its standard error.
+ * @inline
+ */
 export interface MeanSe {
   /** Mean of the paired differences B − A. */
   mean: number;
@@ -52,18 +69,29 @@ export interface MeanSe {
   se: number;
 }
 
+/** What compareOptions returns: both option sets' cross-validation, and their paired difference. */
 export interface ComparisonResult {
+  /** The first option set's results. */
   a: CrossValidationResult;
+  /** The second option set's results. */
   b: CrossValidationResult;
   /** B − A, fold by fold (the same folds and seeds for both). */
-  difference: { accuracy: MeanSe; macroF1: MeanSe };
+  difference: {
+    /** In accuracy. */
+    accuracy: MeanSe;
+    /** In macro-averaged F1. */
+    macroF1: MeanSe;
+  };
 }
 
 /**
  * Stratified k-fold assignment: fold[i] of example i, in 0..k−1. Each class's examples are
  * shuffled (seeded) and dealt round-robin, continuing where the previous class stopped, so every
  * fold holds each class in proportion (±1) and the folds' sizes differ by at most one.
- * @example stratifiedFolds(['a', 'a', 'b', 'b'], 2, 1) // e.g. Int32Array [0, 1, 1, 0]
+ * @example
+ * ```ts
+ * stratifiedFolds(['a', 'a', 'b', 'b'], 2, 1) // e.g. Int32Array [0, 1, 1, 0]
+ * ```
  */
 export function stratifiedFolds(labels: readonly string[], k: number, seed: number): Int32Array {
   checkPositiveInt('folds', k);
@@ -91,7 +119,10 @@ export function stratifiedFolds(labels: readonly string[], k: number, seed: numb
 /**
  * k-fold cross-validation: for each seed and fold, trains on the other folds with `options` and
  * scores the fold left out. Accuracy and macro-F1 as mean ± sd over every (seed, fold).
- * @example const { accuracy } = await crossValidate(examples, { folds: 5, seeds: 2, epochs: 5 }); // accuracy.mean, accuracy.sd
+ * @example
+ * ```ts
+ * const { accuracy } = await crossValidate(examples, { folds: 5, seeds: 2, epochs: 5 }); // accuracy.mean, accuracy.sd
+ * ```
  */
 export async function crossValidate<L extends Label>(
   examples: Iterable<LabelledText<L>>,
@@ -113,7 +144,10 @@ export async function crossValidate<L extends Label>(
 /**
  * Trains option sets A and B on the same folds with the same seeds and reports each, and the
  * paired difference B − A with its standard error. Comparing a set with itself gives 0 ± 0.
- * @example const { difference } = await compareOptions(examples, { members: 1 }, { members: 2 }, { folds: 5, seeds: 3 });
+ * @example
+ * ```ts
+ * const { difference } = await compareOptions(examples, { members: 1 }, { members: 2 }, { folds: 5, seeds: 3 });
+ * ```
  */
 export async function compareOptions<L extends Label>(
   examples: Iterable<LabelledText<L>>,

@@ -25,7 +25,10 @@ import { Barrier, PartnerFailed, recordOf, RECORD, stopRequested } from './threa
  * is thread t's, contiguous, cut where the tokens (each example's features, at most `cap`) split
  * most evenly; every thread gets an example while there are enough, thread 0 always one. Written
  * into `bounds` (threads + 1 entries) when given, so that a training step allocates nothing.
- * @example sliceBounds(order, 0, 4, set, 64, 2) // Int32Array [0, 2, 4] for four equal examples
+ * @example
+ * ```ts
+ * sliceBounds(order, 0, 4, set, 64, 2) // Int32Array [0, 2, 4] for four equal examples
+ * ```
  */
 export function sliceBounds(
   order: Int32Array,

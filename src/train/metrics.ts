@@ -12,9 +12,13 @@
 
 /** Precision, recall, F1 and support of one class. */
 export interface ClassMetrics {
+  /** The class name. */
   label: string;
+  /** Of the examples predicted as this class, the fraction that are. */
   precision: number;
+  /** Of the examples of this class, the fraction predicted as it. */
   recall: number;
+  /** The harmonic mean of precision and recall. */
   f1: number;
   /** Number of examples whose true class is this one. */
   support: number;
@@ -22,9 +26,13 @@ export interface ClassMetrics {
 
 /** Everything `evaluate` measures on a labelled set. */
 export interface EvaluationReport {
+  /** Examples evaluated. */
   n: number;
+  /** Fraction predicted right. */
   accuracy: number;
+  /** F1 averaged over the classes, each counting the same. */
   macroF1: number;
+  /** Precision, recall and F1 of each class, in classNames order. */
   perClass: ClassMetrics[];
   /** confusion[true][predicted], in classNames order. */
   confusion: number[][];
@@ -36,7 +44,10 @@ export interface EvaluationReport {
   logLoss: number;
 }
 
-/** Class probabilities: flat row-major n×C, or one row per example. */
+/**
+ * Class probabilities: flat row-major n×C, or one row per example.
+ * @inline
+ */
 export type Probabilities = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 const LOG_CLIP = 1e-15;
@@ -108,7 +119,10 @@ function rowArgmax(p: ArrayLike<number>, i: number, numClasses: number): number 
 
 /**
  * Predicted class of each row of a flat row-major n×C array (argmax, ties → lowest index).
- * @example predictClasses(new Float32Array([0.2, 0.8, 0.5, 0.5]), 2) // Int32Array [1, 0]
+ * @example
+ * ```ts
+ * predictClasses(new Float32Array([0.2, 0.8, 0.5, 0.5]), 2) // Int32Array [1, 0]
+ * ```
  */
 export function predictClasses(probabilities: ArrayLike<number>, numClasses: number): Int32Array {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
@@ -127,7 +141,10 @@ export function predictClasses(probabilities: ArrayLike<number>, numClasses: num
 
 /**
  * Fraction of predictions equal to the true label; throws on empty or mismatched inputs.
- * @example accuracy([0, 1, 1, 0], [0, 1, 0, 0]) // 0.75
+ * @example
+ * ```ts
+ * accuracy([0, 1, 1, 0], [0, 1, 0, 0]) // 0.75
+ * ```
  */
 export function accuracy(trueLabels: ArrayLike<number>, predicted: ArrayLike<number>): number {
   if (trueLabels.length !== predicted.length) {
@@ -141,7 +158,10 @@ export function accuracy(trueLabels: ArrayLike<number>, predicted: ArrayLike<num
 
 /**
  * Confusion matrix: `m[true][predicted]` counts over class indices 0..numClasses-1.
- * @example confusionMatrix([0, 1, 1], [0, 0, 1], 2) // [[1, 0], [1, 1]]
+ * @example
+ * ```ts
+ * confusionMatrix([0, 1, 1], [0, 0, 1], 2) // [[1, 0], [1, 1]]
+ * ```
  */
 export function confusionMatrix(
   trueLabels: ArrayLike<number>,
@@ -162,7 +182,10 @@ export function confusionMatrix(
 
 /**
  * Per-class precision, recall, F1 and support from a confusion matrix (0 where undefined).
- * @example classMetrics([[1, 0], [1, 1]], ['neg', 'pos'])[1] // { label: 'pos', precision: 1, recall: 0.5, f1: 0.667, support: 2 }
+ * @example
+ * ```ts
+ * classMetrics([[1, 0], [1, 1]], ['neg', 'pos'])[1] // { label: 'pos', precision: 1, recall: 0.5, f1: 0.667, support: 2 }
+ * ```
  */
 export function classMetrics(confusion: number[][], classNames: string[]): ClassMetrics[] {
   const C = classNames.length;
@@ -188,7 +211,10 @@ export function classMetrics(confusion: number[][], classNames: string[]): Class
 
 /**
  * Exact ROC-AUC of scores for 0/1 labels via the Mann-Whitney rank sum (ties count 1/2); NaN if a class is absent.
- * @example rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) // 0.75
+ * @example
+ * ```ts
+ * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) // 0.75
+ * ```
  */
 export function rocAuc(labels01: ArrayLike<number>, scores: ArrayLike<number>): number {
   const n = labels01.length;
@@ -224,7 +250,10 @@ export function rocAuc(labels01: ArrayLike<number>, scores: ArrayLike<number>): 
 
 /**
  * Expected calibration error: Σ_b (n_b/n)·|accuracy_b − mean confidence_b| over `bins` equal-width bins [b/B, (b+1)/B) of confidence (1 goes in the last).
- * @example expectedCalibrationError([0.95, 0.95, 0.55, 0.55], [1, 1, 1, 0]) // 0.05 (bin 9: |1−0.95|, bin 5: |0.5−0.55|)
+ * @example
+ * ```ts
+ * expectedCalibrationError([0.95, 0.95, 0.55, 0.55], [1, 1, 1, 0]) // 0.05 (bin 9: |1−0.95|, bin 5: |0.5−0.55|)
+ * ```
  */
 export function expectedCalibrationError(
   confidences: ArrayLike<number>,
@@ -261,7 +290,10 @@ export function expectedCalibrationError(
 
 /**
  * Evaluates class probabilities against true labels: accuracy, macro-F1, per-class metrics, confusion, ROC-AUC (2 classes), ECE, log loss.
- * @example evaluate([0, 1], [[0.9, 0.1], [0.3, 0.7]], ['negative', 'positive']).accuracy // 1
+ * @example
+ * ```ts
+ * evaluate([0, 1], [[0.9, 0.1], [0.3, 0.7]], ['negative', 'positive']).accuracy // 1
+ * ```
  */
 export function evaluate(
   trueLabels: ArrayLike<number>,
@@ -335,7 +367,10 @@ const fixed = (x: number): string => x.toFixed(4);
 
 /**
  * Renders an EvaluationReport as aligned plain text: summary, per-class table, labelled confusion matrix.
- * @example console.log(formatReport(evaluate(labels, probs, ['negative', 'positive'])))
+ * @example
+ * ```ts
+ * console.log(formatReport(evaluate(labels, probs, ['negative', 'positive'])))
+ * ```
  */
 export function formatReport(report: EvaluationReport): string {
   const summary: string[][] = [

@@ -12,7 +12,9 @@ import { availableCores } from './threads.js';
 
 /** A text and its label; a label may be a string or a number, and predictions give it back as it was given. */
 export interface LabelledText<L extends string | number = string> {
+  /** The text to classify. */
   text: string;
+  /** Its label: a class name, or a number standing for one. */
   label: L;
 }
 
@@ -20,33 +22,52 @@ export interface LabelledText<L extends string | number = string> {
 export type TrainingData<L extends string | number = string> =
   Iterable<LabelledText<L>> | AsyncIterable<LabelledText<L>> | string | URL;
 
+/** Progress after a batch, given to `onBatch` every `batchEvery` steps. */
 export interface BatchInfo {
   /** With several members (see TrainOptions.members): which one is training, from 1. */
   member?: number;
+  /** The epoch under way, from 1. */
   epoch: number;
   /** Steps done so far, over all epochs. */
   step: number;
+  /** Steps the whole run will take, over all epochs. */
   totalSteps: number;
+  /** The batch's mean loss. */
   loss: number;
+  /** The learning rate the step used. */
   lr: number;
   /** Whitespace-separated input words processed per second so far (as fastText counts them). */
   tokensPerSecond: number;
+  /** Seconds since training started. */
   seconds: number;
 }
 
+/** What one epoch achieved, given to `onEpoch` and listed in TrainResult.epochs. */
 export interface EpochReport {
   /** With several members: whose epoch this was, from 1. */
   member?: number;
+  /** The epoch, from 1. */
   epoch: number;
+  /** Mean loss over the epoch's training examples. */
   trainLoss: number;
+  /** Fraction of the epoch's training examples predicted right as they were trained on. */
   trainAccuracy: number;
+  /** Mean loss on the validation data after the epoch, when there is validation data. */
   validLoss?: number;
+  /** Accuracy on the validation data after the epoch, when there is validation data. */
   validAccuracy?: number;
+  /** Seconds the epoch took. */
   seconds: number;
+  /** Whitespace-separated input words processed per second in the epoch. */
   tokensPerSecond: number;
 }
 
+/**
+ * Options for train(): the model, its size, the training schedule, validation, progress callbacks, threads and
+ * checkpoints. Every field has a default (TRAIN_DEFAULTS, and the feature defaults of FeatureOptions).
+ */
 export interface TrainOptions extends FeatureOptions {
+  /** The model: 'bag' (default), 'mlp' or 'attention'. */
   arch?: Architecture;
   /** Embedding width (default 64). */
   dim?: number;
@@ -60,11 +81,17 @@ export interface TrainOptions extends FeatureOptions {
   hidden?: number[];
   /** Passes over the data; default: enough for about 60,000 examples seen, at least 5 and at most 50. */
   epochs?: number | 'auto';
+  /** Base learning rate; 'auto' (default): the model's own (bag and mlp: SGD 2 and 0.2, Adam 0.003; attention: Adam 1e-3). */
   lr?: number | 'auto';
+  /** Examples per step (default 8; the attention model's 32). */
   batch?: number;
+  /** 'sgd' or 'adam'; 'auto' (default): SGD for the bag model, Adam for the mlp and attention models. */
   optimizer?: SparseOptimizer | 'auto';
+  /** How the learning rate changes over the run (default 'linear': down to 0 at the last step, as fastText). */
   schedule?: ScheduleName;
+  /** Steps (≥ 1) or a fraction of all steps (< 1) over which the rate rises linearly from 0 (default 0). */
   warmup?: number;
+  /** Seeds the initial weights, shuffling and dropout: the same seed and data give the same model (default 0). */
   seed?: number;
   /** Labelled examples to validate on after each epoch, or a fraction of the training data to hold out. */
   validation?: readonly LabelledText[] | number;
@@ -96,6 +123,7 @@ export interface TrainOptions extends FeatureOptions {
   naiveBayesStart?: number;
   /** Fit a softmax temperature on the validation data (default true when there is validation data). */
   calibrate?: boolean;
+  /** Called with progress every `batchEvery` steps and at the last step. */
   onBatch?: (info: BatchInfo) => void;
   /**
    * Stops training early when aborted: the run ends at the next step and resolves to the model so
@@ -105,6 +133,7 @@ export interface TrainOptions extends FeatureOptions {
   signal?: AbortSignal;
   /** Called every this many steps (default 100). */
   batchEvery?: number;
+  /** Called with each epoch's report as it ends. */
   onEpoch?: (report: EpochReport) => void;
   /** Told about data that will train poorly (e.g. most labels with only a few examples); also in TrainResult.warnings. */
   onWarning?: (message: string) => void;
@@ -112,7 +141,12 @@ export interface TrainOptions extends FeatureOptions {
    * Hands the bytes of a checkpoint to `save` every `every` steps (over all members): the whole
    * state of the run, from which `resume` carries on to the same model bytes.
    */
-  checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void> };
+  checkpoint?: {
+    /** Steps between checkpoints, counted over all members. */
+    every: number;
+    /** Keeps a checkpoint's bytes (e.g. writes them to a file); training waits for a returned promise. */
+    save: (bytes: Uint8Array) => void | Promise<void>;
+  };
   /** The bytes of a checkpoint of this run (same data and options) to carry on from. */
   resume?: Uint8Array;
   /** Attention model: encoder layers (default 1). */
@@ -150,6 +184,7 @@ export interface TrainOptions extends FeatureOptions {
    * one, with a warning when more were asked for by number.
    */
   threads?: number | 'auto';
+  /** Options for the WebAssembly runtime the model is built in. */
   runtime?: RuntimeOptions;
 }
 
@@ -167,22 +202,35 @@ export const WASM_MEMORY_LIMIT = 4 * 1024 ** 3;
 const FEW_EXAMPLES = 5;
 /** The defaults: the settings `sentiwasm train FILE` uses. */
 export const TRAIN_DEFAULTS = {
+  /** The bag-of-n-grams model. */
   arch: 'bag' as Architecture,
+  /** Embedding width. */
   dim: 64,
+  /** One hidden layer of 64 in the mlp head. */
   hidden: [64],
+  /** One bag member per 32 columns. */
   members: 'auto' as number | 'auto',
+  /** Enough for about 60,000 examples seen, at least 5 and at most 50. */
   epochs: 'auto' as number | 'auto',
   /** SGD: 2 for the bag model, 0.2 for the mlp head; Adam: 0.003. */
   lr: 'auto' as number | 'auto',
+  /** Examples per step. */
   batch: 8,
   /** SGD for the bag model; the mlp head learns far better with Adam. */
   optimizer: 'auto' as SparseOptimizer | 'auto',
+  /** The rate falls linearly to 0 at the last step. */
   schedule: 'linear' as ScheduleName,
+  /** No warm-up. */
   warmup: 0,
+  /** The seed of weights, shuffling and dropout. */
   seed: 0,
+  /** A quarter of the epochs, at least 3. */
   patience: 'auto' as number | 'auto',
+  /** Word dropout: each feature of an example is left out with this probability. */
   featureDropout: 0.2,
+  /** A random start, not a naive-Bayes one. */
   naiveBayesStart: 0,
+  /** No weight decay. */
   weightDecay: 0,
 };
 /** The attention model's defaults (W5's model, with dropout and clipping for the default run). */
@@ -359,7 +407,13 @@ export function autoEpochs(examples: number): number {
   return Math.min(50, Math.max(5, Math.ceil(60_000 / examples)));
 }
 
-/** Numbers in numeric order, anything else alphabetically. */
+/**
+ * Numbers in numeric order, anything else alphabetically.
+ * @example
+ * ```ts
+ * sortLabels(['10', '2', '1']) // ['1', '2', '10']
+ * ```
+ */
 export function sortLabels(labels: Iterable<string>): string[] {
   const list = [...labels];
   const numeric = list.every((l) => l.trim() !== '' && Number.isFinite(Number(l)));

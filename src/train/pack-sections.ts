@@ -31,7 +31,10 @@ function zigzag(delta: number): number {
  * A vocabulary in three Huffman-coded streams: its size and each token's count as the change
  * from the previous count (counts fall in id order, so most changes are 0), each token's length
  * in UTF-16 units, and the tokens' text joined, as UTF-8.
- * @example unpackVocabulary(packVocabulary(vocabulary)) // equal to vocabulary
+ * @example
+ * ```ts
+ * unpackVocabulary(packVocabulary(vocabulary)) // equal to vocabulary
+ * ```
  */
 export function packVocabulary(vocabulary: Vocabulary): Uint8Array {
   const tokens = vocabulary.toArray();
@@ -60,7 +63,10 @@ export function packVocabulary(vocabulary: Vocabulary): Uint8Array {
 /**
  * The order that sorts the row buckets: entry i is the index of the i-th smallest bucket. A
  * packed file stores the n-gram rows in this order, so that the buckets can be stored as gaps.
- * @example bucketOrder(Int32Array.of(70, 5, 12)) // Int32Array [1, 2, 0]
+ * @example
+ * ```ts
+ * bucketOrder(Int32Array.of(70, 5, 12)) // Int32Array [1, 2, 0]
+ * ```
  */
 export function bucketOrder(rowBuckets: Int32Array): Int32Array {
   return Int32Array.from(rowBuckets.keys()).sort((a, b) => rowBuckets[a] - rowBuckets[b]);
@@ -69,7 +75,10 @@ export function bucketOrder(rowBuckets: Int32Array): Int32Array {
 /**
  * Buckets in increasing order, distinct, ≥ 0, as their count and gaps (each minus one: the first
  * bucket, then the distance to the one before less one), varints, Huffman coded.
- * @example unpackBuckets(packBuckets(Int32Array.of(5, 12, 70))) // Int32Array [5, 12, 70]
+ * @example
+ * ```ts
+ * unpackBuckets(packBuckets(Int32Array.of(5, 12, 70))) // Int32Array [5, 12, 70]
+ * ```
  */
 export function packBuckets(sorted: Int32Array): Uint8Array {
   const gaps = new ByteWriter().varint(sorted.length);
@@ -82,7 +91,13 @@ export function packBuckets(sorted: Int32Array): Uint8Array {
   return packBytes(new ByteWriter(), gaps.finish()).finish();
 }
 
-/** A quantized table's codes, Huffman coded. @example unpackCodes(packCodes(codes), codes.length) // equal to codes */
+/**
+ * A quantized table's codes, Huffman coded.
+ * @example
+ * ```ts
+ * unpackCodes(packCodes(codes), codes.length) // equal to codes
+ * ```
+ */
 export function packCodes(codes: Uint8Array): Uint8Array {
   return packBytes(new ByteWriter(), codes).finish();
 }
@@ -90,7 +105,10 @@ export function packCodes(codes: Uint8Array): Uint8Array {
 /**
  * Scales that are bfloat16 values (quantizeRows makes them so) as their two bytes, the high
  * bytes (sign and 7 exponent bits, few distinct values) and the low ones each Huffman coded.
- * @example unpackScales(packScales(scales), scales.length) // equal to scales
+ * @example
+ * ```ts
+ * unpackScales(packScales(scales), scales.length) // equal to scales
+ * ```
  */
 export function packScales(scales: Float32Array): Uint8Array {
   const bits = new Uint32Array(scales.buffer, scales.byteOffset, scales.length);

@@ -21,7 +21,10 @@ export const AUTO_TEXTS_PER_THREAD = 20_000;
 /**
  * Threads worth starting to predict `texts` texts at once: the cores there are, up to
  * AUTO_THREADS_MAX, and no more than one per AUTO_TEXTS_PER_THREAD texts.
- * @example await PredictionThreads.start(model, autoPredictionThreads(lines.length));
+ * @example
+ * ```ts
+ * await PredictionThreads.start(model, autoPredictionThreads(lines.length));
+ * ```
  */
 export function autoPredictionThreads(texts: number): number {
   return Math.max(1, Math.min(availableCores(), AUTO_THREADS_MAX, Math.floor(texts / AUTO_TEXTS_PER_THREAD)));
@@ -37,7 +40,10 @@ export class PredictionThreads<L extends Label = string> {
   /**
    * Starts `threads` threads, each with its own copy of `model` (where threads cannot start,
    * everything is predicted on the calling thread).
-   * @example const threads = await PredictionThreads.start(model, 2); const p = await threads.predictBatch(texts); await threads.close();
+   * @example
+   * ```ts
+   * const threads = await PredictionThreads.start(model, 2); const p = await threads.predictBatch(texts); await threads.close();
+   * ```
    */
   static async start<L extends Label>(model: TextClassifier<L>, threads: number): Promise<PredictionThreads<L>> {
     if (!Number.isInteger(threads) || threads <= 0)

@@ -47,7 +47,10 @@ const scaleFloat = new Float32Array(scaleBits.buffer);
 /**
  * The bfloat16 (a float32 with its low 16 bits zero) nearest to `value` (≥ 0, below 3e38), ties
  * to even.
- * @example toBfloat16(1 / 127) // 0.00787353515625 (1/127 is 0.0078740…)
+ * @example
+ * ```ts
+ * toBfloat16(1 / 127) // 0.00787353515625 (1/127 is 0.0078740…)
+ * ```
  */
 export function toBfloat16(value: number): number {
   scaleFloat[0] = value;
@@ -61,7 +64,10 @@ export function toBfloat16(value: number): number {
 /**
  * The table `values` [rows × dim] as codes and per-row scales. Row r of the result is row
  * `order[r]` of `values` when `order` is given (a permutation of the rows), else row r.
- * @example quantizeRows(new Float32Array([0.5, -1, 0, 0]), 2, 2, 8) // codes [64, -127, 0, 0] (as bytes), scales [0.00787353515625, 0]
+ * @example
+ * ```ts
+ * quantizeRows(new Float32Array([0.5, -1, 0, 0]), 2, 2, 8) // codes [64, -127, 0, 0] (as bytes), scales [0.00787353515625, 0]
+ * ```
  */
 export function quantizeRows(
   values: Float32Array,
@@ -96,7 +102,10 @@ export function quantizeRows(
 
 /**
  * Writes the rows the codes and scales stand for into `out` [rows × dim].
- * @example dequantizeRows(quantizeRows(table, rows, dim, 8), rows, dim, new Float32Array(rows * dim))
+ * @example
+ * ```ts
+ * dequantizeRows(quantizeRows(table, rows, dim, 8), rows, dim, new Float32Array(rows * dim))
+ * ```
  */
 export function dequantizeRows(
   { bits, codes, scales }: QuantizedRows,

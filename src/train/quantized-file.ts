@@ -32,7 +32,10 @@ function tableRowOrder(rows: number, order: Int32Array): Int32Array {
  * The bytes of a model file holding a classifier with its embedding table quantized to `bits`.
  * The n-gram rows go in increasing bucket order, so that the buckets pack as small gaps; the
  * model read back has its rows in that order, and predicts exactly as with training's order.
- * @example encodeQuantizedClassifier(config, featurizer, model, 8)
+ * @example
+ * ```ts
+ * encodeQuantizedClassifier(config, featurizer, model, 8)
+ * ```
  */
 export function encodeQuantizedClassifier(
   config: ClassifierConfig,

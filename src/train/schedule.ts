@@ -1,8 +1,14 @@
 // Learning-rate schedules: the rate for each step, from the base rate, the step and the total.
 
+/**
+ * How the learning rate changes over a run: 'constant', 'linear' (down to 0 at the last step, as fastText) or 'cosine'
+ * (half a cosine down to 0).
+ */
 export type ScheduleName = 'constant' | 'linear' | 'cosine';
 
+/** The schedule and its warm-up. */
 export interface ScheduleOptions {
+  /** The schedule (default 'linear'). */
   schedule?: ScheduleName;
   /** Steps (≥ 1) or a fraction of all steps (< 1) over which the rate rises linearly from 0. */
   warmup?: number;
@@ -10,7 +16,10 @@ export interface ScheduleOptions {
 
 /**
  * The learning rate at `step` (0-based) of `total`.
- * @example learningRate(0.1, 50, 100, { schedule: 'linear' }) // 0.05
+ * @example
+ * ```ts
+ * learningRate(0.1, 50, 100, { schedule: 'linear' }) // 0.05
+ * ```
  */
 export function learningRate(base: number, step: number, total: number, options: ScheduleOptions = {}): number {
   const warmupSteps = warmupLength(options.warmup ?? 0, total);

@@ -11,24 +11,31 @@ import { SGD } from '../nn/optimizers.js';
 import type { ParameterValues } from '../nn/parameters.js';
 import { Sequential } from '../nn/sequential.js';
 
+/** The tutorial network's two inputs. */
 export const SEED_INPUTS = [
   [0.45, -0.23, 0.78],
   [-0.67, 0.12, -0.56],
 ];
+/** The tutorial network's two labels. */
 export const SEED_LABELS = [1, 0];
 
+/** Options for runSeedExample. */
 export interface SeedExampleOptions {
   /** Initial weights keyed "0.weight", "0.bias", "2.weight", "2.bias"; default: seeded Kaiming-uniform. */
   init?: ParameterValues;
   /** Where the initial weights came from, for error messages. */
   initSource?: string;
+  /** Epochs of full-batch training (default 100). */
   epochs?: number;
+  /** SGD's learning rate (default 0.01). */
   lr?: number;
+  /** Seeds the initial weights when `init` is not given (default 0). */
   seed?: number;
   /** Called after each epoch with its 1-based number and loss. */
   onEpoch?: (epoch: number, loss: number) => void;
 }
 
+/** What runSeedExample returns, in the shapes PyTorch prints. */
 export interface SeedExampleResult {
   /** The loss at each epoch, computed before that epoch's update. */
   losses: number[];
@@ -42,7 +49,10 @@ export interface SeedExampleResult {
 
 /**
  * Trains the tutorial network and reports what the tutorial prints.
- * @example const { losses, predictions } = runSeedExample(await defaultRuntime());
+ * @example
+ * ```ts
+ * const { losses, predictions } = runSeedExample(await defaultRuntime());
+ * ```
  */
 export function runSeedExample(rt: Runtime, options: SeedExampleOptions = {}): SeedExampleResult {
   const { epochs = 100, lr = 0.01, seed = 0 } = options;

@@ -17,7 +17,10 @@ import { setThreadStarter, threadsAvailable, type ThreadChannel, type ThreadStar
 /**
  * Whether this page or worker can share memory with its workers: cross-origin isolated, and
  * SharedArrayBuffer defined.
- * @example if (canShareMemory()) setThreadStarter(browserThreadStarter);
+ * @example
+ * ```ts
+ * if (canShareMemory()) setThreadStarter(browserThreadStarter);
+ * ```
  */
 export function canShareMemory(): boolean {
   return (
@@ -48,7 +51,10 @@ export const browserThreadStarter: ThreadStarter = {
  * Whether threads can start here: a starter is installed already (Node's entry installs its own),
  * or memory can be shared and Web Workers exist, and the browser's starter is installed now.
  * A page that is not cross-origin isolated gets false, and nothing changes.
- * @example if (threads > 1 && !ensureThreadStarter()) threads = 1;
+ * @example
+ * ```ts
+ * if (threads > 1 && !ensureThreadStarter()) threads = 1;
+ * ```
  */
 export function ensureThreadStarter(): boolean {
   if (threadsAvailable()) return true;

@@ -225,7 +225,10 @@ export function privateBytes(plan: readonly MemoryBlock[]): number {
 
 /**
  * The share of an epoch's order thread t takes: whole batches, contiguous, as even as they come.
- * @example shareOf(order, 1, 2, 8) // the second half of the batches
+ * @example
+ * ```ts
+ * shareOf(order, 1, 2, 8) // the second half of the batches
+ * ```
  */
 export function shareOf(order: Int32Array, t: number, threads: number, batch: number): Int32Array {
   const batches = Math.ceil(order.length / batch);

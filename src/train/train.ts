@@ -50,8 +50,11 @@ export { autoEpochs, MAX_TRAINING_FEATURES, sortLabels, TRAIN_DEFAULTS } from '.
 export type { BatchInfo, EpochReport, LabelledText, TrainingData, TrainOptions } from './options.js';
 export { autoMembers, memberSeed } from './members.js';
 
+/** What trainWithReport returns: the model, each epoch's report, and what the run found about the data. */
 export interface TrainResult<L extends Label = string> {
+  /** The trained classifier. */
   model: TextClassifier<L>;
+  /** Each epoch's report, in order. */
   epochs: EpochReport[];
   /** Examples per class in the training data. */
   classCounts: Record<string, number>;
@@ -67,7 +70,10 @@ export interface TrainResult<L extends Label = string> {
 
 /**
  * Trains a classifier on labelled texts.
- * @example const model = await train([{ text: "loved it", label: "pos" }, { text: "awful", label: "neg" }], { epochs: 10 });
+ * @example
+ * ```ts
+ * const model = await train([{ text: "loved it", label: "pos" }, { text: "awful", label: "neg" }], { epochs: 10 });
+ * ```
  */
 export async function train<L extends Label = string>(
   examples: TrainingData<L>,
@@ -78,7 +84,10 @@ export async function train<L extends Label = string>(
 
 /**
  * train(), also returning the per-epoch reports and timings.
- * @example const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
+ * @example
+ * ```ts
+ * const { model, epochs } = await trainWithReport(examples, { epochs: 5 });
+ * ```
  */
 export async function trainWithReport<L extends Label = string>(
   examples: TrainingData<L>,

@@ -37,7 +37,10 @@ function startThread(): WorkerHandle {
 
 /**
  * train() that also takes a data set's name or a file; with `worker: true`, in a worker thread.
- * @example const model = await train("sst2", { worker: true, epochs: 5 });
+ * @example
+ * ```ts
+ * const model = await train("sst2", { worker: true, epochs: 5 });
+ * ```
  */
 export async function train<L extends Label = string>(
   examples: TrainingData<L>,
@@ -48,7 +51,10 @@ export async function train<L extends Label = string>(
 
 /**
  * trainWithReport() that also takes a data set's name or a file; with `worker: true`, in a worker thread.
- * @example const { model, epochs } = await trainWithReport("sst2", { worker: true, validation: "sst2:dev" });
+ * @example
+ * ```ts
+ * const { model, epochs } = await trainWithReport("sst2", { worker: true, validation: "sst2:dev" });
+ * ```
  */
 export async function trainWithReport<L extends Label = string>(
   examples: TrainingData<L>,

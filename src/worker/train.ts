@@ -48,7 +48,10 @@ function startWebWorker(): WorkerHandle {
 
 /**
  * Trains a classifier on labelled texts; with `worker: true`, in a Web Worker.
- * @example const model = await train(examples, { worker: true, onEpoch: (r) => console.log(r.trainLoss) });
+ * @example
+ * ```ts
+ * const model = await train(examples, { worker: true, onEpoch: (r) => console.log(r.trainLoss) });
+ * ```
  */
 export async function train<L extends Label = string>(
   examples: TrainingData<L>,
@@ -59,7 +62,10 @@ export async function train<L extends Label = string>(
 
 /**
  * train(), also returning the per-epoch reports and timings.
- * @example const { model, epochs, stopped } = await trainWithReport(examples, { worker: true, signal: controller.signal });
+ * @example
+ * ```ts
+ * const { model, epochs, stopped } = await trainWithReport(examples, { worker: true, signal: controller.signal });
+ * ```
  */
 export async function trainWithReport<L extends Label = string>(
   examples: TrainingData<L>,
