@@ -17,17 +17,25 @@ import 'uplot/dist/uPlot.min.css';
 /** @typedef {'loss' | 'accuracy'} Metric */
 /** @typedef {'trainLoss' | 'trainAccuracy' | 'validLoss' | 'validAccuracy'} ReportKey */
 
+/** @type {Metric[]} */
+const METRICS = ['loss', 'accuracy'];
+/** The height of each chart's plot, in CSS pixels. */
+const HEIGHT = 180;
 const COLOURS = ['#2f5bd3', '#e08a1e', '#2a9d5b', '#b23a8a', '#6b6f7a', '#c0392b', '#16a2b8', '#8e6c2f'];
 
 export class TrainingCharts {
   /**
+   * `viewChoice`, when given, is shown only while there are several members to show apart or merged.
    * @param {HTMLElement} lossElement
    * @param {HTMLElement} accuracyElement
    * @param {HTMLElement} noteElement
+   * @param {HTMLElement} [viewChoice]
    */
-  constructor(lossElement, accuracyElement, noteElement) {
+  constructor(lossElement, accuracyElement, noteElement, viewChoice) {
+    /** @type {Record<Metric, HTMLElement>} */
     this.elements = { loss: lossElement, accuracy: accuracyElement };
     this.note = noteElement;
+    this.viewChoice = viewChoice;
     /** @type {import('sentiwasm').EpochReport[]} */
     this.reports = [];
     /** 'members' (a line per member) or 'merged' (the mean over the members). */
@@ -37,6 +45,15 @@ export class TrainingCharts {
     this.shape = '';
     /** The animation frame a redraw waits for, if any. @type {number | undefined} */
     this.pending = undefined;
+    // Each chart takes the width its box has: side by side on a wide page, one above the other on a phone.
+    const resized = new ResizeObserver(() => {
+      for (const metric of METRICS) {
+        const plot = this.plots[metric];
+        const width = widthOf(this.elements[metric]);
+        if (plot && width !== plot.width) plot.setSize({ width, height: HEIGHT });
+      }
+    });
+    for (const element of Object.values(this.elements)) resized.observe(element);
   }
 
   reset() {
@@ -146,6 +163,7 @@ export class TrainingCharts {
       this.plots[name].setData([xs, ...metric.lines.map((l) => l.values)]);
     }
     const n = loss.members.length;
+    if (this.viewChoice) this.viewChoice.hidden = n < 2;
     this.note.textContent =
       n > 1
         ? this.view === 'merged'
@@ -160,12 +178,11 @@ export class TrainingCharts {
    * @param {Line[]} lines
    */
   makePlot(element, title, lines) {
-    const width = Math.max(240, element.clientWidth || 360);
     return new uPlot(
       {
         title,
-        width,
-        height: 180,
+        width: widthOf(element),
+        height: HEIGHT,
         scales: { x: { time: false } },
         axes: [{ label: 'epoch' }, {}],
         legend: { live: false },
@@ -185,4 +202,12 @@ export class TrainingCharts {
       element,
     );
   }
+}
+
+/**
+ * The width a chart may take: its box's (at least enough for the axes and a few epochs).
+ * @param {HTMLElement} element
+ */
+function widthOf(element) {
+  return Math.max(200, Math.floor(element.clientWidth || 360));
 }

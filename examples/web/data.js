@@ -2,9 +2,10 @@
 // pasted into the page, or a dropped file. Pasted lines and files go through the library's
 // readers, the same as `sentiwasm train FILE` uses: CSV, TSV, JSONL and fastText, found from
 // the file's extension or the first line, with the same messages for a bad row (file, line,
-// what is wrong, what to do).
+// what is wrong, what to do); a seeded tenth of them is held out (holdout.js).
 
 import { builtinCorpus, builtinSplit, readExamples } from 'sentiwasm';
+import { holdOut } from './holdout.js';
 
 /**
  * Examples to train on, held-out ones where there are any, and what they are, in words.
@@ -41,7 +42,7 @@ export function samplePaste() {
 export async function pastedData(text) {
   if (text.trim() === '') throw new Error('Paste some labelled lines first (CSV, TSV, JSONL or fastText).');
   const examples = await readAll(new TextEncoder().encode(text), 'the pasted text');
-  return { examples, what: `${examples.length} pasted examples` };
+  return withHeldOut(examples, (parts) => `${examples.length} pasted examples${parts ? ` (${parts})` : ''}`);
 }
 
 /**
@@ -52,7 +53,24 @@ export async function pastedData(text) {
  */
 export async function fileData(file) {
   const examples = await readAll(file.stream(), file.name);
-  return { examples, what: `${file.name} (${examples.length} examples)` };
+  return withHeldOut(examples, (parts) => `${file.name} (${examples.length} examples${parts ? `: ${parts}` : ''})`);
+}
+
+/**
+ * The examples less a held-out tenth, which validates each epoch (none is held out of a handful
+ * of examples); `describe` names the data, given the parts' sizes when there are two.
+ * @param {import('sentiwasm').LabelledText[]} examples
+ * @param {(parts?: string) => string} describe
+ * @returns {TrainingChoice}
+ */
+function withHeldOut(examples, describe) {
+  const { train, heldOut } = holdOut(examples);
+  if (heldOut.length === 0) return { examples, what: describe() };
+  return {
+    examples: train,
+    validation: heldOut,
+    what: describe(`${train.length} to train, ${heldOut.length} held out`),
+  };
 }
 
 /**

@@ -51,6 +51,7 @@ const ui = {
   progress: $('progress', HTMLElement),
   meterFill: $('meter-fill', HTMLElement),
   summary: $('summary', HTMLElement),
+  kept: $('kept', HTMLElement),
   text: $('text', HTMLInputElement),
   label: $('label', HTMLElement),
   barFill: $('bar-fill', HTMLElement),
@@ -63,6 +64,8 @@ const ui = {
   projection: $('projection', HTMLSelectElement),
   mapSearch: $('map-search', HTMLInputElement),
   mapReset: $('map-reset', HTMLButtonElement),
+  mapZoomIn: $('map-zoom-in', HTMLButtonElement),
+  mapZoomOut: $('map-zoom-out', HTMLButtonElement),
   map: $('map', HTMLCanvasElement),
   mapNote: $('map-note', HTMLElement),
   word: $('word', HTMLInputElement),
@@ -71,6 +74,7 @@ const ui = {
   neighboursShare: $('neighbours-share', HTMLElement),
   wordA: $('word-a', HTMLInputElement),
   wordB: $('word-b', HTMLInputElement),
+  knownWords: $('known-words', HTMLDataListElement),
   pairSimilarity: $('pair-similarity', HTMLElement),
   download: $('download', HTMLButtonElement),
   open: $('open', HTMLInputElement),
@@ -84,6 +88,8 @@ const ARCHITECTURES = {
 };
 /** The map shows at most this many words, the most frequent. */
 const MAP_WORDS = 1500;
+/** A patience (epochs without a better held-out score) no run reaches. */
+const NEVER_STOP = 1_000_000;
 
 /**
  * The words of a model with their vectors and scores, ready for the map and the neighbours.
@@ -110,11 +116,23 @@ let droppedFile;
  * @type {AbortController | undefined}
  */
 let training;
+/**
+ * The examples held out of the last training run (none for a model opened from a file).
+ * @type {import('sentiwasm').LabelledText[]}
+ */
+let heldOut = [];
+/**
+ * The epoch whose weights the last run kept, per member.
+ * @typedef {{ member: number; epoch: number; validLoss: number; validAccuracy: number }} Kept
+ */
+/** @type {Kept[]} */
+let kept = [];
 
 const charts = new TrainingCharts(
   $('loss-chart', HTMLElement),
   $('accuracy-chart', HTMLElement),
   $('chart-note', HTMLElement),
+  $('chart-view', HTMLElement),
 );
 const wordMap = new WordMap(ui.map, (word) => pickWord(word));
 // For the browser tests and the curious: the app's state, read-only.
@@ -125,6 +143,12 @@ Object.assign(window, {
     },
     get words() {
       return words;
+    },
+    get heldOut() {
+      return heldOut;
+    },
+    get kept() {
+      return kept;
     },
     map: wordMap,
     charts,
@@ -212,6 +236,9 @@ ui.train.addEventListener('click', async () => {
   ui.progress.hidden = false;
   ui.meterFill.style.width = '0';
   ui.summary.textContent = '';
+  heldOut = data.validation ?? [];
+  kept = [];
+  showKept();
   charts.reset();
   const started = performance.now();
   let last;
@@ -222,9 +249,14 @@ ui.train.addEventListener('click', async () => {
       arch: architectures().find((a) => a === ui.arch.value),
       epochs,
       validation: data.validation,
-      // With held-out data, run every epoch: on the small built-in corpus the loss sits on a
-      // plateau for the first epochs, where early stopping would give up on a model about to learn.
-      patience: data.validation ? 0 : undefined,
+      // With held-out data, run every epoch and keep the best: on the small built-in corpus the
+      // loss sits on a plateau for the first epochs, where early stopping would give up on a model
+      // about to learn. A patience no run reaches never stops, yet puts back the weights of the
+      // best epoch (patience 0 would keep the last epoch's). The best is the one of highest
+      // held-out accuracy, what the chart shows: the held-out loss of the mlp and attention
+      // models rises from their first epochs on while their accuracy still climbs.
+      patience: data.validation ? NEVER_STOP : undefined,
+      bestBy: 'accuracy',
       // threads: 'auto' (the default) trains on the cores where that pays, on a cross-origin
       // isolated page only (see vite.config.js); elsewhere on one thread.
       worker: true,
@@ -237,6 +269,7 @@ ui.train.addEventListener('click', async () => {
         showSummary(r, performance.now() - started);
       },
     });
+    kept = keptEpochs(result.epochs);
     await setModel(result.model);
     ui.meterFill.style.width = '100%';
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -244,6 +277,7 @@ ui.train.addEventListener('click', async () => {
       ? `Stopped after ${result.epochs.length} epochs on ${data.what} (${seconds} s); the model is the best so far. Type below.`
       : `Trained on ${data.what} in ${seconds} s on ${result.threads === 1 ? 'one thread' : `${result.threads} threads`}. Type below.`;
     if (last) showSummary(last, performance.now() - started);
+    showKept();
   } catch (error) {
     ui.status.className = 'error';
     ui.status.textContent = `Training failed: ${messageOf(error)}`;
@@ -261,6 +295,44 @@ ui.stop.addEventListener('click', () => {
 
 for (const radio of document.querySelectorAll('input[name="chart-view"]')) {
   radio.addEventListener('change', () => charts.setView(checked('chart-view')));
+}
+
+/**
+ * The epoch each member's weights come from, as training puts it back: the one of highest
+ * held-out accuracy, the lower loss among equals (the first of epochs equal in both); none
+ * without held-out data (the last epoch stays).
+ * @param {import('sentiwasm').EpochReport[]} reports
+ * @returns {Kept[]}
+ */
+function keptEpochs(reports) {
+  /** @type {Map<number, Kept>} */
+  const best = new Map();
+  /**
+   * @param {Kept} r
+   * @param {Kept} b
+   */
+  const beats = (r, b) =>
+    r.validAccuracy !== b.validAccuracy ? r.validAccuracy > b.validAccuracy : r.validLoss < b.validLoss;
+  for (const { member = 1, epoch, validLoss, validAccuracy } of reports) {
+    if (validLoss === undefined || validAccuracy === undefined) continue;
+    const r = { member, epoch, validLoss, validAccuracy };
+    const b = best.get(member);
+    if (!b || beats(r, b)) best.set(member, r);
+  }
+  return [...best.values()];
+}
+
+/** Says which epoch the model's weights come from, and its held-out accuracy. */
+function showKept() {
+  ui.kept.textContent =
+    kept.length === 0
+      ? ''
+      : `The model keeps the epoch of highest held-out accuracy: ${kept
+          .map(
+            (k) =>
+              `${kept.length > 1 ? `member ${k.member}, ` : ''}epoch ${k.epoch} (held-out accuracy ${(100 * k.validAccuracy).toFixed(1)} %)`,
+          )
+          .join('; ')}.`;
 }
 
 /**
@@ -293,7 +365,18 @@ async function setModel(next) {
   model?.dispose();
   model = next;
   words = undefined;
-  for (const el of [ui.text, ui.word, ui.wordA, ui.wordB, ui.download, ui.mapSearch, ui.mapReset]) el.disabled = false;
+  for (const el of [
+    ui.text,
+    ui.word,
+    ui.wordA,
+    ui.wordB,
+    ui.download,
+    ui.mapSearch,
+    ui.mapReset,
+    ui.mapZoomIn,
+    ui.mapZoomOut,
+  ])
+    el.disabled = false;
   document.body.classList.add('has-model');
   for (const el of document.querySelectorAll('.target-name')) el.textContent = targetLabel(next);
   await breathe();
@@ -302,6 +385,7 @@ async function setModel(next) {
   const ready = await prepareWords(next);
   if (model !== next) return;
   words = ready;
+  if (ready) suggestWords(next, ready);
   await drawMap();
   updateNeighbours();
   updatePair();
@@ -408,19 +492,48 @@ async function drawMap() {
       : ['first principal component →', 'second principal component'];
   wordMap.targetName = target;
   wordMap.setPoints(points, names);
+  // A word searched for before (say, before training again) is found and zoomed to on the new map.
+  if (ui.mapSearch.value.trim() !== '') wordMap.search(ui.mapSearch.value);
   ui.mapNote.textContent =
-    `${n === data.list.length ? `All ${n} words` : `The ${n} most frequent words of ${data.list.length}`}, from their centred vectors (the mean word vector subtracted); each axis scaled to fill the map. ` +
+    `${n === data.list.length ? `All ${n} words` : `The ${n} most frequent words of ${data.list.length}`}, from their centred vectors (the mean word vector subtracted); each axis scaled to fill the map, and stretched near the centre (linear near the mean word, logarithmic far from it) so that the crowd of words there spreads out. ` +
     `Green: the model scores the word alone as ${target}; red: not; paler: closer to 50 %. ` +
     (projection === 'sentiment'
       ? `The horizontal axis runs from the mean of the red words to the mean of the green ones; the vertical one is the largest remaining variation.`
       : `The axes are the two directions of largest variation; their signs are arbitrary, turned so that green words lie to the right on average.`) +
-    ' Scroll to zoom, drag to pan, click a word for its neighbours.';
+    ' Scroll, pinch or press + to zoom (more names appear as there is room for them), drag to pan, click a word for its neighbours.';
 }
 ui.projection.addEventListener('change', drawMap);
 ui.mapSearch.addEventListener('input', () => wordMap.search(ui.mapSearch.value));
 ui.mapReset.addEventListener('click', () => wordMap.reset());
+ui.mapZoomIn.addEventListener('click', () => wordMap.zoom(1.5));
+ui.mapZoomOut.addEventListener('click', () => wordMap.zoom(1 / 1.5));
 
 // ---- 4. Nearest words ----------------------------------------------------------------------
+
+/**
+ * Offers the model's own words: the word boxes list the shown words (most frequent first), and a
+ * box holding a word this model does not know (say "good" after training on Chinese) gets one it
+ * does: the most frequent word it scores strongly positive (strongly negative for the second of
+ * the pair). A word the model knows stays as it is.
+ * @param {import('sentiwasm').TextClassifier} next
+ * @param {Words} data
+ */
+function suggestWords(next, data) {
+  ui.knownWords.replaceChildren(...data.shown.map((w) => new Option('', w)));
+  /** @param {(score: number) => boolean} keep */
+  const strongly = (keep) => data.shown.find((w, i) => /\p{L}/u.test(w) && keep(data.scores[i]));
+  const positive = strongly((s) => s >= 0.8) ?? strongly((s) => s > 0.5) ?? data.shown[0];
+  const negative = strongly((s) => s <= 0.2) ?? strongly((s) => s < 0.5) ?? data.shown[1] ?? positive;
+  /** @type {[HTMLInputElement, string | undefined][]} */
+  const boxes = [
+    [ui.word, positive],
+    [ui.wordA, positive],
+    [ui.wordB, negative],
+  ];
+  for (const [box, word] of boxes) {
+    if (word !== undefined && !next.wordVector(box.value.trim())) box.value = word;
+  }
+}
 
 /**
  * A word's centred vector and raw vector, or an error message naming it.
@@ -514,6 +627,9 @@ ui.open.addEventListener('change', async () => {
   try {
     const opened = await loadModel(file);
     await setModel(opened);
+    heldOut = [];
+    kept = [];
+    showKept();
     ui.fileStatus.textContent = `Opened ${file.name}: ${opened.config.arch} model, labels ${opened.labels.join(', ')}.`;
     ui.status.textContent = `Using the model from ${file.name}.`;
   } catch (error) {

@@ -1,12 +1,16 @@
-// Vite settings for the demo. 'sentiwasm' needs no alias: run from inside this repository, the
-// package imports itself by name through its "exports" (the browser entry, dist/index.js), and
-// vite emits the WebAssembly that dist/runtime/wasm-source.js points at with
-// `new URL('../../build/sentiwasm.wasm', import.meta.url)` as an asset, and bundles the training
-// worker that dist/worker/train.js starts with `new Worker(new URL('./train-worker.js', import.meta.url))`.
+// Vite settings for the web app. 'sentiwasm' is the package two folders up (this folder's
+// package.json names the app, not the library, so the library cannot be found by its own name
+// from here): the alias points at its browser entry, what its "exports" give a bundler
+// (dist/index.js; a folder's "main" would be the Node entry). Vite emits the WebAssembly that dist/runtime/wasm-source.js points
+// at with `new URL('../../build/sentiwasm.wasm', import.meta.url)` as an asset, and bundles the
+// training worker that dist/worker/train.js starts with
+// `new Worker(new URL('./train-worker.js', import.meta.url))`. Vite itself is the repository's
+// (node_modules two folders up): nothing is installed here.
 //
-//   npm run build                                     # dist/ and build/sentiwasm.wasm
-//   npx vite examples/web                             # dev server
-//   npx vite build examples/web --outDir /tmp/web-dist && npx vite preview examples/web --outDir /tmp/web-dist
+//   npm run build                 # at the repository's root: dist/ and build/*.wasm
+//   cd examples/web
+//   npm run dev                   # dev server
+//   npm run build                 # the page into examples/web/dist; npm run preview serves it
 
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -23,6 +27,7 @@ const crossOriginIsolation = {
 export default defineConfig({
   // Relative asset addresses, so the built page works from any folder of a web server.
   base: './',
+  resolve: { alias: { sentiwasm: fileURLToPath(new URL('../../dist/index.js', import.meta.url)) } },
   server: {
     // The dev server may read dist/ and build/ two levels up.
     fs: { allow: [repoRoot] },

@@ -100,6 +100,12 @@ export interface TrainOptions extends FeatureOptions {
    * (default: a quarter of the epochs, at least 3; 0 = never stop, keep the last weights).
    */
   patience?: number | 'auto';
+  /**
+   * Which validation score picks the epoch whose weights are kept: 'loss' (the default), the
+   * lowest loss; 'accuracy', the highest accuracy, the lower loss among equals. Not with
+   * checkpoints, which keep the best epoch's loss only.
+   */
+  bestBy?: 'loss' | 'accuracy';
   /** Weight classes by inverse frequency ('auto') or by name. */
   classWeights?: 'auto' | Record<string, number>;
   /** Class names in order; default: the labels seen, sorted (numerically when they are numbers). */
@@ -326,6 +332,10 @@ export function resolveOptions(options: TrainOptions, examples: number, warn?: (
       throw new RangeError(`checkpoints need threads 1: a run on ${o.threads} threads cannot be replayed from one`);
   }
   if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);
+  if (options.bestBy !== undefined && options.bestBy !== 'loss' && options.bestBy !== 'accuracy')
+    throw new RangeError(`bestBy must be 'loss' or 'accuracy', got ${JSON.stringify(options.bestBy)}`);
+  if (options.bestBy === 'accuracy' && (options.checkpoint || options.resume))
+    throw new RangeError("bestBy 'accuracy' cannot go with checkpoints, which keep the best epoch's loss only");
   return o;
 }
 

@@ -167,6 +167,7 @@ export type ThreadMessage =
 export type MemberTraining = Pick<
   Resolved,
   | 'batch'
+  | 'bestBy'
   | 'epochs'
   | 'featureDropout'
   | 'lr'
@@ -180,8 +181,9 @@ export type MemberTraining = Pick<
 
 /** The member settings of resolved options. */
 export function memberTraining(o: Resolved): MemberTraining {
-  const { batch, epochs, featureDropout, lr, naiveBayesStart, patience, schedule, warmup, weightDecay, seed } = o;
-  return { batch, epochs, featureDropout, lr, naiveBayesStart, patience, schedule, warmup, weightDecay, seed };
+  const { batch, bestBy, epochs, featureDropout, lr, naiveBayesStart, patience, schedule, warmup, weightDecay, seed } =
+    o;
+  return { batch, bestBy, epochs, featureDropout, lr, naiveBayesStart, patience, schedule, warmup, weightDecay, seed };
 }
 
 // ---- the host's plan --------------------------------------------------------------------------

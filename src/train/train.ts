@@ -425,7 +425,7 @@ export async function fitModel(
   /** Words the threads have read (with a team; alone, the batch builder counts them). */
   let teamWords = 0;
   const wordsSeen = () => (team ? teamWords : batches.wordsSeen);
-  const stopping = new EarlyStopping(o.patience);
+  const stopping = new EarlyStopping(o.patience, o.bestBy);
   let lossSum = 0;
   let correct = 0;
   let firstEpoch = 1;
@@ -554,7 +554,7 @@ export async function fitModel(
       const { loss, accuracy } = validationScore(model, validSet);
       report.validLoss = loss;
       report.validAccuracy = accuracy;
-      stopping.observe(loss, model);
+      stopping.observe(loss, model, accuracy);
     }
     run.reports.push(report);
     options.onEpoch?.(report);
@@ -568,7 +568,7 @@ export async function fitModel(
   const done = memberReports();
   // Stopped by the signal: the best validated weights so far, rather than a part-trained epoch's.
   if (run.stopped && stopping.best) restore(model, stopping.best.weights);
-  else stopping.restoreBest(model, done.at(-1)?.validLoss);
+  else stopping.restoreBest(model, done.at(-1)?.validLoss, done.at(-1)?.validAccuracy);
   // A step whose update overflowed leaves a finite loss behind it but weights that are not.
   if (!weightsAreFinite(model))
     throw new TrainingDivergedError(run.step, done.at(-1)?.epoch ?? o.epochs, o.lr, member, defaultLr(o));
