@@ -9,7 +9,8 @@
 
 import { Random } from '../nn/random.js';
 import { stratifiedFolds } from './cv.js';
-import { checkExample, trainWithReport, type Example } from './train.js';
+import { trainWithReport } from './train.js';
+import { checkExample, type Example } from './train-model.js';
 import { modelClass } from '../models/registry.js';
 import { autoMembers } from './members.js';
 import { autoEpochs, definedOnly, sortLabels, type LabelledText, type TrainOptions } from './options.js';

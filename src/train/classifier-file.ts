@@ -1,6 +1,6 @@
 // The text classifier's record in a model file (the container is src/format/model-file.ts):
 // which keys its config holds, which sections, and every check a file must pass before a model
-// is built from it.
+// is built from it (classifier-encode.ts writes it).
 //
 // Schema 2 (this release): config { kind, schema: 2, arch, dim, hidden, labels, features,
 // temperature, rows, tensors: { name: shape } }; sections "vocabulary" (u8), "rowBuckets" (i32)
@@ -30,7 +30,7 @@
 // the model fits in WebAssembly memory, and that every weight is a finite number small enough
 // not to overflow. Anything wrong is a ModelFileError naming the file; a model comes back whole.
 
-import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from '../format/model-file.js';
+import { decodeModelFile, ModelFileError, type ModelFileContents } from '../format/model-file.js';
 import { architectureNames, loadModelClass } from '../models/load-class.js';
 import type { Architecture } from '../models/registry.js';
 import type { TextModel } from '../models/text-model.js';
@@ -38,14 +38,10 @@ import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { Featurizer, type ResolvedFeatureOptions } from '../text/features.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { codeBytes, dequantizeRows, QUANTIZE_BITS, type QuantizeBits } from './quantize.js';
-
-/** What a model file of a text classifier says it holds. */
-export const MODEL_KIND = 'sentiwasm text classifier';
+import { MODEL_KIND, type ClassifierConfig } from './classifier-encode.js';
 
 /** The newest classifier schema this release reads (and writes, for quantized models). */
 export const CLASSIFIER_SCHEMA = 4;
-/** The schema of an unquantized model: what 0.2 releases before quantization read. */
-const PLAIN_SCHEMA = 2;
 /** The first schema of quantized files (their sections stored plainly). */
 const FIRST_QUANTIZED_SCHEMA = 3;
 /** The first schema whose sections are packed (pack-sections.ts), and the one quantized files are written in (quantized-file.ts). */
@@ -57,53 +53,6 @@ export const QUANTIZABLE = ['embedding.weight'];
 /** Prediction batches of a loaded model: texts per batch, and feature ids per batch. */
 const PREDICT_BATCH = 256;
 const PREDICT_IDS = PREDICT_BATCH * 64;
-
-/** What a model file records about the network. */
-export interface ClassifierConfig {
-  /** The model's architecture. */
-  arch: Architecture;
-  /** Embedding width. */
-  dim: number;
-  /** Widths of the hidden layers of the mlp head ([] for bag). */
-  hidden: number[];
-  /** Class names, index = class id. */
-  labels: string[];
-  /** The feature options the model was trained with. */
-  features: ResolvedFeatureOptions;
-  /** Softmax temperature fitted on validation data (1 = uncalibrated). */
-  temperature: number;
-  /** The labels were given as numbers: predictions give them back as numbers. */
-  numericLabels?: boolean;
-}
-
-/** The bytes of a model file holding a classifier, its tensors as float32 (schema 2; quantized-file.ts writes the quantized ones). */
-export function encodeClassifier(config: ClassifierConfig, featurizer: Featurizer, model: TextModel): Uint8Array {
-  const sections: Record<string, Float32Array | Int32Array | Uint8Array> = {
-    vocabulary: featurizer.vocabulary.serialize(),
-    rowBuckets: featurizer.rowBuckets,
-  };
-  for (const t of model.tensors()) sections[t.name] = t.values();
-  return classifierFileBytes(config, model, sections, { schema: PLAIN_SCHEMA });
-}
-
-/** A classifier's model file from its sections; `schema` (and `quantized`, the tensors quantized) go in the config. */
-export function classifierFileBytes(
-  config: ClassifierConfig,
-  model: TextModel,
-  sections: ModelFileContents['sections'],
-  format: { schema: number; quantized?: Record<string, number> },
-): Uint8Array {
-  return encodeModelFile({
-    config: {
-      kind: MODEL_KIND,
-      ...format,
-      ...config,
-      rows: model.shape.rows,
-      tensors: Object.fromEntries(model.tensors().map((t) => [t.name, t.shape])),
-    },
-    sections,
-  });
-}
 
 /** A classifier's parts, read and checked from the bytes of a model file. */
 export async function decodeClassifier(

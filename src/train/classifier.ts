@@ -5,16 +5,19 @@
 // which architecture it holds: each model answers the same calls.
 
 import { isContentWord } from '../text/content-words.js';
+import { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 import { Featurizer } from '../text/features.js';
 import type { ExplanationMethod, TextModel } from '../models/text-model.js';
 import type { RuntimeOptions, Runtime } from '../runtime/runtime.js';
-import { decodeClassifier, encodeClassifier, type ClassifierConfig } from './classifier-file.js';
+import { encodeClassifier, type ClassifierConfig } from './classifier-encode.js';
+import { decodeClassifier } from './classifier-file.js';
 import { encodeQuantizedClassifier, type EncodeOptions } from './quantized-file.js';
 import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
 import { WasmFeaturizer } from './wasm-featurizer.js';
 
+export { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 export type { Architecture } from '../models/registry.js';
-export type { ClassifierConfig } from './classifier-file.js';
+export type { ClassifierConfig } from './classifier-encode.js';
 export type { EncodeOptions } from './quantized-file.js';
 
 /** A label as training data gives it: a string, or a number (kept a number in predictions). */
@@ -490,14 +493,6 @@ export function softmaxRows(values: Float32Array, C: number, temperature = 1): v
  * with it, since the tokeniser cuts words at "_"; so the test below is exact.
  */
 const NEGATION_MARK = 'NOT_';
-
-/**
- * How a negated word is spelled where it stands alone, without the sentence that negated it:
- * "not:worth" is "worth" in the scope of a negation. nearest(), wordVector() and similarity()
- * accept it and `export-vectors --include-negated` writes it. The tokeniser cuts text at ":", so
- * no token of a user's text is spelled this way.
- */
-export const NEGATED_WORD_PREFIX = 'not:';
 
 function isNegationMarked(token: string): boolean {
   return token.startsWith(NEGATION_MARK);

@@ -4,7 +4,8 @@
 // differences say more than the two means apart (the folds' own difficulty cancels out).
 
 import { Random } from '../nn/random.js';
-import { checkExample, trainWithReport, type Example } from './train.js';
+import { trainWithReport } from './train.js';
+import { checkExample, type Example } from './train-model.js';
 import { checkPositiveInt, definedOnly, sortLabels, type LabelledText, type TrainOptions } from './options.js';
 import type { Label } from './classifier.js';
 

@@ -5,7 +5,8 @@
 
 import type { TextModel } from '../models/text-model.js';
 import type { Featurizer } from '../text/features.js';
-import { classifierFileBytes, QUANTIZABLE, QUANTIZED_SCHEMA, type ClassifierConfig } from './classifier-file.js';
+import { classifierFileBytes, type ClassifierConfig } from './classifier-encode.js';
+import { QUANTIZABLE, QUANTIZED_SCHEMA } from './classifier-file.js';
 import { bucketOrder, packBuckets, packCodes, packScales, packVocabulary } from './pack-sections.js';
 import { QUANTIZE_BITS, quantizeRows, type QuantizeBits } from './quantize.js';
 

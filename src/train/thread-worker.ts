@@ -14,7 +14,7 @@ import { snapshot } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
 import type { EpochReport, Resolved } from './options.js';
 import { StopCheck } from './stop-signal.js';
-import { fitModel, type Run } from './train.js';
+import { fitModel, type Run } from './train-model.js';
 import { globalStep, type HostMessage, type ThreadMessage, type ThreadTraining } from './threads.js';
 import { DataParallelThread } from './data-parallel.js';
 import { controlWords, PartnerFailed, stopRequested } from './thread-control.js';

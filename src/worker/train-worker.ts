@@ -7,8 +7,8 @@
 // classifier's encoder (the model goes back as its model file, so no TextClassifier, whose
 // prediction, explanation and evaluation run on the page).
 
-import { encodeClassifier } from '../train/classifier-file.js';
-import { trainModel } from '../train/train.js';
+import { encodeClassifier } from '../train/classifier-encode.js';
+import { trainModel } from '../train/train-model.js';
 import { serveTraining } from './serve-training.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
