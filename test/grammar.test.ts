@@ -287,6 +287,10 @@ describe('a grammar with changed rules', () => {
     expect(() => compileGrammar({ ...RULES, splits: [['cannot', 'kan', 'not']] })).toThrow(/begin with/);
     expect(GRAMMAR.tokens.length).toBeGreaterThan(200);
   });
+
+  it('the shipped rules pass every check, and the checked grammar is the one every path uses (built unchecked)', () => {
+    expect(compileGrammar(RULES)).toEqual(GRAMMAR);
+  });
 });
 
 describe('the WebAssembly featurizer holds no grammar of its own', () => {

@@ -287,13 +287,63 @@ export function compileGrammar(rules: GrammarRules): Grammar {
     throw new RangeError(`grammar: ${what}`);
   };
   const apostrophe = rules.apostrophes[0] ?? wrong('no apostrophe');
+  const nc = rules.negativeClitic;
+  if (nc.indexOf(apostrophe) !== 1 || !isLetterCode(nc.charCodeAt(0)) || nc.length < 3)
+    wrong(`the negative clitic "${nc}" must be one letter, "${apostrophe}", then letters`);
+  for (const [word, stem] of rules.splits) {
+    if (!word.startsWith(stem) || stem.length === 0 || stem.length === word.length)
+      wrong(`the split word "${word}" must begin with its first token "${stem}"`);
+  }
+  for (const form of Object.keys(rules.forms)) {
+    if (form.length < 2 || form.length > 7 || !isAscii(form) || isAlnumCode(form.charCodeAt(0))) {
+      wrong(`the form "${form}" must be 2 to 7 ASCII characters, the first a mark`);
+    }
+  }
+  for (const mark of Object.keys(rules.singles)) {
+    if ([...mark].length !== 1 || isAlnumCode(mark.charCodeAt(0))) wrong(`the single "${mark}" must be one mark`);
+  }
+  const runMarks = new Set<string>();
+  const rewritten: [string, string][] = [];
+  for (const run of rules.runs) {
+    for (const mark of run.marks) {
+      if (!isAscii(mark) || isAlnumCode(mark.charCodeAt(0)) || runMarks.has(mark))
+        wrong(`the run mark "${mark}" must be an ASCII mark in one run`);
+      runMarks.add(mark);
+    }
+    if (run.as === undefined) continue;
+    // A rewrite is looked up by mark and length, which only a run of one mark determines.
+    if (run.marks.length !== 1) wrong(`the run "${run.marks}" is rewritten, so it must be of one mark`);
+    const [min, max] = run.lengths ?? wrong(`the run "${run.marks}" is rewritten without lengths`);
+    for (let length = Math.max(min, 2); length <= max; length++) rewritten.push([run.marks.repeat(length), run.as]);
+  }
+  // Forms are checked above, singles are one mark: only a rewritten run can be long.
+  for (const [text, as] of rewritten)
+    if (text !== as && text.length > 7) wrong(`"${text}" is rewritten, and more than 7 characters long`);
+  if (1 + Math.max(...rules.leadingClitics.map((c) => c.length), rules.decade.digits + rules.decade.suffix.length) > 7)
+    wrong('a leading clitic is more than 6 characters long');
+  for (const prefix of rules.urlPrefixes) {
+    if (!isAscii(prefix) || !isLetterCode(prefix.charCodeAt(0)) || alnumLength(prefix) === prefix.length)
+      wrong(`the URL prefix "${prefix}" must be ASCII letters, then a mark`);
+  }
+  for (const e of rules.wordEmoticons) {
+    if (e.length === 0 || alnumLength(e) !== e.length) wrong(`the emoticon "${e}" must be ASCII letters and digits`);
+  }
+  const grammar = buildGrammar(rules);
+  const seen = new Set<string>();
+  for (const t of grammar.tokens) {
+    if (seen.has(t.text)) wrong(`"${t.text}" has two rules`);
+    seen.add(t.text);
+  }
+  return grammar;
+}
+
+/** compileGrammar without its checks: for rules that passed them (RULES, checked by the tests). */
+function buildGrammar(rules: GrammarRules): Grammar {
+  const apostrophe = rules.apostrophes[0];
   const apostropheList = [...rules.apostrophes];
   const asciiApostrophes = apostropheList.filter(isAscii);
 
   const nc = rules.negativeClitic;
-  const ncAt = nc.indexOf(apostrophe);
-  if (ncAt !== 1 || !isLetterCode(nc.charCodeAt(0)) || nc.length < 3)
-    wrong(`the negative clitic "${nc}" must be one letter, "${apostrophe}", then letters`);
   const negativeStem = nc[0].toLowerCase();
   const negativeTail = nc.slice(2);
 
@@ -304,11 +354,7 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   }
 
   const splits = new Map<string, readonly [number, string]>();
-  for (const [word, stem, rest] of rules.splits) {
-    if (!word.startsWith(stem) || stem.length === 0 || stem.length === word.length)
-      wrong(`the split word "${word}" must begin with its first token "${stem}"`);
-    splits.set(word, [stem.length, rest]);
-  }
+  for (const [word, stem, rest] of rules.splits) splits.set(word, [stem.length, rest]);
   const splitWords = [...splits.keys()];
   const splitEndings = new Uint8Array(1 << 16);
   for (const w of splitWords) splitEndings[splitEndingKey(w.charCodeAt(w.length - 1), w.charCodeAt(w.length - 2))] = 1;
@@ -316,29 +362,18 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   // Punctuation written as another: forms in every case, singles, runs of each rewritten length.
   const rewrites = new Map<string, string>();
   const asciiRewrites = new Map<string, string>(); // singles and runs (GRAMMAR_REWRITE), ASCII only
-  for (const [form, token] of Object.entries(rules.forms)) {
-    if (form.length < 2 || form.length > 7 || !isAscii(form) || isAlnumCode(form.charCodeAt(0))) {
-      wrong(`the form "${form}" must be 2 to 7 ASCII characters, the first a mark`);
-    }
+  for (const [form, token] of Object.entries(rules.forms))
     for (const variant of caseVariants(form)) rewrites.set(variant, token);
-  }
   for (const [mark, token] of Object.entries(rules.singles)) {
-    if ([...mark].length !== 1 || isAlnumCode(mark.charCodeAt(0))) wrong(`the single "${mark}" must be one mark`);
     if (mark === token) continue;
     rewrites.set(mark, token);
     if (isAscii(mark)) asciiRewrites.set(mark, token);
   }
   const charRuns = new Uint8Array(256);
   rules.runs.forEach((run, k) => {
-    for (const mark of run.marks) {
-      if (!isAscii(mark) || isAlnumCode(mark.charCodeAt(0)) || charRuns[mark.charCodeAt(0)] !== 0)
-        wrong(`the run mark "${mark}" must be an ASCII mark in one run`);
-      charRuns[mark.charCodeAt(0)] = k + 1;
-    }
-    if (run.as === undefined) return;
-    // A rewrite is looked up by mark and length, which only a run of one mark determines.
-    if (run.marks.length !== 1) wrong(`the run "${run.marks}" is rewritten, so it must be of one mark`);
-    const [min, max] = run.lengths ?? wrong(`the run "${run.marks}" is rewritten without lengths`);
+    for (const mark of run.marks) charRuns[mark.charCodeAt(0)] = k + 1;
+    if (run.as === undefined || run.lengths === undefined) return;
+    const [min, max] = run.lengths;
     for (let length = Math.max(min, 2); length <= max; length++) {
       const text = run.marks.repeat(length);
       if (text !== run.as) {
@@ -348,14 +383,9 @@ export function compileGrammar(rules: GrammarRules): Grammar {
     }
   });
   const rewriteAt = new Uint8Array(1 << 16);
-  for (const key of rewrites.keys()) {
-    if (key.length > 7) wrong(`"${key}" is rewritten, and more than 7 characters long`);
-    rewriteAt[key.charCodeAt(0)] |= 1 << key.length;
-  }
+  for (const key of rewrites.keys()) rewriteAt[key.charCodeAt(0)] |= 1 << key.length;
   for (const a of apostropheList) rewriteAt[a.charCodeAt(0)] |= 1;
   const leadingClitics = new Set(rules.leadingClitics);
-  if (1 + Math.max(...rules.leadingClitics.map((c) => c.length), rules.decade.digits + rules.decade.suffix.length) > 7)
-    wrong('a leading clitic is more than 6 characters long');
 
   // The ASCII tables.
   const chars = new Uint16Array(256);
@@ -379,16 +409,11 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   // leaves to it: an abbreviation's or initial's period, the mark after a URL's first letters.
   flag(rules.abbreviationMark, CHAR_AFTER_WORD);
   for (const prefix of rules.urlPrefixes) {
-    if (!isAscii(prefix) || !isLetterCode(prefix.charCodeAt(0)) || alnumLength(prefix) === prefix.length)
-      wrong(`the URL prefix "${prefix}" must be ASCII letters, then a mark`);
     flag(prefix[alnumLength(prefix)], CHAR_AFTER_WORD);
     chars[prefix.charCodeAt(0)] |= CHAR_URL_HEAD; // this case only: URL_SOURCE is case-sensitive
   }
   for (const key of asciiRewrites.keys()) flag(key[0], CHAR_REWRITTEN);
-  for (const e of rules.wordEmoticons) {
-    if (e.length === 0 || alnumLength(e) !== e.length) wrong(`the emoticon "${e}" must be ASCII letters and digits`);
-    flag(e[0], CHAR_EMOTICON_HEAD);
-  }
+  for (const e of rules.wordEmoticons) flag(e[0], CHAR_EMOTICON_HEAD);
 
   const charForms = new Uint8Array(256);
   const formsAt: Form[][] = [];
@@ -417,11 +442,6 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   tokens.push({ kind: GRAMMAR_KEPT, text: nc.toLowerCase() });
   for (const e of rules.wordEmoticons) tokens.push({ kind: GRAMMAR_EMOTICON, text: e.toLowerCase() });
   for (const [word, [stem, rest]] of splits) tokens.push({ kind: GRAMMAR_SPLIT, text: word, token: rest, stem });
-  const seen = new Set<string>();
-  for (const t of tokens) {
-    if (seen.has(t.text)) wrong(`"${t.text}" has two rules`);
-    seen.add(t.text);
-  }
 
   return {
     rules,
@@ -458,8 +478,13 @@ export function compileGrammar(rules: GrammarRules): Grammar {
   };
 }
 
-/** The grammar every tokeniser, scanner and featurizer uses. */
-export const GRAMMAR = compileGrammar(RULES);
+/**
+ * The grammar every tokeniser, scanner and featurizer uses. RULES is fixed when the library is
+ * built, and test/grammar.test.ts compiles it with every check: the checks are not shipped to
+ * run again on every load (in a browser, they would be loaded twice, by the page and its
+ * training worker).
+ */
+export const GRAMMAR = buildGrammar(RULES);
 
 /**
  * What markNegation does at a token: 1 opens a negation scope (a negation word, in any case),
