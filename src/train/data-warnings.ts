@@ -1,6 +1,6 @@
 // Warnings about training data that is likely a mistake: labels that are one label spelled two
 // ways, a class too small to learn beside large ones, a training split that lost a large share
-// of its rows (a featurizer left with no words is checked in train.ts). Each is one sentence
+// of its rows (a featurizer left with no words is checked in train-model.ts). Each is one sentence
 // naming what was seen and what to do; training goes on (TrainOptions.onWarning,
 // TrainResult.warnings), and the CLI's --strict makes them errors. Kept short: this code is in
 // the browser's training worker, whose size has a budget.

@@ -1,6 +1,6 @@
 // A classifier saved quantized (`toBytes({ quantize: 8 })`): classifier schema 4, its embedding
 // table as codes and bfloat16 scales (quantize.ts), it and the vocabulary and row buckets packed
-// (pack-sections.ts). A module of its own, apart from classifier-file.ts, so that a training
+// (pack-sections.ts). A module of its own, apart from classifier-encode.ts, so that a training
 // worker, which only ever sends a float file, does not carry the quantizer and the packer.
 
 import type { TextModel } from '../models/text-model.js';

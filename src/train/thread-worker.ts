@@ -102,7 +102,7 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
   };
 }
 
-/** The thread's share of one epoch, batch after batch, as the single-thread loop in train.ts runs it. */
+/** The thread's share of one epoch, batch after batch, as the single-thread loop in train-model.ts runs it. */
 function runEpoch(
   trainer: Trainer,
   epoch: number,
@@ -165,7 +165,7 @@ function runEpoch(
 
 /**
  * One member of a bag model, trained whole in this thread's own memory by the very loop that
- * trains it on one thread (train.ts): the same weights, to the bit. Progress and epoch reports
+ * trains it on one thread (train-model.ts): the same weights, to the bit. Progress and epoch reports
  * go to the host as they come.
  */
 async function trainMember(

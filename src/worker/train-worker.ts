@@ -5,7 +5,9 @@
 // A bundler makes this worker a bundle of its own, loaded beside the page's, so it imports only
 // what training runs: trainModel (examples arrive as an array, so no data reader) and the
 // classifier's encoder (the model goes back as its model file, so no TextClassifier, whose
-// prediction, explanation and evaluation run on the page).
+// prediction, explanation and evaluation run on the page, and no reader of model files, whose
+// on-demand loading of each architecture's code would make the bundler wrap the models and
+// the code under them in lazy initialisers).
 
 import { encodeClassifier } from '../train/classifier-encode.js';
 import { trainModel } from '../train/train-model.js';
