@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { builtinSplit } from '../src/data/corpus.js';
 import { decodeModelFile, ModelFileError } from '../src/format/model-file.js';
-import { train, type TrainOptions } from '../src/index.node.js';
+import { train, trainWithReport, type TrainOptions } from '../src/index.node.js';
+import { CheckpointClock, parseCheckpointInterval, type CheckpointInterval } from '../src/train/checkpoint-interval.js';
 
 const { train: examples, dev } = builtinSplit();
 
@@ -135,5 +136,114 @@ describe('training options that belong to trust', () => {
     await expect(
       train(examples, { epochs: 1, threads: 2, checkpoint: { every: 1000, save: () => {} } }),
     ).rejects.toThrow(/checkpoints need threads 1/);
+  });
+});
+
+describe('the checkpoint interval', () => {
+  it.each<[CheckpointInterval, { steps: number } | { seconds: number }]>([
+    [200, { steps: 200 }],
+    ['200', { steps: 200 }],
+    ['30s', { seconds: 30 }],
+    ['1.5s', { seconds: 1.5 }],
+    ['5m', { seconds: 300 }],
+    ['1h', { seconds: 3600 }],
+    ['250ms', { seconds: 0.25 }],
+    [{ seconds: 60 }, { seconds: 60 }],
+    [{ steps: 7 }, { steps: 7 }],
+  ])('%j is %j', (every, parsed) => {
+    expect(parseCheckpointInterval(every)).toEqual(parsed);
+  });
+
+  it.each<unknown>([0, -5, 1.5, 'abc', '5x', '0s', '', { seconds: 0 }, { seconds: Infinity }, { minutes: 1 }, null])(
+    '%j is refused, saying what is expected',
+    (every) => {
+      expect(() => parseCheckpointInterval(every as CheckpointInterval)).toThrow(
+        /checkpoint\.every must be a number of steps \(e\.g\. 1000\) or a time such as "60s"/,
+      );
+    },
+  );
+
+  it('by steps, a checkpoint is due at every multiple of the steps; by time, once the time has passed since the last save', () => {
+    const bySteps = new CheckpointClock(3);
+    expect([1, 2, 3, 4, 5, 6].map((s) => bySteps.due(s))).toEqual([false, false, true, false, false, true]);
+    let now = 1000;
+    const byTime = new CheckpointClock('2s', () => now);
+    expect(byTime.due(1)).toBe(false);
+    now += 1999;
+    expect(byTime.due(2)).toBe(false);
+    now += 1;
+    expect(byTime.due(3)).toBe(true);
+    // Time counts from the end of the save, however long it took.
+    now += 5000;
+    byTime.saved();
+    expect(byTime.due(4)).toBe(false);
+    now += 2000;
+    expect(byTime.due(5)).toBe(true);
+  });
+
+  it('the default is a minute: a short run saves no checkpoint; "1h" none either', async () => {
+    for (const every of [undefined, '1h'] as const) {
+      const saves: Uint8Array[] = [];
+      const model = await train(examples, { epochs: 2, checkpoint: { every, save: (b) => void saves.push(b) } });
+      model.dispose();
+      expect(saves, `every ${every}`).toEqual([]);
+    }
+  });
+
+  it('by time, checkpoints come fewer than the steps, and each resumes to the same model bytes', async () => {
+    const options: TrainOptions = { epochs: 6, seed: 4 };
+    const saves: Uint8Array[] = [];
+    let steps = 0;
+    const whole = await train(examples, {
+      ...options,
+      batchEvery: 1,
+      onBatch: (info) => void (steps = info.step),
+      checkpoint: { every: { seconds: 0.005 }, save: (b) => void saves.push(b.slice()) },
+    });
+    expect(saves.length).toBeGreaterThan(0);
+    expect(saves.length).toBeLessThan(steps);
+    const resumed = await train(examples, { ...options, resume: saves[saves.length >> 1] });
+    expect(equalBytes(resumed.toBytes(), whole.toBytes())).toBe(true);
+    resumed.dispose();
+    whole.dispose();
+  });
+});
+
+describe('the checkpoint after the run', () => {
+  const run = async (extra: TrainOptions) => {
+    let removed = 0;
+    const model = await train(examples, {
+      epochs: 3,
+      ...extra,
+      checkpoint: { every: 5, save: () => {}, remove: () => void removed++ },
+    });
+    model.dispose();
+    return { removed };
+  };
+
+  it('is removed once a run has ended', async () => {
+    expect((await run({})).removed).toBe(1);
+  });
+
+  it('is kept with keepCheckpoint', async () => {
+    expect((await run({ keepCheckpoint: true })).removed).toBe(0);
+  });
+
+  it('is kept when the run was stopped, with one more checkpoint saved where it stopped', async () => {
+    const controller = new AbortController();
+    let saved = 0;
+    const result = await trainWithReport(examples, {
+      epochs: 50,
+      batchEvery: 1,
+      onBatch: (info) => {
+        if (info.step === 12) controller.abort();
+      },
+      signal: controller.signal,
+      checkpoint: { every: 5, save: () => void saved++, remove: () => expect.fail('removed after a stop') },
+    });
+    result.model.dispose();
+    expect(result.stopped).toBe(true);
+    // Steps 5 and 10 by the interval, then step 12 where the run stopped.
+    expect(saved).toBe(3);
   });
 });

@@ -43,6 +43,11 @@ export {
   type TrainingData,
 } from './train.js';
 export { TrainingDivergedError } from './errors.js';
+export {
+  parseCheckpointInterval,
+  DEFAULT_CHECKPOINT_INTERVAL,
+  type CheckpointInterval,
+} from './checkpoint-interval.js';
 export { autoPredictionThreads, MIN_TEXTS_PER_THREAD, PredictionThreads } from './prediction-threads.js';
 export { architectures } from '../models/registry.js';
 export {

@@ -7,6 +7,11 @@ import type { FeatureOptions } from '../text/features.js';
 import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/attention-model.js';
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
+import {
+  DEFAULT_CHECKPOINT_INTERVAL,
+  parseCheckpointInterval,
+  type CheckpointInterval,
+} from './checkpoint-interval.js';
 import { autoMembers } from './members.js';
 import { availableCores } from './threads.js';
 
@@ -103,10 +108,20 @@ export interface TrainOptions extends FeatureOptions {
   /** Told about data that will train poorly (e.g. most labels with only a few examples); also in TrainResult.warnings. */
   onWarning?: (message: string) => void;
   /**
-   * Hands the bytes of a checkpoint to `save` every `every` steps (over all members): the whole
-   * state of the run, from which `resume` carries on to the same model bytes.
+   * Hands the bytes of a checkpoint to `save` every `every` (default "60s"): a number of steps
+   * over all members (1000), or a time ("60s", "5m", { seconds: 60 }) counted from the end of
+   * the last save. Each holds the whole state of the run, from which `resume` carries on to the
+   * same model bytes; each costs about the model's size (two, three times with Adam's moments or
+   * several members) in copying and writing, so time suits large models better than steps.
+   * Once the run has ended (not stopped), `remove` is called, unless `keepCheckpoint`.
    */
-  checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void> };
+  checkpoint?: {
+    every?: CheckpointInterval;
+    save: (bytes: Uint8Array) => void | Promise<void>;
+    remove?: () => void | Promise<void>;
+  };
+  /** Keep the checkpoint after a run that ended: `checkpoint.remove` is not called. */
+  keepCheckpoint?: boolean;
   /** The bytes of a checkpoint of this run (same data and options) to carry on from. */
   resume?: Uint8Array;
   /** Attention model: encoder layers (default 1). */
@@ -260,7 +275,7 @@ export function resolveOptions(options: TrainOptions, examples: number) {
     if (options.checkpoint || options.resume)
       throw new RangeError(`checkpoints need threads 1: a run on ${o.threads} threads cannot be replayed from one`);
   }
-  if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);
+  if (options.checkpoint) parseCheckpointInterval(options.checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL);
   return o;
 }
 

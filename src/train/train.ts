@@ -20,6 +20,7 @@ import { createTokenizer } from '../text/tokenize.js';
 import { BatchBuilder, encodeExamples, type Encoded } from './batches.js';
 import { fitTemperature } from './calibration.js';
 import { decodeCheckpoint, encodeCheckpoint, runIdentity, type RunIdentity, type TrainingState } from './checkpoint.js';
+import { CheckpointClock, DEFAULT_CHECKPOINT_INTERVAL } from './checkpoint-interval.js';
 import { NEGATED_WORD_PREFIX, TextClassifier, type ClassifierConfig, type Label } from './classifier.js';
 import { EarlyStopping, restore, snapshot, weightsAreFinite } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
@@ -197,7 +198,14 @@ async function trainOn(
     started: performance.now(),
     reports: resume?.reports ?? [],
     resume,
-    checkpoint: options.checkpoint && identity ? { ...options.checkpoint, identity } : undefined,
+    checkpoint:
+      options.checkpoint && identity
+        ? {
+            save: options.checkpoint.save,
+            clock: new CheckpointClock(options.checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL),
+            identity,
+          }
+        : undefined,
     stop: new StopCheck(options.signal),
     stopped: false,
     team,
@@ -308,6 +316,8 @@ async function trainOn(
   };
   if (validSet && (options.calibrate ?? true))
     config.temperature = fitTemperature(logitsOfSet(model, validSet), validSet.labels, labels.length);
+  // The run ended: its checkpoint has nothing left to resume. A stopped run keeps it, to carry on from.
+  if (run.checkpoint && !run.stopped && !options.keepCheckpoint) await options.checkpoint?.remove?.();
   return { model, config, featurizer, epochs: run.reports, classCounts, trainSeconds, warnings, stopped: run.stopped };
 }
 
@@ -322,7 +332,7 @@ export interface Run {
   reports: EpochReport[];
   /** The checkpoint to carry on from; taken by the member it belongs to. */
   resume?: TrainingState;
-  checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void>; identity: RunIdentity };
+  checkpoint?: { save: (bytes: Uint8Array) => void | Promise<void>; clock: CheckpointClock; identity: RunIdentity };
   /** With several members: the merged model of the members done so far, for checkpoints. */
   merged?: () => Record<string, Float32Array>;
   /** options.signal, looked at after every step; `stopped` once it was aborted. */
@@ -499,9 +509,13 @@ export async function fitModel(
           ...memberField,
         });
       }
-      if (run.checkpoint && step % run.checkpoint.every === 0)
+      const stopped = await run.stop.stopped();
+      // A stopped run saves where it stopped too, so that resuming loses none of its steps.
+      if (run.checkpoint && (stopped || run.checkpoint.clock.due(step))) {
         await run.checkpoint.save(encodeCheckpoint(run.checkpoint.identity, state(epoch, s + 1)));
-      if (await run.stop.stopped()) {
+        run.checkpoint.clock.saved();
+      }
+      if (stopped) {
         run.stopped = true;
         break;
       }
