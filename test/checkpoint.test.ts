@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinSplit } from '../src/data/corpus.js';
 import { decodeModelFile, ModelFileError } from '../src/format/model-file.js';
+import { decodeCheckpoint, type RunIdentity } from '../src/train/checkpoint.js';
 import { train, trainWithReport, type TrainOptions } from '../src/index.node.js';
 import { CheckpointClock, parseCheckpointInterval, type CheckpointInterval } from '../src/train/checkpoint-interval.js';
 
@@ -245,5 +246,95 @@ describe('the checkpoint after the run', () => {
     expect(result.stopped).toBe(true);
     // Steps 5 and 10 by the interval, then step 12 where the run stopped.
     expect(saved).toBe(3);
+  });
+});
+
+describe('incremental checkpoints (save, then patches appended)', () => {
+  /** Trains once with save and append as a file would see them; returns the final bytes and the file after each checkpoint. */
+  async function runIncremental(options: TrainOptions, every: CheckpointInterval) {
+    let file = new Uint8Array(0);
+    const files: Uint8Array[] = [];
+    const sizes = { whole: [] as number[], patch: [] as number[] };
+    const model = await train(examples, {
+      ...options,
+      checkpoint: {
+        every,
+        save: (bytes) => {
+          file = bytes.slice();
+          files.push(file);
+          sizes.whole.push(bytes.length);
+        },
+        append: (bytes) => {
+          file = Buffer.concat([file, bytes]);
+          files.push(file);
+          sizes.patch.push(bytes.length);
+        },
+      },
+    });
+    const bytes = model.toBytes();
+    model.dispose();
+    return { bytes, files, sizes };
+  }
+
+  it.each(CASES)(
+    '%s: the file at every checkpoint holds the state a whole checkpoint holds, and resumes to the same model bytes',
+    async (_, options) => {
+      const { bytes, files, sizes } = await runIncremental(options, 3);
+      expect(sizes.patch.length).toBeGreaterThan(sizes.whole.length);
+      const { checkpoints } = await runWithCheckpoints(options, 3);
+      expect(files.length).toBe(checkpoints.length);
+      const identity = decodeModelFile(checkpoints[0], 'whole').config.identity as unknown as RunIdentity;
+      // About a dozen of them, the last included (each decoding reads the whole file).
+      const stride = Math.ceil(files.length / 12);
+      files.forEach((file, k) => {
+        if (k % stride !== 0 && k !== files.length - 1) return;
+        const [got, want] = [
+          decodeCheckpoint(file, 'file', identity),
+          decodeCheckpoint(checkpoints[k], 'whole', identity),
+        ];
+        expect(got.position, `checkpoint ${k + 1}`).toEqual(want.position);
+        expect(got.optimizer.steps).toEqual(want.optimizer.steps);
+        for (const key of ['order', 'shuffleRng', 'dropoutRng'] as const)
+          expect(equalBytes(u8(got[key]), u8(want[key])), `checkpoint ${k + 1}, ${key}`).toBe(true);
+        for (const group of ['weights', 'best', 'merged'] as const) {
+          expect(Object.keys(got[group] ?? {})).toEqual(Object.keys(want[group] ?? {}));
+          for (const [name, values] of Object.entries(want[group] ?? {}))
+            expect(equalBytes(u8(got[group]![name]), u8(values)), `checkpoint ${k + 1}, ${group}.${name}`).toBe(true);
+        }
+        for (const [name, values] of Object.entries(want.optimizer.buffers))
+          expect(
+            equalBytes(u8(got.optimizer.buffers[name]), u8(values)),
+            `checkpoint ${k + 1}, optimizer ${name}`,
+          ).toBe(true);
+      });
+      for (const k of [0, 1, 2, files.length >> 2, files.length >> 1, files.length - 2, files.length - 1]) {
+        const resumed = await train(examples, { ...options, resume: files[k] });
+        expect(equalBytes(resumed.toBytes(), bytes), `resumed from checkpoint ${k + 1} of ${files.length}`).toBe(true);
+        resumed.dispose();
+      }
+    },
+  );
+
+  it('a bag model patch holds only the rows the steps used: far smaller than a whole checkpoint', async () => {
+    const { sizes } = await runIncremental({ epochs: 2, members: 1, seed: 3 }, 1);
+    const median = [...sizes.patch].sort((a, b) => a - b)[sizes.patch.length >> 1];
+    expect(median * 10).toBeLessThan(sizes.whole[0]);
+    // A whole checkpoint comes again once the patches add up to one.
+    expect(sizes.whole.length).toBeGreaterThan(1);
+  });
+
+  it('a patch cut off at the end (a kill while appending) is left out; a damaged patch before others is refused', async () => {
+    const options: TrainOptions = { epochs: 2, seed: 6 };
+    const { bytes, files } = await runIncremental(options, 2);
+    // A file of a whole checkpoint and at least three patches, and the file one patch longer.
+    const k = files.findIndex((f, i) => i > 3 && files[i + 1]?.length > f.length && f.length > files[i - 3].length);
+    const [before, after] = [files[k], files[k + 1]];
+    const cut = after.subarray(0, before.length + ((after.length - before.length) >> 1));
+    const resumed = await train(examples, { ...options, resume: cut });
+    expect(equalBytes(resumed.toBytes(), bytes)).toBe(true);
+    resumed.dispose();
+    const damaged = after.slice();
+    damaged[before.length - 100] ^= 0x10;
+    await expect(train(examples, { ...options, resume: damaged })).rejects.toThrow(/patch \d+.*damaged|damaged.*patch/);
   });
 });

@@ -1,5 +1,6 @@
 // `sentiwasm train FILE --out MODEL`: read, train with a progress bar, evaluate on --dev, save atomically.
 
+import { appendFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -128,6 +129,9 @@ export async function trainCommand(
       ? {
           every: flags.checkpointEvery ?? DEFAULT_CHECKPOINT_INTERVAL,
           save: (bytes) => saveModelFileAtomic(join(checkpointDir, CHECKPOINT_FILE), bytes),
+          // Patches go after the whole checkpoint in the same file, unflushed: a kill leaves at worst a
+          // cut-off last patch, which resuming leaves out (the whole checkpoint was flushed and renamed).
+          append: (bytes) => appendFileSync(join(checkpointDir, CHECKPOINT_FILE), bytes),
         }
       : undefined,
     onWarning: (message) => err(`warning: ${message}`),

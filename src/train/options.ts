@@ -118,6 +118,14 @@ export interface TrainOptions extends FeatureOptions {
   checkpoint?: {
     every?: CheckpointInterval;
     save: (bytes: Uint8Array) => void | Promise<void>;
+    /**
+     * Given, most checkpoints are patches instead: the bytes to add after those saved last (what
+     * changed since: for a bag model, the head and the table rows the steps used), so that a
+     * checkpoint costs what changed rather than the whole model. `resume` takes the bytes saved
+     * followed by those appended; a patch cut off at the end is left out. Now and then (once
+     * the patches add up to the whole) `save` is called again with a whole checkpoint.
+     */
+    append?: (bytes: Uint8Array) => void | Promise<void>;
     remove?: () => void | Promise<void>;
   };
   /** Keep the checkpoint after a run that ended: `checkpoint.remove` is not called. */

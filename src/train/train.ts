@@ -12,6 +12,7 @@ import { readExamples } from '../data/examples.js';
 import { modelClass } from '../models/registry.js';
 import type { ModelLayout, TextModel } from '../models/text-model.js';
 import type { BagModel } from '../models/bag-model.js';
+import { BagFrontModel } from '../models/bag-front-model.js';
 import { Random } from '../nn/random.js';
 import { Runtime } from '../runtime/runtime.js';
 import { readFileBytes } from '../runtime/wasm-source.js';
@@ -19,10 +20,10 @@ import { Featurizer, resolveFeatureOptions } from '../text/features.js';
 import { createTokenizer } from '../text/tokenize.js';
 import { BatchBuilder, encodeExamples, type Encoded } from './batches.js';
 import { fitTemperature } from './calibration.js';
-import { decodeCheckpoint, encodeCheckpoint, runIdentity, type RunIdentity, type TrainingState } from './checkpoint.js';
+import { CheckpointWriter, decodeCheckpoint, runIdentity, type TrainingState } from './checkpoint.js';
 import { CheckpointClock, DEFAULT_CHECKPOINT_INTERVAL } from './checkpoint-interval.js';
 import { NEGATED_WORD_PREFIX, TextClassifier, type ClassifierConfig, type Label } from './classifier.js';
-import { EarlyStopping, restore, snapshot, weightsAreFinite } from './early-stopping.js';
+import { EarlyStopping, restore, weightsAreFinite } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
 import { memberSeed } from './members.js';
 import { naiveBayesStart } from './naive-bayes-start.js';
@@ -200,11 +201,12 @@ async function trainOn(
     resume,
     checkpoint:
       options.checkpoint && identity
-        ? {
-            save: options.checkpoint.save,
-            clock: new CheckpointClock(options.checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL),
+        ? new CheckpointWriter(
             identity,
-          }
+            new CheckpointClock(options.checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL),
+            options.checkpoint.save,
+            options.checkpoint.append,
+          )
         : undefined,
     stop: new StopCheck(options.signal),
     stopped: false,
@@ -295,7 +297,7 @@ async function trainOn(
         { ...shape, dim },
         { ...layout, seed },
       ) as BagModel;
-      run.merged = () => snapshot(merged);
+      run.merged = () => views(merged);
       // Member 0 goes on with the seed's own generator, as a single model would.
       await fitModel(member, sets, { ...o, dim, seed }, m === 0 ? rng : new Random(seed), classWeight, run, m, m + 1);
       merged.addMember(member, m, o.members);
@@ -332,7 +334,7 @@ export interface Run {
   reports: EpochReport[];
   /** The checkpoint to carry on from; taken by the member it belongs to. */
   resume?: TrainingState;
-  checkpoint?: { save: (bytes: Uint8Array) => void | Promise<void>; clock: CheckpointClock; identity: RunIdentity };
+  checkpoint?: CheckpointWriter;
   /** With several members: the merged model of the members done so far, for checkpoints. */
   merged?: () => Record<string, Float32Array>;
   /** options.signal, looked at after every step; `stopped` once it was aborted. */
@@ -418,6 +420,16 @@ export async function fitModel(
     stopping.sinceBest = p.sinceBest;
     if (p.bestLoss !== null) stopping.best = { loss: p.bestLoss, weights: resume.best! };
   }
+  // A bag model's step changes only the table rows (and their Adam moments) its batch used: patches carry only those.
+  run.checkpoint?.startModel(
+    model instanceof BagFrontModel
+      ? {
+          rows: Math.max(1, model.shape.rows),
+          names: ['weights.embedding.weight', 'optimizer.embedding.m', 'optimizer.embedding.v'],
+        }
+      : undefined,
+  );
+  const tracksRows = run.checkpoint?.tracksRows === true && !team;
   const started = performance.now();
   const memberField = member === undefined ? {} : { member };
   const memberReports = () => run.reports.filter((r) => (r.member ?? 1) === (member ?? 1));
@@ -437,7 +449,7 @@ export async function fitModel(
     order,
     shuffleRng: rng.state(),
     dropoutRng: batches.dropRng.state(),
-    weights: snapshot(model),
+    weights: views(model),
     optimizer: model.saveOptimizer(),
     best: stopping.best?.weights,
     merged: run.merged?.(),
@@ -491,6 +503,10 @@ export async function fitModel(
         warmup: o.warmup,
       });
       const result = stepper.run(batches, batch, lr);
+      if (tracksRows) {
+        const { rowIds, rowCount } = model.gradientBlocks();
+        run.checkpoint!.touch(model.runtime.i32(rowIds, rowCount));
+      }
       const step = ++run.step;
       if (!Number.isFinite(result.loss)) throw new TrainingDivergedError(step, epoch, o.lr, member);
       lossSum += result.loss * batch;
@@ -512,7 +528,7 @@ export async function fitModel(
       const stopped = await run.stop.stopped();
       // A stopped run saves where it stopped too, so that resuming loses none of its steps.
       if (run.checkpoint && (stopped || run.checkpoint.clock.due(step))) {
-        await run.checkpoint.save(encodeCheckpoint(run.checkpoint.identity, state(epoch, s + 1)));
+        await run.checkpoint.write(state(epoch, s + 1));
         run.checkpoint.clock.saved();
       }
       if (stopped) {
@@ -553,6 +569,11 @@ export async function fitModel(
   if (!weightsAreFinite(model)) throw new TrainingDivergedError(run.step, done.at(-1)?.epoch ?? o.epochs, o.lr, member);
   // Steps an early stop skipped still count as done, so progress ends at totalSteps.
   run.step += stepsPerEpoch * (o.epochs - done.length);
+}
+
+/** Views of every tensor of the model, by name (no copies): for a checkpoint encoded before the next step. */
+function views(model: TextModel): Record<string, Float32Array> {
+  return Object.fromEntries(model.tensors().map((t) => [t.name, t.values()]));
 }
 
 /** Multiplies the linear head's weights and biases by `factor` (the mean over fewer members than the model was laid out for). */
