@@ -353,12 +353,15 @@ export class CheckpointWriter {
     this.tracking = this.append ? tracking : undefined;
     this.flags = new Uint8Array(this.tracking?.rows ?? 0);
     this.touched = [];
+    this.tracksRows = false;
   }
 
-  /** Whether touch() wants to hear of each step's rows. */
-  get tracksRows(): boolean {
-    return this.tracking !== undefined;
-  }
+  /**
+   * Whether touch() wants to hear of each step's rows: only once a whole checkpoint of this model
+   * is written (the first one is whole anyway), so that a run that never reaches its first
+   * checkpoint pays nothing per step.
+   */
+  tracksRows = false;
 
   /** The rows a step updated. */
   touch(rows: Int32Array): void {
@@ -388,6 +391,7 @@ export class CheckpointWriter {
     this.touched.length = 0;
     this.lastEpoch = state.position.epoch;
     this.lastBest = state.best;
+    this.tracksRows = this.tracking !== undefined;
   }
 
   /** What changed since the last checkpoint: rows touched of the tracked tensors, the rest of them whole when small or changed. */

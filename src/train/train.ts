@@ -429,7 +429,6 @@ export async function fitModel(
         }
       : undefined,
   );
-  const tracksRows = run.checkpoint?.tracksRows === true && !team;
   const started = performance.now();
   const memberField = member === undefined ? {} : { member };
   const memberReports = () => run.reports.filter((r) => (r.member ?? 1) === (member ?? 1));
@@ -503,9 +502,9 @@ export async function fitModel(
         warmup: o.warmup,
       });
       const result = stepper.run(batches, batch, lr);
-      if (tracksRows) {
+      if (run.checkpoint?.tracksRows) {
         const { rowIds, rowCount } = model.gradientBlocks();
-        run.checkpoint!.touch(model.runtime.i32(rowIds, rowCount));
+        run.checkpoint.touch(model.runtime.i32(rowIds, rowCount));
       }
       const step = ++run.step;
       if (!Number.isFinite(result.loss)) throw new TrainingDivergedError(step, epoch, o.lr, member);
