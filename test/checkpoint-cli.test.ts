@@ -35,7 +35,9 @@ describe('--checkpoint-every', () => {
     const { stdout } = await cli(['train', '--help']);
     const help = stdout.replace(/\s+/g, ' ');
     expect(help).toMatch(/--checkpoint-every <time\|steps> time \(30s, 5m\) or steps \(a plain number\)/);
-    expect(help).toMatch(/each writes about the model file's size/);
+    expect(help).toMatch(
+      /Cost: the first checkpoint, .* writes about the model file's size .* the others only what changed/,
+    );
     expect(help).toMatch(/\(default: "60s"\)/);
     expect(help).toMatch(/--keep-checkpoint/);
   });

@@ -171,7 +171,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--checkpoint-every <time|steps>',
-      "time (30s, 5m) or steps (a plain number) between checkpoints; each writes about the model file's size (more with Adam or members), which every few steps would cost more than the training",
+      "time (30s, 5m) or steps (a plain number) between checkpoints. Cost: the first checkpoint, and one whenever those since add up to it, writes about the model file's size (more with Adam or members); the others only what changed (a bag model: the rows used since), yet every few steps that still costs more than the training",
       checkpointInterval,
       '60s',
     )

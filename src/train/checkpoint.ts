@@ -146,8 +146,17 @@ export function runIdentity(
  */
 export function dataFingerprint(examples: readonly { text: string; label: string }[]): string {
   const encoder = new TextEncoder();
+  // One buffer for every example: an array per example (tens of thousands of small ArrayBuffers)
+  // would leave the collector work that lands in the training loop.
+  let buffer = new Uint8Array(4096);
   let crc = 0;
-  for (const e of examples) crc = crc32(encoder.encode(`${e.label}\u0000${e.text}\u0001`), crc);
+  for (const e of examples) {
+    const framed = `${e.label}\u0000${e.text}\u0001`;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (framed.length * 3 > buffer.length) buffer = new Uint8Array(framed.length * 3);
+    const { written } = encoder.encodeInto(framed, buffer);
+    crc = crc32(buffer.subarray(0, written), crc);
+  }
   return `${examples.length}:${crc.toString(16).padStart(8, '0')}`;
 }
 

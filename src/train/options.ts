@@ -111,8 +111,9 @@ export interface TrainOptions extends FeatureOptions {
    * Hands the bytes of a checkpoint to `save` every `every` (default "60s"): a number of steps
    * over all members (1000), or a time ("60s", "5m", { seconds: 60 }) counted from the end of
    * the last save. Each holds the whole state of the run, from which `resume` carries on to the
-   * same model bytes; each costs about the model's size (two, three times with Adam's moments or
-   * several members) in copying and writing, so time suits large models better than steps.
+   * same model bytes; a whole one costs about the model's size (two, three times with Adam's
+   * moments or several members) in copying and writing (see `append` for less), so time suits
+   * large models better than steps.
    * Once the run has ended (not stopped), `remove` is called, unless `keepCheckpoint`.
    */
   checkpoint?: {
