@@ -182,6 +182,15 @@ describe('Ctrl-C while training', () => {
     expect(readdirSync(checkpoints)).toEqual(['checkpoint.bin']);
   });
 
+  it('with members, names each member and the epoch its weights come from', async () => {
+    const args = long('members.bin').map((a) => (a === '1' ? '2' : a));
+    const { code, stderr } = await trainAndInterrupt([...args, '--threads', '1'], 1);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(
+      /stopped by Ctrl-C: saved the mean of members 1 to .*members\.bin; member 1 \(in epoch \d+\): the best model so far, from epoch \d+ \(validation loss [\d.]+\)/,
+    );
+  });
+
   it('pressed twice, quits at once without saving', async () => {
     // A wide model (about 55 MB) takes long enough to save that the second Ctrl-C comes before the save is done.
     const { code, stderr } = await trainAndInterrupt(long('never-saved.bin', '--dim', '2048'), 2, 30);

@@ -180,7 +180,7 @@ export async function trainCommand(
   } finally {
     ctrlC.dispose();
   }
-  if (result.stopped) err(describeStop(result.epochs, lastBatch, flags.out, checkpointDir));
+  if (result.stopped) err(describeStop(result.epochs, lastBatch, flags.out, checkpointDir, result.threads > 1));
   // The model is safe on disk: the checkpoint has nothing left to resume (a stopped run keeps it, to carry on from).
   else if (checkpointDir && !flags.keepCheckpoint) await removeCheckpoint(checkpointDir, madeCheckpointDir);
   const { model, epochs, trainSeconds } = result;
@@ -351,28 +351,46 @@ class CtrlC {
   }
 }
 
-/** The line that tells what a run stopped by Ctrl-C saved: whose weights, from which epoch. */
+/**
+ * The line that tells what a run stopped by Ctrl-C saved: whose weights, from which epoch. With
+ * members, the model is the mean of those trained so far, each from its best epoch (members
+ * on threads side by side each stopped where it was; one after another, only the last had not ended).
+ */
 function describeStop(
   epochs: EpochReport[],
   last: BatchInfo | undefined,
   out: string,
   checkpointDir: string | undefined,
+  sideBySide: boolean,
 ): string {
-  const member = last?.member;
-  const own = epochs.filter((r) => r.member === member);
-  const where = `${member ? `member ${member}, ` : ''}epoch ${own.length + 1}`;
-  const validated = own.filter((r) => r.validLoss !== undefined);
-  const best = validated.reduce<EpochReport | undefined>(
-    (b, r) => (!b || r.validLoss! < b.validLoss! ? r : b),
-    undefined,
-  );
+  const members = [...new Set([...epochs.map((r) => r.member), last?.member])]
+    .filter((m): m is number => m !== undefined)
+    .sort((a, b) => a - b);
+  const resume = checkpointDir ? `; --resume ${checkpointDir} carries on from where it stopped` : '';
+  if (members.length === 0) {
+    const { where, what } = memberStop(epochs);
+    return `stopped by Ctrl-C in ${where}: saved ${what} to ${out}${resume}`;
+  }
+  const each = members.map((m) => {
+    const { where, what } = memberStop(epochs.filter((r) => r.member === m));
+    // One after another, the members before the last one heard of had ended.
+    const running = sideBySide || m === last?.member;
+    return `member ${m} (${running ? `in ${where}` : 'trained to its end'}): ${what}`;
+  });
+  return `stopped by Ctrl-C: saved the mean of members ${members.join(', ')} to ${out}${resume}; ${each.join('; ')}`;
+}
+
+/** Where one model (or member) stopped, from its epoch reports, and which of its weights were kept. */
+function memberStop(own: EpochReport[]): { where: string; what: string } {
+  const best = own
+    .filter((r) => r.validLoss !== undefined)
+    .reduce<EpochReport | undefined>((b, r) => (!b || r.validLoss! < b.validLoss! ? r : b), undefined);
   const what = best
     ? `the best model so far, from epoch ${best.epoch} (validation loss ${best.validLoss!.toFixed(4)})`
     : own.length
       ? `the model as it stood (no validation data to choose an epoch: ${own.length} epoch(s) done and part of the next)`
       : 'the model as it stood (part of its first epoch)';
-  const resume = checkpointDir ? `; --resume ${checkpointDir} carries on from where it stopped` : '';
-  return `stopped by Ctrl-C in ${where}: saved ${what} to ${out}${resume}`;
+  return { where: `epoch ${own.length + 1}`, what };
 }
 
 async function readVectors(file: string): Promise<Map<string, Float32Array>> {
