@@ -3,9 +3,14 @@
 //
 //   npx tsx bench/accuracy/run.ts [--data sst2,chn] [--seeds 1,2,3] [--configs defaults,eos]
 //       [--config 'name={"members":1}'] [--no-fasttext] [--pairing full|diagonal] [--json FILE]
+//       [--split folds|sentences-2000] [--k 20] [--removal unshared|all] [--folds 1,2,…] [--sst2-train FILE]
 //
-// SST-2: three disjoint sets of 2,000 held-out training sentences with their phrases removed from
-// training (splits.ts). ChnSentiCorp: 5-fold stratified cross-validation of train.csv (fold seed 1).
+// SST-2 (splits.ts): `--split folds` (default) holds every full training sentence out once, in k
+// folds, removing from training its phrases that no training sentence shares; `sentences-2000`
+// is the earlier split, three disjoint sets of 2,000 sentences with every phrase of theirs
+// removed (it trains on two thirds of the rows and ranked fastText and the end-of-text word
+// otherwise than the sealed test). `--folds` runs some folds only. The file is `--sst2-train`,
+// else train.tsv in $SENTIWASM_DATASET_SST2 (resolveDataset), else the default of readSst2Rows. ChnSentiCorp: 5-fold stratified cross-validation of train.csv (fold seed 1).
 // Every (split, seed) is one run of every system; `--pairing diagonal` runs split i with the i-th
 // seed only (a third of the work, for screening). The table gives each system's mean ± sd over
 // its runs and its paired difference from the first option set (and from fastText) ± standard
@@ -18,7 +23,17 @@ import { parseArgs } from 'node:util';
 import { meanSd, pairedDifference } from '../../src/train/cv.js';
 import { fastTextAccuracy, hasFastText } from './fasttext.js';
 import { PRESETS, sentiwasmAccuracy, type Config, type RunResult } from './models.js';
-import { foldSplits, readChnSentiCorp, readSst2Rows, sst2SentenceSplits, type Split } from './splits.js';
+import { execFileSync } from 'node:child_process';
+import { resolveDataset } from '../../src/data/datasets.node.js';
+import {
+  foldSplits,
+  readChnSentiCorp,
+  readSst2Rows,
+  sst2SentenceFolds,
+  sst2SentenceSplits,
+  type PhraseRemoval,
+  type Split,
+} from './splits.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,6 +45,11 @@ async function main(): Promise<void> {
       'no-fasttext': { type: 'boolean', default: false },
       pairing: { type: 'string', default: 'full' },
       json: { type: 'string' },
+      split: { type: 'string', default: 'folds' },
+      k: { type: 'string', default: '20' },
+      removal: { type: 'string', default: 'unshared' },
+      folds: { type: 'string' },
+      'sst2-train': { type: 'string' },
     },
   });
   const configs = new Map<string, Config>();
@@ -45,14 +65,38 @@ async function main(): Promise<void> {
   const withFastText = !values['no-fasttext'] && hasFastText();
   if (!values['no-fasttext'] && !withFastText) log('(fasttext is not on the PATH: sentiwasm only)');
   const all: RunResult[] = [];
+  // Rewritten after every run, so a long session that is stopped keeps what it measured.
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  const command = `npx tsx bench/accuracy/run.ts ${process.argv.slice(2).join(' ')}`;
+  const started = new Date().toISOString();
+  const save = (more: RunResult[] = []) => {
+    if (values.json)
+      writeFileSync(
+        values.json,
+        `${JSON.stringify({ command, commit, date: started, results: [...all, ...more] }, null, 1)}\n`,
+      );
+  };
   for (const data of values.data!.split(',')) {
     let splits: Split[];
     if (data === 'sst2') {
-      const sets = sst2SentenceSplits(readSst2Rows(), { seed: 1 });
-      splits = sets;
-      log(
-        `sst2: ${sets[0].candidates} full sentences of ≥ 8 words; ${splits.length} held-out sets of ${splits[0].test.length}, training on ${splits.map((s) => s.train.length).join(' / ')} rows`,
-      );
+      const rows = readSst2Rows(await sst2TrainFile(values['sst2-train']));
+      if (values.split === 'sentences-2000') {
+        const sets = sst2SentenceSplits(rows, { seed: 1 });
+        splits = sets;
+        log(
+          `sst2: ${sets[0].candidates} full sentences of ≥ 8 words; ${splits.length} held-out sets of ${splits[0].test.length}, training on ${splits.map((s) => s.train.length).join(' / ')} rows`,
+        );
+      } else if (values.split === 'folds') {
+        const removal = values.removal as PhraseRemoval;
+        if (removal !== 'unshared' && removal !== 'all')
+          throw new Error(`--removal is unshared or all, not ${removal}`);
+        const folds = sst2SentenceFolds(rows, { seed: 1, k: Number(values.k), removal });
+        const chosen = values.folds ? new Set(values.folds.split(',').map(Number)) : undefined;
+        splits = folds.filter((f) => !chosen || chosen.has(f.fold));
+        log(
+          `sst2: ${folds[0].candidates} full sentences of ≥ 8 words in ${folds.length} folds (${removal} phrases leave); running ${splits.length}, training on ${folds.map((f) => `${(f.kept * 100).toFixed(1)}%`).join(' / ')} of ${rows.length} rows`,
+        );
+      } else throw new Error(`unknown --split ${values.split}: folds or sentences-2000`);
     } else if (data === 'chn') {
       const rows = await readChnSentiCorp();
       splits = foldSplits(rows, 5, 1, 'chnsenticorp');
@@ -66,25 +110,49 @@ async function main(): Promise<void> {
     for (const { split, seed } of runs) {
       if (withFastText) {
         const r = fastTextAccuracy(split.train, split.test, seed);
-        results.push({ system: 'fasttext', split: split.name, seed, ...r });
+        results.push({
+          system: 'fasttext',
+          config: 'W4',
+          split: split.name,
+          fold: split.fold ?? splits.indexOf(split) + 1,
+          seed,
+          ...r,
+        });
+        save(results);
         log(`${split.name} seed ${seed} fasttext ${r.accuracy.toFixed(4)} (${r.trainSeconds.toFixed(1)} s)`);
       }
       for (const [name, config] of configs) {
         const r = await sentiwasmAccuracy(split, config, seed);
-        results.push({ system: name, split: split.name, seed, ...r });
+        results.push({
+          system: 'sentiwasm',
+          config: name,
+          split: split.name,
+          fold: split.fold ?? splits.indexOf(split) + 1,
+          seed,
+          ...r,
+        });
+        save(results);
         log(`${split.name} seed ${seed} ${name} ${r.accuracy.toFixed(4)} (${r.trainSeconds.toFixed(1)} s)`);
       }
     }
     printTable(data, results, [...configs.keys()], withFastText);
     all.push(...results);
   }
-  if (values.json) writeFileSync(values.json, JSON.stringify(all, null, 1));
+  save();
+}
+
+/** SST-2's train.tsv: the file given, else the data-set manager's when $SENTIWASM_DATASET_SST2 names a copy. */
+async function sst2TrainFile(given: string | undefined): Promise<string | undefined> {
+  if (given) return given;
+  if (process.env.SENTIWASM_DATASET_SST2) return (await resolveDataset('sst2')).path;
+  return undefined;
 }
 
 /** Each system's mean ± sd, and its paired differences from the first option set and from fastText, in points. */
 function printTable(data: string, results: RunResult[], names: string[], withFastText: boolean): void {
   const systems = withFastText ? ['fasttext', ...names] : names;
-  const of = (s: string) => results.filter((r) => r.system === s).map((r) => r.accuracy);
+  const of = (s: string) =>
+    results.filter((r) => (r.system === 'sentiwasm' ? r.config : r.system) === s).map((r) => r.accuracy);
   const pts = (x: number) => (x * 100).toFixed(2);
   const lines = [
     `\n${data}: ${of(systems[0]).length} runs per system (split × seed); accuracy mean ± sd; paired difference ± standard error, in points`,
