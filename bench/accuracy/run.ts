@@ -5,12 +5,14 @@
 //       [--config 'name={"members":1}'] [--no-fasttext] [--pairing full|diagonal] [--json FILE]
 //       [--split folds|sentences-2000] [--k 20] [--removal unshared|all] [--folds 1,2,…] [--sst2-train FILE]
 //
-// SST-2 (splits.ts): `--split folds` (default) holds every full training sentence out once, in k
-// folds, removing from training its phrases that no training sentence shares; `sentences-2000`
-// is the earlier split, three disjoint sets of 2,000 sentences with every phrase of theirs
-// removed (it trains on two thirds of the rows and ranked fastText and the end-of-text word
-// otherwise than the sealed test). `--folds` runs some folds only. The file is `--sst2-train`,
-// else train.tsv in $SENTIWASM_DATASET_SST2 (resolveDataset), else the default of readSst2Rows. ChnSentiCorp: 5-fold stratified cross-validation of train.csv (fold seed 1).
+// SST-2 (splits.ts): `--split folds` (default) holds every full training sentence (≥ 8 words) out
+// once, in k folds (default 20, the fewest that keep 95% of the rows in training), and removes
+// from training the phrases of the held-out sentences that no training sentence shares;
+// `--removal all` removes every phrase of theirs. `--split sentences-2000` is the earlier split,
+// three disjoint sets of 2,000 sentences with every phrase of theirs removed (two thirds of the
+// rows train). `--folds 1,2` runs those folds only. SST-2's file is `--sst2-train FILE`, else
+// train.tsv in the folder $SENTIWASM_DATASET_SST2 names (resolveDataset), else readSst2Rows'
+// default. ChnSentiCorp: 5-fold stratified cross-validation of train.csv (fold seed 1).
 // Every (split, seed) is one run of every system; `--pairing diagonal` runs split i with the i-th
 // seed only (a third of the work, for screening). The table gives each system's mean ± sd over
 // its runs and its paired difference from the first option set (and from fastText) ± standard
