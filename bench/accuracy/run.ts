@@ -16,8 +16,9 @@
 // Every (split, seed) is one run of every system; `--pairing diagonal` runs split i with the i-th
 // seed only (a third of the work, for screening). The table gives each system's mean ± sd over
 // its runs and its paired difference from the first option set (and from fastText) ± standard
-// error over the runs. A config's "eos": true appends " eostoken" to every text, training and
-// scored alike: how fastText's end-of-line token </s> was measured before the featurizer had one.
+// error over the splits (seeds averaged within a split). A config's "eos": true appends
+// " eostoken" to every text, training and scored alike: how fastText's end-of-line token </s> was
+// measured before the featurizer had one.
 
 import '../../src/index.node.js';
 import { writeFileSync } from 'node:fs';
@@ -150,21 +151,37 @@ async function sst2TrainFile(given: string | undefined): Promise<string | undefi
   return undefined;
 }
 
-/** Each system's mean ± sd, and its paired differences from the first option set and from fastText, in points. */
+/**
+ * Each system's mean ± sd over its runs, and its paired differences from the first option set and
+ * from fastText, in points, ± a standard error over the splits: the seeds of one split share its
+ * data (and fastText's scarcely move with the seed), so they are averaged within the split first.
+ */
 function printTable(data: string, results: RunResult[], names: string[], withFastText: boolean): void {
   const systems = withFastText ? ['fasttext', ...names] : names;
-  const of = (s: string) =>
-    results.filter((r) => (r.system === 'sentiwasm' ? r.config : r.system) === s).map((r) => r.accuracy);
+  const runsOf = (s: string) => results.filter((r) => (r.system === 'sentiwasm' ? r.config : r.system) === s);
+  const splits = [...new Set(results.map((r) => r.split))];
+  const bySplit = (s: string) =>
+    splits.map(
+      (split) =>
+        meanSd(
+          runsOf(s)
+            .filter((r) => r.split === split)
+            .map((r) => r.accuracy),
+        ).mean,
+    );
   const pts = (x: number) => (x * 100).toFixed(2);
   const lines = [
-    `\n${data}: ${of(systems[0]).length} runs per system (split × seed); accuracy mean ± sd; paired difference ± standard error, in points`,
+    `\n${data}: ${runsOf(systems[0]).length} runs per system (${splits.length} splits × seeds); accuracy mean ± sd; paired difference ± standard error over the splits, in points`,
   ];
   const base = names[0];
   for (const s of systems) {
-    const { mean, sd } = meanSd(of(s));
-    const vsBase = s === base || s === 'fasttext' ? '' : `  vs ${base} ${signed(pairedDifference(of(base), of(s)))}`;
+    const { mean, sd } = meanSd(runsOf(s).map((r) => r.accuracy));
+    const vsBase =
+      s === base || s === 'fasttext' ? '' : `  vs ${base} ${signed(pairedDifference(bySplit(base), bySplit(s)))}`;
     const vsFt =
-      withFastText && s !== 'fasttext' ? `  vs fasttext ${signed(pairedDifference(of('fasttext'), of(s)))}` : '';
+      withFastText && s !== 'fasttext'
+        ? `  vs fasttext ${signed(pairedDifference(bySplit('fasttext'), bySplit(s)))}`
+        : '';
     lines.push(`${s.padEnd(22)} ${mean.toFixed(4)} ± ${sd.toFixed(4)}${vsFt}${vsBase}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
