@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { builtinSplit } from '../src/data/corpus.js';
 import { decodeModelFile, ModelFileError } from '../src/format/model-file.js';
-import { train, type TrainOptions } from '../src/index.node.js';
+import { decodeCheckpoint, type RunIdentity } from '../src/train/checkpoint.js';
+import { train, trainWithReport, type TrainOptions } from '../src/index.node.js';
+import { CheckpointClock, parseCheckpointInterval, type CheckpointInterval } from '../src/train/checkpoint-interval.js';
 
 const { train: examples, dev } = builtinSplit();
 
@@ -135,5 +137,204 @@ describe('training options that belong to trust', () => {
     await expect(
       train(examples, { epochs: 1, threads: 2, checkpoint: { every: 1000, save: () => {} } }),
     ).rejects.toThrow(/checkpoints need threads 1/);
+  });
+});
+
+describe('the checkpoint interval', () => {
+  it.each<[CheckpointInterval, { steps: number } | { seconds: number }]>([
+    [200, { steps: 200 }],
+    ['200', { steps: 200 }],
+    ['30s', { seconds: 30 }],
+    ['1.5s', { seconds: 1.5 }],
+    ['5m', { seconds: 300 }],
+    ['1h', { seconds: 3600 }],
+    ['250ms', { seconds: 0.25 }],
+    [{ seconds: 60 }, { seconds: 60 }],
+    [{ steps: 7 }, { steps: 7 }],
+  ])('%j is %j', (every, parsed) => {
+    expect(parseCheckpointInterval(every)).toEqual(parsed);
+  });
+
+  it.each<unknown>([0, -5, 1.5, 'abc', '5x', '0s', '', { seconds: 0 }, { seconds: Infinity }, { minutes: 1 }, null])(
+    '%j is refused, saying what is expected',
+    (every) => {
+      expect(() => parseCheckpointInterval(every as CheckpointInterval)).toThrow(
+        /checkpoint\.every must be a number of steps \(e\.g\. 1000\) or a time such as "60s"/,
+      );
+    },
+  );
+
+  it('by steps, a checkpoint is due at every multiple of the steps; by time, once the time has passed since the last save', () => {
+    const bySteps = new CheckpointClock(3);
+    expect([1, 2, 3, 4, 5, 6].map((s) => bySteps.due(s))).toEqual([false, false, true, false, false, true]);
+    let now = 1000;
+    const byTime = new CheckpointClock('2s', () => now);
+    expect(byTime.due(1)).toBe(false);
+    now += 1999;
+    expect(byTime.due(2)).toBe(false);
+    now += 1;
+    expect(byTime.due(3)).toBe(true);
+    // Time counts from the end of the save, however long it took.
+    now += 5000;
+    byTime.saved();
+    expect(byTime.due(4)).toBe(false);
+    now += 2000;
+    expect(byTime.due(5)).toBe(true);
+  });
+
+  it('the default is a minute: a short run saves no checkpoint; "1h" none either', async () => {
+    for (const every of [undefined, '1h'] as const) {
+      const saves: Uint8Array[] = [];
+      const model = await train(examples, { epochs: 2, checkpoint: { every, save: (b) => void saves.push(b) } });
+      model.dispose();
+      expect(saves, `every ${every}`).toEqual([]);
+    }
+  });
+
+  it('by time, checkpoints come fewer than the steps, and each resumes to the same model bytes', async () => {
+    const options: TrainOptions = { epochs: 6, seed: 4 };
+    const saves: Uint8Array[] = [];
+    let steps = 0;
+    const whole = await train(examples, {
+      ...options,
+      batchEvery: 1,
+      onBatch: (info) => void (steps = info.step),
+      checkpoint: { every: { seconds: 0.005 }, save: (b) => void saves.push(b.slice()) },
+    });
+    expect(saves.length).toBeGreaterThan(0);
+    expect(saves.length).toBeLessThan(steps);
+    const resumed = await train(examples, { ...options, resume: saves[saves.length >> 1] });
+    expect(equalBytes(resumed.toBytes(), whole.toBytes())).toBe(true);
+    resumed.dispose();
+    whole.dispose();
+  });
+});
+
+describe('the checkpoint after the run', () => {
+  const run = async (extra: TrainOptions) => {
+    let removed = 0;
+    const model = await train(examples, {
+      epochs: 3,
+      ...extra,
+      checkpoint: { every: 5, save: () => {}, remove: () => void removed++ },
+    });
+    model.dispose();
+    return { removed };
+  };
+
+  it('is removed once a run has ended', async () => {
+    expect((await run({})).removed).toBe(1);
+  });
+
+  it('is kept with keepCheckpoint', async () => {
+    expect((await run({ keepCheckpoint: true })).removed).toBe(0);
+  });
+
+  it('is kept when the run was stopped, with one more checkpoint saved where it stopped', async () => {
+    const controller = new AbortController();
+    let saved = 0;
+    const result = await trainWithReport(examples, {
+      epochs: 50,
+      batchEvery: 1,
+      onBatch: (info) => {
+        if (info.step === 12) controller.abort();
+      },
+      signal: controller.signal,
+      checkpoint: { every: 5, save: () => void saved++, remove: () => expect.fail('removed after a stop') },
+    });
+    result.model.dispose();
+    expect(result.stopped).toBe(true);
+    // Steps 5 and 10 by the interval, then step 12 where the run stopped.
+    expect(saved).toBe(3);
+  });
+});
+
+describe('incremental checkpoints (save, then patches appended)', () => {
+  /** Trains once with save and append as a file would see them; returns the final bytes and the file after each checkpoint. */
+  async function runIncremental(options: TrainOptions, every: CheckpointInterval) {
+    let file = new Uint8Array(0);
+    const files: Uint8Array[] = [];
+    const sizes = { whole: [] as number[], patch: [] as number[] };
+    const model = await train(examples, {
+      ...options,
+      checkpoint: {
+        every,
+        save: (bytes) => {
+          file = bytes.slice();
+          files.push(file);
+          sizes.whole.push(bytes.length);
+        },
+        append: (bytes) => {
+          file = Buffer.concat([file, bytes]);
+          files.push(file);
+          sizes.patch.push(bytes.length);
+        },
+      },
+    });
+    const bytes = model.toBytes();
+    model.dispose();
+    return { bytes, files, sizes };
+  }
+
+  it.each(CASES)(
+    '%s: the file at every checkpoint holds the state a whole checkpoint holds, and resumes to the same model bytes',
+    async (_, options) => {
+      const { bytes, files, sizes } = await runIncremental(options, 3);
+      expect(sizes.patch.length).toBeGreaterThan(sizes.whole.length);
+      const { checkpoints } = await runWithCheckpoints(options, 3);
+      expect(files.length).toBe(checkpoints.length);
+      const identity = decodeModelFile(checkpoints[0], 'whole').config.identity as unknown as RunIdentity;
+      // About a dozen of them, the last included (each decoding reads the whole file).
+      const stride = Math.ceil(files.length / 12);
+      files.forEach((file, k) => {
+        if (k % stride !== 0 && k !== files.length - 1) return;
+        const [got, want] = [
+          decodeCheckpoint(file, 'file', identity),
+          decodeCheckpoint(checkpoints[k], 'whole', identity),
+        ];
+        expect(got.position, `checkpoint ${k + 1}`).toEqual(want.position);
+        expect(got.optimizer.steps).toEqual(want.optimizer.steps);
+        for (const key of ['order', 'shuffleRng', 'dropoutRng'] as const)
+          expect(equalBytes(u8(got[key]), u8(want[key])), `checkpoint ${k + 1}, ${key}`).toBe(true);
+        for (const group of ['weights', 'best', 'merged'] as const) {
+          expect(Object.keys(got[group] ?? {})).toEqual(Object.keys(want[group] ?? {}));
+          for (const [name, values] of Object.entries(want[group] ?? {}))
+            expect(equalBytes(u8(got[group]![name]), u8(values)), `checkpoint ${k + 1}, ${group}.${name}`).toBe(true);
+        }
+        for (const [name, values] of Object.entries(want.optimizer.buffers))
+          expect(
+            equalBytes(u8(got.optimizer.buffers[name]), u8(values)),
+            `checkpoint ${k + 1}, optimizer ${name}`,
+          ).toBe(true);
+      });
+      for (const k of [0, 1, 2, files.length >> 2, files.length >> 1, files.length - 2, files.length - 1]) {
+        const resumed = await train(examples, { ...options, resume: files[k] });
+        expect(equalBytes(resumed.toBytes(), bytes), `resumed from checkpoint ${k + 1} of ${files.length}`).toBe(true);
+        resumed.dispose();
+      }
+    },
+  );
+
+  it('a bag model patch holds only the rows the steps used: far smaller than a whole checkpoint', async () => {
+    const { sizes } = await runIncremental({ epochs: 2, members: 1, seed: 3 }, 1);
+    const median = [...sizes.patch].sort((a, b) => a - b)[sizes.patch.length >> 1];
+    expect(median * 10).toBeLessThan(sizes.whole[0]);
+    // A whole checkpoint comes again once the patches add up to one.
+    expect(sizes.whole.length).toBeGreaterThan(1);
+  });
+
+  it('a patch cut off at the end (a kill while appending) is left out; a damaged patch before others is refused', async () => {
+    const options: TrainOptions = { epochs: 2, seed: 6 };
+    const { bytes, files } = await runIncremental(options, 2);
+    // A file of a whole checkpoint and at least three patches, and the file one patch longer.
+    const k = files.findIndex((f, i) => i > 3 && files[i + 1]?.length > f.length && f.length > files[i - 3].length);
+    const [before, after] = [files[k], files[k + 1]];
+    const cut = after.subarray(0, before.length + ((after.length - before.length) >> 1));
+    const resumed = await train(examples, { ...options, resume: cut });
+    expect(equalBytes(resumed.toBytes(), bytes)).toBe(true);
+    resumed.dispose();
+    const damaged = after.slice();
+    damaged[before.length - 100] ^= 0x10;
+    await expect(train(examples, { ...options, resume: damaged })).rejects.toThrow(/patch \d+.*damaged|damaged.*patch/);
   });
 });

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { displayWidth } from '../src/cli/columns.js';
 import { cli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-second-hour-'));
@@ -298,5 +299,23 @@ describe('a damaged checkpoint', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^sentiwasm: the checkpoint: truncated .*save it again, or copy/m);
     expect(stderr).not.toMatch(/the model/);
+  });
+});
+
+describe('explain lines its columns up by screen width', () => {
+  it('every contribution ends in the same column, for English and Chinese tokens, positive and negative', async () => {
+    const lines = ['label\tsentence'];
+    for (let r = 0; r < 6; r++)
+      POSITIVE.forEach((p, i) => lines.push(`1\t${p} 很好 ${r}`, `0\t${NEGATIVE[i]} 糟糕透顶 ${r}`));
+    const { out } = await train(file('explain.tsv', `${lines.join('\n')}\n`), 'explain', ['--epochs', '5']);
+    const { stdout, code } = await cli(['explain', out, 'a lovely film 很好 but 糟糕透顶 and dull']);
+    expect(code).toBe(0);
+    const rows = stdout.split('\n').slice(1).filter(Boolean);
+    const contributions = rows.map((row) => /-?\d+\.\d{3}/.exec(row)!);
+    expect(contributions.some((m) => m[0].startsWith('-'))).toBe(true);
+    expect(contributions.some((m) => !m[0].startsWith('-'))).toBe(true);
+    expect(rows.some((row) => /[很糟]/.test(row))).toBe(true);
+    const ends = rows.map((row, i) => displayWidth(row.slice(0, contributions[i].index + contributions[i][0].length)));
+    expect(new Set(ends).size).toBe(1);
   });
 });

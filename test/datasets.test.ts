@@ -26,6 +26,11 @@ import { train } from '../src/io/train-by-name.node.js';
 import '../src/index.node.js';
 import { cli } from './helpers.js';
 
+// These tests are of the data-set manager itself, against a server and files of their own: a
+// local copy given to the whole run (SENTIWASM_DATASET_*, as .ci/run gives one) or its overrides
+// file must not stand in for them, in this process or in the CLIs it starts.
+for (const name of Object.keys(process.env)) if (name.startsWith('SENTIWASM_DATASET')) delete process.env[name];
+
 const root = mkdtempSync(join(tmpdir(), 'sentiwasm-datasets-'));
 let caches = 0;
 /** A new, empty cache folder. */

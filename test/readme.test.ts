@@ -57,8 +57,10 @@ const NOT_RUN: Record<string, string> = {
   'npm run bench -- --json': 'every benchmark: minutes of training on all of SST-2',
   'npm run bench -- --only W4S --json':
     'a benchmark (minutes of training on all of SST-2), run by the benchmark script, not a usage example',
-  'npx tsx bench/accuracy/run.ts --data sst2,chn --seeds 1,2,3 --configs defaults,eos,fasttext-recipe':
-    "a measurement of half an hour on the full data sets that needs Debian's fastText; its figures are in bench/results",
+  'npx tsx bench/accuracy/run.ts --data sst2 --seeds 1,2,3 --configs defaults,eos':
+    "a measurement of hours on the full SST-2 training file (20 folds × 3 seeds) that needs Debian's fastText; its figures are in bench/results",
+  'npx tsx bench/accuracy/run.ts --data chn --seeds 1,2,3 --configs defaults':
+    "a measurement of many minutes on ChnSentiCorp's training file that needs Debian's fastText; its figures are in bench/results",
   'npx tsx bench/accuracy/run.ts --data sst2 --seeds 1 --pairing diagonal --no-fasttext --configs defaults --config attention={"arch":"attention"}':
     'a measurement of many minutes on the full SST-2 training file; its figures are in bench/results',
   'SENTIWASM_DATASET_SST2=/data/SST-2 npx sentiwasm train sst2 --dev sst2:dev --out m.bin':

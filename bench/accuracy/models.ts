@@ -26,8 +26,13 @@ export const PRESETS: Record<string, Config> = {
 const EOS = ' eostoken';
 
 export interface RunResult {
+  /** 'sentiwasm' or the peer ('fasttext'). */
   system: string;
+  /** The option set's name (the peer's recipe for a peer). */
+  config: string;
   split: string;
+  /** 1-based index of the split among the data set's splits. */
+  fold: number;
   seed: number;
   accuracy: number;
   trainSeconds: number;

@@ -13,6 +13,7 @@ import { registerExportOnnxCommand } from './export-onnx.js';
 import { registerFeaturizeCommand } from './featurize.js';
 import { CliError } from './errors.js';
 import {
+  checkpointInterval,
   fraction,
   integer,
   nonNegativeInt,
@@ -167,9 +168,15 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'random seed', integer, 0)
     .option(
       '--checkpoint <dir>',
-      'save the state of the run in this folder every --checkpoint-every steps, to --resume from',
+      'save the state of the run in this folder every --checkpoint-every, to --resume from; removed once the run ends',
     )
-    .option('--checkpoint-every <steps>', 'steps between checkpoints', positiveInt, 1000)
+    .option(
+      '--checkpoint-every <time|steps>',
+      "time (30s, 5m) or steps (a plain number) between checkpoints. Cost: the first checkpoint, and one whenever those since add up to it, writes about the model file's size (more with Adam or members); the others only what changed (a bag model: the rows used since), yet every few steps that still costs more than the training",
+      checkpointInterval,
+      '60s',
+    )
+    .option('--keep-checkpoint', 'keep the checkpoint after the run ends')
     .option(
       '--resume <dir>',
       'carry on from the checkpoint in this folder (same data and options; checkpoints go on there)',

@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
+import { parseCheckpointInterval } from '../train/checkpoint-interval.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -66,4 +67,14 @@ export function quantizeBits(value: string): 8 | 4 {
   const n = Number(value);
   if (n !== 8 && n !== 4) throw new InvalidArgumentError('expected 8 or 4 (bits per weight)');
   return n;
+}
+
+/** --checkpoint-every: a number of steps (1000) or a time (60s, 5m, 1h), kept as given for the library to read. */
+export function checkpointInterval(value: string): string {
+  try {
+    parseCheckpointInterval(value);
+  } catch {
+    throw new InvalidArgumentError('expected a number of steps (e.g. 1000) or a time such as 60s, 5m or 1h');
+  }
+  return value;
 }

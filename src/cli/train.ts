@@ -1,6 +1,7 @@
 // `sentiwasm train FILE --out MODEL`: read, train with a progress bar, evaluate on --dev, save atomically.
 
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { checkCanSave, readModelFileBytes, saveModelFileAtomic } from '../io/save.node.js';
@@ -10,7 +11,15 @@ import { formatReport } from '../train/metrics.js';
 import type { ScheduleName } from '../train/schedule.js';
 import { autotuneWithReport, toFlags } from '../train/autotune.js';
 import { keptRowsWarning } from '../train/data-warnings.js';
-import { trainWithReport, type LabelledText, type TrainOptions } from '../train/train.js';
+import {
+  trainWithReport,
+  type BatchInfo,
+  type EpochReport,
+  type LabelledText,
+  type TrainOptions,
+  type TrainResult,
+} from '../train/train.js';
+import { DEFAULT_CHECKPOINT_INTERVAL } from '../train/checkpoint-interval.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
@@ -49,7 +58,9 @@ export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOptio
   negation?: boolean;
   uniqueFeatures?: boolean;
   checkpoint?: string;
-  checkpointEvery?: number;
+  /** --checkpoint-every: steps ("1000") or a time ("60s"). */
+  checkpointEvery?: string;
+  keepCheckpoint?: boolean;
   resume?: string;
   threads?: number | 'auto';
   /** --quantize [bits]: true when given without a value (8 bits). */
@@ -77,7 +88,7 @@ export async function trainCommand(
   // Where the results go is checked before the work, not after an hour of it.
   await checkCanSave(flags.out);
   const checkpointDir = flags.checkpoint ?? flags.resume;
-  if (checkpointDir) await prepareCheckpointDir(checkpointDir);
+  const madeCheckpointDir = checkpointDir ? await prepareCheckpointDir(checkpointDir) : false;
   const resume = flags.resume
     ? await readModelFileBytes(join(flags.resume, CHECKPOINT_FILE), 'the checkpoint')
     : undefined;
@@ -123,6 +134,8 @@ export async function trainCommand(
         )
       : undefined;
   let lastAccuracy = '—';
+  /** The last progress heard of: where a run stopped by Ctrl-C was. */
+  let lastBatch: BatchInfo | undefined;
   // Node 20 keeps relaxed SIMD behind a flag: asked for the fma build, the CLI turns it on.
   if (flags.fma) enableRelaxedSimd();
   const base = trainOptionsFromFlags(flags, pretrainedVectors);
@@ -135,8 +148,11 @@ export async function trainCommand(
     resume,
     checkpoint: checkpointDir
       ? {
-          every: flags.checkpointEvery ?? 1000,
+          every: flags.checkpointEvery ?? DEFAULT_CHECKPOINT_INTERVAL,
           save: (bytes) => saveModelFileAtomic(join(checkpointDir, CHECKPOINT_FILE), bytes, { what: 'the checkpoint' }),
+          // Patches go after the whole checkpoint in the same file, unflushed: a kill leaves at worst a
+          // cut-off last patch, which resuming leaves out (the whole checkpoint was flushed and renamed).
+          append: (bytes) => appendFileSync(join(checkpointDir, CHECKPOINT_FILE), bytes),
         }
       : undefined,
     onWarning: (message) => {
@@ -144,6 +160,7 @@ export async function trainCommand(
     },
     batchEvery: 50,
     onBatch: (info) => {
+      lastBatch = info;
       if (!bar) return;
       const payload = {
         epoch: `${info.member ? `member ${info.member}, ` : ''}epoch ${info.epoch}`,
@@ -166,17 +183,31 @@ export async function trainCommand(
       );
     },
   };
-  let result;
+  // Ctrl-C stops training at the next step and saves the best model so far; a second one quits at once.
+  const ctrlC = new CtrlC(err);
+  let result: TrainResult;
+  let bytes: Uint8Array;
+  const quantize = flags.quantize === true ? 8 : flags.quantize || undefined;
   try {
-    result = await trainWithReport(examples, options);
+    try {
+      result = await trainWithReport(examples, { ...options, signal: ctrlC.signal });
+    } catch (error) {
+      if (ctrlC.signal.aborted && (error as Error)?.name === 'AbortError')
+        throw new CliError('stopped by Ctrl-C before training began; nothing was saved', 130);
+      throw error;
+    } finally {
+      bar?.stop();
+    }
+    bytes = result.model.toBytes({ quantize });
+    await saveModelFileAtomic(flags.out, bytes);
   } finally {
-    bar?.stop();
+    ctrlC.dispose();
   }
+  if (result.stopped) err(describeStop(result.epochs, lastBatch, flags.out, checkpointDir, result.threads > 1));
+  // The model is safe on disk: the checkpoint has nothing left to resume (a stopped run keeps it, to carry on from).
+  else if (checkpointDir && !flags.keepCheckpoint) await removeCheckpoint(checkpointDir, madeCheckpointDir);
   const { model, epochs, trainSeconds } = result;
   const trainedOn = Object.values(result.classCounts).reduce((a, b) => a + b, 0);
-  const quantize = flags.quantize === true ? 8 : flags.quantize || undefined;
-  const bytes = model.toBytes({ quantize });
-  await saveModelFileAtomic(flags.out, bytes);
   // The figures on --dev are the saved model's: quantized, its rows differ from the trained ones.
   const saved = quantize && (dev || result.heldOut) ? await TextClassifier.fromBytes(bytes, flags.out) : undefined;
   // Held out by --validation-split, the examples are as new to the model as a --dev file's.
@@ -324,10 +355,14 @@ function parseBudget(spec: string): number {
   return Number(m[1]) * (m[2] === 'm' ? 60 : m[2] === 'h' ? 3600 : 1);
 }
 
-/** Makes the checkpoint folder, checks it takes files, and clears temporary files a killed save left. */
-async function prepareCheckpointDir(dir: string): Promise<void> {
+/**
+ * Makes the checkpoint folder, checks it takes files, and clears temporary files a killed save
+ * left; returns whether the folder was made here (removing the checkpoint then removes it too).
+ */
+async function prepareCheckpointDir(dir: string): Promise<boolean> {
+  let made: string | undefined;
   try {
-    await mkdir(dir, { recursive: true });
+    made = await mkdir(dir, { recursive: true });
   } catch (error) {
     throw new CliError(
       `${dir}: cannot make the checkpoint folder (${(error as NodeJS.ErrnoException).code ?? error}); choose another place`,
@@ -336,6 +371,80 @@ async function prepareCheckpointDir(dir: string): Promise<void> {
   await checkCanSave(join(dir, CHECKPOINT_FILE), 'the checkpoint');
   for (const name of await readdir(dir))
     if (name.startsWith(`${CHECKPOINT_FILE}.tmp-`)) await unlink(join(dir, name)).catch(() => undefined);
+  return made !== undefined;
+}
+
+/** Removes the checkpoint of a run that ended, and its folder when this run made it and nothing else is in it. */
+async function removeCheckpoint(dir: string, madeDir: boolean): Promise<void> {
+  await unlink(join(dir, CHECKPOINT_FILE)).catch(() => undefined);
+  if (madeDir) await rmdir(dir).catch(() => undefined);
+}
+
+/**
+ * Ctrl-C while training: the first aborts `signal`, which the epoch loop sees at its next step,
+ * so that the run ends with the best model so far and it is saved; a second quits at once.
+ */
+class CtrlC {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  private readonly onSigint = () => {
+    if (this.signal.aborted) {
+      this.err('Ctrl-C again: quitting without saving');
+      process.exit(130);
+    }
+    this.err('Ctrl-C: stopping at the next step to save the best model so far (Ctrl-C again quits at once)');
+    this.controller.abort();
+  };
+
+  constructor(private readonly err: (line: string) => void) {
+    process.on('SIGINT', this.onSigint);
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.onSigint);
+  }
+}
+
+/**
+ * The line that tells what a run stopped by Ctrl-C saved: whose weights, from which epoch. With
+ * members, the model is the mean of those trained so far, each from its best epoch (members
+ * on threads side by side each stopped where it was; one after another, only the last had not ended).
+ */
+function describeStop(
+  epochs: EpochReport[],
+  last: BatchInfo | undefined,
+  out: string,
+  checkpointDir: string | undefined,
+  sideBySide: boolean,
+): string {
+  const members = [...new Set([...epochs.map((r) => r.member), last?.member])]
+    .filter((m): m is number => m !== undefined)
+    .sort((a, b) => a - b);
+  const resume = checkpointDir ? `; --resume ${checkpointDir} carries on from where it stopped` : '';
+  if (members.length === 0) {
+    const { where, what } = memberStop(epochs);
+    return `stopped by Ctrl-C in ${where}: saved ${what} to ${out}${resume}`;
+  }
+  const each = members.map((m) => {
+    const { where, what } = memberStop(epochs.filter((r) => r.member === m));
+    // One after another, the members before the last one heard of had ended.
+    const running = sideBySide || m === last?.member;
+    return `member ${m} (${running ? `in ${where}` : 'trained to its end'}): ${what}`;
+  });
+  return `stopped by Ctrl-C: saved the mean of members ${members.join(', ')} to ${out}${resume}; ${each.join('; ')}`;
+}
+
+/** Where one model (or member) stopped, from its epoch reports, and which of its weights were kept. */
+function memberStop(own: EpochReport[]): { where: string; what: string } {
+  const best = own
+    .filter((r) => r.validLoss !== undefined)
+    .reduce<EpochReport | undefined>((b, r) => (!b || r.validLoss! < b.validLoss! ? r : b), undefined);
+  const what = best
+    ? `the best model so far, from epoch ${best.epoch} (validation loss ${best.validLoss!.toFixed(4)})`
+    : own.length
+      ? `the model as it stood (no validation data to choose an epoch: ${own.length} epoch(s) done and part of the next)`
+      : 'the model as it stood (part of its first epoch)';
+  return { where: `epoch ${own.length + 1}`, what };
 }
 
 async function readVectors(file: string): Promise<Map<string, Float32Array>> {

@@ -15,6 +15,7 @@ import {
 import { autoPredictionThreads, PredictionThreads } from '../train/prediction-threads.js';
 import { formatReport } from '../train/metrics.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
+import { displayWidth, fitColumns, padEndColumns, padStartColumns } from './columns.js';
 import { CliError } from './errors.js';
 
 type Print = (line: string) => void;
@@ -183,15 +184,13 @@ export async function explainCommand(
       `${e.label} (score for "${e.target}": ${e.score.toFixed(3)}; ${e.method === 'exact' ? 'exact decomposition' : e.method === 'occlusion' ? 'occlusion' : 'gradient × input'})`,
     );
     const labels = e.tokens.map((_, i) => tokenLabel(e.tokens, i));
-    const width = Math.max(...labels.map((l) => l.length), 6);
+    const width = Math.max(...labels.map(displayWidth), 6);
     const scale = Math.max(...e.tokens.map((t) => Math.abs(t.contribution)), 1e-9);
     e.tokens.forEach((t, i) => {
       const bar = (t.contribution >= 0 ? '+' : '-').repeat(Math.round((Math.abs(t.contribution) / scale) * 20));
-      out(
-        `  ${labels[i].padEnd(width)} ${t.contribution >= 0 ? ' ' : ''}${t.contribution.toFixed(3).padStart(7)}  ${bar}`,
-      );
+      out(`  ${padEndColumns(labels[i], width)} ${t.contribution.toFixed(3).padStart(7)}  ${bar}`);
     });
-    out(`  ${'(bias)'.padEnd(width)} ${e.bias >= 0 ? ' ' : ''}${e.bias.toFixed(3).padStart(7)}`);
+    out(`  ${padEndColumns('(bias)', width)} ${e.bias.toFixed(3).padStart(7)}`);
   });
 }
 
@@ -212,8 +211,8 @@ function printAttention(
     return;
   }
   const words = a.tokens.map((t, i) => (a.negated[i] ? `not:${t}` : t));
-  const width = Math.min(12, Math.max(5, ...words.map((w) => w.length)));
-  const cell = (w: string) => (w.length > width ? `${w.slice(0, width - 1)}…` : w).padStart(width);
+  const width = Math.min(12, Math.max(5, ...words.map(displayWidth)));
+  const cell = (w: string) => padStartColumns(fitColumns(w, width), width);
   a.layers.forEach((heads, l) =>
     heads.forEach((rows, h) => {
       out(`layer ${l}, head ${h} (row: a token; columns: how much it attends to each)`);

@@ -13,15 +13,35 @@
 // when damaged) of another kind, so it is written atomically and checked the same way. It also
 // records a fingerprint of the data and the options: resuming with other data or options would
 // silently give another model, so it is refused, naming the first option that differs.
+//
+// Incremental checkpoints (CheckpointWriter with an `append`): a whole checkpoint is tens of
+// megabytes for a bag model, while a step changes only the table rows its batch used. So a
+// whole checkpoint is followed by patches appended after it, each a container of its own
+// holding what changed since the one before: the position, the generators, the head, and of the
+// table (and Adam's moments) only the rows touched since; the order, the best weights and the
+// merged members only when they changed. Once the patches add up to the size of the whole
+// checkpoint, the next checkpoint is whole again (written atomically over the old file), so
+// writing costs at most twice what changed. Reading takes the whole checkpoint and applies each
+// patch in turn. A patch cut off (the run killed while appending) or damaged at the very end is
+// left out: the checkpoint before it is whole, and resuming from it gives the same bytes; a
+// damaged patch with others after it is refused as damage is.
 
-import { configJson, decodeModelFile, encodeModelFile, ModelFileError } from '../format/model-file.js';
+import {
+  configJson,
+  decodeModelFile,
+  encodeModelFile,
+  ModelFileError,
+  type ModelFileContents,
+} from '../format/model-file.js';
 import { crc32 } from '../format/crc32.js';
 import type { OptimizerSnapshot, WeightSnapshot } from '../models/text-model.js';
+import type { CheckpointClock } from './checkpoint-interval.js';
 import type { ResolvedFeatureOptions } from '../text/features.js';
 import type { EpochReport, Resolved } from './options.js';
 
 const CHECKPOINT_KIND = 'sentiwasm training checkpoint';
 const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_PATCH_KIND = 'sentiwasm training checkpoint patch';
 
 /** Where in the run a checkpoint was taken, and the bookkeeping that goes with the position. */
 export interface CheckpointPosition {
@@ -129,8 +149,17 @@ export function runIdentity(
  */
 export function dataFingerprint(examples: readonly { text: string; label: string }[]): string {
   const encoder = new TextEncoder();
+  // One buffer for every example: an array per example (tens of thousands of small ArrayBuffers)
+  // would leave the collector work that lands in the training loop.
+  let buffer = new Uint8Array(4096);
   let crc = 0;
-  for (const e of examples) crc = crc32(encoder.encode(`${e.label}\u0000${e.text}\u0001`), crc);
+  for (const e of examples) {
+    const framed = `${e.label}\u0000${e.text}\u0001`;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (framed.length * 3 > buffer.length) buffer = new Uint8Array(framed.length * 3);
+    const { written } = encoder.encodeInto(framed, buffer);
+    crc = crc32(buffer.subarray(0, written), crc);
+  }
   return `${examples.length}:${crc.toString(16).padStart(8, '0')}`;
 }
 
@@ -166,6 +195,80 @@ export function encodeCheckpoint(identity: RunIdentity, state: TrainingState): U
  * kind or a run with other data or options is refused with a message naming `source`.
  */
 export function decodeCheckpoint(bytes: Uint8Array, source: string, identity: RunIdentity): TrainingState {
+  const [whole, ...patches] = containers(bytes);
+  const state = decodeWhole(whole, source, identity);
+  patches.forEach((patch, i) => {
+    let contents: ModelFileContents;
+    try {
+      contents = decodeModelFile(patch, `${source} (patch ${i + 1})`);
+    } catch (error) {
+      // The last patch alone may be cut off or garbled by a kill or a power cut: the state before it is whole.
+      if (i === patches.length - 1 && error instanceof ModelFileError) return;
+      throw error;
+    }
+    applyPatch(state, contents, `${source} (patch ${i + 1})`);
+  });
+  return state;
+}
+
+/**
+ * The containers a checkpoint's bytes hold, whole one first, each as long as its header says
+ * (bytes 16–24, which keep that meaning in every version of the format); a cut-off tail is the
+ * last, shorter than it says, and fails to decode as such.
+ */
+function containers(bytes: Uint8Array): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  do {
+    const length = at + 24 <= bytes.length ? Number(view.getBigUint64(at + 16, true)) : bytes.length - at;
+    // The first container is decoded whatever it is, so that a damaged or foreign file gets its own message.
+    const end = parts.length === 0 ? (length >= 24 && length < bytes.length ? length : bytes.length) : at + length;
+    parts.push(bytes.subarray(at, Math.min(end, bytes.length)));
+    at = end;
+  } while (at < bytes.length);
+  return parts;
+}
+
+/** Applies a patch (what changed since the checkpoint before) to a decoded state, in place. */
+function applyPatch(state: TrainingState, { config, sections }: ModelFileContents, source: string): void {
+  if (config.kind !== CHECKPOINT_PATCH_KIND || config.version !== CHECKPOINT_VERSION)
+    throw new ModelFileError(
+      source,
+      `is not a patch of a ${CHECKPOINT_KIND} of version ${CHECKPOINT_VERSION}`,
+      'start the run again without resuming',
+      'invalid-contents',
+    );
+  state.position = config.position as unknown as CheckpointPosition;
+  state.reports = config.reports as unknown as EpochReport[];
+  state.optimizer.steps = (config.optimizerSteps ?? {}) as Record<string, number>;
+  const i32 = (name: string) => sections[name] as Int32Array;
+  state.shuffleRng = new Uint32Array(i32('shuffleRng').slice().buffer);
+  state.dropoutRng = new Uint32Array(i32('dropoutRng').slice().buffer);
+  if (sections.order) state.order = i32('order').slice();
+  const groups: Record<string, Record<string, Float32Array>> = {
+    weights: state.weights,
+    optimizer: state.optimizer.buffers,
+  };
+  for (const [name, values] of Object.entries(sections)) {
+    if (!(values instanceof Float32Array)) continue;
+    const dot = name.indexOf('.');
+    const [prefix, tensor] = [name.slice(0, dot), name.slice(dot + 1)];
+    if (prefix === 'best') (state.best ??= {})[tensor] = values.slice();
+    else if (prefix === 'merged') (state.merged ??= {})[tensor] = values.slice();
+    const target = groups[prefix]?.[tensor];
+    if (!target) continue;
+    const rows = sections[`rowIds.${name}`] as Int32Array | undefined;
+    if (!rows) {
+      target.set(values);
+      continue;
+    }
+    const width = values.length / Math.max(1, rows.length);
+    rows.forEach((row, k) => target.set(values.subarray(k * width, (k + 1) * width), row * width));
+  }
+}
+
+function decodeWhole(bytes: Uint8Array, source: string, identity: RunIdentity): TrainingState {
   const { config, sections } = decodeModelFile(bytes, source);
   const refuse = (problem: string, hint: string): never => {
     throw new ModelFileError(source, problem, hint, 'invalid-contents');
@@ -224,4 +327,121 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, identity: Ru
     best: group('best'),
     merged: group('merged'),
   };
+}
+
+/** The tensors of a checkpoint that a step changes only in the rows its batch used, and how many rows they have. */
+export interface RowTracking {
+  rows: number;
+  /** Section names ("weights.embedding.weight", "optimizer.embedding.m", …), each [rows × width]. */
+  names: string[];
+}
+
+/**
+ * Writes the checkpoints of a run: whole ones through `save`, and with `append`, patches after
+ * the last whole one (see the top of this file). The epoch loop tells it when a model starts
+ * (`startModel`) and which table rows each step updated (`touch`).
+ */
+export class CheckpointWriter {
+  /** Bytes of the last whole checkpoint (0: none yet for this model), and of the patches after it. */
+  private wholeBytes = 0;
+  private appendedBytes = 0;
+  private tracking: RowTracking | undefined;
+  /** Rows touched since the last checkpoint: a flag per row and the list of those flagged. */
+  private flags = new Uint8Array(0);
+  private touched: number[] = [];
+  private lastEpoch = 0;
+  private lastBest: WeightSnapshot | undefined;
+
+  constructor(
+    private readonly identity: RunIdentity,
+    readonly clock: CheckpointClock,
+    private readonly save: (bytes: Uint8Array) => void | Promise<void>,
+    private readonly append?: (bytes: Uint8Array) => void | Promise<void>,
+  ) {}
+
+  /** A model starts training (or resumes): its first checkpoint is whole. */
+  startModel(tracking: RowTracking | undefined): void {
+    this.wholeBytes = 0;
+    this.tracking = this.append ? tracking : undefined;
+    this.flags = new Uint8Array(this.tracking?.rows ?? 0);
+    this.touched = [];
+    this.tracksRows = false;
+  }
+
+  /**
+   * Whether touch() wants to hear of each step's rows: only once a whole checkpoint of this model
+   * is written (the first one is whole anyway), so that a run that never reaches its first
+   * checkpoint pays nothing per step.
+   */
+  tracksRows = false;
+
+  /** The rows a step updated. */
+  touch(rows: Int32Array): void {
+    const { flags, touched } = this;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (flags[row] === 0) {
+        flags[row] = 1;
+        touched.push(row);
+      }
+    }
+  }
+
+  async write(state: TrainingState): Promise<void> {
+    const whole = !this.append || this.wholeBytes === 0 || this.appendedBytes >= this.wholeBytes;
+    if (whole) {
+      const bytes = encodeCheckpoint(this.identity, state);
+      await this.save(bytes);
+      this.wholeBytes = bytes.length;
+      this.appendedBytes = 0;
+    } else {
+      const bytes = this.encodePatch(state);
+      await this.append!(bytes);
+      this.appendedBytes += bytes.length;
+    }
+    for (const row of this.touched) this.flags[row] = 0;
+    this.touched.length = 0;
+    this.lastEpoch = state.position.epoch;
+    this.lastBest = state.best;
+    this.tracksRows = this.tracking !== undefined;
+  }
+
+  /** What changed since the last checkpoint: rows touched of the tracked tensors, the rest of them whole when small or changed. */
+  private encodePatch(state: TrainingState): Uint8Array {
+    const sections: Record<string, Float32Array | Int32Array> = {
+      shuffleRng: new Int32Array(state.shuffleRng.buffer, state.shuffleRng.byteOffset, 4),
+      dropoutRng: new Int32Array(state.dropoutRng.buffer, state.dropoutRng.byteOffset, 4),
+    };
+    // The order changes only when an epoch starts (it is shuffled then).
+    if (state.position.epoch !== this.lastEpoch) sections.order = state.order;
+    const rowIds = Int32Array.from(this.touched).sort();
+    const tracked = new Set(this.tracking?.names);
+    const add = (prefix: string, tensors: Record<string, Float32Array> | undefined) => {
+      for (const [name, values] of Object.entries(tensors ?? {})) {
+        const key = `${prefix}.${name}`;
+        if (!tracked.has(key)) {
+          sections[key] = values;
+          continue;
+        }
+        const width = values.length / this.tracking!.rows;
+        const rows = new Float32Array(rowIds.length * width);
+        rowIds.forEach((row, k) => rows.set(values.subarray(row * width, (row + 1) * width), k * width));
+        sections[key] = rows;
+        sections[`rowIds.${key}`] = rowIds;
+      }
+    };
+    add('weights', state.weights);
+    add('optimizer', state.optimizer.buffers);
+    if (state.best !== this.lastBest) add('best', state.best);
+    return encodeModelFile({
+      config: {
+        kind: CHECKPOINT_PATCH_KIND,
+        version: CHECKPOINT_VERSION,
+        position: state.position as unknown as Record<string, unknown>,
+        reports: state.reports as unknown as Record<string, unknown>[],
+        optimizerSteps: state.optimizer.steps,
+      },
+      sections,
+    });
+  }
 }

@@ -44,6 +44,13 @@ export {
   type TrainingData,
 } from './train.js';
 export { TrainingDivergedError } from './errors.js';
+export {
+  parseCheckpointInterval,
+  DEFAULT_CHECKPOINT_INTERVAL,
+  type CheckpointInterval,
+  type IntervalInSeconds,
+  type IntervalInSteps,
+} from './checkpoint-interval.js';
 export { autoPredictionThreads, MIN_TEXTS_PER_THREAD, PredictionThreads } from './prediction-threads.js';
 export { architectures } from '../models/registry.js';
 export {

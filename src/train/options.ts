@@ -7,6 +7,11 @@ import type { FeatureOptions } from '../text/features.js';
 import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/attention-model.js';
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
+import {
+  DEFAULT_CHECKPOINT_INTERVAL,
+  parseCheckpointInterval,
+  type CheckpointInterval,
+} from './checkpoint-interval.js';
 import { autoMembers } from './members.js';
 import { availableCores, knownCores } from './threads.js';
 
@@ -138,15 +143,32 @@ export interface TrainOptions extends FeatureOptions {
   /** Told about data that will train poorly (e.g. most labels with only a few examples); also in TrainResult.warnings. */
   onWarning?: (message: string) => void;
   /**
-   * Hands the bytes of a checkpoint to `save` every `every` steps (over all members): the whole
-   * state of the run, from which `resume` carries on to the same model bytes.
+   * Hands the bytes of a checkpoint to `save` every `every` (default "60s"): a number of steps
+   * over all members (1000), or a time ("60s", "5m", { seconds: 60 }) counted from the end of
+   * the last save. Each holds the whole state of the run, from which `resume` carries on to the
+   * same model bytes; a whole one costs about the model's size (two, three times with Adam's
+   * moments or several members) in copying and writing (see `append` for less), so time suits
+   * large models better than steps.
+   * Once the run has ended (not stopped), `remove` is called, unless `keepCheckpoint`.
    */
   checkpoint?: {
-    /** Steps between checkpoints, counted over all members. */
-    every: number;
-    /** Keeps a checkpoint's bytes (e.g. writes them to a file); training waits for a returned promise. */
+    /** How often to checkpoint: a number of steps (counted over all members), or a time ("60s", "5m", { seconds }). Default "60s". */
+    every?: CheckpointInterval;
+    /** Keeps a whole checkpoint's bytes (e.g. writes them to a file); training waits for a returned promise. */
     save: (bytes: Uint8Array) => void | Promise<void>;
+    /**
+     * Given, most checkpoints are patches instead: the bytes to add after those saved last (what
+     * changed since: for a bag model, the head and the table rows the steps used), so that a
+     * checkpoint costs what changed rather than the whole model. `resume` takes the bytes saved
+     * followed by those appended; a patch cut off at the end is left out. Now and then (once
+     * the patches add up to the whole) `save` is called again with a whole checkpoint.
+     */
+    append?: (bytes: Uint8Array) => void | Promise<void>;
+    /** Removes what `save` and `append` kept, once a run has ended (unless keepCheckpoint). */
+    remove?: () => void | Promise<void>;
   };
+  /** Keep the checkpoint after a run that ended: `checkpoint.remove` is not called. */
+  keepCheckpoint?: boolean;
   /** The bytes of a checkpoint of this run (same data and options) to carry on from. */
   resume?: Uint8Array;
   /** Attention model: encoder layers (default 1). */
@@ -331,7 +353,7 @@ export function resolveOptions(options: TrainOptions, examples: number, warn?: (
     if (options.checkpoint || options.resume)
       throw new RangeError(`checkpoints need threads 1: a run on ${o.threads} threads cannot be replayed from one`);
   }
-  if (options.checkpoint) checkPositiveInt('checkpoint.every', options.checkpoint.every);
+  if (options.checkpoint) parseCheckpointInterval(options.checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL);
   if (options.bestBy !== undefined && options.bestBy !== 'loss' && options.bestBy !== 'accuracy')
     throw new RangeError(`bestBy must be 'loss' or 'accuracy', got ${JSON.stringify(options.bestBy)}`);
   if (options.bestBy === 'accuracy' && (options.checkpoint || options.resume))

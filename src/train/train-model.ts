@@ -14,6 +14,7 @@
 import { modelClass } from '../models/registry.js';
 import type { ModelLayout, TextModel } from '../models/text-model.js';
 import type { BagModel } from '../models/bag-model.js';
+import { BagFrontModel } from '../models/bag-front-model.js';
 import { Random } from '../nn/random.js';
 import { Runtime } from '../runtime/runtime.js';
 import { Featurizer, resolveFeatureOptions } from '../text/features.js';
@@ -21,10 +22,11 @@ import { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 import { createTokenizer } from '../text/tokenize.js';
 import { BatchBuilder, encodeExamples, type Encoded } from './batches.js';
 import { fitTemperature } from './calibration.js';
-import { decodeCheckpoint, encodeCheckpoint, runIdentity, type RunIdentity, type TrainingState } from './checkpoint.js';
+import { CheckpointWriter, decodeCheckpoint, runIdentity, type TrainingState } from './checkpoint.js';
+import { CheckpointClock, DEFAULT_CHECKPOINT_INTERVAL } from './checkpoint-interval.js';
 import type { ClassifierConfig } from './classifier-encode.js';
 import type { Label, TextClassifier } from './classifier.js';
-import { EarlyStopping, restore, snapshot, weightsAreFinite } from './early-stopping.js';
+import { EarlyStopping, restore, weightsAreFinite } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
 import { keptRowsWarning, labelCountWarnings } from './data-warnings.js';
 import { memberSeed } from './members.js';
@@ -187,7 +189,15 @@ async function trainOn(
     started: performance.now(),
     reports: resume?.reports ?? [],
     resume,
-    checkpoint: options.checkpoint && identity ? { ...options.checkpoint, identity } : undefined,
+    checkpoint:
+      options.checkpoint && identity
+        ? new CheckpointWriter(
+            identity,
+            new CheckpointClock(options.checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL),
+            options.checkpoint.save,
+            options.checkpoint.append,
+          )
+        : undefined,
     stop: new StopCheck(options.signal),
     stopped: false,
     team,
@@ -277,7 +287,7 @@ async function trainOn(
         { ...shape, dim },
         { ...layout, seed },
       ) as BagModel;
-      run.merged = () => snapshot(merged);
+      run.merged = () => views(merged);
       // Member 0 goes on with the seed's own generator, as a single model would.
       await fitModel(member, sets, { ...o, dim, seed }, m === 0 ? rng : new Random(seed), classWeight, run, m, m + 1);
       merged.addMember(member, m, o.members);
@@ -298,6 +308,8 @@ async function trainOn(
   };
   if (validSet && (options.calibrate ?? true))
     config.temperature = fitTemperature(logitsOfSet(model, validSet), validSet.labels, labels.length);
+  // The run ended: its checkpoint has nothing left to resume. A stopped run keeps it, to carry on from.
+  if (run.checkpoint && !run.stopped && !options.keepCheckpoint) await options.checkpoint?.remove?.();
   const heldOut = typeof options.validation === 'number' ? { heldOut: valid } : {};
   return {
     model,
@@ -322,7 +334,7 @@ export interface Run {
   reports: EpochReport[];
   /** The checkpoint to carry on from; taken by the member it belongs to. */
   resume?: TrainingState;
-  checkpoint?: { every: number; save: (bytes: Uint8Array) => void | Promise<void>; identity: RunIdentity };
+  checkpoint?: CheckpointWriter;
   /** With several members: the merged model of the members done so far, for checkpoints. */
   merged?: () => Record<string, Float32Array>;
   /** options.signal, looked at after every step; `stopped` once it was aborted. */
@@ -408,6 +420,15 @@ export async function fitModel(
     stopping.sinceBest = p.sinceBest;
     if (p.bestLoss !== null) stopping.best = { loss: p.bestLoss, weights: resume.best! };
   }
+  // A bag model's step changes only the table rows (and their Adam moments) its batch used: patches carry only those.
+  run.checkpoint?.startModel(
+    model instanceof BagFrontModel
+      ? {
+          rows: Math.max(1, model.shape.rows),
+          names: ['weights.embedding.weight', 'optimizer.embedding.m', 'optimizer.embedding.v'],
+        }
+      : undefined,
+  );
   const started = performance.now();
   const memberField = member === undefined ? {} : { member };
   const memberReports = () => run.reports.filter((r) => (r.member ?? 1) === (member ?? 1));
@@ -427,7 +448,7 @@ export async function fitModel(
     order,
     shuffleRng: rng.state(),
     dropoutRng: batches.dropRng.state(),
-    weights: snapshot(model),
+    weights: views(model),
     optimizer: model.saveOptimizer(),
     best: stopping.best?.weights,
     merged: run.merged?.(),
@@ -481,6 +502,10 @@ export async function fitModel(
         warmup: o.warmup,
       });
       const result = stepper.run(batches, batch, lr);
+      if (run.checkpoint?.tracksRows) {
+        const { rowIds, rowCount } = model.gradientBlocks();
+        run.checkpoint.touch(model.runtime.i32(rowIds, rowCount));
+      }
       const step = ++run.step;
       if (!Number.isFinite(result.loss)) throw new TrainingDivergedError(step, epoch, o.lr, member, defaultLr(o));
       lossSum += result.loss * batch;
@@ -499,9 +524,13 @@ export async function fitModel(
           ...memberField,
         });
       }
-      if (run.checkpoint && step % run.checkpoint.every === 0)
-        await run.checkpoint.save(encodeCheckpoint(run.checkpoint.identity, state(epoch, s + 1)));
-      if (await run.stop.stopped()) {
+      const stopped = await run.stop.stopped();
+      // A stopped run saves where it stopped too, so that resuming loses none of its steps.
+      if (run.checkpoint && (stopped || run.checkpoint.clock.due(step))) {
+        await run.checkpoint.write(state(epoch, s + 1));
+        run.checkpoint.clock.saved();
+      }
+      if (stopped) {
         run.stopped = true;
         break;
       }
@@ -546,6 +575,11 @@ export async function fitModel(
 function defaultLr(o: Resolved): number | undefined {
   // A member trained on a thread gets the settings of its steps only, not the architecture.
   return o.arch === undefined ? undefined : modelClass(o.arch).defaults.lr[o.optimizer];
+}
+
+/** Views of every tensor of the model, by name (no copies): for a checkpoint encoded before the next step. */
+function views(model: TextModel): Record<string, Float32Array> {
+  return Object.fromEntries(model.tensors().map((t) => [t.name, t.values()]));
 }
 
 /** Multiplies the linear head's weights and biases by `factor` (the mean over fewer members than the model was laid out for). */

@@ -5,6 +5,7 @@
 // has already checked the file's envelope, so the caller's thread skips that step.
 
 import type { ModelFileContents } from '../format/model-file.js';
+import type { CheckpointInterval } from '../train/checkpoint-interval.js';
 import type { BatchInfo, EpochReport, LabelledText, TrainOptions } from '../train/options.js';
 
 /** Options as they cross to the worker: the callbacks stay with the caller, who is told through messages. */
@@ -13,8 +14,8 @@ export type WorkerSafeOptions = Omit<
   'onBatch' | 'onEpoch' | 'onWarning' | 'checkpoint' | 'signal' | 'runtime'
 > & {
   runtime?: { wasm?: unknown; fma?: boolean; initialBytes?: number };
-  /** Checkpoint every this many steps: the bytes come back in a 'checkpoint' message. */
-  checkpointEvery?: number;
+  /** Checkpoint at this interval (steps or time): the bytes come back in a 'checkpoint' message. */
+  checkpointEvery?: CheckpointInterval;
   /** Whether the caller listens to each kind of progress (no message is sent for nobody). */
   listen: { batch: boolean; epoch: boolean; warning: boolean };
 };

@@ -6,6 +6,7 @@
 import { TextClassifier, type Label } from '../train/classifier.js';
 import { classifierFromContents } from '../train/classifier-file.js';
 import { nextTurn } from '../train/stop-signal.js';
+import { DEFAULT_CHECKPOINT_INTERVAL } from '../train/checkpoint-interval.js';
 import type { LabelledText, TrainingData, TrainOptions, TrainResult } from '../train/train.js';
 import type { FromWorker, ToWorker, WorkerSafeOptions } from './protocol.js';
 
@@ -89,6 +90,8 @@ export async function trainInWorker<L extends Label>(
     } = await classifierFromContents(done.model, 'the model trained in the worker', options.runtime, nextTurn);
     const model = new TextClassifier<L>(trained, config, featurizer);
     const { epochs, classCounts, trainSeconds, warnings, stopped, threads } = done;
+    // As on the calling thread: the run ended, its checkpoint has nothing left to resume.
+    if (options.checkpoint && !stopped && !options.keepCheckpoint) await options.checkpoint.remove?.();
     return { model, epochs, classCounts, trainSeconds, warnings, stopped, threads };
   } finally {
     options.signal?.removeEventListener('abort', stop);
@@ -128,7 +131,7 @@ function optionsToSend(options: TrainOptions & WorkerOption): WorkerSafeOptions 
   return {
     ...rest,
     ...(runtime ? { runtime: { ...runtime, wasm: wasm instanceof URL ? wasm.href : wasm } } : {}),
-    ...(checkpoint ? { checkpointEvery: checkpoint.every } : {}),
+    ...(checkpoint ? { checkpointEvery: checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL } : {}),
     listen: { batch: onBatch !== undefined, epoch: onEpoch !== undefined, warning: onWarning !== undefined },
   };
 }
