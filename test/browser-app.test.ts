@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
+import { build, createLogger, type Logger } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, train } from '../src/index.node.js';
 import {
@@ -99,6 +99,24 @@ let server: StaticServer;
 let browser: Browser | undefined;
 let page: Page;
 let errors: string[];
+/** What Vite warned of while it built the app (its own logger still prints them). */
+const buildWarnings: string[] = [];
+
+/** Vite's logger at level warn, keeping every warning in buildWarnings. */
+function recordingLogger(): Logger {
+  const logger = createLogger('warn');
+  return {
+    ...logger,
+    warn: (message, options) => {
+      buildWarnings.push(message);
+      logger.warn(message, options);
+    },
+    warnOnce: (message, options) => {
+      buildWarnings.push(message);
+      logger.warnOnce(message, options);
+    },
+  };
+}
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'sentiwasm-web-app-'));
@@ -106,6 +124,7 @@ beforeAll(async () => {
     root: webRoot,
     configFile: join(webRoot, 'vite.config.js'),
     logLevel: 'warn',
+    customLogger: recordingLogger(),
     build: { outDir, emptyOutDir: true },
   });
   server = await serveStatic(outDir);
@@ -197,6 +216,10 @@ async function dropFile(page: Page, name: string, content: string): Promise<void
 }
 
 describe('the web app, built by Vite', () => {
+  it('builds without a warning (the code of each model in a chunk of its own, loaded when used)', () => {
+    expect(buildWarnings).toEqual([]);
+  });
+
   it('bundles sentiwasm, its training worker and its WebAssembly as assets, and no Node code', () => {
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     expect(html).toMatch(/<script type="module"[^>]*src="\.\/assets\/index-[\w-]+\.js"/);

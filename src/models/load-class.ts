@@ -26,12 +26,13 @@ export function loadModelClass(name: unknown): Promise<TextModelClass> | undefin
 }
 
 /**
- * Every architecture's name, in the registry's order.
+ * Every architecture's name, in the registry's order. It imports no model's code, so a page
+ * that lists the architectures loads each one only when it is used.
  * @example
  * ```ts
- * architectureNames() // ['bag', 'mlp', 'attention']
+ * architectures() // ['bag', 'mlp', 'attention']
  * ```
  */
-export function architectureNames(): Architecture[] {
+export function architectures(): Architecture[] {
   return Object.keys(LOADERS) as Architecture[];
 }

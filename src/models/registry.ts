@@ -4,6 +4,7 @@
 import { AttentionModel } from './attention-model.js';
 import { BagModel } from './bag-model.js';
 import { MlpModel } from './mlp-model.js';
+import { architectures } from './load-class.js';
 import type { TextModelClass } from './text-model.js';
 
 /** Each architecture's model class, by the name that selects it. */
@@ -13,19 +14,10 @@ const MODELS = {
   attention: AttentionModel,
 } satisfies Record<string, TextModelClass>;
 
+export { architectures };
+
 /** The name of an architecture sentiwasm has: `'bag'`, `'mlp'` or `'attention'`. */
 export type Architecture = keyof typeof MODELS;
-
-/**
- * Every architecture's name.
- * @example
- * ```ts
- * architectures() // ['bag', 'mlp', 'attention']
- * ```
- */
-export function architectures(): Architecture[] {
-  return Object.keys(MODELS) as Architecture[];
-}
 
 /**
  * Whether `name` names an architecture.

@@ -31,7 +31,7 @@
 // not to overflow. Anything wrong is a ModelFileError naming the file; a model comes back whole.
 
 import { decodeModelFile, ModelFileError, type ModelFileContents } from '../format/model-file.js';
-import { architectureNames, loadModelClass } from '../models/load-class.js';
+import { architectures, loadModelClass } from '../models/load-class.js';
 import type { Architecture } from '../models/registry.js';
 import type { TextModel } from '../models/text-model.js';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
@@ -96,7 +96,7 @@ export async function classifierFromContents(
   const loading = loadModelClass(arch);
   if (!loading) {
     return problem(
-      `holds a model of architecture ${describeValue(arch)}, which this sentiwasm does not have (it has ${architectureNames().join(', ')})`,
+      `holds a model of architecture ${describeValue(arch)}, which this sentiwasm does not have (it has ${architectures().join(', ')})`,
       'if a newer sentiwasm wrote it, upgrade to load it',
     );
   }

@@ -52,7 +52,7 @@ export {
   type IntervalInSteps,
 } from './checkpoint-interval.js';
 export { autoPredictionThreads, MIN_TEXTS_PER_THREAD, PredictionThreads } from './prediction-threads.js';
-export { architectures } from '../models/registry.js';
+export { architectures } from '../models/load-class.js';
 export {
   crossValidate,
   compareOptions,
