@@ -5,7 +5,7 @@
 
 import { TextClassifier, type Label } from '../train/classifier.js';
 import { classifierFromContents } from '../train/classifier-file.js';
-import { nextTurn } from '../train/stop-signal.js';
+import { nextTurn } from '../train/next-turn.js';
 import type { LabelledText, TrainingData, TrainOptions, TrainResult } from '../train/train.js';
 import type { FromWorker, ToWorker, WorkerSafeOptions } from './protocol.js';
 
