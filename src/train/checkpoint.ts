@@ -246,25 +246,38 @@ function applyPatch(state: TrainingState, { config, sections }: ModelFileContent
   state.shuffleRng = new Uint32Array(i32('shuffleRng').slice().buffer);
   state.dropoutRng = new Uint32Array(i32('dropoutRng').slice().buffer);
   if (sections.order) state.order = i32('order').slice();
-  const groups: Record<string, Record<string, Float32Array>> = {
-    weights: state.weights,
-    optimizer: state.optimizer.buffers,
-  };
+  readTensors(state, sections);
+}
+
+/**
+ * Copies a container's tensors ("weights.<name>", "optimizer.<name>", "best.<name>",
+ * "merged.<name>") into the state: whole, or a patch's rows of a tensor where it lists them
+ * ("rowIds.<section>").
+ */
+function readTensors(state: TrainingState, sections: ModelFileContents['sections']): void {
   for (const [name, values] of Object.entries(sections)) {
     if (!(values instanceof Float32Array)) continue;
     const dot = name.indexOf('.');
     const [prefix, tensor] = [name.slice(0, dot), name.slice(dot + 1)];
-    if (prefix === 'best') (state.best ??= {})[tensor] = values.slice();
-    else if (prefix === 'merged') (state.merged ??= {})[tensor] = values.slice();
-    const target = groups[prefix]?.[tensor];
-    if (!target) continue;
+    const group =
+      prefix === 'weights'
+        ? state.weights
+        : prefix === 'optimizer'
+          ? state.optimizer.buffers
+          : prefix === 'best'
+            ? (state.best ??= {})
+            : prefix === 'merged'
+              ? (state.merged ??= {})
+              : undefined;
+    if (!group) continue;
+    const target = group[tensor];
     const rows = sections[`rowIds.${name}`] as Int32Array | undefined;
-    if (!rows) {
-      target.set(values);
-      continue;
+    if (!target) group[tensor] = values.slice();
+    else if (!rows) target.set(values);
+    else {
+      const width = values.length / Math.max(1, rows.length);
+      rows.forEach((row, k) => target.set(values.subarray(k * width, (k + 1) * width), row * width));
     }
-    const width = values.length / Math.max(1, rows.length);
-    rows.forEach((row, k) => target.set(values.subarray(k * width, (k + 1) * width), row * width));
   }
 }
 
@@ -305,28 +318,18 @@ function decodeWhole(bytes: Uint8Array, source: string, identity: RunIdentity): 
       return refuse(`section "${name}" is missing or malformed`, 'start the run again without resuming');
     return section.slice();
   };
-  const group = (prefix: string): Record<string, Float32Array> | undefined => {
-    const found = Object.entries(sections).filter(
-      ([name, values]) => name.startsWith(`${prefix}.`) && values instanceof Float32Array,
-    );
-    return found.length
-      ? Object.fromEntries(
-          found.map(([name, values]) => [name.slice(prefix.length + 1), (values as Float32Array).slice()]),
-        )
-      : undefined;
-  };
-  const weights = group('weights') ?? refuse('it holds no weights', 'start the run again without resuming');
-  return {
+  const state = {
     position: config.position as unknown as CheckpointPosition,
     reports: config.reports as unknown as EpochReport[],
-    order: i32('order'),
-    shuffleRng: new Uint32Array(i32('shuffleRng', 4).buffer),
-    dropoutRng: new Uint32Array(i32('dropoutRng', 4).buffer),
-    weights,
-    optimizer: { steps: (config.optimizerSteps ?? {}) as Record<string, number>, buffers: group('optimizer') ?? {} },
-    best: group('best'),
-    merged: group('merged'),
-  };
+    weights: {},
+    optimizer: { steps: (config.optimizerSteps ?? {}) as Record<string, number>, buffers: {} },
+  } as TrainingState;
+  readTensors(state, sections);
+  if (Object.keys(state.weights).length === 0) refuse('it holds no weights', 'start the run again without resuming');
+  state.order = i32('order');
+  state.shuffleRng = new Uint32Array(i32('shuffleRng', 4).buffer);
+  state.dropoutRng = new Uint32Array(i32('dropoutRng', 4).buffer);
+  return state;
 }
 
 /**
