@@ -14,7 +14,7 @@
 // records a fingerprint of the data and the options: resuming with other data or options would
 // silently give another model, so it is refused, naming the first option that differs.
 //
-// Incremental checkpoints (CheckpointWriter with an `append`): a whole checkpoint is tens of
+// Incremental checkpoints (checkpoint-patches.ts, given an `append`): a whole checkpoint is tens of
 // megabytes for a bag model, while a step changes only the table rows its batch used. So a
 // whole checkpoint is followed by patches appended after it, each a container of its own
 // holding what changed since the one before: the position, the generators, the head, and of the
@@ -34,14 +34,14 @@ import {
   type ModelFileContents,
 } from '../format/model-file.js';
 import { crc32 } from '../format/crc32.js';
-import type { OptimizerSnapshot, WeightSnapshot } from '../models/text-model.js';
+import type { OptimizerSnapshot, TextModel, WeightSnapshot } from '../models/text-model.js';
 import type { CheckpointClock } from './checkpoint-interval.js';
 import type { ResolvedFeatureOptions } from '../text/features.js';
-import type { EpochReport, Resolved } from './options.js';
+import type { EpochReport, Resolved, TrainOptions } from './options.js';
 
 const CHECKPOINT_KIND = 'sentiwasm training checkpoint';
-const CHECKPOINT_VERSION = 1;
-const CHECKPOINT_PATCH_KIND = 'sentiwasm training checkpoint patch';
+export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_PATCH_KIND = 'sentiwasm training checkpoint patch';
 
 /** Where in the run a checkpoint was taken, and the bookkeeping that goes with the position. */
 export interface CheckpointPosition {
@@ -246,25 +246,38 @@ function applyPatch(state: TrainingState, { config, sections }: ModelFileContent
   state.shuffleRng = new Uint32Array(i32('shuffleRng').slice().buffer);
   state.dropoutRng = new Uint32Array(i32('dropoutRng').slice().buffer);
   if (sections.order) state.order = i32('order').slice();
-  const groups: Record<string, Record<string, Float32Array>> = {
-    weights: state.weights,
-    optimizer: state.optimizer.buffers,
-  };
+  readTensors(state, sections);
+}
+
+/**
+ * Copies a container's tensors ("weights.<name>", "optimizer.<name>", "best.<name>",
+ * "merged.<name>") into the state: whole, or a patch's rows of a tensor where it lists them
+ * ("rowIds.<section>").
+ */
+function readTensors(state: TrainingState, sections: ModelFileContents['sections']): void {
   for (const [name, values] of Object.entries(sections)) {
     if (!(values instanceof Float32Array)) continue;
     const dot = name.indexOf('.');
     const [prefix, tensor] = [name.slice(0, dot), name.slice(dot + 1)];
-    if (prefix === 'best') (state.best ??= {})[tensor] = values.slice();
-    else if (prefix === 'merged') (state.merged ??= {})[tensor] = values.slice();
-    const target = groups[prefix]?.[tensor];
-    if (!target) continue;
+    const group =
+      prefix === 'weights'
+        ? state.weights
+        : prefix === 'optimizer'
+          ? state.optimizer.buffers
+          : prefix === 'best'
+            ? (state.best ??= {})
+            : prefix === 'merged'
+              ? (state.merged ??= {})
+              : undefined;
+    if (!group) continue;
+    const target = group[tensor];
     const rows = sections[`rowIds.${name}`] as Int32Array | undefined;
-    if (!rows) {
-      target.set(values);
-      continue;
+    if (!target) group[tensor] = values.slice();
+    else if (!rows) target.set(values);
+    else {
+      const width = values.length / Math.max(1, rows.length);
+      rows.forEach((row, k) => target.set(values.subarray(k * width, (k + 1) * width), row * width));
     }
-    const width = values.length / Math.max(1, rows.length);
-    rows.forEach((row, k) => target.set(values.subarray(k * width, (k + 1) * width), row * width));
   }
 }
 
@@ -305,143 +318,67 @@ function decodeWhole(bytes: Uint8Array, source: string, identity: RunIdentity): 
       return refuse(`section "${name}" is missing or malformed`, 'start the run again without resuming');
     return section.slice();
   };
-  const group = (prefix: string): Record<string, Float32Array> | undefined => {
-    const found = Object.entries(sections).filter(
-      ([name, values]) => name.startsWith(`${prefix}.`) && values instanceof Float32Array,
-    );
-    return found.length
-      ? Object.fromEntries(
-          found.map(([name, values]) => [name.slice(prefix.length + 1), (values as Float32Array).slice()]),
-        )
-      : undefined;
-  };
-  const weights = group('weights') ?? refuse('it holds no weights', 'start the run again without resuming');
-  return {
+  const state = {
     position: config.position as unknown as CheckpointPosition,
     reports: config.reports as unknown as EpochReport[],
-    order: i32('order'),
-    shuffleRng: new Uint32Array(i32('shuffleRng', 4).buffer),
-    dropoutRng: new Uint32Array(i32('dropoutRng', 4).buffer),
-    weights,
-    optimizer: { steps: (config.optimizerSteps ?? {}) as Record<string, number>, buffers: group('optimizer') ?? {} },
-    best: group('best'),
-    merged: group('merged'),
-  };
-}
-
-/** The tensors of a checkpoint that a step changes only in the rows its batch used, and how many rows they have. */
-export interface RowTracking {
-  rows: number;
-  /** Section names ("weights.embedding.weight", "optimizer.embedding.m", …), each [rows × width]. */
-  names: string[];
+    weights: {},
+    optimizer: { steps: (config.optimizerSteps ?? {}) as Record<string, number>, buffers: {} },
+  } as TrainingState;
+  readTensors(state, sections);
+  if (Object.keys(state.weights).length === 0) refuse('it holds no weights', 'start the run again without resuming');
+  state.order = i32('order');
+  state.shuffleRng = new Uint32Array(i32('shuffleRng', 4).buffer);
+  state.dropoutRng = new Uint32Array(i32('dropoutRng', 4).buffer);
+  return state;
 }
 
 /**
- * Writes the checkpoints of a run: whole ones through `save`, and with `append`, patches after
- * the last whole one (see the top of this file). The epoch loop tells it when a model starts
- * (`startModel`) and which table rows each step updated (`touch`).
+ * What the epoch loop asks of the writer of a run's checkpoints. Two write them: the one here,
+ * every checkpoint whole, and the one in checkpoint-patches.ts, patches after a whole one when
+ * the caller can append. Apart so that the browser's training worker, which cannot be given
+ * `append` (a callback does not cross to a worker), leaves the patches' code out of its bundle.
  */
-export class CheckpointWriter {
-  /** Bytes of the last whole checkpoint (0: none yet for this model), and of the patches after it. */
-  private wholeBytes = 0;
-  private appendedBytes = 0;
-  private tracking: RowTracking | undefined;
-  /** Rows touched since the last checkpoint: a flag per row and the list of those flagged. */
-  private flags = new Uint8Array(0);
-  private touched: number[] = [];
-  private lastEpoch = 0;
-  private lastBest: WeightSnapshot | undefined;
+export interface CheckpointWriter {
+  /** When the next checkpoint is due. */
+  readonly clock: CheckpointClock;
+  /** A model starts training (or resumes): its first checkpoint is whole. */
+  startModel(model: TextModel): void;
+  /** Whether touch() wants to hear of the table rows each step updated. */
+  readonly tracksRows: boolean;
+  /** The rows a step updated. */
+  touch(rows: Int32Array): void;
+  write(state: TrainingState): Promise<void>;
+}
+
+/** The `checkpoint` option as a writer takes it. */
+export type CheckpointTarget = Pick<NonNullable<TrainOptions['checkpoint']>, 'save' | 'append'>;
+
+/** Makes the writer of a run's checkpoints: the caller of the epoch loop chooses which writers its bundle carries. */
+export type MakeCheckpointWriter = (
+  identity: RunIdentity,
+  clock: CheckpointClock,
+  target: CheckpointTarget,
+) => CheckpointWriter;
+
+/** Writes every checkpoint whole, through `save`. */
+export class WholeCheckpointWriter implements CheckpointWriter {
+  readonly tracksRows: boolean = false;
 
   constructor(
     private readonly identity: RunIdentity,
     readonly clock: CheckpointClock,
     private readonly save: (bytes: Uint8Array) => void | Promise<void>,
-    private readonly append?: (bytes: Uint8Array) => void | Promise<void>,
   ) {}
 
-  /** A model starts training (or resumes): its first checkpoint is whole. */
-  startModel(tracking: RowTracking | undefined): void {
-    this.wholeBytes = 0;
-    this.tracking = this.append ? tracking : undefined;
-    this.flags = new Uint8Array(this.tracking?.rows ?? 0);
-    this.touched = [];
-    this.tracksRows = false;
-  }
+  startModel(): void {}
 
-  /**
-   * Whether touch() wants to hear of each step's rows: only once a whole checkpoint of this model
-   * is written (the first one is whole anyway), so that a run that never reaches its first
-   * checkpoint pays nothing per step.
-   */
-  tracksRows = false;
-
-  /** The rows a step updated. */
-  touch(rows: Int32Array): void {
-    const { flags, touched } = this;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      if (flags[row] === 0) {
-        flags[row] = 1;
-        touched.push(row);
-      }
-    }
-  }
+  touch(): void {}
 
   async write(state: TrainingState): Promise<void> {
-    const whole = !this.append || this.wholeBytes === 0 || this.appendedBytes >= this.wholeBytes;
-    if (whole) {
-      const bytes = encodeCheckpoint(this.identity, state);
-      await this.save(bytes);
-      this.wholeBytes = bytes.length;
-      this.appendedBytes = 0;
-    } else {
-      const bytes = this.encodePatch(state);
-      await this.append!(bytes);
-      this.appendedBytes += bytes.length;
-    }
-    for (const row of this.touched) this.flags[row] = 0;
-    this.touched.length = 0;
-    this.lastEpoch = state.position.epoch;
-    this.lastBest = state.best;
-    this.tracksRows = this.tracking !== undefined;
-  }
-
-  /** What changed since the last checkpoint: rows touched of the tracked tensors, the rest of them whole when small or changed. */
-  private encodePatch(state: TrainingState): Uint8Array {
-    const sections: Record<string, Float32Array | Int32Array> = {
-      shuffleRng: new Int32Array(state.shuffleRng.buffer, state.shuffleRng.byteOffset, 4),
-      dropoutRng: new Int32Array(state.dropoutRng.buffer, state.dropoutRng.byteOffset, 4),
-    };
-    // The order changes only when an epoch starts (it is shuffled then).
-    if (state.position.epoch !== this.lastEpoch) sections.order = state.order;
-    const rowIds = Int32Array.from(this.touched).sort();
-    const tracked = new Set(this.tracking?.names);
-    const add = (prefix: string, tensors: Record<string, Float32Array> | undefined) => {
-      for (const [name, values] of Object.entries(tensors ?? {})) {
-        const key = `${prefix}.${name}`;
-        if (!tracked.has(key)) {
-          sections[key] = values;
-          continue;
-        }
-        const width = values.length / this.tracking!.rows;
-        const rows = new Float32Array(rowIds.length * width);
-        rowIds.forEach((row, k) => rows.set(values.subarray(row * width, (row + 1) * width), k * width));
-        sections[key] = rows;
-        sections[`rowIds.${key}`] = rowIds;
-      }
-    };
-    add('weights', state.weights);
-    add('optimizer', state.optimizer.buffers);
-    if (state.best !== this.lastBest) add('best', state.best);
-    return encodeModelFile({
-      config: {
-        kind: CHECKPOINT_PATCH_KIND,
-        version: CHECKPOINT_VERSION,
-        position: state.position as unknown as Record<string, unknown>,
-        reports: state.reports as unknown as Record<string, unknown>[],
-        optimizerSteps: state.optimizer.steps,
-      },
-      sections,
-    });
+    await this.save(encodeCheckpoint(this.identity, state));
   }
 }
+
+/** Whole checkpoints only, `append` or not: what a caller that is never given `append` needs. */
+export const wholeCheckpoints: MakeCheckpointWriter = (identity, clock, { save }) =>
+  new WholeCheckpointWriter(identity, clock, save);

@@ -4,6 +4,8 @@
 // signal, the loop gives it one every YIELD_EVERY_MS of work and then looks at the signal. Without
 // one, the loop never yields (the same speed as before).
 
+import { nextTurn } from './next-turn.js';
+
 /** How much work runs between two turns of the event loop: short enough to stop promptly, long enough that the turns cost nothing measurable. */
 const YIELD_EVERY_MS = 25;
 
@@ -27,20 +29,4 @@ export class StopCheck {
   throwIfAborted(): void {
     this.signal?.throwIfAborted();
   }
-}
-
-/**
- * Resolves on a later turn of the event loop, after the messages already queued. A message on a
- * fresh channel is not throttled, where nested setTimeout(0) waits at least 4 ms in browsers.
- */
-export function nextTurn(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((done) => setTimeout(done, 0));
-  return new Promise((done) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      done();
-    };
-    channel.port2.postMessage(null);
-  });
 }

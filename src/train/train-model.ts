@@ -14,7 +14,6 @@
 import { modelClass } from '../models/registry.js';
 import type { ModelLayout, TextModel } from '../models/text-model.js';
 import type { BagModel } from '../models/bag-model.js';
-import { BagFrontModel } from '../models/bag-front-model.js';
 import { Random } from '../nn/random.js';
 import { Runtime } from '../runtime/runtime.js';
 import { Featurizer, resolveFeatureOptions } from '../text/features.js';
@@ -22,7 +21,13 @@ import { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 import { createTokenizer } from '../text/tokenize.js';
 import { BatchBuilder, encodeExamples, type Encoded } from './batches.js';
 import { fitTemperature } from './calibration.js';
-import { CheckpointWriter, decodeCheckpoint, runIdentity, type TrainingState } from './checkpoint.js';
+import {
+  decodeCheckpoint,
+  runIdentity,
+  type CheckpointWriter,
+  type MakeCheckpointWriter,
+  type TrainingState,
+} from './checkpoint.js';
 import { CheckpointClock, DEFAULT_CHECKPOINT_INTERVAL } from './checkpoint-interval.js';
 import type { ClassifierConfig } from './classifier-encode.js';
 import type { Label, TextClassifier } from './classifier.js';
@@ -82,9 +87,15 @@ export type TrainedModel = Omit<TrainResult, 'model'> & {
 /**
  * @internal trainWithReport() for examples in memory or a stream (a path is refused), giving the
  * model as its parts: what the browser's training worker runs, which encodes the parts without
- * ever predicting. Its bundle so leaves out the data readers and the TextClassifier.
+ * ever predicting. Its bundle so leaves out the data readers and the TextClassifier. Checkpoints
+ * are written by what `makeCheckpointWriter` makes (checkpoint.ts, checkpoint-patches.ts): the
+ * caller chooses, so that the worker, which is never given `append`, leaves the patches out too.
  */
-export async function trainModel(examples: TrainingData<Label>, options: TrainOptions = {}): Promise<TrainedModel> {
+export async function trainModel(
+  examples: TrainingData<Label>,
+  options: TrainOptions,
+  makeCheckpointWriter: MakeCheckpointWriter,
+): Promise<TrainedModel> {
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
   // Every warning of the run, in the order given to onWarning (and so to the CLI's --strict).
@@ -104,7 +115,15 @@ export async function trainModel(examples: TrainingData<Label>, options: TrainOp
   // Threads start now, so that they load while the texts are tokenised and the model laid out.
   const team = threads > 1 ? new ThreadTeam(threads) : undefined;
   try {
-    const trained = await trainOn(collected, numericLabels, options, { ...o, threads }, team, warn);
+    const trained = await trainOn(
+      collected,
+      numericLabels,
+      options,
+      { ...o, threads },
+      team,
+      warn,
+      makeCheckpointWriter,
+    );
     return { ...trained, warnings, threads };
   } finally {
     await team?.close();
@@ -118,6 +137,7 @@ async function trainOn(
   o: Resolved,
   team: ThreadTeam | undefined,
   warn: (message: string) => void,
+  makeCheckpointWriter: MakeCheckpointWriter,
 ): Promise<Omit<TrainedModel, 'threads' | 'warnings'>> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
@@ -191,11 +211,10 @@ async function trainOn(
     resume,
     checkpoint:
       options.checkpoint && identity
-        ? new CheckpointWriter(
+        ? makeCheckpointWriter(
             identity,
             new CheckpointClock(options.checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL),
-            options.checkpoint.save,
-            options.checkpoint.append,
+            options.checkpoint,
           )
         : undefined,
     stop: new StopCheck(options.signal),
@@ -420,15 +439,7 @@ export async function fitModel(
     stopping.sinceBest = p.sinceBest;
     if (p.bestLoss !== null) stopping.best = { loss: p.bestLoss, weights: resume.best! };
   }
-  // A bag model's step changes only the table rows (and their Adam moments) its batch used: patches carry only those.
-  run.checkpoint?.startModel(
-    model instanceof BagFrontModel
-      ? {
-          rows: Math.max(1, model.shape.rows),
-          names: ['weights.embedding.weight', 'optimizer.embedding.m', 'optimizer.embedding.v'],
-        }
-      : undefined,
-  );
+  run.checkpoint?.startModel(model);
   const started = performance.now();
   const memberField = member === undefined ? {} : { member };
   const memberReports = () => run.reports.filter((r) => (r.member ?? 1) === (member ?? 1));

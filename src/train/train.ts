@@ -5,6 +5,7 @@
 import { readExamples } from '../data/examples.js';
 import { readFileBytes } from '../runtime/wasm-source.js';
 import { TextClassifier, type Label } from './classifier.js';
+import { patchedCheckpoints } from './checkpoint-patches.js';
 import type { TrainingData, TrainOptions } from './options.js';
 import { trainModel, type TrainResult } from './train-model.js';
 
@@ -42,6 +43,6 @@ export async function trainWithReport<L extends Label = string>(
     typeof examples === 'string' || examples instanceof URL
       ? readExamples(await readFileBytes(examples), { fileName: String(examples) })
       : examples;
-  const { model, config, featurizer, ...report } = await trainModel(source, options);
+  const { model, config, featurizer, ...report } = await trainModel(source, options, patchedCheckpoints);
   return { model: new TextClassifier<L>(model, config, featurizer), ...report };
 }

@@ -14,8 +14,8 @@ export type WorkerSafeOptions = Omit<
   'onBatch' | 'onEpoch' | 'onWarning' | 'checkpoint' | 'signal' | 'runtime'
 > & {
   runtime?: { wasm?: unknown; fma?: boolean; initialBytes?: number };
-  /** Checkpoint at this interval (steps or time): the bytes come back in a 'checkpoint' message. */
-  checkpointEvery?: CheckpointInterval;
+  /** Checkpoint at this interval (steps or time; unset, the default): the bytes come back in a 'checkpoint' message. */
+  checkpoint?: { every?: CheckpointInterval };
   /** Whether the caller listens to each kind of progress (no message is sent for nobody). */
   listen: { batch: boolean; epoch: boolean; warning: boolean };
 };

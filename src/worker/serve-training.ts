@@ -40,7 +40,7 @@ async function run(
   message: ToWorker & { type: 'train' },
   signal: AbortSignal,
 ): Promise<void> {
-  const { listen, checkpointEvery, ...options } = message.options;
+  const { listen, checkpoint, ...options } = message.options;
   try {
     const result = await train(message.examples, {
       ...(options as TrainOptions),
@@ -48,9 +48,9 @@ async function run(
       onBatch: listen.batch ? (info) => port.post({ type: 'batch', info }) : undefined,
       onEpoch: listen.epoch ? (report) => port.post({ type: 'epoch', report }) : undefined,
       onWarning: listen.warning ? (warning) => port.post({ type: 'warning', message: warning }) : undefined,
-      checkpoint: checkpointEvery
+      checkpoint: checkpoint
         ? {
-            every: checkpointEvery,
+            every: checkpoint.every,
             save: (bytes) => port.post({ type: 'checkpoint', bytes }, [bytes.buffer as ArrayBuffer]),
           }
         : undefined,

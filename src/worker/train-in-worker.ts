@@ -5,8 +5,7 @@
 
 import { TextClassifier, type Label } from '../train/classifier.js';
 import { classifierFromContents } from '../train/classifier-file.js';
-import { nextTurn } from '../train/stop-signal.js';
-import { DEFAULT_CHECKPOINT_INTERVAL } from '../train/checkpoint-interval.js';
+import { nextTurn } from '../train/next-turn.js';
 import type { LabelledText, TrainingData, TrainOptions, TrainResult } from '../train/train.js';
 import type { FromWorker, ToWorker, WorkerSafeOptions } from './protocol.js';
 
@@ -131,7 +130,8 @@ function optionsToSend(options: TrainOptions & WorkerOption): WorkerSafeOptions 
   return {
     ...rest,
     ...(runtime ? { runtime: { ...runtime, wasm: wasm instanceof URL ? wasm.href : wasm } } : {}),
-    ...(checkpoint ? { checkpointEvery: checkpoint.every ?? DEFAULT_CHECKPOINT_INTERVAL } : {}),
+    // The interval only (the worker fills in the default), so that this side needs none of checkpoint-interval.ts.
+    ...(checkpoint ? { checkpoint: { every: checkpoint.every } } : {}),
     listen: { batch: onBatch !== undefined, epoch: onEpoch !== undefined, warning: onWarning !== undefined },
   };
 }

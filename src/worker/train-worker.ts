@@ -7,8 +7,10 @@
 // classifier's encoder (the model goes back as its model file, so no TextClassifier, whose
 // prediction, explanation and evaluation run on the page, and no reader of model files, whose
 // on-demand loading of each architecture's code would make the bundler wrap the models and
-// the code under them in lazy initialisers).
+// the code under them in lazy initialisers). Its checkpoints are whole ones: `append` is a
+// callback, which cannot cross to a worker, so the writer of patches (checkpoint-patches.ts) stays out.
 
+import { wholeCheckpoints } from '../train/checkpoint.js';
 import { encodeClassifier } from '../train/classifier-encode.js';
 import { trainModel } from '../train/train-model.js';
 import { serveTraining } from './serve-training.js';
@@ -26,7 +28,7 @@ serveTraining(
     listen: (handler) => scope.addEventListener('message', (event) => handler(event.data)),
   },
   async (examples, options) => {
-    const { model, config, featurizer, ...report } = await trainModel(examples, options);
+    const { model, config, featurizer, ...report } = await trainModel(examples, options, wholeCheckpoints);
     return { ...report, model: { toBytes: () => encodeClassifier(config, featurizer, model) } };
   },
 );
