@@ -4,7 +4,6 @@
 import { AttentionModel } from './attention-model.js';
 import { BagModel } from './bag-model.js';
 import { MlpModel } from './mlp-model.js';
-import { architectures } from './load-class.js';
 import type { TextModelClass } from './text-model.js';
 
 /** Each architecture's model class, by the name that selects it. */
@@ -14,10 +13,21 @@ const MODELS = {
   attention: AttentionModel,
 } satisfies Record<string, TextModelClass>;
 
-export { architectures };
-
 /** The name of an architecture sentiwasm has: `'bag'`, `'mlp'` or `'attention'`. */
 export type Architecture = keyof typeof MODELS;
+
+/**
+ * Every architecture's name. (The library exports load-class.ts's, which names them without
+ * importing their code; this one serves the code that holds the classes already, and imports
+ * nothing that loads a class on demand, which a worker's bundle would have to inline.)
+ * @example
+ * ```ts
+ * architectures() // ['bag', 'mlp', 'attention']
+ * ```
+ */
+export function architectures(): Architecture[] {
+  return Object.keys(MODELS) as Architecture[];
+}
 
 /**
  * Whether `name` names an architecture.
