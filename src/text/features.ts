@@ -56,7 +56,22 @@ export interface FeatureOptions {
    * SST-2 below its target, so it is not the default.
    */
   uniqueFeatures?: boolean;
+  /**
+   * Add one reserved word, END_OF_TEXT, after the last token of every text before word n-grams
+   * are formed, as fastText appends `</s>` to every line: each text gains that word's feature
+   * and the bigram of its last word with it (default false). Only the bag of features sees it;
+   * the ordered words a sequence model reads do not. Appending a word to every text measured
+   * +0.78 ± 0.19 points on the SST-2 proxy.
+   */
+  endOfText?: boolean;
 }
+
+/**
+ * The end-of-text word (FeatureOptions.endOfText). It holds a space, which no token the tokeniser
+ * cuts ever does, so no user's text can produce it; explain, nearest, similarity and words never
+ * show it as a user's word.
+ */
+export const END_OF_TEXT = '</s> end of text';
 
 /** Featurizer.orderedIds: the id padding takes, the id of a word outside the vocabulary, and where words start. */
 export const PAD_ID = 0;
@@ -117,6 +132,7 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
     cjkCharNgrams: options.cjkCharNgrams ?? 3,
     subwords: options.subwords ?? ([0, 0] as [number, number]),
     uniqueFeatures: options.uniqueFeatures ?? false,
+    endOfText: options.endOfText ?? false,
   };
   if (!Array.isArray(resolved.subwords) || resolved.subwords.length !== 2) {
     throw new TypeError(`subwords must be [min, max], got ${JSON.stringify(resolved.subwords)}`);
@@ -142,6 +158,8 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
   }
   if (typeof resolved.uniqueFeatures !== 'boolean')
     throw new TypeError(`uniqueFeatures must be true or false, got ${String(resolved.uniqueFeatures)}`);
+  if (typeof resolved.endOfText !== 'boolean')
+    throw new TypeError(`endOfText must be true or false, got ${String(resolved.endOfText)}`);
   // Checked here, not first when a text with two words comes (bigramModulus checks it again).
   if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1 || resolved.buckets > MAX_BUCKETS) {
     throw new RangeError(`buckets must be an integer from 1 to ${MAX_BUCKETS}, got ${resolved.buckets}`);
@@ -149,7 +167,10 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
   return resolved;
 }
 
-/** Fields a saved featurizer must have; uniqueFeatures may be missing (files from before it existed count repeats). */
+/**
+ * Fields a saved featurizer must have; uniqueFeatures and endOfText may be missing (files from
+ * before they existed count repeats and add no end-of-text word).
+ */
 const SAVED_FIELDS = ['tokenizer', 'wordNgrams', 'buckets', 'minCount', 'cjkCharNgrams', 'subwords'] as const;
 
 /**
@@ -176,7 +197,11 @@ export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
   if (o.maxVocabulary !== undefined && !(Number.isInteger(o.maxVocabulary) && (o.maxVocabulary as number) >= 0)) {
     throw new RangeError(`maxVocabulary must be an integer ≥ 0, got ${JSON.stringify(o.maxVocabulary)}`);
   }
-  return resolveFeatureOptions({ ...(o as FeatureOptions), uniqueFeatures: (o.uniqueFeatures ?? false) as boolean });
+  return resolveFeatureOptions({
+    ...(o as FeatureOptions),
+    uniqueFeatures: (o.uniqueFeatures ?? false) as boolean,
+    endOfText: (o.endOfText ?? false) as boolean,
+  });
 }
 
 /**
@@ -256,7 +281,10 @@ export class Featurizer {
   static fit(tokenLists: Iterable<readonly string[]>, options: FeatureOptions = {}): Featurizer {
     const resolved = resolveFeatureOptions(options);
     const builder = new VocabularyBuilder();
-    for (const tokens of tokenLists) builder.add(tokens);
+    for (const tokens of tokenLists) {
+      builder.add(tokens);
+      if (resolved.endOfText) builder.add(END_OF_TEXT_LIST);
+    }
     const vocabulary = builder.build({ minCount: resolved.minCount, maxSize: resolved.maxVocabulary });
     return new Featurizer(resolved, vocabulary, [], false);
   }
@@ -427,7 +455,8 @@ export class Featurizer {
       (t.mode ?? 'word') === 'word' &&
       t.locale === undefined &&
       o.wordNgrams <= 2 &&
-      o.subwords[1] === 0
+      o.subwords[1] === 0 &&
+      !o.endOfText
     );
   }
 
@@ -443,7 +472,8 @@ export class Featurizer {
 
   /**
    * Every feature of a text with the tokens it covers, repeats included: with uniqueFeatures a
-   * row that occurs k times is one feature of the bag, shared by its k spans (see explain).
+   * row that occurs k times is one feature of the bag, shared by its k spans (see explain). With
+   * endOfText the end-of-text word is token tokens.length: its spans end at tokens.length + 1.
    */
   spans(tokens: readonly string[]): FeatureSpan[] {
     const spans: FeatureSpan[] = [];
@@ -469,8 +499,10 @@ export class Featurizer {
     return out;
   }
 
-  private collect(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
-    const { wordNgrams, buckets, cjkCharNgrams } = this.options;
+  private collect(text: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
+    const { wordNgrams, buckets, cjkCharNgrams, endOfText } = this.options;
+    // The end-of-text word joins the words and word n-grams only: it has no characters to n-gram.
+    const tokens = endOfText ? [...text, END_OF_TEXT] : text;
     const n = tokens.length;
     if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, this.hashes.length * 2));
     const hashes = this.hashes.subarray(0, n);
@@ -509,8 +541,8 @@ export class Featurizer {
         }
       }
     }
-    if (cjkCharNgrams > 0 && hasCjk(tokens)) this.collectCjk(tokens, out, spans, grow);
-    if (this.options.subwords[1] > 0) this.collectSubwords(tokens, out, spans, grow);
+    if (cjkCharNgrams > 0 && hasCjk(text)) this.collectCjk(text, out, spans, grow);
+    if (this.options.subwords[1] > 0) this.collectSubwords(text, out, spans, grow);
   }
 
   /** fastText's subwords: character n-grams of "<token>", for tokens that are not CJK. */
@@ -636,6 +668,8 @@ export interface FusedState {
   /** Whether the rows of a text go through dropRepeatedRows. */
   uniqueFeatures: boolean;
 }
+
+const END_OF_TEXT_LIST = [END_OF_TEXT] as const;
 
 /** Cheap pre-check: no CJK run can start below U+2E80 (CJK radicals). */
 function hasCjk(tokens: readonly string[]): boolean {
