@@ -243,6 +243,8 @@ export class Featurizer {
   private readonly scannedTokens = new TokenSpans();
   /** textRows' facts about the tokens it met (the vocabulary is fixed, so they never go stale). */
   private known: TokenCache | undefined;
+  /** textRows' facts about the end-of-text word; undefined until first used. */
+  private endWord: TokenForm | undefined;
   /** textRows' per-token forms (cache slots), reused from text to text. */
   private forms = new Int32Array(64);
   /** token → its subword buckets; tokens repeat, hashing their n-grams once is enough. */
@@ -381,14 +383,23 @@ export class Featurizer {
       const id = known.id[f];
       if (id >= 0) out.push(id);
     }
-    if (this.options.wordNgrams === 2 && n > 1) {
+    // The end-of-text word, as collect appends it: its id after the words, its bigram after the others.
+    const eot = this.options.endOfText ? (this.endWord ??= this.endOfTextForm()) : undefined;
+    if (eot && eot.id >= 0) out.push(eot.id);
+    if (this.options.wordNgrams === 2 && n + (eot ? 1 : 0) > 1) {
       const m = this.bigramModulus();
       const { hash, left, right } = known;
       const bits = (this.bucketBits ??= this.bucketBitmap());
-      for (let i = 1; i < n; i++) {
+      // With the end-of-text word one pair more, the last: pair n, the last token's with it.
+      const pairs = eot && n > 0 ? n : n - 1;
+      const eotHash = eot?.hash ?? 0;
+      const eotRight = eot?.right ?? 0;
+      for (let i = 1; i <= pairs; i++) {
         const a = forms[i - 1];
-        const b = forms[i];
-        const bucket = bigramBucketOfResidues(hash[a], left[a], hash[b], right[b], m);
+        const bucket =
+          i < n
+            ? bigramBucketOfResidues(hash[a], left[a], hash[forms[i]], right[forms[i]], m)
+            : bigramBucketOfResidues(hash[a], left[a], eotHash, eotRight, m);
         if ((bits[bucket >>> 5] & (1 << (bucket & 31))) === 0) continue;
         const row = this.bucketRow.get(bucket);
         if (row >= 0) out.push(row);
@@ -404,7 +415,8 @@ export class Featurizer {
    * or undefined when the fused path does not apply or rows may still be added.
    */
   fusedState(): FusedState | undefined {
-    if (!this.frozen || !this.fusable()) return undefined;
+    // The WebAssembly copy knows nothing of the end-of-text word: such featurizers stay with textRows.
+    if (!this.frozen || !this.fusable() || this.options.endOfText) return undefined;
     const m = this.bigramModulus();
     return {
       known: (this.known ??= new TokenCache()),
@@ -436,6 +448,18 @@ export class Featurizer {
     );
   }
 
+  /** What textRows needs to know about the end-of-text word. */
+  private endOfTextForm(): TokenForm {
+    const hash = fnv1a32(END_OF_TEXT);
+    const m = this.bigramModulus();
+    return {
+      hash,
+      id: this.wordId(END_OF_TEXT, hash),
+      right: bigramResidue(hash, m),
+      left: bigramLeftResidue(hash, m),
+    };
+  }
+
   private bucketBitmap(): Uint32Array {
     const bits = new Uint32Array(Math.ceil(this.options.buckets / 32));
     for (const b of this.rowBucket) bits[b >>> 5] |= 1 << (b & 31);
@@ -455,8 +479,7 @@ export class Featurizer {
       (t.mode ?? 'word') === 'word' &&
       t.locale === undefined &&
       o.wordNgrams <= 2 &&
-      o.subwords[1] === 0 &&
-      !o.endOfText
+      o.subwords[1] === 0
     );
   }
 
