@@ -112,6 +112,9 @@ describe('Featurizer.textRows', () => {
       { tokenizer: { lowercase: false } },
       { buckets: 1000 },
       { uniqueFeatures: true },
+      { endOfText: true },
+      { wordNgrams: 1, endOfText: true },
+      { tokenizer: { negation: false }, endOfText: true },
     ] as FeatureOptions[]) {
       compareRows(fitted(options), [...sst, ...odd]);
     }
