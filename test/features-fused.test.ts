@@ -112,6 +112,9 @@ describe('Featurizer.textRows', () => {
       { tokenizer: { lowercase: false } },
       { buckets: 1000 },
       { uniqueFeatures: true },
+      { endOfText: true },
+      { wordNgrams: 1, endOfText: true },
+      { tokenizer: { negation: false }, endOfText: true },
     ] as FeatureOptions[]) {
       compareRows(fitted(options), [...sst, ...odd]);
     }
@@ -448,10 +451,11 @@ describe("WasmFeaturizer (prediction's featurizer in WebAssembly)", () => {
     },
   );
 
-  it('does not apply to featurizers whose fused path does not (unfrozen, other tokeniser options)', async () => {
+  it('does not apply to featurizers whose fused path does not (unfrozen, other tokeniser options, endOfText)', async () => {
     const rt = await testRuntime();
     expect(WasmFeaturizer.create(rt, Featurizer.fit([['a']], {}))).toBeUndefined();
     expect(WasmFeaturizer.create(rt, fitted({ tokenizer: { lowercase: false } }))).toBeUndefined();
     expect(WasmFeaturizer.create(rt, fitted({ wordNgrams: 3 }))).toBeUndefined();
+    expect(WasmFeaturizer.create(rt, fitted({ endOfText: true }))).toBeUndefined();
   });
 });

@@ -10,7 +10,10 @@ export type Config = TrainOptions & { eos?: boolean | string };
 /** Option sets by name. */
 export const PRESETS: Record<string, Config> = {
   defaults: {},
-  eos: { eos: true },
+  // fastText's end-of-line token </s>, as the featurizer's own end-of-text word.
+  eos: { endOfText: true },
+  // The same measured before the featurizer had it: a word appended to every text.
+  'eos-word': { eos: true },
   // fastText's supervised recipe spelled in sentiwasm's options.
   'fasttext-recipe': {
     members: 1,

@@ -15,9 +15,10 @@
 // Every (split, seed) is one run of every system; `--pairing diagonal` runs split i with the i-th
 // seed only (a third of the work, for screening). The table gives each system's mean ± sd over
 // its runs and its paired difference from the first option set (and from fastText) ± standard
-// error over the splits (seeds averaged within a split). A config's "eos": true appends
-// " eostoken" to every text, training and scored alike: how fastText's end-of-line token </s> was
-// measured before the featurizer had one.
+// error over the splits (seeds averaged within a split). The `eos` preset turns on the featurizer's
+// end-of-text word (endOfText, as fastText's end-of-line token </s>); `eos-word` appends
+// " eostoken" to every text instead, training and scored alike, as it was measured before the
+// featurizer had one.
 
 import '../../src/index.node.js';
 import { writeFileSync } from 'node:fs';

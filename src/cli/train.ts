@@ -57,6 +57,7 @@ export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOptio
   lowercase?: boolean;
   negation?: boolean;
   uniqueFeatures?: boolean;
+  endOfText?: boolean;
   checkpoint?: string;
   /** --checkpoint-every: steps ("1000") or a time ("60s"). */
   checkpointEvery?: string;
@@ -293,6 +294,7 @@ export function trainOptionsFromFlags(
     runtime: flags.fma ? { fma: true } : undefined,
     subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
     uniqueFeatures: flags.uniqueFeatures,
+    endOfText: flags.endOfText,
     tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
     threads: flags.threads,
   };

@@ -4,7 +4,14 @@
 // onnxFeatureIds in Node); the file says what that featurizer does, so that a port to another
 // language can be written and checked against it.
 
-import { Featurizer, ORDERED_ID_OFFSET, PAD_ID, UNK_ID, type ResolvedFeatureOptions } from '../text/features.js';
+import {
+  END_OF_TEXT,
+  Featurizer,
+  ORDERED_ID_OFFSET,
+  PAD_ID,
+  UNK_ID,
+  type ResolvedFeatureOptions,
+} from '../text/features.js';
 import { Vocabulary } from '../text/vocabulary.js';
 
 /** The settings file's format name. */
@@ -70,8 +77,7 @@ export interface FeaturizerSettingsSource {
   };
 }
 
-const ROWS_RECIPE =
-  'Tokenise the text with the tokeniser settings in "features"; each token in the vocabulary gives its index; then each word n-gram (2 to features.wordNgrams words, fastText\'s hash: FNV-1a of the UTF-8 bytes, combined as h = h·116049371 + next in uint64, modulo features.buckets), and CJK character n-grams and subwords when enabled, gives vocabulary.length + i where rowBuckets[i] is its bucket, or nothing when its bucket is not listed. With features.uniqueFeatures each id counts once. An empty text has no ids. sentiwasm featurize MODEL --json prints them.';
+const ROWS_RECIPE = `Tokenise the text with the tokeniser settings in "features"; with features.endOfText add the word ${JSON.stringify(END_OF_TEXT)} after the last token (to a text with no tokens too); each token in the vocabulary gives its index; then each word n-gram (2 to features.wordNgrams words, fastText's hash: FNV-1a of the UTF-8 bytes, combined as h = h·116049371 + next in uint64, modulo features.buckets), and CJK character n-grams and subwords when enabled, gives vocabulary.length + i where rowBuckets[i] is its bucket, or nothing when its bucket is not listed. With features.uniqueFeatures each id counts once. An empty text has no ids (with features.endOfText, only its word's). sentiwasm featurize MODEL --json prints them.`;
 
 /**
  * The JSON-ready settings of a trained model's featurizer.

@@ -56,7 +56,22 @@ export interface FeatureOptions {
    * SST-2 below its target, so it is not the default.
    */
   uniqueFeatures?: boolean;
+  /**
+   * Add one reserved word, END_OF_TEXT, after the last token of every text before word n-grams
+   * are formed, as fastText appends `</s>` to every line: each text gains that word's feature
+   * and the bigram of its last word with it (default false). Only the bag of features sees it;
+   * the ordered words a sequence model reads do not. Appending a word to every text measured
+   * +0.78 ± 0.19 points on the SST-2 proxy.
+   */
+  endOfText?: boolean;
 }
+
+/**
+ * The end-of-text word (FeatureOptions.endOfText). It holds a space, which no token the tokeniser
+ * cuts ever does, so no user's text can produce it; explain, nearest, similarity and words never
+ * show it as a user's word.
+ */
+export const END_OF_TEXT = '</s> end of text';
 
 /** Featurizer.orderedIds: the id padding takes, the id of a word outside the vocabulary, and where words start. */
 export const PAD_ID = 0;
@@ -117,6 +132,7 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
     cjkCharNgrams: options.cjkCharNgrams ?? 3,
     subwords: options.subwords ?? ([0, 0] as [number, number]),
     uniqueFeatures: options.uniqueFeatures ?? false,
+    endOfText: options.endOfText ?? false,
   };
   if (!Array.isArray(resolved.subwords) || resolved.subwords.length !== 2) {
     throw new TypeError(`subwords must be [min, max], got ${JSON.stringify(resolved.subwords)}`);
@@ -142,6 +158,8 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
   }
   if (typeof resolved.uniqueFeatures !== 'boolean')
     throw new TypeError(`uniqueFeatures must be true or false, got ${String(resolved.uniqueFeatures)}`);
+  if (typeof resolved.endOfText !== 'boolean')
+    throw new TypeError(`endOfText must be true or false, got ${String(resolved.endOfText)}`);
   // Checked here, not first when a text with two words comes (bigramModulus checks it again).
   if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1 || resolved.buckets > MAX_BUCKETS) {
     throw new RangeError(`buckets must be an integer from 1 to ${MAX_BUCKETS}, got ${resolved.buckets}`);
@@ -149,7 +167,10 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
   return resolved;
 }
 
-/** Fields a saved featurizer must have; uniqueFeatures may be missing (files from before it existed count repeats). */
+/**
+ * Fields a saved featurizer must have; uniqueFeatures and endOfText may be missing (files from
+ * before they existed count repeats and add no end-of-text word).
+ */
 const SAVED_FIELDS = ['tokenizer', 'wordNgrams', 'buckets', 'minCount', 'cjkCharNgrams', 'subwords'] as const;
 
 /**
@@ -176,7 +197,11 @@ export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
   if (o.maxVocabulary !== undefined && !(Number.isInteger(o.maxVocabulary) && (o.maxVocabulary as number) >= 0)) {
     throw new RangeError(`maxVocabulary must be an integer ≥ 0, got ${JSON.stringify(o.maxVocabulary)}`);
   }
-  return resolveFeatureOptions({ ...(o as FeatureOptions), uniqueFeatures: (o.uniqueFeatures ?? false) as boolean });
+  return resolveFeatureOptions({
+    ...(o as FeatureOptions),
+    uniqueFeatures: (o.uniqueFeatures ?? false) as boolean,
+    endOfText: (o.endOfText ?? false) as boolean,
+  });
 }
 
 /**
@@ -218,6 +243,8 @@ export class Featurizer {
   private readonly scannedTokens = new TokenSpans();
   /** textRows' facts about the tokens it met (the vocabulary is fixed, so they never go stale). */
   private known: TokenCache | undefined;
+  /** textRows' facts about the end-of-text word; undefined until first used. */
+  private endWord: TokenForm | undefined;
   /** textRows' per-token forms (cache slots), reused from text to text. */
   private forms = new Int32Array(64);
   /** token → its subword buckets; tokens repeat, hashing their n-grams once is enough. */
@@ -256,7 +283,10 @@ export class Featurizer {
   static fit(tokenLists: Iterable<readonly string[]>, options: FeatureOptions = {}): Featurizer {
     const resolved = resolveFeatureOptions(options);
     const builder = new VocabularyBuilder();
-    for (const tokens of tokenLists) builder.add(tokens);
+    for (const tokens of tokenLists) {
+      builder.add(tokens);
+      if (resolved.endOfText) builder.add(END_OF_TEXT_LIST);
+    }
     const vocabulary = builder.build({ minCount: resolved.minCount, maxSize: resolved.maxVocabulary });
     return new Featurizer(resolved, vocabulary, [], false);
   }
@@ -353,14 +383,23 @@ export class Featurizer {
       const id = known.id[f];
       if (id >= 0) out.push(id);
     }
-    if (this.options.wordNgrams === 2 && n > 1) {
+    // The end-of-text word, as collect appends it: its id after the words, its bigram after the others.
+    const eot = this.options.endOfText ? (this.endWord ??= this.endOfTextForm()) : undefined;
+    if (eot && eot.id >= 0) out.push(eot.id);
+    if (this.options.wordNgrams === 2 && n + (eot ? 1 : 0) > 1) {
       const m = this.bigramModulus();
       const { hash, left, right } = known;
       const bits = (this.bucketBits ??= this.bucketBitmap());
-      for (let i = 1; i < n; i++) {
+      // With the end-of-text word one pair more, the last: pair n, the last token's with it.
+      const pairs = eot && n > 0 ? n : n - 1;
+      const eotHash = eot?.hash ?? 0;
+      const eotRight = eot?.right ?? 0;
+      for (let i = 1; i <= pairs; i++) {
         const a = forms[i - 1];
-        const b = forms[i];
-        const bucket = bigramBucketOfResidues(hash[a], left[a], hash[b], right[b], m);
+        const bucket =
+          i < n
+            ? bigramBucketOfResidues(hash[a], left[a], hash[forms[i]], right[forms[i]], m)
+            : bigramBucketOfResidues(hash[a], left[a], eotHash, eotRight, m);
         if ((bits[bucket >>> 5] & (1 << (bucket & 31))) === 0) continue;
         const row = this.bucketRow.get(bucket);
         if (row >= 0) out.push(row);
@@ -376,7 +415,8 @@ export class Featurizer {
    * or undefined when the fused path does not apply or rows may still be added.
    */
   fusedState(): FusedState | undefined {
-    if (!this.frozen || !this.fusable()) return undefined;
+    // The WebAssembly copy knows nothing of the end-of-text word: such featurizers stay with textRows.
+    if (!this.frozen || !this.fusable() || this.options.endOfText) return undefined;
     const m = this.bigramModulus();
     return {
       known: (this.known ??= new TokenCache()),
@@ -406,6 +446,18 @@ export class Featurizer {
       form(hash, this.wordId(t, hash)),
       form(negatedHash, this.negatedWordId(t, negatedHash)),
     );
+  }
+
+  /** What textRows needs to know about the end-of-text word. */
+  private endOfTextForm(): TokenForm {
+    const hash = fnv1a32(END_OF_TEXT);
+    const m = this.bigramModulus();
+    return {
+      hash,
+      id: this.wordId(END_OF_TEXT, hash),
+      right: bigramResidue(hash, m),
+      left: bigramLeftResidue(hash, m),
+    };
   }
 
   private bucketBitmap(): Uint32Array {
@@ -443,7 +495,8 @@ export class Featurizer {
 
   /**
    * Every feature of a text with the tokens it covers, repeats included: with uniqueFeatures a
-   * row that occurs k times is one feature of the bag, shared by its k spans (see explain).
+   * row that occurs k times is one feature of the bag, shared by its k spans (see explain). With
+   * endOfText the end-of-text word is token tokens.length: its spans end at tokens.length + 1.
    */
   spans(tokens: readonly string[]): FeatureSpan[] {
     const spans: FeatureSpan[] = [];
@@ -469,8 +522,10 @@ export class Featurizer {
     return out;
   }
 
-  private collect(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
-    const { wordNgrams, buckets, cjkCharNgrams } = this.options;
+  private collect(text: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
+    const { wordNgrams, buckets, cjkCharNgrams, endOfText } = this.options;
+    // The end-of-text word joins the words and word n-grams only: it has no characters to n-gram.
+    const tokens = endOfText ? [...text, END_OF_TEXT] : text;
     const n = tokens.length;
     if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, this.hashes.length * 2));
     const hashes = this.hashes.subarray(0, n);
@@ -509,8 +564,8 @@ export class Featurizer {
         }
       }
     }
-    if (cjkCharNgrams > 0 && hasCjk(tokens)) this.collectCjk(tokens, out, spans, grow);
-    if (this.options.subwords[1] > 0) this.collectSubwords(tokens, out, spans, grow);
+    if (cjkCharNgrams > 0 && hasCjk(text)) this.collectCjk(text, out, spans, grow);
+    if (this.options.subwords[1] > 0) this.collectSubwords(text, out, spans, grow);
   }
 
   /** fastText's subwords: character n-grams of "<token>", for tokens that are not CJK. */
@@ -636,6 +691,8 @@ export interface FusedState {
   /** Whether the rows of a text go through dropRepeatedRows. */
   uniqueFeatures: boolean;
 }
+
+const END_OF_TEXT_LIST = [END_OF_TEXT] as const;
 
 /** Cheap pre-check: no CJK run can start below U+2E80 (CJK radicals). */
 function hasCjk(tokens: readonly string[]): boolean {

@@ -5,5 +5,5 @@ export { wordNgramBuckets, ngramFeatures, charNgrams, MAX_BUCKETS } from './ngra
 export type { NgramFeatureOptions, CharNgramOptions, TokenIds } from './ngrams.js';
 export { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 export type { VocabularyOptions } from './vocabulary.js';
-export { Featurizer, resolveFeatureOptions } from './features.js';
+export { END_OF_TEXT, Featurizer, resolveFeatureOptions } from './features.js';
 export type { FeatureOptions, FeatureSpan, ResolvedFeatureOptions } from './features.js';

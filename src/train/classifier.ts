@@ -6,7 +6,7 @@
 
 import { isContentWord } from '../text/content-words.js';
 import { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
-import { Featurizer } from '../text/features.js';
+import { END_OF_TEXT, Featurizer } from '../text/features.js';
 import type { ExplanationMethod, TextModel } from '../models/text-model.js';
 import type { RuntimeOptions, Runtime } from '../runtime/runtime.js';
 import { encodeClassifier, type ClassifierConfig } from './classifier-encode.js';
@@ -59,7 +59,11 @@ export interface Explanation<L extends Label = string> {
    * minus the mean logit. Exact sum of contributions and bias for the bag model.
    */
   score: number;
-  /** The part of the score no token accounts for (the bag model's bias; what the tokens leave unexplained otherwise). */
+  /**
+   * The part of the score no token accounts for (the bag model's bias; what the tokens leave
+   * unexplained otherwise). With the endOfText feature option the end-of-text word's share is
+   * here too: it is in every text, as the bias is, and is no word of the user's.
+   */
   bias: number;
   /** Each token of the text with its contribution, in text order. */
   tokens: TokenContribution[];
@@ -271,13 +275,19 @@ export class TextClassifier<L extends Label = string> {
     const target = this.labels.length === 2 ? 1 : this.labels.indexOf(String(prediction.label));
     const maxLen = this.model.sequenceLength;
     const ids = maxLen ? this.featurizer.orderedIds(tokens, maxLen) : undefined;
-    const { score, bias, contributions, method } = this.model.explain(
-      tokens.length,
+    // The bag's spans then cover one token more, the end-of-text word, after the text's own.
+    const endOfText = !maxLen && this.featurizer.options.endOfText;
+    const explained = this.model.explain(
+      tokens.length + (endOfText ? 1 : 0),
       spans,
       this.featurizer.options.uniqueFeatures,
       target,
       ids,
     );
+    const { score, contributions, method } = explained;
+    // Its share goes to the bias where shares add up to the score (exact); occlusion's bias is
+    // already the score of no features at all.
+    const bias = endOfText && method === 'exact' ? explained.bias + contributions[tokens.length] : explained.bias;
     const tokenList = tokens.map((t, i): TokenContribution => ({ ...userWord(t), contribution: contributions[i] }));
     return { label: prediction.label, target: this.labels[target], score, bias, tokens: tokenList, method };
   }
@@ -344,7 +354,8 @@ export class TextClassifier<L extends Label = string> {
     const plain = negated ? word.slice(NEGATED_WORD_PREFIX.length) : word;
     const mark = negated ? NEGATION_MARK : '';
     // The word as the vocabulary has it (what words() lists), else as the tokeniser cuts it: "Love" → "love".
-    if (isNegationMarked(plain)) return -1;
+    // The end-of-text word is no user's word either.
+    if (isNegationMarked(plain) || plain === END_OF_TEXT) return -1;
     const direct = vocab.id(mark + plain);
     if (direct >= 0) return direct;
     const tokens = this.featurizer.tokenize(plain);
@@ -389,7 +400,7 @@ export class TextClassifier<L extends Label = string> {
     const vocab = this.featurizer.vocabulary;
     const ranked = (r: number) => {
       const token = vocab.token(r);
-      return !isNegationMarked(token) && (!options.wordsOnly || isContentWord(token));
+      return !isNegationMarked(token) && token !== END_OF_TEXT && (!options.wordsOnly || isContentWord(token));
     };
     const mean = options.centred ? meanRow(table, vocab.size, D, ranked) : new Float32Array(D);
     const norms = options.centred
@@ -418,6 +429,7 @@ export class TextClassifier<L extends Label = string> {
     this.assertNotDisposed();
     const words: string[] = [];
     for (const token of this.featurizer.vocabulary.toArray()) {
+      if (token === END_OF_TEXT) continue;
       if (!isNegationMarked(token)) words.push(token);
       else if (options.includeNegated) words.push(NEGATED_WORD_PREFIX + token.slice(NEGATION_MARK.length));
     }

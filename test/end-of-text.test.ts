@@ -1,0 +1,212 @@
+// endOfText: one reserved word after the last token of every text, as fastText appends </s> to
+// every line. Every featurizer path (plain, textRows' fused path, the WebAssembly featurizer, the
+// ONNX export's settings) must give the same rows with it on and off; a model file keeps it; and
+// the word is never shown as one of the user's (explain, nearest, words).
+
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinSplit, loadModel, train, type TextClassifier } from '../src/index.node.js';
+import { decodeModelFile, encodeModelFile } from '../src/format/model-file.js';
+import { featurizerFromSettings, featurizerSettings } from '../src/export/featurizer-settings.js';
+import { END_OF_TEXT, Featurizer, type FeatureOptions } from '../src/text/features.js';
+import { createTokenizer } from '../src/text/tokenize.js';
+import { WasmFeaturizer } from '../src/train/wasm-featurizer.js';
+import { trainOptionsFromFlags } from '../src/cli/train.js';
+import { DATA_SOUP } from './fuzz-cases.js';
+import { testRuntime } from './helpers.js';
+
+const { train: trainSet } = builtinSplit();
+
+/** Texts for every path: ASCII, negation, CJK, mixed, and ones with no tokens at all. */
+const TEXTS = [
+  'a good film',
+  'Not good at all',
+  "I don't like it , never again",
+  'good',
+  '',
+  '   ',
+  '很好',
+  '不好看，酒店服务很差',
+  'café naïve 😀 :-)',
+  'the room was dirty and the bathroom was dirty',
+  'http://example.com is not bad',
+];
+
+/** The options the table runs over, each with endOfText off and on. */
+const OPTION_SETS: FeatureOptions[] = [
+  {},
+  { wordNgrams: 1 },
+  { wordNgrams: 3 },
+  { uniqueFeatures: true },
+  { subwords: [3, 5] },
+  { buckets: 97 },
+  { tokenizer: { negation: true } },
+  { tokenizer: { negation: true, cjk: 'char' } },
+  { tokenizer: { lowercase: false } },
+];
+
+/** A frozen featurizer fitted on the table's texts (every n-gram of them has a row). */
+function fitted(options: FeatureOptions): Featurizer {
+  const tokenize = createTokenizer(options.tokenizer ?? {});
+  const lists = [...TEXTS, ...trainSet.slice(0, 200).map((e) => e.text)].map(tokenize);
+  const f = Featurizer.fit(lists, options);
+  for (const tokens of lists) f.rows(tokens, [], true);
+  f.freeze();
+  return f;
+}
+
+describe('endOfText: every featurizer path gives the same rows', () => {
+  const cases = OPTION_SETS.flatMap((o) => [false, true].map((endOfText) => ({ ...o, endOfText })));
+
+  it.each(cases)('textRows, rows(tokenize) and the ONNX settings agree for %j', (options) => {
+    const f = fitted(options);
+    const exported = featurizerFromSettings(JSON.parse(JSON.stringify(featurizerSettings(source(f))))).featurizer;
+    expect(exported.options.endOfText).toBe(options.endOfText);
+    for (const text of [...TEXTS, ...DATA_SOUP]) {
+      const plain = f.rows(f.tokenize(text));
+      expect(f.textRows(text), text).toEqual(plain);
+      expect(exported.textRows(text), text).toEqual(plain);
+      expect(exported.rows(exported.tokenize(text)), text).toEqual(plain);
+    }
+  });
+
+  it.each(cases)('the WebAssembly featurizer agrees or leaves the text to textRows for %j', async (options) => {
+    const rt = await testRuntime();
+    const f = fitted(options);
+    const wasm = WasmFeaturizer.create(rt, f);
+    // It knows nothing of the end-of-text word: it must not apply rather than differ.
+    if (options.endOfText) expect(wasm).toBeUndefined();
+    for (const text of TEXTS) {
+      const out: number[] = [];
+      if (wasm?.rows(text, out)) expect(out, text).toEqual(f.rows(f.tokenize(text)));
+    }
+  });
+
+  it("is fastText's appended word: the rows of tokens + END_OF_TEXT without the option (no subwords)", () => {
+    for (const options of OPTION_SETS.filter((o) => !o.subwords)) {
+      const on = fitted({ ...options, endOfText: true });
+      const off = Featurizer.restore({ ...on.options, endOfText: false }, on.vocabulary, on.rowBuckets);
+      for (const text of TEXTS) {
+        const tokens = on.tokenize(text);
+        expect(on.rows(tokens), text).toEqual(off.rows([...tokens, END_OF_TEXT]));
+      }
+    }
+  });
+
+  it('adds a word feature and, with bigrams, the last word’s bigram; an empty text gets the word alone', () => {
+    const on = fitted({ endOfText: true });
+    const off = fitted({ endOfText: false });
+    const eot = on.vocabulary.id(END_OF_TEXT);
+    expect(eot).toBeGreaterThanOrEqual(0);
+    expect(off.vocabulary.id(END_OF_TEXT)).toBe(-1);
+    expect(on.textRows('')).toEqual([eot]);
+    expect(off.textRows('')).toEqual([]);
+    expect(on.textRows('a good film')).toHaveLength(off.textRows('a good film').length + 2);
+    expect(on.spans(['good']).map((s) => [s.start, s.end, s.kind])).toEqual([
+      [0, 1, 'word'],
+      [1, 2, 'word'],
+      [0, 2, 'ngram'],
+    ]);
+  });
+
+  it('is a word no tokeniser ever cuts from a text', () => {
+    expect(/\s/.test(END_OF_TEXT)).toBe(true);
+    for (const options of [{}, { mode: 'char' as const }, { cjk: 'char' as const }, { lowercase: false }]) {
+      const tokenize = createTokenizer(options);
+      for (const text of [...TEXTS, ...DATA_SOUP, END_OF_TEXT, `x ${END_OF_TEXT} y`, '</s>'])
+        for (const token of tokenize(text)) expect(token, JSON.stringify(text)).not.toBe(END_OF_TEXT);
+    }
+  });
+
+  it('is off by default, and refuses an option that is not true or false', () => {
+    expect(Featurizer.fit([['good']], {}).options.endOfText).toBe(false);
+    expect(() => Featurizer.fit([['good']], { endOfText: 1 as unknown as boolean })).toThrow(
+      'endOfText must be true or false, got 1',
+    );
+  });
+});
+
+describe('a model trained with endOfText', () => {
+  let bag: TextClassifier;
+  let mlp: TextClassifier;
+
+  beforeAll(async () => {
+    bag = await train(trainSet, { seed: 5, endOfText: true });
+    mlp = await train(trainSet, { seed: 6, arch: 'mlp', optimizer: 'adam', lr: 0.01, epochs: 4, endOfText: true });
+  });
+
+  it('has the word in its vocabulary and predicts from the rows of the plain path', () => {
+    expect(bag.featurizer.options.endOfText).toBe(true);
+    expect(bag.featurizer.vocabulary.id(END_OF_TEXT)).toBeGreaterThanOrEqual(0);
+    const [viaBatch] = bag.predictBatch(['not good at all']);
+    expect(viaBatch).toEqual(bag.predict('not good at all'));
+  });
+
+  it('keeps the option through its model file, with the same predictions', async () => {
+    const loaded = await loadModel(bag.toBytes());
+    expect(loaded.featurizer.options.endOfText).toBe(true);
+    for (const text of TEXTS) expect(loaded.predict(text)).toEqual(bag.predict(text));
+    loaded.dispose();
+  });
+
+  it("never shows the word in explain: the bag's bias takes its share, and the parts still add up", () => {
+    for (const model of [bag, mlp]) {
+      for (const text of TEXTS) {
+        const e = model.explain(text);
+        const tokens = model.featurizer.tokenize(text);
+        expect(e.tokens.map((t) => t.token)).toHaveLength(tokens.length);
+        expect(e.tokens.some((t) => t.token === END_OF_TEXT)).toBe(false);
+        if (e.method === 'exact') {
+          const sum = e.tokens.reduce((s, t) => s + t.contribution, e.bias);
+          expect(Math.abs(sum - e.score), text).toBeLessThan(1e-6 * (1 + Math.abs(e.score)));
+        }
+      }
+    }
+  });
+
+  it('never shows the word in nearest, words, wordVector or similarity', () => {
+    expect(bag.words()).not.toContain(END_OF_TEXT);
+    expect(bag.words({ includeNegated: true })).not.toContain(END_OF_TEXT);
+    for (const word of ['good', 'bad', 'film']) {
+      expect(bag.nearest(word, 1000).map((n) => n.word)).not.toContain(END_OF_TEXT);
+      expect(bag.nearest(word, 1000, { centred: true }).map((n) => n.word)).not.toContain(END_OF_TEXT);
+    }
+    expect(bag.wordVector(END_OF_TEXT)).toBeUndefined();
+    expect(() => bag.similarity('good', END_OF_TEXT)).toThrow(RangeError);
+  });
+});
+
+describe('model files from before the option', () => {
+  it('a config without endOfText loads without the word, predicting as before', async () => {
+    const model = await train(trainSet, { seed: 7, epochs: 2 });
+    const { config, sections } = decodeModelFile(model.toBytes(), 'model');
+    const features = { ...(config.features as Record<string, unknown>) };
+    expect(features.endOfText).toBe(false);
+    delete features.endOfText;
+    const old = await loadModel(encodeModelFile({ config: { ...config, features }, sections }));
+    expect(old.featurizer.options.endOfText).toBe(false);
+    for (const text of TEXTS) expect(old.predict(text)).toEqual(model.predict(text));
+    old.dispose();
+    model.dispose();
+  });
+
+  it.each(['bag', 'mlp'])('the 0.1.0 %s fixture loads with endOfText off', async (name) => {
+    const file = new URL(`./fixtures/v0.1.0-${name}.bin`, import.meta.url);
+    const model = await loadModel(readFileSync(file));
+    expect(model.featurizer.options.endOfText).toBe(false);
+    model.dispose();
+  });
+});
+
+describe('--end-of-text', () => {
+  it('turns the option on for train and cv', () => {
+    expect(trainOptionsFromFlags({ endOfText: true } as Parameters<typeof trainOptionsFromFlags>[0]).endOfText).toBe(
+      true,
+    );
+    expect(trainOptionsFromFlags({} as Parameters<typeof trainOptionsFromFlags>[0]).endOfText).toBeUndefined();
+  });
+});
+
+function source(featurizer: Featurizer): Parameters<typeof featurizerSettings>[0] {
+  return { featurizer, labels: ['negative', 'positive'], config: { arch: 'bag', temperature: 1 }, model: {} };
+}
