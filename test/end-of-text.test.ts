@@ -61,7 +61,7 @@ describe('endOfText: every featurizer path gives the same rows', () => {
   it.each(cases)('textRows, rows(tokenize) and the ONNX settings agree for %j', (options) => {
     const f = fitted(options);
     const exported = featurizerFromSettings(JSON.parse(JSON.stringify(featurizerSettings(source(f))))).featurizer;
-    expect(exported.options.endOfText).toBe(options.endOfText);
+    expect(exported.options.endOfText).toBe(options.endOfText ? true : undefined);
     for (const text of [...TEXTS, ...DATA_SOUP]) {
       const plain = f.rows(f.tokenize(text));
       expect(f.textRows(text), text).toEqual(plain);
@@ -85,7 +85,8 @@ describe('endOfText: every featurizer path gives the same rows', () => {
   it("is fastText's appended word: the rows of tokens + END_OF_TEXT without the option (no subwords)", () => {
     for (const options of OPTION_SETS.filter((o) => !o.subwords)) {
       const on = fitted({ ...options, endOfText: true });
-      const off = Featurizer.restore({ ...on.options, endOfText: false }, on.vocabulary, on.rowBuckets);
+      const { endOfText: _on, ...offOptions } = on.options;
+      const off = Featurizer.restore(offOptions, on.vocabulary, on.rowBuckets);
       for (const text of TEXTS) {
         const tokens = on.tokenize(text);
         expect(on.rows(tokens), text).toEqual(off.rows([...tokens, END_OF_TEXT]));
@@ -118,8 +119,9 @@ describe('endOfText: every featurizer path gives the same rows', () => {
     }
   });
 
-  it('is off by default, and refuses an option that is not true or false', () => {
-    expect(Featurizer.fit([['good']], {}).options.endOfText).toBe(false);
+  it('is off by default (absent from the options, as before it existed), and refuses an option that is not true or false', () => {
+    expect('endOfText' in Featurizer.fit([['good']], {}).options).toBe(false);
+    expect('endOfText' in Featurizer.fit([['good']], { endOfText: false }).options).toBe(false);
     expect(() => Featurizer.fit([['good']], { endOfText: 1 as unknown as boolean })).toThrow(
       'endOfText must be true or false, got 1',
     );
@@ -177,14 +179,14 @@ describe('a model trained with endOfText', () => {
 });
 
 describe('model files from before the option', () => {
-  it('a config without endOfText loads without the word, predicting as before', async () => {
+  it('a model trained without it saves no endOfText, and a config saying false loads without the word, predicting as before', async () => {
     const model = await train(trainSet, { seed: 7, epochs: 2 });
     const { config, sections } = decodeModelFile(model.toBytes(), 'model');
     const features = { ...(config.features as Record<string, unknown>) };
-    expect(features.endOfText).toBe(false);
-    delete features.endOfText;
+    expect('endOfText' in features).toBe(false);
+    features.endOfText = false;
     const old = await loadModel(encodeModelFile({ config: { ...config, features }, sections }));
-    expect(old.featurizer.options.endOfText).toBe(false);
+    expect(old.featurizer.options.endOfText).toBeUndefined();
     for (const text of TEXTS) expect(old.predict(text)).toEqual(model.predict(text));
     old.dispose();
     model.dispose();
@@ -193,7 +195,7 @@ describe('model files from before the option', () => {
   it.each(['bag', 'mlp'])('the 0.1.0 %s fixture loads with endOfText off', async (name) => {
     const file = new URL(`./fixtures/v0.1.0-${name}.bin`, import.meta.url);
     const model = await loadModel(readFileSync(file));
-    expect(model.featurizer.options.endOfText).toBe(false);
+    expect(model.featurizer.options.endOfText).toBeUndefined();
     model.dispose();
   });
 });

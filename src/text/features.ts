@@ -78,10 +78,16 @@ export const PAD_ID = 0;
 export const UNK_ID = 1;
 export const ORDERED_ID_OFFSET = 2;
 
-/** Feature options with every default filled in, as a model file stores them. */
-export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary'>> & {
+/**
+ * Feature options with every default filled in, as a model file stores them. endOfText is there
+ * only when on, so that a model trained without it is the same file it was before the option
+ * existed.
+ */
+export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary' | 'endOfText'>> & {
   /** Keep at most this many words, the most frequent; undefined for no limit. */
   maxVocabulary?: number;
+  /** Add the end-of-text word (FeatureOptions.endOfText); present only when true. */
+  endOfText?: true;
 };
 
 /** One feature of a text and the tokens it came from, for explanations. */
@@ -132,8 +138,10 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
     cjkCharNgrams: options.cjkCharNgrams ?? 3,
     subwords: options.subwords ?? ([0, 0] as [number, number]),
     uniqueFeatures: options.uniqueFeatures ?? false,
-    endOfText: options.endOfText ?? false,
+    ...(options.endOfText === true ? { endOfText: true as const } : {}),
   };
+  if (options.endOfText !== undefined && typeof options.endOfText !== 'boolean')
+    throw new TypeError(`endOfText must be true or false, got ${String(options.endOfText)}`);
   if (!Array.isArray(resolved.subwords) || resolved.subwords.length !== 2) {
     throw new TypeError(`subwords must be [min, max], got ${JSON.stringify(resolved.subwords)}`);
   }
@@ -158,8 +166,6 @@ export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFea
   }
   if (typeof resolved.uniqueFeatures !== 'boolean')
     throw new TypeError(`uniqueFeatures must be true or false, got ${String(resolved.uniqueFeatures)}`);
-  if (typeof resolved.endOfText !== 'boolean')
-    throw new TypeError(`endOfText must be true or false, got ${String(resolved.endOfText)}`);
   // Checked here, not first when a text with two words comes (bigramModulus checks it again).
   if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1 || resolved.buckets > MAX_BUCKETS) {
     throw new RangeError(`buckets must be an integer from 1 to ${MAX_BUCKETS}, got ${resolved.buckets}`);
