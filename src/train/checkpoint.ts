@@ -86,6 +86,25 @@ export interface RunIdentity {
   data: string;
 }
 
+/** The resolved options that change the trained model, in the order a checkpoint records them. */
+const IDENTITY_OPTIONS = [
+  'arch',
+  'dim',
+  'hidden',
+  'members',
+  'epochs',
+  'lr',
+  'batch',
+  'optimizer',
+  'schedule',
+  'warmup',
+  'seed',
+  'patience',
+  'featureDropout',
+  'naiveBayesStart',
+  'weightDecay',
+] as const satisfies readonly (keyof Resolved)[];
+
 /** Every option that changes the trained model, for telling whether a checkpoint belongs to a run. */
 export function runIdentity(
   o: Resolved,
@@ -96,39 +115,8 @@ export function runIdentity(
   valid: readonly { text: string; label: string }[],
   pretrained: Map<string, Float32Array> | undefined,
 ): RunIdentity {
-  const {
-    arch,
-    dim,
-    hidden,
-    members,
-    epochs,
-    lr,
-    batch,
-    optimizer,
-    schedule,
-    warmup,
-    seed,
-    patience,
-    featureDropout,
-    naiveBayesStart: nb,
-    weightDecay,
-  } = o;
   const options: Record<string, unknown> = {
-    arch,
-    dim,
-    hidden,
-    members,
-    epochs,
-    lr,
-    batch,
-    optimizer,
-    schedule,
-    warmup,
-    seed,
-    patience,
-    featureDropout,
-    naiveBayesStart: nb,
-    weightDecay,
+    ...Object.fromEntries(IDENTITY_OPTIONS.map((name) => [name, o[name]])),
     features,
     labels,
     classWeights: classWeight ? Array.from(classWeight) : null,
