@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Runtime } from '../src/runtime/runtime.js';
-import { runSeedExample } from '../src/train/seed-example.js';
+import { runSeedExample } from '../src/nn/seed-example.js';
 import { median, progress, type BenchRecord } from './record.js';
 
 const REFERENCE = new URL('../test/fixtures/w1-reference.json', import.meta.url);

@@ -4,8 +4,8 @@
 // packed sections are decoded on load.
 
 import { readFileSync } from 'node:fs';
-import { TextClassifier } from '../src/train/classifier.js';
-import type { QuantizeBits } from '../src/train/quantize.js';
+import { TextClassifier } from '../src/classifier/classifier.js';
+import type { QuantizeBits } from '../src/model-file/quantize.js';
 import { median, progress, type BenchRecord } from './record.js';
 import { readSst2 } from './sst2.js';
 

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TextClassifier } from '../src/train/classifier.js';
+import { TextClassifier } from '../src/classifier/classifier.js';
 import { trainWithReport } from '../src/train/train.js';
 import { packedWeights } from './peers/model-weights.js';
 import { hasTorch, PYTHON, runPythonPeer, type PeerUsage } from './peers/python.js';

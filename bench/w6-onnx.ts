@@ -14,7 +14,7 @@ import * as ort from 'onnxruntime-node';
 import { readFileSync } from 'node:fs';
 import { onnxBatch, onnxFeatureIds } from '../src/export/inputs.js';
 import { toOnnx } from '../src/export/to-onnx.js';
-import { TextClassifier } from '../src/train/classifier.js';
+import { TextClassifier } from '../src/classifier/classifier.js';
 import { trainWithReport } from '../src/train/train.js';
 import { asyncThroughput, median, progress, type BenchRecord } from './record.js';
 import { readSst2 } from './sst2.js';

@@ -2,8 +2,8 @@
 // batches, and the median latency of one sentence.
 
 import { readFileSync } from 'node:fs';
-import { TextClassifier } from '../src/train/classifier.js';
-import { PredictionThreads } from '../src/train/prediction-threads.js';
+import { TextClassifier } from '../src/classifier/classifier.js';
+import { PredictionThreads } from '../src/parallel/prediction-threads.js';
 import { median, progress, throughput, type BenchRecord } from './record.js';
 import { readSst2 } from './sst2.js';
 

@@ -12,8 +12,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { setFileReader } from './runtime/wasm-source.js';
-import { nodeThreadStarter } from './train/thread-starter.node.js';
-import { setThreadStarter } from './train/threads.js';
+import { nodeThreadStarter } from './parallel/thread-starter.node.js';
+import { setThreadStarter } from './runtime/cores.js';
 
 setFileReader(async (file) => new Uint8Array(await readFile(file)));
 // Training on several threads runs worker_threads workers over one shared memory.

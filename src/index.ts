@@ -15,7 +15,76 @@ export * from './nn/index.js';
 export * from './text/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
-export * from './train/index.js';
+export { fitTemperature, applyTemperature, temperatureNll } from './eval/calibration.js';
+export {
+  NEGATED_WORD_PREFIX,
+  TextClassifier,
+  softmaxRows,
+  type Architecture,
+  type ClassifierConfig,
+  type EncodeOptions,
+  type Explanation,
+  type Label,
+  type Neighbour,
+  type Prediction,
+  type TokenContribution,
+} from './classifier/classifier.js';
+export {
+  evaluate,
+  formatReport,
+  accuracy,
+  rocAuc,
+  expectedCalibrationError,
+  type EvaluationReport,
+  type ClassMetrics,
+} from './eval/metrics.js';
+export { learningRate, type ScheduleName, type ScheduleOptions } from './fit/schedule.js';
+export {
+  runSeedExample,
+  SEED_INPUTS,
+  SEED_LABELS,
+  type SeedExampleOptions,
+  type SeedExampleResult,
+} from './nn/seed-example.js';
+export { PYTORCH_SEED_INIT } from './nn/seed-init.js';
+export {
+  MAX_TRAINING_FEATURES,
+  sortLabels,
+  TRAIN_DEFAULTS,
+  type BatchInfo,
+  type EpochReport,
+  type LabelledText,
+  type TrainOptions,
+  type TrainResult,
+  type TrainingData,
+} from './train/train.js';
+export { TrainingDivergedError } from './fit/errors.js';
+export {
+  parseCheckpointInterval,
+  DEFAULT_CHECKPOINT_INTERVAL,
+  type CheckpointInterval,
+  type IntervalInSeconds,
+  type IntervalInSteps,
+} from './fit/checkpoint-interval.js';
+export { autoPredictionThreads, MIN_TEXTS_PER_THREAD, PredictionThreads } from './parallel/prediction-threads.js';
+export { architectures } from './models/load-class.js';
+export {
+  crossValidate,
+  compareOptions,
+  stratifiedFolds,
+  type CrossValidationOptions,
+  type CrossValidationResult,
+  type ComparisonResult,
+  type FoldResult,
+} from './tune/cv.js';
+export {
+  autotune,
+  autotuneWithReport,
+  toFlags,
+  type AutotuneOptions,
+  type AutotuneResult,
+  type Trial,
+} from './tune/autotune.js';
 export * from './export/index.js';
 // train() and trainWithReport() with the `worker` option (a module Web Worker); they shadow the library's.
 export { train, trainWithReport, type WorkerOption } from './worker/train.js';

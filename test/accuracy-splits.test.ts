@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { sst2SentenceFolds, type PhraseRemoval } from '../bench/accuracy/splits.js';
 import { Random } from '../src/nn/random.js';
-import type { LabelledText } from '../src/train/options.js';
+import type { LabelledText } from '../src/fit/options.js';
 
 const COMMON = ['the movie', "is n't", 'the film', 'one of the best', 'a lot of', 'in the end'];
 

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -174,16 +174,25 @@ describe('the model file', () => {
 });
 
 describe('imports run one way', () => {
-  // Lower folders never import higher ones: assembly ← runtime ← nn ← text, data, format ← models ← export ← train ← io ← worker ← cli.
+  // Lower folders never import higher ones:
+  // assembly ← runtime ← nn ← text, data, format, eval ← models ← export ← model-file ← classifier
+  //   ← fit ← parallel ← train ← tune ← io ← worker ← cli.
+  // The epoch loop (fit/) is below the threads (parallel/): it is handed a way to start a team.
   const LAYERS: Record<string, number> = {
     runtime: 0,
     nn: 1,
     text: 2,
     data: 2,
     format: 2,
+    eval: 2,
     models: 3,
     export: 3.5,
-    train: 4,
+    'model-file': 3.6,
+    classifier: 3.7,
+    fit: 4,
+    parallel: 4.2,
+    train: 4.4,
+    tune: 4.6,
     io: 5,
     worker: 6,
     cli: 7,
@@ -195,16 +204,70 @@ describe('imports run one way', () => {
     );
   }
 
-  it('no module imports from a folder above its own', () => {
+  /** Every module a file imports (static, type-only and dynamic imports), as absolute paths of .ts files. */
+  function importsOf(file: string): string[] {
+    const text = readFileSync(file, 'utf8');
+    return [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)\.js'/g)].map((m) =>
+      resolve(dirname(file), `${m[1]}.ts`),
+    );
+  }
+
+  /** The top folder of src a file is in ('' for the entry points). */
+  const folderOf = (file: string) => {
+    const parts = relative(SRC, file).split(/[\\/]/);
+    return parts.length > 1 ? parts[0] : '';
+  };
+
+  it('every folder of src has its place in the layers', () => {
+    const folders = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory());
+    expect(folders.map((e) => e.name).filter((name) => !(name in LAYERS))).toEqual([]);
+  });
+
+  it('no module imports from a folder above its own (nested folders count as their top folder)', () => {
     const wrong: string[] = [];
     for (const file of sources(SRC)) {
-      const folder = relative(SRC, file).split(/[\\/]/)[0];
+      const folder = folderOf(file);
       if (!(folder in LAYERS)) continue;
-      for (const [, target] of readFileSync(file, 'utf8').matchAll(/from '\.\.\/([a-z]+)\//g)) {
-        if (target in LAYERS && LAYERS[target] > LAYERS[folder])
-          wrong.push(`${relative(SRC, file)} imports ${target}/`);
+      for (const target of importsOf(file)) {
+        const to = folderOf(target);
+        if (to in LAYERS && LAYERS[to] > LAYERS[folder])
+          wrong.push(`${relative(SRC, file)} imports ${relative(SRC, target)}`);
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('no two modules of src import each other, directly or through others (type-only imports count)', () => {
+    const all = sources(SRC);
+    const known = new Set(all);
+    const state = new Map<string, 'open' | 'done'>();
+    const path: string[] = [];
+    const circles: string[] = [];
+    const visit = (file: string) => {
+      state.set(file, 'open');
+      path.push(file);
+      for (const target of importsOf(file).filter((t) => known.has(t))) {
+        if (state.get(target) === 'open')
+          circles.push([...path.slice(path.indexOf(target)), target].map((f) => relative(SRC, f)).join(' → '));
+        else if (!state.has(target)) visit(target);
+      }
+      path.pop();
+      state.set(file, 'done');
+    };
+    for (const file of all) if (!state.has(file)) visit(file);
+    expect(circles).toEqual([]);
+  });
+
+  it('the training folders stay small: src/train holds at most 12 files, and no file of src is over 500 lines', () => {
+    expect(sources(join(SRC, 'train')).length).toBeLessThanOrEqual(12);
+    // The format's specification and the built-in corpus are long by nature.
+    const exempt = new Set(['format/model-file.ts', 'data/corpus.ts']);
+    const long = sources(SRC)
+      .map((file) => ({
+        file: relative(SRC, file).split(/[\\/]/).join('/'),
+        lines: readFileSync(file, 'utf8').split('\n').length,
+      }))
+      .filter(({ file, lines }) => lines > 500 && !exempt.has(file));
+    expect(long).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, loadModel, train, type TextClassifier } from '../src/index.node.js';
 import { decodeModelFile } from '../src/format/model-file.js';
 import { AttentionModel } from '../src/models/attention-model.js';
-import { TrainingStep } from '../src/train/step.js';
+import { TrainingStep } from '../src/fit/step.js';
 import { corpus } from './corpora.js';
 import { testRuntime } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import '../src/index.node.js';
 import { defaultCorpus } from '../src/data/corpus.js';
-import { autotune, autotuneWithReport, toFlags } from '../src/train/autotune.js';
+import { autotune, autotuneWithReport, toFlags } from '../src/tune/autotune.js';
 import { train } from '../src/train/train.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom as mulberry32 } from './helpers.js';
-import { applyTemperature, fitTemperature, temperatureNll } from '../src/train/calibration.js';
+import { applyTemperature, fitTemperature, temperatureNll } from '../src/eval/calibration.js';
 
 function gaussian(random: () => number): number {
   const u = 1 - random(); // (0, 1], keeps log finite

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { builtinSplit } from '../src/data/corpus.js';
 import { decodeModelFile, ModelFileError } from '../src/format/model-file.js';
-import { decodeCheckpoint, type RunIdentity } from '../src/train/checkpoint.js';
+import { decodeCheckpoint, type RunIdentity } from '../src/fit/checkpoint.js';
 import { train, trainWithReport, type TrainOptions } from '../src/index.node.js';
-import { CheckpointClock, parseCheckpointInterval, type CheckpointInterval } from '../src/train/checkpoint-interval.js';
+import { CheckpointClock, parseCheckpointInterval, type CheckpointInterval } from '../src/fit/checkpoint-interval.js';
 
 const { train: examples, dev } = builtinSplit();
 

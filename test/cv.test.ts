@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import '../src/index.node.js';
 import { defaultCorpus } from '../src/data/corpus.js';
-import { compareOptions, crossValidate, meanSd, pairedDifference, stratifiedFolds } from '../src/train/cv.js';
+import { compareOptions, crossValidate, meanSd, pairedDifference, stratifiedFolds } from '../src/tune/cv.js';
 import { pairCompare } from '../src/cli/cv.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));

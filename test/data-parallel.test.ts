@@ -1,4 +1,4 @@
-// Data-parallel training of the mlp and attention models on several threads (src/train/data-parallel.ts):
+// Data-parallel training of the mlp and attention models on several threads (src/parallel/data-parallel.ts):
 // a step on N threads is the step of the whole batch, a run on N threads is reproducible, and the
 // models learn as they do on one thread.
 
@@ -13,10 +13,10 @@ import {
   type TextClassifier,
   type TrainOptions,
 } from '../src/index.node.js';
-import { sliceBounds } from '../src/train/data-parallel.js';
-import { nodeThreadStarter } from '../src/train/thread-starter.node.js';
-import { setThreadStarter } from '../src/train/threads.js';
-import type { Encoded } from '../src/train/batches.js';
+import { sliceBounds } from '../src/parallel/data-parallel.js';
+import { nodeThreadStarter } from '../src/parallel/thread-starter.node.js';
+import { setThreadStarter } from '../src/runtime/cores.js';
+import type { Encoded } from '../src/fit/batches.js';
 import { corpus } from './corpora.js';
 
 const SST2_TRAIN = corpus('sst2');

@@ -1,13 +1,13 @@
-// Warnings about training data that is likely a mistake (src/train/data-warnings.ts): each names
+// Warnings about training data that is likely a mistake (src/fit/data-warnings.ts): each names
 // what it saw, reaches onWarning and TrainResult.warnings, and training goes on; a featurizer
 // that leaves no text a feature is refused; a thread count above the cores is cut to them.
 
 import { describe, expect, it } from 'vitest';
 import { trainWithReport, type LabelledText } from '../src/index.node.js';
-import { keptRowsWarning, labelCountWarnings, similarLabels } from '../src/train/data-warnings.js';
-import { autoThreads } from '../src/train/options.js';
-import { nodeThreadStarter } from '../src/train/thread-starter.node.js';
-import { availableCores, setThreadStarter } from '../src/train/threads.js';
+import { keptRowsWarning, labelCountWarnings, similarLabels } from '../src/fit/data-warnings.js';
+import { autoThreads } from '../src/fit/options.js';
+import { nodeThreadStarter } from '../src/parallel/thread-starter.node.js';
+import { availableCores, setThreadStarter } from '../src/runtime/cores.js';
 
 describe('labels that look like one label spelled two ways', () => {
   it.each([

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TextModel } from '../src/models/text-model.js';
 import { builtinSplit, trainWithReport } from '../src/index.node.js';
-import { EarlyStopping, type BestBy } from '../src/train/early-stopping.js';
+import { EarlyStopping, type BestBy } from '../src/fit/early-stopping.js';
 
 /** A model of one weight, which each epoch sets to its own number: the weight says which epoch's weights are in it. */
 function oneWeightModel(): TextModel & { weight: Float32Array } {

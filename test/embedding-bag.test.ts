@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmbeddingBag, type SparseOptimizer } from '../src/nn/embedding-bag.js';
 import { architectures, modelClass } from '../src/models/registry.js';
-import { TrainingStep } from '../src/train/step.js';
+import { TrainingStep } from '../src/fit/step.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { put, randomArray, seededRandom, testRuntime } from './helpers.js';
 

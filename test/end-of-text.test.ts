@@ -10,7 +10,7 @@ import { decodeModelFile, encodeModelFile } from '../src/format/model-file.js';
 import { featurizerFromSettings, featurizerSettings } from '../src/export/featurizer-settings.js';
 import { END_OF_TEXT, Featurizer, type FeatureOptions } from '../src/text/features.js';
 import { createTokenizer } from '../src/text/tokenize.js';
-import { WasmFeaturizer } from '../src/train/wasm-featurizer.js';
+import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
 import { trainOptionsFromFlags } from '../src/cli/train.js';
 import { DATA_SOUP } from './fuzz-cases.js';
 import { testRuntime } from './helpers.js';

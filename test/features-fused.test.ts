@@ -9,10 +9,10 @@ import { TokenCache } from '../src/text/token-cache.js';
 import { TokenSpans } from '../src/text/token-spans.js';
 import { createAsciiScanner, createTokenizer, makeTokenizer } from '../src/text/tokenize.js';
 import { train } from '../src/train/train.js';
-import type { TextClassifier } from '../src/train/classifier.js';
+import type { TextClassifier } from '../src/classifier/classifier.js';
 import { corpus } from './corpora.js';
 import { testRuntime, WASM_PATH } from './helpers.js';
-import { WasmFeaturizer } from '../src/train/wasm-featurizer.js';
+import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
 
 const SST2_TRAIN = corpus('sst2');
 const SST2_DEV = corpus('sst2:dev');

@@ -24,7 +24,7 @@ import { loadModel } from '../src/index.node.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from '../src/format/model-file.js';
 import { Featurizer, type FeatureOptions } from '../src/text/features.js';
 import { makeTokenizer, type TokenizerOptions } from '../src/text/tokenize.js';
-import type { TextClassifier } from '../src/train/classifier.js';
+import type { TextClassifier } from '../src/classifier/classifier.js';
 
 // ---------------------------------------------------------------------------------------------
 // Random numbers

@@ -9,7 +9,7 @@ import {
   formatReport,
   predictClasses,
   rocAuc,
-} from '../src/train/metrics.js';
+} from '../src/eval/metrics.js';
 
 /** Probability rows that predict `predicted` (0.8 on it, the rest spread evenly). */
 function rowsPredicting(predicted: number[], numClasses: number): number[][] {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bagFront } from './helpers.js';
 import type { BagModel } from '../src/models/bag-model.js';
 import { builtinSplit, trainWithReport, type LabelledText, type TextClassifier } from '../src/index.node.js';
-import { naiveBayesStart, type RowBags } from '../src/train/naive-bayes-start.js';
+import { naiveBayesStart, type RowBags } from '../src/fit/naive-bayes-start.js';
 
 const { train: corpus } = builtinSplit();
 

@@ -1,10 +1,10 @@
-// Word neighbours as the CLI shows them (src/train/classifier.ts nearest): centred cosine (the
+// Word neighbours as the CLI shows them (src/classifier/classifier.ts nearest): centred cosine (the
 // mean vector of the words ranked taken out first) and words only; and tokens counted as the
 // tokeniser cuts them, so that tokens/s means the same in Chinese as in English.
 
 import { describe, expect, it } from 'vitest';
 import { train } from '../src/index.node.js';
-import { encodeExamples } from '../src/train/batches.js';
+import { encodeExamples } from '../src/fit/batches.js';
 import { isContentWord } from '../src/text/content-words.js';
 import { Featurizer } from '../src/text/features.js';
 

@@ -1,4 +1,4 @@
-// Quantized model files (src/train/quantize.ts, quantized-file.ts, pack-sections.ts,
+// Quantized model files (src/model-file/quantize.ts, quantized-file.ts, pack-sections.ts,
 // unpack-sections.ts; classifier schema 4): the table's rows as 8- or 4-bit codes with one
 // bfloat16 scale per row round-trip within half a step; the packed sections (vocabulary, buckets, codes, scales) come back exactly; a bag model
 // of the whole SST-2 training file saved at 8 bits is at most a quarter of its float file, loads,
@@ -13,9 +13,9 @@ import { loadModel, train, type TextClassifier } from '../src/index.node.js';
 import { packBytes } from '../src/format/huffman.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from '../src/format/model-file.js';
 import { ByteWriter } from '../src/format/byte-writer.js';
-import { bucketOrder, packBuckets, packCodes, packScales, packVocabulary } from '../src/train/pack-sections.js';
-import { unpackBuckets, unpackCodes, unpackScales, unpackVocabulary } from '../src/train/unpack-sections.js';
-import { dequantizeRows, quantizeRows, toBfloat16, type QuantizeBits } from '../src/train/quantize.js';
+import { bucketOrder, packBuckets, packCodes, packScales, packVocabulary } from '../src/model-file/pack-sections.js';
+import { unpackBuckets, unpackCodes, unpackScales, unpackVocabulary } from '../src/model-file/unpack-sections.js';
+import { dequantizeRows, quantizeRows, toBfloat16, type QuantizeBits } from '../src/model-file/quantize.js';
 import { Vocabulary } from '../src/text/vocabulary.js';
 import { corpus } from './corpora.js';
 import { checkModelCase, FuzzRandom, modelCase } from './fuzz-cases.js';

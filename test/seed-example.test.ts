@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runSeedExample } from '../src/train/seed-example.js';
-import { PYTORCH_SEED_INIT } from '../src/train/seed-init.js';
+import { runSeedExample } from '../src/nn/seed-example.js';
+import { PYTORCH_SEED_INIT } from '../src/nn/seed-init.js';
 import { testRuntime } from './helpers.js';
 
 const reference = JSON.parse(readFileSync(new URL('fixtures/w1-reference.json', import.meta.url), 'utf8'));

@@ -18,18 +18,12 @@ import {
   type LabelledText,
   type TextClassifier,
 } from '../src/index.node.js';
-import { TrainingStep } from '../src/train/step.js';
-import { nodeThreadStarter } from '../src/train/thread-starter.node.js';
-import {
-  availableCores,
-  globalStep,
-  isSharedBlock,
-  planThreads,
-  setThreadStarter,
-  shareOf,
-} from '../src/train/threads.js';
-import { autoThreads } from '../src/train/options.js';
-import { autoPredictionThreads } from '../src/train/prediction-threads.js';
+import { TrainingStep } from '../src/fit/step.js';
+import { nodeThreadStarter } from '../src/parallel/thread-starter.node.js';
+import { availableCores, setThreadStarter } from '../src/runtime/cores.js';
+import { globalStep, isSharedBlock, planThreads, shareOf } from '../src/parallel/threads.js';
+import { autoThreads } from '../src/fit/options.js';
+import { autoPredictionThreads } from '../src/parallel/prediction-threads.js';
 import { corpus } from './corpora.js';
 import { cli } from './helpers.js';
 

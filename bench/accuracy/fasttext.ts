@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTokenizer } from '../../src/text/tokenize.js';
-import type { LabelledText } from '../../src/train/options.js';
+import type { LabelledText } from '../../src/fit/options.js';
 
 /** W4's recipe in fastText's words (its Debian build has -seed; -thread 1 makes it reproducible). */
 export const FASTTEXT_W4 = ['-dim', '64', '-wordNgrams', '2', '-bucket', '2000000', '-epoch', '5', '-thread', '1'];

@@ -1,7 +1,7 @@
 // sentiwasm on a held-out split: the option sets the accuracy harness knows by name, and one
 // training and scoring run.
 
-import type { LabelledText, TrainOptions } from '../../src/train/options.js';
+import type { LabelledText, TrainOptions } from '../../src/fit/options.js';
 import { trainWithReport } from '../../src/train/train.js';
 import type { Split } from './splits.js';
 

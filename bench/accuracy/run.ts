@@ -23,7 +23,7 @@
 import '../../src/index.node.js';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { meanSd, pairedDifference } from '../../src/train/cv.js';
+import { meanSd, pairedDifference } from '../../src/tune/cv.js';
 import { fastTextAccuracy, hasFastText } from './fasttext.js';
 import { PRESETS, sentiwasmAccuracy, type Config, type RunResult } from './models.js';
 import { execFileSync } from 'node:child_process';

@@ -10,8 +10,8 @@
 
 import { readFileSync } from 'node:fs';
 import { Random } from '../../src/nn/random.js';
-import { stratifiedFolds } from '../../src/train/cv.js';
-import type { LabelledText } from '../../src/train/options.js';
+import { stratifiedFolds } from '../../src/tune/cv.js';
+import type { LabelledText } from '../../src/fit/options.js';
 
 /** A held-out sentence has at least this many words: shorter full sentences are few and read like phrases. */
 export const MIN_WORDS = 8;

@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TextClassifier } from '../../src/train/classifier.js';
-import type { LabelledText } from '../../src/train/options.js';
+import { TextClassifier } from '../../src/classifier/classifier.js';
+import type { LabelledText } from '../../src/fit/options.js';
 import { packedWeights, type PackedWeights } from './model-weights.js';
 
 export interface BagInputs extends PackedWeights {

@@ -16,7 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LabelledText } from '../../src/train/options.js';
+import type { LabelledText } from '../../src/fit/options.js';
 import { FASTTEXT_W4, textForFastText } from '../accuracy/fasttext.js';
 import { median } from '../record.js';
 

@@ -11,8 +11,8 @@ import {
   type CrossValidationResult,
   type FoldResult,
   type MeanSe,
-} from '../train/cv.js';
-import { definedOnly, type TrainOptions } from '../train/options.js';
+} from '../tune/cv.js';
+import { definedOnly, type TrainOptions } from '../fit/options.js';
 import { describeSkipped, readLabelled } from './data.js';
 import { CliError } from './errors.js';
 import { positiveInt } from './options.js';

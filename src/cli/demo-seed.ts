@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { defaultRuntime } from '../runtime/runtime.js';
 import type { ParameterValues } from '../nn/parameters.js';
-import { runSeedExample } from '../train/seed-example.js';
-import { PYTORCH_SEED_INIT } from '../train/seed-init.js';
+import { runSeedExample } from '../nn/seed-example.js';
+import { PYTORCH_SEED_INIT } from '../nn/seed-init.js';
 import { CliError } from './errors.js';
 
 export interface DemoSeedOptions {

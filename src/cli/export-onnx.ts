@@ -9,7 +9,7 @@ import { toOnnx } from '../export/to-onnx.js';
 import { ModelFileError } from '../format/model-file.js';
 import { loadModel } from '../io/load-model.js';
 import { checkCanSave, saveModelFileAtomic } from '../io/save.node.js';
-import type { TextClassifier } from '../train/classifier.js';
+import type { TextClassifier } from '../classifier/classifier.js';
 import { CliError } from './errors.js';
 
 type Print = (line: string) => void;

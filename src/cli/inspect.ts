@@ -3,7 +3,7 @@
 
 import { readModelFileBytes } from '../io/save.node.js';
 import { decodeModelFile } from '../format/model-file.js';
-import { TextClassifier } from '../train/classifier.js';
+import { TextClassifier } from '../classifier/classifier.js';
 import { formatBytes } from './train.js';
 
 type Print = (line: string) => void;

@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
-import { parseCheckpointInterval } from '../train/checkpoint-interval.js';
+import { parseCheckpointInterval } from '../fit/checkpoint-interval.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);

@@ -1,12 +1,12 @@
 // `sentiwasm quantize MODEL OUT [--bits 8|4]`: the model saved again with its embedding table as
-// codes of 8 (or 4) bits and one scale per row (src/train/quantize.ts), its other sections packed
-// (src/train/pack-sections.ts), for a file under a quarter (or about an eighth) of the size.
+// codes of 8 (or 4) bits and one scale per row (src/model-file/quantize.ts), its other sections packed
+// (src/model-file/pack-sections.ts), for a file under a quarter (or about an eighth) of the size.
 
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ModelFileError } from '../format/model-file.js';
 import { checkCanSave, saveModelFileAtomic } from '../io/save.node.js';
-import { TextClassifier } from '../train/classifier.js';
+import { TextClassifier } from '../classifier/classifier.js';
 import { CliError } from './errors.js';
 import { quantizeBits } from './options.js';
 import { formatBytes } from './train.js';

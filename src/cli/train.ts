@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { checkCanSave, readModelFileBytes, saveModelFileAtomic } from '../io/save.node.js';
 import { parseVectors } from '../io/vectors.js';
-import { TextClassifier, type Architecture } from '../train/classifier.js';
-import { formatReport } from '../train/metrics.js';
-import type { ScheduleName } from '../train/schedule.js';
-import { autotuneWithReport, toFlags } from '../train/autotune.js';
-import { keptRowsWarning } from '../train/data-warnings.js';
+import { TextClassifier, type Architecture } from '../classifier/classifier.js';
+import { formatReport } from '../eval/metrics.js';
+import type { ScheduleName } from '../fit/schedule.js';
+import { autotuneWithReport, toFlags } from '../tune/autotune.js';
+import { keptRowsWarning } from '../fit/data-warnings.js';
 import {
   trainWithReport,
   type BatchInfo,
@@ -19,7 +19,7 @@ import {
   type TrainOptions,
   type TrainResult,
 } from '../train/train.js';
-import { DEFAULT_CHECKPOINT_INTERVAL } from '../train/checkpoint-interval.js';
+import { DEFAULT_CHECKPOINT_INTERVAL } from '../fit/checkpoint-interval.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';

@@ -11,9 +11,9 @@ import {
   type Prediction,
   type TextClassifier,
   type TokenContribution,
-} from '../train/classifier.js';
-import { autoPredictionThreads, PredictionThreads } from '../train/prediction-threads.js';
-import { formatReport } from '../train/metrics.js';
+} from '../classifier/classifier.js';
+import { autoPredictionThreads, PredictionThreads } from '../parallel/prediction-threads.js';
+import { formatReport } from '../eval/metrics.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { displayWidth, fitColumns, padEndColumns, padStartColumns } from './columns.js';
 import { CliError } from './errors.js';

@@ -1,6 +1,6 @@
 // Canonical Huffman coding of a byte stream: each byte value gets a prefix code whose length
 // follows its frequency, as DEFLATE's literals do, with no LZ77 stage. It is what a quantized
-// model file stores its bulky sections as (src/train/pack-sections.ts): the 8-bit codes of an
+// model file stores its bulky sections as (src/model-file/pack-sections.ts): the 8-bit codes of an
 // embedding table are far from uniform (≈ 7.6 bits of entropy per byte on W4's table), nor are
 // the bytes of a vocabulary, bucket gaps or scales, and the few percent saved on each are what
 // takes an 8-bit file under a quarter of the float one. Our own few lines rather than

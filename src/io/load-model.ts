@@ -3,7 +3,7 @@
 
 import type { RuntimeOptions } from '../runtime/runtime.js';
 import { canReadFiles, readFileBytes } from '../runtime/wasm-source.js';
-import { TextClassifier, type Label } from '../train/classifier.js';
+import { TextClassifier, type Label } from '../classifier/classifier.js';
 import { ModelFileError } from '../format/model-file.js';
 
 /**

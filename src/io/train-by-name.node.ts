@@ -10,10 +10,9 @@ import {
   type LabelledText,
   type TrainOptions,
   type TrainResult,
-  type TextClassifier,
   type TrainingData,
-} from '../train/index.js';
-import type { Label } from '../train/classifier.js';
+} from '../train/train.js';
+import type { Label, TextClassifier } from '../classifier/classifier.js';
 
 /** train()'s options in Node: the training data and `validation` may also name a data set. */
 export interface NodeTrainOptions extends Omit<TrainOptions, 'validation'> {

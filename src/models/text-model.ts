@@ -1,6 +1,6 @@
 // The contract between a text model and everything around it. A text model maps bags (or, for
 // later architectures, sequences) of feature rows to class logits, trains by backpropagation,
-// and names its tensors; the text-facing shell (src/train/classifier.ts) tokenises, keeps labels
+// and names its tensors; the text-facing shell (src/classifier/classifier.ts) tokenises, keeps labels
 // and calls these methods, and never asks which architecture it holds. The registry
 // (registry.ts) maps an architecture's name to its class.
 
@@ -74,7 +74,7 @@ export type ExplanationMethod = 'exact' | 'occlusion' | 'gradient×input';
 /**
  * Where one copy of a model keeps what backward leaves, as pointers into the shared memory: what
  * the thread that merges a data-parallel step reads of every other thread's copy (see
- * src/train/data-parallel.ts).
+ * src/parallel/data-parallel.ts).
  */
 export interface GradientBlocks {
   /** The dense gradients: `denseFloats` floats at `dense`, laid out alike in every copy. */

@@ -4,7 +4,7 @@
 // - the regex path (src/text/tokenize.ts) builds its patterns from RULES;
 // - the ASCII scanner (the same file) reads the tables compileGrammar builds from them once;
 // - prediction's featurizer in WebAssembly (assembly/featurize.ts) reads the same tables, which
-//   the host writes into linear memory (src/train/wasm-featurizer.ts): a CHAR record per byte,
+//   the host writes into linear memory (src/text/wasm-featurizer.ts): a CHAR record per byte,
 //   and the tokens the grammar names (GrammarToken) in a hash table.
 // A rule changed here changes what all three produce (test/grammar.test.ts checks each rule on
 // each path, and a changed grammar too).

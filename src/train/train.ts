@@ -4,15 +4,16 @@
 
 import { readExamples } from '../data/examples.js';
 import { readFileBytes } from '../runtime/wasm-source.js';
-import { TextClassifier, type Label } from './classifier.js';
-import { patchedCheckpoints } from './checkpoint-patches.js';
-import type { TrainingData, TrainOptions } from './options.js';
-import { trainModel, type TrainResult } from './train-model.js';
+import { TextClassifier, type Label } from '../classifier/classifier.js';
+import { patchedCheckpoints } from '../fit/checkpoint-patches.js';
+import type { TrainingData, TrainOptions } from '../fit/options.js';
+import { trainModel, type TrainResult } from '../fit/train-model.js';
+import { startTeam } from '../parallel/start-team.js';
 
-export { autoEpochs, MAX_TRAINING_FEATURES, sortLabels, TRAIN_DEFAULTS } from './options.js';
-export type { BatchInfo, EpochReport, LabelledText, TrainingData, TrainOptions } from './options.js';
-export { autoMembers, memberSeed } from './members.js';
-export type { TrainResult } from './train-model.js';
+export { autoEpochs, MAX_TRAINING_FEATURES, sortLabels, TRAIN_DEFAULTS } from '../fit/options.js';
+export type { BatchInfo, EpochReport, LabelledText, TrainingData, TrainOptions } from '../fit/options.js';
+export { autoMembers, memberSeed } from '../fit/members.js';
+export type { TrainResult } from '../fit/train-model.js';
 
 /**
  * Trains a classifier on labelled texts.
@@ -43,6 +44,9 @@ export async function trainWithReport<L extends Label = string>(
     typeof examples === 'string' || examples instanceof URL
       ? readExamples(await readFileBytes(examples), { fileName: String(examples) })
       : examples;
-  const { model, config, featurizer, ...report } = await trainModel(source, options, patchedCheckpoints);
+  const { model, config, featurizer, ...report } = await trainModel(source, options, {
+    checkpoints: patchedCheckpoints,
+    startTeam,
+  });
   return { model: new TextClassifier<L>(model, config, featurizer), ...report };
 }

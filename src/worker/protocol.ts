@@ -5,8 +5,8 @@
 // has already checked the file's envelope, so the caller's thread skips that step.
 
 import type { ModelFileContents } from '../format/model-file.js';
-import type { CheckpointInterval } from '../train/checkpoint-interval.js';
-import type { BatchInfo, EpochReport, LabelledText, TrainOptions } from '../train/options.js';
+import type { CheckpointInterval } from '../fit/checkpoint-interval.js';
+import type { BatchInfo, EpochReport, LabelledText, TrainOptions } from '../fit/options.js';
 
 /** Options as they cross to the worker: the callbacks stay with the caller, who is told through messages. */
 export type WorkerSafeOptions = Omit<

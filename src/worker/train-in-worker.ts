@@ -3,9 +3,9 @@
 // 'stop' message, and builds the model from the model file the worker answers with. The worker itself
 // is made by the entry: a module Web Worker in browsers (train.ts), worker_threads in Node (train.node.ts).
 
-import { TextClassifier, type Label } from '../train/classifier.js';
-import { classifierFromContents } from '../train/classifier-file.js';
-import { nextTurn } from '../train/next-turn.js';
+import { TextClassifier, type Label } from '../classifier/classifier.js';
+import { classifierFromContents } from '../model-file/classifier-file.js';
+import { nextTurn } from '../fit/next-turn.js';
 import type { LabelledText, TrainingData, TrainOptions, TrainResult } from '../train/train.js';
 import type { FromWorker, ToWorker, WorkerSafeOptions } from './protocol.js';
 

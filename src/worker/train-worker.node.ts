@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { trainWithReport } from '../io/train-by-name.node.js';
 import { setFileReader } from '../runtime/wasm-source.js';
-import { nodeThreadStarter } from '../train/thread-starter.node.js';
-import { setThreadStarter } from '../train/threads.js';
+import { nodeThreadStarter } from '../parallel/thread-starter.node.js';
+import { setThreadStarter } from '../runtime/cores.js';
 import { serveTraining } from './serve-training.js';
 import type { ToWorker } from './protocol.js';
 

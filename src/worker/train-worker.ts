@@ -10,9 +10,10 @@
 // the code under them in lazy initialisers). Its checkpoints are whole ones: `append` is a
 // callback, which cannot cross to a worker, so the writer of patches (checkpoint-patches.ts) stays out.
 
-import { wholeCheckpoints } from '../train/checkpoint.js';
-import { encodeClassifier } from '../train/classifier-encode.js';
-import { trainModel } from '../train/train-model.js';
+import { wholeCheckpoints } from '../fit/checkpoint.js';
+import { encodeClassifier } from '../model-file/classifier-encode.js';
+import { trainModel } from '../fit/train-model.js';
+import { startTeam } from '../parallel/start-team.js';
 import { serveTraining } from './serve-training.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -28,7 +29,10 @@ serveTraining(
     listen: (handler) => scope.addEventListener('message', (event) => handler(event.data)),
   },
   async (examples, options) => {
-    const { model, config, featurizer, ...report } = await trainModel(examples, options, wholeCheckpoints);
+    const { model, config, featurizer, ...report } = await trainModel(examples, options, {
+      checkpoints: wholeCheckpoints,
+      startTeam,
+    });
     return { ...report, model: { toBytes: () => encodeClassifier(config, featurizer, model) } };
   },
 );

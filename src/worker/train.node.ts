@@ -4,7 +4,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { trainWithReport as trainHere, type NodeTrainOptions } from '../io/train-by-name.node.js';
-import type { Label, TextClassifier } from '../train/classifier.js';
+import type { Label, TextClassifier } from '../classifier/classifier.js';
 import type { TrainingData, TrainOptions, TrainResult } from '../train/train.js';
 import { trainInWorker, type WorkerHandle, type WorkerOption } from './train-in-worker.js';
 import type { FromWorker } from './protocol.js';

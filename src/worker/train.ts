@@ -2,7 +2,7 @@
 // the same training in a module Web Worker, so that the page stays responsive. They shadow the
 // library's in src/index.ts.
 
-import type { Label, TextClassifier } from '../train/classifier.js';
+import type { Label, TextClassifier } from '../classifier/classifier.js';
 import type { TrainingData, TrainOptions, TrainResult } from '../train/train.js';
 import { trainInWorker, type WorkerHandle, type WorkerOption } from './train-in-worker.js';
 import type { FromWorker, ToWorker } from './protocol.js';

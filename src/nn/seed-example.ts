@@ -3,13 +3,13 @@
 // full batch. Given PyTorch's initial weights it reproduces PyTorch's numbers.
 
 import type { Runtime } from '../runtime/runtime.js';
-import { ReLU, Sigmoid } from '../nn/activations.js';
-import { fit } from '../nn/fit.js';
-import { Linear } from '../nn/linear.js';
-import { BCELoss } from '../nn/losses.js';
-import { SGD } from '../nn/optimizers.js';
-import type { ParameterValues } from '../nn/parameters.js';
-import { Sequential } from '../nn/sequential.js';
+import { ReLU, Sigmoid } from './activations.js';
+import { fit } from './fit.js';
+import { Linear } from './linear.js';
+import { BCELoss } from './losses.js';
+import { SGD } from './optimizers.js';
+import type { ParameterValues } from './parameters.js';
+import { Sequential } from './sequential.js';
 
 /** The tutorial network's two inputs. */
 export const SEED_INPUTS = [

@@ -4,10 +4,10 @@
 // differences say more than the two means apart (the folds' own difficulty cancels out).
 
 import { Random } from '../nn/random.js';
-import { trainWithReport } from './train.js';
-import { checkExample, type Example } from './train-model.js';
-import { checkPositiveInt, definedOnly, sortLabels, type LabelledText, type TrainOptions } from './options.js';
-import type { Label } from './classifier.js';
+import { trainWithReport } from '../train/train.js';
+import { checkExample, type Example } from '../fit/train-model.js';
+import { checkPositiveInt, definedOnly, sortLabels, type LabelledText, type TrainOptions } from '../fit/options.js';
+import type { Label } from '../classifier/classifier.js';
 
 /** Options for crossValidate and compareOptions: the training options, the folds and the seeds. */
 export interface CrossValidationOptions extends TrainOptions {

@@ -13,7 +13,7 @@ import {
   type CheckpointInterval,
 } from './checkpoint-interval.js';
 import { autoMembers } from './members.js';
-import { availableCores, knownCores } from './threads.js';
+import { availableCores, knownCores } from '../runtime/cores.js';
 
 /** A text and its label; a label may be a string or a number, and predictions give it back as it was given. */
 export interface LabelledText<L extends string | number = string> {

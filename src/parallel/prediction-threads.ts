@@ -7,11 +7,12 @@
 // the mlp and attention models' may differ in the last bits (their matrix products take another
 // path for a batch of fewer than 4 texts).
 
-import type { Label, Prediction, TextClassifier } from './classifier.js';
-import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
+import type { Label, Prediction, TextClassifier } from '../classifier/classifier.js';
+import { evaluate as evaluateProbabilities, type EvaluationReport } from '../eval/metrics.js';
 import { ensureThreadStarter } from './thread-starter.browser.js';
-import { AUTO_THREADS_MAX } from './options.js';
-import { availableCores, ThreadTeam } from './threads.js';
+import { AUTO_THREADS_MAX } from '../fit/options.js';
+import { availableCores } from '../runtime/cores.js';
+import { ThreadTeam } from './threads.js';
 
 /** Below this many texts per thread, a batch is predicted on the calling thread: sending it would cost more than it saves. */
 export const MIN_TEXTS_PER_THREAD = 256;

@@ -12,7 +12,8 @@
 // The host only posts and listens: it never waits with Atomics.wait, which a page's main thread
 // may not do.
 
-import { setThreadStarter, threadsAvailable, type ThreadChannel, type ThreadStarter } from './threads.js';
+import { setThreadStarter, threadsAvailable, type ThreadStarter } from '../runtime/cores.js';
+import type { ThreadChannel } from './threads.js';
 
 /**
  * Whether this page or worker can share memory with its workers: cross-origin isolated, and

@@ -5,17 +5,18 @@
 
 import { modelClass } from '../models/registry.js';
 import { Runtime } from '../runtime/runtime.js';
-import { BatchBuilder } from './batches.js';
-import { learningRate } from './schedule.js';
-import { TrainingStep } from './step.js';
+import { BatchBuilder } from '../fit/batches.js';
+import { learningRate } from '../fit/schedule.js';
+import { TrainingStep } from '../fit/step.js';
 import { Random } from '../nn/random.js';
-import { TextClassifier } from './classifier.js';
-import { snapshot } from './early-stopping.js';
-import { TrainingDivergedError } from './errors.js';
-import type { EpochReport, Resolved } from './options.js';
-import { StopCheck } from './stop-signal.js';
-import { fitModel, type Run } from './train-model.js';
-import { globalStep, type HostMessage, type ThreadMessage, type ThreadTraining } from './threads.js';
+import { TextClassifier } from '../classifier/classifier.js';
+import { snapshot } from '../fit/early-stopping.js';
+import { TrainingDivergedError } from '../fit/errors.js';
+import type { EpochReport, Resolved } from '../fit/options.js';
+import { StopCheck } from '../fit/stop-signal.js';
+import { fitModel, type Run } from '../fit/train-model.js';
+import type { ThreadTraining } from '../fit/team.js';
+import { globalStep, type HostMessage, type ThreadMessage } from './threads.js';
 import { DataParallelThread } from './data-parallel.js';
 import { controlWords, PartnerFailed, stopRequested } from './thread-control.js';
 

@@ -20,7 +20,7 @@ import { Featurizer, resolveFeatureOptions } from '../text/features.js';
 import { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 import { createTokenizer } from '../text/tokenize.js';
 import { BatchBuilder, encodeExamples, type Encoded } from './batches.js';
-import { fitTemperature } from './calibration.js';
+import { fitTemperature } from '../eval/calibration.js';
 import {
   decodeCheckpoint,
   runIdentity,
@@ -29,8 +29,8 @@ import {
   type TrainingState,
 } from './checkpoint.js';
 import { CheckpointClock, DEFAULT_CHECKPOINT_INTERVAL } from './checkpoint-interval.js';
-import type { ClassifierConfig } from './classifier-encode.js';
-import type { Label, TextClassifier } from './classifier.js';
+import type { ClassifierConfig } from '../model-file/classifier-encode.js';
+import type { Label, TextClassifier } from '../classifier/classifier.js';
 import { EarlyStopping, restore, weightsAreFinite } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
 import { keptRowsWarning, labelCountWarnings } from './data-warnings.js';
@@ -53,8 +53,7 @@ import {
 } from './options.js';
 import { learningRate } from './schedule.js';
 import { TrainingStep } from './step.js';
-import { ensureThreadStarter } from './thread-starter.browser.js';
-import { memberTraining, ThreadTeam } from './threads.js';
+import { memberTraining, type StartTeam, type Team } from './team.js';
 import { StopCheck } from './stop-signal.js';
 
 /** What trainWithReport returns: the model, each epoch's report, and what the run found about the data. */
@@ -85,16 +84,25 @@ export type TrainedModel = Omit<TrainResult, 'model'> & {
 };
 
 /**
+ * @internal What a run is given besides its data and options, chosen by its caller: how
+ * checkpoints are written (checkpoint.ts, checkpoint-patches.ts: the browser's training worker,
+ * which is never given `append`, leaves the patches out), and how threads start (src/parallel/;
+ * without it, the run trains on one thread).
+ */
+export interface TrainingParts {
+  checkpoints: MakeCheckpointWriter;
+  startTeam?: StartTeam;
+}
+
+/**
  * @internal trainWithReport() for examples in memory or a stream (a path is refused), giving the
  * model as its parts: what the browser's training worker runs, which encodes the parts without
- * ever predicting. Its bundle so leaves out the data readers and the TextClassifier. Checkpoints
- * are written by what `makeCheckpointWriter` makes (checkpoint.ts, checkpoint-patches.ts): the
- * caller chooses, so that the worker, which is never given `append`, leaves the patches out too.
+ * ever predicting. Its bundle so leaves out the data readers and the TextClassifier.
  */
 export async function trainModel(
   examples: TrainingData<Label>,
   options: TrainOptions,
-  makeCheckpointWriter: MakeCheckpointWriter,
+  parts: TrainingParts,
 ): Promise<TrainedModel> {
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
@@ -105,25 +113,17 @@ export async function trainModel(
     options.onWarning?.(message);
   };
   const o = resolveOptions(options, collected.length, warn);
-  // Node's entry installs its starter; a browser's is installed here when first asked for (thread-starter.browser.ts).
-  const threads = o.threads > 1 && !ensureThreadStarter() ? 1 : o.threads;
+  // Threads start now, so that they load while the texts are tokenised and the model laid out.
+  // A run given no way to start them, or on a platform that cannot, trains on one thread.
+  const team = o.threads > 1 ? parts.startTeam?.(o.threads) : undefined;
+  const threads = team?.threads ?? 1;
   // threads: 'auto' falls back quietly; a number that cannot be had is worth a word.
   if (threads < o.threads && typeof options.threads === 'number')
     warn(
       `threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`,
     );
-  // Threads start now, so that they load while the texts are tokenised and the model laid out.
-  const team = threads > 1 ? new ThreadTeam(threads) : undefined;
   try {
-    const trained = await trainOn(
-      collected,
-      numericLabels,
-      options,
-      { ...o, threads },
-      team,
-      warn,
-      makeCheckpointWriter,
-    );
+    const trained = await trainOn(collected, numericLabels, options, { ...o, threads }, team, warn, parts.checkpoints);
     return { ...trained, warnings, threads };
   } finally {
     await team?.close();
@@ -135,7 +135,7 @@ async function trainOn(
   numericLabels: boolean,
   options: TrainOptions,
   o: Resolved,
-  team: ThreadTeam | undefined,
+  team: Team | undefined,
   warn: (message: string) => void,
   makeCheckpointWriter: MakeCheckpointWriter,
 ): Promise<Omit<TrainedModel, 'threads' | 'warnings'>> {
@@ -360,7 +360,7 @@ export interface Run {
   stop: StopCheck;
   stopped: boolean;
   /** Threads that train each model together (Hogwild), or none: this thread trains alone. */
-  team?: ThreadTeam;
+  team?: Team;
   /** How each model is laid out (the threads build their copies from it). */
   layout: Omit<ModelLayout, 'seed'>;
 }

@@ -9,12 +9,12 @@
 
 import { Random } from '../nn/random.js';
 import { stratifiedFolds } from './cv.js';
-import { trainWithReport } from './train.js';
-import { checkExample, type Example } from './train-model.js';
+import { trainWithReport } from '../train/train.js';
+import { checkExample, type Example } from '../fit/train-model.js';
 import { modelClass } from '../models/registry.js';
-import { autoMembers } from './members.js';
-import { autoEpochs, definedOnly, sortLabels, type LabelledText, type TrainOptions } from './options.js';
-import type { Label } from './classifier.js';
+import { autoMembers } from '../fit/members.js';
+import { autoEpochs, definedOnly, sortLabels, type LabelledText, type TrainOptions } from '../fit/options.js';
+import type { Label } from '../classifier/classifier.js';
 
 export interface AutotuneOptions extends TrainOptions {
   /** Seconds the search may take (default 60); the final model is not part of it. */

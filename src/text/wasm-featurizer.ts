@@ -12,10 +12,10 @@
 
 import type { Runtime } from '../runtime/runtime.js';
 import * as core from '../runtime/contract.js';
-import { fnv1a32 } from '../text/hash.js';
-import { dropRepeatedRows, type Featurizer, type FusedState } from '../text/features.js';
-import { GRAMMAR, type Grammar } from '../text/grammar.js';
-import { IntTable } from '../text/int-table.js';
+import { fnv1a32 } from './hash.js';
+import { dropRepeatedRows, type Featurizer, type FusedState } from './features.js';
+import { GRAMMAR, type Grammar } from './grammar.js';
+import { IntTable } from './int-table.js';
 
 const TEXT_BYTES = 1 << 16;
 const MAX_TOKENS = 1 << 12;

@@ -11,11 +11,12 @@
 // The threads meet twice a step at a barrier in the team's control block (thread-control.ts).
 
 import type { GradientBlocks, TextModel } from '../models/text-model.js';
-import type { Encoded, BatchBuilder } from './batches.js';
-import { MAX_TRAINING_FEATURES } from './options.js';
-import { learningRate } from './schedule.js';
-import type { TrainingStep } from './step.js';
-import type { ThreadMessage, ThreadTraining } from './threads.js';
+import type { Encoded, BatchBuilder } from '../fit/batches.js';
+import { MAX_TRAINING_FEATURES } from '../fit/options.js';
+import { learningRate } from '../fit/schedule.js';
+import type { TrainingStep } from '../fit/step.js';
+import type { ThreadTraining } from '../fit/team.js';
+import type { ThreadMessage } from './threads.js';
 import { Barrier, PartnerFailed, recordOf, RECORD, stopRequested } from './thread-control.js';
 
 // ---- slicing a batch --------------------------------------------------------------------------

@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { HostMessage, ThreadChannel, ThreadMessage, ThreadStarter } from './threads.js';
+import type { ThreadStarter } from '../runtime/cores.js';
+import type { HostMessage, ThreadChannel, ThreadMessage } from './threads.js';
 
 /** Starts worker_threads workers; from the TypeScript sources (tests, the benchmark) through tsx. */
 export const nodeThreadStarter: ThreadStarter = {

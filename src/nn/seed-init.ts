@@ -2,7 +2,7 @@
 // numbers `sentiwasm demo seed` starts from, so that its losses are PyTorch's. Copied exactly
 // from test/fixtures/w1-reference.json ("init"), which a test compares this with.
 
-import type { ParameterValues } from '../nn/parameters.js';
+import type { ParameterValues } from './parameters.js';
 
 /** Initial weights of Linear(3,5) → ReLU → Linear(5,1), keyed as PyTorch names the parameters. */
 export const PYTORCH_SEED_INIT: Readonly<ParameterValues> = {

@@ -9,11 +9,11 @@
 // grows the memory while threads run: the host grows it, and only between phases.
 //
 // This module holds no platform code: how a thread is started (worker_threads in Node) is
-// installed by the platform's entry point (setThreadStarter), and without one training uses one
+// installed by the platform's entry point (setThreadStarter, src/runtime/cores.ts), and without one training uses one
 // thread. Only one thread's run is byte-reproducible: with several, the order in which threads
 // update a shared row changes from run to run.
 
-import type { ModelLayout, ModelShape, TextModel, WeightSnapshot } from '../models/text-model.js';
+import type { ModelLayout, ModelShape, TextModel } from '../models/text-model.js';
 import {
   alignUp,
   DEFAULT_ALIGN,
@@ -22,74 +22,15 @@ import {
   type ThreadLayout,
 } from '../runtime/runtime.js';
 import type { WasmMemory, WasmModule } from '../runtime/wasm-source.js';
-import type { Encoded } from './batches.js';
-import type { ScheduleName } from './schedule.js';
-import type { EpochReport, Resolved } from './options.js';
-import { TrainingDivergedError } from './errors.js';
+import { threadStarter } from '../runtime/cores.js';
+import type { Channel } from '../runtime/channel.js';
+import type { Encoded } from '../fit/batches.js';
+import type { EpochReport } from '../fit/options.js';
+import { TrainingDivergedError } from '../fit/errors.js';
+import type { MemberJob, MemberResult, Team, TeamEpoch, TeamProgress, ThreadTraining } from '../fit/team.js';
 import { controlBytes, controlWords, requestStop } from './thread-control.js';
 
-/** A started thread, as the host sees it: messages both ways, and an end. */
-export interface ThreadChannel {
-  post(message: HostMessage): void;
-  /** Every message the thread sends, and the error that ends it, if one does. */
-  listen(onMessage: (message: ThreadMessage) => void, onError: (error: Error) => void): void;
-  terminate(): Promise<void>;
-}
-
-/** Starts one thread running thread-worker.ts; installed by the platform's entry point. */
-export interface ThreadStarter {
-  start(): ThreadChannel;
-  /** How many threads can run at once (navigator.hardwareConcurrency where not given). */
-  cores?(): number;
-}
-
-let starter: ThreadStarter | undefined;
-
-/** Installs how threads are started (the Node entry point installs worker_threads). */
-export function setThreadStarter(s: ThreadStarter | undefined): void {
-  starter = s;
-}
-
-/**
- * How many threads can run at once here: the installed starter's count of cores, else the
- * browser's (navigator.hardwareConcurrency; its starter is installed when threads are first
- * asked for), else 1.
- */
-export function availableCores(): number {
-  return knownCores() ?? 1;
-}
-
-/** The cores there are, when the starter or the browser says; undefined when nothing does. */
-export function knownCores(): number | undefined {
-  const cores =
-    starter?.cores?.() ??
-    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return cores === undefined ? undefined : Math.max(1, Math.floor(cores));
-}
-
-/** Whether threads can be started here (a starter is installed). */
-export function threadsAvailable(): boolean {
-  return starter !== undefined;
-}
-
 // ---- what host and threads say to each other --------------------------------------------------
-
-/** The batches' settings a thread needs (the resolved options hold functions, which cannot cross). */
-export interface ThreadTraining {
-  batch: number;
-  featureDropout: number;
-  /** The seed of this thread's feature dropout. */
-  seed: number;
-  lr: number;
-  schedule: ScheduleName;
-  warmup: number;
-  weightDecay: number;
-  epochs: number;
-  /** Steps in an epoch over all threads: the schedule runs over stepsPerEpoch · epochs steps. */
-  stepsPerEpoch: number;
-  /** How often (in this thread's steps) it reports progress. */
-  every: number;
-}
 
 export type HostMessage =
   | {
@@ -111,22 +52,7 @@ export type HostMessage =
     }
   | { type: 'epoch'; epoch: number; order: Int32Array }
   /** A whole member of a bag model, trained alone in the thread's own memory as one thread trains it. */
-  | {
-      type: 'member';
-      member: number;
-      arch: string;
-      shape: ModelShape;
-      layout: ModelLayout;
-      runtime: RuntimeOptions;
-      training: MemberTraining;
-      /** The state of the member's shuffling generator. */
-      rng: Uint32Array;
-      sets: { train: Encoded; valid?: Encoded };
-      classWeight?: Float32Array;
-      /** Steps of this member over all epochs, and how often (in steps) it reports progress. */
-      totalSteps: number;
-      every: number;
-    }
+  | ({ type: 'member' } & MemberJob)
   /** Stop the member being trained after its current step (the run's signal was aborted); it answers with its weights so far. */
   | { type: 'stop' }
   /** Prediction: each thread loads its own copy of the model from its file's bytes. */
@@ -135,17 +61,9 @@ export type HostMessage =
 
 export type ThreadMessage =
   | { type: 'ready' }
-  | {
-      type: 'progress';
-      steps: number;
-      loss: number;
-      lr: number;
-      epoch?: number;
-      member?: number;
-      tokensPerSecond?: number;
-    }
+  | ({ type: 'progress' } & TeamProgress)
   | { type: 'report'; report: EpochReport }
-  | { type: 'member'; weights: WeightSnapshot; reports: EpochReport[]; steps: number; stopped: boolean }
+  | ({ type: 'member' } & MemberResult)
   | {
       type: 'epoch';
       steps: number;
@@ -162,29 +80,6 @@ export type ThreadMessage =
       stack?: string;
       diverged?: { step: number; epoch: number; lr: number; member?: number };
     };
-
-/** The settings a member's training reads (the resolved options without what cannot cross to a thread). */
-export type MemberTraining = Pick<
-  Resolved,
-  | 'batch'
-  | 'bestBy'
-  | 'epochs'
-  | 'featureDropout'
-  | 'lr'
-  | 'naiveBayesStart'
-  | 'patience'
-  | 'schedule'
-  | 'warmup'
-  | 'weightDecay'
-  | 'seed'
->;
-
-/** The member settings of resolved options. */
-export function memberTraining(o: Resolved): MemberTraining {
-  const { batch, bestBy, epochs, featureDropout, lr, naiveBayesStart, patience, schedule, warmup, weightDecay, seed } =
-    o;
-  return { batch, bestBy, epochs, featureDropout, lr, naiveBayesStart, patience, schedule, warmup, weightDecay, seed };
-}
 
 // ---- the host's plan --------------------------------------------------------------------------
 
@@ -251,20 +146,12 @@ export function globalStep(epoch: number, s: number, t: number, threads: number,
 
 // ---- the host's side of a team of threads -----------------------------------------------------
 
-/** What an epoch on all threads adds up to. */
-export interface TeamEpoch {
-  lossSum: number;
-  correct: number;
-  words: number;
-  steps: number;
-  diverged: boolean;
-  /** Whether the threads stopped before the epoch's end, asked to by the signal. */
-  stopped: boolean;
-}
+/** A started thread, as the host sees it. */
+export type ThreadChannel = Channel<HostMessage, ThreadMessage>;
 
-/** A team of started threads; one model at a time trains on it (attach, then epochs). */
-export class ThreadTeam {
-  private readonly channels: ThreadChannel[];
+/** A team of started threads; one model at a time trains on it (attach, then epochs), or prediction (load, then probabilities). */
+export class ThreadTeam implements Team {
+  private readonly channels: Channel<HostMessage, unknown>[];
   private readonly waiting: ({ resolve: (m: ThreadMessage) => void; reject: (e: Error) => void } | undefined)[];
   private failure: Error | undefined;
   private onProgress: ((message: Extract<ThreadMessage, { type: 'progress' }>) => void) | undefined;
@@ -276,13 +163,14 @@ export class ThreadTeam {
 
   /** Starts `threads` threads; throws when no starter is installed. */
   constructor(readonly threads: number) {
-    if (!starter) throw new Error('sentiwasm: no way to start threads here; train with threads: 1');
-    const s = starter;
+    const s = threadStarter();
+    if (!s) throw new Error('sentiwasm: no way to start threads here; train with threads: 1');
     this.channels = Array.from({ length: threads }, () => s.start());
     this.waiting = new Array(threads).fill(undefined);
     this.channels.forEach((channel, t) =>
       channel.listen(
-        (m) => this.receive(t, m),
+        // Messages cross by structured clone: the thread's side (thread-worker.ts) sends only ThreadMessages.
+        (m) => this.receive(t, m as ThreadMessage),
         (e) => this.fail(e),
       ),
     );
@@ -339,11 +227,11 @@ export class ThreadTeam {
    */
   async members(
     count: number,
-    message: (m: number) => HostMessage,
-    onProgress: (message: Extract<ThreadMessage, { type: 'progress' }>) => void,
+    job: (m: number) => MemberJob,
+    onProgress: (progress: TeamProgress) => void,
     onReport: (report: EpochReport) => void,
     signal?: AbortSignal,
-  ): Promise<(Extract<ThreadMessage, { type: 'member' }> | undefined)[]> {
+  ): Promise<(MemberResult | undefined)[]> {
     this.onProgress = onProgress;
     this.onReport = onReport;
     const stop = () => {
@@ -351,17 +239,18 @@ export class ThreadTeam {
     };
     signal?.addEventListener('abort', stop);
     try {
-      const results: (Extract<ThreadMessage, { type: 'member' }> | undefined)[] = new Array(count).fill(undefined);
+      const results: (MemberResult | undefined)[] = new Array(count).fill(undefined);
       let next = 0;
       await Promise.all(
         this.channels.map(async (_, t) => {
           // Member 0 starts whatever the signal says, so that there is a model to give back.
           while (next < count && !(signal?.aborted && next > 0)) {
             const m = next++;
-            const answer = await this.ask(t, message(m));
+            const answer = await this.ask(t, { type: 'member', ...job(m) });
             if (answer.type !== 'member')
               throw new Error(`sentiwasm: a thread answered "${answer.type}" to a member's training`);
-            results[m] = answer;
+            const { weights, reports, steps, stopped } = answer;
+            results[m] = { weights, reports, steps, stopped };
           }
         }),
       );
@@ -382,7 +271,7 @@ export class ThreadTeam {
   async attach(
     model: TextModel,
     layout: ModelLayout,
-    training: Omit<ThreadTraining, 'seed'> & { seed: number },
+    training: ThreadTraining,
     set: Encoded,
     classWeight: Float32Array | undefined,
     dataParallel: boolean,

@@ -9,16 +9,16 @@ import { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 import { END_OF_TEXT, Featurizer } from '../text/features.js';
 import type { ExplanationMethod, TextModel } from '../models/text-model.js';
 import type { RuntimeOptions, Runtime } from '../runtime/runtime.js';
-import { encodeClassifier, type ClassifierConfig } from './classifier-encode.js';
-import { decodeClassifier } from './classifier-file.js';
-import { encodeQuantizedClassifier, type EncodeOptions } from './quantized-file.js';
-import { evaluate as evaluateProbabilities, type EvaluationReport } from './metrics.js';
-import { WasmFeaturizer } from './wasm-featurizer.js';
+import { encodeClassifier, type ClassifierConfig } from '../model-file/classifier-encode.js';
+import { decodeClassifier } from '../model-file/classifier-file.js';
+import { encodeQuantizedClassifier, type EncodeOptions } from '../model-file/quantized-file.js';
+import { evaluate as evaluateProbabilities, type EvaluationReport } from '../eval/metrics.js';
+import { WasmFeaturizer } from '../text/wasm-featurizer.js';
 
 export { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 export type { Architecture } from '../models/registry.js';
-export type { ClassifierConfig } from './classifier-encode.js';
-export type { EncodeOptions } from './quantized-file.js';
+export type { ClassifierConfig } from '../model-file/classifier-encode.js';
+export type { EncodeOptions } from '../model-file/quantized-file.js';
 
 /** A label as training data gives it: a string, or a number (kept a number in predictions). */
 export type Label = string | number;
