@@ -7,77 +7,22 @@
 import { isContentWord } from '../text/content-words.js';
 import { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 import { END_OF_TEXT, Featurizer } from '../text/features.js';
-import type { ExplanationMethod, TextModel } from '../models/text-model.js';
+import type { TextModel } from '../models/text-model.js';
 import type { RuntimeOptions, Runtime } from '../runtime/runtime.js';
 import { encodeClassifier, type ClassifierConfig } from '../model-file/classifier-encode.js';
 import { decodeClassifier } from '../model-file/classifier-file.js';
 import { encodeQuantizedClassifier, type EncodeOptions } from '../model-file/quantized-file.js';
 import { evaluate as evaluateProbabilities, type EvaluationReport } from '../eval/metrics.js';
 import { WasmFeaturizer } from '../text/wasm-featurizer.js';
+import type { Explanation, Label, Neighbour, Prediction, TokenContribution } from './predictions.js';
+import { cosine, isNegationMarked, meanRow, NEGATION_MARK, rowNorms, userWord } from './word-vectors.js';
 
 export { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 export type { Architecture } from '../models/registry.js';
 export type { ClassifierConfig } from '../model-file/classifier-encode.js';
 export type { EncodeOptions } from '../model-file/quantized-file.js';
 
-/** A label as training data gives it: a string, or a number (kept a number in predictions). */
-export type Label = string | number;
-
-/** A classifier's answer for one text. */
-export interface Prediction<L extends Label = string> {
-  /** The most likely label, as the training data gave it (a number when every label was one). */
-  label: L;
-  /** Probability of every class, by name. */
-  probabilities: Record<string, number>;
-}
-
-/**
- * One token of an explained text, as the user wrote it. Negation marking reads "not worth the
- * money" as `not`, then `worth`, `the`, `money` each in the scope of "not" (to the next
- * punctuation), and the model gives a word in such a scope a vector of its own. Such a token
- * comes as `{ token: 'worth', negated: true }`; the CLI prints it as `worth (after "not")`, and
- * where a word stands alone (nearest, wordVector, similarity, `export-vectors --include-negated`)
- * it is spelled `not:worth` (see NEGATED_WORD_PREFIX).
- */
-export interface TokenContribution {
-  /** The token as the tokeniser cut it from the text (lowercased by default), without any negation mark. */
-  token: string;
-  /** True when the token is in the scope of a negation word ("not", "n't", "never", "不", …) before it. */
-  negated: boolean;
-  /** How much the token moved the score; the contributions and `bias` add up to `score`. */
-  contribution: number;
-}
-
-/** Which words made a prediction: each token's contribution to the score, and the bias. */
-export interface Explanation<L extends Label = string> {
-  /** The predicted label, as predict() gives it. */
-  label: L;
-  /** The class the explanation is about: with two classes the second (e.g. positive), else the predicted one. */
-  target: string;
-  /**
-   * Two classes: the logit margin (target minus the other); more classes: the target's logit
-   * minus the mean logit. Exact sum of contributions and bias for the bag model.
-   */
-  score: number;
-  /**
-   * The part of the score no token accounts for (the bag model's bias; what the tokens leave
-   * unexplained otherwise). With the endOfText feature option the end-of-text word's share is
-   * here too: it is in every text, as the bias is, and is no word of the user's.
-   */
-  bias: number;
-  /** Each token of the text with its contribution, in text order. */
-  tokens: TokenContribution[];
-  /** 'exact' for the bag model, 'occlusion' (drop one token at a time) for mlp, 'gradient×input' for attention. */
-  method: ExplanationMethod;
-}
-
-/** A word near another in the model's vector space. */
-export interface Neighbour {
-  /** The word (a word in a negation's scope as "not:word"). */
-  word: string;
-  /** Its cosine similarity to the word asked about. */
-  similarity: number;
-}
+export type { Explanation, Label, Neighbour, Prediction, TokenContribution } from './predictions.js';
 
 /**
  * A trained classifier whose labels are of type L: strings, or numbers when the training data
@@ -497,57 +442,4 @@ export function softmaxRows(values: Float32Array, C: number, temperature = 1): v
     }
     for (let c = 0; c < C; c++) values[r + c] /= sum;
   }
-}
-
-/**
- * The mark negation marking (markNegation in src/text/tokenize.ts) puts on a token in a
- * negation's scope: "not worth it" → not NOT_worth NOT_it. Only marking makes a token that starts
- * with it, since the tokeniser cuts words at "_"; so the test below is exact.
- */
-const NEGATION_MARK = 'NOT_';
-
-function isNegationMarked(token: string): boolean {
-  return token.startsWith(NEGATION_MARK);
-}
-
-/** A token as the user wrote it: "NOT_worth" → { token: "worth", negated: true }. */
-function userWord(token: string): { token: string; negated: boolean } {
-  return isNegationMarked(token)
-    ? { token: token.slice(NEGATION_MARK.length), negated: true }
-    : { token, negated: false };
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0,
-    na = 0,
-    nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
-
-/** The mean of the rows that `take` accepts (zeros when it accepts none). */
-function meanRow(table: Float32Array, rows: number, D: number, take: (r: number) => boolean): Float32Array {
-  const sum = new Float64Array(D);
-  let n = 0;
-  for (let r = 0; r < rows; r++) {
-    if (!take(r)) continue;
-    n++;
-    for (let d = 0; d < D; d++) sum[d] += table[r * D + d];
-  }
-  return Float32Array.from(sum, (x) => (n ? x / n : 0));
-}
-
-/** The length of each row, less `mean` when given. */
-function rowNorms(table: Float32Array, rows: number, D: number, mean?: Float32Array): Float32Array {
-  const norms = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let d = 0; d < D; d++) s += (table[r * D + d] - (mean?.[d] ?? 0)) ** 2;
-    norms[r] = Math.sqrt(s);
-  }
-  return norms;
 }

@@ -14,7 +14,7 @@ import { snapshot } from '../fit/early-stopping.js';
 import { TrainingDivergedError } from '../fit/errors.js';
 import type { EpochReport, Resolved } from '../fit/options.js';
 import { StopCheck } from '../fit/stop-signal.js';
-import { fitModel, type Run } from '../fit/train-model.js';
+import { fitModel, type Run } from '../fit/epochs.js';
 import type { ThreadTraining } from '../fit/team.js';
 import { globalStep, type HostMessage, type ThreadMessage } from './threads.js';
 import { DataParallelThread } from './data-parallel.js';

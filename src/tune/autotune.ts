@@ -10,7 +10,7 @@
 import { Random } from '../nn/random.js';
 import { stratifiedFolds } from './cv.js';
 import { trainWithReport } from '../train/train.js';
-import { checkExample, type Example } from '../fit/train-model.js';
+import { checkExample, type Example } from '../fit/examples.js';
 import { modelClass } from '../models/registry.js';
 import { autoMembers } from '../fit/members.js';
 import { autoEpochs, definedOnly, sortLabels, type LabelledText, type TrainOptions } from '../fit/options.js';

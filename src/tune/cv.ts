@@ -5,7 +5,7 @@
 
 import { Random } from '../nn/random.js';
 import { trainWithReport } from '../train/train.js';
-import { checkExample, type Example } from '../fit/train-model.js';
+import { checkExample, type Example } from '../fit/examples.js';
 import { checkPositiveInt, definedOnly, sortLabels, type LabelledText, type TrainOptions } from '../fit/options.js';
 import type { Label } from '../classifier/classifier.js';
 
