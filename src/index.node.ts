@@ -10,21 +10,16 @@
  * @module node
  */
 
-import { readFile } from 'node:fs/promises';
-import { setFileReader } from './runtime/wasm-source.js';
-import { nodeThreadStarter } from './parallel/thread-starter.node.js';
-import { setThreadStarter } from './runtime/cores.js';
+import { installNodePlatform } from './io/platform.node.js';
 
-setFileReader(async (file) => new Uint8Array(await readFile(file)));
-// Training on several threads runs worker_threads workers over one shared memory.
-setThreadStarter(nodeThreadStarter);
+// Files from disk, threads as worker_threads workers, and train() reading data sets by name.
+installNodePlatform();
 
 export * from './index.js';
 export * from './io/save.node.js';
 export * from './data/files.node.js';
 export * from './runtime/relaxed-simd.node.js';
-// Data sets by name: the registry, and fetching into the cache. train and trainWithReport here
-// take a name where the library's take a path (train("sst2")); they shadow the library's.
+// Data sets by name: the registry, and fetching into the cache (train("sst2") reads through it).
 export * from './data/datasets.js';
 export {
   datasetCacheStatus,
@@ -38,6 +33,3 @@ export {
   type ResolvedDataset,
   type SourceOverride,
 } from './data/datasets.node.js';
-export type { NodeTrainOptions } from './io/train-by-name.node.js';
-// …and with the `worker` option, in a worker_threads worker.
-export { train, trainWithReport } from './worker/train.node.js';

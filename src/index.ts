@@ -86,5 +86,4 @@ export {
   type Trial,
 } from './tune/autotune.js';
 export * from './export/index.js';
-// train() and trainWithReport() with the `worker` option (a module Web Worker); they shadow the library's.
-export { train, trainWithReport, type WorkerOption } from './worker/train.js';
+export { train, trainWithReport, setTrainingPlatform, type TrainingPlatform } from './train/train.js';

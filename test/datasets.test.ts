@@ -22,7 +22,7 @@ import {
 } from '../src/data/datasets.node.js';
 import { readExamplesFromFile } from '../src/data/files.node.js';
 import { TarError, TarReader } from '../src/data/tar.js';
-import { train } from '../src/io/train-by-name.node.js';
+import { train } from '../src/index.node.js';
 import '../src/index.node.js';
 import { cli } from './helpers.js';
 

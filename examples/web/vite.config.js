@@ -3,7 +3,7 @@
 // from here): the alias points at its browser entry, what its "exports" give a bundler
 // (dist/index.js; a folder's "main" would be the Node entry). Vite emits the WebAssembly that dist/runtime/wasm-source.js points
 // at with `new URL('../../build/sentiwasm.wasm', import.meta.url)` as an asset, and bundles the
-// training worker that dist/worker/train.js starts with
+// training worker that dist/worker/web-worker.js starts with
 // `new Worker(new URL('./train-worker.js', import.meta.url))`. Vite itself is the repository's
 // (node_modules two folders up): nothing is installed here.
 //

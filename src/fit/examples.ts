@@ -57,6 +57,9 @@ export function splitValidation(
   validation: TrainOptions['validation'],
   rng: Random,
 ): { train: Example[]; valid: Example[] } {
+  // train() reads a file or data set named here before the run starts.
+  if (typeof validation === 'string')
+    throw new TypeError(`validation names a data file or set ("${validation}"), which train() reads: pass it there`);
   if (typeof validation !== 'number')
     return { train: all, valid: validation ? validation.map((e, i) => checkExample(e, i, 'validation')) : [] };
   if (!(validation > 0 && validation < 1))

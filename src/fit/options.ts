@@ -1,6 +1,7 @@
 // Training options: what a caller can ask for, the defaults, and the checks and derived values
 // (epochs, members, learning rate) worked out from the data before anything is laid out.
 
+import type { DatasetOptions } from '../data/datasets.node.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import type { RuntimeOptions } from '../runtime/runtime.js';
 import type { FeatureOptions } from '../text/features.js';
@@ -98,8 +99,19 @@ export interface TrainOptions extends FeatureOptions {
   warmup?: number;
   /** Seeds the initial weights, shuffling and dropout: the same seed and data give the same model (default 0). */
   seed?: number;
-  /** Labelled examples to validate on after each epoch, or a fraction of the training data to hold out. */
-  validation?: readonly LabelledText[] | number;
+  /**
+   * Labelled examples to validate on after each epoch, a fraction of the training data to hold
+   * out, or a data file's path (in Node also a data set's name, "sst2:dev"), which train() reads.
+   */
+  validation?: readonly LabelledText[] | number | string;
+  /**
+   * Train in a worker, off the calling thread: a module Web Worker in browsers, worker_threads in
+   * Node. Progress callbacks, warnings, checkpoints and `signal` work as without it; the model
+   * comes back as bytes and is loaded here. Default false.
+   */
+  worker?: boolean;
+  /** In Node: how data-set names given as the data or `validation` are fetched (cache folder, offline, …). */
+  datasets?: DatasetOptions;
   /**
    * Stop after this many epochs without a better validation loss, keeping the best weights
    * (default: a quarter of the epochs, at least 3; 0 = never stop, keep the last weights).

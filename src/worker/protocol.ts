@@ -11,7 +11,7 @@ import type { BatchInfo, EpochReport, LabelledText, TrainOptions } from '../fit/
 /** Options as they cross to the worker: the callbacks stay with the caller, who is told through messages. */
 export type WorkerSafeOptions = Omit<
   TrainOptions,
-  'onBatch' | 'onEpoch' | 'onWarning' | 'checkpoint' | 'signal' | 'runtime'
+  'onBatch' | 'onEpoch' | 'onWarning' | 'checkpoint' | 'signal' | 'runtime' | 'worker'
 > & {
   runtime?: { wasm?: unknown; fma?: boolean; initialBytes?: number };
   /** Checkpoint at this interval (steps or time; unset, the default): the bytes come back in a 'checkpoint' message. */

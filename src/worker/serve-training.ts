@@ -4,7 +4,8 @@
 // steps (it gives the event loop a turn every few milliseconds so that the message is seen).
 
 import { decodeModelFile } from '../format/model-file.js';
-import type { LabelledText, TrainOptions, TrainResult } from '../train/train.js';
+import type { LabelledText, TrainOptions } from '../fit/options.js';
+import type { TrainResult } from '../fit/train-model.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 /** The two ends of a message port, as Web Workers and worker_threads each spell them. */

@@ -1,38 +1,26 @@
 // The caller's side of training in a worker: sends the examples and the options without their
 // callbacks, calls the callbacks as progress messages come back, turns an AbortSignal into a
 // 'stop' message, and builds the model from the model file the worker answers with. The worker itself
-// is made by the entry: a module Web Worker in browsers (train.ts), worker_threads in Node (train.node.ts).
+// is started by the platform's starter: a module Web Worker in browsers (web-worker.ts), worker_threads in
+// Node (src/io/worker-thread.node.ts).
 
 import { TextClassifier, type Label } from '../classifier/classifier.js';
 import { classifierFromContents } from '../model-file/classifier-file.js';
 import { nextTurn } from '../fit/next-turn.js';
-import type { LabelledText, TrainingData, TrainOptions, TrainResult } from '../train/train.js';
+import type { LabelledText, TrainingData, TrainOptions } from '../fit/options.js';
+import type { TrainResult } from '../fit/train-model.js';
+import type { Channel } from '../runtime/channel.js';
 import type { FromWorker, ToWorker, WorkerSafeOptions } from './protocol.js';
 
-/** A started worker, as Web Workers and worker_threads each spell it. */
-export interface WorkerHandle {
-  post(message: ToWorker): void;
-  /** Calls `onMessage` with each message, `onFailure` when the worker cannot start or dies. */
-  listen(onMessage: (message: FromWorker) => void, onFailure: (error: Error) => void): void;
-  terminate(): void;
-}
-
-/** train()'s options, and whether to train in a worker. */
-export interface WorkerOption {
-  /**
-   * Train in a worker, off the calling thread: a module Web Worker in browsers, worker_threads in
-   * Node. Progress callbacks, warnings, checkpoints and `signal` work as without it; the model
-   * comes back as bytes and is loaded here. Default false.
-   */
-  worker?: boolean;
-}
+/** A started training worker. */
+export type WorkerChannel = Channel<ToWorker, FromWorker>;
 
 /**
  * Trains in the worker that `start` makes and resolves to the result, its model loaded on this
  * thread. Rejects with the worker's error (same name and message), or when the worker cannot start.
  */
 export async function trainInWorker<L extends Label>(
-  start: () => WorkerHandle,
+  start: () => WorkerChannel,
   examples: TrainingData<L>,
   options: TrainOptions,
 ): Promise<TrainResult<L>> {
@@ -49,7 +37,7 @@ export async function trainInWorker<L extends Label>(
     const done = await new Promise<FromWorker & { type: 'done' }>((resolve, reject) => {
       let saving: Promise<void> = Promise.resolve();
       const fail = (error: unknown) => {
-        worker.terminate();
+        void worker.terminate();
         reject(error);
       };
       // A callback that throws ends training with its error, as it does on the calling thread.
@@ -94,7 +82,7 @@ export async function trainInWorker<L extends Label>(
     return { model, epochs, classCounts, trainSeconds, warnings, stopped, threads };
   } finally {
     options.signal?.removeEventListener('abort', stop);
-    worker.terminate();
+    void worker.terminate();
   }
 }
 
@@ -117,7 +105,7 @@ async function examplesToSend(examples: TrainingData<Label>): Promise<readonly L
 }
 
 /** The options without what cannot cross to a worker; the callbacks stay here and are told through messages. */
-function optionsToSend(options: TrainOptions & WorkerOption): WorkerSafeOptions {
+function optionsToSend(options: TrainOptions): WorkerSafeOptions {
   const { onBatch, onEpoch, onWarning, checkpoint, signal, runtime, worker, ...rest } = options;
   void signal;
   void worker;

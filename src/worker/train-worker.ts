@@ -1,6 +1,6 @@
 // The module Web Worker that trains for the browser entry's train(…, { worker: true }). Bundlers
 // find it through `new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' })`
-// in train.ts, and the WebAssembly it loads through the same pattern in runtime/wasm-source.ts.
+// in web-worker.ts, and the WebAssembly it loads through the same pattern in runtime/wasm-source.ts.
 //
 // A bundler makes this worker a bundle of its own, loaded beside the page's, so it imports only
 // what training runs: trainModel (examples arrive as an array, so no data reader) and the
