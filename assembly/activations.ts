@@ -1,18 +1,14 @@
-import { rowMax, sigmoid } from './math';
+import { at, rowAt, rowMax, sigmoid } from './math';
 
 // Bias, activation functions and softmax, each forward next to its backward. Backward kernels
 // accumulate (`dinp += …`), so the host zeroes gradient buffers once per step.
-
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // ---------------------------------------------------------------------------------------------
 // out[rows×cols] += bias[cols]
 export function bias_forward(out: usize, bias: usize, rows: i32, cols: i32): void {
   const cols4 = cols & ~3;
   for (let r = 0; r < rows; r++) {
-    const row = out + ((<usize>r * cols) << 2);
+    const row = rowAt(out, r, cols);
     let c = 0;
     for (; c < cols4; c += 4) v128.store(at(row, c), f32x4.add(v128.load(at(row, c)), v128.load(at(bias, c))));
     for (; c < cols; c++) store<f32>(at(row, c), load<f32>(at(row, c)) + load<f32>(at(bias, c)));
@@ -23,7 +19,7 @@ export function bias_forward(out: usize, bias: usize, rows: i32, cols: i32): voi
 export function bias_backward(dbias: usize, dout: usize, rows: i32, cols: i32): void {
   const cols4 = cols & ~3;
   for (let r = 0; r < rows; r++) {
-    const row = dout + ((<usize>r * cols) << 2);
+    const row = rowAt(dout, r, cols);
     let c = 0;
     for (; c < cols4; c += 4) v128.store(at(dbias, c), f32x4.add(v128.load(at(dbias, c)), v128.load(at(row, c))));
     for (; c < cols; c++) store<f32>(at(dbias, c), load<f32>(at(dbias, c)) + load<f32>(at(row, c)));
@@ -130,8 +126,8 @@ export function gelu_backward(dinp: usize, dout: usize, inp: usize, n: i32): voi
 // out[rows×cols] = softmax over each row of inp (max subtracted first, so no overflow)
 export function softmax_forward(out: usize, inp: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
-    const x = inp + ((<usize>r * cols) << 2);
-    const y = out + ((<usize>r * cols) << 2);
+    const x = rowAt(inp, r, cols);
+    const y = rowAt(out, r, cols);
     const m = rowMax(x, cols);
     let sum: f32 = 0;
     for (let c = 0; c < cols; c++) {

@@ -1,4 +1,4 @@
-import { expf4, laneSum } from './math';
+import { at, axpy, axpyRef, dot, dotRef, expf4, laneSum, sum } from './math';
 
 // The Transformer encoder's kernels, each forward next to its backward (llm.c's train_gpt2.c is
 // the model). Shape letters, declared once:
@@ -21,38 +21,6 @@ import { expf4, laneSum } from './math';
 //
 // SIMD: the attention kernels' inner loops are dot products and axpys over one head's hs values;
 // each has a scalar reference (`*_ref`) the tests compare against.
-
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
-
-/** Σ a[k]·b[k] over k < n, four lanes at a time. */
-@inline function dot(a: usize, b: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(at(a, k)), v128.load(at(b, k))));
-  let s: f32 = laneSum(acc);
-  for (; k < n; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
-  return s;
-}
-
-/** y[k] += a·x[k] over k < n, four lanes at a time. */
-@inline function axpy(y: usize, a: f32, x: usize, n: i32): void {
-  const va = f32x4.splat(a);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) v128.store(at(y, k), f32x4.add(v128.load(at(y, k)), f32x4.mul(va, v128.load(at(x, k)))));
-  for (; k < n; k++) store<f32>(at(y, k), load<f32>(at(y, k)) + a * load<f32>(at(x, k)));
-}
-
-@inline function dotRef(a: usize, b: usize, n: i32): f32 {
-  let s: f32 = 0;
-  for (let k = 0; k < n; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
-  return s;
-}
-
-@inline function axpyRef(y: usize, a: f32, x: usize, n: i32): void {
-  for (let k = 0; k < n; k++) store<f32>(at(y, k), load<f32>(at(y, k)) + a * load<f32>(at(x, k)));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Token and position embeddings.
@@ -121,16 +89,6 @@ export function layernorm_forward(out: usize, mean: usize, rstd: usize, inp: usi
     store<f32>(at(mean, n), m);
     store<f32>(at(rstd, n), s);
   }
-}
-
-/** Σ x[k] over k < n, four lanes at a time. */
-@inline function sum(x: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, v128.load(at(x, k)));
-  let s: f32 = laneSum(acc);
-  for (; k < n; k++) s += load<f32>(at(x, k));
-  return s;
 }
 
 // With x̂ = (inp − mean)·rstd and g = dout·weight:

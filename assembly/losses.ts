@@ -1,12 +1,8 @@
-import { rowMax, sigmoid } from './math';
+import { at, rowAt, rowMax, sigmoid } from './math';
 
 // Losses: each `*_loss` returns the (weighted) mean loss in f64, each `*_backward` adds
 // `scale · ∂loss/∂input` into its gradient buffer. `weights` is an optional per-example weight
 // (0 = none); weighted means divide by the sum of the weights, as PyTorch does for class weights.
-
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 @inline function weightAt(weights: usize, i: i32): f64 {
   return weights ? <f64>load<f32>(at(weights, i)) : 1.0;
@@ -74,7 +70,7 @@ export function bce_logits_backward(dlogit: usize, logit: usize, target: usize, 
 export function softmax_ce_loss(logits: usize, targets: usize, weights: usize, rows: i32, cols: i32): f64 {
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
-    const x = logits + ((<usize>r * cols) << 2);
+    const x = rowAt(logits, r, cols);
     const m = rowMax(x, cols);
     let sum: f64 = 0;
     for (let c = 0; c < cols; c++) sum += Math.exp(<f64>(load<f32>(at(x, c)) - m));
@@ -88,8 +84,8 @@ export function softmax_ce_loss(logits: usize, targets: usize, weights: usize, r
 export function softmax_ce_backward(dlogits: usize, logits: usize, targets: usize, weights: usize, rows: i32, cols: i32, scale: f32): void {
   const norm: f32 = scale / <f32>weightSum(weights, rows);
   for (let r = 0; r < rows; r++) {
-    const x = logits + ((<usize>r * cols) << 2);
-    const d = dlogits + ((<usize>r * cols) << 2);
+    const x = rowAt(logits, r, cols);
+    const d = rowAt(dlogits, r, cols);
     const m = rowMax(x, cols);
     let sum: f32 = 0;
     for (let c = 0; c < cols; c++) sum += Mathf.exp(load<f32>(at(x, c)) - m);

@@ -1,4 +1,4 @@
-import { laneSum } from './math';
+import { at, f32at, laneSum } from './math';
 
 // Matrix products in the three orientations backpropagation needs. All matrices are row-major
 // f32; pointers are byte offsets; `accumulate` != 0 adds to C instead of overwriting it.
@@ -68,10 +68,6 @@ const SCRATCH_BYTES = PACK_BYTES + 2 * NR * 4;
 /** Bytes of the scratch block every matmul_nn/nt/tn call takes (64-byte aligned); the host lays it out once per thread. */
 export function matmul_scratch_bytes(): i32 {
   return SCRATCH_BYTES;
-}
-
-@inline function f32at(base: usize, index: i32): f32 {
-  return load<f32>(base + (<usize>index << 2));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,8 @@
+import { at } from './math';
 import { adamDelta, adamDelta4, adamSqrtBc2, adamStepSize } from './adam';
 
 // Optimiser updates: each is one flat loop over a parameter block and its gradient block, as the
 // host lays every parameter of a model out contiguously. The formulas are PyTorch's.
-
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // SGD with momentum, dampening, weight decay and Nesterov (torch.optim.SGD):
 //   g = grad + wd·p;  buf = first ? g : μ·buf + (1−dampening)·g;  g = nesterov ? g + μ·buf : buf;
