@@ -1,6 +1,6 @@
 import { at, rowAt, rowMax, sigmoid } from './math';
 
-// Losses: each `*_loss` returns the (weighted) mean loss in f64, each `*_backward` adds
+// Losses: each `*_forward` returns the (weighted) mean loss in f64, each `*_backward` adds
 // `scale · ∂loss/∂input` into its gradient buffer. `weights` is an optional per-example weight
 // (0 = none); weighted means divide by the sum of the weights, as PyTorch does for class weights.
 
@@ -18,7 +18,7 @@ import { at, rowAt, rowMax, sigmoid } from './math';
 // ---------------------------------------------------------------------------------------------
 // Binary cross-entropy on probabilities, as the tutorial writes it (nn.BCELoss):
 // −mean(y·log p + (1−y)·log(1−p)), each log clamped at −100 as PyTorch does.
-export function bce_loss(prob: usize, target: usize, weights: usize, n: i32): f64 {
+export function bce_forward(prob: usize, target: usize, weights: usize, n: i32): f64 {
   let total: f64 = 0;
   for (let i = 0; i < n; i++) {
     const p = <f64>load<f32>(at(prob, i));
@@ -44,7 +44,7 @@ export function bce_backward(dprob: usize, prob: usize, target: usize, weights: 
 // ---------------------------------------------------------------------------------------------
 // Binary cross-entropy on logits (nn.BCEWithLogitsLoss): max(x,0) − x·y + log(1 + e^−|x|),
 // stable for any x because exp's argument is never positive.
-export function bce_logits_loss(logit: usize, target: usize, weights: usize, n: i32): f64 {
+export function bce_logits_forward(logit: usize, target: usize, weights: usize, n: i32): f64 {
   let total: f64 = 0;
   for (let i = 0; i < n; i++) {
     const x = <f64>load<f32>(at(logit, i));
@@ -67,7 +67,7 @@ export function bce_logits_backward(dlogit: usize, logit: usize, target: usize, 
 // ---------------------------------------------------------------------------------------------
 // Softmax cross-entropy (nn.CrossEntropyLoss) over logits[rows×cols] with integer targets
 // (i32[rows]): mean of logsumexp(x) − x[target].
-export function softmax_ce_loss(logits: usize, targets: usize, weights: usize, rows: i32, cols: i32): f64 {
+export function softmax_ce_forward(logits: usize, targets: usize, weights: usize, rows: i32, cols: i32): f64 {
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const x = rowAt(logits, r, cols);
@@ -102,7 +102,7 @@ export function softmax_ce_backward(dlogits: usize, logits: usize, targets: usiz
 
 // ---------------------------------------------------------------------------------------------
 // Mean squared error (nn.MSELoss): mean((pred − target)²)
-export function mse_loss(pred: usize, target: usize, weights: usize, n: i32): f64 {
+export function mse_forward(pred: usize, target: usize, weights: usize, n: i32): f64 {
   let total: f64 = 0;
   for (let i = 0; i < n; i++) {
     const d = <f64>load<f32>(at(pred, i)) - <f64>load<f32>(at(target, i));

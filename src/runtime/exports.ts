@@ -75,15 +75,15 @@ export interface KernelExports {
   dropout_backward(dinp: Ptr, dout: Ptr, mask: Ptr, n: number): void;
 
   /** Binary cross-entropy on probabilities (nn.BCELoss), weighted by `weights` (0 for none); returns the loss. */
-  bce_loss(prob: Ptr, target: Ptr, weights: Ptr, n: number): number;
+  bce_forward(prob: Ptr, target: Ptr, weights: Ptr, n: number): number;
   /** dprob[n] += scale · w · (p − y) / max(p·(1−p), 1e-12) / Σw. */
   bce_backward(dprob: Ptr, prob: Ptr, target: Ptr, weights: Ptr, n: number, scale: number): void;
   /** Binary cross-entropy on logits (nn.BCEWithLogitsLoss), stable for any logit; returns the loss. */
-  bce_logits_loss(logit: Ptr, target: Ptr, weights: Ptr, n: number): number;
+  bce_logits_forward(logit: Ptr, target: Ptr, weights: Ptr, n: number): number;
   /** dlogit[n] += scale · w · (σ(x) − y) / Σw. */
   bce_logits_backward(dlogit: Ptr, logit: Ptr, target: Ptr, weights: Ptr, n: number, scale: number): void;
   /** Softmax cross-entropy (nn.CrossEntropyLoss) of logits[rows×cols] with i32 targets[rows]; returns the loss. */
-  softmax_ce_loss(logits: Ptr, targets: Ptr, weights: Ptr, rows: number, cols: number): number;
+  softmax_ce_forward(logits: Ptr, targets: Ptr, weights: Ptr, rows: number, cols: number): number;
   /** dlogits[rows×cols] += scale · w · (softmax(x) − onehot(target)) / Σw. */
   softmax_ce_backward(
     dlogits: Ptr,
@@ -95,7 +95,7 @@ export interface KernelExports {
     scale: number,
   ): void;
   /** Mean squared error (nn.MSELoss); returns the loss. */
-  mse_loss(pred: Ptr, target: Ptr, weights: Ptr, n: number): number;
+  mse_forward(pred: Ptr, target: Ptr, weights: Ptr, n: number): number;
   /** dpred[n] += scale · w · 2(pred − target) / Σw. */
   mse_backward(dpred: Ptr, pred: Ptr, target: Ptr, weights: Ptr, n: number, scale: number): void;
 
