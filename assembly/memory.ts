@@ -19,6 +19,11 @@ export function fill_f32(x: usize, n: i32, value: f32): void {
   for (; i < n; i++) store<f32>(at(x, i), value);
 }
 
+/** Scalar reference for fill_f32. */
+export function fill_f32_ref(x: usize, n: i32, value: f32): void {
+  for (let i = 0; i < n; i++) store<f32>(at(x, i), value);
+}
+
 /** Copies n floats; regions may overlap. */
 export function copy_f32(dst: usize, src: usize, n: i32): void {
   memory.copy(dst, src, <usize>n << 2);
@@ -67,6 +72,11 @@ export function add_f32(dst: usize, src: usize, n: i32): void {
   }
 }
 
+/** Scalar reference for add_f32. */
+export function add_f32_ref(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(at(dst, i), load<f32>(at(dst, i)) + load<f32>(at(src, i)));
+}
+
 /** x[0..n) *= s, used by gradient clipping. */
 export function scale_f32(x: usize, n: i32, s: f32): void {
   const vs = f32x4.splat(s);
@@ -79,6 +89,11 @@ export function scale_f32(x: usize, n: i32, s: f32): void {
     const p = at(x, i);
     store<f32>(p, load<f32>(p) * s);
   }
+}
+
+/** Scalar reference for scale_f32. */
+export function scale_f32_ref(x: usize, n: i32, s: f32): void {
+  for (let i = 0; i < n; i++) store<f32>(at(x, i), load<f32>(at(x, i)) * s);
 }
 
 /** Counts non-finite values in x[0..n): the host refuses NaN/Inf inputs before they spread. */
