@@ -76,6 +76,8 @@ type ReferencedKernel = keyof KernelReferences extends infer K
 
 interface ReferenceCase {
   kernel: ReferencedKernel;
+  /** The options a case runs with, when a kernel has several cases. */
+  options?: string;
   shapes: Shape[];
   layout: (a: Arrays, shape: Required<Shape>) => Layout;
   /** Largest |kernel − reference| / (1 + |reference|) allowed; 0 (the default): the same to the bit. */
@@ -191,6 +193,7 @@ const CASES: ReferenceCase[] = [
     { momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: 1, first: 0 },
   ].map((o): ReferenceCase => ({
     kernel: 'sgd_step',
+    options: `momentum ${o.momentum}, dampening ${o.dampening}, weight decay ${o.weightDecay}, nesterov ${o.nesterov}, first ${o.first}`,
     shapes: FLAT,
     layout: (a, { n }) => {
       const [param, velocity] = [a.floats(n), a.floats(n)];
@@ -206,6 +209,7 @@ const CASES: ReferenceCase[] = [
   })),
   ...[0, 1].map((decoupled): ReferenceCase => ({
     kernel: 'adam_step',
+    options: `decoupled ${decoupled}`,
     shapes: FLAT,
     layout: (a, { n }) => {
       const [param, m, v] = [a.floats(n), a.floats(n), a.floats(n, 0.01)];
@@ -444,7 +448,9 @@ function describeShape(shape: Shape): string {
 }
 
 const RUNS_OF_CASES = CASES.flatMap((c) =>
-  c.shapes.map((shape) => [c.kernel, describeShape(shape), c, shape] as const),
+  c.shapes.map(
+    (shape) => [c.options ? `${c.kernel} (${c.options})` : c.kernel, describeShape(shape), c, shape] as const,
+  ),
 );
 
 describe.each([
@@ -454,11 +460,12 @@ describe.each([
   const rt = await referenceRuntime();
   const kernels = rt.kernels as unknown as Record<string, (...args: number[]) => number | undefined>;
 
-  it.each(RUNS_OF_CASES)('%s for %s', (kernel, _name, c, shape) => {
+  it.each(RUNS_OF_CASES)('%s for %s', (title, shapeName, c, shape) => {
+    const kernel = c.kernel;
     const mark = rt.mark();
     const full: Required<Shape> = { n: 0, rows: 0, cols: 0, lengths: [], heads: 1, inner: 0, ...shape };
     const { args, writes } = c.layout(
-      new Arrays(rt, seededRandom(seedOf(`${kernel} ${_name}`) + offset), offset),
+      new Arrays(rt, seededRandom(seedOf(`${title} ${shapeName}`) + offset), offset),
       full,
     );
     const start = writes.map(([ptr, n]) => rt.f32(ptr, n).slice());
