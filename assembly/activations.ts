@@ -1,21 +1,25 @@
-import { rowMax, sigmoid } from './math';
+import { at, rowAt, rowMax, sigmoid } from './math';
 
 // Bias, activation functions and softmax, each forward next to its backward. Backward kernels
 // accumulate (`dinp += …`), so the host zeroes gradient buffers once per step.
-
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // ---------------------------------------------------------------------------------------------
 // out[rows×cols] += bias[cols]
 export function bias_forward(out: usize, bias: usize, rows: i32, cols: i32): void {
   const cols4 = cols & ~3;
   for (let r = 0; r < rows; r++) {
-    const row = out + ((<usize>r * cols) << 2);
+    const row = rowAt(out, r, cols);
     let c = 0;
     for (; c < cols4; c += 4) v128.store(at(row, c), f32x4.add(v128.load(at(row, c)), v128.load(at(bias, c))));
     for (; c < cols; c++) store<f32>(at(row, c), load<f32>(at(row, c)) + load<f32>(at(bias, c)));
+  }
+}
+
+/** Scalar reference for bias_forward. */
+export function bias_forward_ref(out: usize, bias: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = rowAt(out, r, cols);
+    for (let c = 0; c < cols; c++) store<f32>(at(row, c), load<f32>(at(row, c)) + load<f32>(at(bias, c)));
   }
 }
 
@@ -23,10 +27,18 @@ export function bias_forward(out: usize, bias: usize, rows: i32, cols: i32): voi
 export function bias_backward(dbias: usize, dout: usize, rows: i32, cols: i32): void {
   const cols4 = cols & ~3;
   for (let r = 0; r < rows; r++) {
-    const row = dout + ((<usize>r * cols) << 2);
+    const row = rowAt(dout, r, cols);
     let c = 0;
     for (; c < cols4; c += 4) v128.store(at(dbias, c), f32x4.add(v128.load(at(dbias, c)), v128.load(at(row, c))));
     for (; c < cols; c++) store<f32>(at(dbias, c), load<f32>(at(dbias, c)) + load<f32>(at(row, c)));
+  }
+}
+
+/** Scalar reference for bias_backward. */
+export function bias_backward_ref(dbias: usize, dout: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = rowAt(dout, r, cols);
+    for (let c = 0; c < cols; c++) store<f32>(at(dbias, c), load<f32>(at(dbias, c)) + load<f32>(at(row, c)));
   }
 }
 
@@ -130,8 +142,8 @@ export function gelu_backward(dinp: usize, dout: usize, inp: usize, n: i32): voi
 // out[rows×cols] = softmax over each row of inp (max subtracted first, so no overflow)
 export function softmax_forward(out: usize, inp: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
-    const x = inp + ((<usize>r * cols) << 2);
-    const y = out + ((<usize>r * cols) << 2);
+    const x = rowAt(inp, r, cols);
+    const y = rowAt(out, r, cols);
     const m = rowMax(x, cols);
     let sum: f32 = 0;
     for (let c = 0; c < cols; c++) {
@@ -200,6 +212,18 @@ export function dropout_forward(out: usize, mask: usize, inp: usize, n: i32, p: 
   }
 }
 
+/** Scalar reference for dropout_forward: one value at a time. */
+export function dropout_forward_ref(out: usize, mask: usize, inp: usize, n: i32, p: f32, seed: u32): void {
+  const scale: f32 = 1 / (1 - p);
+  const threshold = <u32>(<f64>p * 4294967296.0);
+  for (let i = 0; i < n; i++) {
+    const keep = hash32(seed ^ hash32(<u32>i + 0x9e3779b9)) >= threshold;
+    const m: f32 = keep ? scale : 0;
+    store<f32>(at(mask, i), m);
+    store<f32>(at(out, i), load<f32>(at(inp, i)) * m);
+  }
+}
+
 // dinp[n] += dout · mask
 export function dropout_backward(dinp: usize, dout: usize, mask: usize, n: i32): void {
   let i = 0;
@@ -207,6 +231,13 @@ export function dropout_backward(dinp: usize, dout: usize, mask: usize, n: i32):
     v128.store(at(dinp, i), f32x4.add(v128.load(at(dinp, i)), f32x4.mul(v128.load(at(dout, i)), v128.load(at(mask, i)))));
   }
   for (; i < n; i++) {
+    store<f32>(at(dinp, i), load<f32>(at(dinp, i)) + load<f32>(at(dout, i)) * load<f32>(at(mask, i)));
+  }
+}
+
+/** Scalar reference for dropout_backward. */
+export function dropout_backward_ref(dinp: usize, dout: usize, mask: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
     store<f32>(at(dinp, i), load<f32>(at(dinp, i)) + load<f32>(at(dout, i)) * load<f32>(at(mask, i)));
   }
 }

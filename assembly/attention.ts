@@ -1,4 +1,4 @@
-import { expf4, laneSum } from './math';
+import { at, axpy, axpyRef, dot, dotRef, expf4, laneSum, sum, sumRef } from './math';
 
 // The Transformer encoder's kernels, each forward next to its backward (llm.c's train_gpt2.c is
 // the model). Shape letters, declared once:
@@ -20,39 +20,7 @@ import { expf4, laneSum } from './math';
 // activation and dropout kernels of activations.ts serve the feed-forward block.
 //
 // SIMD: the attention kernels' inner loops are dot products and axpys over one head's hs values;
-// each has a scalar reference (`*_ref`) the tests compare against.
-
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
-
-/** Σ a[k]·b[k] over k < n, four lanes at a time. */
-@inline function dot(a: usize, b: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(at(a, k)), v128.load(at(b, k))));
-  let s: f32 = laneSum(acc);
-  for (; k < n; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
-  return s;
-}
-
-/** y[k] += a·x[k] over k < n, four lanes at a time. */
-@inline function axpy(y: usize, a: f32, x: usize, n: i32): void {
-  const va = f32x4.splat(a);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) v128.store(at(y, k), f32x4.add(v128.load(at(y, k)), f32x4.mul(va, v128.load(at(x, k)))));
-  for (; k < n; k++) store<f32>(at(y, k), load<f32>(at(y, k)) + a * load<f32>(at(x, k)));
-}
-
-@inline function dotRef(a: usize, b: usize, n: i32): f32 {
-  let s: f32 = 0;
-  for (let k = 0; k < n; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
-  return s;
-}
-
-@inline function axpyRef(y: usize, a: f32, x: usize, n: i32): void {
-  for (let k = 0; k < n; k++) store<f32>(at(y, k), load<f32>(at(y, k)) + a * load<f32>(at(x, k)));
-}
+// every SIMD kernel has a scalar reference (`*_ref`) beside it, which the tests compare it with.
 
 // ---------------------------------------------------------------------------------------------
 // Token and position embeddings.
@@ -73,6 +41,20 @@ export function encoder_embed_forward(out: usize, tokens: usize, offsets: usize,
   }
 }
 
+/** Scalar reference for encoder_embed_forward. */
+export function encoder_embed_forward_ref(out: usize, tokens: usize, offsets: usize, wte: usize, wpe: usize, B: i32, C: i32): void {
+  for (let b = 0; b < B; b++) {
+    const from = load<i32>(at(offsets, b));
+    const to = load<i32>(at(offsets, b + 1));
+    for (let r = from; r < to; r++) {
+      const o = at(out, r * C);
+      const w = at(wte, load<i32>(at(tokens, r)) * C);
+      const p = at(wpe, (r - from) * C);
+      for (let c = 0; c < C; c++) store<f32>(at(o, c), load<f32>(at(w, c)) + load<f32>(at(p, c)));
+    }
+  }
+}
+
 // dwte[tokens[r]] += dout[r];  dwpe[r − offsets[b]] += dout[r]   (the rows used, and only those)
 /** Called once per backward pass. `tokens` may index a table of the batch's own rows (the model's unique-row slots). */
 export function encoder_embed_backward(dwte: usize, dwpe: usize, dout: usize, tokens: usize, offsets: usize, B: i32, C: i32): void {
@@ -82,6 +64,17 @@ export function encoder_embed_backward(dwte: usize, dwpe: usize, dout: usize, to
     for (let r = from; r < to; r++) {
       // The row's gradient goes to its token's row and to its position's row alike.
       addToBoth(at(dwte, load<i32>(at(tokens, r)) * C), at(dwpe, (r - from) * C), at(dout, r * C), C);
+    }
+  }
+}
+
+/** Scalar reference for encoder_embed_backward. */
+export function encoder_embed_backward_ref(dwte: usize, dwpe: usize, dout: usize, tokens: usize, offsets: usize, B: i32, C: i32): void {
+  for (let b = 0; b < B; b++) {
+    const from = load<i32>(at(offsets, b));
+    const to = load<i32>(at(offsets, b + 1));
+    for (let r = from; r < to; r++) {
+      addToBothRef(at(dwte, load<i32>(at(tokens, r)) * C), at(dwpe, (r - from) * C), at(dout, r * C), C);
     }
   }
 }
@@ -123,14 +116,23 @@ export function layernorm_forward(out: usize, mean: usize, rstd: usize, inp: usi
   }
 }
 
-/** Σ x[k] over k < n, four lanes at a time. */
-@inline function sum(x: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, v128.load(at(x, k)));
-  let s: f32 = laneSum(acc);
-  for (; k < n; k++) s += load<f32>(at(x, k));
-  return s;
+/** Scalar reference for layernorm_forward: the sums run in order, one value at a time. */
+export function layernorm_forward_ref(out: usize, mean: usize, rstd: usize, inp: usize, weight: usize, bias: usize, N: i32, C: i32, eps: f32): void {
+  for (let n = 0; n < N; n++) {
+    const x = at(inp, n * C);
+    const m = sumRef(x, C) / <f32>C;
+    let v: f32 = 0;
+    for (let c = 0; c < C; c++) {
+      const d = load<f32>(at(x, c)) - m;
+      v += d * d;
+    }
+    v /= <f32>C;
+    const s: f32 = 1 / Mathf.sqrt(v + eps);
+    const o = at(out, n * C);
+    for (let c = 0; c < C; c++) store<f32>(at(o, c), (load<f32>(at(x, c)) - m) * s * load<f32>(at(weight, c)) + load<f32>(at(bias, c)));
+    store<f32>(at(mean, n), m);
+    store<f32>(at(rstd, n), s);
+  }
 }
 
 // With x̂ = (inp − mean)·rstd and g = dout·weight:
@@ -407,9 +409,19 @@ export function residual_forward(out: usize, a: usize, b: usize, n: i32): void {
   for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(a, i)) + load<f32>(at(b, i)));
 }
 
+/** Scalar reference for residual_forward. */
+export function residual_forward_ref(out: usize, a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(at(out, i), load<f32>(at(a, i)) + load<f32>(at(b, i)));
+}
+
 /** Called twice per encoder layer per backward pass. */
 export function residual_backward(da: usize, db: usize, dout: usize, n: i32): void {
   addToBoth(da, db, dout, n);
+}
+
+/** Scalar reference for residual_backward. */
+export function residual_backward_ref(da: usize, db: usize, dout: usize, n: i32): void {
+  addToBothRef(da, db, dout, n);
 }
 
 /** da[n] += dout, db[n] += dout: a gradient that flows unchanged into two places. */
@@ -421,6 +433,15 @@ export function residual_backward(da: usize, db: usize, dout: usize, n: i32): vo
     v128.store(at(db, i), f32x4.add(v128.load(at(db, i)), g));
   }
   for (; i < n; i++) {
+    const g = load<f32>(at(dout, i));
+    store<f32>(at(da, i), load<f32>(at(da, i)) + g);
+    store<f32>(at(db, i), load<f32>(at(db, i)) + g);
+  }
+}
+
+/** Scalar reference for addToBoth. */
+@inline function addToBothRef(da: usize, db: usize, dout: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
     const g = load<f32>(at(dout, i));
     store<f32>(at(da, i), load<f32>(at(da, i)) + g);
     store<f32>(at(db, i), load<f32>(at(db, i)) + g);
@@ -443,6 +464,19 @@ export function mean_pool_forward(out: usize, inp: usize, offsets: usize, B: i32
   }
 }
 
+/** Scalar reference for mean_pool_forward. */
+export function mean_pool_forward_ref(out: usize, inp: usize, offsets: usize, B: i32, C: i32): void {
+  for (let b = 0; b < B; b++) {
+    const from = load<i32>(at(offsets, b));
+    const to = load<i32>(at(offsets, b + 1));
+    const o = at(out, b * C);
+    for (let c = 0; c < C; c++) store<f32>(at(o, c), 0);
+    for (let r = from; r < to; r++) axpyRef(o, 1, at(inp, r * C), C);
+    const inv: f32 = 1 / <f32>max(1, to - from);
+    for (let c = 0; c < C; c++) store<f32>(at(o, c), load<f32>(at(o, c)) * inv);
+  }
+}
+
 /** Called once per backward pass. */
 export function mean_pool_backward(dinp: usize, dout: usize, offsets: usize, B: i32, C: i32): void {
   for (let b = 0; b < B; b++) {
@@ -450,6 +484,16 @@ export function mean_pool_backward(dinp: usize, dout: usize, offsets: usize, B: 
     const to = load<i32>(at(offsets, b + 1));
     const inv: f32 = 1 / <f32>max(1, to - from);
     for (let r = from; r < to; r++) axpy(at(dinp, r * C), inv, at(dout, b * C), C);
+  }
+}
+
+/** Scalar reference for mean_pool_backward. */
+export function mean_pool_backward_ref(dinp: usize, dout: usize, offsets: usize, B: i32, C: i32): void {
+  for (let b = 0; b < B; b++) {
+    const from = load<i32>(at(offsets, b));
+    const to = load<i32>(at(offsets, b + 1));
+    const inv: f32 = 1 / <f32>max(1, to - from);
+    for (let r = from; r < to; r++) axpyRef(at(dinp, r * C), inv, at(dout, b * C), C);
   }
 }
 
@@ -462,4 +506,9 @@ export function first_pool_forward(out: usize, inp: usize, offsets: usize, B: i3
 /** Called once per backward pass when the model pools the first position. */
 export function first_pool_backward(dinp: usize, dout: usize, offsets: usize, B: i32, C: i32): void {
   for (let b = 0; b < B; b++) axpy(at(dinp, load<i32>(at(offsets, b)) * C), 1, at(dout, b * C), C);
+}
+
+/** Scalar reference for first_pool_backward. */
+export function first_pool_backward_ref(dinp: usize, dout: usize, offsets: usize, B: i32, C: i32): void {
+  for (let b = 0; b < B; b++) axpyRef(at(dinp, load<i32>(at(offsets, b)) * C), 1, at(dout, b * C), C);
 }

@@ -1,12 +1,8 @@
-import { rowMax, sigmoid } from './math';
+import { at, rowAt, rowMax, sigmoid } from './math';
 
-// Losses: each `*_loss` returns the (weighted) mean loss in f64, each `*_backward` adds
+// Losses: each `*_forward` returns the (weighted) mean loss in f64, each `*_backward` adds
 // `scale · ∂loss/∂input` into its gradient buffer. `weights` is an optional per-example weight
 // (0 = none); weighted means divide by the sum of the weights, as PyTorch does for class weights.
-
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 @inline function weightAt(weights: usize, i: i32): f64 {
   return weights ? <f64>load<f32>(at(weights, i)) : 1.0;
@@ -22,7 +18,7 @@ import { rowMax, sigmoid } from './math';
 // ---------------------------------------------------------------------------------------------
 // Binary cross-entropy on probabilities, as the tutorial writes it (nn.BCELoss):
 // −mean(y·log p + (1−y)·log(1−p)), each log clamped at −100 as PyTorch does.
-export function bce_loss(prob: usize, target: usize, weights: usize, n: i32): f64 {
+export function bce_forward(prob: usize, target: usize, weights: usize, n: i32): f64 {
   let total: f64 = 0;
   for (let i = 0; i < n; i++) {
     const p = <f64>load<f32>(at(prob, i));
@@ -48,7 +44,7 @@ export function bce_backward(dprob: usize, prob: usize, target: usize, weights: 
 // ---------------------------------------------------------------------------------------------
 // Binary cross-entropy on logits (nn.BCEWithLogitsLoss): max(x,0) − x·y + log(1 + e^−|x|),
 // stable for any x because exp's argument is never positive.
-export function bce_logits_loss(logit: usize, target: usize, weights: usize, n: i32): f64 {
+export function bce_logits_forward(logit: usize, target: usize, weights: usize, n: i32): f64 {
   let total: f64 = 0;
   for (let i = 0; i < n; i++) {
     const x = <f64>load<f32>(at(logit, i));
@@ -71,10 +67,10 @@ export function bce_logits_backward(dlogit: usize, logit: usize, target: usize, 
 // ---------------------------------------------------------------------------------------------
 // Softmax cross-entropy (nn.CrossEntropyLoss) over logits[rows×cols] with integer targets
 // (i32[rows]): mean of logsumexp(x) − x[target].
-export function softmax_ce_loss(logits: usize, targets: usize, weights: usize, rows: i32, cols: i32): f64 {
+export function softmax_ce_forward(logits: usize, targets: usize, weights: usize, rows: i32, cols: i32): f64 {
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
-    const x = logits + ((<usize>r * cols) << 2);
+    const x = rowAt(logits, r, cols);
     const m = rowMax(x, cols);
     let sum: f64 = 0;
     for (let c = 0; c < cols; c++) sum += Math.exp(<f64>(load<f32>(at(x, c)) - m));
@@ -88,8 +84,8 @@ export function softmax_ce_loss(logits: usize, targets: usize, weights: usize, r
 export function softmax_ce_backward(dlogits: usize, logits: usize, targets: usize, weights: usize, rows: i32, cols: i32, scale: f32): void {
   const norm: f32 = scale / <f32>weightSum(weights, rows);
   for (let r = 0; r < rows; r++) {
-    const x = logits + ((<usize>r * cols) << 2);
-    const d = dlogits + ((<usize>r * cols) << 2);
+    const x = rowAt(logits, r, cols);
+    const d = rowAt(dlogits, r, cols);
     const m = rowMax(x, cols);
     let sum: f32 = 0;
     for (let c = 0; c < cols; c++) sum += Mathf.exp(load<f32>(at(x, c)) - m);
@@ -106,7 +102,7 @@ export function softmax_ce_backward(dlogits: usize, logits: usize, targets: usiz
 
 // ---------------------------------------------------------------------------------------------
 // Mean squared error (nn.MSELoss): mean((pred − target)²)
-export function mse_loss(pred: usize, target: usize, weights: usize, n: i32): f64 {
+export function mse_forward(pred: usize, target: usize, weights: usize, n: i32): f64 {
   let total: f64 = 0;
   for (let i = 0; i < n; i++) {
     const d = <f64>load<f32>(at(pred, i)) - <f64>load<f32>(at(target, i));

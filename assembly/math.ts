@@ -1,5 +1,67 @@
-// Small scalar helpers shared by several kernel files. Not re-exported by index.ts: they are
-// inlined into the kernels, never called from the host.
+// Small helpers shared by the kernel files, each written once here. Not re-exported by index.ts:
+// they are inlined into the kernels, never called from the host.
+
+/** The address of float (or int) i of the array at base: every kernel's pointer arithmetic. */
+@inline export function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+/** The address of row `row` of a row-major array of `width` floats a row. */
+@inline export function rowAt(base: usize, row: i32, width: i32): usize {
+  return base + ((<usize>row * width) << 2);
+}
+
+/** The float at index i of the array at base. */
+@inline export function f32at(base: usize, i: i32): f32 {
+  return load<f32>(at(base, i));
+}
+
+/** Σ a[k]·b[k] over k < n, four lanes at a time (one running sum per lane, then lanes left to right, then the tail). */
+@inline export function dot(a: usize, b: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(at(a, k)), v128.load(at(b, k))));
+  let s: f32 = laneSum(acc);
+  for (; k < n; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
+  return s;
+}
+
+/** Scalar reference for dot: one running sum, k in order. */
+@inline export function dotRef(a: usize, b: usize, n: i32): f32 {
+  let s: f32 = 0;
+  for (let k = 0; k < n; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
+  return s;
+}
+
+/** y[k] += a·x[k] over k < n, four lanes at a time (each lane the scalar formula, so the same to the bit). */
+@inline export function axpy(y: usize, a: f32, x: usize, n: i32): void {
+  const va = f32x4.splat(a);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) v128.store(at(y, k), f32x4.add(v128.load(at(y, k)), f32x4.mul(va, v128.load(at(x, k)))));
+  for (; k < n; k++) store<f32>(at(y, k), load<f32>(at(y, k)) + a * load<f32>(at(x, k)));
+}
+
+/** Scalar reference for axpy. */
+@inline export function axpyRef(y: usize, a: f32, x: usize, n: i32): void {
+  for (let k = 0; k < n; k++) store<f32>(at(y, k), load<f32>(at(y, k)) + a * load<f32>(at(x, k)));
+}
+
+/** Σ x[k] over k < n, four lanes at a time (one running sum per lane, then lanes left to right, then the tail). */
+@inline export function sum(x: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, v128.load(at(x, k)));
+  let s: f32 = laneSum(acc);
+  for (; k < n; k++) s += load<f32>(at(x, k));
+  return s;
+}
+
+/** Scalar reference for sum: one running sum, k in order. */
+@inline export function sumRef(x: usize, n: i32): f32 {
+  let s: f32 = 0;
+  for (let k = 0; k < n; k++) s += load<f32>(at(x, k));
+  return s;
+}
 
 /** 1 / (1 + e^−x); two branches keep exp's argument non-positive, so neither overflows for large |x|. */
 @inline export function sigmoid(x: f32): f32 {
@@ -11,7 +73,7 @@
 /** The largest of the cols floats at row (cols ≥ 1). */
 @inline export function rowMax(row: usize, cols: i32): f32 {
   let m = load<f32>(row);
-  for (let c = 1; c < cols; c++) m = max<f32>(m, load<f32>(row + (<usize>c << 2)));
+  for (let c = 1; c < cols; c++) m = max<f32>(m, load<f32>(at(row, c)));
   return m;
 }
 

@@ -1,4 +1,4 @@
-import { laneSum } from './math';
+import { at, f32at, laneSum } from './math';
 
 // Matrix products in the three orientations backpropagation needs. All matrices are row-major
 // f32; pointers are byte offsets; `accumulate` != 0 adds to C instead of overwriting it.
@@ -68,10 +68,6 @@ const SCRATCH_BYTES = PACK_BYTES + 2 * NR * 4;
 /** Bytes of the scratch block every matmul_nn/nt/tn call takes (64-byte aligned); the host lays it out once per thread. */
 export function matmul_scratch_bytes(): i32 {
   return SCRATCH_BYTES;
-}
-
-@inline function f32at(base: usize, index: i32): f32 {
-  return load<f32>(base + (<usize>index << 2));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,15 +246,20 @@ function ntNarrow(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumula
     const arow = a + <usize>i * lda;
     const crow = c + ((<usize>i * N) << 2);
     for (let j = 0; j < N; j++) {
-      const s = dot(arow, b + <usize>j * lda, K);
+      const s = rowDot(arow, b + <usize>j * lda, K);
       const q = crow + (<usize>j << 2);
       store<f32>(q, accumulate ? load<f32>(q) + s : s);
     }
   }
 }
 
-/** x[0..n) · y[0..n), four independent sums of 4 lanes each so the adds overlap. */
-@inline function dot(x: usize, y: usize, n: i32): f32 {
+/**
+ * x[0..n) · y[0..n) for a whole row of K, four independent sums of 4 lanes each so the adds
+ * overlap, each a madd (fused in the fma build). Not math.ts's `dot` (one sum, for the attention
+ * kernels' short heads): the two add in different orders, and each order is what the models
+ * trained with it are made of (this one pins the default bag model's bytes).
+ */
+@inline function rowDot(x: usize, y: usize, n: i32): f32 {
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
   const end = x + (<usize>n << 2);
   const end16 = x + (<usize>(n & ~15) << 2);

@@ -1,3 +1,5 @@
+import { at } from './math';
+
 // Memory helpers: where the host may start its plan, fills and reductions over flat blocks.
 
 /** Called once by the runtime at start-up: the first byte the host may use for its own plan. */
@@ -13,8 +15,13 @@ export function fill_f32(x: usize, n: i32, value: f32): void {
   }
   const v = f32x4.splat(value);
   let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(x + (<usize>i << 2), v);
-  for (; i < n; i++) store<f32>(x + (<usize>i << 2), value);
+  for (; i + 4 <= n; i += 4) v128.store(at(x, i), v);
+  for (; i < n; i++) store<f32>(at(x, i), value);
+}
+
+/** Scalar reference for fill_f32. */
+export function fill_f32_ref(x: usize, n: i32, value: f32): void {
+  for (let i = 0; i < n; i++) store<f32>(at(x, i), value);
 }
 
 /** Copies n floats; regions may overlap. */
@@ -29,14 +36,14 @@ export function sum_squares_f32(x: usize, n: i32): f64 {
   let total: f64 = 0;
   let i = 0;
   for (; i + 8 <= n; i += 8) {
-    const a = v128.load(x + (<usize>i << 2));
-    const b = v128.load(x + (<usize>i << 2), 16);
+    const a = v128.load(at(x, i));
+    const b = v128.load(at(x, i), 16);
     const s = f32x4.add(f32x4.mul(a, a), f32x4.mul(b, b));
     total += <f64>f32x4.extract_lane(s, 0) + <f64>f32x4.extract_lane(s, 1) +
       <f64>f32x4.extract_lane(s, 2) + <f64>f32x4.extract_lane(s, 3);
   }
   for (; i < n; i++) {
-    const v = <f64>load<f32>(x + (<usize>i << 2));
+    const v = <f64>load<f32>(at(x, i));
     total += v * v;
   }
   return total;
@@ -46,7 +53,7 @@ export function sum_squares_f32(x: usize, n: i32): f64 {
 export function sum_squares_f32_ref(x: usize, n: i32): f64 {
   let total: f64 = 0;
   for (let i = 0; i < n; i++) {
-    const v = <f64>load<f32>(x + (<usize>i << 2));
+    const v = <f64>load<f32>(at(x, i));
     total += v * v;
   }
   return total;
@@ -56,13 +63,18 @@ export function sum_squares_f32_ref(x: usize, n: i32): f64 {
 export function add_f32(dst: usize, src: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const p = dst + (<usize>i << 2);
-    v128.store(p, f32x4.add(v128.load(p), v128.load(src + (<usize>i << 2))));
+    const p = at(dst, i);
+    v128.store(p, f32x4.add(v128.load(p), v128.load(at(src, i))));
   }
   for (; i < n; i++) {
-    const p = dst + (<usize>i << 2);
-    store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>i << 2)));
+    const p = at(dst, i);
+    store<f32>(p, load<f32>(p) + load<f32>(at(src, i)));
   }
+}
+
+/** Scalar reference for add_f32. */
+export function add_f32_ref(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(at(dst, i), load<f32>(at(dst, i)) + load<f32>(at(src, i)));
 }
 
 /** x[0..n) *= s, used by gradient clipping. */
@@ -70,20 +82,25 @@ export function scale_f32(x: usize, n: i32, s: f32): void {
   const vs = f32x4.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const p = x + (<usize>i << 2);
+    const p = at(x, i);
     v128.store(p, f32x4.mul(v128.load(p), vs));
   }
   for (; i < n; i++) {
-    const p = x + (<usize>i << 2);
+    const p = at(x, i);
     store<f32>(p, load<f32>(p) * s);
   }
+}
+
+/** Scalar reference for scale_f32. */
+export function scale_f32_ref(x: usize, n: i32, s: f32): void {
+  for (let i = 0; i < n; i++) store<f32>(at(x, i), load<f32>(at(x, i)) * s);
 }
 
 /** Counts non-finite values in x[0..n): the host refuses NaN/Inf inputs before they spread. */
 export function count_nonfinite_f32(x: usize, n: i32): i32 {
   let bad = 0;
   for (let i = 0; i < n; i++) {
-    const v = load<f32>(x + (<usize>i << 2));
+    const v = load<f32>(at(x, i));
     if (!isFinite<f32>(v)) bad++;
   }
   return bad;

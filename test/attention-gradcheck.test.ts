@@ -5,12 +5,12 @@
 // also compared with their scalar references, and a whole encoder layer with dropout is checked.
 
 import { describe, expect, it } from 'vitest';
-import type { KernelExports } from '../src/runtime/exports.js';
+import type { KernelExports, KernelReferences } from '../src/runtime/exports.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { ParameterBlock } from '../src/nn/parameters.js';
 import { Random } from '../src/nn/random.js';
 import { EncoderLayer, encoderLayerParameters } from '../src/nn/transformer.js';
-import { put, putI32, randomArray, seededRandom, testRuntime } from './helpers.js';
+import { put, putI32, randomArray, referenceRuntime, seededRandom } from './helpers.js';
 
 const EPS = 1e-2;
 // Two sequences of 5 and 3 positions, packed back to back: rows 0–4 and 5–7.
@@ -29,9 +29,9 @@ interface KernelCase {
   /** Floats of the output, and any floats forward keeps for backward. */
   out: number;
   cache?: Record<string, number>;
-  forward: (k: KernelExports, p: Ptrs) => void;
+  forward: (k: KernelExports & KernelReferences, p: Ptrs) => void;
   /** Adds ∂L/∂input into p['d' + input] from p.dout. */
-  backward: (k: KernelExports, p: Ptrs) => void;
+  backward: (k: KernelExports & KernelReferences, p: Ptrs) => void;
   /** Inputs whose gradient is only defined on some entries (e.g. embedding rows not used): checked all the same. */
 }
 
@@ -116,7 +116,7 @@ function expectClose(analytic: number, numeric: number, what: string): void {
 }
 
 describe('attention kernels: backward matches finite differences', async () => {
-  const rt = await testRuntime();
+  const rt = await referenceRuntime();
   it.each(kernels)('%s', (_, kc) => {
     const rand = seededRandom(17);
     const p: Ptrs = { ...(kc.fixed?.(rt) ?? {}) };

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../src/data/errors.js';
 import { enableRelaxedSimd } from '../src/runtime/relaxed-simd.node.js';
+import type { KernelExports, KernelReferences } from '../src/runtime/exports.js';
 import { Runtime } from '../src/runtime/runtime.js';
 
 export const WASM_PATH = new URL('../build/sentiwasm.wasm', import.meta.url);
@@ -23,6 +24,27 @@ export async function fmaTestRuntime(): Promise<Runtime> {
   if (!existsSync(FMA_WASM_PATH)) throw new Error('build/sentiwasm-fma.wasm is missing: run `npm run asbuild` first');
   enableRelaxedSimd();
   return Runtime.create({ wasm: readFileSync(FMA_WASM_PATH) });
+}
+
+/** A runtime whose kernels include the scalar references (`*_ref`), which only the test builds export. */
+export type ReferenceRuntime = Runtime & { readonly kernels: KernelExports & KernelReferences };
+
+export const TEST_WASM_PATH = new URL('../build/sentiwasm.test.wasm', import.meta.url);
+
+/** A new runtime over build/sentiwasm.test.wasm: the default build's kernels with their scalar references beside them. */
+export async function referenceRuntime(): Promise<ReferenceRuntime> {
+  if (!existsSync(TEST_WASM_PATH)) throw new Error('build/sentiwasm.test.wasm is missing: run `npm run asbuild` first');
+  return (await Runtime.create({ wasm: readFileSync(TEST_WASM_PATH) })) as ReferenceRuntime;
+}
+
+export const FMA_TEST_WASM_PATH = new URL('../build/sentiwasm-fma.test.wasm', import.meta.url);
+
+/** A new runtime over build/sentiwasm-fma.test.wasm: the fma build's kernels with their scalar references. */
+export async function fmaReferenceRuntime(): Promise<ReferenceRuntime> {
+  if (!existsSync(FMA_TEST_WASM_PATH))
+    throw new Error('build/sentiwasm-fma.test.wasm is missing: run `npm run asbuild` first');
+  enableRelaxedSimd();
+  return (await Runtime.create({ wasm: readFileSync(FMA_TEST_WASM_PATH) })) as ReferenceRuntime;
 }
 
 /** mulberry32: a small seeded generator so every test sees the same numbers. */

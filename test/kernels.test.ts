@@ -1,13 +1,14 @@
-// Kernels that are not matrix products: SIMD versions against their scalar references, and the
-// optimisers against the update formulas of PyTorch written out in plain JavaScript.
+// Kernels that are not matrix products: SIMD versions against their scalar references (every one
+// of them, on awkward sizes: test/kernel-references.test.ts), and the optimisers against the
+// update formulas of PyTorch written out in plain JavaScript.
 
 import { describe, expect, it } from 'vitest';
-import { get, maxRelDiff, put, randomArray, seededRandom, testRuntime } from './helpers.js';
+import { get, maxRelDiff, put, randomArray, referenceRuntime, seededRandom, testRuntime } from './helpers.js';
 
 const SIZES = [1, 3, 4, 5, 8, 17, 63, 64, 1001];
 
 describe('SIMD kernels match their scalar references', async () => {
-  const rt = await testRuntime();
+  const rt = await referenceRuntime();
   it.each(SIZES)('relu forward and backward for n = %i', (n) => {
     const rand = seededRandom(n);
     const x = put(rt, randomArray(rand, n));
@@ -259,7 +260,7 @@ describe('optimisers follow PyTorch’s update formulas', async () => {
 
 describe('the typed matmul wrapper checks shapes before calling WebAssembly', async () => {
   const { allocMatrix, matmul } = await import('../src/runtime/kernels.js');
-  const rt = await testRuntime();
+  const rt = await referenceRuntime();
   it('dispatches each orientation to the kernel that computes it', () => {
     const rand = seededRandom(77);
     const a = allocMatrix(rt, 3, 5);

@@ -3,8 +3,16 @@
 // memory: they must touch nothing outside their operands and never grow the memory.
 
 import { describe, expect, it } from 'vitest';
-import type { Runtime } from '../src/runtime/runtime.js';
-import { fmaTestRuntime, get, maxRelDiff, put, randomArray, seededRandom, testRuntime } from './helpers.js';
+import {
+  fmaReferenceRuntime,
+  get,
+  maxRelDiff,
+  put,
+  randomArray,
+  referenceRuntime,
+  seededRandom,
+  type ReferenceRuntime,
+} from './helpers.js';
 
 type Orientation = 'nn' | 'nt' | 'tn';
 const ORIENTATIONS: Orientation[] = ['nn', 'nt', 'tn'];
@@ -61,7 +69,7 @@ function productF64(
 }
 
 function run(
-  rt: Runtime,
+  rt: ReferenceRuntime,
   o: Orientation,
   c: number,
   a: number,
@@ -75,7 +83,7 @@ function run(
 }
 
 function runRef(
-  rt: Runtime,
+  rt: ReferenceRuntime,
   o: Orientation,
   c: number,
   a: number,
@@ -91,10 +99,11 @@ function runRef(
 /** Blocked sums round differently from the reference's one running sum; the gap grows like √K. */
 const tolerance = (K: number) => 1e-5 * Math.max(1, Math.sqrt(K));
 
-// Both shipped builds: the default one and the one whose products use fused multiply-add.
-const BUILDS: Array<[string, () => Promise<Runtime>]> = [
-  ['default', testRuntime],
-  ['fma', fmaTestRuntime],
+// Both shipped builds' kernels: the default one and the one whose products use fused multiply-add,
+// each in its test build, which has the scalar references beside them.
+const BUILDS: Array<[string, () => Promise<ReferenceRuntime>]> = [
+  ['default', referenceRuntime],
+  ['fma', fmaReferenceRuntime],
 ];
 
 describe.each(BUILDS)('%s build', (_, makeRuntime) => {
@@ -203,7 +212,7 @@ describe.each(BUILDS)('%s build', (_, makeRuntime) => {
 });
 
 /** Copies values so that they end exactly at the end of linear memory. */
-function putAtEnd(rt: Runtime, values: Float32Array): number {
+function putAtEnd(rt: ReferenceRuntime, values: Float32Array): number {
   const bytes = values.length * 4;
   rt.ensure(rt.allocated + bytes + 64);
   const filler = rt.byteLength - rt.allocated - bytes;

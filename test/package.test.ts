@@ -71,6 +71,7 @@ describe('the tarball (npm pack --dry-run)', () => {
   it.each([
     ['source maps', /\.map$/],
     ['the debug WebAssembly', /debug\.wasm$/],
+    ['the test builds (the kernels with their scalar references)', /\.test\.wasm$/],
     ['TypeScript sources', /^src\//],
     ['AssemblyScript sources', /^assembly\//],
     ['tests', /^test\//],

@@ -42,7 +42,7 @@ export class BCELoss implements Loss {
   readonly kind = 'BCELoss';
   readonly targets = 'float';
   forward(rt: Runtime, b: LossBuffers): number {
-    return rt.kernels.bce_loss(b.pred, b.target, b.weights, b.batch * b.width);
+    return rt.kernels.bce_forward(b.pred, b.target, b.weights, b.batch * b.width);
   }
   backward(rt: Runtime, dpred: number, b: LossBuffers): void {
     rt.kernels.bce_backward(dpred, b.pred, b.target, b.weights, b.batch * b.width, 1);
@@ -61,7 +61,7 @@ export class BCEWithLogitsLoss implements Loss {
   readonly kind = 'BCEWithLogitsLoss';
   readonly targets = 'float';
   forward(rt: Runtime, b: LossBuffers): number {
-    return rt.kernels.bce_logits_loss(b.pred, b.target, b.weights, b.batch * b.width);
+    return rt.kernels.bce_logits_forward(b.pred, b.target, b.weights, b.batch * b.width);
   }
   backward(rt: Runtime, dpred: number, b: LossBuffers): void {
     rt.kernels.bce_logits_backward(dpred, b.pred, b.target, b.weights, b.batch * b.width, 1);
@@ -81,7 +81,7 @@ export class CrossEntropyLoss implements Loss {
   readonly kind = 'CrossEntropyLoss';
   readonly targets = 'class';
   forward(rt: Runtime, b: LossBuffers): number {
-    return rt.kernels.softmax_ce_loss(b.pred, b.target, b.weights, b.batch, b.width);
+    return rt.kernels.softmax_ce_forward(b.pred, b.target, b.weights, b.batch, b.width);
   }
   /** `scale` multiplies the gradient: a slice of a batch passes its share of the batch's weight, so that the slices' gradients sum to the batch's. */
   backward(rt: Runtime, dpred: number, b: LossBuffers, scale = 1): void {
@@ -101,7 +101,7 @@ export class MSELoss implements Loss {
   readonly kind = 'MSELoss';
   readonly targets = 'float';
   forward(rt: Runtime, b: LossBuffers): number {
-    return rt.kernels.mse_loss(b.pred, b.target, b.weights, b.batch * b.width);
+    return rt.kernels.mse_forward(b.pred, b.target, b.weights, b.batch * b.width);
   }
   backward(rt: Runtime, dpred: number, b: LossBuffers): void {
     rt.kernels.mse_backward(dpred, b.pred, b.target, b.weights, b.batch * b.width, 1);
