@@ -8,10 +8,10 @@
 // anything else — clitics glued to words, numbers with separators, abbreviations, URLs,
 // emoticons — so the host cuts that text itself (its tests compare every text this takes with
 // the host's rows, rule by rule in test/grammar.test.ts). The host fills every table
-// (src/train/wasm-featurizer.ts lays them out).
+// (src/text/wasm-featurizer.ts lays them out).
 
 import {
-  CFG_BIGRAMS, CFG_BUCKETS, CFG_CHARS, CFG_FORMS, CFG_GRAMMAR_BITS, CFG_GRAMMAR_MASK, CFG_GRAMMAR_TABLE, CFG_NEGATION, CFG_POOL, CFG_ROLES,
+  CFG_BIGRAMS, CFG_BUCKETS, CFG_CHARS, CFG_END_OF_TEXT, CFG_FORMS, CFG_GRAMMAR_BITS, CFG_GRAMMAR_MASK, CFG_GRAMMAR_TABLE, CFG_NEGATION, CFG_POOL, CFG_ROLES,
   CFG_ROW_MASK, CFG_ROW_TABLE, CFG_SCRATCH, CFG_SCRATCH_TOKENS, CFG_SLOT_CHARS, CFG_TOKEN_MASK, CFG_TOKEN_TABLE, CFG_TWO64_MOD,
   CHAR_AFTER_WORD, CHAR_APOSTROPHE, CHAR_BYTES, CHAR_EMOTICON_LEAD, CHAR_FLAGS, CHAR_FORMS, CHAR_JOINER, CHAR_LEAVE,
   CHAR_NT_APOSTROPHE, CHAR_NT_BLANK, CHAR_NT_STEM, CHAR_NUMBER_SEPARATOR, CHAR_REWRITTEN, CHAR_RUN,
@@ -157,8 +157,9 @@ function bigramBucket(cfg: usize, a: i32, aLeft: i32, b: i32, bRight: i32): i32 
 }
 
 /**
- * Row ids of the lowercase ASCII text [text, text + n) into out (at most maxOut): words first,
- * then bigram rows, as Featurizer.textRows gives them. Returns how many, BAIL or UNKNOWN.
+ * Row ids of the lowercase ASCII text [text, text + n) into out (at most maxOut): words first
+ * (then the end-of-text word's), then bigram rows, as Featurizer.textRows gives them. Returns how
+ * many, BAIL or UNKNOWN.
  */
 export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, maxOut: i32): i32 {
   const scratch = ptrAt(cfg, CFG_SCRATCH);
@@ -297,10 +298,22 @@ export function featurize_ascii(cfg: usize, text: usize, n: i32, out: usize, max
       written++;
     }
   }
+  // The end-of-text word, as the host appends it after the last token: its row after the words,
+  // its bigram with the last token (of an empty text: none) after the other bigrams.
+  const end = ptrAt(cfg, CFG_END_OF_TEXT);
+  if (end != 0) {
+    const id = load<i32>(end, FORM_ID);
+    if (id >= 0) {
+      if (written == maxOut) return BAIL;
+      store<i32>(out + (<usize>written << 2), id);
+      written++;
+    }
+  }
   if (cfgAt(cfg, CFG_BIGRAMS) != 0) {
-    for (let k = 1; k < count; k++) {
+    const pairs = end != 0 && count > 0 ? count + 1 : count;
+    for (let k = 1; k < pairs; k++) {
       const a = forms + <usize>load<i32>(scratch + <usize>(k - 1) * TOKEN_BYTES, TOKEN_FORM) * FORM_BYTES;
-      const b = forms + <usize>load<i32>(scratch + <usize>k * TOKEN_BYTES, TOKEN_FORM) * FORM_BYTES;
+      const b = k < count ? forms + <usize>load<i32>(scratch + <usize>k * TOKEN_BYTES, TOKEN_FORM) * FORM_BYTES : end;
       const row = rowOf(cfg, bigramBucket(cfg, load<i32>(a, FORM_HASH), load<i32>(a, FORM_LEFT), load<i32>(b, FORM_HASH), load<i32>(b, FORM_RIGHT)));
       if (row < 0) continue;
       if (written == maxOut) return BAIL;

@@ -1,10 +1,11 @@
 // endOfText: one reserved word after the last token of every text, as fastText appends </s> to
 // every line. Every featurizer path (plain, textRows' fused path, the WebAssembly featurizer, the
-// ONNX export's settings) must give the same rows with it on and off; a model file keeps it; and
-// the word is never shown as one of the user's (explain, nearest, words).
+// ONNX export's settings) must give the same rows with it on and off, on every SST-2 text too; the
+// option never sends prediction off the WebAssembly featurizer; a model file keeps it; and the
+// word is never shown as one of the user's (explain, nearest, words).
 
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { builtinSplit, loadModel, train, type TextClassifier } from '../src/index.node.js';
 import { decodeModelFile, encodeModelFile } from '../src/format/model-file.js';
 import { featurizerFromSettings, featurizerSettings } from '../src/export/featurizer-settings.js';
@@ -12,10 +13,27 @@ import { END_OF_TEXT, Featurizer, type FeatureOptions } from '../src/text/featur
 import { createTokenizer } from '../src/text/tokenize.js';
 import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
 import { trainOptionsFromFlags } from '../src/cli/train.js';
+import { corpus } from './corpora.js';
 import { DATA_SOUP } from './fuzz-cases.js';
 import { testRuntime } from './helpers.js';
 
 const { train: trainSet } = builtinSplit();
+
+const SST2_TRAIN = corpus('sst2');
+const SST2_DEV = corpus('sst2:dev');
+/** The tests on SST-2's lines skip without it. */
+const NO_SST2 = !SST2_TRAIN || !SST2_DEV;
+/** The texts of an SST-2 split (label, tab, text per line, after a header). */
+function sentences(file: string | undefined): string[] {
+  if (!file) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t').slice(1).join('\t'));
+}
+const trainTexts = sentences(SST2_TRAIN);
+const devTexts = sentences(SST2_DEV);
 
 /** Texts for every path: ASCII, negation, CJK, mixed, and ones with no tokens at all. */
 const TEXTS = [
@@ -70,17 +88,21 @@ describe('endOfText: every featurizer path gives the same rows', () => {
     }
   });
 
-  it.each(cases)('the WebAssembly featurizer agrees or leaves the text to textRows for %j', async (options) => {
-    const rt = await testRuntime();
-    const f = fitted(options);
-    const wasm = WasmFeaturizer.create(rt, f);
-    // It knows nothing of the end-of-text word: it must not apply rather than differ.
-    if (options.endOfText) expect(wasm).toBeUndefined();
-    for (const text of TEXTS) {
-      const out: number[] = [];
-      if (wasm?.rows(text, out)) expect(out, text).toEqual(f.rows(f.tokenize(text)));
-    }
-  });
+  it.each(cases)(
+    'the WebAssembly featurizer applies as it does without the option, and agrees or leaves the text to textRows, for %j',
+    async (options) => {
+      const rt = await testRuntime();
+      const f = fitted(options);
+      const wasm = WasmFeaturizer.create(rt, f);
+      // The end-of-text word never rules it out: it applies exactly where it does with the option off.
+      expect(wasm === undefined).toBe(
+        WasmFeaturizer.create(rt, fitted({ ...options, endOfText: false })) === undefined,
+      );
+      if (!wasm) return;
+      compareWasm(wasm, f, [...TEXTS, ...DATA_SOUP]); // the first time, new tokens leave texts to textRows, which caches them
+      expect(compareWasm(wasm, f, [...TEXTS, ...DATA_SOUP])).toBeGreaterThan(0);
+    },
+  );
 
   it("is fastText's appended word: the rows of tokens + END_OF_TEXT without the option (no subwords)", () => {
     for (const options of OPTION_SETS.filter((o) => !o.subwords)) {
@@ -128,6 +150,87 @@ describe('endOfText: every featurizer path gives the same rows', () => {
   });
 });
 
+describe.skipIf(NO_SST2)('endOfText on SST-2: the WebAssembly featurizer gives the plain rows', () => {
+  /** A frozen featurizer fitted on SST-2 train, negation marked (as train() does) unless the options say otherwise. */
+  function fittedOnSst2(options: FeatureOptions): Featurizer {
+    const o = { ...options, tokenizer: { negation: true, ...options.tokenizer }, endOfText: true };
+    const tokenize = createTokenizer(o.tokenizer);
+    const lists = trainTexts.map(tokenize);
+    const f = Featurizer.fit(lists, o);
+    for (const tokens of lists) f.rows(tokens, [], true);
+    f.freeze();
+    return f;
+  }
+
+  it('on every SST-2 dev and train text, and takes most of dev', async () => {
+    const f = fittedOnSst2({});
+    const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
+    expect(wasm).toBeDefined();
+    compareWasm(wasm, f, devTexts);
+    expect(compareWasm(wasm, f, devTexts)).toBeGreaterThan(0.6);
+    compareWasm(wasm, f, trainTexts);
+    expect(compareWasm(wasm, f, trainTexts)).toBeGreaterThan(0.6);
+  }, 60_000);
+
+  it.each([
+    { uniqueFeatures: true },
+    { wordNgrams: 1 },
+    { tokenizer: { negation: false } },
+    { buckets: 97 },
+  ] as FeatureOptions[])(
+    'on SST-2 dev and the first 5,000 train texts with %j',
+    async (options) => {
+      const f = fittedOnSst2(options);
+      const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
+      expect(wasm).toBeDefined();
+      const texts = [...devTexts, ...trainTexts.slice(0, 5000)];
+      compareWasm(wasm, f, texts);
+      expect(compareWasm(wasm, f, texts)).toBeGreaterThan(0.6);
+    },
+    60_000,
+  );
+
+  /** Awkward texts, and whether the core takes each (once textRows has cached its tokens). */
+  const AWKWARD: [string, boolean][] = [
+    ['', true],
+    ['   ', true],
+    ['good', true],
+    ['zzyzx', true], // one word outside the vocabulary
+    ['!', true],
+    ['... , ; !', true],
+    ['not', true],
+    ['i did not like it', true], // ends in a negation scope
+    ['it is not good , not at all', true],
+    ['good good good', true], // repeats
+    ['http://example.com is not bad', false],
+    ['Café is not good', false],
+    ['mr. smith is not good', false],
+    [`a ${'z'.repeat(80)} film`, false], // a token too long to mirror
+  ];
+
+  it.each([{}, { uniqueFeatures: true }] as FeatureOptions[])(
+    'on awkward texts with %j: empty, one word, punctuation only, a negation scope at the end, and texts it hands back',
+    async (options) => {
+      const f = fittedOnSst2(options);
+      const wasm = WasmFeaturizer.create(await testRuntime(), f)!;
+      const eot = f.vocabulary.id(END_OF_TEXT);
+      expect(eot).toBeGreaterThanOrEqual(0);
+      for (const [text, taken] of AWKWARD) {
+        const plain = f.rows(f.tokenize(text), [-7]);
+        expect(f.textRows(text, [-7]), text).toEqual(plain); // as prediction does first, which caches the tokens
+        const out = [-7];
+        expect(wasm.rows(text, out), text).toBe(taken);
+        expect(out, text).toEqual(taken ? plain : [-7]);
+      }
+      // Nothing but the end-of-text word's row for a text with no tokens.
+      const out: number[] = [];
+      expect(wasm.rows(' ', out)).toBe(true);
+      expect(out).toEqual([eot]);
+    },
+    60_000,
+  );
+});
+
 describe('a model trained with endOfText', () => {
   let bag: TextClassifier;
   let mlp: TextClassifier;
@@ -142,6 +245,33 @@ describe('a model trained with endOfText', () => {
     expect(bag.featurizer.vocabulary.id(END_OF_TEXT)).toBeGreaterThanOrEqual(0);
     const [viaBatch] = bag.predictBatch(['not good at all']);
     expect(viaBatch).toEqual(bag.predict('not good at all'));
+  });
+
+  it('featurizes in WebAssembly: predictBatch leaves to textRows only the texts the core does not take', () => {
+    expect(bag.runtime.plan().map((b) => b.name)).toContain('featurizer.endOfText');
+    const texts = [
+      'a good film',
+      'Not good at all',
+      'good',
+      '',
+      '   ',
+      'the room was dirty and the bathroom was dirty',
+      '很好',
+    ];
+    bag.predictBatch(texts); // the first time, new tokens leave texts to textRows, which caches them
+    const textRows = vi.spyOn(bag.featurizer, 'textRows');
+    try {
+      const got = bag.predictBatch(texts);
+      expect(textRows.mock.calls.map(([text]) => text)).toEqual(['很好']);
+      const f = bag.featurizer;
+      const probs = bag.probabilities(texts.map((t) => f.rows(f.tokenize(t))));
+      const C = bag.labels.length;
+      got.forEach((p, i) =>
+        expect(bag.labels.map((l) => p.probabilities[l])).toEqual([...probs.slice(i * C, i * C + C)]),
+      );
+    } finally {
+      textRows.mockRestore();
+    }
   });
 
   it('keeps the option through its model file, with the same predictions', async () => {
@@ -184,6 +314,10 @@ describe('model files from before the option', () => {
     const { config, sections } = decodeModelFile(model.toBytes(), 'model');
     const features = { ...(config.features as Record<string, unknown>) };
     expect('endOfText' in features).toBe(false);
+    // Its WebAssembly featurizer is laid out as before the option: no end-of-text word.
+    const blocks = model.runtime.plan().map((b) => b.name);
+    expect(blocks).toContain('featurizer.config');
+    expect(blocks).not.toContain('featurizer.endOfText');
     features.endOfText = false;
     const old = await loadModel(encodeModelFile({ config: { ...config, features }, sections }));
     expect(old.featurizer.options.endOfText).toBeUndefined();
@@ -208,6 +342,28 @@ describe('--end-of-text', () => {
     expect(trainOptionsFromFlags({} as Parameters<typeof trainOptionsFromFlags>[0]).endOfText).toBeUndefined();
   });
 });
+
+/**
+ * Feeds texts to the WebAssembly featurizer as prediction does (a text it leaves goes to textRows,
+ * which caches its tokens); every text it takes must get exactly the plain path's rows. Returns
+ * the share it took.
+ */
+function compareWasm(wasm: WasmFeaturizer, f: Featurizer, texts: readonly string[]): number {
+  let taken = 0;
+  for (const text of texts) {
+    const out = [-7];
+    if (!wasm.rows(text, out)) {
+      expect(out).toEqual([-7]); // untouched when it leaves a text to textRows
+      f.textRows(text, []);
+      continue;
+    }
+    taken++;
+    const plain = f.rows(f.tokenize(text), [-7]);
+    if (out.length !== plain.length || out.some((r, i) => r !== plain[i]))
+      expect({ text, rows: out }).toEqual({ text, rows: plain });
+  }
+  return taken / texts.length;
+}
 
 function source(featurizer: Featurizer): Parameters<typeof featurizerSettings>[0] {
   return { featurizer, labels: ['negative', 'positive'], config: { arch: 'bag', temperature: 1 }, model: {} };

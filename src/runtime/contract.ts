@@ -44,8 +44,13 @@ export const CFG_SCRATCH_TOKENS = 15;
 export const CFG_GRAMMAR_MASK = 16;
 /** GRAMMAR_BITS bits: bit (hash & (GRAMMAR_BITS − 1)) set for every token in the grammar table. */
 export const CFG_GRAMMAR_BITS = 17;
+/**
+ * The end-of-text word's FORM record (FeatureOptions.endOfText), or 0 when the option is off: its
+ * row after the text's words, its bigram with the last token after the text's bigrams.
+ */
+export const CFG_END_OF_TEXT = 18;
 /** Words in the configuration block. */
-export const CFG_WORDS = 18;
+export const CFG_WORDS = 19;
 
 // ---- featurize_ascii's records -----------------------------------------------------------------
 

@@ -421,8 +421,7 @@ export class Featurizer {
    * or undefined when the fused path does not apply or rows may still be added.
    */
   fusedState(): FusedState | undefined {
-    // The WebAssembly copy knows nothing of the end-of-text word: such featurizers stay with textRows.
-    if (!this.frozen || !this.fusable() || this.options.endOfText) return undefined;
+    if (!this.frozen || !this.fusable()) return undefined;
     const m = this.bigramModulus();
     return {
       known: (this.known ??= new TokenCache()),
@@ -432,6 +431,7 @@ export class Featurizer {
       negation: this.options.tokenizer.negation ?? false,
       bigrams: this.options.wordNgrams === 2,
       uniqueFeatures: this.options.uniqueFeatures,
+      endOfText: this.options.endOfText ? (this.endWord ??= this.endOfTextForm()) : undefined,
     };
   }
 
@@ -696,6 +696,8 @@ export interface FusedState {
   bigrams: boolean;
   /** Whether the rows of a text go through dropRepeatedRows. */
   uniqueFeatures: boolean;
+  /** The end-of-text word, which textRows appends after the last token (FeatureOptions.endOfText), or undefined. */
+  endOfText: TokenForm | undefined;
 }
 
 const END_OF_TEXT_LIST = [END_OF_TEXT] as const;

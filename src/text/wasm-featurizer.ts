@@ -2,7 +2,8 @@
 // is copied into linear memory with TextEncoder.encodeInto, and cutting it into tokens, finding
 // them, marking negation and looking up bigram rows all run there, several times faster than the
 // same work in JavaScript. The token cache stays the featurizer's (Featurizer.textRows fills it);
-// this class mirrors it into linear memory as it grows, along with the bigram rows. Text the
+// this class mirrors it into linear memory as it grows, along with the bigram rows and, with
+// FeatureOptions.endOfText, the end-of-text word's form (its row and bigram residues). Text the
 // WebAssembly side does not take (see its header), or that holds a token not mirrored yet, is
 // left to Featurizer.textRows, which gives the same rows: featurizing stays exact. The core
 // holds no grammar of its own: this class writes the tokeniser's (src/text/grammar.ts) into
@@ -16,6 +17,7 @@ import { fnv1a32 } from './hash.js';
 import { dropRepeatedRows, type Featurizer, type FusedState } from './features.js';
 import { GRAMMAR, type Grammar } from './grammar.js';
 import { IntTable } from './int-table.js';
+import type { TokenForm } from './token-cache.js';
 
 const TEXT_BYTES = 1 << 16;
 const MAX_TOKENS = 1 << 12;
@@ -92,6 +94,8 @@ export class WasmFeaturizer {
     cfg[core.CFG_GRAMMAR_BITS] = grammarBits;
     cfg[core.CFG_SCRATCH] = scratch;
     cfg[core.CFG_SCRATCH_TOKENS] = MAX_TOKENS;
+    if (state.endOfText)
+      cfg[core.CFG_END_OF_TEXT] = writeForm(rt, block('endOfText', core.FORM_BYTES), state.endOfText);
     rt.i32(this.cfg, core.CFG_WORDS).set(cfg);
   }
 
@@ -156,11 +160,12 @@ export class WasmFeaturizer {
       rt.i32(this.roles + 4 * k, 1)[0] = known.role[k];
       // Two FORM records per slot: the token plain, then negated.
       for (let form = 2 * k; form <= 2 * k + 1; form++) {
-        const record = rt.i32(this.forms + form * core.FORM_BYTES, core.FORM_BYTES / 4);
-        record[core.FORM_HASH / 4] = known.hash[form];
-        record[core.FORM_ID / 4] = known.id[form];
-        record[core.FORM_LEFT / 4] = known.left[form];
-        record[core.FORM_RIGHT / 4] = known.right[form];
+        writeForm(rt, this.forms + form * core.FORM_BYTES, {
+          hash: known.hash[form],
+          id: known.id[form],
+          left: known.left[form],
+          right: known.right[form],
+        });
       }
       if (token.length > MAX_TOKEN_BYTES || this.poolUsed + token.length > POOL_BYTES) {
         rt.i32(this.slotChars + 8 * k, 2).set([0, 0]); // not in the table: texts with it go to textRows
@@ -210,6 +215,16 @@ export class WasmFeaturizer {
       }
     }
   }
+}
+
+/** Writes a FORM record at `at` and returns `at`. */
+function writeForm(rt: Runtime, at: number, form: TokenForm): number {
+  const record = rt.i32(at, core.FORM_BYTES / 4);
+  record[core.FORM_HASH / 4] = form.hash;
+  record[core.FORM_ID / 4] = form.id;
+  record[core.FORM_LEFT / 4] = form.left;
+  record[core.FORM_RIGHT / 4] = form.right;
+  return at;
 }
 
 /**
