@@ -1,7 +1,12 @@
 // fastText's WebAssembly build beside W4 and W6 (bench/peers/fasttext-wasm.ts), added to a run by
 // `--fasttext-wasm` (about a minute per W4 run on one thread; the native peers stay with
-// `--compare`). W4 trains its model `runs` times (medians); W6 times prediction with the last one.
+// `--compare`). W4 trains its model `runs` times (medians), then once more in a headless Chromium
+// page (bench/peers/fasttext-wasm-chromium.ts; scope "chromium page"); W6 times prediction with
+// the last model trained in Node.
 
+import { existsSync } from 'node:fs';
+import { CHROMIUM } from '../test/browser-chromium.js';
+import { fastTextWasmInChromium } from './peers/fasttext-wasm-chromium.js';
 import { FastTextWasmRun, fastTextWasmVersion, hasFastTextWasm } from './peers/fasttext-wasm.js';
 import { median, progress, type BenchRecord } from './record.js';
 import { readSst2 } from './sst2.js';
@@ -45,7 +50,7 @@ export async function benchW4FastTextWasm(runs = 3): Promise<BenchRecord[]> {
     value,
     params: { ...params, ...extra },
   });
-  return [
+  const records = [
     record(
       'seconds',
       m((r) => r.trainSeconds),
@@ -64,6 +69,24 @@ export async function benchW4FastTextWasm(runs = 3): Promise<BenchRecord[]> {
       m((r) => r.callSeconds),
       { scope: 'train call' },
     ),
+  ];
+  if (!existsSync(CHROMIUM)) {
+    progress(`W4  (${CHROMIUM} is missing: fasttext-wasm in a page is not measured)`);
+    return records;
+  }
+  const [train, dev] = await Promise.all([readSst2('train'), readSst2('dev')]);
+  const page = await fastTextWasmInChromium(train, dev, 1);
+  const browser = /Chrome\/[\d.]+/.exec(page.userAgent)?.[0] ?? page.userAgent;
+  progress(
+    `W4  fasttext-wasm in ${browser}: ${page.trainSeconds.toFixed(2)} s training loop (${page.callSeconds.toFixed(2)} s the whole call), ${(page.tokensPerSecond / 1e6).toFixed(3)}M words/s, dev accuracy ${page.accuracy.toFixed(4)}`,
+  );
+  const inPage = { scope: 'chromium page', browser };
+  return [
+    ...records,
+    record('seconds', page.trainSeconds, inPage),
+    record('tokens/s', page.tokensPerSecond, inPage),
+    record('accuracy', page.accuracy, inPage),
+    record('seconds', page.callSeconds, { ...inPage, part: 'train call' }),
   ];
 }
 
