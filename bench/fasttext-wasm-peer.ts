@@ -1,5 +1,5 @@
 // fastText's WebAssembly build beside W4 and W6 (bench/peers/fasttext-wasm.ts), added to a run by
-// `--fasttext-wasm` (about a minute per W4 run on one thread; the native peers stay with
+// `--fasttext-wasm` (one to three minutes per W4 run on one thread; the native peers stay with
 // `--compare`). W4 trains its model `runs` times (medians), then once more in a headless Chromium
 // page (bench/peers/fasttext-wasm-chromium.ts; scope "chromium page"); W6 times prediction with
 // the last model trained in Node.

@@ -9,7 +9,7 @@
 // for one epoch (bench/w6-attention.ts, params.arch "attention"), PyTorch beside the latter
 // (bench/peers/pytorch_w6_attn.py) with --compare, and ONNX Runtime on both, exported (bench/w6-onnx.ts).
 // With --fasttext-wasm, fastText's WebAssembly build (bench/fasttext-wasm-peer.ts) trains W4 and
-// predicts in W6 as well: about a minute per W4 run, so it is not part of --compare.
+// predicts in W6 as well: minutes per W4 run, so it is not part of --compare.
 // W8 sets the libraries a JavaScript user would pick instead (lexicons, natural's classifiers)
 // against sentiwasm's defaults on SST-2, the accuracy proxy's fold and ChnSentiCorp (bench/w8-pick.ts).
 // W4S is W4's accuracy on SST-2 sentences it never saw (bench/w4-sentences.ts), fastText beside it when on the PATH.

@@ -18,8 +18,8 @@
 // file and builds the dictionary before its first epoch; seconds are recorded for the whole call
 // (scope `train call`) and for the training loop (from its first progress report to its end),
 // from which words/s come (the file's words once per epoch, as W4 counts them). On one thread
-// of a 2-core machine a W4 run takes about five minutes, so the peer runs only with
-// `--fasttext-wasm`.
+// of a 2-core machine a W4 run took 60 s at load 2 and 140–155 s at load 12, so the peer runs
+// only with `--fasttext-wasm`.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
