@@ -9,7 +9,8 @@ export type Metric =
   | 'accuracy'
   | 'latency_ms'
   | 'peak_rss_mb'
-  | 'model_bytes';
+  | 'model_bytes'
+  | 'install_bytes';
 
 export interface BenchRecord {
   workload: string;

@@ -1,4 +1,4 @@
-// The benchmark script: `npm run bench [-- --json] [-- --only W2,W3] [-- --compare]`.
+// The benchmark script: `npm run bench [-- --json] [-- --only W2,W3] [-- --compare] [-- --fasttext-wasm]`.
 // --compare runs the peers present on the machine beside sentiwasm (without it, sentiwasm alone):
 // TensorFlow.js (wasm, cpu) for W2, W3, W4, W6; plain TypeScript for W3 (bench/peers/plain-ts-mlp.ts);
 // fastText for W4 and W6 (bench/peers/fasttext.ts); PyTorch for W3, W4, W5, W6 (bench/peers/*.py;
@@ -8,6 +8,10 @@
 // W6 predicts with both models: W4's bag (bench/w6-predict.ts) and W5's attention model trained
 // for one epoch (bench/w6-attention.ts, params.arch "attention"), PyTorch beside the latter
 // (bench/peers/pytorch_w6_attn.py) with --compare, and ONNX Runtime on both, exported (bench/w6-onnx.ts).
+// With --fasttext-wasm, fastText's WebAssembly build (bench/fasttext-wasm-peer.ts) trains W4 and
+// predicts in W6 as well: minutes per W4 run, so it is not part of --compare.
+// W8 sets the libraries a JavaScript user would pick instead (lexicons, natural's classifiers)
+// against sentiwasm's defaults on SST-2, the accuracy proxy's fold and ChnSentiCorp (bench/w8-pick.ts).
 // W4S is W4's accuracy on SST-2 sentences it never saw (bench/w4-sentences.ts), fastText beside it when on the PATH.
 // Workloads and output format: shared/BENCHMARKS.md. A table goes to standard error as it runs;
 // with --json one JSON array of records goes to standard output at the end.
@@ -32,6 +36,8 @@ import { benchW5 } from './w5-sst2-attn.js';
 import { benchW6Attention } from './w6-attention.js';
 import { benchW6 } from './w6-predict.js';
 import { benchW6Onnx } from './w6-onnx.js';
+import { benchW8 } from './w8-pick.js';
+import { benchW4FastTextWasm, benchW6FastTextWasm } from './fasttext-wasm-peer.js';
 
 type Workload = (rt: Runtime, peers: TfBackend[], fma?: Runtime) => Promise<BenchRecord[]>;
 
@@ -46,7 +52,8 @@ const WORKLOADS: Record<string, Workload> = {
     w4Model = modelPath;
     // The same model saved quantized (bench/w4-quantized.ts), then the peers with --compare.
     records.push(...(await benchW4Quantized(modelPath)));
-    return peers.length > 0 ? [...records, ...(await benchW4Peers(modelPath, peers))] : records;
+    if (peers.length > 0) records.push(...(await benchW4Peers(modelPath, peers)));
+    return withFastTextWasm ? [...records, ...(await benchW4FastTextWasm())] : records;
   },
   // W4's accuracy on SST-2 sentences never seen (held out with their phrases), fastText beside it.
   W4S: async (_rt, peers) => benchW4Sentences(peers.length > 0),
@@ -58,9 +65,11 @@ const WORKLOADS: Record<string, Workload> = {
       ...(peers.length > 0 ? await benchW6BagPeers(w4Model, peers) : []),
       ...(await benchW6Attention(peers.length > 0)),
     ];
+    if (withFastTextWasm) records.push(...(await benchW6FastTextWasm()));
     // ONNX Runtime on the same two models, exported (bench/w6-onnx.ts).
     return peers.length > 0 ? [...records, ...(await benchW6Onnx(w4Model, records))] : records;
   },
+  W8: async (_rt, peers) => benchW8(peers.length > 0),
 };
 
 const { values } = parseArgs({
@@ -68,6 +77,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     only: { type: 'string' },
     compare: { type: 'boolean', default: false },
+    'fasttext-wasm': { type: 'boolean', default: false },
     // Kept for old scripts: without --compare no peer runs.
     'no-peers': { type: 'boolean', default: false },
   },
@@ -82,6 +92,7 @@ if (unknown.length) {
   process.stderr.write(`bench: unknown workload ${unknown.join(', ')}; known: ${Object.keys(WORKLOADS).join(', ')}\n`);
   process.exit(2);
 }
+const withFastTextWasm = values['fasttext-wasm'];
 const peers: TfBackend[] = values.compare && !values['no-peers'] ? ['wasm', 'cpu'] : [];
 // The machine is shared: how loaded it was goes with the figures.
 const loadAverage = () =>

@@ -27,6 +27,7 @@ const METRICS = [
   'latency_ms',
   'peak_rss_mb',
   'model_bytes',
+  'install_bytes',
 ] as const;
 
 export interface ResultRecord {

@@ -55,6 +55,12 @@ const NOT_RUN: Record<string, string> = {
   'npm run bench -- --only W2,W3': 'a benchmark, not a usage example; its figures are in bench/results',
   'npm run bench -- --only W4 --compare': 'a benchmark with the peers (fastText, PyTorch) on all of SST-2',
   'npm run bench -- --json': 'every benchmark: minutes of training on all of SST-2',
+  'npm run bench -- --only W8 --compare':
+    "a benchmark of many minutes (natural's classifiers train on all of SST-2), with peers installed as development dependencies",
+  'npm run bench -- --only W4,W6 --compare --fasttext-wasm':
+    "a benchmark of many minutes: fastText's WebAssembly build trains W4 four times, once in headless Chromium",
+  'npm run bench -- --only W4,W6,W8 --compare --fasttext-wasm --json':
+    'the run docs/which-to-pick.md is built from: most of an hour on a shared machine; its records are in bench/results',
   'npm run bench -- --only W4S --json':
     'a benchmark (minutes of training on all of SST-2), run by the benchmark script, not a usage example',
   'npx tsx bench/accuracy/run.ts --data sst2 --seeds 1,2,3 --configs defaults,eos':
