@@ -188,7 +188,8 @@ async function trainOn(
     maxIds: o.batch * featuresPerExample,
     optimizer: o.optimizer,
     dropout: o.encoder.dropout,
-    clipNorm: o.encoder.clipNorm,
+    // Clipping is the attention model's setting; the bag models train unclipped.
+    clipNorm: Model.sequenceInput ? o.encoder.clipNorm : 0,
   };
   const sets = { train: trainSet, valid: validSet };
   const identity =
@@ -398,7 +399,9 @@ function loadPretrained(model: TextModel, featurizer: Featurizer, vectors: Map<s
       );
     // A word after a negation is exported as "not:word" (export-vectors --include-negated).
     const id = vocab.id(
-      word.startsWith(NEGATED_WORD_PREFIX) ? GRAMMAR.rules.negatedPrefix + word.slice(NEGATED_WORD_PREFIX.length) : word,
+      word.startsWith(NEGATED_WORD_PREFIX)
+        ? GRAMMAR.rules.negatedPrefix + word.slice(NEGATED_WORD_PREFIX.length)
+        : word,
     );
     if (id >= 0) table.set(vector, id * D);
   }
