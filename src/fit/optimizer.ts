@@ -20,7 +20,7 @@ export interface OptimizerSnapshot {
 export interface ModelOptimizerOptions {
   kind: SparseOptimizer;
   lr: number;
-  /** SGD's L2 penalty, AdamW's decoupled decay (dense blocks only under Adam). */
+  /** SGD's L2 penalty, AdamW's decoupled decay (dense blocks only under Adam; train() gives the bag models none with Adam). */
   weightDecay: number;
   /** Adam's decay rates of the moments (default [0.9, 0.999], PyTorch's), for the blocks and the rows alike. */
   betas?: [number, number];

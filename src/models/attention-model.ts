@@ -12,9 +12,9 @@
 // ("attention.parameters", its gradients in "attention.gradients"), so zeroing gradients is one
 // fill, clipping one sum of squares (with the table's rows) and the optimiser (AdamW, or SGD) one
 // flat loop; activations are laid out once for the largest batch, and backward is forward read
-// in reverse. The sizes, tensors and checks of a shape are in attention-config.ts. Tensors are named as a PyTorch module of the same
-// structure would name them in its state_dict: embedding.weight, position.weight,
-// encoder.layers.{l}.self_attn.in_proj_weight, …, head.weight, head.bias.
+// in reverse. Tensors are named as a PyTorch module of the same structure would name them in its
+// state_dict: embedding.weight, position.weight, encoder.layers.{l}.self_attn.in_proj_weight, …,
+// head.weight, head.bias (their shapes, and the checks of a shape, are in attention-config.ts).
 //
 // A model file records the architecture's sizes in `hidden` (the file's config has no other
 // place for them), the feed-forward width first: [ff, layers, heads, maxLen, norm (1: after each
