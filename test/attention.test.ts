@@ -102,7 +102,13 @@ describe('the attention model', () => {
       { rows: 50, dim: 16, hidden: [32, 2, 2, 12, 2, 1], classes: 3 },
       { maxBatch: 4, maxIds: 48, optimizer: 'adam', seed: 1, dropout: 0.2, clipNorm: 1 },
     );
-    const step = new TrainingStep(m, { lr: 1e-3, weightDecay: 0.01, classWeights: false });
+    const step = new TrainingStep(m, {
+      optimizer: 'adam',
+      lr: 1e-3,
+      weightDecay: 0.01,
+      clipNorm: 1,
+      classWeights: false,
+    });
     const allocated = rt.allocated,
       grows = rt.grows;
     const batch = {

@@ -54,10 +54,13 @@ function denseGrad(rows: number, dim: number, bags: readonly (readonly number[])
   return grad;
 }
 
-/** The private buffers of a bag that the tests look into (moments of lazy Adam). */
+/** The private buffers of a bag's rows that the tests look into (moments of lazy Adam). */
 function internals(emb: EmbeddingBag): { m: number; v: number } {
-  return emb as unknown as { m: number; v: number };
+  return emb.sparseRows as unknown as { m: number; v: number };
 }
+
+/** The sparse SGD update of the rows a batch used, at learning rate `lr`. */
+const sgdRows = (emb: EmbeddingBag, lr: number) => emb.sparseRows.update({ kind: 'sgd', lr, weightDecay: 0 });
 
 const bagsForwardCases: [string, number[][]][] = [
   ['one bag of one row', [[3]]],
@@ -163,7 +166,7 @@ describe('EmbeddingBag.backward + the sparse SGD step equal the dense gradient',
 
     const before = emb.values().slice();
     emb.backward(dout);
-    emb.step(1);
+    sgdRows(emb, 1);
     const after = emb.values().slice();
     const used = new Set(bags.flat());
     for (let row = 0; row < rows; row++) {
@@ -195,7 +198,7 @@ describe('EmbeddingBag.backward + the sparse SGD step equal the dense gradient',
     const r = [0.5, -1, 2];
     emb.backward(put(rt, r));
     const before = emb.values().slice();
-    emb.step(1);
+    sgdRows(emb, 1);
     const after = emb.values();
     for (const row of [2, 5])
       for (let d = 0; d < dim; d++) expect(after[row * dim + d] - before[row * dim + d]).toBeCloseTo(-r[d] / 2, 6);
@@ -211,7 +214,7 @@ describe('adam_rows equals lazy Adam (torch.optim.SparseAdam) on the rows a batc
     [9, 8],
     [6, 1],
   ])('rows %i, dim %i, three steps', (rows, dim) => {
-    // EmbeddingBag.step's defaults: PyTorch's betas and eps.
+    // The optimiser's defaults: PyTorch's betas and eps.
     const lr = 0.05,
       beta1 = 0.9,
       beta2 = 0.999,
@@ -241,7 +244,7 @@ describe('adam_rows equals lazy Adam (torch.optim.SparseAdam) on the rows a batc
       const mBefore = rt.f32(mPtr, rows * dim).slice();
       const vBefore = rt.f32(vPtr, rows * dim).slice();
       const tableBefore = emb.values().slice();
-      emb.step(lr);
+      emb.sparseRows.update({ kind: 'adam', lr, beta1, beta2, eps, step: s + 1 });
 
       const step = s + 1;
       const grad = denseGrad(rows, dim, bags, dout);
@@ -300,7 +303,7 @@ function modelAndStep(
     { rows: 12, dim: D, hidden, classes: C },
     { maxBatch: 8, maxIds: 64, optimizer, seed: 41 + D },
   );
-  const step = new TrainingStep(model, { lr: 1, weightDecay: 0, classWeights });
+  const step = new TrainingStep(model, { optimizer, lr: 1, weightDecay: 0, classWeights });
   return { model, step };
 }
 

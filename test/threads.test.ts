@@ -40,7 +40,7 @@ const layout = { maxBatch: 8, maxIds: 8 * 64, optimizer: 'sgd' as const, seed: 3
 async function hostModel(): Promise<BagModel> {
   const rt = await Runtime.create({ shared: true });
   const model = BagModel.create(rt, shape, layout);
-  new TrainingStep(model, { lr: 1, weightDecay: 0, classWeights: false });
+  new TrainingStep(model, { optimizer: 'sgd', lr: 1, weightDecay: 0, classWeights: false });
   return model;
 }
 
@@ -61,7 +61,7 @@ describe('the memory plan for threads', () => {
     const weightsBefore = host.embedding.values().slice();
     const copies = threads.map((rt) => {
       const model = BagModel.create(rt, shape, { ...layout, initialise: false });
-      new TrainingStep(model, { lr: 1, weightDecay: 0, classWeights: false });
+      new TrainingStep(model, { optimizer: 'sgd', lr: 1, weightDecay: 0, classWeights: false });
       return model;
     });
     // Building a thread's copy neither zeroes nor reinitialises the weights it shares.

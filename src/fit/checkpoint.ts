@@ -34,8 +34,9 @@ import {
   type ModelFileContents,
 } from '../format/model-file.js';
 import { crc32 } from '../format/crc32.js';
-import type { OptimizerSnapshot, TextModel, WeightSnapshot } from '../models/text-model.js';
+import type { TextModel, WeightSnapshot } from '../models/text-model.js';
 import type { CheckpointClock } from './checkpoint-interval.js';
+import type { OptimizerSnapshot } from './optimizer.js';
 import type { ResolvedFeatureOptions } from '../text/features.js';
 import type { EpochReport, Resolved, TrainOptions } from './options.js';
 

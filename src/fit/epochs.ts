@@ -63,10 +63,13 @@ export async function fitModel(
   run.resume = undefined;
   if (o.naiveBayesStart > 0 && !resume) naiveBayesStart(model as BagModel, trainSet, o.naiveBayesStart);
   const stepper = new TrainingStep(model, {
+    optimizer: run.layout.optimizer,
     lr: o.lr,
     weightDecay: o.weightDecay,
+    clipNorm: run.layout.clipNorm,
     classWeights: classWeight !== undefined,
   });
+  const tables = model.parameterGroups().sparse;
   const batches = new BatchBuilder(trainSet, o, classWeight);
   const n = trainSet.labels.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -106,7 +109,7 @@ export async function fitModel(
   if (resume) {
     const p = resume.position;
     restore(model, resume.weights);
-    model.loadOptimizer(resume.optimizer);
+    stepper.optimizer.load(resume.optimizer);
     order.set(resume.order);
     rng.setState(resume.shuffleRng);
     batches.dropRng.setState(resume.dropoutRng);
@@ -136,7 +139,7 @@ export async function fitModel(
     shuffleRng: rng.state(),
     dropoutRng: batches.dropRng.state(),
     weights: views(model),
-    optimizer: model.saveOptimizer(),
+    optimizer: stepper.optimizer.save(),
     best: stopping.best?.weights,
     merged: run.merged?.(),
   });
@@ -189,10 +192,7 @@ export async function fitModel(
         warmup: o.warmup,
       });
       const result = stepper.run(batches, batch, lr);
-      if (run.checkpoint?.tracksRows) {
-        const { rowIds, rowCount } = model.gradientBlocks();
-        run.checkpoint.touch(model.runtime.i32(rowIds, rowCount));
-      }
+      if (run.checkpoint?.tracksRows) for (const table of tables) run.checkpoint.touch(table.touchedRows());
       const step = ++run.step;
       if (!Number.isFinite(result.loss)) throw new TrainingDivergedError(step, epoch, o.lr, member, defaultLr(o));
       lossSum += result.loss * batch;

@@ -1,9 +1,11 @@
 // One training step of a text model: load the batch, forward to logits, softmax cross-entropy,
-// the same read in reverse, then the update. This is the step train() runs, and the one the
-// tests drive directly.
+// the same read in reverse, then the update (clipping, then the optimiser's step: optimizer.ts).
+// This is the step train() runs, and the one the tests drive directly.
 
 import { CrossEntropyLoss } from '../nn/losses.js';
+import type { SparseOptimizer } from '../nn/sparse-rows.js';
 import type { TextModel } from '../models/text-model.js';
+import { ModelOptimizer } from './optimizer.js';
 
 /** A batch as the step takes it: feature rows back to back, where each example starts, targets, weights. */
 export interface StepBatch {
@@ -15,17 +17,36 @@ export interface StepBatch {
   weights: Float32Array;
 }
 
+/** How a step trains: the optimiser and its settings, and whether examples carry loss weights. */
+export interface StepOptions {
+  /** The optimiser (the model's layout names it: ModelLayout.optimizer). */
+  optimizer: SparseOptimizer;
+  lr: number;
+  weightDecay: number;
+  /** Clip the gradients' global L2 norm to this before each update (0 or unset: no clipping; ModelLayout.clipNorm). */
+  clipNorm?: number;
+  classWeights: boolean;
+}
+
 export class TrainingStep {
+  /** The model's optimiser: its state is saved and loaded with checkpoints. */
+  readonly optimizer: ModelOptimizer;
   private readonly loss = new CrossEntropyLoss();
+  private readonly clipNorm: number;
   private readonly targetPtr: number;
   private readonly weightPtr: number;
 
-  /** Lays out the step's buffers (targets, weights) and the model's optimiser state, once. */
+  /** Lays out the optimiser's state and the step's buffers (targets, weights), once. */
   constructor(
     private readonly model: TextModel,
-    options: { lr: number; weightDecay: number; classWeights: boolean },
+    options: StepOptions,
   ) {
-    model.attachOptimizer(options);
+    this.optimizer = new ModelOptimizer(model.parameterGroups(), {
+      kind: options.optimizer,
+      lr: options.lr,
+      weightDecay: options.weightDecay,
+    });
+    this.clipNorm = options.clipNorm ?? 0;
     this.targetPtr = model.runtime.alloc(model.maxBatch * 4, undefined, 'step.targets');
     this.weightPtr = options.classWeights ? model.runtime.allocF32(model.maxBatch, 'step.weights') : 0;
   }
@@ -36,8 +57,15 @@ export class TrainingStep {
    */
   run(data: StepBatch, batch: number, lr: number): { loss: number; correct: number } {
     const result = this.gradients(data, batch);
-    this.model.step(lr);
+    this.update(lr);
     return result;
+  }
+
+  /** Clips the gradients (when asked to), then one update of every parameter; caches derived from the weights go stale. */
+  update(lr: number): void {
+    if (this.clipNorm > 0) this.optimizer.clipGradients(this.clipNorm);
+    this.optimizer.step(lr);
+    this.model.weightsChanged();
   }
 
   /**
@@ -49,7 +77,7 @@ export class TrainingStep {
     const rt = model.runtime;
     const C = model.shape.classes;
     model.load(data.rows, data.offsets, batch);
-    const logits = model.forward(batch);
+    const logits = model.forward(batch, this.optimizer.steps);
     rt.i32(targetPtr, batch).set(data.targets.subarray(0, batch));
     if (weightPtr) rt.f32(weightPtr, batch).set(data.weights.subarray(0, batch));
     const buffers = { batch, width: C, pred: logits, target: targetPtr, weights: weightPtr };

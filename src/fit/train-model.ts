@@ -188,7 +188,8 @@ async function trainOn(
     maxIds: o.batch * featuresPerExample,
     optimizer: o.optimizer,
     dropout: o.encoder.dropout,
-    clipNorm: o.encoder.clipNorm,
+    // Clipping is the attention model's setting; the bag models train unclipped.
+    clipNorm: Model.sequenceInput ? o.encoder.clipNorm : 0,
   };
   const sets = { train: trainSet, valid: validSet };
   const identity =

@@ -5,15 +5,16 @@
 // is truncated to its first maxLen tokens, in training and prediction alike.
 //
 // A batch's texts are packed back to back, without padding (see assembly/attention.ts). The token
-// table is updated as the bag's is: backward adds into a gradient row per distinct token of the
-// batch, and the step updates only those rows (lazy Adam, as torch.optim.SparseAdam, or SGD), so
-// a vocabulary of 15,000 words costs a step only the rows it used. Every other parameter lives in
-// one block, as in llm.c ("attention.parameters", its gradients in "attention.gradients"), so
-// zeroing gradients is one fill, clipping one sum of squares (with the table's rows) and the
-// optimiser (AdamW, or SGD) one flat loop; activations are laid out once for the largest batch,
-// and backward is forward read in reverse. Tensors are named as a PyTorch module of the same
-// structure would name them in its state_dict: embedding.weight, position.weight,
-// encoder.layers.{l}.self_attn.in_proj_weight, …, head.weight, head.bias.
+// table's rows are kept as the bag's are (src/nn/sparse-rows.ts): backward adds into a gradient
+// row per distinct token of the batch, and the optimiser (src/fit/optimizer.ts) updates only
+// those rows (lazy Adam, as torch.optim.SparseAdam, or SGD), so a vocabulary of 15,000 words
+// costs a step only the rows it used. Every other parameter lives in one block, as in llm.c
+// ("attention.parameters", its gradients in "attention.gradients"), so zeroing gradients is one
+// fill, clipping one sum of squares (with the table's rows) and the optimiser (AdamW, or SGD) one
+// flat loop; activations are laid out once for the largest batch, and backward is forward read
+// in reverse. Tensors are named as a PyTorch module of the same structure would name them in its
+// state_dict: embedding.weight, position.weight, encoder.layers.{l}.self_attn.in_proj_weight, …,
+// head.weight, head.bias (their shapes, and the checks of a shape, are in attention-config.ts).
 //
 // A model file records the architecture's sizes in `hidden` (the file's config has no other
 // place for them), the feed-forward width first: [ff, layers, heads, maxLen, norm (1: after each
@@ -21,108 +22,33 @@
 // encoderHidden. A shorter list (a model built from code with `hidden: [ff]`) takes
 // ENCODER_DEFAULTS for the rest; a file must give all six.
 
-import { AdamW, SGD, type Optimizer } from '../nn/optimizers.js';
-import { ParameterBlock, type ParameterSpec } from '../nn/parameters.js';
+import { ParameterBlock } from '../nn/parameters.js';
 import { Random } from '../nn/random.js';
-import { EncoderLayer, encoderLayerParameters } from '../nn/transformer.js';
+import { SparseRows } from '../nn/sparse-rows.js';
+import { EncoderLayer } from '../nn/transformer.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { ORDERED_ID_OFFSET, UNK_ID, type FeatureSpan } from '../text/features.js';
 import {
+  checkEncoder,
+  encoderConfig,
+  encoderExtraFloats,
+  encoderScoreBound,
+  predictSequences,
+  tensorSpecs,
+  type EncoderConfig,
+} from './attention-config.js';
+import {
   scoreOf,
-  type GradientBlocks,
   type ModelExplanation,
   type ModelLayout,
   type ModelShape,
   type NamedTensor,
-  type OptimizerSnapshot,
+  type ParameterGroups,
   type TextModel,
   type TextModelClass,
 } from './text-model.js';
 
-/** The encoder's sizes and choices (what `hidden` records in a model file). */
-export interface EncoderConfig {
-  layers: number;
-  heads: number;
-  /** Feed-forward width. */
-  ff: number;
-  /** Longest text in tokens; longer ones are truncated. */
-  maxLen: number;
-  /** Layer normalisation before each block (true) or after each residual sum (false). */
-  normFirst: boolean;
-  pooling: 'mean' | 'first';
-}
-
-/** The encoder `sentiwasm train FILE --arch attention` builds (W5's): one layer, 4 heads, feed-forward 128, texts of up to 64 tokens. */
-export const ENCODER_DEFAULTS: EncoderConfig = {
-  layers: 1,
-  heads: 4,
-  ff: 128,
-  maxLen: 64,
-  normFirst: false,
-  pooling: 'mean',
-};
-
-/**
- * An EncoderConfig as a model file's `hidden` list.
- * @example
- * ```ts
- * encoderHidden({ layers: 1, heads: 4, ff: 128, maxLen: 64, normFirst: false, pooling: 'mean' }) // [128, 1, 4, 64, 1, 1]
- * ```
- */
-export function encoderHidden(c: EncoderConfig): number[] {
-  return [c.ff, c.layers, c.heads, c.maxLen, c.normFirst ? 2 : 1, c.pooling === 'first' ? 2 : 1];
-}
-
-/** The EncoderConfig a shape's `hidden` records (see encoderHidden); entries it lacks are ENCODER_DEFAULTS'. */
-export function encoderConfig(shape: ModelShape): EncoderConfig {
-  const d = encoderHidden(ENCODER_DEFAULTS);
-  const [ff, layers, heads, maxLen, norm, pooling] = d.map((v, i) => shape.hidden[i] ?? v);
-  return { layers, heads, ff, maxLen, normFirst: norm === 2, pooling: pooling === 2 ? 'first' : 'mean' };
-}
-
-/** Texts per prediction batch (a loaded model lays its activations out for this many) at max length 64 or less. */
-const PREDICT_SEQUENCES = 64;
-
-/**
- * Texts per prediction batch of a loaded model: PREDICT_SEQUENCES, fewer for a longer max length,
- * so that the attention weights (texts × heads × maxLen² floats per layer) stay as large as at 64.
- */
-function predictSequences(maxLen: number): number {
-  return Math.max(1, Math.min(PREDICT_SEQUENCES, Math.floor((PREDICT_SEQUENCES * 64 * 64) / (maxLen * maxLen))));
-}
-
-/** Draws N(0, 1) values (Box–Muller), as nn.Embedding initialises its rows. */
-function normal(values: Float32Array, rng: Random): void {
-  for (let i = 0; i < values.length; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - rng.next()));
-    const a = 2 * Math.PI * rng.next();
-    values[i] = r * Math.cos(a);
-    if (i + 1 < values.length) values[i + 1] = r * Math.sin(a);
-  }
-}
-
-function tensorSpecs(shape: ModelShape): ParameterSpec[] {
-  const c = encoderConfig(shape);
-  const C = shape.dim;
-  const layer = { dim: C, heads: c.heads, ff: c.ff, normFirst: c.normFirst };
-  const bound = 1 / Math.sqrt(C);
-  const uniform = (values: Float32Array, rng: Random) => {
-    for (let i = 0; i < values.length; i++) values[i] = rng.uniform(-bound, bound);
-  };
-  return [
-    { name: 'embedding.weight', shape: [shape.rows + ORDERED_ID_OFFSET, C], init: normal },
-    { name: 'position.weight', shape: [c.maxLen, C], init: normal },
-    ...Array.from({ length: c.layers }, (_, l) => encoderLayerParameters(layer, `encoder.layers.${l}.`)).flat(),
-    { name: 'head.weight', shape: [shape.classes, C], init: uniform },
-    { name: 'head.bias', shape: [shape.classes], init: uniform },
-  ];
-}
-
-function maxAbs(values: Float32Array | undefined): number {
-  let m = 0;
-  if (values) for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
-  return m;
-}
+export { ENCODER_DEFAULTS, encoderConfig, encoderHidden, type EncoderConfig } from './attention-config.js';
 
 export class AttentionModel implements TextModel {
   static readonly arch = 'attention';
@@ -149,61 +75,12 @@ export class AttentionModel implements TextModel {
     const h = shape.hidden;
     if (h.length !== 6)
       return `the attention model's sizes ("hidden") are ${JSON.stringify(h)}, not [ff, layers, heads, maxLen, norm, pooling]`;
-    return AttentionModel.checkConfig(shape);
-  }
-
-  private static checkConfig(shape: ModelShape): string | undefined {
-    const c = encoderConfig(shape);
-    const [norm = 1, pooling = 1] = shape.hidden.slice(4);
-    if (shape.dim % c.heads !== 0) return `dim (${shape.dim}) does not split evenly among ${c.heads} heads`;
-    if (!(norm === 1 || norm === 2) || !(pooling === 1 || pooling === 2))
-      return `the attention model's norm (${norm}) and pooling (${pooling}) must each be 1 or 2`;
-    if (c.maxLen > 65536 || c.layers > 64)
-      return `the attention model's sizes (${c.layers} layers, max length ${c.maxLen}) are beyond what sentiwasm builds`;
-    return undefined;
+    return checkEncoder(shape);
   }
 
   /** Activations of a loaded model (prediction batches; backward for one text, for explanations). */
-  static extraFloats(shape: ModelShape): number {
-    const c = encoderConfig(shape);
-    const texts = predictSequences(c.maxLen);
-    const rows = texts * c.maxLen;
-    return (
-      c.layers * (rows * (16 * shape.dim + 4 * c.ff) + texts * c.heads * c.maxLen * c.maxLen) + 2 * rows * shape.dim
-    );
-  }
-
-  /**
-   * A bound on any logit from the weights, layer by layer: a layer norm's output is at most
-   * √C·max|γ| + max|β| per value, a linear layer multiplies a bound by in·max|W| and adds max|b|,
-   * attention averages values, ReLU only shrinks.
-   */
-  static scoreBound(shape: ModelShape, t: Record<string, Float32Array>): number {
-    const c = encoderConfig(shape);
-    const C = shape.dim;
-    const lin = (x: number, w: string, b: string, inF: number) => inF * maxAbs(t[w]) * x + maxAbs(t[b]);
-    let x = maxAbs(t['embedding.weight']) + maxAbs(t['position.weight']);
-    for (let l = 0; l < c.layers; l++) {
-      const p = `encoder.layers.${l}.`;
-      const norm = (i: number) => Math.sqrt(C) * maxAbs(t[`${p}norm${i}.weight`]) + maxAbs(t[`${p}norm${i}.bias`]);
-      const sa = (h: number) =>
-        lin(
-          lin(h, `${p}self_attn.in_proj_weight`, `${p}self_attn.in_proj_bias`, C),
-          `${p}self_attn.out_proj.weight`,
-          `${p}self_attn.out_proj.bias`,
-          C,
-        );
-      const ff = (h: number) =>
-        lin(lin(h, `${p}linear1.weight`, `${p}linear1.bias`, C), `${p}linear2.weight`, `${p}linear2.bias`, c.ff);
-      if (c.normFirst) {
-        x += sa(norm(1));
-        x += ff(norm(2));
-      } else {
-        x = norm(2); // the layer ends with a layer norm, whatever came before
-      }
-    }
-    return lin(x, 'head.weight', 'head.bias', C);
-  }
+  static readonly extraFloats = encoderExtraFloats;
+  static readonly scoreBound = encoderScoreBound;
 
   static create(rt: Runtime, shape: ModelShape, layout: ModelLayout): AttentionModel {
     return new AttentionModel(rt, shape, layout);
@@ -219,25 +96,11 @@ export class AttentionModel implements TextModel {
   /** @internal */ readonly layers: EncoderLayer[];
   private readonly training: boolean;
   private readonly dropout: number;
-  private readonly clipNorm: number;
   /** Dropout's masks are drawn from this and the step count, so a run resumed from a checkpoint drops as the uninterrupted one. */
   private readonly dropoutSeed: number;
-  private optimizer?: Optimizer;
-  private readonly optimizerKind: ModelLayout['optimizer'];
-  private weightDecay = 0;
-  // The token table [V, C]; its Adam moments (laid out with the optimiser); the gradient of each
-  // distinct row of the batch [U, C], which rows they are (i32[U]) and each position's slot (i32[N]).
+  /** The token table [V, C], and the rows of it a batch touched (their gradients, their update). */
   private readonly table: number;
-  private tableM = 0;
-  private tableV = 0;
-  private tableSteps = 0;
-  private readonly rowGrads: number;
-  private readonly uniqueRows: number;
-  private readonly slots: number;
-  /** Where each row of another copy's gradients lands among this batch's rows (addGradients). */
-  private readonly mergeTargets: number;
-  /** Host-side: the slot of each table row in the loaded batch, −1 for rows it does not use. */
-  private readonly slotOfRow: Int32Array;
+  private readonly sparseRows: SparseRows;
   // The batch: token ids (i32[N]) and where each text starts (i32[B+1]); the embeddings [N, C] and
   // their gradient; the pooled vectors [B, C]; the logits [B, K]; each with its gradient.
   private readonly tokens: number;
@@ -248,10 +111,9 @@ export class AttentionModel implements TextModel {
   private readonly dpooled: number;
   private readonly logitsPtr: number;
   readonly logitsGradPtr: number;
-  /** The loaded batch: texts, positions, distinct tokens. */
+  /** The loaded batch: texts, positions. */
   private B = 0;
   private N = 0;
-  private U = 0;
   /** logits()'s reusable buffers. */
   private readonly idBuffer: number[] = [];
   private readonly offsetBuffer: Int32Array;
@@ -260,7 +122,7 @@ export class AttentionModel implements TextModel {
     const problem =
       shape.hidden.length > 6
         ? `the attention model takes at most six sizes ("hidden"), got ${JSON.stringify(shape.hidden)}`
-        : AttentionModel.checkConfig(shape);
+        : checkEncoder(shape);
     if (problem) throw new RangeError(problem);
     this.runtime = rt;
     this.shape = shape;
@@ -269,8 +131,6 @@ export class AttentionModel implements TextModel {
     this.dropout = layout.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout < 1))
       throw new RangeError(`dropout must be in [0, 1), got ${this.dropout}`);
-    this.clipNorm = layout.clipNorm ?? 0;
-    this.optimizerKind = layout.optimizer;
     this.maxBatch = this.training
       ? Math.max(1, layout.maxBatch)
       : Math.min(Math.max(1, layout.maxBatch), predictSequences(this.config.maxLen));
@@ -283,6 +143,13 @@ export class AttentionModel implements TextModel {
     const [tableSpec, ...specs] = tensorSpecs(shape);
     const rng = new Random(layout.seed);
     this.table = rt.allocF32(V * C, 'attention.embedding');
+    this.sparseRows = new SparseRows(rt, {
+      table: this.table,
+      rows: V,
+      dim: C,
+      label: 'attention.embedding',
+      name: 'embedding',
+    });
     const initialise = layout.initialise ?? true;
     if (initialise) tableSpec.init(rt.f32(this.table, V * C), rng);
     this.parameters = new ParameterBlock(rt, specs, rng, 'attention');
@@ -304,11 +171,7 @@ export class AttentionModel implements TextModel {
     );
     const rows = Bmax * Tmax;
     const gradRows = gradBatch * Tmax;
-    this.rowGrads = rt.allocF32(Math.min(V, gradRows) * C, 'attention.embedding.rowGrads');
-    this.uniqueRows = rt.alloc(gradRows * 4, undefined, 'attention.embedding.rows');
-    this.slots = rt.alloc(gradRows * 4, undefined, 'attention.embedding.slots');
-    this.mergeTargets = rt.alloc(gradRows * 4, undefined, 'attention.embedding.mergeTargets');
-    this.slotOfRow = new Int32Array(V).fill(-1);
+    this.sparseRows.reserve(gradRows, Math.min(V, gradRows));
     this.tokens = rt.alloc(rows * 4, undefined, 'attention.tokens');
     this.offsets = rt.alloc((Bmax + 1) * 4, undefined, 'attention.offsets');
     this.x0 = rt.allocF32(rows * C, 'attention.embedded');
@@ -357,33 +220,17 @@ export class AttentionModel implements TextModel {
     starts[batch] = N;
     this.B = batch;
     this.N = N;
-    this.U = 0;
-    const gradRows = (this.training ? this.maxBatch : 1) * Tmax;
-    if (N > gradRows) return; // a prediction batch: no backward
-    // The batch's distinct rows, in first-use order, and each position's slot among them.
-    const slotOf = this.slotOfRow;
-    const slots = rt.i32(this.slots, N);
-    const unique = rt.i32(this.uniqueRows, N);
-    let U = 0;
-    for (let r = 0; r < N; r++) {
-      const id = tokens[r];
-      let slot = slotOf[id];
-      if (slot < 0) {
-        slot = slotOf[id] = U;
-        unique[U++] = id;
-      }
-      slots[r] = slot;
-    }
-    for (let u = 0; u < U; u++) slotOf[unique[u]] = -1;
-    this.U = U;
+    // The batch's distinct rows and each position's slot among them; a prediction batch has no backward.
+    if (N > this.sparseRows.capacity) this.sparseRows.forget();
+    else this.sparseRows.assign(tokens, N);
   }
 
-  forward(batch: number): number {
-    return this.run(batch, this.training ? this.dropout : 0);
+  forward(batch: number, step = 0): number {
+    return this.run(batch, this.training ? this.dropout : 0, step);
   }
 
   // logits[B,K] = head(pool(layers(embed(tokens))))
-  private run(batch: number, dropout: number): number {
+  private run(batch: number, dropout: number, step = 0): number {
     if (batch !== this.B) throw new RangeError(`forward of ${batch} texts; ${this.B} were loaded`);
     const rt = this.runtime;
     const k = rt.kernels;
@@ -394,7 +241,7 @@ export class AttentionModel implements TextModel {
     let x = this.x0;
     this.layers.forEach((layer, l) => {
       // Each layer's three dropouts use seeds seed, seed + 1, seed + 2 (see EncoderLayer.forward).
-      const seed = (this.dropoutSeed ^ Math.imul(this.tableSteps + 1, 0x9e3779b1) ^ Math.imul(l + 1, 0x85ebca6b)) >>> 0;
+      const seed = (this.dropoutSeed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(l + 1, 0x85ebca6b)) >>> 0;
       x = layer.forward(x, this.offsets, batch, N, dropout, seed);
     });
     if (this.config.pooling === 'first') k.first_pool_forward(this.pooled, x, this.offsets, batch, C);
@@ -412,7 +259,7 @@ export class AttentionModel implements TextModel {
     this.parameters.zeroGrad();
     for (const layer of this.layers) layer.zeroGrad(this.N);
     k.fill_f32(this.dx0, this.N * C, 0);
-    k.fill_f32(this.rowGrads, this.U * C, 0);
+    this.sparseRows.zeroGradients();
     k.fill_f32(this.dpooled, this.maxBatch * C, 0);
     k.fill_f32(this.logitsGradPtr, this.maxBatch * this.shape.classes, 0);
   }
@@ -433,144 +280,13 @@ export class AttentionModel implements TextModel {
     else k.mean_pool_backward(dx, this.dpooled, this.offsets, batch, C);
     for (let l = this.layers.length - 1; l >= 0; l--)
       this.layers[l].backward(l > 0 ? this.layers[l - 1].outGrad : this.dx0);
-    k.encoder_embed_backward(this.rowGrads, this.param(0).gradPtr, this.dx0, this.slots, this.offsets, batch, C);
+    const rows = this.sparseRows;
+    k.encoder_embed_backward(rows.gradientsPtr, this.param(0).gradPtr, this.dx0, rows.slotsPtr, this.offsets, batch, C);
   }
 
-  /** AdamW (decoupled weight decay) with lazy Adam on the table's rows when the layout asked for Adam, else SGD; the learning rate follows the schedule. */
-  attachOptimizer({ lr, weightDecay }: { lr: number; weightDecay: number }): void {
-    if (this.optimizer) throw new Error('the optimiser is already attached');
-    this.weightDecay = weightDecay;
-    this.optimizer = this.optimizerKind === 'adam' ? new AdamW({ lr, weightDecay }) : new SGD({ lr, weightDecay });
-    this.optimizer.attach(this.parameters);
-    if (this.optimizerKind === 'adam') {
-      const floats = (this.shape.rows + ORDERED_ID_OFFSET) * this.shape.dim;
-      this.tableM = this.runtime.allocF32(floats, 'attention.embedding.adam.m');
-      this.tableV = this.runtime.allocF32(floats, 'attention.embedding.adam.v');
-    }
-  }
-
-  /** Clips the gradients' global norm (when the layout asked: the table's rows included), then one update of every parameter. */
-  step(lr: number): void {
-    const optimizer = this.optimizer;
-    if (!optimizer) throw new Error('attach the optimiser before stepping');
-    const k = this.runtime.kernels;
-    const C = this.shape.dim;
-    const rowFloats = this.U * C;
-    if (this.clipNorm > 0) {
-      const block = this.parameters;
-      const norm = Math.sqrt(
-        k.sum_squares_f32(block.gradPtr, block.size) + k.sum_squares_f32(this.rowGrads, rowFloats),
-      );
-      if (norm > this.clipNorm) {
-        const scale = this.clipNorm / (norm + 1e-6);
-        k.scale_f32(block.gradPtr, block.size, scale);
-        k.scale_f32(this.rowGrads, rowFloats, scale);
-      }
-    }
-    optimizer.lr = lr;
-    optimizer.step();
-    this.tableSteps++;
-    if (this.optimizerKind === 'adam')
-      k.adam_rows(
-        this.table,
-        this.tableM,
-        this.tableV,
-        this.rowGrads,
-        this.uniqueRows,
-        this.U,
-        C,
-        lr,
-        0.9,
-        0.999,
-        1e-8,
-        this.tableSteps,
-      );
-    else k.sgd_rows(this.table, this.rowGrads, this.uniqueRows, this.U, C, lr, this.weightDecay);
-  }
-
-  gradientBlocks(): GradientBlocks {
-    const block = this.parameters;
-    return {
-      dense: block.gradPtr,
-      denseFloats: block.size,
-      rowIds: this.uniqueRows,
-      rowGrads: this.rowGrads,
-      rowCount: this.U,
-    };
-  }
-
-  /** Adds another copy's gradients: the parameter block's value by value, the table's rows by id (new ones after this batch's own, in the other's order). */
-  addGradients(other: GradientBlocks): void {
-    const rt = this.runtime;
-    const k = rt.kernels;
-    const C = this.shape.dim;
-    const block = this.parameters;
-    if (other.denseFloats !== block.size)
-      throw new RangeError(`gradients of ${other.denseFloats} parameters added to a block of ${block.size}`);
-    k.add_f32(block.gradPtr, other.dense, block.size);
-    const capacity = Math.min(
-      this.shape.rows + ORDERED_ID_OFFSET,
-      (this.training ? this.maxBatch : 1) * this.config.maxLen,
-    );
-    const own = rt.i32(this.uniqueRows, capacity);
-    const ids = rt.i32(other.rowIds, other.rowCount);
-    const targets = rt.i32(this.mergeTargets, other.rowCount);
-    const slotOf = this.slotOfRow;
-    for (let u = 0; u < this.U; u++) slotOf[own[u]] = u;
-    const before = this.U;
-    for (let u = 0; u < other.rowCount; u++) {
-      const id = ids[u];
-      if (slotOf[id] < 0) {
-        if (this.U >= capacity)
-          throw new RangeError(`the merged batch uses more than the ${capacity} table rows laid out`);
-        slotOf[id] = this.U;
-        own[this.U++] = id;
-      }
-      targets[u] = slotOf[id];
-    }
-    for (let u = 0; u < this.U; u++) slotOf[own[u]] = -1;
-    k.fill_f32(this.rowGrads + before * C * 4, (this.U - before) * C, 0);
-    k.add_rows(this.rowGrads, other.rowGrads, this.mergeTargets, other.rowCount, C);
-  }
-
-  /** Dropout's masks follow the step count: a copy that did not update moves it on all the same. */
-  countStep(): void {
-    this.tableSteps++;
-  }
-
-  saveOptimizer(): OptimizerSnapshot {
-    const state = this.optimizer?.saveState() ?? { steps: 0, buffers: {} };
-    const buffers: Record<string, Float32Array> = Object.fromEntries(
-      Object.entries(state.buffers).map(([name, v]) => [`attention.${name}`, v]),
-    );
-    const floats = (this.shape.rows + ORDERED_ID_OFFSET) * this.shape.dim;
-    if (this.tableM)
-      Object.assign(buffers, {
-        'embedding.m': this.runtime.f32(this.tableM, floats).slice(),
-        'embedding.v': this.runtime.f32(this.tableV, floats).slice(),
-      });
-    return { steps: { attention: state.steps, embedding: this.tableSteps }, buffers };
-  }
-
-  loadOptimizer(state: OptimizerSnapshot): void {
-    const buffers: Record<string, Float32Array> = {};
-    for (const [name, values] of Object.entries(state.buffers))
-      if (name.startsWith('attention.')) buffers[name.slice(10)] = values;
-    this.optimizer?.loadState({ steps: state.steps.attention ?? 0, buffers });
-    this.tableSteps = state.steps.embedding ?? 0;
-    const floats = (this.shape.rows + ORDERED_ID_OFFSET) * this.shape.dim;
-    for (const [name, ptr] of [
-      ['embedding.m', this.tableM],
-      ['embedding.v', this.tableV],
-    ] as const) {
-      if (!ptr) continue;
-      const values = state.buffers[name];
-      if (!(values instanceof Float32Array) || values.length !== floats)
-        throw new RangeError(
-          `optimiser state "${name}" has ${values?.length ?? 'no'} values, the token table ${floats}`,
-        );
-      this.runtime.f32(ptr, floats).set(values);
-    }
+  /** The parameter block, and the token table's rows. */
+  parameterGroups(): ParameterGroups {
+    return { dense: [this.parameters], sparse: [this.sparseRows] };
   }
 
   // ---- weights --------------------------------------------------------------------------------

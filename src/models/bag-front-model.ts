@@ -1,9 +1,9 @@
 // What the bag and mlp models share: an embedding bag in front (each text is the mean of its
 // feature rows' vectors) and a dense head behind it (Sequential: Linear for the bag model,
 // Linear → ReLU → … → Linear for mlp). Forward is bag then head; backward is the head then the
-// bag, read in reverse; the update is the sparse row update plus the dense optimiser's step.
+// bag, read in reverse. The optimiser (src/fit/optimizer.ts) updates the table's rows the batch
+// used and the head's block.
 
-import { Adam, SGD, type Optimizer } from '../nn/optimizers.js';
 import { EmbeddingBag } from '../nn/embedding-bag.js';
 import { Random } from '../nn/random.js';
 import { Sequential } from '../nn/sequential.js';
@@ -12,12 +12,11 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { FeatureSpan } from '../text/features.js';
 import {
   scoreOf,
-  type GradientBlocks,
   type ModelExplanation,
   type ModelLayout,
   type ModelShape,
   type NamedTensor,
-  type OptimizerSnapshot,
+  type ParameterGroups,
   type TextModel,
 } from './text-model.js';
 
@@ -72,8 +71,6 @@ export abstract class BagFrontModel implements TextModel {
   readonly maxBatch: number;
   /** @internal */ readonly embedding: EmbeddingBag;
   /** @internal */ readonly head: Sequential;
-  private headOptimizer?: Optimizer;
-  private weightDecay = 0;
   /** logits()'s reusable buffers: rows of every item back to back, and where each starts. */
   private readonly rowBuffer: number[] = [];
   private readonly offsetBuffer: Int32Array;
@@ -130,54 +127,9 @@ export abstract class BagFrontModel implements TextModel {
     this.embedding.backward(this.head.inputGradPtr);
   }
 
-  attachOptimizer({ lr, weightDecay }: { lr: number; weightDecay: number }): void {
-    if (this.headOptimizer) throw new Error('the optimiser is already attached');
-    this.weightDecay = weightDecay;
-    // The dense head follows the sparse optimiser: Adam's moments or plain SGD (weight decay on both).
-    this.headOptimizer = this.embedding.optimizer === 'adam' ? new Adam({ lr }) : new SGD({ lr, weightDecay });
-    this.headOptimizer.attach(this.head.parameters);
-  }
-
-  step(lr: number): void {
-    const optimizer = this.headOptimizer;
-    if (!optimizer) throw new Error('attach the optimiser before stepping');
-    this.embedding.step(lr, { weightDecay: this.weightDecay });
-    optimizer.lr = lr;
-    optimizer.step();
-    this.weightsChanged();
-  }
-
-  gradientBlocks(): GradientBlocks {
-    const params = this.head.parameters;
-    return { dense: params.gradPtr, denseFloats: params.size, ...this.embedding.gradientRows() };
-  }
-
-  addGradients(other: GradientBlocks): void {
-    const params = this.head.parameters;
-    if (other.denseFloats !== params.size)
-      throw new RangeError(`gradients of ${other.denseFloats} head values added to a head of ${params.size}`);
-    this.runtime.kernels.add_f32(params.gradPtr, other.dense, params.size);
-    this.embedding.addRows(other.rowIds, other.rowGrads, other.rowCount);
-  }
-
-  /** Nothing here follows the step count but the optimisers, and only the copy that updates reads theirs. */
-  countStep(): void {}
-
-  saveOptimizer(): OptimizerSnapshot {
-    const sparse = this.embedding.saveState();
-    const dense = this.headOptimizer?.saveState() ?? { steps: 0, buffers: {} };
-    const buffers: Record<string, Float32Array> = {};
-    if (sparse.m && sparse.v) Object.assign(buffers, { 'embedding.m': sparse.m, 'embedding.v': sparse.v });
-    for (const [name, values] of Object.entries(dense.buffers)) buffers[`head.${name}`] = values;
-    return { steps: { embedding: sparse.steps, head: dense.steps }, buffers };
-  }
-
-  loadOptimizer(state: OptimizerSnapshot): void {
-    const { buffers } = state;
-    this.embedding.loadState({ steps: state.steps.embedding, m: buffers['embedding.m'], v: buffers['embedding.v'] });
-    const dense: Record<string, Float32Array> = {};
-    for (const [name, values] of Object.entries(buffers)) if (name.startsWith('head.')) dense[name.slice(5)] = values;
-    this.headOptimizer?.loadState({ steps: state.steps.head, buffers: dense });
+  /** The head's block, and the table's rows. */
+  parameterGroups(): ParameterGroups {
+    return { dense: [this.head.parameters], sparse: [this.embedding.sparseRows] };
   }
 
   // ---- weights --------------------------------------------------------------------------------

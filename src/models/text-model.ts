@@ -4,7 +4,8 @@
 // and calls these methods, and never asks which architecture it holds. The registry
 // (registry.ts) maps an architecture's name to its class.
 
-import type { SparseOptimizer } from '../nn/embedding-bag.js';
+import type { ParameterBlock } from '../nn/parameters.js';
+import type { SparseOptimizer, SparseRows } from '../nn/sparse-rows.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { FeatureSpan } from '../text/features.js';
 
@@ -19,13 +20,16 @@ export interface ModelShape {
   classes: number;
 }
 
-/** How a model is laid out in its runtime: batch capacity, optimiser, initial weights. */
+/** How a model is laid out in its runtime, and trained: batch capacity, optimiser, initial weights. */
 export interface ModelLayout {
   /** Examples per batch. */
   maxBatch: number;
   /** Feature ids per batch, all examples together. */
   maxIds: number;
-  /** The sparse optimiser of the embedding rows (its state is laid out with the table). */
+  /**
+   * The optimiser training uses (src/fit/optimizer.ts): SGD, or Adam (AdamW on the dense
+   * parameters). The bag models lay the table's Adam moments out with the table.
+   */
   optimizer: SparseOptimizer;
   seed: number;
   /** Draw initial weights (default true); false leaves zeros, for weights loaded or merged in. */
@@ -34,7 +38,7 @@ export interface ModelLayout {
   training?: boolean;
   /** Sequence models: the probability of dropping an activation in training (default 0). */
   dropout?: number;
-  /** Sequence models: clip the gradients' global L2 norm to this before each step (default 0: no clipping). */
+  /** Clip the gradients' global L2 norm to this before each step (default 0: no clipping); read by the training step (src/fit/step.ts). */
   clipNorm?: number;
 }
 
@@ -48,12 +52,6 @@ export interface NamedTensor {
 
 /** Copies of every tensor's values, by name: what early stopping and checkpoints keep. */
 export type WeightSnapshot = Record<string, Float32Array>;
-
-/** An optimiser's state, by name: step counts and buffers (each as long as its tensor block). */
-export interface OptimizerSnapshot {
-  steps: Record<string, number>;
-  buffers: Record<string, Float32Array>;
-}
 
 /** Each token's share of the score; see TextClassifier.explain. */
 export interface ModelExplanation {
@@ -72,18 +70,13 @@ export interface ModelExplanation {
 export type ExplanationMethod = 'exact' | 'occlusion' | 'gradient×input';
 
 /**
- * Where one copy of a model keeps what backward leaves, as pointers into the shared memory: what
- * the thread that merges a data-parallel step reads of every other thread's copy (see
- * src/parallel/data-parallel.ts).
+ * What an optimiser updates (src/fit/optimizer.ts), as tinygrad's get_parameters(model) gives
+ * its Optimizer: the dense blocks (values and gradients each one block, stepped as one flat loop)
+ * and the tables whose rows a batch touched (updated in those rows alone).
  */
-export interface GradientBlocks {
-  /** The dense gradients: `denseFloats` floats at `dense`, laid out alike in every copy. */
-  dense: number;
-  denseFloats: number;
-  /** The table's gradient: `rowCount` distinct rows (i32 ids at `rowIds`) and their gradients [rowCount × dim] at `rowGrads`. */
-  rowIds: number;
-  rowGrads: number;
-  rowCount: number;
+export interface ParameterGroups {
+  dense: readonly ParameterBlock[];
+  sparse: readonly SparseRows[];
 }
 
 export interface TextModel {
@@ -101,30 +94,20 @@ export interface TextModel {
 
   /** Loads a training batch: feature rows of every example back to back, `offsets` (batch + 1) where each starts. */
   load(rows: ArrayLike<number>, offsets: Int32Array, batch: number): void;
-  /** Forward pass of the loaded batch in training mode; returns the offset of its logits [batch × classes]. */
-  forward(batch: number): number;
+  /**
+   * Forward pass of the loaded batch in training mode; returns the offset of its logits [batch ×
+   * classes]. `step` (updates so far) seeds dropout's masks, so that a resumed run drops as the
+   * uninterrupted one.
+   */
+  forward(batch: number, step?: number): number;
   /** Where the loss writes ∂loss/∂logits [maxBatch × classes] before backward. */
   readonly logitsGradPtr: number;
   /** Zeroes every gradient (parameters and activations, ∂loss/∂logits included): before the loss writes its part. */
   zeroGrad(): void;
   /** Accumulates every gradient from ∂loss/∂logits: the forward pass read in reverse. */
   backward(batch: number): void;
-  /** Lays out the dense optimiser's state (once, before the first step). */
-  attachOptimizer(options: { lr: number; weightDecay: number }): void;
-  /** One update of every parameter from the gradients of the last backward. */
-  step(lr: number): void;
-  /** Data-parallel training: where this copy's last backward left its gradients. */
-  gradientBlocks(): GradientBlocks;
-  /**
-   * Data-parallel training: adds another copy's gradients (in the same memory) to this one's:
-   * the dense ones value by value, the table's row by row (a row this batch did not use is
-   * appended), so that step() then updates with the gradients of both batches.
-   */
-  addGradients(other: GradientBlocks): void;
-  /** Data-parallel training: notes an update another copy made, moving on what counts steps as step() would (dropout's masks follow it). */
-  countStep(): void;
-  saveOptimizer(): OptimizerSnapshot;
-  loadOptimizer(state: OptimizerSnapshot): void;
+  /** What an optimiser updates: the model's dense parameter blocks and sparse tables. */
+  parameterGroups(): ParameterGroups;
 
   /** Every tensor, by name, in a fixed order. */
   tensors(): NamedTensor[];

@@ -109,6 +109,12 @@ export class SGD implements Optimizer {
   }
 }
 
+/** Adam's defaults, PyTorch's: the decay rates of the moments and the term added to the denominator. */
+export const ADAM_DEFAULTS: { readonly betas: [number, number]; readonly eps: number } = {
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+};
+
 /** Options for Adam and AdamW, as torch.optim.Adam's. */
 export interface AdamOptions {
   /** The learning rate (default 1e-3). */
@@ -149,8 +155,8 @@ export class Adam implements Optimizer {
 
   constructor(options: AdamOptions = {}) {
     this.lr = checkRate(options.lr ?? 1e-3);
-    [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
-    this.eps = options.eps ?? 1e-8;
+    [this.beta1, this.beta2] = options.betas ?? ADAM_DEFAULTS.betas;
+    this.eps = options.eps ?? ADAM_DEFAULTS.eps;
     this.weightDecay = options.weightDecay ?? 0;
     for (const beta of [this.beta1, this.beta2])
       if (!(beta >= 0 && beta < 1)) throw new RangeError(`${this.kind}: betas must be in [0, 1)`);

@@ -10,7 +10,8 @@
 //
 // The threads meet twice a step at a barrier in the team's control block (thread-control.ts).
 
-import type { GradientBlocks, TextModel } from '../models/text-model.js';
+import type { ParameterGroups, TextModel } from '../models/text-model.js';
+import type { RowGradients } from '../nn/sparse-rows.js';
 import type { Encoded, BatchBuilder } from '../fit/batches.js';
 import { MAX_TRAINING_FEATURES } from '../fit/options.js';
 import { learningRate } from '../fit/schedule.js';
@@ -82,6 +83,46 @@ function lossShare(
   return part / whole;
 }
 
+// ---- gradients between copies ---------------------------------------------------------------
+
+/**
+ * Where one copy of a model keeps what backward leaves, as pointers into the shared memory: what
+ * the thread that merges a step reads of every other thread's copy. The dense gradients are
+ * `denseFloats` floats at `dense`, laid out alike in every copy; the table's are its touched rows.
+ */
+export interface GradientBlocks extends RowGradients {
+  dense: number;
+  denseFloats: number;
+}
+
+/** The one dense block and the one table a data-parallel team merges (every model it trains has just those). */
+function mergedGroups(groups: ParameterGroups) {
+  if (groups.dense.length !== 1 || groups.sparse.length !== 1)
+    throw new Error(
+      `data-parallel training merges one dense block and one table; this model has ${groups.dense.length} and ${groups.sparse.length}`,
+    );
+  return { block: groups.dense[0], table: groups.sparse[0] };
+}
+
+/** Where this copy's last backward left its gradients. */
+export function gradientBlocks(groups: ParameterGroups): GradientBlocks {
+  const { block, table } = mergedGroups(groups);
+  return { dense: block.gradPtr, denseFloats: block.size, ...table.gradients() };
+}
+
+/**
+ * Adds another copy's gradients (in the same memory) to this one's: the dense block value by
+ * value, the table's rows by id (a row this batch did not use is appended), so that the update
+ * then follows the gradients of both batches.
+ */
+export function addGradients(groups: ParameterGroups, other: GradientBlocks): void {
+  const { block, table } = mergedGroups(groups);
+  if (other.denseFloats !== block.size)
+    throw new RangeError(`gradients of ${other.denseFloats} parameters added to a block of ${block.size}`);
+  block.rt.kernels.add_f32(block.gradPtr, other.dense, block.size);
+  table.merge(other);
+}
+
 // ---- a thread's side --------------------------------------------------------------------------
 
 /** One thread of a data-parallel team, with its copy of the model. */
@@ -90,12 +131,13 @@ export class DataParallelThread {
   private readonly cap: number;
   /** Each step's slices (sliceBounds), reused. */
   private readonly bounds: Int32Array;
+  private readonly groups: ParameterGroups;
 
   /** `words` is the team's control block (thread-control.ts). */
   constructor(
     private readonly thread: number,
     private readonly threads: number,
-    private readonly model: TextModel,
+    model: TextModel,
     private readonly step: TrainingStep,
     private readonly batches: BatchBuilder,
     private readonly set: Encoded,
@@ -106,8 +148,9 @@ export class DataParallelThread {
     this.barrier = new Barrier(words, threads);
     this.cap = model.sequenceLength ?? MAX_TRAINING_FEATURES;
     this.bounds = new Int32Array(threads + 1);
+    this.groups = model.parameterGroups();
     // Where this copy's gradients live never changes: the others read it from here.
-    const g = model.gradientBlocks();
+    const g = gradientBlocks(this.groups);
     const r = recordOf(thread);
     words[r + RECORD.dense] = g.dense;
     words[r + RECORD.denseFloats] = g.denseFloats;
@@ -139,7 +182,7 @@ export class DataParallelThread {
     order: Int32Array,
     post: (message: ThreadMessage) => void,
   ): Extract<ThreadMessage, { type: 'epoch' }> {
-    const { thread, threads, model, step, batches, set, training: o, words, barrier } = this;
+    const { thread, threads, step, batches, set, training: o, words, barrier } = this;
     const n = order.length;
     const total = o.stepsPerEpoch * o.epochs;
     const wordsBefore = batches.wordsSeen;
@@ -177,7 +220,7 @@ export class DataParallelThread {
           correct += result.correct;
         }
         words[r + RECORD.examples] = to - from;
-        words[r + RECORD.rowCount] = to > from ? model.gradientBlocks().rowCount : 0;
+        words[r + RECORD.rowCount] = to > from ? gradientBlocks(this.groups).rowCount : 0;
         words[r + RECORD.diverged] = Number.isFinite(loss) ? 0 : 1;
         barrier.wait();
         steps++;
@@ -191,11 +234,12 @@ export class DataParallelThread {
         });
         if (leader) {
           for (let t = 1; t < threads; t++)
-            if (words[recordOf(t) + RECORD.examples] > 0) model.addGradients(this.gradientsOf(t));
-          model.step(lr);
+            if (words[recordOf(t) + RECORD.examples] > 0) addGradients(this.groups, this.gradientsOf(t));
+          step.update(lr);
           words[r + RECORD.stopping] = stopRequested(words) ? 1 : 0;
         } else {
-          model.countStep();
+          // Dropout's masks follow the step count: a copy that does not update moves it on all the same.
+          step.optimizer.countStep();
         }
         barrier.wait();
         if (leader && steps - reported >= o.every) {

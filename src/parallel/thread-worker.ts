@@ -46,8 +46,10 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
         const model = modelClass(arch).create(rt, shape, layout);
         const { training } = message;
         const step = new TrainingStep(model, {
+          optimizer: layout.optimizer,
           lr: training.lr,
           weightDecay: training.weightDecay,
+          clipNorm: layout.clipNorm,
           classWeights: message.classWeight !== undefined,
         });
         rt.seal(`thread ${message.thread + 1}`);

@@ -1,0 +1,146 @@
+// The attention model's sizes and tensors (attention-model.ts is the model): what a model file's
+// `hidden` records of the encoder, the tensors a model of a shape has, the checks of a shape read
+// from a file, and a bound on its logits from the weights.
+
+import type { ParameterSpec } from '../nn/parameters.js';
+import type { Random } from '../nn/random.js';
+import { encoderLayerParameters } from '../nn/transformer.js';
+import { ORDERED_ID_OFFSET } from '../text/features.js';
+import type { ModelShape } from './text-model.js';
+
+/** The encoder's sizes and choices (what `hidden` records in a model file). */
+export interface EncoderConfig {
+  layers: number;
+  heads: number;
+  /** Feed-forward width. */
+  ff: number;
+  /** Longest text in tokens; longer ones are truncated. */
+  maxLen: number;
+  /** Layer normalisation before each block (true) or after each residual sum (false). */
+  normFirst: boolean;
+  pooling: 'mean' | 'first';
+}
+
+/** The encoder `sentiwasm train FILE --arch attention` builds (W5's): one layer, 4 heads, feed-forward 128, texts of up to 64 tokens. */
+export const ENCODER_DEFAULTS: EncoderConfig = {
+  layers: 1,
+  heads: 4,
+  ff: 128,
+  maxLen: 64,
+  normFirst: false,
+  pooling: 'mean',
+};
+
+/**
+ * An EncoderConfig as a model file's `hidden` list.
+ * @example
+ * ```ts
+ * encoderHidden({ layers: 1, heads: 4, ff: 128, maxLen: 64, normFirst: false, pooling: 'mean' }) // [128, 1, 4, 64, 1, 1]
+ * ```
+ */
+export function encoderHidden(c: EncoderConfig): number[] {
+  return [c.ff, c.layers, c.heads, c.maxLen, c.normFirst ? 2 : 1, c.pooling === 'first' ? 2 : 1];
+}
+
+/** The EncoderConfig a shape's `hidden` records (see encoderHidden); entries it lacks are ENCODER_DEFAULTS'. */
+export function encoderConfig(shape: ModelShape): EncoderConfig {
+  const d = encoderHidden(ENCODER_DEFAULTS);
+  const [ff, layers, heads, maxLen, norm, pooling] = d.map((v, i) => shape.hidden[i] ?? v);
+  return { layers, heads, ff, maxLen, normFirst: norm === 2, pooling: pooling === 2 ? 'first' : 'mean' };
+}
+
+/** Texts per prediction batch (a loaded model lays its activations out for this many) at max length 64 or less. */
+export const PREDICT_SEQUENCES = 64;
+
+/**
+ * Texts per prediction batch of a loaded model: PREDICT_SEQUENCES, fewer for a longer max length,
+ * so that the attention weights (texts × heads × maxLen² floats per layer) stay as large as at 64.
+ */
+export function predictSequences(maxLen: number): number {
+  return Math.max(1, Math.min(PREDICT_SEQUENCES, Math.floor((PREDICT_SEQUENCES * 64 * 64) / (maxLen * maxLen))));
+}
+
+/** Draws N(0, 1) values (Box–Muller), as nn.Embedding initialises its rows. */
+function normal(values: Float32Array, rng: Random): void {
+  for (let i = 0; i < values.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - rng.next()));
+    const a = 2 * Math.PI * rng.next();
+    values[i] = r * Math.cos(a);
+    if (i + 1 < values.length) values[i + 1] = r * Math.sin(a);
+  }
+}
+
+export function tensorSpecs(shape: ModelShape): ParameterSpec[] {
+  const c = encoderConfig(shape);
+  const C = shape.dim;
+  const layer = { dim: C, heads: c.heads, ff: c.ff, normFirst: c.normFirst };
+  const bound = 1 / Math.sqrt(C);
+  const uniform = (values: Float32Array, rng: Random) => {
+    for (let i = 0; i < values.length; i++) values[i] = rng.uniform(-bound, bound);
+  };
+  return [
+    { name: 'embedding.weight', shape: [shape.rows + ORDERED_ID_OFFSET, C], init: normal },
+    { name: 'position.weight', shape: [c.maxLen, C], init: normal },
+    ...Array.from({ length: c.layers }, (_, l) => encoderLayerParameters(layer, `encoder.layers.${l}.`)).flat(),
+    { name: 'head.weight', shape: [shape.classes, C], init: uniform },
+    { name: 'head.bias', shape: [shape.classes], init: uniform },
+  ];
+}
+
+export function maxAbs(values: Float32Array | undefined): number {
+  let m = 0;
+  if (values) for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}
+
+/** What is wrong with a shape's encoder sizes (any length of `hidden` up to six), or undefined. */
+export function checkEncoder(shape: ModelShape): string | undefined {
+  const c = encoderConfig(shape);
+  const [norm = 1, pooling = 1] = shape.hidden.slice(4);
+  if (shape.dim % c.heads !== 0) return `dim (${shape.dim}) does not split evenly among ${c.heads} heads`;
+  if (!(norm === 1 || norm === 2) || !(pooling === 1 || pooling === 2))
+    return `the attention model's norm (${norm}) and pooling (${pooling}) must each be 1 or 2`;
+  if (c.maxLen > 65536 || c.layers > 64)
+    return `the attention model's sizes (${c.layers} layers, max length ${c.maxLen}) are beyond what sentiwasm builds`;
+  return undefined;
+}
+
+/** Activations of a loaded model (prediction batches; backward for one text, for explanations). */
+export function encoderExtraFloats(shape: ModelShape): number {
+  const c = encoderConfig(shape);
+  const texts = predictSequences(c.maxLen);
+  const rows = texts * c.maxLen;
+  return c.layers * (rows * (16 * shape.dim + 4 * c.ff) + texts * c.heads * c.maxLen * c.maxLen) + 2 * rows * shape.dim;
+}
+
+/**
+ * A bound on any logit from the weights, layer by layer: a layer norm's output is at most
+ * √C·max|γ| + max|β| per value, a linear layer multiplies a bound by in·max|W| and adds max|b|,
+ * attention averages values, ReLU only shrinks.
+ */
+export function encoderScoreBound(shape: ModelShape, t: Record<string, Float32Array>): number {
+  const c = encoderConfig(shape);
+  const C = shape.dim;
+  const lin = (x: number, w: string, b: string, inF: number) => inF * maxAbs(t[w]) * x + maxAbs(t[b]);
+  let x = maxAbs(t['embedding.weight']) + maxAbs(t['position.weight']);
+  for (let l = 0; l < c.layers; l++) {
+    const p = `encoder.layers.${l}.`;
+    const norm = (i: number) => Math.sqrt(C) * maxAbs(t[`${p}norm${i}.weight`]) + maxAbs(t[`${p}norm${i}.bias`]);
+    const sa = (h: number) =>
+      lin(
+        lin(h, `${p}self_attn.in_proj_weight`, `${p}self_attn.in_proj_bias`, C),
+        `${p}self_attn.out_proj.weight`,
+        `${p}self_attn.out_proj.bias`,
+        C,
+      );
+    const ff = (h: number) =>
+      lin(lin(h, `${p}linear1.weight`, `${p}linear1.bias`, C), `${p}linear2.weight`, `${p}linear2.bias`, c.ff);
+    if (c.normFirst) {
+      x += sa(norm(1));
+      x += ff(norm(2));
+    } else {
+      x = norm(2); // the layer ends with a layer norm, whatever came before
+    }
+  }
+  return lin(x, 'head.weight', 'head.bias', C);
+}
