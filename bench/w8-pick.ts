@@ -22,7 +22,7 @@ import { installBytes, sentiwasmInstallBytes } from './install-size.js';
 import { lexiconAccuracy, majorityLabel, type TiePolicy } from './lexicon-labels.js';
 import { lexicons, NATURAL_LOGISTIC_ROWS, trainNatural, type TrainedPeer } from './peers/lexicons.js';
 import { progress, throughput, type BenchRecord } from './record.js';
-import type { LabelledText } from '../src/train/options.js';
+import type { LabelledText } from '../src/fit/options.js';
 import { trainWithReport } from '../src/train/train.js';
 
 interface DataSet {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { LabelledText } from '../../src/train/options.js';
+import type { LabelledText } from '../../src/fit/options.js';
 import { launchChromium } from '../../test/browser-chromium.js';
 import { FASTTEXT_W4, textForFastText } from '../accuracy/fasttext.js';
 import { FASTTEXT_WASM_PACKAGE, type FastTextWasmW4 } from './fasttext-wasm.js';

@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { LabelledText } from '../../src/train/options.js';
+import type { LabelledText } from '../../src/fit/options.js';
 import { FASTTEXT_W4, textForFastText } from '../accuracy/fasttext.js';
 import { throughput } from '../record.js';
 

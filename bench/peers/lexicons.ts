@@ -18,7 +18,7 @@
 
 import { createRequire } from 'node:module';
 import { Random } from '../../src/nn/random.js';
-import type { LabelledText } from '../../src/train/options.js';
+import type { LabelledText } from '../../src/fit/options.js';
 
 const require = createRequire(import.meta.url);
 
