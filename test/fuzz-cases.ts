@@ -12,13 +12,9 @@
 // expect [] and the script can count and print them.
 
 import { DataError } from '../src/data/errors.js';
-import {
-  parseExamplesText,
-  readExamples,
-  readRecords,
-  type DataFormat,
-  type ExampleOptions,
-} from '../src/data/examples.js';
+import { parseExamplesText, readExamples, type ExampleOptions } from '../src/data/examples.js';
+import type { DataFormat } from '../src/data/formats.js';
+import { readRecords } from '../src/data/records.js';
 import { crc32 } from '../src/format/crc32.js';
 import { loadModel } from '../src/index.node.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from '../src/format/model-file.js';
