@@ -25,19 +25,17 @@ export * from './data/files.node.js';
 export * from './runtime/relaxed-simd.node.js';
 // Data sets by name: the registry, and fetching into the cache. train and trainWithReport here
 // take a name where the library's take a path (train("sst2")); they shadow the library's.
-export * from './data/datasets.js';
+export * from './data/datasets/registry.js';
 export {
   datasetCacheStatus,
-  defaultCacheDir,
   getDataset,
   resolveDataPath,
   resolveDataset,
   standInVariable,
-  type DatasetOptions,
-  type DatasetProgress,
   type ResolvedDataset,
-  type SourceOverride,
-} from './data/datasets.node.js';
+} from './data/datasets/manager.node.js';
+export { defaultCacheDir } from './data/datasets/cache.node.js';
+export type { DatasetOptions, DatasetProgress, SourceOverride } from './data/datasets/options.js';
 export type { NodeTrainOptions } from './io/train-by-name.node.js';
 // …and with the `worker` option, in a worker_threads worker.
 export { train, trainWithReport } from './worker/train.node.js';

@@ -3,7 +3,8 @@
 // They shadow the library's in src/index.node.ts.
 
 import { readExamplesFromFile } from '../data/files.node.js';
-import { resolveDataPath, type DatasetOptions } from '../data/datasets.node.js';
+import { resolveDataPath } from '../data/datasets/manager.node.js';
+import type { DatasetOptions } from '../data/datasets/options.js';
 import {
   train as trainExamples,
   trainWithReport as trainExamplesWithReport,
