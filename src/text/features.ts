@@ -18,7 +18,8 @@ import {
 import { TokenCache, type TokenForm } from './token-cache.js';
 import { TokenSpans } from './token-spans.js';
 import { GRAMMAR, negationRole } from './grammar.js';
-import { checkTokenizerOptions, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
+import { createAsciiScanner } from './ascii-scanner.js';
+import { checkTokenizerOptions, createTokenizer, type TokenizerOptions } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
 /**

@@ -1,8 +1,9 @@
 // The tokeniser's grammar, written once, as data: the words and marks it splits, joins and
 // rewrites, and the words that open and close a negation scope. Three things cut text by it,
 // and none of them holds a word list of its own:
-// - the regex path (src/text/tokenize.ts) builds its patterns from RULES;
-// - the ASCII scanner (the same file) reads the tables compileGrammar builds from them once;
+// - the regex path (src/text/tokenize.ts) builds its patterns from RULES (token-patterns.ts);
+// - the ASCII scanner (src/text/ascii-scanner.ts) reads the tables compileGrammar builds from
+//   them once;
 // - prediction's featurizer in WebAssembly (assembly/featurize.ts) reads the same tables, which
 //   the host writes into linear memory (src/train/wasm-featurizer.ts): a CHAR record per byte,
 //   and the tokens the grammar names (GrammarToken) in a hash table.
