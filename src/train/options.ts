@@ -3,7 +3,7 @@
 
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import type { RuntimeOptions } from '../runtime/runtime.js';
-import type { FeatureOptions } from '../text/features.js';
+import type { FeatureOptions } from '../text/feature-options.js';
 import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/attention-model.js';
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
