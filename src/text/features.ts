@@ -1,7 +1,8 @@
 // From text to the rows of an embedding table, fastText style: each text becomes its words
 // (vocabulary ids), its word n-grams hashed into buckets, and, over runs of Chinese or Japanese,
-// hashed character n-grams. Only features seen in training get a row: an n-gram bucket that no
-// training text touched costs nothing, so 2,000,000 buckets do not mean 2,000,000 rows.
+// hashed character n-grams (./char-features.ts). Only features seen in training get a row: an
+// n-gram bucket that no training text touched costs nothing, so 2,000,000 buckets do not mean
+// 2,000,000 rows.
 
 import {
   resolveFeatureOptions,
@@ -20,7 +21,9 @@ import {
   wordNgramBuckets,
   type BigramModulus,
 } from './ngrams.js';
+import { cjkCharNgramBuckets, hasCjk, subwordBuckets } from './char-features.js';
 import { TokenCache, type TokenForm } from './token-cache.js';
+import { dropRepeatedRows } from './unique-rows.js';
 import { TokenSpans } from './token-spans.js';
 import { GRAMMAR, negationRole } from './grammar.js';
 import { createAsciiScanner } from './ascii-scanner.js';
@@ -51,13 +54,6 @@ export interface FeatureSpan {
   kind: 'word' | 'ngram' | 'chars';
 }
 
-const CJK_TOKEN = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30FC\u3005-\u3007]+$/u;
-// Character n-grams share the buckets with word n-grams; a salt keeps "好" the character n-gram
-// from landing where "好" the word's n-grams would.
-const CHAR_SALT = 0x2c1b3c6d;
-const SUBWORD_SALT = 0x6b43a9b5;
-/** Longest token whose subword buckets are cached. */
-const SUBWORD_CACHE_MAX_LENGTH = 64;
 /** The prefix of a negated token ("NOT_"), and its fnv1a32: the hash state a negated token's own characters carry on from. */
 const NOT = GRAMMAR.rules.negatedPrefix;
 const NOT_HASH = fnv1a32(NOT);
@@ -435,16 +431,7 @@ export class Featurizer {
   ): void {
     const [minn, maxn] = this.options.subwords;
     for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i];
-      let buckets = this.subwordCache.get(token);
-      if (buckets === undefined) {
-        buckets = CJK_TOKEN.test(token)
-          ? new Int32Array(0)
-          : Int32Array.from(subwordHashes(token, minn, maxn), (h) => h % this.options.buckets);
-        // Words repeat, long strings of junk do not: caching those would hold megabytes per entry.
-        if (this.subwordCache.size > 200_000) this.subwordCache.clear();
-        if (token.length <= SUBWORD_CACHE_MAX_LENGTH) this.subwordCache.set(token, buckets);
-      }
+      const buckets = subwordBuckets(tokens[i], minn, maxn, this.options.buckets, this.subwordCache);
       for (let k = 0; k < buckets.length; k++) {
         const row = this.bucketToRow(buckets[k], grow);
         if (row < 0) continue;
@@ -456,36 +443,12 @@ export class Featurizer {
 
   /** Character n-grams over each run of consecutive CJK tokens (so "不" + "好" still gives "不好"). */
   private collectCjk(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
-    const maxN = this.options.cjkCharNgrams;
-    const buckets = this.options.buckets;
-    let i = 0;
-    while (i < tokens.length) {
-      if (!CJK_TOKEN.test(tokens[i])) {
-        i++;
-        continue;
-      }
-      const chars: string[] = [];
-      const owner: number[] = [];
-      let j = i;
-      for (; j < tokens.length && CJK_TOKEN.test(tokens[j]); j++) {
-        for (const ch of tokens[j]) {
-          chars.push(ch);
-          owner.push(j);
-        }
-      }
-      for (let a = 0; a < chars.length; a++) {
-        let gram = '';
-        for (let len = 1; len <= maxN && a + len <= chars.length; len++) {
-          gram += chars[a + len - 1];
-          const bucket = ((fnv1a32(gram) ^ CHAR_SALT) >>> 0) % buckets;
-          const row = this.bucketToRow(bucket, grow);
-          if (row < 0) continue;
-          out.push(row);
-          spans?.push({ row, start: owner[a], end: owner[a + len - 1] + 1, kind: 'chars' });
-        }
-      }
-      i = j;
-    }
+    cjkCharNgramBuckets(tokens, this.options.cjkCharNgrams, this.options.buckets, (bucket, start, end) => {
+      const row = this.bucketToRow(bucket, grow);
+      if (row < 0) return;
+      out.push(row);
+      spans?.push({ row, start, end, kind: 'chars' });
+    });
   }
 
   /** The vocabulary id of a token with hash h, or -1. */
@@ -507,36 +470,6 @@ export class Featurizer {
   }
 }
 
-/**
- * Keeps the first occurrence of each row in out[from…], in order (uniqueFeatures). Most texts
- * have a few dozen features, for which a scan of the rows kept so far beats a set.
- * @example
- * ```ts
- * const out = [7, 3, 7, 9, 3]; dropRepeatedRows(out, 0); out // [7, 3, 9]
- * ```
- */
-export function dropRepeatedRows(out: number[], from: number): void {
-  const end = out.length;
-  let kept = from;
-  if (end - from <= 64) {
-    for (let i = from; i < end; i++) {
-      const row = out[i];
-      let j = from;
-      while (j < kept && out[j] !== row) j++;
-      if (j === kept) out[kept++] = row;
-    }
-  } else {
-    const seen = new Set<number>();
-    for (let i = from; i < end; i++) {
-      const row = out[i];
-      if (seen.has(row)) continue;
-      seen.add(row);
-      out[kept++] = row;
-    }
-  }
-  out.length = kept;
-}
-
 /** @internal See Featurizer.fusedState. */
 export interface FusedState {
   known: TokenCache;
@@ -551,24 +484,3 @@ export interface FusedState {
 }
 
 const END_OF_TEXT_LIST = [END_OF_TEXT] as const;
-
-/** Cheap pre-check: no CJK run can start below U+2E80 (CJK radicals). */
-function hasCjk(tokens: readonly string[]): boolean {
-  for (const t of tokens) if (t.charCodeAt(0) >= 0x2e80) return true;
-  return false;
-}
-
-/** Salted hashes of the character n-grams (by code point) of "<token>", lengths minn..maxn, without "<token>" itself. */
-function subwordHashes(token: string, minn: number, maxn: number): number[] {
-  const chars = Array.from(`<${token}>`);
-  const hashes: number[] = [];
-  for (let a = 0; a < chars.length; a++) {
-    let gram = '';
-    for (let len = 1; len <= maxn && a + len <= chars.length; len++) {
-      gram += chars[a + len - 1];
-      if (len < minn || len === chars.length) continue;
-      hashes.push((fnv1a32(gram) ^ SUBWORD_SALT) >>> 0);
-    }
-  }
-  return hashes;
-}

@@ -13,7 +13,8 @@
 import type { Runtime } from '../runtime/runtime.js';
 import * as core from '../runtime/contract.js';
 import { fnv1a32 } from '../text/hash.js';
-import { dropRepeatedRows, type Featurizer, type FusedState } from '../text/features.js';
+import type { Featurizer, FusedState } from '../text/features.js';
+import { dropRepeatedRows } from '../text/unique-rows.js';
 import { GRAMMAR, type Grammar } from '../text/grammar.js';
 import { IntTable } from '../text/int-table.js';
 
