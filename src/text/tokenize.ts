@@ -4,9 +4,10 @@
 // double quotes of every kind become '"'. Scripts written without spaces (Chinese, Japanese,
 // Thai, ...) go through Intl.Segmenter. No Node APIs: this module also runs in browsers.
 //
-// What it splits, joins and rewrites is the grammar in ./grammar.ts: the regex path builds its
-// patterns from those rules (./token-patterns.ts), and the ASCII scanner (./ascii-scanner.ts)
-// reads the tables compiled from them; both cut words by ./word-rules.ts.
+// What it splits, joins and rewrites is the grammar in ./grammar-rules.ts (compiled by
+// ./grammar.ts): the regex path builds its patterns from those rules (./token-patterns.ts), and
+// the ASCII scanner (./ascii-scanner.ts) reads the tables compiled from them; both cut words by
+// ./word-rules.ts.
 
 import { NON_ASCII, scanAscii } from './ascii-scanner.js';
 import { GRAMMAR, negationRole, type Grammar } from './grammar.js';
