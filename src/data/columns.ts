@@ -81,47 +81,34 @@ function headerLooksLikeData(columns: readonly string[], sample: Sample): boolea
   return sample.some((r) => !(r instanceof DataError) && columns.some((c) => fieldOf(r.fields, c)?.trim() === c));
 }
 
-/** Finds the text and label columns of one file's records, or explains why they cannot be found. */
-export class ColumnFinder {
-  private readonly fileName: string;
+/**
+ * Finds the text and label columns of one file's records (byName, byPosition), or explains why
+ * they cannot be found; the reader of examples (ExampleExtractor in ./examples.ts) extends it with
+ * the checks of each row.
+ */
+export class ColumnFinder<
+  Options extends ColumnOptions = ColumnOptions,
+  Names extends ColumnOptionNames = ColumnOptionNames,
+> {
+  /** The name used in messages about this input. */
+  protected readonly fileName: string;
 
   constructor(
-    private readonly options: ColumnOptions,
-    private readonly reader: RecordReader,
-    private readonly names: ColumnOptionNames,
+    protected readonly options: Options,
+    protected readonly reader: RecordReader,
+    protected readonly names: Names,
   ) {
     this.fileName = reader.fileName;
   }
 
   /** Columns named by their position: header: false without `columns`. */
-  get positional(): boolean {
+  protected get positional(): boolean {
     return (
       this.options.header === false &&
       this.options.columns === undefined &&
       this.reader.format !== 'jsonl' &&
       this.reader.format !== 'fasttext'
     );
-  }
-
-  /**
-   * The text and label columns, or a DataError thrown to explain why not. Undefined when the
-   * rows must be seen first (`sample` not given): to find the label of a two-column file without
-   * a header, or to tell whether a header that names no usable column is data.
-   */
-  find(columns: readonly string[], line: number, sample?: Sample): [string, string] | undefined {
-    const picked = this.positional ? this.byPosition(columns, line, sample) : this.byName(columns, line, sample);
-    if (picked === undefined) return undefined;
-    const [text, label] = picked;
-    if (text === label) {
-      throw new DataError(
-        this.fileName,
-        line,
-        `the text and the label cannot both come from column ${quote(text)}`,
-        `set ${this.names.textColumn} and ${this.names.labelColumn} to different columns`,
-        'unknown-column',
-      );
-    }
-    return picked;
   }
 
   /** The column given by the caller (its exact name, else the one that matches ignoring case), or a DataError. */
@@ -146,7 +133,7 @@ export class ColumnFinder {
   }
 
   /** Columns named by a header (or by `columns`, or by JSON keys). */
-  private byName(columns: readonly string[], line: number, sample: Sample | undefined): [string, string] | undefined {
+  protected byName(columns: readonly string[], line: number, sample: Sample | undefined): [string, string] | undefined {
     const find = (which: 'text' | 'label', given: string | undefined, candidates: string[]): string | DataError => {
       if (given !== undefined) {
         const found = this.given(which, given, columns, line, `the columns are ${list(columns)}`);
@@ -206,7 +193,7 @@ export class ColumnFinder {
   }
 
   /** Columns named "1", "2", … by position (header: false): two columns need no names. */
-  private byPosition(
+  protected byPosition(
     columns: readonly string[],
     line: number,
     sample: Sample | undefined,

@@ -99,15 +99,18 @@ export interface ExampleStream extends AsyncIterable<Example> {
 const SAMPLE_ROWS = 1000;
 const NO_EXAMPLES: Example[] = [];
 
-/** Checks records and turns them into examples; shared by the streaming and the in-memory reader. */
-class ExampleExtractor {
+/** How the caller spells the options named in messages about rows. */
+type OptionNames = Required<Omit<NonNullable<ExampleOptions['optionNames']>, 'encodingErrors' | 'format'>>;
+
+/**
+ * Finds the columns (ColumnFinder), then checks records and turns them into examples; shared by
+ * the streaming and the in-memory reader.
+ */
+class ExampleExtractor extends ColumnFinder<ExampleOptions, OptionNames> {
   readonly report: ReadReport = { read: 0, skipped: 0, reasons: {} };
-  private readonly fileName: string;
   private textColumn: string | undefined;
   private labelColumn: string | undefined;
   private readonly allowed: Set<string> | undefined;
-  private readonly names: Required<Omit<NonNullable<ExampleOptions['optionNames']>, 'encodingErrors' | 'format'>>;
-  private readonly finder: ColumnFinder;
   private rows = 0;
   /**
    * Records held back, in order, while the columns wait on the data to be decided (see
@@ -118,27 +121,17 @@ class ExampleExtractor {
   private sampleLine = 0;
   private released: Example[] = [];
 
-  constructor(
-    private readonly options: ExampleOptions,
-    private readonly reader: RecordReader,
-  ) {
-    this.fileName = reader.fileName;
-    this.allowed =
-      options.allowedLabels === undefined ? undefined : new Set([...options.allowedLabels].map((l) => l.trim()));
-    this.names = {
+  constructor(options: ExampleOptions, reader: RecordReader) {
+    super(options, reader, {
       textColumn: 'textColumn',
       labelColumn: 'labelColumn',
       skipBad: 'skipBad: true',
       allowedLabels: 'allowedLabels',
       header: 'header: false',
       ...options.optionNames,
-    };
-    this.finder = new ColumnFinder(options, reader, this.names);
-  }
-
-  /** Columns named by their position: header: false without `columns`. */
-  private get positional(): boolean {
-    return this.finder.positional;
+    });
+    this.allowed =
+      options.allowedLabels === undefined ? undefined : new Set([...options.allowedLabels].map((l) => l.trim()));
   }
 
   /** Throws the error, or with skipBad counts the row as skipped; rows with bad bytes reach here only to be skipped. */
@@ -203,13 +196,23 @@ class ExampleExtractor {
   }
 
   /**
-   * Finds the text and label columns (see ColumnFinder.find). False when the rows must be seen
-   * first (`sample` not given).
+   * Finds the text and label columns, or explains why not. False when the rows must be seen first
+   * (`sample` not given): to find the label of a two-column file without a header, or to tell
+   * whether a header that names no usable column is data.
    */
   private resolve(columns: readonly string[], line: number, sample?: Sample): boolean {
-    const picked = this.finder.find(columns, line, sample);
+    const picked = this.positional ? this.byPosition(columns, line, sample) : this.byName(columns, line, sample);
     if (picked === undefined) return false;
     const [text, label] = picked;
+    if (text === label) {
+      throw new DataError(
+        this.fileName,
+        line,
+        `the text and the label cannot both come from column ${quote(text)}`,
+        `set ${this.names.textColumn} and ${this.names.labelColumn} to different columns`,
+        'unknown-column',
+      );
+    }
     this.textColumn = this.report.textColumn = text;
     this.labelColumn = this.report.labelColumn = label;
     return true;
