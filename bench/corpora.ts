@@ -4,7 +4,7 @@
 // the cache ($SENTIWASM_CACHE), else a download into the cache. Where none can be had, the error
 // says how to provide one.
 
-import { resolveDataset, standInVariable } from '../src/data/datasets.node.js';
+import { resolveDataset, standInVariable } from '../src/data/datasets/manager.node.js';
 
 export type CorpusName = 'sst2' | 'sst2:dev' | 'chnsenticorp' | 'chnsenticorp:dev';
 

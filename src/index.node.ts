@@ -20,16 +20,14 @@ export * from './io/save.node.js';
 export * from './data/files.node.js';
 export * from './runtime/relaxed-simd.node.js';
 // Data sets by name: the registry, and fetching into the cache (train("sst2") reads through it).
-export * from './data/datasets.js';
+export * from './data/datasets/registry.js';
 export {
   datasetCacheStatus,
-  defaultCacheDir,
   getDataset,
   resolveDataPath,
   resolveDataset,
   standInVariable,
-  type DatasetOptions,
-  type DatasetProgress,
   type ResolvedDataset,
-  type SourceOverride,
-} from './data/datasets.node.js';
+} from './data/datasets/manager.node.js';
+export { defaultCacheDir } from './data/datasets/cache.node.js';
+export type { DatasetOptions, DatasetProgress, SourceOverride } from './data/datasets/options.js';

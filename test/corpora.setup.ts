@@ -13,7 +13,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { defaultCacheDir, resolveDataset, standInVariable } from '../src/data/datasets.node.js';
+import { defaultCacheDir } from '../src/data/datasets/cache.node.js';
+import { resolveDataset, standInVariable } from '../src/data/datasets/manager.node.js';
 
 /** A corpus the tests read, and the names of its splits they ask for. */
 interface Corpus {

@@ -11,15 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeSplitCodes, DatasetError, parseDatasetSpec } from '../src/data/datasets.js';
-import {
-  defaultCacheDir,
-  getDataset,
-  resolveDataset,
-  type DatasetOptions,
-  type DatasetProgress,
-  type SourceOverride,
-} from '../src/data/datasets.node.js';
+import { decodeSplitCodes, DatasetError, parseDatasetSpec } from '../src/data/datasets/registry.js';
+import { defaultCacheDir } from '../src/data/datasets/cache.node.js';
+import { getDataset, resolveDataset } from '../src/data/datasets/manager.node.js';
+import type { DatasetOptions, DatasetProgress, SourceOverride } from '../src/data/datasets/options.js';
 import { readExamplesFromFile } from '../src/data/files.node.js';
 import { TarError, TarReader } from '../src/data/tar.js';
 import { train } from '../src/index.node.js';

@@ -3,11 +3,13 @@
 // exactly the probabilities of the plain rows; text the scanner does not take must fall back.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Featurizer, type FeatureOptions } from '../src/text/features.js';
+import type { FeatureOptions } from '../src/text/feature-options.js';
+import { Featurizer } from '../src/text/features.js';
 import { fnv1a32 } from '../src/text/hash.js';
 import { TokenCache } from '../src/text/token-cache.js';
 import { TokenSpans } from '../src/text/token-spans.js';
-import { createAsciiScanner, createTokenizer, makeTokenizer } from '../src/text/tokenize.js';
+import { createAsciiScanner } from '../src/text/ascii-scanner.js';
+import { createTokenizer, makeTokenizer } from '../src/text/tokenize.js';
 import { train } from '../src/train/train.js';
 import type { TextClassifier } from '../src/classifier/classifier.js';
 import { corpus } from './corpora.js';

@@ -12,17 +12,14 @@
 // expect [] and the script can count and print them.
 
 import { DataError } from '../src/data/errors.js';
-import {
-  parseExamplesText,
-  readExamples,
-  readRecords,
-  type DataFormat,
-  type ExampleOptions,
-} from '../src/data/examples.js';
+import { parseExamplesText, readExamples, type ExampleOptions } from '../src/data/examples.js';
+import type { DataFormat } from '../src/data/formats.js';
+import { readRecords } from '../src/data/records.js';
 import { crc32 } from '../src/format/crc32.js';
 import { loadModel } from '../src/index.node.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from '../src/format/model-file.js';
-import { Featurizer, type FeatureOptions } from '../src/text/features.js';
+import type { FeatureOptions } from '../src/text/feature-options.js';
+import { Featurizer } from '../src/text/features.js';
 import { makeTokenizer, type TokenizerOptions } from '../src/text/tokenize.js';
 import type { TextClassifier } from '../src/classifier/classifier.js';
 

@@ -11,8 +11,10 @@ import { DataError } from '../src/data/errors.js';
 import { parseExamplesText, readExamples } from '../src/data/examples.js';
 import { decodeModelFile, ModelFileError, type ModelFileContents } from '../src/format/model-file.js';
 import { loadModel, train } from '../src/index.node.js';
-import { Featurizer, MAX_NGRAM, resolveFeatureOptions } from '../src/text/features.js';
-import { createTokenizer, MAX_RUN, type TokenizerOptions } from '../src/text/tokenize.js';
+import { MAX_NGRAM, resolveFeatureOptions } from '../src/text/feature-options.js';
+import { Featurizer } from '../src/text/features.js';
+import { MAX_RUN } from '../src/text/token-patterns.js';
+import { createTokenizer, type TokenizerOptions } from '../src/text/tokenize.js';
 import {
   FuzzRandom,
   checkDataCase,

@@ -10,9 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Featurizer } from '../src/text/features.js';
-import { compileGrammar, GRAMMAR, RULES, type Grammar, type GrammarRules } from '../src/text/grammar.js';
+import { RULES, type GrammarRules } from '../src/text/grammar-rules.js';
+import { compileGrammar, GRAMMAR, type Grammar } from '../src/text/grammar.js';
 import { TokenSpans } from '../src/text/token-spans.js';
-import { createAsciiScanner, createTokenizer, makeTokenizer, type TokenizerOptions } from '../src/text/tokenize.js';
+import { createAsciiScanner } from '../src/text/ascii-scanner.js';
+import { createTokenizer, makeTokenizer, type TokenizerOptions } from '../src/text/tokenize.js';
 import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
 import { testRuntime } from './helpers.js';
 

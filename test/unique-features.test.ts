@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinSplit, loadModel, train, type TextClassifier } from '../src/index.node.js';
 import { decodeModelFile, encodeModelFile } from '../src/format/model-file.js';
-import { dropRepeatedRows, Featurizer } from '../src/text/features.js';
+import { Featurizer } from '../src/text/features.js';
+import { dropRepeatedRows } from '../src/text/unique-rows.js';
 import { createTokenizer } from '../src/text/tokenize.js';
 
 const { train: trainSet } = builtinSplit();

@@ -2,7 +2,8 @@
 // either stopping the command with the reader's message (file:line: problem) or skipped.
 
 import { DataError } from '../data/errors.js';
-import type { DataFormat, ReadReport } from '../data/examples.js';
+import type { ReadReport } from '../data/examples.js';
+import type { DataFormat } from '../data/formats.js';
 import { readExamplesFromFile } from '../data/files.node.js';
 import { resolveDataArgument, type DatasetFlags } from './datasets.js';
 import { CliError } from './errors.js';

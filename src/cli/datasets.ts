@@ -12,18 +12,17 @@ import {
   isDatasetSpec,
   SPLIT_ALIASES,
   type DatasetEntry,
-} from '../data/datasets.js';
+} from '../data/datasets/registry.js';
+import { defaultCacheDir } from '../data/datasets/cache.node.js';
 import {
   datasetCacheStatus,
-  defaultCacheDir,
   getDataset,
   resolveDataPath,
   resolveDataset,
   standInVariable,
-  type DatasetOptions,
-  type DatasetProgress,
   type ResolvedDataset,
-} from '../data/datasets.node.js';
+} from '../data/datasets/manager.node.js';
+import type { DatasetOptions, DatasetProgress } from '../data/datasets/options.js';
 import { CliError } from './errors.js';
 
 type Print = (line: string) => void;

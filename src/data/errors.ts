@@ -102,3 +102,22 @@ export function shorten(text: string, max = QUOTE_MAX * 2): string {
   const cut = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
   return `${text.slice(0, cut)}… (${text.length.toLocaleString('en-US')} characters)`;
 }
+
+/**
+ * Names for a message, quoted, as many as fit in about `budget` characters, then how many there are in all.
+ * @example
+ * ```ts
+ * list(["label", "text"]) // '"label", "text"'
+ * ```
+ */
+export function list(names: readonly string[], budget = 80): string {
+  const shown: string[] = [];
+  let used = 0;
+  for (const name of names) {
+    const quoted = quote(name);
+    if (shown.length > 0 && used + quoted.length > budget) break;
+    shown.push(quoted);
+    used += quoted.length + 2;
+  }
+  return shown.length < names.length ? `${shown.join(', ')}, … (${names.length} in all)` : shown.join(', ');
+}

@@ -1,21 +1,13 @@
-// Reading data files from disk in Node, streamed: the readers in examples.ts do the work, this
-// module only opens files and turns the file system's errors into DataErrors that name the
-// file. Kept apart so that browser bundles never see `node:fs`.
+// Reading data files from disk in Node, streamed: the readers in records.ts and examples.ts do
+// the work, this module only opens files and turns the file system's errors into DataErrors that
+// name the file. Kept apart so that browser bundles never see `node:fs`.
 
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataError } from './errors.js';
-import {
-  createExampleStream,
-  formatFromFileName,
-  readRecords,
-  unknownFormatHint,
-  type DataFormat,
-  type DataRecord,
-  type ExampleOptions,
-  type ExampleStream,
-  type RecordOptions,
-} from './examples.js';
+import { createExampleStream, type ExampleOptions, type ExampleStream } from './examples.js';
+import { formatFromFileName, unknownFormatHint, type DataFormat } from './formats.js';
+import { readRecords, type DataRecord, type RecordOptions } from './records.js';
 
 /** Large reads: fewer chunks mean fewer trips through the parser's bookkeeping. */
 const CHUNK_BYTES = 1 << 20;

@@ -6,28 +6,15 @@ export type { CsvOptions, CsvRow } from './csv.js';
 export { TSV_DIALECT, createTsvParser, parseTsv } from './tsv.js';
 export { JsonlParser, parseJsonl, malformedJsonError } from './jsonl.js';
 export type { JsonlRow } from './jsonl.js';
-export {
-  RecordReader,
-  readRecords,
-  decodeChunks,
-  formatFromFileName,
-  sniffFormat,
-  unknownFormatHint,
-  guessLabelColumn,
-  readExamples,
-  createExampleStream,
-  parseExamplesText,
-} from './examples.js';
-export type {
-  DataFormat,
-  ChunkSource,
-  RecordOptions,
-  DataRecord,
-  ExampleOptions,
-  Example,
-  ReadReport,
-  ExampleStream,
-} from './examples.js';
+export { decodeChunks } from './decode.js';
+export type { ChunkSource } from './decode.js';
+export { formatFromFileName, sniffFormat, unknownFormatHint } from './formats.js';
+export type { DataFormat } from './formats.js';
+export { RecordReader, readRecords } from './records.js';
+export type { RecordOptions, DataRecord } from './records.js';
+export { guessLabelColumn } from './columns.js';
+export { readExamples, createExampleStream, parseExamplesText } from './examples.js';
+export type { ExampleOptions, Example, ReadReport, ExampleStream } from './examples.js';
 export { FASTTEXT_LABEL_PREFIX, parseFastTextLine, looksLikeFastText, textWithoutFastTextLabels } from './fasttext.js';
 export type { FastTextExample, FastTextProblem } from './fasttext.js';
 export { builtinCorpus, builtinDevSplit, builtinSplit, defaultCorpus } from './corpus.js';

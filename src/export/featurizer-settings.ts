@@ -4,14 +4,8 @@
 // onnxFeatureIds in Node); the file says what that featurizer does, so that a port to another
 // language can be written and checked against it.
 
-import {
-  END_OF_TEXT,
-  Featurizer,
-  ORDERED_ID_OFFSET,
-  PAD_ID,
-  UNK_ID,
-  type ResolvedFeatureOptions,
-} from '../text/features.js';
+import { END_OF_TEXT, Featurizer, ORDERED_ID_OFFSET, PAD_ID, UNK_ID } from '../text/features.js';
+import type { ResolvedFeatureOptions } from '../text/feature-options.js';
 import { Vocabulary } from '../text/vocabulary.js';
 
 /** The settings file's format name. */

@@ -37,7 +37,7 @@ import { crc32 } from '../format/crc32.js';
 import type { TextModel, WeightSnapshot } from '../models/text-model.js';
 import type { CheckpointClock } from './checkpoint-interval.js';
 import type { OptimizerSnapshot } from './optimizer.js';
-import type { ResolvedFeatureOptions } from '../text/features.js';
+import type { ResolvedFeatureOptions } from '../text/feature-options.js';
 import type { EpochReport, Resolved, TrainOptions } from './options.js';
 
 const CHECKPOINT_KIND = 'sentiwasm training checkpoint';

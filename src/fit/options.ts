@@ -1,10 +1,10 @@
 // Training options: what a caller can ask for, the defaults, and the checks and derived values
 // (epochs, members, learning rate) worked out from the data before anything is laid out.
 
-import type { DatasetOptions } from '../data/datasets.node.js';
+import type { DatasetOptions } from '../data/datasets/options.js';
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import type { RuntimeOptions } from '../runtime/runtime.js';
-import type { FeatureOptions } from '../text/features.js';
+import type { FeatureOptions } from '../text/feature-options.js';
 import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/attention-model.js';
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';

@@ -5,7 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { resolveDataPath } from '../data/datasets.node.js';
+import { resolveDataPath } from '../data/datasets/manager.node.js';
 import { readExamplesFromFile } from '../data/files.node.js';
 import { setThreadStarter } from '../runtime/cores.js';
 import { setFileReader } from '../runtime/wasm-source.js';

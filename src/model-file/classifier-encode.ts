@@ -7,7 +7,8 @@
 import { encodeModelFile, type ModelFileContents } from '../format/model-file.js';
 import type { Architecture } from '../models/registry.js';
 import type { TextModel } from '../models/text-model.js';
-import type { Featurizer, ResolvedFeatureOptions } from '../text/features.js';
+import type { ResolvedFeatureOptions } from '../text/feature-options.js';
+import type { Featurizer } from '../text/features.js';
 
 /** What a model file of a text classifier says it holds. */
 export const MODEL_KIND = 'sentiwasm text classifier';

@@ -1,8 +1,15 @@
 // From text to the rows of an embedding table, fastText style: each text becomes its words
 // (vocabulary ids), its word n-grams hashed into buckets, and, over runs of Chinese or Japanese,
-// hashed character n-grams. Only features seen in training get a row: an n-gram bucket that no
-// training text touched costs nothing, so 2,000,000 buckets do not mean 2,000,000 rows.
+// hashed character n-grams (./char-features.ts). Only features seen in training get a row: an
+// n-gram bucket that no training text touched costs nothing, so 2,000,000 buckets do not mean
+// 2,000,000 rows.
 
+import {
+  resolveFeatureOptions,
+  restoreFeatureOptions,
+  type FeatureOptions,
+  type ResolvedFeatureOptions,
+} from './feature-options.js';
 import { fnv1a32, fnv1a32AsciiFrom } from './hash.js';
 import { IntTable } from './int-table.js';
 import {
@@ -11,60 +18,17 @@ import {
   bigramLeftResidue,
   bigramModulus,
   bigramResidue,
-  MAX_BUCKETS,
   wordNgramBuckets,
   type BigramModulus,
 } from './ngrams.js';
+import { cjkCharNgramBuckets, hasCjk, subwordBuckets } from './char-features.js';
 import { TokenCache, type TokenForm } from './token-cache.js';
+import { dropRepeatedRows } from './unique-rows.js';
 import { TokenSpans } from './token-spans.js';
 import { GRAMMAR, negationRole } from './grammar.js';
-import { checkTokenizerOptions, createAsciiScanner, createTokenizer, type TokenizerOptions } from './tokenize.js';
+import { createAsciiScanner } from './ascii-scanner.js';
+import { createTokenizer } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
-
-/**
- * How texts become features: the tokeniser, word n-grams hashed into buckets, the vocabulary's limits, CJK character
- * n-grams and subwords. Every field has a default.
- */
-export interface FeatureOptions {
-  /** The tokeniser's settings (default: the tokeniser's own defaults, TokenizerOptions). */
-  tokenizer?: TokenizerOptions;
-  /** Longest word n-gram (1 = words only; default 2). */
-  wordNgrams?: number;
-  /** Hash buckets shared by word and character n-grams (default 2,000,000). */
-  buckets?: number;
-  /** Words seen fewer times in training are dropped (default 1). */
-  minCount?: number;
-  /** Keep at most this many words, the most frequent. */
-  maxVocabulary?: number;
-  /**
-   * Longest character n-gram over runs of CJK text (0 = none; default 3: on a held-out part of
-   * the ChnSentiCorp training file trigrams beat bigrams by about half a point).
-   */
-  cjkCharNgrams?: number;
-  /**
-   * Subword features for other words, as fastText's -minn/-maxn: character n-grams of
-   * "<word>" with lengths min..max (default none: [0, 0]).
-   */
-  subwords?: [number, number];
-  /**
-   * Count each feature once per text, however often it occurs (a binary bag of features, as in
-   * naive-Bayes and NBSVM sentiment baselines); default false: repeats count, as in fastText.
-   * Long reviews repeat characters and words that say little; counted once they no longer drown
-   * out the rest of the mean. On ChnSentiCorp's training file (5-fold cross-validation, two seeds)
-   * it gained +0.3 and +0.6 points, on the SST-2 training-file split +0.3 (three seeds); on the dev
-   * files, checked once, ChnSentiCorp +0.15 and SST-2 −0.5, within their noise but enough to take
-   * SST-2 below its target, so it is not the default.
-   */
-  uniqueFeatures?: boolean;
-  /**
-   * Add one reserved word, END_OF_TEXT, after the last token of every text before word n-grams
-   * are formed, as fastText appends `</s>` to every line: each text gains that word's feature
-   * and the bigram of its last word with it (default false). Only the bag of features sees it;
-   * the ordered words a sequence model reads do not. Appending a word to every text measured
-   * +0.78 ± 0.19 points on the SST-2 proxy.
-   */
-  endOfText?: boolean;
-}
 
 /**
  * The end-of-text word (FeatureOptions.endOfText). It holds a space, which no token the tokeniser
@@ -78,18 +42,6 @@ export const PAD_ID = 0;
 export const UNK_ID = 1;
 export const ORDERED_ID_OFFSET = 2;
 
-/**
- * Feature options with every default filled in, as a model file stores them. endOfText is there
- * only when on, so that a model trained without it is the same file it was before the option
- * existed.
- */
-export type ResolvedFeatureOptions = Required<Omit<FeatureOptions, 'maxVocabulary' | 'endOfText'>> & {
-  /** Keep at most this many words, the most frequent; undefined for no limit. */
-  maxVocabulary?: number;
-  /** Add the end-of-text word (FeatureOptions.endOfText); present only when true. */
-  endOfText?: true;
-};
-
 /** One feature of a text and the tokens it came from, for explanations. */
 export interface FeatureSpan {
   /** The embedding row of the feature. */
@@ -102,113 +54,9 @@ export interface FeatureSpan {
   kind: 'word' | 'ngram' | 'chars';
 }
 
-const CJK_TOKEN = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30FC\u3005-\u3007]+$/u;
-// Character n-grams share the buckets with word n-grams; a salt keeps "好" the character n-gram
-// from landing where "好" the word's n-grams would.
-const CHAR_SALT = 0x2c1b3c6d;
-const SUBWORD_SALT = 0x6b43a9b5;
-/** Longest token whose subword buckets are cached. */
-const SUBWORD_CACHE_MAX_LENGTH = 64;
 /** The prefix of a negated token ("NOT_"), and its fnv1a32: the hash state a negated token's own characters carry on from. */
 const NOT = GRAMMAR.rules.negatedPrefix;
 const NOT_HASH = fnv1a32(NOT);
-
-/**
- * The longest n-gram of any kind (word n-grams, CJK character n-grams, subwords). A text of n
- * tokens has up to n·N n-grams of length up to N, so an unbounded N (a typo, or a damaged model
- * file) makes featurizing a long text take time and memory quadratic in its length; fastText's
- * users set 2 to 6.
- */
-export const MAX_NGRAM = 32;
-
-/**
- * Resolves defaults, and refuses options that cannot work with a RangeError or TypeError naming them.
- * @example
- * ```ts
- * resolveFeatureOptions({ wordNgrams: 1 }).buckets // 2000000
- * ```
- */
-export function resolveFeatureOptions(options: FeatureOptions = {}): ResolvedFeatureOptions {
-  const resolved = {
-    tokenizer: checkTokenizerOptions(options.tokenizer ?? {}),
-    wordNgrams: options.wordNgrams ?? 2,
-    buckets: options.buckets ?? 2_000_000,
-    minCount: options.minCount ?? 1,
-    maxVocabulary: options.maxVocabulary,
-    cjkCharNgrams: options.cjkCharNgrams ?? 3,
-    subwords: options.subwords ?? ([0, 0] as [number, number]),
-    uniqueFeatures: options.uniqueFeatures ?? false,
-    ...(options.endOfText === true ? { endOfText: true as const } : {}),
-  };
-  if (options.endOfText !== undefined && typeof options.endOfText !== 'boolean')
-    throw new TypeError(`endOfText must be true or false, got ${String(options.endOfText)}`);
-  if (!Array.isArray(resolved.subwords) || resolved.subwords.length !== 2) {
-    throw new TypeError(`subwords must be [min, max], got ${JSON.stringify(resolved.subwords)}`);
-  }
-  const [minn, maxn] = resolved.subwords;
-  if (!(
-    Number.isInteger(minn) &&
-    Number.isInteger(maxn) &&
-    minn >= 0 &&
-    maxn >= minn &&
-    maxn <= MAX_NGRAM &&
-    (minn > 0 || maxn === 0)
-  )) {
-    throw new RangeError(
-      `subwords must be [min, max] with 1 ≤ min ≤ max ≤ ${MAX_NGRAM}, or [0, 0] for none; got [${minn}, ${maxn}]`,
-    );
-  }
-  if (!Number.isInteger(resolved.wordNgrams) || resolved.wordNgrams < 1 || resolved.wordNgrams > MAX_NGRAM) {
-    throw new RangeError(`wordNgrams must be an integer from 1 to ${MAX_NGRAM}, got ${resolved.wordNgrams}`);
-  }
-  if (!Number.isInteger(resolved.cjkCharNgrams) || resolved.cjkCharNgrams < 0 || resolved.cjkCharNgrams > MAX_NGRAM) {
-    throw new RangeError(`cjkCharNgrams must be an integer from 0 to ${MAX_NGRAM}, got ${resolved.cjkCharNgrams}`);
-  }
-  if (typeof resolved.uniqueFeatures !== 'boolean')
-    throw new TypeError(`uniqueFeatures must be true or false, got ${String(resolved.uniqueFeatures)}`);
-  // Checked here, not first when a text with two words comes (bigramModulus checks it again).
-  if (!Number.isInteger(resolved.buckets) || resolved.buckets < 1 || resolved.buckets > MAX_BUCKETS) {
-    throw new RangeError(`buckets must be an integer from 1 to ${MAX_BUCKETS}, got ${resolved.buckets}`);
-  }
-  return resolved;
-}
-
-/**
- * Fields a saved featurizer must have; uniqueFeatures and endOfText may be missing (files from
- * before they existed count repeats and add no end-of-text word).
- */
-const SAVED_FIELDS = ['tokenizer', 'wordNgrams', 'buckets', 'minCount', 'cjkCharNgrams', 'subwords'] as const;
-
-/**
- * Feature options read back from a saved model, checked as strictly as new ones, every field
- * required: a missing one would silently be its default, which need not be what the model was
- * trained with. Throws a TypeError or RangeError naming the field.
- * @example
- * ```ts
- * restoreFeatureOptions(JSON.parse(savedConfig).features).wordNgrams // 2
- * ```
- */
-export function restoreFeatureOptions(saved: unknown): ResolvedFeatureOptions {
-  if (saved === undefined) throw new TypeError('the feature options are missing');
-  if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) {
-    throw new TypeError(
-      `the feature options are ${saved === null ? 'null' : Array.isArray(saved) ? 'an array' : `a ${typeof saved}`}, not an object`,
-    );
-  }
-  const o = saved as Record<string, unknown>;
-  for (const key of SAVED_FIELDS) if (o[key] === undefined) throw new TypeError(`the feature option ${key} is missing`);
-  checkTokenizerOptions(o.tokenizer as TokenizerOptions); // null too, which resolveFeatureOptions would take for "the defaults"
-  if (!Number.isInteger(o.minCount) || (o.minCount as number) < 1)
-    throw new RangeError(`minCount must be an integer ≥ 1, got ${JSON.stringify(o.minCount)}`);
-  if (o.maxVocabulary !== undefined && !(Number.isInteger(o.maxVocabulary) && (o.maxVocabulary as number) >= 0)) {
-    throw new RangeError(`maxVocabulary must be an integer ≥ 0, got ${JSON.stringify(o.maxVocabulary)}`);
-  }
-  return resolveFeatureOptions({
-    ...(o as FeatureOptions),
-    uniqueFeatures: (o.uniqueFeatures ?? false) as boolean,
-    endOfText: (o.endOfText ?? false) as boolean,
-  });
-}
 
 /**
  * Turns texts into the embedding rows a model reads: a tokeniser, a vocabulary of words, and rows for hashed n-grams,
@@ -583,16 +431,7 @@ export class Featurizer {
   ): void {
     const [minn, maxn] = this.options.subwords;
     for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i];
-      let buckets = this.subwordCache.get(token);
-      if (buckets === undefined) {
-        buckets = CJK_TOKEN.test(token)
-          ? new Int32Array(0)
-          : Int32Array.from(subwordHashes(token, minn, maxn), (h) => h % this.options.buckets);
-        // Words repeat, long strings of junk do not: caching those would hold megabytes per entry.
-        if (this.subwordCache.size > 200_000) this.subwordCache.clear();
-        if (token.length <= SUBWORD_CACHE_MAX_LENGTH) this.subwordCache.set(token, buckets);
-      }
+      const buckets = subwordBuckets(tokens[i], minn, maxn, this.options.buckets, this.subwordCache);
       for (let k = 0; k < buckets.length; k++) {
         const row = this.bucketToRow(buckets[k], grow);
         if (row < 0) continue;
@@ -604,36 +443,12 @@ export class Featurizer {
 
   /** Character n-grams over each run of consecutive CJK tokens (so "不" + "好" still gives "不好"). */
   private collectCjk(tokens: readonly string[], out: number[], spans: FeatureSpan[] | undefined, grow: boolean): void {
-    const maxN = this.options.cjkCharNgrams;
-    const buckets = this.options.buckets;
-    let i = 0;
-    while (i < tokens.length) {
-      if (!CJK_TOKEN.test(tokens[i])) {
-        i++;
-        continue;
-      }
-      const chars: string[] = [];
-      const owner: number[] = [];
-      let j = i;
-      for (; j < tokens.length && CJK_TOKEN.test(tokens[j]); j++) {
-        for (const ch of tokens[j]) {
-          chars.push(ch);
-          owner.push(j);
-        }
-      }
-      for (let a = 0; a < chars.length; a++) {
-        let gram = '';
-        for (let len = 1; len <= maxN && a + len <= chars.length; len++) {
-          gram += chars[a + len - 1];
-          const bucket = ((fnv1a32(gram) ^ CHAR_SALT) >>> 0) % buckets;
-          const row = this.bucketToRow(bucket, grow);
-          if (row < 0) continue;
-          out.push(row);
-          spans?.push({ row, start: owner[a], end: owner[a + len - 1] + 1, kind: 'chars' });
-        }
-      }
-      i = j;
-    }
+    cjkCharNgramBuckets(tokens, this.options.cjkCharNgrams, this.options.buckets, (bucket, start, end) => {
+      const row = this.bucketToRow(bucket, grow);
+      if (row < 0) return;
+      out.push(row);
+      spans?.push({ row, start, end, kind: 'chars' });
+    });
   }
 
   /** The vocabulary id of a token with hash h, or -1. */
@@ -655,36 +470,6 @@ export class Featurizer {
   }
 }
 
-/**
- * Keeps the first occurrence of each row in out[from…], in order (uniqueFeatures). Most texts
- * have a few dozen features, for which a scan of the rows kept so far beats a set.
- * @example
- * ```ts
- * const out = [7, 3, 7, 9, 3]; dropRepeatedRows(out, 0); out // [7, 3, 9]
- * ```
- */
-export function dropRepeatedRows(out: number[], from: number): void {
-  const end = out.length;
-  let kept = from;
-  if (end - from <= 64) {
-    for (let i = from; i < end; i++) {
-      const row = out[i];
-      let j = from;
-      while (j < kept && out[j] !== row) j++;
-      if (j === kept) out[kept++] = row;
-    }
-  } else {
-    const seen = new Set<number>();
-    for (let i = from; i < end; i++) {
-      const row = out[i];
-      if (seen.has(row)) continue;
-      seen.add(row);
-      out[kept++] = row;
-    }
-  }
-  out.length = kept;
-}
-
 /** @internal See Featurizer.fusedState. */
 export interface FusedState {
   known: TokenCache;
@@ -701,24 +486,3 @@ export interface FusedState {
 }
 
 const END_OF_TEXT_LIST = [END_OF_TEXT] as const;
-
-/** Cheap pre-check: no CJK run can start below U+2E80 (CJK radicals). */
-function hasCjk(tokens: readonly string[]): boolean {
-  for (const t of tokens) if (t.charCodeAt(0) >= 0x2e80) return true;
-  return false;
-}
-
-/** Salted hashes of the character n-grams (by code point) of "<token>", lengths minn..maxn, without "<token>" itself. */
-function subwordHashes(token: string, minn: number, maxn: number): number[] {
-  const chars = Array.from(`<${token}>`);
-  const hashes: number[] = [];
-  for (let a = 0; a < chars.length; a++) {
-    let gram = '';
-    for (let len = 1; len <= maxn && a + len <= chars.length; len++) {
-      gram += chars[a + len - 1];
-      if (len < minn || len === chars.length) continue;
-      hashes.push((fnv1a32(gram) ^ SUBWORD_SALT) >>> 0);
-    }
-  }
-  return hashes;
-}

@@ -5,5 +5,7 @@ export { wordNgramBuckets, ngramFeatures, charNgrams, MAX_BUCKETS } from './ngra
 export type { NgramFeatureOptions, CharNgramOptions, TokenIds } from './ngrams.js';
 export { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 export type { VocabularyOptions } from './vocabulary.js';
-export { END_OF_TEXT, Featurizer, resolveFeatureOptions } from './features.js';
-export type { FeatureOptions, FeatureSpan, ResolvedFeatureOptions } from './features.js';
+export { END_OF_TEXT, Featurizer } from './features.js';
+export type { FeatureSpan } from './features.js';
+export { resolveFeatureOptions } from './feature-options.js';
+export type { FeatureOptions, ResolvedFeatureOptions } from './feature-options.js';

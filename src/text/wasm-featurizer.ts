@@ -14,7 +14,8 @@
 import type { Runtime } from '../runtime/runtime.js';
 import * as core from '../runtime/contract.js';
 import { fnv1a32 } from './hash.js';
-import { dropRepeatedRows, type Featurizer, type FusedState } from './features.js';
+import type { Featurizer, FusedState } from './features.js';
+import { dropRepeatedRows } from './unique-rows.js';
 import { GRAMMAR, type Grammar } from './grammar.js';
 import { IntTable } from './int-table.js';
 import type { TokenForm } from './token-cache.js';

@@ -5,7 +5,7 @@
 // and the thread starter are (src/io/platform.node.ts); a browser has the defaults below.
 
 import { TextClassifier, type Label } from '../classifier/classifier.js';
-import type { DatasetOptions } from '../data/datasets.node.js';
+import type { DatasetOptions } from '../data/datasets/options.js';
 import { readExamples } from '../data/examples.js';
 import type { LabelledText, TrainingData, TrainOptions } from '../fit/options.js';
 import type { TrainResult } from '../fit/train-model.js';

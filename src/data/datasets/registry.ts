@@ -1,8 +1,8 @@
 // The well-known sentiment data sets by name: where each one is published, the size and
 // checksums of what is downloaded (each quoted from a source named beside it), its licence and
-// citation, and how its files become the CSV/TSV/JSONL files the readers in ./examples.ts read.
+// citation, and how its files become the CSV/TSV/JSONL files the readers in ../examples.ts read.
 // Pure data and name parsing, no Node APIs: browsers may show the list; downloading, verifying,
-// caching and unpacking live in ./datasets.node.ts.
+// caching and unpacking live in the .node.ts files beside this one (./manager.node.ts first).
 //
 // A data set is named NAME or NAME:SPLIT — `sst2` (its default split, train), `sst2:dev`,
 // `imdb:test`, `chnsenticorp:dev`, `uci-yelp`. `validation`, `valid` and `val` mean `dev`.
@@ -13,7 +13,7 @@ export type ArchiveKind = 'zip' | 'tar.gz' | 'file';
 
 /**
  * How the archive's members become the data set's files (each output named by its file name,
- * in a format the readers read). The unpacking code in ./datasets.node.ts interprets these.
+ * in a format the readers read). ./recipes.node.ts interprets these.
  */
 export type DatasetRecipe =
   /** Members copied out as they are. */
