@@ -119,7 +119,7 @@ const servers: StaticServer[] = [];
 beforeAll(async () => {
   for (const file of [
     'dist/index.js',
-    'dist/train/thread-worker.browser.js',
+    'dist/parallel/thread-worker.browser.js',
     'build/sentiwasm.wasm',
     'build/sentiwasm-threads.wasm',
   ]) {
