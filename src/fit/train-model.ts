@@ -398,7 +398,9 @@ function loadPretrained(model: TextModel, featurizer: Featurizer, vectors: Map<s
       );
     // A word after a negation is exported as "not:word" (export-vectors --include-negated).
     const id = vocab.id(
-      word.startsWith(NEGATED_WORD_PREFIX) ? GRAMMAR.rules.negatedPrefix + word.slice(NEGATED_WORD_PREFIX.length) : word,
+      word.startsWith(NEGATED_WORD_PREFIX)
+        ? GRAMMAR.rules.negatedPrefix + word.slice(NEGATED_WORD_PREFIX.length)
+        : word,
     );
     if (id >= 0) table.set(vector, id * D);
   }
