@@ -173,3 +173,8 @@ export function explain<T>(schema: Schema<T>, message: (value: unknown, error: E
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A thrown value's `code` (Node's ENOENT, EACCES…), when it has one. */
+export function codeOf(error: unknown): string | undefined {
+  return isRecord(error) && typeof error.code === 'string' ? error.code : undefined;
+}
