@@ -32,21 +32,18 @@ export type Infer<S> = S extends Schema<infer T> ? T : never;
  * ```
  */
 export function show(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // 1e999 in JSON reads as Infinity
-  let json: string;
+  let json: string | undefined;
   try {
-    json = JSON.stringify(value);
+    // String(1e999) is "Infinity", where JSON would write null.
+    json = typeof value === 'number' ? String(value) : JSON.stringify(value);
   } catch {
-    json = Array.isArray(value) ? '[…]' : '{…}'; // nested too deep to write out
+    json = '{…}'; // nested too deep to write out
   }
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+  return json === undefined ? 'missing' : json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
 function fail(path: string, expected: string, value: unknown): never {
-  throw new SchemaError(
-    `${path} must be ${expected}, ${value === undefined ? 'and is missing' : `got ${show(value)}`}`,
-  );
+  throw new SchemaError(`${path} must be ${expected}, got ${show(value)}`);
 }
 
 /** The schema of values that pass `test`, described as `expected` in messages. */
@@ -65,26 +62,20 @@ export function isOneOf<const T>(values: readonly T[], value: unknown): value is
 }
 
 /** A string. */
-export const string = is((v): v is string => typeof v === 'string', 'a string');
+export const string = /* @__PURE__ */ is((v): v is string => typeof v === 'string', 'a string');
 /** true or false. */
-export const boolean = is((v): v is boolean => typeof v === 'boolean', 'true or false');
+export const boolean = /* @__PURE__ */ is((v): v is boolean => typeof v === 'boolean', 'true or false');
 /** A JSON value as it is, for fields read elsewhere. */
 export const unknown: Schema<unknown> = (value) => value;
 
 /** A finite number of at least `min`. */
-export function number(min = -Infinity): Schema<number> {
-  return is(
-    (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min,
-    min > -Infinity ? `a number ≥ ${min}` : 'a finite number',
-  );
+export function number(min = -Number.MAX_VALUE): Schema<number> {
+  return is((v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min, `a number ≥ ${min}`);
 }
 
 /** A safe integer of at least `min`. */
 export function integer(min = 0): Schema<number> {
-  return is(
-    (v): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min,
-    min === 1 ? 'a positive integer' : `an integer ≥ ${min}`,
-  );
+  return is((v): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min, `an integer ≥ ${min}`);
 }
 
 /** One of `values` (strings, numbers, booleans, null). */

@@ -129,12 +129,11 @@ export class Runtime {
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const pages = Math.max(1, Math.ceil((options.initialBytes ?? 16 * PAGE_BYTES) / PAGE_BYTES));
     const shared = options.shared === true;
-    // The Memory constructor's `shared` is not in every lib's typings, hence the cast.
     const memory = new WebAssembly.Memory({
       initial: pages,
       maximum: MAXIMUM_PAGES,
       ...(shared ? { shared: true } : {}),
-    } as WebAssembly.MemoryDescriptor);
+    });
     const fma = options.wasm === undefined && options.fma === true && hasRelaxedSimd();
     const source =
       options.wasm === undefined ? await compiledShipped(fma, shared) : await resolveWasmSource(options.wasm);
@@ -153,13 +152,7 @@ export class Runtime {
    * ```
    */
   static async forThread(memory: WasmMemory, module: WasmModule, layout: ThreadLayout, fma = false): Promise<Runtime> {
-    return new Runtime(
-      memory as WebAssembly.Memory,
-      await instantiateCore(module as WebAssembly.Module, memory),
-      fma,
-      module,
-      layout,
-    );
+    return new Runtime(wasmMemory(memory), await instantiateCore(wasmModule(module), memory), fma, module, layout);
   }
 
   /** Whether this is a host's runtime over a shared memory (Runtime.create({ shared: true })), which can plan threads. */
@@ -343,8 +336,20 @@ async function instantiateCore(module: WebAssembly.Module, memory: WasmMemory): 
   const abort = (_message: number, _file: number, line: number, column: number) => {
     throw new Error(`sentiwasm: the WebAssembly core aborted at line ${line}:${column} of its source`);
   };
-  const instance = await WebAssembly.instantiate(module, { env: { memory: memory as WebAssembly.Memory, abort } });
+  const instance = await WebAssembly.instantiate(module, { env: { memory: wasmMemory(memory), abort } });
   return instance.exports as unknown as KernelExports;
+}
+
+/** The host's memory as a thread receives it (the public type is a stand-in that needs no DOM typings). */
+function wasmMemory(memory: WasmMemory): WebAssembly.Memory {
+  if (!(memory instanceof WebAssembly.Memory)) throw new TypeError('sentiwasm: expected a WebAssembly.Memory');
+  return memory;
+}
+
+/** The host's compiled core as a thread receives it. */
+function wasmModule(module: WasmModule): WebAssembly.Module {
+  if (!(module instanceof WebAssembly.Module)) throw new TypeError('sentiwasm: expected a WebAssembly.Module');
+  return module;
 }
 
 /** Compiles what resolveWasmSource gave (a Module is returned as it is). */

@@ -8,6 +8,7 @@ import { classifierFromContents } from '../model-file/classifier-file.js';
 import { nextTurn } from '../fit/next-turn.js';
 import type { LabelledText, TrainingData, TrainOptions, TrainResult } from '../train/train.js';
 import type { FromWorker, ToWorker, WorkerSafeOptions } from './protocol.js';
+import { messageOf } from '../format/schema.js';
 
 /** A started worker, as Web Workers and worker_threads each spell it. */
 export interface WorkerHandle {
@@ -75,7 +76,7 @@ export async function trainInWorker<L extends Label>(
       } catch (error) {
         fail(
           new TypeError(
-            `train(…, { worker: true }) could not send the examples and options to the worker: ${(error as Error).message}`,
+            `train(…, { worker: true }) could not send the examples and options to the worker: ${messageOf(error)}`,
           ),
         );
       }
@@ -109,11 +110,11 @@ async function examplesToSend(examples: TrainingData<Label>): Promise<readonly L
     (Symbol.iterator in examples || Symbol.asyncIterator in examples)
   ) {
     const all: LabelledText<Label>[] = [];
-    for await (const e of examples as AsyncIterable<LabelledText<Label>>) all.push(e);
+    for await (const e of examples) all.push(e);
     return all;
   }
   // The worker's train() refuses it with its own message.
-  return examples as unknown as string;
+  return examples;
 }
 
 /** The options without what cannot cross to a worker; the callbacks stay here and are told through messages. */
@@ -138,7 +139,8 @@ function optionsToSend(options: TrainOptions & WorkerOption): WorkerSafeOptions 
 
 /** The worker's error on this side: the same class when it is a built-in one, else an Error with the same name. */
 function rebuildError(m: FromWorker & { type: 'error' }): Error {
-  const Class = ({ RangeError, TypeError, SyntaxError } as Record<string, ErrorConstructor>)[m.name] ?? Error;
+  const builtIn: Record<string, ErrorConstructor> = { RangeError, TypeError, SyntaxError };
+  const Class = builtIn[m.name] ?? Error;
   const error = new Class(m.message);
   if (error.name !== m.name) error.name = m.name;
   if (m.stack)
