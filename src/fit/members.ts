@@ -11,7 +11,7 @@ import type { TextModel } from '../models/text-model.js';
  * the bag model only (the only one that averages members).
  */
 export function bagModel(model: TextModel): BagModel {
-  if (!isBagModel(model)) throw new TypeError(`a ${model.constructor.name} is not a bag model`);
+  if (!isBagModel(model)) throw new TypeError('not a bag model');
   return model;
 }
 

@@ -68,9 +68,12 @@ export const boolean = /* @__PURE__ */ is((v): v is boolean => typeof v === 'boo
 /** A JSON value as it is, for fields read elsewhere. */
 export const unknown: Schema<unknown> = (value) => value;
 
-/** A finite number of at least `min`. */
-export function number(min = -Number.MAX_VALUE): Schema<number> {
-  return is((v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min, `a number ≥ ${min}`);
+/** A finite number (of at least `min`, when given). */
+export function number(min?: number): Schema<number> {
+  return is(
+    (v): v is number => typeof v === 'number' && Number.isFinite(v) && (min === undefined || v >= min),
+    min === undefined ? 'a number' : `a number ≥ ${min}`,
+  );
 }
 
 /** A safe integer of at least `min`. */

@@ -152,7 +152,13 @@ export class Runtime {
    * ```
    */
   static async forThread(memory: WasmMemory, module: WasmModule, layout: ThreadLayout, fma = false): Promise<Runtime> {
-    return new Runtime(wasmMemory(memory), await instantiateCore(wasmModule(module), memory), fma, module, layout);
+    return new Runtime(
+      instanceOf(memory, WebAssembly.Memory),
+      await instantiateCore(instanceOf(module, WebAssembly.Module), memory),
+      fma,
+      module,
+      layout,
+    );
   }
 
   /** Whether this is a host's runtime over a shared memory (Runtime.create({ shared: true })), which can plan threads. */
@@ -336,20 +342,16 @@ async function instantiateCore(module: WebAssembly.Module, memory: WasmMemory): 
   const abort = (_message: number, _file: number, line: number, column: number) => {
     throw new Error(`sentiwasm: the WebAssembly core aborted at line ${line}:${column} of its source`);
   };
-  const instance = await WebAssembly.instantiate(module, { env: { memory: wasmMemory(memory), abort } });
+  const instance = await WebAssembly.instantiate(module, {
+    env: { memory: instanceOf(memory, WebAssembly.Memory), abort },
+  });
   return instance.exports as unknown as KernelExports;
 }
 
-/** The host's memory as a thread receives it (the public type is a stand-in that needs no DOM typings). */
-function wasmMemory(memory: WasmMemory): WebAssembly.Memory {
-  if (!(memory instanceof WebAssembly.Memory)) throw new TypeError('sentiwasm: expected a WebAssembly.Memory');
-  return memory;
-}
-
-/** The host's compiled core as a thread receives it. */
-function wasmModule(module: WasmModule): WebAssembly.Module {
-  if (!(module instanceof WebAssembly.Module)) throw new TypeError('sentiwasm: expected a WebAssembly.Module');
-  return module;
+/** `value` as an instance of `type`: a thread receives the host's memory and module as the public stand-in types. */
+function instanceOf<T>(value: unknown, type: abstract new (...args: never[]) => T): T {
+  if (value instanceof type) return value;
+  throw new TypeError(`sentiwasm: expected a ${type.name}`);
 }
 
 /** Compiles what resolveWasmSource gave (a Module is returned as it is). */
