@@ -30,9 +30,7 @@ async function resolveTrainArgs<L extends Label>(
   // A path is read here, so that a missing or bad file gets the readers' message (file: problem. what to do).
   const data =
     typeof examples === 'string'
-      ? (readExamplesFromFile(
-          await resolveDataPath(examples, datasets),
-        ) as AsyncIterable<LabelledText> as TrainingData<L>)
+      ? (readExamplesFromFile(await resolveDataPath(examples, datasets)) as TrainingData<L>)
       : examples;
   let valid: TrainOptions['validation'];
   if (typeof validation === 'string') {

@@ -345,7 +345,9 @@ async function instantiateCore(module: WebAssembly.Module, memory: WasmMemory): 
   const instance = await WebAssembly.instantiate(module, {
     env: { memory: instanceOf(memory, WebAssembly.Memory), abort },
   });
-  return instance.exports as unknown as KernelExports;
+  // The contract with the core (contract.ts, checked by scripts/contract.mjs) says what it exports.
+  const exports: object = instance.exports;
+  return exports as KernelExports;
 }
 
 /** `value` as an instance of `type`: a thread receives the host's memory and module as the public stand-in types. */
@@ -358,8 +360,14 @@ function instanceOf<T>(value: unknown, type: abstract new (...args: never[]) => 
 async function compileSource(source: Awaited<ReturnType<typeof resolveWasmSource>>): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());
-  // A file: URL was read into bytes (the stand-in WasmModule type is a bare object, hence the cast).
-  return WebAssembly.compile(source as BufferSource);
+  // A file: URL was read into bytes (the stand-in WasmModule type is a bare object).
+  if (!isBytes(source)) throw new TypeError('sentiwasm: the WebAssembly source is not bytes, a Response or a Module');
+  return WebAssembly.compile(source);
+}
+
+/** An ArrayBuffer (by its tag, so that one from another realm counts too) or a view of one. */
+function isBytes(source: unknown): source is BufferSource {
+  return ArrayBuffer.isView(source) || Object.prototype.toString.call(source) === '[object ArrayBuffer]';
 }
 
 let shared: Promise<Runtime> | undefined;
