@@ -135,7 +135,10 @@ export type ObjectOf<S> = {
  * object({ dim: integer(1), hidden: optional(array(integer(1))) })(config, 'config').dim // a number
  * ```
  */
-export function object<S extends Record<string, Schema<unknown>>>(shape: S): Schema<ObjectOf<S>> {
+export function object<S extends Record<string, Schema<unknown>>>(shape: S): Schema<ObjectOf<S>>;
+// Each field is read by its schema, so the object is what ObjectOf<S> says: the signature above
+// states it once for every caller.
+export function object(shape: Record<string, Schema<unknown>>): Schema<Record<string, unknown>> {
   return (value, path) => {
     if (!isRecord(value)) return fail(path, 'an object', value);
     const out: Record<string, unknown> = {};
@@ -143,8 +146,7 @@ export function object<S extends Record<string, Schema<unknown>>>(shape: S): Sch
       const read = shape[key](value[key], path ? `${path}.${key}` : key);
       if (read !== undefined) out[key] = read;
     }
-    // Each field was read by its schema above: the object is what ObjectOf<S> says.
-    return out as ObjectOf<S>;
+    return out;
   };
 }
 
