@@ -17,6 +17,7 @@ import { describeSkipped, readLabelled } from './data.js';
 import { CliError } from './errors.js';
 import { positiveInt } from './options.js';
 import { trainOptionsFromFlags, type TrainFlags } from './train.js';
+import { messageOf } from '../format/schema.js';
 
 /** train's options that mean nothing to cv (where the model goes, validation, checkpoints, output). */
 const NOT_FOR_CV = new Set([
@@ -166,7 +167,7 @@ export function parseTrainOptions(spec: string, options: readonly Option[]): Tra
   try {
     parser.parse(splitWords(spec), { from: 'user' });
   } catch (error) {
-    throw new CliError(`--compare "${spec}": ${(error as Error).message.replace(/^error: /, '')}`);
+    throw new CliError(`--compare "${spec}": ${messageOf(error).replace(/^error: /, '')}`);
   }
   if (parser.args.length)
     throw new CliError(
@@ -175,7 +176,7 @@ export function parseTrainOptions(spec: string, options: readonly Option[]): Tra
   const given = Object.fromEntries(
     Object.entries(parser.opts()).filter(([key]) => parser.getOptionValueSource(key) === 'cli'),
   );
-  const parsed = definedOnly(trainOptionsFromFlags(given as Omit<TrainFlags, 'out'>)) as TrainOptions;
+  const parsed: TrainOptions = definedOnly(trainOptionsFromFlags(given));
   // Only the tokenizer options named (the others are undefined and must not hide the command line's).
   if (parsed.tokenizer) parsed.tokenizer = definedOnly(parsed.tokenizer);
   return parsed;

@@ -6,6 +6,7 @@ import type { ParameterValues } from '../nn/parameters.js';
 import { runSeedExample } from '../nn/seed-example.js';
 import { PYTORCH_SEED_INIT } from '../nn/seed-init.js';
 import { CliError } from './errors.js';
+import { codeOf, is, isRecord, messageOf, record, SchemaError } from '../format/schema.js';
 
 export interface DemoSeedOptions {
   init?: string;
@@ -55,20 +56,35 @@ async function readInitialWeights(file: string): Promise<ParameterValues> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CliError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new CliError(`${file}: cannot read the file (${codeOf(error) ?? error})`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new CliError(`${file}: not valid JSON (${messageOf(error)})`);
   }
-  const weights =
-    parsed && typeof parsed === 'object' && 'init' in parsed ? (parsed as { init: unknown }).init : parsed;
-  if (!weights || typeof weights !== 'object' || Array.isArray(weights)) {
+  const weights = isRecord(parsed) && 'init' in parsed ? parsed.init : parsed;
+  if (!isRecord(weights)) {
     throw new CliError(
       `${file}: expected an object of weights keyed "0.weight", "0.bias", "2.weight", "2.bias" (or such an object under "init")`,
     );
   }
-  return weights as ParameterValues;
+  try {
+    return WEIGHTS(weights, 'weights');
+  } catch (error) {
+    if (error instanceof SchemaError) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
 }
+
+/** A tensor's values: a list of numbers, or a list of rows of numbers. */
+const WEIGHTS = record(
+  is(
+    (v): v is number[] | number[][] =>
+      Array.isArray(v) &&
+      (v.every((x) => typeof x === 'number') ||
+        v.every((row) => Array.isArray(row) && row.every((x) => typeof x === 'number'))),
+    'a list of numbers, or of rows of numbers',
+  ),
+);

@@ -318,7 +318,7 @@ async function main(argv: string[]): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`sentiwasm: ${message.replace(/^sentiwasm: /, '')}\n`);
     if (!(error instanceof CliError) && process.env.SENTIWASM_DEBUG)
-      process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);
     process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }
 }

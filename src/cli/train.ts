@@ -24,6 +24,7 @@ import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
+import { codeOf, messageOf } from '../format/schema.js';
 
 /** The attention model's options: the CLI's flags carry the API's names and types. */
 type AttentionOption = 'layers' | 'heads' | 'ff' | 'maxLen' | 'dropout' | 'normFirst' | 'pooling' | 'clipNorm';
@@ -193,7 +194,7 @@ export async function trainCommand(
     try {
       result = await trainWithReport(examples, { ...options, signal: ctrlC.signal });
     } catch (error) {
-      if (ctrlC.signal.aborted && (error as Error)?.name === 'AbortError')
+      if (ctrlC.signal.aborted && error instanceof Error && error.name === 'AbortError')
         throw new CliError('stopped by Ctrl-C before training began; nothing was saved', 130);
       throw error;
     } finally {
@@ -366,9 +367,7 @@ async function prepareCheckpointDir(dir: string): Promise<boolean> {
   try {
     made = await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new CliError(
-      `${dir}: cannot make the checkpoint folder (${(error as NodeJS.ErrnoException).code ?? error}); choose another place`,
-    );
+    throw new CliError(`${dir}: cannot make the checkpoint folder (${codeOf(error) ?? error}); choose another place`);
   }
   await checkCanSave(join(dir, CHECKPOINT_FILE), 'the checkpoint');
   for (const name of await readdir(dir))
@@ -454,12 +453,12 @@ async function readVectors(file: string): Promise<Map<string, Float32Array>> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CliError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new CliError(`${file}: cannot read the file (${codeOf(error) ?? error})`);
   }
   try {
     return parseVectors(text, file);
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError(messageOf(error));
   }
 }
 

@@ -17,6 +17,7 @@ import { formatReport } from '../eval/metrics.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { displayWidth, fitColumns, padEndColumns, padStartColumns } from './columns.js';
 import { CliError } from './errors.js';
+import { codeOf } from '../format/schema.js';
 
 type Print = (line: string) => void;
 
@@ -298,7 +299,7 @@ export async function exportVectorsCommand(
       await rename(temp, outPath);
     } catch (error) {
       await unlink(temp).catch(() => {});
-      throw new CliError(`${outPath}: cannot write the vectors (${(error as NodeJS.ErrnoException).code ?? error})`);
+      throw new CliError(`${outPath}: cannot write the vectors (${codeOf(error) ?? error})`);
     }
     const ofThem = negated ? ` (${negated} of them negated words, spelled ${NEGATED_WORD_PREFIX}word)` : '';
     out(`wrote ${entries.length} word vectors of dimension ${model.config.dim} to ${outPath}${ofThem}`);

@@ -35,18 +35,17 @@ export function detectFileFormat(path: string | URL): DataFormat {
 /** The file's bytes in chunks; a missing or unreadable file becomes a DataError naming it. */
 async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) yield chunk as Uint8Array;
+    for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) yield chunk;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === undefined || err instanceof DataError) throw e;
+    if (!(e instanceof Error) || !('code' in e) || e.code === undefined || e instanceof DataError) throw e;
     const [problem, hint] =
-      err.code === 'ENOENT'
+      e.code === 'ENOENT'
         ? ['there is no such file', `check the path (a relative path starts from ${process.cwd()})`]
-        : err.code === 'EISDIR'
+        : e.code === 'EISDIR'
           ? ['this is a directory, not a file', 'give the path of a data file inside it']
-          : err.code === 'EACCES' || err.code === 'EPERM'
+          : e.code === 'EACCES' || e.code === 'EPERM'
             ? ['permission to read the file is denied', 'check its permissions']
-            : [`cannot read the file (${err.message})`, 'check the path and the disk'];
+            : [`cannot read the file (${e.message})`, 'check the path and the disk'];
     throw new DataError(file, 0, problem, hint, 'unreadable');
   }
 }

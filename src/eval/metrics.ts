@@ -65,18 +65,16 @@ function checkLabel(label: number, i: number, numClasses: number, where: string)
 /** Flattens probabilities to a row-major n×C Float64Array, checking shape and values. */
 function flattenProbabilities(probabilities: Probabilities, n: number, numClasses: number): Float64Array {
   const out = new Float64Array(n * numClasses);
-  const flat =
-    ArrayBuffer.isView(probabilities) ||
-    (probabilities.length > 0 && typeof (probabilities as ArrayLike<unknown>)[0] === 'number') ||
-    (probabilities.length === 0 && n === 0);
-  if (flat) {
-    const p = probabilities as ArrayLike<number>;
+  const isFlat = (p: Probabilities): p is ArrayLike<number> =>
+    ArrayBuffer.isView(p) || (p.length > 0 && typeof p[0] === 'number') || (p.length === 0 && n === 0);
+  if (isFlat(probabilities)) {
+    const p = probabilities;
     if (p.length !== n * numClasses) {
       throw new RangeError(`evaluate: expected ${n}×${numClasses} = ${n * numClasses} probabilities, got ${p.length}`);
     }
     for (let k = 0; k < p.length; k++) out[k] = p[k];
   } else {
-    const rows = probabilities as ArrayLike<ArrayLike<number>>;
+    const rows = probabilities;
     if (rows.length !== n) {
       throw new RangeError(`evaluate: expected ${n} rows of probabilities, got ${rows.length}`);
     }

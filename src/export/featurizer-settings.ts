@@ -5,7 +5,19 @@
 // language can be written and checked against it.
 
 import { END_OF_TEXT, Featurizer, ORDERED_ID_OFFSET, PAD_ID, UNK_ID } from '../text/features.js';
-import type { ResolvedFeatureOptions } from '../text/feature-options.js';
+import { restoreFeatureOptions, type ResolvedFeatureOptions } from '../text/feature-options.js';
+import {
+  array,
+  explain,
+  integer,
+  isRecord,
+  messageOf,
+  number,
+  object,
+  oneOf,
+  optional,
+  string,
+} from '../format/schema.js';
 import { Vocabulary } from '../text/vocabulary.js';
 
 /** The settings file's format name. */
@@ -123,36 +135,44 @@ export function featurizerFromSettings(
   /** Class names in the order of the graph's outputs. */
   labels: string[];
 } {
-  const refuse = (problem: string): never => {
-    throw new TypeError(`${source}: ${problem}`);
-  };
-  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) return refuse('not a JSON object');
-  const s = settings as Partial<FeaturizerSettings>;
-  if (s.format !== FEATURIZER_SETTINGS_FORMAT)
-    refuse(
-      `not a ${FEATURIZER_SETTINGS_FORMAT} file (its "format" is ${JSON.stringify(s.format)}); export-onnx writes one beside the .onnx file`,
-    );
-  if (s.version !== FEATURIZER_SETTINGS_VERSION)
-    refuse(`version ${JSON.stringify(s.version)}; this sentiwasm reads version ${FEATURIZER_SETTINGS_VERSION}`);
-  if (!Array.isArray(s.vocabulary) || !s.vocabulary.every((w) => typeof w === 'string'))
-    refuse('"vocabulary" must be a list of words');
-  if (!Array.isArray(s.labels) || !s.labels.every((l) => typeof l === 'string'))
-    refuse('"labels" must be a list of names');
-  const ordered = s.ids === 'ordered words';
-  if (!ordered && s.ids !== 'feature rows')
-    refuse(`"ids" is ${JSON.stringify(s.ids)}, not "feature rows" or "ordered words"`);
-  const maxLength = s.ordered?.maxLength;
-  if (ordered && !(Number.isInteger(maxLength) && (maxLength as number) > 0))
-    refuse('"ordered.maxLength" must be a positive integer');
-  if (!ordered && !Array.isArray(s.rowBuckets)) refuse('"rowBuckets" must be a list of buckets');
   try {
-    const featurizer = Featurizer.restore(
-      s.features as ResolvedFeatureOptions,
-      new Vocabulary(s.vocabulary as string[]),
-      ordered ? [] : (s.rowBuckets as number[]),
-    );
-    return { featurizer, sequenceLength: ordered ? maxLength : undefined, labels: s.labels as string[] };
+    if (!isRecord(settings)) throw new TypeError('not a JSON object');
+    const s = SETTINGS(settings, '');
+    const ordered = s.ids === 'ordered words';
+    const sequenceLength = ordered
+      ? (s.ordered?.maxLength ?? fail('"ordered.maxLength" must be a positive integer'))
+      : undefined;
+    const rowBuckets = ordered ? [] : (s.rowBuckets ?? fail('"rowBuckets" must be a list of buckets'));
+    const featurizer = Featurizer.restore(s.features, new Vocabulary(s.vocabulary), rowBuckets);
+    return { featurizer, sequenceLength, labels: s.labels };
   } catch (error) {
-    return refuse((error as Error).message);
+    throw new TypeError(`${source}: ${messageOf(error)}`);
   }
 }
+
+function fail(problem: string): never {
+  throw new TypeError(problem);
+}
+
+/** A settings file's fields, checked in this order; the featurizer's own settings as a model file's are. */
+const SETTINGS = object({
+  format: explain(
+    oneOf([FEATURIZER_SETTINGS_FORMAT]),
+    (format) =>
+      `not a ${FEATURIZER_SETTINGS_FORMAT} file (its "format" is ${JSON.stringify(format)}); export-onnx writes one beside the .onnx file`,
+  ),
+  version: explain(
+    oneOf([FEATURIZER_SETTINGS_VERSION]),
+    (version) => `version ${JSON.stringify(version)}; this sentiwasm reads version ${FEATURIZER_SETTINGS_VERSION}`,
+  ),
+  vocabulary: explain(array(string), () => '"vocabulary" must be a list of words'),
+  labels: explain(array(string), () => '"labels" must be a list of names'),
+  ids: explain(
+    oneOf(['feature rows', 'ordered words']),
+    (ids) => `"ids" is ${JSON.stringify(ids)}, not "feature rows" or "ordered words"`,
+  ),
+  ordered: optional(object({ maxLength: integer(1) })),
+  // Featurizer.restore checks each bucket, with a message naming it.
+  rowBuckets: optional(array(number())),
+  features: restoreFeatureOptions,
+});

@@ -143,8 +143,8 @@ export class PatchingCheckpointWriter implements CheckpointWriter {
       config: {
         kind: CHECKPOINT_PATCH_KIND,
         version: CHECKPOINT_VERSION,
-        position: state.position as unknown as Record<string, unknown>,
-        reports: state.reports as unknown as Record<string, unknown>[],
+        position: state.position,
+        reports: state.reports,
         optimizerSteps: state.optimizer.steps,
       },
       sections,

@@ -33,6 +33,19 @@ import {
   ModelFileError,
   type ModelFileContents,
 } from '../format/model-file.js';
+import {
+  array,
+  integer,
+  nullable,
+  number,
+  object,
+  optional,
+  record,
+  SchemaError,
+  string,
+  unknown,
+  type Schema,
+} from '../format/schema.js';
 import { crc32 } from '../format/crc32.js';
 import type { TextModel, WeightSnapshot } from '../models/text-model.js';
 import type { CheckpointClock } from './checkpoint-interval.js';
@@ -170,9 +183,9 @@ export function encodeCheckpoint(identity: RunIdentity, state: TrainingState): U
     config: {
       kind: CHECKPOINT_KIND,
       version: CHECKPOINT_VERSION,
-      identity: identity as unknown as Record<string, unknown>,
-      position: state.position as unknown as Record<string, unknown>,
-      reports: state.reports as unknown as Record<string, unknown>[],
+      identity,
+      position: state.position,
+      reports: state.reports,
       optimizerSteps: state.optimizer.steps,
     },
     sections,
@@ -222,19 +235,14 @@ function containers(bytes: Uint8Array): Uint8Array[] {
 /** Applies a patch (what changed since the checkpoint before) to a decoded state, in place. */
 function applyPatch(state: TrainingState, { config, sections }: ModelFileContents, source: string): void {
   if (config.kind !== CHECKPOINT_PATCH_KIND || config.version !== CHECKPOINT_VERSION)
-    throw new ModelFileError(
-      source,
-      `is not a patch of a ${CHECKPOINT_KIND} of version ${CHECKPOINT_VERSION}`,
-      'start the run again without resuming',
-      'invalid-contents',
-    );
-  state.position = config.position as unknown as CheckpointPosition;
-  state.reports = config.reports as unknown as EpochReport[];
-  state.optimizer.steps = (config.optimizerSteps ?? {}) as Record<string, number>;
-  const i32 = (name: string) => sections[name] as Int32Array;
-  state.shuffleRng = new Uint32Array(i32('shuffleRng').slice().buffer);
-  state.dropoutRng = new Uint32Array(i32('dropoutRng').slice().buffer);
-  if (sections.order) state.order = i32('order').slice();
+    refuse(source, `is not a patch of a ${CHECKPOINT_KIND} of version ${CHECKPOINT_VERSION}`);
+  const { position, reports, optimizerSteps = {} } = read(PROGRESS, config, source);
+  state.position = position;
+  state.reports = reports;
+  state.optimizer.steps = optimizerSteps;
+  state.shuffleRng = new Uint32Array(int32Section(sections, 'shuffleRng', source, 4).buffer);
+  state.dropoutRng = new Uint32Array(int32Section(sections, 'dropoutRng', source, 4).buffer);
+  if (sections.order) state.order = int32Section(sections, 'order', source);
   readTensors(state, sections);
 }
 
@@ -260,9 +268,9 @@ function readTensors(state: TrainingState, sections: ModelFileContents['sections
               : undefined;
     if (!group) continue;
     const target = group[tensor];
-    const rows = sections[`rowIds.${name}`] as Int32Array | undefined;
+    const rows = sections[`rowIds.${name}`];
     if (!target) group[tensor] = values.slice();
-    else if (!rows) target.set(values);
+    else if (!(rows instanceof Int32Array)) target.set(values);
     else {
       const width = values.length / Math.max(1, rows.length);
       rows.forEach((row, k) => target.set(values.subarray(k * width, (k + 1) * width), row * width));
@@ -272,53 +280,107 @@ function readTensors(state: TrainingState, sections: ModelFileContents['sections
 
 function decodeWhole(bytes: Uint8Array, source: string, identity: RunIdentity): TrainingState {
   const { config, sections } = decodeModelFile(bytes, source);
-  const refuse = (problem: string, hint: string): never => {
-    throw new ModelFileError(source, problem, hint, 'invalid-contents');
-  };
   if (config.kind !== CHECKPOINT_KIND)
     refuse(
+      source,
       `holds a "${String(config.kind)}", not a ${CHECKPOINT_KIND}`,
       'give the folder or file that --checkpoint wrote',
     );
   if (config.version !== CHECKPOINT_VERSION)
     refuse(
+      source,
       `is a checkpoint of version ${String(config.version)}; this sentiwasm reads version ${CHECKPOINT_VERSION}`,
-      'start the run again without resuming',
     );
-  const saved = config.identity as unknown as RunIdentity;
-  if (saved?.data !== identity.data)
+  const saved = read(IDENTITY, config.identity, source, 'config.identity');
+  if (saved.data !== identity.data)
     refuse(
+      source,
       'was made from other training or validation data',
       'resume with the same data files (and the same --dev), or start again without resuming',
     );
-  for (const key of new Set([...Object.keys(saved.options ?? {}), ...Object.keys(identity.options)])) {
+  for (const key of new Set([...Object.keys(saved.options), ...Object.keys(identity.options)])) {
     // As the container wrote them (keys sorted), so that key order alone is never a difference.
-    const was = configJson(saved.options?.[key]);
+    const was = configJson(saved.options[key]);
     const now = configJson(identity.options[key]);
     if (was !== now)
       refuse(
+        source,
         `was made with ${key} ${was ?? 'unset'}, and this run has ${key} ${now ?? 'unset'}`,
         'resume with the options the run started with',
       );
   }
-  const i32 = (name: string, length?: number): Int32Array => {
-    const section = sections[name];
-    if (!(section instanceof Int32Array) || (length !== undefined && section.length !== length))
-      return refuse(`section "${name}" is missing or malformed`, 'start the run again without resuming');
-    return section.slice();
-  };
-  const state = {
-    position: config.position as unknown as CheckpointPosition,
-    reports: config.reports as unknown as EpochReport[],
+  const { position, reports, optimizerSteps = {} } = read(PROGRESS, config, source);
+  const state: TrainingState = {
+    position,
+    reports,
     weights: {},
-    optimizer: { steps: (config.optimizerSteps ?? {}) as Record<string, number>, buffers: {} },
-  } as TrainingState;
+    optimizer: { steps: optimizerSteps, buffers: {} },
+    order: int32Section(sections, 'order', source),
+    shuffleRng: new Uint32Array(int32Section(sections, 'shuffleRng', source, 4).buffer),
+    dropoutRng: new Uint32Array(int32Section(sections, 'dropoutRng', source, 4).buffer),
+  };
   readTensors(state, sections);
-  if (Object.keys(state.weights).length === 0) refuse('it holds no weights', 'start the run again without resuming');
-  state.order = i32('order');
-  state.shuffleRng = new Uint32Array(i32('shuffleRng', 4).buffer);
-  state.dropoutRng = new Uint32Array(i32('dropoutRng', 4).buffer);
+  if (Object.keys(state.weights).length === 0) refuse(source, 'it holds no weights');
   return state;
+}
+
+/** A checkpoint that cannot continue this run: a ModelFileError naming `source`. */
+function refuse(source: string, problem: string, hint = 'start the run again without resuming'): never {
+  throw new ModelFileError(source, problem, hint, 'invalid-contents');
+}
+
+/** What a checkpoint records of the run it belongs to. */
+const IDENTITY = object({ options: record(unknown), data: string });
+
+/** Where the run stands, in a whole checkpoint's config and in each patch's. */
+const PROGRESS = object({
+  position: object({
+    member: integer(0),
+    epoch: integer(0),
+    batch: integer(0),
+    step: integer(0),
+    lossSum: number(),
+    correct: number(),
+    wordsSeen: number(),
+    sinceBest: integer(0),
+    bestLoss: nullable(number()),
+  }),
+  reports: array(
+    object({
+      member: optional(integer(1)),
+      epoch: integer(1),
+      trainLoss: number(),
+      trainAccuracy: number(),
+      validLoss: optional(number()),
+      validAccuracy: optional(number()),
+      seconds: number(),
+      tokensPerSecond: number(),
+    }),
+  ),
+  optimizerSteps: optional(record(integer(0))),
+});
+
+/** `value` (the config, or the part of it at `path`) read by `schema`, or refused naming the field. */
+function read<T>(schema: Schema<T>, value: unknown, source: string, path = 'config'): T {
+  try {
+    return schema(value, path);
+  } catch (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    return refuse(source, error.message);
+  }
+}
+
+/** A copy of the int32 section `name` (of `length` values, when given), or a refusal naming it. */
+function int32Section(
+  sections: ModelFileContents['sections'],
+  name: string,
+  source: string,
+  length?: number,
+): Int32Array {
+  const section = sections[name];
+  if (!(section instanceof Int32Array) || (length !== undefined && section.length !== length))
+    return refuse(source, `section "${name}" is missing or malformed`);
+  return section.slice();
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import { modelClass } from '../models/registry.js';
 import type { ModelLayout, TextModel } from '../models/text-model.js';
-import type { BagModel } from '../models/bag-model.js';
+import { bagModel } from './members.js';
 import type { Random } from '../nn/random.js';
 import { BatchBuilder, type Encoded } from './batches.js';
 import type { CheckpointWriter, TrainingState } from './checkpoint.js';
@@ -61,7 +61,7 @@ export async function fitModel(
   const { options } = run;
   const resume = run.resume?.position.member === memberIndex ? run.resume : undefined;
   run.resume = undefined;
-  if (o.naiveBayesStart > 0 && !resume) naiveBayesStart(model as BagModel, trainSet, o.naiveBayesStart);
+  if (o.naiveBayesStart > 0 && !resume) naiveBayesStart(bagModel(model), trainSet, o.naiveBayesStart);
   const stepper = new TrainingStep(model, {
     optimizer: run.layout.optimizer,
     lr: o.lr,

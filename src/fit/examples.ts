@@ -3,7 +3,7 @@
 
 import type { Label } from '../classifier/classifier.js';
 import type { Random } from '../nn/random.js';
-import type { LabelledText, TrainingData, TrainOptions } from './options.js';
+import type { TrainingData, TrainOptions } from './options.js';
 
 /** An example as training uses it: its label as a string ("1" for 1). */
 export interface Example {
@@ -22,9 +22,9 @@ export async function collectExamples(
   }
   const all: Example[] = [];
   let numericLabels = true;
-  for await (const e of source as AsyncIterable<unknown>) {
+  for await (const e of source) {
     all.push(checkExample(e, all.length, 'training'));
-    numericLabels &&= typeof (e as LabelledText).label === 'number';
+    numericLabels &&= typeof e.label === 'number';
   }
   return { examples: all, numericLabels: numericLabels && all.length > 0 };
 }
@@ -33,7 +33,8 @@ export async function collectExamples(
 export function checkExample(e: unknown, i: number, what: string): Example {
   if (e === null || typeof e !== 'object')
     throw new TypeError(`${what} example ${i + 1} is ${describe(e)}, not an object { text, label }`);
-  const { text, label } = e as Record<string, unknown>;
+  const text: unknown = Reflect.get(e, 'text');
+  const label: unknown = Reflect.get(e, 'label');
   if (typeof text !== 'string')
     throw new TypeError(`${what} example ${i + 1}: text must be a string, got ${describe(text)}`);
   if (typeof label === 'number' && Number.isFinite(label)) return { text, label: String(label) };

@@ -3,6 +3,21 @@
 // averaged into one model of the full width (BagModel.addMember).
 
 import { modelClass } from '../models/registry.js';
+import type { BagModel } from '../models/bag-model.js';
+import type { TextModel } from '../models/text-model.js';
+
+/**
+ * `model` as the bag model it is: the options allow several members and a naive-Bayes start for
+ * the bag model only (the only one that averages members).
+ */
+export function bagModel(model: TextModel): BagModel {
+  if (!isBagModel(model)) throw new TypeError('not a bag model');
+  return model;
+}
+
+function isBagModel(model: TextModel): model is BagModel {
+  return 'addMember' in model;
+}
 
 /** The seed member m trains with: the run's own for member 0, then far-apart others. */
 export function memberSeed(seed: number, m: number): number {

@@ -235,32 +235,34 @@ export const MAX_TRAINING_FEATURES = 16_384;
 export const WASM_MEMORY_LIMIT = 4 * 1024 ** 3;
 /** Labels with fewer examples than this train poorly; when most labels have so few, training warns. */
 const FEW_EXAMPLES = 5;
+/** `value` typed as the option it fills, not as the literal it is (checked, unlike a cast). */
+const widen = <T>(value: T): T => value;
 /** The defaults: the settings `sentiwasm train FILE` uses. */
 export const TRAIN_DEFAULTS = {
   /** The bag-of-n-grams model. */
-  arch: 'bag' as Architecture,
+  arch: widen<Architecture>('bag'),
   /** Embedding width. */
   dim: 64,
   /** One hidden layer of 64 in the mlp head. */
   hidden: [64],
   /** One bag member per 32 columns. */
-  members: 'auto' as number | 'auto',
+  members: widen<number | 'auto'>('auto'),
   /** Enough for about 60,000 examples seen, at least 5 and at most 50. */
-  epochs: 'auto' as number | 'auto',
+  epochs: widen<number | 'auto'>('auto'),
   /** SGD: 2 for the bag model, 0.2 for the mlp head; Adam: 0.003. */
-  lr: 'auto' as number | 'auto',
+  lr: widen<number | 'auto'>('auto'),
   /** Examples per step. */
   batch: 8,
   /** SGD for the bag model; the mlp head learns far better with Adam. */
-  optimizer: 'auto' as SparseOptimizer | 'auto',
+  optimizer: widen<SparseOptimizer | 'auto'>('auto'),
   /** The rate falls linearly to 0 at the last step. */
-  schedule: 'linear' as ScheduleName,
+  schedule: widen<ScheduleName>('linear'),
   /** No warm-up. */
   warmup: 0,
   /** The seed of weights, shuffling and dropout. */
   seed: 0,
   /** A quarter of the epochs, at least 3. */
-  patience: 'auto' as number | 'auto',
+  patience: widen<number | 'auto'>('auto'),
   /** Word dropout: each feature of an example is left out with this probability. */
   featureDropout: 0.2,
   /** A random start, not a naive-Bayes one. */
@@ -493,5 +495,7 @@ export function checkPositiveInt(name: string, value: number): void {
 }
 
 export function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Partial<T> = {};
+  for (const key in o) if (Object.hasOwn(o, key) && o[key] !== undefined) out[key] = o[key];
+  return out;
 }

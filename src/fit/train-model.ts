@@ -14,7 +14,6 @@
 
 import { modelClass } from '../models/registry.js';
 import type { TextModel } from '../models/text-model.js';
-import type { BagModel } from '../models/bag-model.js';
 import { Random } from '../nn/random.js';
 import { Runtime } from '../runtime/runtime.js';
 import { resolveFeatureOptions } from '../text/feature-options.js';
@@ -32,7 +31,7 @@ import type { ClassifierConfig } from '../model-file/classifier-encode.js';
 import type { Label, TextClassifier } from '../classifier/classifier.js';
 import { restore } from './early-stopping.js';
 import { keptRowsWarning, labelCountWarnings } from './data-warnings.js';
-import { memberSeed } from './members.js';
+import { bagModel, memberSeed } from './members.js';
 import {
   checkLabelCount,
   checkModelSize,
@@ -229,12 +228,14 @@ async function trainOn(
   } else {
     // Independent members side by side: member m trains alone on columns [m·d, (m+1)·d) of one
     // table, and the merged model's logits are the mean of theirs (see BagModel.addMember).
-    const merged = Model.create(await Runtime.create(options.runtime), shape, {
-      ...layout,
-      optimizer: 'sgd',
-      seed: o.seed,
-      initialise: false,
-    }) as BagModel;
+    const merged = bagModel(
+      Model.create(await Runtime.create(options.runtime), shape, {
+        ...layout,
+        optimizer: 'sgd',
+        seed: o.seed,
+        initialise: false,
+      }),
+    );
     if (resume?.merged) restore(merged, resume.merged);
     const dim = o.dim / o.members;
     let m = resume?.position.member ?? 0;
@@ -280,12 +281,14 @@ async function trainOn(
       m = 0;
       for (const [k, result] of trained.entries()) {
         if (!result) continue; // stopped before it started
-        const member = Model.create(await Runtime.create(options.runtime), memberShape, {
-          ...layout,
-          seed: memberSeed(o.seed, k),
-          initialise: false,
-          training: false,
-        }) as BagModel;
+        const member = bagModel(
+          Model.create(await Runtime.create(options.runtime), memberShape, {
+            ...layout,
+            seed: memberSeed(o.seed, k),
+            initialise: false,
+            training: false,
+          }),
+        );
         restore(member, result.weights);
         merged.addMember(member, k, o.members);
         run.step += result.steps;
@@ -297,11 +300,9 @@ async function trainOn(
     }
     for (; m < o.members && !run.stopped; m++) {
       const seed = memberSeed(o.seed, m);
-      const member = Model.create(
-        await Runtime.create(runtimeOptions),
-        { ...shape, dim },
-        { ...layout, seed },
-      ) as BagModel;
+      const member = bagModel(
+        Model.create(await Runtime.create(runtimeOptions), { ...shape, dim }, { ...layout, seed }),
+      );
       run.merged = () => views(merged);
       // Member 0 goes on with the seed's own generator, as a single model would.
       await fitModel(member, sets, { ...o, dim, seed }, m === 0 ? rng : new Random(seed), classWeight, run, m, m + 1);

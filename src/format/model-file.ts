@@ -49,6 +49,7 @@
 //   damaged header (whose intact trailer still gives the length the file really has).
 
 import { crc32 } from './crc32.js';
+import { isRecord, messageOf } from './schema.js';
 
 /** The first 8 bytes of every model file, as ASCII text. A string, so that no one can change it in place. */
 export const MODEL_MAGIC = 'SENTIWSM';
@@ -192,8 +193,8 @@ class ConfigError extends Error {}
  */
 function canonicalJson(value: unknown, key: string, path: string, parents: Set<object>): string | undefined {
   // Honour toJSON (a Date becomes its ISO string) as JSON.stringify does.
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON(key: string): unknown }).toJSON(key);
+  if (value !== null && typeof value === 'object' && 'toJSON' in value && typeof value.toJSON === 'function') {
+    value = value.toJSON(key);
   }
   switch (typeof value) {
     case 'undefined':
@@ -224,7 +225,7 @@ function canonicalJson(value: unknown, key: string, path: string, parents: Set<o
       } else {
         const proto = Object.getPrototypeOf(value);
         if (proto !== Object.prototype && proto !== null) {
-          const kind = (value as object).constructor?.name ?? 'a non-plain object';
+          const kind = value.constructor?.name ?? 'a non-plain object';
           throw new ConfigError(
             `${path} is a ${kind}; a config holds only plain objects, arrays, strings, finite numbers, booleans and null` +
               (ArrayBuffer.isView(value) ? ' (put typed arrays in sections)' : ''),
@@ -232,7 +233,7 @@ function canonicalJson(value: unknown, key: string, path: string, parents: Set<o
         }
         const parts: string[] = [];
         for (const key of Object.keys(value).sort()) {
-          const json = canonicalJson((value as Record<string, unknown>)[key], key, `${path}.${key}`, parents);
+          const json = canonicalJson(Reflect.get(value, key), key, `${path}.${key}`, parents);
           if (json !== undefined) parts.push(JSON.stringify(key) + ':' + json);
         }
         out = '{' + parts.join(',') + '}';
@@ -260,15 +261,14 @@ export function configJson(value: unknown): string | undefined {
 /** The dtype of a section value, by its tag so that typed arrays from another realm (a worker, a vm context) count too. */
 function dtypeOfArray(value: unknown): Dtype | undefined {
   if (!ArrayBuffer.isView(value)) return undefined;
-  const tag = (value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag];
+  const tag = Reflect.get(value, Symbol.toStringTag);
   return DTYPES.find((d) => d.name === tag);
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (ArrayBuffer.isView(value))
-    return `a ${(value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? 'DataView'}`;
-  if (typeof value === 'object') return `a ${(value as object).constructor?.name ?? 'object'}`;
+  if (ArrayBuffer.isView(value)) return `a ${Reflect.get(value, Symbol.toStringTag) ?? 'DataView'}`;
+  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
   return `a ${typeof value}`;
 }
 
@@ -291,7 +291,7 @@ function invalid(problem: string, hint: string): ModelFileError {
  */
 export function encodeModelFile(contents: ModelFileContents): Uint8Array {
   requireLittleEndianHost(undefined);
-  const { config, sections } = contents ?? ({} as Partial<ModelFileContents>);
+  const { config, sections }: Partial<ModelFileContents> = contents ?? {};
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw invalid(`config is ${describe(config)}, not an object`, "pass config: { … } with the model's settings");
   }
@@ -333,7 +333,7 @@ export function encodeModelFile(contents: ModelFileContents): Uint8Array {
         `use a name of 1 to ${MAX_NAME_BYTES} bytes`,
       );
     }
-    return { dtype, nameBytes, payload: bytesOf(array as SectionArray), offset: 0 };
+    return { dtype, nameBytes, payload: bytesOf(array), offset: 0 };
   });
 
   // Plan: header, table, JSON, then each payload at the next multiple of 8, then the trailer.
@@ -477,15 +477,19 @@ function checkEnvelope(bytes: Uint8Array, view: DataView, source: string | undef
 
 function toBytes(bytes: unknown, source: string | undefined): Uint8Array {
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tag = Object.prototype.toString.call(bytes);
-  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]')
-    return new Uint8Array(bytes as ArrayBuffer);
+  if (isArrayBuffer(bytes)) return new Uint8Array(bytes);
   throw new ModelFileError(
     source,
     `cannot decode ${describe(bytes)} as a model file`,
     "pass the file's bytes as a Uint8Array or ArrayBuffer",
     'invalid-contents',
   );
+}
+
+/** An ArrayBuffer or SharedArrayBuffer, by its tag so that one from another realm (a worker, a vm context) counts too. */
+function isArrayBuffer(value: unknown): value is ArrayBufferLike {
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
 }
 
 interface TableEntry {
@@ -581,11 +585,11 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
       malformed(`the name of section ${i} is not valid UTF-8`);
     }
     const dtype = DTYPES.find((d) => d.code === code);
-    if (dtype === undefined) malformed(`section ${JSON.stringify(name)} has unknown element type code ${code}`);
+    if (dtype === undefined) return malformed(`section ${JSON.stringify(name)} has unknown element type code ${code}`);
     if (reserved !== 0) malformed(`section ${JSON.stringify(name)} has reserved bytes set`);
     if (seen.has(name)) malformed(`two sections are named ${JSON.stringify(name)}`);
     seen.add(name);
-    entries.push({ name, dtype: dtype as Dtype, offset, length });
+    entries.push({ name, dtype, offset, length });
     p += ENTRY_BYTES + nameLength;
   }
 
@@ -609,8 +613,8 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
   // Empty sections take no room, so only the others can overlap.
   const byOffset = entries.filter((e) => e.length > 0).sort((a, b) => a.offset - b.offset);
   for (let i = 1; i < byOffset.length; i++) {
-    const before = byOffset[i - 1] as TableEntry;
-    const after = byOffset[i] as TableEntry;
+    const before = byOffset[i - 1];
+    const after = byOffset[i];
     if (after.offset < before.offset + before.length)
       malformed(`sections ${JSON.stringify(before.name)} and ${JSON.stringify(after.name)} overlap`);
   }
@@ -619,10 +623,9 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
   try {
     config = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input.subarray(p, jsonEnd)));
   } catch (e) {
-    malformed(`the config is not valid JSON (${(e as Error).message})`);
+    malformed(`the config is not valid JSON (${messageOf(e)})`);
   }
-  if (config === null || typeof config !== 'object' || Array.isArray(config))
-    malformed('the config is not a JSON object');
+  if (!isRecord(config)) return malformed('the config is not a JSON object');
 
   // Everything is checked; only now build the result, so a refused file never yields a partial model.
   const sections = Object.fromEntries(
@@ -636,5 +639,5 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer, source?: string
       return [e.name, array] as const;
     }),
   );
-  return { config: config as Record<string, unknown>, sections };
+  return { config, sections };
 }

@@ -5,6 +5,7 @@ import type { RuntimeOptions } from '../runtime/runtime.js';
 import { canReadFiles, readFileBytes } from '../runtime/wasm-source.js';
 import { TextClassifier, type Label } from '../classifier/classifier.js';
 import { ModelFileError } from '../format/model-file.js';
+import { codeOf, isRecord, messageOf } from '../format/schema.js';
 
 /**
  * Where loadModel reads a model file from: its bytes, a Blob (a file input's File), a fetch Response, a URL, or a path
@@ -29,8 +30,7 @@ export async function loadModel<L extends Label = string>(
 }
 
 async function readSource(source: ModelSource): Promise<{ bytes: Uint8Array | ArrayBuffer; name: string }> {
-  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)
-    return { bytes: source as Uint8Array | ArrayBuffer, name: 'model' };
+  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return { bytes: source, name: 'model' };
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
     const blob = source;
     const name = 'name' in blob && typeof blob.name === 'string' ? blob.name : 'model';
@@ -67,8 +67,8 @@ async function readBody<T>(read: () => Promise<T>, name: string): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+    const cause = error instanceof Error && isRecord(error.cause) ? error.cause : undefined;
+    const why = cause?.code ?? cause?.message ?? messageOf(error);
     throw new ModelFileError(
       name,
       `cannot read the file (${why})`,
@@ -81,7 +81,7 @@ async function readBody<T>(read: () => Promise<T>, name: string): Promise<T> {
 
 function describeSource(source: unknown): string {
   if (source === null) return 'null';
-  if (typeof source === 'object') return `a ${(source as object).constructor?.name ?? 'object'}`;
+  if (typeof source === 'object') return `a ${source.constructor?.name ?? 'object'}`;
   return `a ${typeof source}`;
 }
 
@@ -94,10 +94,10 @@ async function readFile(file: URL | string): Promise<Uint8Array> {
   try {
     return await readFileBytes(file);
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    const code = codeOf(error);
     const name = typeof file === 'string' ? file : decodeURIComponent(file.pathname);
     const hint = code === 'ENOENT' ? 'check the path' : 'check that it is a readable file';
-    throw new ModelFileError(name, `cannot read the file (${code ?? (error as Error).message})`, hint, 'unreadable', {
+    throw new ModelFileError(name, `cannot read the file (${code ?? messageOf(error)})`, hint, 'unreadable', {
       cause: error,
     });
   }

@@ -15,6 +15,7 @@ import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/p
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelFileError } from '../format/model-file.js';
+import { codeOf, messageOf } from '../format/schema.js';
 
 /** Options of saveModelFileAtomic. */
 export interface SaveModelFileOptions {
@@ -58,9 +59,8 @@ function hintFor(code: string | undefined, file: string, reading: boolean): stri
 }
 
 function describeError(e: unknown): { code: string | undefined; text: string } {
-  const err = e as NodeJS.ErrnoException;
-  const code = typeof err?.code === 'string' ? err.code : undefined;
-  return { code, text: code ?? (e instanceof Error ? e.message : String(e)) };
+  const code = codeOf(e);
+  return { code, text: code ?? messageOf(e) };
 }
 
 /** Flushes a directory's entries (the rename) to disk; not every platform can (Windows cannot), and then the rename is still done. */

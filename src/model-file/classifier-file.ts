@@ -31,11 +31,27 @@
 // not to overflow. Anything wrong is a ModelFileError naming the file; a model comes back whole.
 
 import { decodeModelFile, ModelFileError, type ModelFileContents } from '../format/model-file.js';
+import {
+  array,
+  explain,
+  integer,
+  isOneOf,
+  isRecord,
+  messageOf,
+  number,
+  object,
+  oneOf,
+  optional,
+  SchemaError,
+  show,
+  string,
+  unknown,
+  type Schema,
+} from '../format/schema.js';
 import { architectures, loadModelClass } from '../models/load-class.js';
-import type { Architecture } from '../models/registry.js';
 import type { TextModel } from '../models/text-model.js';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
-import type { ResolvedFeatureOptions } from '../text/feature-options.js';
+import { restoreFeatureOptions } from '../text/feature-options.js';
 import { Featurizer } from '../text/features.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { codeBytes, dequantizeRows, QUANTIZE_BITS, type QuantizeBits } from './quantize.js';
@@ -43,6 +59,8 @@ import { MODEL_KIND, type ClassifierConfig } from './classifier-encode.js';
 
 /** The newest classifier schema this release reads (and writes, for quantized models). */
 export const CLASSIFIER_SCHEMA = 4;
+/** Every classifier schema this release reads. */
+const SCHEMAS = [1, 2, 3, 4] as const;
 /** The first schema of quantized files (their sections stored plainly). */
 const FIRST_QUANTIZED_SCHEMA = 3;
 /** The first schema whose sections are packed (pack-sections.ts), and the one quantized files are written in (quantized-file.ts). */
@@ -78,47 +96,60 @@ export async function classifierFromContents(
   const problem = (what: string, hint = 'save the model again with this version of sentiwasm'): never => {
     throw new ModelFileError(source, what, hint, 'invalid-contents');
   };
-  if (config.kind !== MODEL_KIND)
+  const noArchitecture = (arch: unknown) =>
     problem(
-      `holds ${config.kind === undefined ? 'a model of no kind' : `a ${describeValue(config.kind)}`}, not a ${MODEL_KIND}`,
-    );
-  const c = config as Record<string, unknown>;
-  const schema = c.schema === undefined ? 1 : c.schema;
-  if (!isCount(schema) || schema < 1)
-    problem(`the classifier schema is ${describeValue(c.schema)}, not a version number`);
-  if ((schema as number) > CLASSIFIER_SCHEMA) {
-    problem(
-      `was written by a newer sentiwasm (classifier schema ${schema as number}; this one reads up to ${CLASSIFIER_SCHEMA})`,
-      'upgrade sentiwasm to load it',
-    );
-  }
-  const { arch, dim, hidden, labels, rows } = c;
-  // The architecture's code is loaded now: a page that loads one architecture fetches only its code.
-  const loading = loadModelClass(arch);
-  if (!loading) {
-    return problem(
-      `holds a model of architecture ${describeValue(arch)}, which this sentiwasm does not have (it has ${architectures().join(', ')})`,
+      `holds a model of architecture ${show(arch)}, which this sentiwasm does not have (it has ${architectures().join(', ')})`,
       'if a newer sentiwasm wrote it, upgrade to load it',
     );
-  }
-  const Model = await loading;
-  if (!isCount(dim) || dim < 1) problem(`the embedding width (dim) is ${describeValue(dim)}, not a positive integer`);
-  if (!Array.isArray(hidden) || !hidden.every((h) => isCount(h) && h >= 1))
-    problem(`the hidden layer widths are ${describeValue(hidden)}, not a list of positive integers`);
-  if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string'))
-    problem(`the labels are ${describeValue(labels)}, not a list of two or more strings`);
-  const labelList = labels as string[];
-  const distinct = new Set(labelList);
-  if (distinct.size !== labelList.length)
-    problem(`the label ${JSON.stringify(labelList.find((l) => !distinct.delete(l)))} appears twice`);
-  // Files from before calibration have no temperature: they were uncalibrated.
-  const temperature = (c.temperature === undefined ? 1 : c.temperature) as number;
-  // Scores are divided by it: below MIN_TEMPERATURE they could reach infinity, and probabilities NaN.
-  if (typeof temperature !== 'number' || !(temperature >= MIN_TEMPERATURE) || !Number.isFinite(temperature)) {
-    problem(`the temperature is ${describeValue(c.temperature)}, not a positive number (at least ${MIN_TEMPERATURE})`);
-  }
-  if (!isCount(rows)) problem(`the row count is ${describeValue(rows)}, not an integer ≥ 0`);
-  const shape = { rows: rows as number, dim: dim as number, hidden: hidden as number[], classes: labelList.length };
+  // Checked in this order: what the file is, which schema (a newer one is not read further), then the model's settings.
+  const c = readConfig(
+    config,
+    object({
+      kind: explain(
+        oneOf([MODEL_KIND]),
+        (kind) => `holds ${kind === undefined ? 'a model of no kind' : `a ${show(kind)}`}, not a ${MODEL_KIND}`,
+      ),
+      schema: optional(
+        explain(oneOf(SCHEMAS), (schema) =>
+          typeof schema === 'number' && Number.isSafeInteger(schema) && schema > 0
+            ? problem(
+                `was written by a newer sentiwasm (classifier schema ${schema}; this one reads up to ${CLASSIFIER_SCHEMA})`,
+                'upgrade sentiwasm to load it',
+              )
+            : `the classifier schema is ${show(schema)}, not a version number`,
+        ),
+      ),
+      arch: explain(oneOf(architectures()), noArchitecture),
+      dim: explain(integer(1), (dim) => `the embedding width (dim) is ${show(dim)}, not a positive integer`),
+      hidden: explain(
+        array(integer(1)),
+        (hidden) => `the hidden layer widths are ${show(hidden)}, not a list of positive integers`,
+      ),
+      labels: explain(
+        array(string, 2),
+        (labels) => `the labels are ${show(labels)}, not a list of two or more strings`,
+      ),
+      // Files from before calibration have no temperature: they were uncalibrated. Scores are
+      // divided by it: below MIN_TEMPERATURE they could reach infinity, and probabilities NaN.
+      temperature: optional(
+        explain(
+          number(MIN_TEMPERATURE),
+          (t) => `the temperature is ${show(t)}, not a positive number (at least ${MIN_TEMPERATURE})`,
+        ),
+      ),
+      rows: explain(integer(0), (rows) => `the row count is ${show(rows)}, not an integer ≥ 0`),
+      features: explain(restoreFeatureOptions, (_, error) => `the featurizer settings are invalid: ${error.message}`),
+      quantized: unknown,
+      numericLabels: unknown,
+    }),
+    problem,
+  );
+  const { schema = 1, arch, dim, hidden, labels, rows, temperature = 1 } = c;
+  const Model = await (loadModelClass(arch) ?? noArchitecture(arch));
+  const distinct = new Set(labels);
+  if (distinct.size !== labels.length)
+    problem(`the label ${JSON.stringify(labels.find((l) => !distinct.delete(l)))} appears twice`);
+  const shape = { rows, dim, hidden, classes: labels.length };
   const shapeProblem = Model.checkShape(shape);
   if (shapeProblem) problem(shapeProblem);
 
@@ -127,13 +158,14 @@ export async function classifierFromContents(
     type: { name: string; prototype: T },
   ): T => {
     const section = sections[name];
-    if (section === undefined) problem(`section "${name}" is missing`);
-    if (Object.getPrototypeOf(section) !== type.prototype)
-      problem(`section "${name}" holds ${section.constructor.name} values, not ${type.name}`);
-    return section as T;
+    const isOfType = (s: unknown): s is T => Object.getPrototypeOf(s) === type.prototype;
+    if (section === undefined) return problem(`section "${name}" is missing`);
+    if (!isOfType(section))
+      return problem(`section "${name}" holds ${section.constructor.name} values, not ${type.name}`);
+    return section;
   };
   // The unpacking code is loaded only for a packed file: a page that never reads one never fetches it.
-  const unpack = (schema as number) >= QUANTIZED_SCHEMA ? await import('./unpack-sections.js') : undefined;
+  const unpack = schema >= QUANTIZED_SCHEMA ? await import('./unpack-sections.js') : undefined;
   /** A packed section read by `read`; what is wrong with it is a problem naming it. */
   const unpacked = <T>(name: string, read: (bytes: Uint8Array) => T): T => {
     const bytes = expect(name, Uint8Array);
@@ -155,26 +187,26 @@ export async function classifierFromContents(
     try {
       vocabulary = Vocabulary.deserialize(vocabBytes);
     } catch (error) {
-      return problem(`the vocabulary is damaged (${(error as Error).message})`);
+      return problem(`the vocabulary is damaged (${messageOf(error)})`);
     }
   }
   await pause?.();
   let featurizer: Featurizer;
   try {
-    featurizer = Featurizer.restore(c.features as ResolvedFeatureOptions, vocabulary, rowBuckets);
+    featurizer = Featurizer.restore(c.features, vocabulary, rowBuckets);
   } catch (error) {
     if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
     return problem(`the featurizer settings are invalid: ${error.message}`);
   }
   if (featurizer.rowCount !== rows)
     problem(
-      `the config says ${rows as number} embedding rows, the vocabulary (${vocabulary.size} words) and row buckets (${rowBuckets.length}) make ${featurizer.rowCount}`,
+      `the config says ${rows} embedding rows, the vocabulary (${vocabulary.size} words) and row buckets (${rowBuckets.length}) make ${featurizer.rowCount}`,
     );
 
   await pause?.();
   // The tensors the architecture has, in its order, with their sizes; then their values from the file.
   const expected = Model.tensorShapes(shape);
-  const quantized = quantizedTensors(c.quantized, schema as number, expected, problem);
+  const quantized = quantizedTensors(c.quantized, schema, expected, problem);
   // A quantized tensor's floats are made from its codes and scales, once both are checked.
   const tensorValues = ({ name, shape: dims }: { name: string; shape: number[] }): Float32Array => {
     const bits = quantized[name];
@@ -260,13 +292,13 @@ export async function classifierFromContents(
   for (const t of model.tensors()) t.values().set(values[t.name]);
   model.weightsChanged();
   const numericLabels =
-    c.numericLabels === true && labelList.every((l) => Number.isFinite(Number(l))) ? { numericLabels: true } : {};
+    c.numericLabels === true && labels.every((l) => Number.isFinite(Number(l))) ? { numericLabels: true } : {};
   return {
     config: {
-      arch: arch as Architecture,
+      arch,
       dim: shape.dim,
       hidden: shape.hidden,
-      labels: labelList,
+      labels,
       features: featurizer.options,
       temperature,
       ...numericLabels,
@@ -290,19 +322,18 @@ function quantizedTensors(
       );
     return {};
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) {
-    problem(`the quantized tensors are ${describeValue(value)}, not a map from tensor names to bits`);
-  }
+  if (!isRecord(value) || Object.keys(value).length === 0)
+    return problem(`the quantized tensors are ${show(value)}, not a map from tensor names to bits`);
   const out: Record<string, QuantizeBits> = {};
-  for (const [name, bits] of Object.entries(value as Record<string, unknown>)) {
+  for (const [name, bits] of Object.entries(value)) {
     const tensor = expected.find((t) => t.name === name);
     if (!tensor || tensor.shape.length !== 2 || !QUANTIZABLE.includes(name))
-      problem(`the quantized tensor ${describeValue(name)} is not a table this model can store quantized`);
-    if (!QUANTIZE_BITS.includes(bits as QuantizeBits))
-      problem(
-        `the tensor "${name}" is quantized to ${describeValue(bits)} bits; this sentiwasm reads ${QUANTIZE_BITS.join(' or ')}`,
+      problem(`the quantized tensor ${show(name)} is not a table this model can store quantized`);
+    if (!isOneOf(QUANTIZE_BITS, bits))
+      return problem(
+        `the tensor "${name}" is quantized to ${show(bits)} bits; this sentiwasm reads ${QUANTIZE_BITS.join(' or ')}`,
       );
-    out[name] = bits as QuantizeBits;
+    out[name] = bits;
   }
   return out;
 }
@@ -336,22 +367,14 @@ const MIN_TEMPERATURE = 1e-6;
 /** The largest score a model's weights may be able to reach (float32 overflows at 3.4e38). */
 const MAX_SCORE = 1e30;
 
-/** A JSON number that counts something: a safe integer ≥ 0. */
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-/** A config value in a message: its JSON, cut short (a damaged file may hold megabytes there). */
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // 1e999 in the JSON reads as Infinity
-  let json: string;
+/** `config` read by `schema`; what is wrong with it is a problem naming the field. */
+function readConfig<T>(config: unknown, schema: Schema<T>, problem: (what: string) => never): T {
   try {
-    json = JSON.stringify(value);
-  } catch {
-    json = Array.isArray(value) ? '[…]' : '{…}'; // nested too deep to write out
+    return schema(config, 'config');
+  } catch (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    return problem(error.message);
   }
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
 /** The index of the first NaN or ±Infinity, or -1. */

@@ -22,7 +22,7 @@ const LOADERS: Record<Architecture, () => Promise<TextModelClass>> = {
  * ```
  */
 export function loadModelClass(name: unknown): Promise<TextModelClass> | undefined {
-  return typeof name === 'string' && Object.hasOwn(LOADERS, name) ? LOADERS[name as Architecture]() : undefined;
+  return isLoadable(name) ? LOADERS[name]() : undefined;
 }
 
 /**
@@ -34,5 +34,9 @@ export function loadModelClass(name: unknown): Promise<TextModelClass> | undefin
  * ```
  */
 export function architectures(): Architecture[] {
-  return Object.keys(LOADERS) as Architecture[];
+  return Object.keys(LOADERS).filter(isLoadable);
+}
+
+function isLoadable(name: unknown): name is Architecture {
+  return typeof name === 'string' && Object.hasOwn(LOADERS, name);
 }

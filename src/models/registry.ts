@@ -26,7 +26,7 @@ export type Architecture = keyof typeof MODELS;
  * ```
  */
 export function architectures(): Architecture[] {
-  return Object.keys(MODELS) as Architecture[];
+  return Object.keys(MODELS).filter(isArchitecture);
 }
 
 /**

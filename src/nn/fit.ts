@@ -182,7 +182,7 @@ export function fit(
   const n = x.length / model.inFeatures;
   const classTargets = options.loss.targets === 'class';
   const width = classTargets ? 1 : model.outFeatures;
-  const y = classTargets ? Int32Array.from(targets as ArrayLike<number>) : toTargets(targets, width);
+  const y = classTargets ? Int32Array.from(targets, Number) : toTargets(targets, width);
   if (y.length !== n * width) throw new RangeError(`targets: ${n} inputs but ${y.length / width} targets`);
   const batchSize = Math.min(options.batchSize ?? n, model.maxBatch);
   const shuffle = options.shuffle ?? batchSize < n;
@@ -219,7 +219,7 @@ export function fit(
 }
 
 function toTargets(targets: ArrayLike<number> | number[][], width: number): Float32Array {
-  const first = (targets as ArrayLike<unknown>)[0];
-  if (Array.isArray(first)) return toRows(targets as number[][], width, 'targets');
-  return Float32Array.from(targets as ArrayLike<number>);
+  const isRows = (t: ArrayLike<number> | number[][]): t is number[][] => Array.isArray(t[0]);
+  if (isRows(targets)) return toRows(targets, width, 'targets');
+  return Float32Array.from(targets);
 }

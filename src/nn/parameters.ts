@@ -160,15 +160,17 @@ export function shapeSize(shape: readonly number[]): number {
 
 function flatten(raw: ArrayLike<number> | number[][], what: string): Float32Array {
   if (!raw || typeof raw !== 'object' || typeof raw.length !== 'number') throw new TypeError(`${what} is not an array`);
-  const items = Array.from(raw as ArrayLike<number | number[]>);
+  const items = Array.from<unknown>(raw);
   if (items.some((v) => Array.isArray(v))) {
-    const width = (items[0] as number[]).length;
-    if (!items.every((row) => Array.isArray(row) && row.length === width))
-      throw new RangeError(`${what}: rows differ in length`);
-    return Float32Array.from((items as number[][]).flat());
+    const first = items[0];
+    const width = Array.isArray(first) ? first.length : -1;
+    const isRow = (row: unknown): row is number[] => Array.isArray(row) && row.length === width;
+    if (!items.every(isRow)) throw new RangeError(`${what}: rows differ in length`);
+    return Float32Array.from(items.flat());
   }
-  if (items.some((v) => typeof v !== 'number')) throw new TypeError(`${what}: values must be numbers`);
-  return Float32Array.from(items as number[]);
+  const isNumber = (v: unknown): v is number => typeof v === 'number';
+  if (!items.every(isNumber)) throw new TypeError(`${what}: values must be numbers`);
+  return Float32Array.from(items);
 }
 
 function chunk(flat: number[], width: number): number[][] {

@@ -24,10 +24,7 @@ import type { ThreadChannel } from './threads.js';
  * ```
  */
 export function canShareMemory(): boolean {
-  return (
-    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true &&
-    typeof SharedArrayBuffer === 'function'
-  );
+  return globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 }
 
 /** Starts module Web Workers; the URL is spelled out so that bundlers find and bundle the thread's script. */

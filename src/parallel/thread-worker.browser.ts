@@ -7,11 +7,6 @@
 import { threadWorker } from './thread-worker.js';
 import type { HostMessage, ThreadMessage } from './threads.js';
 
-/** The worker's global scope, in the few words used here (the DOM library types it as a Window). */
-const scope = globalThis as unknown as {
-  postMessage(message: ThreadMessage): void;
-  addEventListener(type: 'message', handler: (event: { data: HostMessage }) => void): void;
-};
-
-const handle = threadWorker((message) => scope.postMessage(message));
-scope.addEventListener('message', (event) => void handle(event.data));
+// The worker's global scope: the DOM library types it as a Window, whose postMessage also takes options.
+const handle = threadWorker((message: ThreadMessage) => postMessage(message));
+addEventListener('message', (event: MessageEvent<HostMessage>) => void handle(event.data));

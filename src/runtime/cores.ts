@@ -44,9 +44,7 @@ export function availableCores(): number {
 
 /** The cores there are, when the starter or the browser says; undefined when nothing does. */
 export function knownCores(): number | undefined {
-  const cores =
-    starter?.cores?.() ??
-    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const cores = starter?.cores?.() ?? globalThis.navigator?.hardwareConcurrency;
   return cores === undefined ? undefined : Math.max(1, Math.floor(cores));
 }
 

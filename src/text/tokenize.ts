@@ -137,8 +137,8 @@ export function checkTokenizerOptions(options: TokenizerOptions): TokenizerOptio
       throw new TypeError(`tokenizer option ${key} must be true or false, got ${show(value)}`);
   }
   for (const [key, allowed] of Object.entries(TOKENIZER_CHOICES)) {
-    const value: unknown = options[key as keyof typeof TOKENIZER_CHOICES];
-    if (value !== undefined && !(allowed as readonly unknown[]).includes(value)) {
+    const value: unknown = Reflect.get(options, key);
+    if (value !== undefined && !allowed.some((a: unknown) => a === value)) {
       throw new RangeError(
         `tokenizer option ${key} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${show(value)}`,
       );

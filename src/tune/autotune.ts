@@ -13,7 +13,8 @@ import { trainWithReport } from '../train/train.js';
 import { checkExample, type Example } from '../fit/examples.js';
 import { modelClass } from '../models/registry.js';
 import { autoMembers } from '../fit/members.js';
-import { autoEpochs, definedOnly, sortLabels, type LabelledText, type TrainOptions } from '../fit/options.js';
+import { autoEpochs, sortLabels, type LabelledText, type TrainOptions } from '../fit/options.js';
+import type { ScheduleName } from '../fit/schedule.js';
 import type { Label } from '../classifier/classifier.js';
 
 export interface AutotuneOptions extends TrainOptions {
@@ -118,25 +119,26 @@ export async function autotuneWithReport<L extends Label>(
   const rng = new Random(seed ^ 0x7a11c0de);
   const tried = new Set<string>();
   const trials: Trial[] = [];
-  let best: { options: TrainOptions; score: number; scores: number[] } | undefined;
+  let best: { candidate: Candidate; options: TrainOptions; score: number; scores: number[] } | undefined;
   let slowestFold = 0;
 
   for (let index = 0; ; index++) {
     // The options as given first; then a random draw or a change to the best, never one tried before.
     let candidate = index === 0 ? space.given : undefined;
     for (let attempt = 0; !candidate && attempt < 50; attempt++) {
-      const c = best && rng.next() < 0.6 ? space.mutate(best.options, rng) : space.draw(rng);
-      if (!tried.has(JSON.stringify(c))) candidate = c;
+      const c = best && rng.next() < 0.6 ? space.mutate(best.candidate, rng) : space.draw(rng);
+      if (!tried.has(JSON.stringify(space.toOptions(c)))) candidate = c;
     }
     if (!candidate) break;
-    tried.add(JSON.stringify(candidate));
+    const options = space.toOptions(candidate);
+    tried.add(JSON.stringify(options));
     // Not worth starting a fold that cannot end in time.
     if (index > 0 && (deadline - performance.now()) / 1000 < slowestFold * 0.5) break;
     const scores: number[] = [];
     let stopped = false;
     for (const split of splits) {
       const t0 = performance.now();
-      const score = await scoreSplit(split, { ...base, ...candidate, labels }, metric, deadline);
+      const score = await scoreSplit(split, { ...base, ...options, labels }, metric, deadline);
       if (score === undefined) {
         stopped = true;
         break;
@@ -148,10 +150,10 @@ export async function autotuneWithReport<L extends Label>(
     }
     const mean = scores.length ? scores.reduce((s, v) => s + v, 0) / scores.length : NaN;
     const complete = scores.length === splits.length;
-    if (complete && (!best || clearlyBetter(scores, best.scores))) best = { options: candidate, score: mean, scores };
+    if (complete && (!best || clearlyBetter(scores, best.scores))) best = { candidate, options, score: mean, scores };
     const trial: Trial = {
       index,
-      options: candidate,
+      options,
       score: mean,
       folds: scores.length,
       complete,
@@ -162,7 +164,7 @@ export async function autotuneWithReport<L extends Label>(
     onTrial?.(trial);
     if (stopped || performance.now() >= deadline) break;
   }
-  return { options: best?.options ?? space.given, score: best?.score ?? NaN, trials };
+  return { options: best?.options ?? space.toOptions(space.given), score: best?.score ?? NaN, trials };
 }
 
 /**
@@ -206,10 +208,44 @@ async function scoreSplit(
   } catch (error) {
     if (error instanceof PastDeadline) return undefined;
     // A candidate that diverges (too high a rate) scores nothing rather than ending the search.
-    if ((error as Error)?.name === 'TrainingDivergedError') return 0;
+    if (error instanceof Error && error.name === 'TrainingDivergedError') return 0;
     throw error;
   }
 }
+
+/** The options the search changes: a candidate is one value of each. */
+interface Candidate {
+  lr: number;
+  epochs: number;
+  dim: number;
+  members: number;
+  wordNgrams: number;
+  buckets: number;
+  subwords: [number, number];
+  featureDropout: number;
+  batch: number;
+  negation: boolean;
+  uniqueFeatures: boolean;
+  schedule: ScheduleName;
+  minCount: number;
+}
+
+/** The searched options, in the order a random draw picks them (the draws of a seed depend on it). */
+const KEYS: (keyof Candidate)[] = [
+  'lr',
+  'epochs',
+  'dim',
+  'members',
+  'wordNgrams',
+  'buckets',
+  'subwords',
+  'featureDropout',
+  'batch',
+  'negation',
+  'uniqueFeatures',
+  'schedule',
+  'minCount',
+];
 
 /**
  * What is searched, and how: each option's values, the options as given (with the defaults
@@ -224,7 +260,7 @@ function searchSpace(trainSize: number, base: TrainOptions) {
       ? base.lr
       : model.defaults.lr[base.optimizer === 'auto' || !base.optimizer ? model.defaults.optimizer : base.optimizer];
   const dim = base.dim ?? 64;
-  const values = {
+  const values: { [K in keyof Candidate]: readonly Candidate[K][] } = {
     // Around the rate given (or the model's default: 2 for the bag model's SGD).
     lr: [0.25, 0.5, 0.75, 1, 1.5, 2].map((f) => f * lr0),
     epochs: [...new Set([0.5, 1, 1.5, 2, 3].map((f) => Math.max(2, Math.round(epochs0 * f))))],
@@ -236,56 +272,26 @@ function searchSpace(trainSize: number, base: TrainOptions) {
       [0, 0],
       [3, 6],
       [2, 5],
-    ] as [number, number][],
+    ],
     featureDropout: [0, 0.1, 0.2, 0.3, 0.4],
     batch: [4, 8, 16],
     negation: [true, false],
     uniqueFeatures: [false, true],
-    schedule: ['linear', 'cosine'] as const,
+    schedule: ['linear', 'cosine'],
     minCount: [1, 2],
   };
-  type Key = keyof typeof values;
-  const keys = Object.keys(values) as Key[];
-  // A candidate as a plain record of the searched keys; members must split dim into parts of ≥ 16.
-  type Candidate = { [K in Key]: (typeof values)[K][number] };
+  // Members must split dim into parts of ≥ 16.
   const fix = (c: Candidate): Candidate => {
     if (c.dim % c.members !== 0 || c.dim / c.members < 16)
       c.members = values.members.length > 1 ? autoMembers(arch, c.dim, false) : 1;
     return c;
   };
-  const toOptions = (c: Candidate): TrainOptions => ({
-    lr: c.lr,
-    epochs: c.epochs,
-    dim: c.dim,
-    members: c.members,
-    wordNgrams: c.wordNgrams,
-    buckets: c.buckets,
-    subwords: c.subwords,
-    featureDropout: c.featureDropout,
-    batch: c.batch,
-    uniqueFeatures: c.uniqueFeatures,
-    schedule: c.schedule,
-    minCount: c.minCount,
-    tokenizer: { ...base.tokenizer, negation: c.negation },
-  });
-  const fromOptions = (o: TrainOptions): Candidate => ({
-    lr: o.lr as number,
-    epochs: o.epochs as number,
-    dim: o.dim!,
-    members: o.members as number,
-    wordNgrams: o.wordNgrams!,
-    buckets: o.buckets!,
-    subwords: o.subwords!,
-    featureDropout: o.featureDropout!,
-    batch: o.batch!,
-    negation: o.tokenizer?.negation ?? true,
-    uniqueFeatures: o.uniqueFeatures!,
-    schedule: o.schedule as Candidate['schedule'],
-    minCount: o.minCount!,
-  });
   const pick = <T>(list: readonly T[], rng: Random): T => list[Math.floor(rng.next() * list.length)];
+  const repick = <K extends keyof Candidate>(c: Candidate, key: K, rng: Random): void => {
+    c[key] = pick(values[key], rng);
+  };
   // The options as given, every default spelled out as train would resolve it.
-  const given: TrainOptions = {
+  const given: Candidate = {
     lr: lr0,
     epochs: epochs0,
     dim,
@@ -296,26 +302,39 @@ function searchSpace(trainSize: number, base: TrainOptions) {
     subwords: base.subwords ?? [0, 0],
     featureDropout: base.featureDropout ?? 0.2,
     batch: base.batch ?? 8,
+    negation: base.tokenizer?.negation ?? true,
     uniqueFeatures: base.uniqueFeatures ?? false,
     schedule: base.schedule ?? 'linear',
     minCount: base.minCount ?? 1,
-    tokenizer: { ...base.tokenizer, negation: base.tokenizer?.negation ?? true },
   };
   return {
-    given: definedOnly(given) as TrainOptions,
-    draw(rng: Random): TrainOptions {
-      const c = Object.fromEntries(keys.map((k) => [k, pick(values[k] as readonly unknown[], rng)])) as Candidate;
-      return toOptions(fix(c));
+    given,
+    draw(rng: Random): Candidate {
+      const c = { ...given };
+      for (const key of KEYS) repick(c, key, rng);
+      return fix(c);
     },
-    mutate(from: TrainOptions, rng: Random): TrainOptions {
-      const c = fromOptions(from);
+    mutate(from: Candidate, rng: Random): Candidate {
+      const c = { ...from };
       const changes = rng.next() < 0.5 ? 1 : 2;
-      for (let i = 0; i < changes; i++) {
-        const k = pick(keys, rng);
-        (c as Record<Key, unknown>)[k] = pick(values[k] as readonly unknown[], rng);
-      }
-      return toOptions(fix(c));
+      for (let i = 0; i < changes; i++) repick(c, pick(KEYS, rng), rng);
+      return fix(c);
     },
+    toOptions: (c: Candidate): TrainOptions => ({
+      lr: c.lr,
+      epochs: c.epochs,
+      dim: c.dim,
+      members: c.members,
+      wordNgrams: c.wordNgrams,
+      buckets: c.buckets,
+      subwords: c.subwords,
+      featureDropout: c.featureDropout,
+      batch: c.batch,
+      uniqueFeatures: c.uniqueFeatures,
+      schedule: c.schedule,
+      minCount: c.minCount,
+      tokenizer: { ...base.tokenizer, negation: c.negation },
+    }),
   };
 }
 

@@ -7,13 +7,14 @@
 import type { ModelFileContents } from '../format/model-file.js';
 import type { CheckpointInterval } from '../fit/checkpoint-interval.js';
 import type { BatchInfo, EpochReport, LabelledText, TrainOptions } from '../fit/options.js';
+import type { RuntimeOptions } from '../runtime/runtime.js';
 
 /** Options as they cross to the worker: the callbacks stay with the caller, who is told through messages. */
 export type WorkerSafeOptions = Omit<
   TrainOptions,
   'onBatch' | 'onEpoch' | 'onWarning' | 'checkpoint' | 'signal' | 'runtime' | 'worker'
 > & {
-  runtime?: { wasm?: unknown; fma?: boolean; initialBytes?: number };
+  runtime?: RuntimeOptions;
   /** Checkpoint at this interval (steps or time; unset, the default): the bytes come back in a 'checkpoint' message. */
   checkpoint?: { every?: CheckpointInterval };
   /** Whether the caller listens to each kind of progress (no message is sent for nobody). */

@@ -44,7 +44,7 @@ async function run(
   const { listen, checkpoint, ...options } = message.options;
   try {
     const result = await train(message.examples, {
-      ...(options as TrainOptions),
+      ...options,
       signal,
       onBatch: listen.batch ? (info) => port.post({ type: 'batch', info }) : undefined,
       onEpoch: listen.epoch ? (report) => port.post({ type: 'epoch', report }) : undefined,
@@ -52,14 +52,20 @@ async function run(
       checkpoint: checkpoint
         ? {
             every: checkpoint.every,
-            save: (bytes) => port.post({ type: 'checkpoint', bytes }, [bytes.buffer as ArrayBuffer]),
+            save: (bytes) =>
+              port.post(
+                { type: 'checkpoint', bytes },
+                [bytes.buffer].filter((b) => b instanceof ArrayBuffer),
+              ),
           }
         : undefined,
     });
     const model = decodeModelFile(result.model.toBytes(), 'the trained model');
     result.model.dispose?.();
     // The sections are views of the file's bytes (or copies where one was misaligned): each buffer is moved once.
-    const buffers = [...new Set(Object.values(model.sections).map((s) => s.buffer as ArrayBuffer))];
+    const buffers = [...new Set(Object.values(model.sections).map((s) => s.buffer))].filter(
+      (b) => b instanceof ArrayBuffer,
+    );
     port.post(
       {
         type: 'done',

@@ -11,6 +11,7 @@ import type { LabelledText, TrainingData, TrainOptions } from '../fit/options.js
 import type { TrainResult } from '../fit/train-model.js';
 import type { Channel } from '../runtime/channel.js';
 import type { FromWorker, ToWorker, WorkerSafeOptions } from './protocol.js';
+import { messageOf } from '../format/schema.js';
 
 /** A started training worker. */
 export type WorkerChannel = Channel<ToWorker, FromWorker>;
@@ -63,7 +64,7 @@ export async function trainInWorker<L extends Label>(
       } catch (error) {
         fail(
           new TypeError(
-            `train(…, { worker: true }) could not send the examples and options to the worker: ${(error as Error).message}`,
+            `train(…, { worker: true }) could not send the examples and options to the worker: ${messageOf(error)}`,
           ),
         );
       }
@@ -97,11 +98,11 @@ async function examplesToSend(examples: TrainingData<Label>): Promise<readonly L
     (Symbol.iterator in examples || Symbol.asyncIterator in examples)
   ) {
     const all: LabelledText<Label>[] = [];
-    for await (const e of examples as AsyncIterable<LabelledText<Label>>) all.push(e);
+    for await (const e of examples) all.push(e);
     return all;
   }
   // The worker's train() refuses it with its own message.
-  return examples as unknown as string;
+  return examples;
 }
 
 /** The options without what cannot cross to a worker; the callbacks stay here and are told through messages. */
@@ -126,7 +127,8 @@ function optionsToSend(options: TrainOptions): WorkerSafeOptions {
 
 /** The worker's error on this side: the same class when it is a built-in one, else an Error with the same name. */
 function rebuildError(m: FromWorker & { type: 'error' }): Error {
-  const Class = ({ RangeError, TypeError, SyntaxError } as Record<string, ErrorConstructor>)[m.name] ?? Error;
+  const builtIn: Record<string, ErrorConstructor> = { RangeError, TypeError, SyntaxError };
+  const Class = builtIn[m.name] ?? Error;
   const error = new Class(m.message);
   if (error.name !== m.name) error.name = m.name;
   if (m.stack)

@@ -17,16 +17,11 @@ import { startTeam } from '../parallel/start-team.js';
 import { serveTraining } from './serve-training.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
-/** The worker's global scope, in the few words used here (the DOM library types it as a Window). */
-const scope = globalThis as unknown as {
-  postMessage(message: FromWorker, transfer?: ArrayBuffer[]): void;
-  addEventListener(type: 'message', handler: (event: { data: ToWorker }) => void): void;
-};
-
+// The worker's global scope: the DOM library types it as a Window, whose postMessage also takes its transfer list in options.
 serveTraining(
   {
-    post: (message, transfer) => scope.postMessage(message, transfer ?? []),
-    listen: (handler) => scope.addEventListener('message', (event) => handler(event.data)),
+    post: (message: FromWorker, transfer) => postMessage(message, { transfer }),
+    listen: (handler) => addEventListener('message', (event: MessageEvent<ToWorker>) => handler(event.data)),
   },
   async (examples, options) => {
     const { model, config, featurizer, ...report } = await trainModel(examples, options, {
