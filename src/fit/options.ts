@@ -99,10 +99,7 @@ export interface TrainOptions extends FeatureOptions {
   warmup?: number;
   /** Seeds the initial weights, shuffling and dropout: the same seed and data give the same model (default 0). */
   seed?: number;
-  /**
-   * Labelled examples to validate on after each epoch, a fraction of the training data to hold
-   * out, or a data file's path (in Node also a data set's name, "sst2:dev"), which train() reads.
-   */
+  /** Examples to validate on after each epoch, a fraction to hold out, or a data file or (Node) data set ("sst2:dev"). */
   validation?: readonly LabelledText[] | number | string;
   /**
    * Train in a worker, off the calling thread: a module Web Worker in browsers, worker_threads in

@@ -153,8 +153,8 @@ export class Runtime {
    */
   static async forThread(memory: WasmMemory, module: WasmModule, layout: ThreadLayout, fma = false): Promise<Runtime> {
     return new Runtime(
-      instanceOf(memory, WebAssembly.Memory),
-      await instantiateCore(instanceOf(module, WebAssembly.Module), memory),
+      memory as WebAssembly.Memory,
+      await instantiateCore(module as WebAssembly.Module, memory),
       fma,
       module,
       layout,
@@ -342,33 +342,20 @@ async function instantiateCore(module: WebAssembly.Module, memory: WasmMemory): 
   const abort = (_message: number, _file: number, line: number, column: number) => {
     throw new Error(`sentiwasm: the WebAssembly core aborted at line ${line}:${column} of its source`);
   };
-  const instance = await WebAssembly.instantiate(module, {
-    env: { memory: instanceOf(memory, WebAssembly.Memory), abort },
-  });
+  const instance = await WebAssembly.instantiate(module, { env: { memory: memory as WebAssembly.Memory, abort } });
   // The contract with the core (contract.ts, checked by scripts/contract.mjs) says what it exports.
   const exports: object = instance.exports;
   return exports as KernelExports;
-}
-
-/** `value` as an instance of `type`: a thread receives the host's memory and module as the public stand-in types. */
-function instanceOf<T>(value: unknown, type: abstract new (...args: never[]) => T): T {
-  if (value instanceof type) return value;
-  throw new TypeError(`sentiwasm: expected a ${type.name}`);
 }
 
 /** Compiles what resolveWasmSource gave (a Module is returned as it is). */
 async function compileSource(source: Awaited<ReturnType<typeof resolveWasmSource>>): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());
-  // A file: URL was read into bytes (the stand-in WasmModule type is a bare object).
-  if (!isBytes(source)) throw new TypeError('sentiwasm: the WebAssembly source is not bytes, a Response or a Module');
-  return WebAssembly.compile(source);
+  // A file: URL was read into bytes (the stand-in WasmModule type is a bare object, hence the cast).
+  return WebAssembly.compile(source as BufferSource);
 }
 
-/** An ArrayBuffer (by its tag, so that one from another realm counts too) or a view of one. */
-function isBytes(source: unknown): source is BufferSource {
-  return ArrayBuffer.isView(source) || Object.prototype.toString.call(source) === '[object ArrayBuffer]';
-}
 
 let shared: Promise<Runtime> | undefined;
 

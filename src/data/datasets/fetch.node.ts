@@ -1,6 +1,7 @@
 // Fetching a data set into the cache: downloaded, verified and unpacked into <cache>/<id>, or
 // made from a local copy standing in for it (the archive as published, or a folder).
 
+import { codeOf } from '../../format/schema.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -134,7 +135,7 @@ async function prepareInto(
       await rename(tmp, dir);
     } catch (e) {
       // Another process published the same data first: theirs is as good as ours.
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = codeOf(e);
       if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') || !(await cachedManifest(dir, source)))
         throw e;
     }
@@ -148,13 +149,13 @@ async function prepareInto(
 /** Removes the temporary folders of runs that died while unpacking (their process is gone). */
 async function removeAbandoned(parent: string, id: string): Promise<void> {
   const prefix = `.tmp-${id}-`;
-  for (const name of await readdir(parent).catch(() => [] as string[])) {
+  for (const name of await readdir(parent).catch((): string[] => [])) {
     const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length)) : null;
     if (!m) continue;
     try {
       process.kill(Number(m[1]), 0);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(parent, name), { recursive: true, force: true });
+      if (codeOf(e) === 'ESRCH') await rm(join(parent, name), { recursive: true, force: true });
     }
   }
 }

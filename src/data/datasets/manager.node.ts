@@ -4,6 +4,7 @@
 // (what to download, what it must hash to) is ./registry.ts; the cache ./cache.node.ts.
 // Kept apart so that browser bundles never see `node:fs` or `node:zlib`.
 
+import { messageOf } from '../../format/schema.js';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cachedManifest, cacheDirOf, exists, type Manifest } from './cache.node.js';
@@ -82,7 +83,7 @@ async function overridesFromEnv(
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
     throw new DatasetError(
-      `SENTIWASM_DATASETS names ${file}, which cannot be read as JSON (${(e as Error).message}). It should hold {"<source id>": {"url": …, "sha256": …}}`,
+      `SENTIWASM_DATASETS names ${file}, which cannot be read as JSON (${messageOf(e)}). It should hold {"<source id>": {"url": …, "sha256": …}}`,
     );
   }
   if (parsed === null || typeof parsed !== 'object')

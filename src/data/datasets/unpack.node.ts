@@ -1,6 +1,7 @@
 // Reading the members of a downloaded archive (zip, tar.gz, or a data file as it is) or of a
 // folder holding an unpacked one, as the recipe wants them.
 
+import { messageOf } from '../../format/schema.js';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
@@ -38,7 +39,7 @@ export async function* archiveEntries(
       files = unzipSync(new Uint8Array(await readFile(path)), { filter: (f) => wanted(normalise(f.name)) });
     } catch (e) {
       throw new DatasetError(
-        `${path} cannot be unzipped (${(e as Error).message}): it is not the ${source.fileName} this data set needs`,
+        `${path} cannot be unzipped (${messageOf(e)}): it is not the ${source.fileName} this data set needs`,
       );
     }
     for (const [name, data] of Object.entries(files)) yield { name: normalise(name), data };
@@ -57,7 +58,7 @@ export async function* archiveEntries(
     reader.end();
   } catch (e) {
     if (e instanceof DatasetError) throw e;
-    throw new DatasetError(`${path} cannot be unpacked as ${source.fileName} (${(e as Error).message})`);
+    throw new DatasetError(`${path} cannot be unpacked as ${source.fileName} (${messageOf(e)})`);
   }
 }
 

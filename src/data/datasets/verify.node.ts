@@ -15,10 +15,12 @@ export async function digestFile(path: string): Promise<Digests> {
   const sha256 = createHash('sha256');
   const md5 = createHash('md5');
   let bytes = 0;
+  // Without an encoding, a file stream gives Buffers.
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    sha256.update(chunk as Buffer);
-    md5.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
+    if (!(chunk instanceof Uint8Array)) throw new TypeError(`${path}: the file stream gave text, not bytes`);
+    sha256.update(chunk);
+    md5.update(chunk);
+    bytes += chunk.length;
   }
   return { bytes, sha256: sha256.digest('hex'), md5: md5.digest('hex') };
 }
