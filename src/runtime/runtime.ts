@@ -356,7 +356,6 @@ async function compileSource(source: Awaited<ReturnType<typeof resolveWasmSource
   return WebAssembly.compile(source as BufferSource);
 }
 
-
 let shared: Promise<Runtime> | undefined;
 
 /**
