@@ -86,4 +86,4 @@ export {
   type Trial,
 } from './tune/autotune.js';
 export * from './export/index.js';
-export { train, trainWithReport, setTrainingPlatform, type TrainingPlatform } from './train/train.js';
+export { train, trainWithReport } from './train/train.js';
