@@ -8,10 +8,21 @@
 // The setup looks only for the corpora that a test file of the run names in a call of corpus(…),
 // so name them literally.
 
+import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import type { CorpusName } from './corpora.setup.js';
 
 /** The file of a data set's split, or undefined when this run has none (the tests reading it skip). */
 export function corpus(name: CorpusName): string | undefined {
   return inject('corpora')?.[name];
+}
+
+/** The texts of an SST-2 split's file (label, tab, text per line, after a header); none without a file. */
+export function sst2Texts(file: string | undefined): string[] {
+  if (!file) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t').slice(1).join('\t'));
 }

@@ -14,7 +14,7 @@ import { END_OF_TEXT, Featurizer } from '../src/text/features.js';
 import { createTokenizer } from '../src/text/tokenize.js';
 import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
 import { trainOptionsFromFlags } from '../src/cli/train.js';
-import { corpus } from './corpora.js';
+import { corpus, sst2Texts } from './corpora.js';
 import { DATA_SOUP } from './fuzz-cases.js';
 import { testRuntime } from './helpers.js';
 
@@ -24,17 +24,8 @@ const SST2_TRAIN = corpus('sst2');
 const SST2_DEV = corpus('sst2:dev');
 /** The tests on SST-2's lines skip without it. */
 const NO_SST2 = !SST2_TRAIN || !SST2_DEV;
-/** The texts of an SST-2 split (label, tab, text per line, after a header). */
-function sentences(file: string | undefined): string[] {
-  if (!file) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((l) => l.split('\t').slice(1).join('\t'));
-}
-const trainTexts = sentences(SST2_TRAIN);
-const devTexts = sentences(SST2_DEV);
+const trainTexts = sst2Texts(SST2_TRAIN);
+const devTexts = sst2Texts(SST2_DEV);
 
 /** Texts for every path: ASCII, negation, CJK, mixed, and ones with no tokens at all. */
 const TEXTS = [

@@ -12,7 +12,7 @@ import { createAsciiScanner } from '../src/text/ascii-scanner.js';
 import { createTokenizer, makeTokenizer } from '../src/text/tokenize.js';
 import { train } from '../src/train/train.js';
 import type { TextClassifier } from '../src/classifier/classifier.js';
-import { corpus } from './corpora.js';
+import { corpus, sst2Texts } from './corpora.js';
 import { testRuntime, WASM_PATH } from './helpers.js';
 import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
 
@@ -20,16 +20,8 @@ const SST2_TRAIN = corpus('sst2');
 const SST2_DEV = corpus('sst2:dev');
 /** The tests that compare the paths on SST-2's lines skip without it; the others fit on the odd lines alone. */
 const NO_SST2 = !SST2_TRAIN || !SST2_DEV;
-function sentences(file: string | undefined): string[] {
-  if (!file) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((l) => l.split('\t').slice(1).join('\t'));
-}
-const trainTexts = sentences(SST2_TRAIN);
-const devTexts = sentences(SST2_DEV);
+const trainTexts = sst2Texts(SST2_TRAIN);
+const devTexts = sst2Texts(SST2_DEV);
 const sst = [...trainTexts, ...devTexts];
 
 /** Lines the scanner must leave to the tokeniser (non-ASCII, URLs, emoticons) and odd ASCII. */
