@@ -23,7 +23,7 @@ const { train: data } = builtinSplit();
 
 const trained: Record<string, TextClassifier> = {};
 beforeAll(async () => {
-  for (const arch of architectures()) trained[arch] = await train(data, { arch, epochs: 3, dim: 16, seed: 4 });
+  for (const arch of architectures()) trained[arch] = await train(data, { arch, epochs: 10, dim: 16, seed: 4 });
 });
 
 describe('models behind one interface', () => {

@@ -101,6 +101,8 @@ describe('the epoch training keeps', () => {
       patience: 1_000_000,
       bestBy: 'accuracy',
       threads: 1,
+      // A run where the two choices differ: recorded with the end-of-text word off.
+      endOfText: false,
     });
     const best = Math.max(...result.epochs.map((r) => r.validAccuracy!));
     const predicted = result.model.predictBatch(dev.map((e) => e.text));
@@ -121,6 +123,8 @@ describe('the epoch training keeps', () => {
       validation: dev,
       patience: 1_000_000,
       bestBy: 'accuracy' as const,
+      // A run where the two choices differ: recorded with the end-of-text word off.
+      endOfText: false,
     };
     const alone = await trainWithReport(train, { ...options, threads: 1 });
     const side = await trainWithReport(train, { ...options, threads: 2 });

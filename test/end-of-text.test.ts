@@ -4,7 +4,9 @@
 // option never sends prediction off the WebAssembly featurizer; a model file keeps it; and the
 // word is never shown as one of the user's (explain, nearest, words).
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { builtinSplit, loadModel, train, type TextClassifier } from '../src/index.node.js';
 import { decodeModelFile, encodeModelFile } from '../src/format/model-file.js';
@@ -16,7 +18,7 @@ import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
 import { trainOptionsFromFlags } from '../src/cli/train.js';
 import { corpus, sst2Texts } from './corpora.js';
 import { DATA_SOUP } from './fuzz-cases.js';
-import { testRuntime } from './helpers.js';
+import { cli, testRuntime } from './helpers.js';
 
 const { train: trainSet } = builtinSplit();
 
@@ -302,7 +304,7 @@ describe('a model trained with endOfText', () => {
 
 describe('model files from before the option', () => {
   it('a model trained without it saves no endOfText, and a config saying false loads without the word, predicting as before', async () => {
-    const model = await train(trainSet, { seed: 7, epochs: 2 });
+    const model = await train(trainSet, { seed: 7, epochs: 2, endOfText: false });
     const { config, sections } = decodeModelFile(model.toBytes(), 'model');
     const features = { ...(config.features as Record<string, unknown>) };
     expect('endOfText' in features).toBe(false);
@@ -326,12 +328,51 @@ describe('model files from before the option', () => {
   });
 });
 
-describe('--end-of-text', () => {
-  it('turns the option on for train and cv', () => {
-    expect(trainOptionsFromFlags({ endOfText: true } as Parameters<typeof trainOptionsFromFlags>[0]).endOfText).toBe(
-      true,
-    );
-    expect(trainOptionsFromFlags({} as Parameters<typeof trainOptionsFromFlags>[0]).endOfText).toBeUndefined();
+describe('--end-of-text and --no-end-of-text', () => {
+  type Flags = Parameters<typeof trainOptionsFromFlags>[0];
+  it('turn the option on or off for train and cv; without either the model chooses', () => {
+    expect(trainOptionsFromFlags({ endOfText: false } as Flags).endOfText).toBe(false);
+    expect(trainOptionsFromFlags({ endOfText: true } as Flags).endOfText).toBe(true);
+    expect(trainOptionsFromFlags({} as Flags).endOfText).toBeUndefined();
+  });
+
+  it('reach the model as given on the command line; given neither way the arch chooses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentiwasm-eot-'));
+    const data = join(dir, 'train.tsv');
+    const rows = trainSet.map((e) => `${e.text.replace(/[\t\n]/g, ' ')}\t${e.label}\n`);
+    writeFileSync(data, `text\tlabel\n${rows.join('')}`);
+    const endOfTextOf = async (flags: string[]) => {
+      const out = join(dir, `${flags.join('') || 'none'}.bin`);
+      const { code, stderr } = await cli(['train', data, '--out', out, '--epochs', '1', '--no-progress', ...flags]);
+      expect(code, stderr).toBe(0);
+      const model = await loadModel(readFileSync(out));
+      const { endOfText } = model.featurizer.options;
+      model.dispose();
+      return endOfText;
+    };
+    expect(await endOfTextOf([])).toBe(true);
+    expect(await endOfTextOf(['--no-end-of-text'])).toBeUndefined();
+    expect(await endOfTextOf(['--arch', 'attention', '--dim', '16', '--heads', '2'])).toBeUndefined();
+    expect(await endOfTextOf(['--arch', 'attention', '--dim', '16', '--heads', '2', '--end-of-text'])).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('leaves negation marking to the model unless --no-negation is given', () => {
+    expect(trainOptionsFromFlags({ negation: true } as Flags).tokenizer?.negation).toBeUndefined();
+    expect(trainOptionsFromFlags({ negation: false } as Flags).tokenizer?.negation).toBe(false);
+  });
+});
+
+describe('the default', () => {
+  it('is on for the bag and the mlp, off for the attention model, whose words are read in order', async () => {
+    const small = trainSet.slice(0, 200);
+    const bagModel = await train(small, { seed: 1, epochs: 1 });
+    const mlpModel = await train(small, { seed: 1, epochs: 1, arch: 'mlp' });
+    const attention = await train(small, { seed: 1, epochs: 1, arch: 'attention', dim: 16, heads: 2 });
+    expect(bagModel.featurizer.options.endOfText).toBe(true);
+    expect(mlpModel.featurizer.options.endOfText).toBe(true);
+    expect(attention.featurizer.options.endOfText).toBeUndefined();
+    for (const m of [bagModel, mlpModel, attention]) m.dispose();
   });
 });
 

@@ -109,10 +109,22 @@ describe('sentiwasm featurize', () => {
     },
   );
 
-  it('without --json prints the ids separated by spaces, a blank line for a text without any', async () => {
+  it("without --json prints the ids separated by spaces; an empty text has the end-of-text word's alone", async () => {
     const { path, model } = models.bag;
     const { stdout } = await cli(['featurize', path], { input: 'great fun\n\n' });
+    const empty = onnxFeatureIds(model, '');
+    expect(empty).toHaveLength(1);
+    expect(stdout).toBe(`${onnxFeatureIds(model, 'great fun').join(' ')}\n${empty.join(' ')}\n`);
+  });
+
+  it('prints a blank line for a text without any ids (a model without the end-of-text word)', async () => {
+    const { train: examples } = builtinSplit();
+    const model = await train(examples, { seed: 3, epochs: 2, endOfText: false });
+    const path = join(dir, 'no-end-of-text.bin');
+    writeFileSync(path, model.toBytes());
+    const { stdout } = await cli(['featurize', path], { input: 'great fun\n\n' });
     expect(stdout).toBe(`${onnxFeatureIds(model, 'great fun').join(' ')}\n\n`);
+    model.dispose();
   });
 
   it('refuses a file that is not a model, naming it', async () => {

@@ -285,7 +285,8 @@ describe.skipIf(NO_SST2)('training on threads', () => {
   }, 60_000);
 
   it('threads: 1 gives the same bytes as before threads existed', async () => {
-    const options = { dim: 32, epochs: 3, seed: 5, buckets: 50_000 };
+    // endOfText off: the defaults before the end-of-text word was on, whose bytes are pinned below.
+    const options = { dim: 32, epochs: 3, seed: 5, buckets: 50_000, endOfText: false };
     const data = sst2.slice(0, 3000);
     const one = (await train(data, { ...options, threads: 1 })).toBytes();
     expect(sameBytes(one, (await train(data, options)).toBytes())).toBe(true);

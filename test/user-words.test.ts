@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bagFront, cli } from './helpers.js';
 import { builtinSplit, loadModel, NEGATED_WORD_PREFIX, train, type TextClassifier } from '../src/index.node.js';
+import { END_OF_TEXT } from '../src/text/features.js';
 
 /** The model's own mark on a negated token, which no output may show. */
 const INTERNAL = /NOT_/;
@@ -128,11 +129,13 @@ describe('nearest, similarity, wordVector and words take and give words, not int
     const vocab = model.featurizer.vocabulary;
     const marked = vocab.toArray().filter((t) => t.startsWith('NOT_'));
     expect(marked.length).toBeGreaterThan(50);
+    // The end-of-text word (on by default) is in the vocabulary, but is nobody's word.
+    expect(vocab.toArray()).toContain(END_OF_TEXT);
     const words = model.words();
     expect(words.filter((w) => INTERNAL.test(w))).toEqual([]);
-    expect(words).toHaveLength(vocab.size - marked.length);
+    expect(words).toHaveLength(vocab.size - marked.length - 1);
     const all = model.words({ includeNegated: true });
-    expect(all).toHaveLength(vocab.size);
+    expect(all).toHaveLength(vocab.size - 1);
     expect(all).toContain('not:worth');
     for (const w of all) expect(model.wordVector(w), w).toBeDefined();
   });

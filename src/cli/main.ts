@@ -147,9 +147,10 @@ export function buildProgram(): Command {
       '--unique-features',
       'count each feature once per text however often it occurs (a binary bag; helps long reviews)',
     )
+    .option('--end-of-text', 'add the end-of-text word (the default for the bag and the mlp)')
     .option(
-      '--end-of-text',
-      'add an end-of-text word to every text, as fastText adds </s>: one more word feature, and a bigram of the last word',
+      '--no-end-of-text',
+      'leave out the end-of-text word that bag and mlp models add to every text, as fastText adds </s> (one more word feature, and a bigram of the last word)',
     )
     .option('--lr <x>', 'learning rate', positiveNumber)
     .option('--batch <n>', 'examples per step', positiveInt)

@@ -295,8 +295,14 @@ export function trainOptionsFromFlags(
     runtime: flags.fma ? { fma: true } : undefined,
     subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
     uniqueFeatures: flags.uniqueFeatures,
+    // Given neither way, the model's own default (on for the bag, off for a sequence model).
     endOfText: flags.endOfText,
-    tokenizer: { cjk: flags.chars ? 'char' : undefined, lowercase: flags.lowercase, negation: flags.negation },
+    tokenizer: {
+      cjk: flags.chars ? 'char' : undefined,
+      lowercase: flags.lowercase,
+      // `--no-negation` alone reads true when not given: only its false is the user's.
+      negation: flags.negation === false ? false : undefined,
+    },
     threads: flags.threads,
   };
 }

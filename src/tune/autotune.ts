@@ -362,7 +362,7 @@ export function toFlags(o: TrainOptions): string {
   add('--schedule', o.schedule);
   add('--min-count', o.minCount);
   if (o.uniqueFeatures) flags.push('--unique-features');
-  if (o.endOfText) flags.push('--end-of-text');
+  if (o.endOfText === false) flags.push('--no-end-of-text');
   if (o.tokenizer?.negation === false) flags.push('--no-negation');
   return flags.join(' ');
 }
