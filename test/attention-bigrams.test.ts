@@ -2,10 +2,12 @@
 // the bigram (previous word, this word) to its token embedding. The bigram's row is fastText's
 // bigram combination of the two ids; a training step moves every bigram row by −lr × its
 // finite-difference gradient and leaves the rows it did not use alone; the buckets are recorded
-// as a seventh size, a model saves and loads to identical predictions, and a file of six sizes
-// loads as a model without bigrams; explanations still add up; and a task only word order
-// decides is learned with bigrams.
+// as a seventh size, a model saves and loads to identical predictions, a file of six sizes
+// (test/fixtures/attention-six-sizes.bin, written by the code before bigrams) loads and predicts
+// as it did; explanations still add up; checkpoints resume to the same bytes; and a task only
+// word order decides is learned with bigrams, better than without.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadModel, train, type LabelledText } from '../src/index.node.js';
 import { decodeModelFile } from '../src/format/model-file.js';
@@ -178,9 +180,41 @@ describe('training with attentionBigrams', () => {
     expect(again.predictBatch(held.map((e) => e.text))).toEqual(model.predictBatch(held.map((e) => e.text)));
   });
 
+  it('a run resumed from a checkpoint ends with the same model bytes as the one that never stopped', async () => {
+    const checkpoints: Uint8Array[] = [];
+    const run = { ...options, epochs: 2, dropout: 0.2, attentionBigrams: 31 };
+    const save = (bytes: Uint8Array) => void checkpoints.push(bytes.slice());
+    const whole = (await train(data, { ...run, checkpoint: { every: 5, save } })).toBytes();
+    expect(checkpoints.length).toBeGreaterThan(2);
+    const resumed = (await train(data, { ...run, resume: checkpoints[2] })).toBytes();
+    expect(Buffer.compare(resumed, whole)).toBe(0);
+  });
+
   it.each([-1, 1.5, 2 ** 27])('refuses attentionBigrams %s', async (buckets) => {
     await expect(train(data.slice(0, 20), { ...options, epochs: 1, attentionBigrams: buckets })).rejects.toThrow(
       /attentionBigrams must be an integer from 0/,
     );
+  });
+});
+
+describe('an attention model file written before bigrams existed (six sizes)', () => {
+  const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
+  const recorded = JSON.parse(readFileSync(fixture('attention-six-sizes.json'), 'utf8')) as {
+    texts: string[];
+    predictions: Record<string, number>[];
+    explanation: { score: number; bias: number; contributions: number[] };
+  };
+
+  it('loads as a model without bigrams, and predicts and explains exactly as it did then', async () => {
+    const bytes = readFileSync(fixture('attention-six-sizes.bin'));
+    expect(decodeModelFile(bytes, 'fixture').config.hidden).toHaveLength(6);
+    const model = await loadModel(bytes);
+    expect(Object.keys(model.tensorShapes())).not.toContain('bigram.weight');
+    expect(model.predictBatch(recorded.texts).map((p) => p.probabilities)).toEqual(recorded.predictions);
+    const e = model.explain('not a good film');
+    expect({ score: e.score, bias: e.bias, contributions: e.tokens.map((t) => t.contribution) }).toEqual(
+      recorded.explanation,
+    );
+    model.dispose();
   });
 });
