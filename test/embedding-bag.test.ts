@@ -314,6 +314,8 @@ const models: [string, string, number, number, number[]][] = [
   // The encoder's sizes travel in `hidden`: [ff, layers, heads, max length, norm first, pooling].
   ['attention model, norm after', 'attention', 8, 3, [6, 1, 2, 8, 1, 1]],
   ['attention model, two layers, norm first, first-token pooling', 'attention', 4, 2, [5, 2, 2, 8, 2, 2]],
+  // A seventh size: hashed word bigrams in 11 buckets, fewer than the batch's bigrams, so rows are shared.
+  ['attention model with hashed bigrams', 'attention', 8, 3, [6, 1, 2, 8, 1, 1, 11]],
 ];
 
 describe('the training step train() runs updates every weight by −lr × its finite-difference gradient', async () => {

@@ -136,6 +136,11 @@ export function buildProgram(): Command {
       "attention: clip the gradients' global norm to this (default 1; 0 = never)",
       nonNegativeNumber,
     )
+    .option(
+      '--attention-bigrams <n>',
+      'attention: hashed word bigrams added to the token embeddings, in this many buckets (default 0: none)',
+      nonNegativeInt,
+    )
     .option('--ngrams <n>', 'longest word n-gram', positiveInt, 2)
     .option('--buckets <n>', 'hash buckets for n-grams', positiveInt, 2_000_000)
     .option('--min-count <n>', 'drop words seen fewer times', positiveInt, 1)

@@ -27,7 +27,8 @@ import { CliError } from './errors.js';
 import { codeOf, messageOf } from '../format/schema.js';
 
 /** The attention model's options: the CLI's flags carry the API's names and types. */
-type AttentionOption = 'layers' | 'heads' | 'ff' | 'maxLen' | 'dropout' | 'normFirst' | 'pooling' | 'clipNorm';
+type AttentionOption =
+  'layers' | 'heads' | 'ff' | 'maxLen' | 'dropout' | 'normFirst' | 'pooling' | 'clipNorm' | 'attentionBigrams';
 
 export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOption> {
   out: string;
@@ -277,6 +278,7 @@ export function trainOptionsFromFlags(
     normFirst: flags.normFirst,
     pooling: flags.pooling,
     clipNorm: flags.clipNorm,
+    attentionBigrams: flags.attentionBigrams,
     epochs: flags.epochs,
     lr: flags.lr,
     batch: flags.batch,

@@ -4,6 +4,8 @@
 //
 //   ids, mask cut to the first maxLen positions (sentiwasm truncates longer texts)
 //   x = embedding[ids] + position[0..T)
+//   with bigram buckets: x += bigram[(previous id · 116049371 + id) mod buckets], the previous
+//   id of a text's first position being 0 (padding): bigramRow's arithmetic, exact in int64
 //   per layer, norm after:  r1 = x + SA(x);  n1 = LN1(r1);  out = LN2(n1 + FF(n1))
 //              norm first:  r1 = x + SA(LN1(x));  out = r1 + FF(LN2(r1))
 //   SA(h): qkv = h·Wqkvᵀ + b, split into heads; softmax(q·kᵀ/√hs + key mask)·v; ·Woᵀ + bo
@@ -17,6 +19,7 @@
 // left-aligned (real ids first), so position t of the padded row is position t of the text.
 
 import { encoderConfig } from '../models/attention-model.js';
+import { BIGRAM_MULTIPLIER } from '../text/ngrams.js';
 import { LAYER_NORM_EPS } from '../nn/transformer.js';
 import { int, ints, type GraphBuilder } from './graph.js';
 import { gemm, layerNorm, linear, maskedMean } from './layers.js';
@@ -44,6 +47,7 @@ export function attentionGraph(g: GraphBuilder, ids: string, mask: string, sourc
     [g.node('Gather', [embedding, tokens], 'encoder.tokens', { axis: int(0) }), positions],
     'encoder.embedded',
   );
+  if (config.bigrams > 0) x = addBigrams(g, x, tokens, source);
 
   // [B, T] → [B, 1, 1, T]: 0 for a real key, −1e9 for padding, added to every head's scores.
   const keyBias = g.node(
@@ -69,6 +73,31 @@ export function attentionGraph(g: GraphBuilder, ids: string, mask: string, sourc
       ? g.node('Gather', [x, g.int64([0], true)], 'pooled', { axis: int(1) })
       : maskedMean(g, x, keep, 'pooled');
   return gemm(g, pooled, tensorOf(source, 'head.weight'), tensorOf(source, 'head.bias'), C, K, 'head');
+}
+
+/** x + bigram[row of (previous id, id)] at every position, as AttentionModel.loadBigrams and bigramRow compute it. */
+function addBigrams(g: GraphBuilder, x: string, tokens: string, source: ExportSource): string {
+  const buckets = encoderConfig(source.shape).bigrams;
+  const C = source.shape.dim;
+  // The ids shifted right by one position along the text, padding (0) coming in at the front.
+  const previous = g.node(
+    'Pad',
+    [g.node('Slice', [tokens, g.int64([0]), g.int64([-1]), g.int64([1])], 'bigram.cut'), g.int64([0, 1, 0, 0])],
+    'bigram.previous',
+  );
+  // Ids are below 2^31, so previous·116049371 + id stays far below 2^63.
+  const combined = g.node(
+    'Add',
+    [g.node('Mul', [previous, g.int64([BIGRAM_MULTIPLIER], true)], 'bigram.scaled'), tokens],
+    'bigram.combined',
+  );
+  const rows = g.node('Mod', [combined, g.int64([buckets], true)], 'bigram.rows');
+  const table = g.weight('bigram.weight', [buckets, C], tensorOf(source, 'bigram.weight'));
+  return g.node(
+    'Add',
+    [x, g.node('Gather', [table, rows], 'bigram.embedded', { axis: int(0) })],
+    'encoder.with_bigrams',
+  );
 }
 
 function encoderLayer(g: GraphBuilder, x: string, keyBias: string, source: ExportSource, l: number): string {

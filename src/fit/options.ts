@@ -2,7 +2,7 @@
 // (epochs, members, learning rate) worked out from the data before anything is laid out.
 
 import type { SparseOptimizer } from '../nn/embedding-bag.js';
-import { ENCODER_DEFAULTS, encoderHidden, type EncoderConfig } from '../models/attention-model.js';
+import { ENCODER_DEFAULTS, MAX_BIGRAM_BUCKETS, encoderHidden, type EncoderConfig } from '../models/attention-model.js';
 import { modelClass, type Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
 import { DEFAULT_CHECKPOINT_INTERVAL, parseCheckpointInterval } from './checkpoint-interval.js';
@@ -182,10 +182,15 @@ function resolveEncoder(
       normFirst: options.normFirst,
       pooling: options.pooling,
       clipNorm: options.clipNorm,
+      bigrams: options.attentionBigrams,
     }),
   };
   if (!used) return e;
   for (const name of ['layers', 'heads', 'ff', 'maxLen'] as const) checkPositiveInt(name, e[name]);
+  if (!(Number.isInteger(e.bigrams) && e.bigrams >= 0 && e.bigrams <= MAX_BIGRAM_BUCKETS))
+    throw new RangeError(
+      `attentionBigrams must be an integer from 0 (no bigrams) to ${MAX_BIGRAM_BUCKETS} buckets, got ${e.bigrams}`,
+    );
   if (dim % e.heads !== 0) throw new RangeError(`dim (${dim}) must split evenly among ${e.heads} heads`);
   if (!(e.dropout >= 0 && e.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${e.dropout}`);
   if (!(e.clipNorm >= 0 && Number.isFinite(e.clipNorm)))

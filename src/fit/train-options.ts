@@ -9,6 +9,7 @@ import type { Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
 import type { CheckpointInterval } from './checkpoint-interval.js';
 
+/** One training example: a text and its label. */
 export interface LabelledText<L extends string | number = string> {
   /** The text to classify. */
   text: string;
@@ -188,6 +189,12 @@ export interface TrainOptions extends FeatureOptions {
   pooling?: 'mean' | 'first';
   /** Attention model: clip the gradients' global L2 norm to this before each step (default 1; 0 = never). */
   clipNorm?: number;
+  /**
+   * Attention model: hashed word bigrams, in this many buckets (0, the default: none). Each
+   * position adds to its token embedding a learned row for the pair (previous word, this word),
+   * hashed as fastText hashes word bigrams, so the encoder sees word pairs from the first layer.
+   */
+  attentionBigrams?: number;
   /**
    * Threads to train on, or 'auto' (the default): the cores there are, up to AUTO_THREADS_MAX,
    * wherever that gives the same bytes as one thread or the model gains from it; else 1.

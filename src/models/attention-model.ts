@@ -16,19 +16,28 @@
 // state_dict: embedding.weight, position.weight, encoder.layers.{l}.self_attn.in_proj_weight, …,
 // head.weight, head.bias (their shapes, and the checks of a shape, are in attention-config.ts).
 //
+// With bigram buckets B > 0, each position t also adds the row of its hashed word bigram
+// (word t−1, word t; see bigramRow) to its embedding: x = token + position + bigram. The bigram
+// rows sit after the token rows in the one table ([V + B, C]; in the file, embedding.weight and
+// bigram.weight), so they are kept, merged between threads and updated lazily as the token rows
+// are: a step touches only the bigram rows its batch used. The bigram is worked out here, from the
+// ordered ids the model is given, so training, prediction and explanations cannot disagree on it.
+//
 // A model file records the architecture's sizes in `hidden` (the file's config has no other
 // place for them), the feed-forward width first: [ff, layers, heads, maxLen, norm (1: after each
-// block, PyTorch's default; 2: before), pooling (1: masked mean; 2: first token)]; see
-// encoderHidden. A shorter list (a model built from code with `hidden: [ff]`) takes
-// ENCODER_DEFAULTS for the rest; a file must give all six.
+// block, PyTorch's default; 2: before), pooling (1: masked mean; 2: first token)], then the bigram
+// buckets when there are any; see encoderHidden. A shorter list (a model built from code with
+// `hidden: [ff]`) takes ENCODER_DEFAULTS for the rest; a file must give six sizes, or seven.
 
 import { ParameterBlock } from '../nn/parameters.js';
 import { Random } from '../nn/random.js';
 import { SparseRows } from '../nn/sparse-rows.js';
 import { EncoderLayer } from '../nn/transformer.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { ORDERED_ID_OFFSET, UNK_ID, type FeatureSpan } from '../text/features.js';
+import { ORDERED_ID_OFFSET, PAD_ID, UNK_ID, type FeatureSpan } from '../text/features.js';
+import { bigramModulus, type BigramModulus } from '../text/ngrams.js';
 import {
+  bigramRow,
   checkEncoder,
   encoderConfig,
   encoderExtraFloats,
@@ -48,7 +57,14 @@ import {
   type TextModelClass,
 } from './text-model.js';
 
-export { ENCODER_DEFAULTS, encoderConfig, encoderHidden, type EncoderConfig } from './attention-config.js';
+export {
+  ENCODER_DEFAULTS,
+  MAX_BIGRAM_BUCKETS,
+  bigramRow,
+  encoderConfig,
+  encoderHidden,
+  type EncoderConfig,
+} from './attention-config.js';
 
 export class AttentionModel implements TextModel {
   static readonly arch = 'attention';
@@ -70,11 +86,11 @@ export class AttentionModel implements TextModel {
     return tensorSpecs(shape).map((s) => ({ name: s.name, shape: [...s.shape] }));
   }
 
-  /** Checks a shape read from a file (which must give all six sizes). */
+  /** Checks a shape read from a file (which must give all six sizes, and the bigram buckets if any). */
   static checkShape(shape: ModelShape): string | undefined {
     const h = shape.hidden;
-    if (h.length !== 6)
-      return `the attention model's sizes ("hidden") are ${JSON.stringify(h)}, not [ff, layers, heads, maxLen, norm, pooling]`;
+    if (h.length !== 6 && h.length !== 7)
+      return `the attention model's sizes ("hidden") are ${JSON.stringify(h)}, not [ff, layers, heads, maxLen, norm, pooling] and perhaps bigram buckets`;
     return checkEncoder(shape);
   }
 
@@ -98,9 +114,14 @@ export class AttentionModel implements TextModel {
   private readonly dropout: number;
   /** Dropout's masks are drawn from this and the step count, so a run resumed from a checkpoint drops as the uninterrupted one. */
   private readonly dropoutSeed: number;
-  /** The token table [V, C], and the rows of it a batch touched (their gradients, their update). */
+  /** The table [V + buckets, C]: token rows, then bigram rows; and the rows of it a batch touched (their gradients, their update). */
   private readonly table: number;
   private readonly sparseRows: SparseRows;
+  /** Bigram buckets' modulus (undefined: no bigrams). */
+  private readonly bigrams: BigramModulus | undefined;
+  /** Each position's bigram row gathered [N, C], and the offsets 0, 1, …, N that make the bag kernel a gather. */
+  private readonly bigramEmbedded: number = 0;
+  private readonly unitOffsets: number = 0;
   // The batch: token ids (i32[N]) and where each text starts (i32[B+1]); the embeddings [N, C] and
   // their gradient; the pooled vectors [B, C]; the logits [B, K]; each with its gradient.
   private readonly tokens: number;
@@ -120,8 +141,8 @@ export class AttentionModel implements TextModel {
 
   private constructor(rt: Runtime, shape: ModelShape, layout: ModelLayout) {
     const problem =
-      shape.hidden.length > 6
-        ? `the attention model takes at most six sizes ("hidden"), got ${JSON.stringify(shape.hidden)}`
+      shape.hidden.length > 7
+        ? `the attention model takes at most seven sizes ("hidden"), got ${JSON.stringify(shape.hidden)}`
         : checkEncoder(shape);
     if (problem) throw new RangeError(problem);
     this.runtime = rt;
@@ -140,18 +161,23 @@ export class AttentionModel implements TextModel {
     const C = shape.dim;
     const K = shape.classes;
     const V = shape.rows + ORDERED_ID_OFFSET;
-    const [tableSpec, ...specs] = tensorSpecs(shape);
+    const buckets = this.config.bigrams;
+    this.bigrams = buckets > 0 ? bigramModulus(buckets) : undefined;
+    const [tableSpec, ...rest] = tensorSpecs(shape);
+    const bigramSpec = buckets > 0 ? rest.shift() : undefined;
+    const specs = rest;
     const rng = new Random(layout.seed);
-    this.table = rt.allocF32(V * C, 'attention.embedding');
+    this.table = rt.allocF32((V + buckets) * C, 'attention.embedding');
     this.sparseRows = new SparseRows(rt, {
       table: this.table,
-      rows: V,
+      rows: V + buckets,
       dim: C,
       label: 'attention.embedding',
       name: 'embedding',
     });
     const initialise = layout.initialise ?? true;
     if (initialise) tableSpec.init(rt.f32(this.table, V * C), rng);
+    if (initialise && bigramSpec) bigramSpec.init(rt.f32(this.table + V * C * 4, buckets * C), rng);
     this.parameters = new ParameterBlock(rt, specs, rng, 'attention');
     // Left uninitialised, the block is zeros; a thread's copy uses the host's block in place and leaves it be.
     if (!initialise && !rt.isShared('attention.parameters'))
@@ -171,8 +197,15 @@ export class AttentionModel implements TextModel {
     );
     const rows = Bmax * Tmax;
     const gradRows = gradBatch * Tmax;
-    this.sparseRows.reserve(gradRows, Math.min(V, gradRows));
-    this.tokens = rt.alloc(rows * 4, undefined, 'attention.tokens');
+    // A position uses one table row, or two with bigrams (its token's, its bigram's).
+    const rowsPerPosition = buckets > 0 ? 2 : 1;
+    this.sparseRows.reserve(rowsPerPosition * gradRows, Math.min(V + buckets, rowsPerPosition * gradRows));
+    this.tokens = rt.alloc(rowsPerPosition * rows * 4, undefined, 'attention.tokens');
+    if (buckets > 0) {
+      this.bigramEmbedded = rt.allocF32(rows * C, 'attention.bigramEmbedded');
+      this.unitOffsets = rt.alloc((rows + 1) * 4, undefined, 'attention.unitOffsets');
+      rt.i32(this.unitOffsets, rows + 1).set(Array.from({ length: rows + 1 }, (_, i) => i));
+    }
     this.offsets = rt.alloc((Bmax + 1) * 4, undefined, 'attention.offsets');
     this.x0 = rt.allocF32(rows * C, 'attention.embedded');
     this.dx0 = rt.allocF32(gradRows * C, 'attention.embedded.grad');
@@ -192,7 +225,8 @@ export class AttentionModel implements TextModel {
 
   /**
    * Loads ordered ids (Featurizer.orderedIds) of `batch` texts, packed back to back, each cut to
-   * maxLen; an empty text reads as one UNK. Notes which table rows the batch uses (its slots).
+   * maxLen; an empty text reads as one UNK. With bigrams, the N token ids are followed by the N
+   * positions' bigram rows. Notes which table rows the batch uses (its slots).
    */
   load(ids: ArrayLike<number>, offsets: Int32Array, batch: number): void {
     if (batch > this.maxBatch)
@@ -220,9 +254,20 @@ export class AttentionModel implements TextModel {
     starts[batch] = N;
     this.B = batch;
     this.N = N;
+    const used = this.bigrams ? 2 * N : N;
+    if (this.bigrams) this.loadBigrams(rt.i32(this.tokens, used), batch, N);
     // The batch's distinct rows and each position's slot among them; a prediction batch has no backward.
-    if (N > this.sparseRows.capacity) this.sparseRows.forget();
-    else this.sparseRows.assign(tokens, N);
+    if (used > this.sparseRows.capacity) this.sparseRows.forget();
+    else this.sparseRows.assign(rt.i32(this.tokens, used), used);
+  }
+
+  /** Writes each position's bigram row (bigramRow) after the N token ids; a text's first word follows padding. */
+  private loadBigrams(ids: Int32Array, batch: number, N: number): void {
+    const starts = this.runtime.i32(this.offsets, batch + 1);
+    const V = this.shape.rows + ORDERED_ID_OFFSET;
+    for (let b = 0; b < batch; b++)
+      for (let r = starts[b]; r < starts[b + 1]; r++)
+        ids[N + r] = bigramRow(r > starts[b] ? ids[r - 1] : PAD_ID, ids[r], this.bigrams!, V);
   }
 
   forward(batch: number, step = 0): number {
@@ -238,6 +283,11 @@ export class AttentionModel implements TextModel {
     const C = this.shape.dim;
     const K = this.shape.classes;
     k.encoder_embed_forward(this.x0, this.tokens, this.offsets, this.table, this.param(0).ptr, batch, C);
+    if (this.bigrams) {
+      // x0 += table[bigram row of each position]: the bag kernel over bags of one row is a gather.
+      k.embedding_bag_forward(this.bigramEmbedded, this.table, this.tokens + N * 4, this.unitOffsets, N, C);
+      k.add_f32(this.x0, this.bigramEmbedded, N * C);
+    }
     let x = this.x0;
     this.layers.forEach((layer, l) => {
       // Each layer's three dropouts use seeds seed, seed + 1, seed + 2 (see EncoderLayer.forward).
@@ -282,9 +332,11 @@ export class AttentionModel implements TextModel {
       this.layers[l].backward(l > 0 ? this.layers[l - 1].outGrad : this.dx0);
     const rows = this.sparseRows;
     k.encoder_embed_backward(rows.gradientsPtr, this.param(0).gradPtr, this.dx0, rows.slotsPtr, this.offsets, batch, C);
+    // Each position's gradient also goes to its bigram row, whose slots follow the tokens'.
+    if (this.bigrams) k.add_rows(rows.gradientsPtr, this.dx0, rows.slotsPtr + this.N * 4, this.N, C);
   }
 
-  /** The parameter block, and the token table's rows. */
+  /** The parameter block, and the table's rows (tokens' and bigrams'). */
   parameterGroups(): ParameterGroups {
     return { dense: [this.parameters], sparse: [this.sparseRows] };
   }
@@ -295,8 +347,19 @@ export class AttentionModel implements TextModel {
     const block = this.parameters;
     const C = this.shape.dim;
     const V = this.shape.rows + ORDERED_ID_OFFSET;
+    const buckets = this.config.bigrams;
+    const bigrams: NamedTensor[] = buckets
+      ? [
+          {
+            name: 'bigram.weight',
+            shape: [buckets, C],
+            values: () => this.runtime.f32(this.table + V * C * 4, buckets * C),
+          },
+        ]
+      : [];
     return [
       { name: 'embedding.weight', shape: [V, C], values: () => this.runtime.f32(this.table, V * C) },
+      ...bigrams,
       ...block.params.map((p) => ({ name: p.name, shape: [...p.shape], values: () => block.values(p) })),
     ];
   }
@@ -332,8 +395,9 @@ export class AttentionModel implements TextModel {
 
   /**
    * Gradient × input: token i's contribution is the score's gradient with respect to its token
-   * embedding, dotted with that embedding (Σ_c e[i,c]·∂score/∂x[i,c]); the bias is what the
-   * tokens leave unexplained (the score minus their sum). Tokens past maxLen contribute nothing.
+   * embedding, dotted with that embedding (Σ_c e[i,c]·∂score/∂x[i,c]), plus the same of its
+   * bigram's row (the bigram ending at word i is word i's); the bias is what the tokens leave
+   * unexplained (the score minus their sum). Tokens past maxLen contribute nothing.
    */
   explain(
     tokenCount: number,
@@ -355,13 +419,15 @@ export class AttentionModel implements TextModel {
     else for (let c = 0; c < K; c++) dlogits[c] = (c === target ? 1 : 0) - 1 / K;
     this.backward(1);
     const contributions = new Float64Array(tokenCount);
-    const table = rt.f32(this.table, (this.shape.rows + ORDERED_ID_OFFSET) * C);
+    const table = rt.f32(this.table, (this.shape.rows + ORDERED_ID_OFFSET + this.config.bigrams) * C);
     const grad = rt.f32(this.dx0, this.N * C);
-    const tokens = rt.i32(this.tokens, this.N);
+    const N = this.N;
+    const tokens = rt.i32(this.tokens, this.bigrams ? 2 * N : N);
     let sum = 0;
     for (let i = 0; i < Math.min(tokenCount, ids.length); i++) {
       let s = 0;
       for (let c = 0; c < C; c++) s += table[tokens[i] * C + c] * grad[i * C + c];
+      if (this.bigrams) for (let c = 0; c < C; c++) s += table[tokens[N + i] * C + c] * grad[i * C + c];
       contributions[i] = s;
       sum += s;
     }

@@ -9,7 +9,9 @@
 
 import { fnv1a32 } from './hash.js';
 
-const C = 116049371;
+/** fastText's multiplier in its word n-gram combination (h = h · 116049371 + next). */
+export const BIGRAM_MULTIPLIER = 116049371;
+const C = BIGRAM_MULTIPLIER;
 const TWO32 = 4294967296;
 /** Beyond this, (hi % b) * (2^32 % b) + b could exceed 2^53 and lose exactness. */
 export const MAX_BUCKETS = 1 << 26;
