@@ -6,6 +6,7 @@ import { TextClassifier } from '../src/classifier/classifier.js';
 import { PredictionThreads } from '../src/parallel/prediction-threads.js';
 import { median, progress, throughput, type BenchRecord } from './record.js';
 import { readSst2 } from './sst2.js';
+import { textRows } from '../src/text/text-rows.js';
 
 /**
  * Sentences per second of predictBatch over `texts` (median of 11 runs of at least 300 ms), and
@@ -87,7 +88,7 @@ export async function benchW6(modelPath: string): Promise<BenchRecord[]> {
  * each batch's rows into the model is timed on both sides). Median of 11 runs of at least 300 ms.
  */
 function timeOnRows(model: TextClassifier<string>, texts: string[]): number {
-  const rows = texts.map((text) => Int32Array.from(model.featurizer.textRows(text)));
+  const rows = texts.map((text) => Int32Array.from(textRows(model.featurizer, text)));
   const logits = () =>
     model.model.logits(rows.length, (i, out) => {
       for (const row of rows[i]) out.push(row);

@@ -19,6 +19,7 @@ import { trainOptionsFromFlags } from '../src/cli/train.js';
 import { corpus, sst2Texts } from './corpora.js';
 import { DATA_SOUP } from './fuzz-cases.js';
 import { cli, testRuntime } from './helpers.js';
+import { fusedOf, textRows } from '../src/text/text-rows.js';
 
 const { train: trainSet } = builtinSplit();
 
@@ -76,8 +77,8 @@ describe('endOfText: every featurizer path gives the same rows', () => {
     expect(exported.options.endOfText).toBe(options.endOfText ? true : undefined);
     for (const text of [...TEXTS, ...DATA_SOUP]) {
       const plain = f.rows(f.tokenize(text));
-      expect(f.textRows(text), text).toEqual(plain);
-      expect(exported.textRows(text), text).toEqual(plain);
+      expect(textRows(f, text), text).toEqual(plain);
+      expect(textRows(exported, text), text).toEqual(plain);
       expect(exported.rows(exported.tokenize(text)), text).toEqual(plain);
     }
   });
@@ -116,9 +117,9 @@ describe('endOfText: every featurizer path gives the same rows', () => {
     const eot = on.vocabulary.id(END_OF_TEXT);
     expect(eot).toBeGreaterThanOrEqual(0);
     expect(off.vocabulary.id(END_OF_TEXT)).toBe(-1);
-    expect(on.textRows('')).toEqual([eot]);
-    expect(off.textRows('')).toEqual([]);
-    expect(on.textRows('a good film')).toHaveLength(off.textRows('a good film').length + 2);
+    expect(textRows(on, '')).toEqual([eot]);
+    expect(textRows(off, '')).toEqual([]);
+    expect(textRows(on, 'a good film')).toHaveLength(textRows(off, 'a good film').length + 2);
     expect(on.spans(['good']).map((s) => [s.start, s.end, s.kind])).toEqual([
       [0, 1, 'word'],
       [1, 2, 'word'],
@@ -211,7 +212,7 @@ describe.skipIf(NO_SST2)('endOfText on SST-2: the WebAssembly featurizer gives t
       expect(eot).toBeGreaterThanOrEqual(0);
       for (const [text, taken] of AWKWARD) {
         const plain = f.rows(f.tokenize(text), [-7]);
-        expect(f.textRows(text, [-7]), text).toEqual(plain); // as prediction does first, which caches the tokens
+        expect(textRows(f, text, [-7]), text).toEqual(plain); // as prediction does first, which caches the tokens
         const out = [-7];
         expect(wasm.rows(text, out), text).toBe(taken);
         expect(out, text).toEqual(taken ? plain : [-7]);
@@ -253,7 +254,7 @@ describe('a model trained with endOfText', () => {
       '很好',
     ];
     bag.predictBatch(texts); // the first time, new tokens leave texts to textRows, which caches them
-    const textRows = vi.spyOn(bag.featurizer, 'textRows');
+    const textRows = vi.spyOn(fusedOf(bag.featurizer), 'rows');
     try {
       const got = bag.predictBatch(texts);
       expect(textRows.mock.calls.map(([text]) => text)).toEqual(['很好']);
@@ -387,7 +388,7 @@ function compareWasm(wasm: WasmFeaturizer, f: Featurizer, texts: readonly string
     const out = [-7];
     if (!wasm.rows(text, out)) {
       expect(out).toEqual([-7]); // untouched when it leaves a text to textRows
-      f.textRows(text, []);
+      textRows(f, text, []);
       continue;
     }
     taken++;

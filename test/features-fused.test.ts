@@ -15,6 +15,7 @@ import type { TextClassifier } from '../src/classifier/classifier.js';
 import { corpus, sst2Texts } from './corpora.js';
 import { testRuntime, WASM_PATH } from './helpers.js';
 import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
+import { textRows } from '../src/text/text-rows.js';
 
 const SST2_TRAIN = corpus('sst2');
 const SST2_DEV = corpus('sst2:dev');
@@ -89,7 +90,7 @@ function compareRows(f: Featurizer, texts: readonly string[]): void {
   for (const text of texts) {
     out.length = 0;
     out.push(-7); // textRows appends
-    f.textRows(text, out);
+    textRows(f, text, out);
     const plain = f.rows(f.tokenize(text), [-7]);
     if (out.length !== plain.length || out.some((r, i) => r !== plain[i]))
       expect({ text, rows: out }).toEqual({ text, rows: plain });
@@ -181,7 +182,7 @@ describe('Featurizer.textRows', () => {
         expect(createAsciiScanner()(text, new TokenSpans())).toBeDefined(); // the fused path takes it
         const tokens = regexOnly(text);
         expect(tokens.length).toBeGreaterThan(300);
-        expect(f.textRows(text, [])).toEqual(f.rows(tokens, []));
+        expect(textRows(f, text, [])).toEqual(f.rows(tokens, []));
       }
     },
   );
@@ -288,11 +289,11 @@ describe("WasmFeaturizer (prediction's featurizer in WebAssembly)", () => {
       const out = [-7];
       if (!wasm.rows(text, out)) {
         expect(out).toEqual([-7]); // untouched when it leaves a text to textRows
-        f.textRows(text, []); // as prediction then does (which fills the token cache)
+        textRows(f, text, []); // as prediction then does (which fills the token cache)
         continue;
       }
       taken++;
-      const plain = f.textRows(text, [-7]);
+      const plain = textRows(f, text, [-7]);
       if (out.length !== plain.length || out.some((r, i) => r !== plain[i]))
         expect({ text, rows: out }).toEqual({ text, rows: plain });
     }
@@ -440,7 +441,7 @@ describe("WasmFeaturizer (prediction's featurizer in WebAssembly)", () => {
       compareWasm(wasm, f, [...colliding, ...colliding]);
       // A token too long to mirror leaves its text to textRows.
       const long = `a ${'z'.repeat(80)} film`;
-      f.textRows(long, []);
+      textRows(f, long, []);
       expect(wasm.rows(long, [])).toBe(false);
     },
   );

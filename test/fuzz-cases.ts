@@ -22,6 +22,7 @@ import type { FeatureOptions } from '../src/text/feature-options.js';
 import { Featurizer } from '../src/text/features.js';
 import { makeTokenizer, type TokenizerOptions } from '../src/text/tokenize.js';
 import type { TextClassifier } from '../src/classifier/classifier.js';
+import { textRows } from '../src/text/text-rows.js';
 
 // ---------------------------------------------------------------------------------------------
 // Random numbers
@@ -776,7 +777,7 @@ export function checkFeaturizerCase(text: string, options: FeatureOptions): stri
   let fast: number[];
   let plain: number[];
   try {
-    fast = f.textRows(text, []);
+    fast = textRows(f, text, []);
     plain = f.rows(f.tokenize(text), []);
   } catch (error) {
     return [`the featurizer threw ${describeError(error)}`];

@@ -35,6 +35,7 @@ import {
   pathologicalTexts,
   tokenizerOptions,
 } from './fuzz-cases.js';
+import { textRows } from '../src/text/text-rows.js';
 
 const SEED = 9;
 
@@ -243,7 +244,7 @@ describe('the tokeniser and featurizer under fuzzing', () => {
     const featurizer = Featurizer.fit([tokenize('good film')], { tokenizer: { negation: true } });
     const start = performance.now();
     const tokens = tokenize(line);
-    const rows = featurizer.textRows(line, []);
+    const rows = textRows(featurizer, line, []);
     expect(tokens.length).toBeGreaterThan(100_000);
     expect(rows.every((row) => row >= 0 && row < featurizer.rowCount)).toBe(true);
     expect(performance.now() - start).toBeLessThan(15_000);

@@ -17,6 +17,7 @@ import { createAsciiScanner } from '../src/text/ascii-scanner.js';
 import { createTokenizer, makeTokenizer, type TokenizerOptions } from '../src/text/tokenize.js';
 import { WasmFeaturizer } from '../src/text/wasm-featurizer.js';
 import { testRuntime } from './helpers.js';
+import { textRows } from '../src/text/text-rows.js';
 
 interface Case {
   rule: string;
@@ -217,12 +218,12 @@ describe('each rule of the grammar, in the WebAssembly featurizer', () => {
   });
 
   it.each(ascii.map((c) => [c.rule, c.text, c] as const))('%s: %j', (_rule, text, c) => {
-    featurizer.textRows(text, []); // fills the token cache the core reads, as prediction does
+    textRows(featurizer, text, []); // fills the token cache the core reads, as prediction does
     const out: number[] = [];
     expect(wasm.rows(text, out)).toBe(c.wasm);
     const rows = featurizer.rows(tokenize(text), []);
     if (c.wasm) expect(out).toEqual(rows);
-    expect(featurizer.textRows(text, [])).toEqual(rows);
+    expect(textRows(featurizer, text, [])).toEqual(rows);
   });
 });
 
@@ -269,12 +270,12 @@ describe('a grammar with changed rules', () => {
     const f = Featurizer.fit(lists, { tokenizer: { negation: true } });
     for (const tokens of lists) f.rows(tokens, [], true);
     f.freeze();
-    for (const t of primers) f.textRows(t, []);
+    for (const t of primers) textRows(f, t, []);
     const rt = await testRuntime();
     const byChanged = WasmFeaturizer.create(rt, f, grammar)!;
     const byDefault = WasmFeaturizer.create(rt, f)!;
     for (const [text] of texts) {
-      f.textRows(text, []);
+      textRows(f, text, []);
       const out: number[] = [];
       expect(byChanged.rows(text, out)).toBe(true);
       expect(out).toEqual(f.rows(changedTokenize(text), []));

@@ -8,6 +8,7 @@ import { decodeModelFile, encodeModelFile } from '../src/format/model-file.js';
 import { Featurizer } from '../src/text/features.js';
 import { dropRepeatedRows } from '../src/text/unique-rows.js';
 import { createTokenizer } from '../src/text/tokenize.js';
+import { textRows } from '../src/text/text-rows.js';
 
 const { train: trainSet } = builtinSplit();
 
@@ -67,7 +68,7 @@ describe('a model trained with uniqueFeatures', () => {
       const distinct = firstOccurrences(all);
       if (distinct.length < all.length) thinned++;
       expect(f.rows(f.tokenize(text))).toEqual(distinct);
-      expect(f.textRows(text, [-3])).toEqual([-3, ...distinct]);
+      expect(textRows(f, text, [-3])).toEqual([-3, ...distinct]);
     }
     expect(thinned).toBeGreaterThanOrEqual(REPEATING.length); // the texts above really repeat features
   });

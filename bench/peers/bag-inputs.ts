@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { TextClassifier } from '../../src/classifier/classifier.js';
 import type { LabelledText } from '../../src/fit/options.js';
 import { packedWeights, type PackedWeights } from './model-weights.js';
+import { textRows } from '../../src/text/text-rows.js';
 
 export interface BagInputs extends PackedWeights {
   rows: number;
@@ -34,7 +35,7 @@ export async function bagInputs(
   const model = await TextClassifier.fromBytes(bytes, modelPath);
   try {
     const f = model.featurizer;
-    const rowsOf = (texts: readonly LabelledText[]) => texts.map((e) => f.textRows(e.text));
+    const rowsOf = (texts: readonly LabelledText[]) => texts.map((e) => textRows(f, e.text));
     const labelOf = (e: LabelledText) => model.labels.indexOf(String(e.label));
     const { index, weights } = packedWeights(bytes, modelPath);
     return {

@@ -16,6 +16,7 @@ import { evaluate as evaluateProbabilities, type EvaluationReport } from '../eva
 import { WasmFeaturizer } from '../text/wasm-featurizer.js';
 import type { Explanation, Label, Neighbour, Prediction, TokenContribution } from './predictions.js';
 import { cosine, isNegationMarked, meanRow, NEGATION_MARK, rowNorms, userWord } from './word-vectors.js';
+import { textRows } from '../text/text-rows.js';
 
 export { NEGATED_WORD_PREFIX } from '../text/negated-word.js';
 export type { Architecture } from '../models/registry.js';
@@ -179,9 +180,9 @@ export class TextClassifier<L extends Label = string> {
         ? (i, out) => featurizer.orderedIds(featurizer.tokenize(texts[i]), maxLen, out)
         : fast
           ? (i, out) => {
-              if (!fast.rows(texts[i], out)) featurizer.textRows(texts[i], out);
+              if (!fast.rows(texts[i], out)) textRows(featurizer, texts[i], out);
             }
-          : (i, out) => featurizer.textRows(texts[i], out),
+          : (i, out) => textRows(featurizer, texts[i], out),
     );
     softmaxRows(probs, this.labels.length, this.config.temperature);
     return probs;

@@ -3,6 +3,7 @@
 // outside the graph, so a text's ids are exactly the ones sentiwasm's predict reads.
 
 import { UNK_ID, type Featurizer } from '../text/features.js';
+import { textRows } from '../text/text-rows.js';
 
 /**
  * What makes a graph's ids: a featurizer, and for a sequence model the longest text it reads. A
@@ -39,7 +40,7 @@ export function onnxFeatureIds(source: OnnxFeaturizer, text: string, out: number
   if (typeof text !== 'string') throw new TypeError(`expected a text (string), got ${typeof text}`);
   const { featurizer } = source;
   const sequenceLength = 'model' in source ? source.model.sequenceLength : source.sequenceLength;
-  if (!sequenceLength) return featurizer.textRows(text, out);
+  if (!sequenceLength) return textRows(featurizer, text, out);
   const from = out.length;
   featurizer.orderedIds(featurizer.tokenize(text), sequenceLength, out);
   if (out.length === from) out.push(UNK_ID);

@@ -141,7 +141,7 @@ export interface KernelExports {
   ): void;
 
   /**
-   * The row ids of a lowercase ASCII text, as Featurizer.textRows gives them, written to out (at
+   * The row ids of a lowercase ASCII text, as textRows (src/text/text-rows.ts) gives them, written to out (at
    * most maxOut); returns how many, or a negative code (FEATURIZE_BAIL, FEATURIZE_UNKNOWN) that
    * hands the text or one of its tokens back to the TypeScript side.
    */

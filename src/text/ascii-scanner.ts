@@ -194,7 +194,7 @@ function formAt(text: string, i: number, forms: readonly Form[]): Form | undefin
 
 /**
  * A scanner that cuts ASCII text exactly as a tokeniser with the options { lowercase: true,
- * mode: 'word', no locale } would before negation marking, for Featurizer.textRows' fused path
+ * mode: 'word', no locale } would before negation marking, for textRows' fused path (text-rows.ts)
  * (which marks negation itself, so no second array and no "NOT_" strings are built). The
  * tokens go into `out` (cleared first) as spans of the text it returns: `text` itself, or its
  * lowercase copy. Returns undefined, with `out` holding garbage, when the text is not ASCII or

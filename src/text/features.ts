@@ -10,23 +10,12 @@ import {
   type FeatureOptions,
   type ResolvedFeatureOptions,
 } from './feature-options.js';
-import { fnv1a32, fnv1a32AsciiFrom } from './hash.js';
+import { fnv1a32 } from './hash.js';
 import { IntTable } from './int-table.js';
-import {
-  bigramBucket,
-  bigramBucketOfResidues,
-  bigramLeftResidue,
-  bigramModulus,
-  bigramResidue,
-  wordNgramBuckets,
-  type BigramModulus,
-} from './ngrams.js';
+import { bigramBucket, bigramModulus, wordNgramBuckets, type BigramModulus } from './ngrams.js';
 import { cjkCharNgramBuckets, hasCjk, subwordBuckets } from './char-features.js';
-import { TokenCache, type TokenForm } from './token-cache.js';
 import { dropRepeatedRows } from './unique-rows.js';
-import { TokenSpans } from './token-spans.js';
-import { GRAMMAR, negationRole } from './grammar.js';
-import { createAsciiScanner } from './ascii-scanner.js';
+import { GRAMMAR } from './grammar.js';
 import { createTokenizer } from './tokenize.js';
 import { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 
@@ -54,9 +43,8 @@ export interface FeatureSpan {
   kind: 'word' | 'ngram' | 'chars';
 }
 
-/** The prefix of a negated token ("NOT_"), and its fnv1a32: the hash state a negated token's own characters carry on from. */
+/** The prefix of a negated token ("NOT_"). */
 const NOT = GRAMMAR.rules.negatedPrefix;
-const NOT_HASH = fnv1a32(NOT);
 
 /**
  * Turns texts into the embedding rows a model reads: a tokeniser, a vocabulary of words, and rows for hashed n-grams,
@@ -72,13 +60,6 @@ export class Featurizer {
   /** bucket → row, for the n-gram buckets that have rows. */
   private readonly bucketRow: IntTable;
   /**
-   * Bit b set when bucket b has a row; textRows asks it before bucketRow. About half the
-   * bigrams of new text were never seen in training, and one bit in a table of buckets/8 bytes
-   * (which the caches hold) rules such a bigram out for less than probing bucketRow, which they
-   * do not hold, until an empty slot. Built on first use.
-   */
-  private bucketBits: Uint32Array | undefined;
-  /**
    * fnv1a32(word) → the id of a vocabulary word with that hash. Tokens are hashed anyway for
    * n-grams, so a word is found by an integer probe and one string comparison instead of a
    * string-keyed Map lookup. Words whose hash another word already took go to `collisions`.
@@ -91,16 +72,6 @@ export class Featurizer {
   private hashes = new Uint32Array(64);
   private readonly scratch: number[] = [];
   private bigrams: BigramModulus | undefined;
-  /** textRows' scanner: undefined until first used, null when the options rule the fused path out. */
-  private scanAscii: ((text: string, out: TokenSpans) => string | undefined) | null | undefined;
-  /** textRows' tokens, reused from text to text. */
-  private readonly scannedTokens = new TokenSpans();
-  /** textRows' facts about the tokens it met (the vocabulary is fixed, so they never go stale). */
-  private known: TokenCache | undefined;
-  /** textRows' facts about the end-of-text word; undefined until first used. */
-  private endWord: TokenForm | undefined;
-  /** textRows' per-token forms (cache slots), reused from text to text. */
-  private forms = new Int32Array(64);
   /** token → its subword buckets; tokens repeat, hashing their n-grams once is enough. */
   private readonly subwordCache = new Map<string, Int32Array>();
 
@@ -200,145 +171,28 @@ export class Featurizer {
     return out;
   }
 
-  /**
-   * The rows of a text, exactly `rows(tokenize(text), out)`, appended to `out`. Prediction calls
-   * this for every text, so for ASCII text under the usual tokeniser options it skips the
-   * negation pass: the scanner cuts tokens as places in the text, not strings, and each is found
-   * by its characters in a cache of what is known about it (hash, vocabulary id, negation role,
-   * the same for "NOT_" + token, which is never built as a string), then marked and its bigrams
-   * looked up in one loop. Anything else takes the plain path.
-   * @example
-   * ```ts
-   * featurizer.textRows("not good", []) // same as featurizer.rows(featurizer.tokenize("not good"), [])
-   * ```
-   */
-  textRows(text: string, out: number[] = []): number[] {
-    const scan = (this.scanAscii ??= this.fusable() ? createAsciiScanner() : null);
-    const spans = this.scannedTokens;
-    const scanned = scan === null ? undefined : scan(text, spans);
-    if (scanned === undefined) return this.rows(this.tokenize(text), out);
-    const from = out.length;
-    const negation = this.options.tokenizer.negation ?? false;
-    const n = spans.count;
-    const known = (this.known ??= new TokenCache());
-    if (this.forms.length < n) this.forms = new Int32Array(Math.max(n, this.forms.length * 2));
-    const forms = this.forms;
-    const { start, end, literals } = spans;
-    let inScope = false;
-    for (let i = 0; i < n; i++) {
-      const s = start[i];
-      let k = s >= 0 ? known.slotOfSpan(scanned, s, end[i]) : known.slotOf(literals[end[i]]);
-      if (k < 0) k = this.learnToken(known, spans.token(scanned, i));
-      const role = known.role[k];
-      if (role !== 0) inScope = role > 0;
-      // The token's form: plain (2k) or negated (2k + 1).
-      const f = negation && role === 0 && inScope ? 2 * k + 1 : 2 * k;
-      forms[i] = f;
-      const id = known.id[f];
-      if (id >= 0) out.push(id);
-    }
-    // The end-of-text word, as collect appends it: its id after the words, its bigram after the others.
-    const eot = this.options.endOfText ? (this.endWord ??= this.endOfTextForm()) : undefined;
-    if (eot && eot.id >= 0) out.push(eot.id);
-    if (this.options.wordNgrams === 2 && n + (eot ? 1 : 0) > 1) {
-      const m = this.bigramModulus();
-      const { hash, left, right } = known;
-      const bits = (this.bucketBits ??= this.bucketBitmap());
-      // With the end-of-text word one pair more, the last: pair n, the last token's with it.
-      const pairs = eot && n > 0 ? n : n - 1;
-      const eotHash = eot?.hash ?? 0;
-      const eotRight = eot?.right ?? 0;
-      for (let i = 1; i <= pairs; i++) {
-        const a = forms[i - 1];
-        const bucket =
-          i < n
-            ? bigramBucketOfResidues(hash[a], left[a], hash[forms[i]], right[forms[i]], m)
-            : bigramBucketOfResidues(hash[a], left[a], eotHash, eotRight, m);
-        if ((bits[bucket >>> 5] & (1 << (bucket & 31))) === 0) continue;
-        const row = this.bucketRow.get(bucket);
-        if (row >= 0) out.push(row);
-      }
-    }
-    // ASCII tokens are never CJK, and fusable() rules out subwords and longer n-grams.
-    if (this.options.uniqueFeatures) dropRepeatedRows(out, from);
-    return out;
+  /** @internal Whether rows may still be added (textRows takes its fused path only once they may not). */
+  get isFrozen(): boolean {
+    return this.frozen;
   }
 
-  /**
-   * @internal What a copy of textRows' fused path needs (prediction's WebAssembly featurizer),
-   * or undefined when the fused path does not apply or rows may still be added.
-   */
-  fusedState(): FusedState | undefined {
-    if (!this.frozen || !this.fusable()) return undefined;
-    const m = this.bigramModulus();
-    return {
-      known: (this.known ??= new TokenCache()),
-      bucketRow: this.bucketRow.layout(),
-      buckets: m.buckets,
-      two64: m.two64,
-      negation: this.options.tokenizer.negation ?? false,
-      bigrams: this.options.wordNgrams === 2,
-      uniqueFeatures: this.options.uniqueFeatures,
-      endOfText: this.options.endOfText ? (this.endWord ??= this.endOfTextForm()) : undefined,
-    };
+  /** @internal bucket → row, for the n-gram buckets that have rows. */
+  get bucketRows(): IntTable {
+    return this.bucketRow;
   }
 
-  /** Works out what textRows needs to know about a lowercase ASCII token; returns its slot in the cache. */
-  private learnToken(known: TokenCache, t: string): number {
-    const m = this.bigramModulus();
-    const hash = fnv1a32(t);
-    const negatedHash = fnv1a32AsciiFrom(NOT_HASH, t);
-    const form = (h: number, id: number): TokenForm => ({
-      hash: h,
-      id,
-      right: bigramResidue(h, m),
-      left: bigramLeftResidue(h, m),
-    });
-    return known.add(
-      t,
-      negationRole(t),
-      form(hash, this.wordId(t, hash)),
-      form(negatedHash, this.negatedWordId(t, negatedHash)),
-    );
+  /** @internal The n-gram buckets that have rows, in row order (row − vocabulary.size → bucket). */
+  get rowBucketList(): readonly number[] {
+    return this.rowBucket;
   }
 
-  /** What textRows needs to know about the end-of-text word. */
-  private endOfTextForm(): TokenForm {
-    const hash = fnv1a32(END_OF_TEXT);
-    const m = this.bigramModulus();
-    return {
-      hash,
-      id: this.wordId(END_OF_TEXT, hash),
-      right: bigramResidue(hash, m),
-      left: bigramLeftResidue(hash, m),
-    };
-  }
-
-  private bucketBitmap(): Uint32Array {
-    const bits = new Uint32Array(Math.ceil(this.options.buckets / 32));
-    for (const b of this.rowBucket) bits[b >>> 5] |= 1 << (b & 31);
-    return bits;
-  }
-
-  private bigramModulus(): BigramModulus {
+  /** @internal The bigram hash's modulus for the options' buckets. */
+  bigramModulus(): BigramModulus {
     return (this.bigrams ??= bigramModulus(this.options.buckets));
   }
 
-  /** Whether textRows may take its fused path: the options under which scanAscii's tokens, marked for negation, are the tokeniser's. */
-  private fusable(): boolean {
-    const t = this.options.tokenizer;
-    const o = this.options;
-    return (
-      (t.lowercase ?? true) &&
-      (t.mode ?? 'word') === 'word' &&
-      t.locale === undefined &&
-      o.wordNgrams <= 2 &&
-      o.subwords[1] === 0
-    );
-  }
-
-  /** wordId of NOT + token (whose hash is h), without building that string unless there are collisions. */
-  private negatedWordId(token: string, h: number): number {
+  /** @internal wordId of NOT + token (whose hash is h), without building that string unless there are collisions. */
+  negatedWordId(token: string, h: number): number {
     const id = this.wordByHash.get(h);
     if (id >= 0) {
       const word = this.vocabulary.token(id);
@@ -452,7 +306,8 @@ export class Featurizer {
   }
 
   /** The vocabulary id of a token with hash h, or -1. */
-  private wordId(token: string, h: number): number {
+  /** @internal A word's vocabulary id given its fnv1a32 hash h, or −1. */
+  wordId(token: string, h: number): number {
     const id = this.wordByHash.get(h);
     if (id >= 0 && this.vocabulary.token(id) === token) return id;
     return this.collisions.size ? (this.collisions.get(token) ?? -1) : -1;
@@ -465,24 +320,8 @@ export class Featurizer {
     const added = this.vocabulary.size + this.rowBucket.length;
     this.rowBucket.push(bucket);
     this.bucketRow.set(bucket, added);
-    if (this.bucketBits) this.bucketBits[bucket >>> 5] |= 1 << (bucket & 31);
     return added;
   }
-}
-
-/** @internal See Featurizer.fusedState. */
-export interface FusedState {
-  known: TokenCache;
-  bucketRow: { slots: Int32Array; mask: number };
-  buckets: number;
-  /** 2^64 mod buckets. */
-  two64: number;
-  negation: boolean;
-  bigrams: boolean;
-  /** Whether the rows of a text go through dropRepeatedRows. */
-  uniqueFeatures: boolean;
-  /** The end-of-text word, which textRows appends after the last token (FeatureOptions.endOfText), or undefined. */
-  endOfText: TokenForm | undefined;
 }
 
 const END_OF_TEXT_LIST = [END_OF_TEXT] as const;

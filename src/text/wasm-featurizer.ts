@@ -1,11 +1,11 @@
 // Prediction's featurizer in WebAssembly (assembly/featurize.ts) for plain ASCII text: the text
 // is copied into linear memory with TextEncoder.encodeInto, and cutting it into tokens, finding
 // them, marking negation and looking up bigram rows all run there, several times faster than the
-// same work in JavaScript. The token cache stays the featurizer's (Featurizer.textRows fills it);
+// same work in JavaScript. The token cache stays the featurizer's (textRows fills it, src/text/text-rows.ts);
 // this class mirrors it into linear memory as it grows, along with the bigram rows and, with
 // FeatureOptions.endOfText, the end-of-text word's form (its row and bigram residues). Text the
 // WebAssembly side does not take (see its header), or that holds a token not mirrored yet, is
-// left to Featurizer.textRows, which gives the same rows: featurizing stays exact. The core
+// left to textRows, which gives the same rows: featurizing stays exact. The core
 // holds no grammar of its own: this class writes the tokeniser's (src/text/grammar.ts) into
 // linear memory, a CHAR record per byte and a table of the tokens the grammar names. Its tables
 // take ~4 MB of the model's linear memory plus a copy of the bigram rows' table, laid out with
@@ -14,11 +14,12 @@
 import type { Runtime } from '../runtime/runtime.js';
 import * as core from '../runtime/contract.js';
 import { fnv1a32 } from './hash.js';
-import type { Featurizer, FusedState } from './features.js';
+import type { Featurizer } from './features.js';
 import { dropRepeatedRows } from './unique-rows.js';
 import { GRAMMAR, type Grammar } from './grammar.js';
 import { IntTable } from './int-table.js';
 import type { TokenForm } from './token-cache.js';
+import { fusedState, type FusedState } from './text-rows.js';
 
 const TEXT_BYTES = 1 << 16;
 const MAX_TOKENS = 1 << 12;
@@ -105,7 +106,7 @@ export class WasmFeaturizer {
    * undefined. It cuts text by `grammar`, the tokeniser's unless a test passes another.
    */
   static create(rt: Runtime, featurizer: Featurizer, grammar: Grammar = GRAMMAR): WasmFeaturizer | undefined {
-    const state = featurizer.fusedState();
+    const state = fusedState(featurizer);
     // A core built before featurize_ascii existed (passed in as Runtime.create({ wasm })) leaves it all to textRows.
     if (typeof rt.kernels.featurize_ascii !== 'function') return undefined;
     return state ? new WasmFeaturizer(rt, state, grammar) : undefined;
