@@ -96,6 +96,22 @@ describe('vectorsLr in training', () => {
     one.model.dispose();
   });
 
+  it('a checkpoint records it: resumed with it, the same bytes as the run that never stopped; with another rate, refused', async () => {
+    const options: TrainOptions = { dim: 16, pretrainedVectors: pretrained(16), vectorsLr: 0.1, epochs: 2, seed: 1 };
+    const checkpoints: Uint8Array[] = [];
+    const whole = await trainWithReport(corpus, {
+      ...options,
+      checkpoint: { every: 10, save: (bytes) => void checkpoints.push(bytes.slice()) },
+    });
+    const resumed = await trainWithReport(corpus, { ...options, resume: checkpoints[1] });
+    expect(Buffer.from(resumed.model.toBytes()).equals(Buffer.from(whole.model.toBytes()))).toBe(true);
+    await expect(trainWithReport(corpus, { ...options, vectorsLr: 1, resume: checkpoints[1] })).rejects.toThrow(
+      /was made with vectorsLr 0.1, and this run has vectorsLr unset/,
+    );
+    whole.model.dispose();
+    resumed.model.dispose();
+  });
+
   it('is checked: a number ≥ 0, and only with pretrained vectors', async () => {
     await expect(trainWithReport(corpus, { vectorsLr: 0 })).rejects.toThrow(/give pretrainedVectors with it/);
     await expect(

@@ -27,6 +27,22 @@ export interface ResolvedVectors {
 }
 
 /**
+ * Whether the cache holds a vector set, checked and complete, and its folder there.
+ * @example
+ * ```ts
+ * (await vectorsCacheStatus("glove-6b-100d")).cached
+ * ```
+ */
+export async function vectorsCacheStatus(
+  name: string,
+  options: DatasetOptions = {},
+): Promise<{ cached: boolean; dir: string }> {
+  const source = await effectiveSource(vectorSetOf(name).source, options);
+  const dir = join(cacheDirOf(options), source.id);
+  return { cached: (await cachedManifest(dir, source)) !== undefined, dir };
+}
+
+/**
  * The file of a set of word vectors by name, downloading, verifying and unpacking it into the
  * cache the first time (as resolveDataset does for a data set; the same options apply, `from`
  * aside).
