@@ -99,7 +99,12 @@ export function findVectorSet(name: string): VectorSetEntry | undefined {
  * vectorSetOf("glove-6b-100d").source.kind // "tar.gz"
  * ```
  */
-export function vectorSetOf(name: string): { entry: VectorSetEntry; source: DatasetSource } {
+export function vectorSetOf(name: string): {
+  /** The set. */
+  entry: VectorSetEntry;
+  /** Its download. */
+  source: DatasetSource;
+} {
   const entry = findVectorSet(name);
   if (!entry)
     throw new DatasetError(

@@ -36,7 +36,12 @@ export interface ResolvedVectors {
 export async function vectorsCacheStatus(
   name: string,
   options: DatasetOptions = {},
-): Promise<{ cached: boolean; dir: string }> {
+): Promise<{
+  /** Whether the cache holds the set's file, checked and complete. */
+  cached: boolean;
+  /** Its folder in the cache (whether or not it is there). */
+  dir: string;
+}> {
   const source = await effectiveSource(vectorSetOf(name).source, options);
   const dir = join(cacheDirOf(options), source.id);
   return { cached: (await cachedManifest(dir, source)) !== undefined, dir };
