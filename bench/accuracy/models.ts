@@ -7,17 +7,28 @@ import { trainWithReport } from '../../src/train/train.js';
 import type { Split } from './splits.js';
 
 /**
- * An option set: train()'s options, and `eos` (a word appended to every text) and `vectors`
- * (pretrained vectors by name or file, loaded once per process and given as pretrainedVectors).
+ * An option set: train()'s options, and `eos` (a word appended to every text), `vectors`
+ * (pretrained vectors by name or file, loaded once per process and given as pretrainedVectors)
+ * and `vectorsScale` (every vector times this: GloVe's numbers have a spread of 0.41, the
+ * attention model's random rows and positions of 1).
  */
-export type Config = TrainOptions & { eos?: boolean | string; vectors?: string };
+export type Config = TrainOptions & { eos?: boolean | string; vectors?: string; vectorsScale?: number };
 
 /** Vectors loaded so far, by name or file: a set of a third of a million words takes seconds to read. */
 const loadedVectors = new Map<string, Promise<Map<string, Float32Array>>>();
 
-function vectorsOf(nameOrFile: string): Promise<Map<string, Float32Array>> {
-  let vectors = loadedVectors.get(nameOrFile);
-  if (!vectors) loadedVectors.set(nameOrFile, (vectors = loadVectors(nameOrFile)));
+function vectorsOf(nameOrFile: string, scale = 1): Promise<Map<string, Float32Array>> {
+  const key = `${nameOrFile}×${scale}`;
+  let vectors = loadedVectors.get(key);
+  if (!vectors) {
+    vectors =
+      scale === 1
+        ? loadVectors(nameOrFile)
+        : vectorsOf(nameOrFile).then(
+            (v) => new Map([...v].map(([word, x]) => [word, x.map((value) => value * scale)] as const)),
+          );
+    loadedVectors.set(key, vectors);
+  }
   return vectors;
 }
 
@@ -61,12 +72,12 @@ export async function sentiwasmAccuracy(
   config: Config,
   seed: number,
 ): Promise<{ accuracy: number; trainSeconds: number }> {
-  const { eos, vectors, ...options } = config;
+  const { eos, vectors, vectorsScale, ...options } = config;
   const suffix = eos === true ? EOS : typeof eos === 'string' ? eos : '';
   const add = (e: LabelledText) => (suffix ? { text: e.text + suffix, label: e.label } : e);
   const { model, trainSeconds } = await trainWithReport(split.train.map(add), {
     ...options,
-    ...(vectors ? { pretrainedVectors: await vectorsOf(vectors) } : {}),
+    ...(vectors ? { pretrainedVectors: await vectorsOf(vectors, vectorsScale) } : {}),
     seed,
     onWarning: () => undefined,
   });
