@@ -23,7 +23,7 @@ export interface OptimizerSnapshot {
  * listed, and learn at the full rate: they start random and have everything to learn.
  */
 export interface PretrainedRows {
-  /** The table's name (SparseRows.name: "embedding", "tokens"). */
+  /** The table's name (SparseRows.name: "embedding" in every model so far). */
   table: string;
   /** Rows of the table, as the table counts them. */
   rows: Int32Array;
