@@ -30,4 +30,8 @@ export {
   type ResolvedDataset,
 } from './data/datasets/manager.node.js';
 export { defaultCacheDir } from './data/datasets/cache.node.js';
+// Pretrained word vectors by name, through the same manager, or from a file.
+export * from './data/datasets/vector-sets.js';
+export { resolveVectors, vectorsCacheStatus, type ResolvedVectors } from './data/datasets/vectors.node.js';
+export { loadVectors } from './io/load-vectors.node.js';
 export type { DatasetOptions, DatasetProgress, SourceOverride } from './data/datasets/options.js';

@@ -2,10 +2,35 @@
 // training and scoring run.
 
 import type { LabelledText, TrainOptions } from '../../src/fit/options.js';
+import { loadVectors } from '../../src/io/load-vectors.node.js';
 import { trainWithReport } from '../../src/train/train.js';
 import type { Split } from './splits.js';
 
-export type Config = TrainOptions & { eos?: boolean | string };
+/**
+ * An option set: train()'s options, and `eos` (a word appended to every text), `vectors`
+ * (pretrained vectors by name or file, loaded once per process and given as pretrainedVectors)
+ * and `vectorsScale` (every vector times this: GloVe's numbers have a spread of 0.41, the
+ * attention model's random rows and positions of 1).
+ */
+export type Config = TrainOptions & { eos?: boolean | string; vectors?: string; vectorsScale?: number };
+
+/** Vectors loaded so far, by name or file: a set of a third of a million words takes seconds to read. */
+const loadedVectors = new Map<string, Promise<Map<string, Float32Array>>>();
+
+function vectorsOf(nameOrFile: string, scale = 1): Promise<Map<string, Float32Array>> {
+  const key = `${nameOrFile}×${scale}`;
+  let vectors = loadedVectors.get(key);
+  if (!vectors) {
+    vectors =
+      scale === 1
+        ? loadVectors(nameOrFile)
+        : vectorsOf(nameOrFile).then(
+            (v) => new Map([...v].map(([word, x]) => [word, x.map((value) => value * scale)] as const)),
+          );
+    loadedVectors.set(key, vectors);
+  }
+  return vectors;
+}
 
 /** Option sets by name. */
 export const PRESETS: Record<string, Config> = {
@@ -47,11 +72,12 @@ export async function sentiwasmAccuracy(
   config: Config,
   seed: number,
 ): Promise<{ accuracy: number; trainSeconds: number }> {
-  const { eos, ...options } = config;
+  const { eos, vectors, vectorsScale, ...options } = config;
   const suffix = eos === true ? EOS : typeof eos === 'string' ? eos : '';
   const add = (e: LabelledText) => (suffix ? { text: e.text + suffix, label: e.label } : e);
   const { model, trainSeconds } = await trainWithReport(split.train.map(add), {
     ...options,
+    ...(vectors ? { pretrainedVectors: await vectorsOf(vectors, vectorsScale) } : {}),
     seed,
     onWarning: () => undefined,
   });

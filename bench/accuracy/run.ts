@@ -18,7 +18,8 @@
 // error over the splits (seeds averaged within a split). The `eos` preset turns on the featurizer's
 // end-of-text word (endOfText, as fastText's end-of-line token </s>); `eos-word` appends
 // " eostoken" to every text instead, training and scored alike, as it was measured before the
-// featurizer had one.
+// featurizer had one. A config may name pretrained vectors, `"vectors": "glove-6b-100d"` (with
+// `"dim": 100`, and `"vectorsLr"`, `"vectorsScale"`: models.ts), loaded once per process.
 
 import '../../src/index.node.js';
 import { writeFileSync } from 'node:fs';

@@ -33,6 +33,8 @@ const NOT_FOR_CV = new Set([
   '--budget',
   '--metric',
   '--pretrained-vectors',
+  '--vectors',
+  '--vectors-lr',
   // cv keeps no model, so there is nothing to quantize; and it has no --strict of its own.
   '--quantize',
   '--strict',

@@ -13,7 +13,6 @@ import {
   SPLIT_ALIASES,
   type DatasetEntry,
 } from '../data/datasets/registry.js';
-import { defaultCacheDir } from '../data/datasets/cache.node.js';
 import {
   datasetCacheStatus,
   getDataset,
@@ -23,6 +22,9 @@ import {
   type ResolvedDataset,
 } from '../data/datasets/manager.node.js';
 import type { DatasetOptions, DatasetProgress } from '../data/datasets/options.js';
+import { findVectorSet, VECTOR_SETS, VECTOR_SOURCES, type VectorSetEntry } from '../data/datasets/vector-sets.js';
+import { resolveVectors, vectorsCacheStatus } from '../data/datasets/vectors.node.js';
+import { defaultCacheDir } from '../data/datasets/cache.node.js';
 import { CliError } from './errors.js';
 
 type Print = (line: string) => void;
@@ -33,6 +35,9 @@ export interface DatasetFlags {
   from?: string;
   progress?: boolean;
 }
+
+/** How the progress lines spell each checksum. */
+const CHECKSUM_NAMES: Record<string, string> = { sha256: 'SHA-256', sha512: 'SHA-512', md5: 'MD5' };
 
 /** 7439277 → "7.1 MiB". */
 function bytes(n: number | undefined): string {
@@ -88,9 +93,7 @@ export function progressReporter(
       case 'verified':
         bar?.stop();
         bar = undefined;
-        err(
-          `${p.dataset}: verified (${p.checked.map((c) => (c === 'sha256' ? 'SHA-256' : c === 'md5' ? 'MD5' : c)).join(', ')}); SHA-256 ${p.sha256}`,
-        );
+        err(`${p.dataset}: verified (${p.checked.map((c) => CHECKSUM_NAMES[c] ?? c).join(', ')}); SHA-256 ${p.sha256}`);
         return;
       case 'unverified':
         bar?.stop();
@@ -217,13 +220,50 @@ async function listCommand(flags: { json?: boolean }, out: Print): Promise<void>
   }
   for (const line of pad(table)) out(line);
   out('');
+  const vectors = [['word vectors', 'words', 'download', 'cached', 'licence']];
+  for (const entry of VECTOR_SETS) {
+    const source = VECTOR_SOURCES[entry.source];
+    const cached = (await vectorsCacheStatus(entry.name).catch(() => undefined))?.cached;
+    vectors.push([
+      entry.name,
+      `${entry.words.toLocaleString('en')} × ${entry.dim}`,
+      bytes(source.bytes),
+      cached ? 'yes' : 'no',
+      entry.license,
+    ]);
+  }
+  for (const line of pad(vectors)) out(line);
+  out('train --vectors NAME starts a model from a set of word vectors (its --dim their width).');
+  out('');
   out(
     `NAME:SPLIT picks a split (${Object.keys(SPLIT_ALIASES).join(', ')} = dev); a bare name is its first split. Cache: ${defaultCacheDir()}`,
   );
   out('"sentiwasm datasets info NAME" shows where it comes from, its checksums, licence and citation.');
 }
 
+/** `datasets info` of a set of word vectors. */
+function vectorsInfo(entry: VectorSetEntry, out: Print): void {
+  const source = VECTOR_SOURCES[entry.source];
+  const lines: [string, string][] = [
+    ['name', entry.name],
+    ['title', entry.title],
+    ['about', entry.description],
+    ['language', entry.language],
+    ['vectors', `${entry.words.toLocaleString('en')} words × ${entry.dim}${entry.lowerCase ? ', lower case' : ''}`],
+    ['download', `${source.url} (${source.kind}, ${bytes(source.bytes)})`],
+    ['SHA-512', source.sha512 ?? 'none published'],
+    ['checksums from', source.checksumSource],
+    ['homepage', entry.homepage],
+    ['licence', entry.license],
+    ['citation', entry.citation],
+    ['use', `sentiwasm train FILE --vectors ${entry.name} --dim ${entry.dim} [--vectors-lr 0]`],
+  ];
+  for (const [k, v] of lines) out(`${`${k}:`.padEnd(16)}${v}`);
+}
+
 async function infoCommand(name: string, out: Print): Promise<void> {
+  const vectors = findVectorSet(name);
+  if (vectors) return vectorsInfo(vectors, out);
   const entry = DATASETS.find((d) => d.name === name.toLowerCase().replace(/:.*$/, ''));
   if (!entry)
     throw new CliError(`"${name}" is not a data-set name; the names are ${DATASETS.map((d) => d.name).join(', ')}`);
@@ -282,6 +322,15 @@ async function getCommand(
 ): Promise<void> {
   let splits;
   try {
+    if (findVectorSet(name)) {
+      const got = await resolveVectors(name, datasetOptions(flags, err));
+      if (flags.json)
+        out(JSON.stringify({ name: got.name, path: got.path, words: got.words, origin: got.origin }, null, 2));
+      else out(`${got.name}\t${got.path}\t${got.words} words`);
+      err(`licence: ${got.entry.license}`);
+      err(`cite: ${got.entry.citation}`);
+      return;
+    }
     splits = await getDataset(name, datasetOptions(flags, err));
   } catch (error) {
     if (error instanceof DatasetError) throw new CliError(error.message);
@@ -317,7 +366,7 @@ export function registerDatasetsCommand(program: Command, out: Print, err: Print
   const datasets = program
     .command('datasets')
     .description(
-      'The well-known sentiment data sets by name: list them, show where they come from, fetch them into the cache.',
+      'The well-known sentiment data sets and pretrained word vectors by name: list them, show where they come from, fetch them into the cache.',
     )
     .addHelpText(
       'after',

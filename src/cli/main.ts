@@ -170,7 +170,16 @@ export function buildProgram(): Command {
     )
     .option('--patience <n>', 'stop after this many epochs without a better validation loss (0: never)', nonNegativeInt)
     .addOption(new Option('--class-weights <mode>', 'weight classes by inverse frequency').choices(['auto']))
-    .option('--pretrained-vectors <file>', 'start from word vectors in word2vec text format (.vec)')
+    .option(
+      '--vectors <name|file>',
+      'start from pretrained word vectors: a set by name (glove-6b-100d; fetched and verified into the cache), or a file (word2vec text .vec, or binary .bin); --dim must be their width',
+    )
+    .option('--pretrained-vectors <file>', 'the same as --vectors (its earlier name)')
+    .option(
+      '--vectors-lr <x>',
+      "the pretrained vectors' learning rate as a multiple of --lr: 0 keeps them frozen, 0.1 tunes them slowly (default 1); other words' rows learn at --lr",
+      nonNegativeNumber,
+    )
     .option(
       '--fma',
       'matrix products with fused multiply-add (relaxed SIMD; faster mlp training, results differ in the last bits)',

@@ -1,11 +1,10 @@
 // `sentiwasm train FILE --out MODEL`: read, train with a progress bar, evaluate on --dev, save atomically.
 
 import { appendFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { checkCanSave, readModelFileBytes, saveModelFileAtomic } from '../io/save.node.js';
-import { parseVectors } from '../io/vectors.js';
 import { TextClassifier, type Architecture } from '../classifier/classifier.js';
 import { formatReport } from '../eval/metrics.js';
 import type { ScheduleName } from '../fit/schedule.js';
@@ -24,13 +23,14 @@ import type { SparseOptimizer } from '../nn/embedding-bag.js';
 import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
-import { codeOf, messageOf } from '../format/schema.js';
+import { readVectorsFlag, type VectorsFlags } from './vectors.js';
+import { codeOf } from '../format/schema.js';
 
 /** The attention model's options: the CLI's flags carry the API's names and types. */
 type AttentionOption =
   'layers' | 'heads' | 'ff' | 'maxLen' | 'dropout' | 'normFirst' | 'pooling' | 'clipNorm' | 'attentionBigrams';
 
-export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOption> {
+export interface TrainFlags extends DataFlags, VectorsFlags, Pick<TrainOptions, AttentionOption> {
   out: string;
   dev?: string;
   validationSplit?: number;
@@ -53,7 +53,7 @@ export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOptio
   featureDropout?: number;
   nbStart?: number;
   classWeights?: 'auto';
-  pretrainedVectors?: string;
+  vectorsLr?: number;
   chars?: boolean;
   subwords?: string;
   lowercase?: boolean;
@@ -122,7 +122,7 @@ export async function trainCommand(
     const devSkipped = describeSkipped(flags.dev, read.report);
     if (devSkipped) err(devSkipped);
   }
-  const pretrainedVectors = flags.pretrainedVectors ? await readVectors(flags.pretrainedVectors) : undefined;
+  const pretrainedVectors = await readVectorsFlag(flags, err);
   const bar =
     flags.progress !== false && !flags.json && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -294,6 +294,7 @@ export function trainOptionsFromFlags(
     minCount: flags.minCount,
     classWeights: flags.classWeights,
     pretrainedVectors,
+    vectorsLr: flags.vectorsLr,
     runtime: flags.fma ? { fma: true } : undefined,
     subwords: flags.subwords ? parseSubwords(flags.subwords) : undefined,
     uniqueFeatures: flags.uniqueFeatures,
@@ -454,20 +455,6 @@ function memberStop(own: EpochReport[]): { where: string; what: string } {
       ? `the model as it stood (no validation data to choose an epoch: ${own.length} epoch(s) done and part of the next)`
       : 'the model as it stood (part of its first epoch)';
   return { where: `epoch ${own.length + 1}`, what };
-}
-
-async function readVectors(file: string): Promise<Map<string, Float32Array>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`${file}: cannot read the file (${codeOf(error) ?? error})`);
-  }
-  try {
-    return parseVectors(text, file);
-  } catch (error) {
-    throw new CliError(messageOf(error));
-  }
 }
 
 function parseSubwords(spec: string): [number, number] {

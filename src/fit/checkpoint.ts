@@ -137,6 +137,9 @@ export function runIdentity(
     pretrainedVectors: pretrained
       ? dataFingerprint([...pretrained].map(([word, v]) => ({ text: word, label: Array.from(v).join(' ') })))
       : null,
+    // Recorded only where it differs from 1, so that checkpoints made before the option existed
+    // (every row at one rate) still resume.
+    ...(o.vectorsLr !== 1 ? { vectorsLr: o.vectorsLr } : {}),
   };
   return { options, data: `${dataFingerprint(train)}/${dataFingerprint(valid)}` };
 }

@@ -11,6 +11,7 @@ import { BatchBuilder, type Encoded } from './batches.js';
 import type { CheckpointWriter, TrainingState } from './checkpoint.js';
 import { EarlyStopping, restore, weightsAreFinite } from './early-stopping.js';
 import { TrainingDivergedError } from './errors.js';
+import type { PretrainedRows } from './optimizer.js';
 import { naiveBayesStart } from './naive-bayes-start.js';
 import type { EpochReport, Resolved, TrainOptions } from './options.js';
 import { learningRate } from './schedule.js';
@@ -39,6 +40,8 @@ export interface Run {
   team?: Team;
   /** How each model is laid out (the threads build their copies from it). */
   layout: Omit<ModelLayout, 'seed'>;
+  /** The table rows pretrained vectors filled, when they step at another rate (vectorsLr). */
+  pretrainedRows?: PretrainedRows;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function fitModel(
     weightDecay: o.weightDecay,
     clipNorm: run.layout.clipNorm,
     classWeights: classWeight !== undefined,
+    pretrainedRows: run.pretrainedRows,
   });
   const tables = model.parameterGroups().sparse;
   const batches = new BatchBuilder(trainSet, o, classWeight);
@@ -88,6 +92,7 @@ export async function fitModel(
       epochs: o.epochs,
       stepsPerEpoch,
       every,
+      pretrainedRows: run.pretrainedRows,
     };
     await team.attach(
       model,

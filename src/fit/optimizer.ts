@@ -9,12 +9,26 @@
 import type { ParameterGroups } from '../models/text-model.js';
 import { ADAM_DEFAULTS, AdamW, SGD } from '../nn/optimizers.js';
 import type { ParameterBlock } from '../nn/parameters.js';
-import type { SparseOptimizer, SparseRows, SparseUpdate } from '../nn/sparse-rows.js';
+import type { ScaledRows, SparseOptimizer, SparseRows, SparseUpdate } from '../nn/sparse-rows.js';
 
 /** An optimiser's state, by name: step counts and buffers (each as long as its tensor block). */
 export interface OptimizerSnapshot {
   steps: Record<string, number>;
   buffers: Record<string, Float32Array>;
+}
+
+/**
+ * Rows of one table that step at `scale` times the learning rate: the rows pretrained vectors
+ * filled (TrainOptions.vectorsLr; 0 keeps them frozen). Rows of words the vectors lack are not
+ * listed, and learn at the full rate: they start random and have everything to learn.
+ */
+export interface PretrainedRows {
+  /** The table's name (SparseRows.name: "embedding" in every model so far). */
+  table: string;
+  /** Rows of the table, as the table counts them. */
+  rows: Int32Array;
+  /** Their rate as a multiple of the others'. */
+  scale: number;
 }
 
 export interface ModelOptimizerOptions {
@@ -26,6 +40,8 @@ export interface ModelOptimizerOptions {
   betas?: [number, number];
   /** Adam's term added to the denominator (default 1e-8). */
   eps?: number;
+  /** Rows of a table that step at another rate (none: every row at lr). */
+  pretrainedRows?: PretrainedRows;
 }
 
 export class ModelOptimizer {
@@ -33,6 +49,8 @@ export class ModelOptimizer {
   steps = 0;
   private readonly dense: { block: ParameterBlock; optimizer: SGD | AdamW }[];
   private readonly tables: readonly SparseRows[];
+  /** Each table's rows that step at another rate, or undefined. */
+  private readonly scaled: (ScaledRows | undefined)[];
   /** The tables' update but for the learning rate and step, which each step sets. */
   private readonly rowUpdate: SparseUpdate;
 
@@ -54,11 +72,17 @@ export class ModelOptimizer {
       return { block, optimizer };
     });
     this.tables = groups.sparse;
+    this.scaled = this.tables.map((table) => scaledRowsOf(table, options.pretrainedRows));
     if (kind === 'adam') for (const table of this.tables) table.layOutMoments();
   }
 
   /** Scales every gradient (dense blocks and touched rows) so their global L2 norm is at most maxNorm; returns the norm before. */
   clipGradients(maxNorm: number): number {
+    // Frozen rows take no step: their gradients are left out of the norm, as if never computed
+    // (Kim's static vectors), so that they do not shrink the others' steps.
+    this.tables.forEach((table, i) => {
+      if (this.scaled[i]?.scale === 0) table.zeroMarkedGradients(this.scaled[i].marked);
+    });
     let squares = 0;
     for (const { block } of this.dense) squares += block.rt.kernels.sum_squares_f32(block.gradPtr, block.size);
     for (const table of this.tables) squares += table.sumOfSquares();
@@ -81,7 +105,7 @@ export class ModelOptimizer {
     const update = this.rowUpdate;
     update.lr = lr;
     if (update.kind === 'adam') update.step = this.steps;
-    for (const table of this.tables) table.update(update);
+    this.tables.forEach((table, i) => table.update(update, this.scaled[i]));
   }
 
   /** Notes an update another copy made (data-parallel training): what follows the count moves on as step() would move it. */
@@ -119,4 +143,16 @@ export class ModelOptimizer {
     for (const table of this.tables)
       table.loadMoments(state.buffers[`${table.name}.m`], state.buffers[`${table.name}.v`]);
   }
+}
+
+/** The table's marked rows, when `pretrained` names it and scales them (a scale of 1 marks nothing: the plain update). */
+function scaledRowsOf(table: SparseRows, pretrained: PretrainedRows | undefined): ScaledRows | undefined {
+  if (!pretrained || pretrained.table !== table.name || pretrained.scale === 1) return undefined;
+  const marked = new Uint8Array(table.rows);
+  for (const row of pretrained.rows) {
+    if (!(row >= 0 && row < table.rows))
+      throw new RangeError(`${table.label}: pretrained row ${row} is outside the table's ${table.rows} rows`);
+    marked[row] = 1;
+  }
+  return { marked, scale: pretrained.scale };
 }

@@ -59,6 +59,8 @@ export const TRAIN_DEFAULTS = {
   naiveBayesStart: 0,
   /** No weight decay. */
   weightDecay: 0,
+  /** Pretrained vectors learn at the rate of every other row. */
+  vectorsLr: 1,
 };
 /** The attention model's defaults (W5's model, with dropout and clipping for the default run). */
 export const ATTENTION_DEFAULTS = { ...ENCODER_DEFAULTS, dropout: 0.1, clipNorm: 1 };
@@ -152,6 +154,10 @@ export function resolveOptions(options: TrainOptions, examples: number, warn?: (
     throw new RangeError(`naiveBayesStart works with the bag architecture only, not ${o.arch}`);
   if (o.naiveBayesStart > 0 && options.pretrainedVectors)
     throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
+  if (!(o.vectorsLr >= 0 && Number.isFinite(o.vectorsLr)))
+    throw new RangeError(`vectorsLr must be a number ≥ 0 (0: frozen, 1: as every other row), got ${o.vectorsLr}`);
+  if (o.vectorsLr !== 1 && !options.pretrainedVectors)
+    throw new RangeError('vectorsLr sets the rate of the rows pretrained vectors fill: give pretrainedVectors with it');
   checkPositiveInt('threads', o.threads);
   if (o.threads > 1) {
     if (options.checkpoint || options.resume)

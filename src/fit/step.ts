@@ -5,7 +5,7 @@
 import { CrossEntropyLoss } from '../nn/losses.js';
 import type { SparseOptimizer } from '../nn/sparse-rows.js';
 import type { TextModel } from '../models/text-model.js';
-import { ModelOptimizer } from './optimizer.js';
+import { ModelOptimizer, type PretrainedRows } from './optimizer.js';
 
 /** A batch as the step takes it: feature rows back to back, where each example starts, targets, weights. */
 export interface StepBatch {
@@ -26,6 +26,8 @@ export interface StepOptions {
   /** Clip the gradients' global L2 norm to this before each update (0 or unset: no clipping; ModelLayout.clipNorm). */
   clipNorm?: number;
   classWeights: boolean;
+  /** Rows pretrained vectors filled, which step at another rate (TrainOptions.vectorsLr). */
+  pretrainedRows?: PretrainedRows;
 }
 
 export class TrainingStep {
@@ -45,6 +47,7 @@ export class TrainingStep {
       kind: options.optimizer,
       lr: options.lr,
       weightDecay: options.weightDecay,
+      pretrainedRows: options.pretrainedRows,
     });
     this.clipNorm = options.clipNorm ?? 0;
     this.targetPtr = model.runtime.alloc(model.maxBatch * 4, undefined, 'step.targets');

@@ -6,6 +6,7 @@
 import type { ModelLayout, ModelShape, TextModel, WeightSnapshot } from '../models/text-model.js';
 import type { RuntimeOptions } from '../runtime/runtime.js';
 import type { Encoded } from './batches.js';
+import type { PretrainedRows } from './optimizer.js';
 import type { EpochReport, Resolved } from './options.js';
 import type { ScheduleName } from './schedule.js';
 
@@ -24,6 +25,8 @@ export interface ThreadTraining {
   stepsPerEpoch: number;
   /** How often (in this thread's steps) it reports progress. */
   every: number;
+  /** The table rows pretrained vectors filled, when they step at another rate: each copy that updates needs them. */
+  pretrainedRows?: PretrainedRows;
 }
 
 /** The settings a member's training reads (the resolved options without what cannot cross to a thread). */

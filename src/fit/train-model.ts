@@ -230,7 +230,10 @@ async function trainOn(
   let model: TextModel;
   if (o.members === 1) {
     model = Model.create(await Runtime.create(runtimeOptions), shape, { ...layout, seed: o.seed });
-    if (options.pretrainedVectors) loadPretrained(model, featurizer, options.pretrainedVectors);
+    if (options.pretrainedVectors) {
+      const rows = loadPretrained(model, featurizer, options.pretrainedVectors);
+      if (o.vectorsLr !== 1) run.pretrainedRows = { ...rows, scale: o.vectorsLr };
+    }
     await fitModel(model, sets, o, rng, classWeight, run, 0);
   } else {
     // Independent members side by side: member m trains alone on columns [m·d, (m+1)·d) of one
@@ -397,10 +400,19 @@ function orderedSequences(set: Encoded, lists: string[][], featurizer: Featurize
   return { ...set, rows: Int32Array.from(ids), offsets, maxLength };
 }
 
-function loadPretrained(model: TextModel, featurizer: Featurizer, vectors: Map<string, Float32Array>): void {
+/** Puts each vector into the row of its word; returns the table rows it filled (as the optimiser counts them). */
+function loadPretrained(
+  model: TextModel,
+  featurizer: Featurizer,
+  vectors: Map<string, Float32Array>,
+): { table: string; rows: Int32Array } {
   const D = model.shape.dim;
   const table = model.rowVectors();
   const vocab = featurizer.vocabulary;
+  const [sparse] = model.parameterGroups().sparse;
+  // The feature rows may start some rows into the table (the attention model's special tokens first).
+  const first = (table.byteOffset - sparse.table) / (4 * D);
+  const rows: number[] = [];
   for (const [word, vector] of vectors) {
     if (vector.length !== D)
       throw new RangeError(
@@ -412,7 +424,11 @@ function loadPretrained(model: TextModel, featurizer: Featurizer, vectors: Map<s
         ? GRAMMAR.rules.negatedPrefix + word.slice(NEGATED_WORD_PREFIX.length)
         : word,
     );
-    if (id >= 0) table.set(vector, id * D);
+    if (id >= 0) {
+      table.set(vector, id * D);
+      rows.push(first + id);
+    }
   }
   model.weightsChanged();
+  return { table: sparse.name, rows: Int32Array.from(rows) };
 }

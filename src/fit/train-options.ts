@@ -117,8 +117,17 @@ export interface TrainOptions extends FeatureOptions {
   classWeights?: 'auto' | Record<string, number>;
   /** Class names in order; default: the labels seen, sorted (numerically when they are numbers). */
   labels?: string[];
-  /** Word vectors to start from (e.g. read with parseVectors); words the model keeps get them. */
+  /**
+   * Word vectors to start from (read with loadVectors, by name such as "glove-6b-100d" or from a
+   * file); words the model keeps get them. Their width must be dim.
+   */
   pretrainedVectors?: Map<string, Float32Array>;
+  /**
+   * The learning rate of the rows pretrained vectors filled, as a multiple of lr: 0 keeps them
+   * frozen (Kim's static vectors), 0.1 tunes them slowly, 1 (default) as every other row. Rows of
+   * words the vectors lack learn at the full rate.
+   */
+  vectorsLr?: number;
   /** L2 weight decay (SGD only; applied to the embedding rows a batch uses and to the head; default 0). */
   weightDecay?: number;
   /** Leave out each feature of a training example with this probability (word dropout; default 0.2). */

@@ -54,3 +54,43 @@ export function parseVectors(text: string, fileName = 'vectors'): Map<string, Fl
   if (vectors.size === 0) throw new RangeError(`${fileName}: no word vectors found`);
   return vectors;
 }
+
+/**
+ * Reads word2vec binary ("<count> <dim>\n", then per word: the word, a space, dim little-endian
+ * float32, and an optional newline), as word2vec's -binary 1 and sentiwasm's vector sets by name
+ * write it; errors name the file and the word.
+ * @example
+ * ```ts
+ * parseBinaryVectors(bytes, "vectors.bin").get("good") // Float32Array(100) […]
+ * ```
+ */
+export function parseBinaryVectors(bytes: Uint8Array, fileName = 'vectors'): Map<string, Float32Array> {
+  const decoder = new TextDecoder('utf-8');
+  const headerEnd = bytes.indexOf(0x0a);
+  const header = /^(\d+) (\d+)$/.exec(decoder.decode(bytes.subarray(0, Math.max(0, headerEnd))).trim());
+  if (headerEnd < 0 || !header)
+    throw new RangeError(`${fileName}: not word2vec binary (its first line should be "<count> <dim>")`);
+  const count = Number(header[1]);
+  const dim = Number(header[2]);
+  // One copy of every vector, each word's a view of it: a third of a million arrays of their own
+  // would cost the collector more than the numbers do.
+  const values = new Float32Array(count * dim);
+  const valueBytes = new Uint8Array(values.buffer);
+  const vectors = new Map<string, Float32Array>();
+  let p = headerEnd + 1;
+  for (let i = 0; i < count; i++) {
+    while (bytes[p] === 0x0a) p++;
+    const space = bytes.indexOf(0x20, p);
+    if (space < 0 || space + 1 + dim * 4 > bytes.length)
+      throw new RangeError(`${fileName}: ends after ${i} of the ${count} words its header announces`);
+    const word = decoder.decode(bytes.subarray(p, space));
+    valueBytes.set(bytes.subarray(space + 1, space + 1 + dim * 4), i * dim * 4);
+    const vector = values.subarray(i * dim, (i + 1) * dim);
+    const bad = vector.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new RangeError(`${fileName}: value ${bad + 1} of "${word}" is not a number`);
+    vectors.set(word, vector);
+    p = space + 1 + dim * 4;
+  }
+  if (vectors.size === 0) throw new RangeError(`${fileName}: no word vectors found`);
+  return vectors;
+}

@@ -27,6 +27,17 @@ export type SparseUpdate =
       /** Adam's bias correction: updates so far, this one included. */ step: number;
     };
 
+/**
+ * Rows of a table whose update is scaled (pretrained vectors kept frozen, or tuned slowly):
+ * `marked[row]` is 1 for them; they step at `scale` times the learning rate.
+ */
+export interface ScaledRows {
+  /** One byte per row of the table: 1 where the row's step is scaled. */
+  marked: Uint8Array;
+  /** Their rate as a multiple of the others' (0: frozen). */
+  scale: number;
+}
+
 /** Where one copy's touched rows are, as pointers into the shared memory: `rowCount` i32 ids at `rowIds`, their gradients [rowCount × dim] at `rowGrads`. */
 export interface RowGradients {
   rowIds: number;
@@ -210,34 +221,54 @@ export class SparseRows {
     return this.rt.kernels.sum_squares_f32(this.rowGradients, Math.max(0, this.count) * this.dim);
   }
 
+  /** Zeroes the gradients of the touched rows `marked` marks. */
+  zeroMarkedGradients(marked: Uint8Array): void {
+    const n = Math.max(0, this.count);
+    const ids = this.rt.i32(this.distinctRows, n);
+    const grads = this.rt.f32(this.rowGradients, n * this.dim);
+    for (let u = 0; u < n; u++) if (marked[ids[u]]) grads.fill(0, u * this.dim, (u + 1) * this.dim);
+  }
+
   /** Scales the touched rows' gradients (clipping). */
   scaleGradients(factor: number): void {
     this.rt.kernels.scale_f32(this.rowGradients, Math.max(0, this.count) * this.dim, factor);
   }
 
-  /** Updates the touched rows from their gradients (weight decay applies to SGD only). */
-  update(u: SparseUpdate): void {
-    const k = this.rt.kernels;
+  /**
+   * Updates the touched rows from their gradients (weight decay applies to SGD only). With
+   * `scaled`, the rows it marks step at `scale` times the rate (0: not at all, their Adam moments
+   * untouched too): each run of consecutive rows alike is one call of the kernel, which updates
+   * every row on its own, so a run's bytes are those one call over all the rows would give.
+   */
+  update(u: SparseUpdate, scaled?: ScaledRows): void {
     const n = Math.max(0, this.count);
+    if (!scaled) {
+      this.updateRange(u, 0, n, u.lr);
+      return;
+    }
+    const ids = this.rt.i32(this.distinctRows, n);
+    const { marked, scale } = scaled;
+    for (let start = 0; start < n;) {
+      const mark = marked[ids[start]];
+      let end = start + 1;
+      while (end < n && marked[ids[end]] === mark) end++;
+      const lr = mark ? u.lr * scale : u.lr;
+      if (lr !== 0) this.updateRange(u, start, end - start, lr);
+      start = end;
+    }
+  }
+
+  /** The update of `count` touched rows from slot `first` on, at rate `lr`. */
+  private updateRange(u: SparseUpdate, first: number, count: number, lr: number): void {
+    const k = this.rt.kernels;
+    const rows = this.distinctRows + first * 4;
+    const grads = this.rowGradients + first * this.dim * 4;
     if (u.kind === 'sgd') {
-      k.sgd_rows(this.table, this.rowGradients, this.distinctRows, n, this.dim, u.lr, u.weightDecay);
+      k.sgd_rows(this.table, grads, rows, count, this.dim, lr, u.weightDecay);
       return;
     }
     if (!this.m) throw new Error(`${this.label}: lay out Adam's moments before an Adam update`);
-    k.adam_rows(
-      this.table,
-      this.m,
-      this.v,
-      this.rowGradients,
-      this.distinctRows,
-      n,
-      this.dim,
-      u.lr,
-      u.beta1,
-      u.beta2,
-      u.eps,
-      u.step,
-    );
+    k.adam_rows(this.table, this.m, this.v, grads, rows, count, this.dim, lr, u.beta1, u.beta2, u.eps, u.step);
   }
 
   /** Adam's moments, copied out (none before they are laid out): for checkpoints. */

@@ -51,6 +51,7 @@ export function threadWorker(post: (message: ThreadMessage) => void): (message: 
           weightDecay: training.weightDecay,
           clipNorm: layout.clipNorm,
           classWeights: message.classWeight !== undefined,
+          pretrainedRows: training.pretrainedRows,
         });
         rt.seal(`thread ${message.thread + 1}`);
         const batches = new BatchBuilder(message.set, training, message.classWeight);

@@ -29,6 +29,8 @@ export interface Manifest {
   bytes: number;
   sha256: string;
   md5: string;
+  /** SHA-512, where the source publishes one (manifests written before it was checked have none). */
+  sha512?: string;
   /** The checksums that were compared with published ones ('size', 'sha256', 'md5'); empty when none is published. */
   verified: string[];
   origin: string;
@@ -93,9 +95,10 @@ export async function cachedManifest(dir: string, source: DatasetSource): Promis
   if (!m) return undefined;
   if (source.sha256 && m.sha256 !== source.sha256) return undefined;
   if (source.md5 && m.md5 !== source.md5) return undefined;
+  if (source.sha512 && m.sha512 !== source.sha512) return undefined;
   if (source.bytes !== undefined && m.bytes !== source.bytes) return undefined;
   // A source without checksums (uci-sentences) is known by its address.
-  if (!source.sha256 && !source.md5 && m.url !== source.url) return undefined;
+  if (!source.sha256 && !source.md5 && !source.sha512 && m.url !== source.url) return undefined;
   for (const f of recipeFiles(source.recipe)) if (!(await exists(join(dir, f)))) return undefined;
   return leavesOutEmpty(source.recipe) ? await cleanCachedFiles(dir, m, source.recipe) : m;
 }

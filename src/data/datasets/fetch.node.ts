@@ -21,8 +21,9 @@ import { DatasetError, type DatasetRef, type DatasetSource } from './registry.js
 import { archiveEntries, folderEntries, type ArchiveEntry } from './unpack.node.js';
 import { checked, digestFile, mismatch, type Digests } from './verify.node.js';
 
+/** Downloads `source` for the data set (or word vectors) `name`, verifies it, and unpacks it into <cache>/<id>. */
 export async function downloadAndUnpack(
-  ref: DatasetRef,
+  name: string,
   source: DatasetSource,
   cache: string,
   options: DatasetOptions,
@@ -30,7 +31,7 @@ export async function downloadAndUnpack(
   const partialDir = join(cache, '.partial');
   await mkdir(partialDir, { recursive: true });
   const part = join(partialDir, source.fileName);
-  await download(ref.entry.name, source, part, options);
+  await download(name, source, part, options);
   const digests = await digestFile(part);
   const wrong = mismatch(source, digests);
   if (wrong) {
@@ -39,11 +40,11 @@ export async function downloadAndUnpack(
     await rm(`${part}.json`, { force: true });
     await rmdir(partialDir).catch(() => undefined);
     throw new DatasetError(
-      `${ref.entry.name}: refused the download from ${source.url}: ${wrong}. It was deleted and nothing was ` +
+      `${name}: refused the download from ${source.url}: ${wrong}. It was deleted and nothing was ` +
         'cached. The file may have changed upstream or been damaged on the way; try again, and if it persists, report it.',
     );
   }
-  const manifest = await unpackVerified(ref, source, part, digests, 'download', cache, options);
+  const manifest = await unpackVerified(name, source, part, digests, 'download', cache, options);
   await rm(part, { force: true });
   await rm(`${part}.json`, { force: true });
   // Gone when no other download is under way.
@@ -53,7 +54,7 @@ export async function downloadAndUnpack(
 
 /** Unpacks a file whose checksums were compared (or that has none to compare) into <cache>/<id>. */
 async function unpackVerified(
-  ref: DatasetRef,
+  name: string,
   source: DatasetSource,
   archive: string,
   digests: Digests,
@@ -63,18 +64,18 @@ async function unpackVerified(
 ): Promise<Manifest> {
   const verified = checked(source);
   if (verified.length)
-    options.onProgress?.({ phase: 'verified', dataset: ref.entry.name, sha256: digests.sha256, checked: verified });
+    options.onProgress?.({ phase: 'verified', dataset: name, sha256: digests.sha256, checked: verified });
   else
     options.onProgress?.({
       phase: 'unverified',
-      dataset: ref.entry.name,
+      dataset: name,
       sha256: digests.sha256,
       reason: source.checksumSource,
     });
   const dir = join(cache, source.id);
   const manifest = await prepareInto(
     dir,
-    ref,
+    name,
     source,
     () => archiveEntries(source, archive, wantedBy(source.recipe)),
     {
@@ -82,6 +83,7 @@ async function unpackVerified(
       bytes: digests.bytes,
       sha256: digests.sha256,
       md5: digests.md5,
+      ...(source.sha512 ? { sha512: digests.sha512 } : {}),
       verified,
       origin,
     },
@@ -93,29 +95,29 @@ async function unpackVerified(
 /** Writes the recipe's files into a fresh temporary folder and renames it to `dir`. */
 async function prepareInto(
   dir: string,
-  ref: DatasetRef,
+  name: string,
   source: DatasetSource,
   entries: () => AsyncIterable<ArchiveEntry>,
-  about: Pick<Manifest, 'url' | 'bytes' | 'sha256' | 'md5' | 'verified' | 'origin'>,
+  about: Pick<Manifest, 'url' | 'bytes' | 'sha256' | 'md5' | 'sha512' | 'verified' | 'origin'>,
   options: DatasetOptions,
 ): Promise<Manifest> {
   const parent = resolve(dir, '..');
   await mkdir(parent, { recursive: true });
   await removeAbandoned(parent, basename(dir));
   const tmp = join(parent, `.tmp-${basename(dir)}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  options.onProgress?.({ phase: 'unpack', dataset: ref.entry.name, into: dir });
+  options.onProgress?.({ phase: 'unpack', dataset: name, into: dir });
   try {
     await mkdir(tmp);
     const outputs = await runRecipe(source, entries());
     const files: Manifest['files'] = {};
-    for (const [name, { text, rows, dropped }] of outputs) {
-      await writeFile(join(tmp, name), text);
-      files[name] = { rows, ...(dropped !== undefined ? { dropped } : {}) };
+    for (const [file, { text, rows, dropped }] of outputs) {
+      await writeFile(join(tmp, file), text);
+      files[file] = { rows, ...(dropped !== undefined ? { dropped } : {}) };
       if (dropped)
         options.onProgress?.({
           phase: 'dropped',
-          dataset: ref.entry.name,
-          file: name,
+          dataset: name,
+          file,
           rows: dropped,
           reason: emptyReason(source),
         });
@@ -139,7 +141,7 @@ async function prepareInto(
       if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') || !(await cachedManifest(dir, source)))
         throw e;
     }
-    options.onProgress?.({ phase: 'ready', dataset: ref.entry.name, dir });
+    options.onProgress?.({ phase: 'ready', dataset: name, dir });
     return manifest;
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -183,7 +185,7 @@ export async function fromLocal(
     try {
       const manifest = await prepareInto(
         dir,
-        ref,
+        ref.entry.name,
         source,
         () => folderEntries(path, wantedBy(source.recipe)),
         {
@@ -217,7 +219,7 @@ export async function fromLocal(
   const dir = join(cache, source.id);
   const cached = await cachedManifest(dir, source);
   if (cached && checked(source).length) return { dir, manifest: cached };
-  const manifest = await unpackVerified(ref, source, path, digests, `file ${path}`, cache, options);
+  const manifest = await unpackVerified(ref.entry.name, source, path, digests, `file ${path}`, cache, options);
   return { dir, manifest };
 }
 

@@ -54,11 +54,12 @@ export function standInVariable(name: string): string {
 }
 
 /** The source with the overrides of options.sources or $SENTIWASM_DATASETS applied. */
-async function effectiveSource(source: DatasetSource, options: DatasetOptions): Promise<DatasetSource> {
+export async function effectiveSource(source: DatasetSource, options: DatasetOptions): Promise<DatasetSource> {
   const overrides = options.sources ?? (await overridesFromEnv(options.env ?? process.env));
   const o = overrides?.[source.id];
   if (!o) return source;
-  const replacesChecksums = o.bytes !== undefined || o.sha256 !== undefined || o.md5 !== undefined;
+  const replacesChecksums =
+    o.bytes !== undefined || o.sha256 !== undefined || o.md5 !== undefined || o.sha512 !== undefined;
   return {
     ...source,
     url: o.url ?? source.url,
@@ -67,6 +68,7 @@ async function effectiveSource(source: DatasetSource, options: DatasetOptions): 
           bytes: o.bytes,
           sha256: o.sha256?.toLowerCase(),
           md5: o.md5?.toLowerCase(),
+          sha512: o.sha512?.toLowerCase(),
           checksumSource: 'given in the overrides',
         }
       : {}),
@@ -168,7 +170,7 @@ export async function resolveDataset(spec: string, options: DatasetOptions = {})
         `(--from PATH, or ${standInVariable(ref.entry.name)}=PATH): the archive ${source.fileName}, or a folder holding ${split.file}`,
     );
   }
-  const manifest = await downloadAndUnpack(ref, source, cache, options);
+  const manifest = await downloadAndUnpack(ref.entry.name, source, cache, options);
   return { ...base, path: join(dir, split.file), ...counts(manifest), origin: 'download' };
 }
 

