@@ -7,8 +7,12 @@
 // cost. A candidate that is h_i's own word again (the same word masked twice, or drawn as a
 // negative) is an accidental hit and scores −1e9, so it never counts against the truth.
 //
-//   scores[M,K] = H[M,C]·Wᵀ[C,K];   loss = mean_i CE(scores_i, i)
-//   dH = dscores·W;   dW = dscoresᵀ·H   (W's rows scatter-add into the table's touched rows)
+//   scores[M,K] = H[M,C]·Wᵀ[C,K] / √C;   loss = mean_i CE(scores_i, i)
+//   dH = dscores·W / √C;   dW = dscoresᵀ·H / √C   (W's rows scatter-add into the table's touched rows)
+//
+// Divided by √C as attention divides its scores: the table's rows start N(0, 1) (nn.Embedding's
+// start) and H comes out of a layer norm, so their dot products start with a spread of about √C,
+// and a softmax over such scores starts saturated (a loss of 15 where chance is 5).
 //
 // A full softmax over a vocabulary of 15,000 words would read every row of the table each step
 // and write a gradient into every row; the sample touches M + S rows, which the sparse update
@@ -87,6 +91,7 @@ export class SampledSoftmax {
     gather(this.rows, table, candidates);
     rt.i32(this.positions, M).set(positions);
     k.matmul_nt(this.scores, this.hidden, this.rows, M, C, K, 0, rt.matmulScratch);
+    k.scale_f32(this.scores, M * K, 1 / Math.sqrt(C));
     const scores = rt.f32(this.scores, M * K);
     for (let i = 0; i < M; i++)
       for (let j = 0; j < K; j++) if (j !== i && candidates[j] === candidates[i]) scores[i * K + j] = EXCLUDED;
@@ -106,7 +111,7 @@ export class SampledSoftmax {
     if (!M) return;
     const s = rt.matmulScratch;
     k.fill_f32(this.dscores, M * K, 0);
-    k.softmax_ce_backward(this.dscores, this.scores, this.targets, 0, M, K, 1);
+    k.softmax_ce_backward(this.dscores, this.scores, this.targets, 0, M, K, 1 / Math.sqrt(C));
     k.matmul_nn(this.dhidden, this.dscores, this.rows, M, K, C, 0, s);
     k.matmul_tn(this.drows, this.dscores, this.hidden, K, M, C, 0, s);
     k.add_rows(dx, this.dhidden, this.positions, M, C);
