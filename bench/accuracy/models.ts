@@ -2,10 +2,16 @@
 // training and scoring run.
 
 import type { LabelledText, TrainOptions } from '../../src/fit/options.js';
+import { pretrain, type PretrainOptions } from '../../src/fit/pretrain.js';
 import { trainWithReport } from '../../src/train/train.js';
 import type { Split } from './splits.js';
 
-export type Config = TrainOptions & { eos?: boolean | string };
+/**
+ * An option set: train()'s options, and `pretrain` (pretrain()'s options): pretrain the attention
+ * model's encoder on the split's training texts (never its held-out ones, which would leak) and
+ * fine-tune from it (init). The encoder's sizes are the option set's unless `pretrain` names them.
+ */
+export type Config = TrainOptions & { eos?: boolean | string; pretrain?: PretrainOptions };
 
 /** Option sets by name. */
 export const PRESETS: Record<string, Config> = {
@@ -47,16 +53,31 @@ export async function sentiwasmAccuracy(
   config: Config,
   seed: number,
 ): Promise<{ accuracy: number; trainSeconds: number }> {
-  const { eos, ...options } = config;
+  const { eos, pretrain: pretraining, ...options } = config;
   const suffix = eos === true ? EOS : typeof eos === 'string' ? eos : '';
   const add = (e: LabelledText) => (suffix ? { text: e.text + suffix, label: e.label } : e);
+  let init: Uint8Array | undefined;
+  let pretrainSeconds = 0;
+  if (pretraining) {
+    const { dim, layers, heads, ff, maxLen, normFirst, dropout } = options;
+    const started = performance.now();
+    const result = await pretrain(
+      split.train.map((e) => add(e).text),
+      { dim, layers, heads, ff, maxLen, normFirst, dropout, seed, ...pretraining },
+    );
+    pretrainSeconds = (performance.now() - started) / 1000;
+    init = result.bytes;
+    const losses = result.epochs.map((e) => e.loss.toFixed(3)).join(' ');
+    process.stderr.write(`  pretrained ${pretrainSeconds.toFixed(1)} s, masked-word loss by epoch ${losses}\n`);
+  }
   const { model, trainSeconds } = await trainWithReport(split.train.map(add), {
     ...options,
+    ...(init ? { init } : {}),
     seed,
     onWarning: () => undefined,
   });
   try {
-    return { accuracy: model.evaluate(split.test.map(add)).accuracy, trainSeconds };
+    return { accuracy: model.evaluate(split.test.map(add)).accuracy, trainSeconds: trainSeconds + pretrainSeconds };
   } finally {
     model.dispose();
   }

@@ -49,6 +49,8 @@ import {
 } from './options.js';
 import { memberTraining, type StartTeam, type Team } from './team.js';
 import { StopCheck } from './stop-signal.js';
+import { encoderStart, loadEncoder } from './encoder-start.js';
+import type { EncoderFile } from '../model-file/encoder-file.js';
 
 /** What trainWithReport returns: the model, each epoch's report, and what the run found about the data. */
 export interface TrainResult<L extends Label = string> {
@@ -100,6 +102,8 @@ export async function trainModel(
 ): Promise<TrainedModel> {
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
+  const { options: started, start } = encoderStart(options);
+  options = started;
   // Every warning of the run, in the order given to onWarning (and so to the CLI's --strict).
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -117,7 +121,16 @@ export async function trainModel(
       `threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`,
     );
   try {
-    const trained = await trainOn(collected, numericLabels, options, { ...o, threads }, team, warn, parts.checkpoints);
+    const trained = await trainOn(
+      collected,
+      numericLabels,
+      options,
+      { ...o, threads },
+      team,
+      warn,
+      parts.checkpoints,
+      start,
+    );
     return { ...trained, warnings, threads };
   } finally {
     await team?.close();
@@ -132,6 +145,7 @@ async function trainOn(
   team: Team | undefined,
   warn: (message: string) => void,
   makeCheckpointWriter: MakeCheckpointWriter,
+  start: EncoderFile | undefined,
 ): Promise<Omit<TrainedModel, 'threads' | 'warnings'>> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
@@ -145,9 +159,10 @@ async function trainOn(
   // A sequence model sees "not" and what follows it in order, so it reads the words unmarked.
   const sequence = modelClass(o.arch).sequenceInput === true;
   const featureOptions = { ...options, tokenizer: { negation: !sequence, ...definedOnly(options.tokenizer ?? {}) } };
-  const tokenizer = createTokenizer(resolveFeatureOptions(featureOptions).tokenizer);
+  // A pretrained encoder brings its featurizer: its vocabulary is the rows of its token table.
+  const tokenizer = createTokenizer((start?.featurizer.options ?? resolveFeatureOptions(featureOptions)).tokenizer);
   const tokenLists = all.map((e) => tokenizer(e.text));
-  const featurizer = Featurizer.fit(tokenLists, featureOptions);
+  const featurizer = start?.featurizer ?? Featurizer.fit(tokenLists, featureOptions);
   // A sequence model's table has a row per word only: no n-gram rows are added for it.
   const encode = (items: Example[], lists: string[][], grow: boolean, what: string) => {
     const set = encodeExamples(items, lists, featurizer, labels, grow && !sequence, what);
@@ -224,6 +239,7 @@ async function trainOn(
   if (o.members === 1) {
     model = Model.create(await Runtime.create(runtimeOptions), shape, { ...layout, seed: o.seed });
     if (options.pretrainedVectors) loadPretrained(model, featurizer, options.pretrainedVectors);
+    if (start) loadEncoder(model, start);
     await fitModel(model, sets, o, rng, classWeight, run, 0);
   } else {
     // Independent members side by side: member m trains alone on columns [m·d, (m+1)·d) of one
