@@ -25,6 +25,7 @@ import { enableRelaxedSimd } from '../runtime/relaxed-simd.node.js';
 import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
 import { codeOf, messageOf } from '../format/schema.js';
+import { readEncoder } from './read-encoder.js';
 
 /** The attention model's options: the CLI's flags carry the API's names and types. */
 type AttentionOption = 'layers' | 'heads' | 'ff' | 'maxLen' | 'dropout' | 'normFirst' | 'pooling' | 'clipNorm';
@@ -53,6 +54,8 @@ export interface TrainFlags extends DataFlags, Pick<TrainOptions, AttentionOptio
   nbStart?: number;
   classWeights?: 'auto';
   pretrainedVectors?: string;
+  /** A pretrained encoder file to start from. */
+  init?: string;
   chars?: boolean;
   subwords?: string;
   lowercase?: boolean;
@@ -122,6 +125,7 @@ export async function trainCommand(
     if (devSkipped) err(devSkipped);
   }
   const pretrainedVectors = flags.pretrainedVectors ? await readVectors(flags.pretrainedVectors) : undefined;
+  const init = flags.init ? await readEncoder(flags.init) : undefined;
   const bar =
     flags.progress !== false && !flags.json && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -147,6 +151,7 @@ export async function trainCommand(
     ...tuned,
     validation: dev ?? flags.validationSplit,
     threads: flags.threads,
+    init,
     resume,
     checkpoint: checkpointDir
       ? {
