@@ -58,9 +58,11 @@ export interface PretrainOptions {
 
 /** One epoch of pretraining. */
 export interface PretrainEpoch {
+  /** 1-based. */
   epoch: number;
   /** Mean masked-word loss over the epoch's batches (cross-entropy among the sampled candidates). */
   loss: number;
+  /** Seconds since pretraining started. */
   seconds: number;
 }
 
@@ -68,6 +70,7 @@ export interface PretrainEpoch {
 export interface PretrainResult {
   /** The pretrained encoder's file: give it to train() as `init` (or write it, for `sentiwasm train --init`). */
   bytes: Uint8Array;
+  /** Each epoch's loss, in order. */
   epochs: PretrainEpoch[];
   /** Words in the vocabulary. */
   words: number;

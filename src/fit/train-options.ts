@@ -9,6 +9,7 @@ import type { Architecture } from '../models/registry.js';
 import type { ScheduleName } from './schedule.js';
 import type { CheckpointInterval } from './checkpoint-interval.js';
 
+/** One labelled example: a text and its label. */
 export interface LabelledText<L extends string | number = string> {
   /** The text to classify. */
   text: string;
