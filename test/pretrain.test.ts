@@ -4,7 +4,7 @@
 // damaged file, a classifier's file) or cannot predict (an encoder's file) is refused.
 
 import { describe, expect, it } from 'vitest';
-import { loadModel, pretrain, train } from '../src/index.node.js';
+import { loadModel, pretrain, train, trainWithReport } from '../src/index.node.js';
 import { decodeModelFile, ModelFileError } from '../src/format/model-file.js';
 import { decodeEncoder } from '../src/model-file/encoder-file.js';
 import { seededRandom } from './helpers.js';
@@ -55,24 +55,37 @@ describe('train({ init })', async () => {
   const { bytes } = await pretrain(texts, { ...SMALL, epochs: 2 });
   const labelled = corpus(200, 2);
 
-  it("starts from the file's vocabulary and weights: every encoder tensor as the file holds it, the head fresh", async () => {
-    // A learning rate of 1e-12 moves no weight measurably: what the model holds is where it started.
-    const model = await train(labelled, { arch: 'attention', init: bytes, epochs: 1, lr: 1e-12, threads: 1 });
-    const encoder = decodeEncoder(bytes, 'encoder');
-    const { config, sections } = decodeModelFile(model.toBytes());
-    expect(config.dim).toBe(SIZES.dim);
-    const vocabulary = encoder.featurizer.vocabulary;
-    expect(model.words().sort()).toEqual(Array.from({ length: vocabulary.size }, (_, i) => vocabulary.token(i)).sort());
-    expect(Object.keys(encoder.tensors).length).toBeGreaterThan(10);
-    for (const [name, values] of Object.entries(encoder.tensors)) {
-      const loaded = sections[name] as Float32Array;
-      expect(loaded.length, name).toBe(values.length);
-      let largest = 0;
-      for (let i = 0; i < values.length; i++) largest = Math.max(largest, Math.abs(loaded[i] - values[i]));
-      expect(largest, name).toBeLessThan(1e-6);
-    }
-    expect(sections['head.weight']).toBeInstanceOf(Float32Array);
-    model.dispose();
+  it.each([1, 2])(
+    "starts from the file's vocabulary and weights: every encoder tensor as the file holds it, the head fresh (%i threads)",
+    async (threads) => {
+      // A learning rate of 1e-12 moves no weight measurably: what the model holds is where it started.
+      const model = await train(labelled, { arch: 'attention', init: bytes, epochs: 1, lr: 1e-12, threads });
+      const encoder = decodeEncoder(bytes, 'encoder');
+      const { config, sections } = decodeModelFile(model.toBytes());
+      expect(config.dim).toBe(SIZES.dim);
+      const vocabulary = encoder.featurizer.vocabulary;
+      expect(model.words().sort()).toEqual(
+        Array.from({ length: vocabulary.size }, (_, i) => vocabulary.token(i)).sort(),
+      );
+      expect(Object.keys(encoder.tensors).length).toBeGreaterThan(10);
+      for (const [name, values] of Object.entries(encoder.tensors)) {
+        const loaded = sections[name] as Float32Array;
+        expect(loaded.length, name).toBe(values.length);
+        let largest = 0;
+        for (let i = 0; i < values.length; i++) largest = Math.max(largest, Math.abs(loaded[i] - values[i]));
+        expect(largest, name).toBeLessThan(1e-6);
+      }
+      expect(sections['head.weight']).toBeInstanceOf(Float32Array);
+      model.dispose();
+    },
+  );
+
+  it("threads fine-tune from the same start: their first epoch is the one thread's, up to the order of sums", async () => {
+    const loss = async (threads: number, init?: Uint8Array) =>
+      (await trainWithReport(labelled, { arch: 'attention', ...SIZES, init, epochs: 1, threads })).epochs[0].trainLoss;
+    const [one, two, fresh] = [await loss(1, bytes), await loss(2, bytes), await loss(2)];
+    expect(Math.abs(one - two)).toBeLessThan(1e-3);
+    expect(Math.abs(one - fresh)).toBeGreaterThan(1e-3);
   });
 
   it('fine-tunes into a classifier that predicts', async () => {
