@@ -70,6 +70,8 @@ export async function pretrainCommand(
     layers: options.layers,
     ff: options.ff,
     maxLen: options.maxLen,
+    normFirst: options.normFirst,
+    dropout: options.dropout,
     epochs: options.epochs,
     lr: options.lr,
     batch: options.batch,
@@ -118,6 +120,8 @@ export function registerPretrainCommand(program: Command, out: (line: string) =>
     .option('--layers <n>', 'encoder layers (default 1)', positiveInt)
     .option('--ff <n>', 'feed-forward width (default 128)', positiveInt)
     .option('--max-len <n>', 'longest text in tokens; longer ones are cut (default 64)', positiveInt)
+    .option('--norm-first', 'layer norm before each block instead of after each residual sum')
+    .option('--dropout <x>', 'dropout in the encoder (default 0.1)', fraction)
     .option('--epochs <n>', 'passes over the texts (default 5)', positiveInt)
     .option('--lr <x>', 'learning rate of Adam, falling linearly to 0 (default 0.001)', positiveNumber)
     .option('--batch <n>', 'texts per step (default 32)', positiveInt)
