@@ -69,6 +69,8 @@ const NOT_RUN: Record<string, string> = {
     "a measurement of many minutes on ChnSentiCorp's training file that needs Debian's fastText; its figures are in bench/results",
   'npx tsx bench/accuracy/run.ts --data sst2 --seeds 1 --pairing diagonal --no-fasttext --configs defaults --config attention={"arch":"attention"}':
     'a measurement of many minutes on the full SST-2 training file; its figures are in bench/results',
+  'npx tsx bench/accuracy/run.ts --data sst2 --seeds 1 --folds 1,2,3,4,5 --no-fasttext --configs defaults --config attention={"arch":"attention"} --config attention-pretrained={"arch":"attention","pretrain":{"epochs":5}} --json bench/results/2026-12-07-accuracy-attention-pretraining.json':
+    'a measurement of most of an hour on the full SST-2 training file (pretraining and fine-tuning on five folds); its figures are in bench/results',
   'SENTIWASM_DATASET_SST2=/data/SST-2 npx sentiwasm train sst2 --dev sst2:dev --out m.bin':
     "a path on the reader's machine; this test serves SST-2 the same way, through SENTIWASM_DATASET_SST2",
 };
