@@ -117,7 +117,7 @@ describe('masked-word loss: backward matches finite differences', async () => {
       '∂L/∂parameters',
     );
     // The token table's rows: each touched row's gradient sits in its slot (touchedRows' order).
-    const { rows } = encoder.loaded;
+    const rows = encoder.sparseRows;
     const touched = [...rows.touchedRows()];
     const C = shape.dim;
     const V = shape.rows + ORDERED_ID_OFFSET;

@@ -51,7 +51,7 @@ describe('sentiwasm pretrain and train --init', () => {
     const predicted = await cli(['predict', encoder, 'a lovely film']);
     expect(predicted.code).toBe(1);
     expect(predicted.stderr.trim()).toMatch(
-      /^sentiwasm: .*encoder\.bin: holds a pretrained encoder, which has no classes and cannot predict\. .*--init FILE$/,
+      /^sentiwasm: .*encoder\.bin: holds a pretrained encoder, which has no classes and cannot predict\. Fine-tune it first: sentiwasm train DATA --arch attention --init .*encoder\.bin$/,
     );
     const damaged = join(dir, 'damaged.bin');
     const bytes = readFileSync(encoder);

@@ -8,6 +8,7 @@
 import { encoderConfig } from '../models/attention-model.js';
 import type { TextModel } from '../models/text-model.js';
 import { decodeEncoder, type EncoderFile } from '../model-file/encoder-file.js';
+import type { Featurizer } from '../text/features.js';
 import type { TrainOptions } from './train-options.js';
 
 /** What the file where `init` came from is called in messages. */
@@ -60,4 +61,22 @@ export function loadEncoder(model: TextModel, start: EncoderFile): void {
     into.set(values);
   }
   model.weightsChanged();
+}
+
+/** A pretrained encoder a run starts from: its featurizer, and what loads its weights into the model built (TrainingParts.start). */
+export interface EncoderStart {
+  featurizer: Featurizer;
+  load(model: TextModel): void;
+}
+
+/**
+ * `options` with the encoder's sizes from `init` filled in, and the run's start (none without
+ * `init`): what train() gives the run.
+ */
+export function startFromEncoder(options: TrainOptions): { options: TrainOptions; start?: EncoderStart } {
+  const { options: started, start: file } = encoderStart(options);
+  return {
+    options: started,
+    start: file && { featurizer: file.featurizer, load: (model) => loadEncoder(model, file) },
+  };
 }

@@ -49,8 +49,7 @@ import {
 } from './options.js';
 import { memberTraining, type StartTeam, type Team } from './team.js';
 import { StopCheck } from './stop-signal.js';
-import { encoderStart, loadEncoder } from './encoder-start.js';
-import type { EncoderFile } from '../model-file/encoder-file.js';
+import type { EncoderStart } from './encoder-start.js';
 
 /** What trainWithReport returns: the model, each epoch's report, and what the run found about the data. */
 export interface TrainResult<L extends Label = string> {
@@ -88,6 +87,8 @@ export type TrainedModel = Omit<TrainResult, 'model'> & {
 export interface TrainingParts {
   checkpoints: MakeCheckpointWriter;
   startTeam?: StartTeam;
+  /** A pretrained encoder to start from (options.init, read by train(): encoder-start.ts). */
+  start?: EncoderStart;
 }
 
 /**
@@ -102,8 +103,8 @@ export async function trainModel(
 ): Promise<TrainedModel> {
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
-  const { options: started, start } = encoderStart(options);
-  options = started;
+  // train() reads the encoder (encoder-start.ts); the browser's training worker, whose bundle leaves it out, cannot.
+  if (options.init && !parts.start) throw new Error('init needs worker: false');
   // Every warning of the run, in the order given to onWarning (and so to the CLI's --strict).
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -129,7 +130,7 @@ export async function trainModel(
       team,
       warn,
       parts.checkpoints,
-      start,
+      parts.start,
     );
     return { ...trained, warnings, threads };
   } finally {
@@ -145,7 +146,7 @@ async function trainOn(
   team: Team | undefined,
   warn: (message: string) => void,
   makeCheckpointWriter: MakeCheckpointWriter,
-  start: EncoderFile | undefined,
+  start: EncoderStart | undefined,
 ): Promise<Omit<TrainedModel, 'threads' | 'warnings'>> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
@@ -160,9 +161,10 @@ async function trainOn(
   const sequence = modelClass(o.arch).sequenceInput === true;
   const featureOptions = { ...options, tokenizer: { negation: !sequence, ...definedOnly(options.tokenizer ?? {}) } };
   // A pretrained encoder brings its featurizer: its vocabulary is the rows of its token table.
-  const tokenizer = createTokenizer((start?.featurizer.options ?? resolveFeatureOptions(featureOptions)).tokenizer);
+  const fitted = start?.featurizer;
+  const tokenizer = createTokenizer((fitted?.options ?? resolveFeatureOptions(featureOptions)).tokenizer);
   const tokenLists = all.map((e) => tokenizer(e.text));
-  const featurizer = start?.featurizer ?? Featurizer.fit(tokenLists, featureOptions);
+  const featurizer = fitted ?? Featurizer.fit(tokenLists, featureOptions);
   // A sequence model's table has a row per word only: no n-gram rows are added for it.
   const encode = (items: Example[], lists: string[][], grow: boolean, what: string) => {
     const set = encodeExamples(items, lists, featurizer, labels, grow && !sequence, what);
@@ -239,7 +241,7 @@ async function trainOn(
   if (o.members === 1) {
     model = Model.create(await Runtime.create(runtimeOptions), shape, { ...layout, seed: o.seed });
     if (options.pretrainedVectors) loadPretrained(model, featurizer, options.pretrainedVectors);
-    if (start) loadEncoder(model, start);
+    start?.load(model);
     await fitModel(model, sets, o, rng, classWeight, run, 0);
   } else {
     // Independent members side by side: member m trains alone on columns [m·d, (m+1)·d) of one

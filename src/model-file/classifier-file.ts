@@ -55,7 +55,7 @@ import { restoreFeatureOptions } from '../text/feature-options.js';
 import { Featurizer } from '../text/features.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { codeBytes, dequantizeRows, QUANTIZE_BITS, type QuantizeBits } from './quantize.js';
-import { ENCODER_KIND, MODEL_KIND, type ClassifierConfig } from './classifier-encode.js';
+import { MODEL_KIND, type ClassifierConfig } from './classifier-encode.js';
 
 /** The newest classifier schema this release reads (and writes, for quantized models). */
 export const CLASSIFIER_SCHEMA = 4;
@@ -105,13 +105,9 @@ export async function classifierFromContents(
   const c = readConfig(
     config,
     object({
-      kind: explain(oneOf([MODEL_KIND]), (kind) =>
-        kind === ENCODER_KIND
-          ? problem(
-              'holds a pretrained encoder, which has no classes and cannot predict',
-              'fine-tune it first: sentiwasm train DATA --arch attention --init FILE',
-            )
-          : `holds ${kind === undefined ? 'a model of no kind' : `a ${show(kind)}`}, not a ${MODEL_KIND}`,
+      kind: explain(
+        oneOf([MODEL_KIND]),
+        (kind) => `holds ${kind === undefined ? 'a model of no kind' : `a ${show(kind)}`}, not a ${MODEL_KIND}`,
       ),
       schema: optional(
         explain(oneOf(SCHEMAS), (schema) =>

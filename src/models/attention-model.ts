@@ -96,24 +96,26 @@ export class AttentionModel implements TextModel {
   /** @internal */ readonly layers: EncoderLayer[];
   private readonly training: boolean;
   private readonly dropout: number;
-  /** Dropout's masks are drawn from this and the step count, so a run resumed from a checkpoint drops as the uninterrupted one. */
-  private readonly dropoutSeed: number;
-  /** The token table [V, C], and the rows of it a batch touched (their gradients, their update). */
-  private readonly table: number;
-  private readonly sparseRows: SparseRows;
+  /** @internal Dropout's masks are drawn from this and the step count, so a run resumed from a checkpoint drops as the uninterrupted one. */
+  readonly dropoutSeed: number;
+  /** @internal The token table [V, C]. */
+  readonly table: number;
+  /** @internal The rows of the table a batch touched (their gradients, their update). */
+  readonly sparseRows: SparseRows;
   // The batch: token ids (i32[N]) and where each text starts (i32[B+1]); the embeddings [N, C] and
-  // their gradient; the pooled vectors [B, C]; the logits [B, K]; each with its gradient.
-  private readonly tokens: number;
-  private readonly offsets: number;
-  private readonly x0: number;
-  private readonly dx0: number;
+  // their gradient; the pooled vectors [B, C]; the logits [B, K]; each with its gradient. The
+  // masked-word model (masked-words.ts) reads the encoder's part of them.
+  /** @internal */ readonly tokens: number;
+  /** @internal */ readonly offsets: number;
+  /** @internal */ readonly x0: number;
+  /** @internal */ readonly dx0: number;
   private readonly pooled: number;
   private readonly dpooled: number;
   private readonly logitsPtr: number;
   readonly logitsGradPtr: number;
   /** The loaded batch: texts, positions. */
   private B = 0;
-  private N = 0;
+  /** @internal Positions loaded. */ N = 0;
   /** logits()'s reusable buffers. */
   private readonly idBuffer: number[] = [];
   private readonly offsetBuffer: Int32Array;
@@ -194,7 +196,7 @@ export class AttentionModel implements TextModel {
    * Loads ordered ids (Featurizer.orderedIds) of `batch` texts, packed back to back, each cut to
    * maxLen; an empty text reads as one UNK. Notes which table rows the batch uses (its slots).
    */
-  load(ids: ArrayLike<number>, offsets: Int32Array, batch: number, extraRows?: Int32Array): void {
+  load(ids: ArrayLike<number>, offsets: Int32Array, batch: number): void {
     if (batch > this.maxBatch)
       throw new RangeError(`a batch of ${batch} texts; the model was laid out for ${this.maxBatch}`);
     const Tmax = this.config.maxLen;
@@ -221,38 +223,8 @@ export class AttentionModel implements TextModel {
     this.B = batch;
     this.N = N;
     // The batch's distinct rows and each position's slot among them; a prediction batch has no backward.
-    // Rows another loss reads besides the inputs (the masked-word loss's candidates) take slots after them.
-    const extra = extraRows?.length ?? 0;
-    if (N + extra > this.sparseRows.capacity) {
-      if (extra)
-        throw new RangeError(
-          `${N} tokens and ${extra} more rows; the model was laid out for ${this.sparseRows.capacity}`,
-        );
-      this.sparseRows.forget();
-    } else if (extra) {
-      const all = new Int32Array(N + extra);
-      all.set(tokens);
-      for (let i = 0; i < extra; i++) {
-        const id = extraRows![i];
-        if (!(id >= 0 && id < V)) throw new RangeError(`row ${id} is outside the embedding table's ${V} rows`);
-        all[N + i] = id;
-      }
-      this.sparseRows.assign(all, N + extra);
-    } else this.sparseRows.assign(tokens, N);
-  }
-
-  /**
-   * @internal Makes room for `rows` table rows per batch beyond the tokens (what load()'s
-   * `extraRows` may add); before the runtime is sealed.
-   */
-  reserveExtraRows(rows: number): void {
-    const positions = this.maxBatch * this.config.maxLen + rows;
-    this.sparseRows.reserve(positions, Math.min(this.shape.rows + ORDERED_ID_OFFSET, positions));
-  }
-
-  /** @internal The loaded batch: positions (N), the token table and the table rows' bookkeeping. */
-  get loaded(): { positions: number; table: number; rows: SparseRows; offsets: number } {
-    return { positions: this.N, table: this.table, rows: this.sparseRows, offsets: this.offsets };
+    if (N > this.sparseRows.capacity) this.sparseRows.forget();
+    else this.sparseRows.assign(tokens, N);
   }
 
   forward(batch: number, step = 0): number {
@@ -261,64 +233,25 @@ export class AttentionModel implements TextModel {
 
   // logits[B,K] = head(pool(layers(embed(tokens))))
   private run(batch: number, dropout: number, step = 0): number {
+    if (batch !== this.B) throw new RangeError(`forward of ${batch} texts; ${this.B} were loaded`);
     const rt = this.runtime;
     const k = rt.kernels;
-    const C = this.shape.dim;
-    const K = this.shape.classes;
-    const x = this.encode(batch, dropout, step);
-    if (this.config.pooling === 'first') k.first_pool_forward(this.pooled, x, this.offsets, batch, C);
-    else k.mean_pool_forward(this.pooled, x, this.offsets, batch, C);
-    const n = this.parameters.params.length;
-    k.matmul_nt(this.logitsPtr, this.pooled, this.param(n - 2).ptr, batch, C, K, 0, rt.matmulScratch);
-    k.bias_forward(this.logitsPtr, this.param(n - 1).ptr, batch, K);
-    return this.logitsPtr;
-  }
-
-  /**
-   * @internal The encoder alone: x[N,C] = layers(embed(tokens)) of the loaded batch; returns x's
-   * offset (the masked-word loss reads it; run() pools it).
-   */
-  encode(batch: number, dropout: number, step = 0): number {
-    if (batch !== this.B) throw new RangeError(`forward of ${batch} texts; ${this.B} were loaded`);
     const { N } = this;
     const C = this.shape.dim;
-    this.runtime.kernels.encoder_embed_forward(
-      this.x0,
-      this.tokens,
-      this.offsets,
-      this.table,
-      this.param(0).ptr,
-      batch,
-      C,
-    );
+    const K = this.shape.classes;
+    k.encoder_embed_forward(this.x0, this.tokens, this.offsets, this.table, this.param(0).ptr, batch, C);
     let x = this.x0;
     this.layers.forEach((layer, l) => {
       // Each layer's three dropouts use seeds seed, seed + 1, seed + 2 (see EncoderLayer.forward).
       const seed = (this.dropoutSeed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(l + 1, 0x85ebca6b)) >>> 0;
       x = layer.forward(x, this.offsets, batch, N, dropout, seed);
     });
-    return x;
-  }
-
-  /** @internal Where ∂loss/∂x of encode()'s output [N,C] goes before encoderBackward(). */
-  get encodedGrad(): number {
-    return this.layers.length ? this.layers[this.layers.length - 1].outGrad : this.dx0;
-  }
-
-  /** @internal The encoder read in reverse from ∂loss/∂x (at encodedGrad): layers last to first, embeddings. */
-  encoderBackward(batch: number): void {
-    const rows = this.sparseRows;
-    for (let l = this.layers.length - 1; l >= 0; l--)
-      this.layers[l].backward(l > 0 ? this.layers[l - 1].outGrad : this.dx0);
-    this.runtime.kernels.encoder_embed_backward(
-      rows.gradientsPtr,
-      this.param(0).gradPtr,
-      this.dx0,
-      rows.slotsPtr,
-      this.offsets,
-      batch,
-      this.shape.dim,
-    );
+    if (this.config.pooling === 'first') k.first_pool_forward(this.pooled, x, this.offsets, batch, C);
+    else k.mean_pool_forward(this.pooled, x, this.offsets, batch, C);
+    const n = this.parameters.params.length;
+    k.matmul_nt(this.logitsPtr, this.pooled, this.param(n - 2).ptr, batch, C, K, 0, rt.matmulScratch);
+    k.bias_forward(this.logitsPtr, this.param(n - 1).ptr, batch, K);
+    return this.logitsPtr;
   }
 
   /** Zeroes the parameter gradients, the batch's table-row gradients and its activation gradients. */
@@ -341,13 +274,16 @@ export class AttentionModel implements TextModel {
     const K = this.shape.classes;
     const n = this.parameters.params.length;
     const head = this.param(n - 2);
-    const dx = this.encodedGrad;
+    const dx = this.layers.length ? this.layers[this.layers.length - 1].outGrad : this.dx0;
     k.matmul_tn(head.gradPtr, this.logitsGradPtr, this.pooled, K, batch, C, 1, rt.matmulScratch);
     k.bias_backward(this.param(n - 1).gradPtr, this.logitsGradPtr, batch, K);
     k.matmul_nn(this.dpooled, this.logitsGradPtr, head.ptr, batch, K, C, 1, rt.matmulScratch);
     if (this.config.pooling === 'first') k.first_pool_backward(dx, this.dpooled, this.offsets, batch, C);
     else k.mean_pool_backward(dx, this.dpooled, this.offsets, batch, C);
-    this.encoderBackward(batch);
+    for (let l = this.layers.length - 1; l >= 0; l--)
+      this.layers[l].backward(l > 0 ? this.layers[l - 1].outGrad : this.dx0);
+    const rows = this.sparseRows;
+    k.encoder_embed_backward(rows.gradientsPtr, this.param(0).gradPtr, this.dx0, rows.slotsPtr, this.offsets, batch, C);
   }
 
   /** The parameter block, and the token table's rows. */

@@ -4,11 +4,12 @@
 // hidden position is asked which word stood there, by a softmax over a sample of the vocabulary
 // (src/nn/sampled-softmax.ts) whose output weights are the token table itself. The step is the
 // classifier's with the head swapped: load, encode, loss, encoder backward; the table's touched
-// rows are the inputs' and the candidates' (one slot each, see AttentionModel.load), so the
+// rows are the inputs' and the candidates' (one slot each, see assignCandidates), so the
 // optimiser (src/fit/optimizer.ts) updates only those.
 
 import { SampledSoftmax } from '../nn/sampled-softmax.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { ORDERED_ID_OFFSET } from '../text/features.js';
 import { AttentionModel } from './attention-model.js';
 import type { ModelShape, ParameterGroups } from './text-model.js';
 
@@ -62,7 +63,9 @@ export class MaskedWordModel {
       },
     );
     this.dropout = layout.dropout;
-    this.encoder.reserveExtraRows(layout.maxTargets + layout.maxNegatives);
+    // The table's bookkeeping makes room for the candidates' rows after the tokens'.
+    const positions = layout.maxBatch * this.encoder.config.maxLen + layout.maxTargets + layout.maxNegatives;
+    this.encoder.sparseRows.reserve(positions, Math.min(shape.rows + ORDERED_ID_OFFSET, positions));
     this.output = new SampledSoftmax(
       rt,
       { dim: shape.dim, maxTargets: layout.maxTargets, maxNegatives: layout.maxNegatives },
@@ -84,21 +87,74 @@ export class MaskedWordModel {
     }
     for (const p of b.positions)
       if (!(p >= 0 && p < N)) throw new RangeError(`masked position ${p} is outside the batch's ${N} ids`);
-    encoder.load(b.ids, b.offsets, b.batch, b.candidates);
+    encoder.load(b.ids, b.offsets, b.batch);
+    this.assignCandidates(b.candidates);
     this.batch = b.batch;
-    const x = encoder.encode(b.batch, dropout ?? this.dropout, step);
-    const { table } = encoder.loaded;
-    return this.output.forward(x, table, b.positions, b.candidates);
+    const x = this.encode(b.batch, dropout ?? this.dropout, step);
+    return this.output.forward(x, encoder.table, b.positions, b.candidates);
+  }
+
+  // x[N,C] = layers(embed(tokens)): the attention model's forward pass up to its pooling, each
+  // layer's dropout seeded as AttentionModel.run seeds it.
+  private encode(batch: number, dropout: number, step: number): number {
+    const e = this.encoder;
+    e.runtime.kernels.encoder_embed_forward(
+      e.x0,
+      e.tokens,
+      e.offsets,
+      e.table,
+      e.parameters.params[0].ptr,
+      batch,
+      e.shape.dim,
+    );
+    let x = e.x0;
+    e.layers.forEach((layer, l) => {
+      const seed = (e.dropoutSeed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(l + 1, 0x85ebca6b)) >>> 0;
+      x = layer.forward(x, e.offsets, batch, e.N, dropout, seed);
+    });
+    return x;
+  }
+
+  /**
+   * The table rows the batch touches are its tokens' and then its candidates': each candidate
+   * takes a slot after the tokens' (first-use order keeps the tokens' slots as load() gave them),
+   * so that backward adds their gradients where the optimiser updates them.
+   */
+  private assignCandidates(candidates: Int32Array): void {
+    const { N, tokens, sparseRows: rows, runtime } = this.encoder;
+    const V = this.encoder.shape.rows + ORDERED_ID_OFFSET;
+    const all = new Int32Array(N + candidates.length);
+    all.set(runtime.i32(tokens, N));
+    for (let i = 0; i < candidates.length; i++) {
+      const id = candidates[i];
+      if (!(id >= 0 && id < V)) throw new RangeError(`candidate row ${id} is outside the embedding table's ${V} rows`);
+      all[N + i] = id;
+    }
+    rows.assign(all, all.length);
   }
 
   /** Zeroes every gradient, then the loss read in reverse into the encoder and the touched rows. */
   backward(): void {
-    const { encoder } = this;
-    encoder.zeroGrad();
-    const { positions, rows } = encoder.loaded;
-    // The candidates' slots follow the tokens' (AttentionModel.load's extraRows).
-    this.output.backward(encoder.encodedGrad, rows.gradientsPtr, rows.slotsPtr + positions * 4);
-    encoder.encoderBackward(this.batch);
+    const e = this.encoder;
+    e.zeroGrad();
+    const rows = e.sparseRows;
+    const { layers } = e;
+    // The candidates' slots follow the tokens' (assignCandidates). Then the encoder in reverse.
+    this.output.backward(
+      layers.length ? layers[layers.length - 1].outGrad : e.dx0,
+      rows.gradientsPtr,
+      rows.slotsPtr + e.N * 4,
+    );
+    for (let l = layers.length - 1; l >= 0; l--) layers[l].backward(l > 0 ? layers[l - 1].outGrad : e.dx0);
+    e.runtime.kernels.encoder_embed_backward(
+      rows.gradientsPtr,
+      e.parameters.params[0].gradPtr,
+      e.dx0,
+      rows.slotsPtr,
+      e.offsets,
+      this.batch,
+      e.shape.dim,
+    );
   }
 
   /** What the optimiser updates: the encoder's parameter block and the token table's rows. */
