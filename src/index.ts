@@ -87,3 +87,4 @@ export {
 } from './tune/autotune.js';
 export * from './export/index.js';
 export { train, trainWithReport } from './train/train.js';
+export { pretrain, type PretrainEpoch, type PretrainOptions, type PretrainResult } from './fit/pretrain.js';

@@ -3,6 +3,7 @@
 
 import type { LabelledText, TrainOptions } from '../../src/fit/options.js';
 import { loadVectors } from '../../src/io/load-vectors.node.js';
+import { pretrain, type PretrainOptions } from '../../src/fit/pretrain.js';
 import { trainWithReport } from '../../src/train/train.js';
 import type { Split } from './splits.js';
 
@@ -10,9 +11,16 @@ import type { Split } from './splits.js';
  * An option set: train()'s options, and `eos` (a word appended to every text), `vectors`
  * (pretrained vectors by name or file, loaded once per process and given as pretrainedVectors)
  * and `vectorsScale` (every vector times this: GloVe's numbers have a spread of 0.41, the
- * attention model's random rows and positions of 1).
+ * attention model's random rows and positions of 1) and `pretrain` (pretrain()'s options):
+ * pretrain the attention model's encoder on the split's training texts (never its held-out ones,
+ * which would leak) and fine-tune from it (init).
  */
-export type Config = TrainOptions & { eos?: boolean | string; vectors?: string; vectorsScale?: number };
+export type Config = TrainOptions & {
+  eos?: boolean | string;
+  vectors?: string;
+  vectorsScale?: number;
+  pretrain?: PretrainOptions;
+};
 
 /** Vectors loaded so far, by name or file: a set of a third of a million words takes seconds to read. */
 const loadedVectors = new Map<string, Promise<Map<string, Float32Array>>>();
@@ -72,17 +80,32 @@ export async function sentiwasmAccuracy(
   config: Config,
   seed: number,
 ): Promise<{ accuracy: number; trainSeconds: number }> {
-  const { eos, vectors, vectorsScale, ...options } = config;
+  const { eos, vectors, vectorsScale, pretrain: pretraining, ...options } = config;
   const suffix = eos === true ? EOS : typeof eos === 'string' ? eos : '';
   const add = (e: LabelledText) => (suffix ? { text: e.text + suffix, label: e.label } : e);
+  let init: Uint8Array | undefined;
+  let pretrainSeconds = 0;
+  if (pretraining) {
+    const { dim, layers, heads, ff, maxLen, normFirst, dropout } = options;
+    const started = performance.now();
+    const result = await pretrain(
+      split.train.map((e) => add(e).text),
+      { dim, layers, heads, ff, maxLen, normFirst, dropout, seed, ...pretraining },
+    );
+    pretrainSeconds = (performance.now() - started) / 1000;
+    init = result.bytes;
+    const losses = result.epochs.map((e) => e.loss.toFixed(3)).join(' ');
+    process.stderr.write(`  pretrained ${pretrainSeconds.toFixed(1)} s, masked-word loss by epoch ${losses}\n`);
+  }
   const { model, trainSeconds } = await trainWithReport(split.train.map(add), {
     ...options,
     ...(vectors ? { pretrainedVectors: await vectorsOf(vectors, vectorsScale) } : {}),
+    ...(init ? { init } : {}),
     seed,
     onWarning: () => undefined,
   });
   try {
-    return { accuracy: model.evaluate(split.test.map(add)).accuracy, trainSeconds };
+    return { accuracy: model.evaluate(split.test.map(add)).accuracy, trainSeconds: trainSeconds + pretrainSeconds };
   } finally {
     model.dispose();
   }

@@ -25,6 +25,7 @@ import {
   threadNumber,
 } from './options.js';
 import { registerQuantizeCommand } from './quantize.js';
+import { registerPretrainCommand } from './pretrain.js';
 import { inspectCommand } from './inspect.js';
 import { startCommand } from './start.js';
 import { trainCommand } from './train.js';
@@ -112,7 +113,7 @@ export function buildProgram(): Command {
         .default('bag'),
     )
     .option('--epochs <n>', 'passes over the data (default: about 60,000 examples seen, 5 to 50 epochs)', positiveInt)
-    .option('--dim <n>', 'embedding dimension', positiveInt, 64)
+    .option('--dim <n>', "embedding dimension (default 64; with --init, the encoder's)", positiveInt)
     .option(
       '--members <n>',
       'bag: train as this many independent members averaged into one model (default: one per 32 dims)',
@@ -140,6 +141,10 @@ export function buildProgram(): Command {
       '--attention-bigrams <n>',
       'attention: hashed word bigrams added to the token embeddings, in this many buckets (default 0: none)',
       nonNegativeInt,
+    )
+    .option(
+      '--init <encoder>',
+      'attention: start from a pretrained encoder (sentiwasm pretrain): its vocabulary, sizes and weights; a fresh head',
     )
     .option('--ngrams <n>', 'longest word n-gram', positiveInt, 2)
     .option('--buckets <n>', 'hash buckets for n-grams', positiveInt, 2_000_000)
@@ -309,6 +314,7 @@ export function buildProgram(): Command {
   registerDatasetsCommand(program, out, err);
   registerCvCommand(program, out, err);
   registerQuantizeCommand(program, out);
+  registerPretrainCommand(program, out, err);
   registerExportOnnxCommand(program, out);
   registerFeaturizeCommand(program, out);
 

@@ -25,6 +25,7 @@ import { describeSkipped, readLabelled, type DataFlags } from './data.js';
 import { CliError } from './errors.js';
 import { readVectorsFlag, type VectorsFlags } from './vectors.js';
 import { codeOf } from '../format/schema.js';
+import { readEncoder } from './read-encoder.js';
 
 /** The attention model's options: the CLI's flags carry the API's names and types. */
 type AttentionOption =
@@ -54,6 +55,8 @@ export interface TrainFlags extends DataFlags, VectorsFlags, Pick<TrainOptions, 
   nbStart?: number;
   classWeights?: 'auto';
   vectorsLr?: number;
+  /** A pretrained encoder file to start from. */
+  init?: string;
   chars?: boolean;
   subwords?: string;
   lowercase?: boolean;
@@ -123,6 +126,7 @@ export async function trainCommand(
     if (devSkipped) err(devSkipped);
   }
   const pretrainedVectors = await readVectorsFlag(flags, err);
+  const init = flags.init ? await readEncoder(flags.init) : undefined;
   const bar =
     flags.progress !== false && !flags.json && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -148,6 +152,7 @@ export async function trainCommand(
     ...tuned,
     validation: dev ?? flags.validationSplit,
     threads: flags.threads,
+    init,
     resume,
     checkpoint: checkpointDir
       ? {

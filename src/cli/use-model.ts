@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { loadModel } from '../io/load-model.js';
 import { ModelFileError } from '../format/model-file.js';
+import { ENCODER_KIND } from '../model-file/classifier-encode.js';
 import { textWithoutFastTextLabels } from '../data/fasttext.js';
 import { formatVectors } from '../io/vectors.js';
 import {
@@ -25,6 +26,10 @@ async function openModel(path: string): Promise<TextClassifier> {
   try {
     return await loadModel(path);
   } catch (error) {
+    if (error instanceof ModelFileError && error.problem.startsWith(`holds a "${ENCODER_KIND}"`))
+      throw new CliError(
+        `${path}: holds a pretrained encoder, which has no classes and cannot predict. Fine-tune it first: sentiwasm train DATA --arch attention --init ${path}`,
+      );
     if (error instanceof ModelFileError) throw new CliError(error.message);
     throw error;
   }

@@ -49,6 +49,7 @@ import {
 } from './options.js';
 import { memberTraining, type StartTeam, type Team } from './team.js';
 import { StopCheck } from './stop-signal.js';
+import type { EncoderStart } from './encoder-start.js';
 
 /** What trainWithReport returns: the model, each epoch's report, and what the run found about the data. */
 export interface TrainResult<L extends Label = string> {
@@ -86,6 +87,8 @@ export type TrainedModel = Omit<TrainResult, 'model'> & {
 export interface TrainingParts {
   checkpoints: MakeCheckpointWriter;
   startTeam?: StartTeam;
+  /** A pretrained encoder to start from (options.init, read by train(): encoder-start.ts). */
+  start?: EncoderStart;
 }
 
 /**
@@ -100,6 +103,8 @@ export async function trainModel(
 ): Promise<TrainedModel> {
   const { examples: collected, numericLabels } = await collectExamples(examples);
   if (collected.length === 0) throw new RangeError('no training examples');
+  // train() reads the encoder (encoder-start.ts); the browser's training worker, whose bundle leaves it out, cannot.
+  if (options.init && !parts.start) throw new Error('init needs worker: false');
   // Every warning of the run, in the order given to onWarning (and so to the CLI's --strict).
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -117,7 +122,16 @@ export async function trainModel(
       `threads: this environment cannot start threads (in a browser, shared memory needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); training on one thread`,
     );
   try {
-    const trained = await trainOn(collected, numericLabels, options, { ...o, threads }, team, warn, parts.checkpoints);
+    const trained = await trainOn(
+      collected,
+      numericLabels,
+      options,
+      { ...o, threads },
+      team,
+      warn,
+      parts.checkpoints,
+      parts.start,
+    );
     return { ...trained, warnings, threads };
   } finally {
     await team?.close();
@@ -132,6 +146,7 @@ async function trainOn(
   team: Team | undefined,
   warn: (message: string) => void,
   makeCheckpointWriter: MakeCheckpointWriter,
+  start: EncoderStart | undefined,
 ): Promise<Omit<TrainedModel, 'threads' | 'warnings'>> {
   const rng = new Random(o.seed);
   const { train: all, valid } = splitValidation(collected, options.validation, rng);
@@ -152,9 +167,11 @@ async function trainOn(
     endOfText: options.endOfText ?? !sequence,
     tokenizer: { negation: !sequence, ...definedOnly(options.tokenizer ?? {}) },
   };
-  const tokenizer = createTokenizer(resolveFeatureOptions(featureOptions).tokenizer);
+  // A pretrained encoder brings its featurizer: its vocabulary is the rows of its token table.
+  const fitted = start?.featurizer;
+  const tokenizer = createTokenizer((fitted?.options ?? resolveFeatureOptions(featureOptions)).tokenizer);
   const tokenLists = all.map((e) => tokenizer(e.text));
-  const featurizer = Featurizer.fit(tokenLists, featureOptions);
+  const featurizer = fitted ?? Featurizer.fit(tokenLists, featureOptions);
   // A sequence model's table has a row per word only: no n-gram rows are added for it.
   const encode = (items: Example[], lists: string[][], grow: boolean, what: string) => {
     const set = encodeExamples(items, lists, featurizer, labels, grow && !sequence, what);
@@ -234,6 +251,7 @@ async function trainOn(
       const rows = loadPretrained(model, featurizer, options.pretrainedVectors);
       if (o.vectorsLr !== 1) run.pretrainedRows = { ...rows, scale: o.vectorsLr };
     }
+    start?.load(model);
     await fitModel(model, sets, o, rng, classWeight, run, 0);
   } else {
     // Independent members side by side: member m trains alone on columns [m·d, (m+1)·d) of one

@@ -205,6 +205,13 @@ export interface TrainOptions extends FeatureOptions {
    */
   attentionBigrams?: number;
   /**
+   * Attention model: the bytes of a pretrained encoder file (pretrain(), `sentiwasm pretrain`) to
+   * start from: its vocabulary, its encoder sizes and weights and its token table; the
+   * classification head starts fresh. Sizes given here must agree with the file's (those left
+   * unset are taken from it); the featurizer's settings are the file's.
+   */
+  init?: Uint8Array;
+  /**
    * Threads to train on, or 'auto' (the default): the cores there are, up to AUTO_THREADS_MAX,
    * wherever that gives the same bytes as one thread or the model gains from it; else 1.
    * - A bag model of several members (the default at dim 64) trains its members side by side,

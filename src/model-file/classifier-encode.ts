@@ -13,6 +13,9 @@ import type { Featurizer } from '../text/features.js';
 /** What a model file of a text classifier says it holds. */
 export const MODEL_KIND = 'sentiwasm text classifier';
 
+/** What a pretrained encoder's file says it holds (encoder-file.ts): named here so that the classifier's reader knows it without loading the encoder's. */
+export const ENCODER_KIND = 'sentiwasm pretrained encoder';
+
 /** The schema of an unquantized model: what 0.2 releases before quantization read. */
 const PLAIN_SCHEMA = 2;
 

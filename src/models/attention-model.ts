@@ -112,29 +112,31 @@ export class AttentionModel implements TextModel {
   /** @internal */ readonly layers: EncoderLayer[];
   private readonly training: boolean;
   private readonly dropout: number;
-  /** Dropout's masks are drawn from this and the step count, so a run resumed from a checkpoint drops as the uninterrupted one. */
-  private readonly dropoutSeed: number;
-  /** The table [V + buckets, C]: token rows, then bigram rows; and the rows of it a batch touched (their gradients, their update). */
-  private readonly table: number;
-  private readonly sparseRows: SparseRows;
+  /** @internal Dropout's masks are drawn from this and the step count, so a run resumed from a checkpoint drops as the uninterrupted one. */
+  readonly dropoutSeed: number;
+  /** @internal The table [V + buckets, C]: token rows, then bigram rows. */
+  readonly table: number;
+  /** @internal The rows of the table a batch touched (their gradients, their update). */
+  readonly sparseRows: SparseRows;
   /** Bigram buckets' modulus (undefined: no bigrams). */
   private readonly bigrams: BigramModulus | undefined;
   /** Each position's bigram row gathered [N, C], and the offsets 0, 1, …, N that make the bag kernel a gather. */
   private readonly bigramEmbedded: number = 0;
   private readonly unitOffsets: number = 0;
   // The batch: token ids (i32[N]) and where each text starts (i32[B+1]); the embeddings [N, C] and
-  // their gradient; the pooled vectors [B, C]; the logits [B, K]; each with its gradient.
-  private readonly tokens: number;
-  private readonly offsets: number;
-  private readonly x0: number;
-  private readonly dx0: number;
+  // their gradient; the pooled vectors [B, C]; the logits [B, K]; each with its gradient. The
+  // masked-word model (masked-words.ts) reads the encoder's part of them.
+  /** @internal */ readonly tokens: number;
+  /** @internal */ readonly offsets: number;
+  /** @internal */ readonly x0: number;
+  /** @internal */ readonly dx0: number;
   private readonly pooled: number;
   private readonly dpooled: number;
   private readonly logitsPtr: number;
   readonly logitsGradPtr: number;
   /** The loaded batch: texts, positions. */
   private B = 0;
-  private N = 0;
+  /** @internal Positions loaded. */ N = 0;
   /** logits()'s reusable buffers. */
   private readonly idBuffer: number[] = [];
   private readonly offsetBuffer: Int32Array;
