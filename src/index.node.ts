@@ -34,4 +34,5 @@ export { defaultCacheDir } from './data/datasets/cache.node.js';
 export * from './data/datasets/vector-sets.js';
 export { resolveVectors, vectorsCacheStatus, type ResolvedVectors } from './data/datasets/vectors.node.js';
 export { loadVectors } from './io/load-vectors.node.js';
+export { parseBinaryVectors } from './io/vectors.js';
 export type { DatasetOptions, DatasetProgress, SourceOverride } from './data/datasets/options.js';

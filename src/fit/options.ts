@@ -155,9 +155,9 @@ export function resolveOptions(options: TrainOptions, examples: number, warn?: (
   if (o.naiveBayesStart > 0 && options.pretrainedVectors)
     throw new RangeError('naiveBayesStart and pretrained vectors are two starting points: use one');
   if (!(o.vectorsLr >= 0 && Number.isFinite(o.vectorsLr)))
-    throw new RangeError(`vectorsLr must be a number ≥ 0 (0: frozen, 1: as every other row), got ${o.vectorsLr}`);
+    throw new RangeError(`vectorsLr must be a number ≥ 0, got ${o.vectorsLr}`);
   if (o.vectorsLr !== 1 && !options.pretrainedVectors)
-    throw new RangeError('vectorsLr sets the rate of the rows pretrained vectors fill: give pretrainedVectors with it');
+    throw new RangeError('vectorsLr needs pretrainedVectors: give pretrainedVectors with it');
   checkPositiveInt('threads', o.threads);
   if (o.threads > 1) {
     if (options.checkpoint || options.resume)

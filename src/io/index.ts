@@ -11,4 +11,4 @@ export {
 export type { ModelFileContents, ModelFileProblem } from '../format/model-file.js';
 export { crc32 } from '../format/crc32.js';
 export { loadModel, type ModelSource } from './load-model.js';
-export { formatVectors, parseBinaryVectors, parseVectors } from './vectors.js';
+export { formatVectors, parseVectors } from './vectors.js';
