@@ -141,7 +141,9 @@ function orderTask(count: number, seed: number): LabelledText[] {
 describe('training with attentionBigrams', () => {
   const data = orderTask(400, 1);
   const held = orderTask(200, 2);
+  // Bigrams off unless a test turns them on (they are on by default).
   const options = {
+    attentionBigrams: 0,
     arch: 'attention',
     dim: 16,
     heads: 2,

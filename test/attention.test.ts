@@ -54,9 +54,11 @@ describe('the attention model', () => {
     const texts = [...dev.map((e) => e.text), '', 'great', 'zzyzx qwv'];
     expect(again.predictBatch(texts)).toEqual(model.predictBatch(texts));
     const { sections, config } = decodeModelFile(bytes, 'attention');
-    expect(config.hidden).toEqual([64, 1, 4, 16, 1, 1]);
+    // The bigram buckets (100,000 by default) are the seventh size, their rows a section of their own.
+    expect(config.hidden).toEqual([64, 1, 4, 16, 1, 1, 100_000]);
     const V = model.featurizer.rowCount + 2;
     expect(sections['embedding.weight'].length).toBe(V * 32);
+    expect(sections['bigram.weight'].length).toBe(100_000 * 32);
     expect(sections['position.weight'].length).toBe(16 * 32);
     for (const name of [
       'self_attn.in_proj_weight',
@@ -75,7 +77,7 @@ describe('the attention model', () => {
       expect(sections[`encoder.layers.0.${name}`], name).toBeInstanceOf(Float32Array);
     }
     expect(Object.keys(model.tensorShapes())).toEqual(
-      AttentionModel.tensorShapes({ rows: V - 2, dim: 32, hidden: [64, 1, 4, 16, 1, 1], classes: 2 }).map(
+      AttentionModel.tensorShapes({ rows: V - 2, dim: 32, hidden: [64, 1, 4, 16, 1, 1, 100_000], classes: 2 }).map(
         (t) => t.name,
       ),
     );

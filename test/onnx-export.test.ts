@@ -30,7 +30,17 @@ const CASES: Record<string, TrainOptions> = {
   bag: { arch: 'bag', dim: 64, members: 2, epochs: 2, validation: 0.1 },
   mlp: { arch: 'mlp', dim: 32, hidden: [32], epochs: 2, validation: 0.1 },
   // maxLen 16: about half of the dev sentences are longer and are truncated.
-  attention: { arch: 'attention', dim: 32, heads: 4, ff: 64, maxLen: 16, epochs: 1, validation: 0.1 },
+  // Without bigrams (on by default): the plain encoder's graph; the bigram case is below.
+  attention: {
+    arch: 'attention',
+    dim: 32,
+    heads: 4,
+    ff: 64,
+    maxLen: 16,
+    epochs: 1,
+    validation: 0.1,
+    attentionBigrams: 0,
+  },
   'attention (norm first, first-token pooling, 2 layers)': {
     arch: 'attention',
     dim: 16,

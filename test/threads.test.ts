@@ -222,6 +222,10 @@ describe.skipIf(NO_SST2)('training on threads', () => {
       seed: 1,
       validation: 0.1,
       patience: 0,
+      // Without the end-of-text word: a row that every example updates is the one Hogwild's
+      // threads contend for most, and on this slice the first epoch's held-out accuracy then
+      // varies from run to run (0.50 to 0.65 seen), recovering by the second (0.81).
+      endOfText: false,
     };
     const one = await trainWithReport(sst2, { ...options, threads: 1 });
     const two = await trainWithReport(sst2, { ...options, threads: 2 });

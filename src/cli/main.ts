@@ -139,7 +139,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--attention-bigrams <n>',
-      'attention: hashed word bigrams added to the token embeddings, in this many buckets (default 0: none)',
+      'attention: hashed word bigrams added to the token embeddings, in this many buckets (default 100000; 0: none)',
       nonNegativeInt,
     )
     .option(

@@ -199,7 +199,7 @@ export interface TrainOptions extends FeatureOptions {
   /** Attention model: clip the gradients' global L2 norm to this before each step (default 1; 0 = never). */
   clipNorm?: number;
   /**
-   * Attention model: hashed word bigrams, in this many buckets (0, the default: none). Each
+   * Attention model: hashed word bigrams, in this many buckets (default 100,000; 0: none). Each
    * position adds to its token embedding a learned row for the pair (previous word, this word),
    * hashed as fastText hashes word bigrams, so the encoder sees word pairs from the first layer.
    */
