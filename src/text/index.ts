@@ -6,6 +6,7 @@ export type { NgramFeatureOptions, CharNgramOptions, TokenIds } from './ngrams.j
 export { Vocabulary, VocabularyBuilder } from './vocabulary.js';
 export type { VocabularyOptions } from './vocabulary.js';
 export { END_OF_TEXT, Featurizer } from './features.js';
+export { textRows } from './text-rows.js';
 export type { FeatureSpan } from './features.js';
 export { resolveFeatureOptions } from './feature-options.js';
 export type { FeatureOptions, ResolvedFeatureOptions } from './feature-options.js';
