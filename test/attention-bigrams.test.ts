@@ -14,7 +14,7 @@ import { decodeModelFile } from '../src/format/model-file.js';
 import { AttentionModel, bigramRow } from '../src/models/attention-model.js';
 import { TrainingStep } from '../src/fit/step.js';
 import { bigramModulus } from '../src/text/ngrams.js';
-import { randomArray, seededRandom, testRuntime } from './helpers.js';
+import { crossEntropyOfRow, numericGradients, randomArray, seededRandom, testRuntime } from './helpers.js';
 
 /** fastText's uint64 bigram combination of two non-negative ids, in BigInt: the slow, obvious reference. */
 const fastTextBucket = (a: number, b: number, buckets: number) =>
@@ -60,25 +60,11 @@ describe('the attention model with hashed bigrams', async () => {
       model.load(rows, offsets, B);
       const logits = rt.f32(model.forward(B), B * C);
       let sum = 0;
-      for (let b = 0; b < B; b++) {
-        const row = Array.from(logits.subarray(b * C, (b + 1) * C));
-        const max = Math.max(...row);
-        sum += max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - row[targets[b]];
-      }
+      for (let b = 0; b < B; b++) sum += crossEntropyOfRow(logits, b, C, targets[b]);
       return sum / B;
     };
     const tensors = model.tensors();
-    const numeric = tensors.map((t) =>
-      Array.from({ length: t.values().length }, (_, i) => {
-        const saved = t.values()[i];
-        t.values()[i] = saved + EPS;
-        const plus = objective();
-        t.values()[i] = saved - EPS;
-        const minus = objective();
-        t.values()[i] = saved;
-        return (plus - minus) / (2 * EPS);
-      }),
-    );
+    const numeric = numericGradients(tensors, objective, EPS);
     const before = tensors.map((t) => t.values().slice());
     step.run({ rows, offsets, targets, weights: new Float32Array(B) }, B, 1);
     // The bigram rows the batch used: each text's first word follows padding (id 0).

@@ -8,7 +8,7 @@ import { EmbeddingBag, type SparseOptimizer } from '../src/nn/embedding-bag.js';
 import { architectures, modelClass } from '../src/models/registry.js';
 import { TrainingStep } from '../src/fit/step.js';
 import type { Runtime } from '../src/runtime/runtime.js';
-import { put, randomArray, seededRandom, testRuntime } from './helpers.js';
+import { crossEntropyOfRow, numericGradients, put, randomArray, seededRandom, testRuntime } from './helpers.js';
 
 /** Bags of row ids as the flat ids + offsets that EmbeddingBag.load takes. */
 function pack(bags: readonly (readonly number[])[]): { rows: Int32Array; offsets: Int32Array } {
@@ -349,27 +349,14 @@ describe('the training step train() runs updates every weight by −lr × its fi
       let sum = 0;
       let weightSum = 0;
       for (let b = 0; b < B; b++) {
-        const row = Array.from(logits.subarray(b * C, (b + 1) * C));
-        const max = Math.max(...row);
-        const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
         const w = weighted ? batch.weights[b] : 1;
-        sum += w * (lse - row[batch.targets[b]]);
+        sum += w * crossEntropyOfRow(logits, b, C, batch.targets[b]);
         weightSum += w;
       }
       return sum / weightSum;
     };
     const tensors = model.tensors();
-    const numeric = tensors.map((t) =>
-      Array.from({ length: t.values().length }, (_, i) => {
-        const saved = t.values()[i];
-        t.values()[i] = saved + EPS;
-        const plus = objective();
-        t.values()[i] = saved - EPS;
-        const minus = objective();
-        t.values()[i] = saved;
-        return (plus - minus) / (2 * EPS);
-      }),
-    );
+    const numeric = numericGradients(tensors, objective, EPS);
     const before = tensors.map((t) => t.values().slice());
     const { loss } = step.run(batch, B, 1);
     expect(Number.isFinite(loss)).toBe(true);

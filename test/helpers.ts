@@ -147,3 +147,29 @@ export async function rejectedDataError(promise: Promise<unknown>): Promise<Data
   }
   throw new Error('expected a DataError');
 }
+
+/** −log softmax(row b)[target] of [B × C] logits: softmax cross-entropy, worked out apart from the kernels. */
+export function crossEntropyOfRow(logits: Float32Array, b: number, C: number, target: number): number {
+  const row = Array.from(logits.subarray(b * C, (b + 1) * C));
+  const max = Math.max(...row);
+  return max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - row[target];
+}
+
+/** ∂objective/∂v for every value v of every tensor by central differences (v ± eps, then put back). */
+export function numericGradients(
+  tensors: readonly { values(): Float32Array }[],
+  objective: () => number,
+  eps: number,
+): number[][] {
+  return tensors.map((t) =>
+    Array.from({ length: t.values().length }, (_, i) => {
+      const saved = t.values()[i];
+      t.values()[i] = saved + eps;
+      const plus = objective();
+      t.values()[i] = saved - eps;
+      const minus = objective();
+      t.values()[i] = saved;
+      return (plus - minus) / (2 * eps);
+    }),
+  );
+}
